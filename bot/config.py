@@ -1,0 +1,115 @@
+"""Settings read from the environment (and `.env`, via python-dotenv).
+
+The names and defaults follow ../shared/design.md ("Settings"). Nothing else in the
+project reads os.environ directly.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+log = logging.getLogger(__name__)
+
+OFFICIAL_API_URL = "https://api.telegram.org"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DISTRICT = ROOT / "workflows" / "data" / "sample_district.json"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is shown to the operator as is."""
+
+
+def _ids(raw: str) -> frozenset[int]:
+    out = set()
+    for part in raw.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(f"ADMIN_IDS must be comma-separated numeric Telegram ids, got {part!r}")
+        out.add(int(part))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None
+    telegram_api_url: str = OFFICIAL_API_URL
+    database_url: str = ""
+    redis_url: str | None = None
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    timezone: str = "Asia/Seoul"
+    district_config: Path = DEFAULT_DISTRICT
+    nhis_service_key: str | None = None
+    data_key: bytes = b""
+    data_dir: Path = ROOT / "data"
+    # Delivery limits (design: ~25 msg/s overall, 1/s per private chat, 20/min per group).
+    delivery_rate: float = 25.0
+    polling_timeout: int = 30
+    log_level: str = "INFO"
+
+    @property
+    def uses_official_api(self) -> bool:
+        return self.telegram_api_url.rstrip("/") == OFFICIAL_API_URL
+
+
+def _data_key(raw: str | None, data_dir: Path) -> bytes:
+    """DATA_KEY, or a key generated once into data_dir (with a warning)."""
+    if raw:
+        key = raw.strip().encode()
+    else:
+        path = data_dir / "data.key"
+        if path.exists():
+            key = path.read_bytes().strip()
+        else:
+            from cryptography.fernet import Fernet
+
+            data_dir.mkdir(parents=True, exist_ok=True)
+            key = Fernet.generate_key()
+            path.write_bytes(key)
+            path.chmod(0o600)
+            log.warning("DATA_KEY not set: generated a new key into %s; back it up, "
+                        "contact data cannot be read without it", path)
+    try:
+        if len(base64.urlsafe_b64decode(key)) != 32:
+            raise ValueError
+    except ValueError:
+        raise ConfigError("DATA_KEY must be a urlsafe base64 32-byte key "
+                          "(python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())')")
+    return key
+
+
+def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    if env is None:
+        if dotenv:
+            load_dotenv(ROOT / ".env", override=False)
+        env = dict(os.environ)
+    data_dir = Path(env.get("DATA_DIR") or ROOT / "data")
+    db_url = env.get("DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'minwon.db'}"
+    district = Path(env.get("DISTRICT_CONFIG") or DEFAULT_DISTRICT)
+    if not district.exists():
+        raise ConfigError(f"DISTRICT_CONFIG file not found: {district}")
+    try:
+        rate = float(env.get("DELIVERY_RATE") or 25)
+        polling_timeout = int(env.get("POLLING_TIMEOUT") or 30)
+    except ValueError:
+        raise ConfigError("DELIVERY_RATE must be a number and POLLING_TIMEOUT a whole number of seconds")
+    return Settings(
+        bot_token=(env.get("BOT_TOKEN") or "").strip() or None,
+        telegram_api_url=(env.get("TELEGRAM_API_URL") or OFFICIAL_API_URL).rstrip("/"),
+        database_url=db_url,
+        redis_url=env.get("REDIS_URL") or None,
+        admin_ids=_ids(env.get("ADMIN_IDS", "")),
+        timezone=env.get("TIMEZONE") or "Asia/Seoul",
+        district_config=district,
+        nhis_service_key=env.get("NHIS_SERVICE_KEY") or None,
+        data_key=_data_key(env.get("DATA_KEY"), data_dir),
+        data_dir=data_dir,
+        delivery_rate=rate,
+        polling_timeout=polling_timeout,
+        log_level=env.get("LOG_LEVEL") or "INFO",
+    )

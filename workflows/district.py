@@ -1,0 +1,118 @@
+"""The district profile (DISTRICT_CONFIG): departments, categories and their routing.
+
+Data, not code: a district replaces the JSON file, not this module.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workflows.business_time import Period
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "sample_district.json"
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name_ko: str
+    name_en: str
+    phone: str = ""
+    group_chat_id: int | None = None
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_ko
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name_ko: str
+    name_en: str
+    department: str
+    kind: str  # 질의 / 건의 / 고충 / 기타
+    keywords: tuple[str, ...] = ()
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_ko
+
+
+@dataclass(frozen=True)
+class Remedy:
+    code: str
+    ko: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ko
+
+
+@dataclass(frozen=True)
+class District:
+    name_ko: str
+    name_en: str
+    departments: dict[str, Department]
+    categories: dict[str, Category]
+    kind_periods: dict[str, Period]
+    first_contact: str
+    dongs: tuple[str, ...]
+    remedies: dict[str, Remedy]
+    answered_autoclose_days: int = 7
+    reminder_business_hours_before: float = 8
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def department(self, code: str) -> Department:
+        return self.departments[code]
+
+    def category(self, code: str) -> Category:
+        return self.categories[code]
+
+    def period_for(self, category_code: str) -> Period:
+        return self.kind_periods[self.categories[category_code].kind]
+
+    def route(self, category_code: str) -> str:
+        """Department responsible for a category; unknown ones go to the first-contact desk."""
+        cat = self.categories.get(category_code)
+        if cat is None or cat.department not in self.departments:
+            return self.first_contact
+        return cat.department
+
+    def suggest_category(self, text: str) -> Category | None:
+        """The category whose keywords best match a free sentence (most hits, then longest keyword)."""
+        norm = re.sub(r"\s+", "", text.lower())
+        best: tuple[int, int, str] | None = None
+        for cat in self.categories.values():
+            hits = [kw for kw in cat.keywords if kw.replace(" ", "").lower() in norm]
+            if hits:
+                score = (len(hits), max(len(h) for h in hits), cat.code)
+                if best is None or score[:2] > best[:2]:
+                    best = score
+        return self.categories[best[2]] if best else None
+
+
+def load_district(path: str | Path | None = None) -> District:
+    raw = json.loads(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
+    deps = {d["code"]: Department(d["code"], d["name_ko"], d["name_en"], d.get("phone", ""),
+                                  d.get("group_chat_id")) for d in raw["departments"]}
+    cats = {c["code"]: Category(c["code"], c["name_ko"], c["name_en"], c["department"], c["kind"],
+                                tuple(c.get("keywords", ()))) for c in raw["categories"]}
+    periods = {k: Period.parse(v) for k, v in raw["complaint_kinds"].items() if not k.startswith("_")}
+    for cat in cats.values():
+        if cat.department not in deps:
+            raise ValueError(f"category {cat.code}: unknown department {cat.department}")
+        if cat.kind not in periods:
+            raise ValueError(f"category {cat.code}: unknown complaint kind {cat.kind}")
+    if raw["first_contact_department"] not in deps:
+        raise ValueError("first_contact_department is not a department")
+    remedies = {r["code"]: Remedy(r["code"], r["ko"], r["en"]) for r in raw.get("reject_remedies", [])}
+    return District(
+        name_ko=raw["district"]["name_ko"], name_en=raw["district"]["name_en"],
+        departments=deps, categories=cats, kind_periods=periods,
+        first_contact=raw["first_contact_department"], dongs=tuple(raw.get("dongs", ())),
+        remedies=remedies,
+        answered_autoclose_days=int(raw.get("answered_autoclose_days", 7)),
+        reminder_business_hours_before=float(raw.get("reminder_business_hours_before", 8)),
+        raw=raw,
+    )

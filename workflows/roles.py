@@ -1,0 +1,145 @@
+"""Who may do what: roles, grants, invites and the per-complaint permission rules."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Invite, RoleGrant, User, utcnow
+
+CITIZEN, OFFICER, OPERATOR, EVALUATOR, ADMIN = "citizen", "officer", "operator", "evaluator", "admin"
+GRANTABLE = (OFFICER, OPERATOR, EVALUATOR, ADMIN)
+INVITE_TTL = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user behind an update, with their current roles (loaded once per update)."""
+
+    user_id: int
+    roles: frozenset[str] = frozenset({CITIZEN})
+    department: str | None = None  # the officer's department
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN in self.roles
+
+    @property
+    def is_officer(self) -> bool:
+        return OFFICER in self.roles and self.department is not None
+
+    @property
+    def is_evaluator(self) -> bool:
+        return EVALUATOR in self.roles
+
+
+def can_view(p: Principal, citizen_id: int, department_code: str) -> bool:
+    """A resident sees only their own complaints; an officer only their department's."""
+    if citizen_id == p.user_id:
+        return True
+    return p.is_officer and p.department == department_code
+
+
+def can_handle(p: Principal, department_code: str) -> bool:
+    """Officer actions (take, answer, transfer, reject, extend): own department only."""
+    return p.is_officer and p.department == department_code
+
+
+class RoleError(ValueError):
+    """A grant/revoke/invite request that cannot be carried out; .code names the text to show."""
+
+    def __init__(self, code: str, **kw):
+        super().__init__(code)
+        self.code, self.kw = code, kw
+
+
+async def load_principal(session: AsyncSession, user_id: int, admin_ids: frozenset[int]) -> Principal:
+    rows = (await session.execute(
+        select(RoleGrant.role, RoleGrant.department_code)
+        .where(RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None)))).all()
+    roles = {CITIZEN} | {r.role for r in rows}
+    if user_id in admin_ids:
+        roles.add(ADMIN)
+    dept = next((r.department_code for r in rows if r.role == OFFICER), None)
+    return Principal(user_id, frozenset(roles), dept)
+
+
+def _check(role: str, department_code: str | None, departments) -> None:
+    if role not in GRANTABLE:
+        raise RoleError("role.unknown_role", role=role)
+    if role == OFFICER:
+        if not department_code:
+            raise RoleError("role.need_department")
+        if department_code not in departments:
+            raise RoleError("role.unknown_department", code=department_code)
+
+
+async def grant(session: AsyncSession, *, user_id: int, role: str, department_code: str | None,
+                by: int | None, departments) -> RoleGrant:
+    """Grant a role; an officer moved to another department keeps one active grant."""
+    _check(role, department_code, departments)
+    if role != OFFICER:
+        department_code = None
+    if await session.get(User, user_id) is None:
+        session.add(User(id=user_id))
+    active = (await session.execute(select(RoleGrant).where(
+        RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None)))).scalars().all()
+    for g in active:
+        if g.department_code == department_code:
+            return g  # already held: granting again changes nothing
+        g.revoked_at, g.revoked_by = utcnow(), by
+    g = RoleGrant(user_id=user_id, role=role, department_code=department_code, granted_by=by)
+    session.add(g)
+    await session.flush()
+    return g
+
+
+async def revoke(session: AsyncSession, *, user_id: int, role: str, by: int) -> int:
+    """Revoke a role; returns how many active grants were ended (0 = the user did not have it)."""
+    if role not in GRANTABLE:
+        raise RoleError("role.unknown_role", role=role)
+    active = (await session.execute(select(RoleGrant).where(
+        RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None)))).scalars().all()
+    for g in active:
+        g.revoked_at, g.revoked_by = utcnow(), by
+    return len(active)
+
+
+async def create_invite(session: AsyncSession, *, role: str, department_code: str | None, by: int,
+                        departments, now: datetime | None = None) -> Invite:
+    _check(role, department_code, departments)
+    now = now or utcnow()
+    inv = Invite(token=secrets.token_urlsafe(12), role=role,
+                 department_code=department_code if role == OFFICER else None,
+                 created_by=by, created_at=now, expires_at=now + INVITE_TTL)
+    session.add(inv)
+    await session.flush()
+    return inv
+
+
+async def redeem_invite(session: AsyncSession, *, token: str, user_id: int, departments,
+                        now: datetime | None = None) -> RoleGrant:
+    """One-time: a used or expired link is refused with a clear reason."""
+    now = now or utcnow()
+    inv = await session.get(Invite, token, with_for_update=True)
+    if inv is None:
+        raise RoleError("invite.unknown")
+    if inv.used_by is not None:
+        raise RoleError("invite.used")
+    if inv.expires_at < now:
+        raise RoleError("invite.expired")
+    inv.used_by, inv.used_at = user_id, now
+    return await grant(session, user_id=user_id, role=inv.role, department_code=inv.department_code,
+                       by=inv.created_by, departments=departments)
+
+
+async def officers_of(session: AsyncSession, department_code: str) -> list[int]:
+    """Active officers of a department who have not blocked the bot."""
+    rows = await session.execute(
+        select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
+        .where(RoleGrant.role == OFFICER, RoleGrant.department_code == department_code,
+               RoleGrant.revoked_at.is_(None), User.is_active.is_(True)))
+    return sorted(set(rows.scalars()))
