@@ -138,9 +138,11 @@ class Complaint(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     photos: Mapped[list["ComplaintPhoto"]] = relationship(
-        back_populates="complaint", order_by="ComplaintPhoto.position", cascade="all, delete-orphan")
+        back_populates="complaint", order_by="ComplaintPhoto.position", cascade="all, delete-orphan",
+        lazy="selectin")
     events: Mapped[list["ComplaintEvent"]] = relationship(
-        back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan")
+        back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan",
+        lazy="selectin")
 
 
 class ComplaintPhoto(Base):

@@ -1,0 +1,38 @@
+"""`python -m bot`: apply migrations, then poll. Without BOT_TOKEN: a clear message and exit code 2."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from bot.config import ConfigError, load_settings
+
+NO_TOKEN = ("BOT_TOKEN이 설정되지 않았습니다. @BotFather에서 받은 토큰을 .env 파일이나 환경 변수 BOT_TOKEN에 넣어 주세요.\n"
+            "BOT_TOKEN is not set. Put the token from @BotFather into .env or the BOT_TOKEN environment variable "
+            "(see .env.example).")
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except ConfigError as e:
+        print(f"설정 오류 / configuration error: {e}", file=sys.stderr)
+        return 2
+    if not settings.bot_token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.db.migrate import upgrade_to_head
+
+    upgrade_to_head(settings.database_url)
+    from bot.app import build_app, run
+
+    try:
+        asyncio.run(run(build_app(settings)))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

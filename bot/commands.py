@@ -1,0 +1,45 @@
+"""setMyCommands per role scope: everyone sees the citizen commands, officers and admins more."""
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+
+from workflows.roles import Principal
+from workflows.texts import LANGS, t
+
+log = logging.getLogger(__name__)
+
+EVERYONE = ("start", "help", "menu", "cancel", "language", "privacy")
+CITIZEN = ("complaint", "status")
+OFFICER = ("inbox", "find")
+ADMIN = ("grant", "revoke", "invite", "departments")
+
+
+def commands(lang: str, names) -> list[BotCommand]:
+    return [BotCommand(command=n, description=t(lang, f"cmd.{n}")) for n in names]
+
+
+def names_for(p: Principal) -> tuple[str, ...]:
+    names = CITIZEN + EVERYONE
+    if p.is_officer:
+        names = OFFICER + names
+    if p.is_admin:
+        names = names + ADMIN
+    return names
+
+
+async def set_default_commands(bot: Bot) -> None:
+    for lang in LANGS:
+        await bot.set_my_commands(commands(lang, CITIZEN + EVERYONE), scope=BotCommandScopeDefault(),
+                                  language_code=None if lang == "ko" else lang)
+
+
+async def set_commands_for(bot: Bot, p: Principal, lang: str) -> None:
+    """Commands for one user's private chat; silently skipped if they never opened the chat."""
+    try:
+        await bot.set_my_commands(commands(lang, names_for(p)), scope=BotCommandScopeChat(chat_id=p.user_id))
+    except TelegramAPIError as e:
+        log.info("setMyCommands for a user chat failed: %s", type(e).__name__)

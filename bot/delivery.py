@@ -1,0 +1,282 @@
+"""The outbox worker: the ONE path for everything the system sends on its own.
+
+Rows are queued by ``workflows.outbox.enqueue`` (Bot API method name + parameters as JSON).
+``DeliveryWorker.run()`` drains them against Telegram's limits:
+
+* global: at most ``rate`` sends per second (evenly spaced) and ``max_in_flight`` requests at once;
+* per chat: private chats (id > 0) one message per ``private_interval`` s, groups (id < 0) one per
+  ``group_interval`` s. A chat's messages go out strictly in id order: only the oldest pending
+  row of a chat is ever a candidate, so a row waiting for a retry holds back the rows after it
+  (of that chat only). Chats that are cooling down or busy are skipped, never waited for.
+
+Outcomes (each committed at once in its own short transaction):
+
+* accepted                        -> ``sent`` with sent_at and telegram_message_id (then ``on_sent``)
+* 429 ``TelegramRetryAfter``      -> ALL sending pauses ``retry_after`` s; row stays pending
+* 403 ``TelegramForbiddenError``  -> ``failed``; for a private chat ``User.is_active = False``
+* 400 ``TelegramBadRequest``, unknown method or invalid payload -> ``failed``, never retried
+* network error, 5xx, timeout     -> pending, ``not_before = now + min(2**attempts, 300)`` s;
+                                     ``failed`` once attempts reach ``max_attempts``
+
+Every attempt that reaches Telegram adds 1 to ``attempts``.
+
+Delivery is AT-LEAST-ONCE. A row is marked sent only after Telegram accepted it, and a row is
+re-read just before sending and skipped unless still pending. A crash (kill -9, power loss) between
+Telegram's acceptance and the commit sends that one message again after a restart; nothing is lost.
+Cancelling ``run()``/``drain_once()`` or calling ``stop()`` lets in-flight sends finish and
+commit first, so an orderly shutdown duplicates nothing. Run ONE worker per database: rows are not
+locked, so two workers could both send a row.
+
+Logs carry row id, chat id, method and outcome, never message contents.
+``stats``: sent, retry_after (429s seen), forbidden (403s), failed (rows marked failed, 403s
+included), network_errors (network/5xx/timeout attempts).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Awaitable, Callable
+
+import aiogram
+from aiogram import methods
+from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError,
+                                TelegramNotFound, TelegramRetryAfter, TelegramServerError)
+from pydantic import ValidationError
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.db.models import OutboxMessage, User, utcnow
+from bot.retry import bypass_retries
+
+log = logging.getLogger(__name__)
+
+METHODS: dict[str, type[methods.TelegramMethod]] = {
+    cls.__api_method__: cls for cls in (
+        methods.SendMessage, methods.SendPhoto, methods.SendLocation, methods.SendVenue,
+        methods.SendDocument, methods.SendMediaGroup, methods.CopyMessage)}
+
+
+async def _wait(event: asyncio.Event, timeout: float) -> None:
+    """Sleep up to ``timeout`` s, or less if ``event`` is set."""
+    if timeout > 0:
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+
+
+async def _settle(tasks: list[asyncio.Task]) -> None:
+    """Wait until ``tasks`` are done even if cancelled meanwhile; then re-raise the cancellation."""
+    cancelled = False
+    while tasks:
+        try:
+            await asyncio.wait(tasks)
+            break
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+
+
+class DeliveryWorker:
+    error_pause = 2.0  # seconds run() waits after an unexpected error in a pass
+
+    def __init__(self, bot: aiogram.Bot, sessionmaker: async_sessionmaker, *, rate: float = 25.0,
+                 private_interval: float = 1.0, group_interval: float = 3.0,
+                 max_in_flight: int = 8, batch: int = 200, idle_poll: float = 0.5,
+                 max_attempts: int = 8,
+                 on_sent: Callable[[OutboxMessage], Awaitable[None]] | None = None) -> None:
+        self.bot, self.sessionmaker, self.on_sent = bot, sessionmaker, on_sent
+        self.rate, self.batch, self.idle_poll, self.max_attempts = rate, batch, idle_poll, max_attempts
+        self.private_interval, self.group_interval = private_interval, group_interval
+        self.stats = {"sent": 0, "retry_after": 0, "forbidden": 0, "failed": 0, "network_errors": 0}
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._next_slot = 0.0       # loop time of the next global send slot
+        self._pause_until = 0.0     # loop time until which all sending pauses (429)
+        self._chat_ready: dict[int, float] = {}  # chat id -> loop time it may get the next message
+        self._busy: set[int] = set()             # chats with a request in flight
+        self._inflight: set[asyncio.Task] = set()
+        self._wake, self._stopped, self._idle = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        self._idle.set()
+
+    # ------------------------------------------------------------------ control
+    def wake(self) -> None:
+        """Call (on the worker's event loop) after committing queued rows: drain at once."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        self._stopped.clear()
+        self._idle.clear()
+        try:
+            while not self._stopped.is_set():
+                self._wake.clear()
+                try:
+                    if (await self._pass())[0]:
+                        continue  # more may be due right away
+                except Exception:
+                    log.exception("delivery pass failed; retrying shortly")
+                    await _wait(self._stopped, self.error_pause)
+                    continue
+                await _wait(self._wake, self._idle_timeout())
+        finally:
+            self._idle.set()
+
+    async def stop(self) -> None:
+        """Stop the loop after the in-flight sends have finished and been recorded."""
+        self._stopped.set()
+        self._wake.set()
+        await self._idle.wait()
+        if self._inflight:
+            await asyncio.wait(self._inflight)
+
+    async def drain_once(self) -> int:
+        """Send what is due now (one message per ready chat), within the limits; returns #sent."""
+        return (await self._pass())[1]
+
+    # ------------------------------------------------------------------ one pass
+    async def _pass(self) -> tuple[int, int]:
+        """(rows dispatched, rows sent)."""
+        rows = await self._due()
+        tasks: list[asyncio.Task] = []
+        try:
+            for row in rows:
+                await self._slots.acquire()
+                try:
+                    await self._global_turn()
+                except BaseException:
+                    self._slots.release()
+                    raise
+                if self._stopped.is_set():
+                    self._slots.release()
+                    break
+                self._busy.add(row.chat_id)
+                interval = self.private_interval if row.chat_id > 0 else self.group_interval
+                self._chat_ready[row.chat_id] = self._now() + interval
+                task = asyncio.create_task(self._deliver(row))
+                self._inflight.add(task)
+                task.add_done_callback(self._inflight.discard)
+                tasks.append(task)
+        finally:
+            await _settle(tasks)  # also when cancelled: record what Telegram accepted
+        return len(tasks), sum(t.result() for t in tasks if not t.cancelled())
+
+    async def _due(self) -> list[OutboxMessage]:
+        """The oldest pending row of each ready chat, if due, ordered by id."""
+        now = self._now()
+        self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
+        waiting = self._busy | self._chat_ready.keys()
+        heads = (select(func.min(OutboxMessage.id)).where(OutboxMessage.status == "pending")
+                 .group_by(OutboxMessage.chat_id))
+        if waiting:
+            heads = heads.where(OutboxMessage.chat_id.not_in(waiting))
+        async with self.sessionmaker() as session:
+            return list(await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_(heads),
+                                            OutboxMessage.not_before <= utcnow())
+                .order_by(OutboxMessage.id).limit(self.batch)))
+
+    async def _global_turn(self) -> None:
+        """Wait for the global pause (429) to end and for the next rate slot, then take it."""
+        while not self._stopped.is_set():
+            now = self._now()
+            delay = max(self._pause_until, self._next_slot) - now
+            if delay <= 0:
+                self._next_slot = now + 1.0 / self.rate
+                return
+            await _wait(self._stopped, delay)
+
+    def _idle_timeout(self) -> float:
+        now = self._now()
+        soonest = min([t for t in self._chat_ready.values() if t > now]
+                      + [max(self._pause_until, now) + self.idle_poll])
+        return min(self.idle_poll, max(soonest - now, 0.01))
+
+    @staticmethod
+    def _now() -> float:
+        return asyncio.get_running_loop().time()
+
+    # ------------------------------------------------------------------ one row
+    async def _deliver(self, row: OutboxMessage) -> bool:
+        try:
+            with bypass_retries():
+                return await self._send(row)
+        except Exception:
+            log.exception("outbox %s chat %s %s: unexpected error", row.id, row.chat_id, row.method)
+            return False
+        finally:
+            self._busy.discard(row.chat_id)
+            self._slots.release()
+
+    async def _send(self, row: OutboxMessage) -> bool:
+        async with self.sessionmaker() as session:  # re-check: never send a row twice
+            status = await session.scalar(select(OutboxMessage.status)
+                                          .where(OutboxMessage.id == row.id))
+        if status != "pending":
+            log.info("outbox %s chat %s: skipped, status %s", row.id, row.chat_id, status)
+            return False
+        cls = METHODS.get(row.method)
+        if cls is None:
+            return await self._fail(row, f"unknown method {row.method}"[:300], attempt=False)
+        try:
+            method = cls(chat_id=row.chat_id, **row.payload)
+        except (ValidationError, TypeError) as e:
+            return await self._fail(row, f"invalid payload: {type(e).__name__}", attempt=False)
+
+        try:
+            result = await self.bot(method)
+        except TelegramRetryAfter as e:
+            self._pause_until = max(self._pause_until, self._now() + e.retry_after)
+            self.stats["retry_after"] += 1
+            log.warning("outbox %s chat %s %s: 429, pausing all sending %s s",
+                        row.id, row.chat_id, row.method, e.retry_after)
+            await self._record(row, attempts=row.attempts + 1, last_error=e.message[:300])
+            return False
+        except TelegramForbiddenError as e:
+            self.stats["forbidden"] += 1
+            return await self._fail(row, e.message, deactivate=row.chat_id > 0)
+        except (TelegramBadRequest, TelegramNotFound) as e:
+            return await self._fail(row, e.message)
+        except (TelegramNetworkError, TelegramServerError, TimeoutError) as e:
+            self.stats["network_errors"] += 1
+            attempts = row.attempts + 1
+            error = f"{type(e).__name__}: {getattr(e, 'message', e)}"[:300]
+            if attempts >= self.max_attempts:
+                return await self._fail(row, error)
+            delay = min(2 ** attempts, 300)
+            log.warning("outbox %s chat %s %s: %s, retry in %s s", row.id, row.chat_id,
+                        row.method, type(e).__name__, delay)
+            await self._record(row, attempts=attempts, last_error=error,
+                               not_before=utcnow() + timedelta(seconds=delay))
+            return False
+
+        first = result[0] if isinstance(result, list) else result  # sendMediaGroup: a list
+        row.status, row.attempts = "sent", row.attempts + 1
+        row.sent_at, row.telegram_message_id = utcnow(), first.message_id
+        await self._record(row, status="sent", attempts=row.attempts, sent_at=row.sent_at,
+                           telegram_message_id=row.telegram_message_id, last_error=None)
+        self.stats["sent"] += 1
+        log.debug("outbox %s chat %s %s: sent", row.id, row.chat_id, row.method)
+        if self.on_sent is not None:
+            try:
+                await self.on_sent(row)
+            except Exception:
+                log.exception("outbox %s: on_sent hook failed", row.id)
+        return True
+
+    async def _fail(self, row: OutboxMessage, error: str, *, attempt: bool = True,
+                    deactivate: bool = False) -> bool:
+        self.stats["failed"] += 1
+        log.warning("outbox %s chat %s %s: failed (%s)", row.id, row.chat_id, row.method, error)
+        await self._record(row, status="failed", last_error=error[:300],
+                           attempts=row.attempts + attempt, deactivate=deactivate)
+        return False
+
+    async def _record(self, row: OutboxMessage, *, deactivate: bool = False, **values) -> None:
+        """Commit one row's outcome in its own short transaction (only if still pending)."""
+        async with self.sessionmaker() as session, session.begin():
+            await session.execute(update(OutboxMessage).where(
+                OutboxMessage.id == row.id, OutboxMessage.status == "pending").values(**values))
+            if deactivate:
+                await session.execute(update(User).where(User.id == row.chat_id)
+                                      .values(is_active=False))

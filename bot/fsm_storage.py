@@ -1,0 +1,54 @@
+"""aiogram FSM storage in our own database, so a restart in the middle of a form loses nothing.
+
+Used when REDIS_URL is not set (several instances use aiogram's RedisStorage instead).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import FsmRecord, utcnow
+
+
+class DatabaseStorage(BaseStorage):
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]):
+        self._sm = sessionmaker
+        self._keys = DefaultKeyBuilder(prefix="fsm", with_bot_id=True, with_destiny=True)
+
+    async def _upsert(self, key: StorageKey, **values) -> None:
+        k = self._keys.build(key)
+        async with self._sm() as s, s.begin():
+            row = await s.get(FsmRecord, k, with_for_update=True)
+            state = values.get("state", row.state if row else None)
+            data = values.get("data", row.data if row else {})
+            if state is None and not data:
+                if row is not None:
+                    await s.delete(row)  # nothing left to keep
+                return
+            if row is None:
+                s.add(FsmRecord(key=k, state=state, data=data, updated_at=utcnow()))
+            else:
+                row.state, row.data, row.updated_at = state, data, utcnow()
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        await self._upsert(key, state=state.state if isinstance(state, State) else state)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        async with self._sm() as s:
+            row = await s.get(FsmRecord, self._keys.build(key))
+            return row.state if row else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._upsert(key, data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        async with self._sm() as s:
+            row = await s.get(FsmRecord, self._keys.build(key))
+            return dict(row.data) if row and row.data else {}
+
+    async def close(self) -> None:
+        return None

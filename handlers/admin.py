@@ -1,0 +1,85 @@
+"""Admins: /grant, /revoke, /invite, /departments."""
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commands import set_commands_for
+from handlers.filters import RoleFilter
+from workflows import roles
+from workflows.context import Services
+from workflows.roles import ADMIN, RoleError
+from workflows.texts import t
+
+router = Router(name="admin")
+router.message.filter(RoleFilter(ADMIN))
+
+
+def _dept(svc: Services, code: str | None, lang: str) -> str:
+    return f" ({svc.district.department(code).name(lang)})" if code else ""
+
+
+@router.message(Command("grant"))
+async def grant_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
+                    bot: Bot) -> None:
+    args = (command.args or "").split()
+    if len(args) not in (2, 3) or not args[0].isdigit():
+        await message.answer(t(lang, "admin.grant_usage"))
+        return
+    user_id, role, dept = int(args[0]), args[1].lower(), (args[2].upper() if len(args) == 3 else None)
+    try:
+        g = await roles.grant(session, user_id=user_id, role=role, department_code=dept,
+                              by=message.from_user.id, departments=svc.district.departments)
+    except RoleError as e:
+        await message.answer(t(lang, e.code, **e.kw))
+        return
+    await session.commit()
+    await message.answer(t(lang, "admin.granted", user=user_id, role=role, dept=_dept(svc, g.department_code, lang)))
+    p = await roles.load_principal(session, user_id, svc.admin_ids)
+    await set_commands_for(bot, p, "ko")
+
+
+@router.message(Command("revoke"))
+async def revoke_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
+                     bot: Bot) -> None:
+    args = (command.args or "").split()
+    if len(args) != 2 or not args[0].isdigit():
+        await message.answer(t(lang, "admin.revoke_usage"))
+        return
+    user_id, role = int(args[0]), args[1].lower()
+    try:
+        n = await roles.revoke(session, user_id=user_id, role=role, by=message.from_user.id)
+    except RoleError as e:
+        await message.answer(t(lang, e.code, **e.kw))
+        return
+    await session.commit()
+    await message.answer(t(lang, "admin.revoked" if n else "admin.revoke_none", user=user_id, role=role))
+    p = await roles.load_principal(session, user_id, svc.admin_ids)
+    await set_commands_for(bot, p, "ko")
+
+
+@router.message(Command("invite"))
+async def invite_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str) -> None:
+    args = (command.args or "").split()
+    if len(args) not in (1, 2):
+        await message.answer(t(lang, "admin.invite_usage"))
+        return
+    role, dept = args[0].lower(), (args[1].upper() if len(args) == 2 else None)
+    try:
+        inv = await roles.create_invite(session, role=role, department_code=dept, by=message.from_user.id,
+                                        departments=svc.district.departments)
+    except RoleError as e:
+        await message.answer(t(lang, e.code, **e.kw))
+        return
+    await session.commit()
+    link = f"https://t.me/{svc.bot_username}?start=inv_{inv.token}"
+    await message.answer(t(lang, "admin.invite_link", role=role, dept=_dept(svc, inv.department_code, lang),
+                           days=roles.INVITE_TTL.days, link=link))
+
+
+@router.message(Command("departments"))
+async def departments_cmd(message: Message, svc: Services, lang: str) -> None:
+    lines = "\n".join(f"<code>{d.code}</code> {d.name(lang)} {d.phone}" for d in svc.district.departments.values())
+    await message.answer(t(lang, "admin.departments", lines=lines))

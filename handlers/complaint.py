@@ -1,0 +1,330 @@
+"""Citizens: the /complaint form (category, text, photos, place, phone, summary) and free text."""
+from __future__ import annotations
+
+import uuid
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers import keyboards as kb
+from handlers.callbacks import CategoryCb, EditCb, FormCb, FreeTextCb, MenuCb, StepCb
+from handlers.states import ComplaintForm
+from workflows import complaints, users
+from workflows.complaints import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_PHOTOS, Draft
+from workflows.contact import InvalidPhone, looks_like_rrn, mask_phone, normalize_phone
+from workflows.context import Services
+from workflows.texts import t
+
+router = Router(name="complaint")
+
+STEPS = [ComplaintForm.category, ComplaintForm.description, ComplaintForm.photos,
+         ComplaintForm.location, ComplaintForm.phone, ComplaintForm.confirm]
+
+
+async def _consented(session: AsyncSession, user_id: int) -> bool:
+    return await users.active_consent(session, user_id) is not None
+
+
+async def begin(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                user_id: int, *, category: str | None = None, description: str | None = None) -> None:
+    """Start a new form (replacing any unfinished one), optionally pre-filled from free text."""
+    if not await _consented(session, user_id):
+        from handlers.common import show_privacy
+        await message.answer(t(lang, "privacy.need_consent"))
+        await show_privacy(message, session, svc, lang, user_id)
+        return
+    await state.set_data({"form_id": uuid.uuid4().hex, "photos": []})
+    if category:
+        await state.update_data(category=category)
+        if description:
+            await state.update_data(description=description)
+            await ask(message, state, svc, lang, ComplaintForm.photos)
+        else:
+            await ask(message, state, svc, lang, ComplaintForm.description)
+    else:
+        await ask(message, state, svc, lang, ComplaintForm.category)
+
+
+async def ask(message: Message, state: FSMContext, svc: Services, lang: str, step) -> None:
+    await state.set_state(step)
+    data = await state.get_data()
+    if step == ComplaintForm.category:
+        await message.answer(t(lang, "cf.ask_category"), reply_markup=kb.categories(lang, svc.district))
+    elif step == ComplaintForm.description:
+        cat = svc.district.category(data["category"])
+        await message.answer(t(lang, "cf.ask_description", category=cat.name(lang)))
+    elif step == ComplaintForm.photos:
+        await message.answer(t(lang, "cf.ask_photos"), reply_markup=kb.step(lang, done=True))
+    elif step == ComplaintForm.location:
+        await message.answer(t(lang, "cf.ask_location"), reply_markup=kb.step(lang))
+    elif step == ComplaintForm.phone:
+        await message.answer(t(lang, "cf.ask_phone"), reply_markup=kb.step(lang))
+    else:
+        await show_summary(message, state, svc, lang)
+
+
+async def advance(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    """Next step, or straight back to the summary when the resident was editing one field."""
+    data = await state.get_data()
+    current = await state.get_state()
+    if data.get("editing"):
+        await state.update_data(editing=False)
+        await ask(message, state, svc, lang, ComplaintForm.confirm)
+        return
+    idx = next(i for i, s in enumerate(STEPS) if s.state == current)
+    await ask(message, state, svc, lang, STEPS[idx + 1])
+
+
+async def show_summary(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    data = await state.get_data()
+    cat = svc.district.category(data["category"])
+    dept = svc.district.department(svc.district.route(cat.code))
+    phone = svc.cipher.decrypt(data["phone_enc"]) if data.get("phone_enc") else None
+    if data.get("address"):
+        place = data["address"]
+    elif data.get("lat") is not None:
+        place = f"{data['lat']:.5f}, {data['lon']:.5f}"
+    else:
+        place = t(lang, "cf.none")
+    text = t(lang, "cf.summary", category=cat.name(lang), department=dept.name(lang),
+             deadline=svc.fmt(complaints.preview_deadline(svc, cat.code), lang),
+             description=complaints._esc(data["description"]), photos=len(data.get("photos", [])),
+             location=complaints._esc(place), phone=mask_phone(phone) if phone else t(lang, "cf.none"))
+    await state.set_state(ComplaintForm.confirm)
+    await message.answer(text, reply_markup=kb.confirm(lang, data["form_id"]))
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+@router.message(Command("complaint"))
+async def complaint_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    await begin(message, state, session, svc, lang, message.from_user.id)
+
+
+@router.callback_query(MenuCb.filter(F.action == "complaint"))
+async def complaint_menu(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    await query.answer()
+    await begin(query.message, state, session, svc, lang, query.from_user.id)
+
+
+@router.callback_query(FreeTextCb.filter())
+async def free_text_choice(query: CallbackQuery, callback_data: FreeTextCb, state: FSMContext,
+                           session: AsyncSession, svc: Services, lang: str) -> None:
+    await query.answer()
+    data = await state.get_data()
+    text = data.get("free_text")
+    if await state.get_state() is not None or text is None:
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.action == "no":
+        await state.set_data({})
+        await query.message.answer(t(lang, "cf.offer_dismissed"))
+        return
+    category = callback_data.cat if callback_data.action == "file" and callback_data.cat in svc.district.categories else None
+    fits = DESCRIPTION_MIN <= len(text) <= DESCRIPTION_MAX and not looks_like_rrn(text)
+    await begin(query.message, state, session, svc, lang, query.from_user.id, category=category,
+                description=text if fits else None)
+    if category is None and fits:
+        await state.update_data(description=text)  # kept: only the topic is asked
+
+
+# --- steps -------------------------------------------------------------------------------------
+
+@router.callback_query(ComplaintForm.category, CategoryCb.filter())
+async def got_category(query: CallbackQuery, callback_data: CategoryCb, state: FSMContext, svc: Services, lang: str) -> None:
+    await query.answer()
+    if callback_data.code not in svc.district.categories:
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    await state.update_data(category=callback_data.code)
+    data = await state.get_data()
+    if data.get("editing"):
+        await advance(query.message, state, svc, lang)
+    elif data.get("description"):  # pre-filled from free text
+        await ask(query.message, state, svc, lang, ComplaintForm.photos)
+    else:
+        await advance(query.message, state, svc, lang)
+
+
+@router.message(ComplaintForm.category)
+async def category_expected(message: Message, svc: Services, lang: str) -> None:
+    await message.answer(t(lang, "cf.ask_category"), reply_markup=kb.categories(lang, svc.district))
+
+
+@router.message(ComplaintForm.description, F.text)
+async def got_description(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    text = message.text.strip()
+    if len(text) < DESCRIPTION_MIN:
+        await message.answer(t(lang, "cf.too_short", n=len(text)))
+        return
+    if len(text) > DESCRIPTION_MAX:
+        await message.answer(t(lang, "cf.too_long", n=len(text)))
+        return
+    if looks_like_rrn(text):
+        await message.answer(t(lang, "cf.rrn_refused"))
+        return
+    await state.update_data(description=text)
+    await advance(message, state, svc, lang)
+
+
+@router.message(ComplaintForm.description)
+async def description_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "cf.text_expected"))
+
+
+@router.message(ComplaintForm.photos, F.photo)
+async def got_photo(message: Message, state: FSMContext, lang: str) -> None:
+    data = await state.get_data()
+    photos = data.get("photos", [])
+    if len(photos) >= MAX_PHOTOS:
+        await message.answer(t(lang, "cf.photo_limit"), reply_markup=kb.step(lang, done=True))
+        return
+    best = message.photo[-1]
+    if any(p[1] == best.file_unique_id for p in photos):
+        return  # the same photo delivered again
+    photos.append([best.file_id, best.file_unique_id])
+    await state.update_data(photos=photos)
+    await message.answer(t(lang, "cf.photo_added", n=len(photos)), reply_markup=kb.step(lang, done=True))
+
+
+@router.message(ComplaintForm.photos)
+async def photo_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "cf.photo_expected"), reply_markup=kb.step(lang, done=True))
+
+
+@router.message(ComplaintForm.location, F.location)
+async def got_location(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    loc = message.location
+    address = message.venue.address if message.venue else None
+    await state.update_data(lat=loc.latitude, lon=loc.longitude, address=address)
+    await message.answer(t(lang, "cf.location_ok"))
+    await advance(message, state, svc, lang)
+
+
+@router.message(ComplaintForm.location, F.text)
+async def got_address(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    text = message.text.strip()
+    if not 2 <= len(text) <= 300 or text.startswith("/"):
+        await message.answer(t(lang, "cf.location_bad"), reply_markup=kb.step(lang))
+        return
+    await state.update_data(address=text, lat=None, lon=None)
+    await advance(message, state, svc, lang)
+
+
+@router.message(ComplaintForm.location)
+async def location_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "cf.location_bad"), reply_markup=kb.step(lang))
+
+
+@router.message(ComplaintForm.phone, F.text | F.contact)
+async def got_phone(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    raw = message.contact.phone_number if message.contact else message.text
+    try:
+        phone = normalize_phone(raw)
+    except InvalidPhone:
+        await message.answer(t(lang, "cf.phone_bad"), reply_markup=kb.step(lang))
+        return
+    await state.update_data(phone_enc=svc.cipher.encrypt(phone))
+    await advance(message, state, svc, lang)
+
+
+@router.message(ComplaintForm.phone)
+async def phone_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "cf.phone_bad"), reply_markup=kb.step(lang))
+
+
+@router.callback_query(StateFilter(ComplaintForm.photos, ComplaintForm.location, ComplaintForm.phone), StepCb.filter())
+async def step_button(query: CallbackQuery, callback_data: StepCb, state: FSMContext, svc: Services, lang: str) -> None:
+    await query.answer()
+    current = await state.get_state()
+    if callback_data.action == "skip":
+        if current == ComplaintForm.photos.state:
+            await state.update_data(photos=[])
+        elif current == ComplaintForm.location.state:
+            await state.update_data(address=None, lat=None, lon=None)
+        else:
+            await state.update_data(phone_enc=None)
+    await advance(query.message, state, svc, lang)
+
+
+@router.callback_query(StepCb.filter())
+async def step_button_stale(query: CallbackQuery, lang: str) -> None:
+    await query.answer(t(lang, "stale_button"), show_alert=True)
+
+
+# --- summary: submit, edit, cancel ----------------------------------------------------------
+
+@router.callback_query(FormCb.filter(F.action == "submit"))
+async def submit(query: CallbackQuery, callback_data: FormCb, state: FSMContext, session: AsyncSession,
+                 svc: Services, lang: str) -> None:
+    data = await state.get_data()
+    if await state.get_state() != ComplaintForm.confirm.state or data.get("form_id") != callback_data.form:
+        existing = await complaints.find_by_submit_key(session, query.from_user.id, callback_data.form)
+        await query.answer()
+        await query.message.answer(t(lang, "cf.already_submitted", receipt=existing.receipt_no)
+                                   if existing else t(lang, "stale_button"))
+        return
+    await query.answer()
+    draft = Draft(category=data["category"], description=data["description"],
+                  photos=[tuple(p) for p in data.get("photos", [])], address=data.get("address"),
+                  latitude=data.get("lat"), longitude=data.get("lon"), phone_enc=data.get("phone_enc"))
+    c, created = await complaints.submit(session, svc, citizen_id=query.from_user.id,
+                                         submit_key=callback_data.form, draft=draft)
+    await session.commit()
+    await state.clear()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if not created:
+        await query.message.answer(t(lang, "cf.already_submitted", receipt=c.receipt_no))
+        return
+    await query.message.answer(t(lang, "cf.submitted", receipt=c.receipt_no,
+                                 department=svc.district.department(c.department_code).name(lang),
+                                 deadline=svc.fmt(c.deadline_at, lang)))
+
+
+@router.callback_query(FormCb.filter(F.action == "edit"))
+async def edit(query: CallbackQuery, callback_data: FormCb, state: FSMContext, lang: str) -> None:
+    await query.answer()
+    data = await state.get_data()
+    if await state.get_state() != ComplaintForm.confirm.state or data.get("form_id") != callback_data.form:
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    await state.set_state(ComplaintForm.edit)
+    await query.message.answer(t(lang, "cf.edit_which"), reply_markup=kb.edit_fields(lang))
+
+
+@router.callback_query(ComplaintForm.edit, EditCb.filter())
+async def edit_field(query: CallbackQuery, callback_data: EditCb, state: FSMContext, svc: Services, lang: str) -> None:
+    await query.answer()
+    step = {"category": ComplaintForm.category, "description": ComplaintForm.description,
+            "photos": ComplaintForm.photos, "location": ComplaintForm.location,
+            "phone": ComplaintForm.phone}.get(callback_data.field)
+    if step is None:
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    if step == ComplaintForm.photos:
+        await state.update_data(photos=[])
+    await state.update_data(editing=True)
+    await ask(query.message, state, svc, lang, step)
+
+
+@router.callback_query(FormCb.filter(F.action == "cancel"))
+async def cancel(query: CallbackQuery, callback_data: FormCb, state: FSMContext, lang: str) -> None:
+    await query.answer()
+    current = await state.get_state()
+    data = await state.get_data()
+    if current is None or not current.startswith(ComplaintForm.__name__) or (
+            callback_data.form != "-" and data.get("form_id") != callback_data.form):
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    await state.clear()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(t(lang, "cancel.done", what=t(lang, "cancel.what.complaint")))
+
+
+@router.message(StateFilter(ComplaintForm.confirm, ComplaintForm.edit))
+async def use_buttons(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "cf.use_buttons"))

@@ -1,0 +1,52 @@
+"""Last router: free text offers to file a complaint; anything else gets a clear answer."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot import commands
+from handlers.callbacks import FreeTextCb
+from handlers.keyboards import markup
+from workflows.complaints import DESCRIPTION_MAX
+from workflows.context import Services
+from workflows.contact import looks_like_rrn
+from workflows.texts import t
+
+router = Router(name="fallback")
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message, lang: str) -> None:
+    name = message.text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(message.text) > 1 else ""
+    restricted = name in commands.ADMIN or name in commands.OFFICER
+    await message.answer(t(lang, "not_allowed" if restricted else "unknown_command"))
+
+
+@router.message(F.text, F.chat.type == "private")
+async def free_text(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    """Typing is never a dead end: offer to file what they wrote, with a suggested category."""
+    text = message.text.strip()[:DESCRIPTION_MAX + 1]
+    if looks_like_rrn(text):
+        await message.answer(t(lang, "cf.rrn_refused"))
+        return
+    await state.set_data({"free_text": text})
+    cat = svc.district.suggest_category(text)
+    rows = []
+    if cat is not None:
+        rows.append([(t(lang, "cf.offer_yes", category=cat.name(lang)), FreeTextCb(action="file", cat=cat.code).pack())])
+    rows.append([(t(lang, "cf.offer_other"), FreeTextCb(action="choose").pack()),
+                 (t(lang, "cf.offer_no"), FreeTextCb(action="no").pack())])
+    key = "cf.offer_free_text" if cat else "cf.offer_free_text_nocat"
+    await message.answer(t(lang, key, category=cat.name(lang) if cat else ""), reply_markup=markup(rows))
+
+
+@router.message(F.chat.type == "private")
+async def other_content(message: Message, lang: str) -> None:
+    """A sticker, photo, voice ... outside a form."""
+    await message.answer(t(lang, "fallback.other"))
+
+
+@router.callback_query()
+async def stale_callback(query: CallbackQuery, lang: str) -> None:
+    await query.answer(t(lang, "stale_button"), show_alert=True)

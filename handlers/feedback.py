@@ -1,0 +1,161 @@
+"""Citizens after an answer: 해결됨 / 해결 안 됨, then the 친절 OSS 5-item rating."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.callbacks import FeedbackCb, RateCb, RateMoreCb, StepCb
+from handlers.keyboards import markup
+from handlers.states import CitizenForm
+from handlers import keyboards as kb
+from workflows import complaints, ratings
+from workflows.complaints import NotFound
+from workflows.context import Services
+from workflows.ratings import RatingError
+from workflows.roles import Principal
+from workflows.states import TransitionError
+from workflows.texts import t
+
+router = Router(name="feedback")
+
+
+async def _own(session: AsyncSession, p: Principal, cid: int):
+    try:
+        c = await complaints.get_visible(session, p, complaint_id=cid)
+    except NotFound:
+        return None
+    return c if c.citizen_id == p.user_id else None
+
+
+@router.callback_query(FeedbackCb.filter())
+async def feedback(query: CallbackQuery, callback_data: FeedbackCb, state: FSMContext, session: AsyncSession,
+                   svc: Services, lang: str, principal: Principal) -> None:
+    c = await _own(session, principal, callback_data.cid)
+    if c is None or c.state != "answered":
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.resolved:
+        await complaints.citizen_close(session, svc, principal, c)
+        await session.commit()
+        await query.message.answer(t(lang, "citizen.closed"))
+    else:
+        await state.set_state(CitizenForm.reopen_comment)
+        await state.set_data({"cid": c.id})
+        await query.message.answer(t(lang, "citizen.ask_reopen"))
+
+
+@router.message(CitizenForm.reopen_comment, F.text)
+async def reopen_comment(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                         principal: Principal) -> None:
+    data = await state.get_data()
+    c = await _own(session, principal, data.get("cid", 0))
+    if c is None:
+        await state.clear()
+        await message.answer(t(lang, "stale_button"))
+        return
+    text = message.text.strip()
+    if len(text) < complaints.DESCRIPTION_MIN:
+        await message.answer(t(lang, "cf.too_short", n=len(text)))
+        return
+    if len(text) > 1000:
+        await message.answer(t(lang, "rate.comment_long", n=len(text)))
+        return
+    try:
+        await complaints.citizen_reopen(session, svc, principal, c, text)
+    except TransitionError:
+        await state.clear()
+        await message.answer(t(lang, "stale_button"))
+        return
+    await session.commit()
+    await state.clear()
+    await message.answer(t(lang, "citizen.reopened", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)))
+
+
+@router.message(CitizenForm.reopen_comment)
+async def reopen_text_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "citizen.ask_reopen"))
+
+
+@router.callback_query(RateCb.filter())
+async def rate(query: CallbackQuery, callback_data: RateCb, state: FSMContext, session: AsyncSession,
+               svc: Services, lang: str) -> None:
+    try:
+        r = await ratings.rate(session, svc, user_id=query.from_user.id, complaint_id=callback_data.cid,
+                               item=callback_data.item, score=callback_data.score)
+    except RatingError as e:
+        await query.answer(t(lang, "rate.already") if e.code == "already" else t(lang, "stale_button"),
+                           show_alert=True)
+        return
+    await session.commit()
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.item == ratings.OVERALL:
+        await query.message.answer(
+            t(lang, "rate.thanks_overall", score=r.overall),
+            reply_markup=markup([[(t(lang, "rate.details_yes"), RateMoreCb(cid=r.complaint_id, go=1).pack()),
+                                  (t(lang, "rate.details_no"), RateMoreCb(cid=r.complaint_id, go=0).pack())]]))
+        return
+    await ask_next(query.message, state, r, lang)
+
+
+async def ask_next(message: Message, state: FSMContext, r, lang: str) -> None:
+    item = ratings.next_item(r)
+    if item is not None:
+        n = ratings.ITEMS.index(item) + 1
+        await message.answer(t(lang, "rate.item", n=n, item=t(lang, f"rate.item.{item}")),
+                             reply_markup=markup(ratings.score_buttons(r.complaint_id, item)))
+    else:
+        await state.set_state(CitizenForm.rating_comment)
+        await state.set_data({"cid": r.complaint_id})
+        await message.answer(t(lang, "rate.ask_comment"), reply_markup=kb.step(lang))
+
+
+@router.callback_query(RateMoreCb.filter())
+async def rate_more(query: CallbackQuery, callback_data: RateMoreCb, state: FSMContext, session: AsyncSession,
+                    lang: str) -> None:
+    try:
+        r = await ratings._own_rating(session, query.from_user.id, callback_data.cid)
+    except RatingError:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.go and ratings.next_item(r) is not None:
+        await ask_next(query.message, state, r, lang)
+    else:
+        await query.message.answer(t(lang, "rate.done"))
+
+
+@router.message(CitizenForm.rating_comment, F.text)
+async def rating_comment(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    data = await state.get_data()
+    try:
+        await ratings.comment(session, svc, user_id=message.from_user.id, complaint_id=data.get("cid", 0),
+                              text=message.text)
+    except RatingError as e:
+        if e.code == "too_long":
+            await message.answer(t(lang, "rate.comment_long", n=len(message.text)))
+            return
+        await state.clear()
+        await message.answer(t(lang, "rate.already"))
+        return
+    await session.commit()
+    await state.clear()
+    await message.answer(t(lang, "rate.done"))
+
+
+@router.callback_query(CitizenForm.rating_comment, StepCb.filter(F.action == "skip"))
+async def rating_comment_skip(query: CallbackQuery, state: FSMContext, lang: str) -> None:
+    await query.answer()
+    await state.clear()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(t(lang, "rate.done"))
+
+
+@router.message(CitizenForm.rating_comment)
+async def rating_comment_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "rate.ask_comment"), reply_markup=kb.step(lang))

@@ -1,0 +1,65 @@
+"""Inline keyboards. Labels come from workflows.texts; callback data from handlers.callbacks."""
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from handlers.callbacks import (CategoryCb, EditCb, FormCb, LangCb, MenuCb, PrivacyCb, StepCb)
+from workflows.district import District
+from workflows.outbox import Buttons
+from workflows.texts import t
+
+
+def markup(rows: Buttons) -> InlineKeyboardMarkup:
+    """Plain (label, callback_data) rows, as workflows build them, to an aiogram markup."""
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=l, callback_data=d) for l, d in row]
+                                                 for row in rows])
+
+
+def privacy(lang: str, consented: bool) -> InlineKeyboardMarkup:
+    if consented:
+        return markup([[(t(lang, "privacy.withdraw"), PrivacyCb(action="withdraw").pack())]])
+    return markup([[(t(lang, "privacy.agree"), PrivacyCb(action="agree").pack())],
+                   [(t(lang, "privacy.refuse"), PrivacyCb(action="refuse").pack())]])
+
+
+def language() -> InlineKeyboardMarkup:
+    return markup([[("한국어", LangCb(code="ko").pack()), ("English", LangCb(code="en").pack())]])
+
+
+def menu(lang: str, *, officer: bool) -> InlineKeyboardMarkup:
+    rows = [[(t(lang, "menu.complaint"), MenuCb(action="complaint").pack())],
+            [(t(lang, "menu.status"), MenuCb(action="status").pack())]]
+    if officer:
+        rows.append([(t(lang, "menu.inbox"), MenuCb(action="inbox").pack())])
+    rows.append([(t(lang, "menu.help"), MenuCb(action="help").pack())])
+    return markup(rows)
+
+
+def categories(lang: str, district: District) -> InlineKeyboardMarkup:
+    b = InlineKeyboardBuilder()
+    for cat in district.categories.values():
+        b.button(text=cat.name(lang), callback_data=CategoryCb(code=cat.code))
+    b.button(text=t(lang, "btn.cancel"), callback_data=FormCb(action="cancel", form="-"))
+    b.adjust(2)
+    return b.as_markup()
+
+
+def step(lang: str, *, done: bool = False) -> InlineKeyboardMarkup:
+    row = [(t(lang, "btn.done"), StepCb(action="done").pack())] if done else []
+    row.append((t(lang, "btn.skip"), StepCb(action="skip").pack()))
+    return markup([row])
+
+
+def confirm(lang: str, form_id: str) -> InlineKeyboardMarkup:
+    return markup([[(t(lang, "cf.submit"), FormCb(action="submit", form=form_id).pack())],
+                   [(t(lang, "cf.edit"), FormCb(action="edit", form=form_id).pack()),
+                    (t(lang, "cf.cancel"), FormCb(action="cancel", form=form_id).pack())]])
+
+
+def edit_fields(lang: str) -> InlineKeyboardMarkup:
+    b = InlineKeyboardBuilder()
+    for f in ("category", "description", "photos", "location", "phone"):
+        b.button(text=t(lang, f"cf.edit.{f}"), callback_data=EditCb(field=f))
+    b.adjust(3)
+    return b.as_markup()

@@ -1,0 +1,345 @@
+"""Officers: routed complaints of their own department — take, answer, transfer, reject, extend."""
+from __future__ import annotations
+
+import re
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InputMediaPhoto, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.callbacks import AnswerCb, MenuCb, OfficerCb, RemedyCb, TransferCb
+from handlers.keyboards import markup
+from handlers.states import OfficerForm
+from workflows import complaints, states
+from workflows.complaints import ANSWER_MAX, ANSWER_MIN, AlreadyExtended, Forbidden, NotFound
+from workflows.context import Services
+from workflows.roles import Principal, can_handle
+from workflows.states import TransitionError
+from workflows.texts import t
+
+router = Router(name="officer")
+RECEIPT = re.compile(r"^\d{4}-\d{6}$")
+
+
+async def _complaint(session: AsyncSession, p: Principal, cid: int):
+    """The complaint if this officer may act on it, else None (another department's is invisible)."""
+    try:
+        c = await complaints.get_visible(session, p, complaint_id=cid)
+    except NotFound:
+        return None
+    return c if can_handle(p, c.department_code) else None
+
+
+async def show_card(message: Message, svc: Services, c, lang: str, p: Principal) -> None:
+    buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code) else []
+    await message.answer(complaints.officer_card(svc, c, lang), reply_markup=markup(buttons) if buttons else None)
+
+
+async def show_inbox(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal) -> None:
+    if not p.is_officer:
+        await message.answer(t(lang, "op.not_officer"))
+        return
+    rows, total = await complaints.inbox(session, p.department)
+    if not rows:
+        await message.answer(t(lang, "op.inbox_empty"))
+        return
+    now = svc.now()
+    b = InlineKeyboardBuilder()
+    for c in rows:
+        b.button(text=t(lang, "op.inbox_line", flag="⚠️ " if c.deadline_at < now else "", receipt=c.receipt_no,
+                        state=t(lang, f"state.{c.state}"), deadline=svc.fmt(c.deadline_at, lang)),
+                 callback_data=OfficerCb(action="open", cid=c.id))
+    b.adjust(1)
+    await message.answer(t(lang, "op.inbox_title", department=svc.district.department(p.department).name(lang),
+                           n=total), reply_markup=b.as_markup())
+
+
+@router.message(Command("inbox"))
+async def inbox_cmd(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
+    await show_inbox(message, session, svc, lang, principal)
+
+
+@router.callback_query(MenuCb.filter(F.action == "inbox"))
+async def inbox_menu(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
+    await query.answer()
+    await show_inbox(query.message, session, svc, lang, principal)
+
+
+@router.message(Command("find"))
+async def find_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
+                   principal: Principal) -> None:
+    receipt = (command.args or "").strip()
+    if not RECEIPT.match(receipt):
+        await message.answer(t(lang, "op.find_usage"))
+        return
+    try:
+        c = await complaints.get_visible(session, principal, receipt_no=receipt)
+    except NotFound:
+        await message.answer(t(lang, "status.not_found"))
+        return
+    if principal.is_officer and can_handle(principal, c.department_code):
+        await show_card(message, svc, c, lang, principal)
+    else:  # the resident's own complaint
+        from handlers.status import detail_text
+        await message.answer(detail_text(svc, c, lang))
+
+
+@router.callback_query(OfficerCb.filter())
+async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: FSMContext, session: AsyncSession,
+                         svc: Services, lang: str, principal: Principal) -> None:
+    c = await _complaint(session, principal, callback_data.cid)
+    if c is None:
+        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
+        return
+    await query.answer()
+    action, msg = callback_data.action, query.message
+    try:
+        if action == "open":
+            await show_card(msg, svc, c, lang, principal)
+        elif action == "take":
+            await complaints.take(session, svc, principal, c)
+            await session.commit()
+            await msg.answer(t(lang, "op.taken", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)),
+                             reply_markup=markup(complaints.officer_buttons(c, lang)))
+        elif action == "answer":
+            await complaints.start_answer(session, svc, principal, c)
+            await state.set_state(OfficerForm.answer_text)
+            await state.set_data({"cid": c.id})
+            await msg.answer(t(lang, "op.ask_answer", receipt=c.receipt_no))
+        elif action == "transfer":
+            if c.state not in states.OPEN:
+                raise TransitionError("transfer", c.state)
+            b = InlineKeyboardBuilder()
+            for d in svc.district.departments.values():
+                if d.code != c.department_code:
+                    b.button(text=d.name(lang), callback_data=TransferCb(cid=c.id, dept=d.code))
+            b.adjust(2)
+            await msg.answer(t(lang, "op.ask_transfer_dept", receipt=c.receipt_no), reply_markup=b.as_markup())
+        elif action == "reject":
+            if c.state not in states.OPEN:
+                raise TransitionError("reject", c.state)
+            await state.set_state(OfficerForm.reject_reason)
+            await state.set_data({"cid": c.id})
+            await msg.answer(t(lang, "op.ask_reject_reason", receipt=c.receipt_no))
+        elif action == "extend":
+            if c.state not in states.OPEN:
+                raise TransitionError("extend", c.state)
+            if c.extended:
+                raise AlreadyExtended(c.receipt_no)
+            await state.set_state(OfficerForm.extend_reason)
+            await state.set_data({"cid": c.id})
+            await msg.answer(t(lang, "op.ask_extend_reason", receipt=c.receipt_no,
+                               deadline=svc.fmt(complaints.extended_deadline(svc, c), lang)))
+        elif action == "media":
+            await send_media(msg, c, lang)
+    except TransitionError as e:
+        await msg.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+    except AlreadyExtended:
+        await msg.answer(t(lang, "op.already_extended"))
+
+
+async def send_media(msg: Message, c, lang: str) -> None:
+    if not c.photos and c.latitude is None:
+        await msg.answer(t(lang, "op.no_location"))
+        return
+    if len(c.photos) == 1:
+        await msg.answer_photo(c.photos[0].file_id, caption=c.receipt_no)
+    elif c.photos:
+        await msg.answer_media_group([InputMediaPhoto(media=p.file_id, caption=c.receipt_no if i == 0 else None)
+                                      for i, p in enumerate(c.photos)])
+    if c.latitude is not None:
+        await msg.answer_location(latitude=c.latitude, longitude=c.longitude)
+
+
+# --- answer ------------------------------------------------------------------------------------
+
+@router.message(OfficerForm.answer_text, F.text)
+async def answer_text(message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal) -> None:
+    data = await state.get_data()
+    c = await _complaint(session, principal, data.get("cid", 0))
+    if c is None:
+        await state.clear()
+        await message.answer(t(lang, "op.not_your_department"))
+        return
+    text = message.text.strip()
+    if len(text) < ANSWER_MIN:
+        await message.answer(t(lang, "op.answer_short", n=len(text)))
+        return
+    if len(text) > ANSWER_MAX:
+        await message.answer(t(lang, "op.answer_long", n=len(text)))
+        return
+    await state.update_data(answer=text)
+    await state.set_state(OfficerForm.answer_confirm)
+    await message.answer(t(lang, "op.answer_preview", receipt=c.receipt_no, answer=complaints._esc(text)),
+                         reply_markup=markup([[(t(lang, "op.btn.send"), AnswerCb(cid=c.id, action="send").pack()),
+                                               (t(lang, "op.btn.rewrite"), AnswerCb(cid=c.id, action="rewrite").pack())]]))
+
+
+@router.callback_query(AnswerCb.filter())
+async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, state: FSMContext, session: AsyncSession,
+                         svc: Services, lang: str, principal: Principal) -> None:
+    data = await state.get_data()
+    if await state.get_state() != OfficerForm.answer_confirm.state or data.get("cid") != callback_data.cid:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    c = await _complaint(session, principal, callback_data.cid)
+    if c is None:
+        await state.clear()
+        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
+        return
+    await query.answer()
+    if callback_data.action == "rewrite":
+        await state.set_state(OfficerForm.answer_text)
+        await query.message.answer(t(lang, "op.ask_answer", receipt=c.receipt_no))
+        return
+    try:
+        await complaints.answer(session, svc, principal, c, data["answer"])
+    except TransitionError as e:
+        await state.clear()
+        await query.message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+        return
+    await session.commit()
+    await state.clear()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(t(lang, "op.answer_sent", receipt=c.receipt_no))
+
+
+# --- transfer, reject, extend -------------------------------------------------------------------
+
+@router.callback_query(TransferCb.filter())
+async def transfer_dept(query: CallbackQuery, callback_data: TransferCb, state: FSMContext, session: AsyncSession,
+                        svc: Services, lang: str, principal: Principal) -> None:
+    c = await _complaint(session, principal, callback_data.cid)
+    if c is None or callback_data.dept not in svc.district.departments:
+        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
+        return
+    await query.answer()
+    if callback_data.dept == c.department_code:
+        await query.message.answer(t(lang, "op.same_department"))
+        return
+    await state.set_state(OfficerForm.transfer_reason)
+    await state.set_data({"cid": c.id, "dept": callback_data.dept})
+    await query.message.answer(t(lang, "op.ask_transfer_reason",
+                                 department=svc.district.department(callback_data.dept).name(lang)))
+
+
+def _reason_error(lang: str, text: str, max_len: int) -> str | None:
+    if len(text) < complaints.REASON_MIN:
+        return t(lang, "op.reason_short", min=complaints.REASON_MIN)
+    if len(text) > max_len:
+        return t(lang, "op.reason_long", max=max_len, n=len(text))
+    return None
+
+
+@router.message(OfficerForm.transfer_reason, F.text)
+async def transfer_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                          principal: Principal) -> None:
+    data = await state.get_data()
+    c = await _complaint(session, principal, data.get("cid", 0))
+    if c is None:
+        await state.clear()
+        await message.answer(t(lang, "op.not_your_department"))
+        return
+    reason = message.text.strip()
+    if err := _reason_error(lang, reason, 500):
+        await message.answer(err)
+        return
+    try:
+        await complaints.transfer(session, svc, principal, c, data["dept"], reason)
+    except TransitionError as e:
+        await state.clear()
+        await message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+        return
+    await session.commit()
+    await state.clear()
+    await message.answer(t(lang, "op.transferred", receipt=c.receipt_no,
+                           department=svc.district.department(data["dept"]).name(lang)))
+
+
+@router.message(OfficerForm.reject_reason, F.text)
+async def reject_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                        principal: Principal) -> None:
+    data = await state.get_data()
+    c = await _complaint(session, principal, data.get("cid", 0))
+    if c is None:
+        await state.clear()
+        await message.answer(t(lang, "op.not_your_department"))
+        return
+    reason = message.text.strip()
+    if err := _reason_error(lang, reason, 1000):
+        await message.answer(err)
+        return
+    await state.update_data(reason=reason)
+    await state.set_state(OfficerForm.reject_remedy)
+    b = InlineKeyboardBuilder()
+    for r in svc.district.remedies.values():
+        b.button(text=r.text(lang)[:60], callback_data=RemedyCb(cid=c.id, code=r.code))
+    b.adjust(1)
+    await message.answer(t(lang, "op.ask_remedy"), reply_markup=b.as_markup())
+
+
+@router.callback_query(RemedyCb.filter())
+async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, state: FSMContext, session: AsyncSession,
+                        svc: Services, lang: str, principal: Principal) -> None:
+    data = await state.get_data()
+    if await state.get_state() != OfficerForm.reject_remedy.state or data.get("cid") != callback_data.cid:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    c = await _complaint(session, principal, callback_data.cid)
+    if c is None:
+        await state.clear()
+        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
+        return
+    await query.answer()
+    try:
+        await complaints.reject(session, svc, principal, c, data["reason"], callback_data.code)
+    except TransitionError as e:
+        await state.clear()
+        await query.message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+        return
+    await session.commit()
+    await state.clear()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(t(lang, "op.rejected", receipt=c.receipt_no))
+
+
+@router.message(OfficerForm.extend_reason, F.text)
+async def extend_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                        principal: Principal) -> None:
+    data = await state.get_data()
+    c = await _complaint(session, principal, data.get("cid", 0))
+    if c is None:
+        await state.clear()
+        await message.answer(t(lang, "op.not_your_department"))
+        return
+    reason = message.text.strip()
+    if err := _reason_error(lang, reason, 500):
+        await message.answer(err)
+        return
+    try:
+        await complaints.extend(session, svc, principal, c, reason)
+    except (TransitionError, AlreadyExtended):
+        await state.clear()
+        await message.answer(t(lang, "op.already_extended") if c.extended else
+                             t(lang, "op.bad_state", state=t(lang, f"state.{c.state}")))
+        return
+    await session.commit()
+    await state.clear()
+    await message.answer(t(lang, "op.extended", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)))
+
+
+@router.message(OfficerForm.answer_text)
+@router.message(OfficerForm.transfer_reason)
+@router.message(OfficerForm.reject_reason)
+@router.message(OfficerForm.extend_reason)
+async def text_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "op.text_expected"))
+
+
+@router.message(OfficerForm.answer_confirm)
+@router.message(OfficerForm.reject_remedy)
+async def buttons_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "cf.use_buttons"))

@@ -1,0 +1,67 @@
+"""Citizens: /status (own complaints, newest first) and one complaint's full history."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.callbacks import MenuCb, StatusCb
+from workflows import complaints
+from workflows.complaints import NotFound
+from workflows.context import Services
+from workflows.roles import Principal
+from workflows.texts import t
+
+router = Router(name="status")
+
+
+async def show_list(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> None:
+    rows = await complaints.list_for_citizen(session, user_id)
+    if not rows:
+        await message.answer(t(lang, "status.none"))
+        return
+    b = InlineKeyboardBuilder()
+    for c in rows:
+        b.button(text=t(lang, "status.line", receipt=c.receipt_no, state=t(lang, f"state.{c.state}"),
+                        department=svc.district.department(c.department_code).name(lang),
+                        deadline=svc.fmt(c.deadline_at, lang)),
+                 callback_data=StatusCb(cid=c.id))
+    b.adjust(1)
+    await message.answer(t(lang, "status.title", n=len(rows)), reply_markup=b.as_markup())
+
+
+def detail_text(svc: Services, c, lang: str) -> str:
+    d = svc.district
+    text = t(lang, "status.detail", receipt=c.receipt_no, category=d.category(c.category_code).name(lang),
+             state=t(lang, f"state.{c.state}"), department=d.department(c.department_code).name(lang),
+             received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
+             description=complaints._esc(c.description))
+    if c.answer_text:
+        text += t(lang, "status.answer", at=svc.fmt(c.answered_at, lang), answer=complaints._esc(c.answer_text))
+    text += t(lang, "status.history") + "\n" + "\n".join(complaints.history(svc, c, lang))
+    return text[:4000]
+
+
+@router.message(Command("status"))
+async def status_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
+    await show_list(message, session, svc, lang, message.from_user.id)
+
+
+@router.callback_query(MenuCb.filter(F.action == "status"))
+async def status_menu(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str) -> None:
+    await query.answer()
+    await show_list(query.message, session, svc, lang, query.from_user.id)
+
+
+@router.callback_query(StatusCb.filter())
+async def status_detail(query: CallbackQuery, callback_data: StatusCb, session: AsyncSession, svc: Services,
+                        lang: str, principal: Principal) -> None:
+    try:
+        c = await complaints.get_visible(session, principal, complaint_id=callback_data.cid)
+    except NotFound:
+        await query.answer(t(lang, "status.not_found"), show_alert=True)
+        return
+    await query.answer()
+    await query.message.answer(detail_text(svc, c, lang))

@@ -1,0 +1,78 @@
+"""Runs the real bot (aiogram Dispatcher + Bot over HTTP) against the suite's fake Bot API server."""
+from __future__ import annotations
+
+import asyncio
+import base64
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import App, build_app, run
+from bot.config import load_settings
+from bot.db.migrate import upgrade_to_head
+from tests.fakes.telegram_server import Call, FakeTelegram
+
+TEST_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+ADMIN = 1
+
+
+class BotHarness:
+    def __init__(self, fake: FakeTelegram, tmp_path: Path, **env: str):
+        self.fake = fake
+        self.env = {"BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url,
+                    "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                    "DATA_DIR": str(tmp_path), "DATA_KEY": TEST_KEY, "ADMIN_IDS": str(ADMIN),
+                    "POLLING_TIMEOUT": "1", "DELIVERY_RATE": "200", **env}
+        self.settings = load_settings(self.env, dotenv=False)
+        self.app: App | None = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> "BotHarness":
+        await asyncio.to_thread(upgrade_to_head, self.settings.database_url)
+        self.app = build_app(self.settings)
+        mark = self.fake.mark()
+        self._task = asyncio.create_task(run(self.app, handle_signals=False))
+        await self.fake.wait_for(lambda c: c.method == "getUpdates", after=mark, timeout=10)
+        return self
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        try:
+            await self.app.dp.stop_polling()
+        except RuntimeError:
+            pass  # polling had already stopped
+        await asyncio.wait_for(self._task, 10)
+        self._task = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def db(self, stmt):
+        async with self.app.sessionmaker() as s:
+            return (await s.execute(stmt)).scalars().all()
+
+    async def one(self, model, **where):
+        async with self.app.sessionmaker() as s:
+            q = select(model).filter_by(**where)
+            return (await s.execute(q)).scalars().first()
+
+    # --- conversation helpers -----------------------------------------------------------
+    async def say(self, user_id: int, text: str | None = None, expect: str | None = None, *,
+                  timeout: float = 5.0, **kw) -> Call | None:
+        mark = self.fake.mark()
+        self.fake.message(user_id, text, **kw)
+        if expect is None:
+            return None
+        return await self.fake.wait_text(kw.get("chat_id") or user_id, expect, after=mark, timeout=timeout)
+
+    async def press(self, user_id: int, label: str, expect: str | None = None, *, chat_id: int | None = None,
+                    timeout: float = 5.0) -> Call | None:
+        msg_id, data = self.fake.button(chat_id or user_id, label)
+        mark = self.fake.mark()
+        self.fake.callback(user_id, data, message_id=msg_id, chat_id=chat_id)
+        if expect is None:
+            await self.fake.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark, timeout=timeout)
+            return None
+        return await self.fake.wait_text(chat_id or user_id, expect, after=mark, timeout=timeout)

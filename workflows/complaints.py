@@ -1,0 +1,495 @@
+"""The complaint service layer: filing, officer actions, the citizen's answer, deadlines.
+
+Every function takes the caller's AsyncSession and Services; the caller commits (one unit of
+work per Telegram update or scheduler run). Notifications go into the outbox in the same
+transaction, so a state change and its message are stored together or not at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.db.models import (Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter, User)
+from workflows import callbacks, states
+from workflows.business_time import Period
+from workflows.context import Services
+from workflows.contact import mask_phone
+from workflows.outbox import enqueue
+from workflows.roles import Principal, can_handle, can_view, officers_of
+from workflows.texts import t
+
+DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
+ANSWER_MIN, ANSWER_MAX = 10, 4000
+REASON_MIN = 5
+MAX_PHOTOS = 5
+
+
+class NotFound(LookupError):
+    """No such complaint, or not one this user may see (the two are not told apart)."""
+
+
+class Forbidden(PermissionError):
+    pass
+
+
+class AlreadyExtended(ValueError):
+    pass
+
+
+@dataclass
+class Draft:
+    """What the resident filled in; kept in FSM data until submitted."""
+
+    category: str
+    description: str
+    photos: list[tuple[str, str]] = field(default_factory=list)  # (file_id, file_unique_id)
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    phone_enc: str | None = None
+
+
+# --- queries -------------------------------------------------------------------------------
+
+def _load():
+    return (selectinload(Complaint.photos), selectinload(Complaint.events))
+
+
+async def get_visible(session: AsyncSession, p: Principal, *, complaint_id: int | None = None,
+                      receipt_no: str | None = None) -> Complaint:
+    q = select(Complaint).options(*_load())
+    q = q.where(Complaint.id == complaint_id) if complaint_id is not None else q.where(Complaint.receipt_no == receipt_no)
+    c = (await session.execute(q)).scalar_one_or_none()
+    if c is None or not can_view(p, c.citizen_id, c.department_code):
+        raise NotFound(complaint_id or receipt_no)
+    return c
+
+
+async def list_for_citizen(session: AsyncSession, citizen_id: int, limit: int = 10) -> list[Complaint]:
+    q = (select(Complaint).where(Complaint.citizen_id == citizen_id)
+         .order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit))
+    return list((await session.execute(q)).scalars())
+
+
+async def inbox(session: AsyncSession, department_code: str, limit: int = 30) -> tuple[list[Complaint], int]:
+    """Open complaints of one department, nearest deadline first, and how many there are."""
+    where = (Complaint.department_code == department_code, Complaint.state.in_(states.OPEN))
+    total = await session.scalar(select(func.count()).select_from(Complaint).where(*where))
+    rows = await session.execute(select(Complaint).where(*where)
+                                 .order_by(Complaint.deadline_at, Complaint.id).limit(limit))
+    return list(rows.scalars()), int(total or 0)
+
+
+async def _lang(session: AsyncSession, user_id: int) -> str:
+    u = await session.get(User, user_id)
+    return u.language if u else "ko"
+
+
+# --- filing --------------------------------------------------------------------------------
+
+async def _next_receipt_no(session: AsyncSession, year: int) -> str:
+    for _ in range(3):
+        seq = await session.scalar(
+            update(ReceiptCounter).where(ReceiptCounter.year == year)
+            .values(last_seq=ReceiptCounter.last_seq + 1).returning(ReceiptCounter.last_seq))
+        if seq is not None:
+            return f"{year}-{seq:06d}"
+        try:
+            async with session.begin_nested():
+                session.add(ReceiptCounter(year=year, last_seq=0))
+        except IntegrityError:
+            pass  # created concurrently; increment again
+    raise RuntimeError("could not allocate a receipt number")
+
+
+def validate_description(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) < DESCRIPTION_MIN:
+        raise ValueError("short")
+    if len(text) > DESCRIPTION_MAX:
+        raise ValueError("long")
+    return text
+
+
+def preview_deadline(svc: Services, category: str, at: datetime | None = None) -> datetime:
+    return svc.calendar.deadline(at or svc.now(), svc.district.period_for(category))
+
+
+async def submit(session: AsyncSession, svc: Services, *, citizen_id: int, submit_key: str,
+                 draft: Draft) -> tuple[Complaint, bool]:
+    """File a complaint once per form: the same submit_key returns the first complaint."""
+    existing = (await session.execute(select(Complaint).options(*_load())
+                                      .where(Complaint.submit_key == submit_key))).scalar_one_or_none()
+    if existing is not None:
+        return existing, False
+    if draft.category not in svc.district.categories:
+        raise ValueError("unknown category")
+    description = validate_description(draft.description)
+    now = svc.now()
+    period = svc.district.period_for(draft.category)
+    dept = svc.district.route(draft.category)
+    c = Complaint(
+        receipt_no=await _next_receipt_no(session, now.astimezone(svc.tz).year),
+        submit_key=submit_key, citizen_id=citizen_id, category_code=draft.category,
+        kind=svc.district.category(draft.category).kind, period=str(period),
+        description=description, address=draft.address, latitude=draft.latitude,
+        longitude=draft.longitude, phone_enc=draft.phone_enc, department_code=dept,
+        state=states.RECEIVED, received_at=now, deadline_at=svc.calendar.deadline(now, period),
+        updated_at=now,
+        photos=[ComplaintPhoto(position=i, file_id=f, file_unique_id=u)
+                for i, (f, u) in enumerate(draft.photos[:MAX_PHOTOS])],
+        events=[ComplaintEvent(at=now, actor_id=citizen_id, actor_role="citizen", action="submit",
+                               from_state=None, to_state=states.RECEIVED, department_code=dept)],
+    )
+    try:
+        async with session.begin_nested():
+            session.add(c)
+    except IntegrityError:
+        # the same form submitted concurrently: return the one that won
+        existing = (await session.execute(select(Complaint).options(*_load())
+                                          .where(Complaint.submit_key == submit_key))).scalar_one()
+        return existing, False
+    await _notify_department(session, svc, c, "op.new", key=f"new:{c.id}")
+    return c, True
+
+
+# --- officer cards and notifications -------------------------------------------------------
+
+def location_text(c: Complaint, lang: str) -> str:
+    if c.address:
+        return c.address
+    if c.latitude is not None:
+        return f"{c.latitude:.5f}, {c.longitude:.5f}"
+    return t(lang, "cf.none")
+
+
+def officer_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
+    def b(action: str) -> tuple[str, str]:
+        return t(lang, f"op.btn.{action}"), callbacks.officer(action, c.id)
+
+    rows: list[list[tuple[str, str]]] = []
+    if c.state in states.OPEN:
+        first = [b("answer")] if c.state not in states.UNASSIGNED else [b("take"), b("answer")]
+        rows.append(first)
+        second = [b("transfer"), b("reject")]
+        if not c.extended:
+            second.append(b("extend"))
+        rows.append(second)
+    if c.photos or c.latitude is not None:
+        rows.append([b("media")])
+    return rows
+
+
+def officer_card(svc: Services, c: Complaint, lang: str) -> str:
+    d = svc.district
+    phone = "-"
+    if c.phone_enc:
+        plain = svc.cipher.decrypt(c.phone_enc)
+        phone = plain or "-"
+    overdue = c.state in states.OPEN and c.deadline_at < svc.now()
+    return t(lang, "op.card", receipt=c.receipt_no, state=t(lang, f"state.{c.state}"),
+             category=d.category(c.category_code).name(lang), kind=c.kind,
+             department=d.department(c.department_code).name(lang),
+             officer=t(lang, "op.card_officer", officer=c.officer_id) if c.officer_id else "",
+             received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
+             overdue=t(lang, "op.overdue") if overdue else "", location=location_text(c, lang),
+             photos=len(c.photos), phone=phone, description=_esc(c.description))
+
+
+def _esc(s: str | None) -> str:
+    return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+async def _notify_department(session: AsyncSession, svc: Services, c: Complaint, text_key: str,
+                             *, key: str, **extra) -> None:
+    """Tell every officer of the complaint's department (and its group chat) with action buttons."""
+    d = svc.district
+    dept = d.department(c.department_code)
+    recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, c.department_code)]
+    if dept.group_chat_id:
+        recipients.append((dept.group_chat_id, "ko"))
+    if not recipients:  # nobody to tell yet: the first-contact desk's officers hear of it
+        recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, d.first_contact)]
+    has_phone = bool(c.phone_enc)
+    for chat_id, lang in recipients:
+        text = t(lang, text_key, receipt=c.receipt_no, kind=c.kind,
+                 category=d.category(c.category_code).name(lang),
+                 deadline=svc.fmt(c.deadline_at, lang), location=location_text(c, lang),
+                 photos=len(c.photos), phone=("✓" if has_phone else "-"),
+                 description=_esc(c.description), answer=_esc(c.answer_text), **extra)
+        await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
+                      buttons=officer_buttons(c, lang))
+
+
+async def _push_citizen(session: AsyncSession, svc: Services, c: Complaint, text_key: str, *,
+                        key: str, buttons=None, **extra) -> None:
+    lang = await _lang(session, c.citizen_id)
+    d = svc.district
+    text = t(lang, text_key, receipt=c.receipt_no, department=d.department(c.department_code).name(lang),
+             deadline=svc.fmt(c.deadline_at, lang), **extra)
+    await enqueue(session, key=key, chat_id=c.citizen_id, text=text,
+                  buttons=buttons(lang) if callable(buttons) else buttons)
+
+
+def _record(c: Complaint, action: str, actor: Principal | None, now: datetime, *,
+            note: str | None = None, from_state: str | None = None) -> None:
+    c.events.append(ComplaintEvent(
+        at=now, actor_id=actor.user_id if actor else None,
+        actor_role=("officer" if actor and actor.is_officer and action in states.OFFICER_ACTIONS
+                    else "citizen" if actor else "system"),
+        action=action, from_state=from_state, to_state=c.state, department_code=c.department_code,
+        note=note))
+    c.updated_at = now
+
+
+def _transition(c: Complaint, action: str, actor: Principal | None, now: datetime,
+                note: str | None = None) -> str:
+    before = c.state
+    c.state = states.next_state(c.state, action)
+    _record(c, action, actor, now, note=note, from_state=before)
+    return before
+
+
+def _check_officer(p: Principal, c: Complaint) -> None:
+    if not can_handle(p, c.department_code):
+        raise Forbidden(c.receipt_no)
+
+
+def _reason(note: str | None, max_len: int) -> str:
+    note = (note or "").strip()
+    if len(note) < REASON_MIN:
+        raise ValueError("short")
+    if len(note) > max_len:
+        raise ValueError("long")
+    return note
+
+
+# --- officer actions -----------------------------------------------------------------------
+
+async def take(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Complaint:
+    _check_officer(p, c)
+    _transition(c, "take", p, svc.now())
+    c.officer_id = p.user_id
+    await _push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
+    return c
+
+
+async def start_answer(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Complaint:
+    """The officer opened the answer form: in_progress (taking it if nobody had)."""
+    _check_officer(p, c)
+    if c.state == states.IN_PROGRESS:
+        return c
+    if c.state not in states.OPEN:
+        raise states.TransitionError("start", c.state)
+    if c.state in states.UNASSIGNED:
+        await take(session, svc, p, c)
+    _transition(c, "start", p, svc.now())
+    c.officer_id = c.officer_id or p.user_id
+    return c
+
+
+async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complaint, text: str) -> Complaint:
+    _check_officer(p, c)
+    text = (text or "").strip()
+    if len(text) < ANSWER_MIN:
+        raise ValueError("short")
+    if len(text) > ANSWER_MAX:
+        raise ValueError("long")
+    now = svc.now()
+    _transition(c, "answer", p, now, note=text)
+    c.answer_text, c.answered_at, c.answered_by = text, now, p.user_id
+    c.officer_id = c.officer_id or p.user_id
+
+    def fb_buttons(lang: str):
+        return [[(t(lang, "push.resolved_btn"), callbacks.citizen_feedback(True, c.id)),
+                 (t(lang, "push.unresolved_btn"), callbacks.citizen_feedback(False, c.id))]]
+
+    await _push_citizen(session, svc, c, "push.answered", key=f"push:{c.id}:{len(c.events)}",
+                        buttons=fb_buttons, answer=_esc(text))
+    return c
+
+
+async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Complaint,
+                   to_department: str, reason: str) -> Complaint:
+    """이송 within the district: the deadline stays (the district received it when it did)."""
+    _check_officer(p, c)
+    if to_department not in svc.district.departments:
+        raise ValueError("unknown department")
+    if to_department == c.department_code:
+        raise ValueError("same department")
+    reason = _reason(reason, 500)
+    from_dept = c.department_code
+    c.department_code, c.officer_id = to_department, None
+    _transition(c, "transfer", p, svc.now(), note=reason)
+    n = len(c.events)
+    await _push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=_esc(reason))
+    from_name = svc.district.department(from_dept)
+    await _notify_department(session, svc, c, "op.transferred_in", key=f"tr:{c.id}:{n}",
+                             note=_esc(reason), from_department=from_name.name_ko)
+    return c
+
+
+async def reject(session: AsyncSession, svc: Services, p: Principal, c: Complaint, reason: str,
+                 remedy_code: str) -> Complaint:
+    _check_officer(p, c)
+    remedy = svc.district.remedies.get(remedy_code)
+    if remedy is None:
+        raise ValueError("unknown remedy")
+    reason = _reason(reason, 1000)
+    now = svc.now()
+    _transition(c, "reject", p, now, note=f"{reason}\n[{remedy.code}]")
+    c.closed_at, c.officer_id = now, c.officer_id or p.user_id
+    lang = await _lang(session, c.citizen_id)
+    await _push_citizen(session, svc, c, "push.rejected", key=f"push:{c.id}:{len(c.events)}",
+                        note=_esc(reason), remedy=remedy.text(lang))
+    from workflows.ratings import send_survey  # the survey follows every final decision
+    await send_survey(session, svc, c)
+    return c
+
+
+def extended_deadline(svc: Services, c: Complaint) -> datetime:
+    """시행령 §21: once, by at most the original period, counted on from the current deadline."""
+    return svc.calendar.deadline(c.deadline_at, Period.parse(c.period))
+
+
+async def extend(session: AsyncSession, svc: Services, p: Principal, c: Complaint, reason: str) -> Complaint:
+    _check_officer(p, c)
+    if c.extended:
+        raise AlreadyExtended(c.receipt_no)
+    reason = _reason(reason, 500)
+    new_deadline = extended_deadline(svc, c)
+    _transition(c, "extend", p, svc.now(), note=reason)
+    c.extended, c.deadline_at = True, new_deadline
+    await _push_citizen(session, svc, c, "push.extended", key=f"push:{c.id}:{len(c.events)}",
+                        note=_esc(reason))
+    return c
+
+
+# --- the citizen's answer ------------------------------------------------------------------
+
+async def citizen_close(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Complaint:
+    if c.citizen_id != p.user_id:
+        raise NotFound(c.id)
+    now = svc.now()
+    _transition(c, "close", p, now)
+    c.closed_at, c.resolved = now, True
+    from workflows.ratings import send_survey
+    await send_survey(session, svc, c)
+    return c
+
+
+async def citizen_reopen(session: AsyncSession, svc: Services, p: Principal, c: Complaint,
+                         comment: str) -> Complaint:
+    """Not resolved: back to the same department with a fresh statutory period from now."""
+    if c.citizen_id != p.user_id:
+        raise NotFound(c.id)
+    comment = (comment or "").strip()
+    if len(comment) < DESCRIPTION_MIN:
+        raise ValueError("short")
+    if len(comment) > 1000:
+        raise ValueError("long")
+    now = svc.now()
+    _transition(c, "reopen", p, now, note=comment)
+    c.resolved = False
+    c.deadline_at = svc.calendar.deadline(now, Period.parse(c.period))
+    c.reminded_for = c.escalated_for = None
+    await _notify_department(session, svc, c, "op.reopened_in", key=f"reopen:{c.id}:{len(c.events)}",
+                             note=_esc(comment))
+    return c
+
+
+# --- scheduled duties ----------------------------------------------------------------------
+
+async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
+    """Remind a department once per deadline when it is within the configured working hours."""
+    now = svc.now()
+    before = svc.district.reminder_business_hours_before
+    horizon = now + timedelta(days=14)
+    rows = (await session.execute(select(Complaint).options(*_load()).where(
+        Complaint.state.in_(states.OPEN), Complaint.deadline_at > now,
+        Complaint.deadline_at <= horizon))).scalars().all()
+    sent = 0
+    for c in rows:
+        if c.reminded_for == c.deadline_at:
+            continue
+        left = svc.calendar.business_hours_left(now, c.deadline_at)
+        if left > before:
+            continue
+        c.reminded_for = c.deadline_at
+        recipients = [c.officer_id] if c.officer_id else await officers_of(session, c.department_code)
+        for oid in recipients:
+            lang = await _lang(session, oid)
+            await enqueue(session, key=f"remind:{c.id}:{c.deadline_at.isoformat()}:{oid}", chat_id=oid,
+                          text=t(lang, "op.reminder", receipt=c.receipt_no,
+                                 deadline=svc.fmt(c.deadline_at, lang), hours=f"{left:.1f}"),
+                          buttons=officer_buttons(c, lang))
+        sent += 1
+    return sent
+
+
+async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
+    """Once per deadline: an overdue complaint goes to the group chat and the admins."""
+    now = svc.now()
+    rows = (await session.execute(select(Complaint).options(*_load()).where(
+        Complaint.state.in_(states.OPEN), Complaint.deadline_at <= now))).scalars().all()
+    count = 0
+    for c in rows:
+        if c.escalated_for == c.deadline_at:
+            continue
+        c.escalated_for = c.deadline_at
+        dept = svc.district.department(c.department_code)
+        targets = ([(dept.group_chat_id, "ko")] if dept.group_chat_id else [])
+        targets += [(aid, await _lang(session, aid)) for aid in sorted(svc.admin_ids)]
+        if c.officer_id:
+            targets.append((c.officer_id, await _lang(session, c.officer_id)))
+        for chat_id, lang in targets:
+            await enqueue(session, key=f"escalate:{c.id}:{c.deadline_at.isoformat()}:{chat_id}",
+                          chat_id=chat_id, text=t(lang, "op.escalation", receipt=c.receipt_no,
+                                                  department=dept.name(lang),
+                                                  deadline=svc.fmt(c.deadline_at, lang),
+                                                  state=t(lang, f"state.{c.state}")),
+                          buttons=officer_buttons(c, lang))
+        count += 1
+    return count
+
+
+async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
+    """Answered complaints the resident never confirmed are closed after N days, then surveyed."""
+    now = svc.now()
+    days = svc.district.answered_autoclose_days
+    rows = (await session.execute(select(Complaint).options(*_load()).where(
+        Complaint.state == states.ANSWERED, Complaint.answered_at <= now - timedelta(days=days)))).scalars().all()
+    from workflows.ratings import send_survey
+    for c in rows:
+        _transition(c, "close", None, now, note="auto")
+        c.closed_at = now
+        await _push_citizen(session, svc, c, "push.autoclosed", key=f"push:{c.id}:{len(c.events)}", days=days)
+        await send_survey(session, svc, c)
+    return len(rows)
+
+
+def history(svc: Services, c: Complaint, lang: str) -> list[str]:
+    lines = []
+    for e in c.events:
+        note = ""
+        if e.action in ("transfer", "reject", "extend", "reopen") and e.note:
+            note = f" — {_esc(e.note.split(chr(10) + '[')[0])}"
+        if e.action == "transfer":
+            note = f" → {svc.district.department(e.department_code).name(lang)}{note}"
+        lines.append(t(lang, "status.event", at=svc.fmt(e.at, lang), action=t(lang, f"action.{e.action}"), note=note))
+    return lines
+
+
+def phone_display(svc: Services, c: Complaint) -> str:
+    plain = svc.cipher.decrypt(c.phone_enc) if c.phone_enc else None
+    return mask_phone(plain) if plain else "-"
+
+
+async def find_by_submit_key(session: AsyncSession, citizen_id: int, submit_key: str) -> Complaint | None:
+    return (await session.execute(select(Complaint).where(
+        Complaint.submit_key == submit_key, Complaint.citizen_id == citizen_id))).scalar_one_or_none()

@@ -1,0 +1,41 @@
+"""What the workflows need from the outside world, gathered once at start-up."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from workflows.business_time import BusinessCalendar
+from workflows.contact import Cipher
+from workflows.district import District
+
+WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Services:
+    district: District
+    calendar: BusinessCalendar
+    cipher: Cipher
+    admin_ids: frozenset[int] = frozenset()
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Seoul"))
+    clock: Callable[[], datetime] = _utcnow
+    bot_username: str = ""
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def fmt(self, dt: datetime | None, lang: str) -> str:
+        """2026-11-24(화) 18:00 / Tue 2026-11-24 18:00, in the district's time zone."""
+        if dt is None:
+            return "-"
+        local = dt.astimezone(self.tz)
+        wd = local.weekday()
+        if lang == "en":
+            return f"{WEEKDAYS['en'][wd]} {local:%Y-%m-%d %H:%M}"
+        return f"{local:%Y-%m-%d}({WEEKDAYS['ko'][wd]}) {local:%H:%M}"

@@ -1,0 +1,86 @@
+"""친절 OSS 5-item satisfaction survey (광주광역시 model; Chatwoot CSAT conventions).
+
+Sent once per complaint when it reaches a final decision; the department and the officer who
+answered are snapshotted when the survey is sent, so a later transfer does not move the score.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Complaint, Rating, User
+from workflows import callbacks
+from workflows.context import Services
+from workflows.outbox import enqueue
+from workflows.texts import t
+
+ITEMS = ("greeting", "guidance", "tone", "answer", "closing")  # 첫인사, 안내, 말투, 답변, 끝인사
+OVERALL = "overall"
+COMMENT_MAX = 1000
+
+
+class RatingError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code  # "not_found", "already", "bad_score", "bad_item"
+
+
+def score_buttons(complaint_id: int, item: str) -> list[list[tuple[str, str]]]:
+    labels = {1: "1 😞", 2: "2", 3: "3", 4: "4", 5: "5 😊"}
+    return [[(labels[s], callbacks.rating(complaint_id, item, s)) for s in range(1, 6)]]
+
+
+async def send_survey(session: AsyncSession, svc: Services, c: Complaint) -> bool:
+    """Create the survey row and queue the question; False if this complaint already had one."""
+    if await session.scalar(select(Rating.id).where(Rating.complaint_id == c.id)):
+        return False
+    session.add(Rating(complaint_id=c.id, department_code=c.department_code,
+                       officer_id=c.answered_by or c.officer_id, sent_at=svc.now()))
+    user = await session.get(User, c.citizen_id)
+    lang = user.language if user else "ko"
+    await enqueue(session, key=f"survey:{c.id}", chat_id=c.citizen_id,
+                  text=t(lang, "rate.ask", receipt=c.receipt_no,
+                         department=svc.district.department(c.department_code).name(lang)),
+                  buttons=score_buttons(c.id, OVERALL))
+    return True
+
+
+async def _own_rating(session: AsyncSession, user_id: int, complaint_id: int) -> Rating:
+    row = (await session.execute(
+        select(Rating).join(Complaint, Complaint.id == Rating.complaint_id)
+        .where(Rating.complaint_id == complaint_id, Complaint.citizen_id == user_id))).scalar_one_or_none()
+    if row is None:
+        raise RatingError("not_found")
+    return row
+
+
+async def rate(session: AsyncSession, svc: Services, *, user_id: int, complaint_id: int,
+               item: str, score: int) -> Rating:
+    """Record one answer. The overall score is given once; each item once."""
+    if item != OVERALL and item not in ITEMS:
+        raise RatingError("bad_item")
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise RatingError("bad_score")
+    r = await _own_rating(session, user_id, complaint_id)
+    if getattr(r, item) is not None:
+        raise RatingError("already")
+    if item != OVERALL and r.overall is None:
+        raise RatingError("bad_item")  # items come after the overall score
+    setattr(r, item, score)
+    r.rated_at = svc.now()
+    return r
+
+
+def next_item(r: Rating) -> str | None:
+    return next((i for i in ITEMS if getattr(r, i) is None), None)
+
+
+async def comment(session: AsyncSession, svc: Services, *, user_id: int, complaint_id: int, text: str) -> Rating:
+    r = await _own_rating(session, user_id, complaint_id)
+    text = (text or "").strip()
+    if len(text) > COMMENT_MAX:
+        raise RatingError("too_long")
+    if r.comment is not None:
+        raise RatingError("already")
+    r.comment = text
+    return r

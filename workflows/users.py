@@ -1,0 +1,54 @@
+"""Residents: first contact, language, and consent (개인정보 보호법 §15, §22)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Consent, User, utcnow
+from workflows.texts import PRIVACY_VERSION, norm_lang
+
+COMPLAINT_PURPOSE = "complaint"  # 민원 접수·처리·결과 통지·만족도 조사
+
+
+async def ensure_user(session: AsyncSession, user_id: int, language_code: str | None) -> User:
+    """The User row for a Telegram user, created on first contact with their app language."""
+    user = await session.get(User, user_id)
+    if user is None:
+        user = User(id=user_id, language=norm_lang(language_code))
+        session.add(user)
+        await session.flush()
+    elif not user.is_active:
+        user.is_active = True  # they wrote to us again, so they unblocked the bot
+    return user
+
+
+async def set_language(session: AsyncSession, user: User, lang: str) -> None:
+    user.language, user.language_chosen = norm_lang(lang), True
+
+
+async def active_consent(session: AsyncSession, user_id: int, purpose: str = COMPLAINT_PURPOSE) -> Consent | None:
+    return (await session.execute(
+        select(Consent).where(Consent.user_id == user_id, Consent.purpose == purpose,
+                              Consent.withdrawn_at.is_(None))
+        .order_by(Consent.granted_at.desc()).limit(1))).scalar_one_or_none()
+
+
+async def give_consent(session: AsyncSession, user_id: int, purpose: str = COMPLAINT_PURPOSE) -> Consent:
+    """Record consent with time and notice version; pressing the button twice records it once."""
+    existing = await active_consent(session, user_id, purpose)
+    if existing is not None and existing.version == PRIVACY_VERSION:
+        return existing
+    if existing is not None:
+        existing.withdrawn_at = utcnow()  # superseded by consent to the new notice version
+    c = Consent(user_id=user_id, purpose=purpose, version=PRIVACY_VERSION, granted_at=utcnow())
+    session.add(c)
+    await session.flush()
+    return c
+
+
+async def withdraw_consent(session: AsyncSession, user_id: int, purpose: str = COMPLAINT_PURPOSE) -> bool:
+    c = await active_consent(session, user_id, purpose)
+    if c is None:
+        return False
+    c.withdrawn_at = utcnow()
+    return True
