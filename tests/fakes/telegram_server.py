@@ -282,7 +282,7 @@ class FakeTelegram:
         """The first call with index >= ``after`` matching ``predicate``, waiting if needed."""
         return await self._until(
             lambda: next((c for c in self.requests[after:] if predicate(c)), None), timeout,
-            lambda: f"no call #{after}+ matched within {timeout}s; recent calls:\n" + self._recent())
+            lambda: f"no call #{after}+ matched in {timeout}s; recent calls:\n" + self._recent())
 
     async def wait_text(self, chat_id: int, contains: str, timeout: float = 5.0, *,
                         after: int = 0) -> Call:
