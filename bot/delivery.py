@@ -14,11 +14,13 @@ Outcomes (each committed at once in its own short transaction):
 * accepted                        -> ``sent`` with sent_at and telegram_message_id (then ``on_sent``)
 * 429 ``TelegramRetryAfter``      -> ALL sending pauses ``retry_after`` s; row stays pending
 * 403 ``TelegramForbiddenError``  -> ``failed``; for a private chat ``User.is_active = False``
-* 400 ``TelegramBadRequest``, unknown method or invalid payload -> ``failed``, never retried
-* network error, 5xx, timeout     -> pending, ``not_before = now + min(2**attempts, 300)`` s;
+* 400 ``TelegramBadRequest`` (also 404, migrated group), unknown method or invalid payload
+                                  -> ``failed``, never retried
+* network error, 5xx, timeout, anything else
+                                  -> pending, ``not_before = now + min(2**attempts, 300)`` s;
                                      ``failed`` once attempts reach ``max_attempts``
 
-Every attempt that reaches Telegram adds 1 to ``attempts``.
+Every send attempt adds 1 to ``attempts``.
 
 Delivery is AT-LEAST-ONCE. A row is marked sent only after Telegram accepted it, and a row is
 re-read just before sending and skipped unless still pending. A crash (kill -9, power loss) between
@@ -29,7 +31,7 @@ locked, so two workers could both send a row.
 
 Logs carry row id, chat id, method and outcome, never message contents.
 ``stats``: sent, retry_after (429s seen), forbidden (403s), failed (rows marked failed, 403s
-included), network_errors (network/5xx/timeout attempts).
+included), network_errors (attempts that ended in a network/5xx/timeout or other error).
 """
 from __future__ import annotations
 
@@ -40,8 +42,8 @@ from typing import Awaitable, Callable
 
 import aiogram
 from aiogram import methods
-from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError,
-                                TelegramNotFound, TelegramRetryAfter, TelegramServerError)
+from aiogram.exceptions import (TelegramAPIError, TelegramBadRequest, TelegramForbiddenError,
+                                TelegramMigrateToChat, TelegramNotFound, TelegramRetryAfter)
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -106,7 +108,7 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run(self) -> None:
-        self._stopped.clear()
+        """Drain until ``stop()`` (a stopped worker stays stopped); errors are logged, not raised."""
         self._idle.clear()
         try:
             while not self._stopped.is_set():
@@ -187,9 +189,9 @@ class DeliveryWorker:
             await _wait(self._stopped, delay)
 
     def _idle_timeout(self) -> float:
+        """Until the next chat cools down, at most ``idle_poll`` (rows may come due any time)."""
         now = self._now()
-        soonest = min([t for t in self._chat_ready.values() if t > now]
-                      + [max(self._pause_until, now) + self.idle_poll])
+        soonest = min((t for t in self._chat_ready.values() if t > now), default=now + self.idle_poll)
         return min(self.idle_poll, max(soonest - now, 0.01))
 
     @staticmethod
@@ -235,12 +237,14 @@ class DeliveryWorker:
         except TelegramForbiddenError as e:
             self.stats["forbidden"] += 1
             return await self._fail(row, e.message, deactivate=row.chat_id > 0)
-        except (TelegramBadRequest, TelegramNotFound) as e:
+        except (TelegramBadRequest, TelegramNotFound, TelegramMigrateToChat) as e:
             return await self._fail(row, e.message)
-        except (TelegramNetworkError, TelegramServerError, TimeoutError) as e:
+        except Exception as e:  # network, 5xx, timeout, or anything unexpected: back off
             self.stats["network_errors"] += 1
             attempts = row.attempts + 1
-            error = f"{type(e).__name__}: {getattr(e, 'message', e)}"[:300]
+            error = type(e).__name__  # other exceptions' text may quote the message
+            if isinstance(e, TelegramAPIError):
+                error = f"{error}: {e.message}"[:300]
             if attempts >= self.max_attempts:
                 return await self._fail(row, error)
             delay = min(2 ** attempts, 300)

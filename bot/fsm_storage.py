@@ -5,7 +5,9 @@ Used when REDIS_URL is not set (several instances use aiogram's RedisStorage ins
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import Any, AsyncIterator
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
@@ -14,31 +16,47 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import FsmRecord, utcnow
 
 
+# The session of the update being handled (set by bot.middlewares). FSM changes then commit in
+# the same transaction as the domain change they belong to, and never wait on its write lock.
+update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+
+
 class DatabaseStorage(BaseStorage):
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]):
         self._sm = sessionmaker
         self._keys = DefaultKeyBuilder(prefix="fsm", with_bot_id=True, with_destiny=True)
 
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        current = update_session.get()
+        if current is not None:
+            yield current
+            return
+        async with self._sm() as s, s.begin():
+            yield s
+
     async def _upsert(self, key: StorageKey, **values) -> None:
         k = self._keys.build(key)
-        async with self._sm() as s, s.begin():
+        async with self._session() as s:
             row = await s.get(FsmRecord, k, with_for_update=True)
             state = values.get("state", row.state if row else None)
             data = values.get("data", row.data if row else {})
             if state is None and not data:
                 if row is not None:
                     await s.delete(row)  # nothing left to keep
+                    await s.flush()
                 return
             if row is None:
                 s.add(FsmRecord(key=k, state=state, data=data, updated_at=utcnow()))
             else:
-                row.state, row.data, row.updated_at = state, data, utcnow()
+                row.state, row.data, row.updated_at = state, dict(data), utcnow()
+            await s.flush()
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._upsert(key, state=state.state if isinstance(state, State) else state)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._sm() as s:
+        async with self._session() as s:
             row = await s.get(FsmRecord, self._keys.build(key))
             return row.state if row else None
 
@@ -46,7 +64,7 @@ class DatabaseStorage(BaseStorage):
         await self._upsert(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._sm() as s:
+        async with self._session() as s:
             row = await s.get(FsmRecord, self._keys.build(key))
             return dict(row.data) if row and row.data else {}
 

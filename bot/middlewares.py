@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import ProcessedUpdate
+from bot.fsm_storage import update_session
 from workflows.roles import load_principal
 from workflows.texts import t
 from workflows.users import ensure_user
@@ -45,6 +46,7 @@ class UpdateContextMiddleware(BaseMiddleware):
             log.info("update %s already processed; skipped", event.update_id)
             return None
         async with self._sm() as session:
+            token = update_session.set(session)
             data["session"] = session
             tg_user: TgUser | None = data.get("event_from_user")
             if tg_user is not None and not tg_user.is_bot:
@@ -62,6 +64,7 @@ class UpdateContextMiddleware(BaseMiddleware):
                 await session.rollback()
                 raise
             finally:
+                update_session.reset(token)
                 if session.info.pop("outbox_added", False):
                     self._wake()
             return result

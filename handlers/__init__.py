@@ -2,10 +2,20 @@
 from aiogram import Router
 
 
+def _detached(router: Router) -> Router:
+    """Routers are module singletons; building the app again in one process (a restart in the
+    tests) must take them back from the previous root first."""
+    parent = router.parent_router
+    if parent is not None:
+        parent.sub_routers.remove(router)
+        router._parent_router = None
+    return router
+
+
 def build_router() -> Router:
     from handlers import admin, common, complaint, fallback, feedback, officer, status
 
     root = Router(name="root")
-    root.include_routers(common.router, admin.router, officer.router, feedback.router,
-                         complaint.router, status.router, fallback.router)
+    root.include_routers(*(_detached(m.router) for m in (common, admin, officer, feedback, complaint,
+                                                          status, fallback)))
     return root
