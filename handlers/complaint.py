@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards as kb
+from handlers.filters import NOT_COMMAND
 from handlers.callbacks import CategoryCb, EditCb, FormCb, FreeTextCb, MenuCb, StepCb
 from handlers.states import ComplaintForm
 from workflows import complaints, users
@@ -150,12 +151,12 @@ async def got_category(query: CallbackQuery, callback_data: CategoryCb, state: F
         await advance(query.message, state, svc, lang)
 
 
-@router.message(ComplaintForm.category)
+@router.message(ComplaintForm.category, NOT_COMMAND)
 async def category_expected(message: Message, svc: Services, lang: str) -> None:
     await message.answer(t(lang, "cf.ask_category"), reply_markup=kb.categories(lang, svc.district))
 
 
-@router.message(ComplaintForm.description, F.text)
+@router.message(ComplaintForm.description, F.text, NOT_COMMAND)
 async def got_description(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     text = message.text.strip()
     if len(text) < DESCRIPTION_MIN:
@@ -171,12 +172,12 @@ async def got_description(message: Message, state: FSMContext, svc: Services, la
     await advance(message, state, svc, lang)
 
 
-@router.message(ComplaintForm.description)
+@router.message(ComplaintForm.description, NOT_COMMAND)
 async def description_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.text_expected"))
 
 
-@router.message(ComplaintForm.photos, F.photo)
+@router.message(ComplaintForm.photos, F.photo, NOT_COMMAND)
 async def got_photo(message: Message, state: FSMContext, lang: str) -> None:
     data = await state.get_data()
     photos = data.get("photos", [])
@@ -191,12 +192,12 @@ async def got_photo(message: Message, state: FSMContext, lang: str) -> None:
     await message.answer(t(lang, "cf.photo_added", n=len(photos)), reply_markup=kb.step(lang, done=True))
 
 
-@router.message(ComplaintForm.photos)
+@router.message(ComplaintForm.photos, NOT_COMMAND)
 async def photo_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.photo_expected"), reply_markup=kb.step(lang, done=True))
 
 
-@router.message(ComplaintForm.location, F.location)
+@router.message(ComplaintForm.location, F.location, NOT_COMMAND)
 async def got_location(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     loc = message.location
     address = message.venue.address if message.venue else None
@@ -205,7 +206,7 @@ async def got_location(message: Message, state: FSMContext, svc: Services, lang:
     await advance(message, state, svc, lang)
 
 
-@router.message(ComplaintForm.location, F.text)
+@router.message(ComplaintForm.location, F.text, NOT_COMMAND)
 async def got_address(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     text = message.text.strip()
     if not 2 <= len(text) <= 300 or text.startswith("/"):
@@ -215,12 +216,12 @@ async def got_address(message: Message, state: FSMContext, svc: Services, lang: 
     await advance(message, state, svc, lang)
 
 
-@router.message(ComplaintForm.location)
+@router.message(ComplaintForm.location, NOT_COMMAND)
 async def location_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.location_bad"), reply_markup=kb.step(lang))
 
 
-@router.message(ComplaintForm.phone, F.text | F.contact)
+@router.message(ComplaintForm.phone, F.text | F.contact, NOT_COMMAND)
 async def got_phone(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     raw = message.contact.phone_number if message.contact else message.text
     try:
@@ -232,7 +233,7 @@ async def got_phone(message: Message, state: FSMContext, svc: Services, lang: st
     await advance(message, state, svc, lang)
 
 
-@router.message(ComplaintForm.phone)
+@router.message(ComplaintForm.phone, NOT_COMMAND)
 async def phone_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.phone_bad"), reply_markup=kb.step(lang))
 
@@ -325,6 +326,6 @@ async def cancel(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
     await query.message.answer(t(lang, "cancel.done", what=t(lang, "cancel.what.complaint")))
 
 
-@router.message(StateFilter(ComplaintForm.confirm, ComplaintForm.edit))
+@router.message(StateFilter(ComplaintForm.confirm, ComplaintForm.edit), NOT_COMMAND)
 async def use_buttons(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.use_buttons"))

@@ -6,6 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import NOT_COMMAND
 from handlers.callbacks import FeedbackCb, RateCb, RateMoreCb, StepCb
 from handlers.keyboards import markup
 from handlers.states import CitizenForm
@@ -48,7 +49,7 @@ async def feedback(query: CallbackQuery, callback_data: FeedbackCb, state: FSMCo
         await query.message.answer(t(lang, "citizen.ask_reopen"))
 
 
-@router.message(CitizenForm.reopen_comment, F.text)
+@router.message(CitizenForm.reopen_comment, F.text, NOT_COMMAND)
 async def reopen_comment(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                          principal: Principal) -> None:
     data = await state.get_data()
@@ -75,7 +76,7 @@ async def reopen_comment(message: Message, state: FSMContext, session: AsyncSess
     await message.answer(t(lang, "citizen.reopened", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)))
 
 
-@router.message(CitizenForm.reopen_comment)
+@router.message(CitizenForm.reopen_comment, NOT_COMMAND)
 async def reopen_text_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "citizen.ask_reopen"))
 
@@ -130,7 +131,7 @@ async def rate_more(query: CallbackQuery, callback_data: RateMoreCb, state: FSMC
         await query.message.answer(t(lang, "rate.done"))
 
 
-@router.message(CitizenForm.rating_comment, F.text)
+@router.message(CitizenForm.rating_comment, F.text, NOT_COMMAND)
 async def rating_comment(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     data = await state.get_data()
     try:
@@ -156,6 +157,6 @@ async def rating_comment_skip(query: CallbackQuery, state: FSMContext, lang: str
     await query.message.answer(t(lang, "rate.done"))
 
 
-@router.message(CitizenForm.rating_comment)
+@router.message(CitizenForm.rating_comment, NOT_COMMAND)
 async def rating_comment_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "rate.ask_comment"), reply_markup=kb.step(lang))

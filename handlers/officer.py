@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InputMediaPhoto, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import NOT_COMMAND
 from handlers.callbacks import AnswerCb, MenuCb, OfficerCb, RemedyCb, TransferCb
 from handlers.keyboards import markup
 from handlers.states import OfficerForm
@@ -156,7 +157,7 @@ async def send_media(msg: Message, c, lang: str) -> None:
 
 # --- answer ------------------------------------------------------------------------------------
 
-@router.message(OfficerForm.answer_text, F.text)
+@router.message(OfficerForm.answer_text, F.text, NOT_COMMAND)
 async def answer_text(message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal) -> None:
     data = await state.get_data()
     c = await _complaint(session, principal, data.get("cid", 0))
@@ -234,7 +235,7 @@ def _reason_error(lang: str, text: str, max_len: int) -> str | None:
     return None
 
 
-@router.message(OfficerForm.transfer_reason, F.text)
+@router.message(OfficerForm.transfer_reason, F.text, NOT_COMMAND)
 async def transfer_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                           principal: Principal) -> None:
     data = await state.get_data()
@@ -259,7 +260,7 @@ async def transfer_reason(message: Message, state: FSMContext, session: AsyncSes
                            department=svc.district.department(data["dept"]).name(lang)))
 
 
-@router.message(OfficerForm.reject_reason, F.text)
+@router.message(OfficerForm.reject_reason, F.text, NOT_COMMAND)
 async def reject_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                         principal: Principal) -> None:
     data = await state.get_data()
@@ -306,7 +307,7 @@ async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, state: FS
     await query.message.answer(t(lang, "op.rejected", receipt=c.receipt_no))
 
 
-@router.message(OfficerForm.extend_reason, F.text)
+@router.message(OfficerForm.extend_reason, F.text, NOT_COMMAND)
 async def extend_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                         principal: Principal) -> None:
     data = await state.get_data()
@@ -331,15 +332,15 @@ async def extend_reason(message: Message, state: FSMContext, session: AsyncSessi
     await message.answer(t(lang, "op.extended", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)))
 
 
-@router.message(OfficerForm.answer_text)
-@router.message(OfficerForm.transfer_reason)
-@router.message(OfficerForm.reject_reason)
-@router.message(OfficerForm.extend_reason)
+@router.message(OfficerForm.answer_text, NOT_COMMAND)
+@router.message(OfficerForm.transfer_reason, NOT_COMMAND)
+@router.message(OfficerForm.reject_reason, NOT_COMMAND)
+@router.message(OfficerForm.extend_reason, NOT_COMMAND)
 async def text_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "op.text_expected"))
 
 
-@router.message(OfficerForm.answer_confirm)
-@router.message(OfficerForm.reject_remedy)
+@router.message(OfficerForm.answer_confirm, NOT_COMMAND)
+@router.message(OfficerForm.reject_remedy, NOT_COMMAND)
 async def buttons_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.use_buttons"))

@@ -74,7 +74,7 @@ def _check(role: str, department_code: str | None, departments) -> None:
         if not department_code:
             raise RoleError("role.need_department")
         if department_code not in departments:
-            raise RoleError("role.unknown_department", code=department_code)
+            raise RoleError("role.unknown_department", dept=department_code)
 
 
 async def grant(session: AsyncSession, *, user_id: int, role: str, department_code: str | None,

@@ -256,7 +256,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "Unknown role {role}: use officer, evaluator, operator or admin."),
     "role.need_department": ("담당자(officer)는 부서코드가 필요합니다. /departments 로 코드를 확인하세요.",
                              "An officer needs a department code; see /departments."),
-    "role.unknown_department": ("없는 부서코드입니다: {code}. /departments 로 확인하세요.", "No department {code}; see /departments."),
+    "role.unknown_department": ("없는 부서코드입니다: {dept}. /departments 로 확인하세요.", "No department {dept}; see /departments."),
     "invite.unknown": ("유효하지 않은 초대 링크입니다.", "This invite link is not valid."),
     "invite.used": ("이미 사용된 초대 링크입니다. 관리자에게 새 링크를 요청하세요.", "This invite link was already used. Ask for a new one."),
     "invite.expired": ("만료된 초대 링크입니다. 관리자에게 새 링크를 요청하세요.", "This invite link has expired. Ask for a new one."),

@@ -58,6 +58,16 @@ class BotHarness:
             q = select(model).filter_by(**where)
             return (await s.execute(q)).scalars().first()
 
+    async def eventually(self, check, timeout: float = 5.0):
+        """Await check() until it returns something truthy (for rows a background worker writes)."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while not (result := await check()):
+            if loop.time() > end:
+                raise AssertionError("condition not met in time")
+            await asyncio.sleep(0.05)
+        return result
+
     # --- conversation helpers -----------------------------------------------------------
     async def say(self, user_id: int, text: str | None = None, expect: str | None = None, *,
                   timeout: float = 5.0, **kw) -> Call | None:

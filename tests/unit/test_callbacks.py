@@ -1,0 +1,54 @@
+"""workflows/callbacks.py builds (without aiogram) the same strings that the aiogram
+CallbackData classes in handlers/callbacks.py pack and unpack."""
+from __future__ import annotations
+
+import pytest
+
+from handlers.callbacks import FeedbackCb, OfficerCb, RateCb
+from workflows import callbacks
+from workflows.ratings import ITEMS, OVERALL
+
+BIG_ID = 2_147_483_647
+
+
+@pytest.mark.parametrize("action", ["take", "answer", "transfer", "reject", "extend", "media", "open"])
+@pytest.mark.parametrize("cid", [1, 42, BIG_ID])
+def test_officer(action, cid):
+    s = callbacks.officer(action, cid)
+    assert s == OfficerCb(action=action, cid=cid).pack() == f"op:{action}:{cid}"
+    back = OfficerCb.unpack(s)
+    assert back == OfficerCb(action=action, cid=cid)
+    assert (back.action, back.cid) == (action, cid)
+    assert len(s.encode()) <= 64  # Telegram's callback_data limit
+
+
+@pytest.mark.parametrize("resolved", [True, False])
+@pytest.mark.parametrize("cid", [1, BIG_ID])
+def test_citizen_feedback(resolved, cid):
+    s = callbacks.citizen_feedback(resolved, cid)
+    assert s == FeedbackCb(resolved=int(resolved), cid=cid).pack() == f"fb:{int(resolved)}:{cid}"
+    back = FeedbackCb.unpack(s)
+    assert back.resolved == int(resolved) and back.cid == cid
+    assert bool(back.resolved) is resolved
+
+
+@pytest.mark.parametrize("item", (OVERALL,) + ITEMS)
+@pytest.mark.parametrize("score", [1, 3, 5])
+def test_rating(item, score):
+    cid = 7
+    s = callbacks.rating(cid, item, score)
+    assert s == RateCb(cid=cid, item=item, score=score).pack() == f"rt:{cid}:{item}:{score}"
+    back = RateCb.unpack(s)
+    assert (back.cid, back.item, back.score) == (cid, item, score)
+    assert len(callbacks.rating(BIG_ID, item, score).encode()) <= 64
+
+
+def test_prefixes_are_distinct_and_filters_match():
+    assert OfficerCb.filter().callback_data is OfficerCb
+    assert callbacks.officer("take", 1).split(":")[0] == OfficerCb.__prefix__
+    assert callbacks.citizen_feedback(True, 1).split(":")[0] == FeedbackCb.__prefix__
+    assert callbacks.rating(1, "overall", 5).split(":")[0] == RateCb.__prefix__
+    with pytest.raises((ValueError, TypeError)):
+        OfficerCb.unpack(callbacks.rating(1, "overall", 5))
+    with pytest.raises((ValueError, TypeError)):
+        OfficerCb.unpack(callbacks.citizen_feedback(True, 1))

@@ -1,0 +1,157 @@
+"""Every text key the code uses exists in workflows/texts.py in Korean and English, with the same
+placeholders in both languages."""
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from bot import commands
+from workflows import ratings, roles, states
+from workflows.texts import TEXTS, norm_lang, t
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXTS_FILE = ROOT / "workflows" / "texts.py"
+SOURCES = sorted(p for d in ("handlers", "workflows", "bot") for p in (ROOT / d).rglob("*.py")
+                 if p != TEXTS_FILE)
+CODE = {p: p.read_text(encoding="utf-8") for p in SOURCES}
+
+# Korean deliberately empty: "입력하신 {what} 내용은" reads naturally with nothing in it,
+# while English needs a noun ("What you entered for the form").
+KO_MAY_BE_EMPTY = {"cancel.what.other"}
+
+LITERAL_PATTERNS = [
+    re.compile(r'\bt\(\s*\w+,\s*"([^"]+)"'),                       # t(lang, "key", ...)
+    re.compile(r'\btr\("([^"]+)"'),                                  # tr("key")
+    re.compile(r'(?<!def )(?:_notify_department|_push_citizen)\([\w\s,]*?"([^"]+)"'),  # text_key
+    re.compile(r'RoleError\("([^"]+)"'),                             # shown as t(lang, e.code)
+]
+
+
+def _literal_keys() -> set[str]:
+    keys = set()
+    for src in CODE.values():
+        for pat in LITERAL_PATTERNS:
+            keys.update(pat.findall(src))
+    return keys
+
+
+def _dotted_constants() -> set[str]:
+    """Every string constant in the code that looks like a text key of a TEXTS namespace
+    (catches keys chosen first and passed later, e.g. key = "a" if x else "b")."""
+    namespaces = {k.split(".")[0] for k in TEXTS if "." in k}
+    found = set()
+    for src in CODE.values():
+        for node in ast.walk(ast.parse(src)):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", node.value)
+                    and node.value.split(".")[0] in namespaces):
+                found.add(node.value)
+    return found
+
+
+def _officer_button_actions() -> set[str]:
+    src = (ROOT / "workflows" / "complaints.py").read_text(encoding="utf-8")
+    return set(re.findall(r'\bb\("(\w+)"\)', src))
+
+
+def _edit_fields() -> tuple[str, ...]:
+    src = (ROOT / "handlers" / "keyboards.py").read_text(encoding="utf-8")
+    m = re.search(r'for f in \(([^)]*)\):\s*\n\s*b\.button\(text=t\(lang, f"cf\.edit\.\{f\}"\)', src)
+    assert m, "handlers/keyboards.edit_fields changed shape; update this test"
+    return tuple(ast.literal_eval(f"({m.group(1)})"))
+
+
+def _family_keys() -> dict[str, set[str]]:
+    return {
+        "state": {f"state.{s}" for s in states.ALL},
+        "action": {f"action.{a}" for a in (*states.TRANSITIONS, "submit")},
+        "op.btn": {f"op.btn.{a}" for a in _officer_button_actions()},
+        "cf.edit": {f"cf.edit.{f}" for f in _edit_fields()},
+        "rate.item": {f"rate.item.{i}" for i in ratings.ITEMS},
+        "role.name": {f"role.name.{r}" for r in roles.GRANTABLE},
+        "cmd": {f"cmd.{n}" for n in (*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER,
+                                     *commands.ADMIN)},
+        "cancel.what": {f"cancel.what.{w}" for w in ("complaint", "answer", "other")},
+    }
+
+
+def _f_string_families() -> set[str]:
+    """The f"prefix.{...}" key families the code builds; each must be covered above."""
+    fams = set()
+    for src in CODE.values():
+        fams.update(re.findall(r'f"([a-z_.]+)\.\{', src))
+    return fams
+
+
+def test_scan_finds_the_code():
+    keys = _literal_keys()
+    assert len(SOURCES) > 20
+    assert {"op.new", "op.transferred_in", "op.reopened_in", "push.answered", "push.assigned",
+            "push.autoclosed", "rate.ask", "role.unknown_department", "invite.expired",
+            "cf.submitted", "privacy.notice", "help"} <= keys
+    assert all(re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", k) for k in keys), keys
+    assert {"cf.offer_free_text", "cf.offer_free_text_nocat"} <= _dotted_constants()
+    assert _officer_button_actions() == {"take", "answer", "transfer", "reject", "extend", "media"}
+    assert _edit_fields() == ("category", "description", "photos", "location", "phone")
+
+
+def test_every_f_string_family_is_checked():
+    assert _f_string_families() <= set(_family_keys())
+
+
+def _all_used_keys() -> list[str]:
+    keys = _literal_keys() | _dotted_constants()
+    for fam in _family_keys().values():
+        keys |= fam
+    return sorted(keys)
+
+
+@pytest.mark.parametrize("key", _all_used_keys())
+def test_used_key_exists_in_both_languages(key):
+    assert key in TEXTS, f"{key} is used in the code but missing from workflows/texts.py"
+    ko, en = TEXTS[key]
+    assert en.strip(), f"{key}: English text is empty"
+    if key not in KO_MAY_BE_EMPTY:
+        assert ko.strip(), f"{key}: Korean text is empty"
+
+
+def _fields(s: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(s) if name is not None}
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_placeholders_match(key):
+    ko, en = TEXTS[key]
+    assert _fields(ko) == _fields(en), f"{key}: ko {_fields(ko)} != en {_fields(en)}"
+    assert all(f.isidentifier() for f in _fields(ko)), f"{key}: odd placeholder {_fields(ko)}"
+
+
+def test_every_text_is_a_pair_of_strings():
+    for key, pair in TEXTS.items():
+        assert isinstance(pair, tuple) and len(pair) == 2, key
+        assert all(isinstance(x, str) for x in pair), key
+        assert "." in key or key in {"help", "flood", "not_allowed", "unknown_command", "stale_button"}, key
+
+
+def test_t_language_choice_and_formatting():
+    assert t("ko", "state.received") == "접수"
+    assert t("en", "state.received") == "received"
+    assert t("en", "cf.photo_added", n=3) == "Photo 3/5 received."
+    assert t("ko", "cf.photo_added", n=3) == "사진 3/5장 받았습니다."
+    with pytest.raises(KeyError):
+        t("ko", "no.such.key")
+
+
+def test_t_falls_back_to_korean_when_english_is_empty(monkeypatch):
+    monkeypatch.setitem(TEXTS, "test.only_ko", ("한국어만", ""))
+    assert t("en", "test.only_ko") == "한국어만"
+
+
+@pytest.mark.parametrize(("code", "lang"), [("en", "en"), ("en-US", "en"), ("EN", "en"), ("ko", "ko"),
+                                            ("ko-KR", "ko"), ("ja", "ko"), (None, "ko"), ("", "ko")])
+def test_norm_lang(code, lang):
+    assert norm_lang(code) == lang
