@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 from bot.config import ConfigError, load_settings
@@ -21,7 +20,17 @@ def main() -> int:
     if not settings.bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from aiogram.utils.token import TokenValidationError, validate_token
+
+    try:
+        validate_token(settings.bot_token)
+    except TokenValidationError:
+        print("BOT_TOKEN 형식이 올바르지 않습니다 (예: 123456789:AA...). / BOT_TOKEN is malformed "
+              "(expected 123456789:AA...).", file=sys.stderr)
+        return 2
+    from bot.logs import setup_logging
+
+    setup_logging(settings.log_level)
     from bot.db.migrate import upgrade_to_head
 
     upgrade_to_head(settings.database_url)

@@ -32,7 +32,8 @@ async def file_complaint(h, user_id=CITIZEN, *, photo=True, location=True):
     return done
 
 
-async def test_full_loop(harness, fake):
+async def test_full_loop(harness, fake, caplog):
+    caplog.set_level("INFO")  # production level; bot.logs keeps the DB drivers quiet even at DEBUG
     h = harness
     await h.say(ADMIN, f"/grant {OFFICER} officer CLEAN", expect="역할을 부여했습니다")
     await consent(h)
@@ -84,6 +85,9 @@ async def test_full_loop(harness, fake):
     assert "수거를 마쳤습니다" in detail.params["text"]
     consent_row = await h.one(Consent, user_id=CITIZEN)
     assert consent_row.version and consent_row.granted_at
+    # no personal data in the logs: neither the phone nor what the resident or officer wrote
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "5678" not in logged and "폐기물" not in logged and "수거를 마쳤습니다" not in logged
     # every outbox row went out exactly once
     rows = await h.db(select(OutboxMessage))
     assert rows and all(r.status == "sent" for r in rows)

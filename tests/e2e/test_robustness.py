@@ -148,3 +148,38 @@ async def test_english(harness, fake):
     await h.say(CITIZEN, "/language", expect="Choose a language")
     await h.press(CITIZEN, "한국어", expect="한국어로 안내합니다")
     await h.say(CITIZEN, "/help", expect="민원 신청")
+
+
+def _redis_up() -> bool:
+    import socket
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+async def test_form_state_in_redis_survives_a_restart(fake, tmp_path):
+    """With REDIS_URL the FSM lives in Redis (several instances); a restart still loses nothing."""
+    import uuid
+
+    import pytest
+
+    if not _redis_up():
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    from tests.e2e.harness import BotHarness
+
+    db = 1 + uuid.uuid4().int % 14
+    h = BotHarness(fake, tmp_path, REDIS_URL=f"redis://127.0.0.1:6379/{db}")
+    await h.start()
+    try:
+        await h.app.dp.storage.redis.flushdb()
+        await consent(h)
+        await h.say(CITIZEN, "/complaint", expect="민원 분야")
+        await h.press(CITIZEN, "불법 주정차", expect="무엇이 문제인지")
+        await h.restart()
+        await h.say(CITIZEN, "소화전 앞에 매일 밤 차량이 주차되어 있습니다.", expect="사진이 있으면")
+        assert await h.app.dp.storage.redis.dbsize() >= 1
+    finally:
+        await h.app.dp.storage.redis.flushdb()
+        await h.stop()

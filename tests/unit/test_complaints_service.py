@@ -368,7 +368,8 @@ async def test_transfer_notice_names_source_department_in_officers_language(sess
     c = await file(session, svc)
     await complaints.transfer(session, svc, await who(session, ROADS_1), c, "CLEAN", "청소행정과 소관입니다")
     [row] = [r for r in await outbox(session, f"tr:{c.id}:") if r.chat_id == 2102]
-    assert "Transferred complaint 2026-000001 (from Roads & Construction Division)" in row.payload["text"]
+    assert "Transferred complaint 2026-000001" in row.payload["text"]
+    assert "(from Roads & Construction Division)" in row.payload["text"]
 
 
 async def test_extend_once_by_the_original_period(session, svc, clock, people):
@@ -702,3 +703,12 @@ async def test_enqueue_same_key_once(session):
     assert "reply_markup" not in rows[1].payload
     assert rows[0].status == "pending" and rows[0].method == "sendMessage" and rows[0].attempts == 0
     assert session.info.get("outbox_added") is True
+
+
+async def test_enqueue_long_key_once(session):
+    key = "x" * 250  # stored cut to 200 characters
+    assert await enqueue(session, key=key, chat_id=5, text="a") is True
+    assert await enqueue(session, key=key, chat_id=5, text="b") is False
+    await session.commit()
+    [row] = await outbox(session)
+    assert row.dedup_key == "x" * 200 and row.payload["text"] == "a"
