@@ -130,6 +130,40 @@ def test_placeholders_match(key):
     assert all(f.isidentifier() for f in _fields(ko)), f"{key}: odd placeholder {_fields(ko)}"
 
 
+def _t_calls():
+    """(file, line, key, keyword names or None if **kwargs) of every t(lang, "literal", ...) call."""
+    for path, src in CODE.items():
+        for node in ast.walk(ast.parse(src)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+                    and isinstance(node.args[1].value, str)):
+                names = [k.arg for k in node.keywords]
+                yield (f"{path.relative_to(ROOT)}:{node.lineno}", node.args[1].value,
+                       None if None in names else set(names))
+
+
+def test_t_calls_pass_every_placeholder():
+    """A placeholder without a value raises KeyError at run time, in front of the user."""
+    calls = list(_t_calls())
+    assert len(calls) > 100
+    problems = [f"{where} {key}: needs {sorted(_fields(TEXTS[key][0]))}, given {sorted(names)}"
+                for where, key, names in calls
+                if key in TEXTS and names is not None and not _fields(TEXTS[key][0]) <= names]
+    assert problems == []
+
+
+def test_role_errors_render():
+    """RoleError(code, **kw) is shown as t(lang, code, **kw): kw must fill the text's placeholders."""
+    pat = re.compile(r'RoleError\("([^"]+)"((?:,\s*\w+=[^,)]+)*)\)')
+    found = []
+    for src in CODE.values():
+        for key, kws in pat.findall(src):
+            found.append((key, set(re.findall(r"(\w+)=", kws))))
+    assert len(found) >= 5
+    for key, names in found:
+        assert _fields(TEXTS[key][0]) == names, (key, names)
+
+
 def test_every_text_is_a_pair_of_strings():
     for key, pair in TEXTS.items():
         assert isinstance(pair, tuple) and len(pair) == 2, key
