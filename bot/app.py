@@ -91,8 +91,12 @@ async def run(app: App, *, handle_signals: bool = True) -> None:
     try:
         await app.dp.start_polling(app.bot, polling_timeout=app.settings.polling_timeout,
                                    allowed_updates=app.dp.resolve_used_update_types(), handle_signals=handle_signals,
-                                   close_bot_session=False)
+                                   close_bot_session=False, tasks_concurrency_limit=64)
     finally:
+        # Updates still being handled finish before their database, storage and session close.
+        in_flight = set(app.dp._handle_update_tasks)
+        if in_flight:
+            await asyncio.wait(in_flight, timeout=10)
         scheduler.shutdown(wait=False)
         await app.worker.stop()
         worker_task.cancel()

@@ -36,7 +36,8 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
         await message.answer(t(lang, e.code, **e.kw))
         return
     await session.commit()
-    await message.answer(t(lang, "admin.granted", user=user_id, role=role, dept=_dept(svc, g.department_code, lang)))
+    await message.answer(t(lang, "admin.granted", user=user_id, role=t(lang, f"role.name.{g.role}"),
+                           dept=_dept(svc, g.department_code, lang)))
     p = await roles.load_principal(session, user_id, svc.admin_ids)
     await set_commands_for(bot, p, "ko")
 
@@ -55,7 +56,8 @@ async def revoke_cmd(message: Message, command: CommandObject, session: AsyncSes
         await message.answer(t(lang, e.code, **e.kw))
         return
     await session.commit()
-    await message.answer(t(lang, "admin.revoked" if n else "admin.revoke_none", user=user_id, role=role))
+    await message.answer(t(lang, "admin.revoked" if n else "admin.revoke_none", user=user_id,
+                           role=t(lang, f"role.name.{role}")))
     p = await roles.load_principal(session, user_id, svc.admin_ids)
     await set_commands_for(bot, p, "ko")
 
@@ -75,7 +77,8 @@ async def invite_cmd(message: Message, command: CommandObject, session: AsyncSes
         return
     await session.commit()
     link = f"https://t.me/{svc.bot_username}?start=inv_{inv.token}"
-    await message.answer(t(lang, "admin.invite_link", role=role, dept=_dept(svc, inv.department_code, lang),
+    await message.answer(t(lang, "admin.invite_link", role=t(lang, f"role.name.{inv.role}"),
+                           dept=_dept(svc, inv.department_code, lang),
                            days=roles.INVITE_TTL.days, link=link))
 
 

@@ -207,7 +207,8 @@ def _esc(s: str | None) -> str:
 
 async def _notify_department(session: AsyncSession, svc: Services, c: Complaint, text_key: str,
                              *, key: str, **extra) -> None:
-    """Tell every officer of the complaint's department (and its group chat) with action buttons."""
+    """Tell every officer of the complaint's department (and its group chat) with action buttons.
+    An `extra` value may be a function of the recipient's language."""
     d = svc.district
     dept = d.department(c.department_code)
     recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, c.department_code)]
@@ -221,7 +222,8 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
                  category=d.category(c.category_code).name(lang),
                  deadline=svc.fmt(c.deadline_at, lang), location=location_text(c, lang),
                  photos=len(c.photos), phone=("✓" if has_phone else "-"),
-                 description=_esc(c.description), answer=_esc(c.answer_text), **extra)
+                 description=_esc(c.description), answer=_esc(c.answer_text),
+                 **{k: v(lang) if callable(v) else v for k, v in extra.items()})
         await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
                       buttons=officer_buttons(c, lang))
 
@@ -328,9 +330,8 @@ async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Compla
     _transition(c, "transfer", p, svc.now(), note=reason)
     n = len(c.events)
     await _push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=_esc(reason))
-    from_name = svc.district.department(from_dept)
     await _notify_department(session, svc, c, "op.transferred_in", key=f"tr:{c.id}:{n}",
-                             note=_esc(reason), from_department=from_name.name_ko)
+                             note=_esc(reason), from_department=svc.district.department(from_dept).name)
     return c
 
 

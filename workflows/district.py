@@ -81,15 +81,25 @@ class District:
 
     def suggest_category(self, text: str) -> Category | None:
         """The category whose keywords best match a free sentence (most hits, then longest keyword)."""
-        norm = re.sub(r"\s+", "", text.lower())
+        lower = text.lower()
+        norm = re.sub(r"\s+", "", lower)
+        words = set(re.findall(r"[a-z]+", lower))
         best: tuple[int, int, str] | None = None
         for cat in self.categories.values():
-            hits = [kw for kw in cat.keywords if kw.replace(" ", "").lower() in norm]
+            hits = [kw for kw in cat.keywords if _matches(kw.lower(), norm, lower, words)]
             if hits:
                 score = (len(hits), max(len(h) for h in hits), cat.code)
                 if best is None or score[:2] > best[:2]:
                     best = score
         return self.categories[best[2]] if best else None
+
+
+def _matches(keyword: str, norm: str, lower: str, words: set[str]) -> bool:
+    """Korean keywords match inside words (particles attach to them: 가로등이); Latin-script
+    keywords match whole words only ("tree" is not in "street")."""
+    if keyword.isascii():
+        return (keyword in words) if " " not in keyword else re.search(rf"\b{re.escape(keyword)}\b", lower) is not None
+    return keyword.replace(" ", "") in norm
 
 
 def load_district(path: str | Path | None = None) -> District:

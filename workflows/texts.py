@@ -59,7 +59,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Cancelled. What you entered for the {what} was discarded, not saved."),
     "cancel.what.complaint": ("민원", "complaint"),
     "cancel.what.answer": ("답변", "answer"),
-    "cancel.what.other": ("", "form"),
+    "cancel.what.other": ("양식", "form"),
     "language.choose": ("언어를 선택하세요.", "Choose a language."),
     "language.set": ("한국어로 안내합니다.", "I will reply in English."),
     "unknown_command": ("알 수 없는 명령입니다. /help 에서 쓸 수 있는 명령을 확인하세요.",

@@ -181,5 +181,9 @@ async def test_form_state_in_redis_survives_a_restart(fake, tmp_path):
         await h.say(CITIZEN, "소화전 앞에 매일 밤 차량이 주차되어 있습니다.", expect="사진이 있으면")
         assert await h.app.dp.storage.redis.dbsize() >= 1
     finally:
-        await h.app.dp.storage.redis.flushdb()
         await h.stop()
+        from redis.asyncio import Redis
+
+        r = Redis.from_url(f"redis://127.0.0.1:6379/{db}")
+        await r.flushdb()
+        await r.aclose()

@@ -122,8 +122,14 @@ async def test_submitted_complaint_reads_back_the_same(db_sessionmaker, session,
     [row] = await outbox(session, f"new:{c.id}:")
     assert row.chat_id == CLEAN_1
     assert "사진: 2장" in row.payload["text"] and "연락처: ✓" in row.payload["text"]
+    assert "위치: 37.53840, 127.08230" in row.payload["text"]
     assert "1234-5678" not in row.payload["text"]  # the phone number itself is not pushed around
     assert callback_data(row)[-1] == [f"op:media:{c.id}"]
+
+
+async def test_submit_keeps_at_most_five_photos(session, svc, people):
+    c = await file(session, svc, photos=[(f"f{i}", f"u{i}") for i in range(7)])
+    assert [p.file_id for p in c.photos] == ["f0", "f1", "f2", "f3", "f4"]
 
 
 async def test_submit_other_kind_is_three_working_hours(session, svc, people):
@@ -359,8 +365,6 @@ async def test_transfer_refused(session, svc, people, dept, reason, message):
     assert await outbox(session, "tr:") == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: transfer() passes from_department=name_ko to every officer, "
-                                       "so English-speaking officers get the Korean department name")
 async def test_transfer_notice_names_source_department_in_officers_language(session, svc, people, district):
     await roles.grant(session, user_id=2102, role="officer", department_code="CLEAN", by=ADMIN_ID,
                       departments=district.departments)

@@ -138,3 +138,14 @@ def test_a_valid_custom_profile_loads(tmp_path):
     d = load_district(_write(tmp_path, custom))
     assert d.department("ROADS").group_chat_id == -1001234567890
     assert d.answered_autoclose_days == 3 and d.reminder_business_hours_before == 4.5
+
+
+@pytest.mark.parametrize(("sentence", "wrong"), [
+    ("The street is dirty", "parks"),
+    ("The street is flooded after rain", "parks"),
+    ("Cars parked in front of my gate every night", "parks"),
+    ("Please define the rules for the market", "tax"),
+])
+def test_english_keywords_match_whole_words(district, sentence, wrong):
+    got = district.suggest_category(sentence)
+    assert got is None or got.code != wrong

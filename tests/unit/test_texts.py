@@ -21,7 +21,7 @@ CODE = {p: p.read_text(encoding="utf-8") for p in SOURCES}
 
 # Korean deliberately empty: "입력하신 {what} 내용은" reads naturally with nothing in it,
 # while English needs a noun ("What you entered for the form").
-KO_MAY_BE_EMPTY = {"cancel.what.other"}
+KO_MAY_BE_EMPTY: set[str] = set()
 
 LITERAL_PATTERNS = [
     re.compile(r'\bt\(\s*\w+,\s*"([^"]+)"'),                       # t(lang, "key", ...)
