@@ -10,6 +10,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -72,6 +73,15 @@ def build_app(settings: Settings) -> App:
     # events_isolation: one update at a time per user/chat, so two quick messages cannot race on FSM state.
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake))
+
+    async def finish_in_flight_updates() -> None:
+        """On stop, updates still being handled finish before aiogram closes the FSM storage
+        (its own shutdown handler, registered first) and before we close the database."""
+        in_flight = set(dp._handle_update_tasks)
+        if in_flight:
+            await asyncio.wait(in_flight, timeout=10)
+
+    dp.shutdown.handlers.insert(0, HandlerObject(callback=finish_in_flight_updates))
     dp.include_router(build_router())
     dp["svc"], dp["settings"], dp["worker"] = svc, settings, worker
     duties = Duties(sm, svc, worker.wake)
@@ -93,10 +103,6 @@ async def run(app: App, *, handle_signals: bool = True) -> None:
                                    allowed_updates=app.dp.resolve_used_update_types(), handle_signals=handle_signals,
                                    close_bot_session=False, tasks_concurrency_limit=64)
     finally:
-        # Updates still being handled finish before their database, storage and session close.
-        in_flight = set(app.dp._handle_update_tasks)
-        if in_flight:
-            await asyncio.wait(in_flight, timeout=10)
         scheduler.shutdown(wait=False)
         await app.worker.stop()
         worker_task.cancel()
