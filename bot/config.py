@@ -98,8 +98,9 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         polling_timeout = int(env.get("POLLING_TIMEOUT") or 30)
     except ValueError:
         raise ConfigError("DELIVERY_RATE must be a number and POLLING_TIMEOUT a whole number of seconds")
+    token = (env.get("BOT_TOKEN") or "").strip() or None
     return Settings(
-        bot_token=(env.get("BOT_TOKEN") or "").strip() or None,
+        bot_token=token,
         telegram_api_url=(env.get("TELEGRAM_API_URL") or OFFICIAL_API_URL).rstrip("/"),
         database_url=db_url,
         redis_url=env.get("REDIS_URL") or None,
@@ -107,7 +108,8 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         timezone=env.get("TIMEZONE") or "Asia/Seoul",
         district_config=district,
         nhis_service_key=env.get("NHIS_SERVICE_KEY") or None,
-        data_key=_data_key(env.get("DATA_KEY"), data_dir),
+        # without a token the bot will not start, so no key is generated for nothing
+        data_key=_data_key(env.get("DATA_KEY"), data_dir) if token or env.get("DATA_KEY") else b"",
         data_dir=data_dir,
         delivery_rate=rate,
         polling_timeout=polling_timeout,
