@@ -34,6 +34,17 @@ async def _complaint(session: AsyncSession, p: Principal, cid: int):
     return c if can_handle(p, c.department_code) else None
 
 
+async def _form_complaint(message: Message, state: FSMContext, session: AsyncSession, lang: str,
+                          p: Principal) -> tuple[dict, object | None]:
+    """The complaint an officer's open form is about; ends the form if it is no longer theirs."""
+    data = await state.get_data()
+    c = await _complaint(session, p, data.get("cid", 0))
+    if c is None:
+        await state.clear()
+        await message.answer(t(lang, "op.not_your_department"))
+    return data, c
+
+
 async def show_card(message: Message, svc: Services, c, lang: str, p: Principal) -> None:
     buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code) else []
     await message.answer(complaints.officer_card(svc, c, lang), reply_markup=markup(buttons) if buttons else None)
@@ -159,11 +170,8 @@ async def send_media(msg: Message, c, lang: str) -> None:
 
 @router.message(OfficerForm.answer_text, F.text, NOT_COMMAND)
 async def answer_text(message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal) -> None:
-    data = await state.get_data()
-    c = await _complaint(session, principal, data.get("cid", 0))
+    data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
-        await state.clear()
-        await message.answer(t(lang, "op.not_your_department"))
         return
     text = message.text.strip()
     if len(text) < ANSWER_MIN:
@@ -238,11 +246,8 @@ def _reason_error(lang: str, text: str, max_len: int) -> str | None:
 @router.message(OfficerForm.transfer_reason, F.text, NOT_COMMAND)
 async def transfer_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                           principal: Principal) -> None:
-    data = await state.get_data()
-    c = await _complaint(session, principal, data.get("cid", 0))
+    data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
-        await state.clear()
-        await message.answer(t(lang, "op.not_your_department"))
         return
     reason = message.text.strip()
     if err := _reason_error(lang, reason, 500):
@@ -263,11 +268,8 @@ async def transfer_reason(message: Message, state: FSMContext, session: AsyncSes
 @router.message(OfficerForm.reject_reason, F.text, NOT_COMMAND)
 async def reject_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                         principal: Principal) -> None:
-    data = await state.get_data()
-    c = await _complaint(session, principal, data.get("cid", 0))
+    data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
-        await state.clear()
-        await message.answer(t(lang, "op.not_your_department"))
         return
     reason = message.text.strip()
     if err := _reason_error(lang, reason, 1000):
@@ -310,11 +312,8 @@ async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, state: FS
 @router.message(OfficerForm.extend_reason, F.text, NOT_COMMAND)
 async def extend_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                         principal: Principal) -> None:
-    data = await state.get_data()
-    c = await _complaint(session, principal, data.get("cid", 0))
+    data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
-        await state.clear()
-        await message.answer(t(lang, "op.not_your_department"))
         return
     reason = message.text.strip()
     if err := _reason_error(lang, reason, 500):
