@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.db.session import make_engine, make_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.fsm_storage import DatabaseStorage
+from bot.http import start_http
 from bot.middlewares import UpdateContextMiddleware
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import Duties, build_scheduler
@@ -95,6 +96,7 @@ async def run(app: App, *, handle_signals: bool = True) -> None:
     await set_default_commands(app.bot)
     scheduler = build_scheduler(app.duties, app.settings.timezone)
     scheduler.start()
+    http_runner = await start_http(app)
     worker_task = asyncio.create_task(app.worker.run(), name="delivery")
     asyncio.create_task(app.duties.deadlines(), name="deadlines-at-start")
     log.info("bot @%s started (polling)", app.svc.bot_username)
@@ -103,6 +105,8 @@ async def run(app: App, *, handle_signals: bool = True) -> None:
                                    allowed_updates=app.dp.resolve_used_update_types(), handle_signals=handle_signals,
                                    close_bot_session=False, tasks_concurrency_limit=64)
     finally:
+        if http_runner is not None:
+            await http_runner.cleanup()
         scheduler.shutdown(wait=False)
         await app.worker.stop()
         worker_task.cancel()

@@ -51,6 +51,9 @@ class Settings:
     delivery_rate: float = 25.0
     polling_timeout: int = 30
     log_level: str = "INFO"
+    # The bot's own HTTP server (exports, payment notifications, health); off unless a port is set.
+    http_host: str = "127.0.0.1"
+    http_port: int | None = None
 
     @property
     def uses_official_api(self) -> bool:
@@ -96,8 +99,9 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     try:
         rate = float(env.get("DELIVERY_RATE") or 25)
         polling_timeout = int(env.get("POLLING_TIMEOUT") or 30)
+        http_port = int(env["HTTP_PORT"]) if env.get("HTTP_PORT") else None
     except ValueError:
-        raise ConfigError("DELIVERY_RATE must be a number and POLLING_TIMEOUT a whole number of seconds")
+        raise ConfigError("DELIVERY_RATE must be a number, POLLING_TIMEOUT and HTTP_PORT whole numbers")
     token = (env.get("BOT_TOKEN") or "").strip() or None
     return Settings(
         bot_token=token,
@@ -114,4 +118,6 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         delivery_rate=rate,
         polling_timeout=polling_timeout,
         log_level=env.get("LOG_LEVEL") or "INFO",
+        http_host=env.get("HTTP_HOST") or "127.0.0.1",
+        http_port=http_port,
     )
