@@ -1,7 +1,7 @@
 """The bot's own HTTP server (aiohttp, in the bot process): read-only exports, payment
 notifications and health. Started by bot.app.run when HTTP_PORT is set.
 
-A feature adds its routes by appending a `setup(web_app, app)` function to ROUTE_SETUPS; the
+A feature adds its routes with a `setup(web_app, app)` function listed in route_setups(); the
 `App` (sessionmaker, services, bot, worker) is reachable in handlers as request.app["app"].
 """
 from __future__ import annotations
@@ -13,13 +13,17 @@ from aiohttp import web
 if TYPE_CHECKING:
     from bot.app import App
 
-ROUTE_SETUPS: list[Callable[[web.Application, "App"], None]] = []
+
+
+def route_setups() -> list[Callable[[web.Application, "App"], None]]:
+    """Every feature's route setup (imported here, lazily, so bot.http stays import-light)."""
+    return []
 
 
 def build_web_app(app: "App") -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app["app"] = app
-    for setup in ROUTE_SETUPS:
+    for setup in route_setups():
         setup(web_app, app)
     return web_app
 
