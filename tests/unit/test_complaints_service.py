@@ -562,6 +562,7 @@ async def test_reminders_once_per_deadline_within_working_hours(db_sessionmaker,
     assert "(8.0 working hours left)" in next(r for r in rows if r.chat_id == ROADS_2).payload["text"]
 
     assert await complaints.send_due_reminders(session, svc) == 0
+    await session.commit()  # one open unit of work at a time (SQLite: BEGIN IMMEDIATE)
     clock.set(2026, 12, 1, 9, 30)
     async with db_sessionmaker() as s2:  # a later scheduler run in its own session
         assert await complaints.send_due_reminders(s2, svc) == 0
