@@ -1,0 +1,66 @@
+"""Evaluators: /report [period] (summary, chart, spreadsheet). Everyone: /ranking (Best Office)."""
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.filters import RoleFilter
+from workflows import ranking, reports
+from workflows.context import Services
+from workflows.indicators import parse_span, rules
+from workflows.roles import EVALUATOR
+from workflows.texts import t
+
+router = Router(name="reports")
+
+
+@router.message(Command("report"), RoleFilter(EVALUATOR))
+async def report_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services,
+                     lang: str) -> None:
+    today = svc.now().astimezone(svc.tz).date()
+    arg = (command.args or "").strip()
+    try:
+        span = parse_span(arg if len(arg) <= 20 else "?", today)
+    except ValueError as e:
+        if str(e) == "future":
+            await message.answer(t(lang, "report.future", period=arg))
+        else:
+            await message.answer(t(lang, "report.usage"))
+        return
+    await message.answer(t(lang, "report.working", period=span.label))
+    report = await reports.build(session, svc, span)
+    png, xlsx = await reports.render(report, svc)
+    png_name, xlsx_name = reports.filenames(span)
+    await message.answer(reports.summary(report, svc, lang))
+    await message.answer_photo(BufferedInputFile(png, filename=png_name),
+                               caption=t(lang, "report.chart_caption", period=span.label))
+    await message.answer_document(BufferedInputFile(xlsx, filename=xlsx_name),
+                                  caption=t(lang, "report.xlsx_caption", period=span.label))
+
+
+@router.message(Command("report"))
+async def report_not_allowed(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "report.not_evaluator"))
+
+
+def ranking_text(r: ranking.Ranking, svc: Services, lang: str) -> str:
+    days = rules()["ranking"]["window_days"]
+    lines = [t(lang, "ranking.title", days=days)]
+    if not r.ranked:
+        lines.append(t(lang, "ranking.none", min=r.min_ratings))
+    for s in r.ranked:
+        lines.append(t(lang, "ranking.line", rank=s.rank, department=reports.dept_name(svc, s.department, lang),
+                       score=f"{s.score:.2f}", n=s.n, mean=f"{s.mean:.2f}"))
+    if r.unranked:
+        names = ", ".join(reports.dept_name(svc, s.department, lang) for s in r.unranked)
+        lines.append(t(lang, "ranking.unranked", min=r.min_ratings, departments=names))
+    if r.prior_mean is not None:
+        lines.append(t(lang, "ranking.rule", weight=f"{r.prior_weight:g}", prior=f"{r.prior_mean:.2f}"))
+    return "\n".join(lines)
+
+
+@router.message(Command("ranking"))
+async def ranking_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
+    await message.answer(ranking_text(await ranking.public_ranking(session, svc), svc, lang))

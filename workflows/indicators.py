@@ -1,0 +1,650 @@
+"""Satisfaction and performance indicators (친절 OSS, 서산시 5S, the BSC of the 통합성과관리시스템).
+
+Every indicator is a SQL aggregation at the finest grain (department, officer) — counts and sums
+with GROUP BY and CASE — rolled up in Python over those few grouped rows to the department and
+the district. The one exception is processing time in business hours, which needs the working
+calendar (holidays, lunch): it is computed over (received_at, answered_at) pairs fetched as bare
+columns. Definitions and formulas: docs/indicators.md.
+
+Periods are calendar months, quarters and years in the district's time zone, half-open
+[start, end). A period still running is cut at "now".
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Generic, Iterable, TypeVar
+
+from sqlalchemy import (Integer, and_, case, cast, exists, func, literal, or_, select, true,
+                        union_all)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (Complaint, ComplaintEvent, OnestopApplication, OnestopItem, Rating,
+                           UTCDateTime)
+from workflows import states
+from workflows.context import Services
+
+RULES_FILE = Path(__file__).parent / "data" / "indicators.json"
+ITEMS = ("greeting", "guidance", "tone", "answer", "closing")  # 첫인사, 안내, 말투, 답변, 끝인사
+METRES_PER_DEGREE = 111_320.0
+
+
+@lru_cache(maxsize=None)
+def rules(path: str | None = None) -> dict:
+    return json.loads(Path(path or RULES_FILE).read_text(encoding="utf-8"))
+
+
+# --- periods -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Span:
+    """A calendar month, quarter or year in the district's time zone."""
+
+    kind: str  # "month" | "quarter" | "year"
+    year: int
+    index: int = 1  # month 1-12, quarter 1-4, 1 for a year
+
+    def __post_init__(self) -> None:
+        top = {"month": 12, "quarter": 4, "year": 1}.get(self.kind)
+        if top is None or not 1 <= self.index <= top or not 1900 < self.year < 3000:
+            raise ValueError(f"no such period: {self!r}")
+
+    @property
+    def months(self) -> int:
+        return {"month": 1, "quarter": 3, "year": 12}[self.kind]
+
+    @property
+    def start(self) -> date:
+        first_month = {"month": self.index, "quarter": 3 * self.index - 2, "year": 1}[self.kind]
+        return date(self.year, first_month, 1)
+
+    @property
+    def end(self) -> date:
+        """First day after the period."""
+        return add_months(self.start, self.months)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return f"{self.year}-{self.index:02d}"
+        if self.kind == "quarter":
+            return f"{self.year}-Q{self.index}"
+        return str(self.year)
+
+    def shifted(self, periods: int) -> "Span":
+        """The period ``periods`` steps later (negative: earlier), of the same kind."""
+        per_year = {"month": 12, "quarter": 4, "year": 1}[self.kind]
+        n = self.year * per_year + self.index - 1 + periods
+        return Span(self.kind, n // per_year, n % per_year + 1)
+
+    def previous(self) -> "Span":
+        return self.shifted(-1)
+
+    def year_before(self) -> "Span":
+        return Span(self.kind, self.year - 1, self.index)
+
+    def bounds(self, svc: Services) -> tuple[datetime, datetime]:
+        """[start, end) as aware datetimes, the end cut at now for a period still running."""
+        lo = datetime.combine(self.start, datetime.min.time(), svc.tz)
+        hi = datetime.combine(self.end, datetime.min.time(), svc.tz)
+        return lo, min(hi, max(lo, svc.now()))
+
+    @classmethod
+    def containing(cls, kind: str, d: date) -> "Span":
+        index = {"month": d.month, "quarter": (d.month - 1) // 3 + 1, "year": 1}[kind]
+        return cls(kind, d.year, index)
+
+
+def add_months(d: date, n: int) -> date:
+    m = d.year * 12 + d.month - 1 + n
+    return date(m // 12, m % 12 + 1, 1)
+
+
+_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
+_QUARTER_RE = re.compile(r"(\d{4})-?[qQ]([1-4])")
+_YEAR_RE = re.compile(r"(\d{4})")
+WORDS = {"month": "month", "월": "month", "이번달": "month", "quarter": "quarter", "분기": "quarter",
+         "year": "year", "연": "year", "올해": "year"}
+
+
+def parse_span(arg: str | None, today: date) -> Span:
+    """/report's argument. None or empty: the last complete month (the scheduled report);
+    month | quarter | year: the current one so far; YYYY-MM, YYYY-Qn, YYYY: that period.
+    Raises ValueError("bad") for anything else and ValueError("future") for a period not begun."""
+    arg = (arg or "").strip().lower()
+    if not arg:
+        return Span.containing("month", today).previous()
+    if arg in WORDS:
+        return Span.containing(WORDS[arg], today)
+    try:
+        if m := _MONTH_RE.fullmatch(arg):
+            span = Span("month", int(m[1]), int(m[2]))
+        elif m := _QUARTER_RE.fullmatch(arg):
+            span = Span("quarter", int(m[1]), int(m[2]))
+        elif m := _YEAR_RE.fullmatch(arg):
+            span = Span("year", int(m[1]))
+        else:
+            raise ValueError("bad")
+    except ValueError:
+        raise ValueError("bad") from None
+    if span.start > today:
+        raise ValueError("future")
+    return span
+
+
+# --- roll-up -------------------------------------------------------------------------------
+
+M = TypeVar("M")
+OfficerKey = tuple[str, int]  # (department code, officer's Telegram id)
+
+
+@dataclass
+class Levels(Generic[M]):
+    """One indicator at three levels: the district, each department, each officer."""
+
+    district: M
+    departments: dict[str, M]
+    officers: dict[OfficerKey, M]
+
+
+def _rollup(fine: dict[tuple[str, int | None], M], new: Callable[[], M]) -> Levels[M]:
+    """Officer-level rows (department, officer or None) summed up to departments and district.
+    Rows without an officer count for their department but are not an officer of their own."""
+    district, depts, officers = new(), {}, {}
+    for (dept, officer), m in sorted(fine.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+        district.merge(m)
+        depts.setdefault(dept, new()).merge(m)
+        if officer is not None:
+            officers.setdefault((dept, officer), new()).merge(m)
+    return Levels(district, depts, officers)
+
+
+class Summable:
+    """Dataclass mix-in: merge() adds numbers, adds lists of counts element-wise and extends
+    the list of samples (``hours``)."""
+
+    def merge(self, other) -> None:
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if f.name == "hours":
+                mine.extend(theirs)
+            elif isinstance(mine, list):
+                setattr(self, f.name, [a + b for a, b in zip(mine, theirs)])
+            else:
+                setattr(self, f.name, mine + theirs)
+
+
+def ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def quantile(values: Iterable[float], q: float) -> float | None:
+    """Linear interpolation between closest ranks (Excel PERCENTILE.INC, numpy 'linear'):
+    sorted x_0..x_{n-1}, position p = (n - 1)·q, value x_⌊p⌋ + (p - ⌊p⌋)·(x_⌊p⌋+1 - x_⌊p⌋)."""
+    xs = sorted(values)
+    if not xs:
+        return None
+    p = (len(xs) - 1) * q
+    lo = math.floor(p)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (p - lo) * (xs[hi] - xs[lo])
+
+
+# --- satisfaction (Smile) ------------------------------------------------------------------
+
+@dataclass
+class Smile(Summable):
+    sent: int = 0          # surveys sent in the period
+    responded: int = 0     # of those, answered (an overall score was given)
+    rated: int = 0         # overall scores given in the period (rated_at)
+    total: int = 0         # their sum
+    share_top: int = 0     # of those, 4 or 5
+    dist: list[int] = field(default_factory=lambda: [0] * 5)  # ratings 1..5
+    item_n: list[int] = field(default_factory=lambda: [0] * len(ITEMS))
+    item_sum: list[int] = field(default_factory=lambda: [0] * len(ITEMS))
+
+    @property
+    def mean(self) -> float | None:
+        return ratio(self.total, self.rated)
+
+    @property
+    def top_share(self) -> float | None:
+        return ratio(self.share_top, self.rated)
+
+    @property
+    def response_rate(self) -> float | None:
+        return ratio(self.responded, self.sent)
+
+    def item_mean(self, item: str) -> float | None:
+        i = ITEMS.index(item)
+        return ratio(self.item_sum[i], self.item_n[i])
+
+
+async def satisfaction(session: AsyncSession, lo: datetime, hi: datetime) -> Levels[Smile]:
+    R = Rating
+    keys = (R.department_code, R.officer_id)
+    fine: dict[tuple[str, int | None], Smile] = {}
+    given = [func.count(R.overall), func.coalesce(func.sum(R.overall), 0),
+             func.sum(case((R.overall >= 4, 1), else_=0)),
+             *(func.sum(case((R.overall == s, 1), else_=0)) for s in range(1, 6)),
+             *(func.count(getattr(R, i)) for i in ITEMS),
+             *(func.coalesce(func.sum(getattr(R, i)), 0) for i in ITEMS)]
+    q = (select(*keys, *given).where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None))
+         .group_by(*keys))
+    for dept, officer, n, total, top, *rest in (await session.execute(q)).all():
+        k = len(ITEMS)
+        fine[(dept, officer)] = Smile(rated=n, total=int(total), share_top=int(top),
+                                      dist=[int(x) for x in rest[:5]],
+                                      item_n=[int(x) for x in rest[5:5 + k]],
+                                      item_sum=[int(x) for x in rest[5 + k:]])
+    q = (select(*keys, func.count(), func.count(R.overall))
+         .where(R.sent_at >= lo, R.sent_at < hi).group_by(*keys))
+    for dept, officer, sent, responded in (await session.execute(q)).all():
+        s = fine.setdefault((dept, officer), Smile())
+        s.sent, s.responded = sent, responded
+    return _rollup(fine, Smile)
+
+
+# --- speed and simplicity ------------------------------------------------------------------
+
+@dataclass
+class Speed(Summable):
+    answered: int = 0      # answered in the period
+    on_time: int = 0       # of those, answered by the deadline
+    overdue: int = 0       # deadlines that fell in the period and were missed
+    extensions: int = 0    # deadline extensions granted in the period
+    hours: list[float] = field(default_factory=list)  # business hours receipt → answer
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return ratio(self.on_time, self.answered)
+
+    @property
+    def median(self) -> float | None:
+        return quantile(self.hours, 0.5)
+
+    @property
+    def p90(self) -> float | None:
+        return quantile(self.hours, 0.9)
+
+
+async def speed(session: AsyncSession, svc: Services, lo: datetime, hi: datetime) -> Levels[Speed]:
+    C, E = Complaint, ComplaintEvent
+    fine: dict[tuple[str, int | None], Speed] = {}
+
+    def row(dept: str, officer: int | None) -> Speed:
+        return fine.setdefault((dept, officer), Speed())
+
+    in_period = and_(C.answered_at >= lo, C.answered_at < hi)
+    q = (select(C.department_code, C.answered_by, func.count(),
+                func.sum(case((C.answered_at <= C.deadline_at, 1), else_=0)))
+         .where(in_period).group_by(C.department_code, C.answered_by))
+    for dept, officer, n, on_time in (await session.execute(q)).all():
+        s = row(dept, officer)
+        s.answered, s.on_time = n, int(on_time)
+    # The one Python pass: business hours need the working calendar (holidays, lunch break).
+    q = select(C.department_code, C.answered_by, C.received_at, C.answered_at).where(in_period)
+    hours = svc.calendar.business_hours_between
+    for dept, officer, received, answered in (await session.execute(q)).all():
+        row(dept, officer).hours.append(hours(received, answered))
+    # Overdue: the deadline fell in the period (up to now) and it passed without a decision.
+    decided = func.coalesce(C.answered_at, C.closed_at)
+    officer_col = func.coalesce(C.answered_by, C.officer_id)
+    q = (select(C.department_code, officer_col, func.count())
+         .where(C.deadline_at >= lo, C.deadline_at < min(hi, svc.now()),
+                or_(C.state.in_(states.OPEN), decided > C.deadline_at))
+         .group_by(C.department_code, officer_col))
+    for dept, officer, n in (await session.execute(q)).all():
+        row(dept, officer).overdue = n
+    q = (select(E.department_code, E.actor_id, func.count())
+         .where(E.action == "extend", E.at >= lo, E.at < hi).group_by(E.department_code, E.actor_id))
+    for dept, officer, n in (await session.execute(q)).all():
+        row(dept, officer).extensions = n
+    return _rollup(fine, Speed)
+
+
+# --- soft and smart ------------------------------------------------------------------------
+
+@dataclass
+class Flow(Summable):
+    transfers: int = 0          # complaints passed on to another department (counted at the sender)
+    transfer_hours: float = 0.0  # business hours they spent at the sender before being passed on
+    answers: int = 0            # answers sent in the period
+    reopens: int = 0            # of all answers, reopened by the resident in the period
+    closed: int = 0             # complaints closed in the period after an answer
+    first_contact: int = 0      # of those, never transferred and never reopened
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return ratio(self.reopens, self.answers)
+
+    @property
+    def fcr(self) -> float | None:
+        return ratio(self.first_contact, self.closed)
+
+
+async def flow(session: AsyncSession, svc: Services, lo: datetime, hi: datetime) -> Levels[Flow]:
+    C, E = Complaint, ComplaintEvent
+    fine: dict[tuple[str, int | None], Flow] = {}
+
+    def row(dept: str, officer: int | None) -> Flow:
+        return fine.setdefault((dept, officer), Flow())
+
+    def touched(action: str):
+        return select(E.complaint_id).where(E.action == action, E.at >= lo, E.at < hi)
+
+    # Transfers: the sender is the department before the event (LAG over the complaint's
+    # submit/transfer hops); the time lost is from the hop that brought it there.
+    order = {"partition_by": E.complaint_id, "order_by": E.id}
+    hops = (select(E.action, E.at, E.actor_id,
+                   func.lag(E.department_code).over(**order).label("sender"),
+                   func.lag(E.at, type_=UTCDateTime()).over(**order).label("since"))
+            .where(E.action.in_(("submit", "transfer")), E.complaint_id.in_(touched("transfer")))
+            .subquery())
+    sent_on = and_(hops.c.action == "transfer", hops.c.at >= lo, hops.c.at < hi)
+    q = (select(hops.c.sender, hops.c.actor_id, func.count()).where(sent_on)
+         .group_by(hops.c.sender, hops.c.actor_id))
+    for dept, officer, n in (await session.execute(q)).all():
+        row(dept, officer).transfers = n
+    hours = svc.calendar.business_hours_between
+    q = select(hops.c.sender, hops.c.actor_id, hops.c.since, hops.c.at).where(sent_on)
+    for dept, officer, since, at in (await session.execute(q)).all():
+        row(dept, officer).transfer_hours += hours(since, at)
+
+    q = (select(E.department_code, E.actor_id, func.count())
+         .where(E.action == "answer", E.at >= lo, E.at < hi).group_by(E.department_code, E.actor_id))
+    for dept, officer, n in (await session.execute(q)).all():
+        row(dept, officer).answers = n
+    # A reopen always follows the answer it reopens: LAG(actor) is the officer who answered.
+    prev = (select(E.action, E.at, E.department_code,
+                   func.lag(E.actor_id).over(**order).label("answerer"))
+            .where(E.complaint_id.in_(touched("reopen"))).subquery())
+    q = (select(prev.c.department_code, prev.c.answerer, func.count())
+         .where(prev.c.action == "reopen", prev.c.at >= lo, prev.c.at < hi)
+         .group_by(prev.c.department_code, prev.c.answerer))
+    for dept, officer, n in (await session.execute(q)).all():
+        row(dept, officer).reopens = n
+
+    detour = exists().where(E.complaint_id == C.id, E.action.in_(("transfer", "reopen")))
+    q = (select(C.department_code, C.answered_by, func.count(), func.sum(case((~detour, 1), else_=0)))
+         .where(C.state == states.CLOSED, C.closed_at >= lo, C.closed_at < hi)
+         .group_by(C.department_code, C.answered_by))
+    for dept, officer, n, first in (await session.execute(q)).all():
+        f = row(dept, officer)
+        f.closed, f.first_contact = n, int(first)
+    return _rollup(fine, Flow)
+
+
+# --- volume --------------------------------------------------------------------------------
+
+NO_ADDRESS, OTHER_PLACE = "(location only)", "(other)"
+
+
+def dong_of(dongs: Iterable[str]):
+    """SQL CASE: the 동 named as a whole word in the address, else OTHER_PLACE / NO_ADDRESS.
+    "능동" matches "광진구 능동 123" but not the road "능동로"."""
+    padded = literal(" ") + func.replace(func.replace(Complaint.address, ",", " "), "(", " ") + " "
+    whens = [(Complaint.address.is_(None), NO_ADDRESS)]
+    whens += [(padded.like(f"% {d} %"), d) for d in dongs]
+    return case(*whens, else_=OTHER_PLACE)
+
+
+@dataclass
+class Volume:
+    received: dict[str, int]        # department -> complaints received
+    by_category: dict[str, int]
+    by_dong: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.received.values())
+
+
+async def volume(session: AsyncSession, svc: Services, lo: datetime, hi: datetime) -> Volume:
+    C = Complaint
+    window = (C.received_at >= lo, C.received_at < hi)
+
+    async def counts(col) -> dict[str, int]:
+        rows = await session.execute(select(col, func.count()).where(*window).group_by(col))
+        return {k: n for k, n in rows.all()}
+
+    dong = dong_of(svc.district.dongs).label("dong")
+    return Volume(received=await counts(C.department_code), by_category=await counts(C.category_code),
+                  by_dong=await counts(dong))
+
+
+# --- recurring complaints (서초구 model) ---------------------------------------------------
+
+@dataclass
+class Hotspot:
+    category: str
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    count: int                       # complaints at this place in the window
+    receipts: list[str]              # their receipt numbers, oldest first
+    first: datetime
+    last: datetime
+
+
+def _close(a, b, radius: float, kx: float) -> bool:
+    if a.cat != b.cat:
+        return False
+    if a.addr is not None and a.addr == b.addr:
+        return True
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return False
+    dy, dx = (a.lat - b.lat) * METRES_PER_DEGREE, (a.lon - b.lon) * kx
+    return dy * dy + dx * dx <= radius * radius
+
+
+async def recurring(session: AsyncSession, svc: Services, until: datetime, *,
+                    radius_m: float | None = None, days: int | None = None,
+                    min_count: int | None = None, limit: int | None = None) -> list[Hotspot]:
+    """Places where the same category was reported ``min_count``+ times in the ``days`` before
+    ``until``: same address, or within ``radius_m`` metres. A complaint is the centre of a
+    hotspot when at least min_count complaints (itself included) are its neighbours; hotspots
+    are listed busiest first, one per place (a centre inside a listed hotspot is skipped)."""
+    r = rules()["recurring"]
+    radius = float(radius_m or r["radius_m"])
+    days, min_count, limit = days or r["days"], min_count or r["min_count"], limit or r["max_listed"]
+    C = Complaint
+    kx = METRES_PER_DEGREE * math.cos(math.radians(r["reference_latitude"]))
+    # Grid cells at least `radius` wide: neighbours are in the same or an adjacent cell, so the
+    # self-join is an equality join (indexed) instead of every pair in the window.
+    gy, gx = METRES_PER_DEGREE / radius, kx / radius
+    w = (select(C.id, C.receipt_no, C.received_at, C.category_code.label("cat"),
+                C.address.label("addr"), C.latitude.label("lat"), C.longitude.label("lon"),
+                cast(C.latitude * gy, Integer).label("gy"), cast(C.longitude * gx, Integer).label("gx"))
+         .where(C.received_at >= until - timedelta(days=days), C.received_at < until).cte("w"))
+    def cells(offsets):
+        return union_all(*(select(literal(dy, Integer).label("dy"), literal(dx, Integer).label("dx"))
+                           for dy, dx in offsets)).subquery("o")
+
+    def pairs(undirected: bool, *centre_filter):
+        """Neighbour pairs (aid, bid): within the radius, or at the same address and not already
+        within it (disjoint sets: UNION ALL). Undirected (for counting): each pair once, from
+        the cell itself (bid > aid) and the four cells "after" it, no self-pairs. Directed (for
+        the chosen centres' members): every neighbour of each centre, itself included."""
+        a, b = w.alias("a"), w.alias("b")
+        dy, dx = (b.c.lat - a.c.lat) * METRES_PER_DEGREE, (b.c.lon - a.c.lon) * kx
+        near = dy * dy + dx * dx <= radius * radius  # equirectangular; no pow() in plain SQLite
+        o = cells([(0, 0), (0, 1), (1, -1), (1, 0), (1, 1)] if undirected
+                  else [(y, x) for y in (-1, 0, 1) for x in (-1, 0, 1)])
+        once = [or_(o.c.dy != 0, o.c.dx != 0, b.c.id > a.c.id)] if undirected else []
+        by_distance = (select(a.c.id.label("aid"), b.c.id.label("bid")).select_from(a).join(o, true())
+                       .join(b, and_(b.c.cat == a.c.cat, b.c.gy == a.c.gy + o.c.dy, b.c.gx == a.c.gx + o.c.dx))
+                       .where(near, *once, *(f(a) for f in centre_filter)))
+        by_address = (select(a.c.id.label("aid"), b.c.id.label("bid")).select_from(a)
+                      .join(b, and_(b.c.cat == a.c.cat, b.c.addr == a.c.addr))
+                      .where(a.c.addr.is_not(None), or_(a.c.lat.is_(None), b.c.lat.is_(None), ~near),
+                             *([b.c.id > a.c.id] if undirected else []), *(f(a) for f in centre_filter)))
+        return union_all(by_distance, by_address).cte("pairs")
+
+    every = pairs(True)
+    ends = union_all(select(every.c.aid.label("node")), select(every.c.bid.label("node"))).subquery("ends")
+    n = (func.count() + 1).label("n")  # + the complaint itself
+    centres = (select(ends.c.node, n).group_by(ends.c.node).having(n >= min_count)
+               .order_by(n.desc(), ends.c.node).limit(limit * 25).subquery("centres"))
+    anchors = (await session.execute(
+        select(w.c.id, w.c.cat, w.c.addr, w.c.lat, w.c.lon, centres.c.n)
+        .join(centres, centres.c.node == w.c.id).order_by(centres.c.n.desc(), w.c.id))).all()
+    chosen = []
+    for anchor in anchors:  # already aggregated: at most limit·25 centres, busiest first
+        if not any(_close(anchor, c, radius, kx) for c in chosen):
+            chosen.append(anchor)
+            if len(chosen) == limit:
+                break
+    if not chosen:
+        return []
+    ids = [c.id for c in chosen]
+    mine = pairs(False, lambda a: a.c.id.in_(ids))  # the chosen centres' neighbours only
+    members = await session.execute(
+        select(mine.c.aid, w.c.receipt_no, w.c.received_at).join(w, w.c.id == mine.c.bid)
+        .order_by(w.c.received_at, w.c.id))
+    by_centre: dict[int, list] = {}
+    for aid, receipt, at in members.all():
+        by_centre.setdefault(aid, []).append((receipt, at))
+    out = []
+    for c in chosen:
+        m = by_centre[c.id]
+        out.append(Hotspot(c.cat, c.addr, c.lat, c.lon, c.n, [x for x, _ in m], m[0][1], m[-1][1]))
+    return out
+
+
+# --- trend ---------------------------------------------------------------------------------
+
+@dataclass
+class TrendPoint:
+    month: str          # YYYY-MM
+    rated: int
+    mean: float | None
+    answered: int
+    on_time_rate: float | None
+
+
+async def trend(session: AsyncSession, svc: Services, last: date, months: int = 12) -> list[TrendPoint]:
+    """District rating mean and on-time rate for ``months`` months ending with the month of
+    ``last``: one grouped query each, months as a CASE over the month boundaries."""
+    first = add_months(date(last.year, last.month, 1), -(months - 1))
+    edges = [datetime.combine(add_months(first, i), datetime.min.time(), svc.tz) for i in range(months + 1)]
+
+    def bucket(col):  # rows are already within [edges[0], edges[-1]): one comparison per month
+        return case(*((col < edges[i + 1], i) for i in range(months - 1)), else_=months - 1)
+
+    R, C = Rating, Complaint
+    b = bucket(R.rated_at).label("b")
+    ratings = {i: (n, s) for i, n, s in (await session.execute(
+        select(b, func.count(R.overall), func.sum(R.overall))
+        .where(R.rated_at >= edges[0], R.rated_at < edges[-1], R.overall.is_not(None)).group_by(b))).all()}
+    b = bucket(C.answered_at).label("b")
+    speed_rows = {i: (n, ok) for i, n, ok in (await session.execute(
+        select(b, func.count(), func.sum(case((C.answered_at <= C.deadline_at, 1), else_=0)))
+        .where(C.answered_at >= edges[0], C.answered_at < edges[-1]).group_by(b))).all()}
+    out = []
+    for i in range(months):
+        n, s = ratings.get(i, (0, 0))
+        a, ok = speed_rows.get(i, (0, 0))
+        out.append(TrendPoint(add_months(first, i).strftime("%Y-%m"), n, ratio(s or 0, n), a,
+                              ratio(ok or 0, a)))
+    return out
+
+
+# --- one-stops and opinion days ------------------------------------------------------------
+
+@dataclass
+class OfficeWork(Summable):
+    """One office's completed one-stop sub-requests (출생·사망 원스톱)."""
+
+    done: int = 0
+    hours: list[float] = field(default_factory=list)  # business hours application → item done
+
+    @property
+    def median(self) -> float | None:
+        return quantile(self.hours, 0.5)
+
+
+async def onestop_offices(session: AsyncSession, svc: Services, lo: datetime,
+                          hi: datetime) -> dict[str, OfficeWork]:
+    """Sub-requests completed in the period per office (the department, or the outside body when
+    no department handled it), and business hours from the application to completion."""
+    A, I = OnestopApplication, OnestopItem
+    office = func.coalesce(I.department_code, I.agency_code)
+    done = and_(I.done_at >= lo, I.done_at < hi)
+    out = {k: OfficeWork(done=n) for k, n in (await session.execute(
+        select(office, func.count()).where(done).group_by(office))).all()}
+    hours = svc.calendar.business_hours_between
+    for k, created, finished in (await session.execute(
+            select(office, A.created_at, I.done_at).join(A, A.id == I.application_id).where(done))).all():
+        out[k].hours.append(hours(created, finished))
+    return out
+
+
+async def opinion_days(session: AsyncSession, span: Span, svc: Services) -> tuple[list, dict]:
+    """Opinion days held in the period: days to the analysis and to the policy answer, and
+    whether each public deadline was met (workflows.opinion_days.indicators)."""
+    from workflows import opinion_days as od
+
+    return await od.indicators(session, svc, span.start, span.end - timedelta(days=1))
+
+
+# --- one period, and a report's worth ------------------------------------------------------
+
+@dataclass
+class Snapshot:
+    """Smile, Speed and Soft/Smart for one period."""
+
+    span: Span
+    smile: Levels[Smile]
+    speed: Levels[Speed]
+    flow: Levels[Flow]
+
+
+async def snapshot(session: AsyncSession, svc: Services, span: Span) -> Snapshot:
+    lo, hi = span.bounds(svc)
+    return Snapshot(span, await satisfaction(session, lo, hi), await speed(session, svc, lo, hi),
+                    await flow(session, svc, lo, hi))
+
+
+@dataclass
+class Indicators:
+    current: Snapshot
+    previous: Snapshot
+    year_ago: Snapshot
+    volume: Volume
+    hotspots: list[Hotspot]
+    trend: list[TrendPoint]
+    onestop: dict[str, OfficeWork] = field(default_factory=dict)
+    opinion_days: tuple[list, dict] = ([], {})
+
+    @property
+    def span(self) -> Span:
+        return self.current.span
+
+
+async def compute(session: AsyncSession, svc: Services, span: Span) -> Indicators:
+    """Everything a report shows for ``span``, with the previous period and the same period a
+    year earlier for the changes."""
+    lo, hi = span.bounds(svc)
+    months = rules()["report"]["trend_months"]
+    last_day = (min(hi, svc.now()) - timedelta(microseconds=1)).astimezone(svc.tz).date()
+    return Indicators(
+        current=await snapshot(session, svc, span),
+        previous=await snapshot(session, svc, span.previous()),
+        year_ago=await snapshot(session, svc, span.year_before()),
+        volume=await volume(session, svc, lo, hi),
+        hotspots=await recurring(session, svc, hi),
+        trend=await trend(session, svc, max(last_day, span.start), months),
+        onestop=await onestop_offices(session, svc, lo, hi),
+        opinion_days=await opinion_days(session, span, svc),
+    )
+
+
+def change(now: float | None, before: float | None) -> float | None:
+    """now − before, or None when either is unknown."""
+    return None if now is None or before is None else now - before
