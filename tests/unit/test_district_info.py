@@ -1,0 +1,139 @@
+"""The per-동 data files (workflows/data/dongs/*.json) and their loader's validation errors."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from workflows import district_info
+from workflows.district_info import DistrictDataError, load_all, load_dong, parse_dong
+
+
+@pytest.fixture(scope="module")
+def shipped(district):
+    return load_all(dongs=district.dongs)
+
+
+@pytest.fixture
+def raw():
+    return json.loads((district_info.DEFAULT_DIR / "jayang1.json").read_text(encoding="utf-8"))
+
+
+def problems(raw_data) -> list[str]:
+    with pytest.raises(DistrictDataError) as e:
+        parse_dong(raw_data, "x.json")
+    return e.value.problems
+
+
+def test_shipped_sample_data_covers_three_dongs_and_is_marked(shipped, district):
+    assert {"자양1동", "화양동", "구의1동"} <= set(shipped)
+    assert set(shipped) <= set(district.dongs)
+    for info in shipped.values():
+        assert info.sample is True and info.source and info.updated.year >= 2026
+        assert info.centre.phone and info.centre.hours and info.centre.address
+        assert {"waste", "recycling", "parking_permit"} <= set(info.notes)
+        assert all(ko and en for ko, en in info.notes.values())
+        kinds = {f.kind for f in info.facilities}
+        assert kinds == set(district_info.KINDS), set(district_info.KINDS) - kinds  # every kind present
+        for p in (info.centre, *info.facilities):
+            assert 37.53 <= p.lat <= 37.55 and 127.06 <= p.lon <= 127.09, (info.dong, p.name)
+
+
+def test_centre_phone_matches_the_district_profile(shipped, district):
+    for info in shipped.values():
+        dept = next(d for d in district.departments.values() if d.name_ko == info.centre.name)
+        assert dept.phone == info.centre.phone
+
+
+def test_places_and_notes(shipped):
+    info = shipped["자양1동"]
+    assert info.places("centre") == [info.centre]
+    assert [p.name for p in info.places("childcare", limit=1)] == ["샘플구립 자양해오름어린이집"]
+    assert info.note("waste", "en").startswith("General waste")
+    assert info.note("waste", "ko").startswith("일반 쓰레기")
+    assert info.note("no_such", "ko") is None
+    assert info.centre.venue_address() == "서울특별시 샘플구 자양로 117 · ☎ 02-450-1711 · 평일 09:00–18:00"
+
+
+def test_a_valid_file_parses(raw):
+    info = parse_dong(raw, "jayang1.json")
+    assert info.dong == "자양1동" and len(info.facilities) == len(raw["facilities"])
+
+
+def test_missing_fields_are_named(raw):
+    del raw["source"]
+    del raw["centre"]["phone"]
+    del raw["facilities"][2]["address"]
+    raw["notes"].pop("waste")
+    got = problems(raw)
+    assert ".source: missing" in got
+    assert "centre.phone: missing" in got
+    assert "facilities[2] (뚝섬한강공원 자양지구).address: missing" in got
+    assert any(p.startswith("notes.waste: missing") for p in got)
+    assert len(got) == 4  # every problem at once, nothing else
+
+
+def test_bad_coordinates(raw):
+    raw["facilities"][0]["lat"] = 127.07961   # copied the longitude
+    raw["facilities"][1]["lat"], raw["facilities"][1]["lon"] = 127.08582, 37.53493  # swapped
+    raw["facilities"][3]["lon"] = "127.08"    # a string
+    raw["facilities"][4]["lat"] = True        # not a number
+    raw["facilities"][5]["lon"] = float("nan")
+    raw["centre"]["lat"] = 0
+    got = problems(raw)
+    assert "facilities[0] (샘플구립 자양한강도서관).lat: 127.07961 is not a latitude in Korea (33.0–38.7)" in got
+    assert any("자양근린공원" in p and "look swapped" in p for p in got)
+    assert any(p.startswith("facilities[3]") and "must be a number" in p for p in got)
+    assert any(p.startswith("facilities[4]") and "must be a number" in p for p in got)
+    assert any(p.startswith("facilities[5]") and "must be a number" in p for p in got)
+    assert "centre.lat: 0.0 is not a latitude in Korea (33.0–38.7)" in got
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda r: r["facilities"][0].update(kind="museum"), "facilities[0] (샘플구립 자양한강도서관).kind: 'museum' is not one of"),
+    (lambda r: r.update(updated="21.11.2026"), ".updated: '21.11.2026' is not a date (YYYY-MM-DD)"),
+    (lambda r: r.update(sample="yes"), ".sample: must be true or false"),
+    (lambda r: r["notes"].update(wastes={"ko": "x"}), "notes.wastes: unknown note"),
+    (lambda r: r["notes"]["recycling"].pop("ko"), "notes.recycling.ko: missing"),
+    (lambda r: r.update(facilities={}), "facilities: must be a list"),
+    (lambda r: r["facilities"].append("도서관"), "facilities[19]: must be an object"),
+    (lambda r: r["facilities"][0].update(name="가" * 65), "name: longer than 64 characters"),
+    (lambda r: r["centre"].update(name=12), "centre.name: must be text, got int 12"),
+])
+def test_other_errors(raw, change, expected):
+    change(raw)
+    assert any(expected in p for p in problems(raw)), problems(raw)
+
+
+def test_error_message_names_the_file(tmp_path, raw):
+    bad = copy.deepcopy(raw)
+    bad["facilities"][0]["lat"] = 3.75
+    path = tmp_path / "jayang1.json"
+    path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DistrictDataError, match=r"jayang1\.json: facilities\[0\].*lat: 3.75 is not a latitude"):
+        load_dong(path)
+
+
+def test_invalid_json_and_encoding(tmp_path):
+    (tmp_path / "a.json").write_text('{"dong": "자양1동",}', encoding="utf-8")
+    with pytest.raises(DistrictDataError, match="not valid JSON.*line 1"):
+        load_dong(tmp_path / "a.json")
+    (tmp_path / "b.json").write_bytes('{"dong": "자양1동"}'.encode("cp949"))
+    with pytest.raises(DistrictDataError, match="not UTF-8"):
+        load_dong(tmp_path / "b.json")
+    with pytest.raises(DistrictDataError, match="one JSON object"):
+        parse_dong([], "c.json")
+
+
+def test_load_all_refuses_unknown_and_duplicate_dongs(tmp_path, raw, district):
+    (tmp_path / "one.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "two.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    other = dict(raw, dong="없는동")
+    (tmp_path / "three.json").write_text(json.dumps(other, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DistrictDataError) as e:
+        load_all(tmp_path, district.dongs)
+    text = str(e.value)
+    assert "two.json: dong '자양1동' also in" in text and "'없는동' is not a 동 of the district" in text
+    with pytest.raises(DistrictDataError, match="folder not found"):
+        load_all(tmp_path / "missing")
