@@ -1,0 +1,217 @@
+"""Families: /birth — the birth one-stop (행복출산 원스톱 + the district's own 출산지원금).
+
+Asks only what the benefits need: the child's birth date, birth order, the household's 동,
+whether the 출생신고 is made, and two optional yes/no facts (기초생활수급, and for a third child
+the heating). Shows every benefit with its amount, a first-year total, what it needs and where
+it is handled; then one §17 screen per outside body; then files one application that fans out.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from handlers import onestop as os_
+from handlers.filters import NOT_COMMAND
+from handlers.keyboards import markup
+from handlers.onestop import BirthForm, OsFlowCb
+from workflows import birth_death as bd
+from workflows.benefits import add_months, load_catalogue, won
+from workflows.birth_death import BirthAnswers, Plan
+from workflows.contact import mask_phone
+from workflows.context import Services
+from workflows.texts import t
+
+router = Router(name="birth")
+KIND = bd.BIRTH
+HEATING = ("city_gas", "district", "other")
+DATE_ERRORS = {"format": "onestop.date.format", "future": "onestop.date.future",
+               "too_old": "onestop.date.too_old_birth"}
+
+
+def answers(data: dict) -> BirthAnswers:
+    return BirthAnswers(birth_date=date.fromisoformat(data["date"]), order=int(data["order"]), dong=data["dong"],
+                        report_made=bool(data.get("reported")), recipient=data.get("recipient"),
+                        heating=data.get("heating"))
+
+
+def plan(svc: Services, data: dict) -> Plan:
+    return bd.plan_birth(svc, answers(data), data.get("provision", {}))
+
+
+def applies(step: str, data: dict) -> bool:
+    return step != "heating" or data.get("order") == 3
+
+
+# --- texts built from the plan ---------------------------------------------------------------------
+
+def amount_line(it: bd.PlannedItem, lang: str) -> str:
+    if it.starts_later:
+        line = t(lang, "onestop.list.later")
+    elif it.first_year is None:
+        line = t(lang, "onestop.list.amount_unknown")
+    elif it.upper_bound:
+        line = t(lang, "onestop.list.first_year_max", amount=won(it.first_year, lang))
+    else:
+        line = t(lang, "onestop.list.first_year", amount=won(it.first_year, lang))
+    if not it.confirmed:
+        line += t(lang, "onestop.list.unconfirmed")
+    return line
+
+
+def benefits_text(svc: Services, p: Plan, data: dict, lang: str) -> str:
+    a = answers(data)
+    lines = [t(lang, "onestop.list.head", date=bd.fmt_date(a.birth_date, lang), order=t(lang, bd.ORDER_KEYS[a.order]),
+               dong=a.dong)]
+    for i, it in enumerate(p.items, 1):
+        lines.append(t(lang, "onestop.list.item", i=i, name=it.name(lang), rule=it.amount_text(lang),
+                       amount=amount_line(it, lang), handler=bd.planned_handler(svc, it, KIND, lang),
+                       needs=it.needs(lang) or "-", basis=it.legal_basis))
+    names = {b.code: b.name(lang) for b in load_catalogue().benefits.values()}
+    for left, kept in p.not_combined:
+        lines.append(t(lang, "onestop.list.not_combined", name=names.get(left, left), kept=names.get(kept, kept)))
+    lines.append(t(lang, "onestop.list.total", amount=won(p.total(confirmed=True), lang)))
+    unconfirmed = p.total(confirmed=False)
+    if unconfirmed:
+        lines.append(t(lang, "onestop.list.total_unconfirmed", amount=won(unconfirmed, lang)))
+    lines.append(t(lang, "onestop.list.not_asked"))
+    return "\n".join(lines)[:4000]
+
+
+def late_warning(svc: Services, birth: date, lang: str) -> str | None:
+    """가족관계등록법 §122: the band the family is in now, and the whole schedule."""
+    cat = load_catalogue()
+    deadline = bd.rule_deadline(bd.birth_report_rule(cat), birth, svc)
+    fine = bd.late_fine(deadline, bd.local_today(svc), cat.late_fines)
+    if fine is None:
+        return None
+    table = "\n".join(t(lang, "onestop.fine.row", band=b["label_en" if lang == "en" else "label_ko"],
+                        fine=won(b["fine"], lang), after=won(b["after_demand"], lang))
+                      for b in cat.late_fines["bands"])
+    return t(lang, "onestop.fine.warning", deadline=bd.fmt_date(deadline, lang), days=fine.days_late,
+             band=fine.label(lang), fine=won(fine.fine, lang), after=won(fine.after_demand, lang), table=table)
+
+
+def summary_text(svc: Services, data: dict, lang: str) -> str:
+    a = answers(data)
+    p = plan(svc, data)
+    applied = os_.summary_items(svc, p.applied(), KIND, lang)
+    skipped = [it for it in p.items if it.skipped]
+    text = t(lang, "onestop.summary.birth", date=bd.fmt_date(a.birth_date, lang),
+             order=t(lang, bd.ORDER_KEYS[a.order]), dong=a.dong,
+             reported=t(lang, "onestop.answer.yes" if a.report_made else "onestop.answer.no"),
+             n=len(p.applied()), items=applied, total=won(p.total(confirmed=True), lang),
+             phone=_phone(svc, data, lang))
+    if skipped:
+        text += t(lang, "onestop.summary.skipped", items=os_.summary_items(svc, skipped, KIND, lang))
+    if not a.report_made:
+        deadline = bd.rule_deadline(bd.birth_report_rule(), a.birth_date, svc)
+        today = bd.local_today(svc)
+        if deadline >= today:
+            text += t(lang, "onestop.summary.report_deadline", deadline=bd.fmt_date(deadline, lang),
+                      left=bd.days_left_text(deadline, today, lang))
+        else:
+            text += "\n\n" + late_warning(svc, a.birth_date, lang)
+    return text[:4000]
+
+
+def _phone(svc: Services, data: dict, lang: str) -> str:
+    plain = svc.cipher.decrypt(data["phone_enc"]) if data.get("phone_enc") else None
+    return mask_phone(plain) if plain else t(lang, "onestop.summary.no_phone")
+
+
+# --- questions -----------------------------------------------------------------------------------------
+
+async def ask(message: Message, state: FSMContext, svc: Services, lang: str, step: str) -> None:
+    data = await state.get_data()
+    if step == "date":
+        await message.answer(t(lang, "onestop.ask.birth_date"),
+                             reply_markup=markup([os_.cancel_row(KIND, lang)]))
+    elif step == "order":
+        await message.answer(t(lang, "onestop.ask.order"), reply_markup=markup([
+            [(t(lang, bd.ORDER_KEYS[n]), os_.cb(KIND, "order", str(n))) for n in (1, 2, 3)],
+            os_.cancel_row(KIND, lang)]))
+    elif step == "recipient":
+        await message.answer(t(lang, "onestop.ask.recipient"),
+                             reply_markup=markup(os_.yes_no(KIND, "recipient", lang, skip=True)))
+    elif step == "heating":
+        await message.answer(t(lang, "onestop.ask.heating"), reply_markup=markup(
+            [[(t(lang, bd.HEATING_KEYS[h]), os_.cb(KIND, "heating", h))] for h in HEATING]
+            + [os_.cancel_row(KIND, lang)]))
+    elif step == "benefits":
+        p = bd.plan_birth(svc, answers(data))
+        label = "onestop.btn.next_consent" if p.bodies else "onestop.btn.next_summary"
+        await message.answer(benefits_text(svc, p, data, lang),
+                             reply_markup=markup([[(t(lang, label), os_.cb(KIND, "next"))],
+                                                  os_.cancel_row(KIND, lang)]))
+    elif step == "confirm":
+        await message.answer(summary_text(svc, data, lang), reply_markup=markup([
+            [(t(lang, "onestop.btn.submit"), os_.cb(KIND, "submit", data["form"]))], os_.cancel_row(KIND, lang)]))
+
+
+async def submitted(message: Message, svc: Services, lang: str, app) -> None:
+    applied = sum(1 for it in app.items if it.state != bd.SKIPPED)
+    await message.answer(t(lang, "onestop.submitted_birth", receipt=app.receipt_no, n=applied))
+    await message.answer(bd.status_text(svc, app, lang))
+
+
+FLOW = os_.register(os_.Flow(
+    kind=KIND, group=BirthForm,
+    steps=("consent", "date", "order", "dong", "reported", "recipient", "heating", "benefits", "provision",
+           "phone", "confirm"),
+    ask=ask, applies=applies, plan=plan, answers=answers, submitted=submitted))
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+
+@router.message(Command("birth"))
+async def birth_cmd(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    await os_.begin(message, state, svc, lang, KIND)
+
+
+@router.message(BirthForm.date, F.text, NOT_COMMAND)
+async def got_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    oldest = add_months(bd.local_today(svc), -bd.BIRTH_MAX_AGE_MONTHS) + timedelta(days=1)
+    born = await os_.read_date(message, svc, lang, oldest=oldest, errors=DATE_ERRORS)
+    if born is None:
+        return
+    await state.update_data(date=born.isoformat())
+    warning = late_warning(svc, born, lang)
+    if warning:
+        await message.answer(warning + t(lang, "onestop.fine.if_reported"))
+    await os_.advance(message, state, svc, lang, FLOW)
+
+
+async def _answer(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str,
+                  step: str, **values) -> None:
+    if await os_.flow_for(query, callback_data, state, lang, step) is None:
+        return
+    await state.update_data(**values)
+    await os_.advance(query.message, state, svc, lang, FLOW)
+
+
+@router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "order") & F.value.in_({"1", "2", "3"})))
+async def got_order(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str) -> None:
+    await _answer(query, callback_data, state, svc, lang, "order", order=int(callback_data.value))
+
+
+@router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "recipient")))
+async def got_recipient(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
+                        lang: str) -> None:
+    value = {"1": True, "0": False}.get(callback_data.value)  # "-" = not answered
+    await _answer(query, callback_data, state, svc, lang, "recipient", recipient=value)
+
+
+@router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "heating") & F.value.in_(set(HEATING))))
+async def got_heating(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
+                      lang: str) -> None:
+    await _answer(query, callback_data, state, svc, lang, "heating", heating=callback_data.value)
+
+
+@router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "next")))
+async def benefits_next(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
+                        lang: str) -> None:
+    await _answer(query, callback_data, state, svc, lang, "benefits")

@@ -1,0 +1,123 @@
+"""Families: /death — the death one-stop (유성구 사망 원스톱 + 안심상속), in gentle words.
+
+Asks the date of death, the reporter's relationship (가족관계등록법 §85), the deceased's 동, whether
+the 사망신고 is made, one §17 consent per outside agency, an optional contact and whether to be
+reminded; then tells each related agency and gives the reporter a checklist with dates.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from handlers import onestop as os_
+from handlers.filters import NOT_COMMAND
+from handlers.keyboards import markup
+from handlers.onestop import DeathForm, OsFlowCb
+from workflows import birth_death as bd
+from workflows.birth_death import DeathAnswers, Plan
+from workflows.contact import mask_phone
+from workflows.context import Services
+from workflows.texts import t
+
+router = Router(name="death")
+KIND = bd.DEATH
+DATE_ERRORS = {"format": "onestop.date.format", "future": "onestop.date.future",
+               "too_old": "onestop.date.too_old_death"}
+
+
+def answers(data: dict) -> DeathAnswers:
+    return DeathAnswers(death_date=date.fromisoformat(data["date"]), relationship=data["relationship"],
+                        dong=data["dong"], report_made=bool(data.get("reported")))
+
+
+def plan(svc: Services, data: dict) -> Plan:
+    return bd.plan_death(svc, answers(data), data.get("provision", {}))
+
+
+def summary_text(svc: Services, data: dict, lang: str) -> str:
+    a = answers(data)
+    p = plan(svc, data)
+    rules = bd.load_death_rules()
+    items = os_.summary_items(svc, p.applied(), KIND, lang)
+    plain = svc.cipher.decrypt(data["phone_enc"]) if data.get("phone_enc") else None
+    text = t(lang, "onestop.summary.death", date=bd.fmt_date(a.death_date, lang),
+             relationship=rules.relationship(a.relationship, lang), dong=a.dong,
+             reported=t(lang, "onestop.answer.yes" if a.report_made else "onestop.answer.no"),
+             n=len(p.applied()), items=items,
+             phone=mask_phone(plain) if plain else t(lang, "onestop.summary.no_phone"),
+             reminders=t(lang, "onestop.answer.yes" if data.get("reminders", True) else "onestop.answer.no"))
+    skipped = [it for it in p.items if it.skipped]
+    if skipped:
+        text += t(lang, "onestop.summary.skipped_death", items=os_.summary_items(svc, skipped, KIND, lang))
+    return text[:4000]
+
+
+async def ask(message: Message, state: FSMContext, svc: Services, lang: str, step: str) -> None:
+    data = await state.get_data()
+    if step == "date":
+        await message.answer(t(lang, "onestop.ask.death_date"), reply_markup=markup([os_.cancel_row(KIND, lang)]))
+    elif step == "relationship":
+        rules = bd.load_death_rules()
+        rows = [[(rules.relationship(code, lang), os_.cb(KIND, "rel", code))] for code in rules.relationships]
+        await message.answer(t(lang, "onestop.ask.relationship"),
+                             reply_markup=markup(rows + [os_.cancel_row(KIND, lang)]))
+    elif step == "reminders":
+        await message.answer(t(lang, "onestop.ask.reminders"), reply_markup=markup(os_.yes_no(
+            KIND, "remind", lang, yes="onestop.answer.remind_yes", no="onestop.answer.remind_no")))
+    elif step == "confirm":
+        await message.answer(summary_text(svc, data, lang), reply_markup=markup([
+            [(t(lang, "onestop.btn.submit_death"), os_.cb(KIND, "submit", data["form"]))], os_.cancel_row(KIND, lang)]))
+
+
+async def submitted(message: Message, svc: Services, lang: str, app) -> None:
+    told = sum(1 for it in app.items if it.state != bd.SKIPPED)
+    await message.answer(t(lang, "onestop.submitted_death", receipt=app.receipt_no, n=told))
+    await message.answer(bd.checklist_text(svc, app.event_date, app.report_made, lang)
+                         + (t(lang, "onestop.checklist.reminders_on") if app.reminders_on
+                            else t(lang, "onestop.checklist.reminders_off")))
+
+
+FLOW = os_.register(os_.Flow(
+    kind=KIND, group=DeathForm,
+    steps=("consent", "date", "relationship", "dong", "reported", "provision", "phone", "reminders", "confirm"),
+    ask=ask, applies=lambda step, data: True, plan=plan, answers=answers, submitted=submitted))
+
+
+@router.message(Command("death"))
+async def death_cmd(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    await os_.begin(message, state, svc, lang, KIND)
+
+
+@router.message(DeathForm.date, F.text, NOT_COMMAND)
+async def got_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    oldest = bd.local_today(svc) - timedelta(days=bd.DEATH_MAX_AGE_DAYS)
+    died = await os_.read_date(message, svc, lang, oldest=oldest, errors=DATE_ERRORS)
+    if died is None:
+        return
+    await state.update_data(date=died.isoformat())
+    await os_.advance(message, state, svc, lang, FLOW)
+
+
+@router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "rel")))
+async def got_relationship(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
+                           lang: str) -> None:
+    if callback_data.value not in bd.load_death_rules().relationships:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    if await os_.flow_for(query, callback_data, state, lang, "relationship") is None:
+        return
+    await state.update_data(relationship=callback_data.value)
+    await os_.advance(query.message, state, svc, lang, FLOW)
+
+
+@router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "remind")))
+async def got_reminders(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
+                        lang: str) -> None:
+    if await os_.flow_for(query, callback_data, state, lang, "reminders") is None:
+        return
+    await state.update_data(reminders=callback_data.value == "1")
+    await os_.advance(query.message, state, svc, lang, FLOW)

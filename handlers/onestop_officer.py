@@ -1,0 +1,194 @@
+"""Officers: the one-stop sub-requests of their own department — /onestop lists them; 접수,
+처리완료 (with an optional message to the family) and 보완요청 (with a required message). Another
+department's sub-request is invisible (the same answer as a missing one). Outside bodies on a
+Telegram channel acknowledge a notice with its 수신 확인 button, in their own chat only."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.filters import NOT_COMMAND
+from handlers.keyboards import markup
+from workflows import agency_notify
+from workflows import birth_death as bd
+from workflows.birth_death import OnestopError
+from workflows.context import Services
+from workflows.roles import Principal, can_handle
+from workflows.texts import t
+
+router = Router(name="onestop_officer")
+
+
+class OsItemCb(CallbackData, prefix="osi"):  # workflows/birth_death.cb_item
+    action: str  # open, take, done, supp, skip_note
+    item: int
+
+
+class AgencyAckCb(CallbackData, prefix="oack"):  # workflows/agency_notify.create
+    n: int
+
+
+class OnestopOfficerForm(StatesGroup):
+    done_note = State()
+    supplement_text = State()
+
+
+async def _item(session: AsyncSession, p: Principal, item_id: int):
+    """The sub-request if this officer's department handles it, else None."""
+    item = await bd.get_item(session, item_id)
+    if item is None or item.department_code is None or not can_handle(p, item.department_code):
+        return None
+    return item
+
+
+async def show_list(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal) -> None:
+    if not p.is_officer:
+        await message.answer(t(lang, "op.not_officer"))
+        return
+    items, total = await bd.department_items(session, p.department)
+    if not items:
+        await message.answer(t(lang, "onestop.op.list_empty"))
+        return
+    b = InlineKeyboardBuilder()
+    for it in items:
+        app = it.application
+        b.button(text=t(lang, "onestop.op.list_line", icon=bd.STATE_ICONS[it.state], receipt=app.receipt_no,
+                        kind=t(lang, bd.KIND_KEYS[app.kind]), service=bd.item_name(it, app.kind, lang, svc.district),
+                        state=t(lang, bd.STATE_KEYS[it.state])),
+                 callback_data=OsItemCb(action="open", item=it.id))
+    b.adjust(1)
+    await message.answer(t(lang, "onestop.op.list_title", department=svc.district.department(p.department).name(lang),
+                           n=total), reply_markup=b.as_markup())
+
+
+@router.message(Command("onestop"))
+async def onestop_cmd(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
+    await show_list(message, session, svc, lang, principal)
+
+
+def _card(svc: Services, item, lang: str):
+    buttons = bd.officer_buttons(item, lang)
+    return bd.officer_card(svc, item, lang), markup(buttons) if buttons else None
+
+
+@router.callback_query(OsItemCb.filter())
+async def item_action(query: CallbackQuery, callback_data: OsItemCb, state: FSMContext, session: AsyncSession,
+                      svc: Services, lang: str, principal: Principal) -> None:
+    item = await _item(session, principal, callback_data.item)
+    if item is None:
+        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
+        return
+    action = callback_data.action
+    if action != "open" and item.state not in bd.WORKABLE:
+        await query.answer(t(lang, "onestop.op.already_final"), show_alert=True)
+        return
+    await query.answer()
+    msg = query.message
+    if action == "open":
+        text, kb = _card(svc, item, lang)
+        await msg.answer(text, reply_markup=kb)
+    elif action == "take":
+        try:
+            await bd.take(session, svc, principal, item)
+        except OnestopError:
+            await msg.answer(t(lang, "stale_button"))
+            return
+        await session.commit()
+        text, kb = _card(svc, item, lang)
+        await msg.answer(t(lang, "onestop.op.taken") + "\n" + text, reply_markup=kb)
+    elif action == "done":
+        await state.set_state(OnestopOfficerForm.done_note)
+        await state.set_data({"item": item.id})
+        await msg.answer(t(lang, "onestop.op.ask_done_note"),
+                         reply_markup=markup([[(t(lang, "onestop.op.btn_no_note"),
+                                                OsItemCb(action="skip_note", item=item.id).pack())]]))
+    elif action == "skip_note":
+        await _complete(msg, state, session, svc, lang, principal, item, None)
+    elif action == "supp":
+        await state.set_state(OnestopOfficerForm.supplement_text)
+        await state.set_data({"item": item.id})
+        await msg.answer(t(lang, "onestop.op.ask_supplement"))
+
+
+async def _refused(message: Message, state: FSMContext, lang: str, e: OnestopError, text: str | None) -> None:
+    """A message of the wrong length is asked again; anything else ends the form."""
+    if e.code in ("short", "long"):
+        await message.answer(t(lang, "onestop.note_length", n=len((text or "").strip()), lo=bd.NOTE_MIN,
+                               hi=f"{bd.NOTE_MAX:,}"))
+        return
+    await state.clear()
+    await message.answer(t(lang, "stale_button"))
+
+
+async def _complete(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                    p: Principal, item, note: str | None) -> None:
+    try:
+        await bd.complete(session, svc, p, item, note)
+    except OnestopError as e:
+        await _refused(message, state, lang, e, note)
+        return
+    await session.commit()
+    await state.clear()
+    await message.answer(t(lang, "onestop.op.done", receipt=item.application.receipt_no,
+                           service=bd.item_name(item, item.application.kind, lang, svc.district)))
+
+
+async def _form_item(message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal):
+    item = await _item(session, p, (await state.get_data()).get("item", 0))
+    if item is None or item.state not in bd.WORKABLE:
+        await state.clear()
+        await message.answer(t(lang, "op.not_your_department") if item is None else t(lang, "onestop.op.already_final"))
+        return None
+    return item
+
+
+@router.message(OnestopOfficerForm.done_note, F.text, NOT_COMMAND)
+async def done_note(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                    principal: Principal) -> None:
+    item = await _form_item(message, state, session, lang, principal)
+    if item is not None:
+        await _complete(message, state, session, svc, lang, principal, item, message.text)
+
+
+@router.message(OnestopOfficerForm.supplement_text, F.text, NOT_COMMAND)
+async def supplement_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                          principal: Principal) -> None:
+    item = await _form_item(message, state, session, lang, principal)
+    if item is None:
+        return
+    try:
+        await bd.request_supplement(session, svc, principal, item, message.text)
+    except OnestopError as e:
+        await _refused(message, state, lang, e, message.text)
+        return
+    await session.commit()
+    await state.clear()
+    await message.answer(t(lang, "onestop.op.supplement_sent", receipt=item.application.receipt_no))
+
+
+@router.message(OnestopOfficerForm.done_note, NOT_COMMAND)
+@router.message(OnestopOfficerForm.supplement_text, NOT_COMMAND)
+async def text_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "cf.text_expected"))
+
+
+@router.callback_query(AgencyAckCb.filter())
+async def agency_ack(query: CallbackQuery, callback_data: AgencyAckCb, session: AsyncSession, svc: Services,
+                     lang: str) -> None:
+    try:
+        n = await agency_notify.acknowledge(session, svc, notification_id=callback_data.n,
+                                            chat_id=query.message.chat.id, user_id=query.from_user.id)
+    except agency_notify.AckError as e:
+        await query.answer(t(lang, "onestop.agency.ack_already" if e.code == "already" else "stale_button"),
+                           show_alert=True)
+        return
+    await session.commit()
+    await query.answer(t(lang, "onestop.agency.ack_done"))
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(t(lang, "onestop.agency.ack_recorded", at=svc.fmt(n.acknowledged_at, lang)))

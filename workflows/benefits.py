@@ -1,0 +1,341 @@
+"""Birth benefits: from the catalogue (data/benefits.json) and a family's answers, the list they
+are entitled to, each amount, and a first-year total.
+
+Data, not code: every amount, age limit, regional add-on and effective date is read from the
+catalogue; the district's own 출산지원금 and its region class from the district profile. A value
+kr-facts.md marks unverified stays in the data with confirmed=false: it is shown as "to be
+confirmed" and kept out of the confirmed total instead of being hidden or passed off as certain.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from workflows.texts import t
+
+CATALOGUE_PATH = Path(__file__).parent / "data" / "benefits.json"
+ORDER_MAX = 3  # 셋째 이상
+HEATING = ("city_gas", "district", "other")
+
+
+@dataclass(frozen=True)
+class Household:
+    """What the family told us; None = not answered (an optional question skipped)."""
+
+    birth_date: date
+    order: int                    # 1, 2, or 3 = 셋째 이상
+    recipient: bool | None = None  # 기초생활수급 가구
+    heating: str | None = None    # city_gas / district / other
+
+
+@dataclass(frozen=True)
+class Benefit:
+    code: str
+    name_ko: str
+    name_en: str
+    legal_basis: str
+    amount: dict
+    eligibility: dict
+    office: str                   # dong / health / tax / outside / district
+    body: str | None
+    consents: tuple[str, ...]
+    facts: tuple[str, ...]
+    needs_ko: str
+    needs_en: str
+    effective_from: date | None
+    effective_to: date | None
+    source: str
+    confidence: str
+    confirmed: bool
+    exclusive_group: str | None = None
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_ko
+
+    def needs(self, lang: str) -> str:
+        return self.needs_en if lang == "en" else self.needs_ko
+
+    @property
+    def provision_bodies(self) -> tuple[str, ...]:
+        return tuple(c.split(":", 1)[1] for c in self.consents if c.startswith("provision:"))
+
+
+@dataclass(frozen=True)
+class Body:
+    """An outside body that receives data for a benefit (§17 provision consent per body)."""
+
+    code: str
+    name_ko: str
+    name_en: str
+    phone: str
+    retention_ko: str
+    retention_en: str
+    confirmed: bool
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_ko
+
+    def retention(self, lang: str) -> str:
+        return self.retention_en if lang == "en" else self.retention_ko
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    benefit: Benefit
+    first_year: int | None        # won in the first 12 payment months; None = amount not known
+    upper_bound: bool = False     # the amount is a cap ("up to")
+    starts_later: bool = False    # nothing in the first year (e.g. 가정양육수당 from 24 months)
+    confirmed: bool = True        # every part of the amount is confirmed in the sources
+
+    @property
+    def code(self) -> str:
+        return self.benefit.code
+
+
+@dataclass
+class Evaluation:
+    entitled: list[Entitlement] = field(default_factory=list)
+    not_combined: list[tuple[Benefit, Benefit]] = field(default_factory=list)  # (left out, kept)
+
+    def total(self, *, confirmed: bool) -> int:
+        """First-year total of the confirmed amounts, or of the unconfirmed / upper-bound ones."""
+        return sum(e.first_year or 0 for e in self.entitled
+                   if (e.confirmed and not e.upper_bound) == confirmed)
+
+
+def _date(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def add_months(d: date, n: int) -> date:
+    """The same day n months later (the month's last day when it has no such day)."""
+    y, m = divmod(d.month - 1 + n, 12)
+    y, m = d.year + y, m + 1
+    return date(y, m, min(d.day, _days_in(y, m)))
+
+
+def _days_in(y: int, m: int) -> int:
+    nxt = date(y + (m == 12), m % 12 + 1, 1)
+    return (nxt - date(y, m, 1)).days
+
+
+def age_months(birth: date, on: date) -> int:
+    """Completed months of age on a day (만 나이 in months)."""
+    months = (on.year - birth.year) * 12 + on.month - birth.month
+    if on.day < birth.day and on.day < _days_in(on.year, on.month):
+        months -= 1
+    return max(months, 0)
+
+
+@dataclass(frozen=True)
+class DistrictGrant:
+    """The district's own 출산지원금 (district profile, onestop.birth_grant)."""
+
+    name_ko: str
+    name_en: str
+    legal_basis: str
+    office: str
+    amounts_by_order: dict[str, int]
+    needs_ko: str
+    needs_en: str
+    effective_from: date | None
+    confirmed: bool
+    sample: bool
+
+
+def district_grant(profile: dict) -> DistrictGrant | None:
+    g = profile.get("birth_grant")
+    if not g:
+        return None
+    return DistrictGrant(g["name_ko"], g["name_en"], g.get("legal_basis", ""), g.get("office", "dong"),
+                         {k: int(v) for k, v in g["amounts_by_order"].items()}, g.get("needs_ko", ""),
+                         g.get("needs_en", ""), _date(g.get("effective_from")), bool(g.get("confirmed", False)),
+                         bool(g.get("sample", False)))
+
+
+class Catalogue:
+    def __init__(self, raw: dict):
+        self.raw = raw
+        self.first_year_months = int(raw.get("first_year_months", 12))
+        self.payment_day = int(raw.get("payment_day", 25))
+        self.region_classes = tuple(raw["region_classes"])
+        self.bodies = {code: Body(code, b["name_ko"], b["name_en"], b.get("phone", ""), b["retention_ko"],
+                                  b["retention_en"], bool(b.get("confirmed", False)))
+                       for code, b in raw["bodies"].items()}
+        self.benefits: dict[str, Benefit] = {}
+        for b in raw["benefits"]:
+            benefit = Benefit(
+                code=b["code"], name_ko=b["name_ko"], name_en=b["name_en"], legal_basis=b["legal_basis"],
+                amount=b["amount"], eligibility=b.get("eligibility", {}), office=b["office"],
+                body=b.get("body"), consents=tuple(b.get("consents", ("collection",))),
+                facts=tuple(b.get("facts", ())), needs_ko=b.get("needs_ko", ""), needs_en=b.get("needs_en", ""),
+                effective_from=_date(b.get("effective_from")), effective_to=_date(b.get("effective_to")),
+                source=b.get("source", ""), confidence=b.get("confidence", ""),
+                confirmed=bool(b.get("confirmed", False)), exclusive_group=b.get("exclusive_group"))
+            self._check(benefit)
+            self.benefits[benefit.code] = benefit
+        self.birth_report = raw["birth_report"]
+        self.late_fines = raw["late_fines"]
+
+    def _check(self, b: Benefit) -> None:
+        kind = b.amount.get("type")
+        if kind not in {"monthly_by_age", "monthly", "lump_sum_by_order", "lump_sum", "monthly_cap",
+                        "unknown", "district"}:
+            raise ValueError(f"benefit {b.code}: unknown amount type {kind!r}")
+        if b.office == "outside" and (b.body not in self.bodies or f"provision:{b.body}" not in b.consents):
+            raise ValueError(f"benefit {b.code}: an outside body needs a known body and its provision consent")
+        for add_on in b.amount.get("add_ons", ()):
+            unknown = set(add_on["region_classes"]) - set(self.region_classes)
+            if unknown:
+                raise ValueError(f"benefit {b.code}: unknown region class {unknown}")
+
+    # --- the engine -------------------------------------------------------------------------
+
+    def payment_months(self, birth: date) -> list[date]:
+        """The payment days of the first year: the 25th of the birth month and the 11 after it
+        (paid from the birth month when the application is made within 60 days of birth)."""
+        first = date(birth.year, birth.month, 1)
+        return [add_months(first, i).replace(day=self.payment_day) for i in range(self.first_year_months)]
+
+    def eligible(self, b: Benefit, h: Household, today: date, grant: DistrictGrant | None) -> bool:
+        rule = b.eligibility
+        if b.office == "district" and (grant is None or (grant.effective_from and today < grant.effective_from)):
+            return False
+        if b.effective_to is not None and today > b.effective_to:
+            return False
+        if b.effective_from is not None and today < b.effective_from:
+            return False
+        if "order_min" in rule and h.order < rule["order_min"]:
+            return False
+        if "recipient" in rule and h.recipient is not rule["recipient"]:
+            return False
+        if "heating" in rule and h.heating != rule["heating"]:
+            return False
+        if "max_age_months" in rule and age_months(h.birth_date, today) >= rule["max_age_months"]:
+            return False
+        return True
+
+    def first_year(self, b: Benefit, h: Household, region_class: str,
+                   grant: DistrictGrant | None) -> Entitlement:
+        a = b.amount
+        kind = a["type"]
+        months = self.payment_months(h.birth_date)
+        confirmed = b.confirmed
+        if kind == "monthly_by_age":
+            total = sum(_band(a["bands"], i) for i in range(len(months)))
+            return Entitlement(b, total, starts_later=total == 0, confirmed=confirmed)
+        if kind == "monthly":
+            total = 0
+            for pay_day in months:
+                total += int(a["amount"])
+                for add_on in a.get("add_ons", ()):
+                    if (region_class in add_on["region_classes"]
+                            and _date(add_on["from"]) <= pay_day <= (_date(add_on.get("to")) or date.max)):
+                        total += int(add_on["amount"])
+            return Entitlement(b, total, confirmed=confirmed)
+        if kind == "lump_sum_by_order":
+            return Entitlement(b, int(a["amounts"][str(min(h.order, ORDER_MAX))]), confirmed=confirmed)
+        if kind == "lump_sum":
+            return Entitlement(b, int(a["amount"]), confirmed=confirmed)
+        if kind == "monthly_cap":
+            limit = a.get("max_age_months")
+            n = len(months) if limit is None else min(len(months), int(limit))
+            return Entitlement(b, int(a["cap"]) * n, upper_bound=True, confirmed=confirmed)
+        if kind == "district":
+            assert grant is not None
+            return Entitlement(b, grant.amounts_by_order[str(min(h.order, ORDER_MAX))], confirmed=grant.confirmed)
+        return Entitlement(b, None, confirmed=False)  # unknown
+
+    def evaluate(self, h: Household, *, today: date, region_class: str,
+                 grant: DistrictGrant | None = None) -> Evaluation:
+        """The benefits this household can apply for today, in catalogue order."""
+        if region_class not in self.region_classes:
+            raise ValueError(f"unknown region class {region_class!r}")
+        if not 1 <= h.order <= ORDER_MAX:
+            raise ValueError("order must be 1, 2 or 3 (셋째 이상)")
+        out = Evaluation()
+        kept: dict[str, Benefit] = {}
+        for b in self.benefits.values():
+            if not self.eligible(b, h, today, grant):
+                continue
+            if b.exclusive_group:
+                if b.exclusive_group in kept:
+                    out.not_combined.append((b, kept[b.exclusive_group]))
+                    continue
+                kept[b.exclusive_group] = b
+            out.entitled.append(self.first_year(b, h, region_class, grant))
+        return out
+
+    # --- display ------------------------------------------------------------------------------
+
+    def amount_rule_text(self, b: Benefit, h: Household, lang: str, grant: DistrictGrant | None,
+                         region_class: str) -> str:
+        """The rule in words: "월 100만원 (0세) · 월 50만원 (1세)", "첫째 200만원", "월 최대 1만 6천원"."""
+        a = b.amount
+        kind = a["type"]
+        if kind == "monthly_by_age":
+            parts = [t(lang, "onestop.amount.monthly_age", amount=won(band["amount"], lang),
+                       age=_age_label(band, lang)) for band in a["bands"]]
+            return " · ".join(parts)
+        if kind == "monthly":
+            text = t(lang, "onestop.amount.monthly", amount=won(a["amount"], lang))
+            for add_on in a.get("add_ons", ()):
+                if region_class in add_on["region_classes"]:
+                    text += t(lang, "onestop.amount.add_on", amount=won(add_on["amount"], lang),
+                              start=add_on["from"], end=add_on.get("to") or "")
+            return text
+        if kind == "lump_sum_by_order":
+            text = t(lang, "onestop.amount.lump", amount=won(a["amounts"][str(min(h.order, ORDER_MAX))], lang))
+            if a.get("valid_years"):
+                until = add_months(h.birth_date, 12 * int(a["valid_years"]))
+                text += t(lang, "onestop.amount.valid_until", until=until.isoformat())
+            return text
+        if kind == "lump_sum":
+            return t(lang, "onestop.amount.lump", amount=won(a["amount"], lang))
+        if kind == "monthly_cap":
+            return t(lang, "onestop.amount.monthly_cap", amount=won(a["cap"], lang))
+        if kind == "district" and grant is not None:
+            amount = grant.amounts_by_order[str(min(h.order, ORDER_MAX))]
+            return t(lang, "onestop.amount.lump", amount=won(amount, lang))
+        return t(lang, "onestop.amount.unknown")
+
+
+def _band(bands: list[dict], month_index: int) -> int:
+    for band in bands:
+        if band["from_month"] <= month_index < band["to_month"]:
+            return int(band["amount"])
+    return 0
+
+
+def _age_label(band: dict, lang: str) -> str:
+    lo, hi = band["from_month"], band["to_month"]
+    if lo % 12 == 0 and hi - lo == 12:
+        return t(lang, "onestop.age.years", n=lo // 12)
+    return t(lang, "onestop.age.months", lo=lo, hi=hi)
+
+
+def won(n: int | None, lang: str) -> str:
+    """1000000 -> '100만원' / '₩1,000,000'; 16000 -> '1만 6천원'."""
+    if n is None:
+        return "-"
+    n = int(n)
+    if lang == "en":
+        return f"₩{n:,}"
+    man, rest = divmod(n, 10000)
+    if man and not rest:
+        return f"{man:,}만원"
+    if man and rest % 1000 == 0:
+        return f"{man:,}만 {rest // 1000}천원"
+    return f"{n:,}원"
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Catalogue:
+    return Catalogue(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    return _load(str(path or CATALOGUE_PATH))
