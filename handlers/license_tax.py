@@ -1,0 +1,573 @@
+"""등록면허세 one-stop (/licensetax), the tax officers' side (/taxinbox) and /verify.
+
+Residents: a short collection notice, then the licence type (a button, or a keyword to search
+the catalogue), what is being applied for (a §40② non-taxable case is answered at once), the
+영업장 면적 when the 종 depends on it, the licensing body, the business name, the 사업장's 동, an
+optional taxpayer name and expected issue date; a summary with the amount and its legal basis;
+then the notice (text + PNG) arrives through the outbox, or, when the 종 is unconfirmed, after the
+tax officer settles it. After payment: the receipt (text + PNG) and a 면허 불허 button (§37).
+
+세무과 officers: /taxinbox — 종 to settle, unpaid notices (수납 처리, 고지 취소 with a reason), held
+payments (accept or return), open refund requests and confirmations to relay by hand.
+Licensing bodies: /verify <notice no> [code] in their registered chat; 면허 불허 on the confirmation.
+"""
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.filters import NOT_COMMAND
+from handlers.keyboards import markup
+from workflows import license_tax as lt
+from workflows import licensing_bodies, users
+from workflows.context import Services
+from workflows.license_tax import Draft, LicenseTaxError
+from workflows.roles import Principal
+from workflows.texts import t
+
+router = Router(name="license_tax")
+_background: set[asyncio.Task] = set()
+
+
+class LicenseTaxForm(StatesGroup):
+    consent = State()
+    licence = State()
+    kind = State()
+    figure = State()
+    body = State()
+    business = State()
+    dong = State()
+    taxpayer = State()
+    issue_date = State()
+    confirm = State()
+
+
+class TaxOfficerForm(StatesGroup):
+    cancel_reason = State()
+
+
+class LtFormCb(CallbackData, prefix="ltf"):
+    action: str  # consent, lic, all, kind, body, dong, skip, submit, cancel
+    value: str = ""
+    form: str = ""
+
+
+class LtCb(CallbackData, prefix="lt"):  # workflows/license_tax.cb builds the same strings
+    action: str  # open, pay_open, class, cancel, paid_ask, paid, accept, return, refuse_ask, refused
+    id: int
+    arg: int = 0
+
+
+def kick(duties) -> None:
+    """Deliver webhook confirmations now, not at the next scheduled run (after the commit)."""
+    if duties is None:
+        return
+    task = asyncio.create_task(duties.license_tax())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+def _form_kb(lang: str, form: str, rows: list[list[tuple[str, str, str]]], *, cancel: bool = True):
+    out = [[(label, LtFormCb(action=a, value=v, form=form).pack()) for label, a, v in row] for row in rows]
+    if cancel:
+        out.append([(t(lang, "btn.cancel"), LtFormCb(action="cancel", form=form).pack())])
+    return markup(out)
+
+
+def _pairs(items: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+    return [items[i:i + 2] for i in range(0, len(items), 2)]
+
+
+# --- the resident's form --------------------------------------------------------------------------
+
+async def _history(session: AsyncSession, svc: Services, lang: str, user_id: int) -> str:
+    rows = await lt.list_for_citizen(session, user_id)
+    if not rows:
+        return ""
+    lines = [t(lang, "lt.history_line", no=n.notice_no, licence=n.licence_name, state=lt.state_text(n, lang),
+               amount=lt.won(n.paid_amount or n.amount, lang)) for n in rows]
+    return t(lang, "lt.history", lines="\n".join(lines)) + "\n\n"
+
+
+@router.message(Command("licensetax"), F.chat.type == "private")
+async def licensetax_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    if not lt.enabled(svc.district):
+        await message.answer(t(lang, "lt.not_available",
+                               phone=svc.district.raw.get("district", {}).get("main_phone", "-")))
+        return
+    form = uuid.uuid4().hex[:12]
+    await state.set_data({"form": form})
+    head = await _history(session, svc, lang, message.from_user.id)
+    if await users.active_consent(session, message.from_user.id, lt.CONSENT_PURPOSE) is None:
+        await state.set_state(LicenseTaxForm.consent)
+        await message.answer(head + t(lang, "lt.consent"),
+                             reply_markup=_form_kb(lang, form, [[(t(lang, "lt.btn.consent"), "consent", "")]]))
+        return
+    if head:
+        await message.answer(head.strip())
+    await ask_licence(message, state, svc, lang)
+
+
+async def ask_licence(message: Message, state: FSMContext, svc: Services, lang: str, matches=None) -> None:
+    data = await state.get_data()
+    await state.set_state(LicenseTaxForm.licence)
+    cat = lt.catalogue_for(svc.district)
+    licences = list(cat.licences.values()) if matches is None else matches
+    items = [(lic.name(lang), "lic", lic.code) for lic in licences]
+    rows = _pairs(items)
+    if matches is not None:
+        rows.append([(t(lang, "lt.btn.all_licences"), "all", "")])
+    key = "lt.ask_licence" if matches is None else "lt.search_results"
+    await message.answer(t(lang, key, n=len(licences)), reply_markup=_form_kb(lang, data["form"], rows))
+
+
+async def _stale(query: CallbackQuery, state: FSMContext, cb: LtFormCb, lang: str, *states: State) -> bool:
+    data = await state.get_data()
+    if data.get("form") != cb.form or (states and await state.get_state() not in {s.state for s in states}):
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return True
+    await query.answer()
+    return False
+
+
+@router.callback_query(LtFormCb.filter(F.action == "consent"))
+async def consent(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, session: AsyncSession,
+                  svc: Services, lang: str) -> None:
+    if await _stale(query, state, callback_data, lang, LicenseTaxForm.consent):
+        return
+    await users.give_consent(session, query.from_user.id, lt.CONSENT_PURPOSE)
+    await ask_licence(query.message, state, svc, lang)
+
+
+@router.message(LicenseTaxForm.licence, F.text, NOT_COMMAND)
+async def search(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    query = message.text.strip()[:40]
+    matches = lt.catalogue_for(svc.district).search(query)
+    if not matches:
+        await message.answer(t(lang, "lt.search_none", query=lt._esc(query)))
+        return
+    await ask_licence(message, state, svc, lang, matches)
+
+
+@router.callback_query(LtFormCb.filter(F.action.in_({"lic", "all"})))
+async def licence_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
+                         lang: str) -> None:
+    if await _stale(query, state, callback_data, lang, LicenseTaxForm.licence):
+        return
+    cat = lt.catalogue_for(svc.district)
+    if callback_data.action == "all":
+        await ask_licence(query.message, state, svc, lang)
+        return
+    lic = cat.licences.get(callback_data.value)
+    if lic is None:
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    await state.update_data(licence=lic.code, figure=None)
+    await state.set_state(LicenseTaxForm.kind)
+    note = "" if lic.confirmed else "\n\n" + t(lang, "lt.unconfirmed_note" if lic.tax_class else "lt.no_class_note")
+    await query.message.answer(
+        t(lang, "lt.ask_kind", licence=lic.name(lang)) + note,
+        reply_markup=_form_kb(lang, callback_data.form, [[(k.label(lang), "kind", k.code)] for k in cat.kinds.values()]))
+
+
+@router.callback_query(LtFormCb.filter(F.action == "kind"))
+async def kind_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
+                      lang: str) -> None:
+    if await _stale(query, state, callback_data, lang, LicenseTaxForm.kind):
+        return
+    cat = lt.catalogue_for(svc.district)
+    kind = cat.kinds.get(callback_data.value)
+    if kind is None:
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    if kind.non_taxable:
+        nt = cat.non_taxable[kind.non_taxable]
+        await state.clear()
+        extra = "" if nt.confirmed else "\n" + t(lang, "lt.non_taxable_check", phone=lt._tax_phone(svc))
+        await query.message.answer(t(lang, "lt.non_taxable", case=nt.text(lang), basis=nt.basis) + extra)
+        return
+    await state.update_data(kind=kind.code)
+    lic = cat.licences[(await state.get_data())["licence"]]
+    if lic.figure:
+        await state.set_state(LicenseTaxForm.figure)
+        await query.message.answer(t(lang, lt.FIGURE_KEYS[lic.figure][0]))
+    else:
+        await ask_body(query.message, state, svc, lang)
+
+
+@router.message(LicenseTaxForm.figure, F.text, NOT_COMMAND)
+async def figure_given(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    try:
+        figure = lt.parse_figure(message.text)
+    except LicenseTaxError:
+        await message.answer(t(lang, "lt.err.figure"))
+        return
+    await state.update_data(figure=figure)
+    await ask_body(message, state, svc, lang)
+
+
+async def ask_body(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    data = await state.get_data()
+    await state.set_state(LicenseTaxForm.body)
+    lic = lt.catalogue_for(svc.district).licences[data["licence"]]
+    bodies = licensing_bodies.load_bodies(svc.district)
+    order = [c for c in lic.bodies if c in bodies] + [c for c in bodies if c not in lic.bodies]
+    await message.answer(t(lang, "lt.ask_body"), reply_markup=_form_kb(
+        lang, data["form"], [[(bodies[c].name(lang), "body", c)] for c in order]))
+
+
+@router.callback_query(LtFormCb.filter(F.action == "body"))
+async def body_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
+                      lang: str) -> None:
+    if await _stale(query, state, callback_data, lang, LicenseTaxForm.body):
+        return
+    if callback_data.value not in licensing_bodies.load_bodies(svc.district):
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    await state.update_data(body=callback_data.value)
+    await state.set_state(LicenseTaxForm.business)
+    await query.message.answer(t(lang, "lt.ask_business", n=lt.BUSINESS_MAX))
+
+
+async def _cleaned(message: Message, lang: str, limit: int, code: str) -> str | None:
+    """The typed name, or None after telling what is wrong with it."""
+    try:
+        return lt.clean_text(message.text, limit=limit, code=code)
+    except LicenseTaxError as e:
+        await message.answer(e.text(lang, n=limit))
+        return None
+
+
+@router.message(LicenseTaxForm.business, F.text, NOT_COMMAND)
+async def business_given(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    name = await _cleaned(message, lang, lt.BUSINESS_MAX, "business")
+    if name is None:
+        return
+    data = await state.update_data(business=name)
+    await state.set_state(LicenseTaxForm.dong)
+    items = [(d, "dong", str(i)) for i, d in enumerate(svc.district.dongs)]
+    await message.answer(t(lang, "lt.ask_dong"), reply_markup=_form_kb(lang, data["form"], [
+        items[i:i + 3] for i in range(0, len(items), 3)]))
+
+
+@router.callback_query(LtFormCb.filter(F.action == "dong"))
+async def dong_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
+                      lang: str) -> None:
+    if await _stale(query, state, callback_data, lang, LicenseTaxForm.dong):
+        return
+    dongs = svc.district.dongs
+    if not callback_data.value.isdigit() or int(callback_data.value) >= len(dongs):
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    await state.update_data(dong=dongs[int(callback_data.value)])
+    await state.set_state(LicenseTaxForm.taxpayer)
+    await query.message.answer(t(lang, "lt.ask_taxpayer", n=lt.NAME_MAX),
+                               reply_markup=_form_kb(lang, callback_data.form, [[(t(lang, "btn.skip"), "skip", "")]]))
+
+
+@router.message(LicenseTaxForm.taxpayer, F.text, NOT_COMMAND)
+async def taxpayer_given(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    name = await _cleaned(message, lang, lt.NAME_MAX, "name")
+    if name is None:
+        return
+    await state.update_data(taxpayer_enc=svc.cipher.encrypt(name))
+    await ask_issue_date(message, state, lang)
+
+
+async def ask_issue_date(message: Message, state: FSMContext, lang: str) -> None:
+    data = await state.get_data()
+    await state.set_state(LicenseTaxForm.issue_date)
+    await message.answer(t(lang, "lt.ask_issue_date"),
+                         reply_markup=_form_kb(lang, data["form"], [[(t(lang, "btn.skip"), "skip", "")]]))
+
+
+@router.message(LicenseTaxForm.issue_date, F.text, NOT_COMMAND)
+async def issue_date_given(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    try:
+        d = lt.parse_issue_date(message.text, lt.local_today(svc))
+    except LicenseTaxError as e:
+        await message.answer(e.text(lang))
+        return
+    await state.update_data(issue_date=d.isoformat())
+    await show_summary(message, state, svc, lang)
+
+
+@router.callback_query(LtFormCb.filter(F.action == "skip"))
+async def skipped(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str) -> None:
+    if await _stale(query, state, callback_data, lang, LicenseTaxForm.taxpayer, LicenseTaxForm.issue_date):
+        return
+    if await state.get_state() == LicenseTaxForm.taxpayer.state:
+        await state.update_data(taxpayer_enc=None)
+        await ask_issue_date(query.message, state, lang)
+    else:
+        await state.update_data(issue_date=None)
+        await show_summary(query.message, state, svc, lang)
+
+
+def draft_of(svc: Services, data: dict) -> Draft:
+    from datetime import date
+
+    return Draft(licence=data["licence"], kind=data["kind"], body=data["body"], business_name=data["business"],
+                 dong=data["dong"], figure=data.get("figure"),
+                 taxpayer_name=svc.cipher.decrypt(data["taxpayer_enc"]) if data.get("taxpayer_enc") else None,
+                 expected_issue_date=date.fromisoformat(data["issue_date"]) if data.get("issue_date") else None)
+
+
+async def show_summary(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    data = await state.get_data()
+    draft = draft_of(svc, data)
+    a = lt.validate(svc, draft)
+    cat = lt.catalogue_for(svc.district)
+    cfg = lt.payment_config(svc.district)
+    due = lt.due_date(lt.local_today(svc), draft.expected_issue_date, cfg.default_due_days)
+    if a.class_confirmed:
+        amount = t(lang, "lt.summary.amount", amount=lt.won(a.amount, lang))
+    elif a.amount is not None:
+        amount = t(lang, "lt.summary.amount_expected", amount=lt.won(a.amount, lang))
+    else:
+        amount = t(lang, "lt.summary.amount_officer")
+    figure = t(lang, lt.FIGURE_KEYS[a.licence.figure][1], n=f"{draft.figure:,}") if draft.figure else "-"
+    text = t(lang, "lt.summary", licence=a.licence.name(lang), kind=a.kind.label(lang),
+             cls=t(lang, "lt.class_n", n=a.tax_class) if a.tax_class else t(lang, "lt.class_unknown"),
+             confirmed=t(lang, "lt.op.confirmed" if a.class_confirmed else "lt.op.unconfirmed"), figure=figure,
+             column=cat.column_label(a.column.code, lang), amount=amount, basis=lt._esc(a.legal_basis(cat, lang)),
+             body=licensing_bodies.load_bodies(svc.district)[draft.body].name(lang),
+             business=lt._esc(draft.business_name), dong=draft.dong,
+             taxpayer=lt._esc(draft.taxpayer_name) or t(lang, "cf.none"),
+             due=lt.fmt_date(svc, due, lang), issue=lt.fmt_date(svc, draft.expected_issue_date, lang))
+    await state.set_state(LicenseTaxForm.confirm)
+    await message.answer(text, reply_markup=_form_kb(lang, data["form"], [[(t(lang, "lt.btn.submit"), "submit", "")]]))
+
+
+@router.callback_query(LtFormCb.filter(F.action == "submit"))
+async def submit(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, session: AsyncSession,
+                 svc: Services, lang: str) -> None:
+    data = await state.get_data()
+    if await state.get_state() != LicenseTaxForm.confirm.state or data.get("form") != callback_data.form:
+        n = await lt.find_by_submit_key(session, f"lt:{query.from_user.id}:{callback_data.form}")
+        await query.answer(t(lang, "lt.already", no=n.notice_no) if n else t(lang, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    try:
+        n, _ = await lt.request_notice(session, svc, citizen_id=query.from_user.id,
+                                       submit_key=f"lt:{query.from_user.id}:{callback_data.form}",
+                                       draft=draft_of(svc, data))
+    except LicenseTaxError as e:
+        await query.message.answer(e.text(lang, n=lt.BUSINESS_MAX))
+        return
+    await session.commit()
+    await state.clear()
+    if n.state == lt.ISSUED:
+        await query.message.answer(t(lang, "lt.submitted_issued", no=n.notice_no))
+    else:
+        await query.message.answer(t(lang, "lt.submitted_waiting", no=n.notice_no, phone=lt._tax_phone(svc)))
+
+
+@router.callback_query(LtFormCb.filter(F.action == "cancel"))
+async def form_cancel(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, lang: str) -> None:
+    if await _stale(query, state, callback_data, lang):
+        return
+    await state.clear()
+    await query.message.answer(t(lang, "lt.cancelled"))
+
+
+@router.message(StateFilter(LicenseTaxForm.figure, LicenseTaxForm.business, LicenseTaxForm.taxpayer,
+                            LicenseTaxForm.issue_date, LicenseTaxForm.licence), NOT_COMMAND)
+async def text_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "lt.text_expected"))
+
+
+@router.message(StateFilter(LicenseTaxForm.consent, LicenseTaxForm.kind, LicenseTaxForm.body, LicenseTaxForm.dong,
+                            LicenseTaxForm.confirm), NOT_COMMAND)
+async def button_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "lt.button_expected"))
+
+
+# --- 세무과 officers ------------------------------------------------------------------------------
+
+@router.message(Command("taxinbox"))
+async def taxinbox(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
+    if not lt.is_tax_officer(svc, principal):
+        await message.answer(t(lang, "lt.err.not_tax_officer"))
+        return
+    box = await lt.inbox(session)
+    rows = [[(t(lang, "lt.inbox.awaiting_btn", no=n.notice_no, licence=n.licence_name), lt.cb("open", n.id))]
+            for n in box.awaiting]
+    rows += [[(t(lang, "lt.inbox.unpaid_btn", no=n.notice_no, amount=lt.won(n.amount, lang)), lt.cb("open", n.id))]
+             for n in box.unpaid]
+    rows += [[(t(lang, "lt.inbox.held_btn", status=t(lang, lt.PAY_KEYS[p.status]), amount=lt.won(p.amount, lang)),
+               lt.cb("pay_open", p.id))] for p in box.held]
+    refunds = "\n".join(t(lang, "lt.inbox.refund_line", no=n.notice_no, receipt=c.receipt_no) for n, c in box.refunds)
+    failed = "\n".join(t(lang, "lt.inbox.failed_line", body=c.body_code, error=lt._esc(c.last_error or "-"))
+                       for c in box.failed)
+    text = t(lang, "lt.inbox", **box.counts, refund_lines=refunds or "-", failed_lines=failed or "-")
+    await message.answer(text, reply_markup=markup(rows) if rows else None)
+
+
+async def _notice_for(query: CallbackQuery, session: AsyncSession, lang: str, notice_id: int):
+    n = await lt.get_notice(session, notice_id=notice_id)
+    if n is None:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+    return n
+
+
+@router.callback_query(LtCb.filter(F.action.in_({"open", "class", "cancel", "paid_ask", "paid"})))
+async def officer_notice(query: CallbackQuery, callback_data: LtCb, state: FSMContext, session: AsyncSession,
+                         svc: Services, lang: str, principal: Principal, duties=None) -> None:
+    if not lt.is_tax_officer(svc, principal):
+        await query.answer(t(lang, "lt.err.not_tax_officer"), show_alert=True)
+        return
+    n = await _notice_for(query, session, lang, callback_data.id)
+    if n is None:
+        return
+    action = callback_data.action
+    if action == "open":
+        await query.answer()
+        buttons = lt.officer_buttons(n, lang)
+        await query.message.answer(lt.officer_card(svc, n, lang), reply_markup=markup(buttons) if buttons else None)
+        return
+    if action == "cancel":
+        if n.state not in lt.OPEN_STATES:
+            await query.answer(t(lang, "lt.err.stale"), show_alert=True)
+            return
+        await query.answer()
+        await state.set_state(TaxOfficerForm.cancel_reason)
+        await state.set_data({"notice": n.id})
+        await query.message.answer(t(lang, "lt.op.ask_cancel_reason", no=n.notice_no))
+        return
+    if action == "paid_ask":
+        await query.answer()
+        await query.message.answer(t(lang, "lt.op.confirm_paid", no=n.notice_no, amount=lt.won(n.amount, lang)),
+                                   reply_markup=markup([[(t(lang, "lt.btn.mark_paid_confirm"), lt.cb("paid", n.id))]]))
+        return
+    try:
+        if action == "class":
+            await lt.confirm_class(session, svc, principal, n, callback_data.arg)
+            reply = t(lang, "lt.op.class_done", no=n.notice_no, cls=t(lang, "lt.class_n", n=n.tax_class),
+                      amount=lt.won(n.amount, lang))
+        else:
+            await lt.mark_paid(session, svc, principal, n)
+            reply = t(lang, "lt.op.paid_done", no=n.notice_no)
+    except LicenseTaxError as e:
+        await query.answer(e.text(lang), show_alert=True)
+        return
+    await session.commit()
+    await query.answer()
+    await query.message.answer(reply)
+    if action == "paid":
+        kick(duties)
+
+
+@router.message(TaxOfficerForm.cancel_reason, F.text, NOT_COMMAND)
+async def cancel_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                        principal: Principal) -> None:
+    n = await lt.get_notice(session, notice_id=(await state.get_data()).get("notice", 0))
+    if n is None:
+        await state.clear()
+        await message.answer(t(lang, "stale_button"))
+        return
+    try:
+        await lt.cancel(session, svc, principal, n, message.text)
+    except LicenseTaxError as e:
+        if e.code == "reason":
+            await message.answer(t(lang, "lt.err.reason", lo=lt.REASON_MIN, hi=lt.REASON_MAX))
+            return
+        await state.clear()
+        await message.answer(e.text(lang))
+        return
+    await session.commit()
+    await state.clear()
+    await message.answer(t(lang, "lt.op.cancel_done", no=n.notice_no))
+
+
+@router.message(TaxOfficerForm.cancel_reason, NOT_COMMAND)
+async def cancel_reason_text(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "lt.text_expected"))
+
+
+@router.callback_query(LtCb.filter(F.action.in_({"pay_open", "accept", "return"})))
+async def officer_payment(query: CallbackQuery, callback_data: LtCb, session: AsyncSession, svc: Services,
+                          lang: str, principal: Principal, duties=None) -> None:
+    from bot.db.models import LicenseTaxNotice, LicenseTaxPayment
+
+    if not lt.is_tax_officer(svc, principal):
+        await query.answer(t(lang, "lt.err.not_tax_officer"), show_alert=True)
+        return
+    p = await session.get(LicenseTaxPayment, callback_data.id)
+    if p is None:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    n = await session.get(LicenseTaxNotice, p.notice_id) if p.notice_id else None
+    if callback_data.action == "pay_open":
+        await query.answer()
+        card = lt.officer_card(svc, n, lang) if n else t(lang, "lt.op.no_notice")
+        buttons = lt.payment_buttons(p, n, lang)
+        await query.message.answer(lt.payment_line(svc, p, lang) + "\n\n" + card,
+                                   reply_markup=markup(buttons) if buttons else None)
+        return
+    accept = callback_data.action == "accept"
+    try:
+        await lt.resolve_payment(session, svc, principal, p, accept=accept)
+    except LicenseTaxError as e:
+        await query.answer(e.text(lang), show_alert=True)
+        return
+    await session.commit()
+    await query.answer()
+    await query.message.answer(t(lang, "lt.op.accepted" if accept else "lt.op.to_return",
+                                 amount=lt.won(p.amount, lang), no=n.notice_no if n else "-"))
+    if accept:
+        kick(duties)
+
+
+# --- a refused licence (§37): the resident, the body's chat or a tax officer -------------------------
+
+@router.callback_query(LtCb.filter(F.action.in_({"refuse_ask", "refused"})))
+async def refused(query: CallbackQuery, callback_data: LtCb, session: AsyncSession, svc: Services, lang: str,
+                  principal: Principal) -> None:
+    n = await _notice_for(query, session, lang, callback_data.id)
+    if n is None:
+        return
+    actor = lt.may_report_refusal(svc, n, chat_id=query.message.chat.id, principal=principal)
+    if actor is None:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    if n.state not in (*lt.OPEN_STATES, lt.PAID):
+        await query.answer(t(lang, "lt.err.stale"), show_alert=True)
+        return
+    if callback_data.action == "refuse_ask":
+        await query.answer()
+        key = "lt.refuse_ask_paid" if n.state == lt.PAID else "lt.refuse_ask_unpaid"
+        await query.message.answer(t(lang, key, no=n.notice_no),
+                                   reply_markup=markup([[(t(lang, "lt.btn.refused_confirm"), lt.cb("refused", n.id))]]))
+        return
+    outcome = await lt.licence_refused(session, svc, n, actor_kind=actor, actor_id=query.from_user.id)
+    await session.commit()
+    await query.answer()
+    await query.message.answer(t(lang, "lt.refused_done_refund" if outcome == "refund" else "lt.refused_done_cancel",
+                                 no=n.notice_no))
+
+
+# --- /verify for licensing bodies ------------------------------------------------------------------
+
+@router.message(Command("verify"))
+async def verify_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
+                     principal: Principal) -> None:
+    args = (command.args or "").split()
+    if not args or len(args) > 2 or len(args[0]) > 20:
+        await message.answer(t(lang, "lt.verify.usage"))
+        return
+    try:
+        n = await lt.verify(session, svc, chat_id=message.chat.id, principal=principal, notice_no=args[0])
+    except LicenseTaxError as e:
+        await message.answer(e.text(lang))
+        return
+    await session.commit()
+    await message.answer(lt.verify_text(svc, n, lang, code=args[1] if len(args) == 2 else None))

@@ -1,0 +1,230 @@
+"""The licensing bodies of the 등록면허세 one-stop (data/licensing_bodies.json, or the file the
+district profile names in license_tax.bodies_file) and the payment confirmation each receives in
+place of the fax (지방세법 §38: the body checks payment before issuing the certificate).
+
+Channels, as in workflows/agency_notify.py (whose Channel type, signature and backoff rules this
+module reuses; its own notices are tied to the birth/death one-stop's items, so the confirmation
+rows here are license_tax_confirmations):
+
+* ``telegram``: a message to the body's chat through the outbox, queued with the payment in one
+  transaction; that chat may also use /verify and report a refused licence.
+* ``webhook``: a JSON POST signed with HMAC-SHA256 over the exact body (``X-Onestop-Signature:
+  sha256=<hex>``; the channel's ``secret`` or the AGENCY_WEBHOOK_SECRET setting), with
+  ``Idempotency-Key: license-tax-<notice no>``. Delivered at once after the payment commits (the
+  caller starts ``deliver_due``), retried with backoff by the scheduler; a 2xx is delivery. Other
+  4xx, a missing secret or too many attempts fail it and the tax officers relay it by hand.
+* ``department``: a department of the district itself (e.g. 위생과 for 식품접객업): its officers.
+
+A row is claimed (pending -> sending) by a conditional UPDATE before its POST, so a scheduled run
+and an immediate one never both send it; a row left ``sending`` by a crash is retried after
+``STALE_SENDING`` (at-least-once, like the outbox).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlparse
+
+import certifi
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import LicenseTaxConfirmation
+from workflows import agency_notify
+from workflows.agency_notify import Channel
+from workflows.context import Services
+from workflows.district import District
+from workflows.outbox import Buttons, enqueue
+from workflows.roles import officers_of
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).parent / "data" / "licensing_bodies.json"
+WEBHOOK, TELEGRAM, DEPARTMENT, MANUAL = agency_notify.WEBHOOK, agency_notify.TELEGRAM, "department", "manual"
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+STALE_SENDING = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Body:
+    code: str
+    kind: str
+    name_ko: str
+    name_en: str
+    phone: str
+    channel: Channel | None
+    department: str | None = None  # channel type department
+    verify_chat_ids: frozenset[int] = frozenset()
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_ko
+
+    @property
+    def chats(self) -> frozenset[int]:
+        """Chats that speak for this body (/verify, a refused licence)."""
+        own = {self.channel.chat_id} if self.channel and self.channel.type == TELEGRAM else set()
+        return frozenset(own) | self.verify_chat_ids
+
+
+def _channel(code: str, c: dict | None) -> tuple[Channel | None, str | None]:
+    if not c:
+        return None, None
+    if c.get("type") == DEPARTMENT and c.get("code"):
+        return None, c["code"]
+    if c.get("type") == WEBHOOK:
+        parsed = urlparse(c.get("url") or "")
+        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
+            raise ValueError(f"licensing body {code}: a webhook must be https:// (http only on the loopback)")
+        return Channel(WEBHOOK, url=c["url"], secret=c.get("secret")), None
+    if c.get("type") == TELEGRAM and isinstance(c.get("chat_id"), int):
+        return Channel(TELEGRAM, chat_id=c["chat_id"]), None
+    raise ValueError(f"licensing body {code}: channel needs type webhook (url), telegram (chat_id) or department (code)")
+
+
+@lru_cache(maxsize=8)
+def _bodies_at(path: str) -> dict[str, Body]:
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    out = {}
+    for b in raw["bodies"]:
+        channel, dept = _channel(b["code"], b.get("channel"))
+        out[b["code"]] = Body(b["code"], b.get("kind", ""), b["name_ko"], b["name_en"], b.get("phone", ""), channel,
+                              dept, frozenset(int(x) for x in b.get("verify_chat_ids") or ()))
+    return out
+
+
+def load_bodies(district: District) -> dict[str, Body]:
+    path = (district.raw.get("license_tax") or {}).get("bodies_file")
+    bodies = _bodies_at(str(path or DATA))
+    for b in bodies.values():
+        if b.department and b.department not in district.departments:
+            raise ValueError(f"licensing body {b.code}: unknown department {b.department}")
+    return bodies
+
+
+def body_for_chat(bodies: dict[str, Body], chat_id: int) -> Body | None:
+    return next((b for b in bodies.values() if chat_id in b.chats), None)
+
+
+async def queue(session: AsyncSession, svc: Services, *, notice_id: int, body: Body, payload: dict,
+                chat_text: Callable[[str], str], buttons: Callable[[str], Buttons]) -> LicenseTaxConfirmation:
+    """Record the confirmation for one paid notice; chat and department ones go into the outbox now
+    (same transaction as the payment), a webhook one waits for deliver_due."""
+    now = svc.now()
+    if body.channel is not None and body.channel.type == WEBHOOK:
+        channel, target = WEBHOOK, body.channel.url
+    elif body.channel is not None:
+        channel, target = TELEGRAM, str(body.channel.chat_id)
+    elif body.department:
+        channel, target = DEPARTMENT, body.department
+    else:
+        channel, target = MANUAL, "-"
+    c = LicenseTaxConfirmation(notice_id=notice_id, body_code=body.code, channel=channel, target=target,
+                               payload=payload, status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
+    session.add(c)
+    await session.flush()
+    if channel == TELEGRAM:
+        await enqueue(session, key=f"lt:body:{c.id}", chat_id=body.channel.chat_id, text=chat_text("ko"),
+                      buttons=buttons("ko"))
+    elif channel == DEPARTMENT:
+        dept = svc.district.department(body.department)
+        chats = list(await officers_of(session, body.department)) + ([dept.group_chat_id] if dept.group_chat_id else [])
+        for chat_id in chats:
+            await enqueue(session, key=f"lt:body:{c.id}:{chat_id}", chat_id=chat_id, text=chat_text("ko"))
+    if channel in (TELEGRAM, DEPARTMENT):
+        c.status, c.sent_at, c.attempts = SENT, now, 1  # the outbox delivers it (at least once)
+    elif channel == MANUAL:
+        c.status, c.last_error = FAILED, "no channel configured"
+    return c
+
+
+async def deliver_due(session: AsyncSession, svc: Services, *, limit: int = 20) -> int:
+    """POST every webhook confirmation that is due; each row is claimed, then its outcome committed.
+    Returns how many were delivered."""
+    from workflows import license_tax
+
+    now = svc.now()
+    stale = await session.scalar(select(LicenseTaxConfirmation.id).where(
+        LicenseTaxConfirmation.status == SENDING, LicenseTaxConfirmation.next_attempt_at <= now - STALE_SENDING).limit(1))
+    if stale is not None:
+        await session.execute(update(LicenseTaxConfirmation).where(
+            LicenseTaxConfirmation.status == SENDING,
+            LicenseTaxConfirmation.next_attempt_at <= now - STALE_SENDING).values(status=PENDING))
+        await session.commit()
+    ids = (await session.scalars(select(LicenseTaxConfirmation.id).where(
+        LicenseTaxConfirmation.channel == WEBHOOK, LicenseTaxConfirmation.status == PENDING,
+        LicenseTaxConfirmation.next_attempt_at <= now).order_by(LicenseTaxConfirmation.id).limit(limit))).all()
+    if not ids:
+        return 0
+    bodies = load_bodies(svc.district)
+    done = 0
+    async with httpx.AsyncClient(transport=svc.http_transport, timeout=agency_notify.TIMEOUT,
+                                 verify=_ssl_context()) as client:
+        for cid in ids:
+            claimed = await session.execute(update(LicenseTaxConfirmation).where(
+                LicenseTaxConfirmation.id == cid, LicenseTaxConfirmation.status == PENDING)
+                .values(status=SENDING, next_attempt_at=svc.now()))
+            await session.commit()
+            if claimed.rowcount != 1:
+                continue  # another run took it
+            c = await session.get(LicenseTaxConfirmation, cid)
+            await session.refresh(c)
+            body = bodies.get(c.body_code)
+            channel = body.channel if body else None
+            secret = (channel.secret if channel else None) or svc.agency_webhook_secret
+            if channel is None or channel.type != WEBHOOK or not secret:
+                await _fail(session, svc, c, "channel or secret not configured")
+                await session.commit()
+                continue
+            raw = agency_notify.body_bytes({**c.payload, "confirmation_id": c.id, "sent_at": svc.now().isoformat()})
+            c.attempts += 1
+            c.target = channel.url
+            started = svc.now()
+            try:
+                resp = await client.post(channel.url, content=raw, headers={
+                    "Content-Type": "application/json; charset=utf-8",
+                    agency_notify.SIGNATURE_HEADER: agency_notify.sign(secret, raw),
+                    "Idempotency-Key": f"license-tax-{c.payload.get('notice_no')}", "User-Agent": "minwon-licensetax/1"})
+            except httpx.HTTPError as e:
+                _retry_later(svc, c, type(e).__name__)
+            else:
+                if 200 <= resp.status_code < 300:
+                    c.status, c.sent_at, c.last_error = SENT, svc.now(), None
+                    ms = int((c.sent_at - started).total_seconds() * 1000)
+                    await license_tax.confirmation_sent(session, svc, c, f"webhook HTTP {resp.status_code} in {ms} ms")
+                    done += 1
+                elif resp.status_code in agency_notify.RETRYABLE or resp.status_code >= 500:
+                    _retry_later(svc, c, f"HTTP {resp.status_code}")
+                else:
+                    await _fail(session, svc, c, f"HTTP {resp.status_code}")
+            if c.status == PENDING and c.attempts >= agency_notify.MAX_ATTEMPTS:
+                await _fail(session, svc, c, c.last_error or "too many attempts")
+            log.info("license tax confirmation %s to %s: %s (attempt %d)", c.id, c.body_code, c.status, c.attempts)
+            await session.commit()
+    return done
+
+
+@lru_cache(maxsize=1)
+def _ssl_context() -> ssl.SSLContext:
+    """Built once: loading the CA bundle for every client costs tens of milliseconds, which the
+    confirmation right after a payment should not wait for."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _retry_later(svc: Services, c: LicenseTaxConfirmation, error: str) -> None:
+    c.status, c.last_error = PENDING, error[:300]
+    c.next_attempt_at = svc.now() + agency_notify._backoff(c.attempts)
+
+
+async def _fail(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, error: str) -> None:
+    from workflows import license_tax
+
+    c.status, c.last_error = FAILED, error[:300]
+    await license_tax.confirmation_failed(session, svc, c, error)
