@@ -50,7 +50,10 @@ def build_services(settings: Settings) -> Services:
     return Services(district=load_district(settings.district_config),
                     calendar=BusinessCalendar.from_file(tz=settings.timezone),
                     cipher=Cipher(settings.data_key), admin_ids=settings.admin_ids,
-                    tz=ZoneInfo(settings.timezone))
+                    tz=ZoneInfo(settings.timezone), nhis_service_key=settings.nhis_service_key,
+                    evaluation_chat_id=settings.evaluation_chat_id,
+                    agency_webhook_secret=settings.agency_webhook_secret,
+                    receipt_key=settings.receipt_key)
 
 
 def build_storage(settings: Settings, sm: async_sessionmaker[AsyncSession]) -> tuple[BaseStorage, object]:
@@ -86,6 +89,7 @@ def build_app(settings: Settings) -> App:
     dp.include_router(build_router())
     dp["svc"], dp["settings"], dp["worker"] = svc, settings, worker
     duties = Duties(sm, svc, worker.wake)
+    dp["duties"] = duties  # handlers that must start a duty at once (a payment confirmation)
     return App(settings, engine, sm, bot, dp, svc, worker, duties)
 
 

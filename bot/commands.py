@@ -7,15 +7,23 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
-from workflows.roles import Principal
+from workflows.food_alerts import config as food_config
+from workflows.newsletter import is_editor as newsletter_editor
+from workflows.roles import OPERATOR, Principal
 from workflows.texts import LANGS, t
 
 log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "menu", "cancel", "language", "privacy")
-CITIZEN = ("complaint", "status")
-OFFICER = ("inbox", "find")
+CITIZEN = ("complaint", "status", "ranking", "opinion", "moving", "birth", "death", "licensetax")
+OFFICER = ("inbox", "find", "onestop")
 ADMIN = ("grant", "revoke", "invite", "departments")
+EVALUATOR = ("report",)
+FOOD = ("foodalert",)  # operators, the food-hygiene department's officers, admins
+EDITOR = ("newsletter",)  # the newsletter editor department's officers, admins
+# 등록면허세: every officer sees it (the tax department is in the district profile, which this module
+# does not load); others are told it is for the tax division. /verify is typed in licensing bodies' chats.
+TAX = ("taxinbox",)
 
 
 def commands(lang: str, names) -> list[BotCommand]:
@@ -25,7 +33,13 @@ def commands(lang: str, names) -> list[BotCommand]:
 def names_for(p: Principal) -> tuple[str, ...]:
     names = CITIZEN + EVERYONE
     if p.is_officer:
-        names = OFFICER + names
+        names = OFFICER + TAX + names
+    if p.is_evaluator:
+        names = EVALUATOR + names
+    if OPERATOR in p.roles or p.is_admin or (p.is_officer and p.department == food_config().department):
+        names = FOOD + names
+    if newsletter_editor(p):
+        names = EDITOR + names
     if p.is_admin:
         names = names + ADMIN
     return names

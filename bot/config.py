@@ -54,6 +54,15 @@ class Settings:
     # The bot's own HTTP server (exports, payment notifications, health); off unless a port is set.
     http_host: str = "127.0.0.1"
     http_port: int | None = None
+    # Indicator reports (issue 8): the evaluation team's chat; unset = every evaluator privately.
+    evaluation_chat_id: int | None = None
+    # Birth/death one-stop (issue 3): HMAC-SHA256 secret for webhook notices to outside bodies.
+    agency_webhook_secret: str | None = None
+    # 등록면허세 one-stop (issue 4): HMAC-SHA256 secret of bank payment notifications (unset: the
+    # endpoint answers 503 and officers mark payments by hand), and the key of receipt
+    # verification codes (RECEIPT_KEY, else derived from DATA_KEY).
+    payment_webhook_secret: str | None = None
+    receipt_key: bytes = b""
 
     @property
     def uses_official_api(self) -> bool:
@@ -86,6 +95,18 @@ def _data_key(raw: str | None, data_dir: Path) -> bytes:
     return key
 
 
+def _receipt_key(raw: str | None, data_key: bytes) -> bytes:
+    """RECEIPT_KEY, or a key derived from DATA_KEY (so changing one does not expose the other)."""
+    if raw and raw.strip():
+        return raw.strip().encode()
+    if not data_key:
+        return b""
+    import hashlib
+    import hmac
+
+    return hmac.new(data_key, b"minwon receipt verification v1", hashlib.sha256).digest()
+
+
 def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     if env is None:
         if dotenv:
@@ -102,7 +123,13 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         http_port = int(env["HTTP_PORT"]) if env.get("HTTP_PORT") else None
     except ValueError:
         raise ConfigError("DELIVERY_RATE must be a number, POLLING_TIMEOUT and HTTP_PORT whole numbers")
+    try:
+        evaluation_chat_id = int(env["EVALUATION_CHAT_ID"]) if env.get("EVALUATION_CHAT_ID") else None
+    except ValueError:
+        raise ConfigError("EVALUATION_CHAT_ID must be a numeric Telegram chat id (groups are negative)")
     token = (env.get("BOT_TOKEN") or "").strip() or None
+    # without a token the bot will not start, so no key is generated for nothing
+    data_key = _data_key(env.get("DATA_KEY"), data_dir) if token or env.get("DATA_KEY") else b""
     return Settings(
         bot_token=token,
         telegram_api_url=(env.get("TELEGRAM_API_URL") or OFFICIAL_API_URL).rstrip("/"),
@@ -112,12 +139,15 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         timezone=env.get("TIMEZONE") or "Asia/Seoul",
         district_config=district,
         nhis_service_key=env.get("NHIS_SERVICE_KEY") or None,
-        # without a token the bot will not start, so no key is generated for nothing
-        data_key=_data_key(env.get("DATA_KEY"), data_dir) if token or env.get("DATA_KEY") else b"",
+        data_key=data_key,
         data_dir=data_dir,
         delivery_rate=rate,
         polling_timeout=polling_timeout,
         log_level=env.get("LOG_LEVEL") or "INFO",
         http_host=env.get("HTTP_HOST") or "127.0.0.1",
         http_port=http_port,
+        evaluation_chat_id=evaluation_chat_id,
+        agency_webhook_secret=env.get("AGENCY_WEBHOOK_SECRET") or None,
+        payment_webhook_secret=env.get("PAYMENT_WEBHOOK_SECRET") or None,
+        receipt_key=_receipt_key(env.get("RECEIPT_KEY"), data_key),
     )

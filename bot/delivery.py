@@ -7,7 +7,11 @@ Rows are queued by ``workflows.outbox.enqueue`` (Bot API method name + parameter
 * per chat: private chats (id > 0) one message per ``private_interval`` s, groups (id < 0) one per
   ``group_interval`` s. A chat's messages go out strictly in id order: only the oldest pending
   row of a chat is ever a candidate, so a row waiting for a retry holds back the rows after it
-  (of that chat only). Chats that are cooling down or busy are skipped, never waited for.
+  (of that chat only); a row queued for later (``not_before`` ahead, never attempted) does not.
+  Chats that are cooling down or busy are skipped, never waited for.
+
+A payload value ``{"outbox_file": id}`` is a file stored in ``outbox_files`` (a report's chart or
+spreadsheet), uploaded by multipart; a missing file fails the row.
 
 Outcomes (each committed at once in its own short transaction):
 
@@ -38,17 +42,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 import aiogram
 from aiogram import methods
 from aiogram.exceptions import (TelegramAPIError, TelegramBadRequest, TelegramForbiddenError,
                                 TelegramMigrateToChat, TelegramNotFound, TelegramRetryAfter)
+from aiogram.types import BufferedInputFile
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import OutboxMessage, User, utcnow
+from bot.db.models import OutboxFile, OutboxMessage, User, utcnow
 from bot.retry import bypass_retries
 
 log = logging.getLogger(__name__)
@@ -56,7 +61,13 @@ log = logging.getLogger(__name__)
 METHODS: dict[str, type[methods.TelegramMethod]] = {
     cls.__api_method__: cls for cls in (
         methods.SendMessage, methods.SendPhoto, methods.SendLocation, methods.SendVenue,
-        methods.SendDocument, methods.SendMediaGroup, methods.CopyMessage)}
+        methods.SendDocument, methods.SendMediaGroup, methods.CopyMessage, methods.SendPoll)}
+
+# What a sender needs from Telegram's answer (a poll's id, to match later poll_answer updates),
+# kept in the transaction that marks the row sent: method -> coroutine(session, row, result).
+# Registered by the feature that needs it (handlers/opinion.py); a failing hook is logged and
+# never keeps the row from being marked sent.
+RESULT_HOOKS: dict[str, Callable[[AsyncSession, OutboxMessage, Any], Awaitable[None]]] = {}
 
 
 async def _wait(event: asyncio.Event, timeout: float) -> None:
@@ -168,14 +179,19 @@ class DeliveryWorker:
         now = self._now()
         self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
         waiting = self._busy | self._chat_ready.keys()
-        heads = (select(func.min(OutboxMessage.id)).where(OutboxMessage.status == "pending")
+        at = utcnow()
+        # A row queued for later (not_before ahead, never attempted: a follow-up a week on) does
+        # not hold back the chat's other rows; a row waiting for a retry (attempted) does.
+        heads = (select(func.min(OutboxMessage.id))
+                 .where(OutboxMessage.status == "pending",
+                        or_(OutboxMessage.not_before <= at, OutboxMessage.attempts > 0))
                  .group_by(OutboxMessage.chat_id))
         if waiting:
             heads = heads.where(OutboxMessage.chat_id.not_in(waiting))
         async with self.sessionmaker() as session:
             return list(await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_(heads),
-                                            OutboxMessage.not_before <= utcnow())
+                                            OutboxMessage.not_before <= at)
                 .order_by(OutboxMessage.id).limit(self.batch)))
 
     async def _global_turn(self) -> None:
@@ -221,7 +237,10 @@ class DeliveryWorker:
         if cls is None:
             return await self._fail(row, f"unknown method {row.method}"[:300], attempt=False)
         try:
-            method = cls(chat_id=row.chat_id, **row.payload)
+            payload = await self._with_files(row.payload)
+            method = cls(chat_id=row.chat_id, **payload)
+        except LookupError as e:
+            return await self._fail(row, f"stored file missing: {e}"[:300], attempt=False)
         except (ValidationError, TypeError) as e:
             return await self._fail(row, f"invalid payload: {type(e).__name__}", attempt=False)
 
@@ -258,7 +277,7 @@ class DeliveryWorker:
         row.status, row.attempts = "sent", row.attempts + 1
         row.sent_at, row.telegram_message_id = utcnow(), first.message_id
         await self._record(row, status="sent", attempts=row.attempts, sent_at=row.sent_at,
-                           telegram_message_id=row.telegram_message_id, last_error=None)
+                           telegram_message_id=row.telegram_message_id, last_error=None, result=first)
         self.stats["sent"] += 1
         log.debug("outbox %s chat %s %s: sent", row.id, row.chat_id, row.method)
         if self.on_sent is not None:
@@ -268,6 +287,22 @@ class DeliveryWorker:
                 log.exception("outbox %s: on_sent hook failed", row.id)
         return True
 
+    async def _with_files(self, payload: dict) -> dict:
+        """A value ``{"outbox_file": id}`` (workflows.reports.attach) becomes that stored file,
+        uploaded by multipart. Raises LookupError if the file is gone."""
+        refs = {k: v["outbox_file"] for k, v in payload.items() if isinstance(v, dict) and "outbox_file" in v}
+        if not refs:
+            return payload
+        async with self.sessionmaker() as session:
+            files = {f.id: f for f in await session.scalars(
+                select(OutboxFile).where(OutboxFile.id.in_(refs.values())))}
+        out = dict(payload)
+        for key, file_id in refs.items():
+            if file_id not in files:
+                raise LookupError(file_id)
+            out[key] = BufferedInputFile(files[file_id].content, filename=files[file_id].filename)
+        return out
+
     async def _fail(self, row: OutboxMessage, error: str, *, attempt: bool = True,
                     deactivate: bool = False) -> bool:
         self.stats["failed"] += 1
@@ -276,11 +311,19 @@ class DeliveryWorker:
                            attempts=row.attempts + attempt, deactivate=deactivate)
         return False
 
-    async def _record(self, row: OutboxMessage, *, deactivate: bool = False, **values) -> None:
+    async def _record(self, row: OutboxMessage, *, deactivate: bool = False, result: Any = None,
+                      **values) -> None:
         """Commit one row's outcome in its own short transaction (only if still pending)."""
         async with self.sessionmaker() as session, session.begin():
-            await session.execute(update(OutboxMessage).where(
+            done = await session.execute(update(OutboxMessage).where(
                 OutboxMessage.id == row.id, OutboxMessage.status == "pending").values(**values))
+            hook = RESULT_HOOKS.get(row.method) if result is not None and done.rowcount else None
+            if hook is not None:
+                try:
+                    async with session.begin_nested():
+                        await hook(session, row, result)
+                except Exception:
+                    log.exception("outbox %s: result hook for %s failed", row.id, row.method)
             if deactivate:
                 await session.execute(update(User).where(User.id == row.chat_id)
                                       .values(is_active=False))

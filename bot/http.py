@@ -2,7 +2,7 @@
 notifications and health. Started by bot.app.run when HTTP_PORT is set.
 
 A feature adds its routes with a `setup(web_app, app)` function listed in route_setups(); the
-`App` (sessionmaker, services, bot, worker) is reachable in handlers as request.app["app"].
+`App` (sessionmaker, services, bot, worker) is reachable in handlers as request.app[APP_KEY].
 """
 from __future__ import annotations
 
@@ -15,14 +15,19 @@ if TYPE_CHECKING:
 
 
 
+APP_KEY: web.AppKey = web.AppKey("app", object)
+
+
 def route_setups() -> list[Callable[[web.Application, "App"], None]]:
     """Every feature's route setup (imported here, lazily, so bot.http stays import-light)."""
-    return []
+    from handlers import http_open311, http_payments
+
+    return [http_open311.setup, http_payments.setup]
 
 
 def build_web_app(app: "App") -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
-    web_app["app"] = app
+    web_app[APP_KEY] = app
     for setup in route_setups():
         setup(web_app, app)
     return web_app

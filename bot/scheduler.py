@@ -57,6 +57,54 @@ class Duties:
     async def housekeeping(self) -> None:
         await self.run("purge_updates", _purge_processed_updates)
 
+    async def onestop(self) -> None:
+        """Birth/death one-stop: due reminders, webhook notices to outside bodies (retried with
+        backoff), destruction after the retention period (what is due is in the onestop tables)."""
+        from workflows import birth_death
+
+        await self.run("onestop", birth_death.run_duties)
+
+    async def monthly_report(self) -> None:
+        """Due from the first working day of the month; hourly runs after that are no-ops."""
+        from workflows import reports
+
+        await self.run("monthly_report", reports.send_monthly)
+
+    async def food_alerts(self) -> str:
+        """In season: fetch the NHIS food-poisoning forecast and alert the operators; a failed fetch
+        is retried until 07:30, then the 위생과 officers are told once (workflows/food_alerts.py)."""
+        from workflows import food_alerts
+
+        return await food_alerts.morning(self.svc, self.run)
+
+    async def opinion_days(self) -> None:
+        """소통 Day: announce at 10:00, close and draft the analysis at 24:00, preparation and
+        deadline reminders, escalation, retention (each checks what is due in opinion_topics)."""
+        from workflows import opinion_days
+
+        for name, job in opinion_days.DUTIES:
+            await self.run(name, job)
+
+    async def newsletter(self) -> None:
+        """Daily at the newsletter's send time: delete expired new-resident subscriptions, queue the
+        month's issue on its send date (once: newsletter_issues and the outbox keys), report."""
+        from workflows import newsletter
+
+        await self.run("newsletter", newsletter.daily)
+
+    async def newsletter_report(self) -> None:
+        """Delivery counts to the editor once an issue's rows are all sent or failed."""
+        from workflows import newsletter
+
+        await self.run("newsletter_report", newsletter.report)
+
+    async def license_tax(self) -> None:
+        """등록면허세: POST the payment confirmations due to licensing bodies' webhooks (also started at
+        once after each payment; rows are claimed, so overlapping runs send each once)."""
+        from workflows import licensing_bodies
+
+        await self.run("license_tax", licensing_bodies.deliver_due)
+
 
 def build_scheduler(duties: Duties, tz: str) -> AsyncIOScheduler:
     sched = AsyncIOScheduler(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1})
@@ -67,4 +115,27 @@ def build_scheduler(duties: Duties, tz: str) -> AsyncIOScheduler:
                   misfire_grace_time=3600)
     sched.add_job(duties.housekeeping, "cron", hour=3, minute=30, id="housekeeping", replace_existing=True,
                   misfire_grace_time=6 * 3600)
+    sched.add_job(duties.onestop, "interval", minutes=1, id="onestop", replace_existing=True,
+                  misfire_grace_time=300, coalesce=True)
+    sched.add_job(duties.monthly_report, "cron", minute=11, id="monthly_report", replace_existing=True,
+                  misfire_grace_time=3600)
+    # 06:30 alerts (the morning run retries until 07:30) and a 12:30 re-check that sends an update if
+    # the grade changed; a run missed while the bot was down still happens within 3 h, once (coalesce).
+    sched.add_job(duties.food_alerts, "cron", hour="6,12", minute=30, id="food_alerts", replace_existing=True,
+                  misfire_grace_time=3 * 3600, coalesce=True)
+    # 소통 Day: every minute, so 10:00 and 24:00 are kept to the minute; what is due is in
+    # opinion_topics, so a late, missed or repeated run does each step once.
+    sched.add_job(duties.opinion_days, "cron", hour="*", minute="*", id="opinion_days", replace_existing=True,
+                  misfire_grace_time=50, coalesce=True)
+    # Newsletter: daily at the send time in data/new_residents.json (the issue row says whether today
+    # is its send date); a run missed while the bot was down happens within 6 h, once. Counts: 5 min.
+    from workflows.new_residents import settings as new_resident_settings
+    nl_at = new_resident_settings().newsletter.send_time
+    sched.add_job(duties.newsletter, "cron", hour=nl_at.hour, minute=nl_at.minute, id="newsletter",
+                  replace_existing=True, misfire_grace_time=6 * 3600, coalesce=True)
+    sched.add_job(duties.newsletter_report, "interval", minutes=5, id="newsletter_report", replace_existing=True,
+                  misfire_grace_time=300, coalesce=True)
+    # 등록면허세 confirmations: retries every 30 s (the first attempt is made right after the payment).
+    sched.add_job(duties.license_tax, "interval", seconds=30, id="license_tax", replace_existing=True,
+                  misfire_grace_time=60, coalesce=True)
     return sched

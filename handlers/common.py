@@ -95,6 +95,9 @@ async def language_set(query: CallbackQuery, callback_data: LangCb, session: Asy
 @router.message(Command("privacy"))
 async def privacy_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
     await show_privacy(message, session, svc, lang, message.from_user.id)
+    from handlers.moving import privacy_section  # the new-resident subscription, with its stop button
+
+    await privacy_section(message, session, svc, lang, message.from_user.id)
 
 
 @router.callback_query(PrivacyCb.filter())

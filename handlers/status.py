@@ -8,6 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import MenuCb, StatusCb
+from handlers.onestop import show_status as onestop_status  # birth/death one-stop items (issue 3)
 from workflows import complaints
 from workflows.complaints import NotFound
 from workflows.context import Services
@@ -20,7 +21,8 @@ router = Router(name="status")
 async def show_list(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> None:
     rows = await complaints.list_for_citizen(session, user_id)
     if not rows:
-        await message.answer(t(lang, "status.none"))
+        if not await onestop_status(message, session, svc, lang, user_id):
+            await message.answer(t(lang, "status.none"))
         return
     b = InlineKeyboardBuilder()
     for c in rows:
@@ -30,6 +32,7 @@ async def show_list(message: Message, session: AsyncSession, svc: Services, lang
                  callback_data=StatusCb(cid=c.id))
     b.adjust(1)
     await message.answer(t(lang, "status.title", n=len(rows)), reply_markup=b.as_markup())
+    await onestop_status(message, session, svc, lang, user_id)
 
 
 def detail_text(svc: Services, c, lang: str) -> str:

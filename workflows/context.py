@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from workflows.business_time import BusinessCalendar
@@ -26,6 +26,16 @@ class Services:
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Seoul"))
     clock: Callable[[], datetime] = _utcnow
     bot_username: str = ""
+    # Food alerts: the data.go.kr key (None = forecast job off) and the httpx transport for outbound
+    # public-API calls (None = the network; tests put an httpx.MockTransport here).
+    nhis_service_key: str | None = None
+    http_transport: Any = None
+    # Indicator reports: the evaluation team's chat (None = every evaluator in private).
+    evaluation_chat_id: int | None = None
+    # Birth/death one-stop: the HMAC secret for webhook notices to outside bodies (None = unset).
+    agency_webhook_secret: str | None = None
+    # 등록면허세 one-stop: the key of receipt verification codes (RECEIPT_KEY or derived from DATA_KEY).
+    receipt_key: bytes = b""
 
     def now(self) -> datetime:
         return self.clock()

@@ -5,6 +5,7 @@ enqueue of the same notification a no-op, so a job that runs twice sends once.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -29,18 +30,60 @@ async def enqueue(session: AsyncSession, *, key: str, chat_id: int, text: str | 
     """Add one outbound message; False when a message with this key already exists."""
     if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)):
         return False
-    payload = dict(params or {})
-    if text is not None:
-        payload.setdefault("text", text)
-        payload.setdefault("parse_mode", "HTML")
-    markup = keyboard(buttons)
-    if markup:
-        payload["reply_markup"] = markup
     try:
         async with session.begin_nested():
-            session.add(OutboxMessage(dedup_key=key[:200], chat_id=chat_id, method=method,
-                                      payload=payload, not_before=not_before or utcnow()))
+            session.add(_row(Queued(key, chat_id, text, buttons, method, params, not_before)))
     except IntegrityError:
         return False  # a concurrent enqueue of the same key won
     session.info["outbox_added"] = True
     return True
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One message for enqueue_many: the same fields as enqueue's keywords."""
+
+    key: str
+    chat_id: int
+    text: str | None = None
+    buttons: Buttons | None = None
+    method: str = "sendMessage"
+    params: dict | None = None
+    not_before: datetime | None = None
+
+
+def _row(m: Queued) -> OutboxMessage:
+    payload = dict(m.params or {})
+    if m.text is not None:
+        payload.setdefault("text", m.text)
+        payload.setdefault("parse_mode", "HTML")
+    markup = keyboard(m.buttons)
+    if markup:
+        payload["reply_markup"] = markup
+    return OutboxMessage(dedup_key=m.key[:200], chat_id=m.chat_id, method=m.method, payload=payload,
+                         not_before=m.not_before or utcnow())
+
+
+async def enqueue_many(session: AsyncSession, messages: list[Queued]) -> int:
+    """Many messages at once (a newsletter to every subscriber) under the same dedup rule as
+    enqueue: one query for the keys that exist, one insert for the rest. Returns how many were added."""
+    keys = list(dict.fromkeys(m.key for m in messages))
+    existing: set[str] = set()
+    for i in range(0, len(keys), 500):
+        existing.update(await session.scalars(select(OutboxMessage.dedup_key)
+                                              .where(OutboxMessage.dedup_key.in_(keys[i:i + 500]))))
+    new: list[Queued] = []
+    for m in messages:  # the first of repeated keys wins, as with enqueue
+        if m.key not in existing:
+            existing.add(m.key)
+            new.append(m)
+    if not new:
+        return 0
+    try:
+        async with session.begin_nested():
+            session.add_all([_row(m) for m in new])
+    except IntegrityError:  # a concurrent enqueue of one of them won: one by one
+        return sum([await enqueue(session, key=m.key, chat_id=m.chat_id, text=m.text, buttons=m.buttons,
+                                  method=m.method, params=m.params, not_before=m.not_before) for m in new])
+    session.info["outbox_added"] = True
+    return len(new)

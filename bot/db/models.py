@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer,
-                        MetaData, SmallInteger, String, Text, TypeDecorator, UniqueConstraint)
+                        LargeBinary, MetaData, SmallInteger, String, Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -201,7 +201,7 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     method: Mapped[str] = mapped_column(String(30))  # sendMessage, sendPhoto, sendLocation, ...
     payload: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed, cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -226,3 +226,513 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(200), nullable=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# --- indicators (issue 8) ---
+
+class OutboxFile(Base):
+    """A file an outbox row sends by multipart upload (a report's chart or spreadsheet).
+
+    The row's payload names it as ``{"photo": {"outbox_file": id}}``; bot/delivery.py swaps in
+    the bytes. Stored in the database so the file and its message commit together."""
+
+    __tablename__ = "outbox_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+# Period filters of workflows/indicators.py (month/quarter/year ranges) read these columns.
+Index("ix_complaints_received_at", Complaint.received_at)
+Index("ix_complaints_answered_at", Complaint.answered_at, Complaint.deadline_at)  # covers the on-time rate
+Index("ix_complaints_closed_at", Complaint.closed_at)
+Index("ix_ratings_sent_at", Rating.sent_at)
+Index("ix_ratings_rated_at", Rating.rated_at, Rating.overall)  # covers the trend
+Index("ix_complaint_events_action_at", ComplaintEvent.action, ComplaintEvent.at)
+
+
+# --- food alerts (issue 6) ---
+from datetime import date  # noqa: E402
+
+from sqlalchemy import Date  # noqa: E402
+
+
+class FoodOperator(Base):
+    """A restaurant registered for food-poisoning alerts (식중독 예방 알림).
+
+    Registered in the chat: user_id set, status "active". Imported from the licence export: no
+    user yet, status "invited" with a one-time operator invite; it becomes the user's when the
+    invite is redeemed. Stopping deletes the row (nothing is kept once the purpose has ended)."""
+
+    __tablename__ = "food_operators"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"),
+                                                nullable=True, unique=True)
+    business_name: Mapped[str] = mapped_column(String(100))
+    business_type: Mapped[str] = mapped_column(String(20), index=True)  # code in food_alerts.json
+    dong: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    address: Mapped[str | None] = mapped_column(String(200), nullable=True)  # 소재지 of an imported business
+    status: Mapped[str] = mapped_column(String(10), index=True)  # invited, active
+    invite_token: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
+    import_key: Mapped[str | None] = mapped_column(String(300), nullable=True, unique=True)  # name|address
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FoodForecast(Base):
+    """One NHIS forecast row as fetched; the newest row fetched today is today's grade."""
+
+    __tablename__ = "food_forecasts"
+    __table_args__ = (Index("ix_food_forecasts_area_day", "lowrnk_zn_cd", "day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)  # dt, the forecast's date
+    zn_cd: Mapped[str] = mapped_column(String(2))
+    lowrnk_zn_cd: Mapped[str] = mapped_column(String(5))  # "0" = the 시도 row
+    risk: Mapped[int] = mapped_column(SmallInteger)  # 1 관심, 2 주의, 3 경고, 4 위험
+    cnt: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    guidance: Mapped[str] = mapped_column(Text)  # dissRiskXpln
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class FoodAlertRun(Base):
+    """A grade announced to the operators on one day; a second grade the same day is an update."""
+
+    __tablename__ = "food_alert_runs"
+    __table_args__ = (UniqueConstraint("day", "risk", name="uq_food_alert_runs_day_risk"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    risk: Mapped[int] = mapped_column(SmallInteger)
+    previous_risk: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # None: first that day
+    guidance: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FoodNotice(Base):
+    """An outbreak notice a 위생과 officer sent to operators (all, one 동 or one 업종)."""
+
+    __tablename__ = "food_notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(40), unique=True)  # one confirmation -> one notice
+    officer_id: Mapped[int] = mapped_column(BigInteger)
+    audience: Mapped[str] = mapped_column(String(10))  # all, dong, type
+    audience_value: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- opinion days (issue 7) ---
+from datetime import date  # noqa: E402,F811  (also imported above; kept so this block stands alone)
+
+from sqlalchemy import Date  # noqa: E402,F811
+
+
+class OpinionSubscription(Base):
+    """A resident's opinion-day profile: subscribed (opt-in) or not, and their 동 if they gave it.
+    A resident who only took part once has a row with active False (for the 동)."""
+
+    __tablename__ = "opinion_subscriptions"
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True, autoincrement=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    dong: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    subscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class OpinionTopic(Base):
+    """One opinion day (소통 Day): the topic, its schedule, the analysis and the policy answer.
+
+    status: scheduled -> open (announced at 10:00) -> closed (24:00, analysis draft made)
+    -> analysed (analysis published) -> answered (policy answer published); missed = the day
+    passed without the announcement going out. The due times are stored when it is scheduled;
+    *_reminded_at / *_escalated_at make each reminder and escalation happen once."""
+
+    __tablename__ = "opinion_topics"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)  # the third Thursday (local date)
+    department_code: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    background: Mapped[str] = mapped_column(Text)
+    image_file_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    link: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    question: Mapped[str] = mapped_column(String(300))
+    poll_options: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    announce_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    close_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    analysis_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    analysis: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # counts, poll, themes, 동
+    analysis_text: Mapped[str | None] = mapped_column(Text, nullable=True)  # the draft, then as published
+    analysis_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    analysis_published_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    answer_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answer_published_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    analysis_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    analysis_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answer_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answer_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class OpinionParticipant(Base):
+    """Someone who voted or wrote on a topic; their 동 is copied from their profile when known."""
+
+    __tablename__ = "opinion_participants"
+    __table_args__ = (UniqueConstraint("topic_id", "user_id", name="uq_opinion_participants_topic_user"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("opinion_topics.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    dong: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    poll_choice: Mapped[list | None] = mapped_column(JSON, nullable=True)  # option indices; None = no vote
+    voted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OpinionEntry(Base):
+    """One free-text opinion: up to N per person per topic (slot 1..N); an edit replaces the text."""
+
+    __tablename__ = "opinion_entries"
+    __table_args__ = (UniqueConstraint("topic_id", "user_id", "slot", name="uq_opinion_entries_topic_user_slot"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("opinion_topics.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    slot: Mapped[int] = mapped_column(SmallInteger)
+    text: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the resident's message
+    theme: Mapped[str | None] = mapped_column(String(40), nullable=True)  # keyword of its theme
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OpinionPoll(Base):
+    """A native poll sent to one resident: Telegram's poll id -> topic, to match poll_answer."""
+
+    __tablename__ = "opinion_polls"
+    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("opinion_topics.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OpinionTheme(Base):
+    """A theme of the analysis and what was reflected in policy for it (the 20-day answer)."""
+
+    __tablename__ = "opinion_themes"
+    __table_args__ = (UniqueConstraint("topic_id", "rank", name="uq_opinion_themes_topic_rank"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("opinion_topics.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(SmallInteger)
+    keyword: Mapped[str] = mapped_column(String(40))
+    opinions: Mapped[int] = mapped_column(Integer)
+    participants: Mapped[int] = mapped_column(Integer)
+    policy_status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # reflected, partly, reviewing, not
+    policy_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+# --- birth and death one-stop (issue 3) ---
+from datetime import date  # noqa: E402  (kept with the models that use them)
+
+from sqlalchemy import Date  # noqa: E402
+
+
+class OnestopApplication(Base):
+    """One birth or death report that fans out into sub-requests (출생·사망 원스톱).
+
+    `facts` holds only what the family answered (dates, 동, yes/no answers; never a resident
+    registration number); `consents` the §15 collection consent and each §17 provision answer
+    with its time and notice version."""
+
+    __tablename__ = "onestop_applications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    receipt_no: Mapped[str] = mapped_column(String(20), unique=True)
+    submit_key: Mapped[str] = mapped_column(String(64), unique=True)  # one form -> one application
+    kind: Mapped[str] = mapped_column(String(10))  # birth / death
+    citizen_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    dong: Mapped[str] = mapped_column(String(40))
+    event_date: Mapped[date] = mapped_column(Date)  # the child's birth date / the date of death
+    report_made: Mapped[bool] = mapped_column(Boolean, default=False)  # 출생신고 / 사망신고 already made
+    facts: Mapped[dict] = mapped_column(JSON, default=dict)
+    consents: Mapped[dict] = mapped_column(JSON, default=dict)
+    contact_phone_enc: Mapped[str | None] = mapped_column(Text, nullable=True)  # Fernet token
+    reminders_on: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)  # open / completed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    items: Mapped[list["OnestopItem"]] = relationship(
+        back_populates="application", order_by="OnestopItem.id", cascade="all, delete-orphan",
+        lazy="selectin")
+
+
+class OnestopItem(Base):
+    """One sub-request: a benefit or an agency notice, routed to a department (department_code)
+    or an outside body (agency_code; department_code set too when it is relayed by hand)."""
+
+    __tablename__ = "onestop_items"
+    __table_args__ = (UniqueConstraint("application_id", "code", name="uq_onestop_items_application_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("onestop_applications.id", ondelete="CASCADE"),
+                                                index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    department_code: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    agency_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    first_year_amount: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    amount_confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
+    officer_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)  # last message to the family
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    application: Mapped[OnestopApplication] = relationship(back_populates="items")
+    events: Mapped[list["OnestopItemEvent"]] = relationship(
+        order_by="OnestopItemEvent.id", cascade="all, delete-orphan", lazy="selectin")
+
+
+class OnestopItemEvent(Base):
+    """Append-only history of a sub-request (actor, time, from, to, note)."""
+
+    __tablename__ = "onestop_item_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("onestop_items.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # None = the system
+    action: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AgencyNotification(Base):
+    """A notice to an outside body through its channel (webhook or Telegram chat), with every
+    attempt counted and the acknowledgement recorded."""
+
+    __tablename__ = "agency_notifications"
+    __table_args__ = (Index("ix_agency_notifications_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("onestop_items.id", ondelete="CASCADE"), unique=True)
+    agency_code: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20))  # webhook / telegram
+    target: Mapped[str] = mapped_column(String(300))  # URL or chat id
+    payload: Mapped[dict] = mapped_column(JSON)  # the facts sent (no phone: added at send time)
+    status: Mapped[str] = mapped_column(String(20))  # pending / sent / acknowledged / failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ack_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    ack_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class OnestopReminder(Base):
+    """A reminder of one deadline (출생신고, 사망신고, the death checklist), due at a fixed time;
+    sent once through the outbox, or skipped/cancelled."""
+
+    __tablename__ = "onestop_reminders"
+    __table_args__ = (UniqueConstraint("application_id", "code", "days_before",
+                                       name="uq_onestop_reminders_application_code_days"),
+                      Index("ix_onestop_reminders_due", "status", "due_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("onestop_applications.id", ondelete="CASCADE"),
+                                                index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    deadline: Mapped[date] = mapped_column(Date)
+    days_before: Mapped[int] = mapped_column(SmallInteger)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending / sent / skipped / cancelled
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class OnestopRating(Base):
+    """친절 OSS 5-item rating of a completed one-stop, one row per department that handled a part
+    (the family answers once; the answers are attributed to each office). Kept, without the
+    application link, when the application itself is destroyed after its retention period."""
+
+    __tablename__ = "onestop_ratings"
+    __table_args__ = (UniqueConstraint("application_id", "department_code",
+                                       name="uq_onestop_ratings_application_department"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("onestop_applications.id", ondelete="SET NULL"), nullable=True, index=True)
+    department_code: Mapped[str] = mapped_column(String(40), index=True)
+    officer_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    overall: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    greeting: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    guidance: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    tone: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    answer: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    closing: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# --- new residents (issue 5) ---
+from datetime import date  # noqa: E402,F811  (kept so this block stands alone)
+
+from sqlalchemy import Date  # noqa: E402,F811
+
+
+class NewResident(Base):
+    """A new resident's opt-in subscription (전입주민 생활정보 + monthly newsletter): one per user.
+
+    Deleted on 수신 거부 and ``retention_days`` after the move-in date; the consent row (purpose
+    new_resident_info) records when it was given and withdrawn. ``token`` names this subscription
+    in outbox keys, so subscribing again after stopping sends the information again."""
+
+    __tablename__ = "new_residents"
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    dong: Mapped[str] = mapped_column(String(20))
+    moved_in_on: Mapped[date] = mapped_column(Date, index=True)
+    head_age: Mapped[str | None] = mapped_column(String(8), nullable=True)  # age band code; None = skipped
+    children_under_7: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    school_age_children: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    seniors_65: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    pet: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    car: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    subscribed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NewsletterIssue(Base):
+    """One month's newsletter: scheduled (confirmed by the editor) -> sending (every subscriber's
+    outbox row queued) -> sent (delivery finished, counts reported to the editor)."""
+
+    __tablename__ = "newsletter_issues"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)  # "2026-12"
+    text: Mapped[str] = mapped_column(Text)  # HTML
+    photo_file_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    links: Mapped[list] = mapped_column(JSON, default=list)  # [[label, url], ...]
+    editor_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # scheduled, sending, sent
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    recipients: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sent_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    blocked_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    failed_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cancelled_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+# --- registration license tax one-stop (issue 4) ---
+from datetime import date  # noqa: E402,F811  (kept so this block stands alone)
+
+from sqlalchemy import Date  # noqa: E402,F811
+
+
+class LicenseTaxCounter(Base):
+    """Running number per year for notice numbers like LT-2026-000123."""
+
+    __tablename__ = "license_tax_counters"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LicenseTaxNotice(Base):
+    """One 등록면허세 (면허분) request and its notice (고지서): requested -> awaiting_class (the 종
+    is not confirmed) -> issued (payable into its virtual account) -> paid, or cancelled, or
+    refund_requested (§37). Every change is also a LicenseTaxEvent; no row is ever deleted."""
+
+    __tablename__ = "license_tax_notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_no: Mapped[str] = mapped_column(String(20), unique=True)
+    submit_key: Mapped[str] = mapped_column(String(64), unique=True)  # one form -> one notice
+    citizen_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    licence_code: Mapped[str] = mapped_column(String(60))
+    licence_name: Mapped[str] = mapped_column(String(200))  # Korean name, as it was when requested
+    request_kind: Mapped[str] = mapped_column(String(20))  # new / change
+    figure: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 영업장 면적 ㎡ or 종업원 수
+    tax_class: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # 제N종
+    class_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    rate_column: Mapped[str] = mapped_column(String(20))  # city_500k / city / county
+    amount: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 원, once the 종 is known
+    legal_basis: Mapped[str] = mapped_column(Text)
+    body_code: Mapped[str] = mapped_column(String(40))  # the licensing body
+    business_name: Mapped[str] = mapped_column(String(100))
+    dong: Mapped[str] = mapped_column(String(40))  # the 사업장's 동 (or 읍·면)
+    taxpayer_name_enc: Mapped[str | None] = mapped_column(Text, nullable=True)  # Fernet token
+    expected_issue_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    bank_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    virtual_account: Mapped[str | None] = mapped_column(String(40), unique=True, nullable=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    officer_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # who settled the 종
+    paid_amount: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    verification_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    refund_complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # cancelled / refund
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LicenseTaxPayment(Base):
+    """A payment as it arrived: a bank notification (transaction_id from the bank) or an officer's
+    수납 처리 in the chat. status: applied (paid the notice), held_mismatch / held_unmatched /
+    held_duplicate / held_cancelled (for the officer), accepted / to_return (the officer decided)."""
+
+    __tablename__ = "license_tax_payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(String(80), unique=True)  # a replay is refused by it
+    source: Mapped[str] = mapped_column(String(10))  # bank / officer
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("license_tax_notices.id"), nullable=True, index=True)
+    virtual_account: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    officer_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolved_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class LicenseTaxConfirmation(Base):
+    """The payment confirmation to the licensing body (replaces the fax): one per paid notice, sent
+    through the body's channel, every attempt counted."""
+
+    __tablename__ = "license_tax_confirmations"
+    __table_args__ = (Index("ix_license_tax_confirmations_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("license_tax_notices.id"), unique=True)
+    body_code: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20))  # webhook / telegram / department / manual
+    target: Mapped[str] = mapped_column(String(300))  # URL, chat id or department code
+    payload: Mapped[dict] = mapped_column(JSON)  # what the body is told (no taxpayer name)
+    status: Mapped[str] = mapped_column(String(20))  # pending / sending / sent / failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class LicenseTaxEvent(Base):
+    """Append-only history of notices, payments and confirmations (actor, time, from, to, note)."""
+
+    __tablename__ = "license_tax_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("license_tax_notices.id"), nullable=True, index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("license_tax_payments.id"), nullable=True, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_kind: Mapped[str] = mapped_column(String(20))  # citizen / officer / bank / body / system
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)

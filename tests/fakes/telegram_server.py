@@ -14,14 +14,17 @@ over 64 bytes; ``getFile`` and file downloads (placeholder bytes); injected erro
 (``fail_next``, ``block_user``); 401 for a wrong token; 404 for an unknown method.
 
 Not faked: parse_mode (text is echoed as sent, tags included), webhooks, inline mode, payments,
-rate limits (inject them), chat members, real media. Updates are never de-duplicated: queueing
-an ``update_id`` again delivers it again. ``wait_idle`` means fetched *and acknowledged*, not
-handled: with aiogram's default ``handle_as_tasks=True`` wait for the bot's reply instead.
+rate limits (inject them; or ``FakeTelegram(rate_limit=N)`` answers 429 with retry_after=1 to a
+sendMessage beyond N accepted in the last second), chat members, real media. Updates are never
+de-duplicated: queueing an ``update_id`` again delivers it again. ``wait_idle`` means fetched *and
+acknowledged*, not handled: with aiogram's default ``handle_as_tasks=True`` wait for the bot's reply
+instead.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
 import itertools
 import json
@@ -100,8 +103,10 @@ def _texts_of(call: Call) -> list[str]:
 
 class FakeTelegram:
     def __init__(self, token: str = "123456:TEST-TOKEN", bot_id: int = 123456,
-                 bot_username: str = "minwon_test_bot"):
+                 bot_username: str = "minwon_test_bot", rate_limit: int | None = None):
         self.token, self.base_url = token, ""
+        self.rate_limit = rate_limit                     # sendMessage per second, None = unlimited
+        self._recent_sends: collections.deque[float] = collections.deque()
         self.me = {"id": bot_id, "is_bot": True, "first_name": "Minwon Test Bot",
                    "username": bot_username, "can_join_groups": True,
                    "can_read_all_group_messages": False, "supports_inline_queries": False,
@@ -335,6 +340,17 @@ class FakeTelegram:
         self._faults.append({"method": method, "chat_id": chat_id, "times": times,
                              "error": ApiError(error_code, description, params)})
 
+    def _over_rate_limit(self, method: str, now: float) -> ApiError | None:
+        """The optional enforced global limit: more than ``rate_limit`` sendMessage in 1 s -> 429."""
+        if self.rate_limit is None or method.lower() != "sendmessage":
+            return None
+        while self._recent_sends and self._recent_sends[0] <= now - 1.0:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= self.rate_limit:
+            return ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        self._recent_sends.append(now)
+        return None
+
     def block_user(self, chat_id: int) -> None:
         self._blocked.add(chat_id)
 
@@ -361,7 +377,7 @@ class FakeTelegram:
                 raise ApiError(401, "Unauthorized")
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
-            if error := self._injected(method, call.params):
+            if error := (self._injected(method, call.params) or self._over_rate_limit(method, arrived)):
                 raise error
             result = handler(call.params)
             if asyncio.iscoroutine(result):
