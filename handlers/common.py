@@ -32,6 +32,10 @@ def help_text(lang: str, p: Principal) -> str:
     text = t(lang, "help")
     if p.is_officer:
         text += t(lang, "help.officer")
+    if p.is_evaluator:
+        text += t(lang, "help.evaluator")
+    if roles.OPERATOR in p.roles or p.is_admin:
+        text += t(lang, "help.operator")
     if p.is_admin:
         text += t(lang, "help.admin")
     return text

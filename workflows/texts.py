@@ -39,14 +39,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "privacy.need_consent": ("민원을 신청하려면 먼저 개인정보 수집·이용에 동의해 주세요.",
                              "Please consent to the privacy notice before filing."),
     "help": (
-        "<b>도움말</b>\n/complaint 민원 신청\n/status 내 민원 처리 상황\n/birth 출생 원스톱 (출생 관련 지원 한 번에 신청)\n/death 사망 원스톱 (관계 기관 통보·기한 안내)\n/opinion 소통 Day (매월 셋째 목요일 구정 의견)\n/moving 전입주민 생활정보·월간 소식지\n/menu 메뉴\n/language 언어 변경 (한국어/English)\n"
+        "<b>도움말</b>\n/complaint 민원 신청\n/status 내 민원 처리 상황\n/birth 출생 원스톱 (출생 관련 지원 한 번에 신청)\n/death 사망 원스톱 (관계 기관 통보·기한 안내)\n/opinion 소통 Day (매월 셋째 목요일 구정 의견)\n/moving 전입주민 생활정보·월간 소식지\n/licensetax 등록면허세 원스톱 (방문 없이 납부)\n/ranking 부서별 친절도 순위\n/menu 메뉴\n/language 언어 변경 (한국어/English)\n"
         "/privacy 개인정보 안내·동의 관리\n/cancel 진행 중인 입력 취소\n\n"
         "문장으로 적어 보내셔도 민원으로 접수해 드립니다.",
-        "<b>Help</b>\n/complaint file a complaint\n/status your complaints\n/birth birth one-stop (apply for birth support at once)\n/death death one-stop (tell the agencies, deadlines)\n/opinion Opinion Day (district policy, third Thursday)\n/moving information for new residents, monthly newsletter\n/menu menu\n/language change language\n"
+        "<b>Help</b>\n/complaint file a complaint\n/status your complaints\n/birth birth one-stop (apply for birth support at once)\n/death death one-stop (tell the agencies, deadlines)\n/opinion Opinion Day (district policy, third Thursday)\n/moving information for new residents, monthly newsletter\n/licensetax registration license tax, paid without a visit\n/ranking departments ranked by residents\n/menu menu\n/language change language\n"
         "/privacy privacy notice and consent\n/cancel cancel what you are filling in\n\n"
         "You can also just type what is wrong and we will offer to file it."),
     "help.officer": ("\n\n<b>담당자</b>\n/inbox 부서 처리함 (기한순)\n/find 접수번호 — 민원 열기\n/onestop 원스톱 세부 신청 처리함",
                      "\n\n<b>Officers</b>\n/inbox department inbox (by deadline)\n/find receipt no — open a complaint\n/onestop one-stop sub-requests"),
+    "help.evaluator": ("\n\n<b>평가단</b>\n/report [month|quarter|year|YYYY-MM] 지표 보고서 (요약·차트·엑셀)",
+                       "\n\n<b>Evaluation team</b>\n/report [month|quarter|year|YYYY-MM] indicator report (summary, chart, spreadsheet)"),
+    "help.operator": ("\n\n<b>음식점 영업자</b>\n/foodalert 식중독 예방 알림 등록·변경·중지",
+                      "\n\n<b>Restaurant operators</b>\n/foodalert food-poisoning alerts: register, change, stop"),
     "help.admin": ("\n\n<b>관리자</b>\n/grant 사용자ID 역할 [부서코드]\n/revoke 사용자ID 역할\n/invite 역할 [부서코드]\n/departments 부서 목록\n/newsletter 월간 소식지 작성 (.txt/.md 파일로도)",
                    "\n\n<b>Admins</b>\n/grant user_id role [dept_code]\n/revoke user_id role\n/invite role [dept_code]\n/departments list departments\n/newsletter monthly newsletter (also from a .txt/.md file)"),
     "menu.title": ("무엇을 도와드릴까요?", "How can we help?"),
