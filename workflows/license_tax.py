@@ -448,7 +448,7 @@ def receipt_key(svc: Services) -> bytes:
 
 def verification_code(key: bytes, notice_no: str, amount: int, paid_at: datetime) -> str:
     """HMAC-SHA256(key, "notice|amount|paid_at as Unix seconds") -> the first 10 base32 characters
-    (50 bits: guessing one is hopeless), shown as XXXXX-XXXXX."""
+    (50 bits: guessing one is hopeless), shown as two groups of five joined by a hyphen (e.g. OCMTP-L6RZM)."""
     msg = f"{notice_no}|{amount}|{int(paid_at.timestamp())}"
     digest = hmac.new(key, msg.encode(), hashlib.sha256).digest()
     code = base64.b32encode(digest[:10]).decode()[:10]

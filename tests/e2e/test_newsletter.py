@@ -82,11 +82,11 @@ async def prepare_issue(h, fake):
     await h.press(EDITOR, "건너뛰기", expect="링크 버튼을 붙일까요")
     await h.say(EDITOR, "구청 누리집 | javascript:alert(1)", expect="1번째 줄을 링크로 읽지 못했습니다")
     mark = fake.mark()
-    confirm = await h.say(EDITOR, "구청 누리집 | https://www.example.go.kr", expect="소식지를")
+    confirm = await h.say(EDITOR, "구청 누리집 | https://www.sample-gu.example", expect="소식지를")
     preview = [c for c in fake.requests[mark:] if c.method == "sendMessage" and "샘플구 12월 소식" in c.params["text"]]
     assert len(preview) == 1 and preview[0].params["chat_id"] == EDITOR  # the preview went to the editor only
     assert preview[0].params["reply_markup"]["inline_keyboard"][0] == [
-        {"text": "구청 누리집", "url": "https://www.example.go.kr"}]
+        {"text": "구청 누리집", "url": "https://www.sample-gu.example"}]
     assert "2026-12 소식지를 2026-12-28(월) 10:00에 구독자(현재 1000명)" in confirm.params["text"]
     assert await h.one(NewsletterIssue) is None  # nothing is scheduled before the editor confirms
     await h.press(EDITOR, "확정", expect="확정했습니다")
@@ -105,7 +105,7 @@ async def test_1000_subscribers_get_exactly_one_copy_across_a_restart(harness, f
     fake.fail_next("sendMessage", error_code=400, chat_id=BROKEN)
     at(h, datetime(2026, 12, 1, 9, 0, tzinfo=KST))  # the editor prepares December's issue
     issue = await prepare_issue(h, fake)
-    assert issue.status == "scheduled" and issue.editor_id == EDITOR and issue.links == [["구청 누리집", "https://www.example.go.kr"]]
+    assert issue.status == "scheduled" and issue.editor_id == EDITOR and issue.links == [["구청 누리집", "https://www.sample-gu.example"]]
     send_at = issue.send_at
 
     # the day before the send date the daily job sends nothing
@@ -173,7 +173,7 @@ async def test_admin_loads_the_issue_from_a_file_and_others_may_not(harness, fak
     mark = fake.mark()
     fake.document(ADMIN, "BQACpdf", "issue.pdf", b"%PDF-1.4")
     await fake.wait_text(ADMIN, ".txt 또는 .md 파일만", after=mark)
-    md = "# 샘플구 12월 소식\n\n김장철 음식물 쓰레기는 물기를 빼고 내놓아 주세요.\n\n[구청 누리집](https://www.example.go.kr)\n"
+    md = "# 샘플구 12월 소식\n\n김장철 음식물 쓰레기는 물기를 빼고 내놓아 주세요.\n\n[구청 누리집](https://www.sample-gu.example)\n"
     mark = fake.mark()
     fake.document(ADMIN, "BQACmd", "2026-12.md", md.encode("utf-8"))
     await fake.wait_text(ADMIN, "이미지를 함께 보낼까요", after=mark)
@@ -181,10 +181,10 @@ async def test_admin_loads_the_issue_from_a_file_and_others_may_not(harness, fak
     await h.say(ADMIN, photo=True, expect="소식지를")  # the file brought its link: straight to the preview
     preview = next(c for c in fake.requests[mark:] if c.method == "sendPhoto")
     assert preview.params["caption"].startswith("<b>샘플구 12월 소식</b>")
-    assert preview.params["reply_markup"]["inline_keyboard"][0][0]["url"] == "https://www.example.go.kr"
+    assert preview.params["reply_markup"]["inline_keyboard"][0][0]["url"] == "https://www.sample-gu.example"
     await h.press(ADMIN, "확정", expect="확정했습니다")
     issue = await h.one(NewsletterIssue)
-    assert issue.photo_file_id and issue.links == [["구청 누리집", "https://www.example.go.kr"]]
+    assert issue.photo_file_id and issue.links == [["구청 누리집", "https://www.sample-gu.example"]]
     assert issue.editor_id == ADMIN
 
 

@@ -51,8 +51,8 @@ async def prepare_topic(h, *, photo: bool = True) -> None:
                     expect="3/5")
     else:
         await h.say(OFFICER, "주택가 골목 주차 민원이 해마다 늘고 있습니다. 무엇부터 할지 묻습니다.", expect="3/5")
-    await h.say(OFFICER, "www.example.go.kr", expect="https://")
-    await h.say(OFFICER, "https://www.example.go.kr/parking", expect="4/5")
+    await h.say(OFFICER, "www.sample-gu.example", expect="https://")
+    await h.say(OFFICER, "https://www.sample-gu.example/parking", expect="4/5")
     await h.say(OFFICER, "골목 주차, 무엇부터 해야 할까요?", expect="5/5")
     await h.press(OFFICER, "투표 붙이기", expect="투표 보기를 한 줄에 하나씩")
     await h.say(OFFICER, "공유주차 확대", expect="2~10개")
@@ -86,7 +86,7 @@ async def test_an_opinion_day_through_the_chat(harness, fake):
     await run_duties(h, clock, 2026, 12, 17, 10, 0)
     for uid in (R1, R2):
         ann = await fake.wait_text(uid, "소통 Day 2026-12-17", after=mark)
-        assert ann.method == "sendPhoto" and "https://www.example.go.kr/parking" in ann.params["caption"]
+        assert ann.method == "sendPhoto" and "https://www.sample-gu.example/parking" in ann.params["caption"]
     await fake.wait_text(OFFICER, "구독자 2명에게 보냈습니다", after=mark)
     polls = {}
     for uid in (R1, R2):

@@ -599,7 +599,7 @@ def test_sample_bodies_load_with_their_channels(district):
     assert bodies["POLICE_GWANGJIN"].chats == {POLICE_CHAT} and bodies["GU_HYGIENE"].department == "HYGIENE"
     assert licensing_bodies.body_for_chat(bodies, POLICE_CHAT).code == "POLICE_GWANGJIN"
     with pytest.raises(ValueError):
-        licensing_bodies._channel("X", {"type": "webhook", "url": "http://example.com/hook"})
+        licensing_bodies._channel("X", {"type": "webhook", "url": "http://hook.sample.example/hook"})
 
 
 def test_every_error_code_raised_has_its_text():

@@ -79,9 +79,9 @@ def test_check_text_limits():
 
 
 def test_parse_links():
-    got = nl.parse_links("구청 누리집 | https://www.example.go.kr\n\n[행사 안내](https://example.go.kr/e?id=1)\nhttps://a.example.org/x")
-    assert got == [("구청 누리집", "https://www.example.go.kr"), ("행사 안내", "https://example.go.kr/e?id=1"),
-                   ("a.example.org", "https://a.example.org/x")]
+    got = nl.parse_links("구청 누리집 | https://www.sample-gu.example\n\n[행사 안내](https://sample-gu.example/e?id=1)\nhttps://a.sample.example/x")
+    assert got == [("구청 누리집", "https://www.sample-gu.example"), ("행사 안내", "https://sample-gu.example/e?id=1"),
+                   ("a.sample.example", "https://a.sample.example/x")]
     for bad, line in (("구청 | ftp://x.kr", 1), ("ok | https://a.kr\njavascript:alert(1)", 2), ("그냥 글", 1), ("", 1)):
         with pytest.raises(NewsletterError) as e:
             nl.parse_links(bad)
@@ -92,10 +92,10 @@ def test_parse_links():
 
 
 def test_parse_file_md_and_txt():
-    md = "# 12월 샘플구 소식\n\n김장 쓰레기 배출 안내 <필독>\n\n\n\n[자세히 보기](https://www.example.go.kr/news)\n".encode()
+    md = "# 12월 샘플구 소식\n\n김장 쓰레기 배출 안내 <필독>\n\n\n\n[자세히 보기](https://www.sample-gu.example/news)\n".encode()
     d = nl.parse_file(md, "december.MD")
     assert d.text == "<b>12월 샘플구 소식</b>\n\n김장 쓰레기 배출 안내 &lt;필독&gt;"
-    assert d.links == [("자세히 보기", "https://www.example.go.kr/news")]
+    assert d.links == [("자세히 보기", "https://www.sample-gu.example/news")]
     txt = nl.parse_file("\ufeff# 제목 아님\r\n본문".encode("utf-8"), "a.txt")
     assert txt.text == "# 제목 아님\n본문" and txt.links == []
     assert nl.parse_file("한글 본문입니다".encode("cp949"), "win.txt").text == "한글 본문입니다"
@@ -108,10 +108,10 @@ def test_parse_file_md_and_txt():
 
 
 def test_render_text_and_photo():
-    method, params = nl.render("<b>소식</b>", None, [("누리집", "https://example.go.kr")], "ko")
+    method, params = nl.render("<b>소식</b>", None, [("누리집", "https://sample-gu.example")], "ko")
     assert method == "sendMessage" and params["text"] == "<b>소식</b>" and params["parse_mode"] == "HTML"
     assert params["reply_markup"]["inline_keyboard"] == [
-        [{"text": "누리집", "url": "https://example.go.kr"}], [{"text": "🔕 수신 거부", "callback_data": STOP_CB}]]
+        [{"text": "누리집", "url": "https://sample-gu.example"}], [{"text": "🔕 수신 거부", "callback_data": STOP_CB}]]
     method, params = nl.render("사진 설명", "AgACphoto", [], "en")
     assert method == "sendPhoto" and params["photo"] == "AgACphoto" and params["caption"] == "사진 설명"
     assert "text" not in params and params["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("🔕 Stop")

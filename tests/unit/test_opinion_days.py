@@ -108,7 +108,7 @@ def test_topic_fields_are_checked(svc):
     with pytest.raises(OpinionError) as e:
         od.clean_title("x")
     assert e.value.code == "opd.err.title" and e.value.kw["n"] == 1
-    assert od.clean_link(" https://www.example.go.kr/a?b=1 ") == "https://www.example.go.kr/a?b=1"
+    assert od.clean_link(" https://www.sample-gu.example/a?b=1 ") == "https://www.sample-gu.example/a?b=1"
     for bad in ("www.example.com", "javascript:alert(1)", "https://", "https://a b.com", "http://x" + "y" * 300 + ".kr"):
         with pytest.raises(OpinionError):
             od.clean_link(bad)
@@ -142,7 +142,7 @@ async def world(session, svc, clock):
 
 
 DRAFT = od.TopicDraft(title="골목 주차, 어떻게 풀까요?", background="주택가 골목 주차 민원이 해마다 늘고 있습니다. 공유주차와 단속 가운데 무엇을 먼저 할지 묻습니다.",
-                      question="가장 먼저 해야 할 일은 무엇인가요?", link="https://www.example.go.kr/parking",
+                      question="가장 먼저 해야 할 일은 무엇인가요?", link="https://www.sample-gu.example/parking",
                       poll_options=["공유주차 확대", "단속 강화", "공영주차장 건립"])
 
 
@@ -182,7 +182,7 @@ async def test_announcement_goes_once_to_subscribers_with_the_poll(world, svc, c
     ann = await _outbox(world, f"opd:ann:{topic.id}:")
     polls = await _outbox(world, f"opd:poll:{topic.id}:")
     assert sorted(r.chat_id for r in ann) == sorted(RESIDENTS[:2]) == sorted(r.chat_id for r in polls)
-    assert "골목 주차" in ann[0].payload["text"] and "https://www.example.go.kr/parking" in ann[0].payload["text"]
+    assert "골목 주차" in ann[0].payload["text"] and "https://www.sample-gu.example/parking" in ann[0].payload["text"]
     assert polls[0].method == "sendPoll" and polls[0].payload["is_anonymous"] is False
     assert [o["text"] for o in polls[0].payload["options"]] == DRAFT.poll_options
     assert ann[0].payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == od.cb("write", topic.id)
