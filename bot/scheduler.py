@@ -32,6 +32,7 @@ class Duties:
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], svc: Services, wake: Callable[[], None]):
         self.sm, self.svc, self.wake = sessionmaker, svc, wake
+        self.failures: list[str] = []  # names of duties that raised (for health checks and tests)
 
     async def run(self, name: str, job: Job) -> int:
         try:
@@ -45,6 +46,7 @@ class Duties:
             return n
         except Exception:
             log.exception("duty %s failed", name)
+            self.failures.append(name)
             return 0
 
     async def deadlines(self) -> None:

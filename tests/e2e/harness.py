@@ -44,6 +44,8 @@ class BotHarness:
             pass  # polling had already stopped
         await asyncio.wait_for(self._task, 10)
         self._task = None
+        # a duty that raised is only logged by the bot; in a test it is a failure
+        assert not self.app.duties.failures, f"scheduled duties failed: {self.app.duties.failures}"
 
     async def restart(self) -> None:
         await self.stop()
