@@ -20,6 +20,7 @@ from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.db.session import make_engine, make_sessionmaker
 from bot.delivery import DeliveryWorker
+from bot.flood import FloodLimitMiddleware
 from bot.fsm_storage import DatabaseStorage
 from bot.http import start_http
 from bot.middlewares import UpdateContextMiddleware
@@ -76,6 +77,7 @@ def build_app(settings: Settings) -> App:
     storage, isolation = build_storage(settings, sm)
     # events_isolation: one update at a time per user/chat, so two quick messages cannot race on FSM state.
     dp = Dispatcher(storage=storage, events_isolation=isolation)
+    dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
     dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake))
 
     async def finish_in_flight_updates() -> None:

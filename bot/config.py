@@ -54,6 +54,9 @@ class Settings:
     # The bot's own HTTP server (exports, payment notifications, health); off unless a port is set.
     http_host: str = "127.0.0.1"
     http_port: int | None = None
+    # Per-user flood limit: more than FLOOD_LIMIT updates in FLOOD_WINDOW seconds get a pause.
+    flood_limit: int = 20
+    flood_window: float = 10.0
     # Indicator reports (issue 8): the evaluation team's chat; unset = every evaluator privately.
     evaluation_chat_id: int | None = None
     # Birth/death one-stop (issue 3): HMAC-SHA256 secret for webhook notices to outside bodies.
@@ -121,8 +124,11 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         rate = float(env.get("DELIVERY_RATE") or 25)
         polling_timeout = int(env.get("POLLING_TIMEOUT") or 30)
         http_port = int(env["HTTP_PORT"]) if env.get("HTTP_PORT") else None
+        flood_limit = int(env.get("FLOOD_LIMIT") or 20)
+        flood_window = float(env.get("FLOOD_WINDOW") or 10)
     except ValueError:
-        raise ConfigError("DELIVERY_RATE must be a number, POLLING_TIMEOUT and HTTP_PORT whole numbers")
+        raise ConfigError("DELIVERY_RATE and FLOOD_WINDOW must be numbers, POLLING_TIMEOUT, HTTP_PORT and "
+                          "FLOOD_LIMIT whole numbers")
     try:
         evaluation_chat_id = int(env["EVALUATION_CHAT_ID"]) if env.get("EVALUATION_CHAT_ID") else None
     except ValueError:
@@ -146,6 +152,8 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         log_level=env.get("LOG_LEVEL") or "INFO",
         http_host=env.get("HTTP_HOST") or "127.0.0.1",
         http_port=http_port,
+        flood_limit=flood_limit,
+        flood_window=flood_window,
         evaluation_chat_id=evaluation_chat_id,
         agency_webhook_secret=env.get("AGENCY_WEBHOOK_SECRET") or None,
         payment_webhook_secret=env.get("PAYMENT_WEBHOOK_SECRET") or None,

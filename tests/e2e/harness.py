@@ -22,7 +22,8 @@ class BotHarness:
         self.env = {"BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url,
                     "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
                     "DATA_DIR": str(tmp_path), "DATA_KEY": TEST_KEY, "ADMIN_IDS": str(ADMIN),
-                    "POLLING_TIMEOUT": "1", "DELIVERY_RATE": "200", **env}
+                    "POLLING_TIMEOUT": "1", "DELIVERY_RATE": "200",
+                    "FLOOD_LIMIT": "1000", **env}  # scripted users type fast; tests/e2e/test_flood.py sets its own
         self.settings = load_settings(self.env, dotenv=False)
         self.app: App | None = None
         self._task: asyncio.Task | None = None
