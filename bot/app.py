@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.db.session import make_engine, make_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.flood import FloodLimitMiddleware
+from bot.metrics import Metrics
 from bot.fsm_storage import DatabaseStorage
 from bot.http import start_http
 from bot.middlewares import UpdateContextMiddleware
@@ -45,6 +46,7 @@ class App:
     svc: Services
     worker: DeliveryWorker
     duties: Duties
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 def build_services(settings: Settings) -> Services:
@@ -78,7 +80,8 @@ def build_app(settings: Settings) -> App:
     # events_isolation: one update at a time per user/chat, so two quick messages cannot race on FSM state.
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
-    dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake))
+    metrics = Metrics()
+    dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics))
 
     async def finish_in_flight_updates() -> None:
         """On stop, updates still being handled finish before aiogram closes the FSM storage
@@ -92,7 +95,7 @@ def build_app(settings: Settings) -> App:
     dp["svc"], dp["settings"], dp["worker"] = svc, settings, worker
     duties = Duties(sm, svc, worker.wake)
     dp["duties"] = duties  # handlers that must start a duty at once (a payment confirmation)
-    return App(settings, engine, sm, bot, dp, svc, worker, duties)
+    return App(settings, engine, sm, bot, dp, svc, worker, duties, metrics)
 
 
 async def run(app: App, *, handle_signals: bool = True) -> None:

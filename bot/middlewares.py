@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from functools import partial
 from typing import Any, Awaitable, Callable
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import ProcessedUpdate
 from bot.fsm_storage import update_session
+from bot.metrics import Metrics
 from workflows.roles import load_principal
 from workflows.texts import t
 from workflows.users import ensure_user
@@ -29,8 +31,9 @@ class UpdateContextMiddleware(BaseMiddleware):
     """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], admin_ids: frozenset[int],
-                 wake: Callable[[], None]):
+                 wake: Callable[[], None], metrics: Metrics | None = None):
         self._sm, self._admins, self._wake = sessionmaker, admin_ids, wake
+        self._metrics = metrics or Metrics()
 
     async def _first_time(self, update_id: int) -> bool:
         try:
@@ -45,6 +48,7 @@ class UpdateContextMiddleware(BaseMiddleware):
         if not await self._first_time(event.update_id):
             log.info("update %s already processed; skipped", event.update_id)
             return None
+        started = time.perf_counter()
         async with self._sm() as session:
             token = update_session.set(session)
             data["session"] = session
@@ -65,6 +69,7 @@ class UpdateContextMiddleware(BaseMiddleware):
                 raise
             finally:
                 update_session.reset(token)
+                self._metrics.observe(time.perf_counter() - started)
                 if session.info.pop("outbox_added", False):
                     self._wake()
             return result

@@ -16,6 +16,15 @@ TEST_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
 ADMIN = 1
 
 
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 for the bot's HTTP server in a test."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class BotHarness:
     def __init__(self, fake: FakeTelegram, tmp_path: Path, **env: str):
         self.fake = fake

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from datetime import timedelta
 
@@ -18,7 +17,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.db.models import Complaint, LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, LicenseTaxPayment
-from tests.e2e.harness import ADMIN, BotHarness
+from tests.e2e.harness import ADMIN, BotHarness, free_port
 from workflows import agency_notify, license_tax as lt, licensing_bodies
 from workflows.district import DEFAULT_PATH
 
@@ -26,10 +25,6 @@ RESIDENT, TAX_OFFICER, BODY_CHAT, BODY_STAFF = 100, 300, -100500, 501
 PAY_SECRET, BODY_SECRET = "bank-e2e-secret", "police-e2e-secret"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class BodyEndpoint:

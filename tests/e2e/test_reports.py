@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import socket
 
 import aiohttp
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.harness import ADMIN, BotHarness
+from tests.e2e.harness import ADMIN, BotHarness, free_port
 from tests.fakes.telegram_server import Upload
 from tests.indicator_sample import NOW, seed
 from workflows import reports
@@ -20,10 +19,6 @@ EVALUATOR, CITIZEN = 500, 600
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
