@@ -17,7 +17,7 @@ from workflows import complaints, users
 from workflows.complaints import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_PHOTOS, Draft
 from workflows.contact import InvalidPhone, looks_like_rrn, mask_phone, normalize_phone
 from workflows.context import Services
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="complaint")
 
@@ -92,8 +92,8 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
         place = t(lang, "cf.none")
     text = t(lang, "cf.summary", category=cat.name(lang), department=dept.name(lang),
              deadline=svc.fmt(complaints.preview_deadline(svc, cat.code), lang),
-             description=complaints._esc(data["description"]), photos=len(data.get("photos", [])),
-             location=complaints._esc(place), phone=mask_phone(phone) if phone else t(lang, "cf.none"))
+             description=escape(data["description"]), photos=len(data.get("photos", [])),
+             location=escape(place), phone=mask_phone(phone) if phone else t(lang, "cf.none"))
     await state.set_state(ComplaintForm.confirm)
     await message.answer(text, reply_markup=kb.confirm(lang, data["form_id"]))
 

@@ -31,7 +31,7 @@ from workflows import licensing_bodies, users
 from workflows.context import Services
 from workflows.license_tax import Draft, LicenseTaxError
 from workflows.roles import Principal
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="license_tax")
 _background: set[asyncio.Task] = set()
@@ -152,7 +152,7 @@ async def search(message: Message, state: FSMContext, svc: Services, lang: str) 
     query = message.text.strip()[:40]
     matches = lt.catalogue_for(svc.district).search(query)
     if not matches:
-        await message.answer(t(lang, "lt.search_none", query=lt._esc(query)))
+        await message.answer(t(lang, "lt.search_none", query=escape(query)))
         return
     await ask_licence(message, state, svc, lang, matches)
 
@@ -338,10 +338,10 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
     text = t(lang, "lt.summary", licence=a.licence.name(lang), kind=a.kind.label(lang),
              cls=t(lang, "lt.class_n", n=a.tax_class) if a.tax_class else t(lang, "lt.class_unknown"),
              confirmed=t(lang, "lt.op.confirmed" if a.class_confirmed else "lt.op.unconfirmed"), figure=figure,
-             column=cat.column_label(a.column.code, lang), amount=amount, basis=lt._esc(a.legal_basis(cat, lang)),
+             column=cat.column_label(a.column.code, lang), amount=amount, basis=escape(a.legal_basis(cat, lang)),
              body=licensing_bodies.load_bodies(svc.district)[draft.body].name(lang),
-             business=lt._esc(draft.business_name), dong=draft.dong,
-             taxpayer=lt._esc(draft.taxpayer_name) or t(lang, "cf.none"),
+             business=escape(draft.business_name), dong=draft.dong,
+             taxpayer=escape(draft.taxpayer_name) or t(lang, "cf.none"),
              due=lt.fmt_date(svc, due, lang), issue=lt.fmt_date(svc, draft.expected_issue_date, lang))
     await state.set_state(LicenseTaxForm.confirm)
     await message.answer(text, reply_markup=_form_kb(lang, data["form"], [[(t(lang, "lt.btn.submit"), "submit", "")]]))
@@ -406,7 +406,7 @@ async def taxinbox(message: Message, session: AsyncSession, svc: Services, lang:
     rows += [[(t(lang, "lt.inbox.held_btn", status=t(lang, lt.PAY_KEYS[p.status]), amount=lt.won(p.amount, lang)),
                lt.cb("pay_open", p.id))] for p in box.held]
     refunds = "\n".join(t(lang, "lt.inbox.refund_line", no=n.notice_no, receipt=c.receipt_no) for n, c in box.refunds)
-    failed = "\n".join(t(lang, "lt.inbox.failed_line", body=c.body_code, error=lt._esc(c.last_error or "-"))
+    failed = "\n".join(t(lang, "lt.inbox.failed_line", body=c.body_code, error=escape(c.last_error or "-"))
                        for c in box.failed)
     text = t(lang, "lt.inbox", **box.counts, refund_lines=refunds or "-", failed_lines=failed or "-")
     await message.answer(text, reply_markup=markup(rows) if rows else None)

@@ -19,7 +19,7 @@ from workflows.complaints import ANSWER_MAX, ANSWER_MIN, AlreadyExtended, Forbid
 from workflows.context import Services
 from workflows.roles import Principal, can_handle
 from workflows.states import TransitionError
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="officer")
 RECEIPT = re.compile(r"^\d{4}-\d{6}$")
@@ -42,6 +42,21 @@ async def _form_complaint(message: Message, state: FSMContext, session: AsyncSes
     if c is None:
         await state.clear()
         await message.answer(t(lang, "op.not_your_department"))
+    return data, c
+
+
+async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, session: AsyncSession, lang: str,
+                            p: Principal, step) -> tuple[dict, object | None]:
+    """The complaint behind a confirmation button, if the button belongs to the officer's open form
+    (else it is stale) and the complaint is still theirs (else the form ends)."""
+    data = await state.get_data()
+    if await state.get_state() != step.state or data.get("cid") != cid:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return data, None
+    c = await _complaint(session, p, cid)
+    if c is None:
+        await state.clear()
+        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
     return data, c
 
 
@@ -182,7 +197,7 @@ async def answer_text(message: Message, state: FSMContext, session: AsyncSession
         return
     await state.update_data(answer=text)
     await state.set_state(OfficerForm.answer_confirm)
-    await message.answer(t(lang, "op.answer_preview", receipt=c.receipt_no, answer=complaints._esc(text)),
+    await message.answer(t(lang, "op.answer_preview", receipt=c.receipt_no, answer=escape(text)),
                          reply_markup=markup([[(t(lang, "op.btn.send"), AnswerCb(cid=c.id, action="send").pack()),
                                                (t(lang, "op.btn.rewrite"), AnswerCb(cid=c.id, action="rewrite").pack())]]))
 
@@ -190,14 +205,9 @@ async def answer_text(message: Message, state: FSMContext, session: AsyncSession
 @router.callback_query(AnswerCb.filter())
 async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, state: FSMContext, session: AsyncSession,
                          svc: Services, lang: str, principal: Principal) -> None:
-    data = await state.get_data()
-    if await state.get_state() != OfficerForm.answer_confirm.state or data.get("cid") != callback_data.cid:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return
-    c = await _complaint(session, principal, callback_data.cid)
+    data, c = await _button_complaint(query, callback_data.cid, state, session, lang, principal,
+                                      OfficerForm.answer_confirm)
     if c is None:
-        await state.clear()
-        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
     await query.answer()
     if callback_data.action == "rewrite":
@@ -287,14 +297,9 @@ async def reject_reason(message: Message, state: FSMContext, session: AsyncSessi
 @router.callback_query(RemedyCb.filter())
 async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, state: FSMContext, session: AsyncSession,
                         svc: Services, lang: str, principal: Principal) -> None:
-    data = await state.get_data()
-    if await state.get_state() != OfficerForm.reject_remedy.state or data.get("cid") != callback_data.cid:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return
-    c = await _complaint(session, principal, callback_data.cid)
+    data, c = await _button_complaint(query, callback_data.cid, state, session, lang, principal,
+                                      OfficerForm.reject_remedy)
     if c is None:
-        await state.clear()
-        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
     await query.answer()
     try:

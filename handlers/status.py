@@ -13,7 +13,7 @@ from workflows import complaints
 from workflows.complaints import NotFound
 from workflows.context import Services
 from workflows.roles import Principal
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="status")
 
@@ -40,9 +40,9 @@ def detail_text(svc: Services, c, lang: str) -> str:
     text = t(lang, "status.detail", receipt=c.receipt_no, category=d.category(c.category_code).name(lang),
              state=t(lang, f"state.{c.state}"), department=d.department(c.department_code).name(lang),
              received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
-             description=complaints._esc(c.description))
+             description=escape(c.description))
     if c.answer_text:
-        text += t(lang, "status.answer", at=svc.fmt(c.answered_at, lang), answer=complaints._esc(c.answer_text))
+        text += t(lang, "status.answer", at=svc.fmt(c.answered_at, lang), answer=escape(c.answer_text))
     text += t(lang, "status.history") + "\n" + "\n".join(complaints.history(svc, c, lang))
     return text[:4000]
 

@@ -60,22 +60,25 @@ class Channel:
     secret: str | None = None
 
 
+def parse_channel(code: str, c: dict) -> Channel:
+    """One configured channel: an https webhook (http only on the loopback) or a Telegram chat;
+    anything else is a configuration error (ValueError)."""
+    if c.get("type") == WEBHOOK:
+        url = c.get("url") or ""
+        parsed = urlparse(url)
+        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
+            raise ValueError(f"channel {code}: a webhook must be https:// (http only on the loopback)")
+        return Channel(WEBHOOK, url=url, secret=c.get("secret"))
+    if c.get("type") == TELEGRAM and isinstance(c.get("chat_id"), int):
+        return Channel(TELEGRAM, chat_id=c["chat_id"])
+    raise ValueError(f"channel {code}: needs type webhook (url) or telegram (chat_id)")
+
+
 def channels(district: District) -> dict[str, Channel]:
     """Configured channels by body code; a malformed entry is a configuration error."""
-    out = {}
-    for code, c in ((district.raw.get("onestop") or {}).get("channels") or {}).items():
-        if c.get("type") == WEBHOOK:
-            url = c.get("url") or ""
-            parsed = urlparse(url)
-            loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
-            if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
-                raise ValueError(f"channel {code}: a webhook must be https:// (http only on the loopback)")
-            out[code] = Channel(WEBHOOK, url=url, secret=c.get("secret"))
-        elif c.get("type") == TELEGRAM and isinstance(c.get("chat_id"), int):
-            out[code] = Channel(TELEGRAM, chat_id=c["chat_id"])
-        else:
-            raise ValueError(f"channel {code}: needs type webhook (url) or telegram (chat_id)")
-    return out
+    return {code: parse_channel(code, c)
+            for code, c in ((district.raw.get("onestop") or {}).get("channels") or {}).items()}
 
 
 def ack_callback(notification_id: int) -> str:
@@ -113,7 +116,7 @@ async def create(session: AsyncSession, svc: Services, *, item: OnestopItem, cha
     return n
 
 
-def _backoff(attempts: int) -> timedelta:
+def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
@@ -180,7 +183,7 @@ async def deliver_due(session: AsyncSession, svc: Services, *, limit: int = 20) 
 
 def _retry_or_fail_later(n: AgencyNotification, now: datetime, error: str) -> None:
     n.last_error = error[:300]
-    n.next_attempt_at = now + _backoff(n.attempts)
+    n.next_attempt_at = now + backoff(n.attempts)
 
 
 async def _fail(session: AsyncSession, svc: Services, n: AgencyNotification, item: OnestopItem, error: str) -> None:

@@ -42,7 +42,7 @@ from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.ratings import ITEMS as RATING_ITEMS, OVERALL
 from workflows.roles import Principal, can_handle, officers_of
-from workflows.texts import t
+from workflows.texts import escape, t
 
 DEATH_RULES_PATH = Path(__file__).parent / "data" / "death_agencies.json"
 NOTICE_VERSION = "2026-11-21"  # version of the one-stop consent screens (stored with each consent)
@@ -648,9 +648,6 @@ def _item_facts(item: OnestopItem, kind: str) -> tuple[str, ...]:
     return b.facts if b else ("birth_date", "dong")
 
 
-def _esc(s: str | None) -> str:
-    return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 def officer_card(svc: Services, item: OnestopItem, lang: str) -> str:
     app = item.application
@@ -662,7 +659,7 @@ def officer_card(svc: Services, item: OnestopItem, lang: str) -> str:
     if item.agency_code:
         text += t(lang, "onestop.op.relay", body=body_info(app.kind, item.agency_code, lang)[0])
     if item.state == SUPPLEMENT and item.note:
-        text += t(lang, "onestop.op.supplement_open", note=_esc(item.note))
+        text += t(lang, "onestop.op.supplement_open", note=escape(item.note))
     return text
 
 
@@ -683,7 +680,7 @@ def status_text(svc: Services, app: OnestopApplication, lang: str) -> str:
     for it in app.items:
         note = ""
         if it.state == SUPPLEMENT and it.note:
-            note = t(lang, "onestop.status.note", note=_esc(it.note))
+            note = t(lang, "onestop.status.note", note=escape(it.note))
         text += "\n" + item_line(svc, it, app.kind, lang, note)
     today = local_today(svc)
     if app.kind == BIRTH and not app.report_made:
@@ -923,7 +920,7 @@ async def complete(session: AsyncSession, svc: Services, p: Principal, item: One
     app = item.application
     await _push_family(session, svc, app, "onestop.push.relayed" if item.agency_code else "onestop.push.done",
                        key=f"osdone:{item.id}", item=item,
-                       note=(lambda lang: t(lang, "onestop.push.note", note=_esc(note))) if note else "")
+                       note=(lambda lang: t(lang, "onestop.push.note", note=escape(note))) if note else "")
     await _maybe_complete(session, svc, app)
     return item
 
@@ -938,7 +935,7 @@ async def request_supplement(session: AsyncSession, svc: Services, p: Principal,
     item.note = message
     phone = svc.district.department(item.department_code).phone
     await _push_family(session, svc, item.application, "onestop.push.supplement",
-                       key=f"ossupp:{item.id}:{len(item.events)}", item=item, note=_esc(message), phone=phone,
+                       key=f"ossupp:{item.id}:{len(item.events)}", item=item, note=escape(message), phone=phone,
                        buttons=lambda lang: [[(t(lang, "onestop.btn.reply"), cb_supplement(item.id))]])
     return item
 
@@ -951,7 +948,7 @@ async def family_reply(session: AsyncSession, svc: Services, user_id: int, item:
     _transition(item, "reply", user_id, svc.now(), note=text)
     item.note = None
     await _notify_department(session, svc, item, item.application, key=f"osreply:{item.id}:{len(item.events)}",
-                             head="onestop.op.reply", answer=_esc(text))
+                             head="onestop.op.reply", answer=escape(text))
     return item
 
 

@@ -21,7 +21,7 @@ from workflows.context import Services
 from workflows.contact import mask_phone
 from workflows.outbox import enqueue
 from workflows.roles import Principal, can_handle, can_view, officers_of
-from workflows.texts import t
+from workflows.texts import escape, t
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
 ANSWER_MIN, ANSWER_MAX = 10, 4000
@@ -88,6 +88,13 @@ async def inbox(session: AsyncSession, department_code: str, limit: int = 30) ->
 async def _lang(session: AsyncSession, user_id: int) -> str:
     u = await session.get(User, user_id)
     return u.language if u else "ko"
+
+
+async def _langs(session: AsyncSession, user_ids) -> dict[int, str]:
+    """Languages of many users in one query (Korean for anyone unknown)."""
+    ids = set(user_ids)
+    found = dict((await session.execute(select(User.id, User.language).where(User.id.in_(ids)))).all()) if ids else {}
+    return {i: found.get(i, "ko") for i in ids}
 
 
 # --- filing --------------------------------------------------------------------------------
@@ -198,11 +205,8 @@ def officer_card(svc: Services, c: Complaint, lang: str) -> str:
              officer=t(lang, "op.card_officer", officer=c.officer_id) if c.officer_id else "",
              received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
              overdue=t(lang, "op.overdue") if overdue else "", location=location_text(c, lang),
-             photos=len(c.photos), phone=phone, description=_esc(c.description))
+             photos=len(c.photos), phone=phone, description=escape(c.description))
 
-
-def _esc(s: str | None) -> str:
-    return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 async def _notify_department(session: AsyncSession, svc: Services, c: Complaint, text_key: str,
@@ -211,18 +215,20 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
     An `extra` value may be a function of the recipient's language."""
     d = svc.district
     dept = d.department(c.department_code)
-    recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, c.department_code)]
+    officers = await officers_of(session, c.department_code)
+    if not officers and not dept.group_chat_id:  # nobody to tell yet: the first-contact desk hears of it
+        officers = await officers_of(session, d.first_contact)
+    langs = await _langs(session, officers)
+    recipients = [(oid, langs[oid]) for oid in officers]
     if dept.group_chat_id:
         recipients.append((dept.group_chat_id, "ko"))
-    if not recipients:  # nobody to tell yet: the first-contact desk's officers hear of it
-        recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, d.first_contact)]
     has_phone = bool(c.phone_enc)
     for chat_id, lang in recipients:
         text = t(lang, text_key, receipt=c.receipt_no, kind=c.kind,
                  category=d.category(c.category_code).name(lang),
                  deadline=svc.fmt(c.deadline_at, lang), location=location_text(c, lang),
                  photos=len(c.photos), phone=("✓" if has_phone else "-"),
-                 description=_esc(c.description), answer=_esc(c.answer_text),
+                 description=escape(c.description), answer=escape(c.answer_text),
                  **{k: v(lang) if callable(v) else v for k, v in extra.items()})
         await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
                       buttons=officer_buttons(c, lang))
@@ -312,7 +318,7 @@ async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complain
                  (t(lang, "push.unresolved_btn"), callbacks.citizen_feedback(False, c.id))]]
 
     await _push_citizen(session, svc, c, "push.answered", key=f"push:{c.id}:{len(c.events)}",
-                        buttons=fb_buttons, answer=_esc(text))
+                        buttons=fb_buttons, answer=escape(text))
     return c
 
 
@@ -329,9 +335,9 @@ async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Compla
     c.department_code, c.officer_id = to_department, None
     _transition(c, "transfer", p, svc.now(), note=reason)
     n = len(c.events)
-    await _push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=_esc(reason))
+    await _push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=escape(reason))
     await _notify_department(session, svc, c, "op.transferred_in", key=f"tr:{c.id}:{n}",
-                             note=_esc(reason), from_department=svc.district.department(from_dept).name)
+                             note=escape(reason), from_department=svc.district.department(from_dept).name)
     return c
 
 
@@ -347,7 +353,7 @@ async def reject(session: AsyncSession, svc: Services, p: Principal, c: Complain
     c.closed_at, c.officer_id = now, c.officer_id or p.user_id
     lang = await _lang(session, c.citizen_id)
     await _push_citizen(session, svc, c, "push.rejected", key=f"push:{c.id}:{len(c.events)}",
-                        note=_esc(reason), remedy=remedy.text(lang))
+                        note=escape(reason), remedy=remedy.text(lang))
     from workflows.ratings import send_survey  # the survey follows every final decision
     await send_survey(session, svc, c)
     return c
@@ -367,7 +373,7 @@ async def extend(session: AsyncSession, svc: Services, p: Principal, c: Complain
     _transition(c, "extend", p, svc.now(), note=reason)
     c.extended, c.deadline_at = True, new_deadline
     await _push_citizen(session, svc, c, "push.extended", key=f"push:{c.id}:{len(c.events)}",
-                        note=_esc(reason))
+                        note=escape(reason))
     return c
 
 
@@ -400,7 +406,7 @@ async def citizen_reopen(session: AsyncSession, svc: Services, p: Principal, c: 
     c.deadline_at = svc.calendar.deadline(now, Period.parse(c.period))
     c.reminded_for = c.escalated_for = None
     await _notify_department(session, svc, c, "op.reopened_in", key=f"reopen:{c.id}:{len(c.events)}",
-                             note=_esc(comment))
+                             note=escape(comment))
     return c
 
 
@@ -414,23 +420,21 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
     rows = (await session.execute(select(Complaint).options(*_load()).where(
         Complaint.state.in_(states.OPEN), Complaint.deadline_at > now,
         Complaint.deadline_at <= horizon))).scalars().all()
-    sent = 0
-    for c in rows:
-        if c.reminded_for == c.deadline_at:
-            continue
-        left = svc.calendar.business_hours_left(now, c.deadline_at)
-        if left > before:
-            continue
+    due = [(c, left) for c in rows if c.reminded_for != c.deadline_at
+           and (left := svc.calendar.business_hours_left(now, c.deadline_at)) <= before]
+    officers = {dept: await officers_of(session, dept)  # one query per department, not per complaint
+                for dept in {c.department_code for c, _ in due if not c.officer_id}}
+    recipients_of = {c.id: [c.officer_id] if c.officer_id else officers[c.department_code] for c, _ in due}
+    langs = await _langs(session, (oid for ids in recipients_of.values() for oid in ids))
+    for c, left in due:
         c.reminded_for = c.deadline_at
-        recipients = [c.officer_id] if c.officer_id else await officers_of(session, c.department_code)
-        for oid in recipients:
-            lang = await _lang(session, oid)
+        for oid in recipients_of[c.id]:
+            lang = langs[oid]
             await enqueue(session, key=f"remind:{c.id}:{c.deadline_at.isoformat()}:{oid}", chat_id=oid,
                           text=t(lang, "op.reminder", receipt=c.receipt_no,
                                  deadline=svc.fmt(c.deadline_at, lang), hours=f"{left:.1f}"),
                           buttons=officer_buttons(c, lang))
-        sent += 1
-    return sent
+    return len(due)
 
 
 async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
@@ -438,16 +442,16 @@ async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
     now = svc.now()
     rows = (await session.execute(select(Complaint).options(*_load()).where(
         Complaint.state.in_(states.OPEN), Complaint.deadline_at <= now))).scalars().all()
+    rows = [c for c in rows if c.escalated_for != c.deadline_at]
+    langs = await _langs(session, [*svc.admin_ids, *(c.officer_id for c in rows if c.officer_id)])
     count = 0
     for c in rows:
-        if c.escalated_for == c.deadline_at:
-            continue
         c.escalated_for = c.deadline_at
         dept = svc.district.department(c.department_code)
         targets = ([(dept.group_chat_id, "ko")] if dept.group_chat_id else [])
-        targets += [(aid, await _lang(session, aid)) for aid in sorted(svc.admin_ids)]
+        targets += [(aid, langs[aid]) for aid in sorted(svc.admin_ids)]
         if c.officer_id:
-            targets.append((c.officer_id, await _lang(session, c.officer_id)))
+            targets.append((c.officer_id, langs[c.officer_id]))
         for chat_id, lang in targets:
             await enqueue(session, key=f"escalate:{c.id}:{c.deadline_at.isoformat()}:{chat_id}",
                           chat_id=chat_id, text=t(lang, "op.escalation", receipt=c.receipt_no,
@@ -479,7 +483,7 @@ def history(svc: Services, c: Complaint, lang: str) -> list[str]:
     for e in c.events:
         note = ""
         if e.action in ("transfer", "reject", "extend", "reopen") and e.note:
-            note = f" — {_esc(e.note.split(chr(10) + '[')[0])}"
+            note = f" — {escape(e.note.split(chr(10) + '[')[0])}"
         if e.action == "transfer":
             note = f" → {svc.district.department(e.department_code).name(lang)}{note}"
         lines.append(t(lang, "status.event", at=svc.fmt(e.at, lang), action=t(lang, f"action.{e.action}"), note=note))

@@ -50,7 +50,7 @@ from workflows.context import Services
 from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.roles import Principal, officers_of
-from workflows.texts import t
+from workflows.texts import escape, t
 
 log = logging.getLogger(__name__)
 
@@ -830,7 +830,7 @@ async def cancel(session: AsyncSession, svc: Services, officer: Principal, n: Li
     _set_state(session, svc, n, CANCELLED, "cancelled", actor_kind="officer", actor_id=officer.user_id, note=reason)
     lang = await _lang(session, n.citizen_id)
     await enqueue(session, key=f"lt:cancelled:{n.id}", chat_id=n.citizen_id,
-                  text=t(lang, "lt.citizen.cancelled", no=n.notice_no, reason=_esc(reason), phone=_tax_phone(svc)))
+                  text=t(lang, "lt.citizen.cancelled", no=n.notice_no, reason=escape(reason), phone=_tax_phone(svc)))
 
 
 async def licence_refused(session: AsyncSession, svc: Services, n: LicenseTaxNotice, *, actor_kind: str,
@@ -994,9 +994,6 @@ async def _notify_officers(session: AsyncSession, svc: Services, key: str, text_
 
 # --- texts --------------------------------------------------------------------------------------
 
-def _esc(s: str | None) -> str:
-    return (s or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 async def _lang(session: AsyncSession, user_id: int) -> str:
     u = await session.get(User, user_id)
@@ -1025,25 +1022,25 @@ def column_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
 def notice_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     cfg = payment_config(svc.district)
     return t(lang, "lt.notice", no=n.notice_no, district=svc.district.name_en if lang == "en" else svc.district.name_ko,
-             licence=_esc(_licence_name(svc, n, lang)), cls=t(lang, "lt.class_n", n=n.tax_class),
+             licence=escape(_licence_name(svc, n, lang)), cls=t(lang, "lt.class_n", n=n.tax_class),
              column=column_text(svc, n, lang), amount=won(n.amount, lang), due=fmt_date(svc, n.due_date, lang),
              bank=cfg.bank(lang), account=format_account(cfg, n.virtual_account),
              holder=svc.district.name_en if lang == "en" else svc.district.name_ko,
-             business=_esc(n.business_name), dong=_esc(n.dong), body=_body_name(svc, n.body_code, lang),
-             basis=_esc(n.legal_basis), taxpayer=_esc(taxpayer(svc, n)) or "-")
+             business=escape(n.business_name), dong=escape(n.dong), body=_body_name(svc, n.body_code, lang),
+             basis=escape(n.legal_basis), taxpayer=escape(taxpayer(svc, n)) or "-")
 
 
 def receipt_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
-    return t(lang, "lt.receipt", no=n.notice_no, licence=_esc(_licence_name(svc, n, lang)),
+    return t(lang, "lt.receipt", no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
              cls=t(lang, "lt.class_n", n=n.tax_class), amount=won(n.paid_amount, lang),
-             paid=svc.fmt(n.paid_at, lang), code=n.verification_code, business=_esc(n.business_name),
-             dong=_esc(n.dong), body=_body_name(svc, n.body_code, lang))
+             paid=svc.fmt(n.paid_at, lang), code=n.verification_code, business=escape(n.business_name),
+             dong=escape(n.dong), body=_body_name(svc, n.body_code, lang))
 
 
 def body_text(svc: Services, n: LicenseTaxNotice, body: licensing_bodies.Body, lang: str) -> str:
     return t(lang, "lt.body.paid", district=svc.district.name_en if lang == "en" else svc.district.name_ko,
-             body=body.name(lang), no=n.notice_no, licence=_esc(_licence_name(svc, n, lang)),
-             business=_esc(n.business_name), dong=_esc(n.dong), amount=won(n.paid_amount, lang),
+             body=body.name(lang), no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
+             business=escape(n.business_name), dong=escape(n.dong), amount=won(n.paid_amount, lang),
              paid=svc.fmt(n.paid_at, lang), code=n.verification_code)
 
 
@@ -1062,11 +1059,11 @@ def officer_card(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     figure = "-"
     if n.figure is not None and lic and lic.figure:
         figure = t(lang, FIGURE_KEYS[lic.figure][1], n=f"{n.figure:,}")
-    return t(lang, "lt.op.card", no=n.notice_no, state=state_text(n, lang), licence=_esc(_licence_name(svc, n, lang)),
+    return t(lang, "lt.op.card", no=n.notice_no, state=state_text(n, lang), licence=escape(_licence_name(svc, n, lang)),
              kind=cat.kinds[n.request_kind].label(lang) if n.request_kind in cat.kinds else n.request_kind,
              cls=suggested, confirmed=t(lang, "lt.op.confirmed" if n.class_confirmed else "lt.op.unconfirmed"),
-             source=_esc(lic.source if lic else "-"), figure=figure, column=column_text(svc, n, lang),
-             amount=won(n.amount, lang), business=_esc(n.business_name), dong=_esc(n.dong),
+             source=escape(lic.source if lic else "-"), figure=figure, column=column_text(svc, n, lang),
+             amount=won(n.amount, lang), business=escape(n.business_name), dong=escape(n.dong),
              body=_body_name(svc, n.body_code, lang), due=fmt_date(svc, n.due_date, lang),
              requested=svc.fmt(n.created_at, lang))
 
@@ -1074,12 +1071,12 @@ def officer_card(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
 def payment_line(svc: Services, p: LicenseTaxPayment, lang: str) -> str:
     return t(lang, "lt.op.payment_line", status=t(lang, PAY_KEYS[p.status]), amount=won(p.amount, lang),
              paid=svc.fmt(p.paid_at, lang), source=t(lang, SOURCE_KEYS[p.source]),
-             account=p.virtual_account or "-", tx=_esc(p.transaction_id))
+             account=p.virtual_account or "-", tx=escape(p.transaction_id))
 
 
 def verify_text(svc: Services, n: LicenseTaxNotice, lang: str, *, code: str | None = None) -> str:
     text = t(lang, "lt.verify.result", no=n.notice_no, state=state_text(n, lang),
-             licence=_esc(_licence_name(svc, n, lang)), business=_esc(n.business_name), dong=_esc(n.dong),
+             licence=escape(_licence_name(svc, n, lang)), business=escape(n.business_name), dong=escape(n.dong),
              amount=won(n.paid_amount if n.state in (PAID, REFUND) else n.amount, lang),
              paid=svc.fmt(n.paid_at, lang) if n.paid_at else "-", vcode=n.verification_code or "-")
     if code is not None:

@@ -29,7 +29,6 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlparse
 
 import certifi
 import httpx
@@ -78,15 +77,10 @@ def _channel(code: str, c: dict | None) -> tuple[Channel | None, str | None]:
         return None, None
     if c.get("type") == DEPARTMENT and c.get("code"):
         return None, c["code"]
-    if c.get("type") == WEBHOOK:
-        parsed = urlparse(c.get("url") or "")
-        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
-        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
-            raise ValueError(f"licensing body {code}: a webhook must be https:// (http only on the loopback)")
-        return Channel(WEBHOOK, url=c["url"], secret=c.get("secret")), None
-    if c.get("type") == TELEGRAM and isinstance(c.get("chat_id"), int):
-        return Channel(TELEGRAM, chat_id=c["chat_id"]), None
-    raise ValueError(f"licensing body {code}: channel needs type webhook (url), telegram (chat_id) or department (code)")
+    try:
+        return agency_notify.parse_channel(code, c), None
+    except ValueError as e:
+        raise ValueError(f"licensing body {e} (or type department with a code)") from None
 
 
 @lru_cache(maxsize=8)
@@ -220,7 +214,7 @@ def _ssl_context() -> ssl.SSLContext:
 
 def _retry_later(svc: Services, c: LicenseTaxConfirmation, error: str) -> None:
     c.status, c.last_error = PENDING, error[:300]
-    c.next_attempt_at = svc.now() + agency_notify._backoff(c.attempts)
+    c.next_attempt_at = svc.now() + agency_notify.backoff(c.attempts)
 
 
 async def _fail(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, error: str) -> None:

@@ -5,6 +5,8 @@ programming error and raises KeyError (a test checks every key used in the code 
 """
 from __future__ import annotations
 
+import html
+
 PRIVACY_VERSION = "2026-11-21"
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -1279,6 +1281,11 @@ LANGS = ("ko", "en")
 def norm_lang(code: str | None) -> str:
     """Telegram's language_code ('en-US', 'ko') to one we speak; Korean by default."""
     return "en" if (code or "").lower().startswith("en") else "ko"
+
+
+def escape(s: str | None) -> str:
+    """What a resident or officer typed, made safe to put into an HTML-mode message."""
+    return html.escape(s or "", quote=False)
 
 
 def t(lang: str, key: str, **values) -> str:

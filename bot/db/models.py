@@ -4,9 +4,9 @@ Times are stored as timezone-aware UTC (`UTCDateTime`) so SQLite and PostgreSQL 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer,
                         LargeBinary, MetaData, SmallInteger, String, Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -254,9 +254,6 @@ Index("ix_complaint_events_action_at", ComplaintEvent.action, ComplaintEvent.at)
 
 
 # --- food alerts (issue 6) ---
-from datetime import date  # noqa: E402
-
-from sqlalchemy import Date  # noqa: E402
 
 
 class FoodOperator(Base):
@@ -324,9 +321,6 @@ class FoodNotice(Base):
 
 
 # --- opinion days (issue 7) ---
-from datetime import date  # noqa: E402,F811  (also imported above; kept so this block stands alone)
-
-from sqlalchemy import Date  # noqa: E402,F811
 
 
 class OpinionSubscription(Base):
@@ -439,9 +433,6 @@ class OpinionTheme(Base):
 
 
 # --- birth and death one-stop (issue 3) ---
-from datetime import date  # noqa: E402  (kept with the models that use them)
-
-from sqlalchemy import Date  # noqa: E402
 
 
 class OnestopApplication(Base):
@@ -578,9 +569,6 @@ class OnestopRating(Base):
 
 
 # --- new residents (issue 5) ---
-from datetime import date  # noqa: E402,F811  (kept so this block stands alone)
-
-from sqlalchemy import Date  # noqa: E402,F811
 
 
 class NewResident(Base):
@@ -630,9 +618,6 @@ class NewsletterIssue(Base):
 
 
 # --- registration license tax one-stop (issue 4) ---
-from datetime import date  # noqa: E402,F811  (kept so this block stands alone)
-
-from sqlalchemy import Date  # noqa: E402,F811
 
 
 class LicenseTaxCounter(Base):
