@@ -6,7 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 def make_engine(url: str, **kw) -> AsyncEngine:
-    engine = create_async_engine(url, **kw)
+    # hide_parameters: a traceback of a failed statement would otherwise quote what a resident
+    # typed (SQL parameters), past the log redaction in bot/logs.py
+    engine = create_async_engine(url, **{"hide_parameters": True, **kw})
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.app import App, build_app, run
 from bot.config import load_settings
 from bot.db.migrate import upgrade_to_head
+from tests import databases
 from tests.fakes.telegram_server import Call, FakeTelegram
 
 TEST_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
@@ -25,14 +26,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def process_env(**settings: str) -> dict[str, str]:
+    """The environment of a `python -m bot` subprocess: this process's, without any bot setting it
+    may carry (a developer's BOT_TOKEN, DATABASE_URL, ...), plus ``settings``."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "DATABASE_", "REDIS_"))}
+    env.update(settings)
+    return env
+
+
 class BotHarness:
     def __init__(self, fake: FakeTelegram, tmp_path: Path, **env: str):
         self.fake = fake
         self.env = {"BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url,
-                    "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                    "DATABASE_URL": env.pop("DATABASE_URL", None) or databases.new_database_url(tmp_path),
                     "DATA_DIR": str(tmp_path), "DATA_KEY": TEST_KEY, "ADMIN_IDS": str(ADMIN),
                     "POLLING_TIMEOUT": "1", "DELIVERY_RATE": "200",
                     "FLOOD_LIMIT": "1000", **env}  # scripted users type fast; tests/e2e/test_flood.py sets its own
+        if databases.TEST_REDIS_URL and "REDIS_URL" not in env:
+            # the PostgreSQL run keeps FSM state in Redis, as several instances would
+            self.env.update(REDIS_URL=databases.TEST_REDIS_URL, REDIS_PREFIX=databases.redis_prefix())
         self.settings = load_settings(self.env, dotenv=False)
         self.app: App | None = None
         self._task: asyncio.Task | None = None
@@ -42,16 +56,14 @@ class BotHarness:
         self.app = build_app(self.settings)
         mark = self.fake.mark()
         self._task = asyncio.create_task(run(self.app, handle_signals=False))
-        await self.fake.wait_for(lambda c: c.method == "getUpdates", after=mark, timeout=10)
+        first = "setWebhook" if self.settings.webhook_mode else "getUpdates"
+        await self.fake.wait_for(lambda c: c.method == first, after=mark, timeout=10)
         return self
 
     async def stop(self) -> None:
         if self._task is None:
             return
-        try:
-            await self.app.dp.stop_polling()
-        except RuntimeError:
-            pass  # polling had already stopped
+        await self.app.stop()
         await asyncio.wait_for(self._task, 10)
         self._task = None
         # a duty that raised is only logged by the bot; in a test it is a failure

@@ -1,5 +1,6 @@
 """Shared fixtures for the unit tests of workflows/: a Services with a controllable clock and a
-migrated SQLite database per test (migrated once per session, then copied: fast)."""
+migrated database per test (SQLite: migrated once per session, then copied; PostgreSQL when
+TEST_DATABASE_URL is set: created from a migrated template, see tests/databases.py)."""
 from __future__ import annotations
 
 import base64
@@ -12,6 +13,7 @@ import pytest
 
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_sessionmaker
+from tests import databases
 from workflows.business_time import BusinessCalendar
 from workflows.contact import Cipher
 from workflows.context import Services
@@ -64,6 +66,8 @@ def svc(district, calendar, clock) -> Services:
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
+    if databases.POSTGRES:
+        return None
     path = tmp_path_factory.mktemp("schema") / "template.db"
     # alembic/env.py runs its own event loop: keep it off any loop of ours
     with ThreadPoolExecutor(1) as ex:
@@ -73,9 +77,13 @@ def migrated_template(tmp_path_factory):
 
 @pytest.fixture
 async def db_sessionmaker(migrated_template, tmp_path):
-    path = tmp_path / "t.db"
-    shutil.copyfile(migrated_template, path)
-    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    if databases.POSTGRES:
+        url = databases.new_database_url(tmp_path)
+    else:
+        path = tmp_path / "t.db"
+        shutil.copyfile(migrated_template, path)
+        url = f"sqlite+aiosqlite:///{path}"
+    engine = make_engine(url)
     yield make_sessionmaker(engine)
     await engine.dispose()
 

@@ -18,11 +18,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
 from sqlalchemy import select, update
 
-from bot.db.migrate import upgrade_to_head
 from bot.db.models import OutboxMessage, User, utcnow
 from bot.db.session import make_engine, make_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.retry import RetryAfterMiddleware
+from tests import databases
 from tests.fakes.telegram_server import FakeTelegram
 from workflows.outbox import enqueue
 
@@ -52,9 +52,7 @@ async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
 
 @pytest.fixture
 async def db(tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path}/t.db"
-    await asyncio.to_thread(upgrade_to_head, url)
-    engine = make_engine(url)
+    engine = make_engine(databases.new_database_url(tmp_path))
     yield make_sessionmaker(engine)
     await engine.dispose()
 
