@@ -1,17 +1,19 @@
 """Complaint state machine (design.md "Complaint states").
 
 received → assigned → in_progress → answered → closed, plus transferred, rejected,
-reopened and extended. Every transition becomes an append-only ComplaintEvent.
+reopened and extended, and withdrawn (취하: the resident takes back a complaint still being
+handled, e.g. before deleting their data). Every transition becomes an append-only ComplaintEvent.
 """
 from __future__ import annotations
 
 RECEIVED, ASSIGNED, IN_PROGRESS, ANSWERED, CLOSED = "received", "assigned", "in_progress", "answered", "closed"
 TRANSFERRED, REJECTED, REOPENED, EXTENDED = "transferred", "rejected", "reopened", "extended"
+WITHDRAWN = "withdrawn"
 
-ALL = (RECEIVED, ASSIGNED, IN_PROGRESS, ANSWERED, CLOSED, TRANSFERRED, REJECTED, REOPENED, EXTENDED)
+ALL = (RECEIVED, ASSIGNED, IN_PROGRESS, ANSWERED, CLOSED, TRANSFERRED, REJECTED, REOPENED, EXTENDED, WITHDRAWN)
 # Still waiting for the department: deadlines, reminders and escalation apply.
 OPEN = frozenset({RECEIVED, ASSIGNED, IN_PROGRESS, TRANSFERRED, REOPENED, EXTENDED})
-FINAL = frozenset({CLOSED, REJECTED})
+FINAL = frozenset({CLOSED, REJECTED, WITHDRAWN})
 # Not yet taken by an officer of the current department.
 UNASSIGNED = frozenset({RECEIVED, TRANSFERRED, REOPENED})
 
@@ -25,9 +27,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "extend": (OPEN, EXTENDED),
     "reopen": (frozenset({ANSWERED}), REOPENED),
     "close": (frozenset({ANSWERED}), CLOSED),
+    "withdraw": (OPEN, WITHDRAWN),
 }
 OFFICER_ACTIONS = frozenset({"take", "start", "answer", "transfer", "reject", "extend"})
-CITIZEN_ACTIONS = frozenset({"reopen", "close"})
+CITIZEN_ACTIONS = frozenset({"reopen", "close", "withdraw"})
 
 
 class TransitionError(Exception):

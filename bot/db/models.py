@@ -136,6 +136,9 @@ class Complaint(Base):
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # deadline reminded of
     escalated_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # deadline escalated
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # set when retention (or the resident's deletion) removed its personal data; the row stays
+    # for the indicators (department, category, times, rating) without text, place or contact
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
     photos: Mapped[list["ComplaintPhoto"]] = relationship(
         back_populates="complaint", order_by="ComplaintPhoto.position", cascade="all, delete-orphan",
@@ -458,6 +461,7 @@ class OnestopApplication(Base):
     state: Mapped[str] = mapped_column(String(20), index=True)  # open / completed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
     items: Mapped[list["OnestopItem"]] = relationship(
         back_populates="application", order_by="OnestopItem.id", cascade="all, delete-orphan",
@@ -665,6 +669,7 @@ class LicenseTaxNotice(Base):
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # cancelled / refund
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
 
 class LicenseTaxPayment(Base):
@@ -721,3 +726,33 @@ class LicenseTaxEvent(Base):
     from_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# --- production (issue 9) ---
+
+
+class AuditEntry(Base):
+    """Append-only audit log: role changes and every officer or admin action on personal data
+    (viewing a contact, photos or a location, exports, deletions, retention purges). ``detail``
+    names things (receipt numbers, roles, counts), never the personal data itself."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)  # None = the system
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    subject_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)  # user, complaint, ...
+    subject_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    detail: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class Lease(Base):
+    """Which instance runs the singletons (scheduler, delivery worker) when several share one
+    database: the holder renews ``expires_at``; another takes over once it has passed."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ from workflows import states
 from workflows.states import TransitionError, next_state, open311_status
 
 R, A, P, AN, C = "received", "assigned", "in_progress", "answered", "closed"
-T, RJ, RO, E = "transferred", "rejected", "reopened", "extended"
+T, RJ, RO, E, W = "transferred", "rejected", "reopened", "extended", "withdrawn"
 OPEN_STATES = (R, A, P, T, RO, E)
 
 # Written out by hand from design.md, not derived from the module under test.
@@ -21,14 +21,15 @@ for s in OPEN_STATES:
     ALLOWED[(s, "transfer")] = T
     ALLOWED[(s, "reject")] = RJ
     ALLOWED[(s, "extend")] = E
+    ALLOWED[(s, "withdraw")] = W  # 취하 by the resident while it is being handled
 ALLOWED[(AN, "reopen")] = RO
 ALLOWED[(AN, "close")] = C
 
-ACTIONS = ("take", "start", "answer", "transfer", "reject", "extend", "reopen", "close")
+ACTIONS = ("take", "start", "answer", "transfer", "reject", "extend", "reopen", "close", "withdraw")
 
 
 def test_state_names():
-    assert states.ALL == (R, A, P, AN, C, T, RJ, RO, E)
+    assert states.ALL == (R, A, P, AN, C, T, RJ, RO, E, W)
     assert set(states.TRANSITIONS) == set(ACTIONS)
     assert states.OFFICER_ACTIONS | states.CITIZEN_ACTIONS == set(ACTIONS)
     assert not states.OFFICER_ACTIONS & states.CITIZEN_ACTIONS
@@ -36,7 +37,7 @@ def test_state_names():
 
 def test_state_groups_partition_all_states():
     assert states.OPEN == set(OPEN_STATES)
-    assert states.FINAL == {C, RJ}
+    assert states.FINAL == {C, RJ, W}
     assert states.UNASSIGNED == {R, T, RO}
     # answered is neither open (the department is done) nor final (the resident may reopen)
     assert set(states.ALL) == states.OPEN | states.FINAL | {AN}
@@ -62,6 +63,7 @@ def test_every_other_transition_is_refused(state, action):
     (R, "close"), (C, "reopen"), (A, "take"), (P, "take"), (E, "take"), (P, "start"),
     (AN, "answer"), (AN, "transfer"), (AN, "reject"), (AN, "extend"), (RJ, "reopen"),
     (RJ, "answer"), (C, "close"), (C, "answer"), (RO, "close"), (R, "reopen"),
+    (AN, "withdraw"), (C, "withdraw"), (RJ, "withdraw"), (W, "withdraw"), (W, "reopen"), (W, "answer"),
 ])
 def test_sample_of_forbidden_transitions(state, action):
     with pytest.raises(TransitionError, match=f"cannot {action} a complaint that is {state}"):
@@ -69,8 +71,8 @@ def test_sample_of_forbidden_transitions(state, action):
 
 
 def test_forbidden_list_is_not_empty():
-    assert len(ALLOWED) == 3 + 5 + 6 * 4 + 1 + 1
-    assert len(FORBIDDEN) == len(states.ALL) * len(ACTIONS) - len(ALLOWED) == 72 - 34
+    assert len(ALLOWED) == 3 + 5 + 6 * 5 + 1 + 1
+    assert len(FORBIDDEN) == len(states.ALL) * len(ACTIONS) - len(ALLOWED) == 90 - 40
 
 
 def test_unknown_action_is_a_transition_error():
@@ -85,6 +87,6 @@ def test_open311_open(state):
     assert open311_status(state) == "open"
 
 
-@pytest.mark.parametrize("state", (AN, C, RJ))
+@pytest.mark.parametrize("state", (AN, C, RJ, W))
 def test_open311_closed(state):
     assert open311_status(state) == "closed"

@@ -1,0 +1,173 @@
+"""Everyone: /privacy — the notice and consent (agree, refuse, withdraw), and the resident's own
+data: [내 정보 보기] (workflows/privacy.what_is_held) and [내 정보 삭제] with a confirmation
+(workflows/privacy.delete_my_data). An old or repeated confirmation press does nothing harmful."""
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers import keyboards as kb
+from handlers.callbacks import PrivacyCb, PrivacyDataCb
+from workflows import privacy, users
+from workflows.context import Services
+from workflows.privacy import Deleted, Held
+from workflows.retention import period_text
+from workflows.roles import Principal
+from workflows.texts import PRIVACY_VERSION, escape, t
+
+router = Router(name="privacy")
+
+CONFIRM_MINUTES = 10
+PURPOSE_KEYS = {"complaint": "privacy.purpose.complaint", "opinion": "privacy.purpose.opinion",
+                "food_alert": "privacy.purpose.food_alert", "new_resident_info": "privacy.purpose.new_resident_info",
+                "license_tax": "privacy.purpose.license_tax"}
+SUBSCRIPTION_KEYS = {"opinion": "privacy.subscription.opinion", "new_resident": "privacy.subscription.new_resident",
+                     "food_alert": "privacy.subscription.food_alert"}
+
+
+def notice_text(svc: Services, lang: str) -> str:
+    """The privacy notice with the configured retention periods (RETENTION_* settings)."""
+    r = svc.retention
+    return t(lang, "privacy.notice", version=PRIVACY_VERSION, retention=period_text(r.complaint_days, lang),
+             contact_retention=period_text(r.contact_days, lang))
+
+
+def _markup(lang: str, consented: bool, data_buttons: bool) -> InlineKeyboardMarkup:
+    rows = list(kb.privacy(lang, consented).inline_keyboard)
+    if data_buttons:
+        rows += kb.markup([[(t(lang, "privacy.btn.show"), PrivacyDataCb(action="show").pack()),
+                            (t(lang, "privacy.btn.delete"), PrivacyDataCb(action="ask").pack())]]).inline_keyboard
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def show_privacy(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int, *,
+                       data_buttons: bool = False) -> None:
+    """The notice and the consent status with its buttons; from /privacy also the data buttons."""
+    consent = await users.active_consent(session, user_id)
+    text = notice_text(svc, lang) + "\n\n"
+    text += (t(lang, "privacy.status_on", at=svc.fmt(consent.granted_at, lang), version=consent.version)
+             if consent else t(lang, "privacy.status_off"))
+    await message.answer(text, reply_markup=_markup(lang, consent is not None, data_buttons))
+
+
+@router.message(Command("privacy"))
+async def privacy_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
+    await show_privacy(message, session, svc, lang, message.from_user.id, data_buttons=True)
+    from handlers.moving import privacy_section  # the new-resident subscription, with its stop button
+
+    await privacy_section(message, session, svc, lang, message.from_user.id)
+
+
+@router.callback_query(PrivacyCb.filter())
+async def privacy_action(query: CallbackQuery, callback_data: PrivacyCb, session: AsyncSession,
+                         svc: Services, lang: str, principal: Principal) -> None:
+    uid = query.from_user.id
+    await query.answer()
+    if callback_data.action == "agree":
+        consent = await users.give_consent(session, uid)
+        await session.commit()
+        await query.message.answer(t(lang, "privacy.agreed", at=svc.fmt(consent.granted_at, lang)),
+                                   reply_markup=kb.menu(lang, officer=principal.is_officer))
+    elif callback_data.action == "refuse":
+        await users.withdraw_consent(session, uid)
+        await query.message.answer(t(lang, "privacy.refused", phone=svc.district.raw["district"].get("main_phone", "")))
+    else:
+        await users.withdraw_consent(session, uid)
+        await query.message.answer(t(lang, "privacy.withdrawn"))
+
+
+# --- see my data -------------------------------------------------------------------------------------
+
+def _yes_no(value: bool, lang: str, yes: str = "privacy.held.stored") -> str:
+    return t(lang, yes) if value else t(lang, "privacy.held.none")
+
+
+def held_text(svc: Services, h: Held, lang: str) -> str:
+    r = svc.retention
+    dong = t(lang, "privacy.held.dong", dong=escape(h.opinion_dong)) if h.opinion_dong else ""
+    opinion = t(lang, "privacy.held.subscribed" if h.opinion_subscribed else "privacy.held.not_subscribed", dong=dong)
+    new_resident = (t(lang, "privacy.held.new_resident", dong=escape(h.new_resident_dong), date=str(h.moved_in_on))
+                    if h.new_resident_dong else t(lang, "privacy.held.none"))
+    def consent_line(c) -> str:
+        withdrawn = t(lang, "privacy.held.consent_withdrawn", at=svc.fmt(c.withdrawn_at, lang)) if c.withdrawn_at else ""
+        purpose = t(lang, PURPOSE_KEYS[c.purpose]) if c.purpose in PURPOSE_KEYS else escape(c.purpose)
+        return t(lang, "privacy.held.consent", purpose=purpose, version=escape(c.version),
+                 granted=svc.fmt(c.granted_at, lang), withdrawn=withdrawn)
+
+    consents = "\n".join(consent_line(c) for c in h.consents) or t(lang, "privacy.held.no_consents")
+    text = t(lang, "privacy.held", since=svc.fmt(h.since, lang), complaints=h.complaints,
+             complaints_open=len(h.complaints_open), photos=h.photos, locations=h.locations,
+             phones=", ".join(h.phones) or t(lang, "privacy.held.none"), onestop=h.onestop,
+             onestop_open=len(h.onestop_open), tax=h.tax_notices, tax_unpaid=len(h.tax_unpaid), tax_paid=h.tax_paid,
+             taxpayer=_yes_no(h.taxpayer_name, lang), opinion=opinion, opinions=h.opinions, votes=h.votes,
+             new_resident=new_resident, food=_yes_no(h.food_business, lang, "privacy.held.registered"),
+             forms=h.forms, queued=h.queued_messages, consents=consents,
+             retention=period_text(r.complaint_days, lang), contact_retention=period_text(r.contact_days, lang),
+             outbox_retention=period_text(r.outbox_days, lang), form_retention=period_text(r.form_days, lang))
+    return text[:4000]
+
+
+@router.callback_query(PrivacyDataCb.filter())
+async def data_action(query: CallbackQuery, callback_data: PrivacyDataCb, session: AsyncSession, svc: Services,
+                      lang: str, state: FSMContext) -> None:
+    uid = query.from_user.id
+    if callback_data.action == "show":
+        await query.answer()
+        h = await privacy.what_is_held(session, svc, uid)
+        await session.commit()
+        await query.message.answer(held_text(svc, h, lang))
+    elif callback_data.action == "ask":
+        await query.answer()
+        h = await privacy.what_is_held(session, svc, uid)
+        await session.commit()
+        cases = h.open_cases
+        listed = ", ".join(cases[:10]) + (" …" if len(cases) > 10 else "")
+        open_part = (t(lang, "privacy.delete.open", n=len(cases), cases=listed) if cases
+                     else t(lang, "privacy.delete.no_open"))
+        stamp = int(svc.now().timestamp())
+        await query.message.answer(
+            t(lang, "privacy.delete.ask", open=open_part, minutes=CONFIRM_MINUTES,
+              tax_retention=period_text(svc.retention.tax_record_days, lang)),
+            reply_markup=kb.markup([[(t(lang, "privacy.btn.erase"), PrivacyDataCb(action="erase", at=stamp).pack())],
+                                    [(t(lang, "privacy.btn.keep"), PrivacyDataCb(action="keep").pack())]]))
+    elif callback_data.action == "erase":
+        await erase(query, callback_data, session, svc, lang, state)
+    else:  # keep
+        await query.answer()
+        await _drop_buttons(query)
+        await query.message.answer(t(lang, "privacy.delete.kept"))
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    try:
+        await query.message.edit_reply_markup(reply_markup=None)
+    except Exception:  # already edited (a double press) or too old to edit: the buttons do nothing anyway
+        pass
+
+
+async def erase(query: CallbackQuery, callback_data: PrivacyDataCb, session: AsyncSession, svc: Services,
+                lang: str, state: FSMContext) -> None:
+    now = svc.now()
+    age = now.timestamp() - callback_data.at
+    if not 0 <= age <= CONFIRM_MINUTES * 60 + 5:
+        await query.answer(t(lang, "privacy.delete.stale"), show_alert=True)
+        await _drop_buttons(query)
+        return
+    await query.answer()
+    await state.clear()  # the form this chat may be in (Redis or the database)
+    result = await privacy.delete_my_data(session, svc, query.from_user.id, now)
+    await session.commit()
+    await _drop_buttons(query)
+    await query.message.answer(deleted_text(result, lang) if result.anything else t(lang, "privacy.delete.nothing"))
+
+
+def deleted_text(d: Deleted, lang: str) -> str:
+    none = t(lang, "privacy.held.none")
+    withdrawn = [*d.withdrawn, *d.onestop_withdrawn, *d.tax_cancelled]
+    return t(lang, "privacy.deleted", withdrawn=", ".join(withdrawn) or none, complaints=d.complaints,
+             onestop=d.onestop, tax=d.tax_anonymised, kept=", ".join(d.tax_kept) or none, consents=d.consents,
+             subscriptions=", ".join(t(lang, SUBSCRIPTION_KEYS[s]) for s in d.subscriptions) or none,
+             messages=d.messages_cancelled + d.messages_deleted)[:4000]
