@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from dataclasses import dataclass, field
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
@@ -24,14 +26,18 @@ from bot.flood import FloodLimitMiddleware
 from bot.metrics import Metrics
 from bot.fsm_storage import DatabaseStorage
 from bot.http import start_http
+from bot.leader import Leadership
 from bot.middlewares import UpdateContextMiddleware
 from bot.retry import RetryAfterMiddleware
+from bot import store_outage
+from bot.fsm_locks import release_dead_locks
 from bot.scheduler import Duties, build_scheduler
 from handlers import build_router
 from workflows.business_time import BusinessCalendar
 from workflows.contact import Cipher
 from workflows.context import Services
 from workflows.district import load_district
+from workflows.retention import RetentionPolicy
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,19 @@ class App:
     worker: DeliveryWorker
     duties: Duties
     metrics: Metrics = field(default_factory=Metrics)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)  # webhook mode: set to stop
+    singletons: "Singletons | None" = None
+    leadership: Leadership | None = None
+
+    async def stop(self) -> None:
+        """Ask a running bot to stop (polling or webhook); run() then shuts down in order."""
+        if self.settings.webhook_mode:
+            self.stopping.set()
+        else:
+            try:
+                await self.dp.stop_polling()
+            except RuntimeError:
+                pass  # polling had already stopped
 
 
 def build_services(settings: Settings) -> Services:
@@ -56,15 +75,18 @@ def build_services(settings: Settings) -> Services:
                     tz=ZoneInfo(settings.timezone), nhis_service_key=settings.nhis_service_key,
                     evaluation_chat_id=settings.evaluation_chat_id,
                     agency_webhook_secret=settings.agency_webhook_secret,
-                    receipt_key=settings.receipt_key)
+                    receipt_key=settings.receipt_key,
+                    retention=RetentionPolicy.from_settings(settings))
 
 
 def build_storage(settings: Settings, sm: async_sessionmaker[AsyncSession]) -> tuple[BaseStorage, object]:
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage, DefaultKeyBuilder
 
-        storage = RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
-        return storage, RedisEventIsolation(storage.redis)
+        keys = DefaultKeyBuilder(prefix=settings.redis_prefix, with_destiny=True)
+        ttl = timedelta(days=settings.form_ttl_days)  # an abandoned form's data does not stay forever
+        storage = RedisStorage.from_url(settings.redis_url, key_builder=keys, state_ttl=ttl, data_ttl=ttl)
+        return storage, RedisEventIsolation(storage.redis, key_builder=keys)
     return DatabaseStorage(sm), SimpleEventIsolation()
 
 
@@ -82,6 +104,7 @@ def build_app(settings: Settings) -> App:
     dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
     metrics = Metrics()
     dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics))
+    store_outage.install(dp)  # database unreachable: the user is asked to retry shortly
 
     async def finish_in_flight_updates() -> None:
         """On stop, updates still being handled finish before aiogram closes the FSM storage
@@ -98,28 +121,87 @@ def build_app(settings: Settings) -> App:
     return App(settings, engine, sm, bot, dp, svc, worker, duties, metrics)
 
 
+class Singletons:
+    """The scheduler and the delivery worker: in one instance only (see bot/leader.py)."""
+
+    def __init__(self, app: App):
+        self.app = app
+        self._scheduler = None
+        self._worker_task: asyncio.Task | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._worker_task is not None
+
+    async def start(self) -> None:
+        if self.running:
+            return
+        self.app.duties.resume()
+        self._scheduler = build_scheduler(self.app.duties, self.app.settings.timezone)
+        self._scheduler.start()
+        self._worker_task = asyncio.create_task(self.app.worker.run(), name="delivery")
+        asyncio.create_task(self.app.duties.deadlines(), name="deadlines-at-start")
+
+    async def stop(self) -> None:
+        if not self.running:
+            return
+        self._scheduler.pause()  # no new job starts; the running ones commit before the shutdown
+        await self.app.duties.finish(timeout=10)
+        self._scheduler.shutdown(wait=False)
+        await self.app.worker.stop()
+        self._worker_task.cancel()
+        await asyncio.gather(self._worker_task, return_exceptions=True)
+        self._scheduler, self._worker_task = None, None
+
+
 async def run(app: App, *, handle_signals: bool = True) -> None:
-    """Poll until stopped; the worker and the scheduler run beside the dispatcher."""
+    """Serve until stopped: long polling (one instance), or webhook mode behind a load balancer,
+    where the instance holding the lease also runs the scheduler and the delivery worker."""
     me = await app.bot.get_me()
     app.svc.bot_username = me.username or ""
     await set_default_commands(app.bot)
-    scheduler = build_scheduler(app.duties, app.settings.timezone)
-    scheduler.start()
+    singletons = app.singletons = Singletons(app)
     http_runner = await start_http(app)
-    worker_task = asyncio.create_task(app.worker.run(), name="delivery")
-    asyncio.create_task(app.duties.deadlines(), name="deadlines-at-start")
-    log.info("bot @%s started (polling)", app.svc.bot_username)
+    leadership = None
     try:
-        await app.dp.start_polling(app.bot, polling_timeout=app.settings.polling_timeout,
-                                   allowed_updates=app.dp.resolve_used_update_types(), handle_signals=handle_signals,
-                                   close_bot_session=False, tasks_concurrency_limit=64)
+        if app.settings.webhook_mode:
+            if app.settings.database_url.startswith("sqlite"):
+                log.warning("webhook mode on SQLite: fine for one instance; several need PostgreSQL")
+            leadership = app.leadership = Leadership(app.sessionmaker, app.settings.instance_id,
+                                                     app.settings.lease_seconds, singletons.start, singletons.stop)
+            await leadership.begin()
+            await serve_webhook(app, handle_signals=handle_signals)
+        else:
+            await singletons.start()
+            await release_dead_locks(app.dp.fsm.events_isolation)  # the only poller: leftovers are a dead one's
+            log.info("bot @%s started (polling)", app.svc.bot_username)
+            await app.dp.start_polling(app.bot, polling_timeout=app.settings.polling_timeout,
+                                       allowed_updates=app.dp.resolve_used_update_types(),
+                                       handle_signals=handle_signals, close_bot_session=False,
+                                       tasks_concurrency_limit=64)
     finally:
         if http_runner is not None:
-            await http_runner.cleanup()
-        scheduler.shutdown(wait=False)
-        await app.worker.stop()
-        worker_task.cancel()
-        await asyncio.gather(worker_task, return_exceptions=True)
+            await http_runner.cleanup()  # webhook requests in flight finish first
+        if app.settings.webhook_mode:
+            await app.dp.emit_shutdown(bot=app.bot, **app.dp.workflow_data)
+        if leadership is not None:
+            await leadership.end()
+        await singletons.stop()
         await app.dp.storage.close()
         await app.bot.session.close()
         await app.engine.dispose()
+
+
+async def serve_webhook(app: App, *, handle_signals: bool) -> None:
+    """Register the webhook (every instance sets the same URL; idempotent) and wait for a stop.
+    Updates arrive at handlers/http_telegram.py on the bot's HTTP server."""
+    s = app.settings
+    await app.bot.set_webhook(s.webhook_url, secret_token=s.webhook_secret,
+                              allowed_updates=app.dp.resolve_used_update_types(), drop_pending_updates=False)
+    await app.dp.emit_startup(bot=app.bot, **app.dp.workflow_data)
+    if handle_signals:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, app.stopping.set)
+    log.info("bot @%s started (webhook, instance %s)", app.svc.bot_username, s.instance_id)
+    await app.stopping.wait()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import re
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +68,33 @@ class Settings:
     # verification codes (RECEIPT_KEY, else derived from DATA_KEY).
     payment_webhook_secret: str | None = None
     receipt_key: bytes = b""
+    # Several instances (issue 9). Redis keys start with REDIS_PREFIX (one Redis, several
+    # districts or environments); an abandoned form expires after FORM_TTL_DAYS there.
+    redis_prefix: str = "minwon"
+    form_ttl_days: int = 30
+    # Webhook mode: Telegram posts updates to WEBHOOK_URL (public https URL ending in
+    # WEBHOOK_PATH, served by the bot's HTTP server); every request must carry WEBHOOK_SECRET in
+    # X-Telegram-Bot-Api-Secret-Token. Unset: long polling (one instance).
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_path: str = "/telegram/webhook"
+    # The scheduler and the delivery worker run in one instance: the holder of a lease row,
+    # renewed every LEASE_SECONDS/3; another instance takes over once LEASE_SECONDS have passed.
+    instance_id: str = ""
+    lease_seconds: float = 30.0
+    # Retention (issue 9, workflows/retention.py): whole days each kind of personal data is kept
+    # after its case ends; a daily job anonymises or deletes what is due. RETENTION_* settings.
+    retention_complaint_days: int = 365     # complaint text, photos, location, answer, notes (after closing)
+    retention_contact_days: int = 365       # contact phones of complaints and one-stops (after closing)
+    retention_onestop_days: int = 365       # one-stop facts and notes (after completion)
+    retention_opinion_days: int = 365       # opinion-day free text (after the policy answer)
+    retention_outbox_days: int = 90         # sent, failed and cancelled outbox messages
+    retention_taxpayer_name_days: int = 365  # 등록면허세 taxpayer name (after payment or cancellation)
+    retention_tax_record_days: int = 1825   # the rest of the tax record: 5 years (지방세 부과 제척기간)
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_url)
 
     @property
     def uses_official_api(self) -> bool:
@@ -110,6 +139,31 @@ def _receipt_key(raw: str | None, data_key: bytes) -> bytes:
     return hmac.new(data_key, b"minwon receipt verification v1", hashlib.sha256).digest()
 
 
+RETENTION_DEFAULTS = {"RETENTION_COMPLAINT_DAYS": 365, "RETENTION_CONTACT_DAYS": 365,
+                      "RETENTION_ONESTOP_DAYS": 365, "RETENTION_OPINION_DAYS": 365, "RETENTION_OUTBOX_DAYS": 90,
+                      "RETENTION_TAXPAYER_NAME_DAYS": 365, "RETENTION_TAX_RECORD_DAYS": 1825}
+
+
+def _retention_days(env: dict[str, str]) -> dict[str, int]:
+    """RETENTION_* as whole days > 0 (settings field name -> days); a contact or a taxpayer name
+    is never kept longer than the record it belongs to."""
+    out = {}
+    for name, default in RETENTION_DEFAULTS.items():
+        raw = (env.get(name) or "").strip()
+        if not raw:
+            out[name] = default
+            continue
+        if not raw.isdigit() or int(raw) <= 0:
+            raise ConfigError(f"{name} must be a whole number of days greater than 0, got {raw!r}")
+        out[name] = int(raw)
+    if out["RETENTION_CONTACT_DAYS"] > out["RETENTION_COMPLAINT_DAYS"]:
+        raise ConfigError("RETENTION_CONTACT_DAYS cannot be longer than RETENTION_COMPLAINT_DAYS "
+                          "(the complaint's anonymisation removes its contact too)")
+    if out["RETENTION_TAXPAYER_NAME_DAYS"] > out["RETENTION_TAX_RECORD_DAYS"]:
+        raise ConfigError("RETENTION_TAXPAYER_NAME_DAYS cannot be longer than RETENTION_TAX_RECORD_DAYS")
+    return {name.lower(): days for name, days in out.items()}
+
+
 def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     if env is None:
         if dotenv:
@@ -126,9 +180,28 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         http_port = int(env["HTTP_PORT"]) if env.get("HTTP_PORT") else None
         flood_limit = int(env.get("FLOOD_LIMIT") or 20)
         flood_window = float(env.get("FLOOD_WINDOW") or 10)
+        form_ttl_days = int(env.get("FORM_TTL_DAYS") or 30)
+        lease_seconds = float(env.get("LEASE_SECONDS") or 30)
     except ValueError:
-        raise ConfigError("DELIVERY_RATE and FLOOD_WINDOW must be numbers, POLLING_TIMEOUT, HTTP_PORT and "
-                          "FLOOD_LIMIT whole numbers")
+        raise ConfigError("DELIVERY_RATE, FLOOD_WINDOW and LEASE_SECONDS must be numbers, POLLING_TIMEOUT, "
+                          "HTTP_PORT, FLOOD_LIMIT and FORM_TTL_DAYS whole numbers")
+    if form_ttl_days <= 0:
+        raise ConfigError(f"FORM_TTL_DAYS must be a whole number of days greater than 0, got {form_ttl_days}")
+    retention_days = _retention_days(env)
+    if lease_seconds < 1:
+        raise ConfigError("LEASE_SECONDS must be at least 1 (the lease is renewed every third of it)")
+    webhook_url = (env.get("WEBHOOK_URL") or "").strip() or None
+    webhook_secret = (env.get("WEBHOOK_SECRET") or "").strip() or None
+    webhook_path = "/" + (env.get("WEBHOOK_PATH") or "/telegram/webhook").strip().lstrip("/")
+    if webhook_url:
+        # Telegram sends the secret token back on every request; without one anybody who finds
+        # the URL could post forged updates (SECURITY.md)
+        if not webhook_secret or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
+            raise ConfigError("WEBHOOK_URL needs WEBHOOK_SECRET: 16-256 characters of A-Z, a-z, 0-9, _ and -")
+        if not webhook_url.startswith(("https://", "http://")):
+            raise ConfigError("WEBHOOK_URL must be an http(s) URL")
+        if not env.get("HTTP_PORT"):
+            raise ConfigError("WEBHOOK_URL needs HTTP_PORT: the bot's HTTP server receives the updates")
     try:
         evaluation_chat_id = int(env["EVALUATION_CHAT_ID"]) if env.get("EVALUATION_CHAT_ID") else None
     except ValueError:
@@ -158,4 +231,12 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         agency_webhook_secret=env.get("AGENCY_WEBHOOK_SECRET") or None,
         payment_webhook_secret=env.get("PAYMENT_WEBHOOK_SECRET") or None,
         receipt_key=_receipt_key(env.get("RECEIPT_KEY"), data_key),
+        redis_prefix=(env.get("REDIS_PREFIX") or "minwon").strip(),
+        form_ttl_days=form_ttl_days,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_path=webhook_path,
+        instance_id=(env.get("INSTANCE_ID") or "").strip() or f"{socket.gethostname()}:{os.getpid()}",
+        lease_seconds=lease_seconds,
+        **retention_days,
     )

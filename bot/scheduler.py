@@ -5,6 +5,7 @@ so a job that runs late or twice does the right thing once.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Awaitable, Callable
@@ -33,8 +34,14 @@ class Duties:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], svc: Services, wake: Callable[[], None]):
         self.sm, self.svc, self.wake = sessionmaker, svc, wake
         self.failures: list[str] = []  # names of duties that raised (for health checks and tests)
+        self._running: set[asyncio.Task] = set()  # scheduler jobs that are inside run() now
+        self._stopping = False
 
     async def run(self, name: str, job: Job) -> int:
+        if self._stopping:
+            return 0  # the process is stopping: a job with several duties ends after the current one
+        task = asyncio.current_task()
+        self._running.add(task)
         try:
             async with self.sm() as s:
                 n = await job(s, self.svc)
@@ -48,6 +55,25 @@ class Duties:
             log.exception("duty %s failed", name)
             self.failures.append(name)
             return 0
+        finally:
+            self._running.discard(task)
+
+    async def finish(self, timeout: float) -> bool:
+        """On stop: start no new duty and wait for the running ones to commit, so a stop never
+        cancels a duty half-way (what is due is in the tables, but a cancelled job is logged as a
+        failure). True if all finished within `timeout`."""
+        self._stopping = True
+        running = {t for t in self._running if t is not asyncio.current_task()}
+        if not running:
+            return True
+        _, pending = await asyncio.wait(running, timeout=timeout)
+        if pending:
+            log.warning("stopping with %d duties still running after %.0f s", len(pending), timeout)
+        return not pending
+
+    def resume(self) -> None:
+        """After finish(): this instance runs the duties again (webhook mode, lease won back)."""
+        self._stopping = False
 
     async def deadlines(self) -> None:
         await self.run("reminders", complaints.send_due_reminders)
@@ -58,6 +84,13 @@ class Duties:
 
     async def housekeeping(self) -> None:
         await self.run("purge_updates", _purge_processed_updates)
+
+    async def retention(self) -> None:
+        """개인정보 보호법 §21: anonymise or delete the personal data whose retention period
+        (svc.retention, the RETENTION_* settings) has run out; batched, each batch committed."""
+        from workflows import retention
+
+        await self.run("retention", retention.run_duty)
 
     async def onestop(self) -> None:
         """Birth/death one-stop: due reminders, webhook notices to outside bodies (retried with
@@ -117,6 +150,10 @@ def build_scheduler(duties: Duties, tz: str) -> AsyncIOScheduler:
                   misfire_grace_time=3600)
     sched.add_job(duties.housekeeping, "cron", hour=3, minute=30, id="housekeeping", replace_existing=True,
                   misfire_grace_time=6 * 3600)
+    # Retention at a quiet hour; a run missed while the bot was down happens within 6 h, once; what
+    # is due is in the rows themselves (closed_at, anonymised_at ...), so a late or repeated run is harmless.
+    sched.add_job(duties.retention, "cron", hour=3, minute=45, id="retention", replace_existing=True,
+                  misfire_grace_time=6 * 3600, coalesce=True)
     sched.add_job(duties.onestop, "interval", minutes=1, id="onestop", replace_existing=True,
                   misfire_grace_time=300, coalesce=True)
     sched.add_job(duties.monthly_report, "cron", minute=11, id="monthly_report", replace_existing=True,

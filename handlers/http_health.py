@@ -35,10 +35,13 @@ async def healthz(request: web.Request) -> web.Response:
         pending, lag = await _outbox(app)
     except Exception as e:  # the database is not reachable
         return web.json_response({"status": "error", "database": type(e).__name__}, status=503)
-    last = app.metrics.last_update_at
+    last, hook = app.metrics.last_update_at, app.metrics.last_webhook_at
     return web.json_response({
         "status": "ok", "database": "ok",
+        "mode": "webhook" if app.settings.webhook_mode else "polling",
+        "runs_scheduler_and_delivery": bool(app.singletons and app.singletons.running),
         "last_update_seconds_ago": round(time.time() - last, 1) if last else None,
+        "last_webhook_seconds_ago": round(time.time() - hook, 1) if hook else None,
         "outbox_due": pending, "outbox_lag_seconds": round(lag, 1),
         "failed_duties": sorted(set(app.duties.failures)),
     })

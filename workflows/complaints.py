@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import (Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter, User)
-from workflows import callbacks, states
+from workflows import audit, callbacks, states
 from workflows.business_time import Period
 from workflows.context import Services
 from workflows.contact import mask_phone
@@ -62,9 +62,12 @@ def _load():
 
 async def get_visible(session: AsyncSession, p: Principal, *, complaint_id: int | None = None,
                       receipt_no: str | None = None) -> Complaint:
-    q = select(Complaint).options(*_load())
+    # FOR UPDATE (PostgreSQL; SQLite serialises writers anyway): an officer's answer and the
+    # resident's reply to the same complaint in two instances take turns, and each sees the other's
+    # change, so a transition is never decided on a stale state. Held until the update commits.
+    q = select(Complaint).options(*_load()).with_for_update(of=Complaint)
     q = q.where(Complaint.id == complaint_id) if complaint_id is not None else q.where(Complaint.receipt_no == receipt_no)
-    c = (await session.execute(q)).scalar_one_or_none()
+    c = (await session.execute(q.execution_options(populate_existing=True))).scalar_one_or_none()
     if c is None or not can_view(p, c.citizen_id, c.department_code):
         raise NotFound(complaint_id or receipt_no)
     return c
@@ -209,6 +212,42 @@ def officer_card(svc: Services, c: Complaint, lang: str) -> str:
 
 
 
+def _audit(session: AsyncSession, svc: Services, p: Principal, c: Complaint, action: str, **detail) -> None:
+    """One audit entry for an officer's action on a complaint: receipt number and codes only."""
+    audit.record(session, action, actor_id=p.user_id, actor_role="officer" if p.is_officer else "admin",
+                 subject_kind="complaint", subject_id=c.receipt_no,
+                 detail=audit.details(dept=c.department_code, **detail), at=svc.now())
+
+
+def officer_view(session: AsyncSession, svc: Services, p: Principal, c: Complaint, lang: str, *,
+                 via: str = "open") -> str:
+    """The officer card (it shows the decrypted phone): the view is audited (complaint_view)."""
+    text = officer_card(svc, c, lang)
+    _audit(session, svc, p, c, audit.COMPLAINT_VIEW, via=via, contact="yes" if c.phone_enc else "no")
+    return text
+
+
+@dataclass(frozen=True)
+class Media:
+    photo_file_ids: list[str]
+    location: tuple[float, float] | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.photo_file_ids and self.location is None
+
+
+def media_view(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Media:
+    """The resident's photos and place for the officer's screen; audited (complaint_media) when
+    there is something to show."""
+    m = Media([ph.file_id for ph in c.photos],
+              (c.latitude, c.longitude) if c.latitude is not None else None)
+    if not m.empty:
+        _audit(session, svc, p, c, audit.COMPLAINT_MEDIA, photos=len(m.photo_file_ids),
+               location="yes" if m.location else "no")
+    return m
+
+
 async def _notify_department(session: AsyncSession, svc: Services, c: Complaint, text_key: str,
                              *, key: str, **extra) -> None:
     """Tell every officer of the complaint's department (and its group chat) with action buttons.
@@ -283,6 +322,7 @@ async def take(session: AsyncSession, svc: Services, p: Principal, c: Complaint)
     _check_officer(p, c)
     _transition(c, "take", p, svc.now())
     c.officer_id = p.user_id
+    _audit(session, svc, p, c, audit.COMPLAINT_TAKE)
     await _push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
     return c
 
@@ -312,6 +352,7 @@ async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complain
     _transition(c, "answer", p, now, note=text)
     c.answer_text, c.answered_at, c.answered_by = text, now, p.user_id
     c.officer_id = c.officer_id or p.user_id
+    _audit(session, svc, p, c, audit.COMPLAINT_ANSWER)
 
     def fb_buttons(lang: str):
         return [[(t(lang, "push.resolved_btn"), callbacks.citizen_feedback(True, c.id)),
@@ -334,6 +375,7 @@ async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Compla
     from_dept = c.department_code
     c.department_code, c.officer_id = to_department, None
     _transition(c, "transfer", p, svc.now(), note=reason)
+    _audit(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=from_dept)
     n = len(c.events)
     await _push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=escape(reason))
     await _notify_department(session, svc, c, "op.transferred_in", key=f"tr:{c.id}:{n}",
@@ -351,6 +393,7 @@ async def reject(session: AsyncSession, svc: Services, p: Principal, c: Complain
     now = svc.now()
     _transition(c, "reject", p, now, note=f"{reason}\n[{remedy.code}]")
     c.closed_at, c.officer_id = now, c.officer_id or p.user_id
+    _audit(session, svc, p, c, audit.COMPLAINT_REJECT, remedy=remedy.code)
     lang = await _lang(session, c.citizen_id)
     await _push_citizen(session, svc, c, "push.rejected", key=f"push:{c.id}:{len(c.events)}",
                         note=escape(reason), remedy=remedy.text(lang))
@@ -372,6 +415,7 @@ async def extend(session: AsyncSession, svc: Services, p: Principal, c: Complain
     new_deadline = extended_deadline(svc, c)
     _transition(c, "extend", p, svc.now(), note=reason)
     c.extended, c.deadline_at = True, new_deadline
+    _audit(session, svc, p, c, audit.COMPLAINT_EXTEND, deadline=f"{new_deadline.astimezone(svc.tz):%Y-%m-%d}")
     await _push_citizen(session, svc, c, "push.extended", key=f"push:{c.id}:{len(c.events)}",
                         note=escape(reason))
     return c
@@ -407,6 +451,25 @@ async def citizen_reopen(session: AsyncSession, svc: Services, p: Principal, c: 
     c.reminded_for = c.escalated_for = None
     await _notify_department(session, svc, c, "op.reopened_in", key=f"reopen:{c.id}:{len(c.events)}",
                              note=escape(comment))
+    return c
+
+
+async def citizen_withdraw(session: AsyncSession, svc: Services, p: Principal, c: Complaint,
+                           note: str | None = None) -> Complaint:
+    """취하: the resident takes back a complaint still being handled (before deleting their data,
+    workflows/privacy.py). Final at once; the department's officers are told to stop. An answered
+    complaint waiting for the resident's confirmation is closed instead (the department's work is
+    done: nobody to tell). No survey either way."""
+    if c.citizen_id != p.user_id:
+        raise NotFound(c.id)
+    now = svc.now()
+    if c.state == states.ANSWERED:
+        _transition(c, "close", p, now, note=note)
+        c.closed_at = now
+        return c
+    _transition(c, "withdraw", p, now, note=note)
+    c.closed_at = now
+    await _notify_department(session, svc, c, "op.withdrawn", key=f"withdrawn:{c.id}")
     return c
 
 
@@ -468,7 +531,8 @@ async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
     now = svc.now()
     days = svc.district.answered_autoclose_days
     rows = (await session.execute(select(Complaint).options(*_load()).where(
-        Complaint.state == states.ANSWERED, Complaint.answered_at <= now - timedelta(days=days)))).scalars().all()
+        Complaint.state == states.ANSWERED, Complaint.answered_at <= now - timedelta(days=days))
+        .with_for_update(of=Complaint, skip_locked=True))).scalars().all()  # one being replied to: next run
     from workflows.ratings import send_survey
     for c in rows:
         _transition(c, "close", None, now, note="auto")

@@ -10,7 +10,8 @@ go to ``dropped_updates``) and 409 Conflict when a newer poll supersedes a pendi
 edit / copy / forward methods returning well-formed Messages (message ids per chat, shared by
 user and bot; the bot's messages recorded for ``callback()``); Telegram's 400s for edits (not
 found / not modified / can't be edited), empty or too long texts and captions, callback_data
-over 64 bytes; ``getFile`` and file downloads (placeholder bytes); injected errors
+over 64 bytes; ``getFile`` and file downloads (placeholder bytes, or the bytes a test put in
+``files`` under the file_id); injected errors
 (``fail_next``, ``block_user``); 401 for a wrong token; 404 for an unknown method.
 
 Not faked: parse_mode (text is echoed as sent, tags included), webhooks, inline mode, payments,
@@ -115,6 +116,7 @@ class FakeTelegram:
         self.updates_delivered = 0
         self.dropped_updates: list[dict] = []  # not in the bot's allowed_updates, never delivered
         self.downloads: list[str] = []         # paths fetched from /file/bot{token}/...
+        self.files: dict[str, bytes] = {}      # file_id -> the bytes getFile/download serve
         self._pending: list[list] = []         # [update, fetched?] until acknowledged by offset
         self._allowed: list[str] | None = None
         self._messages: dict[tuple[int, int], dict] = {}   # (chat_id, message_id) -> Message
@@ -129,12 +131,22 @@ class FakeTelegram:
         self._closing = False
         self._changed = asyncio.Event()        # replaced on every change; see _notify
         self._runner: web.AppRunner | None = None
+        # webhook mode (setWebhook): pending updates are POSTed to the URL one at a time, with the
+        # secret token header, and retried until the bot answers 2xx — as Telegram does
+        self.webhook: dict | None = None
+        self.webhook_posts: list[tuple[int, int]] = []  # (update_id, HTTP status) per attempt
+        self._pusher: asyncio.Task | None = None
         handlers: dict[str, Callable[[dict], Any]] = {
             "getMe": lambda p: self.me, "getUpdates": self._get_updates,
             "deleteWebhook": self._delete_webhook, "getMyCommands": lambda p: [],
+            "setWebhook": self._set_webhook,
+            "getWebhookInfo": lambda p: {"url": (self.webhook or {}).get("url", ""),
+                                         "has_custom_certificate": False,
+                                         "pending_update_count": len(self._pending)},
             "deleteMessage": self._delete, "deleteMessages": self._delete,
             "getFile": lambda p: {"file_id": p["file_id"], "file_unique_id": "u" + p["file_id"],
-                                  "file_size": 1024, "file_path": f"photos/{p['file_id']}.jpg"},
+                                  "file_size": len(self.files.get(p["file_id"], b"x" * 1024)),
+                                  "file_path": f"photos/{p['file_id']}.jpg"},
             "sendMessage": self._send_message,
             "sendPhoto": lambda p: self._bot_message(
                 p, photo=self._photo_sizes(p.get("photo")), caption=p.get("caption")),
@@ -168,6 +180,7 @@ class FakeTelegram:
     async def stop(self) -> None:
         self._closing = True
         self._notify()                         # pending long polls answer [] at once
+        await self._stop_pusher()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -177,9 +190,15 @@ class FakeTelegram:
                 chat_type: str = "private", first_name: str = "User", language_code: str = "ko",
                 photo: bool = False, location: tuple[float, float] | None = None,
                 sticker: bool = False, contact_phone: str | None = None,
-                caption: str | None = None, update_id: int | None = None) -> dict:
-        """Queue a Message update from a user; returns the update dict."""
-        if text is not None and (photo or location or sticker or contact_phone):
+                caption: str | None = None, update_id: int | None = None,
+                document: dict | None = None, video: bool = False) -> dict:
+        """Queue a Message update from a user; returns the update dict.
+
+        ``document``: Document fields (file_name, mime_type, file_size ...; file_id and
+        file_unique_id are made up when missing), plus ``content`` — bytes the bot downloads for
+        that file_id (``file_size`` defaults to their length; pass ``file_size=None`` to leave it
+        out, as Telegram may). ``video``: a short video clip."""
+        if text is not None and (photo or location or sticker or contact_phone or document or video):
             raise ValueError("a message has either text or media; use caption= with media")
         chat_id = user_id if chat_id is None else chat_id
         if chat_type == "private" and chat_id < 0:
@@ -208,6 +227,19 @@ class FakeTelegram:
         if contact_phone is not None:
             msg["contact"] = {"phone_number": contact_phone, "first_name": first_name,
                               "user_id": user_id}
+        if document is not None:
+            doc, n = dict(document), next(self._ids)
+            content = doc.pop("content", None)
+            doc.setdefault("file_id", f"BQACdoc{n}")
+            doc.setdefault("file_unique_id", f"AgADdoc{n}")
+            if content is not None:
+                self.files[doc["file_id"]] = content
+                doc.setdefault("file_size", len(content))
+            msg["document"] = {k: v for k, v in doc.items() if v is not None}
+        if video:
+            n = next(self._ids)
+            msg["video"] = {"file_id": f"BAACvideo{n}", "file_unique_id": f"AgADvideo{n}", "width": 640,
+                            "height": 360, "duration": 5, "mime_type": "video/mp4", "file_size": 750_000}
         if caption is not None:
             msg["caption"] = caption
         self._messages[(chat_id, msg["message_id"])] = msg
@@ -399,6 +431,9 @@ class FakeTelegram:
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         self.downloads.append(path := request.match_info["path"])
+        file_id = path.removeprefix("photos/").removesuffix(".jpg")
+        if file_id in self.files:
+            return web.Response(body=self.files[file_id])
         return web.Response(body=b"\xff\xd8\xff\xe0FAKE-JPEG " + path.encode(),
                             content_type="image/jpeg")
 
@@ -424,6 +459,9 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ API methods
     async def _get_updates(self, p: dict) -> list[dict]:
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                "use deleteWebhook to delete the webhook first")
         self._poll_generation += 1             # a newer poll terminates a pending one (409)
         generation, loop = self._poll_generation, asyncio.get_running_loop()
         if "allowed_updates" in p:             # persists across calls, like Telegram's
@@ -453,7 +491,60 @@ class FakeTelegram:
     def _delete_webhook(self, p: dict) -> bool:
         if p.get("drop_pending_updates"):
             self._pending.clear()
+        self.webhook = None
+        if self._pusher is not None:
+            self._pusher.cancel()
+            self._pusher = None
         return True
+
+    def _set_webhook(self, p: dict) -> bool:
+        if not str(p.get("url", "")).startswith(("https://", "http://")):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook = {"url": p["url"], "secret_token": p.get("secret_token")}
+        if "allowed_updates" in p:
+            self._allowed = p["allowed_updates"] or None
+        if p.get("drop_pending_updates"):
+            self._pending.clear()
+        if self._pusher is None or self._pusher.done():
+            self._pusher = asyncio.create_task(self._push_updates())
+        return True
+
+    async def _push_updates(self) -> None:
+        import aiohttp
+
+        async with aiohttp.ClientSession() as http:
+            while not self._closing:
+                entry = next((e for e in self._pending if not e[1]), None)
+                if entry is None or self.webhook is None:
+                    await self._wait_change(1.0)
+                    continue
+                kind = next(k for k in entry[0] if k != "update_id")
+                if self._allowed is not None and kind not in self._allowed:
+                    self._pending.remove(entry)
+                    self.dropped_updates.append(entry[0])
+                    continue
+                headers = ({"X-Telegram-Bot-Api-Secret-Token": self.webhook["secret_token"]}
+                           if self.webhook.get("secret_token") else {})
+                try:
+                    async with http.post(self.webhook["url"], json=entry[0], headers=headers,
+                                         timeout=aiohttp.ClientTimeout(total=60)) as r:
+                        status = r.status
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    status = 0
+                self.webhook_posts.append((entry[0]["update_id"], status))
+                if 200 <= status < 300:
+                    if entry in self._pending:
+                        self._pending.remove(entry)
+                    self.updates_delivered += 1
+                    self._notify()
+                else:
+                    await asyncio.sleep(0.2)  # Telegram backs off and tries again
+
+    async def _stop_pusher(self) -> None:
+        if self._pusher is not None:
+            self._pusher.cancel()
+            await asyncio.gather(self._pusher, return_exceptions=True)
+            self._pusher = None
 
     def _delete(self, p: dict) -> bool:
         for message_id in p.get("message_ids", [p.get("message_id")]):

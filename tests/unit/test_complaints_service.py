@@ -717,3 +717,33 @@ async def test_enqueue_long_key_once(session):
     await session.commit()
     [row] = await outbox(session)
     assert row.dedup_key == "x" * 200 and row.payload["text"] == "a"
+
+
+async def test_two_instances_acting_on_one_complaint_take_turns(db_sessionmaker, svc, people):
+    """PostgreSQL, several instances: two officers press 접수 at once in two units of work. The
+    second waits for the first's row lock, then sees 'assigned' and is refused — never two takes.
+    (SQLite serialises whole transactions, so there the second simply starts after the first.)"""
+    import asyncio
+
+    from tests import databases
+
+    async with db_sessionmaker() as s:
+        c = await file(s, svc)
+    first, second = db_sessionmaker(), db_sessionmaker()
+    try:
+        p1 = await who(first, ROADS_1)
+        c1 = await complaints.get_visible(first, p1, complaint_id=c.id)  # holds the row lock
+        p2 = roles.Principal(user_id=ROADS_2, roles=frozenset({"officer"}), department="ROADS")
+        waiting = asyncio.create_task(complaints.get_visible(second, p2, complaint_id=c.id))
+        await asyncio.sleep(0.3)
+        if databases.POSTGRES:
+            assert not waiting.done()  # blocked on the first officer's lock
+        await complaints.take(first, svc, p1, c1)
+        await first.commit()
+        c2 = await asyncio.wait_for(waiting, 10)
+        assert c2.state == "assigned" and c2.officer_id == ROADS_1  # the fresh row, not a stale copy
+        with pytest.raises(TransitionError):
+            await complaints.take(second, svc, p2, c2)
+    finally:
+        await first.close()
+        await second.close()

@@ -1,0 +1,43 @@
+"""Settings: the multi-instance and webhook settings are checked before the bot starts."""
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+BASE = {"BOT_TOKEN": "123:ABC", "DATA_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="}
+SECRET = "0123456789abcdef-_XYZ"
+
+
+def settings(**env):
+    return load_settings({**BASE, **env}, dotenv=False)
+
+
+def test_polling_is_the_default():
+    s = settings()
+    assert not s.webhook_mode and s.webhook_url is None and s.redis_prefix == "minwon"
+    assert s.instance_id  # host:pid, unique per process
+    assert s.lease_seconds == 30 and s.form_ttl_days == 30
+
+
+def test_webhook_mode_with_a_secret_and_a_port():
+    s = settings(WEBHOOK_URL="https://bot.example.go.kr/telegram/webhook", WEBHOOK_SECRET=SECRET,
+                 HTTP_PORT="8080", WEBHOOK_PATH="hook", INSTANCE_ID="bot-1", LEASE_SECONDS="20")
+    assert s.webhook_mode and s.webhook_secret == SECRET and s.webhook_path == "/hook"
+    assert s.instance_id == "bot-1" and s.lease_seconds == 20
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"WEBHOOK_URL": "https://x.example/h", "HTTP_PORT": "8080"}, "WEBHOOK_SECRET"),
+    ({"WEBHOOK_URL": "https://x.example/h", "HTTP_PORT": "8080", "WEBHOOK_SECRET": "short"}, "16-256"),
+    ({"WEBHOOK_URL": "https://x.example/h", "HTTP_PORT": "8080", "WEBHOOK_SECRET": "has spaces in it 123"}, "16-256"),
+    ({"WEBHOOK_URL": "ftp://x.example/h", "HTTP_PORT": "8080", "WEBHOOK_SECRET": SECRET}, "http(s)"),
+    ({"WEBHOOK_URL": "https://x.example/h", "WEBHOOK_SECRET": SECRET}, "HTTP_PORT"),
+    ({"LEASE_SECONDS": "soon"}, "LEASE_SECONDS"),
+    ({"LEASE_SECONDS": "0"}, "at least 1"),
+    ({"FORM_TTL_DAYS": "1.5"}, "FORM_TTL_DAYS"),
+])
+def test_bad_settings_are_refused_with_the_reason(env, message):
+    with pytest.raises(ConfigError) as e:
+        settings(**env)
+    assert message in str(e.value)
