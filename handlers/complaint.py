@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import uuid
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards as kb
+from handlers import media
 from handlers.filters import NOT_COMMAND
 from handlers.callbacks import CategoryCb, EditCb, FormCb, FreeTextCb, MenuCb, StepCb
 from handlers.states import ComplaintForm
@@ -33,7 +34,7 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, svc:
                 user_id: int, *, category: str | None = None, description: str | None = None) -> None:
     """Start a new form (replacing any unfinished one), optionally pre-filled from free text."""
     if not await _consented(session, user_id):
-        from handlers.common import show_privacy
+        from handlers.privacy import show_privacy
         await message.answer(t(lang, "privacy.need_consent"))
         await show_privacy(message, session, svc, lang, user_id)
         return
@@ -177,17 +178,26 @@ async def description_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.text_expected"))
 
 
-@router.message(ComplaintForm.photos, F.photo, NOT_COMMAND)
-async def got_photo(message: Message, state: FSMContext, lang: str) -> None:
-    data = await state.get_data()
+@router.message(ComplaintForm.photos, media.ANY_FILE, NOT_COMMAND)
+async def got_photo(message: Message, state: FSMContext, lang: str, bot: Bot) -> None:
+    """A photo, or an image sent as a file (checked, then taken as a photo); a video, a PDF ... is
+    refused with what is accepted, and the form stays as it was."""
+    if len((await state.get_data()).get("photos", [])) >= MAX_PHOTOS:
+        await message.answer(t(lang, "cf.photo_limit"), reply_markup=kb.step(lang, done=True))
+        return
+    got = await media.take_image(message, bot, lang, reply_markup=kb.step(lang, done=True))
+    if got is None:
+        return
+    data = await state.get_data()  # again: a conversion takes a moment, other photos may have come
+    if await state.get_state() != ComplaintForm.photos.state:
+        return  # the resident moved on (or cancelled) meanwhile
     photos = data.get("photos", [])
+    if any(p[1] == got[1] for p in photos):
+        return  # the same photo delivered again
     if len(photos) >= MAX_PHOTOS:
         await message.answer(t(lang, "cf.photo_limit"), reply_markup=kb.step(lang, done=True))
         return
-    best = message.photo[-1]
-    if any(p[1] == best.file_unique_id for p in photos):
-        return  # the same photo delivered again
-    photos.append([best.file_id, best.file_unique_id])
+    photos.append(list(got))
     await state.update_data(photos=photos)
     await message.answer(t(lang, "cf.photo_added", n=len(photos)), reply_markup=kb.step(lang, done=True))
 
@@ -253,8 +263,15 @@ async def step_button(query: CallbackQuery, callback_data: StepCb, state: FSMCon
 
 
 @router.callback_query(StepCb.filter())
-async def step_button_stale(query: CallbackQuery, lang: str) -> None:
+async def step_button_stale(query: CallbackQuery, state: FSMContext, svc: Services, lang: str) -> None:
     await query.answer(t(lang, "stale_button"), show_alert=True)
+    # the form may have moved on without the resident seeing it (the bot stopped between saving
+    # the step and sending the next question): show where it is now
+    current = await state.get_state()
+    if current == ComplaintForm.confirm.state:
+        await show_summary(query.message, state, svc, lang)
+    elif (step := next((s for s in STEPS if s.state == current), None)) is not None:
+        await ask(query.message, state, svc, lang, step)
 
 
 # --- summary: submit, edit, cancel ----------------------------------------------------------
@@ -263,9 +280,16 @@ async def step_button_stale(query: CallbackQuery, lang: str) -> None:
 async def submit(query: CallbackQuery, callback_data: FormCb, state: FSMContext, session: AsyncSession,
                  svc: Services, lang: str) -> None:
     data = await state.get_data()
-    if await state.get_state() != ComplaintForm.confirm.state or data.get("form_id") != callback_data.form:
+    current = await state.get_state()
+    if current != ComplaintForm.confirm.state or data.get("form_id") != callback_data.form:
         existing = await complaints.find_by_submit_key(session, query.from_user.id, callback_data.form)
         await query.answer()
+        step = next((s for s in STEPS if s.state == current), None)
+        if existing is None and step is not None and data.get("form_id") == callback_data.form:
+            # this form's summary was shown but the step before it was not saved (the bot stopped
+            # in between): ask that step again rather than call the button stale
+            await ask(query.message, state, svc, lang, step)
+            return
         await query.message.answer(t(lang, "cf.already_submitted", receipt=existing.receipt_no)
                                    if existing else t(lang, "stale_button"))
         return
@@ -327,5 +351,11 @@ async def cancel(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
 
 
 @router.message(StateFilter(ComplaintForm.confirm, ComplaintForm.edit), NOT_COMMAND)
-async def use_buttons(message: Message, lang: str) -> None:
+async def use_buttons(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     await message.answer(t(lang, "cf.use_buttons"))
+    # the message with those buttons may never have arrived (the bot stopped between saving the
+    # step and sending it): show it again
+    if await state.get_state() == ComplaintForm.confirm.state:
+        await show_summary(message, state, svc, lang)
+    else:
+        await message.answer(t(lang, "cf.edit_which"), reply_markup=kb.edit_fields(lang))
