@@ -1,0 +1,270 @@
+"""Update throughput of the complaint conversation through the real Dispatcher: no pass/fail.
+
+The Dispatcher, middlewares, FSM storage and handlers are the bot's own (bot/app.py build_app),
+on a real database; the Bot's HTTP session is replaced by one that answers every Bot API method at
+once in memory (benchmarks/instant_bot.py), so Telegram's latency is excluded and what is left is
+the bot's own cost per update. N residents each walk the whole /complaint conversation (/start,
+consent, /complaint, category, text, skip photos/location/phone, 제출: 9 updates), 64 of them
+at a time (the bot handles at most 64 updates at once when polling). In the same run a bare aiogram Dispatcher
+with one echo handler gets the same number of updates the same way; each result is printed as
+updates/s and as a ratio to that echo baseline. The delivery worker and the scheduler do not run.
+
+Engines: SQLite (FSM in the database), PostgreSQL (FSM in the database) and PostgreSQL with FSM
+and event isolation in Redis, each when reachable. PostgreSQL: a database of its own is created
+on the server named by --postgres (maintenance URL) and dropped afterwards.
+
+Run: .venv/bin/python benchmarks/bench_throughput.py [--residents 200] [--rounds 2]
+     [--postgres postgresql+asyncpg://minwon_test:minwon_test@127.0.0.1:5432/postgres]
+     [--redis redis://127.0.0.1:6379/0] [--engines sqlite,postgresql,postgresql+redis]
+     [--in-flight 64] [--telegram-ms 0]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from aiogram import Bot, Dispatcher, Router  # noqa: E402
+from aiogram.types import Message  # noqa: E402
+
+from instant_bot import TOKEN, InstantSession, Resident, Updates, run_residents  # noqa: E402
+
+DEFAULT_PG = os.environ.get("BENCH_POSTGRES_URL",
+                            "postgresql+asyncpg://minwon_test:minwon_test@127.0.0.1:5432/postgres")
+DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+CONCURRENCY = 64  # tasks_concurrency_limit in bot/app.py run(); --in-flight changes it
+CATEGORY_LABELS = ("도로·보도·가로등", "쓰레기·청소", "공원·놀이터·가로수", "소음·악취·환경")
+
+
+def settings_for(database_url: str, data_dir: Path, redis_url: str | None = None, redis_prefix: str = ""):
+    from bot.config import load_settings
+
+    env = {"BOT_TOKEN": TOKEN, "DATABASE_URL": database_url, "DATA_DIR": str(data_dir),
+           "DATA_KEY": base64.urlsafe_b64encode(b"b" * 32).decode(), "FLOOD_LIMIT": "1000000",
+           "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    if redis_url:
+        env.update(REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix)
+    return load_settings(env, dotenv=False)
+
+
+def instant_app(settings, latency: float = 0.0):
+    """build_app's App with the Bot's session answering in memory (after ``latency`` s)."""
+    from bot.app import build_app
+    from bot.retry import RetryAfterMiddleware
+
+    app = build_app(settings)
+    session = InstantSession(latency)
+    session.middleware(RetryAfterMiddleware())
+    app.bot.session = session
+    app.svc.bot_username = "bench_bot"
+    return app, session
+
+
+async def drive(dp: Dispatcher, bot: Bot, session: InstantSession, uids: range,
+                steps) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    seconds, retries = await run_residents(dp, bot, session, uids, steps, CATEGORY_LABELS, CONCURRENCY, latencies)
+    return seconds, latencies, retries
+
+
+async def echo_rate(n_residents: int, steps: int, latency: float = 0.0) -> tuple[float, list[float]]:
+    """Updates/s of a bare Dispatcher with one echo handler, fed like the residents."""
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text)
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    session = InstantSession(latency)
+    bot = Bot(TOKEN, session=session)
+    updates, todo, latencies = Updates(), iter(range(50_000, 50_000 + n_residents)), []
+
+    async def worker() -> None:  # like run_residents: one resident's messages in order
+        for uid in todo:
+            for k in range(steps):
+                update = updates.message(uid, f"메아리 {k}", bot)
+                t0 = time.perf_counter()
+                await dp.feed_update(bot, update)
+                latencies.append(time.perf_counter() - t0)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return (n_residents * steps) / (time.perf_counter() - started), latencies
+
+
+async def complaint_rate(settings, n_residents: int, round_no: int,
+                         latency: float = 0.0) -> tuple[float, list[float], int, float, int]:
+    from sqlalchemy import func, select
+
+    from bot.db.models import Complaint
+
+    from sqlalchemy import event
+
+    app, session = instant_app(settings, latency)
+    statements = [0]
+
+    def count(*_args) -> None:
+        statements[0] += 1
+
+    event.listen(app.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        first = 100_000 * round_no
+        seconds, latencies, retries = await drive(app.dp, app.bot, session, range(first, first + n_residents),
+                                                  Resident.FULL)
+        event.remove(app.engine.sync_engine, "before_cursor_execute", count)
+        async with app.sessionmaker() as s:
+            filed = await s.scalar(select(func.count()).select_from(Complaint).where(
+                Complaint.citizen_id >= first, Complaint.citizen_id < first + n_residents))
+        n_updates = n_residents * len(Resident.FULL)
+        return n_updates / seconds, latencies, int(filed or 0), statements[0] / n_updates, retries
+    finally:
+        await app.dp.storage.close()
+        await app.engine.dispose()
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p / 100 * len(values)))] if values else float("nan")
+
+
+# --- PostgreSQL: a database of our own ---------------------------------------------------------
+
+def pg_create(maintenance_url: str) -> str | None:
+    import asyncpg
+
+    base, _, _ = maintenance_url.rpartition("/")
+    name = f"minwon_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+    async def go():
+        conn = await asyncpg.connect(maintenance_url.replace("postgresql+asyncpg://", "postgresql://", 1), timeout=5)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+    try:
+        asyncio.run(go())
+    except Exception as e:  # noqa: BLE001 - not reachable: that engine is skipped
+        print(f"PostgreSQL at {maintenance_url.rpartition('@')[2]} not usable ({type(e).__name__}); skipped")
+        return None
+    return f"{base}/{name}"
+
+
+def pg_drop(maintenance_url: str, url: str) -> None:
+    import asyncpg
+
+    async def go():
+        conn = await asyncpg.connect(maintenance_url.replace("postgresql+asyncpg://", "postgresql://", 1))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
+        finally:
+            await conn.close()
+    asyncio.run(go())
+
+
+def redis_ok(url: str) -> bool:
+    from redis import Redis
+
+    try:
+        r = Redis.from_url(url, socket_connect_timeout=2)
+        r.ping()
+        r.close()
+        return True
+    except Exception:  # noqa: BLE001
+        print(f"Redis at {url} not usable; skipped")
+        return False
+
+
+def redis_drop(url: str, prefix: str) -> None:
+    from redis import Redis
+
+    r = Redis.from_url(url)
+    keys = list(r.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        r.delete(*keys)
+    r.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--residents", type=int, default=200)
+    ap.add_argument("--rounds", type=int, default=2, help="best of this many rounds per engine")
+    ap.add_argument("--postgres", default=DEFAULT_PG)
+    ap.add_argument("--redis", default=DEFAULT_REDIS)
+    ap.add_argument("--engines", default="sqlite,postgresql,postgresql+redis")
+    ap.add_argument("--in-flight", type=int, default=CONCURRENCY, help="updates handled at once (polling: 64)")
+    ap.add_argument("--telegram-ms", type=float, default=0.0,
+                    help="let every Bot API answer take this long (default 0: Telegram excluded)")
+    args = ap.parse_args()
+    globals()["CONCURRENCY"] = args.in_flight
+    from bot.db.migrate import upgrade_to_head
+    from bot.logs import setup_logging
+
+    setup_logging("WARNING")
+    steps = len(Resident.FULL)
+    tmp = Path(tempfile.mkdtemp(prefix="minwon-bench-"))
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    pg_url = pg_create(args.postgres) if any(e.startswith("postgresql") for e in engines) else None
+    targets: list[tuple[str, object]] = []
+    if "sqlite" in engines:
+        url = f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
+        upgrade_to_head(url)
+        targets.append(("SQLite, FSM in the database", settings_for(url, tmp)))
+    prefix = f"minwon_bench_{os.getpid()}"
+    if pg_url:
+        upgrade_to_head(pg_url)
+        if "postgresql" in engines:
+            targets.append(("PostgreSQL, FSM in the database", settings_for(pg_url, tmp)))
+        if "postgresql+redis" in engines and redis_ok(args.redis):
+            targets.append(("PostgreSQL, FSM in Redis", settings_for(pg_url, tmp, args.redis, prefix)))
+
+    async def run_all():
+        rows = []
+        for label, settings in targets:
+            best = None
+            for round_no in range(1, args.rounds + 1):
+                latency = args.telegram_ms / 1000
+                echo, echo_lat = await echo_rate(args.residents, steps, latency)
+                rate, lat, filed, sql, retries = await complaint_rate(settings, args.residents, round_no + 10 * len(rows),
+                                                             latency)
+                if filed != args.residents:
+                    raise SystemExit(f"{label}: {filed} complaints filed by {args.residents} residents")
+                if best is None or rate / echo > best[0] / best[1]:
+                    best = (rate, echo, lat, echo_lat, sql, retries)
+            rows.append((label, *best))
+        return rows
+
+    try:
+        rows = asyncio.run(run_all())
+    finally:
+        if pg_url:
+            pg_drop(args.postgres, pg_url)
+            redis_drop(args.redis, prefix)
+    print(f"\n{args.residents} residents × {steps} updates = {args.residents * steps} updates per run, "
+          f"{CONCURRENCY} in flight, Telegram answering in memory after {args.telegram_ms:g} ms; best of {args.rounds} rounds; "
+          f"{os.cpu_count()} CPUs")
+    print(f"{'engine':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'SQL/update':>10} {'retry':>6}   "
+          f"{'echo/s':>8} {'ratio':>7}")
+    for label, rate, echo, lat, echo_lat, sql, retries in rows:
+        print(f"{label:34} {rate:10.0f} {pct(lat, 50) * 1000:8.1f} {pct(lat, 95) * 1000:8.1f} {sql:10.1f} {retries:6d}   "
+              f"{echo:8.0f} {rate / echo:7.3f}")
+    if rows:
+        echo_all = [r[2] for r in rows]
+        print(f"bare aiogram echo handler: {statistics.median(echo_all):.0f} updates/s "
+              f"(p50 {pct(rows[0][4], 50) * 1000:.2f} ms); ratio = complaint updates/s ÷ echo updates/s of the same round; "
+              "retry = answers 'try again shortly' (the database did not answer in time), each sent again")
+
+
+if __name__ == "__main__":
+    main()
