@@ -20,9 +20,9 @@ APP_KEY: web.AppKey = web.AppKey("app", object)
 
 def route_setups() -> list[Callable[[web.Application, "App"], None]]:
     """Every feature's route setup (imported here, lazily, so bot.http stays import-light)."""
-    from handlers import http_health, http_open311, http_payments
+    from handlers import http_health, http_open311, http_payments, http_telegram
 
-    return [http_health.setup, http_open311.setup, http_payments.setup]
+    return [http_health.setup, http_open311.setup, http_payments.setup, http_telegram.setup]
 
 
 def build_web_app(app: "App") -> web.Application:

@@ -10,6 +10,11 @@ class PrivacyCb(CallbackData, prefix="pv"):
     action: str  # agree, refuse, withdraw
 
 
+class PrivacyDataCb(CallbackData, prefix="pvd"):  # /privacy: see and delete my data
+    action: str  # show, ask, erase, keep
+    at: int = 0  # erase: when the confirmation was shown (unix seconds); older ones are stale
+
+
 class MenuCb(CallbackData, prefix="menu"):
     action: str  # complaint, status, inbox, help
 

@@ -1,4 +1,4 @@
-"""Everyone: /start (and invite deep links), /help, /menu, /language, /privacy, /cancel."""
+"""Everyone: /start (and invite deep links), /help, /menu, /language, /cancel (/privacy: handlers/privacy.py)."""
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
@@ -10,22 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commands import set_commands_for
 from bot.db.models import User
 from handlers import keyboards as kb
-from handlers.callbacks import LangCb, MenuCb, PrivacyCb
+from handlers.callbacks import LangCb, MenuCb
+from handlers.privacy import show_privacy
 from handlers.states import ComplaintForm, OfficerForm
 from workflows import roles, users
 from workflows.context import Services
 from workflows.roles import Principal, RoleError
-from workflows.texts import PRIVACY_VERSION, t
+from workflows.texts import t
 
 router = Router(name="common")
-
-
-async def show_privacy(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> None:
-    consent = await users.active_consent(session, user_id)
-    text = t(lang, "privacy.notice", version=PRIVACY_VERSION) + "\n\n"
-    text += (t(lang, "privacy.status_on", at=svc.fmt(consent.granted_at, lang), version=consent.version)
-             if consent else t(lang, "privacy.status_off"))
-    await message.answer(text, reply_markup=kb.privacy(lang, consent is not None))
 
 
 def help_text(lang: str, p: Principal) -> str:
@@ -94,32 +87,6 @@ async def language_set(query: CallbackQuery, callback_data: LangCb, session: Asy
     await query.answer()
     await query.message.answer(t(user.language, "language.set"))
     await set_commands_for(bot, principal, user.language)
-
-
-@router.message(Command("privacy"))
-async def privacy_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
-    await show_privacy(message, session, svc, lang, message.from_user.id)
-    from handlers.moving import privacy_section  # the new-resident subscription, with its stop button
-
-    await privacy_section(message, session, svc, lang, message.from_user.id)
-
-
-@router.callback_query(PrivacyCb.filter())
-async def privacy_action(query: CallbackQuery, callback_data: PrivacyCb, session: AsyncSession,
-                         svc: Services, lang: str, principal: Principal) -> None:
-    uid = query.from_user.id
-    await query.answer()
-    if callback_data.action == "agree":
-        consent = await users.give_consent(session, uid)
-        await session.commit()
-        await query.message.answer(t(lang, "privacy.agreed", at=svc.fmt(consent.granted_at, lang)),
-                                   reply_markup=kb.menu(lang, officer=principal.is_officer))
-    elif callback_data.action == "refuse":
-        await users.withdraw_consent(session, uid)
-        await query.message.answer(t(lang, "privacy.refused", phone=svc.district.raw["district"].get("main_phone", "")))
-    else:
-        await users.withdraw_consent(session, uid)
-        await query.message.answer(t(lang, "privacy.withdrawn"))
 
 
 @router.message(Command("cancel"))

@@ -295,7 +295,8 @@ async def invite(query: CallbackQuery, session: AsyncSession, svc: Services, lan
         return
     await query.answer()
     inv = await roles.create_invite(session, role=OPERATOR, department_code=None, by=query.from_user.id,
-                                    departments=svc.district.departments, now=svc.now())
+                                    departments=svc.district.departments, now=svc.now(),
+                                    actor_role=ADMIN if principal.is_admin else roles.OFFICER)
     await session.commit()
     await query.message.answer(t(lang, "admin.invite_link", role=t(lang, "role.name.operator"), dept="",
                                  days=roles.INVITE_TTL.days,

@@ -432,7 +432,9 @@ async def officer_notice(query: CallbackQuery, callback_data: LtCb, state: FSMCo
     if action == "open":
         await query.answer()
         buttons = lt.officer_buttons(n, lang)
-        await query.message.answer(lt.officer_card(svc, n, lang), reply_markup=markup(buttons) if buttons else None)
+        text = lt.officer_view(session, svc, principal, n, lang)  # audited
+        await session.commit()
+        await query.message.answer(text, reply_markup=markup(buttons) if buttons else None)
         return
     if action == "cancel":
         if n.state not in lt.OPEN_STATES:
@@ -508,7 +510,8 @@ async def officer_payment(query: CallbackQuery, callback_data: LtCb, session: As
     n = await session.get(LicenseTaxNotice, p.notice_id) if p.notice_id else None
     if callback_data.action == "pay_open":
         await query.answer()
-        card = lt.officer_card(svc, n, lang) if n else t(lang, "lt.op.no_notice")
+        card = lt.officer_view(session, svc, principal, n, lang, via="payment") if n else t(lang, "lt.op.no_notice")
+        await session.commit()
         buttons = lt.payment_buttons(p, n, lang)
         await query.message.answer(lt.payment_line(svc, p, lang) + "\n\n" + card,
                                    reply_markup=markup(buttons) if buttons else None)

@@ -20,6 +20,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import METHODS
+from handlers import media
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from workflows import new_residents, newsletter, users
@@ -298,7 +299,7 @@ async def privacy_section(message: Message, session: AsyncSession, svc: Services
 async def ask(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     await query.answer()
     if await users.active_consent(session, query.from_user.id) is None:
-        from handlers.common import show_privacy
+        from handlers.privacy import show_privacy
 
         await query.message.answer(t(lang, "nr.q.need_consent"))
         await show_privacy(query.message, session, svc, lang, query.from_user.id)
@@ -442,16 +443,23 @@ async def nl_ask_photo(message: Message, state: FSMContext, lang: str) -> None:
     await message.answer(t(lang, "nl.ask_photo", max=newsletter.cfg().caption_max), reply_markup=_skip(lang, form_id))
 
 
-@router.message(NewsletterForm.photo, F.photo)
+@router.message(NewsletterForm.photo, media.ANY_FILE)
 async def nl_photo(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                    bot: Bot) -> None:
+    """A photo, or an image sent as a file (workflows/attachments.py); other files are refused."""
     data = await state.get_data()
+    if problem := media.refusal(message, lang):
+        await message.answer(problem, reply_markup=_skip(lang, data["form_id"]))
+        return
     try:
         newsletter.check_text(data["text"], has_photo=True)
     except NewsletterError as e:
         await _nl_error(message, lang, e, reply_markup=_skip(lang, data["form_id"]))
         return
-    await state.update_data(photo=message.photo[-1].file_id)
+    got = await media.take_image(message, bot, lang, reply_markup=_skip(lang, data["form_id"]))
+    if got is None:
+        return
+    await state.update_data(photo=got[0])
     await nl_after_photo(message, state, session, svc, lang, bot)
 
 

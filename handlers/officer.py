@@ -60,9 +60,12 @@ async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, s
     return data, c
 
 
-async def show_card(message: Message, svc: Services, c, lang: str, p: Principal) -> None:
+async def show_card(message: Message, session: AsyncSession, svc: Services, c, lang: str, p: Principal,
+                    via: str) -> None:
     buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code) else []
-    await message.answer(complaints.officer_card(svc, c, lang), reply_markup=markup(buttons) if buttons else None)
+    text = complaints.officer_view(session, svc, p, c, lang, via=via)  # audited: it shows the phone
+    await session.commit()
+    await message.answer(text, reply_markup=markup(buttons) if buttons else None)
 
 
 async def show_inbox(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal) -> None:
@@ -108,7 +111,7 @@ async def find_cmd(message: Message, command: CommandObject, session: AsyncSessi
         await message.answer(t(lang, "status.not_found"))
         return
     if principal.is_officer and can_handle(principal, c.department_code):
-        await show_card(message, svc, c, lang, principal)
+        await show_card(message, session, svc, c, lang, principal, via="find")
     else:  # the resident's own complaint
         from handlers.status import detail_text
         await message.answer(detail_text(svc, c, lang))
@@ -125,7 +128,7 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
     action, msg = callback_data.action, query.message
     try:
         if action == "open":
-            await show_card(msg, svc, c, lang, principal)
+            await show_card(msg, session, svc, c, lang, principal, via="open")
         elif action == "take":
             await complaints.take(session, svc, principal, c)
             await session.commit()
@@ -161,24 +164,27 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
             await msg.answer(t(lang, "op.ask_extend_reason", receipt=c.receipt_no,
                                deadline=svc.fmt(complaints.extended_deadline(svc, c), lang)))
         elif action == "media":
-            await send_media(msg, c, lang)
+            await send_media(msg, session, svc, principal, c, lang)
     except TransitionError as e:
         await msg.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
     except AlreadyExtended:
         await msg.answer(t(lang, "op.already_extended"))
 
 
-async def send_media(msg: Message, c, lang: str) -> None:
-    if not c.photos and c.latitude is None:
+async def send_media(msg: Message, session: AsyncSession, svc: Services, p: Principal, c, lang: str) -> None:
+    media = complaints.media_view(session, svc, p, c)  # audited when there is something to show
+    if media.empty:
         await msg.answer(t(lang, "op.no_location"))
         return
-    if len(c.photos) == 1:
-        await msg.answer_photo(c.photos[0].file_id, caption=c.receipt_no)
-    elif c.photos:
-        await msg.answer_media_group([InputMediaPhoto(media=p.file_id, caption=c.receipt_no if i == 0 else None)
-                                      for i, p in enumerate(c.photos)])
-    if c.latitude is not None:
-        await msg.answer_location(latitude=c.latitude, longitude=c.longitude)
+    await session.commit()
+    photos = media.photo_file_ids
+    if len(photos) == 1:
+        await msg.answer_photo(photos[0], caption=c.receipt_no)
+    elif photos:
+        await msg.answer_media_group([InputMediaPhoto(media=f, caption=c.receipt_no if i == 0 else None)
+                                      for i, f in enumerate(photos)])
+    if media.location is not None:
+        await msg.answer_location(latitude=media.location[0], longitude=media.location[1])
 
 
 # --- answer ------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ router = Router(name="onestop_officer")
 
 
 class OsItemCb(CallbackData, prefix="osi"):  # workflows/birth_death.cb_item
-    action: str  # open, take, done, supp, skip_note
+    action: str  # open, take, done, supp, skip_note, contact
     item: int
 
 
@@ -72,9 +72,12 @@ async def onestop_cmd(message: Message, session: AsyncSession, svc: Services, la
     await show_list(message, session, svc, lang, principal)
 
 
-def _card(svc: Services, item, lang: str):
+async def _card(session: AsyncSession, svc: Services, p: Principal, item, lang: str):
+    """The card (an audited view) and its buttons; the audit entry is committed before it is shown."""
     buttons = bd.officer_buttons(item, lang)
-    return bd.officer_card(svc, item, lang), markup(buttons) if buttons else None
+    text = bd.officer_view(session, svc, p, item, lang)
+    await session.commit()
+    return text, markup(buttons) if buttons else None
 
 
 @router.callback_query(OsItemCb.filter())
@@ -91,8 +94,17 @@ async def item_action(query: CallbackQuery, callback_data: OsItemCb, state: FSMC
     await query.answer()
     msg = query.message
     if action == "open":
-        text, kb = _card(svc, item, lang)
+        text, kb = await _card(session, svc, principal, item, lang)
         await msg.answer(text, reply_markup=kb)
+    elif action == "contact":
+        try:
+            phone = await bd.reveal_contact(session, svc, principal, item)
+        except OnestopError:
+            await msg.answer(t(lang, "onestop.op.no_contact"))
+            return
+        await session.commit()
+        await msg.answer(t(lang, "onestop.op.contact", receipt=item.application.receipt_no, phone=phone,
+                           body=bd.handler_name(svc, item, item.application.kind, lang)))
     elif action == "take":
         try:
             await bd.take(session, svc, principal, item)
@@ -100,7 +112,7 @@ async def item_action(query: CallbackQuery, callback_data: OsItemCb, state: FSMC
             await msg.answer(t(lang, "stale_button"))
             return
         await session.commit()
-        text, kb = _card(svc, item, lang)
+        text, kb = await _card(session, svc, principal, item, lang)
         await msg.answer(t(lang, "onestop.op.taken") + "\n" + text, reply_markup=kb)
     elif action == "done":
         await state.set_state(OnestopOfficerForm.done_note)

@@ -9,7 +9,7 @@ workflows/opinion_days.py; this module parses, calls and renders.
 """
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -19,6 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import RESULT_HOOKS
+from handlers import media
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from workflows import opinion_days as od
@@ -382,18 +383,30 @@ router.message(OpinionPrep.link, F.text, NOT_COMMAND)(_field_handler("link", od.
 router.message(OpinionPrep.question, F.text, NOT_COMMAND)(_field_handler("question", od.clean_question))
 
 
-@router.message(OpinionPrep.background, F.text | F.photo, NOT_COMMAND)
-async def prep_background(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
-    if message.photo and not message.caption:
+@router.message(OpinionPrep.background, F.text | media.ANY_FILE, NOT_COMMAND)
+async def prep_background(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                          bot: Bot) -> None:
+    """Text, or a picture with the text as its caption (a photo, or an image sent as a file; other
+    files are refused with what is accepted — workflows/attachments.py)."""
+    is_file = message.text is None
+    if is_file and (problem := media.refusal(message, lang)):
+        await message.answer(problem)
+        return
+    if is_file and not message.caption:
         await message.answer(t(lang, "opd.prep.photo_caption"))
         return
     try:
-        text = od.clean_background(message.caption if message.photo else message.text)
+        text = od.clean_background(message.caption if is_file else message.text)
     except OpinionError as e:
         await message.answer(_err(lang, e))
         return
-    await _next(message, state, session, svc, lang, "background", background=text,
-                image=message.photo[-1].file_id if message.photo else None)
+    image = None
+    if is_file:
+        got = await media.take_image(message, bot, lang)
+        if got is None:
+            return
+        image = got[0]
+    await _next(message, state, session, svc, lang, "background", background=text, image=image)
 
 
 @router.callback_query(OpdCb.filter(F.action == "nolink"), OpinionPrep.link)

@@ -32,6 +32,8 @@ async def report_cmd(message: Message, command: CommandObject, session: AsyncSes
     await message.answer(t(lang, "report.working", period=span.label))
     report = await reports.build(session, svc, span)
     png, xlsx = await reports.render(report, svc)
+    reports.record_export(session, svc, report, actor_id=message.from_user.id)
+    await session.commit()
     png_name, xlsx_name = reports.filenames(span)
     await message.answer(reports.summary(report, svc, lang))
     await message.answer_photo(BufferedInputFile(png, filename=png_name),

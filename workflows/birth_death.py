@@ -27,14 +27,14 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import (OnestopApplication, OnestopItem, OnestopItemEvent,
+from bot.db.models import (AgencyNotification, OnestopApplication, OnestopItem, OnestopItemEvent,
                            OnestopRating, OnestopReminder, User)
-from workflows import agency_notify
+from workflows import agency_notify, audit
 from workflows.benefits import (Catalogue, DistrictGrant, Household, _days_in, add_months, district_grant,
                                 load_catalogue)
 from workflows.context import WEEKDAYS, Services
@@ -668,7 +668,46 @@ def officer_buttons(item: OnestopItem, lang: str) -> list[list[tuple[str, str]]]
         return []
     row = [] if item.state == RECEIVED else [(t(lang, "onestop.op.btn_take"), cb_item("take", item.id))]
     row.append((t(lang, "onestop.op.btn_done"), cb_item("done", item.id)))
-    return [row, [(t(lang, "onestop.op.btn_supplement"), cb_item("supp", item.id))]]
+    rows = [row, [(t(lang, "onestop.op.btn_supplement"), cb_item("supp", item.id))]]
+    if contact_to_relay(item):
+        rows.append([(t(lang, "onestop.op.btn_contact"), cb_item("contact", item.id))])
+    return rows
+
+
+def contact_to_relay(item: OnestopItem) -> bool:
+    """An outside body's item relayed by hand by a district office, where the body needs the
+    family's phone and the family gave it (and consented to this body): the officer may open it."""
+    app = item.application
+    return bool(item.agency_code and item.department_code and app.contact_phone_enc
+                and "contact" in _item_facts(item, app.kind))
+
+
+def _audit(session: AsyncSession, svc: Services, p: Principal, item: OnestopItem, action: str, **detail) -> None:
+    audit.record(session, action, actor_id=p.user_id, actor_role="officer" if p.is_officer else "admin",
+                 subject_kind="onestop", subject_id=item.application.receipt_no,
+                 detail=audit.details(item=item.code, dept=item.department_code, agency=item.agency_code, **detail),
+                 at=svc.now())
+
+
+def officer_view(session: AsyncSession, svc: Services, p: Principal, item: OnestopItem, lang: str) -> str:
+    """The officer's card of one sub-request (the family's dates, 동, relationship): audited."""
+    _check_officer(p, item)
+    text = officer_card(svc, item, lang)
+    _audit(session, svc, p, item, audit.ONESTOP_VIEW)
+    return text
+
+
+async def reveal_contact(session: AsyncSession, svc: Services, p: Principal, item: OnestopItem) -> str:
+    """The family's phone, decrypted for the officer who relays the notice by hand; audited
+    (onestop_contact). OnestopError("state") once the item is done, "not_found" without a contact."""
+    _check_officer(p, item)
+    if item.state not in WORKABLE:
+        raise OnestopError("state")
+    phone = await contact_for(svc, item.application, item) if contact_to_relay(item) else None
+    if not phone:
+        raise OnestopError("not_found")
+    _audit(session, svc, p, item, audit.ONESTOP_CONTACT)
+    return phone
 
 
 def status_text(svc: Services, app: OnestopApplication, lang: str) -> str:
@@ -867,6 +906,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "notify": (frozenset({PENDING}), NOTIFIED),
     "ack": (frozenset({PENDING, NOTIFIED}), DONE),
     "relay": (frozenset({PENDING, NOTIFIED}), PENDING),
+    "withdraw": (WORKABLE | {NOTIFIED}, SKIPPED),  # the family withdrew (workflows/privacy.py)
 }
 
 
@@ -905,6 +945,7 @@ async def take(session: AsyncSession, svc: Services, p: Principal, item: Onestop
     _check_officer(p, item)
     _transition(item, "take", p.user_id, svc.now())
     item.officer_id = p.user_id
+    _audit(session, svc, p, item, audit.ONESTOP_TAKE)
     return item
 
 
@@ -917,6 +958,7 @@ async def complete(session: AsyncSession, svc: Services, p: Principal, item: One
     _transition(item, "complete", p.user_id, now, note=note)
     item.officer_id = p.user_id
     item.note = note
+    _audit(session, svc, p, item, audit.ONESTOP_COMPLETE, message="yes" if note else "no")
     app = item.application
     await _push_family(session, svc, app, "onestop.push.relayed" if item.agency_code else "onestop.push.done",
                        key=f"osdone:{item.id}", item=item,
@@ -933,6 +975,7 @@ async def request_supplement(session: AsyncSession, svc: Services, p: Principal,
     _transition(item, "supplement", p.user_id, svc.now(), note=message)
     item.officer_id = item.officer_id or p.user_id
     item.note = message
+    _audit(session, svc, p, item, audit.ONESTOP_SUPPLEMENT)
     phone = svc.district.department(item.department_code).phone
     await _push_family(session, svc, item.application, "onestop.push.supplement",
                        key=f"ossupp:{item.id}:{len(item.events)}", item=item, note=escape(message), phone=phone,
@@ -1110,6 +1153,33 @@ async def stop_reminders(session: AsyncSession, svc: Services, user_id: int, app
     app.reminders_on = False
     await _cancel_reminders(session, app.id)
     return app
+
+
+async def withdraw(session: AsyncSession, svc: Services, app: OnestopApplication) -> int:
+    """The family withdraws an open application (before deleting their data, workflows/privacy.py):
+    every item not yet final is dropped, the offices working on one are told to stop, notices to
+    outside bodies not yet sent and reminders are cancelled. No completion message, no survey.
+    Returns how many items were dropped (0 when it was already finished)."""
+    if app.state == COMPLETED:
+        return 0
+    now = svc.now()
+    dropped = []
+    for item in app.items:
+        if item.state in FINAL:
+            continue
+        at_office = item.department_code is not None and item.state in WORKABLE
+        _transition(item, "withdraw", app.citizen_id, now)
+        dropped.append(item.id)
+        if at_office:
+            await _notify_department(session, svc, item, app, key=f"oswithdrawn:{item.id}",
+                                     head="onestop.op.withdrawn")
+    if dropped:
+        await session.execute(update(AgencyNotification).where(
+            AgencyNotification.item_id.in_(dropped), AgencyNotification.status == agency_notify.PENDING)
+            .values(status="cancelled", last_error="withdrawn by the family"))
+    await _cancel_reminders(session, app.id)
+    app.state, app.completed_at = COMPLETED, now
+    return len(dropped)
 
 
 async def send_due_reminders(session: AsyncSession, svc: Services) -> int:

@@ -3,18 +3,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
 from workflows.business_time import BusinessCalendar
 from workflows.contact import Cipher
 from workflows.district import District
 
+if TYPE_CHECKING:
+    from workflows.retention import RetentionPolicy
+
 WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _default_retention() -> "RetentionPolicy":
+    from workflows.retention import RetentionPolicy  # imported late: retention imports the models
+
+    return RetentionPolicy()
 
 
 @dataclass
@@ -36,6 +45,8 @@ class Services:
     agency_webhook_secret: str | None = None
     # 등록면허세 one-stop: the key of receipt verification codes (RECEIPT_KEY or derived from DATA_KEY).
     receipt_key: bytes = b""
+    # Retention periods (RETENTION_* settings, FORM_TTL_DAYS): the daily purge and the notices.
+    retention: "RetentionPolicy" = field(default_factory=_default_retention)
 
     def now(self) -> datetime:
         return self.clock()

@@ -195,7 +195,7 @@ async def register(session: AsyncSession, svc: Services, *, user_id: int, name: 
         raise ValueError(f"unknown dong {dong}")
     name = validate_name(name)
     await roles.grant(session, user_id=user_id, role=OPERATOR, department_code=None, by=user_id,
-                      departments=svc.district.departments)  # also creates the User row if needed
+                      departments=svc.district.departments, actor_role=roles.CITIZEN)  # creates the User row if needed
     await users.give_consent(session, user_id, CONSENT_PURPOSE)
     op = await get_operator(session, user_id)
     if op is None:
@@ -228,7 +228,7 @@ async def change(session: AsyncSession, svc: Services, op: FoodOperator, *, name
 async def stop(session: AsyncSession, user_id: int) -> bool:
     """Stop alerts: the registration is deleted (its purpose has ended), role and consent withdrawn."""
     res = await session.execute(delete(FoodOperator).where(FoodOperator.user_id == user_id))
-    await roles.revoke(session, user_id=user_id, role=OPERATOR, by=user_id)
+    await roles.revoke(session, user_id=user_id, role=OPERATOR, by=user_id, actor_role=roles.CITIZEN)
     await users.withdraw_consent(session, user_id, CONSENT_PURPOSE)
     return bool(res.rowcount)
 

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FoodOperator, Invite
-from workflows import roles
+from workflows import audit, roles
 from workflows.context import Services
 from workflows.food_alerts import INVITED, FoodConfig, config
 from workflows.roles import OPERATOR
@@ -147,7 +147,7 @@ async def import_businesses(session: AsyncSession, svc: Services, rows: list[Imp
             already += 1
             continue
         inv = await roles.create_invite(session, role=OPERATOR, department_code=None, by=by,
-                                        departments=svc.district.departments, now=now)
+                                        departments=svc.district.departments, now=now, audited=False)
         inv.expires_at = now + cfg.invite_ttl
         op = FoodOperator(business_name=row.name, business_type=row.business_type, dong=row.dong,
                           address=row.address or None, status=INVITED, invite_token=inv.token,
@@ -156,6 +156,9 @@ async def import_businesses(session: AsyncSession, svc: Services, rows: list[Imp
         created.append((op, inv))
         known.add(row.key)
     await session.flush()
+    # one entry for the batch (the invites in it are not audited one by one)
+    audit.record(session, audit.FOOD_IMPORT, actor_id=by, actor_role=roles.ADMIN, subject_kind="food_operators",
+                 detail=audit.details(rows=len(rows), created=len(created), already=already), at=now)
     return Imported(created, already)
 
 

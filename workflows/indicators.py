@@ -461,7 +461,9 @@ async def recurring(session: AsyncSession, svc: Services, until: datetime, *,
     w = (select(C.id, C.receipt_no, C.received_at, C.category_code.label("cat"),
                 C.address.label("addr"), C.latitude.label("lat"), C.longitude.label("lon"),
                 cast(C.latitude * gy, Integer).label("gy"), cast(C.longitude * gx, Integer).label("gx"))
-         .where(C.received_at >= until - timedelta(days=days), C.received_at < until).cte("w"))
+         .where(C.received_at >= until - timedelta(days=days), C.received_at < until,
+                C.anonymised_at.is_(None))  # an anonymised complaint keeps only its 동: no place
+         .cte("w"))
     def cells(offsets):
         return union_all(*(select(literal(dy, Integer).label("dy"), literal(dx, Integer).label("dx"))
                            for dy, dx in offsets)).subquery("o")

@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (Complaint, LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice,
                            LicenseTaxPayment, User)
-from workflows import licensing_bodies, notice_render
+from workflows import audit, licensing_bodies, notice_render
 from workflows.contact import looks_like_rrn
 from workflows.context import Services
 from workflows.district import District
@@ -544,6 +544,23 @@ def _set_state(session: AsyncSession, svc: Services, n: LicenseTaxNotice, state:
            payment=payment)
 
 
+def _audit(session: AsyncSession, svc: Services, actor_id: int, action: str, n: LicenseTaxNotice | None,
+           event: str | None = None, payment: LicenseTaxPayment | None = None, **detail) -> None:
+    """An officer's view of, or action on, a resident's notice: notice number and codes only."""
+    audit.record(session, action, actor_id=actor_id, actor_role="officer", subject_kind="tax_notice",
+                 subject_id=n.notice_no if n else None,
+                 detail=audit.details(event=event, payment=payment.id if payment else None, **detail), at=svc.now())
+
+
+def officer_view(session: AsyncSession, svc: Services, officer: Principal, n: LicenseTaxNotice, lang: str, *,
+                 via: str = "open") -> str:
+    """The tax officer's card of a notice (licence, business, 동, amount): the view is audited."""
+    _check_officer(svc, officer)
+    text = officer_card(svc, n, lang)
+    _audit(session, svc, officer.user_id, audit.TAX_VIEW, n, via=via)
+    return text
+
+
 async def find_by_submit_key(session: AsyncSession, submit_key: str) -> LicenseTaxNotice | None:
     return await session.scalar(select(LicenseTaxNotice).where(LicenseTaxNotice.submit_key == submit_key))
 
@@ -590,7 +607,8 @@ async def request_notice(session: AsyncSession, svc: Services, *, citizen_id: in
     cat = catalogue_for(svc.district)
     now = svc.now()
     n = LicenseTaxNotice(
-        notice_no=f"tmp-{submit_key[:32]}", submit_key=submit_key, citizen_id=citizen_id,
+        # unique until the id is known; fits the column (PostgreSQL enforces String(20))
+        notice_no="tmp-" + hashlib.sha256(submit_key.encode()).hexdigest()[:16], submit_key=submit_key, citizen_id=citizen_id,
         licence_code=a.licence.code, licence_name=a.licence.name_ko, request_kind=a.kind.code,
         figure=draft.figure, tax_class=a.tax_class, class_confirmed=a.class_confirmed, rate_column=a.column.code,
         amount=a.amount if a.class_confirmed else None, legal_basis=a.legal_basis(cat),
@@ -630,6 +648,7 @@ async def confirm_class(session: AsyncSession, svc: Services, officer: Principal
     n.amount, n.legal_basis = cat.rate(tax_class, column.code), legal_basis(cat, tax_class, column)
     _event(session, svc, n, "class_confirmed", actor_kind="officer", actor_id=officer.user_id,
            from_state=n.state, note=f"제{tax_class}종 (catalogue: {suggested or '-'})")
+    _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "class_confirmed", tax_class=tax_class)
     await _issue(session, svc, n, actor_kind="officer", actor_id=officer.user_id)
 
 
@@ -791,6 +810,7 @@ async def mark_paid(session: AsyncSession, svc: Services, officer: Principal, n:
     except IntegrityError:
         raise LicenseTaxError("stale")
     await _after_payment(session, svc, n, p, actor_kind="officer", actor_id=officer.user_id)
+    _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "marked_paid", p)
     return p
 
 
@@ -809,6 +829,7 @@ async def resolve_payment(session: AsyncSession, svc: Services, officer: Princip
     p.status, p.resolved_at, p.resolved_by = (ACCEPTED if accept else TO_RETURN), svc.now(), officer.user_id
     _event(session, svc, n, "payment_accepted" if accept else "payment_to_return", actor_kind="officer",
            actor_id=officer.user_id, payment=p, from_state=n.state if n else None)
+    _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "payment_accepted" if accept else "payment_to_return", p)
     if accept:
         await _paid(session, svc, n, p, actor_kind="officer", actor_id=officer.user_id)
     elif n is not None:
@@ -828,9 +849,23 @@ async def cancel(session: AsyncSession, svc: Services, officer: Principal, n: Li
         raise LicenseTaxError("stale")
     n.closed_at = svc.now()
     _set_state(session, svc, n, CANCELLED, "cancelled", actor_kind="officer", actor_id=officer.user_id, note=reason)
+    _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "cancelled")
     lang = await _lang(session, n.citizen_id)
     await enqueue(session, key=f"lt:cancelled:{n.id}", chat_id=n.citizen_id,
                   text=t(lang, "lt.citizen.cancelled", no=n.notice_no, reason=escape(reason), phone=_tax_phone(svc)))
+
+
+async def withdraw(session: AsyncSession, svc: Services, n: LicenseTaxNotice) -> bool:
+    """The resident withdraws a request not yet paid (before deleting their data,
+    workflows/privacy.py): the notice is cancelled and the tax officers are told. A paid notice is
+    a tax record and stays; False when there was nothing to withdraw."""
+    if n.state not in OPEN_STATES:
+        return False
+    n.closed_at = svc.now()
+    _set_state(session, svc, n, CANCELLED, "withdrawn", actor_kind="citizen", actor_id=n.citizen_id,
+               note="신청인 취하 (개인정보 삭제 요청)")
+    await _notify_officers(session, svc, f"lt:withdrawn:{n.id}", "lt.op.withdrawn", n)
+    return True
 
 
 async def licence_refused(session: AsyncSession, svc: Services, n: LicenseTaxNotice, *, actor_kind: str,
@@ -840,6 +875,8 @@ async def licence_refused(session: AsyncSession, svc: Services, n: LicenseTaxNot
     from workflows import complaints
 
     if n.state in OPEN_STATES:
+        if actor_kind == "officer":
+            _audit(session, svc, actor_id, audit.TAX_ACTION, n, "licence_refused", outcome="cancelled")
         n.closed_at = svc.now()
         _set_state(session, svc, n, CANCELLED, "licence_refused", actor_kind=actor_kind, actor_id=actor_id,
                    note="면허 불허: 납부 전 고지 취소")
@@ -849,6 +886,8 @@ async def licence_refused(session: AsyncSession, svc: Services, n: LicenseTaxNot
         return "cancelled"
     if n.state != PAID:
         raise LicenseTaxError("stale")
+    if actor_kind == "officer":
+        _audit(session, svc, actor_id, audit.TAX_ACTION, n, "licence_refused", outcome="refund")
     cfg = payment_config(svc.district)
     body = licensing_bodies.load_bodies(svc.district).get(n.body_code)
     description = t("ko", "lt.refund.description", no=n.notice_no, licence=n.licence_name,

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
+from workflows import audit
 from workflows import indicators as ind
 from workflows.context import Services
 from workflows.indicators import ITEMS, Indicators, Levels, Span, change, rules
@@ -66,6 +67,17 @@ async def build(session: AsyncSession, svc: Services, span: Span) -> Report:
                    prior_weight=r["prior_weight"])
     return Report(await ind.compute(session, svc, span), ranking, await raw_ratings(session, lo, hi),
                   svc.now())
+
+
+def record_export(session: AsyncSession, svc: Services, report: Report, *, actor_id: int | None,
+                  recipients: int | None = None) -> None:
+    """The report leaves the system with officer ids, addresses of recurring places and receipt
+    numbers: an evaluator's /report (report_export) or the monthly send (report_send) is audited."""
+    audit.record(session, audit.REPORT_EXPORT if actor_id is not None else audit.REPORT_SEND,
+                 actor_id=actor_id, actor_role="evaluator" if actor_id is not None else audit.SYSTEM,
+                 subject_kind="report", subject_id=report.span.label,
+                 detail=audit.details(ratings=len(report.raw_ratings), recurring=len(report.indicators.hotspots),
+                                      recipients=recipients), at=svc.now())
 
 
 # --- formatting ----------------------------------------------------------------------------
@@ -457,6 +469,7 @@ async def send_monthly(session: AsyncSession, svc: Services) -> int:
     png, xlsx = await render(report, svc)
     photo = await attach(session, png_name, png, PNG_TYPE)
     document = await attach(session, xlsx_name, xlsx, XLSX_TYPE)
+    record_export(session, svc, report, actor_id=None, recipients=len(todo))
     for chat in todo:
         user = await session.get(User, chat) if chat > 0 else None
         lang = user.language if user else "ko"

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Invite, RoleGrant, User, utcnow
+from workflows import audit
 
 CITIZEN, OFFICER, OPERATOR, EVALUATOR, ADMIN = "citizen", "officer", "operator", "evaluator", "admin"
 GRANTABLE = (OFFICER, OPERATOR, EVALUATOR, ADMIN)
@@ -78,38 +79,56 @@ def _check(role: str, department_code: str | None, departments) -> None:
 
 
 async def grant(session: AsyncSession, *, user_id: int, role: str, department_code: str | None,
-                by: int | None, departments) -> RoleGrant:
-    """Grant a role; an officer moved to another department keeps one active grant."""
+                by: int | None, departments, actor_role: str = ADMIN, audited: bool = True,
+                now: datetime | None = None) -> RoleGrant:
+    """Grant a role; an officer moved to another department keeps one active grant. A change is
+    audited (role_grant) as done by ``by`` in the capacity ``actor_role``; granting again is not."""
     _check(role, department_code, departments)
+    now = now or utcnow()
     if role != OFFICER:
         department_code = None
     if await session.get(User, user_id) is None:
         session.add(User(id=user_id))
     active = (await session.execute(select(RoleGrant).where(
         RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None)))).scalars().all()
+    previous = None
     for g in active:
         if g.department_code == department_code:
             return g  # already held: granting again changes nothing
-        g.revoked_at, g.revoked_by = utcnow(), by
+        g.revoked_at, g.revoked_by = now, by
+        previous = g.department_code
     g = RoleGrant(user_id=user_id, role=role, department_code=department_code, granted_by=by)
     session.add(g)
     await session.flush()
+    if audited:
+        audit.record(session, audit.ROLE_GRANT, actor_id=by, actor_role=actor_role, subject_kind="user",
+                     subject_id=user_id, detail=audit.details(role=role, dept=department_code, previous=previous),
+                     at=now)
     return g
 
 
-async def revoke(session: AsyncSession, *, user_id: int, role: str, by: int) -> int:
-    """Revoke a role; returns how many active grants were ended (0 = the user did not have it)."""
+async def revoke(session: AsyncSession, *, user_id: int, role: str, by: int, actor_role: str = ADMIN,
+                 now: datetime | None = None) -> int:
+    """Revoke a role; returns how many active grants were ended (0 = the user did not have it, and
+    nothing is audited)."""
     if role not in GRANTABLE:
         raise RoleError("role.unknown_role", role=role)
+    now = now or utcnow()
     active = (await session.execute(select(RoleGrant).where(
         RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None)))).scalars().all()
     for g in active:
-        g.revoked_at, g.revoked_by = utcnow(), by
+        g.revoked_at, g.revoked_by = now, by
+    if active:
+        depts = sorted({g.department_code for g in active if g.department_code})
+        audit.record(session, audit.ROLE_REVOKE, actor_id=by, actor_role=actor_role, subject_kind="user",
+                     subject_id=user_id, detail=audit.details(role=role, dept=",".join(depts) or None), at=now)
     return len(active)
 
 
 async def create_invite(session: AsyncSession, *, role: str, department_code: str | None, by: int,
-                        departments, now: datetime | None = None) -> Invite:
+                        departments, now: datetime | None = None, actor_role: str = ADMIN,
+                        audited: bool = True) -> Invite:
+    """A one-time link; audited (invite_create) unless the caller records a batch itself."""
     _check(role, department_code, departments)
     now = now or utcnow()
     inv = Invite(token=secrets.token_urlsafe(12), role=role,
@@ -117,6 +136,9 @@ async def create_invite(session: AsyncSession, *, role: str, department_code: st
                  created_by=by, created_at=now, expires_at=now + INVITE_TTL)
     session.add(inv)
     await session.flush()
+    if audited:
+        audit.record(session, audit.INVITE_CREATE, actor_id=by, actor_role=actor_role, subject_kind="invite",
+                     detail=audit.details(role=role, dept=inv.department_code), at=now)
     return inv
 
 
@@ -132,8 +154,13 @@ async def redeem_invite(session: AsyncSession, *, token: str, user_id: int, depa
     if inv.expires_at < now:
         raise RoleError("invite.expired")
     inv.used_by, inv.used_at = user_id, now
-    return await grant(session, user_id=user_id, role=inv.role, department_code=inv.department_code,
-                       by=inv.created_by, departments=departments)
+    g = await grant(session, user_id=user_id, role=inv.role, department_code=inv.department_code,
+                    by=inv.created_by, departments=departments, audited=False, now=now)
+    # one entry: the person who redeemed the link (a citizen until now), the role, who invited them
+    audit.record(session, audit.INVITE_REDEEM, actor_id=user_id, actor_role=CITIZEN, subject_kind="user",
+                 subject_id=user_id, detail=audit.details(role=inv.role, dept=inv.department_code,
+                                                          invited_by=inv.created_by), at=now)
+    return g
 
 
 async def officers_of(session: AsyncSession, department_code: str) -> list[int]:

@@ -18,13 +18,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<b>개인정보 수집·이용 동의 (개인정보 보호법 제15조)</b>\n"
         "• 목적: 민원 접수·처리, 처리 결과 통지, 만족도 조사\n"
         "• 항목: 텔레그램 사용자 번호, 민원 내용·사진·위치, (선택) 연락처\n"
-        "• 보유 기간: 민원 종결 후 1년 (연락처는 종결 후 1년이 지나면 즉시 파기)\n"
+        "• 보유 기간: 민원 종결 후 {retention} (연락처는 종결 후 {contact_retention}이 지나면 즉시 파기)\n"
         "• 동의를 거부할 권리가 있으며, 거부하면 이 대화창에서 민원을 신청할 수 없습니다. 도움말(/help) 열람과 전화·방문 민원은 그대로 가능합니다.\n"
         "주민등록번호는 묻지 않으며, 입력하셔도 저장하지 않습니다. 안내 버전: {version}",
         "<b>Consent to collect and use personal data (Personal Information Protection Act art. 15)</b>\n"
         "• Purpose: receiving and handling complaints, notifying results, satisfaction surveys\n"
         "• Items: your Telegram user number, complaint text, photos and location, (optional) a contact phone\n"
-        "• Retention: 1 year after the complaint is closed (contact numbers destroyed then)\n"
+        "• Retention: {retention} after the complaint is closed (contact numbers destroyed {contact_retention} after closing)\n"
         "• You may refuse; you then cannot file in this chat, but /help and phone or counter service remain available.\n"
         "We never ask for a resident registration number and do not store one. Notice version: {version}"),
     "privacy.agree": ("✅ 동의합니다", "✅ I agree"),
@@ -38,6 +38,96 @@ TEXTS: dict[str, tuple[str, str]] = {
     "privacy.withdraw": ("동의 철회", "Withdraw consent"),
     "privacy.withdrawn": ("동의를 철회했습니다. 새 민원은 신청할 수 없으며, 진행 중인 민원은 법정 보존 기간에 따라 처리됩니다.",
                           "Consent withdrawn. You cannot file new complaints; open ones are kept as the law requires."),
+    # /privacy: see and delete my data (workflows/privacy.py, handlers/privacy.py)
+    "privacy.btn.show": ("📄 내 정보 보기", "📄 See my data"),
+    "privacy.btn.delete": ("🗑 내 정보 삭제", "🗑 Delete my data"),
+    "privacy.btn.erase": ("🗑 네, 모두 삭제합니다", "🗑 Yes, delete it all"),
+    "privacy.btn.keep": ("아니요, 그대로 둡니다", "No, keep it"),
+    "privacy.held": (
+        "<b>내 정보</b> (구청이 이 대화창으로 받아 보관 중인 개인정보)\n"
+        "• 처음 이용: {since}\n"
+        "• 민원: {complaints}건 (처리 중 {complaints_open}건) · 사진 {photos}장 · 위치 {locations}건\n"
+        "• 연락처: {phones}\n"
+        "• 출생·사망 원스톱: {onestop}건 (진행 중 {onestop_open}건)\n"
+        "• 등록면허세: {tax}건 (납부 전 {tax_unpaid}건, 납부 기록 {tax_paid}건) · 납세자 이름: {taxpayer}\n"
+        "• 소통 Day: {opinion} · 의견 {opinions}건 · 투표 {votes}건\n"
+        "• 전입주민 생활정보: {new_resident}\n"
+        "• 식중독 예방 알림: {food}\n"
+        "• 작성 중인 입력 {forms}건 · 보낼 예정인 메시지 {queued}건\n\n"
+        "<b>동의 내역</b>\n{consents}\n\n"
+        "보유 기간: 민원 종결 후 {retention} (연락처 {contact_retention}), 대화창 메시지 사본 {outbox_retention}, "
+        "작성하다 그만둔 입력 {form_retention}. 삭제하려면 [내 정보 삭제]를 누르세요.",
+        "<b>Your data</b> (the personal data the district holds from this chat)\n"
+        "• First contact: {since}\n"
+        "• Complaints: {complaints} ({complaints_open} being handled) · photos {photos} · places {locations}\n"
+        "• Contact phone: {phones}\n"
+        "• Birth/death one-stop: {onestop} ({onestop_open} in progress)\n"
+        "• Licence tax: {tax} ({tax_unpaid} unpaid, {tax_paid} payment records) · taxpayer name: {taxpayer}\n"
+        "• Opinion Day: {opinion} · opinions {opinions} · votes {votes}\n"
+        "• New-resident information: {new_resident}\n"
+        "• Food-poisoning alerts: {food}\n"
+        "• Forms being filled in {forms} · messages waiting to be sent {queued}\n\n"
+        "<b>Consents</b>\n{consents}\n\n"
+        "Kept: {retention} after a complaint is closed (contact {contact_retention}), copies of chat messages "
+        "{outbox_retention}, unfinished forms {form_retention}. To delete, press [Delete my data]."),
+    "privacy.held.none": ("없음", "none"),
+    "privacy.held.stored": ("저장됨 (암호화)", "stored (encrypted)"),
+    "privacy.held.registered": ("등록됨", "registered"),
+    "privacy.held.subscribed": ("구독 중{dong}", "subscribed{dong}"),
+    "privacy.held.not_subscribed": ("구독 안 함{dong}", "not subscribed{dong}"),
+    "privacy.held.dong": (" ({dong})", " ({dong})"),
+    "privacy.held.new_resident": ("{dong}, 전입일 {date}", "{dong}, moved in {date}"),
+    "privacy.held.consent": ("• {purpose} (안내 버전 {version}): {granted} 동의{withdrawn}",
+                             "• {purpose} (notice version {version}): given {granted}{withdrawn}"),
+    "privacy.held.consent_withdrawn": (", {at} 철회", ", withdrawn {at}"),
+    "privacy.held.no_consents": ("• 없음", "• none"),
+    "privacy.purpose.complaint": ("민원 접수·처리", "complaints"),
+    "privacy.purpose.opinion": ("소통 Day", "Opinion Day"),
+    "privacy.purpose.food_alert": ("식중독 예방 알림", "food-poisoning alerts"),
+    "privacy.purpose.new_resident_info": ("전입주민 생활정보", "new-resident information"),
+    "privacy.purpose.license_tax": ("등록면허세 원스톱", "licence tax one-stop"),
+    "privacy.delete.ask": (
+        "<b>내 정보를 모두 삭제할까요?</b> 되돌릴 수 없습니다.\n"
+        "{open}"
+        "• 민원 내용·사진·위치·연락처·답변, 원스톱 신청 내용, 소통 Day 의견·투표, 전입주민 생활정보와 식중독 알림 등록, "
+        "작성 중인 입력, 보낼 예정인 메시지가 삭제됩니다.\n"
+        "• 처리 기록(접수번호·부서·일시·만족도 점수)은 누구의 것인지 알 수 없게 통계로만 남습니다.\n"
+        "• 모든 동의가 철회됩니다. 동의하고 철회한 기록(일시·안내 버전)은 증빙으로 남습니다.\n"
+        "• 납부한 등록면허세 기록은 지방세 관계 법령에 따라 {tax_retention} 보관됩니다 (납세자 이름은 삭제).\n"
+        "이 확인 버튼은 {minutes}분 동안 유효합니다.",
+        "<b>Delete all your data?</b> This cannot be undone.\n"
+        "{open}"
+        "• Complaint texts, photos, places, phones and answers, one-stop answers, Opinion Day opinions and votes, "
+        "new-resident and food-alert registrations, forms being filled in and messages waiting to be sent are deleted.\n"
+        "• The case records (receipt numbers, departments, times, rating scores) stay only as statistics that name nobody.\n"
+        "• Every consent is withdrawn. The record of when you gave and withdrew it (time, notice version) is kept as proof.\n"
+        "• Paid licence-tax records are kept {tax_retention} as the local tax laws require (without the taxpayer's name).\n"
+        "This button works for {minutes} minutes."),
+    "privacy.delete.open": (
+        "• <b>처리 중인 민원·신청 {n}건({cases})은 취하되어 더 처리되지 않습니다</b> (환급 신청 포함). 담당 부서에 취하 사실을 알립니다.\n",
+        "• <b>{n} case(s) still being handled ({cases}) are withdrawn and will not be processed further</b> (refund requests included). "
+        "The departments are told.\n"),
+    "privacy.delete.no_open": ("• 처리 중인 민원·신청은 없습니다.\n", "• Nothing of yours is being handled right now.\n"),
+    "privacy.deleted": (
+        "<b>내 정보를 삭제했습니다.</b>\n"
+        "• 취하한 민원·신청: {withdrawn}\n"
+        "• 익명 처리: 민원 {complaints}건, 원스톱 {onestop}건, 등록면허세 {tax}건\n"
+        "• 법령에 따라 보관하는 납부 기록: {kept}\n"
+        "• 철회한 동의 {consents}건 · 해지한 알림: {subscriptions} · 취소·삭제한 메시지 {messages}건\n"
+        "다시 이용하시려면 /start 에서 동의해 주세요. 이 대화창에 남은 메시지는 텔레그램에서 직접 지우실 수 있습니다.",
+        "<b>Your data has been deleted.</b>\n"
+        "• Withdrawn: {withdrawn}\n"
+        "• Anonymised: complaints {complaints}, one-stop {onestop}, licence tax {tax}\n"
+        "• Payment records kept as the law requires: {kept}\n"
+        "• Consents withdrawn {consents} · alerts stopped: {subscriptions} · messages cancelled or deleted {messages}\n"
+        "To use the service again, consent with /start. Messages left in this chat can be deleted in Telegram."),
+    "privacy.subscription.opinion": ("소통 Day", "Opinion Day"),
+    "privacy.subscription.new_resident": ("전입주민 생활정보", "new-resident information"),
+    "privacy.subscription.food_alert": ("식중독 알림", "food-poisoning alerts"),
+    "privacy.delete.nothing": ("삭제할 정보가 없습니다. 이미 삭제되었습니다.", "There is nothing left to delete; it has already been deleted."),
+    "privacy.delete.kept": ("삭제하지 않았습니다. 내 정보는 그대로입니다.", "Nothing was deleted."),
+    "privacy.delete.stale": ("이 확인 버튼은 만료되었습니다. /privacy 에서 다시 시작해 주세요.",
+                             "This confirmation has expired. Please start again with /privacy."),
     "privacy.need_consent": ("민원을 신청하려면 먼저 개인정보 수집·이용에 동의해 주세요.",
                              "Please consent to the privacy notice before filing."),
     "help": (
@@ -53,8 +143,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "\n\n<b>Evaluation team</b>\n/report [month|quarter|year|YYYY-MM] indicator report (summary, chart, spreadsheet)"),
     "help.operator": ("\n\n<b>음식점 영업자</b>\n/foodalert 식중독 예방 알림 등록·변경·중지",
                       "\n\n<b>Restaurant operators</b>\n/foodalert food-poisoning alerts: register, change, stop"),
-    "help.admin": ("\n\n<b>관리자</b>\n/grant 사용자ID 역할 [부서코드]\n/revoke 사용자ID 역할\n/invite 역할 [부서코드]\n/departments 부서 목록\n/newsletter 월간 소식지 작성 (.txt/.md 파일로도)",
-                   "\n\n<b>Admins</b>\n/grant user_id role [dept_code]\n/revoke user_id role\n/invite role [dept_code]\n/departments list departments\n/newsletter monthly newsletter (also from a .txt/.md file)"),
+    "help.admin": ("\n\n<b>관리자</b>\n/grant 사용자ID 역할 [부서코드]\n/revoke 사용자ID 역할\n/invite 역할 [부서코드]\n/departments 부서 목록\n/newsletter 월간 소식지 작성 (.txt/.md 파일로도)\n/audit [일수] 감사 로그 내보내기 (엑셀, 기본 30일)",
+                   "\n\n<b>Admins</b>\n/grant user_id role [dept_code]\n/revoke user_id role\n/invite role [dept_code]\n/departments list departments\n/newsletter monthly newsletter (also from a .txt/.md file)\n/audit [days] export the audit log (spreadsheet, 30 days by default)"),
     "menu.title": ("무엇을 도와드릴까요?", "How can we help?"),
     "menu.complaint": ("📝 민원 신청", "📝 File a complaint"),
     "menu.status": ("📋 내 민원", "📋 My complaints"),
@@ -77,6 +167,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_allowed": ("이 기능을 사용할 권한이 없습니다.", "You are not allowed to use this."),
     "flood": ("잠시만요, 메시지가 너무 빨리 들어오고 있습니다. 몇 초 후 다시 보내 주세요.",
               "Please slow down a little and try again in a few seconds."),
+    # the database (or the FSM store) cannot be reached: nothing of this update was kept (bot/middlewares.py)
+    "error.store_unavailable": ("일시적인 장애로 방금 보내신 내용을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. "
+                                "그전에 입력하신 내용은 그대로 있습니다.",
+                                "A temporary fault kept us from handling what you just sent. Please try again "
+                                "shortly; what you entered before is kept."),
     "error.generic": ("죄송합니다. 처리 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요. 입력하신 내용은 그대로 있습니다.",
                       "Sorry, something went wrong. Please try again shortly; what you entered is kept."),
     "btn.skip": ("건너뛰기", "Skip"),
@@ -150,6 +245,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "state.rejected": ("반려", "rejected"),
     "state.reopened": ("재처리 요청", "reopened"),
     "state.extended": ("기한 연장", "deadline extended"),
+    "state.withdrawn": ("취하", "withdrawn"),
     "action.submit": ("접수", "received"),
     "action.take": ("담당자 배정", "officer assigned"),
     "action.start": ("처리 시작", "work started"),
@@ -158,6 +254,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action.reject": ("반려", "rejected"),
     "action.extend": ("기한 연장", "deadline extended"),
     "action.reopen": ("재처리 요청", "reopened"),
+    "action.withdraw": ("민원인 취하", "withdrawn by the resident"),
     "action.close": ("종결", "closed"),
     # --- pushes to the citizen -----------------------------------------------------------
     "push.assigned": ("[{receipt}] {department} 담당자가 민원을 맡았습니다. 기한: {deadline}",
@@ -202,6 +299,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "📥 <b>Transferred complaint {receipt}</b> (from {from_department})\nReason: {note}\nTopic: {category}\nDue: {deadline}\n\n{description}"),
     "op.reopened_in": ("🔁 <b>재처리 요청 {receipt}</b>\n민원인 의견: {note}\n새 기한: {deadline}\n\n이전 답변: {answer}",
                        "🔁 <b>Reopened {receipt}</b>\nResident says: {note}\nNew deadline: {deadline}\n\nPrevious answer: {answer}"),
+    "op.withdrawn": ("↩️ <b>민원 취하 {receipt}</b> ({category})\n민원인이 개인정보 삭제를 요청하며 민원을 취하했습니다. 처리를 멈춰 주세요. "
+                     "민원 내용·사진·위치·연락처는 삭제되어 더 볼 수 없습니다.",
+                     "↩️ <b>Complaint withdrawn {receipt}</b> ({category})\nThe resident withdrew it and asked for their data to be deleted. "
+                     "Please stop working on it. Its text, photos, location and phone have been deleted."),
     "op.card": ("<b>{receipt}</b> · {state}\n분야: {category} ({kind})\n담당: {department}{officer}\n접수: {received}\n기한: {deadline}{overdue}\n위치: {location}\n사진: {photos}장 · 연락처: {phone}\n\n{description}",
                 "<b>{receipt}</b> · {state}\nTopic: {category} ({kind})\nDepartment: {department}{officer}\nReceived: {received}\nDue: {deadline}{overdue}\nPlace: {location}\nPhotos: {photos} · Phone: {phone}\n\n{description}"),
     "op.card_officer": (" / 담당자 {officer}", " / officer {officer}"),
@@ -258,6 +359,87 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.revoke_none": ("{user} 는 {role} 역할이 없습니다.", "{user} does not have the {role} role."),
     "admin.invite_link": ("{role}{dept} 초대 링크 (1회용, {days}일 유효):\n{link}", "Invite link for {role}{dept} (single use, valid {days} days):\n{link}"),
     "admin.departments": ("<b>부서 목록</b>\n{lines}", "<b>Departments</b>\n{lines}"),
+    # --- the audit log (workflows/audit.py, handlers/audit.py) --------------------------------
+    "audit.usage": ("사용법: /audit [일수] — 최근 며칠 동안의 감사 로그를 엑셀 파일로 받습니다. 일수는 1~366, 생략하면 30일입니다. 예: /audit 7",
+                    "Usage: /audit [days] — the audit log of the last days as a spreadsheet. Days 1–366, 30 if left out. Example: /audit 7"),
+    "audit.summary": ("<b>감사 로그</b> 최근 {days}일 ({since} ~ {until})\n총 {total}건\n{lines}",
+                      "<b>Audit log</b>, last {days} days ({since} – {until})\n{total} entries\n{lines}"),
+    "audit.summary_line": ("• {label} <code>{action}</code>: {n}건", "• {label} <code>{action}</code>: {n}"),
+    "audit.none": ("(기록 없음)", "(nothing recorded)"),
+    "audit.truncated": ("\n⚠️ 건수가 많아 파일에는 최근 {n}건만 담았습니다. 기간을 줄여 나누어 받아 주세요.",
+                        "\n⚠️ Too many entries: the file holds the newest {n}. Ask for shorter periods to get the rest."),
+    "audit.caption": ("감사 로그 {since} ~ {until} ({n}건). 접수번호·역할·부서코드·건수만 기록하며 전화번호·이름·내용은 담지 않습니다. 이 내보내기도 기록됩니다.",
+                      "Audit log {since} – {until} ({n} entries). Receipt numbers, roles, department codes and counts only; no phone numbers, names or texts. This export is recorded too."),
+    "audit.sheet.log": ("감사 로그", "Audit log"),
+    "audit.sheet.summary": ("요약", "Summary"),
+    "audit.sheet.columns": ("번호|일시|행위자 ID|행위자 역할|행위|행위 설명|대상 종류|대상|세부",
+                            "No|Time|Actor id|Actor role|Action|Description|Subject kind|Subject|Detail"),
+    "audit.sheet.summary_columns": ("행위|설명|건수", "Action|Description|Entries"),
+    "audit.label.role_grant": ("역할 부여", "role granted"),
+    "audit.label.role_revoke": ("역할 회수", "role revoked"),
+    "audit.label.invite_create": ("초대 링크 생성", "invite link made"),
+    "audit.label.invite_redeem": ("초대 링크로 역할 받음", "role taken through an invite"),
+    "audit.label.complaint_view": ("민원 카드 열람 (연락처 포함)", "complaint card viewed (with the phone)"),
+    "audit.label.complaint_media": ("민원 사진·위치 열람", "complaint photos and place viewed"),
+    "audit.label.complaint_take": ("민원 접수 (담당)", "complaint taken"),
+    "audit.label.complaint_answer": ("민원 답변", "complaint answered"),
+    "audit.label.complaint_transfer": ("민원 이송", "complaint transferred"),
+    "audit.label.complaint_reject": ("민원 반려", "complaint rejected"),
+    "audit.label.complaint_extend": ("민원 기한 연장", "complaint deadline extended"),
+    "audit.label.onestop_view": ("원스톱 신청 열람", "one-stop request viewed"),
+    "audit.label.onestop_contact": ("원스톱 가족 연락처 열람", "one-stop family contact viewed"),
+    "audit.label.onestop_take": ("원스톱 접수", "one-stop request received"),
+    "audit.label.onestop_complete": ("원스톱 처리완료", "one-stop request done"),
+    "audit.label.onestop_supplement": ("원스톱 보완요청", "one-stop: more asked of the family"),
+    "audit.label.tax_view": ("등록면허세 고지 열람", "licence tax notice viewed"),
+    "audit.label.tax_action": ("등록면허세 담당자 처리", "licence tax officer action"),
+    "audit.label.report_export": ("지표 보고서 내려받기 (평가단)", "indicator report exported (evaluator)"),
+    "audit.label.report_send": ("월간 지표 보고서 발송", "monthly indicator report sent"),
+    "audit.label.food_import": ("음식점 인허가 자료 가져오기", "restaurant licence export imported"),
+    "audit.label.audit_export": ("감사 로그 내보내기", "audit log exported"),
+    # retention (workflows/retention.py) and the resident's own data (workflows/privacy.py)
+    "audit.label.retention_contact": ("보유 기간 경과: 연락처 파기", "retention: contact phones deleted"),
+    "audit.label.retention_complaint": ("보유 기간 경과: 민원 익명 처리", "retention: complaints anonymised"),
+    "audit.label.retention_onestop": ("보유 기간 경과: 원스톱 신청 익명 처리", "retention: one-stop applications anonymised"),
+    "audit.label.retention_opinion": ("보유 기간 경과: 소통 Day 의견 삭제", "retention: opinions deleted"),
+    "audit.label.retention_outbox": ("보유 기간 경과: 보낸 메시지 삭제", "retention: sent messages deleted"),
+    "audit.label.retention_forms": ("보유 기간 경과: 작성하다 그만둔 입력 삭제", "retention: abandoned forms deleted"),
+    "audit.label.retention_taxpayer_name": ("보유 기간 경과: 납세자 이름 파기", "retention: taxpayer names deleted"),
+    "audit.label.retention_tax_record": ("보유 기간 경과: 세무 기록 익명 처리", "retention: tax records anonymised"),
+    "audit.label.privacy_view": ("본인 정보 열람", "own data viewed by the resident"),
+    "audit.label.privacy_withdraw_complaint": ("본인 삭제 요청: 민원 취하", "deletion: complaint withdrawn"),
+    "audit.label.privacy_close_complaint": ("본인 삭제 요청: 답변된 민원 종결", "deletion: answered complaint closed"),
+    "audit.label.privacy_anonymise_complaint": ("본인 삭제 요청: 민원 익명 처리", "deletion: complaint anonymised"),
+    "audit.label.privacy_withdraw_onestop": ("본인 삭제 요청: 원스톱 신청 취하", "deletion: one-stop application withdrawn"),
+    "audit.label.privacy_anonymise_onestop": ("본인 삭제 요청: 원스톱 신청 익명 처리", "deletion: one-stop application anonymised"),
+    "audit.label.privacy_cancel_tax_notice": ("본인 삭제 요청: 미납 고지 취소", "deletion: unpaid tax notice cancelled"),
+    "audit.label.privacy_anonymise_tax_notice": ("본인 삭제 요청: 취소된 고지 익명 처리", "deletion: cancelled tax notice anonymised"),
+    "audit.label.privacy_delete_taxpayer_name": ("본인 삭제 요청: 납세자 이름 삭제 (납부 기록 보관)",
+                                                 "deletion: taxpayer name deleted (payment record kept)"),
+    "audit.label.privacy_unsubscribe": ("본인 삭제 요청: 알림·구독 해지", "deletion: subscriptions ended"),
+    "audit.label.privacy_withdraw_consents": ("본인 삭제 요청: 동의 철회", "deletion: consents withdrawn"),
+    "audit.label.privacy_clear_forms": ("본인 삭제 요청: 작성 중인 입력 삭제", "deletion: forms cleared"),
+    "audit.label.privacy_forget_messages": ("본인 삭제 요청: 메시지 취소·삭제", "deletion: messages cancelled and deleted"),
+    "audit.label.privacy_delete": ("본인 정보 삭제 완료", "resident's data deleted"),
+    # --- files sent to the bot (workflows/attachments.py, handlers/media.py) ----------------------
+    "attach.refused": ("이 형식({what})은 받을 수 없습니다. 사진(JPEG·PNG·WebP·HEIC, {mb}MB 이하)을 보내 주세요.",
+                       "A {what} cannot be accepted. Please send a photo (JPEG, PNG, WebP or HEIC, up to {mb} MB)."),
+    "attach.too_big": ("파일이 너무 큽니다 ({size}MB). 사진은 {mb}MB 이하만 받습니다.",
+                       "The file is too big ({size} MB). Photos are accepted up to {mb} MB."),
+    "attach.not_image": ("이 파일은 이름과 달리 이미지가 아닙니다. 사진(JPEG·PNG·WebP·HEIC)을 보내 주세요.",
+                         "This file is not an image, whatever its name says. Please send a photo (JPEG, PNG, WebP or HEIC)."),
+    "attach.download_failed": ("파일을 받지 못했습니다. 잠시 후 다시 보내 주세요.", "We could not fetch the file. Please send it again shortly."),
+    "attach.convert_failed": ("이 이미지는 사진으로 바꿀 수 없습니다. 휴대폰 앨범에서 '사진'으로 보내 주세요 (파일로 보내지 말고).",
+                              "This image could not be turned into a photo. Please send it from your gallery as a photo, not as a file."),
+    "attach.converted": ("파일로 보내신 이미지를 사진으로 바꿔 받았습니다.", "The image you sent as a file was taken as a photo."),
+    "attach.kind.video": ("동영상", "video"),
+    "attach.kind.animation": ("움직이는 이미지(GIF)", "GIF animation"),
+    "attach.kind.video_note": ("동영상 메시지", "video message"),
+    "attach.kind.voice": ("음성 메시지", "voice message"),
+    "attach.kind.audio": ("오디오 파일", "audio file"),
+    "attach.kind.sticker": ("스티커", "sticker"),
+    "attach.kind.file": ("{ext} 파일", "{ext} file"),
+    "attach.kind.unnamed_file": ("이름 없는 파일", "file without a name"),
     "role.unknown_role": ("알 수 없는 역할입니다: {role}. officer, evaluator, operator, admin 중 하나를 쓰세요.",
                           "Unknown role {role}: use officer, evaluator, operator or admin."),
     "role.need_department": ("담당자(officer)는 부서코드가 필요합니다. /departments 로 코드를 확인하세요.",
@@ -985,6 +1167,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.op.reply": ("💬 가족이 보완 요청에 답했습니다:\n{answer}", "💬 The family answered the request for more:\n{answer}"),
     "onestop.op.no_officer": ("📌 {department}에 담당자가 지정되어 있지 않아 알려 드립니다. 담당자를 지정해 주세요 (관리자 /grant).",
                               "📌 {department} has no officer yet, so you are told instead. Please have one assigned (admin /grant)."),
+    "onestop.op.withdrawn": ("↩️ 가족이 원스톱 신청을 취하하고 개인정보 삭제를 요청했습니다. 이 항목은 더 처리하지 않으셔도 됩니다.",
+                             "↩️ The family withdrew the one-stop application and asked for their data to be deleted. No further work is needed on this item."),
     "onestop.op.relay_failed": ("⚠️ 기관 통보가 전달되지 않아 직접 전달이 필요합니다.", "⚠️ The notice could not be delivered; please pass it on by hand."),
     "onestop.op.card": ("<b>[{kind} {receipt}] {service}</b>\n담당: {department} · 상태: {state}\n신청: {filed}\n{facts}",
                         "<b>[{kind} {receipt}] {service}</b>\nOffice: {department} · State: {state}\nFiled: {filed}\n{facts}"),
@@ -996,6 +1180,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.op.btn_supplement": ("보완요청", "Ask for more"),
     "onestop.op.btn_no_note": ("메시지 없이 완료", "Done, no message"),
     "onestop.op.taken": ("접수했습니다.", "Received."),
+    "onestop.op.btn_contact": ("📞 가족 연락처 보기", "📞 Family's contact"),
+    "onestop.op.contact": ("<b>{receipt}</b> 가족 연락처: {phone}\n{body}에 직접 전달할 때만 쓰세요. 열람 기록이 남습니다.",
+                           "<b>{receipt}</b> family's contact: {phone}\nUse it only to pass the notice on to {body}. This view is recorded."),
+    "onestop.op.no_contact": ("이 항목에는 볼 수 있는 가족 연락처가 없습니다.", "There is no family contact to show for this item."),
     "onestop.op.ask_done_note": ("가족에게 전할 말이 있으면 적어 주세요 (5~1,000자). 없으면 [메시지 없이 완료].",
                                  "Anything to tell the family? (5–1,000 characters). If not, press [Done, no message]."),
     "onestop.op.ask_supplement": ("가족에게 보낼 보완 요청을 적어 주세요 (5~1,000자): 무엇이 더 필요하고 어떻게 내면 되는지.",
@@ -1191,6 +1379,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lt.op.unconfirmed": ("⚠️ 확인 필요", "⚠️ to be confirmed"),
     "lt.op.new_unconfirmed": ("🔎 <b>종 확인 필요</b> — 시행령 별표 1로 종을 확인해 주세요. 확인하면 고지서가 바로 발급됩니다.\n\n{card}",
                               "🔎 <b>Class to confirm</b> — check the decree's table 1; the notice is issued as soon as you confirm.\n\n{card}"),
+    "lt.op.withdrawn": ("↩️ <b>신청 취하</b> — 신청인이 개인정보 삭제를 요청하며 납부 전 신청을 취하해 고지를 취소했습니다. 이 가상계좌로 입금되면 보류됩니다.\n\n{card}",
+                        "↩️ <b>Request withdrawn</b> — the applicant asked for their data to be deleted; the unpaid notice is cancelled. A payment into its account will be held.\n\n{card}"),
     "lt.op.payment_held": ("⚠️ <b>보류된 입금</b> — 확인해 주세요.\n{payment}\n\n{card}", "⚠️ <b>Payment held</b> — please check.\n{payment}\n\n{card}"),
     "lt.op.relay_by_hand": ("📞 <b>인허가기관 통보 실패</b> — {body}(☎ {body_phone})에 납부 사실을 직접 알려 주세요. 사유: {error}\n\n{card}",
                             "📞 <b>Could not tell the licensing body</b> — please tell {body} (☎ {body_phone}) yourself. Error: {error}\n\n{card}"),
@@ -1261,6 +1451,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmd.revoke": ("역할 회수", "revoke a role"),
     "cmd.invite": ("초대 링크", "invite link"),
     "cmd.departments": ("부서 목록", "departments"),
+    "cmd.audit": ("감사 로그 내보내기", "export the audit log"),
     "cmd.ranking": ("친절 부서 순위", "department ranking"),
     "cmd.report": ("지표 보고서 (평가단)", "indicator report (evaluators)"),
     "cmd.foodalert": ("식중독 예방 알림", "food-poisoning alerts"),

@@ -1,18 +1,15 @@
 """`python -m bot` as a separate process: it migrates, polls the fake server and stops cleanly;
 without BOT_TOKEN it explains itself and exits with code 2."""
 import asyncio
-import os
 import signal
 import sys
 
-from tests.e2e.harness import TEST_KEY
+from tests.e2e.harness import TEST_KEY, process_env
 
 
 def _env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "DATABASE_", "REDIS_"))}
-    env.update({"DATA_DIR": str(tmp_path), "DATA_KEY": TEST_KEY, "ADMIN_IDS": "1", "POLLING_TIMEOUT": "1",
-                "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'proc.db'}", **extra})
-    return env
+    return process_env(**{"DATA_DIR": str(tmp_path), "DATA_KEY": TEST_KEY, "ADMIN_IDS": "1", "POLLING_TIMEOUT": "1",
+                           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'proc.db'}", **extra})
 
 
 async def test_bot_process_answers_and_stops_on_sigterm(fake, tmp_path):
