@@ -29,6 +29,7 @@ from bot.http import start_http
 from bot.leader import Leadership
 from bot.middlewares import UpdateContextMiddleware
 from bot.retry import RetryAfterMiddleware
+from bot.unchanged_edit import UnchangedEditMiddleware
 from bot import store_outage
 from bot.fsm_locks import release_dead_locks
 from bot.scheduler import Duties, build_scheduler
@@ -95,6 +96,7 @@ def build_app(settings: Settings) -> App:
     sm = make_sessionmaker(engine)
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(RetryAfterMiddleware())
+    session.middleware(UnchangedEditMiddleware())
     bot = Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     svc = build_services(settings)
     worker = DeliveryWorker(bot, sm, rate=settings.delivery_rate)
