@@ -1,8 +1,67 @@
-"""Engine and session factory. SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
+"""Engine and session factory. SQLite gets WAL, a busy timeout, foreign keys, real transactions
+and, within this process, writer turns given out in arrival order (WriterTurn)."""
 from __future__ import annotations
 
+import asyncio
+import logging
+import sqlite3
+
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util.concurrency import await_, in_greenlet
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_S = 10.0
+_HOLDS_TURN = "writer_turn"  # key in the pooled connection's info while its transaction holds the turn
+
+
+class WriterTurn:
+    """One SQLite transaction at a time in this process, in the order they asked.
+
+    Every SQLite transaction here is BEGIN IMMEDIATE (one writer at a time). Left to SQLite, the
+    transactions that wait poll the lock with sleeps of up to 100 ms and in no order: under load
+    the lock sits idle between holders, and some updates waited seconds while later ones went
+    first (p95 1.5 s at 8 updates in flight, against 46 ms one at a time). Here they queue on an
+    asyncio lock instead: handed over at once, first come first served. SQLite's busy_timeout
+    still covers other processes (a CLI, a migration). A transaction that cannot get its turn
+    within the timeout fails as SQLite would ("database is locked"), which the bot answers as a
+    short outage (bot/store_outage.py).
+    """
+
+    def __init__(self, timeout: float = BUSY_TIMEOUT_S):
+        self.timeout = timeout
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task | None = None
+
+    def take(self, info: dict) -> None:
+        """In SQLAlchemy's "begin" event (inside its greenlet): wait for this process's turn."""
+        if info.get(_HOLDS_TURN) or not in_greenlet():
+            return  # this connection holds it already; or used synchronously (no event loop here)
+        await_(self._acquire())
+        info[_HOLDS_TURN] = True
+
+    def give_back(self, info: dict) -> None:
+        """On commit or rollback (and, as a safety net, when the connection returns to the pool)."""
+        if info.pop(_HOLDS_TURN, False):
+            self._holder = None
+            self._lock.release()
+
+    async def _acquire(self) -> None:
+        try:
+            await asyncio.wait_for(self._lock.acquire(), self.timeout)
+        except TimeoutError:
+            holder = self._holder
+            if holder is None or not holder.done():
+                raise OperationalError("BEGIN IMMEDIATE", None,
+                                       sqlite3.OperationalError("database is locked (waiting for a writer turn)"))
+            # the holder finished without commit, rollback or returning its connection (a session
+            # dropped without closing): its transaction is gone, so is its claim
+            log.error("SQLite writer turn held by a finished task; taken back")
+            self._lock.release()
+            await asyncio.wait_for(self._lock.acquire(), self.timeout)
+        self._holder = asyncio.current_task()
 
 
 def make_engine(url: str, **kw) -> AsyncEngine:
@@ -10,6 +69,8 @@ def make_engine(url: str, **kw) -> AsyncEngine:
     # typed (SQL parameters), past the log redaction in bot/logs.py
     engine = create_async_engine(url, **{"hide_parameters": True, **kw})
     if engine.dialect.name == "sqlite":
+        turn = WriterTurn()
+
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
             # The driver's own BEGIN handling is off: otherwise a SAVEPOINT opened before the first
@@ -18,7 +79,7 @@ def make_engine(url: str, **kw) -> AsyncEngine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=10000")
+            cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
@@ -26,7 +87,21 @@ def make_engine(url: str, **kw) -> AsyncEngine:
         def _begin(conn):  # noqa: ANN001
             # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
             # that reads and then writes can never fail on a snapshot another writer moved on.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            turn.take(conn.info)
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                turn.give_back(conn.info)
+                raise
+
+        @event.listens_for(engine.sync_engine, "commit")
+        @event.listens_for(engine.sync_engine, "rollback")
+        def _end(conn):  # noqa: ANN001
+            turn.give_back(conn.info)
+
+        @event.listens_for(engine.sync_engine, "checkin")
+        def _returned(_dbapi_conn, record):  # noqa: ANN001
+            turn.give_back(record.info)
     return engine
 
 

@@ -1,0 +1,75 @@
+"""bot/db/session.WriterTurn: SQLite transactions of this process take turns in arrival order;
+a turn not given within the timeout fails like a locked database; a turn left behind by a task
+that ended is taken back."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from bot.db.session import WriterTurn, make_engine, make_sessionmaker
+from bot.store_outage import store_unavailable
+
+
+@pytest.fixture
+async def sm(tmp_path):
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}")
+    async with engine.begin() as c:
+        await c.execute(text("CREATE TABLE seen (n INTEGER)"))
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def test_transactions_take_turns_in_arrival_order(sm):
+    order: list[int] = []
+
+    async def unit(n: int) -> None:
+        async with sm() as s:
+            await s.execute(text("INSERT INTO seen VALUES (:n)"), {"n": n})
+            order.append(n)
+            await asyncio.sleep(0.4 if n == 0 else 0.01)  # awaiting Telegram while holding the lock
+            await s.commit()
+
+    tasks = []
+    for n in range(12):  # each arrives once the one before is waiting (opening a connection included)
+        tasks.append(asyncio.create_task(unit(n)))
+        await asyncio.sleep(0.03)
+    await asyncio.gather(*tasks)
+    assert order == list(range(12))
+    async with sm() as s:
+        assert (await s.execute(text("SELECT count(*) FROM seen"))).scalar() == 12
+
+
+async def test_a_session_reuses_its_turn_after_commit_and_rollback(sm):
+    async with sm() as s:  # begin → commit → begin → rollback → begin: no waiting on itself
+        await s.execute(text("INSERT INTO seen VALUES (1)"))
+        await s.commit()
+        await s.execute(text("INSERT INTO seen VALUES (2)"))
+        await s.rollback()
+        await asyncio.wait_for(s.execute(text("INSERT INTO seen VALUES (3)")), 2)
+        await s.commit()
+    async with sm() as s:
+        assert [r[0] for r in await s.execute(text("SELECT n FROM seen ORDER BY n"))] == [1, 3]
+
+
+async def test_no_turn_within_the_timeout_is_a_locked_database():
+    turn = WriterTurn(timeout=0.1)
+    await turn._acquire()
+    with pytest.raises(OperationalError) as e:
+        await turn._acquire()
+    assert store_unavailable(e.value) and "database is locked" in str(e.value.orig)
+    info = {"writer_turn": True}
+    turn.give_back(info)
+    turn.give_back(info)  # a second give-back (rollback, then the connection's checkin) is a no-op
+    await asyncio.wait_for(turn._acquire(), 1)
+
+
+async def test_a_turn_left_by_a_finished_task_is_taken_back(caplog):
+    turn = WriterTurn(timeout=0.1)
+    await asyncio.create_task(turn._acquire())  # that task ends holding the turn
+    with caplog.at_level(logging.ERROR):
+        await asyncio.wait_for(turn._acquire(), 2)
+    assert "taken back" in caplog.text
