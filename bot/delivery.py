@@ -55,6 +55,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxFile, OutboxMessage, User, utcnow
 from bot.retry import bypass_retries
+from bot.store_outage import store_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,8 @@ async def _settle(tasks: list[asyncio.Task]) -> None:
 
 
 class DeliveryWorker:
-    error_pause = 2.0  # seconds run() waits after an unexpected error in a pass
+    error_pause = 2.0  # seconds run() waits after an error in a pass; doubled while errors repeat
+    max_error_pause = 16.0
 
     def __init__(self, bot: aiogram.Bot, sessionmaker: async_sessionmaker, *, rate: float = 25.0,
                  private_interval: float = 1.0, group_interval: float = 3.0,
@@ -121,15 +123,23 @@ class DeliveryWorker:
     async def run(self) -> None:
         """Drain until ``stop()`` (a stopped worker stays stopped); errors are logged, not raised."""
         self._idle.clear()
+        failures = 0
         try:
             while not self._stopped.is_set():
                 self._wake.clear()
                 try:
-                    if (await self._pass())[0]:
+                    more = (await self._pass())[0]
+                    failures = 0
+                    if more:
                         continue  # more may be due right away
-                except Exception:
-                    log.exception("delivery pass failed; retrying shortly")
-                    await _wait(self._stopped, self.error_pause)
+                except Exception as e:
+                    pause = min(self.error_pause * 2 ** failures, self.max_error_pause)
+                    failures += 1
+                    if store_unavailable(e):  # an outage, not a bug: one line, no traceback
+                        log.warning("delivery paused %.0f s: database unavailable (%s)", pause, type(e).__name__)
+                    else:
+                        log.exception("delivery pass failed; retrying in %.0f s", pause)
+                    await _wait(self._stopped, pause)
                     continue
                 await _wait(self._wake, self._idle_timeout())
         finally:
@@ -219,8 +229,11 @@ class DeliveryWorker:
         try:
             with bypass_retries():
                 return await self._send(row)
-        except Exception:
-            log.exception("outbox %s chat %s %s: unexpected error", row.id, row.chat_id, row.method)
+        except Exception as e:
+            if store_unavailable(e):  # the row stays pending and is tried again
+                log.warning("outbox %s: database unavailable (%s)", row.id, type(e).__name__)
+            else:
+                log.exception("outbox %s chat %s %s: unexpected error", row.id, row.chat_id, row.method)
             return False
         finally:
             self._busy.discard(row.chat_id)

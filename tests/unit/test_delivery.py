@@ -363,6 +363,34 @@ async def test_run_survives_an_exception(fake, bot, db) -> None:
     assert rows[0].status == "sent" and len(calls) >= 2
 
 
+async def test_a_database_outage_pauses_longer_each_time_and_logs_no_traceback(fake, bot, db, caplog) -> None:
+    import logging
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    worker = DeliveryWorker(bot, db, **FAST)
+    worker.error_pause, worker.max_error_pause = 0.05, 0.2
+    real_due, calls = worker._due, []
+    loop = asyncio.get_running_loop()
+
+    async def down_then_up():
+        calls.append(loop.time())
+        if len(calls) <= 4:
+            raise OperationalError("SELECT", None, sqlite3.OperationalError("database is locked"))
+        return await real_due()
+    worker._due = down_then_up
+    await queue(db, dict(chat_id=13))
+    with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+        async with running(worker):
+            rows = await wait_rows(db, none_pending, timeout=5)
+    assert rows[0].status == "sent"
+    gaps = [b - a for a, b in zip(calls, calls[1:5])]
+    assert gaps[0] >= 0.04 and gaps[1] >= 0.09 and gaps[2] >= 0.18 and gaps[3] < 0.35  # 0.05, 0.1, 0.2, 0.2
+    outage = [r for r in caplog.records if "database unavailable" in r.getMessage()]
+    assert len(outage) == 4 and not any(r.exc_info for r in outage)
+
+
 # ---------------------------------------------------------------------- direct replies
 
 
