@@ -165,17 +165,10 @@ class DeliveryWorker:
         try:
             for row in rows:
                 await self._slots.acquire()
-                try:
-                    await self._global_turn()
-                except BaseException:
-                    self._slots.release()
-                    raise
                 if self._stopped.is_set():
                     self._slots.release()
                     break
-                self._busy.add(row.chat_id)
-                interval = self.private_interval if row.chat_id > 0 else self.group_interval
-                self._chat_ready[row.chat_id] = self._now() + interval
+                self._busy.add(row.chat_id)  # until its send is done; then _chat_ready spaces the next
                 task = asyncio.create_task(self._deliver(row))
                 self._inflight.add(task)
                 task.add_done_callback(self._inflight.discard)
@@ -257,6 +250,13 @@ class DeliveryWorker:
         except (ValidationError, TypeError) as e:
             return await self._fail(row, f"invalid payload: {type(e).__name__}", attempt=False)
 
+        # the rate slot is taken right before the request (after the database work above, whose
+        # time varies), so requests leave evenly spaced; a 429 pause also holds rows already in flight
+        await self._global_turn()
+        if self._stopped.is_set():
+            return False  # stays pending, sent after the restart
+        interval = self.private_interval if row.chat_id > 0 else self.group_interval
+        self._chat_ready[row.chat_id] = self._now() + interval
         try:
             result = await self.bot(method)
         except TelegramRetryAfter as e:

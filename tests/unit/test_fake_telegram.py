@@ -22,14 +22,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from tests.fakes.telegram_server import FakeTelegram, Upload
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 def make_bot(fake: FakeTelegram, token: str | None = None) -> Bot:
     api = TelegramAPIServer.from_base(fake.base_url)
     return Bot(token or fake.token, session=AiohttpSession(api=api))

@@ -2,8 +2,6 @@
 every other Bad Request still raises."""
 from __future__ import annotations
 
-from typing import AsyncIterator
-
 import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -13,14 +11,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.unchanged_edit import UnchangedEditMiddleware
 from tests.fakes.telegram_server import FakeTelegram
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def make_bot(fake: FakeTelegram, *, tolerant: bool) -> Bot:
