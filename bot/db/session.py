@@ -34,17 +34,20 @@ class WriterTurn:
         self.timeout = timeout
         self._lock = asyncio.Lock()
         self._holder: asyncio.Task | None = None
+        self._turn = 0  # numbers the turns, so a stale give-back cannot end a later holder's turn
 
     def take(self, info: dict) -> None:
         """In SQLAlchemy's "begin" event (inside its greenlet): wait for this process's turn."""
-        if info.get(_HOLDS_TURN) or not in_greenlet():
-            return  # this connection holds it already; or used synchronously (no event loop here)
+        if not in_greenlet():
+            return  # used synchronously: no event loop to wait in (SQLite's busy_timeout applies)
+        if info.get(_HOLDS_TURN) == self._turn and self._lock.locked():
+            return  # this connection holds the current turn already
         await_(self._acquire())
-        info[_HOLDS_TURN] = True
+        info[_HOLDS_TURN] = self._turn
 
     def give_back(self, info: dict) -> None:
         """On commit or rollback (and, as a safety net, when the connection returns to the pool)."""
-        if info.pop(_HOLDS_TURN, False):
+        if info.pop(_HOLDS_TURN, None) == self._turn and self._lock.locked():
             self._holder = None
             self._lock.release()
 
@@ -62,6 +65,7 @@ class WriterTurn:
             self._lock.release()
             await asyncio.wait_for(self._lock.acquire(), self.timeout)
         self._holder = asyncio.current_task()
+        self._turn += 1
 
 
 def make_engine(url: str, **kw) -> AsyncEngine:

@@ -61,7 +61,7 @@ async def test_no_turn_within_the_timeout_is_a_locked_database():
     with pytest.raises(OperationalError) as e:
         await turn._acquire()
     assert store_unavailable(e.value) and "database is locked" in str(e.value.orig)
-    info = {"writer_turn": True}
+    info = {"writer_turn": turn._turn}
     turn.give_back(info)
     turn.give_back(info)  # a second give-back (rollback, then the connection's checkin) is a no-op
     await asyncio.wait_for(turn._acquire(), 1)
@@ -70,6 +70,12 @@ async def test_no_turn_within_the_timeout_is_a_locked_database():
 async def test_a_turn_left_by_a_finished_task_is_taken_back(caplog):
     turn = WriterTurn(timeout=0.1)
     await asyncio.create_task(turn._acquire())  # that task ends holding the turn
+    left_behind = {"writer_turn": turn._turn}    # ... on a connection that is returned later
     with caplog.at_level(logging.ERROR):
         await asyncio.wait_for(turn._acquire(), 2)
     assert "taken back" in caplog.text
+    mine = {"writer_turn": turn._turn}
+    turn.give_back(left_behind)  # the late give-back of the old turn does not end the new one
+    assert turn._lock.locked()
+    turn.give_back(mine)
+    assert not turn._lock.locked()
