@@ -4,6 +4,7 @@ data: [내 정보 보기] (workflows/privacy.what_is_held) and [내 정보 삭�
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -20,7 +21,6 @@ from workflows.texts import PRIVACY_VERSION, escape, t
 
 router = Router(name="privacy")
 
-CONFIRM_MINUTES = 10
 PURPOSE_KEYS = {"complaint": "privacy.purpose.complaint", "opinion": "privacy.purpose.opinion",
                 "food_alert": "privacy.purpose.food_alert", "new_resident_info": "privacy.purpose.new_resident_info",
                 "license_tax": "privacy.purpose.license_tax"}
@@ -129,7 +129,7 @@ async def data_action(query: CallbackQuery, callback_data: PrivacyDataCb, sessio
                      else t(lang, "privacy.delete.no_open"))
         stamp = int(svc.now().timestamp())
         await query.message.answer(
-            t(lang, "privacy.delete.ask", open=open_part, minutes=CONFIRM_MINUTES,
+            t(lang, "privacy.delete.ask", open=open_part, minutes=privacy.CONFIRM_MINUTES,
               tax_retention=period_text(svc.retention.tax_record_days, lang)),
             reply_markup=kb.markup([[(t(lang, "privacy.btn.erase"), PrivacyDataCb(action="erase", at=stamp).pack())],
                                     [(t(lang, "privacy.btn.keep"), PrivacyDataCb(action="keep").pack())]]))
@@ -142,17 +142,16 @@ async def data_action(query: CallbackQuery, callback_data: PrivacyDataCb, sessio
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:
-    try:
+    try:  # a double press (already edited) is no error: bot/unchanged_edit.py
         await query.message.edit_reply_markup(reply_markup=None)
-    except Exception:  # already edited (a double press) or too old to edit: the buttons do nothing anyway
+    except TelegramBadRequest:  # too old to edit, or gone: the buttons do nothing anyway
         pass
 
 
 async def erase(query: CallbackQuery, callback_data: PrivacyDataCb, session: AsyncSession, svc: Services,
                 lang: str, state: FSMContext) -> None:
     now = svc.now()
-    age = now.timestamp() - callback_data.at
-    if not 0 <= age <= CONFIRM_MINUTES * 60 + 5:
+    if not privacy.confirmation_valid(callback_data.at, now):
         await query.answer(t(lang, "privacy.delete.stale"), show_alert=True)
         await _drop_buttons(query)
         return

@@ -37,7 +37,15 @@ from workflows.retention import scrub_complaints, scrub_onestop, scrub_tax_notic
 from workflows.roles import Principal
 
 CITIZEN = "citizen"
+CONFIRM_MINUTES = 10  # a deletion confirmation shown longer ago than this no longer deletes
 FORGOTTEN = "deleted at the resident's request"  # last_error of a queued message cancelled and emptied
+
+
+def confirmation_valid(shown_at: int, now: datetime) -> bool:
+    """A [삭제] press counts only within CONFIRM_MINUTES of its confirmation being shown
+    (``shown_at``: unix seconds carried in the button; 5 s of grace for clocks and latency)."""
+    age = now.timestamp() - shown_at
+    return 0 <= age <= CONFIRM_MINUTES * 60 + 5
 
 
 @dataclass(frozen=True)

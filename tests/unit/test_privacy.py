@@ -266,3 +266,12 @@ def Counter_of(rows):
     from collections import Counter
 
     return Counter(rows)
+
+
+def test_a_deletion_confirmation_is_valid_for_ten_minutes(svc):
+    now = svc.now()
+    shown = int(now.timestamp())
+    assert privacy.confirmation_valid(shown, now)
+    assert privacy.confirmation_valid(shown - 600, now)
+    assert not privacy.confirmation_valid(shown - 606, now)  # older than 10 min (+5 s grace)
+    assert not privacy.confirmation_valid(shown + 60, now)   # from the future: forged or a broken clock
