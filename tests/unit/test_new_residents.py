@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from aiogram import Bot
@@ -10,12 +10,13 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 
-from bot.db.models import Complaint, Consent, NewResident, OutboxMessage, User
+from bot.db.models import Complaint, Consent, NewResident, OutboxMessage, User, utcnow
 from bot.delivery import DeliveryWorker
 from handlers.moving import NrCb
 from workflows import new_residents as nr
 from workflows.new_residents import ASK_CB, STOP_CB, DateError, Household
 from workflows.outbox import enqueue
+from tests.unit.conftest import KST
 
 TODAY = date(2026, 11, 23)  # the unit clock's day (MONDAY_10)
 USER = 500
@@ -159,7 +160,8 @@ async def test_subscribe_records_consent_and_queues_the_information_and_a_follow
     follow = out[-1]
     assert follow.dedup_key == f"newres:{sub.token}:followup" and ASK_CB in str(follow.payload)
     assert follow.not_before == clock() + timedelta(days=7)
-    assert all(r.not_before <= clock() or r is follow for r in out)  # the information goes now (real time)
+    # the information goes at once: the outbox stamps it with the real time, which the worker reads
+    assert all(r.not_before <= utcnow() or r is follow for r in out)
 
 
 async def test_unsubscribe_deletes_the_data_withdraws_consent_and_cancels_what_waits(session, svc):
@@ -258,11 +260,15 @@ async def test_a_question_is_a_complaint_of_kind_질의_for_the_topics_departmen
 
 # --- the delivery worker and a follow-up a week ahead ----------------------------------------------
 
-async def test_a_follow_up_a_week_ahead_does_not_hold_back_the_chat(fake, db_sessionmaker, svc):
+async def test_a_follow_up_a_week_ahead_does_not_hold_back_the_chat(fake, db_sessionmaker, svc, clock):
     """The follow-up is the chat's oldest pending row for a week; later rows still go out."""
+    # The delivery worker reads the real clock: the subscription must be made at the real time too,
+    # or a week after the unit clock's fixed day may already have passed.
+    clock.at = datetime.now(KST)
     async with db_sessionmaker() as session:
         await add_user(session)
-        await nr.subscribe(session, svc, user_id=USER, dong="구의1동", moved_in_on=TODAY, household=Household())
+        await nr.subscribe(session, svc, user_id=USER, dong="구의1동", moved_in_on=clock().date(),
+                           household=Household())
         await session.commit()
     bot = Bot(fake.token, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url)))
     worker = DeliveryWorker(bot, db_sessionmaker, rate=200, private_interval=0.01, idle_poll=0.05)
