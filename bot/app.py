@@ -30,7 +30,7 @@ from bot.leader import Leadership
 from bot.middlewares import UpdateContextMiddleware
 from bot.retry import RetryAfterMiddleware
 from bot.unchanged_edit import UnchangedEditMiddleware
-from bot import store_outage
+from bot import errors
 from bot.fsm_locks import release_dead_locks
 from bot.scheduler import Duties, build_scheduler
 from handlers import build_router
@@ -106,7 +106,7 @@ def build_app(settings: Settings) -> App:
     dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
     metrics = Metrics()
     dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics))
-    store_outage.install(dp)  # database unreachable: the user is asked to retry shortly
+    errors.install(dp)  # whatever an update raises, the person is answered (bot/errors.py)
 
     async def finish_in_flight_updates() -> None:
         """On stop, updates still being handled finish before aiogram closes the FSM storage

@@ -55,7 +55,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxFile, OutboxMessage, User, utcnow
 from bot.retry import bypass_retries
-from bot.store_outage import store_unavailable
+from bot.errors import store_unavailable
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import ProcessedUpdate
 from bot.fsm_storage import update_session
 from bot.metrics import Metrics
-from bot.store_outage import store_unavailable
+from bot.errors import store_unavailable
 from workflows.roles import load_principal
 from workflows.texts import t
 from workflows.users import ensure_user
@@ -32,7 +32,7 @@ class UpdateContextMiddleware(BaseMiddleware):
        update that fails on a bug is marked anyway, so it is not handled again and again.
     2. Opens one session for the handlers and commits it when they finish, then wakes the delivery
        worker if the outbox grew. 3. Loads the user, roles and language.
-    A database outage propagates to the error handler of bot/store_outage.py, which answers the user.
+    A database outage propagates to the error handler of bot/errors.py, which answers the user.
     """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], admin_ids: frozenset[int],

@@ -172,8 +172,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                                 "그전에 입력하신 내용은 그대로 있습니다.",
                                 "A temporary fault kept us from handling what you just sent. Please try again "
                                 "shortly; what you entered before is kept."),
-    "error.generic": ("죄송합니다. 처리 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요. 입력하신 내용은 그대로 있습니다.",
-                      "Sorry, something went wrong. Please try again shortly; what you entered is kept."),
+    # anything else an update raised (bot/errors.py): the button's answer, then the chat message with a way on
+    "error.generic_short": ("죄송합니다. 처리하지 못했습니다.", "Sorry, that did not work."),
+    "error.generic": ("죄송합니다. 방금 보내신 내용을 처리하는 중에 문제가 생겼습니다. 그전에 입력하신 내용은 그대로 있습니다. "
+                      "잠시 후 다시 시도하시거나 /menu 에서 다시 시작해 주세요.",
+                      "Sorry, something went wrong with what you just sent; what you entered before is kept. "
+                      "Please try again shortly, or start over from /menu."),
     "btn.skip": ("건너뛰기", "Skip"),
     "btn.cancel": ("취소", "Cancel"),
     "btn.back": ("뒤로", "Back"),

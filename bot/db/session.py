@@ -27,7 +27,7 @@ class WriterTurn:
     asyncio lock instead: handed over at once, first come first served. SQLite's busy_timeout
     still covers other processes (a CLI, a migration). A transaction that cannot get its turn
     within the timeout fails as SQLite would ("database is locked"), which the bot answers as a
-    short outage (bot/store_outage.py).
+    short outage (bot/errors.py).
     """
 
     def __init__(self, timeout: float = BUSY_TIMEOUT_S):

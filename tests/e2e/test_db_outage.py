@@ -1,4 +1,4 @@
-"""The database unreachable for a while, through the real bot (bot/store_outage.py, bot/middlewares.py).
+"""The database unreachable for a while, through the real bot (bot/errors.py, bot/middlewares.py).
 
 PostgreSQL: a TCP proxy (tests/fakes/tcp_proxy.py) sits between the bot and the server and is cut
 for 10 s: open connections are reset, new ones refused. SQLite has no server to lose; the faithful
@@ -178,7 +178,7 @@ async def test_database_outage_asks_to_retry_and_keeps_nothing_half_written(fake
 
     assert "reminders" in duty_failures, duty_failures
     warnings = [r for r in caplog.records if "database unavailable" in r.getMessage()]
-    updates = [r.getMessage() for r in warnings if r.name == "bot.store_outage"]
+    updates = [r.getMessage() for r in warnings if r.name == "bot.errors"]
     assert len(updates) == 2, updates            # one line per update
     assert not any(r.exc_info for r in warnings)  # no traceback: an outage is not a bug
     # the delivery worker says so in one line per pass, pausing longer each time

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from bot.db.session import WriterTurn, make_engine, make_sessionmaker
-from bot.store_outage import store_unavailable
+from bot.errors import store_unavailable
 
 
 @pytest.fixture

@@ -1,17 +1,19 @@
-"""bot/store_outage.py: which errors mean "the database is unreachable", and the one answer the user
-gets (an alert on a pressed button, else a chat message); bot/fsm_locks.py: locks of a dead poller."""
+"""bot/errors.py: which errors mean "the database is unreachable", and the one answer the user gets
+(an alert on a pressed button, else a chat message); any other error: an apology with a way on, a
+log with the traceback but without what the person wrote, and no loop when the apology fails;
+bot/fsm_locks.py: locks of a dead poller."""
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import AnswerCallbackQuery
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import Update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.store_outage import ask_to_retry, store_unavailable
+from bot.errors import apologise, ask_to_retry, describe, store_unavailable
 from tests import databases
 
 RETRY = "잠시 후 다시 시도해 주세요"
@@ -87,6 +89,69 @@ async def test_nothing_to_answer_for_a_poll_answer():
     await ask_to_retry(bot, Update.model_validate({"update_id": 3, "poll_answer": {
         "poll_id": "p", "user": USER, "option_ids": [0], "option_persistent_ids": ["0"]}}))
     assert bot.calls == []
+
+
+SECRET = "010-1234-5678 제 전화번호로 연락 주세요"
+
+
+def _raise_chain():
+    try:
+        int(SECRET)
+    except ValueError as e:
+        raise IntegrityError("INSERT INTO complaints", {"description": SECRET}, e) from e
+
+
+def test_describe_keeps_frames_and_types_but_not_what_was_typed():
+    try:
+        _raise_chain()
+    except IntegrityError as e:
+        text = describe(e)
+    assert SECRET not in text and "description" not in text.splitlines()[-1]
+    assert text.startswith("Traceback (most recent call last):") and "_raise_chain" in text
+    assert "ValueError: (message withheld" in text and "sqlalchemy.exc.IntegrityError: (message withheld" in text
+    assert text.index("ValueError") < text.index("direct cause") < text.index("IntegrityError")
+
+
+def test_describe_shows_messages_about_the_code():
+    try:
+        None.edit_reply_markup()
+    except AttributeError as e:
+        assert describe(e).endswith("AttributeError: 'NoneType' object has no attribute 'edit_reply_markup'")
+
+
+class FailingBot(Bot):
+    """Telegram refuses everything: the user blocked the bot."""
+
+    async def answer_callback_query(self, query_id, text, show_alert=False):
+        self.calls.append(("answer", query_id, text, show_alert))
+        return True
+
+    async def send_message(self, chat_id, text):
+        self.calls.append(("message", chat_id, text))
+        raise TelegramForbiddenError(SendMessage(chat_id=chat_id, text=text), "bot was blocked by the user")
+
+
+async def test_a_bug_on_a_button_answers_it_and_says_sorry_in_the_chat_with_a_way_on():
+    bot = Bot()
+    await apologise(bot, CALLBACK)
+    assert [c[:2] for c in bot.calls] == [("alert", "q1"), ("message", 77)]
+    assert bot.calls[0][3] is False and "Sorry" in bot.calls[0][2]        # a toast, in English
+    assert "/menu" in bot.calls[1][2] and "Sorry" in bot.calls[1][2]
+
+
+async def test_a_bug_on_a_message_is_answered_in_the_language_chosen_in_the_bot():
+    bot = Bot()
+    await apologise(bot, Update.model_validate({"update_id": 1, "message": MESSAGE}), lang="en")
+    assert bot.calls == [("message", 77, bot.calls[0][2])] and "/menu" in bot.calls[0][2]
+    assert "Sorry" in bot.calls[0][2]
+
+
+async def test_an_apology_that_cannot_be_sent_is_logged_once_and_not_retried(caplog):
+    bot = FailingBot()
+    await apologise(bot, CALLBACK)  # does not raise
+    assert [c[0] for c in bot.calls] == ["answer", "message"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "update 2: could not tell the user about the error (TelegramForbiddenError)"]
 
 
 @pytest.mark.skipif(not databases.TEST_REDIS_URL, reason="needs TEST_REDIS_URL (the PostgreSQL + Redis run)")

@@ -1,0 +1,84 @@
+"""No update ends in silence (bot/errors.py and the input guards), through the real bot: whatever a
+handler raises, the person hears an apology with a way on and the log has the traceback but not
+what they wrote; buttons on messages Telegram reports as inaccessible still work; forged input
+gets a clean refusal."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from tests.e2e.harness import BotHarness
+
+CITIZEN = 100
+SECRET = "우리 집 현관 비밀번호는 사과나무"
+
+
+@pytest.fixture
+async def buggy(fake, tmp_path, monkeypatch):
+    """The real bot plus a router, in front of all others, whose handlers fail like a bug would."""
+    import bot.app
+
+    broken = Router(name="broken")
+
+    @broken.message(Command("boom"))
+    async def boom(message: Message) -> None:
+        raise ValueError(f"cannot read {message.text}")
+
+    @broken.callback_query(F.data.startswith("boom"))
+    async def boom_button(query: CallbackQuery) -> None:
+        raise KeyError(query.data)
+
+    real = bot.app.build_router
+
+    def with_broken() -> Router:
+        root = Router(name="test-root")
+        root.include_routers(broken, real())
+        return root
+
+    monkeypatch.setattr(bot.app, "build_router", with_broken)
+    h = BotHarness(fake, tmp_path)
+    await h.start()
+    yield h
+    await h.stop()
+
+
+async def test_a_failing_command_gets_an_apology_and_the_log_a_traceback_without_the_text(buggy, fake, caplog):
+    caplog.set_level(logging.INFO)
+    mark = fake.mark()
+    update = fake.message(CITIZEN, f"/boom {SECRET}")
+    sorry = await fake.wait_text(CITIZEN, "죄송합니다", after=mark)
+    assert "/menu" in sorry.params["text"]
+    errors = [r for r in caplog.records if r.name == "bot.errors"]
+    assert len(errors) == 1 and errors[0].levelname == "ERROR"
+    logged = errors[0].getMessage()
+    assert f"update {update['update_id']}" in logged and "Traceback" in logged and "in boom" in logged
+    assert "ValueError: (message withheld" in logged
+    assert SECRET not in caplog.text  # nor in aiogram's own lines
+    await buggy.say(CITIZEN, "/help", expect="도움말")  # the bot goes on
+
+
+async def test_a_failing_button_is_answered_and_the_chat_told_in_english(buggy, fake):
+    await buggy.say(CITIZEN, "/start", expect="civil-service assistant", language_code="en")
+    mark = fake.mark()
+    fake.callback(CITIZEN, "boom:1", message_id=1)
+    ack = await fake.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
+    assert "Sorry" in ack.params["text"]
+    sorry = await fake.wait_text(CITIZEN, "Sorry", after=mark)
+    assert "/menu" in sorry.params["text"]
+
+
+async def test_an_apology_that_fails_is_not_tried_again(buggy, fake, caplog):
+    fake.fail_next("sendMessage", error_code=403, chat_id=CITIZEN)
+    mark = fake.mark()
+    fake.message(CITIZEN, "/boom")
+    await fake.wait_for(lambda c: c.method == "sendMessage" and c.status == 403, after=mark)
+    await asyncio.sleep(0.5)
+    assert [c.method for c in fake.requests[mark:] if c.method != "getUpdates"] == ["sendMessage"]
+    assert any("could not tell the user about the error (TelegramForbiddenError)" in r.getMessage()
+               for r in caplog.records)
+    await buggy.say(CITIZEN, "/help", expect="도움말")
