@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.db.session import make_engine, make_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.flood import FloodLimitMiddleware
+from bot.inaccessible import InaccessibleMessageMiddleware
 from bot.metrics import Metrics
 from bot.fsm_storage import DatabaseStorage
 from bot.http import start_http
@@ -107,6 +108,7 @@ def build_app(settings: Settings) -> App:
     metrics = Metrics()
     dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics))
     errors.install(dp)  # whatever an update raises, the person is answered (bot/errors.py)
+    dp.callback_query.outer_middleware(InaccessibleMessageMiddleware())  # buttons on messages Telegram hides
 
     async def finish_in_flight_updates() -> None:
         """On stop, updates still being handled finish before aiogram closes the FSM storage

@@ -5,6 +5,7 @@ gets a clean refusal."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 
 import pytest
@@ -12,7 +13,11 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
+from sqlalchemy import select
+
+from bot.db.models import Complaint
 from tests.e2e.harness import BotHarness
+from tests.e2e.test_complaint_loop import consent
 
 CITIZEN = 100
 SECRET = "우리 집 현관 비밀번호는 사과나무"
@@ -82,3 +87,40 @@ async def test_an_apology_that_fails_is_not_tried_again(buggy, fake, caplog):
     assert any("could not tell the user about the error (TelegramForbiddenError)" in r.getMessage()
                for r in caplog.records)
     await buggy.say(CITIZEN, "/help", expect="도움말")
+
+
+# --- buttons on messages Telegram reports as inaccessible (bot/inaccessible.py) --------------------
+
+_update_ids = itertools.count(10**6, 10**6)  # each far past the ids the fake gave meanwhile
+
+
+def press_inaccessible(fake, user_id: int, label: str) -> dict:
+    """Press a button of the bot's last keyboard as Telegram reports it once that message is
+    deleted or too old: the callback's message is only chat and id, with date 0 and no text."""
+    message_id, data = fake.button(user_id, label)
+    return fake.raw_update({"update_id": next(_update_ids), "callback_query": {
+        "id": f"gone-{message_id}-{data}", "chat_instance": f"ci{user_id}", "data": data,
+        "from": {"id": user_id, "is_bot": False, "first_name": "User", "language_code": "ko"},
+        "message": {"message_id": message_id, "date": 0, "chat": {"id": user_id, "type": "private"}}}})
+
+
+async def test_buttons_on_inaccessible_messages_still_act(harness, fake, caplog):
+    h = harness
+    await consent(h)
+    await h.say(CITIZEN, "집 앞 가로등이 고장났어요. 밤에 너무 어두워요.", expect="민원으로 신청할까요")
+    mark = fake.mark()
+    press_inaccessible(fake, CITIZEN, "신청")                       # free-text offer: drops its keyboard
+    await fake.wait_text(CITIZEN, "사진이 있으면", after=mark)
+    await h.press(CITIZEN, "건너뛰기", expect="위치")
+    await h.press(CITIZEN, "건너뛰기", expect="연락처")
+    await h.press(CITIZEN, "건너뛰기", expect="신청 내용 확인")
+    # the summary is gone for good: Telegram refuses to edit it, the submission goes through anyway
+    fake.fail_next("editMessageReplyMarkup", error_code=400, description="Bad Request: message to edit not found")
+    mark = fake.mark()
+    press_inaccessible(fake, CITIZEN, "제출")
+    receipt = await fake.wait_text(CITIZEN, "민원이 접수되었습니다", after=mark)
+    assert any(c.method == "answerCallbackQuery" for c in fake.requests[mark:])
+    c = await h.one(Complaint, citizen_id=CITIZEN)
+    assert c is not None and c.receipt_no in receipt.params["text"] and "가로등" in c.description
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(await h.db(select(Complaint))) == 1
