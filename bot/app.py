@@ -24,6 +24,7 @@ from bot.db.session import make_engine, make_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.flood import FloodLimitMiddleware
 from bot.inaccessible import InaccessibleMessageMiddleware
+from bot.input_guard import StripNulMiddleware
 from bot.metrics import Metrics
 from bot.fsm_storage import DatabaseStorage
 from bot.http import start_http
@@ -104,6 +105,7 @@ def build_app(settings: Settings) -> App:
     storage, isolation = build_storage(settings, sm)
     # events_isolation: one update at a time per user/chat, so two quick messages cannot race on FSM state.
     dp = Dispatcher(storage=storage, events_isolation=isolation)
+    dp.update.outer_middleware(StripNulMiddleware())  # PostgreSQL refuses NUL in text
     dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
     metrics = Metrics()
     dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics))

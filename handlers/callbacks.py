@@ -1,5 +1,15 @@
 """Callback data for every inline button (aiogram CallbackData factories)."""
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Every number on a button is a database row id (a PostgreSQL integer), a small count or choice, or
+# a time in unix seconds. A forged or corrupted number beyond what it can be fails the button's
+# filter like any malformed data, so the button is answered as stale (handlers/fallback.py) instead
+# of failing in the database. tests/unit/test_callbacks.py checks that no int field is left unbounded.
+Num = Annotated[int, Field(ge=-2**31, lt=2**31)]
+UnixTime = Annotated[int, Field(ge=0, lt=2**63)]
 
 
 class LangCb(CallbackData, prefix="lang"):
@@ -12,7 +22,7 @@ class PrivacyCb(CallbackData, prefix="pv"):
 
 class PrivacyDataCb(CallbackData, prefix="pvd"):  # /privacy: see and delete my data
     action: str  # show, ask, erase, keep
-    at: int = 0  # erase: when the confirmation was shown (unix seconds); older ones are stale
+    at: UnixTime = 0  # erase: when the confirmation was shown (unix seconds); older ones are stale
 
 
 class MenuCb(CallbackData, prefix="menu"):
@@ -42,40 +52,40 @@ class FreeTextCb(CallbackData, prefix="ft"):
 
 
 class StatusCb(CallbackData, prefix="st"):
-    cid: int
+    cid: Num
 
 
 class OfficerCb(CallbackData, prefix="op"):  # workflows/callbacks.officer builds the same strings
     action: str  # take, answer, transfer, reject, extend, media, open
-    cid: int
+    cid: Num
 
 
 class TransferCb(CallbackData, prefix="tr"):
-    cid: int
+    cid: Num
     dept: str
 
 
 class RemedyCb(CallbackData, prefix="rm"):
-    cid: int
+    cid: Num
     code: str
 
 
 class AnswerCb(CallbackData, prefix="an"):
-    cid: int
+    cid: Num
     action: str  # send, rewrite
 
 
 class FeedbackCb(CallbackData, prefix="fb"):  # workflows/callbacks.citizen_feedback
-    resolved: int
-    cid: int
+    resolved: Num
+    cid: Num
 
 
 class RateCb(CallbackData, prefix="rt"):  # workflows/callbacks.rating
-    cid: int
+    cid: Num
     item: str
-    score: int
+    score: Num
 
 
 class RateMoreCb(CallbackData, prefix="rd"):
-    cid: int
-    go: int
+    cid: Num
+    go: Num

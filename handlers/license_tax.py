@@ -24,6 +24,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from workflows import license_tax as lt
@@ -62,8 +63,8 @@ class LtFormCb(CallbackData, prefix="ltf"):
 
 class LtCb(CallbackData, prefix="lt"):  # workflows/license_tax.cb builds the same strings
     action: str  # open, pay_open, class, cancel, paid_ask, paid, accept, return, refuse_ask, refused
-    id: int
-    arg: int = 0
+    id: Num
+    arg: Num = 0
 
 
 def kick(duties) -> None:

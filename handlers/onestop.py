@@ -22,6 +22,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from workflows import birth_death as bd
@@ -71,23 +72,23 @@ class OsFlowCb(CallbackData, prefix="osf"):
 
 
 class SupplementCb(CallbackData, prefix="osup"):  # workflows/birth_death.cb_supplement
-    item: int
+    item: Num
 
 
 class ReminderCb(CallbackData, prefix="orem"):  # workflows/birth_death.cb_reminder
     action: str  # reported, stop
-    app: int
+    app: Num
 
 
 class OsRateCb(CallbackData, prefix="osr"):  # workflows/birth_death.cb_rate
-    app: int
+    app: Num
     item: str
-    score: int
+    score: Num
 
 
 class OsRateMoreCb(CallbackData, prefix="osrm"):  # workflows/birth_death.cb_rate_more
-    app: int
-    go: int
+    app: Num
+    go: Num
 
 
 Ask = Callable[[Message, FSMContext, Services, str, str], Awaitable[None]]

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from workflows import agency_notify
@@ -27,11 +28,11 @@ router = Router(name="onestop_officer")
 
 class OsItemCb(CallbackData, prefix="osi"):  # workflows/birth_death.cb_item
     action: str  # open, take, done, supp, skip_note, contact
-    item: int
+    item: Num
 
 
 class AgencyAckCb(CallbackData, prefix="oack"):  # workflows/agency_notify.create
-    n: int
+    n: Num
 
 
 class OnestopOfficerForm(StatesGroup):

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import RESULT_HOOKS
 from handlers import media
+from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from workflows import opinion_days as od
@@ -33,8 +34,8 @@ router = Router(name="opinion")
 
 class OpdCb(CallbackData, prefix="opd"):  # workflows.opinion_days.cb builds the same strings
     action: str
-    tid: int = 0
-    n: int = 0
+    tid: Num = 0
+    n: Num = 0
     s: str = ""
 
 

@@ -124,3 +124,36 @@ async def test_buttons_on_inaccessible_messages_still_act(harness, fake, caplog)
     assert c is not None and c.receipt_no in receipt.params["text"] and "가로등" in c.description
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(await h.db(select(Complaint))) == 1
+
+
+# --- forged or malformed input: a clean refusal ------------------------------------------------------
+
+@pytest.mark.parametrize("forged", ["op:take:99999999999999999999999",   # beyond a 64-bit integer
+                                    "op:take:3000000000",                # beyond PostgreSQL's integer ids
+                                    "st:-99999999999999999999", "fb:1:99999999999999999999",
+                                    "lt:open:99999999999999999999:0", "osi:take:99999999999999999999"])
+async def test_forged_ids_on_buttons_are_answered_as_stale(harness, fake, forged, caplog):
+    await harness.say(CITIZEN, "/start", expect="민원 도우미")
+    mark = fake.mark()
+    fake.callback(CITIZEN, forged, message_id=1)
+    ack = await fake.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
+    assert "유효하지" in ack.params["text"]
+    await asyncio.sleep(0.3)
+    assert not [t for t in fake.texts(CITIZEN) if "죄송합니다" in t]   # no apology: nothing failed
+    assert not [r for r in caplog.records if r.name == "bot.errors"]
+
+
+async def test_a_nul_in_what_is_typed_is_dropped_and_the_rest_kept(harness, fake):
+    """PostgreSQL refuses NUL in text; the complaint goes in without it (bot/input_guard.py)."""
+    h = harness
+    await consent(h)
+    await h.say(CITIZEN, "/complaint", expect="민원 분야")
+    await h.press(CITIZEN, "소음·악취", expect="무엇이 문제인지")
+    await h.say(CITIZEN, "새벽마다 공사장\x00 소음이 심해서 잠을 잘 수 없습니다.\x00", expect="사진이 있으면")
+    await h.press(CITIZEN, "건너뛰기", expect="위치")
+    await h.say(CITIZEN, "서울 샘플구\x00 자양1동 공사장 앞", expect="연락처")
+    await h.press(CITIZEN, "건너뛰기", expect="신청 내용 확인")
+    await h.press(CITIZEN, "제출", expect="민원이 접수되었습니다")
+    c = await h.one(Complaint, citizen_id=CITIZEN)
+    assert c.description == "새벽마다 공사장 소음이 심해서 잠을 잘 수 없습니다."
+    assert c.address == "서울 샘플구 자양1동 공사장 앞"

@@ -52,3 +52,48 @@ def test_prefixes_are_distinct_and_filters_match():
         OfficerCb.unpack(callbacks.rating(1, "overall", 5))
     with pytest.raises((ValueError, TypeError)):
         OfficerCb.unpack(callbacks.citizen_feedback(True, 1))
+
+
+def _callback_classes() -> list[type]:
+    """Every CallbackData class of the bot's handlers."""
+    from aiogram.filters.callback_data import CallbackData
+
+    import handlers
+
+    handlers.build_router()  # imports every handler module
+    found, todo = [], list(CallbackData.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return [c for c in found if c.__module__.startswith("handlers.")]
+
+
+def test_no_number_on_any_button_is_unbounded():
+    """A forged button with an id beyond the database's integers is malformed data (answered as a
+    stale button), not a query that fails."""
+    from pydantic import ValidationError
+
+    classes = _callback_classes()
+    assert len(classes) > 20
+    checked = 0
+    for cls in classes:
+        base = {name: (1 if f.annotation is int else "x") for name, f in cls.model_fields.items()}
+        for name, f in cls.model_fields.items():
+            if f.annotation is not int:
+                continue
+            for forged in (2**31, 2**63, -2**63 - 1):
+                if name == "at" and forged == 2**31:
+                    continue  # unix seconds: past 2038 is fine
+                with pytest.raises(ValidationError):
+                    cls(**{**base, name: forged})
+            checked += 1
+    assert checked >= 20
+
+
+@pytest.mark.parametrize("forged", ["op:take:99999999999999999999999", "op:take:3000000000", "rt:1:overall:99999999999999999999",
+                                    "fb:1:-99999999999999999999999"])
+def test_forged_numbers_do_not_unpack(forged):
+    cls = {"op": OfficerCb, "rt": RateCb, "fb": FeedbackCb}[forged.split(":")[0]]
+    with pytest.raises(ValueError):
+        cls.unpack(forged)
