@@ -460,7 +460,7 @@ def check_code(key: bytes, n: LicenseTaxNotice, code: str) -> bool:
         return False
     given = re.sub(r"[\s\-]", "", code or "").upper()
     expected = verification_code(key, n.notice_no, n.paid_amount, n.paid_at).replace("-", "")
-    return hmac.compare_digest(given, expected)
+    return hmac.compare_digest(given.encode(), expected.encode())  # str compare_digest refuses non-ASCII
 
 
 def parse_issue_date(text: str, today: date) -> date:
@@ -1117,7 +1117,9 @@ def verify_text(svc: Services, n: LicenseTaxNotice, lang: str, *, code: str | No
     text = t(lang, "lt.verify.result", no=n.notice_no, state=state_text(n, lang),
              licence=escape(_licence_name(svc, n, lang)), business=escape(n.business_name), dong=escape(n.dong),
              amount=won(n.paid_amount if n.state in (PAID, REFUND) else n.amount, lang),
-             paid=svc.fmt(n.paid_at, lang) if n.paid_at else "-", vcode=n.verification_code or "-")
+             paid=svc.fmt(n.paid_at, lang) if n.paid_at else "-",
+             # checking a code shows only whether it matches, never the right one
+             vcode=(n.verification_code or "-") if code is None else t(lang, "lt.verify.code_checked"))
     if code is not None:
         ok = check_code(receipt_key(svc), n, code)
         text += "\n" + t(lang, "lt.verify.code_ok" if ok else "lt.verify.code_bad")

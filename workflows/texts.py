@@ -1419,6 +1419,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Usage: /verify notice_no [code] — e.g. /verify LT-2026-000012 ABCDE-FGHIJ"),
     "lt.verify.result": ("🔍 <b>{no}</b> — {state}\n면허: {licence}\n상호: {business} · 사업장: {dong}\n금액: {amount}\n납부일시: {paid}\n검증코드: {vcode}",
                          "🔍 <b>{no}</b> — {state}\nLicence: {licence}\nBusiness: {business} · Place: {dong}\nAmount: {amount}\nPaid at: {paid}\nVerification code: {vcode}"),
+    "lt.verify.code_checked": ("보내 주신 코드와 대조했습니다 (아래)", "compared with the code you sent (below)"),
     "lt.verify.code_ok": ("✅ 검증코드가 일치합니다.", "✅ The verification code matches."),
     "lt.verify.code_bad": ("❌ 검증코드가 일치하지 않습니다.", "❌ The verification code does not match."),
     "lt.err.unknown": ("알 수 없는 선택입니다. 처음부터 다시 해 주세요 (/licensetax).", "Unknown choice; please start again (/licensetax)."),

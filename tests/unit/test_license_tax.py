@@ -497,6 +497,17 @@ async def test_verify_only_from_the_bodys_chat_or_the_tax_division(session, tsvc
                             notice_no=n.notice_no)).id == n.id
 
 
+async def test_verify_with_a_wrong_or_non_ascii_code_says_no_and_keeps_the_right_code_to_itself(session, tsvc, people):
+    n = await issued(session, tsvc, people)
+    await lt.mark_paid(session, tsvc, people[TAX_OFFICER], n)
+    right = n.verification_code
+    for given in ("ZZZZZ-ZZZZZ", "검증코드", "ＡＢＣＤＥ-ＦＧＨＩＪ", right[:-1] + "é"):
+        text = lt.verify_text(tsvc, n, "ko", code=given)
+        assert "일치하지 않습니다" in text and right not in text and right.replace("-", "") not in text
+    assert "일치합니다" in lt.verify_text(tsvc, n, "ko", code=right.lower())
+    assert right in lt.verify_text(tsvc, n, "ko")  # a lookup without a code shows it, as before
+
+
 async def test_inbox_lists_what_waits_for_the_tax_division(session, tsvc, people):
     waiting, _ = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="a", draft=draft())
     unpaid = await issued(session, tsvc, people, key="b")
