@@ -52,9 +52,21 @@ def _refuse(status: int, reason: str) -> web.Response:
     return _answer(status, error=reason)
 
 
+async def read_body(request: web.Request, limit: int) -> bytes | None:
+    """The whole body, also when it comes chunked (no Content-Length) and slowly: one read returns
+    only what has arrived. None when it is longer than ``limit``."""
+    body = b""
+    while len(body) <= limit and (part := await request.content.read(limit + 1 - len(body))):
+        body += part
+    return None if len(body) > limit else body
+
+
 def parse(body: bytes) -> dict:
     """The notification's fields, checked; ValueError names what is wrong."""
-    data = json.loads(body)
+    try:
+        data = json.loads(body)
+    except RecursionError:  # lists nested thousands deep: the decoder gives up
+        raise ValueError("body") from None
     if not isinstance(data, dict):
         raise ValueError("not an object")
     tx, account, amount = data.get("transaction_id"), data.get("account"), data.get("amount")
@@ -83,8 +95,8 @@ async def notify(request: web.Request) -> web.Response:
         return _refuse(503, "PAYMENT_WEBHOOK_SECRET is not set")
     if (request.content_length or 0) > MAX_BODY:
         return _refuse(413, "body too large")
-    body = await request.content.read(MAX_BODY + 1)
-    if len(body) > MAX_BODY:
+    body = await read_body(request, MAX_BODY)
+    if body is None:
         return _refuse(413, "body too large")
     signature = request.headers.get(SIGNATURE_HEADER)
     if not signature:

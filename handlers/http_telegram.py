@@ -34,7 +34,7 @@ async def receive_update(request: web.Request) -> web.Response:
         return web.json_response({"ok": False, "error": "too large"}, status=413)
     try:
         update = Update.model_validate(await request.json(), context={"bot": app.bot})
-    except (ValueError, ValidationError):
+    except (ValueError, ValidationError, RecursionError):  # RecursionError: JSON nested thousands deep
         return web.json_response({"ok": False, "error": "not an update"}, status=400)
     app.metrics.last_webhook_at = time.time()
     try:

@@ -157,3 +157,47 @@ async def test_a_nul_in_what_is_typed_is_dropped_and_the_rest_kept(harness, fake
     c = await h.one(Complaint, citizen_id=CITIZEN)
     assert c.description == "새벽마다 공사장 소음이 심해서 잠을 잘 수 없습니다."
     assert c.address == "서울 샘플구 자양1동 공사장 앞"
+
+
+# --- the bot's HTTP endpoints: malformed or chunked bodies ----------------------------------------
+
+WEBHOOK_SECRET = "s3cret-token_for-tests-0123456789"
+
+
+async def _slowly(raw: bytes, size: int = 16):
+    """A body sent chunked (no Content-Length), a few bytes at a time."""
+    for i in range(0, len(raw), size):
+        yield raw[i:i + size]
+        await asyncio.sleep(0.005)
+
+
+async def test_webhook_refuses_deeply_nested_json_and_reads_chunked_updates(fake, tmp_path):
+    import json
+    import time
+
+    import aiohttp
+
+    from tests.e2e.harness import free_port
+
+    port = free_port()
+    h = await BotHarness(fake, tmp_path, HTTP_PORT=str(port), WEBHOOK_SECRET=WEBHOOK_SECRET,
+                         WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook").start()
+    base, headers = f"http://127.0.0.1:{port}", {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+                                                 "Content-Type": "application/json"}
+    try:
+        async with aiohttp.ClientSession() as http:
+            nested = b"[" * 50_000 + b"]" * 50_000
+            async with http.post(f"{base}/telegram/webhook", data=nested, headers=headers) as r:
+                assert (r.status, await r.json()) == (400, {"ok": False, "error": "not an update"})
+            update = json.dumps({"update_id": 777, "message": {
+                "message_id": 1, "date": int(time.time()), "chat": {"id": CITIZEN, "type": "private"},
+                "from": {"id": CITIZEN, "is_bot": False, "first_name": "U"}, "text": "/help"}}).encode()
+            mark = fake.mark()
+            async with http.post(f"{base}/telegram/webhook", data=_slowly(update), headers=headers) as r:
+                assert r.request_info.headers.get("Transfer-Encoding") == "chunked"
+                assert r.status == 200
+            await fake.wait_text(CITIZEN, "도움말", after=mark)
+            async with http.get(f"{base}/healthz", data=_slowly(b"ignored " * 50)) as r:
+                assert r.status == 200
+    finally:
+        await h.stop()

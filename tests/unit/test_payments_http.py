@@ -3,6 +3,7 @@ signature, replays (same transaction id, stale timestamp), malformed bodies, the
 logs that carry no payment data."""
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -129,6 +130,34 @@ async def test_not_json_and_too_large(client):
     assert (await post(client, b"not json"))[0] == 400
     assert (await post(client, b"[1, 2]"))[0] == 400
     assert (await post(client, b"x" * (http_payments.MAX_BODY + 10)))[0] == 413
+
+
+async def test_json_nested_thousands_deep_is_malformed_not_a_crash(client, db_sessionmaker):
+    for depth in (5_000, 8_000):  # within MAX_BODY; deep enough for the decoder's RecursionError
+        raw = b"[" * depth + b"]" * depth
+        status, answer = await post(client, raw)
+        assert (status, answer) == (400, {"error": "malformed body"})
+    assert await payments(db_sessionmaker) == 0
+
+
+async def _slowly(raw: bytes, size: int = 16):
+    """A body sent chunked (no Content-Length), a few bytes at a time."""
+    for i in range(0, len(raw), size):
+        yield raw[i:i + size]
+        await asyncio.sleep(0.005)
+
+
+async def test_a_chunked_body_is_read_whole(client, notice, svc, db_sessionmaker):
+    raw = body(notice, svc)
+    headers = {"Content-Type": "application/json",
+               http_payments.SIGNATURE_HEADER: agency_notify.sign(SECRET, raw)}
+    resp = await client.post("/payments/notify", data=_slowly(raw), headers=headers)
+    assert resp.request_info.headers.get("Transfer-Encoding") == "chunked"
+    assert (resp.status, await resp.json()) == (200, {"status": "applied", "notice_no": notice.notice_no})
+    big = b"x" * (http_payments.MAX_BODY + 100)
+    resp = await client.post("/payments/notify", data=_slowly(big, 4096), headers=headers)
+    assert resp.status == 413
+    assert await payments(db_sessionmaker) == 1
 
 
 async def test_a_wrong_amount_is_accepted_but_held(client, notice, svc, db_sessionmaker):
