@@ -70,9 +70,9 @@ def parse(body: bytes) -> dict:
     if not isinstance(data, dict):
         raise ValueError("not an object")
     tx, account, amount = data.get("transaction_id"), data.get("account"), data.get("amount")
-    if not isinstance(tx, str) or not 0 < len(tx) <= 80:
+    if not isinstance(tx, str) or not 0 < len(tx) <= 80 or "\x00" in tx:  # PostgreSQL refuses NUL in text
         raise ValueError("transaction_id")
-    if not isinstance(account, str) or not 0 < len(account) <= 40:
+    if not isinstance(account, str) or not 0 < len(account) <= 40 or "\x00" in account:
         raise ValueError("account")
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount < 10**12:
         raise ValueError("amount")

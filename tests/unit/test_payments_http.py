@@ -119,7 +119,7 @@ async def test_a_stale_timestamp_is_a_replay(client, notice, svc, db_sessionmake
 
 @pytest.mark.parametrize("change", [{"amount": "40500"}, {"amount": True}, {"transaction_id": ""},
                                     {"paid_at": "2026-11-23T10:00:00"}, {"paid_at": "어제"}, {"timestamp": "now"},
-                                    {"account": 56201}])
+                                    {"account": 56201}, {"transaction_id": "BANK-\x001"}, {"account": "5620\x00"}])
 async def test_malformed_fields_are_refused(client, notice, svc, db_sessionmaker, change):
     status, answer = await post(client, body(notice, svc, **change))
     assert status == 400 and answer["error"].startswith("malformed")
