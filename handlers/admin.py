@@ -11,14 +11,14 @@ from handlers.filters import RoleFilter
 from workflows import roles
 from workflows.context import Services
 from workflows.roles import ADMIN, RoleError
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="admin")
 router.message.filter(RoleFilter(ADMIN))
 
 
 def _dept(svc: Services, code: str | None, lang: str) -> str:
-    return f" ({svc.district.department(code).name(lang)})" if code else ""
+    return f" ({escape(svc.district.department(code).name(lang))})" if code else ""
 
 
 @router.message(Command("grant"))
@@ -33,7 +33,7 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
         g = await roles.grant(session, user_id=user_id, role=role, department_code=dept,
                               by=message.from_user.id, departments=svc.district.departments)
     except RoleError as e:
-        await message.answer(t(lang, e.code, **e.kw))
+        await message.answer(e.text(lang))
         return
     await session.commit()
     await message.answer(t(lang, "admin.granted", user=user_id, role=t(lang, f"role.name.{g.role}"),
@@ -53,7 +53,7 @@ async def revoke_cmd(message: Message, command: CommandObject, session: AsyncSes
     try:
         n = await roles.revoke(session, user_id=user_id, role=role, by=message.from_user.id)
     except RoleError as e:
-        await message.answer(t(lang, e.code, **e.kw))
+        await message.answer(e.text(lang))
         return
     await session.commit()
     await message.answer(t(lang, "admin.revoked" if n else "admin.revoke_none", user=user_id,
@@ -73,7 +73,7 @@ async def invite_cmd(message: Message, command: CommandObject, session: AsyncSes
         inv = await roles.create_invite(session, role=role, department_code=dept, by=message.from_user.id,
                                         departments=svc.district.departments)
     except RoleError as e:
-        await message.answer(t(lang, e.code, **e.kw))
+        await message.answer(e.text(lang))
         return
     await session.commit()
     link = f"https://t.me/{svc.bot_username}?start=inv_{inv.token}"
@@ -84,5 +84,6 @@ async def invite_cmd(message: Message, command: CommandObject, session: AsyncSes
 
 @router.message(Command("departments"))
 async def departments_cmd(message: Message, svc: Services, lang: str) -> None:
-    lines = "\n".join(f"<code>{d.code}</code> {d.name(lang)} {d.phone}" for d in svc.district.departments.values())
+    lines = "\n".join(f"<code>{escape(d.code)}</code> {escape(d.name(lang))} {escape(d.phone)}"
+                      for d in svc.district.departments.values())
     await message.answer(t(lang, "admin.departments", lines=lines))

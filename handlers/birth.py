@@ -17,13 +17,14 @@ from aiogram.types import CallbackQuery, Message
 from handlers import onestop as os_
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.replies import answer_all
 from handlers.onestop import BirthForm, OsFlowCb
 from workflows import birth_death as bd
 from workflows.benefits import add_months, load_catalogue, won
 from workflows.birth_death import BirthAnswers, Plan
 from workflows.contact import mask_phone
 from workflows.context import Services
-from workflows.texts import t
+from workflows.texts import escape, pack, t
 
 router = Router(name="birth")
 KIND = bd.BIRTH
@@ -62,15 +63,17 @@ def amount_line(it: bd.PlannedItem, lang: str) -> str:
     return line
 
 
-def benefits_text(svc: Services, p: Plan, data: dict, lang: str) -> str:
+def benefits_messages(svc: Services, p: Plan, data: dict, lang: str) -> list[str]:
+    """Every benefit with its amount, what it needs and where it is handled: one line each, packed
+    into as many messages as the list takes (a long catalogue is sent whole)."""
     a = answers(data)
     lines = [t(lang, "onestop.list.head", date=bd.fmt_date(a.birth_date, lang), order=t(lang, bd.ORDER_KEYS[a.order]),
-               dong=a.dong)]
+               dong=escape(a.dong))]
     for i, it in enumerate(p.items, 1):
-        lines.append(t(lang, "onestop.list.item", i=i, name=it.name(lang), rule=it.amount_text(lang),
-                       amount=amount_line(it, lang), handler=bd.planned_handler(svc, it, KIND, lang),
-                       needs=it.needs(lang) or "-", basis=it.legal_basis))
-    names = {b.code: b.name(lang) for b in load_catalogue().benefits.values()}
+        lines.append(t(lang, "onestop.list.item", i=i, name=escape(it.name(lang)), rule=escape(it.amount_text(lang)),
+                       amount=amount_line(it, lang), handler=escape(bd.planned_handler(svc, it, KIND, lang)),
+                       needs=escape(it.needs(lang) or "-"), basis=escape(it.legal_basis)))
+    names = {b.code: escape(b.name(lang)) for b in load_catalogue().benefits.values()}
     for left, kept in p.not_combined:
         lines.append(t(lang, "onestop.list.not_combined", name=names.get(left, left), kept=names.get(kept, kept)))
     lines.append(t(lang, "onestop.list.total", amount=won(p.total(confirmed=True), lang)))
@@ -78,7 +81,7 @@ def benefits_text(svc: Services, p: Plan, data: dict, lang: str) -> str:
     if unconfirmed:
         lines.append(t(lang, "onestop.list.total_unconfirmed", amount=won(unconfirmed, lang)))
     lines.append(t(lang, "onestop.list.not_asked"))
-    return "\n".join(lines)[:4000]
+    return pack(lines)
 
 
 def late_warning(svc: Services, birth: date, lang: str) -> str | None:
@@ -88,34 +91,36 @@ def late_warning(svc: Services, birth: date, lang: str) -> str | None:
     fine = bd.late_fine(deadline, bd.local_today(svc), cat.late_fines)
     if fine is None:
         return None
-    table = "\n".join(t(lang, "onestop.fine.row", band=b["label_en" if lang == "en" else "label_ko"],
+    table = "\n".join(t(lang, "onestop.fine.row", band=escape(b["label_en" if lang == "en" else "label_ko"]),
                         fine=won(b["fine"], lang), after=won(b["after_demand"], lang))
                       for b in cat.late_fines["bands"])
     return t(lang, "onestop.fine.warning", deadline=bd.fmt_date(deadline, lang), days=fine.days_late,
-             band=fine.label(lang), fine=won(fine.fine, lang), after=won(fine.after_demand, lang), table=table)
+             band=escape(fine.label(lang)), fine=won(fine.fine, lang), after=won(fine.after_demand, lang), table=table)
 
 
-def summary_text(svc: Services, data: dict, lang: str) -> str:
+def summary_messages(svc: Services, data: dict, lang: str) -> list[str]:
+    """The last screen before filing: what is applied for and where, the skipped ones, the report
+    deadline or the late-report fines; as many messages as it takes."""
     a = answers(data)
     p = plan(svc, data)
     applied = os_.summary_items(svc, p.applied(), KIND, lang)
     skipped = [it for it in p.items if it.skipped]
-    text = t(lang, "onestop.summary.birth", date=bd.fmt_date(a.birth_date, lang),
-             order=t(lang, bd.ORDER_KEYS[a.order]), dong=a.dong,
+    blocks = [t(lang, "onestop.summary.birth", date=bd.fmt_date(a.birth_date, lang),
+             order=t(lang, bd.ORDER_KEYS[a.order]), dong=escape(a.dong),
              reported=t(lang, "onestop.answer.yes" if a.report_made else "onestop.answer.no"),
              n=len(p.applied()), items=applied, total=won(p.total(confirmed=True), lang),
-             phone=_phone(svc, data, lang))
+             phone=_phone(svc, data, lang))]
     if skipped:
-        text += t(lang, "onestop.summary.skipped", items=os_.summary_items(svc, skipped, KIND, lang))
+        blocks.append(t(lang, "onestop.summary.skipped", items=os_.summary_items(svc, skipped, KIND, lang)))
     if not a.report_made:
         deadline = bd.rule_deadline(bd.birth_report_rule(), a.birth_date, svc)
         today = bd.local_today(svc)
         if deadline >= today:
-            text += t(lang, "onestop.summary.report_deadline", deadline=bd.fmt_date(deadline, lang),
-                      left=bd.days_left_text(deadline, today, lang))
+            blocks.append(t(lang, "onestop.summary.report_deadline", deadline=bd.fmt_date(deadline, lang),
+                            left=bd.days_left_text(deadline, today, lang)))
         else:
-            text += "\n\n" + late_warning(svc, a.birth_date, lang)
-    return text[:4000]
+            blocks.append("\n\n" + late_warning(svc, a.birth_date, lang))
+    return pack(blocks, sep="")
 
 
 def _phone(svc: Services, data: dict, lang: str) -> str:
@@ -144,18 +149,17 @@ async def ask(message: Message, state: FSMContext, svc: Services, lang: str, ste
     elif step == "benefits":
         p = bd.plan_birth(svc, answers(data))
         label = "onestop.btn.next_consent" if p.bodies else "onestop.btn.next_summary"
-        await message.answer(benefits_text(svc, p, data, lang),
-                             reply_markup=markup([[(t(lang, label), os_.cb(KIND, "next"))],
-                                                  os_.cancel_row(KIND, lang)]))
+        await answer_all(message, benefits_messages(svc, p, data, lang),
+                         markup([[(t(lang, label), os_.cb(KIND, "next"))], os_.cancel_row(KIND, lang)]))
     elif step == "confirm":
-        await message.answer(summary_text(svc, data, lang), reply_markup=markup([
+        await answer_all(message, summary_messages(svc, data, lang), markup([
             [(t(lang, "onestop.btn.submit"), os_.cb(KIND, "submit", data["form"]))], os_.cancel_row(KIND, lang)]))
 
 
 async def submitted(message: Message, svc: Services, lang: str, app) -> None:
     applied = sum(1 for it in app.items if it.state != bd.SKIPPED)
     await message.answer(t(lang, "onestop.submitted_birth", receipt=app.receipt_no, n=applied))
-    await message.answer(bd.status_text(svc, app, lang))
+    await answer_all(message, bd.status_messages(svc, app, lang))
 
 
 FLOW = os_.register(os_.Flow(

@@ -16,7 +16,7 @@ from handlers.states import ComplaintForm, OfficerForm
 from workflows import roles, users
 from workflows.context import Services
 from workflows.roles import Principal, RoleError
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="common")
 
@@ -41,10 +41,10 @@ async def start_invite(message: Message, command: CommandObject, session: AsyncS
         grant = await roles.redeem_invite(session, token=command.args[4:], user_id=message.from_user.id,
                                           departments=svc.district.departments)
     except RoleError as e:
-        await message.answer(t(lang, e.code, **e.kw))
+        await message.answer(e.text(lang))
         return
     await session.commit()
-    dept = f" ({svc.district.department(grant.department_code).name(lang)})" if grant.department_code else ""
+    dept = f" ({escape(svc.district.department(grant.department_code).name(lang))})" if grant.department_code else ""
     await message.answer(t(lang, "invite.welcome", role=t(lang, f"role.name.{grant.role}"), dept=dept))
     p = await roles.load_principal(session, message.from_user.id, svc.admin_ids)
     await set_commands_for(bot, p, lang)
@@ -52,7 +52,7 @@ async def start_invite(message: Message, command: CommandObject, session: AsyncS
 
 @router.message(CommandStart())
 async def start(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
-    await message.answer(t(lang, "start.greeting", district=svc.district.name_ko if lang == "ko" else svc.district.name_en))
+    await message.answer(t(lang, "start.greeting", district=escape(svc.district.name_ko if lang == "ko" else svc.district.name_en)))
     if await users.active_consent(session, message.from_user.id) is None:
         await show_privacy(message, session, svc, lang, message.from_user.id)
     else:

@@ -57,7 +57,7 @@ async def ask(message: Message, state: FSMContext, svc: Services, lang: str, ste
         await message.answer(t(lang, "cf.ask_category"), reply_markup=kb.categories(lang, svc.district))
     elif step == ComplaintForm.description:
         cat = svc.district.category(data["category"])
-        await message.answer(t(lang, "cf.ask_description", category=cat.name(lang)))
+        await message.answer(t(lang, "cf.ask_description", category=escape(cat.name(lang))))
     elif step == ComplaintForm.photos:
         await message.answer(t(lang, "cf.ask_photos"), reply_markup=kb.step(lang, done=True))
     elif step == ComplaintForm.location:
@@ -85,16 +85,11 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
     cat = svc.district.category(data["category"])
     dept = svc.district.department(svc.district.route(cat.code))
     phone = svc.cipher.decrypt(data["phone_enc"]) if data.get("phone_enc") else None
-    if data.get("address"):
-        place = data["address"]
-    elif data.get("lat") is not None:
-        place = f"{data['lat']:.5f}, {data['lon']:.5f}"
-    else:
-        place = t(lang, "cf.none")
-    text = t(lang, "cf.summary", category=cat.name(lang), department=dept.name(lang),
+    place = complaints.place_html(data.get("address"), data.get("lat"), data.get("lon"), lang)
+    text = t(lang, "cf.summary", category=escape(cat.name(lang)), department=escape(dept.name(lang)),
              deadline=svc.fmt(complaints.preview_deadline(svc, cat.code), lang),
              description=escape(data["description"]), photos=len(data.get("photos", [])),
-             location=escape(place), phone=mask_phone(phone) if phone else t(lang, "cf.none"))
+             location=place, phone=mask_phone(phone) if phone else t(lang, "cf.none"))
     await state.set_state(ComplaintForm.confirm)
     await message.answer(text, reply_markup=kb.confirm(lang, data["form_id"]))
 
@@ -306,7 +301,7 @@ async def submit(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
         await query.message.answer(t(lang, "cf.already_submitted", receipt=c.receipt_no))
         return
     await query.message.answer(t(lang, "cf.submitted", receipt=c.receipt_no,
-                                 department=svc.district.department(c.department_code).name(lang),
+                                 department=escape(svc.district.department(c.department_code).name(lang)),
                                  deadline=svc.fmt(c.deadline_at, lang)))
 
 

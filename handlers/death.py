@@ -16,12 +16,13 @@ from aiogram.types import CallbackQuery, Message
 from handlers import onestop as os_
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.replies import answer_all
 from handlers.onestop import DeathForm, OsFlowCb
 from workflows import birth_death as bd
 from workflows.birth_death import DeathAnswers, Plan
 from workflows.contact import mask_phone
 from workflows.context import Services
-from workflows.texts import t
+from workflows.texts import escape, pack, t
 
 router = Router(name="death")
 KIND = bd.DEATH
@@ -38,22 +39,22 @@ def plan(svc: Services, data: dict) -> Plan:
     return bd.plan_death(svc, answers(data), data.get("provision", {}))
 
 
-def summary_text(svc: Services, data: dict, lang: str) -> str:
+def summary_messages(svc: Services, data: dict, lang: str) -> list[str]:
     a = answers(data)
     p = plan(svc, data)
     rules = bd.load_death_rules()
     items = os_.summary_items(svc, p.applied(), KIND, lang)
     plain = svc.cipher.decrypt(data["phone_enc"]) if data.get("phone_enc") else None
-    text = t(lang, "onestop.summary.death", date=bd.fmt_date(a.death_date, lang),
-             relationship=rules.relationship(a.relationship, lang), dong=a.dong,
+    blocks = [t(lang, "onestop.summary.death", date=bd.fmt_date(a.death_date, lang),
+             relationship=escape(rules.relationship(a.relationship, lang)), dong=escape(a.dong),
              reported=t(lang, "onestop.answer.yes" if a.report_made else "onestop.answer.no"),
              n=len(p.applied()), items=items,
              phone=mask_phone(plain) if plain else t(lang, "onestop.summary.no_phone"),
-             reminders=t(lang, "onestop.answer.yes" if data.get("reminders", True) else "onestop.answer.no"))
+             reminders=t(lang, "onestop.answer.yes" if data.get("reminders", True) else "onestop.answer.no"))]
     skipped = [it for it in p.items if it.skipped]
     if skipped:
-        text += t(lang, "onestop.summary.skipped_death", items=os_.summary_items(svc, skipped, KIND, lang))
-    return text[:4000]
+        blocks.append(t(lang, "onestop.summary.skipped_death", items=os_.summary_items(svc, skipped, KIND, lang)))
+    return pack(blocks, sep="")
 
 
 async def ask(message: Message, state: FSMContext, svc: Services, lang: str, step: str) -> None:
@@ -69,7 +70,7 @@ async def ask(message: Message, state: FSMContext, svc: Services, lang: str, ste
         await message.answer(t(lang, "onestop.ask.reminders"), reply_markup=markup(os_.yes_no(
             KIND, "remind", lang, yes="onestop.answer.remind_yes", no="onestop.answer.remind_no")))
     elif step == "confirm":
-        await message.answer(summary_text(svc, data, lang), reply_markup=markup([
+        await answer_all(message, summary_messages(svc, data, lang), markup([
             [(t(lang, "onestop.btn.submit_death"), os_.cb(KIND, "submit", data["form"]))], os_.cancel_row(KIND, lang)]))
 
 

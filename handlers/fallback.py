@@ -11,7 +11,7 @@ from handlers.keyboards import markup
 from workflows.complaints import DESCRIPTION_MAX
 from workflows.context import Services
 from workflows.contact import looks_like_rrn
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="fallback")
 
@@ -38,7 +38,7 @@ async def free_text(message: Message, state: FSMContext, svc: Services, lang: st
     rows.append([(t(lang, "cf.offer_other"), FreeTextCb(action="choose").pack()),
                  (t(lang, "cf.offer_no"), FreeTextCb(action="no").pack())])
     key = "cf.offer_free_text" if cat else "cf.offer_free_text_nocat"
-    await message.answer(t(lang, key, category=cat.name(lang) if cat else ""), reply_markup=markup(rows))
+    await message.answer(t(lang, key, category=escape(cat.name(lang)) if cat else ""), reply_markup=markup(rows))
 
 
 @router.message(F.chat.type == "private")

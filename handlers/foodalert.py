@@ -3,7 +3,6 @@ see the numbers, make invite links and send outbreak notices with a preview; adm
 일반음식점 licence export by sending its .csv here. Rules live in workflows/food_alerts.py."""
 from __future__ import annotations
 
-import html
 import io
 import uuid
 
@@ -24,7 +23,7 @@ from workflows import food_alerts as fa
 from workflows import food_import, roles
 from workflows.context import Services
 from workflows.roles import ADMIN, OPERATOR, Principal
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="foodalert")
 router.message.filter(F.chat.type == "private")
@@ -96,7 +95,7 @@ def _operator_kb(lang: str):
 # --- entry --------------------------------------------------------------------------------------
 
 def _season_kw(cfg: fa.FoodConfig, lang: str) -> dict:
-    return {"season": fa.season_label(cfg, lang), "threshold": fa.grade(cfg, cfg.threshold).name(lang)}
+    return {"season": escape(fa.season_label(cfg, lang)), "threshold": escape(fa.grade(cfg, cfg.threshold).name(lang))}
 
 
 async def show_operator(message: Message, session: AsyncSession, cfg: fa.FoodConfig, lang: str, user_id: int) -> None:
@@ -106,8 +105,9 @@ async def show_operator(message: Message, session: AsyncSession, cfg: fa.FoodCon
         await message.answer(t(lang, "food.intro", **_season_kw(cfg, lang)),
                              reply_markup=markup([[(t(lang, "food.btn.join"), FoodCb(action="join").pack())]]))
         return
-    await message.answer(t(lang, "food.status", name=html.escape(op.business_name),
-                           type=cfg.types[op.business_type].name(lang), dong=op.dong or t(lang, "food.dong_none"),
+    await message.answer(t(lang, "food.status", name=escape(op.business_name),
+                           type=escape(cfg.types[op.business_type].name(lang)),
+                           dong=escape(op.dong) if op.dong else t(lang, "food.dong_none"),
                            **_season_kw(cfg, lang)),
                          reply_markup=_operator_kb(lang))
 
@@ -116,12 +116,12 @@ async def show_staff(message: Message, session: AsyncSession, svc: Services, cfg
                      p: Principal) -> None:
     n = await fa.counts(session)
     if not fa.in_season(cfg, fa.local_day(svc)):
-        today = t(lang, "food.staff.off_season", season=fa.season_label(cfg, lang))
+        today = t(lang, "food.staff.off_season", season=escape(fa.season_label(cfg, lang)))
     elif (f := await fa.todays_forecast(session, svc, cfg)) is None:
         today = t(lang, "food.staff.today_none")
     else:
         g = fa.grade(cfg, f.risk)
-        today = t(lang, "food.staff.today", emoji=g.emoji, grade=g.name(lang), at=svc.fmt(f.fetched_at, lang))
+        today = t(lang, "food.staff.today", emoji=g.emoji, grade=escape(g.name(lang)), at=svc.fmt(f.fetched_at, lang))
     text = t(lang, "food.staff", active=n[fa.ACTIVE], invited=n[fa.INVITED], today=today)
     if p.is_admin:
         text += t(lang, "food.staff.csv_hint")
@@ -203,8 +203,8 @@ async def picked(query: CallbackQuery, callback_data: FoodCb, state: FSMContext,
         await state.set_state(FoodForm.confirm)
         data = await state.get_data()
         await query.message.answer(
-            t(lang, "food.confirm", name=html.escape(data["name"]),
-              type=cfg.types[data["business_type"]].name(lang), dong=chosen),
+            t(lang, "food.confirm", name=escape(data["name"]),
+              type=escape(cfg.types[data["business_type"]].name(lang)), dong=escape(chosen)),
             reply_markup=markup([[(t(lang, "food.btn.save"), FoodCb(action="save").pack())],
                                  [(t(lang, "food.btn.redo"), FoodCb(action="redo").pack()),
                                   (t(lang, "food.btn.quit"), FoodCb(action="quit").pack())]]))
@@ -304,9 +304,10 @@ async def invite(query: CallbackQuery, session: AsyncSession, svc: Services, lan
 
 
 def _audience_label(cfg: fa.FoodConfig, kind: str, value: str | None, lang: str) -> str:
+    """Who a notice goes to, for an HTML message (a type's or a 동's name, escaped)."""
     if kind == "type":
-        return cfg.types[value].name(lang)
-    return value if kind == "dong" else t(lang, "food.notice.all")
+        return escape(cfg.types[value].name(lang))
+    return escape(value) if kind == "dong" else t(lang, "food.notice.all")
 
 
 @router.callback_query(FoodCb.filter(F.action == "notice"))

@@ -93,7 +93,7 @@ async def _history(session: AsyncSession, svc: Services, lang: str, user_id: int
     rows = await lt.list_for_citizen(session, user_id)
     if not rows:
         return ""
-    lines = [t(lang, "lt.history_line", no=n.notice_no, licence=n.licence_name, state=lt.state_text(n, lang),
+    lines = [t(lang, "lt.history_line", no=n.notice_no, licence=escape(n.licence_name), state=lt.state_text(n, lang),
                amount=lt.won(n.paid_amount or n.amount, lang)) for n in rows]
     return t(lang, "lt.history", lines="\n".join(lines)) + "\n\n"
 
@@ -102,7 +102,7 @@ async def _history(session: AsyncSession, svc: Services, lang: str, user_id: int
 async def licensetax_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     if not lt.enabled(svc.district):
         await message.answer(t(lang, "lt.not_available",
-                               phone=svc.district.raw.get("district", {}).get("main_phone", "-")))
+                               phone=escape(svc.district.raw.get("district", {}).get("main_phone", "-"))))
         return
     form = uuid.uuid4().hex[:12]
     await state.set_data({"form": form})
@@ -175,7 +175,7 @@ async def licence_chosen(query: CallbackQuery, callback_data: LtFormCb, state: F
     await state.set_state(LicenseTaxForm.kind)
     note = "" if lic.confirmed else "\n\n" + t(lang, "lt.unconfirmed_note" if lic.tax_class else "lt.no_class_note")
     await query.message.answer(
-        t(lang, "lt.ask_kind", licence=lic.name(lang)) + note,
+        t(lang, "lt.ask_kind", licence=escape(lic.name(lang))) + note,
         reply_markup=_form_kb(lang, callback_data.form, [[(k.label(lang), "kind", k.code)] for k in cat.kinds.values()]))
 
 
@@ -193,7 +193,7 @@ async def kind_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMC
         nt = cat.non_taxable[kind.non_taxable]
         await state.clear()
         extra = "" if nt.confirmed else "\n" + t(lang, "lt.non_taxable_check", phone=lt._tax_phone(svc))
-        await query.message.answer(t(lang, "lt.non_taxable", case=nt.text(lang), basis=nt.basis) + extra)
+        await query.message.answer(t(lang, "lt.non_taxable", case=escape(nt.text(lang)), basis=escape(nt.basis)) + extra)
         return
     await state.update_data(kind=kind.code)
     lic = cat.licences[(await state.get_data())["licence"]]
@@ -336,12 +336,12 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
     else:
         amount = t(lang, "lt.summary.amount_officer")
     figure = t(lang, lt.FIGURE_KEYS[a.licence.figure][1], n=f"{draft.figure:,}") if draft.figure else "-"
-    text = t(lang, "lt.summary", licence=a.licence.name(lang), kind=a.kind.label(lang),
+    text = t(lang, "lt.summary", licence=escape(a.licence.name(lang)), kind=escape(a.kind.label(lang)),
              cls=t(lang, "lt.class_n", n=a.tax_class) if a.tax_class else t(lang, "lt.class_unknown"),
              confirmed=t(lang, "lt.op.confirmed" if a.class_confirmed else "lt.op.unconfirmed"), figure=figure,
-             column=cat.column_label(a.column.code, lang), amount=amount, basis=escape(a.legal_basis(cat, lang)),
-             body=licensing_bodies.load_bodies(svc.district)[draft.body].name(lang),
-             business=escape(draft.business_name), dong=draft.dong,
+             column=escape(cat.column_label(a.column.code, lang)), amount=amount, basis=escape(a.legal_basis(cat, lang)),
+             body=escape(licensing_bodies.load_bodies(svc.district)[draft.body].name(lang)),
+             business=escape(draft.business_name), dong=escape(draft.dong),
              taxpayer=escape(draft.taxpayer_name) or t(lang, "cf.none"),
              due=lt.fmt_date(svc, due, lang), issue=lt.fmt_date(svc, draft.expected_issue_date, lang))
     await state.set_state(LicenseTaxForm.confirm)
@@ -407,7 +407,7 @@ async def taxinbox(message: Message, session: AsyncSession, svc: Services, lang:
     rows += [[(t(lang, "lt.inbox.held_btn", status=t(lang, lt.PAY_KEYS[p.status]), amount=lt.won(p.amount, lang)),
                lt.cb("pay_open", p.id))] for p in box.held]
     refunds = "\n".join(t(lang, "lt.inbox.refund_line", no=n.notice_no, receipt=c.receipt_no) for n, c in box.refunds)
-    failed = "\n".join(t(lang, "lt.inbox.failed_line", body=c.body_code, error=escape(c.last_error or "-"))
+    failed = "\n".join(t(lang, "lt.inbox.failed_line", body=escape(c.body_code), error=escape(c.last_error or "-"))
                        for c in box.failed)
     text = t(lang, "lt.inbox", **box.counts, refund_lines=refunds or "-", failed_lines=failed or "-")
     await message.answer(text, reply_markup=markup(rows) if rows else None)

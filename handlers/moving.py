@@ -29,7 +29,7 @@ from workflows.district_info import DistrictDataError
 from workflows.new_residents import FACTS, DateError, Household
 from workflows.newsletter import NewsletterError
 from workflows.roles import Principal
-from workflows.texts import t
+from workflows.texts import escape, t
 
 log = logging.getLogger(__name__)
 router = Router(name="moving")
@@ -106,7 +106,7 @@ def stop_markup(lang: str, *, again: bool = False):
 async def moving_cmd(message: Message, state: FSMContext, session: AsyncSession, lang: str) -> None:
     sub = await new_residents.subscription(session, message.from_user.id)
     if sub is not None:
-        await message.answer(t(lang, "nr.already", dong=sub.dong, date=sub.moved_in_on.isoformat()),
+        await message.answer(t(lang, "nr.already", dong=escape(sub.dong), date=sub.moved_in_on.isoformat()),
                              reply_markup=stop_markup(lang, again=True))
         return
     await begin(message, state, lang)
@@ -190,7 +190,7 @@ async def ask_household(message: Message, state: FSMContext, svc: Services, lang
     b.button(text=t(lang, "btn.skip"), callback_data=HouseCb(q=q, v="skip"))
     b.button(text=t(lang, "nr.btn.skip_all"), callback_data=HouseCb(q=q, v="rest"))
     b.adjust(*sizes, 2)
-    await message.answer(t(lang, QUESTION_TEXTS[q], dong=data["dong"], date=data["date"]), reply_markup=b.as_markup())
+    await message.answer(t(lang, QUESTION_TEXTS[q], dong=escape(data["dong"]), date=data["date"]), reply_markup=b.as_markup())
 
 
 @router.callback_query(MovingForm.household, HouseCb.filter())
@@ -231,7 +231,7 @@ def household_text(h: Household, lang: str) -> str:
 async def show_consent(message: Message, state: FSMContext, lang: str) -> None:
     data = await state.get_data()
     await state.set_state(MovingForm.consent)
-    summary = t(lang, "nr.summary", date=data["date"], dong=data["dong"],
+    summary = t(lang, "nr.summary", date=data["date"], dong=escape(data["dong"]),
                 household=household_text(Household.from_dict(data), lang))
     await message.answer(
         t(lang, "nr.consent", days=new_residents.settings().retention_days, summary=summary),
@@ -269,7 +269,7 @@ async def consent(query: CallbackQuery, callback_data: ConsentCb, state: FSMCont
     await session.commit()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t(lang, "nr.subscribed", dong=data["dong"], next=newsletter.next_send_text(svc, lang)),
+    await query.message.answer(t(lang, "nr.subscribed", dong=escape(data["dong"]), next=newsletter.next_send_text(svc, lang)),
                                reply_markup=stop_markup(lang))
 
 
@@ -289,7 +289,7 @@ async def privacy_section(message: Message, session: AsyncSession, svc: Services
     consent_row = await users.active_consent(session, user_id, new_residents.settings().consent_purpose)
     if sub is None or consent_row is None:
         return
-    await message.answer(t(lang, "nr.privacy_status", at=svc.fmt(consent_row.granted_at, lang), dong=sub.dong),
+    await message.answer(t(lang, "nr.privacy_status", at=svc.fmt(consent_row.granted_at, lang), dong=escape(sub.dong)),
                          reply_markup=stop_markup(lang))
 
 
@@ -326,7 +326,7 @@ async def got_topic(query: CallbackQuery, callback_data: TopicCb, state: FSMCont
     await query.answer()
     await state.update_data(topic=topic.code)
     await state.set_state(QuestionForm.text)
-    await query.message.answer(t(lang, "nr.q.ask_text", topic=topic.name(lang)))
+    await query.message.answer(t(lang, "nr.q.ask_text", topic=escape(topic.name(lang))))
 
 
 @router.message(QuestionForm.topic, NOT_COMMAND)
@@ -351,7 +351,7 @@ async def got_question(message: Message, state: FSMContext, session: AsyncSessio
     await session.commit()
     await state.clear()
     await message.answer(t(lang, "nr.q.filed", receipt=c.receipt_no,
-                           department=svc.district.department(c.department_code).name(lang),
+                           department=escape(svc.district.department(c.department_code).name(lang)),
                            deadline=svc.fmt(c.deadline_at, lang)))
 
 

@@ -63,9 +63,11 @@ async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, s
 async def show_card(message: Message, session: AsyncSession, svc: Services, c, lang: str, p: Principal,
                     via: str) -> None:
     buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code) else []
-    text = complaints.officer_view(session, svc, p, c, lang, via=via)  # audited: it shows the phone
+    *before, card = complaints.officer_view(session, svc, p, c, lang, via=via)  # audited: it shows the phone
     await session.commit()
-    await message.answer(text, reply_markup=markup(buttons) if buttons else None)
+    for text in before:  # an answered complaint: the last answer and the history in full
+        await message.answer(text)
+    await message.answer(card, reply_markup=markup(buttons) if buttons else None)
 
 
 async def show_inbox(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal) -> None:
@@ -83,7 +85,7 @@ async def show_inbox(message: Message, session: AsyncSession, svc: Services, lan
                         state=t(lang, f"state.{c.state}"), deadline=svc.fmt(c.deadline_at, lang)),
                  callback_data=OfficerCb(action="open", cid=c.id))
     b.adjust(1)
-    await message.answer(t(lang, "op.inbox_title", department=svc.district.department(p.department).name(lang),
+    await message.answer(t(lang, "op.inbox_title", department=escape(svc.district.department(p.department).name(lang)),
                            n=total), reply_markup=b.as_markup())
 
 
@@ -113,8 +115,8 @@ async def find_cmd(message: Message, command: CommandObject, session: AsyncSessi
     if principal.is_officer and can_handle(principal, c.department_code):
         await show_card(message, session, svc, c, lang, principal, via="find")
     else:  # the resident's own complaint
-        from handlers.status import detail_text
-        await message.answer(detail_text(svc, c, lang))
+        from handlers.status import send_detail
+        await send_detail(message, svc, c, lang)
 
 
 @router.callback_query(OfficerCb.filter())
@@ -248,7 +250,7 @@ async def transfer_dept(query: CallbackQuery, callback_data: TransferCb, state: 
     await state.set_state(OfficerForm.transfer_reason)
     await state.set_data({"cid": c.id, "dept": callback_data.dept})
     await query.message.answer(t(lang, "op.ask_transfer_reason",
-                                 department=svc.district.department(callback_data.dept).name(lang)))
+                                 department=escape(svc.district.department(callback_data.dept).name(lang))))
 
 
 def _reason_error(lang: str, text: str, max_len: int) -> str | None:
@@ -278,7 +280,7 @@ async def transfer_reason(message: Message, state: FSMContext, session: AsyncSes
     await session.commit()
     await state.clear()
     await message.answer(t(lang, "op.transferred", receipt=c.receipt_no,
-                           department=svc.district.department(data["dept"]).name(lang)))
+                           department=escape(svc.district.department(data["dept"]).name(lang))))
 
 
 @router.message(OfficerForm.reject_reason, F.text, NOT_COMMAND)

@@ -25,12 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.replies import answer_all
 from workflows import birth_death as bd
 from workflows.birth_death import OnestopError, Plan
 from workflows.contact import InvalidPhone, looks_like_rrn, normalize_phone
 from workflows.context import Services
 from workflows.ratings import ITEMS as RATING_ITEMS, OVERALL
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="onestop")
 
@@ -241,12 +242,12 @@ async def ask_provision(message: Message, state: FSMContext, svc: Services, lang
         return
     body = pending[0]
     name, retention = bd.body_info(flow.kind, body, lang)
-    services = ", ".join(it.name(lang) for it in plan.services_of(body))
+    services = ", ".join(escape(it.name(lang)) for it in plan.services_of(body))
     phone = bd.body_phone(flow.kind, body)
-    text = t(lang, "onestop.provision", i=bodies.index(body) + 1, n=len(bodies), recipient=name,
+    text = t(lang, "onestop.provision", i=bodies.index(body) + 1, n=len(bodies), recipient=escape(name),
              purpose=bd.provision_purpose(flow.kind, plan, body, lang), items=bd.provision_items(plan, body, lang),
-             retention=retention, services=services,
-             direct=t(lang, "onestop.provision.direct_phone", phone=phone) if phone else "")
+             retention=escape(retention), services=services,
+             direct=t(lang, "onestop.provision.direct_phone", phone=escape(phone)) if phone else "")
     await message.answer(text, reply_markup=markup([
         [(t(lang, "onestop.provision.agree"), cb(flow.kind, "provide", f"{body}.1"))],
         [(t(lang, "onestop.provision.refuse"), cb(flow.kind, "provide", f"{body}.0"))],
@@ -268,10 +269,10 @@ SHARED_ASK = {"consent": ask_consent, "dong": ask_dong, "reported": ask_reported
 
 
 def summary_items(svc: Services, items, kind: str, lang: str) -> str:
-    """"• 부모급여 → 중곡1동 주민센터" lines (an agency told directly is named once)."""
+    """"• 부모급여 → 중곡1동 주민센터" lines (an agency told directly is named once), for HTML."""
     lines = []
     for it in items:
-        name, handler = it.name(lang), bd.planned_handler(svc, it, kind, lang)
+        name, handler = escape(it.name(lang)), escape(bd.planned_handler(svc, it, kind, lang))
         lines.append(t(lang, "onestop.summary.item_self", name=name) if name == handler
                      else t(lang, "onestop.summary.item", name=name, handler=handler))
     return "\n".join(lines) or "-"
@@ -432,14 +433,15 @@ async def cancel(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContex
 # --- after filing: /status, 보완요청 answers, reminders, rating -------------------------------------
 
 async def show_status(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> bool:
-    """The one-stop section of /status (one message per application); False if there are none."""
+    """The one-stop section of /status (one message per application, more when it is long); False if
+    there are none."""
     apps = await bd.list_for_citizen(session, user_id)
     for app in apps:
         buttons = []
         if any(it.state == bd.SUPPLEMENT for it in app.items):
             buttons = [[(t(lang, "onestop.btn.reply_item", service=bd.item_name(it, app.kind, lang, svc.district)),
                          bd.cb_supplement(it.id))] for it in app.items if it.state == bd.SUPPLEMENT]
-        await message.answer(bd.status_text(svc, app, lang), reply_markup=markup(buttons) if buttons else None)
+        await answer_all(message, bd.status_messages(svc, app, lang), markup(buttons) if buttons else None)
     return bool(apps)
 
 
@@ -453,8 +455,8 @@ async def supplement_reply_start(query: CallbackQuery, callback_data: Supplement
     await query.answer()
     await state.set_state(FamilyForm.supplement_reply)
     await state.set_data({"item": item.id})
-    await query.message.answer(t(lang, "onestop.ask.reply", service=bd.item_name(item, item.application.kind, lang,
-                                                                                 svc.district)))
+    await query.message.answer(t(lang, "onestop.ask.reply", service=escape(bd.item_name(item, item.application.kind,
+                                                                                        lang, svc.district))))
 
 
 @router.message(FamilyForm.supplement_reply, F.text, NOT_COMMAND)
@@ -480,7 +482,8 @@ async def supplement_reply(message: Message, state: FSMContext, session: AsyncSe
         return
     await session.commit()
     await state.clear()
-    await message.answer(t(lang, "onestop.reply_sent", handler=bd.handler_name(svc, item, item.application.kind, lang)))
+    await message.answer(t(lang, "onestop.reply_sent",
+                           handler=escape(bd.handler_name(svc, item, item.application.kind, lang))))
 
 
 @router.message(FamilyForm.supplement_reply, NOT_COMMAND)

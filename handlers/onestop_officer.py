@@ -21,7 +21,7 @@ from workflows import birth_death as bd
 from workflows.birth_death import OnestopError
 from workflows.context import Services
 from workflows.roles import Principal, can_handle
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="onestop_officer")
 
@@ -64,7 +64,7 @@ async def show_list(message: Message, session: AsyncSession, svc: Services, lang
                         state=t(lang, bd.STATE_KEYS[it.state])),
                  callback_data=OsItemCb(action="open", item=it.id))
     b.adjust(1)
-    await message.answer(t(lang, "onestop.op.list_title", department=svc.district.department(p.department).name(lang),
+    await message.answer(t(lang, "onestop.op.list_title", department=escape(svc.district.department(p.department).name(lang)),
                            n=total), reply_markup=b.as_markup())
 
 
@@ -104,8 +104,8 @@ async def item_action(query: CallbackQuery, callback_data: OsItemCb, state: FSMC
             await msg.answer(t(lang, "onestop.op.no_contact"))
             return
         await session.commit()
-        await msg.answer(t(lang, "onestop.op.contact", receipt=item.application.receipt_no, phone=phone,
-                           body=bd.handler_name(svc, item, item.application.kind, lang)))
+        await msg.answer(t(lang, "onestop.op.contact", receipt=item.application.receipt_no, phone=escape(phone),
+                           body=escape(bd.handler_name(svc, item, item.application.kind, lang))))
     elif action == "take":
         try:
             await bd.take(session, svc, principal, item)
@@ -149,7 +149,7 @@ async def _complete(message: Message, state: FSMContext, session: AsyncSession, 
     await session.commit()
     await state.clear()
     await message.answer(t(lang, "onestop.op.done", receipt=item.application.receipt_no,
-                           service=bd.item_name(item, item.application.kind, lang, svc.district)))
+                           service=escape(bd.item_name(item, item.application.kind, lang, svc.district))))
 
 
 async def _form_item(message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal):

@@ -25,9 +25,9 @@ from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from workflows import opinion_days as od
 from workflows.context import Services
-from workflows.opinion_days import OpinionError, cb, esc, fmt_day
+from workflows.opinion_days import OpinionError, cb, fmt_day
 from workflows.roles import Principal
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="opinion")
 
@@ -68,7 +68,7 @@ RESULT_HOOKS["sendPoll"] = _poll_sent
 
 
 def _err(lang: str, e: OpinionError) -> str:
-    return t(lang, e.code, **e.kw)
+    return t(lang, e.code, **{k: escape(str(v)) for k, v in e.kw.items()})  # e.g. theme keywords residents wrote
 
 
 def _staff(svc: Services, p: Principal) -> bool:
@@ -87,14 +87,14 @@ async def show_home(message: Message, session: AsyncSession, svc: Services, lang
     uid = p.user_id
     prof = await od.profile(session, uid)
     subscribed = bool(prof and prof.active)
-    dong = t(lang, "opd.home.dong", dong=prof.dong) if prof and prof.dong else ""
+    dong = t(lang, "opd.home.dong", dong=escape(prof.dong)) if prof and prof.dong else ""
     status = t(lang, "opd.home.subscribed", dong=dong) if subscribed else t(lang, "opd.home.not_subscribed")
     rows: list[list[tuple[str, str]]] = []
     today = ""
     topic = await od.open_topic(session, svc)
     if topic is not None:
         mine = len(await od.my_opinions(session, topic.id, uid))
-        today = t(lang, "opd.home.today", title=esc(topic.title), question=esc(topic.question), mine=mine, n=c.per_person)
+        today = t(lang, "opd.home.today", title=escape(topic.title), question=escape(topic.question), mine=mine, n=c.per_person)
         rows.append([(t(lang, "opd.btn.write"), cb("write", topic.id))])
         if mine:
             rows.append([(t(lang, "opd.btn.mine"), cb("mine", topic.id))])
@@ -108,9 +108,10 @@ async def show_home(message: Message, session: AsyncSession, svc: Services, lang
         text += "\n\n" + t(lang, "opd.privacy")
     if _staff(svc, p):
         planned = await od.topic_on(session, nxt)
-        prepared = (t(lang, "opd.home.prepared", title=esc(planned.title)) if planned
+        prepared = (t(lang, "opd.home.prepared", title=escape(planned.title)) if planned
                     else t(lang, "opd.home.unprepared"))
-        text += t(lang, "opd.home.staff", department=svc.district.department(c.department).name(lang), prepared=prepared)
+        text += t(lang, "opd.home.staff", department=escape(svc.district.department(c.department).name(lang)),
+                  prepared=prepared)
         rows.append([(t(lang, "opd.btn.prepare"), cb("prep")), (t(lang, "opd.btn.board"), cb("board"))])
     await message.answer(text, reply_markup=markup(rows))
 
@@ -163,7 +164,7 @@ async def choose_dong(query: CallbackQuery, callback_data: OpdCb, session: Async
     dong = dongs[callback_data.n] if callback_data.n >= 0 else None
     await od.set_dong(session, svc, query.from_user.id, dong)
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t(lang, "opd.dong_set", dong=dong) if dong else t(lang, "opd.dong_skipped"))
+    await query.message.answer(t(lang, "opd.dong_set", dong=escape(dong)) if dong else t(lang, "opd.dong_skipped"))
 
 
 # --- opinions ------------------------------------------------------------------------------------
@@ -188,7 +189,7 @@ async def _ask_opinion(msg: Message, state: FSMContext, session: AsyncSession, s
     await od.send_poll(session, topic, uid)  # residents who came without the announcement can vote too
     await state.set_state(OpinionForm.text)
     await state.set_data({"tid": topic.id, "slot": None})
-    await msg.answer(t(lang, "opd.ask_opinion", title=esc(topic.title), question=esc(topic.question),
+    await msg.answer(t(lang, "opd.ask_opinion", title=escape(topic.title), question=escape(topic.question),
                        min=c.min_chars, max=c.max_chars, slot=len(mine) + 1, n=c.per_person))
 
 
@@ -219,11 +220,11 @@ async def mine(query: CallbackQuery, callback_data: OpdCb, session: AsyncSession
     if not entries:
         await query.message.answer(t(lang, "opd.mine_none"))
         return
-    lines = "\n".join(t(lang, "opd.mine_line", slot=e.slot, text=esc(e.text)) for e in entries)
+    lines = "\n".join(t(lang, "opd.mine_line", slot=e.slot, text=escape(e.text)) for e in entries)
     rows = [[(t(lang, "opd.btn.edit_n", slot=e.slot), cb("edit", topic.id, e.slot)) for e in entries]]
     if len(entries) < od.config(svc).per_person:
         rows.append([(t(lang, "opd.btn.write"), cb("write", topic.id))])
-    await query.message.answer(t(lang, "opd.mine", title=esc(topic.title), lines=lines), reply_markup=markup(rows))
+    await query.message.answer(t(lang, "opd.mine", title=escape(topic.title), lines=lines), reply_markup=markup(rows))
 
 
 @router.callback_query(OpdCb.filter(F.action == "edit"))
@@ -242,7 +243,7 @@ async def edit_opinion(query: CallbackQuery, callback_data: OpdCb, state: FSMCon
     await state.set_state(OpinionForm.text)
     await state.set_data({"tid": topic.id, "slot": entry.slot})
     await query.message.answer(t(lang, "opd.ask_edit", slot=entry.slot, min=c.min_chars, max=c.max_chars,
-                                 text=esc(entry.text)))
+                                 text=escape(entry.text)))
 
 
 @router.message(OpinionForm.text, F.text, NOT_COMMAND)
@@ -344,14 +345,14 @@ async def _preview(msg: Message, state: FSMContext, session: AsyncSession, svc: 
     existing = await od.topic_on(session, day)
     header = t(lang, "opd.prep.preview", n=len(await od.subscribers(session)), day=fmt_day(day, lang),
                time=f"{od.config(svc).announce_minute // 60:02d}:{od.config(svc).announce_minute % 60:02d}",
-               replace=t(lang, "opd.prep.replace", title=esc(existing.title)) if existing else "")
+               replace=t(lang, "opd.prep.replace", title=escape(existing.title)) if existing else "")
     body = od.announcement_text(svc, draft, lang, day)
     if draft.poll_options:
-        body += "\n\n" + t(lang, "opd.prep.preview_poll", options=" / ".join(esc(o) for o in draft.poll_options))
+        body += "\n\n" + t(lang, "opd.prep.preview_poll", options=" / ".join(escape(o) for o in draft.poll_options))
     await state.set_state(OpinionPrep.preview)
     await state.update_data(editing=True)
     if draft.image_file_id:
-        await msg.answer_photo(draft.image_file_id, caption=f"<b>{esc(draft.title)}</b>")
+        await msg.answer_photo(draft.image_file_id, caption=f"<b>{escape(draft.title)}</b>")
     await msg.answer(f"{header}\n\n{body}", reply_markup=markup([
         [(t(lang, "opd.btn.schedule"), cb("sched"))],
         [(t(lang, "opd.btn.prep_edit"), cb("pedit")), (t(lang, "opd.btn.prep_cancel"), cb("pcancel"))]]))
@@ -469,7 +470,7 @@ async def prep_preview_action(query: CallbackQuery, callback_data: OpdCb, state:
         await session.commit()
         local = topic.announce_at.astimezone(svc.tz)
         await msg.answer(t(lang, "opd.prep.scheduled", day=fmt_day(topic.day, lang), time=f"{local:%H:%M}",
-                           title=esc(topic.title)))
+                           title=escape(topic.title)))
 
 
 # --- officers: status board, analysis, policy answer ----------------------------------------------------
@@ -497,7 +498,7 @@ async def board(query: CallbackQuery, session: AsyncSession, svc: Services, lang
     lines, rows = [t(lang, "opd.board.title")], []
     for tp in topics:
         ind = od.topic_indicators(svc, tp)
-        lines.append(t(lang, "opd.board.line", day=fmt_day(tp.day, lang), title=esc(tp.title),
+        lines.append(t(lang, "opd.board.line", day=fmt_day(tp.day, lang), title=escape(tp.title),
                        status=t(lang, STATUS_LABEL[tp.status]), analysis_due=od.fmt_due(svc, tp.analysis_due_at, lang),
                        analysis=_mark(lang, ind.analysis) if tp.status not in (od.SCHEDULED, od.OPEN, od.MISSED) else "",
                        answer_due=od.fmt_due(svc, tp.answer_due_at, lang),
@@ -530,7 +531,7 @@ async def analysis_action(query: CallbackQuery, callback_data: OpdCb, state: FSM
         return
     await query.answer()
     if callback_data.action == "draft":
-        await query.message.answer(t(lang, "opd.op.draft", title=esc(topic.title), due=od.fmt_due(svc, topic.analysis_due_at, lang),
+        await query.message.answer(t(lang, "opd.op.draft", title=escape(topic.title), due=od.fmt_due(svc, topic.analysis_due_at, lang),
                                      text=topic.analysis_text), reply_markup=markup(od.staff_buttons(topic, lang)))
     elif callback_data.action == "anedit":
         await state.set_state(OpinionStaff.analysis_text)
@@ -567,7 +568,7 @@ async def analysis_text(message: Message, state: FSMContext, session: AsyncSessi
 async def _show_themes(msg: Message, session: AsyncSession, svc: Services, lang: str, topic) -> None:
     rows = [[(t(lang, "opd.themes.btn", mark="✅" if th.policy_status else "▫️", rank=th.rank, keyword=th.keyword,
                 opinions=th.opinions), cb("theme", topic.id, th.id))] for th in await od.themes(session, topic.id)]
-    text = t(lang, "opd.themes.title", title=esc(topic.title), due=od.fmt_due(svc, topic.answer_due_at, lang))
+    text = t(lang, "opd.themes.title", title=escape(topic.title), due=od.fmt_due(svc, topic.answer_due_at, lang))
     if not rows:
         text += "\n\n" + t(lang, "opd.themes.none")
     rows.append([(t(lang, "opd.btn.publish_answer"), cb("ansp", topic.id))])
@@ -596,12 +597,12 @@ async def policy_action(query: CallbackQuery, callback_data: OpdCb, state: FSMCo
         for s in od.POLICY_STATUSES:
             b.button(text=t(lang, od.POLICY_LABEL[s]), callback_data=OpdCb(action="tstat", tid=topic.id, n=theme.id, s=s))
         b.adjust(2)
-        await msg.answer(t(lang, "opd.themes.ask_status", keyword=esc(theme.keyword), opinions=theme.opinions),
+        await msg.answer(t(lang, "opd.themes.ask_status", keyword=escape(theme.keyword), opinions=theme.opinions),
                          reply_markup=b.as_markup())
     elif action == "tstat":
         await state.set_state(OpinionStaff.theme_note)
         await state.set_data({"tid": topic.id, "theme": theme.id, "status": callback_data.s})
-        await msg.answer(t(lang, "opd.themes.ask_note", keyword=esc(theme.keyword),
+        await msg.answer(t(lang, "opd.themes.ask_note", keyword=escape(theme.keyword),
                            status=t(lang, od.POLICY_LABEL[callback_data.s]), min=od.NOTE_LEN[0], max=od.NOTE_LEN[1]))
     else:
         try:
@@ -632,7 +633,7 @@ async def theme_note(message: Message, state: FSMContext, session: AsyncSession,
         await message.answer(_err(lang, e))
         return
     await state.clear()
-    await message.answer(t(lang, "opd.themes.saved", keyword=esc(theme.keyword)))
+    await message.answer(t(lang, "opd.themes.saved", keyword=escape(theme.keyword)))
     await _show_themes(message, session, svc, lang, topic)
 
 

@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards as kb
 from handlers.callbacks import PrivacyCb, PrivacyDataCb
+from handlers.replies import answer_all
 from workflows import privacy, users
 from workflows.context import Services
 from workflows.privacy import Deleted, Held
 from workflows.retention import period_text
 from workflows.roles import Principal
-from workflows.texts import PRIVACY_VERSION, escape, t
+from workflows.texts import MESSAGE_LIMIT, PRIVACY_VERSION, escape, pack, t, visible_len
 
 router = Router(name="privacy")
 
@@ -73,7 +74,8 @@ async def privacy_action(query: CallbackQuery, callback_data: PrivacyCb, session
                                    reply_markup=kb.menu(lang, officer=principal.is_officer))
     elif callback_data.action == "refuse":
         await users.withdraw_consent(session, uid)
-        await query.message.answer(t(lang, "privacy.refused", phone=svc.district.raw["district"].get("main_phone", "")))
+        await query.message.answer(t(lang, "privacy.refused",
+                                     phone=escape(svc.district.raw["district"].get("main_phone", ""))))
     else:
         await users.withdraw_consent(session, uid)
         await query.message.answer(t(lang, "privacy.withdrawn"))
@@ -85,7 +87,24 @@ def _yes_no(value: bool, lang: str, yes: str = "privacy.held.stored") -> str:
     return t(lang, yes) if value else t(lang, "privacy.held.none")
 
 
-def held_text(svc: Services, h: Held, lang: str) -> str:
+def _with_lists(lang: str, key: str, lists: dict[str, tuple[list[str], str, str, str]], **values) -> list[str]:
+    """`key` rendered with each list (name: items, separator, text when empty, title key) inline;
+    when that is over Telegram's limit, the message says so and the lists follow whole in their own
+    messages, one item a line under their titles. Items are HTML already."""
+    inline = {name: sep.join(items) or empty for name, (items, sep, empty, _) in lists.items()}
+    text = t(lang, key, **values, **inline)
+    if visible_len(text) <= MESSAGE_LIMIT:
+        return [text]
+    below = t(lang, "privacy.listed_below")
+    blocks = [t(lang, key, **values, **{name: below if items else inline[name]
+                                       for name, (items, *_) in lists.items()})]
+    for items, _, _, title in lists.values():
+        if items:
+            blocks += ["\n\n" + t(lang, title) + "\n" + items[0], *("\n" + i for i in items[1:])]
+    return pack(blocks, sep="")
+
+
+def held_messages(svc: Services, h: Held, lang: str) -> list[str]:
     r = svc.retention
     dong = t(lang, "privacy.held.dong", dong=escape(h.opinion_dong)) if h.opinion_dong else ""
     opinion = t(lang, "privacy.held.subscribed" if h.opinion_subscribed else "privacy.held.not_subscribed", dong=dong)
@@ -97,17 +116,19 @@ def held_text(svc: Services, h: Held, lang: str) -> str:
         return t(lang, "privacy.held.consent", purpose=purpose, version=escape(c.version),
                  granted=svc.fmt(c.granted_at, lang), withdrawn=withdrawn)
 
-    consents = "\n".join(consent_line(c) for c in h.consents) or t(lang, "privacy.held.no_consents")
-    text = t(lang, "privacy.held", since=svc.fmt(h.since, lang), complaints=h.complaints,
-             complaints_open=len(h.complaints_open), photos=h.photos, locations=h.locations,
-             phones=", ".join(h.phones) or t(lang, "privacy.held.none"), onestop=h.onestop,
-             onestop_open=len(h.onestop_open), tax=h.tax_notices, tax_unpaid=len(h.tax_unpaid), tax_paid=h.tax_paid,
-             taxpayer=_yes_no(h.taxpayer_name, lang), opinion=opinion, opinions=h.opinions, votes=h.votes,
-             new_resident=new_resident, food=_yes_no(h.food_business, lang, "privacy.held.registered"),
-             forms=h.forms, queued=h.queued_messages, consents=consents,
-             retention=period_text(r.complaint_days, lang), contact_retention=period_text(r.contact_days, lang),
-             outbox_retention=period_text(r.outbox_days, lang), form_retention=period_text(r.form_days, lang))
-    return text[:4000]
+    lists = {"phones": ([escape(p) for p in h.phones], ", ", t(lang, "privacy.held.none"), "privacy.list.phones"),
+             "consents": ([consent_line(c) for c in h.consents], "\n", t(lang, "privacy.held.no_consents"),
+                          "privacy.list.consents")}
+    return _with_lists(lang, "privacy.held", lists, since=svc.fmt(h.since, lang), complaints=h.complaints,
+                       complaints_open=len(h.complaints_open), photos=h.photos, locations=h.locations,
+                       onestop=h.onestop, onestop_open=len(h.onestop_open), tax=h.tax_notices,
+                       tax_unpaid=len(h.tax_unpaid), tax_paid=h.tax_paid, taxpayer=_yes_no(h.taxpayer_name, lang),
+                       opinion=opinion, opinions=h.opinions, votes=h.votes, new_resident=new_resident,
+                       food=_yes_no(h.food_business, lang, "privacy.held.registered"), forms=h.forms,
+                       queued=h.queued_messages, retention=period_text(r.complaint_days, lang),
+                       contact_retention=period_text(r.contact_days, lang),
+                       outbox_retention=period_text(r.outbox_days, lang),
+                       form_retention=period_text(r.form_days, lang))
 
 
 @router.callback_query(PrivacyDataCb.filter())
@@ -118,7 +139,7 @@ async def data_action(query: CallbackQuery, callback_data: PrivacyDataCb, sessio
         await query.answer()
         h = await privacy.what_is_held(session, svc, uid)
         await session.commit()
-        await query.message.answer(held_text(svc, h, lang))
+        await answer_all(query.message, held_messages(svc, h, lang))
     elif callback_data.action == "ask":
         await query.answer()
         h = await privacy.what_is_held(session, svc, uid)
@@ -160,13 +181,16 @@ async def erase(query: CallbackQuery, callback_data: PrivacyDataCb, session: Asy
     result = await privacy.delete_my_data(session, svc, query.from_user.id, now)
     await session.commit()
     await _drop_buttons(query)
-    await query.message.answer(deleted_text(result, lang) if result.anything else t(lang, "privacy.delete.nothing"))
+    await answer_all(query.message, deleted_messages(result, lang) if result.anything
+                     else [t(lang, "privacy.delete.nothing")])
 
 
-def deleted_text(d: Deleted, lang: str) -> str:
+def deleted_messages(d: Deleted, lang: str) -> list[str]:
     none = t(lang, "privacy.held.none")
-    withdrawn = [*d.withdrawn, *d.onestop_withdrawn, *d.tax_cancelled]
-    return t(lang, "privacy.deleted", withdrawn=", ".join(withdrawn) or none, complaints=d.complaints,
-             onestop=d.onestop, tax=d.tax_anonymised, kept=", ".join(d.tax_kept) or none, consents=d.consents,
-             subscriptions=", ".join(t(lang, SUBSCRIPTION_KEYS[s]) for s in d.subscriptions) or none,
-             messages=d.messages_cancelled + d.messages_deleted)[:4000]
+    withdrawn = [escape(n) for n in (*d.withdrawn, *d.onestop_withdrawn, *d.tax_cancelled)]
+    lists = {"withdrawn": (withdrawn, ", ", none, "privacy.list.withdrawn"),
+             "kept": ([escape(n) for n in d.tax_kept], ", ", none, "privacy.list.kept")}
+    return _with_lists(lang, "privacy.deleted", lists, complaints=d.complaints, onestop=d.onestop,
+                       tax=d.tax_anonymised, consents=d.consents,
+                       subscriptions=", ".join(t(lang, SUBSCRIPTION_KEYS[s]) for s in d.subscriptions) or none,
+                       messages=d.messages_cancelled + d.messages_deleted)

@@ -11,7 +11,7 @@ from workflows import ranking, reports
 from workflows.context import Services
 from workflows.indicators import parse_span, rules
 from workflows.roles import EVALUATOR
-from workflows.texts import t
+from workflows.texts import escape, t
 
 router = Router(name="reports")
 
@@ -25,7 +25,7 @@ async def report_cmd(message: Message, command: CommandObject, session: AsyncSes
         span = parse_span(arg if len(arg) <= 20 else "?", today)
     except ValueError as e:
         if str(e) == "future":
-            await message.answer(t(lang, "report.future", period=arg))
+            await message.answer(t(lang, "report.future", period=escape(arg)))
         else:
             await message.answer(t(lang, "report.usage"))
         return
@@ -53,10 +53,10 @@ def ranking_text(r: ranking.Ranking, svc: Services, lang: str) -> str:
     if not r.ranked:
         lines.append(t(lang, "ranking.none", min=r.min_ratings))
     for s in r.ranked:
-        lines.append(t(lang, "ranking.line", rank=s.rank, department=reports.dept_name(svc, s.department, lang),
+        lines.append(t(lang, "ranking.line", rank=s.rank, department=escape(reports.dept_name(svc, s.department, lang)),
                        score=f"{s.score:.2f}", n=s.n, mean=f"{s.mean:.2f}"))
     if r.unranked:
-        names = ", ".join(reports.dept_name(svc, s.department, lang) for s in r.unranked)
+        names = ", ".join(escape(reports.dept_name(svc, s.department, lang)) for s in r.unranked)
         lines.append(t(lang, "ranking.unranked", min=r.min_ratings, departments=names))
     if r.prior_mean is not None:
         lines.append(t(lang, "ranking.rule", weight=f"{r.prior_weight:g}", prior=f"{r.prior_mean:.2f}"))

@@ -13,7 +13,7 @@ from workflows import complaints
 from workflows.complaints import NotFound
 from workflows.context import Services
 from workflows.roles import Principal
-from workflows.texts import escape, t
+from workflows.texts import t
 
 router = Router(name="status")
 
@@ -27,7 +27,7 @@ async def show_list(message: Message, session: AsyncSession, svc: Services, lang
     b = InlineKeyboardBuilder()
     for c in rows:
         b.button(text=t(lang, "status.line", receipt=c.receipt_no, state=t(lang, f"state.{c.state}"),
-                        department=svc.district.department(c.department_code).name(lang),
+                        department=svc.district.department(c.department_code).name(lang),  # a button: plain text
                         deadline=svc.fmt(c.deadline_at, lang)),
                  callback_data=StatusCb(cid=c.id))
     b.adjust(1)
@@ -35,16 +35,10 @@ async def show_list(message: Message, session: AsyncSession, svc: Services, lang
     await onestop_status(message, session, svc, lang, user_id)
 
 
-def detail_text(svc: Services, c, lang: str) -> str:
-    d = svc.district
-    text = t(lang, "status.detail", receipt=c.receipt_no, category=d.category(c.category_code).name(lang),
-             state=t(lang, f"state.{c.state}"), department=d.department(c.department_code).name(lang),
-             received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
-             description=escape(c.description))
-    if c.answer_text:
-        text += t(lang, "status.answer", at=svc.fmt(c.answered_at, lang), answer=escape(c.answer_text))
-    text += t(lang, "status.history") + "\n" + "\n".join(complaints.history(svc, c, lang))
-    return text[:4000]
+async def send_detail(message: Message, svc: Services, c, lang: str) -> None:
+    """One complaint in full: several messages when the answer and the history are long."""
+    for text in complaints.detail_messages(svc, c, lang):
+        await message.answer(text)
 
 
 @router.message(Command("status"))
@@ -67,4 +61,4 @@ async def status_detail(query: CallbackQuery, callback_data: StatusCb, session: 
         await query.answer(t(lang, "status.not_found"), show_alert=True)
         return
     await query.answer()
-    await query.message.answer(detail_text(svc, c, lang))
+    await send_detail(query.message, svc, c, lang)

@@ -42,7 +42,7 @@ from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.ratings import ITEMS as RATING_ITEMS, OVERALL
 from workflows.roles import Principal, can_handle, officers_of
-from workflows.texts import escape, t
+from workflows.texts import escape, pack, t
 
 DEATH_RULES_PATH = Path(__file__).parent / "data" / "death_agencies.json"
 NOTICE_VERSION = "2026-11-21"  # version of the one-stop consent screens (stored with each consent)
@@ -529,7 +529,7 @@ def body_phone(kind: str, code: str) -> str:
 def provision_purpose(kind: str, plan: Plan, body: str, lang: str) -> str:
     if kind == DEATH:
         return load_death_rules().agencies[body].purpose(lang)
-    return ", ".join(t(lang, "onestop.purpose.apply", service=it.name(lang)) for it in plan.services_of(body))
+    return ", ".join(t(lang, "onestop.purpose.apply", service=escape(it.name(lang))) for it in plan.services_of(body))
 
 
 def provision_items(plan: Plan, body: str, lang: str) -> str:
@@ -636,7 +636,7 @@ def facts_lines(item_facts: tuple[str, ...] | list[str], app: OnestopApplication
         label = REPORT_KEYS[app.kind] if key == "report_made" else FACT_KEYS.get(key)
         if key == "contact" or label is None:
             continue  # the contact goes only to outside bodies that were consented to
-        lines.append(t(lang, label, value=fact_value(key, app.facts, lang, app.kind)))
+        lines.append(t(lang, label, value=escape(fact_value(key, app.facts, lang, app.kind))))
     return "\n".join(lines)
 
 
@@ -652,12 +652,12 @@ def _item_facts(item: OnestopItem, kind: str) -> tuple[str, ...]:
 def officer_card(svc: Services, item: OnestopItem, lang: str) -> str:
     app = item.application
     text = t(lang, "onestop.op.card", receipt=app.receipt_no, kind=t(lang, KIND_KEYS[app.kind]),
-             service=item_name(item, app.kind, lang, svc.district),
-             department=svc.district.department(item.department_code).name(lang) if item.department_code else "-",
+             service=escape(item_name(item, app.kind, lang, svc.district)),
+             department=escape(svc.district.department(item.department_code).name(lang)) if item.department_code else "-",
              state=t(lang, STATE_KEYS[item.state]), filed=svc.fmt(app.created_at, lang),
              facts=facts_lines(_item_facts(item, app.kind), app, lang))
     if item.agency_code:
-        text += t(lang, "onestop.op.relay", body=body_info(app.kind, item.agency_code, lang)[0])
+        text += t(lang, "onestop.op.relay", body=escape(body_info(app.kind, item.agency_code, lang)[0]))
     if item.state == SUPPLEMENT and item.note:
         text += t(lang, "onestop.op.supplement_open", note=escape(item.note))
     return text
@@ -710,25 +710,27 @@ async def reveal_contact(session: AsyncSession, svc: Services, p: Principal, ite
     return phone
 
 
-def status_text(svc: Services, app: OnestopApplication, lang: str) -> str:
-    """The family's view of one application: every item with its state, and (death) the checklist."""
+def status_messages(svc: Services, app: OnestopApplication, lang: str) -> list[str]:
+    """The family's view of one application — every item with its state (and the officer's request
+    for 보완, whole), and (death) the checklist — in as many messages as it takes."""
     done = sum(1 for it in app.items if it.state in FINAL)
-    text = t(lang, "onestop.status.head", kind=t(lang, KIND_KEYS[app.kind]), receipt=app.receipt_no,
-             filed=svc.fmt(app.created_at, lang), done=done, n=len(app.items),
-             state=t(lang, "onestop.status.completed" if app.state == COMPLETED else "onestop.status.open"))
+    blocks = [t(lang, "onestop.status.head", kind=t(lang, KIND_KEYS[app.kind]), receipt=app.receipt_no,
+                filed=svc.fmt(app.created_at, lang), done=done, n=len(app.items),
+                state=t(lang, "onestop.status.completed" if app.state == COMPLETED else "onestop.status.open"))]
     for it in app.items:
         note = ""
         if it.state == SUPPLEMENT and it.note:
             note = t(lang, "onestop.status.note", note=escape(it.note))
-        text += "\n" + item_line(svc, it, app.kind, lang, note)
+        blocks.append("\n" + item_line(svc, it, app.kind, lang, note))
     today = local_today(svc)
     if app.kind == BIRTH and not app.report_made:
         deadline = rule_deadline(birth_report_rule(), app.event_date, svc)
-        text += "\n\n" + t(lang, "onestop.status.birth_report", deadline=fmt_date(deadline, lang),
-                           left=days_left_text(deadline, today, lang))
+        blocks.append("\n\n" + t(lang, "onestop.status.birth_report", deadline=fmt_date(deadline, lang),
+                                  left=days_left_text(deadline, today, lang)))
     if app.kind == DEATH:
-        text += "\n\n" + checklist_text(svc, app.event_date, app.report_made, lang, today=today)
-    return text[:4000]
+        lines = checklist_lines(svc, app.event_date, app.report_made, lang, today=today)
+        blocks += ["\n\n" + lines[0], *("\n" + line for line in lines[1:])]
+    return pack(blocks, sep="")
 
 
 def item_line(svc: Services, it: OnestopItem, kind: str, lang: str, note: str = "") -> str:
@@ -736,7 +738,7 @@ def item_line(svc: Services, it: OnestopItem, kind: str, lang: str, note: str = 
     directly is named once)."""
     service, handler = item_name(it, kind, lang, svc.district), handler_name(svc, it, kind, lang)
     key = "onestop.status.item_self" if service == handler else "onestop.status.item"
-    return t(lang, key, icon=STATE_ICONS[it.state], service=service, handler=handler,
+    return t(lang, key, icon=STATE_ICONS[it.state], service=escape(service), handler=escape(handler),
              state=t(lang, STATE_KEYS[it.state]), note=note)
 
 
@@ -749,18 +751,23 @@ def days_left_text(deadline: date, today: date, lang: str) -> str:
     return t(lang, "onestop.left.passed", n=-n)
 
 
-def checklist_text(svc: Services, death_date: date, report_made: bool, lang: str, *, today: date | None = None) -> str:
+def checklist_lines(svc: Services, death_date: date, report_made: bool, lang: str, *,
+                    today: date | None = None) -> list[str]:
     today = today or local_today(svc)
     lines = [t(lang, "onestop.checklist.head", date=fmt_date(death_date, lang))]
     for e in death_checklist(svc, death_date, report_made=report_made):
         if e.done:
-            lines.append(t(lang, "onestop.checklist.done", name=e.rule.name(lang)))
+            lines.append(t(lang, "onestop.checklist.done", name=escape(e.rule.name(lang))))
             continue
-        lines.append(t(lang, "onestop.checklist.line", name=e.rule.name(lang), deadline=fmt_date(e.deadline, lang),
-                       left=days_left_text(e.deadline, today, lang), where=e.rule.where(lang),
-                       basis=e.rule.legal_basis))
+        lines.append(t(lang, "onestop.checklist.line", name=escape(e.rule.name(lang)),
+                       deadline=fmt_date(e.deadline, lang), left=days_left_text(e.deadline, today, lang),
+                       where=escape(e.rule.where(lang)), basis=escape(e.rule.legal_basis)))
     lines.append(t(lang, "onestop.checklist.foot"))
-    return "\n".join(lines)
+    return lines
+
+
+def checklist_text(svc: Services, death_date: date, report_made: bool, lang: str, *, today: date | None = None) -> str:
+    return "\n".join(checklist_lines(svc, death_date, report_made, lang, today=today))
 
 
 # --- filing --------------------------------------------------------------------------------------
@@ -837,11 +844,11 @@ def agency_payload(svc: Services, app: OnestopApplication, item: OnestopItem) ->
 def agency_chat_text(svc: Services, app: OnestopApplication, item: OnestopItem) -> str:
     lang = "ko"
     wants_phone = bool(app.contact_phone_enc) and "contact" in _item_facts(item, app.kind)
-    return t(lang, "onestop.agency.chat", district=svc.district.name_ko, receipt=app.receipt_no,
-             kind=t(lang, KIND_KEYS[app.kind]), service=item_name(item, app.kind, lang, svc.district),
+    return t(lang, "onestop.agency.chat", district=escape(svc.district.name_ko), receipt=app.receipt_no,
+             kind=t(lang, KIND_KEYS[app.kind]), service=escape(item_name(item, app.kind, lang, svc.district)),
              facts=facts_lines(_item_facts(item, app.kind), app, lang),
              contact=t(lang, "onestop.agency.contact_phone" if wants_phone else "onestop.agency.contact_none",
-                       phone=coordinator_phone(svc)))
+                       phone=escape(coordinator_phone(svc))))
 
 
 def coordinator_phone(svc: Services) -> str:
@@ -870,7 +877,7 @@ async def _notify_department(session: AsyncSession, svc: Services, item: Onestop
         values = {k: v(lang) if callable(v) else v for k, v in extra.items()}
         text = t(lang, head, **values) + "\n" + officer_card(svc, item, lang)
         if orphan:
-            text = t(lang, "onestop.op.no_officer", department=dept.name(lang)) + "\n" + text
+            text = t(lang, "onestop.op.no_officer", department=escape(dept.name(lang))) + "\n" + text
         await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
                       buttons=None if orphan else officer_buttons(item, lang))
 
@@ -978,7 +985,7 @@ async def request_supplement(session: AsyncSession, svc: Services, p: Principal,
     _audit(session, svc, p, item, audit.ONESTOP_SUPPLEMENT)
     phone = svc.district.department(item.department_code).phone
     await _push_family(session, svc, item.application, "onestop.push.supplement",
-                       key=f"ossupp:{item.id}:{len(item.events)}", item=item, note=escape(message), phone=phone,
+                       key=f"ossupp:{item.id}:{len(item.events)}", item=item, note=escape(message), phone=escape(phone),
                        buttons=lambda lang: [[(t(lang, "onestop.btn.reply"), cb_supplement(item.id))]])
     return item
 
@@ -1003,7 +1010,7 @@ async def outside_acknowledged(session: AsyncSession, svc: Services, item: Onest
     _transition(item, "ack", actor_id, svc.now(), note=ref)
     app = item.application
     await _push_family(session, svc, app, "onestop.push.acknowledged", key=f"osack:{item.id}", item=item,
-                       follow_up=lambda lang: _follow_up(app.kind, item.code, lang))
+                       follow_up=lambda lang: escape(_follow_up(app.kind, item.code, lang)))
     await _maybe_complete(session, svc, app)
     return item
 
@@ -1032,8 +1039,8 @@ async def _push_family(session: AsyncSession, svc: Services, app: OnestopApplica
     lang = await _lang(session, app.citizen_id)
     values = {k: v(lang) if callable(v) else v for k, v in extra.items()}
     if item is not None:
-        values.update(service=item_name(item, app.kind, lang, svc.district),
-                      handler=handler_name(svc, item, app.kind, lang))
+        values.update(service=escape(item_name(item, app.kind, lang, svc.district)),
+                      handler=escape(handler_name(svc, item, app.kind, lang)))
     await enqueue(session, key=key, chat_id=app.citizen_id,
                   text=t(lang, text_key, receipt=app.receipt_no, **values),
                   buttons=buttons(lang) if callable(buttons) else buttons)
@@ -1071,7 +1078,7 @@ async def send_survey(session: AsyncSession, svc: Services, app: OnestopApplicat
     for dept, officer in handled.items():
         session.add(OnestopRating(application_id=app.id, department_code=dept, officer_id=officer, sent_at=now))
     lang = await _lang(session, app.citizen_id)
-    names = ", ".join(svc.district.department(d).name(lang) for d in handled)
+    names = ", ".join(escape(svc.district.department(d).name(lang)) for d in handled)
     await enqueue(session, key=f"ossurvey:{app.id}", chat_id=app.citizen_id,
                   text=t(lang, "onestop.rate.ask", receipt=app.receipt_no, departments=names),
                   buttons=rating_buttons(app.id, OVERALL))
@@ -1212,9 +1219,9 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
         buttons.append([(t(lang, "onestop.btn.stop_reminders"), cb_reminder("stop", app.id))])
         key = "onestop.remind.birth_report" if r.code == "birth_report" else "onestop.remind.death"
         await enqueue(session, key=f"osrem:{r.id}", chat_id=app.citizen_id, buttons=buttons,
-                      text=t(lang, key, receipt=app.receipt_no, name=rule.name(lang),
+                      text=t(lang, key, receipt=app.receipt_no, name=escape(rule.name(lang)),
                              deadline=fmt_date(r.deadline, lang), left=days_left_text(r.deadline, today, lang),
-                             where=rule.where(lang), basis=rule.legal_basis))
+                             where=escape(rule.where(lang)), basis=escape(rule.legal_basis)))
         r.status, r.sent_at = "sent", now
         sent += 1
     return sent

@@ -21,7 +21,7 @@ from workflows.context import Services
 from workflows.contact import mask_phone
 from workflows.outbox import enqueue
 from workflows.roles import Principal, can_handle, can_view, officers_of
-from workflows.texts import escape, t
+from workflows.texts import escape, pack, t, t_fit
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
 ANSWER_MIN, ANSWER_MAX = 10, 4000
@@ -170,12 +170,18 @@ async def submit(session: AsyncSession, svc: Services, *, citizen_id: int, submi
 
 # --- officer cards and notifications -------------------------------------------------------
 
-def location_text(c: Complaint, lang: str) -> str:
-    if c.address:
-        return c.address
-    if c.latitude is not None:
-        return f"{c.latitude:.5f}, {c.longitude:.5f}"
+def place_html(address: str | None, latitude: float | None, longitude: float | None, lang: str) -> str:
+    """Where the problem is, for an HTML message: the typed address (escaped: it is the resident's
+    text), else the coordinates, else "none"."""
+    if address:
+        return escape(address)
+    if latitude is not None:
+        return f"{latitude:.5f}, {longitude:.5f}"
     return t(lang, "cf.none")
+
+
+def location_text(c: Complaint, lang: str) -> str:
+    return place_html(c.address, c.latitude, c.longitude, lang)
 
 
 def officer_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
@@ -203,12 +209,12 @@ def officer_card(svc: Services, c: Complaint, lang: str) -> str:
         phone = plain or "-"
     overdue = c.state in states.OPEN and c.deadline_at < svc.now()
     return t(lang, "op.card", receipt=c.receipt_no, state=t(lang, f"state.{c.state}"),
-             category=d.category(c.category_code).name(lang), kind=c.kind,
-             department=d.department(c.department_code).name(lang),
+             category=escape(d.category(c.category_code).name(lang)), kind=c.kind,
+             department=escape(d.department(c.department_code).name(lang)),
              officer=t(lang, "op.card_officer", officer=c.officer_id) if c.officer_id else "",
              received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
              overdue=t(lang, "op.overdue") if overdue else "", location=location_text(c, lang),
-             photos=len(c.photos), phone=phone, description=escape(c.description))
+             photos=len(c.photos), phone=escape(phone), description=escape(c.description))
 
 
 
@@ -220,11 +226,14 @@ def _audit(session: AsyncSession, svc: Services, p: Principal, c: Complaint, act
 
 
 def officer_view(session: AsyncSession, svc: Services, p: Principal, c: Complaint, lang: str, *,
-                 via: str = "open") -> str:
-    """The officer card (it shows the decrypted phone): the view is audited (complaint_view)."""
-    text = officer_card(svc, c, lang)
+                 via: str = "open") -> list[str]:
+    """What an officer who opens a complaint reads, as messages: once it has been answered, the
+    last answer and the history in full first (a reopen notice quotes them only in part), then the
+    officer card (it shows the decrypted phone), last so that its buttons come last. The view is
+    audited (complaint_view)."""
+    before = pack(_answer_and_history(svc, c, lang), sep="") if c.answer_text else []
     _audit(session, svc, p, c, audit.COMPLAINT_VIEW, via=via, contact="yes" if c.phone_enc else "no")
-    return text
+    return [*before, officer_card(svc, c, lang)]
 
 
 @dataclass(frozen=True)
@@ -263,22 +272,27 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
         recipients.append((dept.group_chat_id, "ko"))
     has_phone = bool(c.phone_enc)
     for chat_id, lang in recipients:
-        text = t(lang, text_key, receipt=c.receipt_no, kind=c.kind,
-                 category=d.category(c.category_code).name(lang),
-                 deadline=svc.fmt(c.deadline_at, lang), location=location_text(c, lang),
-                 photos=len(c.photos), phone=("✓" if has_phone else "-"),
-                 description=escape(c.description), answer=escape(c.answer_text),
-                 **{k: v(lang) if callable(v) else v for k, v in extra.items()})
+        values = dict(receipt=c.receipt_no, kind=c.kind,
+                      category=escape(d.category(c.category_code).name(lang)),
+                      deadline=svc.fmt(c.deadline_at, lang), location=location_text(c, lang),
+                      photos=len(c.photos), phone=("✓" if has_phone else "-"),
+                      description=escape(c.description),
+                      **{k: v(lang) if callable(v) else v for k, v in extra.items()})
+        # the previous answer (up to 4,000 characters) is quoted as far as the message has room
+        text = t_fit(lang, text_key, "answer", c.answer_text, **values)
         await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
                       buttons=officer_buttons(c, lang))
 
 
 async def _push_citizen(session: AsyncSession, svc: Services, c: Complaint, text_key: str, *,
-                        key: str, buttons=None, **extra) -> None:
+                        key: str, buttons=None, answer: str | None = None, **extra) -> None:
+    """One message to the resident; an officer's ``answer`` (plain text, up to 4,000 characters) is
+    quoted as far as the message has room (it is whole in /status)."""
     lang = await _lang(session, c.citizen_id)
     d = svc.district
-    text = t(lang, text_key, receipt=c.receipt_no, department=d.department(c.department_code).name(lang),
-             deadline=svc.fmt(c.deadline_at, lang), **extra)
+    text = t_fit(lang, text_key, "answer", answer, receipt=c.receipt_no,
+                 department=escape(d.department(c.department_code).name(lang)),
+                 deadline=svc.fmt(c.deadline_at, lang), **extra)
     await enqueue(session, key=key, chat_id=c.citizen_id, text=text,
                   buttons=buttons(lang) if callable(buttons) else buttons)
 
@@ -359,7 +373,7 @@ async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complain
                  (t(lang, "push.unresolved_btn"), callbacks.citizen_feedback(False, c.id))]]
 
     await _push_citizen(session, svc, c, "push.answered", key=f"push:{c.id}:{len(c.events)}",
-                        buttons=fb_buttons, answer=escape(text))
+                        buttons=fb_buttons, answer=text)
     return c
 
 
@@ -379,7 +393,8 @@ async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Compla
     n = len(c.events)
     await _push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=escape(reason))
     await _notify_department(session, svc, c, "op.transferred_in", key=f"tr:{c.id}:{n}",
-                             note=escape(reason), from_department=svc.district.department(from_dept).name)
+                             note=escape(reason),
+                             from_department=lambda lang: escape(svc.district.department(from_dept).name(lang)))
     return c
 
 
@@ -518,7 +533,7 @@ async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
         for chat_id, lang in targets:
             await enqueue(session, key=f"escalate:{c.id}:{c.deadline_at.isoformat()}:{chat_id}",
                           chat_id=chat_id, text=t(lang, "op.escalation", receipt=c.receipt_no,
-                                                  department=dept.name(lang),
+                                                  department=escape(dept.name(lang)),
                                                   deadline=svc.fmt(c.deadline_at, lang),
                                                   state=t(lang, f"state.{c.state}")),
                           buttons=officer_buttons(c, lang))
@@ -543,15 +558,38 @@ async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
 
 
 def history(svc: Services, c: Complaint, lang: str) -> list[str]:
+    """One rendered line per event; the notes are whole (a reason or comment is at most 1,000
+    characters, so a line always fits a message)."""
     lines = []
     for e in c.events:
         note = ""
         if e.action in ("transfer", "reject", "extend", "reopen") and e.note:
             note = f" — {escape(e.note.split(chr(10) + '[')[0])}"
         if e.action == "transfer":
-            note = f" → {svc.district.department(e.department_code).name(lang)}{note}"
+            note = f" → {escape(svc.district.department(e.department_code).name(lang))}{note}"
         lines.append(t(lang, "status.event", at=svc.fmt(e.at, lang), action=t(lang, f"action.{e.action}"), note=note))
     return lines
+
+
+def _answer_and_history(svc: Services, c: Complaint, lang: str) -> list[str]:
+    blocks = []
+    if c.answer_text:
+        blocks.append(t_fit(lang, "status.answer", "answer", c.answer_text, at=svc.fmt(c.answered_at, lang)))
+    events = history(svc, c, lang)
+    if events:  # each block carries the line breaks before it; the heading travels with the first event
+        blocks += [t(lang, "status.history") + "\n" + events[0], *("\n" + e for e in events[1:])]
+    return blocks
+
+
+def detail_messages(svc: Services, c: Complaint, lang: str) -> list[str]:
+    """The resident's view of one complaint — what they wrote, the answer, the whole history — as
+    as many messages as it takes (a long answer and many events do not fit one)."""
+    d = svc.district
+    head = t(lang, "status.detail", receipt=c.receipt_no, category=escape(d.category(c.category_code).name(lang)),
+             state=t(lang, f"state.{c.state}"), department=escape(d.department(c.department_code).name(lang)),
+             received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
+             description=escape(c.description))
+    return pack([head, *_answer_and_history(svc, c, lang)], sep="")
 
 
 def phone_display(svc: Services, c: Complaint) -> str:

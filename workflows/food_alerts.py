@@ -18,7 +18,6 @@ outside any transaction and hands the database work to ``run`` (bot.scheduler.Du
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import logging
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from workflows.contact import looks_like_rrn
 from workflows.nhis_forecast import ForecastError, ForecastRow, NhisForecastClient
 from workflows.outbox import Queued, enqueue, enqueue_many
 from workflows.roles import OPERATOR, officers_of
-from workflows.texts import t
+from workflows.texts import clip, escape, t
 
 log = logging.getLogger(__name__)
 
@@ -310,16 +309,16 @@ def alert_key(day: date, risk: int, chat_id: int) -> str:
 def alert_text(svc: Services, cfg: FoodConfig, run: FoodAlertRun, lang: str) -> str:
     g = grade(cfg, run.risk)
     day = f"{run.day:%Y-%m-%d}"
-    district = svc.district.name_en if lang == "en" else svc.district.name_ko
+    district = escape(svc.district.name_en if lang == "en" else svc.district.name_ko)
     if run.previous_risk is None:
-        head = t(lang, "food.alert.title", emoji=g.emoji, grade=g.name(lang), day=day, district=district)
+        head = t(lang, "food.alert.title", emoji=g.emoji, grade=escape(g.name(lang)), day=day, district=district)
     else:
-        head = t(lang, "food.alert.update", emoji=g.emoji, grade=g.name(lang), day=day, district=district,
-                 previous=grade(cfg, run.previous_risk).name(lang))
+        head = t(lang, "food.alert.update", emoji=g.emoji, grade=escape(g.name(lang)), day=day, district=district,
+                 previous=escape(grade(cfg, run.previous_risk).name(lang)))
     parts = [head]
     if run.guidance:
-        parts.append(t(lang, "food.alert.guidance", text=html.escape(run.guidance)))
-    checklist = "\n".join(f"• {html.escape(item)}" for item in g.checklist(lang))
+        parts.append(t(lang, "food.alert.guidance", text=escape(run.guidance)))
+    checklist = "\n".join(f"• {escape(item)}" for item in g.checklist(lang))
     parts.append(t(lang, "food.alert.checklist", items=checklist))
     parts.append(t(lang, "food.alert.footer"))
     return "\n\n".join(parts)
@@ -389,7 +388,7 @@ async def report_fetch_failure(session: AsyncSession, svc: Services, *, error: F
     for officer in await officers_of(session, cfg.department):
         lang = (await session.get(User, officer)).language
         text = t(lang, "food.fetch_failed", day=f"{day:%Y-%m-%d}", deadline=f"{FETCH_DEADLINE:%H:%M}",
-                 reason=html.escape(f"{error.code} {error.detail}".strip()))
+                 reason=escape(clip(f"{error.code} {error.detail}".strip(), 500)))
         n += await enqueue(session, key=f"food:fail:{day:%Y%m%d}:{officer}", chat_id=officer, text=text)
     return n
 
@@ -453,8 +452,8 @@ def _audience_filter(kind: str, value: str | None):
 def notice_message(svc: Services, cfg: FoodConfig, text: str, lang: str) -> str:
     """The notice as operators see it (also the officer's preview)."""
     dept = svc.district.departments.get(cfg.department)
-    return t(lang, "food.notice.message", department=dept.name(lang) if dept else cfg.department,
-             phone=dept.phone if dept else "", text=html.escape(text))
+    return t(lang, "food.notice.message", department=escape(dept.name(lang) if dept else cfg.department),
+             phone=escape(dept.phone if dept else ""), text=escape(text))
 
 
 async def notice_recipients(session: AsyncSession, kind: str, value: str | None = None) -> list[tuple[int, str]]:

@@ -50,7 +50,7 @@ from workflows.context import Services
 from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.roles import Principal, officers_of
-from workflows.texts import escape, t
+from workflows.texts import clip, escape, t
 
 log = logging.getLogger(__name__)
 
@@ -668,10 +668,12 @@ async def _issue(session: AsyncSession, svc: Services, n: LicenseTaxNotice, *, a
 
 
 async def _send_png(session: AsyncSession, key: str, chat_id: int, filename: str, png: bytes, caption: str) -> None:
+    """The notice or receipt as an image; the caption is one short template line (notice number and
+    code only), far within Telegram's 1,024 characters, so it is sent whole."""
     from workflows.reports import attach  # the outbox's stored-file helper
 
     await enqueue(session, key=key, chat_id=chat_id, method="sendDocument",
-                  params={"document": await attach(session, filename, png, "image/png"), "caption": caption[:1000]})
+                  params={"document": await attach(session, filename, png, "image/png"), "caption": caption})
 
 
 # --- payments -----------------------------------------------------------------------------------
@@ -790,8 +792,8 @@ async def confirmation_failed(session: AsyncSession, svc: Services, c: LicenseTa
     _event(session, svc, n, "confirmation_failed", actor_kind="system", note=error[:300])
     body = licensing_bodies.load_bodies(svc.district).get(c.body_code)
     await _notify_officers(session, svc, f"lt:relay:{c.id}", "lt.op.relay_by_hand", n,
-                           body=lambda lang: body.name(lang) if body else c.body_code,
-                           body_phone=body.phone if body else "-", error=error[:200])
+                           body=lambda lang: escape(body.name(lang) if body else c.body_code),
+                           body_phone=escape(body.phone if body else "-"), error=escape(clip(error, 200)))
 
 
 async def mark_paid(session: AsyncSession, svc: Services, officer: Principal, n: LicenseTaxNotice) -> LicenseTaxPayment:
@@ -1040,7 +1042,8 @@ async def _lang(session: AsyncSession, user_id: int) -> str:
 
 
 def _tax_phone(svc: Services) -> str:
-    return svc.district.department(payment_config(svc.district).department).phone or "-"
+    """The tax division's phone from the district profile, for an HTML message (escaped)."""
+    return escape(svc.district.department(payment_config(svc.district).department).phone or "-")
 
 
 def _body_name(svc: Services, code: str, lang: str) -> str:
@@ -1060,12 +1063,12 @@ def column_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
 
 def notice_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     cfg = payment_config(svc.district)
-    return t(lang, "lt.notice", no=n.notice_no, district=svc.district.name_en if lang == "en" else svc.district.name_ko,
+    district = escape(svc.district.name_en if lang == "en" else svc.district.name_ko)
+    return t(lang, "lt.notice", no=n.notice_no, district=district,
              licence=escape(_licence_name(svc, n, lang)), cls=t(lang, "lt.class_n", n=n.tax_class),
-             column=column_text(svc, n, lang), amount=won(n.amount, lang), due=fmt_date(svc, n.due_date, lang),
-             bank=cfg.bank(lang), account=format_account(cfg, n.virtual_account),
-             holder=svc.district.name_en if lang == "en" else svc.district.name_ko,
-             business=escape(n.business_name), dong=escape(n.dong), body=_body_name(svc, n.body_code, lang),
+             column=escape(column_text(svc, n, lang)), amount=won(n.amount, lang), due=fmt_date(svc, n.due_date, lang),
+             bank=escape(cfg.bank(lang)), account=format_account(cfg, n.virtual_account), holder=district,
+             business=escape(n.business_name), dong=escape(n.dong), body=escape(_body_name(svc, n.body_code, lang)),
              basis=escape(n.legal_basis), taxpayer=escape(taxpayer(svc, n)) or "-")
 
 
@@ -1073,12 +1076,12 @@ def receipt_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     return t(lang, "lt.receipt", no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
              cls=t(lang, "lt.class_n", n=n.tax_class), amount=won(n.paid_amount, lang),
              paid=svc.fmt(n.paid_at, lang), code=n.verification_code, business=escape(n.business_name),
-             dong=escape(n.dong), body=_body_name(svc, n.body_code, lang))
+             dong=escape(n.dong), body=escape(_body_name(svc, n.body_code, lang)))
 
 
 def body_text(svc: Services, n: LicenseTaxNotice, body: licensing_bodies.Body, lang: str) -> str:
-    return t(lang, "lt.body.paid", district=svc.district.name_en if lang == "en" else svc.district.name_ko,
-             body=body.name(lang), no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
+    return t(lang, "lt.body.paid", district=escape(svc.district.name_en if lang == "en" else svc.district.name_ko),
+             body=escape(body.name(lang)), no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
              business=escape(n.business_name), dong=escape(n.dong), amount=won(n.paid_amount, lang),
              paid=svc.fmt(n.paid_at, lang), code=n.verification_code)
 
@@ -1099,18 +1102,18 @@ def officer_card(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     if n.figure is not None and lic and lic.figure:
         figure = t(lang, FIGURE_KEYS[lic.figure][1], n=f"{n.figure:,}")
     return t(lang, "lt.op.card", no=n.notice_no, state=state_text(n, lang), licence=escape(_licence_name(svc, n, lang)),
-             kind=cat.kinds[n.request_kind].label(lang) if n.request_kind in cat.kinds else n.request_kind,
+             kind=escape(cat.kinds[n.request_kind].label(lang) if n.request_kind in cat.kinds else n.request_kind),
              cls=suggested, confirmed=t(lang, "lt.op.confirmed" if n.class_confirmed else "lt.op.unconfirmed"),
-             source=escape(lic.source if lic else "-"), figure=figure, column=column_text(svc, n, lang),
+             source=escape(lic.source if lic else "-"), figure=figure, column=escape(column_text(svc, n, lang)),
              amount=won(n.amount, lang), business=escape(n.business_name), dong=escape(n.dong),
-             body=_body_name(svc, n.body_code, lang), due=fmt_date(svc, n.due_date, lang),
+             body=escape(_body_name(svc, n.body_code, lang)), due=fmt_date(svc, n.due_date, lang),
              requested=svc.fmt(n.created_at, lang))
 
 
 def payment_line(svc: Services, p: LicenseTaxPayment, lang: str) -> str:
     return t(lang, "lt.op.payment_line", status=t(lang, PAY_KEYS[p.status]), amount=won(p.amount, lang),
              paid=svc.fmt(p.paid_at, lang), source=t(lang, SOURCE_KEYS[p.source]),
-             account=p.virtual_account or "-", tx=escape(p.transaction_id))
+             account=escape(p.virtual_account or "-"), tx=escape(p.transaction_id))
 
 
 def verify_text(svc: Services, n: LicenseTaxNotice, lang: str, *, code: str | None = None) -> str:

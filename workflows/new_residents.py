@@ -12,7 +12,6 @@ after the move-in date (§21). Functions take the caller's session; the caller c
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 import uuid
@@ -31,7 +30,7 @@ from workflows.contact import looks_like_rrn
 from workflows.context import Services
 from workflows.district_info import DongInfo
 from workflows.outbox import enqueue
-from workflows.texts import t
+from workflows.texts import escape, t
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "new_residents.json"
 FACTS = ("children_under_7", "school_age_children", "seniors_65", "pet", "car")
@@ -261,19 +260,19 @@ def stop_buttons(lang: str, *, ask: bool = False) -> list[list[tuple[str, str]]]
 
 
 def _section_text(s: Section, info: DongInfo, lang: str, moved_in_on: date, svc: Services) -> str:
-    parts = [t(lang, SECTION_TITLES[s.code], dong=html.escape(info.dong))]
+    parts = [t(lang, SECTION_TITLES[s.code], dong=escape(info.dong))]
     if s.code == "basics":
         district = svc.district.name_en if lang == "en" else svc.district.name_ko
-        parts.append(t(lang, "nr.welcome", district=html.escape(district), dong=html.escape(info.dong),
+        parts.append(t(lang, "nr.welcome", district=escape(district), dong=escape(info.dong),
                        date=moved_in_on.isoformat()))
     for key in s.notes:
         note = info.note(key, lang)
         if note:
-            parts.append(f"{t(lang, NOTE_LABELS[key])}\n{html.escape(note)}")
+            parts.append(f"{t(lang, NOTE_LABELS[key])}\n{escape(note)}")
     if s.code == "basics":
         c = info.centre
-        parts.append(t(lang, "nr.centre", name=html.escape(c.name), hours=html.escape(c.hours),
-                       phone=html.escape(c.phone)))
+        parts.append(t(lang, "nr.centre", name=escape(c.name), hours=escape(c.hours),
+                       phone=escape(c.phone)))
         parts.append(t(lang, "nr.data_as_of", updated=info.updated.isoformat())
                      + (t(lang, "nr.sample_data") if info.sample else ""))
     return "\n\n".join(parts)
@@ -297,8 +296,8 @@ def build_messages(info: DongInfo, h: Household, lang: str, moved_in_on: date, s
 
 
 def _no_data_message(svc: Services, dong: str, lang: str) -> Outgoing:
-    return Outgoing("sendMessage", text=t(lang, "nr.no_dong_data", dong=html.escape(dong),
-                                          phone=svc.district.raw["district"].get("main_phone", "")))
+    return Outgoing("sendMessage", text=t(lang, "nr.no_dong_data", dong=escape(dong),
+                                          phone=escape(svc.district.raw["district"].get("main_phone", ""))))
 
 
 # --- subscribing and stopping --------------------------------------------------------------------
@@ -350,7 +349,7 @@ async def subscribe(session: AsyncSession, svc: Services, *, user_id: int, dong:
         await enqueue(session, key=f"newres:{sub.token}:info:{i}", chat_id=user_id, text=m.text,
                       method=m.method, params=m.params, buttons=buttons)
     await enqueue(session, key=f"newres:{sub.token}:followup", chat_id=user_id,
-                  text=t(lang, "nr.followup", dong=html.escape(dong)),
+                  text=t(lang, "nr.followup", dong=escape(dong)),
                   buttons=stop_buttons(lang, ask=True),
                   not_before=now + timedelta(days=cfg.follow_up_days))
     return sub

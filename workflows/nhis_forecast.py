@@ -33,8 +33,11 @@ from urllib.parse import unquote
 
 import httpx
 
+from workflows.texts import clip
+
 log = logging.getLogger(__name__)
 
+GUIDANCE_MAX = 1000  # characters of the forecast's advice kept (it is quoted whole in the alert)
 DEFAULT_URL = "https://apis.data.go.kr/B550928/dissForecastInfoSvc/getDissForecastInfo"
 
 # data.go.kr gateway / OpenAPI common result codes [M: the portal's common error table as quoted in
@@ -97,7 +100,7 @@ def _row(item: dict) -> ForecastRow:
     return ForecastRow(day=day, zn_cd=str(item.get("znCd", "")).strip(),
                        lowrnk_zn_cd=str(item.get("lowrnkZnCd", "0")).strip() or "0", risk=risk,
                        cnt=int(float(cnt)) if cnt not in (None, "") else None,
-                       guidance=str(item.get("dissRiskXpln") or "").strip()[:1000])
+                       guidance=clip(str(item.get("dissRiskXpln") or "").strip(), GUIDANCE_MAX))
 
 
 def _items(body: dict) -> list:

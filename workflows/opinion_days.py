@@ -15,7 +15,6 @@ that runs late or twice does the right thing once.
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from workflows.context import WEEKDAYS, Services
 from workflows.opinion_analysis import Opinion, Rules, analyse
 from workflows.outbox import enqueue
 from workflows.roles import Principal, officers_of
-from workflows.texts import t
+from workflows.texts import escape, t
 
 DATA_PATH = Path(__file__).parent / "data" / "opinion_days.json"
 PURPOSE = "opinion"  # consent purpose: 소통 Day 의견 수집·분석·결과 통지
@@ -217,10 +216,6 @@ def fmt_due(svc: Services, due: datetime, lang: str) -> str:
     return f"{fmt_day(local.date() - timedelta(days=1), lang)} 24:00"
 
 
-def esc(s: str | None) -> str:
-    return html.escape(s or "", quote=False)
-
-
 def cb(action: str, tid: int = 0, n: int = 0, s: str = "") -> str:
     """Callback data of the buttons put into the outbox; the same string as
     handlers.opinion.OpdCb(action=..., tid=..., n=..., s=...).pack() (a test checks)."""
@@ -344,10 +339,10 @@ async def schedule_topic(session: AsyncSession, svc: Services, by: int,
 
 def announcement_text(svc: Services, topic: OpinionTopic | TopicDraft, lang: str, day: date) -> str:
     c = config(svc)
-    link = t(lang, "opd.ann.link", link=esc(topic.link)) if topic.link else ""
+    link = t(lang, "opd.ann.link", link=escape(topic.link)) if topic.link else ""
     poll = t(lang, "opd.ann.poll") if topic.poll_options else ""
-    return t(lang, "opd.ann.text", day=fmt_day(day, lang), title=esc(topic.title),
-             background=esc(topic.background), link=link, question=esc(topic.question), poll=poll,
+    return t(lang, "opd.ann.text", day=fmt_day(day, lang), title=escape(topic.title),
+             background=escape(topic.background), link=link, question=escape(topic.question), poll=poll,
              n=c.per_person, chars=f"{c.max_chars:,}")
 
 
@@ -371,7 +366,7 @@ async def send_topic(session: AsyncSession, svc: Services, topic: OpinionTopic, 
         fits = len(text) <= CAPTION_MAX
         new |= await enqueue(session, key=f"opd:img:{topic.id}:{user_id}", chat_id=user_id, method="sendPhoto",
                              params={"photo": topic.image_file_id, "parse_mode": "HTML",
-                                     "caption": text if fits else f"<b>{esc(topic.title)}</b>"},
+                                     "caption": text if fits else f"<b>{escape(topic.title)}</b>"},
                              buttons=buttons if fits else None)
         if not fits:
             new |= await enqueue(session, key=f"opd:ann:{topic.id}:{user_id}", chat_id=user_id, text=text, buttons=buttons)
@@ -385,8 +380,8 @@ async def send_poll(session: AsyncSession, topic: OpinionTopic, user_id: int) ->
     if not topic.poll_options:
         return False
     return await enqueue(session, key=f"opd:poll:{topic.id}:{user_id}", chat_id=user_id, method="sendPoll",
-                         params={"question": esc(topic.question), "is_anonymous": False,
-                                 "options": [{"text": esc(o)} for o in topic.poll_options]})
+                         params={"question": escape(topic.question), "is_anonymous": False,
+                                 "options": [{"text": escape(o)} for o in topic.poll_options]})
 
 
 # --- subscriptions -----------------------------------------------------------------------------
@@ -557,34 +552,43 @@ def _pct(x: float) -> str:
 
 def analysis_text(svc: Services, topic: OpinionTopic, data: dict, lang: str = "ko", examples: int | None = None) -> str:
     """The analysis as residents read it (HTML; what residents wrote is escaped)."""
-    parts = [t(lang, "opd.an.head", title=esc(topic.title), day=fmt_day(topic.day, lang),
+    return "\n".join(_analysis_parts(topic, data, lang, examples))
+
+
+def _analysis_parts(topic: OpinionTopic, data: dict, lang: str, examples: int | None) -> list[str]:
+    """The analysis as whole HTML lines (each closes its own tags)."""
+    parts = [t(lang, "opd.an.head", title=escape(topic.title), day=fmt_day(topic.day, lang),
                participants=data["participants"], opinions=data["opinions"], voters=data["voters"])]
     if data["poll"]:
-        parts.append(t(lang, "opd.an.poll_head", question=esc(topic.question)))
-        parts += [t(lang, "opd.an.poll_line", option=esc(o), votes=v, pct=_pct(s)) for o, v, s in data["poll"]]
+        parts.append(t(lang, "opd.an.poll_head", question=escape(topic.question)))
+        parts += [t(lang, "opd.an.poll_line", option=escape(o), votes=v, pct=_pct(s)) for o, v, s in data["poll"]]
     if data["themes"]:
         parts.append(t(lang, "opd.an.themes_head"))
         for i, th in enumerate(data["themes"], 1):
-            related = t(lang, "opd.an.related", words=", ".join(esc(w) for w in th["related"])) if th["related"] else ""
-            parts.append(t(lang, "opd.an.theme_line", n=i, keyword=esc(th["keyword"]), related=related,
+            related = t(lang, "opd.an.related", words=", ".join(escape(w) for w in th["related"])) if th["related"] else ""
+            parts.append(t(lang, "opd.an.theme_line", n=i, keyword=escape(th["keyword"]), related=related,
                            opinions=th["opinions"], pct=_pct(th["share"]), participants=th["participants"]))
-            parts += [t(lang, "opd.an.example", text=esc(ex)) for ex in th["examples"][:examples]]
+            parts += [t(lang, "opd.an.example", text=escape(ex)) for ex in th["examples"][:examples]]
         if data["other"]:
             parts.append(t(lang, "opd.an.other", n=data["other"]))
     elif data["opinions"]:
         parts.append(t(lang, "opd.an.no_themes", n=data["opinions"]))
     if data["dongs"]:
-        dongs = " · ".join(f"{esc(d)} {n}({_pct(s)}%)" for d, n, s in data["dongs"])
+        dongs = " · ".join(f"{escape(d)} {n}({_pct(s)}%)" for d, n, s in data["dongs"])
         parts.append(t(lang, "opd.an.dongs", dongs=dongs, unknown=data["dong_unknown"]))
-    return "\n".join(parts)
+    return parts
 
 
 def _fitting_text(svc: Services, topic: OpinionTopic, data: dict) -> str:
+    """The draft within the length an officer's edit may have: fewer quoted examples first, then
+    whole lines from the end (never a cut inside a tag)."""
     for examples in (None, 1, 0):
-        text = analysis_text(svc, topic, data, examples=examples)
-        if len(text) <= ANALYSIS_TEXT_LEN[1]:
-            return text
-    return text[:ANALYSIS_TEXT_LEN[1]]
+        parts = _analysis_parts(topic, data, "ko", examples)
+        if len("\n".join(parts)) <= ANALYSIS_TEXT_LEN[1]:
+            return "\n".join(parts)
+    while len(parts) > 1 and len("\n".join(parts)) > ANALYSIS_TEXT_LEN[1]:
+        parts.pop()
+    return "\n".join(parts)
 
 
 async def build_analysis(session: AsyncSession, svc: Services, topic: OpinionTopic) -> dict:
@@ -654,7 +658,7 @@ async def publish_analysis(session: AsyncSession, svc: Services, topic: OpinionT
     langs = await _langs(session, await _participants(session, topic.id))
     for uid, lang in langs.items():
         await enqueue(session, key=f"opd:an:{topic.id}:{uid}", chat_id=uid,
-                      text=t(lang, "opd.push.analysis", title=esc(topic.title), text=topic.analysis_text))
+                      text=t(lang, "opd.push.analysis", title=escape(topic.title), text=topic.analysis_text))
     return len(langs)
 
 
@@ -681,8 +685,8 @@ async def record_theme_answer(session: AsyncSession, svc: Services, topic: Opini
 
 
 def _theme_line(theme: OpinionTheme, lang: str) -> str:
-    return t(lang, "opd.answer.line", keyword=esc(theme.keyword), status=t(lang, POLICY_LABEL[theme.policy_status]),
-             note=esc(theme.policy_note))
+    return t(lang, "opd.answer.line", keyword=escape(theme.keyword), status=t(lang, POLICY_LABEL[theme.policy_status]),
+             note=escape(theme.policy_note))
 
 
 async def publish_answer(session: AsyncSession, svc: Services, topic: OpinionTopic, by: int) -> int:
@@ -707,7 +711,7 @@ async def publish_answer(session: AsyncSession, svc: Services, topic: OpinionTop
                  if mine else t(lang, "opd.answer.yours_none"))
         others = "\n".join(_theme_line(th, lang) for th in rows if th not in mine)
         await enqueue(session, key=f"opd:answer:{topic.id}:{uid}", chat_id=uid,
-                      text=t(lang, "opd.push.answer", title=esc(topic.title), yours=yours,
+                      text=t(lang, "opd.push.answer", title=escape(topic.title), yours=yours,
                              others=t(lang, "opd.answer.others", lines=others) if others else ""))
     return len(langs)
 
@@ -724,14 +728,14 @@ async def announce_due(session: AsyncSession, svc: Services) -> int:
         if topic.close_at <= now:
             topic.status = MISSED
             await _tell_organisers(session, svc, f"opd:missed:{topic.id}", "opd.op.missed",
-                                   title=esc(topic.title), day=lambda lang, d=topic.day: fmt_day(d, lang))
+                                   title=escape(topic.title), day=lambda lang, d=topic.day: fmt_day(d, lang))
             continue
         topic.status, topic.announced_at = OPEN, now
         langs = await _langs(session, await subscribers(session))
         for uid, lang in langs.items():
             await send_topic(session, svc, topic, uid, lang)
         await _tell_organisers(session, svc, f"opd:announced:{topic.id}", "opd.op.announced",
-                               title=esc(topic.title), n=len(langs))
+                               title=escape(topic.title), n=len(langs))
     return len(due)
 
 
@@ -744,7 +748,7 @@ async def close_due(session: AsyncSession, svc: Services) -> int:
         topic.status, topic.closed_at = CLOSED, now
         await build_analysis(session, svc, topic)
         await _tell_organisers(session, svc, f"opd:draft:{topic.id}", "opd.op.draft",
-                               buttons=lambda lang, tp=topic: staff_buttons(tp, lang), title=esc(topic.title),
+                               buttons=lambda lang, tp=topic: staff_buttons(tp, lang), title=escape(topic.title),
                                due=lambda lang, tp=topic: fmt_due(svc, tp.analysis_due_at, lang), text=topic.analysis_text)
     return len(due)
 
@@ -775,7 +779,7 @@ async def deadline_reminders(session: AsyncSession, svc: Services) -> int:
             setattr(topic, f"{what}_reminded_at", now)
             n += 1
             await _tell_organisers(session, svc, f"opd:remind:{what}:{topic.id}", text_key,
-                                   buttons=lambda lang, tp=topic: staff_buttons(tp, lang), title=esc(topic.title),
+                                   buttons=lambda lang, tp=topic: staff_buttons(tp, lang), title=escape(topic.title),
                                    due=lambda lang, d=due: fmt_due(svc, d, lang))
     return n
 
@@ -790,8 +794,8 @@ async def _escalate(session: AsyncSession, svc: Services, topic: OpinionTopic, w
     label = {"an": "opd.op.what_analysis", "ans": "opd.op.what_answer"}[what]
     for chat_id, lang in targets.items():
         await enqueue(session, key=f"opd:esc:{what}:{topic.id}:{chat_id}", chat_id=chat_id,
-                      text=t(lang, "opd.op.escalation", what=t(lang, label), title=esc(topic.title),
-                             department=dept.name(lang), due=fmt_due(svc, due, lang)),
+                      text=t(lang, "opd.op.escalation", what=t(lang, label), title=escape(topic.title),
+                             department=escape(dept.name(lang)), due=fmt_due(svc, due, lang)),
                       buttons=staff_buttons(topic, lang) or None)
 
 

@@ -30,7 +30,7 @@ from workflows.indicators import ITEMS, Indicators, Levels, Span, change, rules
 from workflows.outbox import enqueue
 from workflows.ranking import Ranking, department_totals, rank
 from workflows.roles import EVALUATOR
-from workflows.texts import t
+from workflows.texts import escape, t
 
 PNG_TYPE = "image/png"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,8 +117,9 @@ def category_name(svc: Services, code: str, lang: str) -> str:
 
 
 def _place(h: ind.Hotspot) -> str:
+    """A recurring place for the HTML summary: the address residents typed (escaped), or the point."""
     if h.address:
-        return h.address
+        return escape(h.address)
     return f"{h.latitude:.5f}, {h.longitude:.5f}"
 
 
@@ -128,7 +129,7 @@ def summary(report: Report, svc: Services, lang: str) -> str:
     cur, prev, year = i.current, i.previous, i.year_ago
     s, sp, f = cur.smile.district, cur.speed.district, cur.flow.district
     lines = [
-        t(lang, "report.title", district=svc.district.name_en if lang == "en" else svc.district.name_ko,
+        t(lang, "report.title", district=escape(svc.district.name_en if lang == "en" else svc.district.name_ko),
           period=report.span.label),
         t(lang, "report.smile", mean=num(s.mean, 2), rated=s.rated, top=pct(s.top_share),
           rr=pct(s.response_rate), d_prev=signed(change(s.mean, prev.smile.district.mean), 2),
@@ -157,16 +158,16 @@ def summary(report: Report, svc: Services, lang: str) -> str:
         lines.append(t(lang, "report.dept_head"))
         for code in depts:
             sm, spd = cur.smile.departments.get(code), cur.speed.departments.get(code)
-            lines.append(t(lang, "report.dept_line", department=dept_name(svc, code, lang),
+            lines.append(t(lang, "report.dept_line", department=escape(dept_name(svc, code, lang)),
                            mean=num(sm.mean if sm else None, 2), rated=sm.rated if sm else 0,
                            on_time=pct(spd.on_time_rate if spd else None),
                            overdue=spd.overdue if spd else 0))
     for h in i.hotspots[:3]:
-        lines.append(t(lang, "report.hotspot_line", category=category_name(svc, h.category, lang),
+        lines.append(t(lang, "report.hotspot_line", category=escape(category_name(svc, h.category, lang)),
                        place=_place(h), count=h.count))
     best = report.ranking.ranked[:1]
     if best:
-        lines.append(t(lang, "report.best", department=dept_name(svc, best[0].department, lang),
+        lines.append(t(lang, "report.best", department=escape(dept_name(svc, best[0].department, lang)),
                        score=num(best[0].score, 2), n=best[0].n))
     else:
         lines.append(t(lang, "report.best_none", min=report.ranking.min_ratings))

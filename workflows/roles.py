@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Invite, RoleGrant, User, utcnow
 from workflows import audit
+from workflows.texts import escape, t
 
 CITIZEN, OFFICER, OPERATOR, EVALUATOR, ADMIN = "citizen", "officer", "operator", "evaluator", "admin"
 GRANTABLE = (OFFICER, OPERATOR, EVALUATOR, ADMIN)
@@ -55,6 +56,10 @@ class RoleError(ValueError):
     def __init__(self, code: str, **kw):
         super().__init__(code)
         self.code, self.kw = code, kw
+
+    def text(self, lang: str) -> str:
+        """The message for the admin; the values are what they typed (a role, a department code)."""
+        return t(lang, self.code, **{k: escape(str(v)) for k, v in self.kw.items()})
 
 
 async def load_principal(session: AsyncSession, user_id: int, admin_ids: frozenset[int]) -> Principal:

@@ -6,6 +6,8 @@ programming error and raises KeyError (a test checks every key used in the code 
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Iterable
 
 PRIVACY_VERSION = "2026-11-21"
 
@@ -71,6 +73,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Kept: {retention} after a complaint is closed (contact {contact_retention}), copies of chat messages "
         "{outbox_retention}, unfinished forms {form_retention}. To delete, press [Delete my data]."),
     "privacy.held.none": ("없음", "none"),
+    "privacy.listed_below": ("아래에 이어서 보냅니다", "listed in the messages below"),
+    "privacy.list.phones": ("<b>연락처</b>", "<b>Contact phones</b>"),
+    "privacy.list.consents": ("<b>동의 내역</b>", "<b>Consents</b>"),
+    "privacy.list.withdrawn": ("<b>취하한 민원·신청</b>", "<b>Withdrawn</b>"),
+    "privacy.list.kept": ("<b>법령에 따라 보관하는 납부 기록</b>", "<b>Payment records kept as the law requires</b>"),
     "privacy.held.stored": ("저장됨 (암호화)", "stored (encrypted)"),
     "privacy.held.registered": ("등록됨", "registered"),
     "privacy.held.subscribed": ("구독 중{dong}", "subscribed{dong}"),
@@ -1480,11 +1487,81 @@ def norm_lang(code: str | None) -> str:
 
 
 def escape(s: str | None) -> str:
-    """What a resident or officer typed, made safe to put into an HTML-mode message."""
+    """Any text the code did not write itself — what a resident or officer typed, names from the
+    district profile or the database — made safe to put into an HTML-mode message."""
     return html.escape(s or "", quote=False)
+
+
+# Telegram's limits, counted on the text after it parses the HTML (tags gone, entities decoded)
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+ELLIPSIS = "…"
+_TAG = re.compile(r"<[^>]*>")
+
+
+def units(s: str) -> int:
+    """Length in UTF-16 code units: never less than Telegram's own count (code points; an emoji
+    outside the BMP counts 2 here, 1 there), so what fits here fits there."""
+    return len(s.encode("utf-16-le")) // 2
+
+
+def clip(s: str | None, n: int) -> str:
+    """Plain text (not HTML: clip first, then escape) shortened to at most n characters, cut on a
+    character boundary and ended with "…" when something was left out."""
+    s = s or ""
+    if units(s) <= n:
+        return s
+    if n < units(ELLIPSIS):
+        return ""
+    budget, out = n - units(ELLIPSIS), []
+    for ch in s:
+        budget -= units(ch)
+        if budget < 0:
+            break
+        out.append(ch)
+    return "".join(out).rstrip() + ELLIPSIS
+
+
+def visible_len(rendered: str) -> int:
+    """How long Telegram counts a message this bot rendered in HTML: tags removed, entities
+    decoded (the bot's own markup only: escape() and the templates' tags)."""
+    return units(html.unescape(_TAG.sub("", rendered)))
+
+
+def pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT, sep: str = "\n") -> list[str]:
+    """Already-rendered HTML blocks (each one whole: its tags close inside it) gathered in order into
+    as few messages as keep each within `limit` characters after parsing. A block is never split;
+    one longer than the limit is a bug of its builder, which must clip the user's text first."""
+    messages: list[str] = []
+    current, size = "", 0
+    for block in blocks:
+        n = visible_len(block)
+        if n > limit:
+            raise ValueError(f"a rendered block of {n} characters is over the {limit} limit")
+        if not block.strip():
+            continue
+        joined = size + visible_len(sep) + n if current else n
+        if current and joined > limit:
+            messages.append(current)
+            current, size = block.lstrip("\n"), visible_len(block.lstrip("\n"))
+        elif current:
+            current, size = current + sep + block, joined
+        else:
+            current, size = block.lstrip("\n"), visible_len(block.lstrip("\n"))
+    if current:
+        messages.append(current)
+    return messages
 
 
 def t(lang: str, key: str, **values) -> str:
     ko, en = TEXTS[key]
     text = en if lang == "en" and en else ko
     return text.format(**values) if values else text
+
+
+def t_fit(lang: str, key: str, field: str, text: str | None, *, limit: int = MESSAGE_LIMIT,
+          **values) -> str:
+    """t(lang, key, ...) with one user-written value, `field`, clipped to the room the rest of the
+    message leaves under `limit` (after parsing), then escaped: the message always fits."""
+    room = limit - visible_len(t(lang, key, **values, **{field: ""}))
+    return t(lang, key, **values, **{field: escape(clip(text, max(room, 0)))})

@@ -139,3 +139,26 @@ async def test_open311_export(bot):
             assert r.status == 400 and (await r.json())[0]["code"] == 400
         async with http.post(f"{base}/requests.json", data=b"{}") as r:
             assert r.status == 405  # read-only
+
+
+async def test_a_recurring_place_typed_with_markup_does_not_stop_the_report(bot, fake):
+    """Three complaints at an address a resident typed with '<' make a recurring place: the summary
+    shows it as typed, and the chart and spreadsheet follow (they used to be lost with the refused
+    summary)."""
+    from tests.fakes.tg_rules import parse_html
+    from tests.indicator_sample import _complaint, _life, kst
+
+    place = "자양동 680-1 <대성빌딩> 뒤편 <a href=\"https://phish.sample-gu.example/\">안내</a>"
+    async with bot.app.sessionmaker() as s:
+        for n, day in ((20, 5), (21, 6), (22, 7)):
+            c = _complaint(n, "CLEAN", "waste", kst(2026, 10, day, 10), kst(2026, 10, day + 8, 18), "received",
+                           address=place)
+            s.add(_life(c))
+        await s.commit()
+    await bot.say(ADMIN, f"/grant {EVALUATOR} evaluator", expect="역할을 부여했습니다")
+    mark = fake.mark()
+    text = await bot.say(EVALUATOR, "/report 2026-10", expect="민원 지표 — 2026-10", timeout=15)
+    plain, entities = parse_html(text.params["text"])
+    assert f"{place} (3회)" in plain and not [e for e in entities if e["type"] == "text_link"]
+    assert (await _upload(fake, "sendPhoto", EVALUATOR, mark)).content.startswith(PNG_MAGIC)
+    assert (await _upload(fake, "sendDocument", EVALUATOR, mark)).filename == "indicators-2026-10.xlsx"

@@ -129,7 +129,7 @@ async def _complaint(session, svc, *, phone: bool = True, photos: int = 2, place
 async def test_the_officer_card_and_media_views_are_recorded(session, svc, staff):
     c = await _complaint(session, svc)
     roads = staff[ROADS_1]
-    card = complaints.officer_view(session, svc, roads, c, "ko", via="find")
+    *_, card = complaints.officer_view(session, svc, roads, c, "ko", via="find")
     assert PHONE in card  # the officer does see the number ...
     media = complaints.media_view(session, svc, roads, c)
     assert media.photo_file_ids == ["AgAC0", "AgAC1"] and media.location == (37.5, 127.0)

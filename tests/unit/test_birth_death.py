@@ -314,7 +314,7 @@ async def test_death_checklist_reminders_and_opt_out(session, svc, officers, clo
 
 async def test_status_text_and_officer_listing(session, svc, officers):
     app, _ = await _file_birth(session, svc, BirthAnswers(date(2026, 11, 2), 1, "중곡1동", False), {"KEPCO": True})
-    text = bd.status_text(svc, app, "ko")
+    [text] = bd.status_messages(svc, app, "ko")
     assert text.startswith("<b>출생 원스톱 2026-000001</b> — 진행 중 (0/6)")
     assert "🕓 부모급여 — 중곡1동 주민센터: 신청됨" in text and "출생신고 기한: 2026-12-01(화) (8일 남음)" in text
     assert "한국전력공사" in text  # an outside body shows as itself, even when relayed by hand

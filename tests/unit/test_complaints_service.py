@@ -373,7 +373,7 @@ async def test_transfer_notice_names_source_department_in_officers_language(sess
     await complaints.transfer(session, svc, await who(session, ROADS_1), c, "CLEAN", "청소행정과 소관입니다")
     [row] = [r for r in await outbox(session, f"tr:{c.id}:") if r.chat_id == 2102]
     assert "Transferred complaint 2026-000001" in row.payload["text"]
-    assert "(from Roads & Construction Division)" in row.payload["text"]
+    assert "(from Roads &amp; Construction Division)" in row.payload["text"]
 
 
 async def test_extend_once_by_the_original_period(session, svc, clock, people):
