@@ -15,6 +15,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from workflows import links
+
 log = logging.getLogger(__name__)
 
 OFFICIAL_API_URL = "https://api.telegram.org"
@@ -99,6 +101,26 @@ class Settings:
     @property
     def uses_official_api(self) -> bool:
         return self.telegram_api_url.rstrip("/") == OFFICIAL_API_URL
+
+
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ports Telegram's Bot API posts updates to
+
+
+def _check_webhook_url(url: str, *, official: bool) -> None:
+    """Telegram's setWebhook rules, checked before the bot starts: a URL it can parse, and from
+    Telegram's own server https on one of WEBHOOK_PORTS. A self-hosted Bot API server
+    (TELEGRAM_API_URL; run with --local) may post to any http(s) address."""
+    if not url.lower().startswith(("https://", "http://")):
+        raise ConfigError(f"WEBHOOK_URL must be an http(s) URL, got {url!r}")
+    try:
+        u = links.parse(url, default_https=True)
+    except links.UrlProblem as e:
+        raise ConfigError(f"WEBHOOK_URL is not a URL Telegram accepts ({e.problem}): {url!r}") from None
+    if official and not u.https:
+        raise ConfigError(f"WEBHOOK_URL must be https: Telegram posts updates only to https URLs, got {url!r}")
+    if official and u.port not in WEBHOOK_PORTS:
+        raise ConfigError(f"WEBHOOK_URL port {u.port} is not one Telegram posts to: use 443, 80, 88 or 8443 "
+                          f"(a reverse proxy can forward to HTTP_PORT), got {url!r}")
 
 
 def _data_key(raw: str | None, data_dir: Path) -> bytes:
@@ -198,8 +220,8 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         # the URL could post forged updates (SECURITY.md)
         if not webhook_secret or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
             raise ConfigError("WEBHOOK_URL needs WEBHOOK_SECRET: 16-256 characters of A-Z, a-z, 0-9, _ and -")
-        if not webhook_url.startswith(("https://", "http://")):
-            raise ConfigError("WEBHOOK_URL must be an http(s) URL")
+        _check_webhook_url(webhook_url, official=(env.get("TELEGRAM_API_URL") or OFFICIAL_API_URL).rstrip("/")
+                           == OFFICIAL_API_URL)
         if not env.get("HTTP_PORT"):
             raise ConfigError("WEBHOOK_URL needs HTTP_PORT: the bot's HTTP server receives the updates")
     try:

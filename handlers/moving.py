@@ -89,10 +89,6 @@ FACT_LABELS = {"children_under_7": "nr.label.children_under_7",
                "school_age_children": "nr.label.school_age_children", "seniors_65": "nr.label.seniors_65",
                "pet": "nr.label.pet", "car": "nr.label.car"}
 QUESTION_ERRORS = {"short": "cf.too_short", "long": "cf.too_long", "rrn": "cf.rrn_refused"}
-NL_ERRORS = {"empty": "nl.err.empty", "too_long": "nl.err.too_long", "photo_too_long": "nl.err.photo_too_long",
-             "bad_link": "nl.err.bad_link", "too_many_links": "nl.err.too_many_links",
-             "file_type": "nl.err.file_type", "file_size": "nl.err.file_size",
-             "file_encoding": "nl.err.file_encoding", "already_sent": "nl.err.already_sent"}
 
 
 def stop_markup(lang: str, *, again: bool = False):
@@ -369,7 +365,7 @@ async def _issue_facts(session: AsyncSession, svc: Services, lang: str) -> dict:
 
 
 async def _nl_error(message: Message, lang: str, e: NewsletterError, **kb) -> None:
-    await message.answer(t(lang, NL_ERRORS[e.code], **e.kw), **kb)
+    await message.answer(e.text(lang), **kb)
 
 
 @router.message(Command("newsletter"))

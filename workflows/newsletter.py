@@ -19,35 +19,50 @@ is skipped from then on, until they write to the bot again.
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import urlparse
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
+from workflows import links as links_
 from workflows import new_residents
 from workflows.business_time import BusinessCalendar
 from workflows.context import Services
 from workflows.new_residents import STOP_CB, NewsletterSettings
 from workflows.outbox import Queued, enqueue, enqueue_many
 from workflows.roles import Principal
-from workflows.texts import t
+from workflows.texts import escape, t
 
 SCHEDULED, SENDING, SENT = "scheduled", "sending", "sent"
 BATCH = 500
 LABEL_MAX = 40
 
 
+ERROR_KEYS = {"empty": "nl.err.empty", "too_long": "nl.err.too_long", "photo_too_long": "nl.err.photo_too_long",
+              "bad_link": "nl.err.bad_link", "too_many_links": "nl.err.too_many_links",
+              "file_type": "nl.err.file_type", "file_size": "nl.err.file_size",
+              "file_encoding": "nl.err.file_encoding", "already_sent": "nl.err.already_sent"}
+URL_PROBLEM_KEYS = {"protocol": "nl.err.url.protocol", "port": "nl.err.url.port", "host": "nl.err.url.host",
+                    "characters": "nl.err.url.characters", "percent": "nl.err.url.percent",
+                    "ipv6": "nl.err.url.ipv6", "dot": "nl.err.url.dot", "scheme_link": "nl.err.url.scheme_link"}
+
+
 class NewsletterError(ValueError):
-    """Something the editor has to fix; ``code`` names the text shown (nl.err.<code>)."""
+    """Something the editor has to fix; ``code`` names the text shown (ERROR_KEYS); a link Telegram
+    would refuse also says why (``why``: one of workflows.links.PROBLEMS)."""
 
     def __init__(self, code: str, **kw):
         super().__init__(code)
         self.code, self.kw = code, kw
+
+    def text(self, lang: str) -> str:
+        values = dict(self.kw)
+        if "why" in values:
+            values["why"] = t(lang, URL_PROBLEM_KEYS[values["why"]])
+        return t(lang, ERROR_KEYS[self.code], **values)
 
 
 def cfg() -> NewsletterSettings:
@@ -108,9 +123,6 @@ def check_text(text: str, *, has_photo: bool, c: NewsletterSettings | None = Non
 _LINK_LINE = re.compile(r"^\s*(?:\[(?P<md_label>[^\]]{1,80})\]\((?P<md_url>\S+)\)|(?P<label>.*?)\s*[|｜]\s*(?P<url>\S+)|(?P<bare>\S+))\s*$")
 
 
-def _url_ok(url: str) -> bool:
-    p = urlparse(url)
-    return p.scheme in ("http", "https") and bool(p.netloc) and "." in p.netloc and len(url) <= 500
 
 
 def parse_links(text: str, c: NewsletterSettings | None = None) -> list[tuple[str, str]]:
@@ -124,12 +136,12 @@ def parse_links(text: str, c: NewsletterSettings | None = None) -> list[tuple[st
         label, url = ((m["md_label"], m["md_url"]) if m and m["md_url"] else
                       (m["label"], m["url"]) if m and m["url"] else
                       (None, m["bare"]) if m else (None, ""))
-        if not _url_ok(url):
-            raise NewsletterError("bad_link", line=n)
-        label = (label or "").strip() or urlparse(url).netloc
+        if problem := links_.button_url_problem(url):  # Telegram would refuse the whole issue
+            raise NewsletterError("bad_link", line=n, why=problem)
+        label = (label or "").strip() or links_.host(url)
         links.append((label[:LABEL_MAX], url))
     if not links:
-        raise NewsletterError("bad_link", line=1)
+        raise NewsletterError("bad_link", line=1, why="host")
     if len(links) > c.max_links:
         raise NewsletterError("too_many_links", max=c.max_links)
     return links
@@ -161,14 +173,16 @@ def parse_file(data: bytes, filename: str, c: NewsletterSettings | None = None) 
     if "\x00" in raw:
         raise NewsletterError("file_encoding")
     lines, links = [], []
-    for line in raw.replace("\r\n", "\n").split("\n"):
-        if (m := _MD_LINK.match(line)) and _url_ok(m[2]):
+    for n, line in enumerate(raw.replace("\r\n", "\n").split("\n"), 1):
+        if m := _MD_LINK.match(line):
+            if problem := links_.button_url_problem(m[2]):  # Telegram would refuse the whole issue
+                raise NewsletterError("bad_link", line=n, why=problem)
             links.append((m[1].strip()[:LABEL_MAX], m[2]))
             continue
         if name.endswith(".md") and (h := _MD_HEADING.match(line)):
-            lines.append(f"<b>{html.escape(h[1].strip())}</b>")
+            lines.append(f"<b>{escape(h[1].strip())}</b>")
         else:
-            lines.append(html.escape(line.rstrip()))
+            lines.append(escape(line.rstrip()))
     if len(links) > c.max_links:
         raise NewsletterError("too_many_links", max=c.max_links)
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -80,7 +80,11 @@ async def prepare_issue(h, fake):
     await h.say(EDITOR, "가" * 3501, expect="3500자까지입니다 (지금 3501자)")
     await h.say(EDITOR, TEXT, expect="이미지를 함께 보낼까요")
     await h.press(EDITOR, "건너뛰기", expect="링크 버튼을 붙일까요")
-    await h.say(EDITOR, "구청 누리집 | javascript:alert(1)", expect="1번째 줄을 링크로 읽지 못했습니다")
+    await h.say(EDITOR, "구청 누리집 | javascript:alert(1)", expect="1번째 줄의 링크는 텔레그램이 받지 않습니다")
+    # a port Telegram cannot read (the letter O, not zero) passed the old check; every subscriber's
+    # copy would then have been refused for its button
+    await h.say(EDITOR, "구청 누리집 | https://www.sample-gu.example\n행사 | https://www.sample-gu.example:8O80/",
+                expect="2번째 줄의 링크는 텔레그램이 받지 않습니다: ':' 뒤의 포트 번호는 65535 이하의 숫자여야 합니다")
     mark = fake.mark()
     confirm = await h.say(EDITOR, "구청 누리집 | https://www.sample-gu.example", expect="소식지를")
     preview = [c for c in fake.requests[mark:] if c.method == "sendMessage" and "샘플구 12월 소식" in c.params["text"]]

@@ -41,3 +41,38 @@ def test_bad_settings_are_refused_with_the_reason(env, message):
     with pytest.raises(ConfigError) as e:
         settings(**env)
     assert message in str(e.value)
+
+
+WEBHOOK = {"WEBHOOK_SECRET": SECRET, "HTTP_PORT": "8080"}
+
+
+@pytest.mark.parametrize("url", ["https://bot.sample-gu.example/telegram/webhook",
+                                 "https://bot.sample-gu.example:8443/hook", "https://bot.sample-gu.example:88/hook",
+                                 "https://bot.sample-gu.example:80/hook", "https://bot.sample-gu.example:443/hook"])
+def test_webhook_urls_telegram_posts_to_are_taken(url):
+    assert settings(WEBHOOK_URL=url, **WEBHOOK).webhook_url == url
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://bot.sample-gu.example/telegram/webhook", "must be https"),
+    ("https://bot.sample-gu.example:8080/telegram/webhook", "port 8080 is not one Telegram posts to"),
+    ("https://bot.sample-gu.example:3000/hook", "use 443, 80, 88 or 8443"),
+    ("https://bot.sample-gu.example:8O80/hook", "not a URL Telegram accepts (port)"),
+    ("https://bot.sample-gu.example:70000/hook", "not a URL Telegram accepts (port)"),
+    ("https://bot sample-gu.example/hook", "not a URL Telegram accepts (characters)"),
+])
+def test_webhook_urls_telegram_refuses_stop_the_start(url, message):
+    """Telegram's setWebhook takes only https on ports 443, 80, 88 and 8443: anything else is a
+    configuration error at start, not a bot that starts and never receives an update."""
+    with pytest.raises(ConfigError) as e:
+        settings(WEBHOOK_URL=url, **WEBHOOK)
+    assert message in str(e.value) and "WEBHOOK_URL" in str(e.value)
+
+
+def test_a_self_hosted_bot_api_server_may_post_anywhere():
+    """telegram-bot-api --local (TELEGRAM_API_URL) posts to any http(s) address and port."""
+    s = settings(WEBHOOK_URL="http://10.0.0.5:8080/telegram/webhook", TELEGRAM_API_URL="http://bot-api.internal:8081",
+                 **WEBHOOK)
+    assert s.webhook_mode and not s.uses_official_api
+    with pytest.raises(ConfigError, match="not a URL Telegram accepts"):
+        settings(WEBHOOK_URL="http://10.0.0.5:99999/hook", TELEGRAM_API_URL="http://bot-api.internal:8081", **WEBHOOK)

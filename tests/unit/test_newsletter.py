@@ -82,10 +82,11 @@ def test_parse_links():
     got = nl.parse_links("구청 누리집 | https://www.sample-gu.example\n\n[행사 안내](https://sample-gu.example/e?id=1)\nhttps://a.sample.example/x")
     assert got == [("구청 누리집", "https://www.sample-gu.example"), ("행사 안내", "https://sample-gu.example/e?id=1"),
                    ("a.sample.example", "https://a.sample.example/x")]
-    for bad, line in (("구청 | ftp://x.kr", 1), ("ok | https://a.kr\njavascript:alert(1)", 2), ("그냥 글", 1), ("", 1)):
+    for bad, line, why in (("구청 | ftp://x.kr", 1, "protocol"), ("ok | https://a.kr\njavascript:alert(1)", 2, "port"),
+                           ("그냥 글", 1, "host"), ("", 1, "host")):
         with pytest.raises(NewsletterError) as e:
             nl.parse_links(bad)
-        assert e.value.code == "bad_link" and e.value.kw == {"line": line}
+        assert e.value.code == "bad_link" and e.value.kw == {"line": line, "why": why}
     with pytest.raises(NewsletterError) as e:
         nl.parse_links("\n".join(f"https://a{i}.kr" for i in range(6)))
     assert e.value.code == "too_many_links"
@@ -302,3 +303,40 @@ async def test_enqueue_many_skips_existing_and_repeated_keys(session):
                                  "reply_markup": {"inline_keyboard": [[{"text": "b", "callback_data": "cb"}]]}}
     assert got["k3"].method == "sendVenue" and got["k3"].payload == {"title": "x"}
     assert session.info["outbox_added"] is True
+
+
+# --- links Telegram takes in a URL button ---------------------------------------------------------
+
+# Each passes the old check (http(s), a netloc with a dot) or fails it, against what Telegram does.
+URLS = [
+    "https://news.sample-gu.example:8O80/", "https://news.sample-gu.example:65536/x", "https://news.sample-gu.example:0/",
+    "https://news.sample-gu.example:/", "https://news.sample-gu.example:8080/ok", "https://news.sample-gu.example:00443/",
+    "https://bad host.example/", "https://exa%zzmple.example/", "https://[::1]/", "https://[::zz]/", "https://user:pw@h.example/",
+    "https://h.example/<a>", "http://한글도메인.example/", "https://sample-gu/", "https://./", "https:///path",
+    "news.sample-gu.example/x", "tg://resolve?domain=sample_gu", "tg://resolve:80?domain=x", "tg://user?id=123",
+    "ton://wallet", "tonsite://site.ton", "ftp://h.example/", "mailto:a@b.example", "https://h.example?q=<b>",
+    "HTTPS://H.EXAMPLE/", "https://h_x.example/", "https://h.example:443:80/",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_button_urls_are_checked_as_telegram_does(url):
+    """workflows.links agrees with the Bot API's rules (tests/fakes/tg_rules.check_link, ported
+    from TDLib) on every URL: a newsletter link passes exactly when Telegram takes the button."""
+    from tests.fakes.tg_rules import check_link
+    from workflows import links
+
+    assert (links.button_url_problem(url) is None) == (check_link(url) is None), check_link(url)
+
+
+def test_a_link_telegram_refuses_is_refused_with_the_reason():
+    with pytest.raises(NewsletterError) as e:
+        nl.parse_links("구청 소식 | https://news.sample-gu.example:8O80/")
+    assert (e.value.code, e.value.kw) == ("bad_link", {"line": 1, "why": "port"})
+    assert "포트 번호는 65535 이하의 숫자" in e.value.text("ko") and "1번째 줄" in e.value.text("ko")
+    assert "port after ':' must be a number up to 65535" in e.value.text("en")
+    with pytest.raises(NewsletterError) as e:  # a file's link line is checked too (it used to become text)
+        nl.parse_file("본문입니다\n[구청 소식](https://news.sample-gu.example:99999/)\n".encode(), "a.md")
+    assert (e.value.code, e.value.kw) == ("bad_link", {"line": 2, "why": "port"})
+    assert nl.parse_links("https://news.sample-gu.example:8080/a") == [
+        ("news.sample-gu.example", "https://news.sample-gu.example:8080/a")]
