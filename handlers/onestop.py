@@ -319,7 +319,7 @@ async def got_consent(query: CallbackQuery, callback_data: OsFlowCb, state: FSMC
     if callback_data.value != "1":
         await state.clear()
         await query.message.answer(t(lang, "onestop.consent.refused",
-                                     phone=svc.district.raw["district"].get("main_phone", "")))
+                                     phone=escape(svc.district.raw["district"].get("main_phone", ""))))
         return
     await state.update_data(collected_at=svc.now().isoformat())
     await advance(query.message, state, svc, lang, flow)
@@ -363,7 +363,7 @@ async def got_provision(query: CallbackQuery, callback_data: OsFlowCb, state: FS
     await state.update_data(provision=provision)
     if answer == "0":
         name = bd.body_info(flow.kind, body, lang)[0]
-        await query.message.answer(t(lang, "onestop.provision.refused_ok", recipient=name))
+        await query.message.answer(t(lang, "onestop.provision.refused_ok", recipient=escape(name)))
     await ask_provision(query.message, state, svc, lang, flow)  # the next body, or on
 
 
