@@ -1,4 +1,5 @@
-"""`python -m bot`: apply migrations, then poll. Without BOT_TOKEN: a clear message and exit code 2."""
+"""`python -m bot`: apply migrations, then poll. Without BOT_TOKEN, or with one Telegram refuses: a clear
+message and exit code 2. Telegram unreachable at start: retried (bot/startup.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -35,9 +36,13 @@ def main() -> int:
 
     upgrade_to_head(settings.database_url)
     from bot.app import build_app, run
+    from bot.startup import TokenRejected
 
     try:
         asyncio.run(run(build_app(settings)))
+    except TokenRejected as e:
+        print(e, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         pass
     return 0

@@ -18,7 +18,6 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.db.session import make_engine, make_sessionmaker
 from bot.delivery import DeliveryWorker
@@ -35,6 +34,7 @@ from bot.unchanged_edit import UnchangedEditMiddleware
 from bot import errors
 from bot.fsm_locks import release_dead_locks
 from bot.scheduler import Duties, build_scheduler
+from bot.startup import connect
 from handlers import build_router
 from workflows.business_time import BusinessCalendar
 from workflows.contact import Cipher
@@ -56,15 +56,15 @@ class App:
     worker: DeliveryWorker
     duties: Duties
     metrics: Metrics = field(default_factory=Metrics)
-    stopping: asyncio.Event = field(default_factory=asyncio.Event)  # webhook mode: set to stop
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set by stop()
     singletons: "Singletons | None" = None
     leadership: Leadership | None = None
 
     async def stop(self) -> None:
-        """Ask a running bot to stop (polling or webhook); run() then shuts down in order."""
-        if self.settings.webhook_mode:
-            self.stopping.set()
-        else:
+        """Ask a running bot to stop (polling or webhook, or still reaching Telegram at start);
+        run() then shuts down in order."""
+        self.stopping.set()
+        if not self.settings.webhook_mode:
             try:
                 await self.dp.stop_polling()
             except RuntimeError:
@@ -163,9 +163,17 @@ class Singletons:
 async def run(app: App, *, handle_signals: bool = True) -> None:
     """Serve until stopped: long polling (one instance), or webhook mode behind a load balancer,
     where the instance holding the lease also runs the scheduler and the delivery worker."""
-    me = await app.bot.get_me()
+    me = None
+    try:
+        me = await connect(app, handle_signals=handle_signals)  # retried while Telegram is unreachable
+    finally:
+        if me is None:  # asked to stop while waiting for Telegram, or the token was refused
+            await app.dp.storage.close()
+            await app.bot.session.close()
+            await app.engine.dispose()
+    if me is None:
+        return
     app.svc.bot_username = me.username or ""
-    await set_default_commands(app.bot)
     singletons = app.singletons = Singletons(app)
     http_runner = await start_http(app)
     leadership = None
@@ -180,6 +188,8 @@ async def run(app: App, *, handle_signals: bool = True) -> None:
         else:
             await singletons.start()
             await release_dead_locks(app.dp.fsm.events_isolation)  # the only poller: leftovers are a dead one's
+            if app.stopping.is_set():  # stop() came before polling could be stopped
+                return
             log.info("bot @%s started (polling)", app.svc.bot_username)
             await app.dp.start_polling(app.bot, polling_timeout=app.settings.polling_timeout,
                                        allowed_updates=app.dp.resolve_used_update_types(),
