@@ -134,3 +134,61 @@ def test_template_values_from_the_district_profile_are_escaped(svc):
     roads = svc.district.department("ROADS").name("en")
     assert "&" in roads
     assert roads in shown(t("en", "op.transferred", receipt="2026-000001", department=escape(roads)))
+
+
+# --- screens that may be long: sent whole, in several messages --------------------------------
+
+async def test_one_stop_status_with_long_requests_for_more_is_sent_whole(session, svc):
+    from datetime import date
+
+    from tests.unit.test_birth_death import DONG_OFFICER, PARENT, _file_birth
+    from workflows import birth_death as bd
+    from workflows import roles
+    from bot.db.models import User
+    from tests.unit.conftest import ADMIN_ID
+
+    session.add(User(id=PARENT))
+    await roles.grant(session, user_id=DONG_OFFICER, role="officer", department_code="DONG-JUNGGOK1", by=ADMIN_ID,
+                      departments=svc.district.departments)
+    await session.commit()
+    officer = await roles.load_principal(session, DONG_OFFICER, frozenset())
+    app, _ = await _file_birth(session, svc, bd.BirthAnswers(date(2026, 11, 2), 1, "중곡1동", False), {"KEPCO": True})
+    notes = []
+    for i, item in enumerate(it for it in app.items if it.department_code == "DONG-JUNGGOK1"):
+        notes.append(f"{i}번 서류 <원본> " + "보" * (bd.NOTE_MAX - 12))
+        await bd.request_supplement(session, svc, officer, item, notes[-1])
+    assert len(notes) >= 4  # 4,000+ characters of notes: more than one message
+    messages = bd.status_messages(svc, app, "ko")
+    assert len(messages) >= 2 and all(text_length(shown(m)) <= TEXT_LIMIT for m in messages)
+    seen = "\n".join(shown(m) for m in messages)
+    assert all(note in seen for note in notes) and "출생신고 기한" in seen
+
+
+def test_birth_benefit_list_and_privacy_screens_fit(svc):
+    from datetime import date, datetime, timezone
+
+    from handlers import birth, privacy as privacy_screens
+    from workflows.privacy import ConsentLine, Deleted, Held
+
+    data = {"date": "2026-11-02", "order": 3, "dong": "중곡1동", "reported": False, "recipient": True,
+            "heating": "city_gas", "provision": {}}
+    p = birth.plan(svc, data)
+    messages = birth.benefits_messages(svc, p, data, "ko")
+    seen = "\n".join(shown(m) for m in messages)
+    assert all(text_length(shown(m)) <= TEXT_LIMIT for m in messages)
+    assert all(it.name("ko") in seen for it in p.items)
+
+    at = datetime(2026, 11, 23, 1, tzinfo=timezone.utc)
+    many = Held(since=at, phones=[f"010-****-{n:04d}" for n in range(400)],
+                consents=[ConsentLine("complaint", f"2026-{n:04d} <v>", at, at) for n in range(120)])
+    messages = privacy_screens.held_messages(svc, many, "ko")
+    seen = "\n".join(shown(m) for m in messages)
+    assert len(messages) >= 3 and all(text_length(shown(m)) <= TEXT_LIMIT for m in messages)
+    assert "아래에 이어서 보냅니다" in shown(messages[0])
+    assert all(f"010-****-{n:04d}" in seen for n in range(400)) and "2026-0119 <v>" in seen
+    few = privacy_screens.held_messages(svc, Held(since=at, phones=["010-****-5678"]), "ko")
+    assert len(few) == 1 and "010-****-5678" in shown(few[0])
+    gone = Deleted(withdrawn=[f"2026-{n:06d}" for n in range(500)], tax_kept=["LT-2026-0001"])
+    messages = privacy_screens.deleted_messages(gone, "ko")
+    seen = "\n".join(shown(m) for m in messages)
+    assert all(f"2026-{n:06d}" in seen for n in range(500)) and "LT-2026-0001" in seen
