@@ -58,6 +58,9 @@ class Settings:
     # The bot's own HTTP server (exports, payment notifications, health); off unless a port is set.
     http_host: str = "127.0.0.1"
     http_port: int | None = None
+    # The export listener: Open311 export and /metrics, kept off the public port (bot/http.py).
+    export_host: str = "127.0.0.1"
+    export_port: int | None = None
     # Per-user flood limit: more than FLOOD_LIMIT updates in FLOOD_WINDOW seconds get a pause.
     flood_limit: int = 20
     flood_window: float = 10.0
@@ -200,13 +203,17 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         rate = float(env.get("DELIVERY_RATE") or 25)
         polling_timeout = int(env.get("POLLING_TIMEOUT") or 30)
         http_port = int(env["HTTP_PORT"]) if env.get("HTTP_PORT") else None
+        export_port = int(env["EXPORT_PORT"]) if env.get("EXPORT_PORT") else None
         flood_limit = int(env.get("FLOOD_LIMIT") or 20)
         flood_window = float(env.get("FLOOD_WINDOW") or 10)
         form_ttl_days = int(env.get("FORM_TTL_DAYS") or 30)
         lease_seconds = float(env.get("LEASE_SECONDS") or 30)
     except ValueError:
         raise ConfigError("DELIVERY_RATE, FLOOD_WINDOW and LEASE_SECONDS must be numbers, POLLING_TIMEOUT, "
-                          "HTTP_PORT, FLOOD_LIMIT and FORM_TTL_DAYS whole numbers")
+                          "HTTP_PORT, EXPORT_PORT, FLOOD_LIMIT and FORM_TTL_DAYS whole numbers")
+    if export_port is not None and export_port == http_port:
+        raise ConfigError("EXPORT_PORT must differ from HTTP_PORT: the Open311 export and /metrics "
+                          "are kept off the public webhook/payment port")
     if form_ttl_days <= 0:
         raise ConfigError(f"FORM_TTL_DAYS must be a whole number of days greater than 0, got {form_ttl_days}")
     retention_days = _retention_days(env)
@@ -247,6 +254,8 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         log_level=env.get("LOG_LEVEL") or "INFO",
         http_host=env.get("HTTP_HOST") or "127.0.0.1",
         http_port=http_port,
+        export_host=env.get("EXPORT_HOST") or "127.0.0.1",
+        export_port=export_port,
         flood_limit=flood_limit,
         flood_window=flood_window,
         evaluation_chat_id=evaluation_chat_id,

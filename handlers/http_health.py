@@ -1,5 +1,5 @@
-"""GET /healthz (database reachable, last update, outbox lag, failed duties) and GET /metrics
-(Prometheus text) on the bot's HTTP server."""
+"""GET /healthz (database reachable, last update, outbox lag, failed duties) on the public HTTP
+listener, and GET /metrics (Prometheus text) on the export listener (bot/http.py)."""
 from __future__ import annotations
 
 import time
@@ -65,4 +65,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 def setup(web_app: web.Application, app: "App") -> None:
     web_app.router.add_get("/healthz", healthz)
+
+
+def setup_export(web_app: web.Application, app: "App") -> None:
     web_app.router.add_get("/metrics", metrics)

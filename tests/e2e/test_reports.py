@@ -24,9 +24,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture
 async def bot(fake, tmp_path):
     port = free_port()
-    h = BotHarness(fake, tmp_path, HTTP_PORT=str(port))
+    h = BotHarness(fake, tmp_path, EXPORT_PORT=str(port))
     await h.start()
-    h.port = port
+    h.port = port  # the export listener: Open311
     async with h.app.sessionmaker() as s:
         await seed(s)
     yield h

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from bot.config import ConfigError, load_settings
 from tests.indicator_sample import NOW, kst, seed
 from tests.open311_sample import (AUGUST_COUNT, NAME, PERSONAL, PHONE, seed_august, seed_personal)
 from workflows import open311, states
@@ -224,6 +225,20 @@ async def test_xml_has_the_specs_shape(sample, svc):
     disc = _strict(open311.to_xml("discovery", open311.discovery(svc.district, "http://x/open311/v2")))
     assert [f.text for f in disc.find("endpoints/endpoint/formats")] == ["text/xml", "application/json"]
     assert disc.findtext("endpoints/endpoint/specification") == "http://wiki.open311.org/GeoReport_v2"
+
+
+BASE = {"BOT_TOKEN": "123:ABC", "DATA_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="}
+
+
+def test_the_export_listener_is_off_or_local_by_default():
+    s = load_settings(BASE, dotenv=False)
+    assert s.export_port is None and s.export_host == "127.0.0.1"
+    s = load_settings({**BASE, "HTTP_PORT": "8080", "EXPORT_PORT": "9090", "EXPORT_HOST": "10.0.0.5"}, dotenv=False)
+    assert (s.http_port, s.export_host, s.export_port) == (8080, "10.0.0.5", 9090)
+    with pytest.raises(ConfigError, match="EXPORT_PORT must differ from HTTP_PORT"):
+        load_settings({**BASE, "HTTP_PORT": "8080", "EXPORT_PORT": "8080"}, dotenv=False)
+    with pytest.raises(ConfigError, match="EXPORT_PORT"):
+        load_settings({**BASE, "EXPORT_PORT": "metrics"}, dotenv=False)
 
 
 async def test_a_database_outage_is_a_georeport_503(svc, clock):
