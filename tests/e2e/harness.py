@@ -48,6 +48,10 @@ class BotHarness:
             # the PostgreSQL run keeps FSM state in Redis, as several instances would
             self.env.update(REDIS_URL=databases.TEST_REDIS_URL, REDIS_PREFIX=databases.redis_prefix())
         self.settings = load_settings(self.env, dotenv=False)
+        if self.settings.webhook_mode and "://127.0.0.1:" in self.env.get("WEBHOOK_URL", ""):
+            # the real Bot API takes only https on ports 80/88/443/8443, except a local server
+            # (telegram-bot-api --local): the one a test's webhook on 127.0.0.1 needs
+            fake.local_mode = True
         self.app: App | None = None
         self._task: asyncio.Task | None = None
 

@@ -9,12 +9,19 @@ where they parse, free text kept; file parts become ``Upload``); ``getMe``; ``ge
 go to ``dropped_updates``) and 409 Conflict when a newer poll supersedes a pending one; send /
 edit / copy / forward methods returning well-formed Messages (message ids per chat, shared by
 user and bot; the bot's messages recorded for ``callback()``); Telegram's 400s for edits (not
-found / not modified / can't be edited), empty or too long texts and captions, callback_data
-over 64 bytes; ``getFile`` and file downloads (placeholder bytes, or the bytes a test put in
-``files`` under the file_id); injected errors
+found / not modified / can't be edited); ``getFile`` and file downloads (placeholder bytes, or
+the bytes a test put in ``files`` under the file_id); injected errors
 (``fail_next``, ``block_user``); 401 for a wrong token; 404 for an unknown method.
 
-Not faked: parse_mode (text is echoed as sent, tags included), webhooks, inline mode, payments,
+Every request is checked against what the real Bot API refuses with 400 (``tests/fakes/tg_rules``:
+HTML parse errors, text / caption / poll / command limits counted as Telegram counts them, inline
+buttons and their URLs and callback_data, locations, setWebhook's HTTPS and ports), after the
+injected errors; a refusal is answered as Telegram answers it and recorded in ``refused``. The
+suite fails a test whose fakes refused anything it did not announce with ``expect_refusals()``
+(tests/conftest.py). ``local_mode = True`` answers as a ``telegram-bot-api --local`` server does
+(webhooks on any scheme and port: the suite's are http://127.0.0.1:<port>).
+
+Not faked: parse_mode (text is echoed as sent, tags included, though it must parse), inline mode, payments,
 rate limits (inject them; or ``FakeTelegram(rate_limit=N)`` answers 429 with retry_after=1 to a
 sendMessage beyond N accepted in the last second), chat members, real media. Updates are never
 de-duplicated: queueing an ``update_id`` again delivers it again. ``wait_idle`` means fetched *and
@@ -36,6 +43,8 @@ from typing import Any, Callable
 from aiogram.types import Update
 from aiohttp import web
 
+from tests.fakes.tg_rules import TelegramRefusal, check_request
+
 SENT_METHODS = frozenset({
     "sendMessage", "sendPhoto", "sendMediaGroup", "sendLocation", "sendVenue", "sendDocument",
     "sendPoll", "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "copyMessage",
@@ -56,6 +65,10 @@ NOT_MODIFIED = ("Bad Request: message is not modified: specified new message con
                 "markup are exactly the same as a current content and reply markup of the message")
 CONFLICT = ("Conflict: terminated by other getUpdates request; make sure that only one bot "
             "instance is running")
+# Over every fake of the run (tests/conftest.py prints them at the end): API requests received,
+# of them getUpdates, and refused as the real Bot API would (tg_rules).
+TOTALS = {"calls": 0, "getUpdates": 0, "refused": 0}
+INSTANCES: list["FakeTelegram"] = []   # every fake built; tests/conftest.py checks each test's
 
 
 @dataclass
@@ -106,6 +119,10 @@ class FakeTelegram:
     def __init__(self, token: str = "123456:TEST-TOKEN", bot_id: int = 123456,
                  bot_username: str = "minwon_test_bot", rate_limit: int | None = None):
         self.token, self.base_url = token, ""
+        self.refused: list[tuple[str, str, str]] = []  # (method, description, short params)
+        self.refusals_expected = False         # see expect_refusals()
+        self.local_mode = False                # as telegram-bot-api --local: webhooks on http, any port
+        INSTANCES.append(self)
         self.rate_limit = rate_limit                     # sendMessage per second, None = unlimited
         self._recent_sends: collections.deque[float] = collections.deque()
         self.me = {"id": bot_id, "is_bot": True, "first_name": "Minwon Test Bot",
@@ -292,6 +309,13 @@ class FakeTelegram:
     def mark(self) -> int:
         return len(self.requests)
 
+    def expect_refusals(self) -> None:
+        """This test sends what Telegram refuses on purpose: its refusals do not fail it."""
+        self.refusals_expected = True
+
+    def unexpected_refusals(self) -> list[tuple[str, str, str]]:
+        return [] if self.refusals_expected else list(self.refused)
+
     def last_markup(self, chat_id: int) -> list[list[dict]]:
         return _inline_kb(self._last_with_keyboard(chat_id).params["reply_markup"])
 
@@ -401,6 +425,8 @@ class FakeTelegram:
     async def _handle_api(self, request: web.Request) -> web.Response:
         arrived = asyncio.get_running_loop().time()
         method = request.match_info["method"]
+        TOTALS["calls"] += 1
+        TOTALS["getUpdates"] += method.lower() == "getupdates"
         call = Call(method, await self._read_params(request), arrived)
         self.requests.append(call)
         handler = self._handlers.get(method.lower())
@@ -411,6 +437,12 @@ class FakeTelegram:
                 raise ApiError(404, "Not Found: method not found")
             if error := (self._injected(method, call.params) or self._over_rate_limit(method, arrived)):
                 raise error
+            try:
+                check_request(method, call.params, local_mode=self.local_mode)
+            except TelegramRefusal as refusal:
+                self.refused.append((method, refusal.description, _excerpt(call.params)))
+                TOTALS["refused"] += 1
+                raise ApiError(refusal.error_code, refusal.description) from None
             result = handler(call.params)
             if asyncio.iscoroutine(result):
                 result = await result
@@ -562,16 +594,11 @@ class FakeTelegram:
             else {"type": "group", "title": f"Test group {chat_id}"})}
 
     def _inline_markup(self, p: dict) -> dict | None:
-        """The markup to echo (Message.reply_markup is inline-only), after checking buttons."""
-        keyboard = _inline_kb(p.get("reply_markup"))
-        for b in (b for row in keyboard or [] for b in row):
-            if "callback_data" in b and not 1 <= len(b["callback_data"].encode()) <= 64:
-                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        """The markup to echo (Message.reply_markup is inline-only)."""
+        keyboard = _inline_kb(p.get("reply_markup"))  # checked before, by tg_rules
         return p["reply_markup"] if keyboard is not None else None
 
     def _bot_message(self, p: dict, **content: Any) -> dict:
-        if len(content.get("caption") or "") > 1024:
-            raise ApiError(400, "Bad Request: message caption is too long")
         markup, chat = self._inline_markup(p), self._chat(p.get("chat_id"))
         msg = {"message_id": self._next_message_id(chat["id"]), "date": int(time.time()),
                "chat": chat, "from": self.me, **{k: v for k, v in content.items() if v is not None}}
@@ -581,12 +608,7 @@ class FakeTelegram:
         return msg
 
     def _send_message(self, p: dict) -> dict:
-        text = p.get("text") or ""
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
-        return self._bot_message(p, text=text, entities=p.get("entities"))
+        return self._bot_message(p, text=p["text"], entities=p.get("entities"))  # checked by tg_rules
 
     def _photo_sizes(self, file_id: Any = None) -> list[dict]:
         n = next(self._ids)
@@ -662,3 +684,11 @@ class FakeTelegram:
 def _short(params: dict) -> str:
     text = ", ".join(f"{k}={v!r}" for k, v in params.items())
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _excerpt(params: dict) -> str:
+    """The parameters of a refused call, the ones Telegram judged first, cut to 240 characters."""
+    first = ("text", "caption", "question", "options", "media", "reply_markup", "url", "commands")
+    keys = [k for k in first if k in params] + [k for k in params if k not in first]
+    text = ", ".join(f"{k}={params[k]!r}" for k in keys)
+    return text if len(text) <= 240 else text[:237] + "..."

@@ -255,6 +255,7 @@ async def test_edits_unknown_and_unchanged_messages_are_bad_requests(fake: FakeT
         with pytest.raises(TelegramBadRequest, match="can't be edited"):
             await bot.edit_message_text("x", chat_id=1, message_id=user_msg["message_id"])
         kb = InlineKeyboardBuilder().button(text="x", callback_data="y" * 65).as_markup()
+        fake.expect_refusals()
         with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
             await bot.send_message(1, "too long callback data", reply_markup=kb)
     finally:
