@@ -1,7 +1,13 @@
+import collections
+
 import pytest
 
 from tests import databases
+from tests.fakes import telegram_server
 from tests.fakes.telegram_server import FakeTelegram
+
+# (method, description) -> [(test id, excerpt)] over the run, for the summary at the end
+_UNEXPECTED_REFUSALS: dict[tuple[str, str], list[tuple[str, str]]] = collections.defaultdict(list)
 
 
 def pytest_report_header(config):
@@ -22,6 +28,35 @@ def _drop_test_databases():
     yield
     databases.drop_test_databases()
     databases.drop_test_redis_keys()
+
+
+@pytest.fixture(autouse=True)
+def _telegram_would_refuse(request):
+    """Fails a test (at teardown) if any fake Bot API built during it -- the ``fake`` fixture or
+    one a test builds itself -- refused a request as the real Telegram would (tg_rules), unless
+    the test announced it with ``fake.expect_refusals()``."""
+    built = len(telegram_server.INSTANCES)
+    yield
+    fakes = telegram_server.INSTANCES[built:]
+    del telegram_server.INSTANCES[built:]
+    refused = [r for f in fakes for r in f.unexpected_refusals()]
+    for method, description, excerpt in refused:
+        _UNEXPECTED_REFUSALS[(method, description)].append((request.node.nodeid, excerpt))
+    if refused:
+        lines = [f"  {method}: {description}\n      {excerpt}" for method, description, excerpt in refused]
+        pytest.fail(f"the Bot API would refuse {len(refused)} request(s) of this test "
+                    "(fake.expect_refusals() if on purpose):\n" + "\n".join(lines), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    totals = telegram_server.TOTALS
+    terminalreporter.write_line(f"Bot API calls: {totals['calls']} (refused: {totals['refused']}); "
+                                f"of them getUpdates: {totals['getUpdates']}")
+    for (method, description), where in sorted(_UNEXPECTED_REFUSALS.items()):
+        tests = sorted({nodeid for nodeid, _ in where})
+        terminalreporter.write_line(f"  refused {len(where)}x {method}: {description}")
+        terminalreporter.write_line(f"      in {', '.join(tests[:5])}{' ...' if len(tests) > 5 else ''}")
+        terminalreporter.write_line(f"      e.g. {where[0][1]}")
 
 
 @pytest.fixture
