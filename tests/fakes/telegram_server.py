@@ -21,9 +21,9 @@ suite fails a test whose fakes refused anything it did not announce with ``expec
 (tests/conftest.py). ``local_mode = True`` answers as a ``telegram-bot-api --local`` server does
 (webhooks on any scheme and port: the suite's are http://127.0.0.1:<port>).
 
-Not faked: parse_mode (text is echoed as sent, tags included, though it must parse), inline mode, payments,
-rate limits (inject them; or ``FakeTelegram(rate_limit=N)`` answers 429 with retry_after=1 to a
-sendMessage beyond N accepted in the last second), chat members, real media. Updates are never
+Not faked: parse_mode's effect (the text is echoed as sent, tags included, once it parses), inline
+mode, payments, rate limits (inject them; or ``FakeTelegram(rate_limit=N)`` answers 429 with
+retry_after=1 to a sendMessage beyond N accepted in the last second), chat members, real media. Updates are never
 de-duplicated: queueing an ``update_id`` again delivers it again. ``wait_idle`` means fetched *and
 acknowledged*, not handled: with aiogram's default ``handle_as_tasks=True`` wait for the bot's reply
 instead.
