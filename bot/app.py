@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -41,6 +42,7 @@ from workflows.contact import Cipher
 from workflows.context import Services
 from workflows.district import load_district
 from workflows.retention import RetentionPolicy
+from workflows import undelivered
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +103,8 @@ def build_app(settings: Settings) -> App:
     session.middleware(UnchangedEditMiddleware())
     bot = Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     svc = build_services(settings)
-    worker = DeliveryWorker(bot, sm, rate=settings.delivery_rate)
+    worker = DeliveryWorker(bot, sm, rate=settings.delivery_rate,
+                            on_refused=partial(undelivered.refused, svc))  # a 400: plain text, then the admins
     storage, isolation = build_storage(settings, sm)
     # events_isolation: one update at a time per user/chat, so two quick messages cannot race on FSM state.
     dp = Dispatcher(storage=storage, events_isolation=isolation)

@@ -18,8 +18,12 @@ Outcomes (each committed at once in its own short transaction):
 * accepted                        -> ``sent`` with sent_at and telegram_message_id (then ``on_sent``)
 * 429 ``TelegramRetryAfter``      -> ALL sending pauses ``retry_after`` s; row stays pending
 * 403 ``TelegramForbiddenError``  -> ``failed``; for a private chat ``User.is_active = False``
-* 400 ``TelegramBadRequest`` (also 404, migrated group), unknown method or invalid payload
-                                  -> ``failed``, never retried
+* 400 ``TelegramBadRequest`` (also 404, migrated group)
+                                  -> ``failed``, never retried as it was; ``on_refused`` (in the
+                                     same transaction) queues what follows: the text once more
+                                     without formatting, or a notice to the admins
+                                     (workflows/undelivered.py)
+* unknown method or invalid payload -> ``failed``, never retried
 * network error, 5xx, timeout, anything else
                                   -> pending, ``not_before = now + min(2**attempts, 300)`` s;
                                      ``failed`` once attempts reach ``max_attempts``
@@ -101,8 +105,9 @@ class DeliveryWorker:
                  private_interval: float = 1.0, group_interval: float = 3.0,
                  max_in_flight: int = 8, batch: int = 200, idle_poll: float = 0.5,
                  max_attempts: int = 8,
-                 on_sent: Callable[[OutboxMessage], Awaitable[None]] | None = None) -> None:
-        self.bot, self.sessionmaker, self.on_sent = bot, sessionmaker, on_sent
+                 on_sent: Callable[[OutboxMessage], Awaitable[None]] | None = None,
+                 on_refused: Callable[[AsyncSession, OutboxMessage, str], Awaitable[None]] | None = None) -> None:
+        self.bot, self.sessionmaker, self.on_sent, self.on_refused = bot, sessionmaker, on_sent, on_refused
         self.rate, self.batch, self.idle_poll, self.max_attempts = rate, batch, idle_poll, max_attempts
         self.private_interval, self.group_interval = private_interval, group_interval
         self.stats = {"sent": 0, "retry_after": 0, "forbidden": 0, "failed": 0, "network_errors": 0}
@@ -270,7 +275,7 @@ class DeliveryWorker:
             self.stats["forbidden"] += 1
             return await self._fail(row, e.message, deactivate=row.chat_id > 0)
         except (TelegramBadRequest, TelegramNotFound, TelegramMigrateToChat) as e:
-            return await self._fail(row, e.message)
+            return await self._fail(row, e.message, refused=True)
         except Exception as e:  # network, 5xx, timeout, or anything unexpected: back off
             self.stats["network_errors"] += 1
             attempts = row.attempts + 1
@@ -317,19 +322,26 @@ class DeliveryWorker:
         return out
 
     async def _fail(self, row: OutboxMessage, error: str, *, attempt: bool = True,
-                    deactivate: bool = False) -> bool:
+                    deactivate: bool = False, refused: bool = False) -> bool:
         self.stats["failed"] += 1
         log.warning("outbox %s chat %s %s: failed (%s)", row.id, row.chat_id, row.method, error)
         await self._record(row, status="failed", last_error=error[:300],
-                           attempts=row.attempts + attempt, deactivate=deactivate)
+                           attempts=row.attempts + attempt, deactivate=deactivate,
+                           refused=error if refused else None)
         return False
 
     async def _record(self, row: OutboxMessage, *, deactivate: bool = False, result: Any = None,
-                      **values) -> None:
+                      refused: str | None = None, **values) -> None:
         """Commit one row's outcome in its own short transaction (only if still pending)."""
         async with self.sessionmaker() as session, session.begin():
             done = await session.execute(update(OutboxMessage).where(
                 OutboxMessage.id == row.id, OutboxMessage.status == "pending").values(**values))
+            if refused is not None and done.rowcount and self.on_refused is not None:
+                try:
+                    async with session.begin_nested():
+                        await self.on_refused(session, row, refused)
+                except Exception:
+                    log.exception("outbox %s: what follows a refusal could not be queued", row.id)
             hook = RESULT_HOOKS.get(row.method) if result is not None and done.rowcount else None
             if hook is not None:
                 try:
@@ -340,3 +352,5 @@ class DeliveryWorker:
             if deactivate:
                 await session.execute(update(User).where(User.id == row.chat_id)
                                       .values(is_active=False))
+        if session.info.pop("outbox_added", False):
+            self._wake.set()  # the rows that follow a refusal go out in this pass's wake

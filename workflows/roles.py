@@ -175,3 +175,12 @@ async def officers_of(session: AsyncSession, department_code: str) -> list[int]:
         .where(RoleGrant.role == OFFICER, RoleGrant.department_code == department_code,
                RoleGrant.revoked_at.is_(None), User.is_active.is_(True)))
     return sorted(set(rows.scalars()))
+
+
+async def admins(session: AsyncSession, admin_ids: frozenset[int]) -> list[int]:
+    """Everyone who is an admin: ADMIN_IDS and the active admin grants (of users who have not
+    blocked the bot)."""
+    granted = await session.scalars(
+        select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
+        .where(RoleGrant.role == ADMIN, RoleGrant.revoked_at.is_(None), User.is_active.is_(True)))
+    return sorted(set(admin_ids) | set(granted))

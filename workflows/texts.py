@@ -185,6 +185,16 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "잠시 후 다시 시도하시거나 /menu 에서 다시 시작해 주세요.",
                       "Sorry, something went wrong with what you just sent; what you entered before is kept. "
                       "Please try again shortly, or start over from /menu."),
+    # an outbox row Telegram refused twice (workflows/undelivered.py): to the admins or the department's group
+    "undelivered.notice": ("⚠️ Telegram이 메시지 한 건을 받지 않았습니다.\n• 받는 사람: {to}\n• 메시지: outbox {id} ({kind}, {method})\n"
+                           "• Telegram 응답: {error}\n필요하면 받는 분께 다른 방법으로 알려 주세요.",
+                           "⚠️ Telegram refused a message.\n• To: {to}\n• Message: outbox {id} ({kind}, {method})\n"
+                           "• Telegram said: {error}\nIf it matters, reach them another way."),
+    "undelivered.retried": ("서식을 뺀 글로 다시 보냈지만 그것도 거절되었습니다.", "It was sent again as plain text and refused again."),
+    "undelivered.to.resident": ("주민", "a resident"),
+    "undelivered.to.officer": ("{dept} 담당자", "an officer of {dept}"),
+    "undelivered.to.group": ("{dept} 단체방", "the group chat of {dept}"),
+    "undelivered.to.chat": ("단체방", "a group chat"),
     "btn.skip": ("건너뛰기", "Skip"),
     "btn.cancel": ("취소", "Cancel"),
     "btn.back": ("뒤로", "Back"),

@@ -16,8 +16,8 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy import select
 
 from bot.db.models import Complaint
-from tests.e2e.harness import BotHarness
-from tests.e2e.test_complaint_loop import consent
+from tests.e2e.harness import ADMIN, BotHarness
+from tests.e2e.test_complaint_loop import consent, file_complaint
 
 CITIZEN = 100
 SECRET = "우리 집 현관 비밀번호는 사과나무"
@@ -201,3 +201,21 @@ async def test_webhook_refuses_deeply_nested_json_and_reads_chunked_updates(fake
                 assert r.status == 200
     finally:
         await h.stop()
+
+
+
+# --- outbox rows Telegram refuses for good (workflows/undelivered.py) --------------------------------
+
+async def test_a_card_telegram_refuses_twice_is_reported_to_the_admin(harness, fake):
+    h, officer = harness, 200
+    await h.say(ADMIN, f"/grant {officer} officer CLEAN", expect="역할을 부여했습니다")
+    await consent(h)
+    await asyncio.sleep(0.3)
+    refusal = "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\""
+    fake.fail_next("sendMessage", error_code=400, description=refusal, chat_id=officer, times=2)
+    await file_complaint(h, photo=False, location=False)
+    notice = await fake.wait_text(ADMIN, "Telegram이 메시지 한 건을 받지 않았습니다", timeout=10)
+    text = notice.params["text"]
+    assert "청소행정과 담당자" in text and "(new, sendMessage)" in text and "can't parse entities" in text
+    assert "폐기물" not in text and str(officer) not in text
+    assert [c.status for c in fake.requests if c.method == "sendMessage" and c.params["chat_id"] == officer] == [400, 400]
