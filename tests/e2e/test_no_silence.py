@@ -219,3 +219,42 @@ async def test_a_card_telegram_refuses_twice_is_reported_to_the_admin(harness, f
     assert "청소행정과 담당자" in text and "(new, sendMessage)" in text and "can't parse entities" in text
     assert "폐기물" not in text and str(officer) not in text
     assert [c.status for c in fake.requests if c.method == "sendMessage" and c.params["chat_id"] == officer] == [400, 400]
+
+
+async def test_every_http_endpoint_answers_a_chunked_body_cleanly(fake, tmp_path):
+    """Each route of both listeners (bot/http.py), sent a body without Content-Length — an update,
+    bytes that are no JSON, JSON nested thousands deep — answers 2xx or 4xx, never a 500."""
+    import json
+    import re
+    import time
+
+    import aiohttp
+
+    from bot.http import build_web_app, export_routes, public_routes
+    from tests.e2e.harness import free_port
+
+    public, export = free_port(), free_port()
+    h = await BotHarness(fake, tmp_path, HTTP_PORT=str(public), EXPORT_PORT=str(export), PAYMENT_WEBHOOK_SECRET="pay",
+                         WEBHOOK_SECRET=WEBHOOK_SECRET, WEBHOOK_URL=f"http://127.0.0.1:{public}/telegram/webhook").start()
+    answers = {}
+    update = json.dumps({"update_id": 1, "message": {
+        "message_id": 1, "date": int(time.time()), "chat": {"id": CITIZEN, "type": "private"},
+        "from": {"id": CITIZEN, "is_bot": False, "first_name": "U"}, "text": "/help"}}).encode()
+    try:
+        async with aiohttp.ClientSession() as http:
+            for port, setups in ((public, public_routes()), (export, export_routes())):
+                for route in build_web_app(h.app, setups).router.routes():
+                    path = re.sub(r"\{tail[^}]*\}", "/x", route.resource.canonical)
+                    path = path.replace("{fmt}", "json")
+                    path = re.sub(r"\{\w+\}", "x", path)
+                    method = "POST" if route.method in ("POST", "*") else route.method
+                    for body in (update, b"\x00\xff not json {[" * 100, b"[" * 5_000 + b"]" * 5_000):
+                        async with http.request(method, f"http://127.0.0.1:{port}{path}",
+                                                data=_slowly(body, max(16, len(body) // 20)),
+                                                headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}) as r:
+                            assert r.request_info.headers.get("Transfer-Encoding") == "chunked"
+                            answers[(method, path, body[:2])] = r.status
+    finally:
+        await h.stop()
+    assert len({p for _, p, _ in answers}) >= 8 and len(answers) == 3 * len({(m, p) for m, p, _ in answers}), answers
+    assert all(status < 500 for status in answers.values()), answers
