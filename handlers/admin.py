@@ -25,10 +25,11 @@ def _dept(svc: Services, code: str | None, lang: str) -> str:
 async def grant_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
                     bot: Bot) -> None:
     args = (command.args or "").split()
-    if len(args) not in (2, 3) or not args[0].isdigit():
+    user_id = roles.parse_user_id(args[0]) if len(args) in (2, 3) else None
+    if user_id is None:
         await message.answer(t(lang, "admin.grant_usage"))
         return
-    user_id, role, dept = int(args[0]), args[1].lower(), (args[2].upper() if len(args) == 3 else None)
+    role, dept = args[1].lower(), (args[2].upper() if len(args) == 3 else None)
     try:
         g = await roles.grant(session, user_id=user_id, role=role, department_code=dept,
                               by=message.from_user.id, departments=svc.district.departments)
@@ -46,10 +47,11 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
 async def revoke_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
                      bot: Bot) -> None:
     args = (command.args or "").split()
-    if len(args) != 2 or not args[0].isdigit():
+    user_id = roles.parse_user_id(args[0]) if len(args) == 2 else None
+    if user_id is None:
         await message.answer(t(lang, "admin.revoke_usage"))
         return
-    user_id, role = int(args[0]), args[1].lower()
+    role = args[1].lower()
     try:
         n = await roles.revoke(session, user_id=user_id, role=role, by=message.from_user.id)
     except RoleError as e:

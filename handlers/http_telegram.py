@@ -1,8 +1,10 @@
 """POST <WEBHOOK_PATH>: Telegram's updates in webhook mode (several instances behind a load
 balancer). Only requests carrying the configured secret token are accepted (compared in constant
-time); anything else is refused before it is parsed. The update is handled before the answer, so
-a 200 means it is committed: on an error Telegram gets a 500 and delivers the update again, and
-the de-duplication in bot/middlewares.py makes the second delivery harmless."""
+time); anything else is refused before it is parsed. The update is handled before the answer. An
+update that fails is answered by bot/errors.py (the person told, the work rolled back and, unless
+the database was out, the update marked done), so Telegram gets a 200 then too; an exception that
+escapes that gets a 500, Telegram delivers the update again, and the de-duplication in
+bot/middlewares.py makes the second delivery harmless."""
 from __future__ import annotations
 
 import hmac

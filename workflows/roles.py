@@ -38,6 +38,12 @@ class Principal:
         return EVALUATOR in self.roles
 
 
+def parse_user_id(text: str) -> int | None:
+    """A Telegram user id as an admin types it (ASCII digits; Telegram's ids have at most 16),
+    else None: "٣" or a number no account can have is a usage error, not a database error."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 16 else None
+
+
 def can_view(p: Principal, citizen_id: int, department_code: str) -> bool:
     """A resident sees only their own complaints; an officer only their department's."""
     if citizen_id == p.user_id:

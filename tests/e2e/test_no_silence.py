@@ -143,6 +143,13 @@ async def test_forged_ids_on_buttons_are_answered_as_stale(harness, fake, forged
     assert not [r for r in caplog.records if r.name == "bot.errors"]
 
 
+async def test_an_admin_typing_an_impossible_user_id_gets_the_usage(harness, fake):
+    for command in ("/grant 99999999999999999999 officer CLEAN", "/grant ٣ officer CLEAN",
+                    "/revoke 99999999999999999999 officer"):
+        await harness.say(ADMIN, command, expect="사용법")
+    assert not [t for t in fake.texts(ADMIN) if "죄송합니다" in t]
+
+
 async def test_a_nul_in_what_is_typed_is_dropped_and_the_rest_kept(harness, fake):
     """PostgreSQL refuses NUL in text; the complaint goes in without it (bot/input_guard.py)."""
     h = harness
