@@ -2,11 +2,13 @@
 chat it does not know): what happens next. Called by the delivery worker (bot/delivery.py) in the
 transaction that marks the row failed, so the follow-up rows exist exactly when the failure does.
 
-1. A row with formatted text is queued once more as plain text: no parse_mode, the HTML tags
+1. A row refused for its text (formatting Telegram cannot parse, a text or caption too long) is
+   queued once more as plain text: no parse_mode, the HTML tags
    stripped (a link keeps its address), entities unescaped, split at Telegram's limits (4,096
    characters for a message; a caption over 1,024 goes as a message after its photo or file); the
    buttons stay on the last part. Keys ``plain:<row id>:<part>:<kind>``.
-2. When that fails too, or there was no text to simplify, someone is told who did not get what:
+2. When that fails too, or the refusal was not about the text (a chat Telegram does not know),
+   or there was no text to simplify, someone is told who did not get what:
    the department's group chat for one of its officers, when it has one, else every admin
    (ADMIN_IDS and the admin role). The notice names the row, its kind (the dedup key's leading
    words: ``push``, ``lt:receipt``), the recipient's role or department and Telegram's error —
@@ -34,6 +36,8 @@ _LINK = re.compile(r'<a\s[^>]*?href\s*=\s*["\']([^"\']*)["\'][^>]*>(.*?)</a\s*>'
 _TAG = re.compile(r"</?(?:b|strong|i|em|u|ins|s|strike|del|span|tg-spoiler|tg-emoji|a|code|pre|blockquote)"
                   r"(?:\s[^<>]*)?/?>", re.I)
 _WORD = re.compile(r"[a-z_-]+")
+# Telegram's reasons that plain text within the limits can cure (Bot API and TDLib wording)
+_FIXABLE = re.compile(r"parse entities|too long|too_long|entit", re.I)
 
 
 def plain_text(text: str) -> str:
@@ -173,7 +177,7 @@ async def refused(svc: Services, session: AsyncSession, row: OutboxMessage, erro
     """``row`` was refused for good with ``error``: queue its plain-text retry, or tell someone."""
     if row.dedup_key.startswith(NOTICE + ":"):
         return  # a notice about a failure is not itself reported
-    if not row.dedup_key.startswith(PLAIN + ":"):
+    if not row.dedup_key.startswith(PLAIN + ":") and _FIXABLE.search(error):
         retry = plain_rows(row)
         if retry:
             await enqueue_many(session, retry)

@@ -151,15 +151,25 @@ async def test_an_officers_refused_card_goes_to_the_department_group(fake, bot, 
     assert "서식을 뺀" not in notice.params["text"]
 
 
+async def test_a_refusal_not_about_the_text_is_reported_without_a_plain_retry(fake, bot, db_sessionmaker, svc, people):
+    fake.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found", chat_id=RESIDENT)
+    await queue(db_sessionmaker, "push:9:1", RESIDENT, "<b>답변</b>")
+    rows = await drain(worker_for(bot, db_sessionmaker, svc), db_sessionmaker)
+    assert [r.dedup_key.split(":")[0] for r in rows] == ["push", "undelivered", "undelivered"]
+    assert [c.status for c in fake.requests if c.params.get("chat_id") == RESIDENT] == [400]  # tried once
+    assert "chat not found" in fake.sent(ADMIN_ID)[0].params["text"]
+
+
 async def test_a_refused_notice_ends_there(fake, bot, db_sessionmaker, svc, people):
     fake.fail_next("sendMessage", error_code=400, description=PARSE, chat_id=RESIDENT, times=2)
-    fake.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found", chat_id=ADMIN_ID)
+    fake.fail_next("sendMessage", error_code=400, description=PARSE, chat_id=ADMIN_ID, times=2)
     fake.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found", chat_id=GRANTED_ADMIN)
     await queue(db_sessionmaker, "push:9:1", RESIDENT, "<b>답변</b>")
     worker = worker_for(bot, db_sessionmaker, svc)
     rows = await drain(worker, db_sessionmaker, rounds=12)
     assert [r.dedup_key.split(":")[0] for r in rows] == ["push", "plain", "undelivered", "undelivered"]
     assert all(r.status == "failed" for r in rows)
+    assert [c.status for c in fake.requests if c.params.get("chat_id") == ADMIN_ID] == [400]  # no plain retry either
 
 
 async def test_a_forbidden_chat_is_only_marked_as_before(fake, bot, db_sessionmaker, svc, people):
