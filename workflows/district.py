@@ -106,7 +106,11 @@ def load_district(path: str | Path | None = None) -> District:
     raw = json.loads(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
     deps = {d["code"]: Department(d["code"], d["name_ko"], d["name_en"], d.get("phone", ""),
                                   d.get("group_chat_id")) for d in raw["departments"]}
-    cats = {c["code"]: Category(c["code"], c["name_ko"], c["name_en"], c["department"], c["kind"],
+    if raw["first_contact_department"] not in deps:
+        raise ValueError("first_contact_department is not a department")
+    # a category without a department (the catch-all) goes to the first-contact desk, which classifies it
+    cats = {c["code"]: Category(c["code"], c["name_ko"], c["name_en"],
+                                c.get("department") or raw["first_contact_department"], c["kind"],
                                 tuple(c.get("keywords", ()))) for c in raw["categories"]}
     periods = {k: Period.parse(v) for k, v in raw["complaint_kinds"].items() if not k.startswith("_")}
     for cat in cats.values():
@@ -114,8 +118,6 @@ def load_district(path: str | Path | None = None) -> District:
             raise ValueError(f"category {cat.code}: unknown department {cat.department}")
         if cat.kind not in periods:
             raise ValueError(f"category {cat.code}: unknown complaint kind {cat.kind}")
-    if raw["first_contact_department"] not in deps:
-        raise ValueError("first_contact_department is not a department")
     remedies = {r["code"]: Remedy(r["code"], r["ko"], r["en"]) for r in raw.get("reject_remedies", [])}
     return District(
         name_ko=raw["district"]["name_ko"], name_en=raw["district"]["name_en"],

@@ -71,6 +71,13 @@ def with_group_chat(svc, dept: str = "ROADS", chat: int = GROUP):
     return dataclasses.replace(svc, district=district)
 
 
+def with_instant_category(svc, code: str = "other"):
+    """A district whose profile maps a category to 기타 (즉시, 3 working hours); the sample has none."""
+    d = svc.district
+    district = dataclasses.replace(d, categories={**d.categories, code: dataclasses.replace(d.categories[code], kind="기타")})
+    return dataclasses.replace(svc, district=district)
+
+
 async def count(session, model) -> int:
     return await session.scalar(select(func.count()).select_from(model))
 
@@ -133,7 +140,7 @@ async def test_submit_keeps_at_most_five_photos(session, svc, people):
 
 
 async def test_submit_other_kind_is_three_working_hours(session, svc, people):
-    c = await file(session, svc, "other", text="구청 민원실 운영 시간이 궁금합니다.")
+    c = await file(session, with_instant_category(svc), "other", text="구청 민원실 운영 시간이 궁금합니다.")
     assert c.department_code == "CIVIL" and c.period == "3h" and c.kind == "기타"
     assert c.deadline_at == datetime(2026, 11, 23, 14, 0, tzinfo=KST)  # 10-12 and 13-14
     assert [r.chat_id for r in await outbox(session, "new:")] == [CIVIL_1]
@@ -405,7 +412,17 @@ async def test_extend_once_by_the_original_period(session, svc, clock, people):
     assert c.state == "answered"
 
 
+async def test_the_catch_all_category_is_a_grievance_at_the_first_contact_desk(session, svc, people):
+    """The sample's 기타: a complaint about the waiting time at the counter is promised an answer
+    within 7 days by the first-contact desk, not within 3 working hours."""
+    c = await file(session, svc, "other", text="민원실 창구 대기 시간이 너무 깁니다. 번호표를 받고 1시간을 기다렸어요.")
+    assert (c.department_code, c.kind, c.period) == (svc.district.first_contact, "고충", "7d")
+    assert c.deadline_at == DUE
+    assert [r.chat_id for r in await outbox(session, "new:")] == [CIVIL_1]
+
+
 async def test_extend_hours_period(session, svc, people):
+    svc = with_instant_category(svc)
     c = await file(session, svc, "other", text="구청 민원실 운영 시간이 궁금합니다.")
     assert c.deadline_at == datetime(2026, 11, 23, 14, 0, tzinfo=KST)
     await complaints.extend(session, svc, await who(session, CIVIL_1), c, "담당자 확인이 필요합니다")
@@ -668,7 +685,7 @@ async def test_autoclose_answered(session, svc, clock, people):
 async def test_inbox_and_list_for_citizen(session, svc, clock, people):
     a = await file(session, svc, "road")
     clock.advance(hours=1)
-    b = await file(session, svc, "other", text="구청 민원실 운영 시간이 궁금합니다.")
+    b = await file(session, with_instant_category(svc), "other", text="구청 민원실 운영 시간이 궁금합니다.")
     clock.advance(hours=1)
     c = await file(session, svc, "road", citizen=OTHER)
     await complaints.answer(session, svc, await who(session, ROADS_1), c, ANSWER)

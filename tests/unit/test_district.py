@@ -52,10 +52,26 @@ def test_route_unknown_category_goes_to_first_contact_desk(district, category):
 
 @pytest.mark.parametrize(("category", "period"), [
     ("road", Period(days=7)), ("welfare", Period(days=7)), ("suggestion", Period(days=14)),
-    ("other", Period(hours=3)),
+    ("other", Period(days=7)),
 ])
 def test_period_for(district, category, period):
     assert district.period_for(category) == period
+
+
+def test_the_catch_all_is_a_grievance_for_the_first_contact_desk(district, tmp_path):
+    """기타 in the form is what a resident picks when nothing else fits (say, the waiting time at the
+    counter): a 고충 answered within 7 days (시행령 §17①), not a 즉시 민원 promised in 3 working
+    hours; it goes to the desk the profile names, which classifies it."""
+    other = district.category("other")
+    assert other.kind == "고충" and district.period_for("other") == Period(days=7)
+    assert district.route("other") == district.first_contact
+    assert not [c.code for c in district.categories.values() if c.kind == "기타"]
+
+    def desk_elsewhere(raw):
+        raw["first_contact_department"] = "ROADS"
+
+    moved = load_district(_write(tmp_path, desk_elsewhere))
+    assert moved.route("other") == "ROADS" and moved.route("suggestion") == "CIVIL"
 
 
 @pytest.mark.parametrize(("sentence", "category"), [
