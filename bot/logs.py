@@ -1,17 +1,16 @@
-"""Logging without personal data: phone and resident-number patterns are masked in every record,
-and the database drivers (which log SQL parameters at DEBUG) are held at WARNING."""
+"""Logging without personal data: phone numbers and 주민등록번호 are masked in every record (with
+the detectors of workflows/contact.py, which the bot uses everywhere else), and the database
+drivers (which log SQL parameters at DEBUG) are held at WARNING."""
 from __future__ import annotations
 
 import logging
-import re
 
-_PHONE = re.compile(r"(?<!\d)(0\d{1,2})[-\s.]?(\d{3,4})[-\s.]?(\d{4})(?!\d)")
-_RRN = re.compile(r"(?<!\d)(\d{6})\s*-?\s*([1-8])\d{6}(?!\d)")
+from workflows.contact import mask_phones, redact_rrn
 
 
 def redact(text: str) -> str:
-    text = _RRN.sub(r"\1-\2******", text)
-    return _PHONE.sub(lambda m: f"{m.group(1)}-****-{m.group(3)[-2:].rjust(4, '*')}", text)
+    """900101-1234567 -> 900101-1******; 010-1234-5678 -> 010-****-**** (however they are typed)."""
+    return mask_phones(redact_rrn(text), keep_last=False)
 
 
 class RedactingFilter(logging.Filter):
