@@ -16,6 +16,8 @@ What can come back, and what we do with it (``parse`` is pure, so each case is u
 * an empty body, malformed JSON, items that are not rows       -> ForecastError (empty/malformed body retried)
 * ``items`` empty ("" / [] / {"item": []}) or code 03 NODATA   -> ForecastError("no_items"), not retried now
 * timeouts and network errors                                  -> retried with backoff
+* more rows than one page (``totalCount`` > ``numOfRows``)     -> the next pages are read too (at most
+                                                                  MAX_PAGES), each retried on its own
 
 The service key is never logged: httpx logs request URLs at INFO, so a filter on the "httpx"
 logger masks ``serviceKey=…``.
@@ -38,6 +40,9 @@ from workflows.texts import clip
 log = logging.getLogger(__name__)
 
 GUIDANCE_MAX = 1000  # characters of the forecast's advice kept (it is quoted whole in the alert)
+# Pages read at most per fetch: a 시도 has up to ~30 시군구 x 3 days (~100 rows), so 20 pages of 100
+# leave a wide margin while a gateway that keeps announcing more cannot keep the job busy.
+MAX_PAGES = 20
 DEFAULT_URL = "https://apis.data.go.kr/B550928/dissForecastInfoSvc/getDissForecastInfo"
 
 # data.go.kr gateway / OpenAPI common result codes [M: the portal's common error table as quoted in
@@ -116,8 +121,31 @@ def _items(body: dict) -> list:
     return items
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of the answer: its rows, how many items it carried (usable or not) and the
+    ``totalCount`` the API announced for the whole query (None when it sent none)."""
+
+    rows: list[ForecastRow]
+    items: int
+    total: int | None
+
+
 def parse(status: int, body: bytes) -> list[ForecastRow]:
     """The rows in one HTTP answer, or a ForecastError saying why there are none."""
+    return parse_page(status, body).rows
+
+
+def _total(payload: dict) -> int | None:
+    try:
+        total = int(str(payload.get("totalCount", "")).strip())
+    except ValueError:
+        return None
+    return total if total >= 0 else None
+
+
+def parse_page(status: int, body: bytes) -> Page:
+    """One HTTP answer as a page (rows, item count, totalCount), or a ForecastError."""
     text = body.decode("utf-8", errors="replace").strip()
     if text.startswith("<"):
         if m := _XML_CODE.search(text):
@@ -152,7 +180,7 @@ def parse(status: int, body: bytes) -> list[ForecastRow]:
             log.warning("NHIS forecast: skipped an item that is not a row")
     if not rows:
         raise ForecastError("malformed", "no usable item", retryable=True)
-    return rows
+    return Page(rows, len(items), _total(payload))
 
 
 class _MaskServiceKey(logging.Filter):
@@ -179,33 +207,57 @@ class NhisForecastClient:
 
     def __init__(self, service_key: str, *, transport: httpx.AsyncBaseTransport | None = None,
                  url: str = DEFAULT_URL, timeout: float = 10.0, attempts: int = 3, backoff: float = 2.0,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, max_pages: int = MAX_PAGES):
         # data.go.kr shows an "encoding" and a "decoding" key; httpx encodes, so use the decoded one.
         self.service_key = unquote(service_key.strip()) if "%" in service_key else service_key.strip()
         self.transport, self.url, self.timeout = transport, url, timeout
         self.attempts, self.backoff, self.sleep = max(1, attempts), backoff, sleep
+        self.max_pages = max(1, max_pages)
 
     async def fetch(self, zn_cd: str, diss_cd: int = 3, rows: int = 100) -> list[ForecastRow]:
+        """Every row of the query, page after page: until the items read reach the announced
+        ``totalCount`` (without one: until a page comes back shorter than ``rows``), a page past the
+        first is empty, or ``max_pages`` pages were read (then a warning, and the rows read so far).
+        Each page is retried on its own."""
         params = {"serviceKey": self.service_key, "type": "json", "numOfRows": rows, "pageNo": 1,
                   "dissCd": diss_cd, "znCd": zn_cd}
+        out: list[ForecastRow] = []
+        read = 0
         async with httpx.AsyncClient(transport=self.transport, timeout=self.timeout) as client:
-            for attempt in range(1, self.attempts + 1):
+            for page_no in range(1, self.max_pages + 1):
                 try:
-                    return await self._once(client, params)
+                    page = await self._page(client, {**params, "pageNo": page_no})
                 except ForecastError as e:
-                    if not e.retryable or attempt == self.attempts:
-                        raise
-                    delay = self.backoff * 2 ** (attempt - 1)
-                    log.warning("NHIS forecast: %s (attempt %d/%d), retrying in %.0f s",
-                                e.code, attempt, self.attempts, delay)
-                    await self.sleep(delay)
+                    if page_no > 1 and e.code in ("no_items", "03"):
+                        break  # past the last page: the API answers NODATA or an empty list
+                    raise
+                out += page.rows
+                read += page.items
+                if read >= page.total if page.total is not None else page.items < rows:
+                    break
+            else:
+                log.warning("NHIS forecast: stopped after %d pages (%d items of %s)", self.max_pages, read,
+                            page.total if page.total is not None else "an unknown number")
+        return out
+
+    async def _page(self, client: httpx.AsyncClient, params: dict) -> Page:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await self._once(client, params)
+            except ForecastError as e:
+                if not e.retryable or attempt == self.attempts:
+                    raise
+                delay = self.backoff * 2 ** (attempt - 1)
+                log.warning("NHIS forecast: %s (page %s, attempt %d/%d), retrying in %.0f s",
+                            e.code, params["pageNo"], attempt, self.attempts, delay)
+                await self.sleep(delay)
         raise AssertionError("unreachable")
 
-    async def _once(self, client: httpx.AsyncClient, params: dict) -> list[ForecastRow]:
+    async def _once(self, client: httpx.AsyncClient, params: dict) -> Page:
         try:
             resp = await client.get(self.url, params=params)
         except httpx.TimeoutException:
             raise ForecastError("timeout", retryable=True) from None
         except httpx.TransportError as e:
             raise ForecastError("network", type(e).__name__, retryable=True) from None
-        return parse(resp.status_code, resp.content)
+        return parse_page(resp.status_code, resp.content)

@@ -172,3 +172,64 @@ async def test_the_service_key_never_reaches_the_logs(caplog):
     assert "serviceKey=***" in caplog.text
     assert "test" not in caplog.text.split("serviceKey=")[1].split("&")[0]
     assert "key%2F123" not in caplog.text and KEY not in caplog.text
+
+
+class PagedApi:
+    """The API with more rows than one page holds: answers each pageNo with its slice of ``rows``
+    and the ``totalCount`` of the whole query, honouring numOfRows."""
+
+    def __init__(self, rows: list[dict], *, total: int | None = None, flaky_page: int | None = None):
+        self.rows, self.total, self.flaky_page, self.requests = rows, total, flaky_page, []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        page, size = int(request.url.params["pageNo"]), int(request.url.params["numOfRows"])
+        if page == self.flaky_page:
+            self.flaky_page = None
+            return httpx.Response(502, content=HTML_PAGE)
+        chunk = self.rows[(page - 1) * size:page * size]
+        body = {"numOfRows": size, "pageNo": page, "items": {"item": chunk} if chunk else ""}
+        if self.total is not None:
+            body["totalCount"] = self.total
+        return httpx.Response(200, json={"response": {
+            "header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"}, "body": body}})
+
+
+def district_rows(n: int) -> list[dict]:
+    """n rows for 서울's 시군구 (11110, 11140, ...) over three days; ours (11215) comes last."""
+    codes = [f"{11110 + 30 * i}" for i in range(n // 3 - 1)] + ["11215"]
+    return [item(dt=f"2026070{d}", low=code, risk=1 + (d == 1 and code == "11215"))
+            for code in codes for d in (1, 2, 3)]
+
+
+async def test_every_page_is_read_not_only_the_first():
+    """250 rows at numOfRows=100: three pages, and the district's rows (on page 3) are there."""
+    rows = district_rows(252)[:250]
+    rows[-1] = item(dt="20260701", low="11215", risk=3)
+    api = PagedApi(rows, total=250)
+    got = await client(api).fetch("11")
+    assert [int(r.url.params["pageNo"]) for r in api.requests] == [1, 2, 3]
+    assert {r.url.params["numOfRows"] for r in api.requests} == {"100"}
+    assert len(got) == 250 and got[-1].lowrnk_zn_cd == "11215" and got[-1].risk == 3
+    assert [(r.day, r.lowrnk_zn_cd) for r in got] == [(date(2026, 7, int(x["dt"][-1])), x["lowrnkZnCd"]) for x in rows]
+
+
+async def test_pages_without_a_total_stop_at_the_first_short_page_and_each_page_is_retried():
+    slept = []
+    api = PagedApi(district_rows(240), flaky_page=2)
+    got = await client(api, slept).fetch("11")
+    assert [int(r.url.params["pageNo"]) for r in api.requests] == [1, 2, 2, 3]
+    assert len(got) == 240 and slept == [2.0]
+
+
+async def test_paging_is_bounded_and_an_empty_page_past_the_first_ends_it(caplog):
+    # a gateway that keeps announcing more than it has: stop at the first empty page
+    api = PagedApi(district_rows(150), total=10_000)
+    assert len(await client(api).fetch("11")) == 150 and len(api.requests) == 3
+    # and one that keeps sending full pages forever: stop after max_pages, with a warning
+    full = json.loads(ok([item()] * 100))
+    full["response"]["body"]["totalCount"] = 1_000_000
+    endless = Api((200, json.dumps(full).encode()))
+    got = await client(endless, max_pages=4).fetch("11", rows=100)
+    assert len(endless.requests) == 4 and len(got) == 400
+    assert "stopped after 4 pages" in caplog.text
