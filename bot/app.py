@@ -31,6 +31,7 @@ from bot.http import start_http
 from bot.leader import Leadership
 from bot.middlewares import UpdateContextMiddleware
 from bot.retry import RetryAfterMiddleware
+from bot.rrn_guard import RrnGuardMiddleware
 from bot.unchanged_edit import UnchangedEditMiddleware
 from bot import errors
 from bot.fsm_locks import release_dead_locks
@@ -114,6 +115,8 @@ def build_app(settings: Settings) -> App:
     dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics))
     errors.install(dp)  # whatever an update raises, the person is answered (bot/errors.py)
     dp.callback_query.outer_middleware(InaccessibleMessageMiddleware())  # buttons on messages Telegram hides
+    for typed in (dp.message, dp.edited_message):  # a 주민등록번호 reaches no handler (bot/rrn_guard.py)
+        typed.outer_middleware(RrnGuardMiddleware())
 
     async def finish_in_flight_updates() -> None:
         """On stop, updates still being handled finish before aiogram closes the FSM storage

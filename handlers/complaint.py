@@ -16,7 +16,7 @@ from handlers.callbacks import CategoryCb, EditCb, FormCb, FreeTextCb, MenuCb, S
 from handlers.states import ComplaintForm
 from workflows import complaints, users
 from workflows.complaints import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_PHOTOS, Draft
-from workflows.contact import InvalidPhone, looks_like_rrn, mask_phone, normalize_phone
+from workflows.contact import InvalidPhone, mask_phone, normalize_phone
 from workflows.context import Services
 from workflows.texts import escape, t
 
@@ -122,7 +122,7 @@ async def free_text_choice(query: CallbackQuery, callback_data: FreeTextCb, stat
         await query.message.answer(t(lang, "cf.offer_dismissed"))
         return
     category = callback_data.cat if callback_data.action == "file" and callback_data.cat in svc.district.categories else None
-    fits = DESCRIPTION_MIN <= len(text) <= DESCRIPTION_MAX and not looks_like_rrn(text)
+    fits = DESCRIPTION_MIN <= len(text) <= DESCRIPTION_MAX
     await begin(query.message, state, session, svc, lang, query.from_user.id, category=category,
                 description=text if fits else None)
     if category is None and fits:
@@ -160,9 +160,6 @@ async def got_description(message: Message, state: FSMContext, svc: Services, la
         return
     if len(text) > DESCRIPTION_MAX:
         await message.answer(t(lang, "cf.too_long", n=len(text)))
-        return
-    if looks_like_rrn(text):
-        await message.answer(t(lang, "cf.rrn_refused"))
         return
     await state.update_data(description=text)
     await advance(message, state, svc, lang)

@@ -10,7 +10,6 @@ from handlers.callbacks import FreeTextCb
 from handlers.keyboards import markup
 from workflows.complaints import DESCRIPTION_MAX
 from workflows.context import Services
-from workflows.contact import looks_like_rrn
 from workflows.texts import escape, t
 
 router = Router(name="fallback")
@@ -26,10 +25,7 @@ async def unknown_command(message: Message, lang: str) -> None:
 @router.message(F.text, F.chat.type == "private")
 async def free_text(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     """Typing is never a dead end: offer to file what they wrote, with a suggested category."""
-    text = message.text.strip()[:DESCRIPTION_MAX + 1]
-    if looks_like_rrn(text):
-        await message.answer(t(lang, "cf.rrn_refused"))
-        return
+    text = message.text.strip()[:DESCRIPTION_MAX + 1]  # one holding a 주민등록번호 never gets here (bot/rrn_guard.py)
     await state.set_data({"free_text": text})
     cat = svc.district.suggest_category(text)
     rows = []

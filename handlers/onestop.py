@@ -28,7 +28,7 @@ from handlers.keyboards import markup
 from handlers.replies import answer_all
 from workflows import birth_death as bd
 from workflows.birth_death import OnestopError, Plan
-from workflows.contact import InvalidPhone, looks_like_rrn, normalize_phone
+from workflows.contact import InvalidPhone, normalize_phone
 from workflows.context import Services
 from workflows.ratings import ITEMS as RATING_ITEMS, OVERALL
 from workflows.texts import escape, t
@@ -280,9 +280,6 @@ def summary_items(svc: Services, items, kind: str, lang: str) -> str:
 
 async def read_date(message: Message, svc: Services, lang: str, *, oldest, errors: dict[str, str]):
     """The date typed into a form's date step, or None after saying what is wrong with it."""
-    if looks_like_rrn(message.text):
-        await message.answer(t(lang, "cf.rrn_refused"))
-        return None
     try:
         return bd.parse_date(message.text, bd.local_today(svc), oldest=oldest)
     except bd.DateInputError as e:
@@ -370,9 +367,6 @@ async def got_provision(query: CallbackQuery, callback_data: OsFlowCb, state: FS
 @router.message(StateFilter(BirthForm.phone, DeathForm.phone), F.text | F.contact, NOT_COMMAND)
 async def got_phone(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     raw = message.contact.phone_number if message.contact else message.text
-    if message.text and looks_like_rrn(message.text):
-        await message.answer(t(lang, "cf.rrn_refused"))
-        return
     try:
         phone = normalize_phone(raw)
     except InvalidPhone:
@@ -462,9 +456,6 @@ async def supplement_reply_start(query: CallbackQuery, callback_data: Supplement
 @router.message(FamilyForm.supplement_reply, F.text, NOT_COMMAND)
 async def supplement_reply(message: Message, state: FSMContext, session: AsyncSession, svc: Services,
                            lang: str) -> None:
-    if looks_like_rrn(message.text):
-        await message.answer(t(lang, "cf.rrn_refused"))
-        return
     item = await bd.get_item(session, (await state.get_data()).get("item", 0))
     if item is None:
         await state.clear()
@@ -566,9 +557,6 @@ BUTTON_STEPS = (BirthForm.consent, BirthForm.order, BirthForm.dong, BirthForm.re
 
 @router.message(StateFilter(*BUTTON_STEPS), NOT_COMMAND)
 async def use_buttons(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    if message.text and looks_like_rrn(message.text):
-        await message.answer(t(lang, "cf.rrn_refused"))
-        return
     await message.answer(t(lang, "onestop.use_buttons"))
     await ask_again(message, state, svc, lang)
 

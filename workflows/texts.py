@@ -212,6 +212,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "Please send text here; photos come in the next step."),
     "cf.rrn_refused": ("주민등록번호로 보이는 숫자가 있어 접수하지 않았습니다. 주민등록번호는 적지 말고 다시 보내 주세요.",
                        "That looks like a resident registration number, which we must not store. Please send it again without it."),
+    # bot/rrn_guard.py: any message (text or caption, any step, residents and officers) holding one
+    "rrn.refused": ("주민등록번호로 보이는 숫자가 있어 이 메시지는 받지 않았습니다 (저장하거나 전달하지 않았습니다). "
+                    "이 대화창에서는 주민등록번호를 받지 않습니다. 번호를 빼고 다시 보내 주세요. 작성 중이던 내용은 그대로 있습니다.",
+                    "That message seems to hold a resident registration number, so it was not taken (nothing was stored "
+                    "or passed on): this chat never takes one. Please send it again without the number; what you had "
+                    "filled in so far is kept."),
     "cf.ask_photos": ("사진이 있으면 보내 주세요 (최대 5장). 다 보냈으면 [완료], 없으면 [건너뛰기].",
                       "Send photos if you have any (up to 5). Press [Done] when finished, or [Skip]."),
     "cf.photo_added": ("사진 {n}/5장 받았습니다.", "Photo {n}/5 received."),
