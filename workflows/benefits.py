@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,6 +89,8 @@ class Entitlement:
     upper_bound: bool = False     # the amount is a cap ("up to")
     starts_later: bool = False    # nothing in the first year (e.g. 가정양육수당 from 24 months)
     confirmed: bool = True        # every part of the amount is confirmed in the sources
+    paid_from: date | None = None  # monthly benefits: the first month paid (1st of the month)
+    late: bool = False            # applied after the window that pays from the birth month
 
     @property
     def code(self) -> str:
@@ -120,6 +122,25 @@ def add_months(d: date, n: int) -> date:
 def _days_in(y: int, m: int) -> int:
     nxt = date(y + (m == 12), m % 12 + 1, 1)
     return (nxt - date(y, m, 1)).days
+
+
+def period_end(first_day: date, months: int) -> date:
+    """민법 §160②③: a period of `months` whose first counted day is `first_day` ends on the day
+    before the corresponding day of the last month, or on that month's last day if it has no
+    such day (first day 8/31, 1 month -> 9/30; first day 3/2 -> 4/1)."""
+    y, m = divmod(first_day.month - 1 + months, 12)
+    y, m = first_day.year + y, m + 1
+    if first_day.day <= _days_in(y, m):
+        return date(y, m, first_day.day) - timedelta(days=1)
+    return date(y, m, _days_in(y, m))
+
+
+def voucher_last_day(birth: date, years: int) -> date:
+    """The last day a voucher "usable from the day of birth until the day N years are reached" can
+    be used (아동수당법 시행령 §10의3⑥ "출생한 날부터 2년이 되는 날까지"): the birth day is the
+    first day of the period (민법 §158, age counts from the day of birth), so it ends the day before
+    the N-th birthday (born 2026-01-31 -> 2028-01-30), on 2/28 for a child born on 2/29 (§160③)."""
+    return period_end(birth, 12 * years)
 
 
 def age_months(birth: date, on: date) -> int:
@@ -187,6 +208,9 @@ class Catalogue:
             raise ValueError(f"benefit {b.code}: unknown amount type {kind!r}")
         if b.office == "outside" and (b.body not in self.bodies or f"provision:{b.body}" not in b.consents):
             raise ValueError(f"benefit {b.code}: an outside body needs a known body and its provision consent")
+        rule = b.amount.get("paid_from")
+        if rule is not None and (kind not in ("monthly_by_age", "monthly") or int(rule["within_days"]) < 0):
+            raise ValueError(f"benefit {b.code}: paid_from needs a monthly amount and within_days >= 0")
         for add_on in b.amount.get("add_ons", ()):
             unknown = set(add_on["region_classes"]) - set(self.region_classes)
             if unknown:
@@ -195,10 +219,20 @@ class Catalogue:
     # --- the engine -------------------------------------------------------------------------
 
     def payment_months(self, birth: date) -> list[date]:
-        """The payment days of the first year: the 25th of the birth month and the 11 after it
-        (paid from the birth month when the application is made within 60 days of birth)."""
+        """The payment days of the child's first year: the 25th of the birth month and the 11 after
+        it (index i = the child's i-th month of life)."""
         first = date(birth.year, birth.month, 1)
         return [add_months(first, i).replace(day=self.payment_day) for i in range(self.first_year_months)]
+
+    def paid_from(self, b: Benefit, birth: date, applied_on: date) -> tuple[date, bool]:
+        """(first month paid, late) under the benefit's application rule (amount.paid_from): applied
+        within `within_days` of birth (the birth day not counted, 민법 §157) -> from the birth month;
+        later -> from the month of the application. Without a rule: the birth month."""
+        birth_month = date(birth.year, birth.month, 1)
+        rule = b.amount.get("paid_from")
+        if not rule or (applied_on - birth).days <= int(rule["within_days"]):
+            return birth_month, False
+        return max(birth_month, date(applied_on.year, applied_on.month, 1)), True
 
     def eligible(self, b: Benefit, h: Household, today: date, grant: DistrictGrant | None) -> bool:
         rule = b.eligibility
@@ -219,23 +253,29 @@ class Catalogue:
         return True
 
     def first_year(self, b: Benefit, h: Household, region_class: str,
-                   grant: DistrictGrant | None) -> Entitlement:
+                   grant: DistrictGrant | None, applied_on: date | None = None) -> Entitlement:
+        """What the benefit brings in the child's first year (the birth month and the 11 after it).
+        Monthly benefits count only the months paid under the application rule for an application
+        made on `applied_on` (default: within the window, i.e. from the birth month)."""
         a = b.amount
         kind = a["type"]
         months = self.payment_months(h.birth_date)
         confirmed = b.confirmed
-        if kind == "monthly_by_age":
-            total = sum(_band(a["bands"], i) for i in range(len(months)))
-            return Entitlement(b, total, starts_later=total == 0, confirmed=confirmed)
-        if kind == "monthly":
+        if kind in ("monthly_by_age", "monthly"):
+            start, late = self.paid_from(b, h.birth_date, applied_on or h.birth_date)
+            paid = [(i, d) for i, d in enumerate(months) if d >= start]
+            if kind == "monthly_by_age":
+                total = sum(_band(a["bands"], i) for i, _ in paid)
+                later = not any(_band(a["bands"], i) for i in range(len(months)))
+                return Entitlement(b, total, starts_later=later, confirmed=confirmed, paid_from=start, late=late)
             total = 0
-            for pay_day in months:
+            for _, pay_day in paid:
                 total += int(a["amount"])
                 for add_on in a.get("add_ons", ()):
                     if (region_class in add_on["region_classes"]
                             and _date(add_on["from"]) <= pay_day <= (_date(add_on.get("to")) or date.max)):
                         total += int(add_on["amount"])
-            return Entitlement(b, total, confirmed=confirmed)
+            return Entitlement(b, total, confirmed=confirmed, paid_from=start, late=late)
         if kind == "lump_sum_by_order":
             return Entitlement(b, int(a["amounts"][str(min(h.order, ORDER_MAX))]), confirmed=confirmed)
         if kind == "lump_sum":
@@ -251,7 +291,8 @@ class Catalogue:
 
     def evaluate(self, h: Household, *, today: date, region_class: str,
                  grant: DistrictGrant | None = None) -> Evaluation:
-        """The benefits this household can apply for today, in catalogue order."""
+        """The benefits this household can apply for today, in catalogue order; today is also the
+        application date that decides from which month monthly benefits are paid."""
         if region_class not in self.region_classes:
             raise ValueError(f"unknown region class {region_class!r}")
         if not 1 <= h.order <= ORDER_MAX:
@@ -266,31 +307,37 @@ class Catalogue:
                     out.not_combined.append((b, kept[b.exclusive_group]))
                     continue
                 kept[b.exclusive_group] = b
-            out.entitled.append(self.first_year(b, h, region_class, grant))
+            out.entitled.append(self.first_year(b, h, region_class, grant, applied_on=today))
         return out
 
     # --- display ------------------------------------------------------------------------------
 
     def amount_rule_text(self, b: Benefit, h: Household, lang: str, grant: DistrictGrant | None,
-                         region_class: str) -> str:
-        """The rule in words: "월 100만원 (0세) · 월 50만원 (1세)", "첫째 200만원", "월 최대 1만 6천원"."""
+                         region_class: str, applied_on: date | None = None) -> str:
+        """The rule in words: "월 100만원 (0세) · 월 50만원 (1세)", "첫째 200만원", "월 최대 1만 6천원";
+        for a monthly benefit applied for after its window (applied_on), the month it is paid from."""
         a = b.amount
         kind = a["type"]
-        if kind == "monthly_by_age":
-            parts = [t(lang, "onestop.amount.monthly_age", amount=won(band["amount"], lang),
-                       age=_age_label(band, lang)) for band in a["bands"]]
-            return " · ".join(parts)
-        if kind == "monthly":
-            text = t(lang, "onestop.amount.monthly", amount=won(a["amount"], lang))
-            for add_on in a.get("add_ons", ()):
-                if region_class in add_on["region_classes"]:
-                    text += t(lang, "onestop.amount.add_on", amount=won(add_on["amount"], lang),
-                              start=add_on["from"], end=add_on.get("to") or "")
+        if kind in ("monthly_by_age", "monthly"):
+            if kind == "monthly_by_age":
+                text = " · ".join(t(lang, "onestop.amount.monthly_age", amount=won(band["amount"], lang),
+                                    age=_age_label(band, lang)) for band in a["bands"])
+            else:
+                text = t(lang, "onestop.amount.monthly", amount=won(a["amount"], lang))
+                for add_on in a.get("add_ons", ()):
+                    if region_class in add_on["region_classes"]:
+                        text += t(lang, "onestop.amount.add_on", amount=won(add_on["amount"], lang),
+                                  start=add_on["from"], end=add_on.get("to") or "")
+            if applied_on is not None:
+                start, late = self.paid_from(b, h.birth_date, applied_on)
+                if late:
+                    text += t(lang, "onestop.amount.paid_from_late", month=f"{start:%Y-%m}",
+                              days=a["paid_from"]["within_days"])
             return text
         if kind == "lump_sum_by_order":
             text = t(lang, "onestop.amount.lump", amount=won(a["amounts"][str(min(h.order, ORDER_MAX))], lang))
             if a.get("valid_years"):
-                until = add_months(h.birth_date, 12 * int(a["valid_years"]))
+                until = voucher_last_day(h.birth_date, int(a["valid_years"]))
                 text += t(lang, "onestop.amount.valid_until", until=until.isoformat())
             return text
         if kind == "lump_sum":

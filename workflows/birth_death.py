@@ -35,8 +35,8 @@ from sqlalchemy.orm import selectinload
 from bot.db.models import (AgencyNotification, OnestopApplication, OnestopItem, OnestopItemEvent,
                            OnestopRating, OnestopReminder, User)
 from workflows import agency_notify, audit
-from workflows.benefits import (Catalogue, DistrictGrant, Household, _days_in, add_months, district_grant,
-                                load_catalogue)
+from workflows.benefits import (Catalogue, DistrictGrant, Household, add_months, district_grant, load_catalogue,
+                                period_end)
 from workflows.context import WEEKDAYS, Services
 from workflows.district import District
 from workflows.outbox import enqueue
@@ -295,17 +295,6 @@ def _mk(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def period_end(first_day: date, months: int) -> date:
-    """민법 §160②③: a period of `months` whose first counted day is `first_day` ends on the day
-    before the corresponding day of the last month, or on that month's last day if it has no
-    such day (first day 8/31, 1 month -> 9/30; first day 3/2 -> 4/1)."""
-    y, m = divmod(first_day.month - 1 + months, 12)
-    y, m = first_day.year + y, m + 1
-    if first_day.day <= _days_in(y, m):
-        return date(y, m, first_day.day) - timedelta(days=1)
-    return date(y, m, _days_in(y, m))
-
-
 def rule_deadline(rule: DeadlineRule, event: date, svc_or_calendar) -> date:
     """The last day of a period counted from an event (birth, death) under the rule's start."""
     calendar = getattr(svc_or_calendar, "calendar", svc_or_calendar)
@@ -471,7 +460,8 @@ def plan_birth(svc: Services, answers: BirthAnswers, provision: dict[str, bool] 
     cat = catalogue or load_catalogue()
     prof = profile(svc.district)
     h = answers.household()
-    ev = cat.evaluate(h, today=local_today(svc), region_class=prof.region_class, grant=prof.grant)
+    today = local_today(svc)  # the application date: it decides from which month monthly benefits are paid
+    ev = cat.evaluate(h, today=today, region_class=prof.region_class, grant=prof.grant)
     plan = Plan(BIRTH, not_combined=[(left.code, kept.code) for left, kept in ev.not_combined])
     for e in ev.entitled:
         b = e.benefit
@@ -489,8 +479,8 @@ def plan_birth(svc: Services, answers: BirthAnswers, provision: dict[str, bool] 
             department_code=None if outside else office_department(svc.district, office, answers.dong),
             agency_code=b.body if outside else None, facts=b.facts, first_year=e.first_year,
             confirmed=e.confirmed, upper_bound=e.upper_bound, starts_later=e.starts_later,
-            amount_text_ko=cat.amount_rule_text(b, h, "ko", prof.grant, prof.region_class),
-            amount_text_en=cat.amount_rule_text(b, h, "en", prof.grant, prof.region_class),
+            amount_text_ko=cat.amount_rule_text(b, h, "ko", prof.grant, prof.region_class, applied_on=today),
+            amount_text_en=cat.amount_rule_text(b, h, "en", prof.grant, prof.region_class, applied_on=today),
             needs_ko=needs_ko, needs_en=needs_en, legal_basis=basis, skipped=skipped))
     return plan
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from workflows.benefits import (CATALOGUE_PATH, Catalogue, Household, add_months, age_months, district_grant,
-                                load_catalogue, won)
+                                load_catalogue, voucher_last_day, won)
 from workflows.district import load_district
 
 CAT = load_catalogue()
@@ -96,7 +96,7 @@ def test_amount_rule_text_and_won():
     assert CAT.amount_rule_text(b, h, "ko", None, "capital_area") == "월 100만원 (0세) · 월 50만원 (1세)"
     assert CAT.amount_rule_text(b, h, "en", None, "capital_area") == "₩1,000,000/month (age 0) · ₩500,000/month (age 1)"
     voucher = CAT.amount_rule_text(CAT.benefits["first_meeting_voucher"], h, "ko", None, "capital_area")
-    assert voucher == "200만원 (한 번), 2028-03-02 전까지 사용"
+    assert voucher == "200만원 (한 번), 2028-03-01까지 사용"
     assert "지역 추가 월 5천원" not in CAT.amount_rule_text(CAT.benefits["child_allowance"], h, "ko", None, "capital_area")
     assert won(16_000, "ko") == "1만 6천원" and won(12_000_000, "ko") == "1,200만원" and won(192_000, "ko") == "19만 2천원"
     assert won(5_000, "ko") == "5,000원" and won(None, "ko") == "-"
@@ -136,3 +136,53 @@ def test_bad_catalogue_entries_are_refused():
         CAT.evaluate(Household(date(2026, 3, 2), 1), today=date(2026, 3, 10), region_class="mars")
     with pytest.raises(ValueError):
         CAT.evaluate(Household(date(2026, 3, 2), 4), today=date(2026, 3, 10), region_class="capital_area")
+
+
+def test_the_voucher_s_last_day_is_one_date_in_both_languages():
+    """시행령 §10의3⑥ "출생한 날부터 2년이 되는 날까지": born 2026-01-31, the last day is 2028-01-30
+    (the birth day is day 1), and the English text says so as well as the Korean one."""
+    b = CAT.benefits["first_meeting_voucher"]
+    h = Household(birth_date=date(2026, 1, 31), order=1)
+    ko = CAT.amount_rule_text(b, h, "ko", None, "capital_area")
+    en = CAT.amount_rule_text(b, h, "en", None, "capital_area")
+    assert ko == "200만원 (한 번), 2028-01-30까지 사용"
+    assert en == "₩2,000,000 (once), usable up to and including 2028-01-30"
+    assert "2028-01-31" not in ko + en
+    assert voucher_last_day(date(2024, 2, 29), 2) == date(2026, 2, 28)   # no 2/29: the month's last day
+    assert voucher_last_day(date(2026, 3, 1), 2) == date(2028, 2, 29)
+
+
+def test_monthly_benefits_count_from_the_month_the_60_day_rule_allows():
+    """Born 2026-10-01. Applied within 60 days (2026-11-30): paid from October, the whole first year.
+    Applied 64 days after birth (2026-12-04): paid from December only, so October and November
+    are not in the first-year total (it was 1,620만 원 either way)."""
+    h = Household(birth_date=date(2026, 10, 1), order=1)
+    on_time = CAT.evaluate(h, today=date(2026, 11, 30), region_class="capital_area", grant=SAMPLE_GRANT)
+    late = CAT.evaluate(h, today=date(2026, 12, 4), region_class="capital_area", grant=SAMPLE_GRANT)
+    t_on, t_late = _by_code(on_time), _by_code(late)
+    assert t_on["parental_allowance"].first_year == 12 * 1_000_000 and not t_on["parental_allowance"].late
+    assert t_on["child_allowance"].first_year == 12 * 100_000
+    assert on_time.total(confirmed=True) == 15_200_000
+    assert t_late["parental_allowance"].first_year == 10 * 1_000_000
+    assert t_late["parental_allowance"].paid_from == date(2026, 12, 1) and t_late["parental_allowance"].late
+    assert t_late["child_allowance"].first_year == 10 * 100_000
+    assert t_late["first_meeting_voucher"].first_year == 2_000_000       # a lump sum: no month rule
+    assert late.total(confirmed=True) == 15_200_000 - 2 * 1_100_000
+    # the 60th day after birth is still in time (the birth day not counted); the 61st is not
+    assert not _by_code(CAT.evaluate(h, today=date(2026, 11, 30), region_class="capital_area"))["child_allowance"].late
+    assert _by_code(CAT.evaluate(h, today=date(2026, 12, 1), region_class="capital_area"))["child_allowance"].late
+    # the family is told from which month
+    rule = CAT.amount_rule_text(CAT.benefits["parental_allowance"], h, "ko", None, "capital_area",
+                                applied_on=date(2026, 12, 4))
+    assert rule.endswith("2026-12분부터 지급 (출생 후 60일이 지나 신청하면 신청한 달부터)")
+    en = CAT.amount_rule_text(CAT.benefits["child_allowance"], h, "en", None, "capital_area", applied_on=date(2026, 12, 4))
+    assert "paid from 2026-12" in en
+    assert "분부터" not in CAT.amount_rule_text(CAT.benefits["parental_allowance"], h, "ko", None, "capital_area",
+                                               applied_on=date(2026, 11, 30))
+
+
+def test_a_late_application_keeps_regional_add_ons_to_the_months_paid():
+    h = Household(birth_date=date(2026, 3, 2), order=1)
+    ev = CAT.evaluate(h, today=date(2026, 6, 10), region_class="non_capital", grant=None)
+    # paid from June: June 2026 .. February 2027 = 9 months, the add-on for June..December = 7
+    assert _by_code(ev)["child_allowance"].first_year == 9 * 100_000 + 7 * 5_000

@@ -131,6 +131,25 @@ def test_refusing_one_provision_drops_exactly_its_services(svc):
     assert {it.code for it in both.items if it.skipped} == {"birth_household_electricity", "multi_child_city_gas"}
 
 
+def test_the_plan_counts_monthly_benefits_from_the_month_the_application_on_the_clock_allows(svc):
+    """The application date is the clock's today: a child born 64 days ago gets 부모급여 and 아동수당
+    from this month, not from the birth month, and the family is told; born 60 days ago, from birth."""
+    today = bd.local_today(svc)
+    late_birth, on_time_birth = today - timedelta(days=64), today - timedelta(days=60)
+    lost = (today.year * 12 + today.month) - (late_birth.year * 12 + late_birth.month)
+    late = bd.plan_birth(svc, BirthAnswers(late_birth, 1, "중곡1동", True))
+    on_time = bd.plan_birth(svc, BirthAnswers(on_time_birth, 1, "중곡1동", True))
+    amounts = {it.code: it.first_year for it in late.items}
+    assert lost >= 2 and amounts["parental_allowance"] == (12 - lost) * 1_000_000
+    assert amounts["child_allowance"] == (12 - lost) * 100_000
+    assert {it.code: it.first_year for it in on_time.items}["parental_allowance"] == 12 * 1_000_000
+    assert on_time.total(confirmed=True) - late.total(confirmed=True) == lost * 1_100_000
+    parental = next(it for it in late.items if it.code == "parental_allowance")
+    assert f"{today:%Y-%m}분부터 지급" in parental.amount_text("ko")
+    assert f"paid from {today:%Y-%m}" in parental.amount_text("en")
+    assert "분부터" not in next(it for it in on_time.items if it.code == "parental_allowance").amount_text("ko")
+
+
 def test_refusing_one_agency_after_a_death_drops_only_that_notice(svc):
     a = DeathAnswers(death_date=date(2026, 11, 20), relationship="cohabiting_relative", dong="능동", report_made=False)
     plan = bd.plan_death(svc, a, {"NPS": False, "NHIS": True, "FSS": True, "VEHICLE": True})
