@@ -1,8 +1,9 @@
 """Families: /death — the death one-stop (유성구 사망 원스톱 + 안심상속), in gentle words.
 
 Asks the date of death, the reporter's relationship (가족관계등록법 §85), the deceased's 동, whether
-the 사망신고 is made, one §17 consent per outside agency, an optional contact and whether to be
-reminded; then tells each related agency and gives the reporter a checklist with dates.
+the 사망신고 is made, whether an heir (or only the deceased) has an address abroad (상속세 and 취득세
+then run 9 months, not 6), one §17 consent per outside agency, an optional contact and whether to
+be reminded; then tells each related agency and gives the reporter a checklist with dates.
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ DATE_ERRORS = {"format": "onestop.date.format", "future": "onestop.date.future",
 
 def answers(data: dict) -> DeathAnswers:
     return DeathAnswers(death_date=date.fromisoformat(data["date"]), relationship=data["relationship"],
-                        dong=data["dong"], report_made=bool(data.get("reported")))
+                        dong=data["dong"], report_made=bool(data.get("reported")),
+                        abroad=data.get("abroad") if data.get("abroad") in bd.ABROAD else "none")
 
 
 def plan(svc: Services, data: dict) -> Plan:
@@ -48,7 +50,7 @@ def summary_messages(svc: Services, data: dict, lang: str) -> list[str]:
     blocks = [t(lang, "onestop.summary.death", date=bd.fmt_date(a.death_date, lang),
              relationship=escape(rules.relationship(a.relationship, lang)), dong=escape(a.dong),
              reported=t(lang, "onestop.answer.yes" if a.report_made else "onestop.answer.no"),
-             n=len(p.applied()), items=items,
+             abroad=t(lang, bd.ABROAD_KEYS[a.abroad]), n=len(p.applied()), items=items,
              phone=mask_phone(plain) if plain else t(lang, "onestop.summary.no_phone"),
              reminders=t(lang, "onestop.answer.yes" if data.get("reminders", True) else "onestop.answer.no"))]
     skipped = [it for it in p.items if it.skipped]
@@ -66,6 +68,9 @@ async def ask(message: Message, state: FSMContext, svc: Services, lang: str, ste
         rows = [[(rules.relationship(code, lang), os_.cb(KIND, "rel", code))] for code in rules.relationships]
         await message.answer(t(lang, "onestop.ask.relationship"),
                              reply_markup=markup(rows + [os_.cancel_row(KIND, lang)]))
+    elif step == "abroad":
+        rows = [[(t(lang, bd.ABROAD_KEYS[code]), os_.cb(KIND, "abroad", code))] for code in bd.ABROAD]
+        await message.answer(t(lang, "onestop.ask.abroad"), reply_markup=markup(rows + [os_.cancel_row(KIND, lang)]))
     elif step == "reminders":
         await message.answer(t(lang, "onestop.ask.reminders"), reply_markup=markup(os_.yes_no(
             KIND, "remind", lang, yes="onestop.answer.remind_yes", no="onestop.answer.remind_no")))
@@ -77,14 +82,16 @@ async def ask(message: Message, state: FSMContext, svc: Services, lang: str, ste
 async def submitted(message: Message, svc: Services, lang: str, app) -> None:
     told = sum(1 for it in app.items if it.state != bd.SKIPPED)
     await message.answer(t(lang, "onestop.submitted_death", receipt=app.receipt_no, n=told))
-    await message.answer(bd.checklist_text(svc, app.event_date, app.report_made, lang)
+    await message.answer(bd.checklist_text(svc, app.event_date, app.report_made, lang,
+                                           abroad=(app.facts or {}).get("abroad"))
                          + (t(lang, "onestop.checklist.reminders_on") if app.reminders_on
                             else t(lang, "onestop.checklist.reminders_off")))
 
 
 FLOW = os_.register(os_.Flow(
     kind=KIND, group=DeathForm,
-    steps=("consent", "date", "relationship", "dong", "reported", "provision", "phone", "reminders", "confirm"),
+    steps=("consent", "date", "relationship", "dong", "reported", "abroad", "provision", "phone", "reminders",
+           "confirm"),
     ask=ask, applies=lambda step, data: True, plan=plan, answers=answers, submitted=submitted))
 
 
@@ -112,6 +119,18 @@ async def got_relationship(query: CallbackQuery, callback_data: OsFlowCb, state:
     if await os_.flow_for(query, callback_data, state, lang, "relationship") is None:
         return
     await state.update_data(relationship=callback_data.value)
+    await os_.advance(query.message, state, svc, lang, FLOW)
+
+
+@router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "abroad")))
+async def got_abroad(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
+                     lang: str) -> None:
+    if callback_data.value not in bd.ABROAD:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    if await os_.flow_for(query, callback_data, state, lang, "abroad") is None:
+        return
+    await state.update_data(abroad=callback_data.value)
     await os_.advance(query.message, state, svc, lang, FLOW)
 
 

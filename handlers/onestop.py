@@ -56,6 +56,7 @@ class DeathForm(StatesGroup):
     relationship = State()
     dong = State()
     reported = State()
+    abroad = State()
     provision = State()
     phone = State()
     reminders = State()
@@ -551,7 +552,7 @@ async def rate_more(query: CallbackQuery, callback_data: OsRateMoreCb, session: 
 
 BUTTON_STEPS = (BirthForm.consent, BirthForm.order, BirthForm.dong, BirthForm.reported, BirthForm.recipient,
                 BirthForm.heating, BirthForm.benefits, BirthForm.provision, BirthForm.confirm,
-                DeathForm.consent, DeathForm.relationship, DeathForm.dong, DeathForm.reported,
+                DeathForm.consent, DeathForm.relationship, DeathForm.dong, DeathForm.reported, DeathForm.abroad,
                 DeathForm.provision, DeathForm.reminders, DeathForm.confirm)
 
 

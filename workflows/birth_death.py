@@ -20,6 +20,7 @@ transaction as the change it reports.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from workflows.roles import Principal, can_handle, officers_of
 from workflows.texts import escape, pack, t
 
 DEATH_RULES_PATH = Path(__file__).parent / "data" / "death_agencies.json"
-NOTICE_VERSION = "2026-11-21"  # version of the one-stop consent screens (stored with each consent)
+NOTICE_VERSION = "2026-12-04"  # version of the one-stop consent screens (stored with each consent)
 
 BIRTH, DEATH = "birth", "death"
 OPEN, COMPLETED = "open", "completed"
@@ -75,6 +76,10 @@ FACT_KEYS = {"birth_date": "onestop.fact.birth_date", "order": "onestop.fact.ord
              "contact": "onestop.fact.contact"}
 
 NOTE_MIN, NOTE_MAX = 5, 1000
+# /death: does anyone concerned live abroad? heir = an heir has an address abroad (whether or not the
+# deceased had one), deceased = only the deceased had one, none = everyone in Korea (or not answered)
+ABROAD = ("heir", "deceased", "none")
+ABROAD_KEYS = {"heir": "onestop.abroad.heir", "deceased": "onestop.abroad.deceased", "none": "onestop.abroad.none"}
 BIRTH_MAX_AGE_MONTHS = 24  # the birth one-stop is for children under 2 (부모급여, 첫만남이용권)
 DEATH_MAX_AGE_DAYS = 3 * 366
 
@@ -125,6 +130,9 @@ class DeadlineRule:
     where_en: str = ""
     skip_when_reported: bool = False
     confidence: str = ""
+    abroad_when: tuple[str, ...] = ()   # the ABROAD answers that lengthen the period
+    abroad_months: int | None = None
+    abroad_basis: str = ""
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_ko
@@ -132,14 +140,25 @@ class DeadlineRule:
     def where(self, lang: str) -> str:
         return self.where_en if lang == "en" else self.where_ko
 
+    def for_abroad(self, abroad: str | None) -> "DeadlineRule":
+        """The rule as it applies to this family: the longer period (and its basis) when the
+        answer about an address abroad is one it names (상증세법 §67④, 지방세법 §20①)."""
+        if abroad in self.abroad_when and self.abroad_months:
+            return dataclasses.replace(self, months=self.abroad_months, legal_basis=self.abroad_basis)
+        return self
+
     @classmethod
     def from_dict(cls, d: dict) -> "DeadlineRule":
         if d["start"] not in ("event_day", "next_day", "month_end"):
             raise ValueError(f"deadline rule {d['code']}: unknown start {d['start']!r}")
+        abroad = d.get("abroad") or {}
+        if abroad and (set(abroad["when"]) - set(ABROAD) or int(abroad["months"]) <= int(d["months"])):
+            raise ValueError(f"deadline rule {d['code']}: abroad needs answers of {ABROAD} and a longer period")
         return cls(d["code"], d["name_ko"], d["name_en"], d["legal_basis"], d["start"], int(d["months"]),
                    bool(d.get("holiday_shift", True)), tuple(int(x) for x in d.get("reminder_days_before", (7, 0))),
                    d.get("where_ko", ""), d.get("where_en", ""), bool(d.get("skip_when_reported", False)),
-                   d.get("confidence", ""))
+                   d.get("confidence", ""), tuple(abroad.get("when", ())),
+                   int(abroad["months"]) if abroad else None, abroad.get("legal_basis", ""))
 
 
 @dataclass(frozen=True)
@@ -347,11 +366,15 @@ class ChecklistEntry:
     done: bool = False  # already made (사망신고 reported)
 
 
+def checklist_rules(abroad: str | None = None, rules: DeathRules | None = None) -> list[DeadlineRule]:
+    """The checklist as it applies to a family, given the answer about an address abroad."""
+    return [r.for_abroad(abroad) for r in (rules or load_death_rules()).checklist]
+
+
 def death_checklist(svc: Services, death_date: date, *, report_made: bool = False,
-                    rules: DeathRules | None = None) -> list[ChecklistEntry]:
-    rules = rules or load_death_rules()
+                    rules: DeathRules | None = None, abroad: str | None = None) -> list[ChecklistEntry]:
     return [ChecklistEntry(r, rule_deadline(r, death_date, svc), report_made and r.skip_when_reported)
-            for r in rules.checklist]
+            for r in checklist_rules(abroad, rules)]
 
 
 def local_today(svc: Services) -> date:
@@ -390,10 +413,11 @@ class DeathAnswers:
     relationship: str
     dong: str
     report_made: bool
+    abroad: str = "none"  # ABROAD: decides the 상속세/취득세 periods (6 or 9 months)
 
     def facts(self) -> dict:
         return {"death_date": self.death_date.isoformat(), "relationship": self.relationship,
-                "dong": self.dong, "report_made": self.report_made}
+                "dong": self.dong, "report_made": self.report_made, "abroad": self.abroad}
 
 
 @dataclass(frozen=True)
@@ -718,7 +742,8 @@ def status_messages(svc: Services, app: OnestopApplication, lang: str) -> list[s
         blocks.append("\n\n" + t(lang, "onestop.status.birth_report", deadline=fmt_date(deadline, lang),
                                   left=days_left_text(deadline, today, lang)))
     if app.kind == DEATH:
-        lines = checklist_lines(svc, app.event_date, app.report_made, lang, today=today)
+        lines = checklist_lines(svc, app.event_date, app.report_made, lang, today=today,
+                                abroad=(app.facts or {}).get("abroad"))
         blocks += ["\n\n" + lines[0], *("\n" + line for line in lines[1:])]
     return pack(blocks, sep="")
 
@@ -742,10 +767,10 @@ def days_left_text(deadline: date, today: date, lang: str) -> str:
 
 
 def checklist_lines(svc: Services, death_date: date, report_made: bool, lang: str, *,
-                    today: date | None = None) -> list[str]:
+                    today: date | None = None, abroad: str | None = None) -> list[str]:
     today = today or local_today(svc)
     lines = [t(lang, "onestop.checklist.head", date=fmt_date(death_date, lang))]
-    for e in death_checklist(svc, death_date, report_made=report_made):
+    for e in death_checklist(svc, death_date, report_made=report_made, abroad=abroad):
         if e.done:
             lines.append(t(lang, "onestop.checklist.done", name=escape(e.rule.name(lang))))
             continue
@@ -756,8 +781,9 @@ def checklist_lines(svc: Services, death_date: date, report_made: bool, lang: st
     return lines
 
 
-def checklist_text(svc: Services, death_date: date, report_made: bool, lang: str, *, today: date | None = None) -> str:
-    return "\n".join(checklist_lines(svc, death_date, report_made, lang, today=today))
+def checklist_text(svc: Services, death_date: date, report_made: bool, lang: str, *, today: date | None = None,
+                   abroad: str | None = None) -> str:
+    return "\n".join(checklist_lines(svc, death_date, report_made, lang, today=today, abroad=abroad))
 
 
 # --- filing --------------------------------------------------------------------------------------
@@ -882,7 +908,8 @@ async def _schedule_reminders(session: AsyncSession, svc: Services, app: Onestop
     else:
         if not app.reminders_on:
             return
-        rules = [r for r in load_death_rules().checklist if not (app.report_made and r.skip_when_reported)]
+        rules = [r for r in checklist_rules((app.facts or {}).get("abroad"))
+                 if not (app.report_made and r.skip_when_reported)]
     for rule in rules:
         deadline = rule_deadline(rule, app.event_date, svc)
         for days in rule.reminder_days_before:
@@ -1198,7 +1225,7 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
             r.status = "skipped"  # the process was down past the deadline: too late to help
             continue
         rule = birth_report_rule() if r.code == "birth_report" else next(
-            (c for c in load_death_rules().checklist if c.code == r.code), None)
+            (c for c in checklist_rules((app.facts or {}).get("abroad")) if c.code == r.code), None)
         if rule is None:
             r.status = "skipped"
             continue

@@ -974,7 +974,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "천천히 답하셔도 되고, 언제든 멈추셨다가 /death 로 이어서 하실 수 있습니다.\n\n"
         "<b>개인정보 수집·이용 동의 (개인정보 보호법 제15조)</b>\n"
         "• 목적: 관계 기관 통보와 담당 부서 처리, 처리 결과 안내, 기한 알림(원하실 때), 만족도 조사\n"
-        "• 항목: 텔레그램 사용자 번호, 돌아가신 날, 신고하시는 분과의 관계, 고인의 동, 사망신고 여부, (선택) 연락처\n"
+        "• 항목: 텔레그램 사용자 번호, 돌아가신 날, 신고하시는 분과의 관계, 고인의 동, 사망신고 여부, 외국에 주소를 둔 상속인·고인이 있는지(상속세·취득세 기한 계산용), (선택) 연락처\n"
         "• 보유 기간: 처리 완료 후 1년 (그 뒤 지체 없이 파기)\n"
         "• 동의를 거부할 권리가 있으며, 거부하시면 이 대화창에서는 진행할 수 없습니다. 주민센터에서 같은 도움을 받으실 수 있습니다.\n"
         "주민등록번호는 묻지 않으며, 입력하셔도 저장하지 않습니다. 안내 버전: {version}",
@@ -983,7 +983,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Take your time; you can stop whenever you like and carry on with /death.\n\n"
         "<b>Consent to collect and use personal data (Personal Information Protection Act art. 15)</b>\n"
         "• Purpose: telling the related agencies and offices, telling you the results, deadline reminders (if you want them), a satisfaction survey\n"
-        "• Items: your Telegram user number, the date of death, your relationship, the 동 of the deceased, whether the death is reported, (optional) a contact phone\n"
+        "• Items: your Telegram user number, the date of death, your relationship, the 동 of the deceased, whether the death is reported, whether an heir or the deceased has an address abroad (for the inheritance and acquisition tax deadlines), (optional) a contact phone\n"
         "• Retention: 1 year after everything is processed (then destroyed without delay)\n"
         "• You may refuse; you then cannot continue in this chat, but the community centre can help you in the same way.\n"
         "We never ask for a resident registration number and do not store one. Notice version: {version}"),
@@ -1023,6 +1023,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.ask.dong_death": ("고인의 주소지 동을 골라 주세요.", "Which 동 did the deceased live in?"),
     "onestop.ask.reported_birth": ("출생신고는 하셨나요?", "Is the birth already registered?"),
     "onestop.ask.reported_death": ("사망신고는 하셨나요?", "Has the death been reported?"),
+    "onestop.ask.abroad": ("상속인 가운데 외국에 주소를 둔 분이 있나요? 고인이 외국에 주소를 두셨나요?\n"
+                           "외국에 주소가 있으면 상속세·취득세 신고 기한이 6개월이 아니라 9개월입니다 "
+                           "(상속세: 고인이나 상속인 누구라도 — 상속세 및 증여세법 §67④, 취득세: 상속인 — 지방세법 §20①).",
+                           "Does any heir have an address abroad, or did the deceased?\n"
+                           "Then the inheritance and acquisition tax returns are due in 9 months, not 6 "
+                           "(inheritance tax: the deceased or any heir — Inheritance and Gift Tax Act art. 67④; "
+                           "acquisition tax: an heir — Local Tax Act art. 20①)."),
+    "onestop.abroad.heir": ("예, 상속인 가운데 있습니다", "Yes, an heir lives abroad"),
+    "onestop.abroad.deceased": ("고인만 외국에 주소를 두셨습니다", "Only the deceased lived abroad"),
+    "onestop.abroad.none": ("아니요, 모두 국내입니다", "No, everyone lives in Korea"),
     "onestop.answer.yes": ("예", "Yes"),
     "onestop.answer.no": ("아니요", "No"),
     "onestop.answer.skip": ("답하지 않기", "Prefer not to say"),
@@ -1104,9 +1114,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<b>Please review</b>\nBorn: {date} · {order} · {dong}\nBirth registered: {reported}\nContact: {phone}\n\n"
         "<b>{n} items to apply for</b>\n{items}\nExpected first-year total (confirmed amounts): {total}"),
     "onestop.summary.death": (
-        "<b>신고 내용 확인</b>\n돌아가신 날: {date}\n신고인: {relationship}\n고인의 동: {dong}\n사망신고: {reported}\n연락처: {phone}\n기한 알림: {reminders}\n\n"
+        "<b>신고 내용 확인</b>\n돌아가신 날: {date}\n신고인: {relationship}\n고인의 동: {dong}\n사망신고: {reported}\n외국 주소: {abroad}\n연락처: {phone}\n기한 알림: {reminders}\n\n"
         "<b>알려 드릴 곳 {n}곳</b>\n{items}",
-        "<b>Please review</b>\nDate of death: {date}\nYou are: {relationship}\n동: {dong}\nDeath reported: {reported}\nContact: {phone}\nReminders: {reminders}\n\n"
+        "<b>Please review</b>\nDate of death: {date}\nYou are: {relationship}\n동: {dong}\nDeath reported: {reported}\nAddress abroad: {abroad}\nContact: {phone}\nReminders: {reminders}\n\n"
         "<b>{n} places to tell</b>\n{items}"),
     "onestop.summary.item": ("• {name} → {handler}", "• {name} → {handler}"),
     "onestop.summary.item_self": ("• {name}", "• {name}"),

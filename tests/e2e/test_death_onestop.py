@@ -59,7 +59,9 @@ async def test_death_report_gives_the_checklist_and_tells_the_agencies(bot, fake
     await h.press(REPORTER, "이어서 하기", expect="고인과 어떤 관계")
     await h.press(REPORTER, "함께 살던 친족", expect="고인의 주소지 동")
     await h.press(REPORTER, "능동", expect="사망신고는 하셨나요")
-    await h.press(REPORTER, "아직입니다", expect="(1/4)")
+    await h.press(REPORTER, "아직입니다", expect="외국에 주소를 둔 분이 있나요")
+    await h.say(REPORTER, "네 아들이 미국에 살아요", expect="아래 버튼으로")   # typed at a button step: asked again
+    await h.press(REPORTER, "예, 상속인 가운데 있습니다", expect="(1/4)")
     await h.press(REPORTER, "제공에 동의합니다", expect="(2/4)")               # 국민연금공단
     await h.press(REPORTER, "동의하지 않음", expect="국민건강보험공단에는 아무것도 전달하지 않습니다")
     await fake.wait_text(REPORTER, "(3/4)")
@@ -68,18 +70,29 @@ async def test_death_report_gives_the_checklist_and_tells_the_agencies(bot, fake
     await h.press(REPORTER, "건너뛰기", expect="미리 알려 드릴까요")
     summary = await h.press(REPORTER, "알려 주세요", expect="신고 내용 확인")
     assert "알려 드릴 곳 5곳" in summary.params["text"] and "국민건강보험공단" in summary.params["text"]
+    assert "외국 주소: 예, 상속인 가운데 있습니다" in summary.params["text"]
     await h.press(REPORTER, "📨 알려 주세요", expect="접수했습니다")
 
     checklist = (await fake.wait_text(REPORTER, "챙기셔야 할 일과 기한")).params["text"]
-    for e in bd.death_checklist(svc, died):
+    for e in bd.death_checklist(svc, died, abroad="heir"):
         assert f"<b>{e.rule.name('ko')}</b>: {bd.fmt_date(e.deadline, 'ko')}까지" in checklist
+    # an heir abroad: 상속세 and 취득세 run 9 months from the end of the month of death, not 6
+    nine = {e.rule.code: e.deadline for e in bd.death_checklist(svc, died, abroad="heir")}
+    six = {e.rule.code: e.deadline for e in bd.death_checklist(svc, died)}
+    for code in ("inheritance_tax", "acquisition_tax"):
+        assert nine[code] > six[code] and bd.fmt_date(six[code], "ko") + "까지" not in checklist
+        assert bd.period_end(bd.add_months(died.replace(day=1), 1), 9) <= nine[code]
+    assert "상속세 및 증여세법 §67④" in checklist and "지방세법 §20① (외국에 주소를 둔 상속인" in checklist
     assert "기한 전에 이 대화창으로 알려 드리겠습니다" in checklist
     app = await h.one(OnestopApplication, citizen_id=REPORTER)
     states = {it.code: it.state for it in app.items}
     assert states == {"NPS": "notified", "NHIS": "skipped", "FSS": "pending", "VEHICLE": "pending",
                       "TAX": "pending", "DONG_WELFARE": "pending"}
-    reminders = await h.db(select(OnestopReminder.code).where(OnestopReminder.application_id == app.id))
+    reminders = {r.code: r.deadline for r in await h.db(
+        select(OnestopReminder).where(OnestopReminder.application_id == app.id))}
     assert {"death_report", "renunciation", "inheritance_tax", "safe_inheritance"} <= set(reminders)
+    assert reminders["inheritance_tax"] == nine["inheritance_tax"]
+    assert app.facts["abroad"] == "heir"
 
     # 국민연금공단 acknowledges in its own chat; the reporter hears of it
     notice = await fake.wait_text(NPS_CHAT, "원스톱 통보")

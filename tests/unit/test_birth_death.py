@@ -374,3 +374,39 @@ def test_callback_strings_match_the_handlers_callback_data():
     assert bd.cb_rate(big, "greeting", 5) == OsRateCb(app=big, item="greeting", score=5).pack()
     assert bd.cb_rate_more(big, True) == OsRateMoreCb(app=big, go=1).pack()
     assert all(len(s.encode()) <= 64 for s in (bd.cb_item("skip_note", big), bd.cb_rate(big, "guidance", 5)))
+
+
+def test_tax_deadlines_run_nine_months_when_someone_lives_abroad(svc):
+    """상증세법 §67④: 9 months when the deceased or an heir had an address abroad; 지방세법 §20①: 9
+    months only when an heir has one. Counted like the 6 months, from the end of the month of death
+    (민법 §157/§160/§161)."""
+    death = date(2026, 3, 15)
+    home = {e.rule.code: e for e in bd.death_checklist(svc, death)}
+    heir = {e.rule.code: e for e in bd.death_checklist(svc, death, abroad="heir")}
+    deceased = {e.rule.code: e for e in bd.death_checklist(svc, death, abroad="deceased")}
+    assert home["inheritance_tax"].deadline == home["acquisition_tax"].deadline == date(2026, 9, 30)
+    assert heir["inheritance_tax"].deadline == heir["acquisition_tax"].deadline == date(2026, 12, 31)
+    assert deceased["inheritance_tax"].deadline == date(2026, 12, 31)
+    assert deceased["acquisition_tax"].deadline == date(2026, 9, 30)     # the deceased abroad is not enough
+    assert "§67④" in heir["inheritance_tax"].rule.legal_basis and "§67①" in home["inheritance_tax"].rule.legal_basis
+    assert "외국에 주소를 둔 상속인" in heir["acquisition_tax"].rule.legal_basis
+    for code in ("death_report", "renunciation", "safe_inheritance"):
+        assert heir[code].deadline == home[code].deadline
+    # the same §161 shift as the 6-month dates: from the end of May, 9 months -> Sun 2027-02-28,
+    # 3/1 삼일절 -> Tuesday 3/2
+    assert {e.rule.code: e.deadline for e in bd.death_checklist(svc, date(2026, 5, 20), abroad="heir")}[
+        "inheritance_tax"] == date(2027, 3, 2)
+    text = bd.checklist_text(svc, death, False, "ko", abroad="deceased")
+    assert "상속세 신고·납부</b>: 2026-12-31(목)까지" in text and "취득세(상속) 신고·납부</b>: 2026-09-30(수)까지" in text
+
+
+async def test_an_heir_abroad_moves_the_reminders_and_the_status_checklist(session, svc, officers):
+    a = DeathAnswers(date(2026, 11, 20), "cohabiting_relative", "중곡1동", False, abroad="heir")
+    app, _ = await bd.submit(session, svc, kind=bd.DEATH, citizen_id=PARENT, submit_key="abroad", answers=a,
+                             provision={}, collected_at=svc.now(), reminders_on=True)
+    await session.commit()
+    deadlines = {r.code: r.deadline for r in await _reminders(session)}
+    assert deadlines["inheritance_tax"] == deadlines["acquisition_tax"] == date(2027, 8, 31)  # not 2027-05-31
+    assert app.facts["abroad"] == "heir"
+    status = "".join(bd.status_messages(svc, app, "en"))
+    assert "Tue 2027-08-31" in status and "2027-05-31" not in status
