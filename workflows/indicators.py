@@ -6,8 +6,8 @@ the district. The one exception is processing time in business hours, which need
 calendar (holidays, lunch): it is computed over (received_at, answered_at) pairs fetched as bare
 columns. Definitions and formulas: docs/indicators.md.
 
-Periods are calendar months, quarters and years in the district's time zone, half-open
-[start, end). A period still running is cut at "now".
+Periods are Monday–Sunday weeks, calendar months, quarters and years in the district's time
+zone, half-open [start, end). A period still running is cut at "now".
 """
 from __future__ import annotations
 
@@ -41,35 +41,53 @@ def rules(path: str | None = None) -> dict:
 
 # --- periods -------------------------------------------------------------------------------
 
+PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+
+
+def iso_weeks(year: int) -> int:
+    """Number of ISO weeks in ``year`` (52 or 53): 28 December is always in the last one."""
+    return date(year, 12, 28).isocalendar()[1]
+
+
 @dataclass(frozen=True)
 class Span:
-    """A calendar month, quarter or year in the district's time zone."""
+    """A calendar month, quarter or year, or a Monday–Sunday week (ISO week numbering: year and
+    week of the ISO calendar), in the district's time zone."""
 
-    kind: str  # "month" | "quarter" | "year"
+    kind: str  # "week" | "month" | "quarter" | "year"
     year: int
-    index: int = 1  # month 1-12, quarter 1-4, 1 for a year
+    index: int = 1  # week 1-53, month 1-12, quarter 1-4, 1 for a year
 
     def __post_init__(self) -> None:
-        top = {"month": 12, "quarter": 4, "year": 1}.get(self.kind)
-        if top is None or not 1 <= self.index <= top or not 1900 < self.year < 3000:
+        if not 1900 < self.year < 3000:
+            raise ValueError(f"no such period: {self!r}")
+        top = iso_weeks(self.year) if self.kind == "week" else PER_YEAR.get(self.kind)
+        if top is None or not 1 <= self.index <= top:
             raise ValueError(f"no such period: {self!r}")
 
     @property
-    def months(self) -> int:
-        return {"month": 1, "quarter": 3, "year": 12}[self.kind]
-
-    @property
     def start(self) -> date:
+        if self.kind == "week":
+            return date.fromisocalendar(self.year, self.index, 1)
         first_month = {"month": self.index, "quarter": 3 * self.index - 2, "year": 1}[self.kind]
         return date(self.year, first_month, 1)
 
     @property
     def end(self) -> date:
         """First day after the period."""
-        return add_months(self.start, self.months)
+        if self.kind == "week":
+            return self.start + timedelta(days=7)
+        return add_months(self.start, 12 // PER_YEAR[self.kind])
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
 
     @property
     def label(self) -> str:
+        """Short and sortable, for file names and outbox keys: 2026-W47, 2026-10, 2026-Q4, 2026."""
+        if self.kind == "week":
+            return f"{self.year}-W{self.index:02d}"
         if self.kind == "month":
             return f"{self.year}-{self.index:02d}"
         if self.kind == "quarter":
@@ -78,7 +96,9 @@ class Span:
 
     def shifted(self, periods: int) -> "Span":
         """The period ``periods`` steps later (negative: earlier), of the same kind."""
-        per_year = {"month": 12, "quarter": 4, "year": 1}[self.kind]
+        if self.kind == "week":
+            return Span.containing("week", self.start + timedelta(weeks=periods))
+        per_year = PER_YEAR[self.kind]
         n = self.year * per_year + self.index - 1 + periods
         return Span(self.kind, n // per_year, n % per_year + 1)
 
@@ -86,6 +106,9 @@ class Span:
         return self.shifted(-1)
 
     def year_before(self) -> "Span":
+        """The same period a year earlier; a week 53 compares with week 52 of a 52-week year."""
+        if self.kind == "week":
+            return Span("week", self.year - 1, min(self.index, iso_weeks(self.year - 1)))
         return Span(self.kind, self.year - 1, self.index)
 
     def bounds(self, svc: Services) -> tuple[datetime, datetime]:
@@ -94,10 +117,22 @@ class Span:
         hi = datetime.combine(self.end, datetime.min.time(), svc.tz)
         return lo, min(hi, max(lo, svc.now()))
 
+    def running(self, today: date) -> bool:
+        """Still running on ``today`` (not complete)."""
+        return self.end > today
+
     @classmethod
     def containing(cls, kind: str, d: date) -> "Span":
+        if kind == "week":
+            iso = d.isocalendar()
+            return cls("week", iso[0], iso[1])
         index = {"month": d.month, "quarter": (d.month - 1) // 3 + 1, "year": 1}[kind]
         return cls(kind, d.year, index)
+
+    @classmethod
+    def last_complete(cls, kind: str, today: date) -> "Span":
+        """The last period of this kind that has ended before ``today``."""
+        return cls.containing(kind, today).previous()
 
 
 def add_months(d: date, n: int) -> date:
@@ -107,25 +142,37 @@ def add_months(d: date, n: int) -> date:
 
 _MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
 _QUARTER_RE = re.compile(r"(\d{4})-?[qQ]([1-4])")
+_WEEK_RE = re.compile(r"(\d{4})-?[wW](\d{1,2})")
 _YEAR_RE = re.compile(r"(\d{4})")
-WORDS = {"month": "month", "월": "month", "이번달": "month", "quarter": "quarter", "분기": "quarter",
-         "year": "year", "연": "year", "올해": "year"}
+# A kind alone is the last complete period of that kind: a report is read on finished figures.
+LAST_COMPLETE = {"week": "week", "주": "week", "지난주": "week",
+                 "month": "month", "월": "month", "지난달": "month",
+                 "quarter": "quarter", "분기": "quarter", "지난분기": "quarter",
+                 "year": "year", "연": "year", "년": "year", "작년": "year", "지난해": "year"}
+# "This ..." names the period still running, figures so far (as a YYYY-MM of this month does).
+CURRENT = {"이번주": "week", "이번달": "month", "이번분기": "quarter", "올해": "year"}
 
 
 def parse_span(arg: str | None, today: date) -> Span:
-    """/report's argument. None or empty: the last complete month (the scheduled report);
-    month | quarter | year: the current one so far; YYYY-MM, YYYY-Qn, YYYY: that period.
-    Raises ValueError("bad") for anything else and ValueError("future") for a period not begun."""
+    """/report's argument. None or empty: the last complete month (the scheduled report's);
+    week | month | quarter | year (or 주, 월, 분기, 연, 지난달, ...): the last complete one of that
+    kind; 이번주 | 이번달 | 이번분기 | 올해: the one running, so far; YYYY-Www, YYYY-MM, YYYY-Qn,
+    YYYY: that period. Raises ValueError("bad") for anything else and ValueError("future") for a
+    period not begun."""
     arg = (arg or "").strip().lower()
     if not arg:
-        return Span.containing("month", today).previous()
-    if arg in WORDS:
-        return Span.containing(WORDS[arg], today)
+        return Span.last_complete("month", today)
+    if arg in LAST_COMPLETE:
+        return Span.last_complete(LAST_COMPLETE[arg], today)
+    if arg in CURRENT:
+        return Span.containing(CURRENT[arg], today)
     try:
         if m := _MONTH_RE.fullmatch(arg):
             span = Span("month", int(m[1]), int(m[2]))
         elif m := _QUARTER_RE.fullmatch(arg):
             span = Span("quarter", int(m[1]), int(m[2]))
+        elif m := _WEEK_RE.fullmatch(arg):
+            span = Span("week", int(m[1]), int(m[2]))
         elif m := _YEAR_RE.fullmatch(arg):
             span = Span("year", int(m[1]))
         else:
@@ -135,6 +182,15 @@ def parse_span(arg: str | None, today: date) -> Span:
     if span.start > today:
         raise ValueError("future")
     return span
+
+
+def requested_span(arg: str | None, svc: Services) -> Span:
+    """parse_span on the district's today (the clock in the district's time zone)."""
+    return parse_span(arg, local_today(svc))
+
+
+def local_today(svc: Services) -> date:
+    return svc.now().astimezone(svc.tz).date()
 
 
 # --- roll-up -------------------------------------------------------------------------------

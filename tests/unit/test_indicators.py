@@ -2,7 +2,7 @@
 Every expected number below is worked out by hand in the comments."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import event
@@ -43,20 +43,50 @@ def test_bounds_are_local_midnights_cut_at_now(svc, clock):
     assert OCT.bounds(svc)[1] == kst(2026, 11, 1)
 
 
+def test_weeks_run_monday_to_sunday_in_iso_numbering():
+    w = Span.containing("week", date(2026, 11, 4))  # a Wednesday
+    assert (w.label, w.start, w.end, w.last_day) == ("2026-W45", date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 8))
+    assert w.previous().label == "2026-W44" and w.year_before().label == "2025-W45"
+    w53 = Span("week", 2026, 53)  # 2026 has 53 ISO weeks: 12-28 .. 2027-01-03
+    assert (w53.start, w53.last_day) == (date(2026, 12, 28), date(2027, 1, 3))
+    assert w53.shifted(1).label == "2027-W01" and w53.year_before().label == "2025-W52"  # 2025 has 52
+    with pytest.raises(ValueError):
+        Span("week", 2025, 53)
+
+
 @pytest.mark.parametrize(("arg", "label"), [
-    (None, "2026-10"), ("", "2026-10"), ("month", "2026-11"), ("quarter", "2026-Q4"), ("year", "2026"),
+    (None, "2026-10"), ("", "2026-10"), ("month", "2026-10"), ("월", "2026-10"), ("지난달", "2026-10"),
+    ("quarter", "2026-Q3"), ("year", "2025"), ("작년", "2025"), ("week", "2026-W44"), ("지난주", "2026-W44"),
+    ("이번달", "2026-11"), ("이번주", "2026-W45"), ("이번분기", "2026-Q4"), ("올해", "2026"),
     ("2026-10", "2026-10"), ("2026-3", "2026-03"), ("2026-q2", "2026-Q2"), ("2025Q4", "2025-Q4"), ("2025", "2025"),
-    (" 분기 ", "2026-Q4")])
+    ("2026-W44", "2026-W44"), ("2026w45", "2026-W45"), (" 분기 ", "2026-Q3")])
 def test_parse_span(arg, label):
+    # Monday 2026-11-02: a kind alone is the last complete period of that kind
     assert parse_span(arg, date(2026, 11, 2)).label == label
 
 
 @pytest.mark.parametrize(("arg", "error"), [
     ("2026-13", "bad"), ("2026-00", "bad"), ("last week", "bad"), ("2026-10-01", "bad"), ("99999", "bad"),
-    ("2026-12", "future"), ("2027", "future"), ("2027-Q1", "future"), ("1800", "bad")])
+    ("2026-12", "future"), ("2027", "future"), ("2027-Q1", "future"), ("1800", "bad"), ("2025-W53", "bad"),
+    ("2026-W46", "future")])
 def test_parse_span_refuses(arg, error):
     with pytest.raises(ValueError, match=error):
         parse_span(arg, date(2026, 11, 2))
+
+
+@pytest.mark.parametrize(("at", "expected"), [
+    # 00:30 on New Year's Day in Seoul is still 31 December in UTC: the district's day counts
+    ((2027, 1, 1, 0, 30), {"": "2026-12", "month": "2026-12", "quarter": "2026-Q4", "year": "2026",
+                           "week": "2026-W52"}),  # W53 (12-28 .. 01-03) is still running
+    ((2026, 12, 31, 23, 59), {"": "2026-11", "month": "2026-11", "quarter": "2026-Q3", "year": "2025",
+                              "week": "2026-W52", "이번달": "2026-12"}),
+    ((2026, 3, 1, 0, 0), {"": "2026-02", "quarter": "2025-Q4", "year": "2025"}),
+    ((2026, 11, 22, 23, 59), {"week": "2026-W46"}),  # Sunday night: this week is not over yet
+    ((2026, 11, 23, 0, 0), {"week": "2026-W47"}),    # Monday 00:00: last week (16-22) is complete
+])
+def test_requested_span_is_the_last_complete_period_on_the_district_clock(at, expected, svc, clock):
+    clock.at = kst(*at).astimezone(timezone.utc)  # the real clock is UTC
+    assert {arg: ind.requested_span(arg, svc).label for arg in expected} == expected
 
 
 # --- the business-hours median and percentile -----------------------------------------------
