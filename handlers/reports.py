@@ -1,4 +1,5 @@
-"""Evaluators: /report [period] (summary, chart, spreadsheet). Everyone: /ranking (Best Office)."""
+"""Evaluators: /report [period] (summary, chart, spreadsheet; the last complete month unless a
+period is named). Everyone: /ranking (Best Office)."""
 from __future__ import annotations
 
 from aiogram import Router
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.filters import RoleFilter
 from workflows import ranking, reports
 from workflows.context import Services
-from workflows.indicators import parse_span, rules
+from workflows.indicators import requested_span, rules
 from workflows.roles import EVALUATOR
 from workflows.texts import escape, t
 
@@ -19,17 +20,17 @@ router = Router(name="reports")
 @router.message(Command("report"), RoleFilter(EVALUATOR))
 async def report_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services,
                      lang: str) -> None:
-    today = svc.now().astimezone(svc.tz).date()
     arg = (command.args or "").strip()
     try:
-        span = parse_span(arg if len(arg) <= 20 else "?", today)
+        span = requested_span(arg if len(arg) <= 20 else "?", svc)
     except ValueError as e:
         if str(e) == "future":
             await message.answer(t(lang, "report.future", period=escape(arg)))
         else:
             await message.answer(t(lang, "report.usage"))
         return
-    await message.answer(t(lang, "report.working", period=span.label))
+    period = escape(reports.period_text(span, svc, lang))
+    await message.answer(t(lang, "report.working", period=period))
     report = await reports.build(session, svc, span)
     png, xlsx = await reports.render(report, svc)
     reports.record_export(session, svc, report, actor_id=message.from_user.id)
@@ -37,9 +38,9 @@ async def report_cmd(message: Message, command: CommandObject, session: AsyncSes
     png_name, xlsx_name = reports.filenames(span)
     await message.answer(reports.summary(report, svc, lang))
     await message.answer_photo(BufferedInputFile(png, filename=png_name),
-                               caption=t(lang, "report.chart_caption", period=span.label))
+                               caption=t(lang, "report.chart_caption", period=period))
     await message.answer_document(BufferedInputFile(xlsx, filename=xlsx_name),
-                                  caption=t(lang, "report.xlsx_caption", period=span.label))
+                                  caption=t(lang, "report.xlsx_caption", period=period))
 
 
 @router.message(Command("report"))

@@ -4,9 +4,17 @@
 ``chart_png`` and ``workbook_xlsx`` render them; ``send_monthly`` is the scheduled duty that
 queues last month's report to the evaluation team on the first working day of the month.
 
-Charts are labelled with department codes and English text: no CJK font ships with matplotlib
-or the locked dependencies, and Hangul would render as empty boxes. The XLSX carries the
-Korean department names.
+The chart and the spreadsheet are in Korean, with the departments' names from the district
+profile (one file is shared by every recipient of the monthly report). The chart is drawn with
+NanumGothic, the font the 등록면허세 notice uses (found by ``notice_render.korean_font_dir``).
+
+Figures: the sheets keep the exact values and show them through number formats (means 0.00,
+rates 0.0 %, hours 0.0, changes with their sign; rate changes in %p), so an evaluator can still
+compute with them; the chart and the chat text show means to 1 (chart) or 2 (text) decimals
+and percentages to 1. A department, officer or district figure resting on fewer than
+``report.min_sample`` ratings (for the on-time rate: answered complaints) is a small sample:
+flagged "표본 적음 (n=…)" in the sheets, drawn hatched and grey after the others in the chart,
+listed apart in the text, and left out of the report's Best Office ranking.
 
 Files through the outbox: the PNG and the XLSX are stored once in ``outbox_files`` (same
 transaction as the outbox rows) and each recipient's sendPhoto / sendDocument row refers to
@@ -16,8 +24,12 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,14 +38,17 @@ from bot.db.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
 from workflows import audit
 from workflows import indicators as ind
 from workflows.context import Services
-from workflows.indicators import ITEMS, Indicators, Levels, Span, change, rules
+from workflows.indicators import ITEMS, Indicators, Levels, Span, change, local_today, rules
 from workflows.outbox import enqueue
 from workflows.ranking import Ranking, department_totals, rank
 from workflows.roles import EVALUATOR
 from workflows.texts import escape, t
 
+log = logging.getLogger(__name__)
+
 PNG_TYPE = "image/png"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_LANG = "ko"  # the chart and the spreadsheet: Korean, for the evaluation team
 
 
 @dataclass
@@ -42,10 +57,14 @@ class Report:
     ranking: Ranking            # the period's ratings, minimum-sample rule applied
     raw_ratings: list[tuple]    # anonymised: see raw_ratings()
     generated_at: datetime
+    min_sample: int             # below this many ratings (answered complaints): a small sample
 
     @property
     def span(self) -> Span:
         return self.indicators.span
+
+    def small(self, n: int) -> bool:
+        return n < self.min_sample
 
 
 async def raw_ratings(session: AsyncSession, lo: datetime, hi: datetime) -> list[tuple]:
@@ -60,13 +79,15 @@ async def raw_ratings(session: AsyncSession, lo: datetime, hi: datetime) -> list
     return [tuple(r) for r in rows.all()]
 
 
-async def build(session: AsyncSession, svc: Services, span: Span) -> Report:
+async def build(session: AsyncSession, svc: Services, span: Span, *, min_sample: int | None = None) -> Report:
+    """The report for ``span``; ``min_sample`` defaults to indicators.json's report.min_sample and
+    is also the report's Best Office minimum (one threshold per report)."""
     lo, hi = span.bounds(svc)
-    r = rules()["ranking"]
-    ranking = rank(await department_totals(session, lo, hi), min_ratings=r["min_ratings"],
-                   prior_weight=r["prior_weight"])
+    minimum = rules()["report"]["min_sample"] if min_sample is None else min_sample
+    ranking = rank(await department_totals(session, lo, hi), min_ratings=minimum,
+                   prior_weight=rules()["ranking"]["prior_weight"])
     return Report(await ind.compute(session, svc, span), ranking, await raw_ratings(session, lo, hi),
-                  svc.now())
+                  svc.now(), minimum)
 
 
 def record_export(session: AsyncSession, svc: Services, report: Report, *, actor_id: int | None,
@@ -87,16 +108,21 @@ def num(x: float | None, digits: int = 1) -> str:
 
 
 def pct(x: float | None) -> str:
-    return "-" if x is None else f"{x * 100:.0f}%"
+    """A rate as a percentage with one decimal: 0.6667 -> 66.7%."""
+    return "-" if x is None else f"{x * 100:.1f}%"
 
 
 def signed(x: float | None, digits: int = 1, percent: bool = False) -> str:
-    """+1.5 / -0.25 / +3%p; a change that rounds to zero is +0 (never -0.00)."""
+    """+1.5 / -0.25 / +3.0%p; a change that rounds to zero is +0 (never -0.00)."""
     if x is None:
         return "-"
     if percent:
-        return f"{round(x * 100) or 0:+d}%p"
+        return f"{round(x * 100, 1) or 0.0:+.1f}%p"
     return f"{round(x, digits) or 0.0:+.{digits}f}"
+
+
+def count(n: int) -> str:
+    return f"{n:,}"
 
 
 def departments_in(svc: Services, *levels: Levels) -> list[str]:
@@ -116,12 +142,76 @@ def category_name(svc: Services, code: str, lang: str) -> str:
     return c.name(lang) if c else code
 
 
+def office_name(svc: Services, code: str, lang: str) -> str:
+    """A one-stop office: a department of the district, or an outside body of the birth or death
+    one-stop (their catalogues), else the code."""
+    if code in svc.district.departments:
+        return dept_name(svc, code, lang)
+    from workflows import birth_death
+
+    for kind in (birth_death.BIRTH, birth_death.DEATH):
+        try:
+            return birth_death.body_info(kind, code, lang)[0]
+        except KeyError:
+            continue
+    return code
+
+
 def _place(h: ind.Hotspot) -> str:
     """A recurring place for the HTML summary: the address residents typed (escaped), or the point."""
     if h.address:
         return escape(h.address)
     return f"{h.latitude:.5f}, {h.longitude:.5f}"
 
+
+# --- the period in words -------------------------------------------------------------------
+
+PERIOD_NAME_KEYS = {"week": "report.period_name.week", "month": "report.period_name.month",
+                    "quarter": "report.period_name.quarter", "year": "report.period_name.year"}
+
+
+def _month(lang: str, m: int, *, long: bool = False) -> str:
+    return t(lang, "report.months_long" if long else "report.months").split("|")[m - 1]
+
+
+def period_name(span: Span, lang: str) -> str:
+    """2026년 11월 / November 2026, 2026년 4분기, 2026년, 2026년 47주."""
+    return t(lang, PERIOD_NAME_KEYS[span.kind], year=span.year, week=span.index, quarter=span.index,
+             month=_month(lang, span.index, long=True) if span.kind == "month" else "")
+
+
+def date_range(first: date, last: date, lang: str, year: int) -> str:
+    """first..last (both included), the year written only when the range leaves ``year``:
+    11월 1일~30일, 11월 30일~12월 6일, 2026년 12월 28일~2027년 1월 3일."""
+    m1, m2 = _month(lang, first.month), _month(lang, last.month)
+    if not first.year == last.year == year:
+        return t(lang, "report.range.other_year", y1=first.year, m1=m1, d1=first.day, y2=last.year, m2=m2,
+                 d2=last.day)
+    if first == last:
+        return t(lang, "report.range.one_day", month=m1, d1=first.day)
+    if first.month == last.month:
+        return t(lang, "report.range.same_month", month=m1, d1=first.day, d2=last.day)
+    return t(lang, "report.range.same_year", m1=m1, d1=first.day, m2=m2, d2=last.day)
+
+
+def period_text(span: Span, svc: Services, lang: str) -> str:
+    """The period in words with its days: "2026년 11월 (11월 1일~30일)"; a period still running
+    ends today and says so ("(11월 1일~21일, 집계 중)")."""
+    today = local_today(svc)
+    last = span.last_day
+    rng = None
+    if span.running(today):
+        last = max(span.start, min(last, today))
+        rng = t(lang, "report.range.running", range=date_range(span.start, last, lang, span.year))
+    return t(lang, "report.period", name=period_name(span, lang),
+             range=rng or date_range(span.start, last, lang, span.year))
+
+
+def small_flag(n: int, lang: str = FILE_LANG) -> str:
+    return t(lang, "report.small_sample", n=count(n))
+
+
+# --- the chat summary ----------------------------------------------------------------------
 
 def summary(report: Report, svc: Services, lang: str) -> str:
     """The chat summary (HTML, well under Telegram's 4,096 characters)."""
@@ -130,19 +220,19 @@ def summary(report: Report, svc: Services, lang: str) -> str:
     s, sp, f = cur.smile.district, cur.speed.district, cur.flow.district
     lines = [
         t(lang, "report.title", district=escape(svc.district.name_en if lang == "en" else svc.district.name_ko),
-          period=report.span.label),
-        t(lang, "report.smile", mean=num(s.mean, 2), rated=s.rated, top=pct(s.top_share),
+          period=escape(period_text(report.span, svc, lang))),
+        t(lang, "report.smile", mean=num(s.mean, 2), rated=count(s.rated), top=pct(s.top_share),
           rr=pct(s.response_rate), d_prev=signed(change(s.mean, prev.smile.district.mean), 2),
           d_year=signed(change(s.mean, year.smile.district.mean), 2)),
         t(lang, "report.speed", median=num(sp.median), p90=num(sp.p90), on_time=pct(sp.on_time_rate),
-          overdue=sp.overdue, ext=sp.extensions,
+          overdue=count(sp.overdue), ext=count(sp.extensions),
           d_prev=signed(change(sp.median, prev.speed.district.median)),
           d_year=signed(change(sp.median, year.speed.district.median)),
           d_ot_prev=signed(change(sp.on_time_rate, prev.speed.district.on_time_rate), percent=True)),
-        t(lang, "report.flow", transfers=f.transfers, hours=num(ind.ratio(f.transfer_hours, f.transfers)),
+        t(lang, "report.flow", transfers=count(f.transfers), hours=num(ind.ratio(f.transfer_hours, f.transfers)),
           reopen=pct(f.reopen_rate),
           fcr=pct(f.fcr)),
-        t(lang, "report.volume", received=i.volume.total, hotspots=len(i.hotspots)),
+        t(lang, "report.volume", received=count(i.volume.total), hotspots=len(i.hotspots)),
     ]
     if i.onestop:
         hours = [h for w in i.onestop.values() for h in w.hours]
@@ -154,109 +244,221 @@ def summary(report: Report, svc: Services, lang: str) -> str:
                        analysis=num(od["avg_days_to_analysis"]), answer=num(od["avg_days_to_answer"]),
                        on_time=pct(od["on_time_rate"])))
     depts = departments_in(svc, cur.smile, cur.speed)
+
+    def dept_line(code: str) -> str:
+        sm, spd = cur.smile.departments.get(code), cur.speed.departments.get(code)
+        return t(lang, "report.dept_line", department=escape(dept_name(svc, code, lang)),
+                 mean=num(sm.mean if sm else None, 2), rated=count(sm.rated if sm else 0),
+                 on_time=pct(spd.on_time_rate if spd else None), overdue=count(spd.overdue if spd else 0))
+
+    def rated(code: str) -> int:
+        sm = cur.smile.departments.get(code)
+        return sm.rated if sm else 0
+
+    enough = [c for c in depts if not report.small(rated(c))]
+    small = [c for c in depts if report.small(rated(c))]
     if depts:
         lines.append(t(lang, "report.dept_head"))
-        for code in depts:
-            sm, spd = cur.smile.departments.get(code), cur.speed.departments.get(code)
-            lines.append(t(lang, "report.dept_line", department=escape(dept_name(svc, code, lang)),
-                           mean=num(sm.mean if sm else None, 2), rated=sm.rated if sm else 0,
-                           on_time=pct(spd.on_time_rate if spd else None),
-                           overdue=spd.overdue if spd else 0))
+        lines += [dept_line(c) for c in enough]
+        if small:
+            lines.append(t(lang, "report.dept_small_head", min=count(report.min_sample)))
+            lines += [dept_line(c) for c in small]
     for h in i.hotspots[:3]:
         lines.append(t(lang, "report.hotspot_line", category=escape(category_name(svc, h.category, lang)),
                        place=_place(h), count=h.count))
     best = report.ranking.ranked[:1]
     if best:
         lines.append(t(lang, "report.best", department=escape(dept_name(svc, best[0].department, lang)),
-                       score=num(best[0].score, 2), n=best[0].n))
+                       score=num(best[0].score, 2), n=count(best[0].n)))
     else:
-        lines.append(t(lang, "report.best_none", min=report.ranking.min_ratings))
+        lines.append(t(lang, "report.best_none", min=count(report.ranking.min_ratings)))
     return "\n".join(lines)
 
 
 # --- chart ---------------------------------------------------------------------------------
 
-def chart_png(report: Report, svc: Services) -> bytes:
-    """Three panels: mean rating per department, on-time rate per department, and the last
-    12 months' district rating and on-time rate. Agg backend, no display, no pyplot state."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+@dataclass(frozen=True)
+class Bar:
+    """One department's bar: its name, value (None: no data), sample size and the label drawn."""
 
+    name: str
+    value: float | None
+    n: int
+    label: str
+    small: bool
+
+
+def _ordered(bars: list[Bar]) -> list[Bar]:
+    """Sufficient samples first, best first; then small samples (most data first); then none:
+    a small sample is shown, never ranked among the others."""
+    return (sorted((b for b in bars if not b.small), key=lambda b: -(b.value or 0))
+            + sorted((b for b in bars if b.small and b.value is not None), key=lambda b: (-b.n, b.name))
+            + [b for b in bars if b.value is None])
+
+
+def chart_bars(report: Report, svc: Services, lang: str = FILE_LANG) -> tuple[list[Bar], list[Bar]]:
+    """The bars of the two department panels (mean rating, on-time rate), in the order drawn."""
     cur = report.indicators.current
     depts = departments_in(svc, cur.smile, cur.speed)
+    smile, speed = [], []
+    for code in depts:
+        name = dept_name(svc, code, lang)
+        sm = cur.smile.departments.get(code)
+        n, mean = (sm.rated, sm.mean) if sm else (0, None)
+        key = ("report.chart.smile_none" if mean is None else
+               "report.chart.smile_small" if report.small(n) else "report.chart.smile_label")
+        smile.append(Bar(name, mean, n, t(lang, key, mean=num(mean), n=count(n)), report.small(n)))
+        spd = cur.speed.departments.get(code)
+        n, rate = (spd.answered, spd.on_time_rate) if spd else (0, None)
+        key = ("report.chart.speed_none" if rate is None else
+               "report.chart.speed_small" if report.small(n) else "report.chart.speed_label")
+        speed.append(Bar(name, rate, n, t(lang, key, rate=pct(rate), n=count(n)), report.small(n)))
+    return _ordered(smile), _ordered(speed)
+
+
+_CHART_LOCK = threading.Lock()  # rc_context is process-wide: one chart at a time
+SMILE_COLOUR, SPEED_COLOUR, SMALL_COLOUR, SMALL_EDGE = "#A1BEE6", "#A3D9B1", "#E3E3E3", "#8C8C8C"
+SMALL_HATCH = "///"
+BELOW = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.09), "frameon": False}  # legend under the axis label
+
+
+@lru_cache(maxsize=1)
+def korean_font_family() -> str | None:
+    """NanumGothic, registered with matplotlib from the folder the tax notice loads it from
+    (workflows.notice_render.korean_font_dir); None without it (Hangul would then be boxes)."""
+    from matplotlib import font_manager
+
+    from workflows.notice_render import korean_font_dir
+
+    folder = korean_font_dir()
+    if folder is None:
+        log.warning("no Korean font (koreanize-matplotlib's NanumGothic): the report chart's Hangul will not show")
+        return None
+    for name in ("NanumGothic.ttf", "NanumGothicBold.ttf"):
+        if (folder / name).exists():
+            font_manager.fontManager.addfont(str(folder / name))
+    return font_manager.FontProperties(fname=str(folder / "NanumGothic.ttf")).get_name()
+
+
+def chart_figure(report: Report, svc: Services, lang: str = FILE_LANG):
+    """The chart as a matplotlib Figure (Agg canvas, no pyplot state): mean rating and on-time
+    rate per department side by side (horizontal bars, names in Korean), and the last 12 months'
+    district rating and on-time rate. Call inside ``_chart_style()``."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    smile, speed = chart_bars(report, svc, lang)
     fig = Figure(figsize=(10, 10), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
-    ax1, ax2, ax3 = fig.subplots(3, 1)
-    fig.suptitle(f"{svc.district.name_en}: complaint indicators {report.span.label}", fontsize=14)
+    axes = fig.subplot_mosaic([["smile", "speed"], ["trend", "trend"]], height_ratios=[2.3, 1])
+    district = svc.district.name_en if lang == "en" else svc.district.name_ko
+    fig.suptitle(t(lang, "report.chart.title", district=district, period=period_text(report.span, svc, lang)),
+                 fontsize=14, fontweight=600)  # NanumGothicBold registers as 600
+    small_patch = Patch(facecolor=SMALL_COLOUR, edgecolor=SMALL_EDGE, hatch=SMALL_HATCH,
+                        label=t(lang, "report.chart.small_legend", min=count(report.min_sample)))
 
-    def bars(ax, values: list[float | None], scale: float, labels: list[str], colour: str) -> None:
-        """Bars with their label written upright inside (seventeen departments still fit)."""
-        drawn = ax.bar(depts, [(v or 0) * scale for v in values], color=colour)
-        for bar, label in zip(drawn, labels):
-            ax.text(bar.get_x() + bar.get_width() / 2, 0.03, label, rotation=90, ha="center", va="bottom",
-                    fontsize=8, transform=ax.get_xaxis_transform())
+    def panel(ax, bars: list[Bar], scale: float, top: float, colour: str, title: str, axis: str) -> list:
+        ys = list(range(len(bars)))
+        for y, b in zip(ys, bars):
+            ax.barh(y, (b.value or 0) * scale, height=0.7,
+                    color=SMALL_COLOUR if b.small else colour,
+                    edgecolor=SMALL_EDGE if b.small else colour, hatch=SMALL_HATCH if b.small else None)
+            ax.text(0.01, y, b.label, va="center", ha="left", fontsize=8,
+                    color="#555555" if b.small or b.value is None else "#1b1f24",
+                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1} if b.small else None,
+                    transform=ax.get_yaxis_transform())
+        ax.set_yticks(ys, [b.name for b in bars], fontsize=8)
+        for tick, b in zip(ax.get_yticklabels(), bars):
+            if b.small or b.value is None:
+                tick.set_color("#777777")
+        cut = sum(1 for b in bars if not b.small)
+        if 0 < cut < len(bars):  # where the ranked departments end
+            ax.axhline(cut - 0.5, color="#999999", linestyle=":", linewidth=1)
+        ax.set_ylim(max(len(bars), 8) - 0.5, -0.5)  # first bar on top; a few bars stay bars, not slabs
+        ax.set_xlim(0, top)
+        ax.set_xlabel(axis)
+        ax.set_title(title, fontsize=11)
+        if not bars:
+            ax.text(0.5, 0.5, t(lang, "report.chart.no_data"), ha="center", va="center", transform=ax.transAxes)
+        return [small_patch] if any(b.small and b.value is not None for b in bars) else []
 
-    smile = [cur.smile.departments.get(d) for d in depts]
-    bars(ax1, [s.mean if s else None for s in smile], 1,
-         [f"{s.mean:.2f}  n={s.rated}" if s and s.mean is not None else "no ratings" for s in smile], "#A1BEE6")
-    if cur.smile.district.mean is not None:
-        ax1.axhline(cur.smile.district.mean, color="#4C72B0", linestyle="--", linewidth=1,
-                    label=f"district mean {cur.smile.district.mean:.2f}")
-        ax1.legend(loc="upper right", fontsize=8)
-    ax1.set_ylim(0, 5.5)
-    ax1.set_ylabel("mean rating (1-5)")
-    ax1.set_title("Satisfaction by department", fontsize=11)
-
-    speed = [cur.speed.departments.get(d) for d in depts]
-    bars(ax2, [s.on_time_rate if s else None for s in speed], 100,
-         [f"{s.on_time_rate:.0%} of {s.answered}" if s and s.on_time_rate is not None else "none answered"
-          for s in speed], "#A3D9B1")
-    ax2.set_ylim(0, 110)
-    ax2.set_ylabel("answered on time (%)")
-    ax2.set_title("On-time rate by department (statutory deadline)", fontsize=11)
-    for ax in (ax1, ax2):
-        ax.tick_params(axis="x", labelsize=8, labelrotation=30)
-        if not depts:
-            ax.text(0.5, 0.5, "no data in this period", ha="center", va="center", transform=ax.transAxes)
+    ax1, ax2, ax3 = axes["smile"], axes["speed"], axes["trend"]
+    handles = panel(ax1, smile, 1, 5.0, SMILE_COLOUR, t(lang, "report.chart.smile_title"),
+                    t(lang, "report.chart.smile_axis"))
+    mean = report.indicators.current.smile.district.mean
+    if mean is not None:
+        handles.insert(0, ax1.axvline(mean, color="#4C72B0", linestyle="--", linewidth=1,
+                                      label=t(lang, "report.chart.district_mean", mean=num(mean))))
+    if handles:
+        ax1.legend(handles=handles, fontsize=8, **BELOW)
+    handles = panel(ax2, speed, 100, 100.0, SPEED_COLOUR, t(lang, "report.chart.speed_title"),
+                    t(lang, "report.chart.speed_axis"))
+    if handles:
+        ax2.legend(handles=handles, fontsize=8, **BELOW)
 
     tr = report.indicators.trend
     xs = range(len(tr))  # every month gets a tick; a month without data is a gap (NaN)
     nan = float("nan")
     ax3.plot(xs, [nan if p.mean is None else p.mean for p in tr], marker="o", color="#4C72B0",
-             label="mean rating")
+             label=t(lang, "report.chart.trend_mean"))
     ax3.set_ylim(0, 5.5)
-    ax3.set_ylabel("mean rating (1-5)")
+    ax3.set_ylabel(t(lang, "report.chart.smile_axis"))
     ax3b = ax3.twinx()
     ax3b.plot(xs, [nan if p.on_time_rate is None else p.on_time_rate * 100 for p in tr],
-              marker="s", color="#55A868", label="on-time rate")
+              marker="s", color="#55A868", label=t(lang, "report.chart.trend_on_time"))
     ax3b.set_ylim(0, 110)
-    ax3b.set_ylabel("on time (%)")
+    ax3b.set_ylabel(t(lang, "report.chart.speed_axis"))
     ax3.set_xticks(list(xs), [p.month for p in tr])
-    ax3.set_title(f"District trend, last {len(tr)} months", fontsize=11)
+    ax3.set_title(t(lang, "report.chart.trend_title", months=len(tr)), fontsize=11)
     ax3.tick_params(axis="x", labelsize=8, labelrotation=30)
-    handles = ax3.get_legend_handles_labels()[0] + ax3b.get_legend_handles_labels()[0]
-    ax3.legend(handles, [h.get_label() for h in handles], loc="lower left", fontsize=8)
+    lines = ax3.get_legend_handles_labels()[0] + ax3b.get_legend_handles_labels()[0]
+    ax3.legend(lines, [h.get_label() for h in lines], loc="lower left", fontsize=8)
+    return fig
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+
+class _chart_style:
+    """NanumGothic for every text of the figure (and ASCII '-' for minus signs, which the font
+    lacks), for the time one chart is drawn; charts are drawn one at a time."""
+
+    def __enter__(self):
+        import matplotlib
+
+        _CHART_LOCK.acquire()
+        family = korean_font_family()
+        self._rc = matplotlib.rc_context({"axes.unicode_minus": False,
+                                          **({"font.family": [family]} if family else {})})
+        self._rc.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            return self._rc.__exit__(*exc)
+        finally:
+            _CHART_LOCK.release()
+
+
+def chart_png(report: Report, svc: Services) -> bytes:
+    with _chart_style():
+        fig = chart_figure(report, svc)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
     return buf.getvalue()
 
 
 # --- spreadsheet ---------------------------------------------------------------------------
 
-LEVEL_COLUMNS = ["level", "department", "department name", "officer"]
+# Number formats (the stored values stay exact).
+MEAN, PCT, HOURS, COUNT, COORD, DATE = "0.00", "0.0%", "0.0", "#,##0", "0.00000", "yyyy-mm-dd"
+CHANGE = {MEAN: "+0.00;-0.00;0.00", PCT: '+0.0%"p";-0.0%"p";0.0%"p"', HOURS: "+0.0;-0.0;0.0",
+          COUNT: "+#,##0;-#,##0;0"}
 
 
-def _level_rows(svc: Services, levels: Levels, *others: Levels):
-    """(label columns, metric, [same key in the other snapshots]) for district, departments,
-    officers in that order."""
-    yield ["district", "", "", ""], levels.district, [o.district for o in others]
-    for code, m in sorted(levels.departments.items()):
-        yield (["department", code, dept_name(svc, code, "ko"), ""], m,
-               [o.departments.get(code) for o in others])
-    for (code, officer), m in sorted(levels.officers.items()):
-        yield (["officer", code, dept_name(svc, code, "ko"), officer], m,
-               [o.officers.get((code, officer)) for o in others])
+class Formatted(NamedTuple):
+    """A spreadsheet row with its own number formats (the Summary sheet: one indicator a row)."""
+
+    values: list
+    formats: list[str | None]
 
 
 def _with_changes(value, before: list) -> list:
@@ -267,9 +469,14 @@ def _with_changes(value, before: list) -> list:
     return out
 
 
-def workbook_xlsx(report: Report, svc: Services) -> bytes:
-    """One sheet per indicator group, plus the anonymised raw ratings. Rates are fractions
-    (formatted as %), times are business hours."""
+def _change_formats(fmt: str, others: int = 2) -> list[str]:
+    return [fmt] + [fmt, CHANGE[fmt]] * others
+
+
+def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes:
+    """One sheet per indicator group, plus the anonymised raw ratings, in Korean. Rates are
+    fractions shown as %, times are business hours; every figure keeps its exact value under a
+    number format."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -278,135 +485,189 @@ def workbook_xlsx(report: Report, svc: Services) -> bytes:
     cur, prev, year = i.current, i.previous, i.year_ago
     wb = Workbook(write_only=True)  # streamed: the raw ratings can be tens of thousands of rows
     bold = Font(bold=True)
+    names = iter(t(lang, "report.xlsx.sheets").split("|"))
 
-    def is_rate(name: str) -> bool:
-        return name.endswith("rate") or " rate " in name or name.startswith("share")
+    def cols(key: str, **kw) -> list[str]:
+        return t(lang, key, **kw).split("|")
 
-    def sheet(title: str, header: list[str], rows, percent_rows: frozenset[str] = frozenset()):
-        """A sheet with a bold, frozen header; "... rate ..." and "share ..." columns, and the
-        rows named in percent_rows, are formatted as %."""
-        ws = wb.create_sheet(title)
+    p_name, y_name = period_name(prev.span, lang), period_name(year.span, lang)
+    items = "|".join(t(lang, f"rate.item.{it}") for it in ITEMS)
+
+    def sheet(header: list[str], rows, formats: list[str | None] | None = None, widths: dict[str, int] | None = None):
+        """A sheet with a bold, frozen header. ``formats``: a number format per column for its
+        numbers; a row given as (values, formats) carries its own."""
+        ws = wb.create_sheet(next(names))
         ws.freeze_panes = "A2"
-        ws.column_dimensions["A"].width = 24
+        for col, w in {"A": 24, **(widths or {})}.items():
+            ws.column_dimensions[col].width = w
 
-        def cell(value, *, fmt: str | None = None, font=None):
-            c = WriteOnlyCell(ws, value=value)
-            if fmt:
+        def cell(value, fmt: str | None):
+            c = WriteOnlyCell(ws, value=audit._cell(value))  # a resident's text never runs as a formula
+            if fmt and isinstance(value, (int, float, date)) and not isinstance(value, bool):
                 c.number_format = fmt
-            if font:
-                c.font = font
             return c
 
-        ws.append([cell(h, font=bold) for h in header])
-        rate_cols = {k for k, name in enumerate(header) if is_rate(name)}
+        head = []
+        for h in header:
+            c = WriteOnlyCell(ws, value=h)
+            c.font = bold
+            head.append(c)
+        ws.append(head)
         for row in rows:
-            row = list(row)
-            whole = bool(row) and row[0] in percent_rows
-            ws.append([cell(v, fmt="0.0%") if isinstance(v, float) and (k in rate_cols or (whole and k > 0))
-                       else v for k, v in enumerate(row)])
+            values, fmts = (row.values, row.formats) if isinstance(row, Formatted) else (list(row), formats or [])
+            ws.append([cell(v, fmts[k] if k < len(fmts) else None) for k, v in enumerate(values)])
 
-    p_label, y_label = prev.span.label, year.span.label
+    level_names = cols("report.xlsx.levels")
 
+    def level_rows(levels: Levels, *others: Levels, n=lambda m: None):
+        """(label columns, metric, [same key in the other snapshots]) for the district, the
+        departments (profile order) and the officers; the sample column flags n < minimum."""
+        def flag(m) -> str | None:
+            k = n(m)
+            return None if k is None or not report.small(k) else small_flag(k, lang)
+
+        yield [level_names[0], None, None, flag(levels.district)], levels.district, [o.district for o in others]
+        for code in departments_in(svc, levels):
+            m = levels.departments[code]
+            yield ([level_names[1], dept_name(svc, code, lang), None, flag(m)], m,
+                   [o.departments.get(code) for o in others])
+        order = {code: k for k, code in enumerate(departments_in(svc, levels))}
+        for (code, officer), m in sorted(levels.officers.items(), key=lambda kv: (order.get(kv[0][0], len(order)), kv[0])):
+            yield ([level_names[2], dept_name(svc, code, lang), officer, flag(m)], m,
+                   [o.officers.get((code, officer)) for o in others])
+
+    levels_fmt = [None, None, None, None]
+
+    # 요약
     s, sp, f = cur.smile.district, cur.speed.district, cur.flow.district
     ps, pp, ys, yp = prev.smile.district, prev.speed.district, year.smile.district, year.speed.district
-    summary_rows = [
-        ("period", report.span.label, None, None, None, None),
-        ("generated", report.generated_at.astimezone(svc.tz).strftime("%Y-%m-%d %H:%M"), None, None, None, None),
-        ("mean rating", *_with_changes(s.mean, [ps.mean, ys.mean])),
-        ("ratings", *_with_changes(s.rated, [ps.rated, ys.rated])),
-        ("share 4-5", *_with_changes(s.top_share, [ps.top_share, ys.top_share])),
-        ("response rate", *_with_changes(s.response_rate, [ps.response_rate, ys.response_rate])),
-        ("answered", *_with_changes(sp.answered, [pp.answered, yp.answered])),
-        ("median business hours", *_with_changes(sp.median, [pp.median, yp.median])),
-        ("p90 business hours", *_with_changes(sp.p90, [pp.p90, yp.p90])),
-        ("on-time rate", *_with_changes(sp.on_time_rate, [pp.on_time_rate, yp.on_time_rate])),
-        ("overdue", *_with_changes(sp.overdue, [pp.overdue, yp.overdue])),
-        ("extensions", *_with_changes(sp.extensions, [pp.extensions, yp.extensions])),
-        ("transfers", f.transfers, None, None, None, None),
-        ("business hours lost in transfers", f.transfer_hours, None, None, None, None),
-        ("reopen rate", f.reopen_rate, None, None, None, None),
-        ("first-contact resolution", f.fcr, None, None, None, None),
-        ("complaints received", i.volume.total, None, None, None, None),
-        ("recurring places", len(i.hotspots), None, None, None, None),
+    labels = cols("report.xlsx.summary_rows")
+    generated = report.generated_at.astimezone(svc.tz).strftime("%Y-%m-%d %H:%M")
+    figures = [
+        ([period_text(report.span, svc, lang)], []),
+        ([generated], []),
+        (_with_changes(s.mean, [ps.mean, ys.mean]), _change_formats(MEAN)),
+        (_with_changes(s.rated, [ps.rated, ys.rated]), _change_formats(COUNT)),
+        (_with_changes(s.top_share, [ps.top_share, ys.top_share]), _change_formats(PCT)),
+        (_with_changes(s.response_rate, [ps.response_rate, ys.response_rate]), _change_formats(PCT)),
+        (_with_changes(sp.answered, [pp.answered, yp.answered]), _change_formats(COUNT)),
+        (_with_changes(sp.median, [pp.median, yp.median]), _change_formats(HOURS)),
+        (_with_changes(sp.p90, [pp.p90, yp.p90]), _change_formats(HOURS)),
+        (_with_changes(sp.on_time_rate, [pp.on_time_rate, yp.on_time_rate]), _change_formats(PCT)),
+        (_with_changes(sp.overdue, [pp.overdue, yp.overdue]), _change_formats(COUNT)),
+        (_with_changes(sp.extensions, [pp.extensions, yp.extensions]), _change_formats(COUNT)),
+        ([f.transfers], [COUNT]),
+        ([f.transfer_hours], [HOURS]),
+        ([f.reopen_rate], [PCT]),
+        ([f.fcr], [PCT]),
+        ([i.volume.total], [COUNT]),
+        ([len(i.hotspots)], [COUNT]),
+        ([report.min_sample], [COUNT]),
     ]
-    sheet("Summary", ["indicator", report.span.label, p_label, f"change vs {p_label}",
-                      y_label, f"change vs {y_label}"], summary_rows,
-          percent_rows=frozenset({"share 4-5", "response rate", "on-time rate", "reopen rate",
-                                  "first-contact resolution"}))
+    sheet([t(lang, "report.xlsx.indicator"), period_name(report.span, lang), p_name,
+           t(lang, "report.xlsx.vs", period=p_name), y_name, t(lang, "report.xlsx.vs", period=y_name)],
+          [Formatted([label, *values], [None, *fmts]) for label, (values, fmts) in zip(labels, figures, strict=True)],
+          widths={"A": 36, "B": 30, "C": 14, "D": 18, "E": 14, "F": 18})
 
-    smile_header = LEVEL_COLUMNS + [
-        "surveys sent", "responses", "response rate", "ratings", "mean", "greeting", "guidance",
-        "tone", "answer", "closing", "share 4-5", "n1", "n2", "n3", "n4", "n5",
-        f"mean {p_label}", f"mean change vs {p_label}", f"mean {y_label}", f"mean change vs {y_label}"]
+    # 만족도
+    mean_name = t(lang, "report.xlsx.mean")
+    smile_header = cols("report.xlsx.level_cols") + cols("report.xlsx.smile_cols", items=items) + [
+        t(lang, "report.xlsx.metric_in", name=mean_name, period=p_name),
+        t(lang, "report.xlsx.metric_vs", name=mean_name, period=p_name),
+        t(lang, "report.xlsx.metric_in", name=mean_name, period=y_name),
+        t(lang, "report.xlsx.metric_vs", name=mean_name, period=y_name)]
+    smile_fmt = levels_fmt + [COUNT, COUNT, PCT, COUNT, MEAN, *[MEAN] * len(ITEMS), PCT, *[COUNT] * 5,
+                              MEAN, CHANGE[MEAN], MEAN, CHANGE[MEAN]]
 
     def smile_rows():
-        for label, m, (pm, ym) in _level_rows(svc, cur.smile, prev.smile, year.smile):
+        for label, m, (pm, ym) in level_rows(cur.smile, prev.smile, year.smile, n=lambda m: m.rated):
             yield label + [m.sent, m.responded, m.response_rate, m.rated, m.mean,
                            *(m.item_mean(it) for it in ITEMS), m.top_share, *m.dist,
                            *_with_changes(m.mean, [pm.mean if pm else None, ym.mean if ym else None])[1:]]
 
-    sheet("Satisfaction", smile_header, smile_rows())
+    sheet(smile_header, smile_rows(), smile_fmt, widths={"B": 18, "D": 16})
 
-    speed_header = LEVEL_COLUMNS + ["answered"]
-    for name in ("median hours", "p90 hours", "on-time rate", "overdue", "extensions"):
-        speed_header += [name, f"{name} {p_label}", f"{name} change vs {p_label}", f"{name} {y_label}",
-                         f"{name} change vs {y_label}"]
+    # 처리 속도
+    speed_header = cols("report.xlsx.level_cols") + [t(lang, "report.xlsx.answered")]
+    speed_fmt = levels_fmt + [COUNT]
+    metrics = list(zip(("median", "p90", "on_time_rate", "overdue", "extensions"),
+                       cols("report.xlsx.speed_metrics"), (HOURS, HOURS, PCT, COUNT, COUNT), strict=True))
+    for _, name, fmt in metrics:
+        speed_header += [name, t(lang, "report.xlsx.metric_in", name=name, period=p_name),
+                         t(lang, "report.xlsx.metric_vs", name=name, period=p_name),
+                         t(lang, "report.xlsx.metric_in", name=name, period=y_name),
+                         t(lang, "report.xlsx.metric_vs", name=name, period=y_name)]
+        speed_fmt += _change_formats(fmt)
 
     def speed_rows():
-        for label, m, (pm, ym) in _level_rows(svc, cur.speed, prev.speed, year.speed):
+        for label, m, (pm, ym) in level_rows(cur.speed, prev.speed, year.speed, n=lambda m: m.answered):
             row = label + [m.answered]
-            for attr in ("median", "p90", "on_time_rate", "overdue", "extensions"):
+            for attr, _, _ in metrics:
                 row += _with_changes(getattr(m, attr), [getattr(pm, attr) if pm else None,
                                                         getattr(ym, attr) if ym else None])
             yield row
 
-    sheet("Speed", speed_header, speed_rows())
+    sheet(speed_header, speed_rows(), speed_fmt, widths={"B": 18, "D": 16})
 
+    # 이송·재개
     def flow_rows():
-        for label, m, _ in _level_rows(svc, cur.flow):
-            per = ind.ratio(m.transfer_hours, m.transfers)
-            yield label + [m.transfers, round(m.transfer_hours, 2), None if per is None else round(per, 2),
-                           m.answers, m.reopens, m.reopen_rate, m.closed, m.first_contact, m.fcr]
+        for label, m, _ in level_rows(cur.flow):
+            yield label[:3] + [m.transfers, m.transfer_hours, ind.ratio(m.transfer_hours, m.transfers),
+                               m.answers, m.reopens, m.reopen_rate, m.closed, m.first_contact, m.fcr]
 
-    sheet("Soft and Smart", LEVEL_COLUMNS + [
-        "transfers", "business hours lost", "hours lost per transfer", "answers", "reopens", "reopen rate",
-        "closed", "first contact", "first-contact rate"], flow_rows())
+    sheet(cols("report.xlsx.level_cols")[:3] + cols("report.xlsx.flow_cols"), flow_rows(),
+          [None] * 3 + [COUNT, HOURS, HOURS, COUNT, COUNT, PCT, COUNT, COUNT, PCT], widths={"B": 18})
 
+    # 접수량
     v = i.volume
-    volume_rows = ([("department", k, dept_name(svc, k, "ko"), n) for k, n in sorted(v.received.items())]
-                   + [("category", k, category_name(svc, k, "ko"), n) for k, n in sorted(v.by_category.items())]
-                   + [("dong", k, k, n) for k, n in sorted(v.by_dong.items())])
-    sheet("Volume", ["by", "code", "name", "received"], volume_rows)
+    by = cols("report.xlsx.volume_by")
+    places = {ind.NO_ADDRESS: t(lang, "report.xlsx.location_only"), ind.OTHER_PLACE: t(lang, "report.xlsx.no_dong")}
+    volume_rows = ([(by[0], dept_name(svc, k, lang), n) for k, n in sorted(v.received.items(), key=lambda kv: -kv[1])]
+                   + [(by[1], category_name(svc, k, lang), n) for k, n in sorted(v.by_category.items(), key=lambda kv: -kv[1])]
+                   + [(by[2], places.get(k, k), n) for k, n in sorted(v.by_dong.items(), key=lambda kv: -kv[1])])
+    sheet(cols("report.xlsx.volume_cols"), volume_rows, [None, None, COUNT], widths={"A": 10, "B": 24})
 
-    sheet("Recurring", ["category", "category name", "address", "latitude", "longitude", "count",
-                        "first", "last", "receipts"],
-          ((h.category, category_name(svc, h.category, "ko"), h.address, h.latitude, h.longitude, h.count,
-            h.first.astimezone(svc.tz).strftime("%Y-%m-%d"), h.last.astimezone(svc.tz).strftime("%Y-%m-%d"),
-            ", ".join(h.receipts)) for h in i.hotspots))
+    # 반복 민원
+    sheet(cols("report.xlsx.recurring_cols"),
+          ((category_name(svc, h.category, lang), h.address, h.latitude, h.longitude, h.count,
+            h.first.astimezone(svc.tz).date(), h.last.astimezone(svc.tz).date(), ", ".join(h.receipts))
+           for h in i.hotspots),
+          [None, None, COORD, COORD, COUNT, DATE, DATE, None], widths={"A": 16, "B": 40, "H": 60})
 
-    topics, od = i.opinion_days
-    other = [("one-stop office", code, dept_name(svc, code, "ko"), w.done, w.median, None, None, None, None)
+    # 원스톱·소통 Day
+    topics, _ = i.opinion_days
+    kinds, yes_no = cols("report.xlsx.other_kinds"), cols("report.xlsx.yes_no")
+
+    def yn(x: bool | None) -> str | None:
+        return None if x is None else yes_no[0] if x else yes_no[1]
+
+    other = [(kinds[0], office_name(svc, code, lang), w.done, w.median, None, None, None, None)
              for code, w in sorted(i.onestop.items())]
-    other += [("opinion day", tp.day, None, tp.opinions, None, tp.analysis.days, tp.analysis.on_time,
-               tp.answer.days, tp.answer.on_time) for tp in topics]
-    sheet("One-stop and opinion days", ["kind", "office or day", "name", "completed or opinions",
-                                        "median business hours", "days to analysis", "analysis on time",
-                                        "days to policy answer", "answer on time"], other)
+    other += [(kinds[1], tp.day, tp.opinions, None, tp.analysis.days, yn(tp.analysis.on_time),
+               tp.answer.days, yn(tp.answer.on_time)) for tp in topics]
+    sheet(cols("report.xlsx.other_cols"), other, [None, DATE, COUNT, HOURS, COUNT, None, COUNT, None],
+          widths={"A": 18, "B": 24})
 
+    # 부서 순위: ranked, then the small samples without a rank
     rk = report.ranking
-    sheet("Ranking", ["rank", "department", "department name", "ratings", "mean", "bayesian score"],
-          [(s_.rank if s_.rank else f"< {rk.min_ratings} ratings", s_.department,
-            dept_name(svc, s_.department, "ko"), s_.n, round(s_.mean, 4), round(s_.score, 4))
-           for s_ in rk.ranked + rk.unranked])
+    sheet(cols("report.xlsx.ranking_cols"),
+          [(st.rank, dept_name(svc, st.department, lang), st.n, st.mean, st.score,
+            None if st.rank else small_flag(st.n, lang)) for st in rk.ranked + rk.unranked],
+          [COUNT, None, COUNT, MEAN, MEAN, None], widths={"A": 8, "B": 20, "F": 20})
 
-    sheet("Trend", ["month", "ratings", "mean rating", "answered", "on-time rate"],
-          ((p.month, p.rated, p.mean, p.answered, p.on_time_rate) for p in i.trend))
+    # 월별 추이
+    sheet(cols("report.xlsx.trend_cols"),
+          ((p.month, p.rated, p.mean, p.answered, p.on_time_rate) for p in i.trend),
+          [None, COUNT, MEAN, COUNT, PCT], widths={"A": 10})
 
+    # 평가 원자료 (anonymised)
     def raw():
         for n, (dept, officer, sent, rated, *scores) in enumerate(report.raw_ratings, start=1):
-            yield [n, dept, officer, sent.astimezone(svc.tz).date(), rated.astimezone(svc.tz).date(), *scores]
+            yield [n, dept_name(svc, dept, lang), officer, sent.astimezone(svc.tz).date(),
+                   rated.astimezone(svc.tz).date(), *scores]
 
-    sheet("Ratings (raw)", ["no", "department", "officer", "survey sent", "rated", "overall", *ITEMS], raw())
+    sheet(cols("report.xlsx.raw_cols", items=items), raw(), [None, None, None, DATE, DATE],
+          widths={"A": 8, "B": 18, "D": 12, "E": 12})
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -458,7 +719,7 @@ async def send_monthly(session: AsyncSession, svc: Services) -> int:
         + timedelta(hours=r["send_hour"])
     if now < due:
         return 0
-    span = Span.containing("month", now.date()).previous()
+    span = Span.last_complete("month", now.date())
     recipients = [svc.evaluation_chat_id] if svc.evaluation_chat_id else await evaluators(session)
     queued = set((await session.scalars(select(OutboxMessage.dedup_key).where(
         OutboxMessage.dedup_key.in_([_key(span, c, "text") for c in recipients])))).all())
@@ -474,12 +735,13 @@ async def send_monthly(session: AsyncSession, svc: Services) -> int:
     for chat in todo:
         user = await session.get(User, chat) if chat > 0 else None
         lang = user.language if user else "ko"
+        period = escape(period_text(span, svc, lang))
         await enqueue(session, key=_key(span, chat, "text"), chat_id=chat, text=summary(report, svc, lang))
         await enqueue(session, key=_key(span, chat, "chart"), chat_id=chat, method="sendPhoto",
-                      params={"photo": photo, "caption": t(lang, "report.chart_caption", period=span.label)})
+                      params={"photo": photo, "caption": t(lang, "report.chart_caption", period=period)})
         await enqueue(session, key=_key(span, chat, "xlsx"), chat_id=chat, method="sendDocument",
                       params={"document": document,
-                              "caption": t(lang, "report.xlsx_caption", period=span.label)})
+                              "caption": t(lang, "report.xlsx_caption", period=period)})
     await session.execute(delete(OutboxFile).where(
         OutboxFile.created_at < svc.now() - timedelta(days=r["file_retention_days"])))
     return len(todo)

@@ -55,10 +55,10 @@ async def test_evaluator_gets_text_png_and_xlsx(bot, fake):
     await h.say(EVALUATOR, "/report 2999-01", expect="아직 시작하지 않은 기간입니다")
 
     mark = fake.mark()
-    text = await h.say(EVALUATOR, "/report 2026-10", expect="민원 지표 — 2026-10", timeout=15)
+    text = await h.say(EVALUATOR, "/report 2026-10", expect="민원 지표 — 2026년 10월 (10월 1일~31일)", timeout=15)
     body = text.params["text"]
-    assert "만족도 4.00점" in body and "응답률 75%" in body and "중앙값 16.0" in body
-    assert "기한 초과 2건" in body and "이송 1건" in body and "청소행정과: 4.00 · 3건 · 67% · 1건" in body
+    assert "만족도 4.00점" in body and "응답률 75.0%" in body and "중앙값 16.0" in body
+    assert "기한 초과 2건" in body and "이송 1건" in body and "청소행정과: 4.00 · 3건 · 66.7% · 1건" in body
 
     png = await _upload(fake, "sendPhoto", EVALUATOR, mark)
     assert png.content.startswith(PNG_MAGIC) and png.filename == "indicators-2026-10.png"
@@ -69,22 +69,53 @@ async def test_evaluator_gets_text_png_and_xlsx(bot, fake):
     doc = await _upload(fake, "sendDocument", EVALUATOR, mark)
     assert doc.filename == "indicators-2026-10.xlsx"
     wb = load_workbook(io.BytesIO(doc.content))
-    summary = {r[0]: r[1:] for r in wb["Summary"].iter_rows(min_row=2, values_only=True)}
-    assert summary["mean rating"] == (4.0, 2.0, 2.0, 5.0, -1.0)
-    assert summary["median business hours"][0] == 16.0 and summary["p90 business hours"][0] == pytest.approx(39.4)
-    assert summary["on-time rate"][0] == 0.75 and summary["response rate"][0] == 0.75
-    assert summary["reopen rate"][0] == 0.25 and summary["first-contact resolution"][0] == pytest.approx(2 / 3)
-    sat = _sheet(wb, "Satisfaction", 0, 1, 3)
-    assert sat[("department", "CLEAN", None)]["mean"] == 4.0 and sat[("officer", "CLEAN", 202)]["mean"] == 3.5
-    assert sat[("district", None, None)]["tone"] == 4.5
-    speed = _sheet(wb, "Speed", 0, 1, 3)
-    assert speed[("department", "CLEAN", None)]["median hours"] == 24
-    assert speed[("department", "ROADS", None)]["overdue"] == 1
-    flow = _sheet(wb, "Soft and Smart", 0, 1, 3)
-    assert flow[("department", "TRAFFIC", None)]["business hours lost"] == 4.0
-    raw = list(wb["Ratings (raw)"].iter_rows(min_row=2, values_only=True))
+    summary = {r[0]: r[1:] for r in wb["요약"].iter_rows(min_row=2, values_only=True)}
+    assert summary["평균 만족도 (1~5점)"] == (4.0, 2.0, 2.0, 5.0, -1.0)
+    assert summary["처리 시간 중앙값 (근무시간)"][0] == 16.0
+    assert summary["처리 시간 90% (근무시간)"][0] == pytest.approx(39.4)
+    assert summary["기한 내 처리율"][0] == 0.75 and summary["설문 응답률"][0] == 0.75
+    assert summary["재개 비율"][0] == 0.25 and summary["첫 접촉 해결률"][0] == pytest.approx(2 / 3)
+    sat = _sheet(wb, "만족도", 0, 1, 2)
+    assert sat[("부서", "청소행정과", None)]["평균"] == 4.0 and sat[("담당자", "청소행정과", 202)]["평균"] == 3.5
+    assert sat[("구 전체", None, None)]["말투"] == 4.5
+    speed = _sheet(wb, "처리 속도", 0, 1, 2)
+    assert speed[("부서", "청소행정과", None)]["처리 시간 중앙값 (근무시간)"] == 24
+    assert speed[("부서", "건설과", None)]["기한 초과"] == 1
+    flow = _sheet(wb, "이송·재개", 0, 1, 2)
+    assert flow[("부서", "교통행정과", None)]["이송 전 근무시간 합계"] == 4.0
+    raw = list(wb["평가 원자료"].iter_rows(min_row=2, values_only=True))
     assert [r[5] for r in raw] == [4, 5, 3, 4]
     assert "010-" not in " ".join(str(c) for r in raw for c in r)
+
+
+async def test_report_defaults_to_the_last_complete_month_in_korean(bot, fake):
+    """On 2 November (the injected clock) /report and /report month are October, said in words;
+    the chart and the spreadsheet are Korean, flag the small samples and carry no codes."""
+    h = bot
+    h.app.svc.clock = lambda: NOW
+    await h.say(ADMIN, f"/grant {EVALUATOR} evaluator", expect="역할을 부여했습니다")
+    october = "2026년 10월 (10월 1일~31일)"
+    for command in ("/report", "/report month"):
+        mark = fake.mark()
+        await h.say(EVALUATOR, command, expect=f"{october} 보고서를 만드는 중입니다")
+        text = await fake.wait_text(EVALUATOR, f"민원 지표 — {october}", after=mark, timeout=15)
+        assert "접수 6건" in text.params["text"] and "표본 적음 — 평가 30건 미만" in text.params["text"]
+        png = await _upload(fake, "sendPhoto", EVALUATOR, mark)
+        doc = await _upload(fake, "sendDocument", EVALUATOR, mark)
+        assert png.filename == "indicators-2026-10.png" and doc.filename == "indicators-2026-10.xlsx"
+    photo = await fake.wait_for(lambda c: c.method == "sendPhoto" and c.status == 200, after=mark)
+    assert photo.params["caption"].startswith(october)
+    wb = load_workbook(io.BytesIO(doc.content))
+    assert wb.sheetnames[:3] == ["요약", "만족도", "처리 속도"]
+    assert wb["요약"]["B2"].value == october and wb["요약"]["B4"].number_format == "0.00"
+    sat = _sheet(wb, "만족도", 0, 1, 2)
+    assert sat[("부서", "청소행정과", None)]["표본"] == "표본 적음 (n=3)"
+    assert "CLEAN" not in str([c for s in wb for r in s.iter_rows(values_only=True) for c in r])
+
+    mark = fake.mark()  # this month, named: the figures so far, and said so
+    await h.say(EVALUATOR, "/report 이번달", expect="2026년 11월 (11월 1일~2일, 집계 중) 보고서를 만드는 중입니다")
+    await fake.wait_text(EVALUATOR, "민원 지표 — 2026년 11월 (11월 1일~2일, 집계 중)", after=mark, timeout=15)
+    await _upload(fake, "sendDocument", EVALUATOR, mark)
 
 
 async def test_monthly_report_goes_through_the_outbox(bot, fake):
@@ -98,13 +129,13 @@ async def test_monthly_report_goes_through_the_outbox(bot, fake):
         assert await reports.send_monthly(s, svc) == 1
         await s.commit()
     h.app.worker.wake()
-    await fake.wait_text(EVALUATOR, "민원 지표 — 2026-10", after=mark, timeout=10)
+    await fake.wait_text(EVALUATOR, "민원 지표 — 2026년 10월 (10월 1일~31일)", after=mark, timeout=10)
     png = await _upload(fake, "sendPhoto", EVALUATOR, mark)
     doc = await _upload(fake, "sendDocument", EVALUATOR, mark)
     assert png.content.startswith(PNG_MAGIC)
     wb = load_workbook(io.BytesIO(doc.content))
-    assert wb["Summary"]["A4"].value == "mean rating" and wb["Summary"]["B4"].value == 4.0
-    assert _sheet(wb, "Speed", 0)[("district",)]["answered"] == 4
+    assert wb["요약"]["A4"].value == "평균 만족도 (1~5점)" and wb["요약"]["B4"].value == 4.0
+    assert _sheet(wb, "처리 속도", 0)[("구 전체",)]["답변"] == 4
     async with h.app.sessionmaker() as s:  # a second run of the duty sends nothing
         assert await reports.send_monthly(s, svc) == 0
 
@@ -157,7 +188,7 @@ async def test_a_recurring_place_typed_with_markup_does_not_stop_the_report(bot,
         await s.commit()
     await bot.say(ADMIN, f"/grant {EVALUATOR} evaluator", expect="역할을 부여했습니다")
     mark = fake.mark()
-    text = await bot.say(EVALUATOR, "/report 2026-10", expect="민원 지표 — 2026-10", timeout=15)
+    text = await bot.say(EVALUATOR, "/report 2026-10", expect="민원 지표 — 2026년 10월", timeout=15)
     plain, entities = parse_html(text.params["text"])
     assert f"{place} (3회)" in plain and not [e for e in entities if e["type"] == "text_link"]
     assert (await _upload(fake, "sendPhoto", EVALUATOR, mark)).content.startswith(PNG_MAGIC)
