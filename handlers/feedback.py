@@ -88,8 +88,9 @@ async def rate(query: CallbackQuery, callback_data: RateCb, state: FSMContext, s
         r = await ratings.rate(session, svc, user_id=query.from_user.id, complaint_id=callback_data.cid,
                                item=callback_data.item, score=callback_data.score)
     except RatingError as e:
-        await query.answer(t(lang, "rate.already") if e.code == "already" else t(lang, "stale_button"),
-                           show_alert=True)
+        text = {"already": "rate.already", "handled": "rate.refused.handled",
+                "own_staff": "rate.refused.own_staff"}.get(e.code, "stale_button")
+        await query.answer(t(lang, text), show_alert=True)
         return
     await session.commit()
     await query.answer()

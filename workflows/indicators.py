@@ -28,6 +28,7 @@ from bot.db.models import (Complaint, ComplaintEvent, OnestopApplication, Onesto
                            UTCDateTime)
 from workflows import states
 from workflows.context import Services
+from workflows.ratings import counted
 
 RULES_FILE = Path(__file__).parent / "data" / "indicators.json"
 ITEMS = ("greeting", "guidance", "tone", "answer", "closing")  # 첫인사, 안내, 말투, 답변, 끝인사
@@ -290,7 +291,7 @@ async def satisfaction(session: AsyncSession, lo: datetime, hi: datetime) -> Lev
              *(func.sum(case((R.overall == s, 1), else_=0)) for s in range(1, 6)),
              *(func.count(getattr(R, i)) for i in ITEMS),
              *(func.coalesce(func.sum(getattr(R, i)), 0) for i in ITEMS)]
-    q = (select(*keys, *given).where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None))
+    q = (select(*keys, *given).where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
          .group_by(*keys))
     for dept, officer, n, total, top, *rest in (await session.execute(q)).all():
         k = len(ITEMS)
@@ -599,7 +600,8 @@ async def trend(session: AsyncSession, svc: Services, last: date, months: int = 
     b = bucket(R.rated_at).label("b")
     ratings = {i: (n, s) for i, n, s in (await session.execute(
         select(b, func.count(R.overall), func.sum(R.overall))
-        .where(R.rated_at >= edges[0], R.rated_at < edges[-1], R.overall.is_not(None)).group_by(b))).all()}
+        .where(R.rated_at >= edges[0], R.rated_at < edges[-1], R.overall.is_not(None), counted())
+        .group_by(b))).all()}
     b = bucket(C.answered_at).label("b")
     speed_rows = {i: (n, ok) for i, n, ok in (await session.execute(
         select(b, func.count(), func.sum(case((C.answered_at <= C.deadline_at, 1), else_=0)))

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Rating
+from workflows.ratings import counted
 from workflows.context import Services
 from workflows.indicators import rules
 
@@ -78,7 +79,7 @@ async def department_totals(session: AsyncSession, since: datetime, until: datet
     """(department, ratings, sum of overall) for ratings given in [since, until)."""
     R = Rating
     q = (select(R.department_code, func.count(R.overall), func.sum(R.overall))
-         .where(R.rated_at >= since, R.rated_at < until, R.overall.is_not(None))
+         .where(R.rated_at >= since, R.rated_at < until, R.overall.is_not(None), counted())
          .group_by(R.department_code))
     return [(d, n, float(s or 0)) for d, n, s in (await session.execute(q)).all()]
 

@@ -2,13 +2,17 @@
 
 Sent once per complaint when it reaches a final decision; the department and the officer who
 answered are snapshotted when the survey is sent, so a later transfer does not move the score.
+
+Honest figures (issue 16 §5): an officer does not rate a complaint they handled, nor one of their
+own department's (the resident is told why instead of getting the survey), and a department's
+figures leave out ratings given while the rater was its staff (``counted``).
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, Rating, User
+from bot.db.models import Complaint, ComplaintEvent, Rating, RoleGrant, User
 from workflows import callbacks
 from workflows.context import Services
 from workflows.outbox import enqueue
@@ -22,7 +26,38 @@ COMMENT_MAX = 1000
 class RatingError(ValueError):
     def __init__(self, code: str):
         super().__init__(code)
-        self.code = code  # "not_found", "already", "bad_score", "bad_item"
+        self.code = code  # "not_found", "already", "bad_score", "bad_item", "handled", "own_staff"
+
+
+STAFF_ROLES = ("officer", "head")  # the roles that work a department's complaints
+
+
+async def conflict(session: AsyncSession, c: Complaint, user_id: int) -> str | None:
+    """Why ``user_id`` may not rate ``c``: "handled" (they took, answered or otherwise acted on it
+    as staff), "own_staff" (they are staff of the department being rated), else None."""
+    if user_id in (c.answered_by, c.officer_id) or await session.scalar(
+            select(ComplaintEvent.id).where(ComplaintEvent.complaint_id == c.id,
+                                            ComplaintEvent.actor_id == user_id,
+                                            ComplaintEvent.actor_role != "citizen").limit(1)):
+        return "handled"
+    if await session.scalar(select(RoleGrant.id).where(
+            RoleGrant.user_id == user_id, RoleGrant.role.in_(STAFF_ROLES),
+            RoleGrant.department_code == c.department_code, RoleGrant.revoked_at.is_(None)).limit(1)):
+        return "own_staff"
+    return None
+
+
+def counted():
+    """The filter every rating figure uses: leave out a rating given while the rater was staff of
+    the rated department (grants are kept with their dates, so a later grant or revocation does
+    not move it)."""
+    R = Rating
+    at = R.rated_at
+    return ~exists(
+        select(RoleGrant.id).join(Complaint, Complaint.citizen_id == RoleGrant.user_id)
+        .where(Complaint.id == R.complaint_id, RoleGrant.department_code == R.department_code,
+               RoleGrant.role.in_(STAFF_ROLES), RoleGrant.granted_at <= at,
+               or_(RoleGrant.revoked_at.is_(None), RoleGrant.revoked_at > at)))
 
 
 def score_buttons(complaint_id: int, item: str) -> list[list[tuple[str, str]]]:
@@ -34,10 +69,15 @@ async def send_survey(session: AsyncSession, svc: Services, c: Complaint) -> boo
     """Create the survey row and queue the question; False if this complaint already had one."""
     if await session.scalar(select(Rating.id).where(Rating.complaint_id == c.id)):
         return False
-    session.add(Rating(complaint_id=c.id, department_code=c.department_code,
-                       officer_id=c.answered_by or c.officer_id, sent_at=svc.now()))
     user = await session.get(User, c.citizen_id)
     lang = user.language if user else "ko"
+    reason = await conflict(session, c, c.citizen_id)
+    if reason is not None:  # say why there is no survey rather than stay silent
+        await enqueue(session, key=f"survey:{c.id}", chat_id=c.citizen_id,
+                      text=t(lang, f"rate.not_offered.{reason}", receipt=c.receipt_no))
+        return False
+    session.add(Rating(complaint_id=c.id, department_code=c.department_code,
+                       officer_id=c.answered_by or c.officer_id, sent_at=svc.now()))
     await enqueue(session, key=f"survey:{c.id}", chat_id=c.citizen_id,
                   text=t(lang, "rate.ask", receipt=c.receipt_no,
                          department=svc.district.department(c.department_code).name(lang)),
@@ -62,6 +102,9 @@ async def rate(session: AsyncSession, svc: Services, *, user_id: int, complaint_
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise RatingError("bad_score")
     r = await _own_rating(session, user_id, complaint_id)
+    c = await session.get(Complaint, complaint_id)
+    if c is not None and (reason := await conflict(session, c, user_id)) is not None:
+        raise RatingError(reason)  # e.g. granted a role in that department since the survey
     if getattr(r, item) is not None:
         raise RatingError("already")
     if item != OVERALL and r.overall is None:

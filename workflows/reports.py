@@ -41,6 +41,7 @@ from workflows.context import Services
 from workflows.indicators import ITEMS, Indicators, Levels, Span, change, local_today, rules
 from workflows.outbox import enqueue
 from workflows.ranking import Ranking, department_totals, rank
+from workflows.ratings import counted
 from workflows.roles import EVALUATOR
 from workflows.texts import escape, t
 
@@ -74,7 +75,7 @@ async def raw_ratings(session: AsyncSession, lo: datetime, hi: datetime) -> list
     rows = await session.execute(
         select(R.department_code, R.officer_id, R.sent_at, R.rated_at, R.overall,
                *(getattr(R, i) for i in ITEMS))
-        .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None))
+        .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
         .order_by(R.rated_at, R.id))
     return [tuple(r) for r in rows.all()]
 

@@ -108,7 +108,7 @@ async def grant(session: AsyncSession, *, user_id: int, role: str, department_co
             return g  # already held: granting again changes nothing
         g.revoked_at, g.revoked_by = now, by
         previous = g.department_code
-    g = RoleGrant(user_id=user_id, role=role, department_code=department_code, granted_by=by)
+    g = RoleGrant(user_id=user_id, role=role, department_code=department_code, granted_by=by, granted_at=now)
     session.add(g)
     await session.flush()
     if audited:

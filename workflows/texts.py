@@ -319,6 +319,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rate.comment_long": ("1,000자까지 적을 수 있습니다 (지금 {n}자).", "Up to 1,000 characters please (now {n})."),
     "rate.done": ("소중한 평가 감사합니다. 더 나은 서비스로 보답하겠습니다.", "Thank you for your rating."),
     "rate.already": ("이미 평가하셨습니다. 감사합니다.", "You have already rated this. Thank you."),
+    "rate.not_offered.handled": ("[{receipt}] 직접 처리하신 민원이라 만족도 평가는 받지 않습니다. 부서 평가는 민원인만 합니다.",
+                                 "[{receipt}] You handled this complaint yourself, so it is not offered for rating: only residents rate a department."),
+    "rate.not_offered.own_staff": ("[{receipt}] 소속 부서의 민원이라 만족도 평가는 받지 않습니다. 부서 평가는 그 부서 직원이 아닌 민원인만 합니다.",
+                                   "[{receipt}] This complaint was handled by your own department, so it is not offered for rating: a department is rated only by people outside it."),
+    "rate.refused.handled": ("직접 처리하신 민원은 평가할 수 없습니다.", "You cannot rate a complaint you handled."),
+    "rate.refused.own_staff": ("소속 부서의 민원은 평가할 수 없습니다.", "You cannot rate your own department's complaint."),
     # --- officers -----------------------------------------------------------------------
     "op.new": ("📥 <b>새 민원 {receipt}</b> ({kind})\n분야: {category}\n기한: {deadline}\n위치: {location}\n사진: {photos}장 · 연락처: {phone}\n\n{description}",
                "📥 <b>New complaint {receipt}</b> ({kind})\nTopic: {category}\nDue: {deadline}\nPlace: {location}\nPhotos: {photos} · Phone: {phone}\n\n{description}"),

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.db.models import OutboxFile, OutboxMessage, User
 from tests.indicator_sample import KST, NOW, _complaint, _life, kst, seed
 from workflows import reports, roles
-from workflows.indicators import Span
+from workflows.indicators import OfficeWork, Span
 from workflows.texts import TEXTS
 
 OCT = Span("month", 2026, 10)
@@ -248,6 +248,15 @@ async def test_workbook_ranks_only_sufficient_samples(session, svc, clock):
     assert [(r[0], r[1], r[5]) for r in ranking] == [(1, "청소행정과", None), (None, "건설과", "표본 적음 (n=1)")]
     sat = rows_by_key(wb["만족도"], 0, 1, 2)
     assert sat[("부서", "청소행정과", None)]["표본"] is None and sat[("부서", "건설과", None)]["표본"] == "표본 적음 (n=1)"
+
+
+def test_one_stop_offices_by_name(report, svc):
+    report.indicators.onestop = {"NPS": OfficeWork(done=2, hours=[3.0, 6.0]), "WELFARE": OfficeWork(done=1, hours=[8.0])}
+    ws = load_workbook(io.BytesIO(reports.workbook_xlsx(report, svc)))["원스톱·소통 Day"]
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=2)}
+    assert set(rows) == {"국민연금공단", "복지정책과"}  # an outside body and a department, by name
+    assert rows["국민연금공단"][0].value == "원스톱 처리 기관" and rows["국민연금공단"][3].value == 4.5
+    assert rows["국민연금공단"][3].number_format == "0.0"
 
 
 async def test_a_typed_address_never_runs_as_a_formula(session, svc, clock):

@@ -1,0 +1,105 @@
+"""Issue 16 §5, rules that keep the figures honest, through the real bot: staff do not rate their
+own department's or their own handling, and the figures leave such ratings out."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.db.models import Complaint, Rating, RoleGrant
+from tests.e2e.harness import ADMIN
+from tests.e2e.test_complaint_loop import consent, file_complaint
+from workflows.ranking import department_totals
+
+CITIZEN, CLEAN_OFFICER, CLEAN_OFFICER2, ROADS_OFFICER = 100, 200, 201, 300
+
+
+async def setup_officers(h):
+    for uid, dept in ((CLEAN_OFFICER, "CLEAN"), (CLEAN_OFFICER2, "CLEAN"), (ROADS_OFFICER, "ROADS")):
+        await h.say(ADMIN, f"/grant {uid} officer {dept}", expect="부여했습니다")
+
+
+async def answer(h, officer):
+    await h.press(officer, "답변", expect="답변을 적어 주세요")
+    await h.say(officer, "오늘 오후 수거를 마쳤습니다. 확인 부탁드립니다.", expect="답변 미리보기")
+    await h.press(officer, "보내기", expect="답변을 보냈습니다")
+
+
+async def last_alert(fake) -> str:
+    return [r for r in fake.requests if r.method == "answerCallbackQuery"][-1].params.get("text", "")
+
+
+async def test_staff_filing_to_own_department_are_told_why_there_is_no_survey(harness, fake):
+    h = harness
+    await setup_officers(h)
+    await consent(h, CLEAN_OFFICER)
+    await file_complaint(h, CLEAN_OFFICER, photo=False, location=False)
+    c = await h.one(Complaint, citizen_id=CLEAN_OFFICER)
+    await fake.wait_text(CLEAN_OFFICER2, f"새 민원 {c.receipt_no}")
+    await answer(h, CLEAN_OFFICER2)
+    await fake.wait_text(CLEAN_OFFICER, "문제가 해결되었나요")
+    await h.press(CLEAN_OFFICER, "해결됨", expect="민원을 종결했습니다")
+    why = await fake.wait_text(CLEAN_OFFICER, "만족도 평가는 받지 않습니다")
+    assert c.receipt_no in why.params["text"] and "소속 부서" in why.params["text"]
+    assert not any("얼마나 만족하셨나요" in x for x in fake.texts(CLEAN_OFFICER))
+    assert await h.one(Rating, complaint_id=c.id) is None
+
+    # an officer of another department files to 청소 as a resident: rated as usual
+    await consent(h, ROADS_OFFICER)
+    await file_complaint(h, ROADS_OFFICER, photo=False, location=False)
+    c2 = await h.one(Complaint, citizen_id=ROADS_OFFICER)
+    await fake.wait_text(CLEAN_OFFICER2, f"새 민원 {c2.receipt_no}")
+    await answer(h, CLEAN_OFFICER2)
+    await fake.wait_text(ROADS_OFFICER, "문제가 해결되었나요")
+    await h.press(ROADS_OFFICER, "해결됨", expect="민원을 종결했습니다")
+    await fake.wait_text(ROADS_OFFICER, "얼마나 만족하셨나요")
+    await h.press(ROADS_OFFICER, "4", expect="평가해 주셔서 감사합니다")
+
+
+async def test_officer_who_handled_their_own_complaint_cannot_rate_it(harness, fake):
+    h = harness
+    await setup_officers(h)
+    await consent(h, ROADS_OFFICER)
+    await file_complaint(h, ROADS_OFFICER, photo=False, location=False)
+    c = await h.one(Complaint, citizen_id=ROADS_OFFICER)
+    await fake.wait_text(CLEAN_OFFICER, f"새 민원 {c.receipt_no}")
+    # the ROADS officer takes it over after a transfer and answers it themselves
+    await h.press(CLEAN_OFFICER, "이송", expect="어느 부서로 이송할까요")
+    await h.press(CLEAN_OFFICER, "건설과", expect="이송하는 사유")
+    await h.say(CLEAN_OFFICER, "도로 위 적치물은 건설과 소관입니다.", expect="이송했습니다")
+    await fake.wait_text(ROADS_OFFICER, f"이송된 민원 {c.receipt_no}")
+    await answer(h, ROADS_OFFICER)
+    await fake.wait_text(ROADS_OFFICER, "문제가 해결되었나요")
+    await h.press(ROADS_OFFICER, "해결됨", expect="민원을 종결했습니다")
+    why = await fake.wait_text(ROADS_OFFICER, "직접 처리하신 민원")
+    assert c.receipt_no in why.params["text"]
+    assert await h.one(Rating, complaint_id=c.id) is None
+
+
+async def test_rating_refused_after_joining_the_department_and_left_out_of_the_figures(harness, fake):
+    h = harness
+    await setup_officers(h)
+    await consent(h)
+    await file_complaint(h, photo=False, location=False)
+    c = await h.one(Complaint, citizen_id=CITIZEN)
+    await fake.wait_text(CLEAN_OFFICER, f"새 민원 {c.receipt_no}")
+    await answer(h, CLEAN_OFFICER)
+    await fake.wait_text(CITIZEN, "문제가 해결되었나요")
+    await h.press(CITIZEN, "해결됨", expect="민원을 종결했습니다")
+    await fake.wait_text(CITIZEN, "얼마나 만족하셨나요")
+    # the resident joins 청소행정과 before answering the survey: the rating is refused, with the reason
+    await h.say(ADMIN, f"/grant {CITIZEN} officer CLEAN", expect="부여했습니다")
+    await h.press(CITIZEN, "5 😊", expect=None)
+    assert "소속 부서의 민원은 평가할 수 없습니다" in await last_alert(fake)
+    assert (await h.one(Rating, complaint_id=c.id)).overall is None
+
+    # a rating stored while the rater was staff (as before this rule) is not counted; the same
+    # rating given before the grant is
+    now = h.app.svc.now()
+    grant = (await h.db(select(RoleGrant).where(RoleGrant.user_id == CITIZEN)))[0]
+    async with h.app.sessionmaker() as s:
+        r = (await s.execute(select(Rating).where(Rating.complaint_id == c.id))).scalar_one()
+        r.overall, r.rated_at = 5, now
+        await s.commit()
+        assert await department_totals(s, now - timedelta(days=1), now + timedelta(days=1)) == []
+        r.rated_at = grant.granted_at - timedelta(hours=1)
+        await s.commit()
+        assert await department_totals(s, now - timedelta(days=1), now + timedelta(days=1)) == [("CLEAN", 1, 5.0)]
