@@ -22,8 +22,10 @@ _SEP = r"[\s\-._\u2010-\u2015\u2212\u30fc\ufe58\ufe63\uff0d\uff0e\uff3f]"
 # a receipt number (2026-000123), an amount or a longer id is not one.
 _RRN = re.compile(r"(?<![0-9])(?P<birth>[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
                   rf"{_SEP}{{0,3}}(?P<code>[1-8])[0-9]{{6}}(?![0-9])")
-# A Korean phone number inside free text: mobile, Seoul, area codes, 070; +82 or 0 first.
-_PHONE_IN_TEXT = re.compile(r"(?<![0-9+])(?:\+82[\s\-.]{0,2}\(?0?|\(?0)(?P<area>1[016789]|2|[3-6][1-5]|70)\)?"
+# A Korean phone number inside free text: mobile, Seoul, area codes, 070; +82 or 0 first; the area
+# code may be in brackets ("(02) 123-4567"), a bracket around the whole number stays.
+_PHONE_IN_TEXT = re.compile(r"(?<![0-9+])(?:\+82[\s\-.]{0,2}(?P<b1>\()?0?|(?P<b2>\()?0)"
+                            r"(?P<area>1[016789]|2|[3-6][1-5]|70)(?(b1)\))(?(b2)\))"
                             rf"{_SEP}{{0,2}}(?P<mid>[0-9]{{3,4}}){_SEP}{{0,2}}(?P<last>[0-9]{{4}})(?![0-9])")
 
 
