@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from collections.abc import Iterable
 
 PRIVACY_VERSION = "2026-11-21"
@@ -20,7 +21,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<b>개인정보 수집·이용 동의 (개인정보 보호법 제15조)</b>\n"
         "• 목적: 민원 접수·처리, 처리 결과 통지, 만족도 조사\n"
         "• 항목: 텔레그램 사용자 번호, 민원 내용·사진·위치, (선택) 연락처\n"
-        "• 보유 기간: 민원 종결 후 {retention} (연락처는 종결 후 {contact_retention}이 지나면 즉시 파기)\n"
+        "• 보유 기간: 민원 종결 후 {retention} (연락처는 종결 후 {contact_retention:이/가} 지나면 즉시 파기)\n"
         "• 동의를 거부할 권리가 있으며, 거부하면 이 대화창에서 민원을 신청할 수 없습니다. 도움말(/help) 열람과 전화·방문 민원은 그대로 가능합니다.\n"
         "주민등록번호는 묻지 않으며, 입력하셔도 저장하지 않습니다. 안내 버전: {version}",
         "<b>Consent to collect and use personal data (Personal Information Protection Act art. 15)</b>\n"
@@ -249,7 +250,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cf.already_submitted": ("이미 제출된 민원입니다 (접수번호 {receipt}).", "Already submitted (receipt no {receipt})."),
     "cf.offer_free_text": ("이 내용을 민원으로 신청할까요?\n추천 분야: <b>{category}</b>", "File this as a complaint?\nSuggested topic: <b>{category}</b>"),
     "cf.offer_free_text_nocat": ("이 내용을 민원으로 신청할까요?", "File this as a complaint?"),
-    "cf.offer_yes": ("📝 {category}(으)로 신청", "📝 File as {category}"),
+    "cf.offer_yes": ("📝 {category:으로/로} 신청", "📝 File as {category}"),
     "cf.offer_other": ("다른 분야 고르기", "Choose another topic"),
     "cf.offer_no": ("아니요", "No"),
     "cf.offer_dismissed": ("알겠습니다. 필요하시면 /menu 를 눌러 주세요.", "OK. Press /menu whenever you need us."),
@@ -286,9 +287,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- pushes to the citizen -----------------------------------------------------------
     "push.assigned": ("[{receipt}] {department} 담당자가 민원을 맡았습니다. 기한: {deadline}",
                       "[{receipt}] An officer of {department} has taken your complaint. Due: {deadline}"),
-    "push.transferred": ("[{receipt}] 민원이 {department}(으)로 이송되었습니다.\n사유: {note}\n처리 기한: {deadline}",
+    "push.transferred": ("[{receipt}] 민원이 {department:으로/로} 이송되었습니다.\n사유: {note}\n처리 기한: {deadline}",
                          "[{receipt}] Your complaint was transferred to {department}.\nReason: {note}\nDeadline: {deadline}"),
-    "push.extended": ("[{receipt}] 처리 기한이 {deadline}(으)로 연장되었습니다 (민원처리법 시행령 §21).\n사유: {note}",
+    "push.extended": ("[{receipt}] 처리 기한이 {deadline:으로/로} 연장되었습니다 (민원처리법 시행령 §21).\n사유: {note}",
                       "[{receipt}] The deadline was extended to {deadline}.\nReason: {note}"),
     "push.rejected": ("[{receipt}] 민원이 반려되었습니다.\n사유: {note}\n\n구제 절차: {remedy}",
                       "[{receipt}] Your complaint was rejected.\nReason: {note}\n\nRemedy: {remedy}"),
@@ -308,7 +309,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "Thank you ({score}/5). Would you also rate the five items (greeting, guidance, tone, answer, closing)?"),
     "rate.details_yes": ("항목별 평가하기", "Rate the items"),
     "rate.details_no": ("여기까지", "That's all"),
-    "rate.item": ("{n}/5 <b>{item}</b>은(는) 어땠나요?", "{n}/5 How was the <b>{item}</b>?"),
+    "rate.item": ("{n}/5 <b>{item}</b>{item:~은/는} 어땠나요?", "{n}/5 How was the <b>{item}</b>?"),
     "rate.item.greeting": ("첫인사", "greeting"),
     "rate.item.guidance": ("안내", "guidance"),
     "rate.item.tone": ("말투", "tone"),
@@ -346,7 +347,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "op.btn.reject": ("반려", "Reject"),
     "op.btn.extend": ("연장", "Extend"),
     "op.btn.media": ("사진·위치 보기", "Photos & place"),
-    "op.taken": ("{receipt}을(를) 맡았습니다. 기한: {deadline}", "You took {receipt}. Due: {deadline}"),
+    "op.taken": ("{receipt:을/를} 맡았습니다. 기한: {deadline}", "You took {receipt}. Due: {deadline}"),
     "op.ask_answer": ("{receipt}에 대한 답변을 적어 주세요 (10~4,000자). 민원인에게 그대로 전달됩니다. /cancel 로 취소.",
                       "Type the answer to {receipt} (10–4,000 characters); it goes to the resident as written. /cancel to stop."),
     "op.answer_short": ("답변이 너무 짧습니다 (최소 10자, 지금 {n}자).", "Too short: at least 10 characters (now {n})."),
@@ -355,16 +356,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "op.btn.send": ("보내기", "Send"),
     "op.btn.rewrite": ("다시 쓰기", "Rewrite"),
     "op.answer_sent": ("{receipt} 답변을 보냈습니다.", "Answer to {receipt} sent."),
-    "op.ask_transfer_dept": ("{receipt}을(를) 어느 부서로 이송할까요?", "Transfer {receipt} to which department?"),
-    "op.ask_transfer_reason": ("{department}(으)로 이송하는 사유를 적어 주세요 (5~500자).", "Why transfer to {department}? (5–500 characters)"),
-    "op.transferred": ("{receipt}을(를) {department}(으)로 이송했습니다.", "{receipt} transferred to {department}."),
+    "op.ask_transfer_dept": ("{receipt:을/를} 어느 부서로 이송할까요?", "Transfer {receipt} to which department?"),
+    "op.ask_transfer_reason": ("{department:으로/로} 이송하는 사유를 적어 주세요 (5~500자).", "Why transfer to {department}? (5–500 characters)"),
+    "op.transferred": ("{receipt:을/를} {department:으로/로} 이송했습니다.", "{receipt} transferred to {department}."),
     "op.same_department": ("이미 이 부서의 민원입니다. 다른 부서를 골라 주세요.", "It is already with this department; choose another."),
-    "op.ask_reject_reason": ("{receipt}을(를) 반려하는 사유를 적어 주세요 (5~1,000자).", "Why reject {receipt}? (5–1,000 characters)"),
+    "op.ask_reject_reason": ("{receipt:을/를} 반려하는 사유를 적어 주세요 (5~1,000자).", "Why reject {receipt}? (5–1,000 characters)"),
     "op.ask_remedy": ("민원인에게 안내할 구제 절차를 고르세요.", "Choose the remedy to tell the resident."),
-    "op.rejected": ("{receipt}을(를) 반려했습니다.", "{receipt} rejected."),
+    "op.rejected": ("{receipt:을/를} 반려했습니다.", "{receipt} rejected."),
     "op.ask_extend_reason": ("{receipt} 기한 연장 사유를 적어 주세요 (5~500자). 연장은 한 번만, 원래 처리 기간만큼 가능합니다 (새 기한 {deadline}).",
                              "Why extend {receipt}? (5–500 characters) One extension, by the original period (new deadline {deadline})."),
-    "op.extended": ("{receipt} 기한을 {deadline}(으)로 연장했습니다.", "{receipt} extended to {deadline}."),
+    "op.extended": ("{receipt} 기한을 {deadline:으로/로} 연장했습니다.", "{receipt} extended to {deadline}."),
     "op.already_extended": ("이 민원은 이미 한 번 연장했습니다. 추가 연장은 민원인 동의가 필요하므로 전화로 협의해 주세요.",
                             "This complaint was already extended once; a second extension needs the resident's consent."),
     "op.reason_short": ("사유를 조금 더 적어 주세요 (최소 {min}자).", "Please give a longer reason (at least {min} characters)."),
@@ -740,13 +741,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "opd.unsubscribed": ("구독을 해지했습니다. 이미 참여한 주제의 결과는 보내 드립니다.", "Unsubscribed. You will still get the results of topics you took part in."),
     "opd.not_subscribed": ("구독 중이 아닙니다.", "You are not subscribed."),
     "opd.ask_dong": ("사는 동을 골라 주세요 (선택). 동별 참여 비율을 내는 데만 씁니다.", "Choose your dong (optional). It is only used for the share of participants per dong."),
-    "opd.dong_set": ("동을 {dong}(으)로 저장했습니다.", "Saved your dong: {dong}."),
+    "opd.dong_set": ("동을 {dong:으로/로} 저장했습니다.", "Saved your dong: {dong}."),
     "opd.dong_skipped": ("동은 저장하지 않았습니다.", "No dong saved."),
     "opd.ask_opinion": ("<b>{title}</b>\n{question}\n\n의견을 글로 보내 주세요 ({min}~{max}자, {slot}/{n}번째). /cancel 로 취소.",
                         "<b>{title}</b>\n{question}\n\nSend your opinion as text ({min}–{max} characters, #{slot} of {n}). /cancel to stop."),
     "opd.ask_edit": ("{slot}번 의견을 고칩니다. 새 내용을 보내 주시면 이전 내용을 대신합니다 ({min}~{max}자).\n지금: {text}",
                      "Editing opinion #{slot}. Send the new text and it replaces the old one ({min}–{max} characters).\nNow: {text}"),
-    "opd.saved": ("의견 {slot}/{n}을(를) 저장했습니다. 오늘 자정까지 고칠 수 있고, 보낸 메시지를 수정해도 바뀝니다.",
+    "opd.saved": ("의견을 저장했습니다 ({slot}/{n}). 오늘 자정까지 고칠 수 있고, 보낸 메시지를 수정해도 바뀝니다.",
                   "Opinion {slot}/{n} saved. You can edit it until midnight, also by editing the message you sent."),
     "opd.replaced": ("{slot}번 의견을 새 내용으로 바꾸었습니다.", "Opinion #{slot} replaced."),
     "opd.mine": ("<b>내 의견</b> — {title}\n{lines}", "<b>Your opinions</b> — {title}\n{lines}"),
@@ -836,7 +837,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "opd.field.link": ("링크", "Link"),
     "opd.field.question": ("질문", "Question"),
     "opd.field.poll": ("투표", "Poll"),
-    "opd.prep.scheduled": ("예약했습니다: {day} {time}에 「{title}」을(를) 구독자에게 보냅니다.", "Scheduled: “{title}” goes to subscribers on {day} at {time}."),
+    "opd.prep.scheduled": ("예약했습니다: {day} {time}에 「{title}」{title:~을/를} 구독자에게 보냅니다.", "Scheduled: “{title}” goes to subscribers on {day} at {time}."),
     "opd.prep.cancelled": ("주제 준비를 취소했습니다.", "Topic preparation cancelled."),
     "opd.prep.photo_caption": ("사진에 설명(캡션)을 달아 보내 주세요. 그 설명이 배경 글이 됩니다.", "Send the photo with a caption: the caption is the background text."),
     "opd.prep.text_expected": ("글로 보내 주세요. /cancel 로 그만둘 수 있습니다.", "Please send text. /cancel to stop."),
@@ -857,8 +858,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "opd.status.missed": ("공지 못 함", "missed"),
     "opd.op.prepare": ("🗓 다음 소통 Day({day}) 주제가 아직 준비되지 않았습니다. 제목·배경·질문(투표 선택)을 준비해 주세요.",
                        "🗓 The topic for the next Opinion Day ({day}) is not prepared yet. Please prepare a title, background and question (optional poll)."),
-    "opd.op.announced": ("📣 「{title}」을(를) 구독자 {n}명에게 보냈습니다. 자정까지 의견을 받습니다.", "📣 “{title}” went to {n} subscribers; opinions are taken until midnight."),
-    "opd.op.missed": ("⚠️ {day} 소통 Day 「{title}」은(는) 봇이 멈춰 있어 공지하지 못했습니다. 다시 예약해 주세요.",
+    "opd.op.announced": ("📣 「{title}」{title:~을/를} 구독자 {n}명에게 보냈습니다. 자정까지 의견을 받습니다.", "📣 “{title}” went to {n} subscribers; opinions are taken until midnight."),
+    "opd.op.missed": ("⚠️ {day} 소통 Day 「{title}」{title:~은/는} 봇이 멈춰 있어 공지하지 못했습니다. 다시 예약해 주세요.",
                       "⚠️ The Opinion Day of {day} (“{title}”) could not be announced because the bot was down. Please schedule it again."),
     "opd.op.remind_analysis": ("⏰ 「{title}」 분석 공개 기한은 {due}입니다. 초안을 확인하고 공개해 주세요.", "⏰ The analysis of “{title}” is due {due}. Please check the draft and publish it."),
     "opd.op.remind_answer": ("⏰ 「{title}」 정책 반영 결과 공개 기한은 {due}입니다.", "⏰ The policy answer for “{title}” is due {due}."),
@@ -895,9 +896,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "When do (or did) you move in? e.g. 2026-11-20, 11/20, today (/cancel at any time)"),
     "nr.date_format": ("날짜를 알아보지 못했습니다. 2026-11-20, 11/20, 11월 20일, 오늘처럼 적어 주세요.",
                        "I could not read that date. Please write it like 2026-11-20, 11/20 or today."),
-    "nr.date_past": ("{date}은(는) 너무 오래전입니다. 최근 {days}일 안에 전입하셨을 때 신청할 수 있습니다. 전입일을 다시 적어 주세요.",
+    "nr.date_past": ("{date:은/는} 너무 오래전입니다. 최근 {days}일 안에 전입하셨을 때 신청할 수 있습니다. 전입일을 다시 적어 주세요.",
                      "{date} is too long ago: this is for residents who moved in within the last {days} days. Please write the date again."),
-    "nr.date_future": ("{date}은(는) 너무 먼 날짜입니다. 전입 예정일은 {days}일 안이어야 합니다. 다시 적어 주세요.",
+    "nr.date_future": ("{date:은/는} 너무 먼 날짜입니다. 전입 예정일은 {days}일 안이어야 합니다. 다시 적어 주세요.",
                        "{date} is too far ahead: a planned move must be within {days} days. Please write the date again."),
     "nr.ask_dong": ("전입일: {date}\n어느 동으로 오셨나요?", "Move-in date: {date}\nWhich neighbourhood (dong)?"),
     "nr.ask.head_age": ("{dong} · 전입일 {date}\n\n가구에 맞는 정보를 드리려고 몇 가지 여쭙니다. 모두 선택 사항이니 원하지 않으면 [건너뛰기]를 누르세요.\n\n세대주(가구 대표)의 연령대는?",
@@ -1030,7 +1031,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.kind.death": ("사망 원스톱", "death one-stop"),
     "onestop.what.birth": ("출생 원스톱 신청", "birth one-stop application"),
     "onestop.what.death": ("사망 원스톱 신고", "death one-stop report"),
-    "onestop.form.resume_q": ("작성 중인 {what}이(가) 있습니다. 멈춘 곳부터 이어서 하시겠어요?",
+    "onestop.form.resume_q": ("작성 중인 {what:이/가} 있습니다. 멈춘 곳부터 이어서 하시겠어요?",
                               "You have an unfinished {what}. Carry on where you stopped?"),
     "onestop.form.resume": ("이어서 하기", "Carry on"),
     "onestop.form.restart": ("처음부터 다시 (작성한 내용 삭제)", "Start again (discard it)"),
@@ -1140,11 +1141,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.list.later": ("첫해에는 없음 (나중에 시작)", "nothing in the first year (starts later)"),
     "onestop.list.amount_unknown": ("금액은 기관 기준에 따름", "amount set by the body"),
     "onestop.list.unconfirmed": (" ⚠️ 확인 필요", " ⚠️ to be confirmed"),
-    "onestop.list.not_combined": ("\n• {name}: {kept}과(와) 함께 받을 수 없어 {kept}만 신청합니다.",
+    "onestop.list.not_combined": ("\n• {name}: {kept:와/과} 함께 받을 수 없어 {kept}만 신청합니다.",
                                   "\n• {name}: cannot be combined with {kept}, so only {kept} is applied for."),
     "onestop.list.total": ("\n<b>첫해 예상 합계: {amount}</b> (확인된 금액만)",
                            "\n<b>Expected first-year total: {amount}</b> (confirmed amounts only)"),
-    "onestop.list.total_unconfirmed": ("⚠️ 확인이 필요한 금액·상한 {amount}은(는) 합계에 넣지 않았습니다.",
+    "onestop.list.total_unconfirmed": ("⚠️ 확인이 필요한 금액·상한 {amount:은/는} 합계에 넣지 않았습니다.",
                                        "⚠️ Amounts still to be confirmed or caps ({amount}) are not in the total."),
     "onestop.list.not_asked": (
         "\n<i>여성장애인 출산비용, KTX·SRT 다자녀 할인처럼 장애 정보 같은 민감정보가 필요하거나 다른 기관 소관인 지원은 여기서 묻지 않습니다. 해당되시면 주민센터나 정부24에서 신청해 주세요.</i>",
@@ -1672,10 +1673,69 @@ def pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT, sep: str = "\n") -> 
     return messages
 
 
+# --- Korean particles that follow the word (첫인사는, 민원을, 청소행정과로) -----------------------
+
+PARTICLES = {"은/는": ("은", "는"), "이/가": ("이", "가"), "을/를": ("을", "를"), "과/와": ("과", "와"),
+             "와/과": ("과", "와"), "으로/로": ("으로", "로"), "이나/나": ("이나", "나"), "아/야": ("아", "야")}
+# how a final digit or Latin letter is read aloud: True = the reading ends in a consonant (a
+# 받침), "ㄹ" = in ㄹ (which takes 로, not 으로). 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔; L 엘, M 엠, N 엔, R 알
+_READ_FINAL = {"0": True, "1": "ㄹ", "3": True, "6": True, "7": "ㄹ", "8": "ㄹ",
+               "l": "ㄹ", "m": True, "n": True, "r": "ㄹ"}
+_BRACKETED = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])$")
+
+
+def _final(word: str) -> bool | str:
+    """The last sound of `word` as a particle sees it: False (a vowel), True (a consonant) or "ㄹ".
+    Tags, entities, a trailing bracketed aside ("부모급여 (Parental allowance)") and closing quotes
+    or punctuation are skipped: the particle follows the word itself."""
+    s = html.unescape(_TAG.sub("", word or "")).rstrip()
+    while True:
+        stripped = _BRACKETED.sub("", s).rstrip()
+        stripped = stripped.rstrip(" \"'”’」』》〉.,!?…")
+        if stripped == s:
+            break
+        s = stripped
+    if not s:
+        return False
+    ch = s[-1]
+    if "가" <= ch <= "힣":
+        jong = (ord(ch) - 0xAC00) % 28
+        return "ㄹ" if jong == 8 else jong != 0
+    return _READ_FINAL.get(ch.lower(), False)
+
+
+def particle(word: str, pair: str) -> str:
+    """`word` followed by the particle of `pair` ("은/는", "이/가", "을/를", "와/과", "으로/로") that
+    its last syllable takes: 첫인사는, 안내는, 민원을, 청소행정과로, 서울시로, 2026-12-01로, 2026-000123을."""
+    after_consonant, after_vowel = PARTICLES[pair]
+    final = _final(word)
+    if pair == "으로/로":
+        return word + (after_consonant if final is True else after_vowel)
+    return word + (after_consonant if final else after_vowel)
+
+
+class _Formatter(string.Formatter):
+    """str.format, plus a particle as the format spec: "{item:은/는}" -> "첫인사는"; with "~" the
+    particle alone, for a value in quotes or tags: "<b>{item}</b>{item:~은/는}" -> "<b>첫인사</b>는"."""
+
+    def format_field(self, value, format_spec):
+        alone = format_spec.startswith("~")
+        if format_spec.removeprefix("~") in PARTICLES:
+            with_particle = particle(str(value), format_spec.removeprefix("~"))
+            return with_particle[len(str(value)):] if alone else with_particle
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+_HAS_PARTICLE = re.compile(r"\{[^{}:]*:~?(?:" + "|".join(re.escape(p) for p in PARTICLES) + r")\}")
+
+
 def t(lang: str, key: str, **values) -> str:
     ko, en = TEXTS[key]
     text = en if lang == "en" and en else ko
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return _FORMATTER.format(text, **values) if _HAS_PARTICLE.search(text) else text.format(**values)
 
 
 def t_fit(lang: str, key: str, field: str, text: str | None, *, limit: int = MESSAGE_LIMIT,

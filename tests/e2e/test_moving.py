@@ -24,7 +24,7 @@ async def register(h, user=RESIDENT, *, restart: bool = False):
     """The 30s household with a toddler moving to 자양1동, with a bad date and a restart on the way."""
     await h.say(user, "/moving", expect="전입(예정)일을 알려 주세요")
     await h.say(user, "다음 달쯤", expect="날짜를 알아보지 못했습니다")
-    await h.say(user, "2020-01-01", expect="2020-01-01은(는) 너무 오래전입니다")
+    await h.say(user, "2020-01-01", expect="2020-01-01은 너무 오래전입니다")
     await h.say(user, "2031-05-05", expect="너무 먼 날짜")
     await h.say(user, photo=True, expect="날짜를 알아보지 못했습니다")
     await h.say(user, "오늘", expect="어느 동으로")

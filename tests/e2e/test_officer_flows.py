@@ -28,7 +28,7 @@ async def test_transfer_then_answer_by_new_department(harness, fake):
     await h.press(CLEAN_OFFICER, "이송", expect="어느 부서로 이송할까요")
     await h.press(CLEAN_OFFICER, "건설과", expect="이송하는 사유")
     await h.say(CLEAN_OFFICER, "짧", expect="사유를 조금 더")
-    await h.say(CLEAN_OFFICER, "도로 위 적치물은 건설과 소관입니다.", expect="건설과(으)로 이송했습니다")
+    await h.say(CLEAN_OFFICER, "도로 위 적치물은 건설과 소관입니다.", expect="건설과로 이송했습니다")
     pushed = await fake.wait_text(CITIZEN, "이송되었습니다")
     assert "건설과 소관" in pushed.params["text"]
     card = await fake.wait_text(ROADS_OFFICER, f"이송된 민원 {c.receipt_no}")

@@ -76,7 +76,7 @@ async def test_an_opinion_day_through_the_chat(harness, fake):
     # two residents subscribe (consent recorded), one gives a 동
     await h.say(R1, "/opinion", expect="개인정보 수집·이용 동의")
     await h.press(R1, "동의하고 구독", expect="사는 동을 골라")
-    await h.press(R1, "자양1동", expect="자양1동(으)로 저장")
+    await h.press(R1, "자양1동", expect="자양1동으로 저장")
     await h.say(R2, "/opinion", expect="소통 Day")
     await h.press(R2, "동의하고 구독", expect="구독했습니다")
 
@@ -105,9 +105,9 @@ async def test_an_opinion_day_through_the_chat(harness, fake):
     clock.set(2026, 12, 17, 12, 0)
     await h.press(R1, "의견 보내기", expect="1/3번째")
     first = fake.message(R1, "골목 불법주차 때문에 소방차가 못 들어갑니다.")
-    await fake.wait_text(R1, "의견 1/3을(를) 저장했습니다")
+    await fake.wait_text(R1, "의견을 저장했습니다 (1/3)")
     await h.press(R1, "의견 보내기", expect="2/3번째")
-    await h.say(R1, "공영주차장을 더 만들어 주세요.", expect="의견 2/3을(를) 저장했습니다")
+    await h.say(R1, "공영주차장을 더 만들어 주세요.", expect="의견을 저장했습니다 (2/3)")
     await h.press(R1, "내 의견 보기·고치기", expect="내 의견")
     await h.press(R1, "2번 고치기", expect="2번 의견을 고칩니다")
     await h.say(R1, "x" * 1001, expect="5~1000자로 보내 주세요 (지금 1001자)")
@@ -119,13 +119,13 @@ async def test_an_opinion_day_through_the_chat(harness, fake):
     await fake.wait_text(R1, "1번 의견을 새 내용으로 바꾸었습니다", after=mark)
     await h.press(R2, "의견 보내기", expect="1/3번째")
     await h.say(R2, photo=True, expect="의견은 글로 보내")
-    await h.say(R2, "주차 단속을 밤에도 해 주세요.", expect="의견 1/3")
+    await h.say(R2, "주차 단속을 밤에도 해 주세요.", expect="의견을 저장했습니다 (1/3)")
 
     # R3 never subscribed: on the day /opinion shows the topic; consent first, then the poll comes too
     await h.say(R3, "/opinion", expect="오늘의 주제")
     await h.press(R3, "의견 보내기", expect="개인정보 수집·이용 동의")
     await h.press(R3, "동의하고 의견 보내기", expect="1/3번째")
-    await h.say(R3, "버스 정류장이 너무 멉니다. 마을버스를 늘려 주세요.", expect="의견 1/3")
+    await h.say(R3, "버스 정류장이 너무 멉니다. 마을버스를 늘려 주세요.", expect="의견을 저장했습니다 (1/3)")
     await fake.wait_for(lambda c: c.method == "sendPoll" and c.params["chat_id"] == R3)
     mark = fake.mark()  # an officer's button forged by a resident is refused
     fake.callback(R3, od.cb("pub", 1), message_id=1)

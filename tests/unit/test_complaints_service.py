@@ -335,7 +335,7 @@ async def test_transfer(session, svc, clock, people):
     [citizen_row] = await outbox(session, f"push:{c.id}:{n}")
     assert citizen_row.chat_id == CITIZEN
     assert citizen_row.payload["text"] == (
-        f"[2026-000001] 민원이 청소행정과(으)로 이송되었습니다.\n사유: {reason}\n처리 기한: 2026-12-01(화) 18:00")
+        f"[2026-000001] 민원이 청소행정과로 이송되었습니다.\n사유: {reason}\n처리 기한: 2026-12-01(화) 18:00")
 
     # the old department lost it, the new one has it
     with pytest.raises(Forbidden):
@@ -397,7 +397,7 @@ async def test_extend_once_by_the_original_period(session, svc, clock, people):
     assert (ev.action, ev.from_state, ev.to_state, ev.note) == ("extend", "received", "extended",
                                                                 "현장 확인과 업체 견적이 필요합니다")
     [push] = await outbox(session, f"push:{c.id}:")
-    assert push.chat_id == CITIZEN and "2026-12-10(목) 18:00(으)로 연장" in push.payload["text"]
+    assert push.chat_id == CITIZEN and "2026-12-10(목) 18:00으로 연장" in push.payload["text"]
     assert [cb for row in complaints.officer_buttons(c, "ko") for _, cb in row] == [
         f"op:answer:{c.id}", f"op:transfer:{c.id}", f"op:reject:{c.id}"]  # no second extension
 

@@ -189,3 +189,38 @@ def test_t_falls_back_to_korean_when_english_is_empty(monkeypatch):
                                             ("ko-KR", "ko"), ("ja", "ko"), (None, "ko"), ("", "ko")])
 def test_norm_lang(code, lang):
     assert norm_lang(code) == lang
+
+
+# --- particles follow the word (issue 15 §4) ---------------------------------------------------
+
+@pytest.mark.parametrize("word, pair, expected", [
+    ("첫인사", "은/는", "첫인사는"), ("답변", "은/는", "답변은"), ("말투", "은/는", "말투는"),
+    ("민원", "을/를", "민원을"), ("의견", "이/가", "의견이"), ("안내", "이/가", "안내가"),
+    ("부모급여", "와/과", "부모급여와"), ("첫만남이용권", "와/과", "첫만남이용권과"),
+    ("청소행정과", "으로/로", "청소행정과로"), ("건설과", "으로/로", "건설과로"),
+    ("자양1동", "으로/로", "자양1동으로"), ("서울", "으로/로", "서울로"),  # ㄹ takes 로
+    ("제1종", "으로/로", "제1종으로"),
+    ("2020-01-01", "은/는", "2020-01-01은"), ("2026-000122", "을/를", "2026-000122를"),  # 일 / 이
+    ("2026-12-10(목) 18:00", "으로/로", "2026-12-10(목) 18:00으로"), ("7", "으로/로", "7로"),
+    ("<b>첫인사</b>", "은/는", "<b>첫인사</b>는"),                      # tags do not count
+    ("부모급여 (Parental allowance)", "을/를", "부모급여 (Parental allowance)를"),  # nor an aside
+    ("「주차 문제」", "을/를", "「주차 문제」를"), ("A &amp; B", "이/가", "A &amp; B가"),
+])
+def test_particle_follows_the_last_syllable(word, pair, expected):
+    from workflows.texts import particle
+    assert particle(word, pair) == expected
+
+
+def test_templates_choose_the_particle():
+    assert t("ko", "rate.item", n=1, item="첫인사") == "1/5 <b>첫인사</b>는 어땠나요?"
+    assert t("ko", "rate.item", n=4, item="답변") == "4/5 <b>답변</b>은 어땠나요?"
+    assert t("ko", "op.transferred", receipt="2026-000123", department="청소행정과") == "2026-000123을 청소행정과로 이송했습니다."
+    assert t("ko", "nr.date_past", date="2020-01-02", days=90).startswith("2020-01-02는 너무 오래전입니다")
+    assert t("en", "rate.item", n=1, item="greeting") == "1/5 How was the <b>greeting</b>?"
+    assert t("ko", "report.usage")  # a template without a particle is formatted as before
+
+
+def test_no_template_leaves_the_particle_to_the_reader():
+    """"첫인사은(는)": a template writes {value:은/는}, never both forms."""
+    both = re.compile(r"(은\(는\)|는\(은\)|이\(가\)|가\(이\)|을\(를\)|를\(을\)|과\(와\)|와\(과\)|\(으\)로|\(이\)나)")
+    assert [k for k, pair in TEXTS.items() if any(both.search(s) for s in pair)] == []
