@@ -82,6 +82,7 @@ def build_services(settings: Settings) -> Services:
                     evaluation_chat_id=settings.evaluation_chat_id,
                     agency_webhook_secret=settings.agency_webhook_secret,
                     receipt_key=settings.receipt_key,
+                    daily_complaint_limit=settings.daily_complaint_limit,
                     retention=RetentionPolicy.from_settings(settings))
 
 

@@ -64,6 +64,8 @@ class Settings:
     # Per-user flood limit: more than FLOOD_LIMIT updates in FLOOD_WINDOW seconds get a pause.
     flood_limit: int = 20
     flood_window: float = 10.0
+    # Complaints one resident may file per district day (issue 16 §5).
+    daily_complaint_limit: int = 10
     # Indicator reports (issue 8): the evaluation team's chat; unset = every evaluator privately.
     evaluation_chat_id: int | None = None
     # Birth/death one-stop (issue 3): HMAC-SHA256 secret for webhook notices to outside bodies.
@@ -206,6 +208,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         export_port = int(env["EXPORT_PORT"]) if env.get("EXPORT_PORT") else None
         flood_limit = int(env.get("FLOOD_LIMIT") or 20)
         flood_window = float(env.get("FLOOD_WINDOW") or 10)
+        daily_complaint_limit = int(env.get("DAILY_COMPLAINT_LIMIT") or 10)
         form_ttl_days = int(env.get("FORM_TTL_DAYS") or 30)
         lease_seconds = float(env.get("LEASE_SECONDS") or 30)
     except ValueError:
@@ -258,6 +261,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         export_port=export_port,
         flood_limit=flood_limit,
         flood_window=flood_window,
+        daily_complaint_limit=daily_complaint_limit,
         evaluation_chat_id=evaluation_chat_id,
         agency_webhook_secret=env.get("AGENCY_WEBHOOK_SECRET") or None,
         payment_webhook_secret=env.get("PAYMENT_WEBHOOK_SECRET") or None,

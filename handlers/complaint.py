@@ -289,8 +289,12 @@ async def submit(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
     draft = Draft(category=data["category"], description=data["description"],
                   photos=[tuple(p) for p in data.get("photos", [])], address=data.get("address"),
                   latitude=data.get("lat"), longitude=data.get("lon"), phone_enc=data.get("phone_enc"))
-    c, created = await complaints.submit(session, svc, citizen_id=query.from_user.id,
-                                         submit_key=callback_data.form, draft=draft)
+    try:
+        c, created = await complaints.submit(session, svc, citizen_id=query.from_user.id,
+                                             submit_key=callback_data.form, draft=draft)
+    except complaints.DailyLimit as e:  # the form stays: its 제출 works again from again_at
+        await query.message.answer(t(lang, "cf.daily_limit", n=e.limit, at=svc.fmt(e.again_at, lang)))
+        return
     await session.commit()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)

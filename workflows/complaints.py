@@ -37,6 +37,33 @@ class Forbidden(PermissionError):
     pass
 
 
+class DailyLimit(Exception):
+    """The resident has filed ``limit`` complaints in the district's day; they may file again at
+    ``again_at`` (the next local midnight)."""
+
+    def __init__(self, limit: int, again_at: datetime):
+        super().__init__(limit)
+        self.limit, self.again_at = limit, again_at
+
+
+def _day_bounds(svc: Services) -> tuple[datetime, datetime]:
+    """[start, end) of today in the district's time zone, by the injected clock."""
+    local = svc.now().astimezone(svc.tz)
+    start = datetime.combine(local.date(), datetime.min.time(), svc.tz)
+    end = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), svc.tz)
+    return start, end
+
+
+async def check_daily_limit(session: AsyncSession, svc: Services, citizen_id: int) -> None:
+    """Raise DailyLimit when the resident already filed svc.daily_complaint_limit complaints today."""
+    limit = svc.daily_complaint_limit
+    start, end = _day_bounds(svc)
+    n = await session.scalar(select(func.count()).select_from(Complaint).where(
+        Complaint.citizen_id == citizen_id, Complaint.received_at >= start, Complaint.received_at < end))
+    if n >= limit:
+        raise DailyLimit(limit, end)
+
+
 class AlreadyExtended(ValueError):
     pass
 
@@ -139,6 +166,7 @@ async def submit(session: AsyncSession, svc: Services, *, citizen_id: int, submi
         return existing, False
     if draft.category not in svc.district.categories:
         raise ValueError("unknown category")
+    await check_daily_limit(session, svc, citizen_id)
     description = validate_description(draft.description)
     now = svc.now()
     period = svc.district.period_for(draft.category)

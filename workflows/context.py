@@ -45,6 +45,8 @@ class Services:
     agency_webhook_secret: str | None = None
     # 등록면허세 one-stop: the key of receipt verification codes (RECEIPT_KEY or derived from DATA_KEY).
     receipt_key: bytes = b""
+    # Complaints one resident may file per day of the district (DAILY_COMPLAINT_LIMIT).
+    daily_complaint_limit: int = 10
     # Retention periods (RETENTION_* settings, FORM_TTL_DAYS): the daily purge and the notices.
     retention: "RetentionPolicy" = field(default_factory=_default_retention)
 

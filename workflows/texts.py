@@ -320,6 +320,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rate.comment_long": ("1,000자까지 적을 수 있습니다 (지금 {n}자).", "Up to 1,000 characters please (now {n})."),
     "rate.done": ("소중한 평가 감사합니다. 더 나은 서비스로 보답하겠습니다.", "Thank you for your rating."),
     "rate.already": ("이미 평가하셨습니다. 감사합니다.", "You have already rated this. Thank you."),
+    "cf.daily_limit": ("오늘은 민원을 이미 {n}건 접수하셔서 더 접수할 수 없습니다. {at}부터 다시 접수할 수 있습니다. "
+                       "작성하신 내용은 그대로 두었으니 그때 [제출]을 눌러 주세요.",
+                       "You have already filed {n} complaints today, the most one person can file in a day. "
+                       "You can file again from {at}. Your form is kept: press [Submit] then."),
     "rate.not_offered.handled": ("[{receipt}] 직접 처리하신 민원이라 만족도 평가는 받지 않습니다. 부서 평가는 민원인만 합니다.",
                                  "[{receipt}] You handled this complaint yourself, so it is not offered for rating: only residents rate a department."),
     "rate.not_offered.own_staff": ("[{receipt}] 소속 부서의 민원이라 만족도 평가는 받지 않습니다. 부서 평가는 그 부서 직원이 아닌 민원인만 합니다.",

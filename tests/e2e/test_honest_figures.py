@@ -103,3 +103,37 @@ async def test_rating_refused_after_joining_the_department_and_left_out_of_the_f
         r.rated_at = grant.granted_at - timedelta(hours=1)
         await s.commit()
         assert await department_totals(s, now - timedelta(days=1), now + timedelta(days=1)) == [("CLEAN", 1, 5.0)]
+
+
+async def test_a_resident_files_at_most_the_daily_limit_and_is_told_when_again(fake, tmp_path):
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from tests.e2e.harness import BotHarness
+
+    h = await BotHarness(fake, tmp_path, DAILY_COMPLAINT_LIMIT="2").start()
+    try:
+        seoul = ZoneInfo("Asia/Seoul")
+        today = datetime.now(timezone.utc).astimezone(seoul).date()
+        # 00:30 in Seoul is still the previous day in UTC: the day is the district's
+        morning = datetime.combine(today, datetime.min.time(), seoul) + timedelta(minutes=30)
+        h.app.svc.clock = lambda: morning
+        await consent(h)
+        await file_complaint(h, photo=False, location=False)
+        await file_complaint(h, photo=False, location=False)
+        await h.say(CITIZEN, "/complaint", expect="민원 분야를 골라 주세요")
+        await h.press(CITIZEN, "쓰레기·청소", expect="무엇이 문제인지")
+        await h.say(CITIZEN, "골목 입구에 대형 폐기물이 일주일째 방치되어 있습니다.", expect="사진이 있으면")
+        await h.press(CITIZEN, "건너뛰기", expect="위치를 알려 주세요")
+        await h.press(CITIZEN, "건너뛰기", expect="연락처를 남기시겠어요")
+        await h.say(CITIZEN, "010 1234 5678", expect="신청 내용 확인")
+        refused = await h.press(CITIZEN, "제출", expect="이미 2건")
+        tomorrow = today + timedelta(days=1)
+        assert f"{tomorrow:%Y-%m-%d}" in refused.params["text"] and "00:00" in refused.params["text"]
+        assert len(await h.db(select(Complaint).where(Complaint.citizen_id == CITIZEN))) == 2
+        # the next district day the same form goes in
+        h.app.svc.clock = lambda: morning + timedelta(days=1)
+        await h.press(CITIZEN, "제출", expect="민원이 접수되었습니다")
+        assert len(await h.db(select(Complaint).where(Complaint.citizen_id == CITIZEN))) == 3
+    finally:
+        await h.stop()
