@@ -16,7 +16,7 @@ from handlers.callbacks import CategoryCb, EditCb, FormCb, FreeTextCb, MenuCb, S
 from handlers.states import ComplaintForm
 from workflows import complaints, users
 from workflows.complaints import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_PHOTOS, Draft
-from workflows.contact import InvalidPhone, mask_phone, normalize_phone
+from workflows.contact import InvalidPhone, has_phone, mask_phone, normalize_phone
 from workflows.context import Services
 from workflows.texts import escape, t
 
@@ -90,6 +90,8 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
              deadline=svc.fmt(complaints.preview_deadline(svc, cat.code), lang),
              description=escape(data["description"]), photos=len(data.get("photos", [])),
              location=place, phone=mask_phone(phone) if phone else t(lang, "cf.none"))
+    if has_phone(data["description"]) or has_phone(data.get("address")):  # officers see it masked
+        text += t(lang, "cf.summary_phone_note")
     await state.set_state(ComplaintForm.confirm)
     await message.answer(text, reply_markup=kb.confirm(lang, data["form_id"]))
 

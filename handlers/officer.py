@@ -107,13 +107,21 @@ async def find_cmd(message: Message, command: CommandObject, session: AsyncSessi
     if not RECEIPT.match(receipt):
         await message.answer(t(lang, "op.find_usage"))
         return
+    await open_receipt(message, session, svc, lang, principal, receipt, via="find")
+
+
+async def open_receipt(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal,
+                       receipt: str, *, via: str) -> None:
+    """One complaint by its receipt number: the officer card for its department's officers, the
+    resident's own view for the resident; anyone else is told there is no such complaint. From
+    /find, and from a group card's link (/start case_<receipt>, handlers/group.py)."""
     try:
-        c = await complaints.get_visible(session, principal, receipt_no=receipt)
+        c = await complaints.get_visible(session, p, receipt_no=receipt)
     except NotFound:
         await message.answer(t(lang, "status.not_found"))
         return
-    if principal.is_officer and can_handle(principal, c.department_code):
-        await show_card(message, session, svc, c, lang, principal, via="find")
+    if p.is_officer and can_handle(p, c.department_code):
+        await show_card(message, session, svc, c, lang, p, via=via)
     else:  # the resident's own complaint
         from handlers.status import send_detail
         await send_detail(message, svc, c, lang)

@@ -38,6 +38,7 @@ from bot.db.models import (AgencyNotification, OnestopApplication, OnestopItem, 
 from workflows import agency_notify, audit
 from workflows.benefits import (Catalogue, DistrictGrant, Household, add_months, district_grant, load_catalogue,
                                 period_end)
+from workflows.contact import mask_phones
 from workflows.context import WEEKDAYS, Services
 from workflows.district import District
 from workflows.outbox import enqueue
@@ -1015,7 +1016,7 @@ async def family_reply(session: AsyncSession, svc: Services, user_id: int, item:
     _transition(item, "reply", user_id, svc.now(), note=text)
     item.note = None
     await _notify_department(session, svc, item, item.application, key=f"osreply:{item.id}:{len(item.events)}",
-                             head="onestop.op.reply", answer=escape(text))
+                             head="onestop.op.reply", answer=escape(mask_phones(text)))  # officers: phones masked
     return item
 
 

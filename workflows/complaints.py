@@ -18,7 +18,8 @@ from bot.db.models import (Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCou
 from workflows import audit, callbacks, states
 from workflows.business_time import Period
 from workflows.context import Services
-from workflows.contact import mask_phone
+from workflows.contact import mask_phone, mask_phones
+from workflows.links import private_chat
 from workflows.outbox import enqueue
 from workflows.roles import Principal, can_handle, can_view, officers_of
 from workflows.texts import escape, pack, t, t_fit
@@ -209,7 +210,16 @@ def place_html(address: str | None, latitude: float | None, longitude: float | N
 
 
 def location_text(c: Complaint, lang: str) -> str:
-    return place_html(c.address, c.latitude, c.longitude, lang)
+    """The place for officers: a phone number typed into the address masked (staff_text)."""
+    return place_html(staff_text(c.address) if c.address else None, c.latitude, c.longitude, lang)
+
+
+def staff_text(text: str | None) -> str:
+    """What a resident typed (the complaint, the address, a reopen comment) as officers see it: phone
+    numbers in it masked (010-****-5678), the rest as written. The contact phone the resident chose
+    to leave is the one officers call; the resident's own view (/status, the summary) keeps the text
+    whole, and the summary says so before they submit."""
+    return mask_phones(text)
 
 
 def officer_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
@@ -242,7 +252,7 @@ def officer_card(svc: Services, c: Complaint, lang: str) -> str:
              officer=t(lang, "op.card_officer", officer=c.officer_id) if c.officer_id else "",
              received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
              overdue=t(lang, "op.overdue") if overdue else "", location=location_text(c, lang),
-             photos=len(c.photos), phone=escape(phone), description=escape(c.description))
+             photos=len(c.photos), phone=escape(phone), description=escape(staff_text(c.description)))
 
 
 
@@ -259,7 +269,7 @@ def officer_view(session: AsyncSession, svc: Services, p: Principal, c: Complain
     last answer and the history in full first (a reopen notice quotes them only in part), then the
     officer card (it shows the decrypted phone), last so that its buttons come last. The view is
     audited (complaint_view)."""
-    before = pack(_answer_and_history(svc, c, lang), sep="") if c.answer_text else []
+    before = pack(_answer_and_history(svc, c, lang, staff=True), sep="") if c.answer_text else []
     _audit(session, svc, p, c, audit.COMPLAINT_VIEW, via=via, contact="yes" if c.phone_enc else "no")
     return [*before, officer_card(svc, c, lang)]
 
@@ -285,10 +295,41 @@ def media_view(session: AsyncSession, svc: Services, p: Principal, c: Complaint)
     return m
 
 
+def dong_of(svc: Services, c: Complaint) -> str | None:
+    """The 동 the typed address names as a whole word (as the indicators and Open311 take it)."""
+    from workflows.food_import import dong_from_address
+    return dong_from_address(c.address, svc.district.dongs) if c.address else None
+
+
+def open_link_buttons(svc: Services, c: Complaint, lang: str) -> list[list[tuple[str, str]]] | None:
+    """For a group chat: one link button that opens the case in the private chat with the bot
+    (/start case_<receipt>, handlers/group.py), where the officer's rights are checked again."""
+    link = private_chat(svc.bot_username, f"case_{c.receipt_no}")
+    return [[(t(lang, "op.group.open"), link)]] if link else None
+
+
+def group_card(svc: Services, c: Complaint, head_key: str, lang: str, **head) -> str:
+    """What a department's group chat sees of a complaint — only what the whole group may see:
+    receipt number, category, the 동 (never the typed address), deadline and state. None of what
+    the resident wrote: even a few words of it can name them or a neighbour, and a phone or a name
+    cannot be told from the rest reliably; no contact phone, photo or place either. The officers
+    open the case itself in their private chat (open_link_buttons), where viewing it is audited."""
+    d = svc.district
+    return t(lang, "op.group.card", head=t(lang, head_key, receipt=c.receipt_no, **head),
+             category=escape(d.category(c.category_code).name(lang)), kind=c.kind,
+             dong=escape(dong_of(svc, c) or t(lang, "op.group.no_dong")), deadline=svc.fmt(c.deadline_at, lang),
+             state=t(lang, f"state.{c.state}"))
+
+
+GROUP_HEADS = {"op.new": "op.group.new", "op.transferred_in": "op.group.transferred_in",
+               "op.reopened_in": "op.group.reopened_in", "op.withdrawn": "op.group.withdrawn"}
+
+
 async def _notify_department(session: AsyncSession, svc: Services, c: Complaint, text_key: str,
                              *, key: str, **extra) -> None:
-    """Tell every officer of the complaint's department (and its group chat) with action buttons.
-    An `extra` value may be a function of the recipient's language."""
+    """Tell every officer of the complaint's department with action buttons, and its group chat
+    with a group card (group_card) and a button to open it in private. An `extra` value may be a
+    function of the recipient's language."""
     d = svc.district
     dept = d.department(c.department_code)
     officers = await officers_of(session, c.department_code)
@@ -300,11 +341,17 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
         recipients.append((dept.group_chat_id, "ko"))
     has_phone = bool(c.phone_enc)
     for chat_id, lang in recipients:
+        if chat_id == dept.group_chat_id:
+            head = {"from_department": extra["from_department"](lang)} if "from_department" in extra else {}
+            await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id,
+                          text=group_card(svc, c, GROUP_HEADS[text_key], lang, **head),
+                          buttons=open_link_buttons(svc, c, lang))
+            continue
         values = dict(receipt=c.receipt_no, kind=c.kind,
                       category=escape(d.category(c.category_code).name(lang)),
                       deadline=svc.fmt(c.deadline_at, lang), location=location_text(c, lang),
                       photos=len(c.photos), phone=("✓" if has_phone else "-"),
-                      description=escape(c.description),
+                      description=escape(staff_text(c.description)),
                       **{k: v(lang) if callable(v) else v for k, v in extra.items()})
         # the previous answer (up to 4,000 characters) is quoted as far as the message has room
         text = t_fit(lang, text_key, "answer", c.answer_text, **values)
@@ -493,7 +540,7 @@ async def citizen_reopen(session: AsyncSession, svc: Services, p: Principal, c: 
     c.deadline_at = svc.calendar.deadline(now, Period.parse(c.period))
     c.reminded_for = c.escalated_for = None
     await _notify_department(session, svc, c, "op.reopened_in", key=f"reopen:{c.id}:{len(c.events)}",
-                             note=escape(comment))
+                             note=escape(staff_text(comment)))
     return c
 
 
@@ -585,25 +632,27 @@ async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
     return len(rows)
 
 
-def history(svc: Services, c: Complaint, lang: str) -> list[str]:
+def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False) -> list[str]:
     """One rendered line per event; the notes are whole (a reason or comment is at most 1,000
-    characters, so a line always fits a message)."""
+    characters, so a line always fits a message). For officers (``staff``) a resident's reopen
+    comment has its phone numbers masked."""
     lines = []
     for e in c.events:
         note = ""
         if e.action in ("transfer", "reject", "extend", "reopen") and e.note:
-            note = f" — {escape(e.note.split(chr(10) + '[')[0])}"
+            text = e.note.split(chr(10) + '[')[0]
+            note = f" — {escape(staff_text(text) if staff and e.action == 'reopen' else text)}"
         if e.action == "transfer":
             note = f" → {escape(svc.district.department(e.department_code).name(lang))}{note}"
         lines.append(t(lang, "status.event", at=svc.fmt(e.at, lang), action=t(lang, f"action.{e.action}"), note=note))
     return lines
 
 
-def _answer_and_history(svc: Services, c: Complaint, lang: str) -> list[str]:
+def _answer_and_history(svc: Services, c: Complaint, lang: str, *, staff: bool = False) -> list[str]:
     blocks = []
     if c.answer_text:
         blocks.append(t_fit(lang, "status.answer", "answer", c.answer_text, at=svc.fmt(c.answered_at, lang)))
-    events = history(svc, c, lang)
+    events = history(svc, c, lang, staff=staff)
     if events:  # each block carries the line breaks before it; the heading travels with the first event
         blocks += [t(lang, "status.history") + "\n" + events[0], *("\n" + e for e in events[1:])]
     return blocks

@@ -156,3 +156,24 @@ def host(url: str) -> str:
         return parse(url).host
     except UrlProblem:
         return url
+
+
+_START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Bot API deep linking: start parameter
+
+
+def private_chat(bot_username: str, payload: str | None = None) -> str | None:
+    """https://t.me/<bot>?start=<payload>: a link that opens the private chat with the bot and, when
+    the person presses Start, sends it "/start <payload>" (handlers/group.py answers it). None when
+    the bot's username is not known yet (before getMe), so a caller leaves the button out."""
+    if not bot_username:
+        return None
+    if payload is None:
+        return f"https://t.me/{bot_username}"
+    if not _START_PAYLOAD.fullmatch(payload):
+        raise ValueError(f"not a deep-link payload: {payload!r}")
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+def is_link(data: str) -> bool:
+    """A button's second half is a URL (a link button), not callback data."""
+    return data.startswith(("https://", "http://", "tg://"))

@@ -37,6 +37,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from workflows.contact import mask_phones
+
 TOKEN = re.compile(r"[가-힣]+|[a-z0-9]+")
 URL = re.compile(r"https?://\S+|www\.\S+")
 
@@ -190,7 +192,8 @@ def group_themes(opinions: Sequence[Opinion], rules: Rules) -> tuple[list[Theme]
         ranked = sorted(members, key=lambda i: (-len(kws[i] & set(related)), i))
         examples: list[str] = []
         for i in ranked:
-            text = _shorten(by_id[i].text, rules.representative_chars)
+            # quoted to the officers and then to every participant: a phone typed in it masked
+            text = _shorten(mask_phones(by_id[i].text), rules.representative_chars)
             if text not in examples:
                 examples.append(text)
             if len(examples) == rules.representatives:

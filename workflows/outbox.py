@@ -13,15 +13,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, utcnow
+from workflows.links import is_link
 
-Buttons = list[list[tuple[str, str]]]  # rows of (label, callback_data)
+Buttons = list[list[tuple[str, str]]]  # rows of (label, callback_data or an https:// link)
 
 
 def keyboard(buttons: Buttons | None) -> dict | None:
     if not buttons:
         return None
-    return {"inline_keyboard": [[{"text": label, "callback_data": data} for label, data in row]
-                                for row in buttons]}
+    return {"inline_keyboard": [[{"text": label, "url" if is_link(data) else "callback_data": data}
+                                 for label, data in row] for row in buttons]}
 
 
 async def enqueue(session: AsyncSession, *, key: str, chat_id: int, text: str | None = None,

@@ -235,6 +235,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cf.summary": ("<b>신청 내용 확인</b>\n분야: {category}\n담당: {department}\n처리 기한: {deadline}\n내용: {description}\n사진: {photos}장\n위치: {location}\n연락처: {phone}\n\n이대로 제출할까요?",
                    "<b>Please check</b>\nTopic: {category}\nDepartment: {department}\nDeadline: {deadline}\nText: {description}\nPhotos: {photos}\nPlace: {location}\nPhone: {phone}\n\nSubmit this?"),
     "cf.none": ("없음", "none"),
+    # the summary, when the text or the typed address holds a phone number (workflows/complaints.staff_text)
+    "cf.summary_phone_note": ("\n\nℹ️ 내용이나 위치에 적으신 전화번호는 담당 공무원에게 010-****-5678처럼 가려서 보입니다. "
+                              "전화로 연락을 받으시려면 [수정] → 연락처에 남겨 주세요.",
+                              "\n\nℹ️ Officers see a phone number written in the text or the place masked, like 010-****-5678. "
+                              "To be called back, add it under [Edit] → Phone."),
     "cf.submit": ("✅ 제출", "✅ Submit"),
     "cf.edit": ("✏️ 수정", "✏️ Edit"),
     "cf.cancel": ("✖️ 취소", "✖️ Cancel"),
@@ -344,6 +349,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "op.card": ("<b>{receipt}</b> · {state}\n분야: {category} ({kind})\n담당: {department}{officer}\n접수: {received}\n기한: {deadline}{overdue}\n위치: {location}\n사진: {photos}장 · 연락처: {phone}\n\n{description}",
                 "<b>{receipt}</b> · {state}\nTopic: {category} ({kind})\nDepartment: {department}{officer}\nReceived: {received}\nDue: {deadline}{overdue}\nPlace: {location}\nPhotos: {photos} · Phone: {phone}\n\n{description}"),
     "op.card_officer": (" / 담당자 {officer}", " / officer {officer}"),
+    # a department's group chat (workflows/complaints.group_card): only what the whole group may see
+    "op.group.card": ("{head}\n분야: {category} ({kind}) · {dong}\n기한: {deadline} · {state}\n\n"
+                      "🔒 민원 내용과 민원인 연락처·주소·사진은 1:1 대화에서 봅니다.",
+                      "{head}\nTopic: {category} ({kind}) · {dong}\nDue: {deadline} · {state}\n\n"
+                      "🔒 What the resident wrote, their contact, address and photos are shown in a private chat."),
+    "op.group.new": ("📥 <b>새 민원 {receipt}</b>", "📥 <b>New complaint {receipt}</b>"),
+    "op.group.transferred_in": ("📥 <b>이송된 민원 {receipt}</b> ({from_department}에서)",
+                                "📥 <b>Transferred complaint {receipt}</b> (from {from_department})"),
+    "op.group.reopened_in": ("🔁 <b>재처리 요청 {receipt}</b>", "🔁 <b>Reopened {receipt}</b>"),
+    "op.group.withdrawn": ("↩️ <b>민원 취하 {receipt}</b> — 처리를 멈춰 주세요", "↩️ <b>Withdrawn {receipt}</b> — please stop work on it"),
+    "op.group.no_dong": ("동 정보 없음", "no 동 given"),
+    "op.group.open": ("🔒 1:1 대화에서 열기", "🔒 Open in a private chat"),
+    # handlers/group.py: personal-data commands and buttons in a group chat
+    "group.private_only": ("🔒 개인정보가 보일 수 있는 기능이라 그룹 대화에서는 답하지 않습니다. "
+                           "봇과의 1:1 대화에서 {command} 를 보내 주세요.",
+                           "🔒 This can show personal data, so it is not answered in a group. "
+                           "Please send {command} in a private chat with the bot."),
+    "group.open_private": ("🔒 1:1 대화 열기", "🔒 Open a private chat"),
+    "group.private_button": ("개인정보가 보일 수 있어 그룹에서는 열지 않습니다. 봇과의 1:1 대화에서 여세요.",
+                             "This can show personal data, so it does not open in a group. Open it in a private chat with the bot."),
     "op.overdue": (" ⚠️ 기한 경과", " ⚠️ overdue"),
     "op.btn.take": ("접수", "Take"),
     "op.btn.answer": ("답변", "Answer"),

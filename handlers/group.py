@@ -1,0 +1,96 @@
+"""Group chats get no personal data (first router): in a group or supergroup, the commands and
+buttons that show a resident's complaint, phone, address or name — or start a form that would
+collect them — are answered with a short "open a private chat" and a link to the bot
+(https://t.me/<bot>?start=<payload>), and nothing else is posted there.
+
+The commands that stay in groups show nothing personal: /help, /ranking (the public ranking),
+/report (evaluators' aggregates, EVALUATION_CHAT_ID may be a group), /verify (typed in licensing
+bodies' chats), /departments, /language, /cancel. Every other command the bot knows goes to the
+private chat, so a command added later is private unless it is listed here. Buttons pressed in a
+group: those of the complaint officer's card, the resident's screens and the one-stop contact
+relay answer with an alert; the rest (an outside body's 수신 확인, the tax and one-stop department
+cards' work buttons) work as before.
+
+The link's payload brings the person back to what they asked for: ``case_<receipt>`` (a
+department group card's button, workflows/complaints.open_link_buttons, or /find in a group) opens
+that complaint as /find would, with the rights checked again; ``status``, ``complaint``, ``inbox``
+and ``privacy`` run those commands. Anything else is the plain /start.
+"""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import commands
+from workflows.context import Services
+from workflows.links import private_chat
+from workflows.roles import Principal
+from workflows.texts import escape, t
+
+router = Router(name="group")
+
+GROUPS = ("group", "supergroup")
+GROUP_SAFE = {"help", "ranking", "report", "verify", "departments", "language", "cancel"}
+PRIVATE_ONLY = sorted({*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER, *commands.ADMIN, *commands.EVALUATOR,
+                       *commands.FOOD, *commands.EDITOR, *commands.TAX} - GROUP_SAFE)
+START_ROUTES = ("status", "complaint", "inbox", "privacy")
+# callback data prefixes (handlers/callbacks.py) of screens with a resident's data or forms that collect it
+PRIVATE_BUTTONS = {"pv", "pvd", "menu", "cat", "step", "cf", "ed", "ft", "st", "op", "tr", "rm", "an", "fb", "rt", "rd"}
+PRIVATE_BUTTON_ACTIONS = {("osi", "contact")}  # the one-stop family's phone, relayed to the officer
+
+
+def _private_button(data: str | None) -> bool:
+    parts = (data or "").split(":")
+    return parts[0] in PRIVATE_BUTTONS or tuple(parts[:2]) in PRIVATE_BUTTON_ACTIONS
+
+
+def _payload(name: str, args: str | None) -> str | None:
+    from handlers.officer import RECEIPT
+    receipt = (args or "").strip()
+    if name == "find" and RECEIPT.match(receipt):
+        return f"case_{receipt}"
+    return name if name in START_ROUTES else None
+
+
+@router.message(F.chat.type.in_(GROUPS), Command(*PRIVATE_ONLY))
+async def private_only(message: Message, command: CommandObject, svc: Services, lang: str) -> None:
+    name = command.command.lower()
+    link = private_chat(svc.bot_username, _payload(name, command.args))
+    button = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=t(lang, "group.open_private"), url=link)]])
+    await message.answer(t(lang, "group.private_only", command=escape(f"/{name}")),
+                         reply_markup=button if link else None)
+
+
+@router.callback_query(F.message.chat.type.in_(GROUPS), F.data.func(_private_button))
+async def private_only_button(query: CallbackQuery, lang: str) -> None:
+    await query.answer(t(lang, "group.private_button"), show_alert=True)
+
+
+# --- the private side of the links --------------------------------------------------------------
+
+@router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.regexp(r"^case_\d{4}-\d{6}$")))
+async def start_case(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
+                     principal: Principal) -> None:
+    from handlers.officer import open_receipt
+    await open_receipt(message, session, svc, lang, principal, command.args[len("case_"):], via="link")
+
+
+@router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.in_(START_ROUTES)))
+async def start_route(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
+                      svc: Services, lang: str, principal: Principal) -> None:
+    uid = message.from_user.id
+    if command.args == "status":
+        from handlers.status import show_list
+        await show_list(message, session, svc, lang, uid)
+    elif command.args == "complaint":
+        from handlers.complaint import begin
+        await begin(message, state, session, svc, lang, uid)
+    elif command.args == "inbox":
+        from handlers.officer import show_inbox
+        await show_inbox(message, session, svc, lang, principal)
+    else:
+        from handlers.privacy import privacy_cmd
+        await privacy_cmd(message, session, svc, lang)
