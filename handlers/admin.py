@@ -30,6 +30,7 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
         await message.answer(t(lang, "admin.grant_usage"))
         return
     role, dept = args[1].lower(), (args[2].upper() if len(args) == 3 else None)
+    before, old_dept = await roles.held(session, user_id, role)
     try:
         g = await roles.grant(session, user_id=user_id, role=role, department_code=dept,
                               by=message.from_user.id, departments=svc.district.departments)
@@ -37,8 +38,16 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
         await message.answer(e.text(lang))
         return
     await session.commit()
-    await message.answer(t(lang, "admin.granted", user=user_id, role=t(lang, f"role.name.{g.role}"),
-                           dept=_dept(svc, g.department_code, lang)))
+    name = t(lang, f"role.name.{g.role}")
+    if not before:
+        text = t(lang, "admin.granted", user=user_id, role=name, dept=_dept(svc, g.department_code, lang))
+    elif old_dept == g.department_code:
+        text = t(lang, "admin.grant_unchanged", user=user_id, role=name, dept=_dept(svc, g.department_code, lang))
+    else:  # moved: say from where to where
+        text = t(lang, "admin.grant_moved", user=user_id, role=name,
+                 old=escape(svc.district.department(old_dept).name(lang)) if old_dept else "-",
+                 new=escape(svc.district.department(g.department_code).name(lang)))
+    await message.answer(text)
     p = await roles.load_principal(session, user_id, svc.admin_ids)
     await set_commands_for(bot, p, "ko")
 

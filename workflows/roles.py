@@ -118,6 +118,15 @@ async def grant(session: AsyncSession, *, user_id: int, role: str, department_co
     return g
 
 
+async def held(session: AsyncSession, user_id: int, role: str) -> tuple[bool, str | None]:
+    """(whether ``user_id`` holds ``role`` now, its department): read before a grant, it says what
+    the grant changed — new, the same, or a move from one department to another."""
+    row = (await session.execute(select(RoleGrant.department_code).where(
+        RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None))
+        .order_by(RoleGrant.id.desc()).limit(1))).first()
+    return (row is not None, row[0] if row else None)
+
+
 async def revoke(session: AsyncSession, *, user_id: int, role: str, by: int, actor_role: str = ADMIN,
                  now: datetime | None = None) -> int:
     """Revoke a role; returns how many active grants were ended (0 = the user did not have it, and

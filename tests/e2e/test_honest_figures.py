@@ -137,3 +137,14 @@ async def test_a_resident_files_at_most_the_daily_limit_and_is_told_when_again(f
         assert len(await h.db(select(Complaint).where(Complaint.citizen_id == CITIZEN))) == 3
     finally:
         await h.stop()
+
+
+async def test_grant_says_what_changed(harness, fake):
+    h = harness
+    await h.say(ADMIN, f"/grant {CLEAN_OFFICER} officer CLEAN", expect="역할을 부여했습니다")
+    same = await h.say(ADMIN, f"/grant {CLEAN_OFFICER} officer CLEAN", expect="바뀐 것은 없습니다")
+    assert "청소행정과" in same.params["text"]
+    moved = await h.say(ADMIN, f"/grant {CLEAN_OFFICER} officer ROADS", expect="부서를 옮겼습니다")
+    assert "담당자: 청소행정과 → 건설과" in moved.params["text"]
+    grants = await h.db(select(RoleGrant).where(RoleGrant.user_id == CLEAN_OFFICER).order_by(RoleGrant.id))
+    assert [(g.department_code, g.revoked_at is None) for g in grants] == [("CLEAN", False), ("ROADS", True)]
