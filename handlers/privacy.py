@@ -117,8 +117,9 @@ def held_messages(svc: Services, h: Held, lang: str) -> list[str]:
                  granted=svc.fmt(c.granted_at, lang), withdrawn=withdrawn)
 
     lists = {"phones": ([escape(p) for p in h.phones], ", ", t(lang, "privacy.held.none"), "privacy.list.phones"),
-             "consents": ([consent_line(c) for c in h.consents], "\n", t(lang, "privacy.held.no_consents"),
-                          "privacy.list.consents")}
+             "consents": ([consent_line(c) for c in h.consents]
+                          + [line for oc in h.onestop_consents for line in privacy.onestop_consent_lines(svc, oc, lang)],
+                          "\n", t(lang, "privacy.held.no_consents"), "privacy.list.consents")}
     return _with_lists(lang, "privacy.held", lists, since=svc.fmt(h.since, lang), complaints=h.complaints,
                        complaints_open=len(h.complaints_open), photos=h.photos, locations=h.locations,
                        onestop=h.onestop, onestop_open=len(h.onestop_open), tax=h.tax_notices,

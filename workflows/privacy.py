@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,7 @@ from workflows.contact import mask_phone
 from workflows.context import Services
 from workflows.retention import scrub_complaints, scrub_onestop, scrub_tax_notices
 from workflows.roles import Principal
+from workflows.texts import escape, t
 
 CITIZEN = "citizen"
 CONFIRM_MINUTES = 10  # a deletion confirmation shown longer ago than this no longer deletes
@@ -54,6 +55,67 @@ class ConsentLine:
     version: str
     granted_at: datetime
     withdrawn_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One §17 answer of a one-stop application: an outside body, yes or no, when, and the services
+    (item codes) it was to receive."""
+    body: str
+    granted: bool
+    at: datetime | None
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OnestopConsent:
+    """A one-stop application's §15 collection consent and its §17 provision answers, as stored in
+    OnestopApplication.consents (workflows/birth_death.submit)."""
+    kind: str
+    receipt: str
+    version: str
+    collected_at: datetime | None
+    provisions: tuple[Provision, ...]
+
+
+def _stored_time(iso: str | None) -> datetime | None:
+    if not iso:
+        return None
+    at = datetime.fromisoformat(iso)
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def onestop_consent(app: OnestopApplication) -> OnestopConsent:
+    stored = app.consents or {}
+    provisions = tuple(Provision(body, bool(answer.get("granted")), _stored_time(answer.get("at")),
+                                 tuple(it.code for it in app.items if it.agency_code == body))
+                       for body, answer in (stored.get("provision") or {}).items())
+    return OnestopConsent(app.kind, app.receipt_no, str(stored.get("version") or "-"),
+                          _stored_time(stored.get("collection")), provisions)
+
+
+def onestop_consent_lines(svc: Services, oc: OnestopConsent, lang: str) -> list[str]:
+    """The §15 consent of one one-stop application, then each §17 answer: to whom, what for, when,
+    yes or no (HTML, one line each)."""
+    def when(at: datetime | None) -> str:
+        return svc.fmt(at, lang) if at else "-"
+
+    lines = [t(lang, "privacy.held.onestop_collection", kind=t(lang, birth_death.KIND_KEYS[oc.kind]),
+               receipt=escape(oc.receipt), version=escape(oc.version), at=when(oc.collected_at))]
+    for p in oc.provisions:
+        try:
+            recipient = birth_death.body_info(oc.kind, p.body, lang)[0]
+        except KeyError:  # a body no longer in the catalogue: its code
+            recipient = p.body
+        if oc.kind == birth_death.DEATH and p.body in birth_death.load_death_rules().agencies:
+            purpose = escape(birth_death.load_death_rules().agencies[p.body].purpose(lang))
+        else:
+            purpose = ", ".join(t(lang, "onestop.purpose.apply", service=escape(
+                birth_death.item_name(OnestopItem(code=code), oc.kind, lang, svc.district))) for code in p.services) or "-"
+        lines.append(t(lang, "privacy.held.onestop_provision", recipient=escape(recipient), purpose=purpose,
+                       at=when(p.at), answer=t(lang, "privacy.held.provision_yes" if p.granted
+                                                 else "privacy.held.provision_no")))
+    return lines
 
 
 @dataclass
@@ -80,6 +142,7 @@ class Held:
     moved_in_on: date | None = None
     food_business: bool = False
     consents: list[ConsentLine] = field(default_factory=list)
+    onestop_consents: list[OnestopConsent] = field(default_factory=list)  # §15 and each §17 answer
     forms: int = 0
     queued_messages: int = 0
 
@@ -184,6 +247,8 @@ async def what_is_held(session: AsyncSession, svc: Services, user_id: int) -> He
     h.food_business = await session.scalar(select(FoodOperator.id).where(FoodOperator.user_id == user_id)) is not None
     h.consents = [ConsentLine(c.purpose, c.version, c.granted_at, c.withdrawn_at) for c in await session.scalars(
         select(Consent).where(Consent.user_id == user_id).order_by(Consent.granted_at, Consent.id))]
+    h.onestop_consents = [onestop_consent(a) for a in (await session.execute(
+        select(A).options(selectinload(A.items)).where(A.citizen_id == user_id).order_by(A.id))).scalars()]
     h.forms = len(await _form_keys(session, user_id))
     h.queued_messages = await session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.chat_id == user_id, OutboxMessage.status == "pending")) or 0

@@ -88,6 +88,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "privacy.held.consent": ("• {purpose} (안내 버전 {version}): {granted} 동의{withdrawn}",
                              "• {purpose} (notice version {version}): given {granted}{withdrawn}"),
     "privacy.held.consent_withdrawn": (", {at} 철회", ", withdrawn {at}"),
+    # a one-stop application's consents (workflows/privacy.onestop_consent_lines)
+    "privacy.held.onestop_collection": ("• {kind} {receipt} — 개인정보 수집·이용 (개인정보 보호법 제15조, 안내 버전 {version}): {at} 동의",
+                                        "• {kind} {receipt} — collection and use (PIPA art. 15, notice version {version}): given {at}"),
+    "privacy.held.onestop_provision": ("   ↳ {recipient}에 제공 (제17조) — 목적: {purpose} — {at} {answer}",
+                                       "   ↳ provision to {recipient} (art. 17) — purpose: {purpose} — {answer} {at}"),
+    "privacy.held.provision_yes": ("동의", "agreed"),
+    "privacy.held.provision_no": ("동의하지 않음 (제공하지 않음)", "refused (nothing passed on)"),
     "privacy.held.no_consents": ("• 없음", "• none"),
     "privacy.purpose.complaint": ("민원 접수·처리", "complaints"),
     "privacy.purpose.opinion": ("소통 Day", "Opinion Day"),
