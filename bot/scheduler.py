@@ -128,10 +128,12 @@ class Duties:
         await self.run("newsletter", newsletter.daily)
 
     async def newsletter_report(self) -> None:
-        """Delivery counts to the editor once an issue's rows are all sent or failed."""
-        from workflows import newsletter
+        """Delivery counts to the editor once an issue's rows are all sent or failed; the same for
+        food alerts and outbreak notices, to the 위생과 officers (workflows/outbox.delivery_counts)."""
+        from workflows import food_alerts, newsletter
 
         await self.run("newsletter_report", newsletter.report)
+        await self.run("food_report", food_alerts.report_deliveries)
 
     async def license_tax(self) -> None:
         """등록면허세: POST the payment confirmations due to licensing bodies' webhooks (also started at

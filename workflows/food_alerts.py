@@ -35,7 +35,7 @@ from workflows import roles, users
 from workflows.context import Services
 from workflows.contact import looks_like_rrn
 from workflows.nhis_forecast import ForecastError, ForecastRow, NhisForecastClient
-from workflows.outbox import Queued, enqueue, enqueue_many
+from workflows.outbox import Queued, delivery_counts, enqueue, enqueue_many
 from workflows.roles import OPERATOR, officers_of
 from workflows.texts import clip, escape, t
 
@@ -483,3 +483,39 @@ async def send_notice(session: AsyncSession, svc: Services, *, form_id: str, off
     await enqueue_many(session, [Queued(f"food:notice:{notice.id}:{chat_id}", chat_id, texts.get(lang, texts["ko"]))
                                  for chat_id, lang in recipients])
     return notice, True
+
+
+# --- delivery reports ---------------------------------------------------------------------------
+
+REPORT_WINDOW = timedelta(days=2)  # sends younger than this are reported once they finish
+
+
+async def report_deliveries(session: AsyncSession, svc: Services, cfg: FoodConfig | None = None) -> int:
+    """As the newsletter editor gets one: once none of an alert's or an outbreak notice's messages
+    is pending, the 위생과 officers (and a notice's sender) get its counts — sent, blocked (403),
+    failed — once (the report's outbox key). Returns the reports queued."""
+    cfg = cfg or config()
+    since = svc.now() - REPORT_WINDOW
+    sends: list[tuple[str, str, Callable[[str], str], set[int]]] = []  # (key, outbox prefix, what, extra recipients)
+    for run in await session.scalars(select(FoodAlertRun).where(FoodAlertRun.created_at >= since)):
+        g = grade(cfg, run.risk)
+        sends.append((f"run:{run.id}", alert_key(run.day, run.risk, 0)[:-1],
+                      lambda lang, g=g, day=run.day: f"{day:%Y-%m-%d} {g.emoji} {g.name(lang)}", set()))
+    for notice in await session.scalars(select(FoodNotice).where(FoodNotice.created_at >= since)):
+        sends.append((f"notice:{notice.id}", f"food:notice:{notice.id}:",
+                      lambda lang, text=notice.text: clip(text, 40), {notice.officer_id}))
+    officers = await officers_of(session, cfg.department)
+    n = 0
+    for key, prefix, what, extra in sends:
+        counts = await delivery_counts(session, prefix)
+        total = sum(counts.values())
+        if counts["pending"] or not total:
+            continue
+        for officer in sorted(set(officers) | extra):
+            user = await session.get(User, officer)
+            lang = user.language if user else "ko"
+            kind = t(lang, "food.report.notice" if key.startswith("notice") else "food.report.alert")
+            n += await enqueue(session, key=f"food:report:{key}:{officer}", chat_id=officer,
+                               text=t(lang, "food.report", kind=kind, what=escape(what(lang)), total=total,
+                                      sent=counts["sent"], blocked=counts["blocked"], failed=counts["failed"]))
+    return n

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
 from workflows import links as links_
-from workflows import new_residents
+from workflows import new_residents, outbox
 from workflows.business_time import BusinessCalendar
 from workflows.context import Services
 from workflows.new_residents import STOP_CB, NewsletterSettings
@@ -269,18 +269,7 @@ async def fan_out(session: AsyncSession, svc: Services, *, batch: int = BATCH) -
 
 
 async def delivery_counts(session: AsyncSession, issue_id: int) -> dict[str, int]:
-    rows = (await session.execute(
-        select(OutboxMessage.status, OutboxMessage.last_error, func.count())
-        .where(*_key_range(issue_id)).group_by(OutboxMessage.status, OutboxMessage.last_error))).all()
-    counts = {"pending": 0, "sent": 0, "blocked": 0, "failed": 0, "cancelled": 0}
-    for status, error, n in rows:
-        if status == "failed" and error and ("forbidden" in error.lower() or "blocked" in error.lower()):
-            counts["blocked"] += n
-        elif status in counts:
-            counts[status] += n
-        else:
-            counts["failed"] += n
-    return counts
+    return await outbox.delivery_counts(session, f"newsletter:{issue_id}:")
 
 
 async def report(session: AsyncSession, svc: Services) -> int:

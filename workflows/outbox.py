@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -88,3 +88,26 @@ async def enqueue_many(session: AsyncSession, messages: list[Queued]) -> int:
                                   method=m.method, params=m.params, not_before=m.not_before) for m in new])
     session.info["outbox_added"] = True
     return len(new)
+
+
+def _key_range(prefix: str):
+    """Rows whose dedup key starts with ``prefix`` (ending in ":"), as a range on the key's unique
+    index (unlike LIKE)."""
+    return OutboxMessage.dedup_key >= prefix, OutboxMessage.dedup_key < prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+async def delivery_counts(session: AsyncSession, prefix: str) -> dict[str, int]:
+    """The delivery report of one send (a newsletter issue, a food alert, an outbreak notice): its
+    rows by key prefix counted as pending, sent, blocked (403), failed and cancelled."""
+    rows = (await session.execute(
+        select(OutboxMessage.status, OutboxMessage.last_error, func.count())
+        .where(*_key_range(prefix)).group_by(OutboxMessage.status, OutboxMessage.last_error))).all()
+    counts = {"pending": 0, "sent": 0, "blocked": 0, "failed": 0, "cancelled": 0}
+    for status, error, n in rows:
+        if status == "failed" and error and ("forbidden" in error.lower() or "blocked" in error.lower()):
+            counts["blocked"] += n
+        elif status in counts:
+            counts[status] += n
+        else:
+            counts["failed"] += n
+    return counts

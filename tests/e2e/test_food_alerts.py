@@ -230,3 +230,35 @@ async def test_the_fake_can_enforce_a_global_rate_limit():
             assert (await send(9))[0] == 200
     finally:
         await fake.stop()
+
+
+async def test_hygiene_officers_get_the_delivery_report_of_a_notice(harness, fake):
+    """Like the newsletter editor: sent, blocked and failed, once, when nothing is pending."""
+    h, officer, colleague = harness, 400, 401
+    await h.say(ADMIN, f"/grant {officer} officer HYGIENE", expect="역할을 부여했습니다")
+    await h.say(ADMIN, f"/grant {colleague} officer HYGIENE", expect="역할을 부여했습니다")
+    await h.say(colleague, "/start", expect=None)
+    await add_operators(h, [501, 502, 503], dong="자양1동")
+    fake.block_user(503)
+    await h.say(officer, "/foodalert", expect="식중독 예방 알림 관리")
+    await h.press(officer, "발생 알림 보내기", expect="누구에게")
+    await h.press(officer, "동별", expect="동을 골라")
+    await h.press(officer, "자양1동", expect="받는 곳: 자양1동 (3곳)")
+    await h.say(officer, "자양1동 음식점에서 노로바이러스 의심 환자가 발생했습니다. 조리 전 손 씻기를 지켜 주세요.",
+                expect="발생 알림 미리보기")
+    await h.press(officer, "보내기", expect="3곳에 보내고")
+    for op in (501, 502):
+        await fake.wait_text(op, "노로바이러스 의심 환자")
+
+    async def settled():
+        async with h.app.sessionmaker() as s:
+            return not await s.scalar(select(func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.dedup_key.startswith("food:notice:"), OutboxMessage.status == "pending"))
+    await h.eventually(settled, timeout=15)
+    await h.app.duties.newsletter_report()
+    await h.app.duties.newsletter_report()  # a second run reports nothing again
+    for staff in (officer, colleague):
+        report = await fake.wait_text(staff, "식중독 발생 알림 발송 결과")
+        assert "대상 3곳 · 보냄 2 · 차단 1 · 실패 0" in report.params["text"]
+    await asyncio.sleep(0.3)
+    assert sum("발송 결과" in x for x in fake.texts(officer)) == 1
