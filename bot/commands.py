@@ -1,4 +1,5 @@
-"""setMyCommands per role scope: everyone sees the citizen commands, officers and admins more."""
+"""setMyCommands per role scope: everyone sees the citizen commands (/foodalert among them: any
+restaurant operator may register), officers and admins more."""
 from __future__ import annotations
 
 import logging
@@ -7,19 +8,18 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
-from workflows.food_alerts import config as food_config
 from workflows.newsletter import is_editor as newsletter_editor
-from workflows.roles import OPERATOR, Principal
+from workflows.roles import Principal
 from workflows.texts import LANGS, t
 
 log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "menu", "cancel", "language", "privacy")
-CITIZEN = ("complaint", "status", "ranking", "opinion", "moving", "birth", "death", "licensetax")
-OFFICER = ("inbox", "find", "onestop")
+CITIZEN = ("complaint", "status", "birth", "death", "licensetax", "moving", "opinion", "foodalert", "ranking")
+OFFICER = ("inbox", "find", "onestop", "settings")
 ADMIN = ("grant", "revoke", "invite", "departments", "audit")
 EVALUATOR = ("report",)
-FOOD = ("foodalert",)  # operators, the food-hygiene department's officers, admins
+FOOD = ("foodalert",)  # listed for everyone (in CITIZEN); operators and 위생과 officers use it most
 EDITOR = ("newsletter",)  # the newsletter editor department's officers, admins
 # 등록면허세: every officer sees it (the tax department is in the district profile, which this module
 # does not load); others are told it is for the tax division. /verify is typed in licensing bodies' chats.
@@ -36,8 +36,6 @@ def names_for(p: Principal) -> tuple[str, ...]:
         names = OFFICER + TAX + names
     if p.is_evaluator:
         names = EVALUATOR + names
-    if OPERATOR in p.roles or p.is_admin or (p.is_officer and p.department == food_config().department):
-        names = FOOD + names
     if newsletter_editor(p):
         names = EDITOR + names
     if p.is_admin:

@@ -1,7 +1,15 @@
-"""Everyone: /start (and invite deep links), /help, /menu, /language, /cancel (/privacy: handlers/privacy.py)."""
+"""Everyone: /start (and invite deep links), /help, /menu, /language, /cancel (/privacy: handlers/privacy.py).
+
+The menu (handlers/keyboards.menu) lists every resident service of workflows/data/services.json; a
+menu button runs the same entry as the service's command (``run_entry``), as if the resident had
+typed it. Free text about a service, or a greeting, is answered here too (``point_free_text``).
+"""
 from __future__ import annotations
 
+import importlib
+
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -13,7 +21,7 @@ from handlers import keyboards as kb
 from handlers.callbacks import LangCb, MenuCb
 from handlers.privacy import show_privacy
 from handlers.states import ComplaintForm, OfficerForm
-from workflows import roles, users
+from workflows import roles, services, users
 from workflows.context import Services
 from workflows.roles import Principal, RoleError
 from workflows.texts import escape, t
@@ -27,8 +35,6 @@ def help_text(lang: str, p: Principal) -> str:
         text += t(lang, "help.officer")
     if p.is_evaluator:
         text += t(lang, "help.evaluator")
-    if roles.OPERATOR in p.roles or p.is_admin:
-        text += t(lang, "help.operator")
     if p.is_admin:
         text += t(lang, "help.admin")
     return text
@@ -52,11 +58,12 @@ async def start_invite(message: Message, command: CommandObject, session: AsyncS
 
 @router.message(CommandStart())
 async def start(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
-    await message.answer(t(lang, "start.greeting", district=escape(svc.district.name_ko if lang == "ko" else svc.district.name_en)))
+    """The greeting lists every service, with the menu under it; the complaint consent follows
+    for someone who has not given it (each one-stop asks its own when it starts)."""
+    await message.answer(t(lang, "start.greeting", district=escape(svc.district.name_ko if lang == "ko" else svc.district.name_en)),
+                         reply_markup=kb.menu(lang, officer=principal.is_officer))
     if await users.active_consent(session, message.from_user.id) is None:
         await show_privacy(message, session, svc, lang, message.from_user.id)
-    else:
-        await message.answer(t(lang, "menu.title"), reply_markup=kb.menu(lang, officer=principal.is_officer))
 
 
 @router.message(Command("help"))
@@ -73,6 +80,55 @@ async def menu_cmd(message: Message, lang: str, principal: Principal) -> None:
 async def menu_help(query: CallbackQuery, lang: str, principal: Principal) -> None:
     await query.answer()
     await query.message.answer(help_text(lang, principal))
+
+
+# A service's command handler (module in handlers/, function); /complaint and /status have their
+# own menu handlers (handlers/complaint.py, handlers/status.py), which take the presser's id.
+ENTRIES = {"birth": ("birth", "birth_cmd"), "death": ("death", "death_cmd"),
+           "licensetax": ("license_tax", "licensetax_cmd"), "moving": ("moving", "moving_cmd"),
+           "opinion": ("opinion", "opinion_cmd"), "foodalert": ("foodalert", "foodalert_cmd"),
+           "privacy": ("privacy", "privacy_cmd"), "language": ("common", "language_cmd")}
+
+
+async def run_entry(code: str, message: Message, user, bot: Bot, data: dict) -> None:
+    """Run service `code`'s command handler as if `user` had typed its command in this chat: the
+    same function, with the handler data of this update (session, state, lang, principal ...)."""
+    module, name = ENTRIES[code]
+    handler = getattr(importlib.import_module(f"handlers.{module}"), name)
+    command = services.catalogue().get(code).command
+    typed = message.model_copy(update={"from_user": user, "text": f"/{command}", "entities": None,
+                                       "reply_markup": None}).as_(bot)
+    await CallableObject(handler).call(typed, **data)
+
+
+@router.callback_query(MenuCb.filter(F.action.in_(set(ENTRIES))))
+async def menu_entry(query: CallbackQuery, callback_data: MenuCb, bot: Bot, lang: str, **data) -> None:
+    if not isinstance(query.message, Message) or query.message.chat.type != "private":
+        await query.answer(t(lang, "menu.private_only"), show_alert=True)
+        return
+    await query.answer()
+    await run_entry(callback_data.action, query.message, query.from_user, bot, {**data, "bot": bot, "lang": lang})
+
+
+async def point_free_text(message: Message, lang: str, principal: Principal) -> bool:
+    """Free text outside a form that is only a greeting: greeted with the menu (True, handled)."""
+    if not services.is_greeting(message.text or ""):
+        return False
+    await message.answer(t(lang, "hint.greeting"), reply_markup=kb.menu(lang, officer=principal.is_officer))
+    return True
+
+
+def service_hint(text: str, lang: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """For free text about a service ("출생신고 하려면…"): the line that points to its command and
+    the button that starts it, shown above the complaint offer (handlers/fallback.py)."""
+    s = services.match(text)
+    if s is None or s.code not in ENTRIES:
+        return None
+    if s.code == "foodalert":  # for operators: a resident reporting a case files a complaint
+        line = t(lang, "hint.service.foodalert")
+    else:
+        line = t(lang, "hint.service", what=t(lang, f"hint.what.{s.code}"), command=f"/{s.command}")
+    return line, [(t(lang, f"menu.{s.code}"), MenuCb(action=s.code).pack())]
 
 
 @router.message(Command("language"))

@@ -5,6 +5,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import (CategoryCb, EditCb, FormCb, LangCb, MenuCb, PrivacyCb, StepCb)
+from workflows import services
 from workflows.district import District
 from workflows.outbox import Buttons
 from workflows.texts import t
@@ -28,8 +29,10 @@ def language() -> InlineKeyboardMarkup:
 
 
 def menu(lang: str, *, officer: bool) -> InlineKeyboardMarkup:
-    rows = [[(t(lang, "menu.complaint"), MenuCb(action="complaint").pack())],
-            [(t(lang, "menu.status"), MenuCb(action="status").pack())]]
+    """Every resident service (workflows/data/services.json), two to a row: a button runs the same
+    entry as its command (handlers/common.py). Officers also get their inbox; everyone help."""
+    buttons = [(t(lang, f"menu.{s.code}"), MenuCb(action=s.code).pack()) for s in services.catalogue().services]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     if officer:
         rows.append([(t(lang, "menu.inbox"), MenuCb(action="inbox").pack())])
     rows.append([(t(lang, "menu.help"), MenuCb(action="help").pack())])

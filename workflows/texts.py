@@ -15,8 +15,14 @@ PRIVACY_VERSION = "2026-11-21"
 TEXTS: dict[str, tuple[str, str]] = {
     # --- common -------------------------------------------------------------------------
     "start.greeting": (
-        "안녕하세요, {district} 민원 도우미입니다.\n민원 신청과 처리 상황 확인, 만족도 평가를 이 대화창에서 할 수 있습니다.",
-        "Hello, this is the {district} civil-service assistant.\nYou can file complaints, follow them and rate the service here."),
+        "안녕하세요, {district} 민원 도우미입니다. 이 대화창에서 할 수 있는 일:\n"
+        "📝 민원 신청 · 📋 처리 상황 확인\n👶 출생 원스톱 · 🕊 사망 원스톱\n🧾 등록면허세 납부 · 🏡 전입주민 생활정보\n"
+        "🗣 소통 Day 의견 · 🍽 식중독 예방 알림 (음식점 영업자)\n🔒 개인정보 · 🌐 언어 (한국어/English)\n"
+        "아래 버튼을 누르시거나 하고 싶은 일을 문장으로 적어 보내 주세요.",
+        "Hello, this is the {district} civil-service assistant. Here you can:\n"
+        "📝 file a complaint · 📋 follow it\n👶 birth one-stop · 🕊 death one-stop\n🧾 pay the registration license tax · 🏡 get new-resident information\n"
+        "🗣 give your opinion on Opinion Day · 🍽 get food-poisoning alerts (restaurant operators)\n🔒 privacy · 🌐 language (한국어/English)\n"
+        "Press a button below, or just write what you need."),
     "privacy.notice": (
         "<b>개인정보 수집·이용 동의 (개인정보 보호법 제15조)</b>\n"
         "• 목적: 민원 접수·처리, 처리 결과 통지, 만족도 조사\n"
@@ -146,23 +152,49 @@ TEXTS: dict[str, tuple[str, str]] = {
     "privacy.need_consent": ("민원을 신청하려면 먼저 개인정보 수집·이용에 동의해 주세요.",
                              "Please consent to the privacy notice before filing."),
     "help": (
-        "<b>도움말</b>\n/complaint 민원 신청\n/status 내 민원 처리 상황\n/birth 출생 원스톱 (출생 관련 지원 한 번에 신청)\n/death 사망 원스톱 (관계 기관 통보·기한 안내)\n/opinion 소통 Day (매월 셋째 목요일 구정 의견)\n/moving 전입주민 생활정보·월간 소식지\n/licensetax 등록면허세 원스톱 (방문 없이 납부)\n/ranking 부서별 친절도 순위\n/menu 메뉴\n/language 언어 변경 (한국어/English)\n"
+        "<b>도움말</b>\n/complaint 민원 신청\n/status 내 민원 처리 상황\n/birth 출생 원스톱 (출생 관련 지원 한 번에 신청)\n/death 사망 원스톱 (관계 기관 통보·기한 안내)\n/opinion 소통 Day (매월 셋째 목요일 구정 의견)\n/moving 전입주민 생활정보·월간 소식지\n/licensetax 등록면허세 원스톱 (방문 없이 납부)\n/foodalert 식중독 예방 알림 (음식점 영업자)\n/ranking 부서별 친절도 순위\n/menu 메뉴\n/language 언어 변경 (한국어/English)\n"
         "/privacy 개인정보 안내·동의 관리\n/cancel 진행 중인 입력 취소\n\n"
-        "문장으로 적어 보내셔도 민원으로 접수해 드립니다.",
-        "<b>Help</b>\n/complaint file a complaint\n/status your complaints\n/birth birth one-stop (apply for birth support at once)\n/death death one-stop (tell the agencies, deadlines)\n/opinion Opinion Day (district policy, third Thursday)\n/moving information for new residents, monthly newsletter\n/licensetax registration license tax, paid without a visit\n/ranking departments ranked by residents\n/menu menu\n/language change language\n"
+        "하고 싶은 일을 문장으로 적어 보내셔도 됩니다: 맞는 서비스를 알려 드리거나 민원으로 접수해 드립니다.",
+        "<b>Help</b>\n/complaint file a complaint\n/status your complaints\n/birth birth one-stop (apply for birth support at once)\n/death death one-stop (tell the agencies, deadlines)\n/opinion Opinion Day (district policy, third Thursday)\n/moving information for new residents, monthly newsletter\n/licensetax registration license tax, paid without a visit\n/foodalert food-poisoning alerts (restaurant operators)\n/ranking departments ranked by residents\n/menu menu\n/language change language\n"
         "/privacy privacy notice and consent\n/cancel cancel what you are filling in\n\n"
-        "You can also just type what is wrong and we will offer to file it."),
+        "You can also just write what you need: we point you to the right service or offer to file it as a complaint."),
     "help.officer": ("\n\n<b>담당자</b>\n/inbox 부서 처리함 (기한순)\n/find 접수번호 — 민원 열기\n/onestop 원스톱 세부 신청 처리함",
                      "\n\n<b>Officers</b>\n/inbox department inbox (by deadline)\n/find receipt no — open a complaint\n/onestop one-stop sub-requests"),
     "help.evaluator": ("\n\n<b>평가단</b>\n/report [기간] 지표 보고서 (요약·차트·엑셀), 기본은 지난달",
                        "\n\n<b>Evaluation team</b>\n/report [period] indicator report (summary, chart, spreadsheet), last month by default"),
-    "help.operator": ("\n\n<b>음식점 영업자</b>\n/foodalert 식중독 예방 알림 등록·변경·중지",
-                      "\n\n<b>Restaurant operators</b>\n/foodalert food-poisoning alerts: register, change, stop"),
     "help.admin": ("\n\n<b>관리자</b>\n/grant 사용자ID 역할 [부서코드]\n/revoke 사용자ID 역할\n/invite 역할 [부서코드]\n/departments 부서 목록\n/newsletter 월간 소식지 작성 (.txt/.md 파일로도)\n/audit [일수] 감사 로그 내보내기 (엑셀, 기본 30일)",
                    "\n\n<b>Admins</b>\n/grant user_id role [dept_code]\n/revoke user_id role\n/invite role [dept_code]\n/departments list departments\n/newsletter monthly newsletter (also from a .txt/.md file)\n/audit [days] export the audit log (spreadsheet, 30 days by default)"),
     "menu.title": ("무엇을 도와드릴까요?", "How can we help?"),
     "menu.complaint": ("📝 민원 신청", "📝 File a complaint"),
-    "menu.status": ("📋 내 민원", "📋 My complaints"),
+    "menu.status": ("📋 내 민원·신청 현황", "📋 My complaints and applications"),
+    "menu.birth": ("👶 출생 원스톱", "👶 Birth one-stop"),
+    "menu.death": ("🕊 사망 원스톱", "🕊 Death one-stop"),
+    "menu.licensetax": ("🧾 등록면허세", "🧾 Registration license tax"),
+    "menu.moving": ("🏡 전입주민 생활정보", "🏡 New residents"),
+    "menu.opinion": ("🗣 소통 Day", "🗣 Opinion Day"),
+    "menu.foodalert": ("🍽 식중독 알림 (음식점)", "🍽 Food alerts (restaurants)"),
+    "menu.privacy": ("🔒 개인정보", "🔒 Privacy"),
+    "menu.language": ("🌐 언어 · Language", "🌐 Language · 언어"),
+    "menu.private_only": ("봇과의 1:1 대화에서 눌러 주세요.", "Please use this in a private chat with the bot."),
+    # handlers/fallback.py: free text about a service points to it (workflows/data/services.json),
+    # with the complaint offer kept below; a greeting is greeted with the menu
+    "hint.service": ("{what}: {command} 로 시작합니다. 아래 버튼을 눌러도 됩니다.",
+                     "{what}: start it with {command}, or press the button below."),
+    "hint.service.foodalert": ("🍽 음식점 영업자의 식중독 예방 알림은 /foodalert 로 등록합니다. "
+                               "식중독을 신고하시려는 거라면 아래에서 민원으로 접수해 주세요.",
+                               "🍽 Restaurant operators register for food-poisoning alerts with /foodalert. "
+                               "To report a case of food poisoning, file it as a complaint below."),
+    "hint.what.birth": ("👶 출생신고와 출생 관련 지원(부모급여·아동수당·첫만남이용권 등)은 출생 원스톱에서 한 번에 신청합니다",
+                        "👶 Birth registration and the birth support (parental allowance, child allowance, first-meeting voucher ...) are applied for at once in the birth one-stop"),
+    "hint.what.death": ("🕊 사망 후 관계 기관 통보와 상속·세금 기한 안내는 사망 원스톱에서 합니다",
+                        "🕊 After a death, the death one-stop tells the agencies and lists the inheritance and tax deadlines"),
+    "hint.what.licensetax": ("🧾 등록면허세는 방문 없이 등록면허세 원스톱에서 납부합니다",
+                             "🧾 The registration license tax is paid without a visit in the license tax one-stop"),
+    "hint.what.moving": ("🏡 전입하셨다면 동네 생활정보(쓰레기 배출, 주차, 도서관, 어린이집 …)와 월간 소식지를 받으실 수 있습니다",
+                         "🏡 If you have moved in, you can get your neighbourhood's information (waste days, parking, libraries, childcare ...) and the monthly newsletter"),
+    "hint.what.opinion": ("🗣 구정 의견은 매월 셋째 목요일 소통 Day에 나눕니다", "🗣 District policy is discussed on Opinion Day, the third Thursday of each month"),
+    "hint.greeting": ("안녕하세요! 무엇을 도와드릴까요? 아래에서 고르시거나 하고 싶은 일을 적어 주세요.",
+                      "Hello! How can we help? Choose below, or write what you need."),
     "menu.inbox": ("📥 부서 처리함", "📥 Department inbox"),
     "menu.help": ("❓ 도움말", "❓ Help"),
     "cancel.nothing": ("진행 중인 입력이 없습니다.", "There is nothing to cancel."),
