@@ -305,7 +305,8 @@ async def submit(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
         return
     await query.message.answer(t(lang, "cf.submitted", receipt=c.receipt_no,
                                  department=escape(svc.district.department(c.department_code).name(lang)),
-                                 deadline=svc.fmt(c.deadline_at, lang)))
+                                 deadline=svc.fmt(c.deadline_at, lang))
+                               + (t(lang, "cf.repeat_of", receipt=repeat) if (repeat := complaints.repeat_of(c)) else ""))
 
 
 @router.callback_query(FormCb.filter(F.action == "edit"))

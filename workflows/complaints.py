@@ -55,6 +55,35 @@ def _day_bounds(svc: Services) -> tuple[datetime, datetime]:
     return start, end
 
 
+REPEAT_WINDOW = timedelta(days=30)
+REPEAT_NOTE = "repeat_of:"  # on the submit event: the earlier receipt number
+
+
+def normalised(text: str) -> str:
+    """The words of a complaint for comparing (민원처리법 §23 반복 민원): NFKC, case, spaces and
+    punctuation ignored."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "").casefold() if ch.isalnum())
+
+
+async def earlier_repeat(session: AsyncSession, svc: Services, *, citizen_id: int, category: str,
+                         description: str) -> Complaint | None:
+    """The same resident's earlier complaint in the same category with the same words, filed within
+    the last 30 days (민원처리법 §23: repeated complaints are linked to the first), else None."""
+    key = normalised(description)
+    rows = await session.scalars(select(Complaint).where(
+        Complaint.citizen_id == citizen_id, Complaint.category_code == category,
+        Complaint.received_at >= svc.now() - REPEAT_WINDOW).order_by(Complaint.id))
+    return next((c for c in rows if normalised(c.description) == key), None)
+
+
+def repeat_of(c: Complaint) -> str | None:
+    """The receipt number this complaint repeats, if it was linked when filed."""
+    note = c.events[0].note if c.events else None
+    return note[len(REPEAT_NOTE):] if note and note.startswith(REPEAT_NOTE) else None
+
+
 async def check_daily_limit(session: AsyncSession, svc: Services, citizen_id: int) -> None:
     """Raise DailyLimit when the resident already filed svc.daily_complaint_limit complaints today."""
     limit = svc.daily_complaint_limit
@@ -169,6 +198,8 @@ async def submit(session: AsyncSession, svc: Services, *, citizen_id: int, submi
         raise ValueError("unknown category")
     await check_daily_limit(session, svc, citizen_id)
     description = validate_description(draft.description)
+    earlier = await earlier_repeat(session, svc, citizen_id=citizen_id, category=draft.category,
+                                   description=description)
     now = svc.now()
     period = svc.district.period_for(draft.category)
     dept = svc.district.route(draft.category)
@@ -183,7 +214,8 @@ async def submit(session: AsyncSession, svc: Services, *, citizen_id: int, submi
         photos=[ComplaintPhoto(position=i, file_id=f, file_unique_id=u)
                 for i, (f, u) in enumerate(draft.photos[:MAX_PHOTOS])],
         events=[ComplaintEvent(at=now, actor_id=citizen_id, actor_role="citizen", action="submit",
-                               from_state=None, to_state=states.RECEIVED, department_code=dept)],
+                               from_state=None, to_state=states.RECEIVED, department_code=dept,
+                               note=f"{REPEAT_NOTE}{earlier.receipt_no}" if earlier else None)],
     )
     try:
         async with session.begin_nested():
@@ -351,7 +383,8 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
                       category=escape(d.category(c.category_code).name(lang)),
                       deadline=svc.fmt(c.deadline_at, lang), location=location_text(c, lang),
                       photos=len(c.photos), phone=("✓" if has_phone else "-"),
-                      description=escape(staff_text(c.description)),
+                      description=(t(lang, "op.repeat_of", receipt=repeat)
+                                   if (repeat := repeat_of(c)) else "") + escape(staff_text(c.description)),
                       **{k: v(lang) if callable(v) else v for k, v in extra.items()})
         # the previous answer (up to 4,000 characters) is quoted as far as the message has room
         text = t_fit(lang, text_key, "answer", c.answer_text, **values)

@@ -29,7 +29,8 @@ class RatingError(ValueError):
         self.code = code  # "not_found", "already", "bad_score", "bad_item", "handled", "own_staff"
 
 
-STAFF_ROLES = ("officer", "head")  # the roles that work a department's complaints
+STAFF_ROLES = ("officer", "head")
+NOT_OFFERED = {"handled": "rate.not_offered.handled", "own_staff": "rate.not_offered.own_staff"}  # the roles that work a department's complaints
 
 
 async def conflict(session: AsyncSession, c: Complaint, user_id: int) -> str | None:
@@ -74,7 +75,7 @@ async def send_survey(session: AsyncSession, svc: Services, c: Complaint) -> boo
     reason = await conflict(session, c, c.citizen_id)
     if reason is not None:  # say why there is no survey rather than stay silent
         await enqueue(session, key=f"survey:{c.id}", chat_id=c.citizen_id,
-                      text=t(lang, f"rate.not_offered.{reason}", receipt=c.receipt_no))
+                      text=t(lang, NOT_OFFERED[reason], receipt=c.receipt_no))
         return False
     session.add(Rating(complaint_id=c.id, department_code=c.department_code,
                        officer_id=c.answered_by or c.officer_id, sent_at=svc.now()))

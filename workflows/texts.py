@@ -364,6 +364,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rate.comment_long": ("1,000자까지 적을 수 있습니다 (지금 {n}자).", "Up to 1,000 characters please (now {n})."),
     "rate.done": ("소중한 평가 감사합니다. 더 나은 서비스로 보답하겠습니다.", "Thank you for your rating."),
     "rate.already": ("이미 평가하셨습니다. 감사합니다.", "You have already rated this. Thank you."),
+    "cf.repeat_of": ("\n\n🔁 먼저 접수하신 민원 {receipt:와/과} 같은 내용이라 그 민원에 연결했습니다 (민원처리법 제23조 반복 민원). "
+                     "처리 결과는 두 민원 모두 /status 에서 볼 수 있습니다.",
+                     "\n\n🔁 This repeats your complaint {receipt}, so it is linked to it (Civil Petitions Act §23, repeated petitions). "
+                     "See both in /status."),
+    "op.repeat_of": ("🔁 반복 민원: 같은 민원인이 같은 내용으로 {receipt} 접수 (민원처리법 제23조)\n",
+                     "🔁 Repeat: the same resident filed the same words as {receipt} (Civil Petitions Act §23)\n"),
     "cf.daily_limit": ("오늘은 민원을 이미 {n}건 접수하셔서 더 접수할 수 없습니다. {at}부터 다시 접수할 수 있습니다. "
                        "작성하신 내용은 그대로 두었으니 그때 [제출]을 눌러 주세요.",
                        "You have already filed {n} complaints today, the most one person can file in a day. "
@@ -457,7 +463,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.revoke_usage": ("사용법: /revoke 사용자ID 역할", "Usage: /revoke user_id role"),
     "admin.invite_usage": ("사용법: /invite 역할 [부서코드]  예: /invite officer CLEAN", "Usage: /invite role [dept_code]  e.g. /invite officer CLEAN"),
     "admin.granted": ("{user} 에게 {role}{dept} 역할을 부여했습니다.", "Granted {role}{dept} to {user}."),
-    "admin.grant_unchanged": ("{user} 은(는) 이미 {role}{dept}입니다. 바뀐 것은 없습니다.",
+    "admin.grant_unchanged": ("{user}: 이미 {role}{dept} 역할이 있습니다. 바뀐 것은 없습니다.",
                               "{user} already has {role}{dept}. Nothing changed."),
     "admin.grant_moved": ("{user} 의 부서를 옮겼습니다. {role}: {old} → {new}\n이제 {new}의 민원을 받고, {old}의 민원은 받지 않습니다.",
                           "Moved {user}. {role}: {old} → {new}\nThey now get {new}'s complaints, no longer {old}'s."),

@@ -148,3 +148,33 @@ async def test_grant_says_what_changed(harness, fake):
     assert "담당자: 청소행정과 → 건설과" in moved.params["text"]
     grants = await h.db(select(RoleGrant).where(RoleGrant.user_id == CLEAN_OFFICER).order_by(RoleGrant.id))
     assert [(g.department_code, g.revoked_at is None) for g in grants] == [("CLEAN", False), ("ROADS", True)]
+
+
+async def test_a_repeated_identical_complaint_is_linked_to_the_first(harness, fake):
+    h = harness
+    await setup_officers(h)
+    await consent(h)
+    await file_complaint(h, photo=False, location=False)
+    first = await h.one(Complaint, citizen_id=CITIZEN)
+    await fake.wait_text(CLEAN_OFFICER, f"새 민원 {first.receipt_no}")
+    # the same words again (spacing and punctuation aside)
+    await h.say(CITIZEN, "/complaint", expect="민원 분야를 골라 주세요")
+    await h.press(CITIZEN, "쓰레기·청소", expect="무엇이 문제인지")
+    await h.say(CITIZEN, "골목 입구에  대형 폐기물이 일주일째 방치되어 있습니다!", expect="사진이 있으면")
+    await h.press(CITIZEN, "건너뛰기", expect="위치를 알려 주세요")
+    await h.press(CITIZEN, "건너뛰기", expect="연락처를 남기시겠어요")
+    await h.say(CITIZEN, "010 1234 5678", expect="신청 내용 확인")
+    done = await h.press(CITIZEN, "제출", expect="민원이 접수되었습니다")
+    assert f"먼저 접수하신 민원 {first.receipt_no}" in done.params["text"]
+    second = (await h.db(select(Complaint).where(Complaint.citizen_id == CITIZEN).order_by(Complaint.id)))[1]
+    card = await fake.wait_text(CLEAN_OFFICER, f"새 민원 {second.receipt_no}")
+    assert f"반복 민원: 같은 민원인이 같은 내용으로 {first.receipt_no}" in card.params["text"]
+    # different words: not linked
+    await h.say(CITIZEN, "/complaint", expect="민원 분야를 골라 주세요")
+    await h.press(CITIZEN, "쓰레기·청소", expect="무엇이 문제인지")
+    await h.say(CITIZEN, "공원 화장실 앞 쓰레기통이 넘쳐 악취가 납니다.", expect="사진이 있으면")
+    await h.press(CITIZEN, "건너뛰기", expect="위치를 알려 주세요")
+    await h.press(CITIZEN, "건너뛰기", expect="연락처를 남기시겠어요")
+    await h.say(CITIZEN, "010 1234 5678", expect="신청 내용 확인")
+    other = await h.press(CITIZEN, "제출", expect="민원이 접수되었습니다")
+    assert "먼저 접수하신" not in other.params["text"]
