@@ -31,7 +31,7 @@ async def _complaint(session: AsyncSession, p: Principal, cid: int):
         c = await complaints.get_visible(session, p, complaint_id=cid)
     except NotFound:
         return None
-    return c if can_handle(p, c.department_code) else None
+    return c if can_handle(p, c.department_code, c.handed_to) else None
 
 
 async def _form_complaint(message: Message, state: FSMContext, session: AsyncSession, lang: str,
@@ -62,7 +62,7 @@ async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, s
 
 async def show_card(message: Message, session: AsyncSession, svc: Services, c, lang: str, p: Principal,
                     via: str) -> None:
-    buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code) else []
+    buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code, c.handed_to) else []
     *before, card = complaints.officer_view(session, svc, p, c, lang, via=via)  # audited: it shows the phone
     await session.commit()
     for text in before:  # an answered complaint: the last answer and the history in full
@@ -120,7 +120,7 @@ async def open_receipt(message: Message, session: AsyncSession, svc: Services, l
     except NotFound:
         await message.answer(t(lang, "status.not_found"))
         return
-    if p.is_officer and can_handle(p, c.department_code):
+    if p.is_officer and can_handle(p, c.department_code, c.handed_to):
         await show_card(message, session, svc, c, lang, p, via=via)
     else:  # the resident's own complaint
         from handlers.status import send_detail

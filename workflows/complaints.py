@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -22,7 +22,7 @@ from workflows.contact import mask_phone, mask_phones
 from workflows.links import private_chat
 from workflows.outbox import enqueue
 from workflows.roles import Principal, can_handle, can_view, officers_of
-from workflows.texts import escape, pack, t, t_fit
+from workflows.texts import MESSAGE_LIMIT, escape, pack, t, t_fit, visible_len
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
 ANSWER_MIN, ANSWER_MAX = 10, 4000
@@ -125,7 +125,7 @@ async def get_visible(session: AsyncSession, p: Principal, *, complaint_id: int 
     q = select(Complaint).options(*_load()).with_for_update(of=Complaint)
     q = q.where(Complaint.id == complaint_id) if complaint_id is not None else q.where(Complaint.receipt_no == receipt_no)
     c = (await session.execute(q.execution_options(populate_existing=True))).scalar_one_or_none()
-    if c is None or not can_view(p, c.citizen_id, c.department_code):
+    if c is None or not can_view(p, c.citizen_id, c.department_code, c.handed_to):
         raise NotFound(complaint_id or receipt_no)
     return c
 
@@ -137,12 +137,18 @@ async def list_for_citizen(session: AsyncSession, citizen_id: int, limit: int = 
 
 
 async def inbox(session: AsyncSession, department_code: str, limit: int = 30) -> tuple[list[Complaint], int]:
-    """Open complaints of one department, nearest deadline first, and how many there are."""
-    where = (Complaint.department_code == department_code, Complaint.state.in_(states.OPEN))
+    """Open complaints of one department — and, for the first-contact desk, those handed to it —
+    nearest deadline first, and how many there are."""
+    where = (of_department(department_code), Complaint.state.in_(states.OPEN))
     total = await session.scalar(select(func.count()).select_from(Complaint).where(*where))
     rows = await session.execute(select(Complaint).where(*where)
                                  .order_by(Complaint.deadline_at, Complaint.id).limit(limit))
     return list(rows.scalars()), int(total or 0)
+
+
+def of_department(department_code: str):
+    """The complaints a department's officers may act on (roles.can_handle, as a query)."""
+    return or_(Complaint.department_code == department_code, Complaint.handed_to == department_code)
 
 
 async def _lang(session: AsyncSession, user_id: int) -> str:
@@ -365,8 +371,9 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
     d = svc.district
     dept = d.department(c.department_code)
     officers = await officers_of(session, c.department_code)
-    if not officers and not dept.group_chat_id:  # nobody to tell yet: the first-contact desk hears of it
-        officers = await officers_of(session, d.first_contact)
+    handed = not officers and not dept.group_chat_id
+    if handed:  # nobody who can act: the first-contact desk takes it over
+        officers = await hand_to_desk(session, svc, c, NO_OFFICER)
     langs = await _langs(session, officers)
     recipients = [(oid, langs[oid]) for oid in officers]
     if dept.group_chat_id:
@@ -387,7 +394,9 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
                                    if (repeat := repeat_of(c)) else "") + escape(staff_text(c.description)),
                       **{k: v(lang) if callable(v) else v for k, v in extra.items()})
         # the previous answer (up to 4,000 characters) is quoted as far as the message has room
-        text = t_fit(lang, text_key, "answer", c.answer_text, **values)
+        first = handover_line(svc, c, lang) if handed else ""
+        text = first + t_fit(lang, text_key, "answer", c.answer_text, limit=MESSAGE_LIMIT - visible_len(first),
+                             **values)
         await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
                       buttons=officer_buttons(c, lang))
 
@@ -425,8 +434,36 @@ def _transition(c: Complaint, action: str, actor: Principal | None, now: datetim
 
 
 def _check_officer(p: Principal, c: Complaint) -> None:
-    if not can_handle(p, c.department_code):
+    if not can_handle(p, c.department_code, c.handed_to):
         raise Forbidden(c.receipt_no)
+
+
+# --- the first-contact desk ----------------------------------------------------------------
+
+NO_OFFICER, UNREACHABLE = "no_officer", "unreachable"  # why a complaint was handed to the desk
+HANDOVER_REASONS = (NO_OFFICER, UNREACHABLE)
+
+
+async def hand_to_desk(session: AsyncSession, svc: Services, c: Complaint, reason: str) -> list[int]:
+    """Nobody in the complaint's department can act on it (no officer, or none Telegram reaches):
+    the first-contact desk (the profile's first_contact_department) may now see, take and transfer
+    it as well (roles.can_handle). Recorded once — the column and a "handover" event with the
+    reason — until a transfer moves it on. Returns the desk's reachable officers (none when the
+    complaint is the desk's own)."""
+    desk = svc.district.first_contact
+    if c.department_code == desk:
+        return []
+    if c.handed_to != desk:
+        c.handed_to = desk
+        _record(c, "handover", None, svc.now(), note=reason, from_state=c.state)
+    return await officers_of(session, desk)
+
+
+def handover_line(svc: Services, c: Complaint, lang: str) -> str:
+    """The first line of a card the desk receives: whose complaint it is and why it came."""
+    d = svc.district
+    return t(lang, "desk.handed", department=escape(d.department(c.department_code).name(lang)),
+             desk=escape(d.department(c.handed_to or d.first_contact).name(lang))) + "\n\n"
 
 
 def _reason(note: str | None, max_len: int) -> str:
@@ -495,7 +532,7 @@ async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Compla
         raise ValueError("same department")
     reason = _reason(reason, 500)
     from_dept = c.department_code
-    c.department_code, c.officer_id = to_department, None
+    c.department_code, c.officer_id, c.handed_to = to_department, None, None
     _transition(c, "transfer", p, svc.now(), note=reason)
     _audit(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=from_dept)
     n = len(c.events)
@@ -677,6 +714,10 @@ def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False) -> l
             note = f" — {escape(staff_text(text) if staff and e.action == 'reopen' else text)}"
         if e.action == "transfer":
             note = f" → {escape(svc.district.department(e.department_code).name(lang))}{note}"
+        if e.action == "handover":
+            desk = svc.district.department(svc.district.first_contact).name(lang)
+            reason = t(lang, f"desk.reason.{e.note}")
+            note = f" → {escape(desk)} — {reason}"
         lines.append(t(lang, "status.event", at=svc.fmt(e.at, lang), action=t(lang, f"action.{e.action}"), note=note))
     return lines
 

@@ -44,16 +44,18 @@ def parse_user_id(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 16 else None
 
 
-def can_view(p: Principal, citizen_id: int, department_code: str) -> bool:
-    """A resident sees only their own complaints; an officer only their department's."""
+def can_view(p: Principal, citizen_id: int, department_code: str, handed_to: str | None = None) -> bool:
+    """A resident sees only their own complaints; an officer only those they may handle."""
     if citizen_id == p.user_id:
         return True
-    return p.is_officer and p.department == department_code
+    return can_handle(p, department_code, handed_to)
 
 
-def can_handle(p: Principal, department_code: str) -> bool:
-    """Officer actions (take, answer, transfer, reject, extend): own department only."""
-    return p.is_officer and p.department == department_code
+def can_handle(p: Principal, department_code: str, handed_to: str | None = None) -> bool:
+    """Officer actions (see, take, answer, transfer, reject, extend): the department's officers,
+    and — for a complaint handed to the first-contact desk (``handed_to``, its code: the
+    department had nobody reachable) — the desk's officers too (동대문구's 가족처럼 책임서비스)."""
+    return p.is_officer and p.department in (department_code, handed_to)
 
 
 class RoleError(ValueError):

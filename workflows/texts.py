@@ -328,6 +328,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action.reopen": ("재처리 요청", "reopened"),
     "action.withdraw": ("민원인 취하", "withdrawn by the resident"),
     "action.close": ("종결", "closed"),
+    "action.handover": ("첫 창구 인계", "handed to the first-contact desk"),
     # --- pushes to the citizen -----------------------------------------------------------
     "push.assigned": ("[{receipt}] {department} 담당자가 민원을 맡았습니다. 기한: {deadline}",
                       "[{receipt}] An officer of {department} has taken your complaint. Due: {deadline}"),
@@ -453,6 +454,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "op.not_officer": ("담당자로 등록된 분만 쓸 수 있습니다. 관리자에게 /invite 링크를 요청하세요.",
                        "Only registered officers can use this. Ask an admin for an invite link."),
     "op.reminder": ("⏰ [{receipt}] 처리 기한이 {deadline}입니다 (근무시간 {hours}시간 남음).", "⏰ [{receipt}] due {deadline} ({hours} working hours left)."),
+    # the first-contact desk (workflows/complaints.hand_to_desk)
+    "desk.handed": ("📨 <b>{desk}(첫 창구)로 넘어온 민원</b> — {department}에 연락 가능한 담당자가 없습니다. 접수해 처리하거나 알맞은 부서로 이송해 주세요.",
+                    "📨 <b>Handed to {desk} (first-contact desk)</b> — nobody in {department} can be reached. Take it, or transfer it to the right department."),
+    "desk.reason.no_officer": ("연락 가능한 담당자 없음", "no officer to reach"),
+    "desk.reason.unreachable": ("담당자에게 메시지가 전달되지 않음", "Telegram refused the officers' messages"),
     "op.escalation": ("🚨 [{receipt}] {department} 민원이 처리 기한({deadline})을 넘겼습니다. 상태: {state}",
                       "🚨 [{receipt}] {department} missed the deadline ({deadline}). State: {state}"),
     "op.text_expected": ("글로 적어 보내 주세요. /cancel 로 그만둘 수 있습니다.", "Please send text. /cancel to stop."),

@@ -135,6 +135,9 @@ class Complaint(Base):
     resolved: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # deadline reminded of
     escalated_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # deadline escalated
+    # the first-contact desk's code while the complaint is handed to it (its department had nobody
+    # reachable): the desk's officers may act on it too (workflows/roles.can_handle); cleared on transfer
+    handed_to: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # set when retention (or the resident's deletion) removed its personal data; the row stays
     # for the indicators (department, category, times, rating) without text, place or contact

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import commands
-from workflows import ratings, roles, states
+from workflows import complaints, ratings, roles, states
 from workflows.texts import TEXTS, norm_lang, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +68,8 @@ def _edit_fields() -> tuple[str, ...]:
 def _family_keys() -> dict[str, set[str]]:
     return {
         "state": {f"state.{s}" for s in states.ALL},
-        "action": {f"action.{a}" for a in (*states.TRANSITIONS, "submit")},
+        "action": {f"action.{a}" for a in (*states.TRANSITIONS, "submit", "handover")},
+        "desk.reason": {f"desk.reason.{r}" for r in complaints.HANDOVER_REASONS},
         "op.btn": {f"op.btn.{a}" for a in _officer_button_actions()},
         "cf.edit": {f"cf.edit.{f}" for f in _edit_fields()},
         "rate.item": {f"rate.item.{i}" for i in ratings.ITEMS},
