@@ -34,12 +34,14 @@ class CategoryCb(CallbackData, prefix="cat"):
 
 
 class StepCb(CallbackData, prefix="step"):
-    action: str  # skip, done
+    action: str  # skip, done, clear (the photos)
+    st: str = ""  # the step it was shown for (handlers/states.step_token; filters.ShownAtStep)
 
 
 class FormCb(CallbackData, prefix="cf"):
     action: str  # submit, edit, cancel
     form: str
+    st: str = ""  # the step it was shown for (handlers/states.step_token; filters.ShownAtStep)
 
 
 class EditCb(CallbackData, prefix="ed"):

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards as kb
 from handlers import media
-from handlers.filters import NOT_COMMAND
+from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP
 from handlers.callbacks import CategoryCb, EditCb, FormCb, FreeTextCb, MenuCb, StepCb
-from handlers.states import ComplaintForm
+from handlers.states import ComplaintForm, resumes
 from workflows import complaints, users
 from workflows.complaints import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_PHOTOS, Draft
 from workflows.contact import InvalidPhone, has_phone, mask_phone, normalize_phone
@@ -31,41 +31,59 @@ async def _consented(session: AsyncSession, user_id: int) -> bool:
 
 
 async def begin(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                user_id: int, *, category: str | None = None, description: str | None = None) -> None:
-    """Start a new form (replacing any unfinished one), optionally pre-filled from free text."""
+                user_id: int, *, category: str | None = None, description: str | None = None,
+                photos: list | tuple = ()) -> None:
+    """Start a new form (replacing any unfinished one), optionally pre-filled from free text or a
+    photo sent outside a form."""
+    photos = [list(p) for p in photos]
     if not await _consented(session, user_id):
         from handlers.privacy import show_privacy
         await message.answer(t(lang, "privacy.need_consent"))
         await show_privacy(message, session, svc, lang, user_id)
         return
-    await state.set_data({"form_id": uuid.uuid4().hex, "photos": []})
+    data = {"form_id": uuid.uuid4().hex, "photos": photos}
+    if description:
+        data["description"] = description  # kept: then only the topic is asked
     if category:
-        await state.update_data(category=category)
-        if description:
-            await state.update_data(description=description)
-            await ask(message, state, svc, lang, ComplaintForm.photos)
-        else:
-            await ask(message, state, svc, lang, ComplaintForm.description)
-    else:
+        data["category"] = category
+    await state.set_data(data)
+    if not category:
         await ask(message, state, svc, lang, ComplaintForm.category)
+    elif description:
+        await ask(message, state, svc, lang, ComplaintForm.photos)
+    else:
+        await ask(message, state, svc, lang, ComplaintForm.description)
 
 
 async def ask(message: Message, state: FSMContext, svc: Services, lang: str, step) -> None:
     await state.set_state(step)
     data = await state.get_data()
     if step == ComplaintForm.category:
-        await message.answer(t(lang, "cf.ask_category"), reply_markup=kb.categories(lang, svc.district))
+        await message.answer(t(lang, "cf.ask_category"),
+                             reply_markup=kb.categories(lang, svc.district, data.get("form_id", "-")))
     elif step == ComplaintForm.description:
         cat = svc.district.category(data["category"])
         await message.answer(t(lang, "cf.ask_description", category=escape(cat.name(lang))))
     elif step == ComplaintForm.photos:
-        await message.answer(t(lang, "cf.ask_photos"), reply_markup=kb.step(lang, done=True))
+        n = len(data.get("photos", []))
+        await message.answer(t(lang, "cf.ask_photos_more", n=n) if n else t(lang, "cf.ask_photos"),
+                             reply_markup=kb.photos(lang, n, clear=True))
     elif step == ComplaintForm.location:
-        await message.answer(t(lang, "cf.ask_location"), reply_markup=kb.step(lang))
+        await message.answer(t(lang, "cf.ask_location"), reply_markup=kb.step(lang, ComplaintForm.location))
     elif step == ComplaintForm.phone:
-        await message.answer(t(lang, "cf.ask_phone"), reply_markup=kb.step(lang))
+        await message.answer(t(lang, "cf.ask_phone"), reply_markup=kb.step(lang, ComplaintForm.phone))
     else:
         await show_summary(message, state, svc, lang)
+
+
+@resumes(ComplaintForm)
+async def show_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    """Where the form is now: its question again, with its buttons (a stale press, text at a button step)."""
+    current = await state.get_state()
+    if current == ComplaintForm.edit.state:
+        await message.answer(t(lang, "cf.edit_which"), reply_markup=kb.edit_fields(lang))
+    elif (step := next((s for s in STEPS if s.state == current), None)) is not None:
+        await ask(message, state, svc, lang, step)
 
 
 async def advance(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
@@ -114,8 +132,8 @@ async def free_text_choice(query: CallbackQuery, callback_data: FreeTextCb, stat
                            session: AsyncSession, svc: Services, lang: str) -> None:
     await query.answer()
     data = await state.get_data()
-    text = data.get("free_text")
-    if await state.get_state() is not None or text is None:
+    text, photos = data.get("free_text"), data.get("free_photos", [])
+    if await state.get_state() is not None or (text is None and not photos):
         await query.message.answer(t(lang, "stale_button"))
         return
     await query.message.edit_reply_markup(reply_markup=None)
@@ -124,11 +142,9 @@ async def free_text_choice(query: CallbackQuery, callback_data: FreeTextCb, stat
         await query.message.answer(t(lang, "cf.offer_dismissed"))
         return
     category = callback_data.cat if callback_data.action == "file" and callback_data.cat in svc.district.categories else None
-    fits = DESCRIPTION_MIN <= len(text) <= DESCRIPTION_MAX
+    fits = text is not None and DESCRIPTION_MIN <= len(text) <= DESCRIPTION_MAX
     await begin(query.message, state, session, svc, lang, query.from_user.id, category=category,
-                description=text if fits else None)
-    if category is None and fits:
-        await state.update_data(description=text)  # kept: only the topic is asked
+                description=text if fits else None, photos=photos)
 
 
 # --- steps -------------------------------------------------------------------------------------
@@ -150,21 +166,76 @@ async def got_category(query: CallbackQuery, callback_data: CategoryCb, state: F
 
 
 @router.message(ComplaintForm.category, NOT_COMMAND)
-async def category_expected(message: Message, svc: Services, lang: str) -> None:
-    await message.answer(t(lang, "cf.ask_category"), reply_markup=kb.categories(lang, svc.district))
+async def category_expected(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    await ask(message, state, svc, lang, ComplaintForm.category)
+
+
+def description_error(text: str, lang: str) -> str | None:
+    if len(text) < DESCRIPTION_MIN:
+        return t(lang, "cf.too_short", n=len(text))
+    if len(text) > DESCRIPTION_MAX:
+        return t(lang, "cf.too_long", n=len(text))
+    return None
 
 
 @router.message(ComplaintForm.description, F.text, NOT_COMMAND)
 async def got_description(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     text = message.text.strip()
-    if len(text) < DESCRIPTION_MIN:
-        await message.answer(t(lang, "cf.too_short", n=len(text)))
-        return
-    if len(text) > DESCRIPTION_MAX:
-        await message.answer(t(lang, "cf.too_long", n=len(text)))
+    if (error := description_error(text, lang)) is not None:
+        await message.answer(error)
         return
     await state.update_data(description=text)
     await advance(message, state, svc, lang)
+
+
+# Photos: taken at the text step too (a photo with a caption is the most natural report), never
+# dropped by a button; a caption is the text at the text step and is added to it at the photo step.
+TAKEN, SAME, FULL, REFUSED, MOVED_ON = "taken", "same", "full", "refused", "moved_on"
+
+
+async def take_photo(message: Message, state: FSMContext, lang: str, bot: Bot, step, reply_markup=None
+                     ) -> tuple[str, int]:
+    """Adds the message's picture (a photo, or an image sent as a file, checked and taken as a photo)
+    to the form's photos: (what happened, how many there are now). A video, a PDF ... is refused
+    with what is accepted (``reply_markup`` under it), and the photos stay as they were."""
+    photos = (await state.get_data()).get("photos", [])
+    if len(photos) >= MAX_PHOTOS:
+        return FULL, len(photos)
+    got = await media.take_image(message, bot, lang, reply_markup=reply_markup)
+    data = await state.get_data()  # again: a conversion takes a moment, other photos may have come
+    photos = data.get("photos", [])
+    if await state.get_state() != step.state:
+        return MOVED_ON, len(photos)  # the resident moved on (or cancelled) meanwhile
+    if got is None:
+        return REFUSED, len(photos)
+    if any(p[1] == got[1] for p in photos):
+        return SAME, len(photos)  # the same photo delivered again
+    if len(photos) >= MAX_PHOTOS:
+        return FULL, len(photos)
+    photos.append(list(got))
+    await state.update_data(photos=photos)
+    return TAKEN, len(photos)
+
+
+@router.message(ComplaintForm.description, media.ANY_FILE, NOT_COMMAND)
+async def photo_at_description(message: Message, state: FSMContext, svc: Services, lang: str, bot: Bot) -> None:
+    """A photo at the text step: attached, and its caption, if any, is the complaint's text."""
+    outcome, n = await take_photo(message, state, lang, bot, ComplaintForm.description)
+    if outcome == MOVED_ON:
+        return
+    said = [t(lang, "cf.photo_not_added")] if outcome == FULL else []
+    caption = (message.caption or "").strip()
+    error = description_error(caption, lang) if caption else None
+    if caption and error is None:
+        if said:
+            await message.answer(said[0])
+        await state.update_data(description=caption)
+        await advance(message, state, svc, lang)
+        return
+    if n:
+        said.append(t(lang, "cf.photo_kept", n=n))
+    said.append(error or t(lang, "cf.text_after_photo"))
+    await message.answer(" ".join(said))
 
 
 @router.message(ComplaintForm.description, NOT_COMMAND)
@@ -172,33 +243,35 @@ async def description_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.text_expected"))
 
 
+async def add_caption(message: Message, state: FSMContext, lang: str) -> str | None:
+    """A caption sent with a photo at the photo step goes at the end of the text; what was done."""
+    caption = (message.caption or "").strip()
+    if not caption:
+        return None
+    text = f"{(await state.get_data()).get('description', '')}\n{caption}".strip()
+    if len(text) > DESCRIPTION_MAX:
+        return t(lang, "cf.caption_too_long")
+    await state.update_data(description=text)
+    return t(lang, "cf.caption_added")
+
+
 @router.message(ComplaintForm.photos, media.ANY_FILE, NOT_COMMAND)
 async def got_photo(message: Message, state: FSMContext, lang: str, bot: Bot) -> None:
-    """A photo, or an image sent as a file (checked, then taken as a photo); a video, a PDF ... is
-    refused with what is accepted, and the form stays as it was."""
-    if len((await state.get_data()).get("photos", [])) >= MAX_PHOTOS:
-        await message.answer(t(lang, "cf.photo_limit"), reply_markup=kb.step(lang, done=True))
+    n = len((await state.get_data()).get("photos", []))
+    outcome, n = await take_photo(message, state, lang, bot, ComplaintForm.photos, kb.photos(lang, n))
+    if outcome in (MOVED_ON, SAME):
         return
-    got = await media.take_image(message, bot, lang, reply_markup=kb.step(lang, done=True))
-    if got is None:
-        return
-    data = await state.get_data()  # again: a conversion takes a moment, other photos may have come
-    if await state.get_state() != ComplaintForm.photos.state:
-        return  # the resident moved on (or cancelled) meanwhile
-    photos = data.get("photos", [])
-    if any(p[1] == got[1] for p in photos):
-        return  # the same photo delivered again
-    if len(photos) >= MAX_PHOTOS:
-        await message.answer(t(lang, "cf.photo_limit"), reply_markup=kb.step(lang, done=True))
-        return
-    photos.append(list(got))
-    await state.update_data(photos=photos)
-    await message.answer(t(lang, "cf.photo_added", n=len(photos)), reply_markup=kb.step(lang, done=True))
+    said = {TAKEN: [t(lang, "cf.photo_added", n=n)], FULL: [t(lang, "cf.photo_limit")], REFUSED: []}[outcome]
+    if (note := await add_caption(message, state, lang)) is not None:
+        said.append(note)
+    if said:
+        await message.answer("\n".join(said), reply_markup=kb.photos(lang, n))
 
 
 @router.message(ComplaintForm.photos, NOT_COMMAND)
-async def photo_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.photo_expected"), reply_markup=kb.step(lang, done=True))
+async def photo_expected(message: Message, state: FSMContext, lang: str) -> None:
+    n = len((await state.get_data()).get("photos", []))
+    await message.answer(t(lang, "cf.photo_expected"), reply_markup=kb.photos(lang, n))
 
 
 @router.message(ComplaintForm.location, F.location, NOT_COMMAND)
@@ -214,7 +287,7 @@ async def got_location(message: Message, state: FSMContext, svc: Services, lang:
 async def got_address(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     text = message.text.strip()
     if not 2 <= len(text) <= 300 or text.startswith("/"):
-        await message.answer(t(lang, "cf.location_bad"), reply_markup=kb.step(lang))
+        await message.answer(t(lang, "cf.location_bad"), reply_markup=kb.step(lang, ComplaintForm.location))
         return
     await state.update_data(address=text, lat=None, lon=None)
     await advance(message, state, svc, lang)
@@ -222,7 +295,7 @@ async def got_address(message: Message, state: FSMContext, svc: Services, lang: 
 
 @router.message(ComplaintForm.location, NOT_COMMAND)
 async def location_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.location_bad"), reply_markup=kb.step(lang))
+    await message.answer(t(lang, "cf.location_bad"), reply_markup=kb.step(lang, ComplaintForm.location))
 
 
 @router.message(ComplaintForm.phone, F.text | F.contact, NOT_COMMAND)
@@ -231,7 +304,7 @@ async def got_phone(message: Message, state: FSMContext, svc: Services, lang: st
     try:
         phone = normalize_phone(raw)
     except InvalidPhone:
-        await message.answer(t(lang, "cf.phone_bad"), reply_markup=kb.step(lang))
+        await message.answer(t(lang, "cf.phone_bad"), reply_markup=kb.step(lang, ComplaintForm.phone))
         return
     await state.update_data(phone_enc=svc.cipher.encrypt(phone))
     await advance(message, state, svc, lang)
@@ -239,33 +312,31 @@ async def got_phone(message: Message, state: FSMContext, svc: Services, lang: st
 
 @router.message(ComplaintForm.phone, NOT_COMMAND)
 async def phone_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.phone_bad"), reply_markup=kb.step(lang))
+    await message.answer(t(lang, "cf.phone_bad"), reply_markup=kb.step(lang, ComplaintForm.phone))
 
 
-@router.callback_query(StateFilter(ComplaintForm.photos, ComplaintForm.location, ComplaintForm.phone), StepCb.filter())
+# A step's button acts only on the step it was shown for (SHOWN_AT_STEP): a double tap, or a button
+# from an earlier step, reaches the stale answer of handlers/fallback.py, which shows where the form is.
+@router.callback_query(StateFilter(ComplaintForm.photos, ComplaintForm.location, ComplaintForm.phone),
+                       StepCb.filter(), SHOWN_AT_STEP)
 async def step_button(query: CallbackQuery, callback_data: StepCb, state: FSMContext, svc: Services, lang: str) -> None:
     await query.answer()
     current = await state.get_state()
-    if callback_data.action == "skip":
-        if current == ComplaintForm.photos.state:
+    if current == ComplaintForm.photos.state:  # no button here drops a photo unasked
+        n = len((await state.get_data()).get("photos", []))
+        if callback_data.action == "clear":
             await state.update_data(photos=[])
-        elif current == ComplaintForm.location.state:
+            await query.message.answer(t(lang, "cf.photos_cleared"))
+            await ask(query.message, state, svc, lang, ComplaintForm.photos)
+            return
+        if callback_data.action == "skip" and n:  # the question's skip, pressed after photos came
+            await query.message.answer(t(lang, "cf.photos_kept", n=n))
+    elif callback_data.action == "skip":
+        if current == ComplaintForm.location.state:
             await state.update_data(address=None, lat=None, lon=None)
         else:
             await state.update_data(phone_enc=None)
     await advance(query.message, state, svc, lang)
-
-
-@router.callback_query(StepCb.filter())
-async def step_button_stale(query: CallbackQuery, state: FSMContext, svc: Services, lang: str) -> None:
-    await query.answer(t(lang, "stale_button"), show_alert=True)
-    # the form may have moved on without the resident seeing it (the bot stopped between saving
-    # the step and sending the next question): show where it is now
-    current = await state.get_state()
-    if current == ComplaintForm.confirm.state:
-        await show_summary(query.message, state, svc, lang)
-    elif (step := next((s for s in STEPS if s.state == current), None)) is not None:
-        await ask(query.message, state, svc, lang, step)
 
 
 # --- summary: submit, edit, cancel ----------------------------------------------------------
@@ -309,7 +380,7 @@ async def submit(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
                                + (t(lang, "cf.repeat_of", receipt=repeat) if (repeat := complaints.repeat_of(c)) else ""))
 
 
-@router.callback_query(FormCb.filter(F.action == "edit"))
+@router.callback_query(FormCb.filter(F.action == "edit"), SHOWN_AT_STEP)
 async def edit(query: CallbackQuery, callback_data: FormCb, state: FSMContext, lang: str) -> None:
     await query.answer()
     data = await state.get_data()
@@ -329,13 +400,11 @@ async def edit_field(query: CallbackQuery, callback_data: EditCb, state: FSMCont
     if step is None:
         await query.message.answer(t(lang, "stale_button"))
         return
-    if step == ComplaintForm.photos:
-        await state.update_data(photos=[])
-    await state.update_data(editing=True)
+    await state.update_data(editing=True)  # the photos stay: the photo step offers to remove them
     await ask(query.message, state, svc, lang, step)
 
 
-@router.callback_query(FormCb.filter(F.action == "cancel"))
+@router.callback_query(FormCb.filter(F.action == "cancel"), SHOWN_AT_STEP)
 async def cancel(query: CallbackQuery, callback_data: FormCb, state: FSMContext, lang: str) -> None:
     await query.answer()
     current = await state.get_state()
@@ -350,11 +419,8 @@ async def cancel(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
 
 
 @router.message(StateFilter(ComplaintForm.confirm, ComplaintForm.edit), NOT_COMMAND)
-async def use_buttons(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+async def use_buttons(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     await message.answer(t(lang, "cf.use_buttons"))
     # the message with those buttons may never have arrived (the bot stopped between saving the
     # step and sending it): show it again
-    if await state.get_state() == ComplaintForm.confirm.state:
-        await show_summary(message, state, svc, lang)
-    else:
-        await message.answer(t(lang, "cf.edit_which"), reply_markup=kb.edit_fields(lang))
+    await show_step(message, state, session, svc, lang)

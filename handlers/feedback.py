@@ -6,7 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.filters import NOT_COMMAND
+from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP
 from handlers.callbacks import FeedbackCb, RateCb, RateMoreCb, StepCb
 from handlers.keyboards import markup
 from handlers.states import CitizenForm
@@ -113,7 +113,7 @@ async def ask_next(message: Message, state: FSMContext, r, lang: str) -> None:
     else:
         await state.set_state(CitizenForm.rating_comment)
         await state.set_data({"cid": r.complaint_id})
-        await message.answer(t(lang, "rate.ask_comment"), reply_markup=kb.step(lang))
+        await message.answer(t(lang, "rate.ask_comment"), reply_markup=kb.step(lang, CitizenForm.rating_comment))
 
 
 @router.callback_query(RateMoreCb.filter())
@@ -150,7 +150,7 @@ async def rating_comment(message: Message, state: FSMContext, session: AsyncSess
     await message.answer(t(lang, "rate.done"))
 
 
-@router.callback_query(CitizenForm.rating_comment, StepCb.filter(F.action == "skip"))
+@router.callback_query(CitizenForm.rating_comment, StepCb.filter(F.action == "skip"), SHOWN_AT_STEP)
 async def rating_comment_skip(query: CallbackQuery, state: FSMContext, lang: str) -> None:
     await query.answer()
     await state.clear()
@@ -160,4 +160,4 @@ async def rating_comment_skip(query: CallbackQuery, state: FSMContext, lang: str
 
 @router.message(CitizenForm.rating_comment, NOT_COMMAND)
 async def rating_comment_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "rate.ask_comment"), reply_markup=kb.step(lang))
+    await message.answer(t(lang, "rate.ask_comment"), reply_markup=kb.step(lang, CitizenForm.rating_comment))

@@ -17,8 +17,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_commands_for
-from handlers.filters import NOT_COMMAND, RoleFilter
+from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP, RoleFilter
 from handlers.keyboards import markup
+from handlers.states import resumes, step_token
 from workflows import food_alerts as fa
 from workflows import food_import, roles
 from workflows.context import Services
@@ -38,6 +39,7 @@ CSV_ERRORS = {"too_big": "food.csv.too_big", "encoding": "food.csv.encoding", "e
 class FoodCb(CallbackData, prefix="fa"):
     action: str  # join, type, dong, save, redo, quit, edit, stop, stop_yes, stop_no, notice, invite
     value: str = ""
+    st: str = ""  # in the registration form: the step it was shown for (filters.ShownAtStep)
 
 
 class NoticeCb(CallbackData, prefix="fn"):
@@ -65,18 +67,18 @@ def is_staff(p: Principal, cfg: fa.FoodConfig) -> bool:
 
 # --- keyboards ---------------------------------------------------------------------------------
 
-def _types_kb(cfg: fa.FoodConfig, lang: str, cb: type[CallbackData], action: str):
+def _types_kb(cfg: fa.FoodConfig, lang: str, cb: type[CallbackData], action: str, **step):
     b = InlineKeyboardBuilder()
     for bt in cfg.types.values():
-        b.button(text=bt.name(lang), callback_data=cb(action=action, value=bt.code))
+        b.button(text=bt.name(lang), callback_data=cb(action=action, value=bt.code, **step))
     b.adjust(2)
     return b.as_markup()
 
 
-def _dongs_kb(svc: Services, cb: type[CallbackData], action: str):
+def _dongs_kb(svc: Services, cb: type[CallbackData], action: str, **step):
     b = InlineKeyboardBuilder()
     for i, dong in enumerate(svc.district.dongs):
-        b.button(text=dong, callback_data=cb(action=action, value=str(i)))
+        b.button(text=dong, callback_data=cb(action=action, value=str(i), **step))
     b.adjust(3)
     return b.as_markup()
 
@@ -142,12 +144,47 @@ async def foodalert_cmd(message: Message, state: FSMContext, session: AsyncSessi
 
 # --- operator registration -------------------------------------------------------------------
 
-@router.callback_query(FoodCb.filter(F.action.in_({"join", "redo"})))
+@router.callback_query(FoodCb.filter(F.action.in_({"join", "redo"})), SHOWN_AT_STEP)
 async def join(query: CallbackQuery, state: FSMContext, lang: str) -> None:
     await query.answer()
     await state.set_state(FoodForm.name)
     await state.set_data({})
     await query.message.answer(t(lang, "food.ask_name"))
+
+
+# --- the registration form's questions (each button carries its step), and where it is now ---------
+
+async def ask_type(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "food.ask_type"), reply_markup=_types_kb(
+        fa.config(), lang, FoodCb, "type", st=step_token(FoodForm.business_type)))
+
+
+async def ask_dong(message: Message, svc: Services, lang: str) -> None:
+    await message.answer(t(lang, "food.ask_dong"),
+                         reply_markup=_dongs_kb(svc, FoodCb, "dong", st=step_token(FoodForm.dong)))
+
+
+async def show_confirm(message: Message, state: FSMContext, lang: str) -> None:
+    data, at = await state.get_data(), step_token(FoodForm.confirm)
+    await message.answer(
+        t(lang, "food.confirm", name=escape(data["name"]),
+          type=escape(fa.config().types[data["business_type"]].name(lang)), dong=escape(data["dong"])),
+        reply_markup=markup([[(t(lang, "food.btn.save"), FoodCb(action="save", st=at).pack())],
+                             [(t(lang, "food.btn.redo"), FoodCb(action="redo", st=at).pack()),
+                              (t(lang, "food.btn.quit"), FoodCb(action="quit", st=at).pack())]]))
+
+
+@resumes(FoodForm)
+async def show_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    current = await state.get_state()
+    if current == FoodForm.business_type.state:
+        await ask_type(message, lang)
+    elif current == FoodForm.dong.state:
+        await ask_dong(message, svc, lang)
+    elif current == FoodForm.confirm.state:
+        await show_confirm(message, state, lang)
+    else:
+        await message.answer(t(lang, "food.ask_name"))
 
 
 @router.message(FoodForm.name, F.text, NOT_COMMAND)
@@ -172,7 +209,7 @@ async def name_typed(message: Message, state: FSMContext, session: AsyncSession,
         return
     await state.update_data(name=name)
     await state.set_state(FoodForm.business_type)
-    await message.answer(t(lang, "food.ask_type"), reply_markup=_types_kb(cfg, lang, FoodCb, "type"))
+    await ask_type(message, lang)
 
 
 @router.message(FoodForm.name, NOT_COMMAND)
@@ -181,7 +218,7 @@ async def name_not_text(message: Message, lang: str) -> None:
     await message.answer(t(lang, "food.name.text_only"))
 
 
-@router.callback_query(FoodCb.filter(F.action.in_({"type", "dong"})))
+@router.callback_query(FoodCb.filter(F.action.in_({"type", "dong"})), SHOWN_AT_STEP)
 async def picked(query: CallbackQuery, callback_data: FoodCb, state: FSMContext, session: AsyncSession,
                  svc: Services, lang: str) -> None:
     """A 업종 or 동 button: the next registration step, or a change of a registered business."""
@@ -196,18 +233,12 @@ async def picked(query: CallbackQuery, callback_data: FoodCb, state: FSMContext,
     if current == FoodForm.business_type.state and action == "type":
         await state.update_data(business_type=chosen)
         await state.set_state(FoodForm.dong)
-        await query.message.answer(t(lang, "food.ask_dong"), reply_markup=_dongs_kb(svc, FoodCb, "dong"))
+        await ask_dong(query.message, svc, lang)
         return
     if current == FoodForm.dong.state and action == "dong":
         await state.update_data(dong=chosen)
         await state.set_state(FoodForm.confirm)
-        data = await state.get_data()
-        await query.message.answer(
-            t(lang, "food.confirm", name=escape(data["name"]),
-              type=escape(cfg.types[data["business_type"]].name(lang)), dong=escape(chosen)),
-            reply_markup=markup([[(t(lang, "food.btn.save"), FoodCb(action="save").pack())],
-                                 [(t(lang, "food.btn.redo"), FoodCb(action="redo").pack()),
-                                  (t(lang, "food.btn.quit"), FoodCb(action="quit").pack())]]))
+        await show_confirm(query.message, state, lang)
         return
     op = await fa.get_operator(session, query.from_user.id)
     if op is None:
@@ -224,7 +255,7 @@ async def _refresh_commands(bot: Bot, session: AsyncSession, svc: Services, user
     await set_commands_for(bot, await roles.load_principal(session, user_id, svc.admin_ids), lang)
 
 
-@router.callback_query(FoodCb.filter(F.action == "save"), FoodForm.confirm)
+@router.callback_query(FoodCb.filter(F.action == "save"), FoodForm.confirm, SHOWN_AT_STEP)
 async def save(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                bot: Bot) -> None:
     data = await state.get_data()
@@ -238,7 +269,7 @@ async def save(query: CallbackQuery, state: FSMContext, session: AsyncSession, s
     await _refresh_commands(bot, session, svc, query.from_user.id, lang)
 
 
-@router.callback_query(FoodCb.filter(F.action == "quit"))
+@router.callback_query(FoodCb.filter(F.action == "quit"), SHOWN_AT_STEP)
 async def quit_form(query: CallbackQuery, state: FSMContext, lang: str) -> None:
     await state.clear()
     await query.answer()
@@ -318,11 +349,46 @@ async def notice_start(query: CallbackQuery, state: FSMContext, lang: str, princ
     await query.answer()
     await state.clear()
     await state.set_state(NoticeForm.audience)
-    await query.message.answer(t(lang, "food.notice.audience"), reply_markup=markup([
+    await ask_audience(query.message, lang)
+
+
+async def ask_audience(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "food.notice.audience"), reply_markup=markup([
         [(t(lang, "food.notice.all"), NoticeCb(action="audience", value="all").pack())],
         [(t(lang, "food.notice.by_dong"), NoticeCb(action="audience", value="dong").pack()),
          (t(lang, "food.notice.by_type"), NoticeCb(action="audience", value="type").pack())],
         [(t(lang, "food.btn.quit"), NoticeCb(action="cancel").pack())]]))
+
+
+async def ask_notice_text(message: Message, state: FSMContext, session: AsyncSession, lang: str) -> None:
+    data = await state.get_data()
+    n = len(await fa.notice_recipients(session, data["kind"], data.get("value")))
+    await message.answer(t(lang, "food.notice.ask_text", n=n,
+                           audience=_audience_label(fa.config(), data["kind"], data.get("value"), lang)))
+
+
+async def show_preview(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    data = await state.get_data()
+    n = len(await fa.notice_recipients(session, data["kind"], data.get("value")))
+    cfg = fa.config()
+    await message.answer(
+        t(lang, "food.notice.preview", audience=_audience_label(cfg, data["kind"], data.get("value"), lang), n=n,
+          message=fa.notice_message(svc, cfg, data["text"], lang)),
+        reply_markup=markup([[(t(lang, "food.btn.send"), NoticeCb(action="send", value=data["form_id"]).pack())],
+                             [(t(lang, "food.btn.rewrite"), NoticeCb(action="rewrite").pack()),
+                              (t(lang, "food.btn.quit"), NoticeCb(action="cancel").pack())]]))
+
+
+@resumes(NoticeForm)
+async def show_notice_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services,
+                           lang: str) -> None:
+    current = await state.get_state()
+    if current == NoticeForm.audience.state:
+        await ask_audience(message, lang)
+    elif current == NoticeForm.text.state:
+        await ask_notice_text(message, state, session, lang)
+    else:
+        await show_preview(message, state, session, svc, lang)
 
 
 @router.callback_query(NoticeCb.filter(F.action.in_({"audience", "pick"})), NoticeForm.audience)
@@ -363,18 +429,9 @@ async def notice_text(message: Message, state: FSMContext, session: AsyncSession
     except ValueError as e:
         await message.answer(t(lang, NOTICE_ERRORS[str(e)]))
         return
-    cfg = fa.config()
-    data = await state.get_data()
-    n = len(await fa.notice_recipients(session, data["kind"], data.get("value")))
-    form_id = uuid.uuid4().hex
-    await state.update_data(text=body, form_id=form_id)
+    await state.update_data(text=body, form_id=uuid.uuid4().hex)
     await state.set_state(NoticeForm.confirm)
-    await message.answer(
-        t(lang, "food.notice.preview", audience=_audience_label(cfg, data["kind"], data.get("value"), lang), n=n,
-          message=fa.notice_message(svc, cfg, body, lang)),
-        reply_markup=markup([[(t(lang, "food.btn.send"), NoticeCb(action="send", value=form_id).pack())],
-                             [(t(lang, "food.btn.rewrite"), NoticeCb(action="rewrite").pack()),
-                              (t(lang, "food.btn.quit"), NoticeCb(action="cancel").pack())]]))
+    await show_preview(message, state, session, svc, lang)
 
 
 @router.message(NoticeForm.text, NOT_COMMAND)
@@ -399,12 +456,9 @@ async def notice_send(query: CallbackQuery, callback_data: NoticeCb, state: FSMC
 
 @router.callback_query(NoticeCb.filter(F.action == "rewrite"), NoticeForm.confirm)
 async def notice_rewrite(query: CallbackQuery, state: FSMContext, session: AsyncSession, lang: str) -> None:
-    data = await state.get_data()
     await query.answer()
     await state.set_state(NoticeForm.text)
-    n = len(await fa.notice_recipients(session, data["kind"], data.get("value")))
-    await query.message.answer(t(lang, "food.notice.ask_text", n=n,
-                                 audience=_audience_label(fa.config(), data["kind"], data.get("value"), lang)))
+    await ask_notice_text(query.message, state, session, lang)
 
 
 @router.callback_query(NoticeCb.filter(F.action == "cancel"))

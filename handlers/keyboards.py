@@ -5,6 +5,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import (CategoryCb, EditCb, FormCb, LangCb, MenuCb, PrivacyCb, StepCb)
+from handlers.states import ComplaintForm, step_token
 from workflows import services
 from workflows.district import District
 from workflows.outbox import Buttons
@@ -39,25 +40,39 @@ def menu(lang: str, *, officer: bool) -> InlineKeyboardMarkup:
     return markup(rows)
 
 
-def categories(lang: str, district: District) -> InlineKeyboardMarkup:
+def categories(lang: str, district: District, form_id: str = "-") -> InlineKeyboardMarkup:
     b = InlineKeyboardBuilder()
     for cat in district.categories.values():
         b.button(text=cat.name(lang), callback_data=CategoryCb(code=cat.code))
-    b.button(text=t(lang, "btn.cancel"), callback_data=FormCb(action="cancel", form="-"))
+    b.button(text=t(lang, "btn.cancel"),
+             callback_data=FormCb(action="cancel", form=form_id, st=step_token(ComplaintForm.category)))
     b.adjust(2)
     return b.as_markup()
 
 
-def step(lang: str, *, done: bool = False) -> InlineKeyboardMarkup:
-    row = [(t(lang, "btn.done"), StepCb(action="done").pack())] if done else []
-    row.append((t(lang, "btn.skip"), StepCb(action="skip").pack()))
-    return markup([row])
+def step(lang: str, at) -> InlineKeyboardMarkup:
+    """[건너뛰기] for an optional step (``at``: the state it is shown for, filters.ShownAtStep)."""
+    return markup([[(t(lang, "btn.skip"), StepCb(action="skip", st=step_token(at)).pack())]])
+
+
+def photos(lang: str, n: int, *, clear: bool = False) -> InlineKeyboardMarkup:
+    """The photo step's buttons, each saying what it does and none dropping a photo unasked: skip
+    only while there is none, done with the number that goes with the complaint, and (under the
+    question, when some are attached) removing them all."""
+    at = step_token(ComplaintForm.photos)
+    if n == 0:
+        return markup([[(t(lang, "btn.skip_photos"), StepCb(action="skip", st=at).pack())]])
+    rows = [[(t(lang, "btn.done_photos", n=n), StepCb(action="done", st=at).pack())]]
+    if clear:
+        rows.append([(t(lang, "btn.clear_photos"), StepCb(action="clear", st=at).pack())])
+    return markup(rows)
 
 
 def confirm(lang: str, form_id: str) -> InlineKeyboardMarkup:
-    return markup([[(t(lang, "cf.submit"), FormCb(action="submit", form=form_id).pack())],
-                   [(t(lang, "cf.edit"), FormCb(action="edit", form=form_id).pack()),
-                    (t(lang, "cf.cancel"), FormCb(action="cancel", form=form_id).pack())]])
+    at = step_token(ComplaintForm.confirm)
+    return markup([[(t(lang, "cf.submit"), FormCb(action="submit", form=form_id, st=at).pack())],
+                   [(t(lang, "cf.edit"), FormCb(action="edit", form=form_id, st=at).pack()),
+                    (t(lang, "cf.cancel"), FormCb(action="cancel", form=form_id, st=at).pack())]])
 
 
 def edit_fields(lang: str) -> InlineKeyboardMarkup:

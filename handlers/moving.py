@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -23,6 +24,7 @@ from bot.delivery import METHODS
 from handlers import media
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.states import resumes
 from workflows import new_residents, newsletter, users
 from workflows.context import Services
 from workflows.district_info import DistrictDataError
@@ -114,6 +116,24 @@ async def again(query: CallbackQuery, state: FSMContext, lang: str) -> None:
     await begin(query.message, state, lang)
 
 
+@resumes(MovingForm, QuestionForm)
+async def show_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    """Where the form is now (a stale button, or something it did not take)."""
+    current = await state.get_state()
+    if current == MovingForm.date.state:
+        await message.answer(t(lang, "nr.intro", day=new_residents.settings().newsletter.send_day))
+    elif current == MovingForm.dong.state:
+        await ask_dong(message, state, svc, lang)
+    elif current == MovingForm.household.state:
+        await ask_household(message, state, svc, lang)
+    elif current == MovingForm.consent.state:
+        await show_consent(message, state, lang)
+    elif current == QuestionForm.topic.state:
+        await ask_topic(message, lang)
+    elif (topic := new_residents.settings().topics.get((await state.get_data()).get("topic", ""))) is not None:
+        await message.answer(t(lang, "nr.q.ask_text", topic=escape(topic.name(lang))))
+
+
 async def begin(message: Message, state: FSMContext, lang: str) -> None:
     await state.set_data({"form_id": uuid.uuid4().hex})
     await state.set_state(MovingForm.date)
@@ -198,8 +218,7 @@ async def got_household(query: CallbackQuery, callback_data: HouseCb, state: FSM
     valid = (v in ("skip", "rest") or (q == "head_age" and v in new_residents.settings().age_bands)
              or (q != "head_age" and v in ("y", "n")))
     if idx >= len(QUESTIONS) or QUESTIONS[idx] != q or not valid:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return
+        raise SkipHandler()  # a question already answered: stale, shown where the form is (handlers/fallback.py)
     await query.answer()
     update = {"q": len(QUESTIONS) if v == "rest" else idx + 1}
     if v not in ("skip", "rest"):
@@ -245,8 +264,7 @@ async def consent(query: CallbackQuery, callback_data: ConsentCb, state: FSMCont
                   svc: Services, lang: str) -> None:
     data = await state.get_data()
     if await state.get_state() != MovingForm.consent.state or data.get("form_id") != callback_data.form:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return
+        raise SkipHandler()  # stale: shown where the form is (handlers/fallback.py)
     await query.answer()
     if callback_data.action != "agree":
         await state.clear()

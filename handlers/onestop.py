@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Awaitable, Callable
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -26,6 +27,7 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
+from handlers.states import resumes, stale_press
 from workflows import birth_death as bd
 from workflows.birth_death import OnestopError, Plan
 from workflows.contact import InvalidPhone, normalize_phone
@@ -183,14 +185,20 @@ async def ask_again(message: Message, state: FSMContext, svc: Services, lang: st
         await goto(message, state, svc, lang, flow, step)
 
 
+@resumes(BirthForm, DeathForm)
+async def show_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    await ask_again(message, state, svc, lang)
+
+
 async def flow_for(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, lang: str,
-                    step: str | None = None) -> Flow | None:
-    """The flow this button belongs to, if the form is at the step the button answers."""
+                    step: str | None = None) -> Flow:
+    """The flow this button belongs to, if the form is at the step the button answers (each action
+    answers one step). Otherwise the press is stale: it goes on to ``stale_flow_button``, which
+    shows where the form is now (handlers/states.stale_press)."""
     flow = flow_of_state(await state.get_state())
     if (flow is None or flow.kind != callback_data.kind
             or (step is not None and await current_step(state) != step)):
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return None
+        raise SkipHandler()
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     return flow
@@ -417,8 +425,7 @@ async def submit(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContex
 async def cancel(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, lang: str) -> None:
     flow = flow_of_state(await state.get_state())
     if flow is None or flow.kind != callback_data.kind:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return
+        raise SkipHandler()
     await query.answer()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
@@ -574,5 +581,6 @@ async def date_expected(message: Message, lang: str) -> None:
 
 
 @router.callback_query(OsFlowCb.filter())
-async def stale_flow_button(query: CallbackQuery, lang: str) -> None:
-    await query.answer(t(lang, "stale_button"), show_alert=True)
+async def stale_flow_button(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services,
+                            lang: str) -> None:
+    await stale_press(query, state, session, svc, lang)

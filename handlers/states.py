@@ -1,5 +1,24 @@
-"""FSM states of the chat forms."""
+"""FSM states of the chat forms, and the one mechanism that keeps a form's buttons to their step.
+
+A button shown for one step of a form carries that step (``st``, a short token of the state, from
+``step_token``); ``filters.ShownAtStep`` lets it act only while the form is still at that step. A
+press that no handler takes (a stale button: the form has moved on, was cancelled or finished)
+reaches handlers/fallback.py, which answers it as stale and shows the form where it is now
+(``show_where``): each form registers how to show its current step with ``resumes``.
+"""
+from __future__ import annotations
+
+import zlib
+from typing import TYPE_CHECKING, Awaitable, Callable
+
 from aiogram.fsm.state import State, StatesGroup
+
+if TYPE_CHECKING:
+    from aiogram.fsm.context import FSMContext
+    from aiogram.types import CallbackQuery, Message
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from workflows.context import Services
 
 
 class ComplaintForm(StatesGroup):
@@ -24,3 +43,46 @@ class OfficerForm(StatesGroup):
 class CitizenForm(StatesGroup):
     reopen_comment = State()
     rating_comment = State()
+
+
+# --- a button belongs to the step it was shown for ------------------------------------------------
+
+def step_token(state: State | str | None) -> str:
+    """A short, stable token of a form step for callback data (Telegram allows 64 bytes)."""
+    name = state.state if isinstance(state, State) else (state or "")
+    return f"{zlib.crc32(name.encode()):08x}"[:6]
+
+
+Resume = Callable[["Message", "FSMContext", "AsyncSession", "Services", str], Awaitable[None]]
+RESUME: dict[str, Resume] = {}  # StatesGroup name -> shows that form's current step again
+
+
+def resumes(*groups: type[StatesGroup]) -> Callable[[Resume], Resume]:
+    """Registers how a form shows where it is: its current question, with its buttons."""
+    def register(fn: Resume) -> Resume:
+        for group in groups:
+            RESUME[group.__name__] = fn
+        return fn
+    return register
+
+
+async def show_where(message: "Message", state: "FSMContext", session: "AsyncSession", svc: "Services",
+                     lang: str) -> bool:
+    """Shows the current step of the form this chat is in; False when there is none to show."""
+    current = await state.get_state()
+    fn = RESUME.get(current.split(":", 1)[0]) if current else None
+    if fn is None:
+        return False
+    await fn(message, state, session, svc, lang)
+    return True
+
+
+async def stale_press(query: "CallbackQuery", state: "FSMContext", session: "AsyncSession", svc: "Services",
+                      lang: str) -> None:
+    """A button pressed after its step: answered as stale, and the form shown where it is now (the
+    resident may not have seen that it moved on, e.g. after a double tap or a restart)."""
+    from workflows.texts import t
+
+    await query.answer(t(lang, "stale_button"), show_alert=True)
+    if query.message is not None:
+        await show_where(query.message, state, session, svc, lang)

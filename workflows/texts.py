@@ -239,6 +239,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn.cancel": ("취소", "Cancel"),
     "btn.back": ("뒤로", "Back"),
     "btn.done": ("완료", "Done"),
+    # the complaint form's photo step: each button says what it does (handlers/keyboards.photos)
+    "btn.skip_photos": ("건너뛰기 (사진 없이 계속)", "Skip (continue without photos)"),
+    "btn.done_photos": ("✅ 완료 (사진 {n}장 첨부)", "✅ Done ({n} photo(s) attached)"),
+    "btn.clear_photos": ("🗑 사진 모두 빼기", "🗑 Remove all photos"),
     # --- complaint form -----------------------------------------------------------------
     "cf.ask_category": ("민원 분야를 골라 주세요. (언제든 /cancel 로 취소)", "Choose what it is about. (/cancel at any time)"),
     "cf.ask_description": (
@@ -258,11 +262,26 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "That message seems to hold a resident registration number, so it was not taken (nothing was stored "
                     "or passed on): this chat never takes one. Please send it again without the number; what you had "
                     "filled in so far is kept."),
-    "cf.ask_photos": ("사진이 있으면 보내 주세요 (최대 5장). 다 보냈으면 [완료], 없으면 [건너뛰기].",
-                      "Send photos if you have any (up to 5). Press [Done] when finished, or [Skip]."),
-    "cf.photo_added": ("사진 {n}/5장 받았습니다.", "Photo {n}/5 received."),
+    "cf.ask_photos": ("사진이 있으면 보내 주세요 (최대 5장). 없으면 [건너뛰기].",
+                      "Send photos if you have any (up to 5), or [Skip]."),
+    "cf.ask_photos_more": ("지금 사진 {n}장이 첨부되어 있습니다. 더 보내거나 (최대 5장) [완료]를 눌러 주세요.",
+                           "{n} photo(s) attached so far. Send more (up to 5) or press [Done]."),
+    "cf.photo_added": ("사진 {n}/5장 받았습니다. 더 보내거나 [완료]를 눌러 주세요.",
+                       "Photo {n}/5 received. Send more or press [Done]."),
     "cf.photo_limit": ("사진은 5장까지입니다. [완료]를 눌러 다음으로 넘어가세요.", "Up to 5 photos. Press [Done] to continue."),
-    "cf.photo_expected": ("사진을 보내거나 [완료]/[건너뛰기]를 눌러 주세요.", "Send a photo, or press [Done]/[Skip]."),
+    "cf.photo_expected": ("사진을 보내거나 아래 버튼을 눌러 주세요.", "Send a photo, or use the button below."),
+    "cf.photos_kept": ("받은 사진 {n}장은 그대로 첨부합니다.", "The {n} photo(s) you sent stay attached."),
+    "cf.photos_cleared": ("사진을 모두 뺐습니다.", "All photos were removed."),
+    # a photo with a caption: at the photo step the caption is added to the text
+    "cf.caption_added": ("사진 설명은 민원 내용 끝에 덧붙였습니다.", "The photo's caption was added to the end of your text."),
+    "cf.caption_too_long": ("사진 설명은 덧붙이지 못했습니다: 내용이 2,000자를 넘게 됩니다. 요약에서 [수정] → [내용]으로 고칠 수 있습니다.",
+                            "The photo's caption was not added: the text would pass 2,000 characters. You can change "
+                            "the text from the summary: [Edit] → [Text]."),
+    # a photo at the text step: kept, and its caption (if any) is the text
+    "cf.photo_kept": ("사진 {n}장을 받아 두었습니다.", "{n} photo(s) kept."),
+    "cf.photo_not_added": ("사진은 5장까지라 이 사진은 더하지 않았습니다.", "Up to 5 photos: this one was not added."),
+    "cf.text_after_photo": ("이제 무엇이 문제인지 글로 적어서 보내 주세요 (10~2,000자).",
+                            "Now please send text describing the problem (10–2,000 characters)."),
     "cf.ask_location": ("위치를 알려 주세요: 📎 → 위치로 보내거나 주소를 적어 주세요. 없으면 [건너뛰기].",
                         "Where is it? Share a location (📎 → Location) or type an address, or [Skip]."),
     "cf.location_bad": ("주소는 2~300자로 적거나 위치를 공유해 주세요.", "Type an address (2–300 characters) or share a location."),
@@ -294,6 +313,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cf.already_submitted": ("이미 제출된 민원입니다 (접수번호 {receipt}).", "Already submitted (receipt no {receipt})."),
     "cf.offer_free_text": ("이 내용을 민원으로 신청할까요?\n추천 분야: <b>{category}</b>", "File this as a complaint?\nSuggested topic: <b>{category}</b>"),
     "cf.offer_free_text_nocat": ("이 내용을 민원으로 신청할까요?", "File this as a complaint?"),
+    "cf.offer_photo": ("이 사진으로 민원을 신청할까요? 분야를 고르시면 내용을 여쭙겠습니다.",
+                       "File a complaint with this photo? Choose a topic and we will ask what it is about."),
+    "cf.offer_photos": ("\n(사진 {n}장 첨부)", "\n({n} photo(s) attached)"),
     "cf.offer_yes": ("📝 {category:으로/로} 신청", "📝 File as {category}"),
     "cf.offer_other": ("다른 분야 고르기", "Choose another topic"),
     "cf.offer_no": ("아니요", "No"),
@@ -1698,6 +1720,15 @@ def escape(s: str | None) -> str:
     """Any text the code did not write itself — what a resident or officer typed, names from the
     district profile or the database — made safe to put into an HTML-mode message."""
     return html.escape(s or "", quote=False)
+
+
+def both(ko: str, en: str | None, lang: str) -> str:
+    """A proper name (a 동, a place, an office) for `lang`: Korean as it is; in English the English
+    form with the Korean in brackets, as residents find it on signs and maps ("Jayang 1-dong
+    (자양1동)"); the Korean alone when the data has no English form. Plain text: escape() after."""
+    if lang != "en" or not en or en == ko:
+        return ko if lang != "en" or not en else en
+    return f"{en} ({ko})"
 
 
 # Telegram's limits, counted on the text after it parses the HTML (tags gone, entities decoded)

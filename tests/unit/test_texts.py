@@ -175,8 +175,8 @@ def test_every_text_is_a_pair_of_strings():
 def test_t_language_choice_and_formatting():
     assert t("ko", "state.received") == "접수"
     assert t("en", "state.received") == "received"
-    assert t("en", "cf.photo_added", n=3) == "Photo 3/5 received."
-    assert t("ko", "cf.photo_added", n=3) == "사진 3/5장 받았습니다."
+    assert t("en", "cf.photo_added", n=3) == "Photo 3/5 received. Send more or press [Done]."
+    assert t("ko", "cf.photo_added", n=3) == "사진 3/5장 받았습니다. 더 보내거나 [완료]를 눌러 주세요."
     with pytest.raises(KeyError):
         t("ko", "no.such.key")
 
