@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import ProcessedUpdate, utcnow
-from workflows import complaints
+from workflows import complaints, escalation
 from workflows.context import Services
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,8 @@ class Duties:
         self._stopping = False
 
     async def deadlines(self) -> None:
-        await self.run("reminders", complaints.send_due_reminders)
-        await self.run("escalation", complaints.escalate_overdue)
+        await self.run("reminders", escalation.send_due_reminders)
+        await self.run("escalation", escalation.escalate_overdue)
 
     async def autoclose(self) -> None:
         await self.run("autoclose", complaints.autoclose_answered)

@@ -633,58 +633,7 @@ async def citizen_withdraw(session: AsyncSession, svc: Services, p: Principal, c
     return c
 
 
-# --- scheduled duties ----------------------------------------------------------------------
-
-async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
-    """Remind a department once per deadline when it is within the configured working hours."""
-    now = svc.now()
-    before = svc.district.reminder_business_hours_before
-    horizon = now + timedelta(days=14)
-    rows = (await session.execute(select(Complaint).options(*_load()).where(
-        Complaint.state.in_(states.OPEN), Complaint.deadline_at > now,
-        Complaint.deadline_at <= horizon))).scalars().all()
-    due = [(c, left) for c in rows if c.reminded_for != c.deadline_at
-           and (left := svc.calendar.business_hours_left(now, c.deadline_at)) <= before]
-    officers = {dept: await officers_of(session, dept)  # one query per department, not per complaint
-                for dept in {c.department_code for c, _ in due if not c.officer_id}}
-    recipients_of = {c.id: [c.officer_id] if c.officer_id else officers[c.department_code] for c, _ in due}
-    langs = await _langs(session, (oid for ids in recipients_of.values() for oid in ids))
-    for c, left in due:
-        c.reminded_for = c.deadline_at
-        for oid in recipients_of[c.id]:
-            lang = langs[oid]
-            await enqueue(session, key=f"remind:{c.id}:{c.deadline_at.isoformat()}:{oid}", chat_id=oid,
-                          text=t(lang, "op.reminder", receipt=c.receipt_no,
-                                 deadline=svc.fmt(c.deadline_at, lang), hours=f"{left:.1f}"),
-                          buttons=officer_buttons(c, lang))
-    return len(due)
-
-
-async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
-    """Once per deadline: an overdue complaint goes to the group chat and the admins."""
-    now = svc.now()
-    rows = (await session.execute(select(Complaint).options(*_load()).where(
-        Complaint.state.in_(states.OPEN), Complaint.deadline_at <= now))).scalars().all()
-    rows = [c for c in rows if c.escalated_for != c.deadline_at]
-    langs = await _langs(session, [*svc.admin_ids, *(c.officer_id for c in rows if c.officer_id)])
-    count = 0
-    for c in rows:
-        c.escalated_for = c.deadline_at
-        dept = svc.district.department(c.department_code)
-        targets = ([(dept.group_chat_id, "ko")] if dept.group_chat_id else [])
-        targets += [(aid, langs[aid]) for aid in sorted(svc.admin_ids)]
-        if c.officer_id:
-            targets.append((c.officer_id, langs[c.officer_id]))
-        for chat_id, lang in targets:
-            await enqueue(session, key=f"escalate:{c.id}:{c.deadline_at.isoformat()}:{chat_id}",
-                          chat_id=chat_id, text=t(lang, "op.escalation", receipt=c.receipt_no,
-                                                  department=escape(dept.name(lang)),
-                                                  deadline=svc.fmt(c.deadline_at, lang),
-                                                  state=t(lang, f"state.{c.state}")),
-                          buttons=officer_buttons(c, lang))
-        count += 1
-    return count
-
+# --- scheduled duties (reminders and escalations: workflows/escalation.py) -----------------
 
 async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
     """Answered complaints the resident never confirmed are closed after N days, then surveyed."""

@@ -13,7 +13,9 @@ from workflows import audit
 from workflows.texts import escape, t
 
 CITIZEN, OFFICER, OPERATOR, EVALUATOR, ADMIN = "citizen", "officer", "operator", "evaluator", "admin"
-GRANTABLE = (OFFICER, OPERATOR, EVALUATOR, ADMIN)
+HEAD = "head"  # 과장: what an officer does in one department, plus its escalations
+GRANTABLE = (OFFICER, HEAD, OPERATOR, EVALUATOR, ADMIN)
+DEPARTMENT_ROLES = (OFFICER, HEAD)  # granted for one department
 INVITE_TTL = timedelta(days=7)
 
 
@@ -23,7 +25,7 @@ class Principal:
 
     user_id: int
     roles: frozenset[str] = frozenset({CITIZEN})
-    department: str | None = None  # the officer's department
+    department: str | None = None  # the officer's (or head's) department
 
     @property
     def is_admin(self) -> bool:
@@ -31,7 +33,12 @@ class Principal:
 
     @property
     def is_officer(self) -> bool:
-        return OFFICER in self.roles and self.department is not None
+        """Acts on the department's complaints: an officer, or its head (과장)."""
+        return bool(self.roles & {OFFICER, HEAD}) and self.department is not None
+
+    @property
+    def is_head(self) -> bool:
+        return HEAD in self.roles and self.department is not None
 
     @property
     def is_evaluator(self) -> bool:
@@ -77,14 +84,14 @@ async def load_principal(session: AsyncSession, user_id: int, admin_ids: frozens
     roles = {CITIZEN} | {r.role for r in rows}
     if user_id in admin_ids:
         roles.add(ADMIN)
-    dept = next((r.department_code for r in rows if r.role == OFFICER), None)
+    dept = next((r.department_code for role in DEPARTMENT_ROLES for r in rows if r.role == role), None)
     return Principal(user_id, frozenset(roles), dept)
 
 
 def _check(role: str, department_code: str | None, departments) -> None:
     if role not in GRANTABLE:
         raise RoleError("role.unknown_role", role=role)
-    if role == OFFICER:
+    if role in DEPARTMENT_ROLES:
         if not department_code:
             raise RoleError("role.need_department")
         if department_code not in departments:
@@ -98,7 +105,7 @@ async def grant(session: AsyncSession, *, user_id: int, role: str, department_co
     audited (role_grant) as done by ``by`` in the capacity ``actor_role``; granting again is not."""
     _check(role, department_code, departments)
     now = now or utcnow()
-    if role != OFFICER:
+    if role not in DEPARTMENT_ROLES:
         department_code = None
     if await session.get(User, user_id) is None:
         session.add(User(id=user_id))
@@ -154,7 +161,7 @@ async def create_invite(session: AsyncSession, *, role: str, department_code: st
     _check(role, department_code, departments)
     now = now or utcnow()
     inv = Invite(token=secrets.token_urlsafe(12), role=role,
-                 department_code=department_code if role == OFFICER else None,
+                 department_code=department_code if role in DEPARTMENT_ROLES else None,
                  created_by=by, created_at=now, expires_at=now + INVITE_TTL)
     session.add(inv)
     await session.flush()
@@ -185,13 +192,15 @@ async def redeem_invite(session: AsyncSession, *, token: str, user_id: int, depa
     return g
 
 
-async def officers_of(session: AsyncSession, department_code: str) -> list[int]:
-    """Active officers of a department who have not blocked the bot."""
+async def officers_of(session: AsyncSession, department_code: str, role: str = OFFICER) -> list[int]:
+    """Current officers (or, with ``role=HEAD``, heads) of a department — grant not revoked — who
+    can be reached (have not blocked the bot, or pressed /start since)."""
     rows = await session.execute(
         select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
-        .where(RoleGrant.role == OFFICER, RoleGrant.department_code == department_code,
+        .where(RoleGrant.role == role, RoleGrant.department_code == department_code,
                RoleGrant.revoked_at.is_(None), User.is_active.is_(True)))
     return sorted(set(rows.scalars()))
+
 
 
 async def admins(session: AsyncSession, admin_ids: frozenset[int]) -> list[int]:

@@ -4,13 +4,23 @@ Bot API, with officers in two departments (청소행정과 CLEAN, 건설과 ROAD
 
 * A department with nobody reachable hands its complaints to the desk, whose officers can find,
   take and transfer them.
+* Escalation is one digest per recipient — the department's current officers and head, and ONE for
+  the admins — never to a revoked officer.
+* 600 complaints overdue at start do not keep a resident's /help waiting.
 """
 from __future__ import annotations
 
+import asyncio
+import re
+import time
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from bot.db.models import Complaint, ComplaintEvent
-from tests.e2e.harness import ADMIN
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import Complaint, ComplaintEvent, RoleGrant, User, utcnow
+from bot.db.session import make_engine, make_sessionmaker
+from tests.e2e.harness import ADMIN, BotHarness
 from tests.e2e.test_complaint_loop import consent
 
 CITIZEN = 100
@@ -63,3 +73,78 @@ async def test_the_desk_finds_takes_and_transfers_what_nobody_else_can(harness, 
     assert [(e.action, e.actor_id, e.note) for e in events][:2] == [("submit", CITIZEN, None), ("handover", None, "no_officer")]
     assert (events[2].action, events[2].actor_id) == ("transfer", DESK)
     await h.say(DESK, f"/find {c.receipt_no}", expect="찾을 수 없습니다")  # passed on: no longer the desk's
+
+
+def overdue_rows(n: int, now, *, citizen: int = CITIZEN) -> list[Complaint]:
+    """``n`` complaints past their deadline (2 days and more), two of three for 건설과."""
+    return [Complaint(receipt_no=f"{now.year}-{i + 1:06d}", submit_key=f"seed{i}", citizen_id=citizen,
+                      category_code="road" if i % 3 else "waste", kind="고충", period="7d",
+                      description=f"가로등이 꺼져 있습니다 (신고 {i}).", department_code="ROADS" if i % 3 else "CLEAN",
+                      state="received", received_at=now - timedelta(days=12), updated_at=now,
+                      deadline_at=now - timedelta(days=2, minutes=n - i)) for i in range(n)]
+
+
+async def test_escalation_reaches_the_current_officers_and_the_head_in_one_digest(harness, fake):
+    """Today one run sent a message per complaint to the admin, one to a revoked officer and none
+    to the department's remaining officer."""
+    h = harness
+    for uid, dept in ((CLEAN_1, "CLEAN"), (CLEAN_2, "CLEAN"), (ROADS_1, "ROADS")):
+        await grant(h, uid, "officer", dept)
+    await grant(h, ROADS_HEAD, "head", "ROADS")
+    await h.say(ADMIN, f"/revoke {CLEAN_2} officer", expect="회수")
+    async with h.app.sessionmaker() as s:
+        s.add(User(id=CITIZEN))
+        await s.flush()
+        s.add_all(overdue_rows(29, h.app.svc.now()))
+        await s.commit()
+    mark = fake.mark()
+    await h.app.duties.deadlines()
+    for uid in (ADMIN, CLEAN_1, ROADS_1, ROADS_HEAD):
+        await fake.wait_text(uid, "처리 기한을 넘긴 민원", after=mark)
+    await fake.wait_idle()
+    admin = [x for x in fake.texts(ADMIN) if "처리 기한을 넘긴 민원" in x]
+    assert len(admin) == 1
+    digest = admin[0]
+    assert "처리 기한을 넘긴 민원 29건" in digest and "<b>건설과</b> 19건" in digest and "<b>청소행정과</b> 10건" in digest
+    assert re.search(r"\n• \d{4}-000001 · 2일 지남 · 접수\n", digest)  # the most overdue first
+    print("\n--- the escalation digest the admin received ---\n" + digest)
+    for uid, n in ((CLEAN_1, 10), (ROADS_1, 19), (ROADS_HEAD, 19)):
+        got = [x for x in fake.texts(uid) if "처리 기한을 넘긴 민원" in x]
+        assert len(got) == 1 and f"처리 기한을 넘긴 민원 {n}건" in got[0], (uid, got)
+    assert not any("처리 기한" in x for x in fake.texts(CLEAN_2))  # revoked
+    # the head opens a case from the digest's buttons
+    await h.press(ROADS_HEAD, "열기", expect="가로등이 꺼져 있습니다")
+
+
+async def test_600_overdue_at_start_do_not_delay_a_residents_help(fake, tmp_path):
+    """Today the escalation at start held the database's writer turn while it queued a message per
+    complaint (5.1 s for 636), and the first /help waited behind it."""
+    h = BotHarness(fake, tmp_path)
+    await asyncio.to_thread(upgrade_to_head, h.settings.database_url)
+    engine = make_engine(h.settings.database_url)
+    now = utcnow()
+    async with make_sessionmaker(engine)() as s:
+        s.add_all([User(id=CITIZEN), User(id=ROADS_1), User(id=CLEAN_1)])
+        await s.flush()
+        s.add_all([RoleGrant(user_id=ROADS_1, role="officer", department_code="ROADS"),
+                   RoleGrant(user_id=CLEAN_1, role="officer", department_code="CLEAN")])
+        await s.flush()
+        s.add_all(overdue_rows(600, now))
+        await s.commit()
+    await engine.dispose()
+    await h.start()  # the deadline duty starts with the bot
+    try:
+        started = time.perf_counter()
+        await h.say(555, "/help", expect="도움말", timeout=10)
+        waited = time.perf_counter() - started
+        print(f"\n/help answered in {waited:.3f} s with 600 overdue complaints escalated at start")
+        assert waited < 1.0, f"/help took {waited:.2f} s"
+        digest = await fake.wait_text(ADMIN, "처리 기한을 넘긴 민원 600건", timeout=10)
+        assert "<b>건설과</b> 400건" in digest.params["text"] and "<b>청소행정과</b> 200건" in digest.params["text"]
+        await fake.wait_idle()
+        assert len([x for x in fake.texts(ADMIN) if "처리 기한" in x]) == 1  # not 600
+        assert len(fake.texts(ROADS_1)) == 1 and len(fake.texts(CLEAN_1)) == 1
+        escalated = await h.db(select(Complaint.id).where(Complaint.escalated_for.is_not(None)))
+        assert len(escalated) == 600
+    finally:
+        await h.stop()

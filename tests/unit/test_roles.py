@@ -33,7 +33,7 @@ async def grant(session, district, user_id, role, dept=None) -> RoleGrant:
 
 
 def test_grantable():
-    assert roles.GRANTABLE == (OFFICER, OPERATOR, EVALUATOR, ADMIN)
+    assert roles.GRANTABLE == (OFFICER, roles.HEAD, OPERATOR, EVALUATOR, ADMIN)
     assert CITIZEN not in roles.GRANTABLE
     assert roles.INVITE_TTL == timedelta(days=7)
 
