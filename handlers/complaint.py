@@ -13,6 +13,7 @@ from handlers import keyboards as kb
 from handlers import media
 from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP
 from handlers.callbacks import CategoryCb, EditCb, FormCb, FreeTextCb, MenuCb, StepCb
+from handlers.privacy import after_consent, ask_consent_first
 from handlers.states import ComplaintForm, resumes
 from workflows import complaints, users
 from workflows.complaints import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_PHOTOS, Draft
@@ -34,12 +35,12 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, svc:
                 user_id: int, *, category: str | None = None, description: str | None = None,
                 photos: list | tuple = ()) -> None:
     """Start a new form (replacing any unfinished one), optionally pre-filled from free text or a
-    photo sent outside a form."""
+    photo sent outside a form. Without the consent, what was given is kept and the form starts
+    once they agree (handlers/privacy.ask_consent_first)."""
     photos = [list(p) for p in photos]
     if not await _consented(session, user_id):
-        from handlers.privacy import show_privacy
-        await message.answer(t(lang, "privacy.need_consent"))
-        await show_privacy(message, session, svc, lang, user_id)
+        await ask_consent_first(message, state, session, svc, lang, user_id, "complaint", category=category,
+                                description=description, photos=photos)
         return
     data = {"form_id": uuid.uuid4().hex, "photos": photos}
     if description:
@@ -53,6 +54,12 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, svc:
         await ask(message, state, svc, lang, ComplaintForm.photos)
     else:
         await ask(message, state, svc, lang, ComplaintForm.description)
+
+
+@after_consent("complaint")
+async def begin_after_consent(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                              user_id: int, **kept) -> None:
+    await begin(message, state, session, svc, lang, user_id, **kept)
 
 
 async def ask(message: Message, state: FSMContext, svc: Services, lang: str, step) -> None:

@@ -1,7 +1,11 @@
 """Everyone: /privacy — the notice and consent (agree, refuse, withdraw), and the resident's own
 data: [내 정보 보기] (workflows/privacy.what_is_held) and [내 정보 삭제] with a confirmation
-(workflows/privacy.delete_my_data). An old or repeated confirmation press does nothing harmful."""
+(workflows/privacy.delete_my_data). An old or repeated confirmation press does nothing harmful.
+What a person asked for before consenting (``/complaint``, free text or a photo offered as a
+complaint) is kept and goes on once they agree (``ask_consent_first``, ``after_consent``)."""
 from __future__ import annotations
+
+from typing import Awaitable, Callable
 
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
@@ -54,6 +58,37 @@ async def show_privacy(message: Message, session: AsyncSession, svc: Services, l
     await message.answer(text, reply_markup=_markup(lang, consent is not None, data_buttons))
 
 
+# --- what was asked before the consent goes on after it -----------------------------------------------
+
+# name -> goes on with it: (message, state, session, svc, lang, user_id, **what was kept)
+AFTER_CONSENT: dict[str, Callable[..., Awaitable[None]]] = {}
+PENDING = "after_consent"  # the FSM data key (never logged; dropped on refusal, /cancel or a new form)
+
+
+def after_consent(name: str):
+    def register(fn):
+        AFTER_CONSENT[name] = fn
+        return fn
+    return register
+
+
+async def ask_consent_first(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                            user_id: int, do: str, **kept) -> None:
+    """Something that needs the consent was asked for without it: keep what was asked (in the FSM data)
+    and show the notice; agreeing goes on with it."""
+    await state.update_data({PENDING: {"do": do, **kept}})
+    await message.answer(t(lang, "privacy.need_consent"))
+    await show_privacy(message, session, svc, lang, user_id)
+
+
+async def _take_pending(state: FSMContext) -> dict | None:
+    data = await state.get_data()
+    pending = data.pop(PENDING, None)
+    if pending is not None:
+        await state.set_data(data)
+    return pending
+
+
 @router.message(Command("privacy"))
 async def privacy_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
     await show_privacy(message, session, svc, lang, message.from_user.id, data_buttons=True)
@@ -64,12 +99,18 @@ async def privacy_cmd(message: Message, session: AsyncSession, svc: Services, la
 
 @router.callback_query(PrivacyCb.filter())
 async def privacy_action(query: CallbackQuery, callback_data: PrivacyCb, session: AsyncSession,
-                         svc: Services, lang: str, principal: Principal) -> None:
+                         svc: Services, lang: str, principal: Principal, state: FSMContext) -> None:
     uid = query.from_user.id
     await query.answer()
+    pending = await _take_pending(state)
     if callback_data.action == "agree":
         consent = await users.give_consent(session, uid)
         await session.commit()
+        go_on = AFTER_CONSENT.get((pending or {}).pop("do", None))
+        if go_on is not None:
+            await query.message.answer(t(lang, "privacy.agreed_go_on", at=svc.fmt(consent.granted_at, lang)))
+            await go_on(query.message, state, session, svc, lang, uid, **pending)
+            return
         await query.message.answer(t(lang, "privacy.agreed", at=svc.fmt(consent.granted_at, lang)),
                                    reply_markup=kb.menu(lang, officer=principal.is_officer))
     elif callback_data.action == "refuse":

@@ -40,6 +40,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "privacy.refuse": ("동의하지 않음", "I do not agree"),
     "privacy.agreed": ("동의가 기록되었습니다 ({at}). 이제 /complaint 로 민원을 신청할 수 있습니다.",
                        "Your consent was recorded ({at}). You can now file with /complaint."),
+    # handlers/privacy.after_consent: what they asked for before consenting goes on
+    "privacy.agreed_go_on": ("동의가 기록되었습니다 ({at}). 하시던 민원 신청을 이어서 진행합니다.",
+                             "Your consent was recorded ({at}). Let us carry on with your complaint."),
     "privacy.refused": ("동의하지 않으셨습니다. 민원 신청은 전화({phone})나 구청 방문으로 가능합니다. 언제든 /privacy 에서 다시 동의할 수 있습니다.",
                         "You did not consent. You can file by phone ({phone}) or at the district office. You can consent later with /privacy."),
     "privacy.status_on": ("현재 상태: {at}에 동의함 (버전 {version}).", "Status: consented on {at} (version {version})."),

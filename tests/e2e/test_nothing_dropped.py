@@ -1,6 +1,7 @@
 """Nothing a resident gives is silently dropped (issue 15 §2), through the real bot: photos stay
 when a button is pressed, a button acts only on the step it was shown for, a photo's caption is
-taken with the photo, and text typed at a button step leaves the form as it was."""
+taken with the photo, text typed at a button step leaves the form as it was, and what was asked
+before the privacy consent goes on after it."""
 from sqlalchemy import select
 
 from bot.db.models import Complaint, FoodOperator
@@ -167,3 +168,38 @@ async def test_text_typed_at_a_button_step_leaves_the_form_as_it_was(harness, fa
     await h.press(CITIZEN, "건너뛰기", expect="신청 내용 확인")
     await h.say(CITIZEN, "이대로 해 주세요", expect="버튼을 눌러 주세요")
     await h.press(CITIZEN, "제출", expect="민원이 접수되었습니다")
+
+
+async def test_what_was_asked_before_the_consent_goes_on_after_it(harness, fake):
+    h = harness
+    # /complaint before the consent: after it, the form starts
+    await h.say(CITIZEN, "/complaint", expect="개인정보 수집·이용 동의")
+    await h.press(CITIZEN, "동의합니다", expect="민원 분야를 골라 주세요")
+    await h.say(CITIZEN, "/cancel", expect="삭제했습니다")
+
+    # free text before the consent: offered, and after the consent the form goes on with it
+    other = 101
+    await h.say(other, "집 앞 가로등이 고장났어요. 밤에 너무 어두워요.", expect="민원으로 신청할까요")
+    await h.press(other, "신청", expect="개인정보 수집·이용 동의")
+    await h.press(other, "동의합니다", expect="사진이 있으면")
+    await h.press(other, "건너뛰기", expect="위치")
+    await h.press(other, "건너뛰기", expect="연락처")
+    summary = await h.press(other, "건너뛰기", expect="신청 내용 확인")
+    assert "가로등이 고장났어요" in summary.params["text"] and "건설과" in summary.params["text"]
+
+    # a photo with a caption before the consent: both are there after it
+    third = 102
+    await h.say(third, photo=True, caption="공원 벤치가 부서져서 못이 튀어나와 있어요.", expect="민원으로 신청할까요")
+    await h.press(third, "신청", expect="개인정보 수집·이용 동의")
+    await h.press(third, "동의합니다", expect="사진 1장이 첨부되어 있습니다")
+
+    # refusing drops what was kept: a later consent starts nothing
+    fourth = 103
+    await h.say(fourth, "/complaint", expect="개인정보 수집·이용 동의")
+    await h.press(fourth, "동의하지 않음", expect="동의하지 않으셨습니다")
+    await h.say(fourth, "/privacy", expect="개인정보")
+    mark = fake.mark()
+    await h.press(fourth, "동의합니다", expect="동의가 기록되었습니다")
+    await fake.wait_idle()
+    assert not any("민원 분야를 골라" in c.params.get("text", "") for c in fake.requests[mark:]
+                   if c.method == "sendMessage" and c.params.get("chat_id") == fourth)
