@@ -43,7 +43,7 @@ from workflows.contact import Cipher
 from workflows.context import Services
 from workflows.district import load_district
 from workflows.retention import RetentionPolicy
-from workflows import undelivered
+from workflows import reachability, undelivered
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ def build_app(settings: Settings) -> App:
     bot = Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     svc = build_services(settings)
     worker = DeliveryWorker(bot, sm, rate=settings.delivery_rate,
-                            on_refused=partial(undelivered.refused, svc))  # a 400: plain text, then the admins
+                            on_refused=partial(undelivered.refused, svc),  # a 400: plain text, then the admins
+                            on_forbidden=partial(reachability.forbidden, svc))  # a 403: held cards, admins told
     storage, isolation = build_storage(settings, sm)
     # events_isolation: one update at a time per user/chat, so two quick messages cannot race on FSM state.
     dp = Dispatcher(storage=storage, events_isolation=isolation)

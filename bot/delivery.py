@@ -17,7 +17,9 @@ Outcomes (each committed at once in its own short transaction):
 
 * accepted                        -> ``sent`` with sent_at and telegram_message_id (then ``on_sent``)
 * 429 ``TelegramRetryAfter``      -> ALL sending pauses ``retry_after`` s; row stays pending
-* 403 ``TelegramForbiddenError``  -> ``failed``; for a private chat ``User.is_active = False``
+* 403 ``TelegramForbiddenError``  -> ``failed``; for a private chat ``User.is_active = False`` and
+                                     ``on_forbidden`` (same transaction): an officer's card is held
+                                     for their /start, the admins told (workflows/reachability.py)
 * 400 ``TelegramBadRequest`` (also 404, migrated group)
                                   -> ``failed``, never retried as it was; ``on_refused`` (in the
                                      same transaction) queues what follows: the text once more
@@ -106,8 +108,10 @@ class DeliveryWorker:
                  max_in_flight: int = 8, batch: int = 200, idle_poll: float = 0.5,
                  max_attempts: int = 8,
                  on_sent: Callable[[OutboxMessage], Awaitable[None]] | None = None,
-                 on_refused: Callable[[AsyncSession, OutboxMessage, str], Awaitable[None]] | None = None) -> None:
+                 on_refused: Callable[[AsyncSession, OutboxMessage, str], Awaitable[None]] | None = None,
+                 on_forbidden: Callable[[AsyncSession, OutboxMessage, bool], Awaitable[None]] | None = None) -> None:
         self.bot, self.sessionmaker, self.on_sent, self.on_refused = bot, sessionmaker, on_sent, on_refused
+        self.on_forbidden = on_forbidden  # (session, row, the user was active until now)
         self.rate, self.batch, self.idle_poll, self.max_attempts = rate, batch, idle_poll, max_attempts
         self.private_interval, self.group_interval = private_interval, group_interval
         self.stats = {"sent": 0, "retry_after": 0, "forbidden": 0, "failed": 0, "network_errors": 0}
@@ -350,7 +354,13 @@ class DeliveryWorker:
                 except Exception:
                     log.exception("outbox %s: result hook for %s failed", row.id, row.method)
             if deactivate:
-                await session.execute(update(User).where(User.id == row.chat_id)
-                                      .values(is_active=False))
+                was_active = await session.execute(update(User).where(User.id == row.chat_id, User.is_active.is_(True))
+                                                   .values(is_active=False))
+                if done.rowcount and self.on_forbidden is not None:
+                    try:
+                        async with session.begin_nested():
+                            await self.on_forbidden(session, row, bool(was_active.rowcount))
+                    except Exception:
+                        log.exception("outbox %s: what follows a 403 could not be recorded", row.id)
         if session.info.pop("outbox_added", False):
             self._wake.set()  # the rows that follow a refusal go out in this pass's wake

@@ -15,6 +15,7 @@ from bot.db.models import ProcessedUpdate
 from bot.fsm_storage import update_session
 from bot.metrics import Metrics
 from bot.errors import store_unavailable
+from workflows import reachability
 from workflows.roles import load_principal
 from workflows.texts import t
 from workflows.users import ensure_user
@@ -63,6 +64,9 @@ class UpdateContextMiddleware(BaseMiddleware):
                 tg_user: TgUser | None = data.get("event_from_user")
                 if tg_user is not None and not tg_user.is_bot:
                     user = await ensure_user(session, tg_user.id, tg_user.language_code)
+                    if session.info.pop("reactivated", None) is not None and "svc" in data:
+                        # Telegram had refused them (403): the cards held for them go again
+                        await reachability.reactivated(session, data["svc"], user.id)
                     data["user"] = user
                     data["principal"] = await load_principal(session, tg_user.id, self._admins)
                     data["lang"] = user.language

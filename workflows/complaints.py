@@ -364,19 +364,19 @@ GROUP_HEADS = {"op.new": "op.group.new", "op.transferred_in": "op.group.transfer
 
 
 async def _notify_department(session: AsyncSession, svc: Services, c: Complaint, text_key: str,
-                             *, key: str, **extra) -> None:
+                             *, key: str, to: list[int] | None = None, **extra) -> None:
     """Tell every officer of the complaint's department with action buttons, and its group chat
     with a group card (group_card) and a button to open it in private. An `extra` value may be a
     function of the recipient's language."""
     d = svc.district
     dept = d.department(c.department_code)
-    officers = await officers_of(session, c.department_code)
-    handed = not officers and not dept.group_chat_id
+    officers = await officers_of(session, c.department_code) if to is None else to  # to: these officers only
+    handed = to is None and not officers and not dept.group_chat_id
     if handed:  # nobody who can act: the first-contact desk takes it over
         officers = await hand_to_desk(session, svc, c, NO_OFFICER)
     langs = await _langs(session, officers)
     recipients = [(oid, langs[oid]) for oid in officers]
-    if dept.group_chat_id:
+    if dept.group_chat_id and to is None:
         recipients.append((dept.group_chat_id, "ko"))
     has_phone = bool(c.phone_enc)
     for chat_id, lang in recipients:
@@ -457,6 +457,20 @@ async def hand_to_desk(session: AsyncSession, svc: Services, c: Complaint, reaso
         c.handed_to = desk
         _record(c, "handover", None, svc.now(), note=reason, from_state=c.state)
     return await officers_of(session, desk)
+
+
+async def hand_over(session: AsyncSession, svc: Services, c: Complaint, reason: str) -> None:
+    """Hand the complaint to the desk (hand_to_desk) and send the desk's officers its card."""
+    await hand_to_desk(session, svc, c, reason)
+    await _notify_department(session, svc, c, "op.new", key=f"handover:{c.id}")
+
+
+async def send_card_again(session: AsyncSession, svc: Services, c: Complaint, officer_id: int) -> None:
+    """The card of a complaint, as it stands now, to one officer whose earlier card Telegram refused
+    (workflows/reachability.py)."""
+    await _notify_department(session, svc, c, "reach.resent", to=[officer_id],
+                             key=f"resend:{c.id}:{int(c.updated_at.timestamp())}",
+                             state=lambda lang: t(lang, f"state.{c.state}"))
 
 
 def handover_line(svc: Services, c: Complaint, lang: str) -> str:

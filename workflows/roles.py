@@ -202,6 +202,15 @@ async def officers_of(session: AsyncSession, department_code: str, role: str = O
     return sorted(set(rows.scalars()))
 
 
+async def unreachable_of(session: AsyncSession, department_code: str) -> list[int]:
+    """Current officers of a department Telegram refused to reach (403: never opened the bot, or
+    blocked it): each must press /start."""
+    rows = await session.execute(
+        select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
+        .where(RoleGrant.role == OFFICER, RoleGrant.department_code == department_code,
+               RoleGrant.revoked_at.is_(None), User.is_active.is_(False)))
+    return sorted(set(rows.scalars()))
+
 
 async def admins(session: AsyncSession, admin_ids: frozenset[int]) -> list[int]:
     """Everyone who is an admin: ADMIN_IDS and the active admin grants (of users who have not

@@ -484,6 +484,16 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "📨 <b>Handed to {desk} (first-contact desk)</b> — nobody in {department} can be reached. Take it, or transfer it to the right department."),
     "desk.reason.no_officer": ("연락 가능한 담당자 없음", "no officer to reach"),
     "desk.reason.unreachable": ("담당자에게 메시지가 전달되지 않음", "Telegram refused the officers' messages"),
+    "reach.unreachable": ("⚠️ <b>{department}</b>에 연락 가능한 담당자가 없습니다: 텔레그램이 메시지를 거부했습니다 (봇을 시작하지 않았거나 차단함).\n"
+                          "/start 를 눌러야 하는 담당자: {who}\n"
+                          "그동안 이 부서의 민원은 {desk}(첫 창구)가 맡을 수 있고, 전달되지 못한 카드는 담당자가 /start 를 누르면 다시 보냅니다.",
+                          "⚠️ <b>{department}</b> has no officer the bot can reach: Telegram refused the messages (the bot was never started, or was blocked).\n"
+                          "Must press /start: {who}\n"
+                          "Meanwhile {desk} (first-contact desk) can act on its complaints; the cards that did not arrive go again once they press /start."),
+    "reach.back": ("✅ <b>{department}</b>: {who} 담당자가 /start 를 눌러 다시 연락할 수 있습니다. 전달되지 못했던 민원 {n}건을 다시 보냈습니다.",
+                   "✅ <b>{department}</b>: {who} pressed /start and can be reached again; {n} complaints that had not arrived were sent again."),
+    "reach.resent": ("📬 <b>전달되지 못했던 민원 {receipt}</b> · {state}\n분야: {category} ({kind})\n기한: {deadline}\n위치: {location}\n사진: {photos}장 · 연락처: {phone}\n\n{description}",
+                     "📬 <b>Complaint that had not reached you: {receipt}</b> · {state}\nTopic: {category} ({kind})\nDue: {deadline}\nPlace: {location}\nPhotos: {photos} · Phone: {phone}\n\n{description}"),
     # the escalation digest: one message per recipient per run (workflows/escalation.py)
     "esc.digest.title": ("🚨 <b>처리 기한을 넘긴 민원 {n}건</b> ({at} 기준)", "🚨 <b>{n} complaints past their deadline</b> (as of {at})"),
     "esc.digest.department": ("<b>{department}</b> {n}건", "<b>{department}</b>: {n}"),

@@ -19,6 +19,7 @@ async def ensure_user(session: AsyncSession, user_id: int, language_code: str | 
         await session.flush()
     elif not user.is_active:
         user.is_active = True  # they wrote to us again, so they unblocked the bot
+        session.info["reactivated"] = user_id  # workflows/reachability.reactivated, called by the middleware
     return user
 
 

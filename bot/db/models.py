@@ -207,7 +207,10 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     method: Mapped[str] = mapped_column(String(30))  # sendMessage, sendPhoto, sendLocation, ...
     payload: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed, cancelled
+    # pending, sent, failed, cancelled; held: an officer's card Telegram refused (403), kept for their
+    # /start; then resent (the complaint's card went again, as it stands now) or cancelled (stale) —
+    # workflows/reachability.py
+    status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

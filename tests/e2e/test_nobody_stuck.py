@@ -7,6 +7,8 @@ Bot API, with officers in two departments (청소행정과 CLEAN, 건설과 ROAD
 * Escalation is one digest per recipient — the department's current officers and head, and ONE for
   the admins — never to a revoked officer.
 * 600 complaints overdue at start do not keep a resident's /help waiting.
+* An officer Telegram refuses (403: never opened the bot) is named to the admins once, the cards
+  are held for them and come again, as they stand now, when they press /start.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db.migrate import upgrade_to_head
-from bot.db.models import Complaint, ComplaintEvent, RoleGrant, User, utcnow
+from bot.db.models import Complaint, ComplaintEvent, OutboxMessage, RoleGrant, User, utcnow
 from bot.db.session import make_engine, make_sessionmaker
 from tests.e2e.harness import ADMIN, BotHarness
 from tests.e2e.test_complaint_loop import consent
@@ -148,3 +150,51 @@ async def test_600_overdue_at_start_do_not_delay_a_residents_help(fake, tmp_path
         assert len(escalated) == 600
     finally:
         await h.stop()
+
+
+async def test_an_officer_who_never_opened_the_bot(harness, fake):
+    """청소행정과's only officer was granted before opening the bot: the first card meets 403. The
+    admins hear it once, with who must press /start; the desk can act meanwhile; on /start the
+    officer gets the cards still theirs to act on, as they stand now."""
+    h = harness
+    fake.block_user(CLEAN_1)  # Telegram: "bot can't initiate conversation with a user"
+    for uid, dept in ((CLEAN_1, "CLEAN"), (ROADS_1, "ROADS"), (DESK, "CIVIL")):
+        await grant(h, uid, "officer", dept)
+    await consent(h)
+    first = await file(h, "쓰레기·청소", "골목 입구에 대형 폐기물이 일주일째 방치되어 있습니다.")
+    notice = await fake.wait_text(ADMIN, "연락 가능한 담당자가 없습니다")
+    text = notice.params["text"]
+    assert "<b>청소행정과</b>" in text and f"/start 를 눌러야 하는 담당자: <code>{CLEAN_1}</code>" in text
+    handed = await fake.wait_text(DESK, f"새 민원 {first.receipt_no}")
+    assert "청소행정과에 연락 가능한 담당자가 없습니다" in handed.params["text"]
+    assert (await h.one(User, id=CLEAN_1)).is_active is False
+    held = await h.one(OutboxMessage, dedup_key=f"new:{first.id}:{CLEAN_1}")
+    assert held.status == "held"
+
+    # the department stays unreachable: the next complaint goes straight to the desk, no second notice
+    second = await file(h, "쓰레기·청소", "음식물 쓰레기 수거가 사흘째 되지 않고 있습니다.")
+    third = await file(h, "쓰레기·청소", "공원 옆 분리수거함이 넘쳐서 냄새가 납니다.")
+    for c in (second, third):
+        await fake.wait_text(DESK, f"새 민원 {c.receipt_no}")
+    await h.press(DESK, "접수", expect="맡았습니다")  # the desk takes the last card's complaint (third)
+    await fake.wait_idle()
+    assert sum("연락 가능한 담당자가 없습니다" in x for x in fake.texts(ADMIN)) == 1
+
+    # the officer opens the bot: the held card of `first` comes again as it stands now; `second` had
+    # no card for them (it went to the desk) and `third` is taken by the desk: neither is sent
+    fake.unblock_user(CLEAN_1)
+    mark = fake.mark()
+    await h.say(CLEAN_1, "/start", expect="안녕하세요")
+    again = await fake.wait_text(CLEAN_1, f"전달되지 못했던 민원 {first.receipt_no}", after=mark)
+    assert "접수" in str(again.params["reply_markup"])
+    back = await fake.wait_text(ADMIN, "다시 연락할 수 있습니다", after=mark)
+    assert f"<code>{CLEAN_1}</code>" in back.params["text"] and "1건을 다시 보냈습니다" in back.params["text"]
+    await fake.wait_idle()
+    assert not any(third.receipt_no in x for x in fake.texts(CLEAN_1))
+    assert (await h.one(OutboxMessage, id=held.id)).status == "resent"
+    await h.press(CLEAN_1, "접수", expect="맡았습니다")  # and it works from the card
+    assert (await h.one(Complaint, id=first.id)).officer_id == CLEAN_1
+    # the next complaint reaches the department again
+    fourth = await file(h, "쓰레기·청소", "가로수 아래 불법 투기된 가구가 있습니다.")
+    await fake.wait_text(CLEAN_1, f"새 민원 {fourth.receipt_no}")
+    assert (await h.one(Complaint, id=fourth.id)).handed_to is None

@@ -410,6 +410,10 @@ class FakeTelegram:
     def block_user(self, chat_id: int) -> None:
         self._blocked.add(chat_id)
 
+    def unblock_user(self, chat_id: int) -> None:
+        """The user opened (or unblocked) the bot: messages to them go through again."""
+        self._blocked.discard(chat_id)
+
     def _injected(self, method: str, params: dict) -> ApiError | None:
         for fault in self._faults:
             if fault["method"] == method and fault["chat_id"] in (None, params.get("chat_id")):
