@@ -94,7 +94,7 @@ async def run_entry(code: str, message: Message, user, bot: Bot, data: dict) -> 
     """Run service `code`'s command handler as if `user` had typed its command in this chat: the
     same function, with the handler data of this update (session, state, lang, principal ...)."""
     module, name = ENTRIES[code]
-    handler = getattr(importlib.import_module(f"handlers.{module}"), name)
+    handler = getattr(importlib.import_module("handlers." + module), name)
     command = services.catalogue().get(code).command
     typed = message.model_copy(update={"from_user": user, "text": f"/{command}", "entities": None,
                                        "reply_markup": None}).as_(bot)

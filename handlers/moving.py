@@ -101,10 +101,11 @@ def stop_markup(lang: str, *, again: bool = False):
 # --- /moving --------------------------------------------------------------------------------
 
 @router.message(Command("moving"))
-async def moving_cmd(message: Message, state: FSMContext, session: AsyncSession, lang: str) -> None:
+async def moving_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     sub = await new_residents.subscription(session, message.from_user.id)
     if sub is not None:
-        await message.answer(t(lang, "nr.already", dong=escape(sub.dong), date=sub.moved_in_on.isoformat()),
+        await message.answer(t(lang, "nr.already", dong=escape(svc.district.dong_name(sub.dong, lang)),
+                               date=sub.moved_in_on.isoformat()),
                              reply_markup=stop_markup(lang, again=True))
         return
     await begin(message, state, lang)
@@ -165,9 +166,9 @@ async def date_expected(message: Message, lang: str) -> None:
 async def ask_dong(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     await state.set_state(MovingForm.dong)
     b = InlineKeyboardBuilder()
-    for dong in svc.district.dongs:
-        b.button(text=dong, callback_data=DongCb(name=dong))
-    b.adjust(3)
+    for dong in svc.district.dongs:  # English: "Jayang 1-dong (자양1동)", two to a row
+        b.button(text=svc.district.dong_name(dong, lang), callback_data=DongCb(name=dong))
+    b.adjust(2 if lang == "en" else 3)
     await message.answer(t(lang, "nr.ask_dong", date=(await state.get_data())["date"]), reply_markup=b.as_markup())
 
 
@@ -191,7 +192,7 @@ async def ask_household(message: Message, state: FSMContext, svc: Services, lang
     data = await state.get_data()
     idx = data.get("q", 0)
     if idx >= len(QUESTIONS):
-        await show_consent(message, state, lang)
+        await show_consent(message, state, lang, svc)
         return
     q = QUESTIONS[idx]
     b = InlineKeyboardBuilder()
@@ -206,7 +207,8 @@ async def ask_household(message: Message, state: FSMContext, svc: Services, lang
     b.button(text=t(lang, "btn.skip"), callback_data=HouseCb(q=q, v="skip"))
     b.button(text=t(lang, "nr.btn.skip_all"), callback_data=HouseCb(q=q, v="rest"))
     b.adjust(*sizes, 2)
-    await message.answer(t(lang, QUESTION_TEXTS[q], dong=escape(data["dong"]), date=data["date"]), reply_markup=b.as_markup())
+    await message.answer(t(lang, QUESTION_TEXTS[q], dong=escape(svc.district.dong_name(data["dong"], lang)), date=data["date"]),
+                         reply_markup=b.as_markup())
 
 
 @router.callback_query(MovingForm.household, HouseCb.filter())
@@ -243,10 +245,10 @@ def household_text(h: Household, lang: str) -> str:
     return " · ".join(parts) or t(lang, "nr.household_none")
 
 
-async def show_consent(message: Message, state: FSMContext, lang: str) -> None:
+async def show_consent(message: Message, state: FSMContext, lang: str, svc: Services) -> None:
     data = await state.get_data()
     await state.set_state(MovingForm.consent)
-    summary = t(lang, "nr.summary", date=data["date"], dong=escape(data["dong"]),
+    summary = t(lang, "nr.summary", date=data["date"], dong=escape(svc.district.dong_name(data["dong"], lang)),
                 household=household_text(Household.from_dict(data), lang))
     await message.answer(
         t(lang, "nr.consent", days=new_residents.settings().retention_days, summary=summary),
@@ -283,7 +285,8 @@ async def consent(query: CallbackQuery, callback_data: ConsentCb, state: FSMCont
     await session.commit()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t(lang, "nr.subscribed", dong=escape(data["dong"]), next=newsletter.next_send_text(svc, lang)),
+    await query.message.answer(t(lang, "nr.subscribed", dong=escape(svc.district.dong_name(data["dong"], lang)),
+                                 next=newsletter.next_send_text(svc, lang)),
                                reply_markup=stop_markup(lang))
 
 
@@ -303,7 +306,8 @@ async def privacy_section(message: Message, session: AsyncSession, svc: Services
     consent_row = await users.active_consent(session, user_id, new_residents.settings().consent_purpose)
     if sub is None or consent_row is None:
         return
-    await message.answer(t(lang, "nr.privacy_status", at=svc.fmt(consent_row.granted_at, lang), dong=escape(sub.dong)),
+    await message.answer(t(lang, "nr.privacy_status", at=svc.fmt(consent_row.granted_at, lang),
+                           dong=escape(svc.district.dong_name(sub.dong, lang))),
                          reply_markup=stop_markup(lang))
 
 

@@ -1,6 +1,9 @@
-"""The district profile (DISTRICT_CONFIG): departments, categories and their routing.
+"""The district profile (DISTRICT_CONFIG): departments, categories and their routing, the 동.
 
-Data, not code: a district replaces the JSON file, not this module.
+Data, not code: a district replaces the JSON file, not this module. The loader refuses a profile a
+resident would be misled by (every problem at once, with its field): a 동 without its English name
+(``{"name": "자양1동", "name_en": "Jayang 1-dong"}``, Revised Romanization), a phone number nobody
+can dial, a placeholder such as "확인 필요" or "TODO" (workflows/district_info.py has the checks).
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workflows import district_info
 from workflows.business_time import Period
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "sample_district.json"
@@ -62,6 +66,13 @@ class District:
     answered_autoclose_days: int = 7
     reminder_business_hours_before: float = 8
     raw: dict = field(default_factory=dict, repr=False, compare=False)
+    dongs_en: dict[str, str] = field(default_factory=dict)  # 동 -> its English name
+
+    def dong_name(self, dong: str, lang: str) -> str:
+        """A 동 as a resident of `lang` reads it: "자양1동", or "Jayang 1-dong (자양1동)" (texts.both)."""
+        from workflows.texts import both
+
+        return both(dong, self.dongs_en.get(dong), lang)
 
     def department(self, code: str) -> Department:
         return self.departments[code]
@@ -102,8 +113,47 @@ def _matches(keyword: str, norm: str, lower: str, words: set[str]) -> bool:
     return keyword.replace(" ", "") in norm
 
 
+def _dongs(raw: dict, problems: list[str]) -> dict[str, str]:
+    """The 동 list, each with its English name: {"name": "자양1동", "name_en": "Jayang 1-dong"}."""
+    found: dict[str, str] = {}
+    for i, d in enumerate(raw.get("dongs", ())):
+        name, en = (d.get("name"), d.get("name_en")) if isinstance(d, dict) else (d, None)
+        where = f"dongs[{i}]" + (f" ({name})" if isinstance(name, str) else "")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"{where}.name: missing")
+            continue
+        if not isinstance(en, str) or not en.strip():
+            problems.append(f"{where}.name_en: missing (the English name, e.g. {{\"name\": \"자양1동\", "
+                            f"\"name_en\": \"Jayang 1-dong\"}}; Revised Romanization)")
+            continue
+        district_info.check_english(en, f"{where}.name_en", problems)
+        if name in found:
+            problems.append(f"{where}: {name} is listed twice")
+        found[name] = en.strip()
+    return found
+
+
+def check_profile(raw: dict) -> list[str]:
+    """What a resident would be misled by in a profile: phones nobody can dial, placeholders."""
+    problems: list[str] = []
+    info = raw.get("district", {})
+    if info.get("main_phone") and (wrong := district_info.check_phone(info["main_phone"], info.get("name_ko", ""))):
+        problems.append(f"district.main_phone: {wrong}")
+    for d in raw.get("departments", ()):
+        if d.get("phone") and (wrong := district_info.check_phone(d["phone"], d.get("name_ko", ""))):
+            problems.append(f"departments ({d.get('code')}).phone: {wrong}")
+    district_info.check_values(raw, "", problems, skip=("source", "legal_basis_source"))
+    return problems
+
+
 def load_district(path: str | Path | None = None) -> District:
+    where = str(path or DEFAULT_PATH)
     raw = json.loads(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
+    problems: list[str] = []
+    dongs = _dongs(raw, problems)
+    problems += check_profile(raw)
+    if problems:
+        raise district_info.DistrictDataError(where, problems)
     deps = {d["code"]: Department(d["code"], d["name_ko"], d["name_en"], d.get("phone", ""),
                                   d.get("group_chat_id")) for d in raw["departments"]}
     if raw["first_contact_department"] not in deps:
@@ -122,7 +172,7 @@ def load_district(path: str | Path | None = None) -> District:
     return District(
         name_ko=raw["district"]["name_ko"], name_en=raw["district"]["name_en"],
         departments=deps, categories=cats, kind_periods=periods,
-        first_contact=raw["first_contact_department"], dongs=tuple(raw.get("dongs", ())),
+        first_contact=raw["first_contact_department"], dongs=tuple(dongs), dongs_en=dongs,
         remedies=remedies,
         answered_autoclose_days=int(raw.get("answered_autoclose_days", 7)),
         reminder_business_hours_before=float(raw.get("reminder_business_hours_before", 8)),

@@ -5,11 +5,19 @@ parking permits, animal registration ...) in Korean and English, and facilities 
 A file is data a district edits by hand, so the loader checks everything and says exactly what is
 wrong and where (file, field path, value) instead of failing later in front of a resident. All
 problems of a file are reported at once.
+
+Every name, address and opening hours carries an English form (``name_en``, ``address_en``,
+``hours_en``; romanised by the Revised Romanization where no translation exists), so an English
+resident reads English. The checks shared with the district profile (workflows/district.py) and the
+one-stop contact data (benefits.json, death_agencies.json) are here too: a phone number must be one
+a resident can dial (``check_phone``) and no value may be a placeholder ("TODO", "확인 필요",
+"☎ 123" where 123 is nobody's number: ``placeholder``).
 """
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,6 +34,71 @@ REQUIRED_NOTES = ("waste", "recycling", "parking_permit")
 # South Korea's mainland and islands, generously; a point outside is a typo or swapped lat/lon.
 LAT_RANGE, LON_RANGE = (33.0, 38.7), (124.5, 131.9)
 TEXT_MAX = 1000
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+# --- phones and placeholders (also used by workflows/district.py and the one-stop loaders) -------
+# Real Korean numbers: an area or mobile code and the number (02-450-1711, 031-123-4567,
+# 010-1234-5678, 070-1234-5678), or a nationwide representative number (1577-1000, 1588-1234).
+_PHONE = re.compile(r"(?:02|0[3-6][1-5]|01[016789]|070|050\d)-\d{3,4}-\d{4}|1[5-9]\d{2}-\d{4}")
+# Nationwide short numbers dialled without an area code (국번 없이). A bare short number is
+# accepted only for the body it belongs to (the entry's name holds the owner): "123" is 한국전력공사's
+# customer centre, and the placeholder it looks like anywhere else.
+SPECIAL_NUMBERS = {"110": ("정부민원안내콜센터", "국민권익위원회"), "120": ("다산콜",), "123": ("한국전력",),
+                   "129": ("보건복지",), "1332": ("금융감독원",), "1345": ("외국인",), "1350": ("고용노동",),
+                   "1355": ("국민연금",)}
+_PLACEHOLDER = re.compile(r"확인\s*필요|추후\s*(?:입력|기재|확인)|(?<![a-z])(?:todo|tbd|tba|fixme|xxx+|lorem|placeholder)(?![a-z])"
+                          r"|to be (?:confirmed|checked|filled)|\?\?\?|\d-0000(?!\d)|1234-5678", re.IGNORECASE)
+
+
+def check_phone(phone: str, owner: str = "") -> str | None:
+    """None when `phone` is a number a resident can dial, else what is wrong. `owner`: the name of
+    whoever the number belongs to (a special short number must be that body's own)."""
+    phone = (phone or "").strip()
+    if phone in SPECIAL_NUMBERS:
+        if any(word in owner for word in SPECIAL_NUMBERS[phone]):
+            return None
+        return f"{phone!r} is a nationwide short number of {SPECIAL_NUMBERS[phone][0]}, not of {owner or 'this entry'}"
+    if _PHONE.fullmatch(phone):
+        if not _PLACEHOLDER.search(phone):
+            return None
+        return f"{phone!r} looks like a placeholder, not a real number; leave it out if it is not known"
+    return (f"{phone!r} is not a Korean phone number (e.g. 02-450-1711, 031-123-4567, 1577-1000, or a "
+            "body's own short number such as 국민연금공단 1355); leave it out if it is not known")
+
+
+def is_special_number(phone: str) -> bool:
+    """A short number dialled without an area code: shown as such (texts: phone.no_area_code)."""
+    return (phone or "").strip() in SPECIAL_NUMBERS
+
+
+def placeholder(value) -> str | None:
+    """The placeholder a text holds ("확인 필요", "TODO", "TBD", "???"), or None."""
+    if not isinstance(value, str):
+        return None
+    m = _PLACEHOLDER.search(value)
+    return m.group(0) if m else None
+
+
+def check_values(raw, path: str, problems: list[str], *, skip=("source",)) -> None:
+    """Every text a resident may see, recursively: no placeholder. Keys starting with "_" are
+    comments and `skip` keys are for the maintainers (where the data comes from)."""
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            if not str(key).startswith("_") and key not in skip:
+                check_values(value, f"{path}.{key}" if path else str(key), problems, skip=skip)
+    elif isinstance(raw, list):
+        for i, value in enumerate(raw):
+            check_values(value, f"{path}[{i}]", problems, skip=skip)
+    elif (found := placeholder(raw)) is not None:
+        problems.append(f"{path}: {found!r} is a placeholder, not something to show a resident "
+                        f"(write what is known, and say plainly what is not yet known)")
+
+
+def check_english(value: str, path: str, problems: list[str]) -> None:
+    """An English form: no Hangul (romanised by the Revised Romanization where there is no
+    translation: 자양1동 -> Jayang 1-dong, 뚝섬로 -> Ttukseom-ro)."""
+    if value and HANGUL.search(value):
+        problems.append(f"{path}: {value!r} is the English form but holds Hangul")
 
 
 class DistrictDataError(ValueError):
@@ -45,10 +118,30 @@ class Place:
     lon: float
     phone: str = ""
     hours: str = ""
+    name_en: str = ""
+    address_en: str = ""
+    hours_en: str = ""
+    detail: str = ""  # what the place is for, after its name: 동물등록 대행, 지하철 7호선, 엘리베이터는 3번 출구
+    detail_en: str = ""
 
-    def venue_address(self) -> str:
-        """The line under the title of a Telegram venue: address, phone, hours."""
-        return " · ".join(p for p in (self.address, f"☎ {self.phone}" if self.phone else "", self.hours) if p)
+    def about(self, lang: str) -> str:
+        return self.detail_en if lang == "en" and self.detail_en else self.detail
+
+    def title(self, lang: str) -> str:
+        """The name in English with the Korean one in brackets, as on the signs (texts.both)."""
+        from workflows.texts import both
+
+        return both(self.name, self.name_en, lang)
+
+    def where(self, lang: str) -> str:
+        return self.address_en if lang == "en" and self.address_en else self.address
+
+    def opening(self, lang: str) -> str:
+        return self.hours_en if lang == "en" and self.hours_en else self.hours
+
+    def venue_address(self, lang: str = "ko") -> str:
+        """The line under a place's name: address, phone, hours."""
+        return " · ".join(p for p in (self.where(lang), f"☎ {self.phone}" if self.phone else "", self.opening(lang)) if p)
 
 
 @dataclass(frozen=True)
@@ -58,7 +151,7 @@ class DongInfo:
     updated: date
     sample: bool
     centre: Place
-    notes: dict[str, tuple[str, str]]  # key -> (ko, en); en may be "" (falls back to ko)
+    notes: dict[str, tuple[str, str]]  # key -> (ko, en)
     facilities: tuple[Place, ...]
     path: str = ""
 
@@ -114,6 +207,16 @@ def _place(obj, path: str, kind: str | None, problems: list[str], *, centre: boo
     address = _text(obj, "address", path, problems, max_len=120)
     phone = _text(obj, "phone", path, problems, required=centre, max_len=20)
     hours = _text(obj, "hours", path, problems, required=centre, max_len=60)
+    name_en = _text(obj, "name_en", path, problems, max_len=96)
+    address_en = _text(obj, "address_en", path, problems, max_len=160)
+    hours_en = _text(obj, "hours_en", path, problems, required=bool(hours), max_len=80)
+    detail = _text(obj, "detail", path, problems, required=False, max_len=80)
+    detail_en = _text(obj, "detail_en", path, problems, required=bool(detail), max_len=120)
+    for key, value in (("name_en", name_en), ("address_en", address_en), ("hours_en", hours_en),
+                       ("detail_en", detail_en)):
+        check_english(value, f"{path}.{key}", problems)
+    if phone and (wrong := check_phone(phone, name)):
+        problems.append(f"{path}.phone: {wrong}")
     lat, lon = _coordinate(obj, "lat", path, problems), _coordinate(obj, "lon", path, problems)
     if lat is not None and lon is not None:
         lat_ok = LAT_RANGE[0] <= lat <= LAT_RANGE[1]
@@ -128,7 +231,8 @@ def _place(obj, path: str, kind: str | None, problems: list[str], *, centre: boo
                     problems.append(f"{path}.lon: {lon} is not a longitude in Korea ({LON_RANGE[0]}–{LON_RANGE[1]})")
     if len(problems) > before:
         return None
-    return Place(kind=kind, name=name, address=address, lat=lat, lon=lon, phone=phone, hours=hours)
+    return Place(kind=kind, name=name, address=address, lat=lat, lon=lon, phone=phone, hours=hours,
+                 name_en=name_en, address_en=address_en, hours_en=hours_en, detail=detail, detail_en=detail_en)
 
 
 def _notes(raw, problems: list[str]) -> dict[str, tuple[str, str]]:
@@ -147,7 +251,8 @@ def _notes(raw, problems: list[str]) -> dict[str, tuple[str, str]]:
             problems.append(f"{path}: must be an object with ko and en")
             continue
         ko = _text(value, "ko", path, problems, max_len=TEXT_MAX)
-        en = _text(value, "en", path, problems, required=False, max_len=TEXT_MAX)
+        en = _text(value, "en", path, problems, max_len=TEXT_MAX)
+        check_english(en, path + ".en", problems)
         if ko:
             notes[key] = (ko, en)
     for key in REQUIRED_NOTES:
@@ -189,6 +294,7 @@ def parse_dong(raw, where: str = "<data>") -> DongInfo:
         place = _place(f, label, None, problems)
         if place is not None:
             facilities.append(place)
+    check_values(raw, "", problems)
     if problems:
         raise DistrictDataError(where, problems)
     return DongInfo(dong=dong, source=source, updated=updated, sample=sample, centre=centre,

@@ -2,7 +2,8 @@
 
 A resident who has moved in (or is about to) gives the date, the 동 and, optionally, a few household
 facts; after an explicit opt-in consent (its own purpose, 개인정보 보호법 §15②, §22①) they get the
-information for their 동 and household at once (text notes and map venues, through the outbox),
+information for their 동 and household at once (through the outbox: one message per topic, its notes
+and a list of its places with addresses and map links, 수신 거부 under the last one),
 a follow-up a week later with a way to ask the district a question (filed as a complaint of kind
 질의 to the responsible department), and the monthly newsletter (workflows/newsletter.py).
 
@@ -12,13 +13,15 @@ after the move-in date (§21). Functions take the caller's session; the caller c
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import uuid
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,9 +31,9 @@ from workflows import complaints, district_info, users
 from workflows.complaints import Draft
 from workflows.contact import looks_like_rrn
 from workflows.context import Services
-from workflows.district_info import DongInfo
+from workflows.district_info import DongInfo, Place
 from workflows.outbox import enqueue
-from workflows.texts import escape, t
+from workflows.texts import escape, pack, t
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "new_residents.json"
 FACTS = ("children_under_7", "school_age_children", "seniors_65", "pet", "car")
@@ -49,6 +52,8 @@ NOTE_LABELS = {"waste": "nr.note.waste", "recycling": "nr.note.recycling",
                "childcare": "nr.note.childcare", "school": "nr.note.school", "senior": "nr.note.senior",
                "animal_registration": "nr.note.animal_registration",
                "resident_parking": "nr.note.resident_parking"}
+PLACE_HEADINGS = {kind: f"nr.kind.{kind}" for kind in ("centre",) + district_info.KINDS}
+NO_PREVIEW = {"link_preview_options": {"is_disabled": True}}  # the map links are links, not a preview
 
 
 # --- settings (data/new_residents.json) ------------------------------------------------------
@@ -93,6 +98,7 @@ class Settings:
     retention_days: int
     follow_up_days: int
     max_venues: int
+    map_links: dict[str, str]  # lang -> URL template with {name}, {lat}, {lon}
     age_bands: dict[str, tuple[str, str]]  # code -> (ko, en)
     sections: tuple[Section, ...]
     question_kind: str
@@ -132,7 +138,7 @@ def load_settings(path: str | Path = DEFAULT_PATH) -> Settings:
         consent_purpose=raw["consent_purpose"], dong_dir=path.parent / raw["dong_data_dir"],
         past_days=int(window["past_days"]), future_days=int(window["future_days"]),
         retention_days=int(raw["retention_days"]), follow_up_days=int(raw["follow_up_days"]),
-        max_venues=int(raw["max_venues_per_kind"]), age_bands=bands, sections=tuple(sections),
+        max_venues=int(raw["max_venues_per_kind"]), map_links=dict(raw["map_links"]), age_bands=bands, sections=tuple(sections),
         question_kind=raw["question_kind"],
         topics={q["code"]: Topic(q["code"], q["ko"], q["en"], q["category"]) for q in raw["question_topics"]},
         newsletter=NewsletterSettings(nl["editor_department"], int(nl["send_day"]), time(hour, minute),
@@ -247,11 +253,11 @@ def parse_move_in_date(text: str, today: date, cfg: Settings | None = None) -> d
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message for the outbox: a text (sendMessage) or a place (sendVenue)."""
+    """One message for the outbox (a sendMessage with its text)."""
 
     method: str
     text: str | None = None
-    params: dict | None = None
+    params: dict | None = field(default_factory=lambda: dict(NO_PREVIEW))
 
 
 def stop_buttons(lang: str, *, ask: bool = False) -> list[list[tuple[str, str]]]:
@@ -259,28 +265,46 @@ def stop_buttons(lang: str, *, ask: bool = False) -> list[list[tuple[str, str]]]
     return rows + [[(t(lang, "nr.btn.stop"), STOP_CB)]]
 
 
-def _section_text(s: Section, info: DongInfo, lang: str, moved_in_on: date, svc: Services) -> str:
-    parts = [t(lang, SECTION_TITLES[s.code], dong=escape(info.dong))]
+def map_link(p: Place, lang: str, cfg: Settings | None = None) -> str:
+    """A map at the place (Kakao Map in Korean, Google Maps in English: data/new_residents.json)."""
+    cfg = cfg or settings()
+    template = cfg.map_links.get(lang) or cfg.map_links["ko"]
+    return template.format(name=quote(p.name, safe=""), lat=f"{p.lat:.5f}", lon=f"{p.lon:.5f}")
+
+
+def place_line(p: Place, lang: str, cfg: Settings | None = None) -> str:
+    """One place of a list: its name (English with the Korean in brackets, for English), what it is
+    for, then address · phone · hours · a map link."""
+    head = f"• <b>{escape(p.title(lang))}</b>" + (f" — {escape(p.about(lang))}" if p.detail else "")
+    link = f'<a href="{html.escape(map_link(p, lang, cfg), quote=True)}">{t(lang, "nr.map")}</a>'
+    return f"{head}\n   {escape(p.venue_address(lang))} · {link}"
+
+
+def _section_blocks(s: Section, info: DongInfo, places: list[Place], lang: str, moved_in_on: date,
+                    svc: Services, cfg: Settings) -> list[str]:
+    dong = escape(svc.district.dong_name(info.dong, lang))
+    blocks = [t(lang, SECTION_TITLES[s.code], dong=dong)]
     if s.code == "basics":
         district = svc.district.name_en if lang == "en" else svc.district.name_ko
-        parts.append(t(lang, "nr.welcome", district=escape(district), dong=escape(info.dong),
-                       date=moved_in_on.isoformat()))
+        blocks.append(t(lang, "nr.welcome", district=escape(district), dong=dong, date=moved_in_on.isoformat()))
     for key in s.notes:
         note = info.note(key, lang)
         if note:
-            parts.append(f"{t(lang, NOTE_LABELS[key])}\n{escape(note)}")
+            blocks.append(f"{t(lang, NOTE_LABELS[key])}\n{escape(note)}")
+    for kind in dict.fromkeys(p.kind for p in places):  # the places, a heading per kind
+        blocks.append("\n".join([t(lang, PLACE_HEADINGS[kind])]
+                                + [place_line(p, lang, cfg) for p in places if p.kind == kind]))
     if s.code == "basics":
-        c = info.centre
-        parts.append(t(lang, "nr.centre", name=escape(c.name), hours=escape(c.hours),
-                       phone=escape(c.phone)))
-        parts.append(t(lang, "nr.data_as_of", updated=info.updated.isoformat())
-                     + (t(lang, "nr.sample_data") if info.sample else ""))
-    return "\n\n".join(parts)
+        blocks.append(t(lang, "nr.data_as_of", updated=info.updated.isoformat())
+                      + (t(lang, "nr.sample_data") if info.sample else ""))
+    return blocks
 
 
 def build_messages(info: DongInfo, h: Household, lang: str, moved_in_on: date, svc: Services,
                    cfg: Settings | None = None) -> list[Outgoing]:
-    """The information for one 동 and household: per section a text, then its places as venues."""
+    """The information for one 동 and household: one message per section (a topic), its notes and
+    the list of its places with their addresses and map links; a section longer than a message
+    is split between blocks (texts.pack), never inside one."""
     cfg = cfg or settings()
     out: list[Outgoing] = []
     for s in sections_for(h, cfg):
@@ -288,15 +312,13 @@ def build_messages(info: DongInfo, h: Household, lang: str, moved_in_on: date, s
         has_notes = any(info.note(k, lang) for k in s.notes)
         if s.code != "basics" and not places and not has_notes:
             continue  # this 동's file has nothing for the section
-        out.append(Outgoing("sendMessage", text=_section_text(s, info, lang, moved_in_on, svc)))
-        out.extend(Outgoing("sendVenue", params={"latitude": p.lat, "longitude": p.lon, "title": p.name,
-                                                 "address": p.venue_address()})
-                   for p in places)
+        out.extend(Outgoing("sendMessage", text=text)
+                   for text in pack(_section_blocks(s, info, places, lang, moved_in_on, svc, cfg), sep="\n\n"))
     return out
 
 
 def _no_data_message(svc: Services, dong: str, lang: str) -> Outgoing:
-    return Outgoing("sendMessage", text=t(lang, "nr.no_dong_data", dong=escape(dong),
+    return Outgoing("sendMessage", text=t(lang, "nr.no_dong_data", dong=escape(svc.district.dong_name(dong, lang)),
                                           phone=escape(svc.district.raw["district"].get("main_phone", ""))))
 
 
@@ -344,12 +366,12 @@ async def subscribe(session: AsyncSession, svc: Services, *, user_id: int, dong:
     info = dong_data(svc).get(dong)
     messages = (build_messages(info, household, lang, moved_in_on, svc, cfg) if info
                 else [_no_data_message(svc, dong, lang)])
-    buttons = stop_buttons(lang)
-    for i, m in enumerate(messages):
+    for i, m in enumerate(messages):  # 수신 거부 under the last one (it stops what is still queued too)
         await enqueue(session, key=f"newres:{sub.token}:info:{i}", chat_id=user_id, text=m.text,
-                      method=m.method, params=m.params, buttons=buttons)
+                      method=m.method, params=m.params,
+                      buttons=stop_buttons(lang) if i == len(messages) - 1 else None)
     await enqueue(session, key=f"newres:{sub.token}:followup", chat_id=user_id,
-                  text=t(lang, "nr.followup", dong=escape(dong)),
+                  text=t(lang, "nr.followup", dong=escape(svc.district.dong_name(dong, lang))),
                   buttons=stop_buttons(lang, ask=True),
                   not_before=now + timedelta(days=cfg.follow_up_days))
     return sub

@@ -1068,8 +1068,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nr.btn.refuse": ("동의하지 않음", "I do not agree"),
     "nr.refused": ("동의하지 않으셨습니다. 입력하신 내용은 저장하지 않고 삭제했습니다. 마음이 바뀌면 /moving 으로 다시 신청하세요.",
                    "You did not consent. What you entered was discarded, not saved. Use /moving if you change your mind."),
-    "nr.subscribed": ("등록했습니다. 곧 {dong} 생활정보를 보내 드립니다. 다음 소식지는 {next}에 보냅니다.\n모든 안내 아래의 [수신 거부] 버튼이나 /moving 으로 언제든 그만 받을 수 있습니다.",
-                      "Done. The information for {dong} is on its way; the next newsletter goes out {next}.\nStop at any time with the [Stop] button under every message, or /moving."),
+    "nr.subscribed": ("등록했습니다. 곧 {dong} 생활정보를 보내 드립니다. 다음 소식지는 {next}에 보냅니다.\n마지막 안내 아래의 [수신 거부] 버튼이나 /moving 으로 언제든 그만 받을 수 있습니다.",
+                      "Done. The information for {dong} is on its way; the next newsletter goes out {next}.\nStop at any time with the [Stop] button under the last message, or /moving."),
     "nr.already": ("이미 전입주민 생활정보를 받고 있습니다 ({dong}, 전입일 {date}). 다시 신청하면 새 내용으로 바뀌고 생활정보를 다시 보내 드립니다.",
                    "You already receive the new-resident information ({dong}, moving in {date}). Registering again replaces it and sends the information again."),
     "nr.btn.again": ("다시 신청", "Register again"),
@@ -1094,17 +1094,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nr.note.waste": ("🗑 <b>쓰레기 배출</b>", "🗑 <b>Waste</b>"),
     "nr.note.recycling": ("♻️ <b>재활용·대형폐기물</b>", "♻️ <b>Recycling and bulky waste</b>"),
     "nr.note.parking_permit": ("🚚 <b>이삿날 차량</b>", "🚚 <b>Moving day vehicles</b>"),
-    "nr.note.library": ("📖 <b>도서관 이용</b>", "📖 <b>Libraries</b>"),
+    "nr.note.library": ("📖 <b>도서관 회원증</b>", "📖 <b>Library card</b>"),
     "nr.note.childcare": ("👶 <b>보육</b>", "👶 <b>Childcare</b>"),
     "nr.note.school": ("🎒 <b>전학</b>", "🎒 <b>Changing schools</b>"),
     "nr.note.senior": ("🧓 <b>어르신 지원</b>", "🧓 <b>Support for seniors</b>"),
     "nr.note.animal_registration": ("🐾 <b>동물등록</b>", "🐾 <b>Animal registration</b>"),
     "nr.note.resident_parking": ("🅿️ <b>거주자 우선주차</b>", "🅿️ <b>Resident priority parking</b>"),
-    "nr.centre": ("🏢 <b>{name}</b> {hours} · ☎ {phone}\n위치는 아래 지도에 있습니다.",
-                  "🏢 <b>{name}</b> {hours} · ☎ {phone}\nSee the map below."),
+    "nr.map": ("🗺 지도", "🗺 map"),
+    "nr.kind.centre": ("🏢 <b>주민센터</b>", "🏢 <b>Community centre</b>"),
+    "nr.kind.library": ("📖 <b>도서관</b>", "📖 <b>Libraries</b>"),
+    "nr.kind.park": ("🌳 <b>공원</b>", "🌳 <b>Parks</b>"),
+    "nr.kind.childcare": ("🧸 <b>어린이집</b>", "🧸 <b>Daycare centres</b>"),
+    "nr.kind.paediatric": ("🩺 <b>소아청소년과</b>", "🩺 <b>Paediatric clinics</b>"),
+    "nr.kind.playground": ("🛝 <b>놀이터</b>", "🛝 <b>Playgrounds</b>"),
+    "nr.kind.school": ("🏫 <b>학교</b>", "🏫 <b>Schools</b>"),
+    "nr.kind.senior_welfare": ("🧓 <b>복지관·경로당</b>", "🧓 <b>Seniors' welfare centres and halls</b>"),
+    "nr.kind.clinic": ("🏥 <b>의료기관</b>", "🏥 <b>Clinics</b>"),
+    "nr.kind.transport": ("🚇 <b>교통 (엘리베이터 있는 역·정류장)</b>", "🚇 <b>Transport (stations with lifts, bus stops)</b>"),
+    "nr.kind.animal_registration": ("🐾 <b>동물등록 대행 동물병원</b>", "🐾 <b>Vets that register animals</b>"),
+    "nr.kind.resident_parking": ("🅿️ <b>공영주차장</b>", "🅿️ <b>Public car parks</b>"),
     "nr.data_as_of": ("자료 기준일 {updated}", "Information as of {updated}"),
     "nr.sample_data": (" · ※ 샘플 데이터(실제 시설 정보가 아닙니다)", " · ※ SAMPLE data (not real facility information)"),
-    "nr.no_dong_data": ("<b>{dong}</b> 상세 생활정보는 아직 준비 중입니다. 궁금한 점은 구청 대표전화 {phone}이나 동 주민센터로 문의해 주세요. 매월 소식지는 보내 드립니다.",
+    "nr.no_dong_data": ("<b>{dong}</b> 상세 생활정보는 아직 준비 중입니다. 궁금한 점은 구청 대표전화 {phone:이나/나} 동 주민센터로 문의해 주세요. 매월 소식지는 보내 드립니다.",
                         "Detailed information for <b>{dong}</b> is not ready yet. Call the district office ({phone}) or your community centre with any question; the monthly newsletter will come."),
     "nr.followup": ("{dong}에 이사 오신 지 일주일이 되었습니다. 지내시면서 궁금하거나 도움이 필요한 일이 있나요? [문의하기]를 누르면 담당 부서가 답해 드립니다.",
                     "It has been a week since you moved to {dong}. Anything we can help with? Press [Ask a question] and the responsible office will answer."),
@@ -1744,6 +1755,15 @@ def escape(s: str | None) -> str:
     """Any text the code did not write itself — what a resident or officer typed, names from the
     district profile or the database — made safe to put into an HTML-mode message."""
     return html.escape(s or "", quote=False)
+
+
+def both(ko: str, en: str | None, lang: str) -> str:
+    """A proper name (a 동, a place, an office) for `lang`: Korean as it is; in English the English
+    form with the Korean in brackets, as residents find it on signs and maps ("Jayang 1-dong
+    (자양1동)"); the Korean alone when the data has no English form. Plain text: escape() after."""
+    if lang != "en" or not en or en == ko:
+        return ko if lang != "en" or not en else en
+    return f"{en} ({ko})"
 
 
 def both(ko: str, en: str | None, lang: str) -> str:

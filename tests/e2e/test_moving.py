@@ -1,6 +1,10 @@
-"""/moving through the real bot: date, 동, household, consent, then the 동's information as map
-venues; 수신 거부 stops it at once; the follow-up a week later opens a question routed as 질의."""
+"""/moving through the real bot: date, 동, household, consent, then the 동's information as a few
+messages (one per topic, its places listed with addresses and map links); 수신 거부 stops it at
+once; the follow-up a week later opens a question routed as 질의; in English, no Korean is left
+but the Korean form of a name given in English."""
 import asyncio
+import html
+import re
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -61,25 +65,24 @@ async def test_a_30s_household_with_a_toddler_receives_the_venues_of_자양1동(
         "자양1동", "30s", True, None, False, None)
     assert (await h.one(Consent, user_id=RESIDENT, purpose="new_resident_info")).withdrawn_at is None
 
-    await fake.wait_for(lambda c: len(fake.sent(RESIDENT, "sendVenue")) >= 10, timeout=10, after=mark)
-    venues = {c.params["title"]: (c.params["latitude"], c.params["longitude"], c.params["address"])
-              for c in fake.sent(RESIDENT, "sendVenue")}
-    assert venues["자양1동 주민센터"] == (37.53718, 127.08291, "서울특별시 샘플구 자양로 117 · ☎ 02-450-1711 · 평일 09:00–18:00")
-    assert venues["샘플구립 자양해오름어린이집"][:2] == (37.53802, 127.08124)
-    assert venues["자양튼튼소아청소년과의원"][:2] == (37.53907, 127.08262)
-    assert venues["자양1동 어린이공원 놀이터"][:2] == (37.53612, 127.08391)
-    assert "샘플구 자양노인복지관" not in venues and len(venues) == 10
+    await fake.wait_for(lambda c: "어린이집" in c.params.get("text", ""), timeout=10, after=mark)
     received = [c for c in fake.requests[mark:] if c in fake.sent(RESIDENT, "sendMessage") + fake.sent(RESIDENT, "sendVenue")
                 and c is not done]
-    assert len(received) == 13 and all("🔕 수신 거부" in keyboard_labels(c) for c in received)  # every one can stop it
-    # what the resident saw, in order (printed for the issue note: pytest -s)
-    print("\n--- received by a 30s household with a toddler in 자양1동 ---")
-    for c in received:
-        if c.method == "sendVenue":
-            print(f"[venue] {c.params['title']} | {c.params['address']} | "
-                  f"{c.params['latitude']}, {c.params['longitude']}")
-        else:
-            print(f"[text]\n{c.params['text']}")
+    # three messages (basics, libraries and parks, young children), each listing its places
+    assert [c.method for c in received] == ["sendMessage"] * 3 and fake.sent(RESIDENT, "sendVenue") == []
+    basics, life, young = (c.params["text"] for c in received)
+    assert ("• <b>자양1동 주민센터</b>\n   서울특별시 샘플구 자양로 117 · ☎ 02-450-1711 · 평일 09:00–18:00 · "
+            '<a href="https://map.kakao.com/link/map/') in basics and ',37.53718,127.08291">🗺 지도</a>' in basics
+    for place in ("샘플구립 자양한강도서관", "자양근린공원", "뚝섬한강공원 자양지구"):
+        assert f"• <b>{place}</b>" in life
+    for place, at in (("샘플구립 자양해오름어린이집", "37.53802,127.08124"), ("자양튼튼소아청소년과의원", "37.53907,127.08262"),
+                      ("자양1동 어린이공원 놀이터", "37.53612,127.08391")):
+        assert f"• <b>{place}</b>" in young and at in young
+    assert "샘플구 자양노인복지관" not in basics + life + young
+    assert all(c.params["link_preview_options"] == {"is_disabled": True} for c in received)
+    # one 수신 거부, under the last message (and under the confirmation): not one per place
+    assert [("🔕 수신 거부" in keyboard_labels(c)) if "reply_markup" in c.params else False for c in received] == [
+        False, False, True]
     # the follow-up waits a week in the outbox, without holding anything back
     follow = (await h.db(select(OutboxMessage).where(OutboxMessage.dedup_key.like("newres:%:followup"))))[0]
     assert follow.status == "pending"
@@ -94,9 +97,12 @@ async def test_stop_button_stops_it_at_once(harness, fake):
     h = harness  # Telegram's pace: one message per second to this chat
     await register(h)
     h.app.worker.private_interval = 1.0
-    first = await fake.wait_for(lambda c: c.method == "sendVenue" and c.params["chat_id"] == RESIDENT
-                                and c.status == 200, timeout=10)
-    await h.press(RESIDENT, STOP, expect="수신 거부를 처리했습니다")
+    first = await fake.wait_for(lambda c: "🏡 <b>자양1동 생활정보</b>" in c.params.get("text", "")
+                                and c.params["chat_id"] == RESIDENT and c.status == 200, timeout=10)
+    msg_id, data = fake.button(await fake.wait_text(RESIDENT, "등록했습니다"), STOP)  # under the confirmation
+    mark = fake.mark()
+    fake.callback(RESIDENT, data, message_id=msg_id)
+    await fake.wait_text(RESIDENT, "수신 거부를 처리했습니다", after=mark)
     sent_then = len(fake.sent(RESIDENT))
     assert await h.one(NewResident, user_id=RESIDENT) is None
     assert (await h.one(Consent, user_id=RESIDENT, purpose="new_resident_info")).withdrawn_at is not None
@@ -104,7 +110,7 @@ async def test_stop_button_stops_it_at_once(harness, fake):
     assert "cancelled" in rows and "pending" not in rows
     await asyncio.sleep(1.2)
     assert len(fake.sent(RESIDENT)) == sent_then  # nothing more after the stop
-    assert first.params["title"] == "자양1동 주민센터"
+    assert "자양1동 주민센터" in first.params["text"]
     await h.press(RESIDENT, STOP, expect="받고 계신 전입주민 생활정보가 없습니다")  # pressed twice
 
 
@@ -136,3 +142,39 @@ async def test_follow_up_question_goes_to_the_department_as_질의(harness, fake
     assert (c.kind, c.department_code, c.category_code, c.period) == ("질의", "CLEAN", "waste", "7d")
     card = await fake.wait_text(OFFICER, f"새 민원 {c.receipt_no}", timeout=8)
     assert "(질의)" in card.params["text"]
+
+
+async def test_an_english_resident_reads_english_in_every_message(harness, fake):
+    """Every message of /moving in English, the follow-up included: no Hangul but the Korean form
+    of a name given in English ("Jayang 1-dong (자양1동)"); the 동 buttons too."""
+    from tests.e2e.english import check, proper_names
+
+    h, user = harness, 300
+    start = fake.mark()
+    await h.say(user, "/moving", expect="When do (or did) you move in", language_code="en")
+    await h.say(user, "yesterday", expect="Which neighbourhood (dong)", language_code="en")
+    assert "Jayang 1-dong (자양1동)" in keyboard_labels(fake._last_with_keyboard(user))
+    await h.press(user, "Jayang 1-dong", expect="Age of the head of the household")
+    await h.press(user, "30s", expect="children under 7")
+    for question in ("school-age children", "65 or older", "pet", "car"):
+        await h.press(user, "Yes", expect=question)
+    await h.press(user, "Yes", expect="Consent to collect and use personal data")
+    fast(h)
+    mark = fake.mark()
+    await h.press(user, "I agree, send it", expect="Done. The information for Jayang 1-dong (자양1동)")
+    await fake.wait_for(lambda c: "Public car parks" in c.params.get("text", ""), timeout=10, after=mark)
+    async with h.app.sessionmaker() as s:  # the follow-up, a week later
+        await s.execute(update(OutboxMessage).where(OutboxMessage.dedup_key.like("newres:%:followup"))
+                        .values(not_before=utcnow()))
+        await s.commit()
+    h.app.worker.wake()
+    await fake.wait_text(user, "It has been a week", timeout=10)
+    calls = [c for c in fake.requests[start:] if c in fake.sent(user)]
+    info = [c for c in fake.requests[mark:] if c in fake.sent(user, "sendMessage")]
+    assert len(info) == 9  # the confirmation, 7 topics (basics ... car) and the follow-up
+    assert check(calls, proper_names(h.app.svc.district)) == []
+    # every text a resident of 자양1동 gets, as sent (printed for the issue note: pytest -s)
+    print("\n--- /moving in English: a household with everything, 자양1동 ---")
+    for c in (c for c in calls if c.method == "sendMessage"):
+        buttons = keyboard_labels(c) if "reply_markup" in c.params and c.params["reply_markup"].get("inline_keyboard") else []
+        print(f"\n[{c.method}]\n{c.params.get('text', '')}" + (f"\n[buttons: {' | '.join(buttons)}]" if buttons else ""))

@@ -165,3 +165,24 @@ def test_a_valid_custom_profile_loads(tmp_path):
 def test_english_keywords_match_whole_words(district, sentence, wrong):
     got = district.suggest_category(sentence)
     assert got is None or got.code != wrong
+
+
+def test_every_dong_has_an_english_name():
+    d = load_district()
+    assert len(d.dongs_en) == len(d.dongs) == 15
+    assert d.dong_name("자양1동", "en") == "Jayang 1-dong (자양1동)" and d.dong_name("자양1동", "ko") == "자양1동"
+    assert d.dong_name("능동", "en") == "Neung-dong (능동)"
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (lambda raw: raw["dongs"].__setitem__(0, "중곡1동"), "dongs[0] (중곡1동).name_en: missing"),
+    (lambda raw: raw["dongs"][1].pop("name_en"), "dongs[1] (중곡2동).name_en: missing"),
+    (lambda raw: raw["dongs"][2].update(name_en="중곡 3-dong"), "dongs[2] (중곡3동).name_en: '중곡 3-dong' is the English form but holds Hangul"),
+    (lambda raw: raw["district"].update(main_phone="123"), "district.main_phone: '123' is a nationwide short number"),
+    (lambda raw: raw["departments"][0].update(phone="02-450-XXXX"), "departments (CIVIL).phone: '02-450-XXXX' is not a Korean phone number"),
+    (lambda raw: raw["reject_remedies"][0].update(ko="행정심판 (확인 필요)"), "reject_remedies[0].ko: '확인 필요' is a placeholder"),
+])
+def test_the_profile_is_refused_with_what_misleads_residents(tmp_path, mutate, expected):
+    with pytest.raises(ValueError) as e:
+        load_district(_write(tmp_path, mutate))
+    assert expected in str(e.value), str(e.value)

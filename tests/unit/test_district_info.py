@@ -137,3 +137,58 @@ def test_load_all_refuses_unknown_and_duplicate_dongs(tmp_path, raw, district):
     assert "two.json: dong '자양1동' also in" in text and "'없는동' is not a 동 of the district" in text
     with pytest.raises(DistrictDataError, match="folder not found"):
         load_all(tmp_path / "missing")
+
+
+# --- English forms, real phone numbers, no placeholders (issue 15 §4) ------------------------------
+
+def test_every_place_and_note_has_an_english_form(shipped):
+    for info in shipped.values():
+        for p in (info.centre, *info.facilities):
+            assert p.name_en and p.address_en, p.name
+            assert not district_info.HANGUL.search(p.name_en + p.address_en + p.hours_en + p.detail_en), p.name_en
+            assert bool(p.hours) == bool(p.hours_en) and bool(p.detail) == bool(p.detail_en)
+    centre = shipped["자양1동"].centre
+    assert centre.title("en") == "Jayang 1-dong Community Center (자양1동 주민센터)" and centre.title("ko") == "자양1동 주민센터"
+    assert centre.venue_address("en") == "117 Jayang-ro, Sample-gu, Seoul · ☎ 02-450-1711 · Mon–Fri 09:00–18:00"
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda r: r["centre"].pop("name_en"), "centre.name_en: missing"),
+    (lambda r: r["facilities"][0].pop("address_en"), "facilities[0] (샘플구립 자양한강도서관).address_en: missing"),
+    (lambda r: r["facilities"][0].pop("hours_en"), "facilities[0] (샘플구립 자양한강도서관).hours_en: missing"),
+    (lambda r: r["facilities"][1].update(name_en="자양 Park"), "facilities[1] (자양근린공원).name_en: '자양 Park' is the English form but holds Hangul"),
+    (lambda r: r["notes"]["waste"].pop("en"), "notes.waste.en: missing"),
+    (lambda r: r["facilities"][17].pop("detail_en"), "facilities[17] (자양동물병원).detail_en: missing"),
+])
+def test_english_forms_are_required(raw, change, expected):
+    change(raw)
+    assert expected in problems(raw), problems(raw)
+
+
+@pytest.mark.parametrize(("phone", "expected"), [
+    ("123", "'123' is a nationwide short number of 한국전력, not of 샘플구립 자양한강도서관"),
+    ("1588-0000", "'1588-0000' looks like a placeholder"),
+    ("010-1234-5678", "'010-1234-5678' looks like a placeholder"),
+    ("450-1950", "'450-1950' is not a Korean phone number"),
+    ("확인 필요", "is not a Korean phone number"),
+])
+def test_phone_numbers_must_be_real(raw, phone, expected):
+    raw["facilities"][0]["phone"] = phone
+    assert any(p.startswith("facilities[0] (샘플구립 자양한강도서관).phone: ") and expected in p for p in problems(raw)), problems(raw)
+
+
+@pytest.mark.parametrize(("phone", "owner", "ok"), [
+    ("02-450-1711", "", True), ("031-123-4567", "", True), ("02-3436-4301", "", True), ("1577-1000", "", True),
+    ("1355", "국민연금공단", True), ("123", "한국전력공사", True), ("1332", "금융감독원 (안심상속)", True),
+    ("123", "샘플구청", False), ("1355", "", False), ("12", "", False), ("02-450-0000", "", False), ("", "", False),
+])
+def test_check_phone(phone, owner, ok):
+    assert (district_info.check_phone(phone, owner) is None) == ok
+
+
+@pytest.mark.parametrize("value", ["확인 필요", "감면 기간 (확인필요)", "TODO", "tbd", "to be confirmed", "???", "FIXME: 번호"])
+def test_placeholders_are_refused_wherever_a_resident_would_read_them(raw, value):
+    raw["notes"]["library"]["ko"] = value
+    assert any(p.startswith("notes.library.ko: ") and "placeholder" in p for p in problems(raw)), problems(raw)
+    assert district_info.placeholder("도서관 회원증은 신분증으로 바로 만듭니다") is None
+    assert district_info.placeholder("Todos los días") is None  # a word that starts like one is not one

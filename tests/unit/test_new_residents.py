@@ -30,7 +30,9 @@ def info(svc):
 
 
 def venues(messages) -> list[str]:
-    return [m.params["title"] for m in messages if m.method == "sendVenue"]
+    """The places listed in the messages, in order (each line starts "• <b>name</b>")."""
+    return [line.split("<b>", 1)[1].split("</b>", 1)[0] for m in messages for line in m.text.split("\n")
+            if line.startswith("• <b>")]
 
 
 async def add_user(session, uid: int = USER, lang: str = "ko") -> None:
@@ -95,31 +97,37 @@ def test_a_30s_household_with_a_toddler_gets_childcare_paediatrics_and_playgroun
                    "자양튼튼소아청소년과의원", "뚝섬아이소아청소년과의원",
                    "자양1동 어린이공원 놀이터", "자양근린공원 물놀이터"]
     assert "샘플구 자양노인복지관" not in got and "샘플자양초등학교" not in got
-    texts = [m.text for m in msgs if m.method == "sendMessage"]
+    assert {m.method for m in msgs} == {"sendMessage"}  # one list per topic, no separate venues
+    texts = [m.text for m in msgs]
     assert len(texts) == 3  # basics, libraries and parks, young children: a few messages, not a wall
     assert "일·화·목요일 저녁 8시" in texts[0] and "투명 페트병" in texts[0] and "이삿날" in texts[0]
     assert "평일 09:00–18:00" in texts[0] and "02-450-1711" in texts[0] and "샘플 데이터" in texts[0]
     assert "아이사랑" in texts[2] and "어르신" not in "".join(texts)
+    assert "🧸 <b>어린이집</b>" in texts[2] and "🩺 <b>소아청소년과</b>" in texts[2]  # a heading per kind
+    assert all(m.params == {"link_preview_options": {"is_disabled": True}} for m in msgs)
 
 
 def test_a_65_plus_household_gets_senior_welfare_clinics_and_transport(info, svc):
     got = venues(nr.build_messages(info, SENIOR_HOME, "ko", TODAY, svc))
     assert {"샘플구 자양노인복지관", "자양1동 경로당", "샘플구보건소 자양 건강생활지원센터", "자양연합내과의원",
-            "지하철 7호선 뚝섬유원지역 (엘리베이터 3번 출구)", "마을버스 자양01 자양1동주민센터 정류장"} <= set(got)
+            "뚝섬유원지역", "자양1동주민센터 정류장"} <= set(got)
     assert not {"샘플구립 자양해오름어린이집", "자양튼튼소아청소년과의원", "자양1동 어린이공원 놀이터"} & set(got)
     assert got[0] == "자양1동 주민센터"
 
 
-def test_venues_carry_coordinates_and_address(info, svc):
-    msgs = nr.build_messages(info, Household(pet=True, car=True), "en", TODAY, svc)
-    v = [m.params for m in msgs if m.method == "sendVenue"]
-    centre = v[0]
-    assert centre == {"latitude": 37.53718, "longitude": 127.08291, "title": "자양1동 주민센터",
-                      "address": "서울특별시 샘플구 자양로 117 · ☎ 02-450-1711 · 평일 09:00–18:00"}
-    titles = [p["title"] for p in v]
-    assert "자양동물병원 (동물등록 대행)" in titles and "자양1동 공영주차장" in titles
-    texts = "\n".join(m.text for m in msgs if m.text)
-    assert "Welcome to 자양1동" in texts and "within 30 days" in texts and "Resident priority parking" in texts
+def test_each_place_has_its_address_phone_hours_and_a_map_link(info, svc):
+    en = "\n".join(m.text for m in nr.build_messages(info, Household(pet=True, car=True), "en", TODAY, svc))
+    assert ("• <b>Jayang 1-dong Community Center (자양1동 주민센터)</b>\n"
+            "   117 Jayang-ro, Sample-gu, Seoul · ☎ 02-450-1711 · Mon–Fri 09:00–18:00 · "
+            '<a href="https://www.google.com/maps/search/?api=1&amp;query=37.53718,127.08291">🗺 map</a>') in en
+    assert "• <b>Jayang Animal Hospital (자양동물병원)</b> — registers animals" in en
+    assert "Jayang 1-dong Public Car Park (자양1동 공영주차장)" in en
+    assert "Welcome to Jayang 1-dong (자양1동), Sample-gu" in en and "within 30 days" in en
+    ko = "\n".join(m.text for m in nr.build_messages(info, Household(pet=True), "ko", TODAY, svc))
+    assert ("• <b>자양1동 주민센터</b>\n   서울특별시 샘플구 자양로 117 · ☎ 02-450-1711 · 평일 09:00–18:00 · "
+            '<a href="https://map.kakao.com/link/map/%EC%9E%90%EC%96%911%EB%8F%99%20%EC%A3%BC%EB%AF%BC%EC%84%BC%ED%84%B0,'
+            '37.53718,127.08291">🗺 지도</a>') in ko
+    assert "• <b>자양동물병원</b> — 동물등록 대행" in ko
 
 
 @pytest.mark.parametrize(("household", "sections"), [
@@ -152,12 +160,10 @@ async def test_subscribe_records_consent_and_queues_the_information_and_a_follow
     consent = await session.scalar(select(Consent).where(Consent.user_id == USER))
     assert consent.purpose == "new_resident_info" and consent.withdrawn_at is None and consent.version
     out = await rows(session)
-    assert [r.method for r in out].count("sendVenue") == 10
-    assert out[0].method == "sendMessage" and "자양1동 생활정보" in out[0].payload["text"]
-    for r in out:  # every message of the feature can stop it
-        buttons = [b["callback_data"] for row in r.payload["reply_markup"]["inline_keyboard"] for b in row]
-        assert STOP_CB in buttons
-    follow = out[-1]
+    info, follow = out[:-1], out[-1]
+    assert [r.method for r in info] == ["sendMessage"] * 3  # basics, libraries and parks, young children
+    assert "자양1동 생활정보" in info[0].payload["text"]
+    assert [STOP_CB in str(r.payload.get("reply_markup")) for r in info] == [False, False, True]  # one, on the last
     assert follow.dedup_key == f"newres:{sub.token}:followup" and ASK_CB in str(follow.payload)
     assert follow.not_before == clock() + timedelta(days=7)
     # the information goes at once: the outbox stamps it with the real time, which the worker reads
@@ -289,7 +295,7 @@ async def test_a_follow_up_a_week_ahead_does_not_hold_back_the_chat(fake, db_ses
                 break
             await asyncio.sleep(0.05)
         assert left == ["followup"]
-        assert len(fake.sent(USER, "sendVenue")) == n_info - 2  # basics and libraries texts
+        assert fake.sent(USER, "sendVenue") == [] and n_info == 2  # basics, libraries and parks
     finally:
         await worker.stop()
         await task

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import commands
-from workflows import complaints, ratings, roles, states
+from workflows import complaints, district_info, ratings, roles, services, states
 from workflows.texts import TEXTS, norm_lang, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +77,10 @@ def _family_keys() -> dict[str, set[str]]:
         "cmd": {f"cmd.{n}" for n in (*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER,
                                      *commands.ADMIN)},
         "cancel.what": {f"cancel.what.{w}" for w in ("complaint", "answer", "other")},
+        "menu": {f"menu.{s.code}" for s in services.catalogue().services},
+        "hint.what": {f"hint.what.{s.code}" for s in services.catalogue().services
+                      if s.keywords and s.code != "foodalert"},  # food alerts have their own hint
+        "nr.kind": {f"nr.kind.{k}" for k in ("centre", *district_info.KINDS)},
     }
 
 
