@@ -1,13 +1,15 @@
 """등록면허세 one-stop (/licensetax), the tax officers' side (/taxinbox) and /verify.
 
 Residents: a short collection notice, then the licence type (a button, or a keyword to search
-the catalogue), what is being applied for (a §40② non-taxable case is answered at once), the
-영업장 면적 when the 종 depends on it, the licensing body, the business name, the 사업장's 동, an
-optional taxpayer name and expected issue date; a summary with the amount and its legal basis;
+the catalogue), what is being applied for (for a 변경면허: what changes, decided by 시행령 §40②1;
+a non-taxable case is answered at once), the 영업장 면적 when the 종 depends on it (㎡ with decimals,
+or 평 converted at 400/121 ㎡), the licensing body, the business name, the 사업장's 동, an optional
+taxpayer name and expected issue date (typed like the birth form's dates: 12월 4일, 내일…); a
+summary with the amount and its legal basis;
 then the notice (text + PNG) arrives through the outbox, or, when the 종 is unconfirmed, after the
 tax officer settles it. After payment: the receipt (text + PNG) and a 면허 불허 button (§37).
 
-세무과 officers: /taxinbox — 종 to settle, unpaid notices (수납 처리, 고지 취소 with a reason), held
+세무과 officers: /taxinbox — 종 to settle (a 변경면허 may be closed as 비과세), unpaid notices (수납 처리, 고지 취소 with a reason), held
 payments (accept or return), open refund requests and confirmations to relay by hand.
 Licensing bodies: /verify <notice no> [code] in their registered chat; 면허 불허 on the confirmation.
 """
@@ -42,6 +44,7 @@ class LicenseTaxForm(StatesGroup):
     consent = State()
     licence = State()
     kind = State()
+    change_reason = State()
     figure = State()
     body = State()
     business = State()
@@ -56,13 +59,13 @@ class TaxOfficerForm(StatesGroup):
 
 
 class LtFormCb(CallbackData, prefix="ltf"):
-    action: str  # consent, lic, all, kind, body, dong, skip, submit, cancel
+    action: str  # consent, lic, all, kind, reason, body, dong, skip, submit, cancel
     value: str = ""
     form: str = ""
 
 
 class LtCb(CallbackData, prefix="lt"):  # workflows/license_tax.cb builds the same strings
-    action: str  # open, pay_open, class, cancel, paid_ask, paid, accept, return, refuse_ask, refused
+    action: str  # open, pay_open, class, nontax_ask, nontax, cancel, paid_ask, paid, accept, return, refuse_ask, refused
     id: Num
     arg: Num = 0
 
@@ -176,7 +179,7 @@ async def licence_chosen(query: CallbackQuery, callback_data: LtFormCb, state: F
     note = "" if lic.confirmed else "\n\n" + t(lang, "lt.unconfirmed_note" if lic.tax_class else "lt.no_class_note")
     await query.message.answer(
         t(lang, "lt.ask_kind", licence=escape(lic.name(lang))) + note,
-        reply_markup=_form_kb(lang, callback_data.form, [[(k.label(lang), "kind", k.code)] for k in cat.kinds.values()]))
+        reply_markup=_form_kb(lang, callback_data.form, [[(k.label(lang), "kind", k.code)] for k in cat.first_kinds()]))
 
 
 @router.callback_query(LtFormCb.filter(F.action == "kind"))
@@ -186,32 +189,63 @@ async def kind_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMC
         return
     cat = lt.catalogue_for(svc.district)
     kind = cat.kinds.get(callback_data.value)
-    if kind is None:
+    if kind is None or kind.group is not None:
         await query.message.answer(t(lang, "stale_button"))
         return
+    if kind.asks:  # 변경면허: what changes decides whether it is taxed at all (시행령 §40②1)
+        lic = cat.licences[(await state.get_data())["licence"]]
+        await state.update_data(parent_kind=kind.code)
+        await state.set_state(LicenseTaxForm.change_reason)
+        await query.message.answer(
+            t(lang, "lt.ask_change", licence=escape(lic.name(lang))),
+            reply_markup=_form_kb(lang, callback_data.form, [[(r.label(lang), "reason", r.code)] for r in cat.reasons(kind)]))
+        return
+    await _kind_picked(query.message, state, svc, lang, kind)
+
+
+@router.callback_query(LtFormCb.filter(F.action == "reason"))
+async def reason_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
+                        lang: str) -> None:
+    if await _stale(query, state, callback_data, lang, LicenseTaxForm.change_reason):
+        return
+    cat = lt.catalogue_for(svc.district)
+    parent = cat.kinds.get((await state.get_data()).get("parent_kind", ""))
+    reason = cat.kinds.get(callback_data.value)
+    if parent is None or reason is None or reason not in cat.reasons(parent):
+        await query.message.answer(t(lang, "stale_button"))
+        return
+    await _kind_picked(query.message, state, svc, lang, reason)
+
+
+async def _kind_picked(message: Message, state: FSMContext, svc: Services, lang: str, kind) -> None:
+    """A kind (or a change's reason) was picked: a non-taxable case is answered at once; otherwise on
+    to the 영업장 면적 (when the 종 depends on it) or the licensing body."""
+    cat = lt.catalogue_for(svc.district)
     if kind.non_taxable:
         nt = cat.non_taxable[kind.non_taxable]
         await state.clear()
         extra = "" if nt.confirmed else "\n" + t(lang, "lt.non_taxable_check", phone=lt._tax_phone(svc))
-        await query.message.answer(t(lang, "lt.non_taxable", case=escape(nt.text(lang)), basis=escape(nt.basis)) + extra)
+        await message.answer(t(lang, "lt.non_taxable", case=escape(nt.text(lang)), basis=escape(nt.basis)) + extra)
         return
     await state.update_data(kind=kind.code)
     lic = cat.licences[(await state.get_data())["licence"]]
     if lic.figure:
         await state.set_state(LicenseTaxForm.figure)
-        await query.message.answer(t(lang, lt.FIGURE_KEYS[lic.figure][0]))
+        await message.answer(t(lang, lt.FIGURE_KEYS[lic.figure][0]))
     else:
-        await ask_body(query.message, state, svc, lang)
+        await ask_body(message, state, svc, lang)
 
 
 @router.message(LicenseTaxForm.figure, F.text, NOT_COMMAND)
 async def figure_given(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    cat = lt.catalogue_for(svc.district)
+    lic = cat.licences[(await state.get_data())["licence"]]
     try:
-        figure = lt.parse_figure(message.text)
-    except LicenseTaxError:
-        await message.answer(t(lang, "lt.err.figure"))
+        figure = lt.parse_figure(message.text, lic.figure or "area_m2", cat)
+    except LicenseTaxError:  # said what was wrong; the form stays on this step with everything kept
+        await message.answer(t(lang, lt.FIGURE_ERROR_KEYS.get(lic.figure, "lt.err.figure")))
         return
-    await state.update_data(figure=figure)
+    await state.update_data(figure=figure.value, figure_pyeong=figure.pyeong)
     await ask_body(message, state, svc, lang)
 
 
@@ -280,22 +314,23 @@ async def taxpayer_given(message: Message, state: FSMContext, svc: Services, lan
     if name is None:
         return
     await state.update_data(taxpayer_enc=svc.cipher.encrypt(name))
-    await ask_issue_date(message, state, lang)
+    await ask_issue_date(message, state, svc, lang)
 
 
-async def ask_issue_date(message: Message, state: FSMContext, lang: str) -> None:
+async def ask_issue_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     data = await state.get_data()
     await state.set_state(LicenseTaxForm.issue_date)
-    await message.answer(t(lang, "lt.ask_issue_date"),
+    await message.answer(t(lang, "lt.ask_issue_date", **lt.date_example_values(lt.local_today(svc), lang)),
                          reply_markup=_form_kb(lang, data["form"], [[(t(lang, "btn.skip"), "skip", "")]]))
 
 
 @router.message(LicenseTaxForm.issue_date, F.text, NOT_COMMAND)
 async def issue_date_given(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    today = lt.local_today(svc)
     try:
-        d = lt.parse_issue_date(message.text, lt.local_today(svc))
+        d = lt.parse_issue_date(message.text, today)
     except LicenseTaxError as e:
-        await message.answer(e.text(lang))
+        await message.answer(e.text(lang, **lt.date_example_values(today, lang)))
         return
     await state.update_data(issue_date=d.isoformat())
     await show_summary(message, state, svc, lang)
@@ -307,7 +342,7 @@ async def skipped(query: CallbackQuery, callback_data: LtFormCb, state: FSMConte
         return
     if await state.get_state() == LicenseTaxForm.taxpayer.state:
         await state.update_data(taxpayer_enc=None)
-        await ask_issue_date(query.message, state, lang)
+        await ask_issue_date(query.message, state, svc, lang)
     else:
         await state.update_data(issue_date=None)
         await show_summary(query.message, state, svc, lang)
@@ -331,12 +366,20 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
     due = lt.due_date(lt.local_today(svc), draft.expected_issue_date, cfg.default_due_days)
     if a.class_confirmed:
         amount = t(lang, "lt.summary.amount", amount=lt.won(a.amount, lang))
+    elif a.kind.officer_decides:  # a change that may not be taxed at all (시행령 §40②1)
+        amount = (t(lang, "lt.summary.amount_change", amount=lt.won(a.amount, lang)) if a.amount is not None
+                  else t(lang, "lt.summary.amount_change_unknown"))
     elif a.amount is not None:
         amount = t(lang, "lt.summary.amount_expected", amount=lt.won(a.amount, lang))
     else:
         amount = t(lang, "lt.summary.amount_officer")
-    figure = t(lang, lt.FIGURE_KEYS[a.licence.figure][1], n=f"{draft.figure:,}") if draft.figure else "-"
-    text = t(lang, "lt.summary", licence=escape(a.licence.name(lang)), kind=escape(a.kind.label(lang)),
+    figure = "-"
+    if draft.figure is not None and a.licence.figure:
+        if data.get("figure_pyeong") is not None and a.licence.figure == "area_m2":
+            figure = t(lang, "lt.figure.area_m2.pyeong", n=lt.fmt_number(draft.figure), p=lt.fmt_number(data["figure_pyeong"]))
+        else:
+            figure = t(lang, lt.FIGURE_KEYS[a.licence.figure][1], n=lt.fmt_number(draft.figure))
+    text = t(lang, "lt.summary", licence=escape(a.licence.name(lang)), kind=escape(lt.kind_text(cat, a.kind.code, lang)),
              cls=t(lang, "lt.class_n", n=a.tax_class) if a.tax_class else t(lang, "lt.class_unknown"),
              confirmed=t(lang, "lt.op.confirmed" if a.class_confirmed else "lt.op.unconfirmed"), figure=figure,
              column=escape(cat.column_label(a.column.code, lang)), amount=amount, basis=escape(a.legal_basis(cat, lang)),
@@ -386,8 +429,8 @@ async def text_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "lt.text_expected"))
 
 
-@router.message(StateFilter(LicenseTaxForm.consent, LicenseTaxForm.kind, LicenseTaxForm.body, LicenseTaxForm.dong,
-                            LicenseTaxForm.confirm), NOT_COMMAND)
+@router.message(StateFilter(LicenseTaxForm.consent, LicenseTaxForm.kind, LicenseTaxForm.change_reason,
+                            LicenseTaxForm.body, LicenseTaxForm.dong, LicenseTaxForm.confirm), NOT_COMMAND)
 async def button_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "lt.button_expected"))
 
@@ -396,21 +439,11 @@ async def button_expected(message: Message, lang: str) -> None:
 
 @router.message(Command("taxinbox"))
 async def taxinbox(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
-    if not lt.is_tax_officer(svc, principal):
-        await message.answer(t(lang, "lt.err.not_tax_officer"))
-        return
-    box = await lt.inbox(session)
-    rows = [[(t(lang, "lt.inbox.awaiting_btn", no=n.notice_no, licence=n.licence_name), lt.cb("open", n.id))]
-            for n in box.awaiting]
-    rows += [[(t(lang, "lt.inbox.unpaid_btn", no=n.notice_no, amount=lt.won(n.amount, lang)), lt.cb("open", n.id))]
-             for n in box.unpaid]
-    rows += [[(t(lang, "lt.inbox.held_btn", status=t(lang, lt.PAY_KEYS[p.status]), amount=lt.won(p.amount, lang)),
-               lt.cb("pay_open", p.id))] for p in box.held]
-    refunds = "\n".join(t(lang, "lt.inbox.refund_line", no=n.notice_no, receipt=c.receipt_no) for n, c in box.refunds)
-    failed = "\n".join(t(lang, "lt.inbox.failed_line", body=escape(c.body_code), error=escape(c.last_error or "-"))
-                       for c in box.failed)
-    text = t(lang, "lt.inbox", **box.counts, refund_lines=refunds or "-", failed_lines=failed or "-")
-    await message.answer(text, reply_markup=markup(rows) if rows else None)
+    """The counts, held payments, refunds and failed confirmations, and every open notice paged and
+    filtered (the officers' list helper: handlers/worklist.py, workflows/worklist.tax_page)."""
+    from handlers import worklist as lists
+    from workflows import worklist as wl
+    await lists.show(message, session, svc, lang, principal, wl.View(wl.TAX))
 
 
 async def _notice_for(query: CallbackQuery, session: AsyncSession, lang: str, notice_id: int):
@@ -420,7 +453,7 @@ async def _notice_for(query: CallbackQuery, session: AsyncSession, lang: str, no
     return n
 
 
-@router.callback_query(LtCb.filter(F.action.in_({"open", "class", "cancel", "paid_ask", "paid"})))
+@router.callback_query(LtCb.filter(F.action.in_({"open", "class", "nontax_ask", "nontax", "cancel", "paid_ask", "paid"})))
 async def officer_notice(query: CallbackQuery, callback_data: LtCb, state: FSMContext, session: AsyncSession,
                          svc: Services, lang: str, principal: Principal, duties=None) -> None:
     if not lt.is_tax_officer(svc, principal):
@@ -432,7 +465,7 @@ async def officer_notice(query: CallbackQuery, callback_data: LtCb, state: FSMCo
     action = callback_data.action
     if action == "open":
         await query.answer()
-        buttons = lt.officer_buttons(n, lang)
+        buttons = lt.officer_buttons(n, lang, lt.catalogue_for(svc.district))
         text = lt.officer_view(session, svc, principal, n, lang)  # audited
         await session.commit()
         await query.message.answer(text, reply_markup=markup(buttons) if buttons else None)
@@ -451,11 +484,24 @@ async def officer_notice(query: CallbackQuery, callback_data: LtCb, state: FSMCo
         await query.message.answer(t(lang, "lt.op.confirm_paid", no=n.notice_no, amount=lt.won(n.amount, lang)),
                                    reply_markup=markup([[(t(lang, "lt.btn.mark_paid_confirm"), lt.cb("paid", n.id))]]))
         return
+    if action == "nontax_ask":
+        cat = lt.catalogue_for(svc.district)
+        if n.state != lt.AWAITING_CLASS or not lt.is_change_request(n, cat):
+            await query.answer(t(lang, "lt.err.stale"), show_alert=True)
+            return
+        await query.answer()
+        await query.message.answer(
+            t(lang, "lt.op.non_taxable_ask", no=n.notice_no, basis=escape(cat.non_taxable["change_not_taxable"].basis)),
+            reply_markup=markup([[(t(lang, "lt.btn.non_taxable_confirm"), lt.cb("nontax", n.id))]]))
+        return
     try:
         if action == "class":
             await lt.confirm_class(session, svc, principal, n, callback_data.arg)
             reply = t(lang, "lt.op.class_done", no=n.notice_no, cls=t(lang, "lt.class_n", n=n.tax_class),
                       amount=lt.won(n.amount, lang))
+        elif action == "nontax":
+            await lt.declare_non_taxable(session, svc, principal, n)
+            reply = t(lang, "lt.op.non_taxable_done", no=n.notice_no)
         else:
             await lt.mark_paid(session, svc, principal, n)
             reply = t(lang, "lt.op.paid_done", no=n.notice_no)

@@ -276,17 +276,22 @@ _FULL = (r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*일?\.?$", r
 _SHORT = r"^(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*일?\.?$"
 
 
-def parse_date(text: str, today: date, *, oldest: date) -> date:
-    """A date as people type it: 2026-03-02, 2026.3.2, 20260302, 2026년 3월 2일, 3월 2일 (this year,
-    or last year if that would be in the future), 오늘, 어제. Not in the future, not before `oldest`."""
+_RELATIVE = {"오늘": 0, "today": 0, "어제": -1, "yesterday": -1, "내일": 1, "tomorrow": 1}
+
+
+def parse_date(text: str, today: date, *, oldest: date, latest: date | None = None) -> date:
+    """A date as people type it: 2026-03-02, 2026.3.2, 20260302, 2026년 3월 2일, 3월 2일, 오늘, 어제,
+    내일. Between `oldest` and `latest` (default: today). A date without a year is the one of last,
+    this or next year that falls within that window, nearest to today (with the default window:
+    this year, or last year if this year's would be in the future); DateInputError "future" past
+    `latest`, "too_old" before `oldest`, "format" for anything else."""
+    latest = today if latest is None else latest
     s = (text or "").strip().lower()
     if len(s) > 30:
         raise DateInputError("format")
     found: date | None = None
-    if s in ("오늘", "today"):
-        found = today
-    elif s in ("어제", "yesterday"):
-        found = today - timedelta(days=1)
+    if s in _RELATIVE:
+        found = today + timedelta(days=_RELATIVE[s])
     else:
         for pattern in _FULL:
             m = re.match(pattern, s)
@@ -296,12 +301,18 @@ def parse_date(text: str, today: date, *, oldest: date) -> date:
         else:
             m = re.match(_SHORT, s)
             if m:
-                found = _mk(today.year, int(m.group(1)), int(m.group(2)))
-                if found is not None and found > today:
-                    found = _mk(today.year - 1, int(m.group(1)), int(m.group(2)))
+                month, day = int(m.group(1)), int(m.group(2))
+                years = [c for c in (_mk(today.year + dy, month, day) for dy in (-1, 0, 1)) if c is not None]
+                inside = [c for c in years if oldest <= c <= latest]
+                if inside:
+                    found = min(inside, key=lambda c: abs((c - today).days))
+                else:
+                    found = _mk(today.year, month, day)
+                    if found is not None and found > latest:
+                        found = _mk(today.year - 1, month, day)
     if found is None:
         raise DateInputError("format")
-    if found > today:
+    if found > latest:
         raise DateInputError("future")
     if found < oldest:
         raise DateInputError("too_old")

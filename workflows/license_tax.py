@@ -59,8 +59,9 @@ CITY_500K, CITY, COUNTY = "city_500k", "city", "county"
 COLUMNS = (CITY_500K, CITY, COUNTY)
 CLASSES = (1, 2, 3, 4, 5)
 
-# notice states
+# notice states (non_taxable: the tax officer found a change request not taxable under 시행령 §40②1)
 AWAITING_CLASS, ISSUED, PAID, CANCELLED, REFUND = "awaiting_class", "issued", "paid", "cancelled", "refund_requested"
+NON_TAXABLE = "non_taxable"
 OPEN_STATES = (AWAITING_CLASS, ISSUED)
 # payment statuses
 APPLIED, ACCEPTED, TO_RETURN = "applied", "accepted", "to_return"
@@ -76,7 +77,8 @@ ISSUE_DATE_HORIZON = timedelta(days=366)
 
 # Text keys by state / status / code, spelt out so every key is a literal.
 STATE_KEYS = {AWAITING_CLASS: "lt.state.awaiting_class", ISSUED: "lt.state.issued", PAID: "lt.state.paid",
-              CANCELLED: "lt.state.cancelled", REFUND: "lt.state.refund_requested"}
+              CANCELLED: "lt.state.cancelled", REFUND: "lt.state.refund_requested",
+              NON_TAXABLE: "lt.state.non_taxable"}
 PAY_KEYS = {APPLIED: "lt.pay.applied", ACCEPTED: "lt.pay.accepted", TO_RETURN: "lt.pay.to_return",
             HELD_MISMATCH: "lt.pay.held_mismatch", HELD_UNMATCHED: "lt.pay.held_unmatched",
             HELD_DUPLICATE: "lt.pay.held_duplicate", HELD_CANCELLED: "lt.pay.held_cancelled"}
@@ -84,13 +86,14 @@ SOURCE_KEYS = {"bank": "lt.pay.source.bank", "officer": "lt.pay.source.officer"}
 AREA_KEYS = {"dong": "lt.area.dong", "eup_myeon": "lt.area.eup_myeon"}
 FIGURE_KEYS = {"area_m2": ("lt.figure.area_m2.ask", "lt.figure.area_m2.value"),
                "staff": ("lt.figure.staff.ask", "lt.figure.staff.value")}
+FIGURE_ERROR_KEYS = {"area_m2": "lt.err.figure.area_m2", "staff": "lt.err.figure.staff"}
 ERROR_KEYS = {
     "unknown": "lt.err.unknown", "duplicate": "lt.err.duplicate", "date_format": "lt.err.date_format",
     "date_past": "lt.err.date_past", "date_far": "lt.err.date_far", "rrn": "lt.err.rrn",
     "business": "lt.err.business", "name": "lt.err.name", "figure": "lt.err.figure",
     "non_taxable": "lt.err.non_taxable", "payment": "lt.err.payment", "stale": "lt.err.stale",
     "cannot_accept": "lt.err.cannot_accept", "reason": "lt.err.reason", "not_tax_officer": "lt.err.not_tax_officer",
-    "not_found": "lt.err.not_found", "not_registered": "lt.err.not_registered"}
+    "not_found": "lt.err.not_found", "not_registered": "lt.err.not_registered", "not_change": "lt.err.not_change"}
 
 
 class LicenseTaxError(ValueError):
@@ -157,14 +160,25 @@ class Licence:
 
 @dataclass(frozen=True)
 class Kind:
+    """What is applied for. A top-level kind (group None) is the first question; one that ``asks``
+    is followed by its reasons (group = its code), and the reason picked is the kind filed.
+    ``officer_decides``: the tax officer settles the 종 and whether it is taxed at all (비과세)."""
+
     code: str
     ko: str
     en: str
     basis: str = ""
     non_taxable: str | None = None
+    asks: str | None = None
+    group: str | None = None
+    officer_decides: bool = False
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.ko
+
+    @property
+    def is_change(self) -> bool:
+        return self.group == "change"
 
 
 @dataclass(frozen=True)
@@ -176,6 +190,7 @@ class NonTaxable:
     applies_to: str  # issue / periodic
     confirmed: bool
     extra: dict = field(default_factory=dict, compare=False)
+    source: str = ""
 
     def text(self, lang: str) -> str:
         return self.en if lang == "en" else self.ko
@@ -205,6 +220,7 @@ class Catalogue:
     kinds: dict[str, Kind]
     non_taxable: dict[str, NonTaxable]
     licences: dict[str, Licence]
+    pyeong_m2: tuple[int, int] = (400, 121)  # 1평 = 400/121 ㎡
 
     def rate(self, tax_class: int, column: str) -> int:
         return self.rates[tax_class][column]
@@ -214,6 +230,14 @@ class Catalogue:
 
     def search(self, query: str, limit: int = 8) -> list[Licence]:
         return [lic for lic in self.licences.values() if lic.matches(query)][:limit]
+
+    def first_kinds(self) -> list[Kind]:
+        """The first question's answers (new, change, ...)."""
+        return [k for k in self.kinds.values() if k.group is None]
+
+    def reasons(self, kind: Kind) -> list[Kind]:
+        """The answers to the follow-up question of a kind that asks one (what changed)."""
+        return [k for k in self.kinds.values() if kind.asks and k.group == kind.code]
 
 
 def _parse_catalogue(raw: dict) -> Catalogue:
@@ -228,13 +252,26 @@ def _parse_catalogue(raw: dict) -> Catalogue:
             raise ValueError(f"area kind {a.code}: bad rule or column")
     non_taxable = {n["code"]: NonTaxable(n["code"], n["ko"], n["en"], n["basis"], n["applies_to"],
                                          bool(n.get("confirmed")), {k: v for k, v in n.items()
-                                                                    if k in ("closure_cutoff", "idle_days")})
+                                                                    if k in ("closure_cutoff", "idle_days")},
+                                         n.get("source", ""))
                    for n in raw["non_taxable"]}
-    kinds = {k["code"]: Kind(k["code"], k["ko"], k["en"], k.get("basis", ""), k.get("non_taxable"))
+    kinds = {k["code"]: Kind(k["code"], k["ko"], k["en"], k.get("basis", ""), k.get("non_taxable"), k.get("asks"))
              for k in raw["kinds"]}
+    for k in list(kinds.values()):
+        if k.asks:
+            if not raw.get(k.asks):
+                raise ValueError(f"kind {k.code}: asks {k.asks}, which the catalogue does not have")
+            for reason in raw[k.asks]:
+                if reason["code"] in kinds or not (bool(reason.get("non_taxable")) ^ bool(reason.get("taxable"))):
+                    raise ValueError(f"reason {reason['code']}: a new code, and either taxable or non_taxable")
+                kinds[reason["code"]] = Kind(reason["code"], reason["ko"], reason["en"], reason.get("basis", ""),
+                                             reason.get("non_taxable"), group=k.code,
+                                             officer_decides=bool(reason.get("officer_decides")))
     for k in kinds.values():
         if k.non_taxable and k.non_taxable not in non_taxable:
             raise ValueError(f"kind {k.code}: unknown non-taxable case {k.non_taxable}")
+        if len(k.code) > 20:  # license_tax_notices.request_kind is String(20)
+            raise ValueError(f"kind {k.code}: codes are at most 20 characters")
     licences = {}
     for lic in raw["licences"]:
         cls = lic.get("class")
@@ -246,8 +283,10 @@ def _parse_catalogue(raw: dict) -> Catalogue:
         licences[lic["code"]] = Licence(
             lic["code"], lic["ko"], lic["en"], tuple(lic.get("keywords", ())), cls, bool(lic.get("confirmed")),
             lic.get("confidence", "low"), lic["source"], lic.get("figure"), bands, tuple(lic.get("bodies", ())))
+    pyeong = raw.get("pyeong") or {"m2_numerator": 400, "m2_denominator": 121}
     return Catalogue(rates, r["source"], r["effective_from"], int(r["population_threshold"]),
-                     r["columns"], areas, kinds, non_taxable, licences)
+                     r["columns"], areas, kinds, non_taxable, licences,
+                     (int(pyeong["m2_numerator"]), int(pyeong["m2_denominator"])))
 
 
 @lru_cache(maxsize=8)
@@ -336,18 +375,20 @@ def legal_basis(cat: Catalogue, tax_class: int | None, column: Column, lang: str
 
 
 def assess(cat: Catalogue, district: District, *, licence: str, kind: str, place: str,
-           figure: int | None = None) -> Assessment:
-    """Amount and legal basis of one request, or the §40② case that makes it non-taxable."""
+           figure: float | None = None) -> Assessment:
+    """Amount and legal basis of one request, or the §40② case that makes it non-taxable. A kind
+    that asks a follow-up (변경면허: what changed) is not assessable itself: its reason is. When the
+    officer decides (the 종 may or may not have gone up), the 종 is never taken as confirmed."""
     lic = cat.licences.get(licence)
     k = cat.kinds.get(kind)
-    if lic is None or k is None:
+    if lic is None or k is None or k.asks:
         raise LicenseTaxError("unknown")
     column = column_for(district.raw.get("district") or {}, place, cat)
     if k.non_taxable:
         return Assessment(lic, k, column, None, False, None, cat.non_taxable[k.non_taxable])
     tax_class, confirmed = lic.class_for(figure)
     amount = cat.rate(tax_class, column.code) if tax_class else None
-    return Assessment(lic, k, column, tax_class, confirmed, amount)
+    return Assessment(lic, k, column, tax_class, confirmed and not k.officer_decides, amount)
 
 
 def periodic_exempt(cat: Catalogue, tax_year: int, *, closure_reported_on: date | None = None,
@@ -463,19 +504,31 @@ def check_code(key: bytes, n: LicenseTaxNotice, code: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())  # str compare_digest refuses non-ASCII
 
 
+_DATE_ERRORS = {"format": "date_format", "too_old": "date_past", "future": "date_far"}
+
+
 def parse_issue_date(text: str, today: date) -> date:
-    m = re.fullmatch(r"\s*(\d{4})\s*[-./년]?\s*(\d{1,2})\s*[-./월]?\s*(\d{1,2})\s*일?\s*", text or "")
-    if not m:
-        raise LicenseTaxError("date_format")
+    """The expected licence date as people type it, read like the birth and death forms' dates
+    (workflows/birth_death.parse_date: 2026-12-01, 2026.12.1, 20261201, 2026년 12월 1일, 12월 1일, 12/1,
+    오늘, 내일): from today up to a year ahead; a date without a year is the next one in that window."""
+    from workflows.birth_death import DateInputError, parse_date
+
     try:
-        d = date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        raise LicenseTaxError("date_format")
-    if d < today:
-        raise LicenseTaxError("date_past")
-    if d > today + ISSUE_DATE_HORIZON:
-        raise LicenseTaxError("date_far")
-    return d
+        return parse_date(text, today, oldest=today, latest=today + ISSUE_DATE_HORIZON)
+    except DateInputError as e:
+        raise LicenseTaxError(_DATE_ERRORS[e.code]) from None
+
+
+def date_example(today: date) -> date:
+    """The example date the form shows: two weeks ahead, so never a day already past."""
+    return today + timedelta(days=14)
+
+
+def date_example_values(today: date, lang: str) -> dict[str, str]:
+    """{example} and {example_short} of the date question and its error: the same future day
+    written in full and without the year (12월 18일 / 12/18), as the parser reads both."""
+    d = date_example(today)
+    return {"example": d.isoformat(), "example_short": f"{d.month}/{d.day}" if lang == "en" else f"{d.month}월 {d.day}일"}
 
 
 def clean_text(text: str | None, *, limit: int, code: str) -> str:
@@ -487,11 +540,51 @@ def clean_text(text: str | None, *, limit: int, code: str) -> str:
     return value
 
 
-def parse_figure(text: str) -> int:
-    raw = re.sub(r"[\s,㎡m²명]|m2", "", text or "")
-    if not raw.isdigit() or not 0 < int(raw) <= FIGURE_MAX:
+@dataclass(frozen=True)
+class Figure:
+    """The 영업장 면적 in ㎡ (or 종업원 수) as the resident gave it; ``pyeong`` when they typed 평."""
+
+    value: float
+    pyeong: float | None = None
+
+
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+_AREA_UNITS = {"": None, "㎡": None, "m2": None, "m²": None, "제곱미터": None, "평방미터": None, "sqm": None,
+               "평": "pyeong", "py": "pyeong"}
+_STAFF_UNITS = ("", "명", "인", "people", "persons")
+
+
+def parse_figure(text: str, kind: str = "area_m2", cat: Catalogue | None = None) -> Figure:
+    """85, 85.5, 1,200, 85㎡, 85.5 m2, 30평 (converted: 1평 = 400/121 ㎡, kept to 0.01 ㎡) for an area;
+    12, 12명 for staff (whole people). LicenseTaxError("figure") for anything else, zero, or more
+    than FIGURE_MAX."""
+    s = re.sub(r"\s+", "", (text or "").lower()).removeprefix("약")
+    m = re.fullmatch(_NUMBER + r"(.*)", s)
+    if not m:
         raise LicenseTaxError("figure")
-    return int(raw)
+    number, unit = float(m[1].replace(",", "") + (m[2] or "")), m[3]
+    if kind == "staff":
+        if m[2] or unit not in _STAFF_UNITS:
+            raise LicenseTaxError("figure")
+        figure = Figure(number)
+    elif unit not in _AREA_UNITS:
+        raise LicenseTaxError("figure")
+    elif _AREA_UNITS[unit] == "pyeong":
+        num, den = (cat or load_catalogue()).pyeong_m2
+        figure = Figure(round(number * num / den, 2), number)
+    else:
+        figure = Figure(round(number, 2))
+    if not 0 < figure.value <= FIGURE_MAX:
+        raise LicenseTaxError("figure")
+    return figure
+
+
+def fmt_number(x: float | None) -> str:
+    """1200 -> '1,200', 85.5 -> '85.5', 99.17 -> '99.17' (no trailing zeros)."""
+    if x is None:
+        return "-"
+    text = f"{x:,.2f}".rstrip("0").rstrip(".")
+    return text
 
 
 def won(amount: int | None, lang: str) -> str:
@@ -522,7 +615,7 @@ class Draft:
     body: str
     business_name: str
     dong: str
-    figure: int | None = None
+    figure: float | None = None
     taxpayer_name: str | None = None
     expected_issue_date: date | None = None
 
@@ -624,12 +717,14 @@ async def request_notice(session: AsyncSession, svc: Services, *, citizen_id: in
         return await find_by_submit_key(session, submit_key), False
     n.notice_no = f"LT-{now.astimezone(svc.tz).year}-{n.id:06d}"
     _event(session, svc, n, "requested", actor_kind="citizen", actor_id=citizen_id,
-           note=f"{a.licence.code} {a.kind.code} 종={a.tax_class} confirmed={a.class_confirmed} column={a.column.code}")
+           note=f"{a.licence.code} {a.kind.code} 종={a.tax_class} confirmed={a.class_confirmed} column={a.column.code}"
+                + (f" figure={fmt_number(draft.figure)}" if draft.figure is not None else ""))
     if a.class_confirmed:
         await _issue(session, svc, n, actor_kind="system")
     else:
-        await _notify_officers(session, svc, f"lt:class:{n.id}", "lt.op.new_unconfirmed", n,
-                               buttons=lambda lang: officer_buttons(n, lang))
+        head = "lt.op.new_change" if a.kind.is_change else "lt.op.new_unconfirmed"
+        await _notify_officers(session, svc, f"lt:class:{n.id}", head, n,
+                               buttons=lambda lang: officer_buttons(n, lang, cat))
     return n, True
 
 
@@ -650,6 +745,29 @@ async def confirm_class(session: AsyncSession, svc: Services, officer: Principal
            from_state=n.state, note=f"제{tax_class}종 (catalogue: {suggested or '-'})")
     _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "class_confirmed", tax_class=tax_class)
     await _issue(session, svc, n, actor_kind="officer", actor_id=officer.user_id)
+
+
+async def declare_non_taxable(session: AsyncSession, svc: Services, officer: Principal, n: LicenseTaxNotice) -> None:
+    """The tax officer finds a 변경면허 request not taxable (시행령 §40②1: neither the licensee
+    changes nor the 종 goes up; the 1 January renewal is not applied for here): no notice, nothing to
+    pay; the resident is told why, in words, to show the licensing body."""
+    _check_officer(svc, officer)
+    if n.state != AWAITING_CLASS:
+        raise LicenseTaxError("stale")
+    cat = catalogue_for(svc.district)
+    kind = cat.kinds.get(n.request_kind)
+    if kind is None or not kind.is_change:
+        raise LicenseTaxError("not_change")
+    case = cat.non_taxable["change_not_taxable"]
+    n.officer_id, n.amount, n.closed_at = officer.user_id, 0, svc.now()
+    n.legal_basis = case.basis
+    _set_state(session, svc, n, NON_TAXABLE, "non_taxable", actor_kind="officer", actor_id=officer.user_id,
+               note=case.basis)
+    _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "non_taxable")
+    lang = await _lang(session, n.citizen_id)
+    await enqueue(session, key=f"lt:non_taxable:{n.id}", chat_id=n.citizen_id,
+                  text=t(lang, "lt.citizen.non_taxable", no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
+                         case=escape(case.text(lang)), basis=escape(case.basis), phone=_tax_phone(svc)))
 
 
 async def _issue(session: AsyncSession, svc: Services, n: LicenseTaxNotice, *, actor_kind: str,
@@ -994,10 +1112,17 @@ def cb(action: str, notice_or_payment_id: int, arg: int = 0) -> str:
     return f"lt:{action}:{notice_or_payment_id}:{arg}"
 
 
-def officer_buttons(n: LicenseTaxNotice, lang: str) -> list[list[tuple[str, str]]]:
+def is_change_request(n: LicenseTaxNotice, cat: Catalogue | None = None) -> bool:
+    kind = (cat or load_catalogue()).kinds.get(n.request_kind)
+    return bool(kind and kind.is_change)
+
+
+def officer_buttons(n: LicenseTaxNotice, lang: str, cat: Catalogue | None = None) -> list[list[tuple[str, str]]]:
     if n.state == AWAITING_CLASS:
-        return [[(t(lang, "lt.btn.class", n=c), cb("class", n.id, c)) for c in CLASSES],
-                [(t(lang, "lt.btn.cancel_notice"), cb("cancel", n.id))]]
+        rows = [[(t(lang, "lt.btn.class", n=c), cb("class", n.id, c)) for c in CLASSES]]
+        if is_change_request(n, cat):  # 시행령 §40②1: a change may not be taxable at all
+            rows.append([(t(lang, "lt.btn.non_taxable"), cb("nontax_ask", n.id))])
+        return rows + [[(t(lang, "lt.btn.cancel_notice"), cb("cancel", n.id))]]
     if n.state == ISSUED:
         return [[(t(lang, "lt.btn.mark_paid"), cb("paid_ask", n.id)), (t(lang, "lt.btn.cancel_notice"), cb("cancel", n.id))]]
     if n.state == PAID:
@@ -1094,17 +1219,37 @@ def state_text(n: LicenseTaxNotice, lang: str) -> str:
     return t(lang, STATE_KEYS[n.state])
 
 
+def class_basis(lic: Licence | None, n: LicenseTaxNotice, lang: str) -> str:
+    """Where the 종 comes from, in words for the tax officer (the catalogue's sources stay in the
+    data file): 시행령 별표 1, and whether the suggested 종 still has to be checked there."""
+    if n.class_confirmed:
+        return t(lang, "lt.op.class_basis.confirmed")
+    if n.tax_class:
+        return t(lang, "lt.op.class_basis.suggested", cls=t(lang, "lt.class_n", n=n.tax_class))
+    return t(lang, "lt.op.class_basis.figure" if lic and lic.figure else "lt.op.class_basis.none")
+
+
+def kind_text(cat: Catalogue, code: str, lang: str) -> str:
+    """'새로 면허를 받습니다' or '면허 내용이 바뀌어 … — 대표자 이름만 바뀝니다' (a change and what changed)."""
+    kind = cat.kinds.get(code)
+    if kind is None:
+        return code
+    parent = cat.kinds.get(kind.group) if kind.group else None
+    return f"{parent.label(lang)} — {kind.label(lang)}" if parent else kind.label(lang)
+
+
 def officer_card(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     cat = catalogue_for(svc.district)
     lic = cat.licences.get(n.licence_code)
+    kind = cat.kinds.get(n.request_kind)
     suggested = t(lang, "lt.class_n", n=n.tax_class) if n.tax_class else t(lang, "lt.class_unknown")
     figure = "-"
     if n.figure is not None and lic and lic.figure:
-        figure = t(lang, FIGURE_KEYS[lic.figure][1], n=f"{n.figure:,}")
+        figure = t(lang, FIGURE_KEYS[lic.figure][1], n=fmt_number(n.figure))
     return t(lang, "lt.op.card", no=n.notice_no, state=state_text(n, lang), licence=escape(_licence_name(svc, n, lang)),
-             kind=escape(cat.kinds[n.request_kind].label(lang) if n.request_kind in cat.kinds else n.request_kind),
+             kind=escape(kind_text(cat, n.request_kind, lang)), kind_basis=escape(kind.basis if kind else "-"),
              cls=suggested, confirmed=t(lang, "lt.op.confirmed" if n.class_confirmed else "lt.op.unconfirmed"),
-             source=escape(lic.source if lic else "-"), figure=figure, column=escape(column_text(svc, n, lang)),
+             class_basis=escape(class_basis(lic, n, lang)), figure=figure, column=escape(column_text(svc, n, lang)),
              amount=won(n.amount, lang), business=escape(n.business_name), dong=escape(n.dong),
              body=escape(_body_name(svc, n.body_code, lang)), due=fmt_date(svc, n.due_date, lang),
              requested=svc.fmt(n.created_at, lang))

@@ -353,7 +353,7 @@ async def _end_tax(session: AsyncSession, svc: Services, user_id: int, now: date
             out.tax_cancelled.append(n.notice_no)
             audit.record(session, "privacy_cancel_tax_notice", actor_id=user_id, actor_role=CITIZEN,
                          subject_kind="tax_notice", subject_id=n.notice_no, detail="tax officers told", at=now)
-        if n.state == license_tax.CANCELLED:
+        if n.state in (license_tax.CANCELLED, license_tax.NON_TAXABLE):  # nothing was paid: no tax record to keep
             scrub.append(n.id)
             audit.record(session, "privacy_anonymise_tax_notice", actor_id=user_id, actor_role=CITIZEN,
                          subject_kind="tax_notice", subject_id=n.notice_no, at=now)

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 ANONYMOUS_USER = 0  # the users row anonymised cases point to (no Telegram user has id 0)
 KINDS = ("contact", "complaint", "onestop", "opinion", "outbox", "forms", "taxpayer_name", "tax_record")
 # 등록면허세 notices that are over (a tax record from then on); open ones are never purged.
-TAX_FINAL = ("paid", "cancelled", "refund_requested")
+TAX_FINAL = ("paid", "cancelled", "refund_requested", "non_taxable")
 OUTBOX_DONE = ("sent", "failed", "cancelled")
 DAYS_PER_YEAR = 365
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer,
                         LargeBinary, MetaData, SmallInteger, String, Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -641,7 +641,8 @@ class LicenseTaxCounter(Base):
 class LicenseTaxNotice(Base):
     """One 등록면허세 (면허분) request and its notice (고지서): requested -> awaiting_class (the 종
     is not confirmed) -> issued (payable into its virtual account) -> paid, or cancelled, or
-    refund_requested (§37). Every change is also a LicenseTaxEvent; no row is ever deleted."""
+    refund_requested (§37), or non_taxable (a 변경면허 the tax officer found not taxable under
+    시행령 §40②1). Every change is also a LicenseTaxEvent; no row is ever deleted."""
 
     __tablename__ = "license_tax_notices"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -650,8 +651,8 @@ class LicenseTaxNotice(Base):
     citizen_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
     licence_code: Mapped[str] = mapped_column(String(60))
     licence_name: Mapped[str] = mapped_column(String(200))  # Korean name, as it was when requested
-    request_kind: Mapped[str] = mapped_column(String(20))  # new / change
-    figure: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 영업장 면적 ㎡ or 종업원 수
+    request_kind: Mapped[str] = mapped_column(String(20))  # new / change_holder / change_class_up / ... (license_tax.json)
+    figure: Mapped[float | None] = mapped_column(Float, nullable=True)  # 영업장 면적 ㎡ (85.5) or 종업원 수
     tax_class: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # 제N종
     class_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     rate_column: Mapped[str] = mapped_column(String(20))  # city_500k / city / county

@@ -111,7 +111,7 @@ async def request_notice(h, fake):
     await h.say(RESIDENT, "x" * 61, expect="1~60자")
     await h.say(RESIDENT, "노래세상 <화양점>", expect="동을 골라 주세요")
     await h.press(RESIDENT, "화양동", expect="납세자 이름")
-    await h.say(RESIDENT, "900101-1234567", expect="주민등록번호는 받지 않습니다")
+    await h.say(RESIDENT, "900101-1234567", expect="주민등록번호")
     await h.say(RESIDENT, "김납세", expect="면허증을 받을 예정일")
     await h.say(RESIDENT, "2020-01-01", expect="지난 날짜")
     issue = lt.local_today(h.app.svc) + timedelta(days=10)
@@ -133,7 +133,9 @@ async def test_notice_payment_and_confirmation_within_a_second(bot, fake, police
 
     # 세무과 settles the 종; the notice (text + PNG) goes to the resident
     card = await fake.wait_text(TAX_OFFICER, "종 확인 필요")
-    assert n.notice_no in card.params["text"] and "kr-facts.md §2.3" in card.params["text"]
+    assert n.notice_no in card.params["text"] and "종 근거: 지방세법 시행령 §39 별표 1" in card.params["text"]
+    for note in ("kr-facts", "flSeq", "tistory", "http", ".md"):  # the legal basis in words, no developer notes
+        assert note not in card.params["text"], note
     mark = fake.mark()
     msg_id, data = fake.button(card, "제3종")
     fake.callback(TAX_OFFICER, data, message_id=msg_id)
@@ -218,15 +220,16 @@ async def test_officer_marks_paid_and_a_telegram_body_is_told(bot, fake):
     await h.say(RESIDENT, "/licensetax", expect="개인정보 수집·이용 안내")
     await h.press(RESIDENT, "동의하고 계속", expect="어떤 면허의")
     await h.press(RESIDENT, "관광숙박업", expect="어떤 경우인가요")
-    nt = await h.press(RESIDENT, "표시만 바뀝니다", expect="과세되지 않는 경우입니다")
-    assert "시행령 §40②" in nt.params["text"]
+    await h.press(RESIDENT, "변경면허를 받습니다", expect="무엇이 바뀌나요")
+    nt = await h.press(RESIDENT, "대표자 이름만 바뀝니다", expect="과세되지 않는 경우입니다")
+    assert "시행령 §40②1" in nt.params["text"]
     assert await h.one(LicenseTaxNotice, citizen_id=RESIDENT) is None
 
     await h.say(RESIDENT, "/licensetax", expect="어떤 면허의")  # consent is remembered
     await h.say(RESIDENT, "음식점", expect="검색 결과")
     await h.press(RESIDENT, "일반음식점", expect="어떤 경우인가요")
     await h.press(RESIDENT, "새로 면허를 받습니다", expect="영업장 면적")
-    await h.say(RESIDENT, "넓음", expect="숫자만")
+    await h.say(RESIDENT, "넓음", expect="영업장 면적을 알아보지 못했습니다")
     await h.say(RESIDENT, "85㎡", expect="인허가기관")
     await h.press(RESIDENT, "서울특별시청", expect="상호")
     await h.say(RESIDENT, "화양분식", expect="동을 골라")
@@ -252,3 +255,79 @@ async def test_officer_marks_paid_and_a_telegram_body_is_told(bot, fake):
     assert n.notice_no in city.params["text"] and n.verification_code in city.params["text"]
     await h.press(TAX_OFFICER, "수납 처리 확인", expect=None)  # stale: already paid
     assert len(await h.db(select(LicenseTaxPayment))) == 1
+
+
+async def test_what_people_type_and_a_change_decided_by_40_2_1(bot, fake):
+    """The form takes 85.5, 30평 (shown converted: 1평 = 400/121 ㎡), 오늘 and 12월 4일-style dates, with
+    an example date that is not in the past; a wrong value is explained and asked again with nothing
+    lost. A 노래연습장업 whose name only changes owes nothing (it was charged 40,500원); one whose
+    taxability the resident cannot tell goes to 세무과, which closes it as 비과세 from the card."""
+    h = bot
+    await h.say(ADMIN, f"/grant {TAX_OFFICER} officer TAX", expect="역할을 부여했습니다")
+    today = lt.local_today(h.app.svc)
+
+    # a 노래연습장업 in a 서울 구 changing only its name: 0원, answered at once, nothing filed
+    await h.say(RESIDENT, "/licensetax", expect="개인정보 수집·이용 안내")
+    await h.press(RESIDENT, "동의하고 계속", expect="어떤 면허의")
+    await h.say(RESIDENT, "노래방", expect="검색 결과 1개")
+    await h.press(RESIDENT, "노래연습장업", expect="이번 신청은 어떤 경우인가요")
+    ask = await h.press(RESIDENT, "변경면허를 받습니다", expect="무엇이 바뀌나요")
+    assert "시행령 §40②1" in ask.params["text"] and "1월 1일 갱신분" in ask.params["text"]
+    await h.say(RESIDENT, "상호가 바뀌어요", expect="아래 버튼으로")     # typed at a button step
+    answer = await h.press(RESIDENT, "그 밖의 내용만 바뀝니다", expect="과세되지 않는 경우입니다")
+    assert "40,500원" not in answer.params["text"] and "§40②1" in answer.params["text"]
+    assert await h.one(LicenseTaxNotice, citizen_id=RESIDENT) is None
+
+    # a restaurant's change the resident cannot judge, typed as people type
+    await h.say(RESIDENT, "/licensetax", expect="어떤 면허의")
+    await h.say(RESIDENT, "음식점", expect="검색 결과")
+    await h.press(RESIDENT, "일반음식점", expect="어떤 경우인가요")
+    await h.press(RESIDENT, "변경면허를 받습니다", expect="무엇이 바뀌나요")
+    ask_area = await h.press(RESIDENT, "잘 모르겠습니다", expect="영업장 면적을 ㎡나 평으로")
+    assert "1평 = 400/121㎡" in ask_area.params["text"]
+    await h.say(RESIDENT, "서른 평", expect="영업장 면적을 알아보지 못했습니다")  # told why, asked again
+    await h.say(RESIDENT, "85.5", expect="인허가기관")
+    await h.press(RESIDENT, "서울특별시청", expect="상호")
+    await h.say(RESIDENT, "화양분식", expect="동을 골라")
+    await h.press(RESIDENT, "화양동", expect="납세자 이름")
+    ask_date = await h.press(RESIDENT, "건너뛰기", expect="면허증을 받을 예정일")
+    example = lt.date_example(today)
+    assert example > today and example.isoformat() in ask_date.params["text"]
+    assert f"{example.month}월 {example.day}일" in ask_date.params["text"]
+    bad = await h.say(RESIDENT, "다음주쯤", expect="날짜를 알아보지 못했습니다")
+    assert example.isoformat() in bad.params["text"]
+    later = today + timedelta(days=20)
+    summary = await h.say(RESIDENT, f"{later.month}월 {later.day}일", expect="신청 내용 확인")
+    text = summary.params["text"]
+    assert "영업장 면적·인원: 85.5㎡" in text and lt.fmt_date(h.app.svc, later, "ko") in text
+    assert "과세 여부(시행령 §40②1)" in text and "비과세로 확인되면 낼 세금이 없습니다" in text
+    await h.press(RESIDENT, "고지서 받기", expect="세무과가 종을 확인하면")
+    n = await h.one(LicenseTaxNotice, citizen_id=RESIDENT)
+    assert (n.state, n.request_kind, n.figure) == (lt.AWAITING_CLASS, "change_unsure", 85.5)
+
+    # 세무과: the card offers 비과세; confirmed, the resident is told and no notice is issued
+    card = await fake.wait_text(TAX_OFFICER, "변경면허 — 과세 여부와 종 확인")
+    assert "85.5㎡" in card.params["text"] and "kr-facts" not in card.params["text"]
+    await h.press(TAX_OFFICER, "비과세 (시행령 §40②1)", expect="비과세로 처리할까요")
+    await h.press(TAX_OFFICER, "비과세 확인", expect="비과세로 처리하고 신청인에게 알렸습니다")
+    told = await fake.wait_text(RESIDENT, "비과세로 확인했습니다")
+    assert n.notice_no in told.params["text"] and "§40②1" in told.params["text"]
+    n = await h.one(LicenseTaxNotice, id=n.id)
+    assert n.state == lt.NON_TAXABLE and n.virtual_account is None
+    assert not [t for t in fake.texts(RESIDENT) if "납부 계좌:" in t]   # no notice to pay
+    await h.press(TAX_OFFICER, "비과세 확인", expect=None)   # pressed again: already done
+    assert (await h.one(LicenseTaxNotice, id=n.id)).state == lt.NON_TAXABLE
+
+    # 30평 is shown converted, with the rule
+    await h.say(RESIDENT, "/licensetax", expect="어떤 면허의")
+    await h.say(RESIDENT, "카페", expect="검색 결과")
+    await h.press(RESIDENT, "휴게음식점", expect="어떤 경우인가요")
+    await h.press(RESIDENT, "새로 면허를 받습니다", expect="영업장 면적")
+    await h.say(RESIDENT, "30평", expect="인허가기관")
+    await h.press(RESIDENT, "서울특별시청", expect="상호")
+    await h.say(RESIDENT, "화양카페", expect="동을 골라")
+    await h.press(RESIDENT, "화양동", expect="납세자 이름")
+    await h.press(RESIDENT, "건너뛰기", expect="예정일")
+    summary = await h.say(RESIDENT, "오늘", expect="신청 내용 확인")
+    assert "99.17㎡ (30평 × 400/121㎡, 1평 ≈ 3.3058㎡)" in summary.params["text"]
+    assert lt.fmt_date(h.app.svc, today, "ko") in summary.params["text"]

@@ -167,7 +167,8 @@ def test_a_broken_catalogue_is_refused(tmp_path):
 
 # --- 시행령 §40②: non-taxable -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind, case", [("display_change", "display_change"), ("community", "community")])
+@pytest.mark.parametrize("kind, case", [("change_rep_name", "change_not_taxable"), ("change_other", "change_not_taxable"),
+                                        ("community", "community")])
 def test_non_taxable_kinds_are_answered_without_an_amount(district, kind, case):
     a = lt.assess(CAT, district, licence="mail_order", kind=kind, place="중곡1동")
     assert not a.taxable and a.non_taxable.code == case and a.amount is None
@@ -175,9 +176,34 @@ def test_non_taxable_kinds_are_answered_without_an_amount(district, kind, case):
 
 
 def test_taxable_kinds(district):
-    for kind in ("new", "change"):
+    for kind in ("new", "change_holder", "change_class_up", "change_unsure"):
         a = lt.assess(CAT, district, licence="mail_order", kind=kind, place="중곡1동")
         assert a.taxable and a.tax_class == 3 and a.amount == 40500 and not a.class_confirmed
+
+
+def test_a_change_is_taxed_only_when_40_2_1_says_so(district, tmp_path):
+    """지방세법 시행령 §40②1: a 변경면허 is taxed only when the licensee changes (not a mere change of
+    the representative's name), the 종 goes up, or (the annual levy) the 1 January renewal. A
+    노래연습장업 in a 서울 구 that changes only its name or address owes 0원, not 40,500원."""
+    change = CAT.kinds["change"]
+    assert change.asks and [k.code for k in CAT.first_kinds()] == ["new", "change", "community"]
+    assert [r.code for r in CAT.reasons(change)] == ["change_holder", "change_class_up", "change_rep_name",
+                                                     "change_other", "change_unsure"]
+    with pytest.raises(LicenseTaxError):   # "a change" alone is no answer: what changed decides
+        lt.assess(CAT, district, licence="karaoke", kind="change", place="화양동")
+    for reason in ("change_rep_name", "change_other"):
+        a = lt.assess(CAT, district, licence="karaoke", kind=reason, place="화양동")
+        assert not a.taxable and a.amount is None and "§40②1" in a.non_taxable.basis
+    holder = lt.assess(CAT, district, licence="karaoke", kind="change_holder", place="화양동")
+    assert holder.taxable and holder.amount == 40500 and "가목" in holder.kind.basis
+    # even a confirmed 종 waits for the officer when the question is whether it went up
+    cat = lt.load_catalogue(confirmed_catalogue(tmp_path))
+    up = lt.assess(cat, district, licence="test_class_2", kind="change_class_up", place="화양동")
+    assert up.taxable and up.amount == 54000 and not up.class_confirmed and "나목" in up.kind.basis
+    assert lt.assess(cat, district, licence="test_class_2", kind="change_holder", place="화양동").class_confirmed
+    # no file names or URLs in what residents and officers read; the sources stay in the data
+    shown = [k.basis for k in CAT.kinds.values()] + [n.basis for n in CAT.non_taxable.values()]
+    assert shown and not [b for b in shown if "kr-facts" in b or "http" in b or "flSeq" in b or ".md" in b]
 
 
 @pytest.mark.parametrize("closed, idle, case", [
@@ -237,18 +263,34 @@ def test_due_date_follows_35_1():
     assert lt.due_date(today, None, 3) == date(2026, 11, 26)
 
 
-@pytest.mark.parametrize("typed, expected", [("2026-12-01", date(2026, 12, 1)), ("2026.12.1", date(2026, 12, 1)),
-                                             ("20261201", date(2026, 12, 1)), ("2026년 12월 1일", date(2026, 12, 1))])
-def test_parse_issue_date(typed, expected):
-    assert lt.parse_issue_date(typed, date(2026, 11, 23)) == expected
+TODAY = date(2026, 11, 23)  # the unit tests' clock (conftest MONDAY_10); dates below are relative to it
 
 
-@pytest.mark.parametrize("typed, code", [("내일", "date_format"), ("2026-02-30", "date_format"),
-                                         ("2026-11-22", "date_past"), ("2028-01-01", "date_far")])
+@pytest.mark.parametrize("typed, days", [("2026-12-01", 8), ("2026.12.1", 8), ("20261201", 8), ("2026년 12월 1일", 8),
+                                         ("오늘", 0), ("내일", 1), ("12월 4일", 11), ("12/4", 11), (" 12월 4일 ", 11),
+                                         ("11월 23일", 0), ("11월 22일", 364)])
+def test_parse_issue_date(typed, days):
+    """Typed as in the birth and death forms; a date without a year is the next such day (11월 22일,
+    a day ago this year, means next year's)."""
+    assert lt.parse_issue_date(typed, TODAY) == TODAY + timedelta(days=days)
+
+
+@pytest.mark.parametrize("typed, code", [("모레쯤", "date_format"), ("2026-02-30", "date_format"), ("13월 1일", "date_format"),
+                                         ("2026-11-22", "date_past"), ("어제", "date_past"), ("2028-01-01", "date_far")])
 def test_parse_issue_date_errors(typed, code):
     with pytest.raises(LicenseTaxError) as e:
-        lt.parse_issue_date(typed, date(2026, 11, 23))
+        lt.parse_issue_date(typed, TODAY)
     assert e.value.code == code
+
+
+def test_the_example_date_is_never_in_the_past(svc, clock):
+    for at in ((2026, 11, 23, 10), (2026, 12, 31, 23), (2027, 6, 1, 0)):
+        clock.set(*at)
+        today = lt.local_today(svc)
+        values = lt.date_example_values(today, "ko")
+        assert date.fromisoformat(values["example"]) > today
+        assert lt.parse_issue_date(values["example"], today) == lt.parse_issue_date(values["example_short"], today)
+        assert lt.parse_issue_date(lt.date_example_values(today, "en")["example_short"], today) > today
 
 
 def test_verification_code():
@@ -265,10 +307,29 @@ def test_inputs_refuse_resident_numbers_and_bad_figures():
     with pytest.raises(LicenseTaxError) as e:
         lt.clean_text("홍길동 900101-1234567", limit=40, code="name")
     assert e.value.code == "rrn"
-    assert lt.parse_figure("85㎡") == 85 and lt.parse_figure("1,200") == 1200
-    for bad in ("", "0", "-3", "많음", "99999999"):
+    assert lt.parse_figure("85㎡").value == 85 and lt.parse_figure("1,200").value == 1200
+    for bad in ("", "0", "-3", "많음", "99999999", "85,5", "30평쯤", "1.2.3"):
         with pytest.raises(LicenseTaxError):
             lt.parse_figure(bad)
+
+
+@pytest.mark.parametrize("typed, m2, pyeong", [
+    ("85.5", 85.5, None), ("85.5㎡", 85.5, None), ("85.5 m2", 85.5, None), ("99.99제곱미터", 99.99, None),
+    ("30평", 99.17, 30), ("30 평", 99.17, 30), ("25.5평", 84.3, 25.5), ("약 30평", 99.17, 30), ("1평", 3.31, 1),
+    ("121평", 400, 121), ("1,210평", 4000, 1210)])
+def test_floor_areas_as_people_type_them(typed, m2, pyeong):
+    """㎡ with decimals, or 평 converted with the rule shown to the resident: 1평 = 400/121 ㎡ ≈ 3.3058 ㎡."""
+    f = lt.parse_figure(typed, "area_m2")
+    assert (f.value, f.pyeong) == (m2, pyeong)
+    assert CAT.pyeong_m2 == (400, 121)
+
+
+def test_staff_counts_are_whole_people():
+    assert lt.parse_figure("12명", "staff").value == 12 and lt.parse_figure("12", "staff").pyeong is None
+    for bad in ("12.5", "30평", "열두 명"):
+        with pytest.raises(LicenseTaxError):
+            lt.parse_figure(bad, "staff")
+    assert lt.fmt_number(99.17) == "99.17" and lt.fmt_number(85.0) == "85" and lt.fmt_number(1200) == "1,200"
 
 
 def test_png_sheets_render_with_and_without_the_korean_font():
@@ -375,7 +436,8 @@ async def test_a_confirmed_class_issues_at_once_with_the_expected_issue_date(ses
 
 
 async def test_requests_are_validated(session, tsvc, people):
-    for bad, code in ((draft(kind="display_change"), "non_taxable"), (draft(body="NOPE"), "unknown"),
+    for bad, code in ((draft(kind="change_rep_name"), "non_taxable"), (draft(kind="change"), "unknown"),
+                      (draft(body="NOPE"), "unknown"),
                       (draft(dong="강남동"), "unknown"), (draft(business_name=" "), "business"),
                       (draft(licence="food_service_general"), "figure"),
                       (draft(taxpayer_name="800101-2345678"), "rrn")):
@@ -456,6 +518,58 @@ async def test_officer_marks_paid_and_cancels_with_a_reason(session, tsvc, peopl
     late = await lt.record_bank_payment(session, tsvc, transaction_id="TX-c", account=m.virtual_account,
                                         amount=40500, paid_at=tsvc.now())
     assert late.status == lt.HELD_CANCELLED
+
+
+async def test_the_officer_closes_a_change_as_non_taxable_from_the_class_card(session, tsvc, people):
+    """변경면허 whose taxability the resident could not tell: the 종 card offers 비과세 (시행령 §40②1);
+    closing it issues no notice, tells the resident why, and is audited. A new licence has no such
+    choice. The card gives the legal basis in words, no file names or URLs."""
+    n, _ = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="chg",
+                                   draft=draft(kind="change_unsure"))
+    await session.commit()
+    assert n.state == lt.AWAITING_CLASS and n.request_kind == "change_unsure"
+    card = (await outbox(session, "lt:class:"))[0]
+    text = card.payload["text"]
+    assert "변경면허 — 과세 여부와 종 확인" in text and "시행령 §40②1" in text
+    assert "면허 내용이 바뀌어 변경면허를 받습니다 — 잘 모르겠습니다" in text
+    assert "종 근거: 지방세법 시행령 §39 별표 1 — 신청인에게는 제3종으로 안내했으며" in text
+    for note in ("kr-facts", "flSeq", "tistory", "http", ".md", "출처"):
+        assert note not in text, note
+    buttons = [b["callback_data"] for row in card.payload["reply_markup"]["inline_keyboard"] for b in row]
+    assert lt.cb("nontax_ask", n.id) in buttons and lt.cb("class", n.id, 3) in buttons
+
+    with pytest.raises(LicenseTaxError) as e:
+        await lt.declare_non_taxable(session, tsvc, people[CLEAN_OFFICER], n)
+    assert e.value.code == "not_tax_officer"
+    await lt.declare_non_taxable(session, tsvc, people[TAX_OFFICER], n)
+    await session.commit()
+    assert (n.state, n.amount, n.virtual_account) == (lt.NON_TAXABLE, 0, None)
+    assert "§40②1" in n.legal_basis
+    told = (await outbox(session, "lt:non_taxable:"))[0]
+    assert told.chat_id == CITIZEN and "비과세로 확인했습니다" in told.payload["text"] and "§40②1" in told.payload["text"]
+    assert await outbox(session, "lt:notice") == []
+    assert await events(session, n) == ["requested", "non_taxable"]
+    assert lt.state_text(n, "ko") == "비과세" and lt.state_text(n, "en") == "not taxable"
+    with pytest.raises(LicenseTaxError) as e:   # pressed twice
+        await lt.declare_non_taxable(session, tsvc, people[TAX_OFFICER], n)
+    assert e.value.code == "stale"
+
+    new, _ = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="new", draft=draft())
+    assert lt.cb("nontax_ask", new.id) not in [b for row in lt.officer_buttons(new, "ko", lt.catalogue_for(tsvc.district))
+                                               for _, b in row]
+    with pytest.raises(LicenseTaxError) as e:
+        await lt.declare_non_taxable(session, tsvc, people[TAX_OFFICER], new)
+    assert e.value.code == "not_change"
+
+
+async def test_a_floor_area_with_decimals_is_kept_as_typed(session, tsvc, people):
+    f = lt.parse_figure("30평")
+    n, _ = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="area",
+                                   draft=draft(licence="food_service_general", figure=f.value))
+    await session.commit()
+    await session.refresh(n)
+    assert n.figure == 99.17
+    assert "영업장 면적·인원: 99.17㎡" in lt.officer_card(tsvc, n, "ko")
 
 
 async def test_a_refused_licence_cancels_or_files_a_refund_request(session, tsvc, people):
@@ -622,5 +736,5 @@ def test_every_error_code_raised_has_its_text():
                                                                    "handlers/http_payments.py"))
     codes = set(re.findall(r'LicenseTaxError\("(\w+)"\)', src)) | {"duplicate"}
     assert codes and codes <= set(lt.ERROR_KEYS)
-    assert set(lt.STATE_KEYS) == {lt.AWAITING_CLASS, lt.ISSUED, lt.PAID, lt.CANCELLED, lt.REFUND}
+    assert set(lt.STATE_KEYS) == {lt.AWAITING_CLASS, lt.ISSUED, lt.PAID, lt.CANCELLED, lt.REFUND, lt.NON_TAXABLE}
     assert set(lt.PAY_KEYS) == {lt.APPLIED, lt.ACCEPTED, lt.TO_RETURN, *lt.HELD}
