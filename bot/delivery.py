@@ -68,7 +68,8 @@ log = logging.getLogger(__name__)
 METHODS: dict[str, type[methods.TelegramMethod]] = {
     cls.__api_method__: cls for cls in (
         methods.SendMessage, methods.SendPhoto, methods.SendLocation, methods.SendVenue,
-        methods.SendDocument, methods.SendMediaGroup, methods.CopyMessage, methods.SendPoll)}
+        methods.SendDocument, methods.SendMediaGroup, methods.CopyMessage, methods.SendPoll,
+        methods.EditMessageText)}  # editMessageText: a card copy rewritten when someone takes it (workflows/casework.py)
 
 # What a sender needs from Telegram's answer (a poll's id, to match later poll_answer updates),
 # kept in the transaction that marks the row sent: method -> coroutine(session, row, result).
@@ -297,7 +298,8 @@ class DeliveryWorker:
 
         first = result[0] if isinstance(result, list) else result  # sendMediaGroup: a list
         row.status, row.attempts = "sent", row.attempts + 1
-        row.sent_at, row.telegram_message_id = utcnow(), first.message_id
+        # an edit answers the edited message, or True (unchanged, bot/unchanged_edit.py)
+        row.sent_at, row.telegram_message_id = utcnow(), getattr(first, "message_id", None)
         await self._record(row, status="sent", attempts=row.attempts, sent_at=row.sent_at,
                            telegram_message_id=row.telegram_message_id, last_error=None, result=first)
         self.stats["sent"] += 1

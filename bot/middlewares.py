@@ -16,7 +16,7 @@ from bot.fsm_storage import update_session
 from bot.metrics import Metrics
 from bot.errors import store_unavailable
 from workflows import reachability
-from workflows.roles import load_principal
+from workflows.roles import load_principal, remember_telegram_name
 from workflows.texts import t
 from workflows.users import ensure_user
 
@@ -69,6 +69,7 @@ class UpdateContextMiddleware(BaseMiddleware):
                         await reachability.reactivated(session, data["svc"], user.id)
                     data["user"] = user
                     data["principal"] = await load_principal(session, tg_user.id, self._admins)
+                    remember_telegram_name(user, data["principal"], tg_user.full_name)  # staff only
                     data["lang"] = user.language
                 else:
                     data["lang"] = "ko"

@@ -79,6 +79,13 @@ class Duties:
         await self.run("reminders", escalation.send_due_reminders)
         await self.run("escalation", escalation.escalate_overdue)
 
+    async def officer_digest(self) -> None:
+        """08:30 on business days: the morning digest to each officer who chose it (/settings);
+        once per officer per day (outbox dedup key), so a late or repeated run sends nothing twice."""
+        from workflows import worklist
+
+        await self.run("officer_digest", worklist.send_digests)
+
     async def autoclose(self) -> None:
         await self.run("autoclose", complaints.autoclose_answered)
 
@@ -148,6 +155,10 @@ def build_scheduler(duties: Duties, tz: str) -> AsyncIOScheduler:
     # Every 5 minutes; a run missed while the process was down is done once on start (coalesce).
     sched.add_job(duties.deadlines, "interval", minutes=5, id="deadlines", replace_existing=True,
                   misfire_grace_time=300)
+    # Officers' morning digest: 08:30 Monday–Friday (send_digests skips public holidays); a run missed
+    # while the bot was down happens within 3 h, once.
+    sched.add_job(duties.officer_digest, "cron", day_of_week="mon-fri", hour=8, minute=30, id="officer_digest",
+                  replace_existing=True, misfire_grace_time=3 * 3600, coalesce=True)
     sched.add_job(duties.autoclose, "cron", minute=7, id="autoclose", replace_existing=True,
                   misfire_grace_time=3600)
     sched.add_job(duties.housekeeping, "cron", hour=3, minute=30, id="housekeeping", replace_existing=True,

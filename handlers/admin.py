@@ -1,16 +1,20 @@
-"""Admins: /grant, /revoke, /invite, /departments."""
+"""Admins: /grant, /revoke, /invite, /departments; where a former officer's open complaints go."""
 from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.models import RoleGrant
+
 from bot.commands import set_commands_for
+from handlers.callbacks import OrphansCb
 from handlers.filters import RoleFilter
-from workflows import roles
+from handlers.keyboards import markup
+from workflows import casework, roles
 from workflows.context import Services
-from workflows.roles import ADMIN, RoleError
+from workflows.roles import ADMIN, Principal, RoleError
 from workflows.texts import escape, t
 
 router = Router(name="admin")
@@ -24,12 +28,17 @@ def _dept(svc: Services, code: str | None, lang: str) -> str:
 @router.message(Command("grant"))
 async def grant_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
                     bot: Bot) -> None:
+    """/grant <id> <role> [dept] [name…]: a department role takes the department code; the words
+    after it (or after the role) are the name colleagues will see (else their Telegram name)."""
     args = (command.args or "").split()
-    user_id = roles.parse_user_id(args[0]) if len(args) in (2, 3) else None
+    user_id = roles.parse_user_id(args[0]) if len(args) >= 2 else None
     if user_id is None:
         await message.answer(t(lang, "admin.grant_usage"))
         return
-    role, dept = args[1].lower(), (args[2].upper() if len(args) == 3 else None)
+    role = args[1].lower()
+    takes_dept = role in roles.DEPARTMENT_ROLES
+    dept = args[2].upper() if takes_dept and len(args) >= 3 else None
+    staff_name = " ".join(args[3:] if takes_dept else args[2:])
     before, old_dept = await roles.held(session, user_id, role)
     try:
         g = await roles.grant(session, user_id=user_id, role=role, department_code=dept,
@@ -37,6 +46,7 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
     except RoleError as e:
         await message.answer(e.text(lang))
         return
+    await roles.set_staff_name(session, user_id, staff_name)
     await session.commit()
     name = t(lang, f"role.name.{g.role}")
     if not before:
@@ -50,6 +60,7 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
     await message.answer(text)
     p = await roles.load_principal(session, user_id, svc.admin_ids)
     await set_commands_for(bot, p, "ko")
+    await ask_about_orphans(message, session, svc, lang, user_id)  # moved to another department
 
 
 @router.message(Command("revoke"))
@@ -71,6 +82,48 @@ async def revoke_cmd(message: Message, command: CommandObject, session: AsyncSes
                            role=t(lang, f"role.name.{role}")))
     p = await roles.load_principal(session, user_id, svc.admin_ids)
     await set_commands_for(bot, p, "ko")
+    await ask_about_orphans(message, session, svc, lang, user_id)
+
+
+# --- a former officer's open complaints: to a colleague, or back to unassigned ----------------------
+
+async def ask_about_orphans(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> None:
+    """After a revoke (or a move to another department): for each department the person left with
+    complaints still in their charge, ask the admin to whom they go."""
+    for o in await casework.orphans_of(session, user_id):
+        name = (await roles.staff_names(session, [user_id], lang))[user_id]
+        rows = [[(c.name[:40], OrphansCb(g=o.grant_id, to=c.grant_id).pack())]
+                for c in (await roles.colleagues(session, o.department_code, lang))[:20] if c.user_id != user_id]
+        rows.append([(t(lang, "ws.orphans.btn.unassign"), OrphansCb(g=o.grant_id, to=0).pack())])
+        shown = ", ".join(o.receipts[:10]) + (t(lang, "ws.and_more", n=len(o.receipts) - 10) if len(o.receipts) > 10 else "")
+        await message.answer(t(lang, "ws.orphans.ask", name=escape(name), n=len(o.receipts), receipts=shown,
+                               department=escape(svc.district.department(o.department_code).name(lang))),
+                             reply_markup=markup(rows))
+
+
+@router.callback_query(OrphansCb.filter())
+async def orphans_to(query: CallbackQuery, callback_data: OrphansCb, session: AsyncSession, svc: Services, lang: str,
+                     principal: Principal) -> None:
+    if not principal.is_admin:
+        await query.answer(t(lang, "not_allowed"), show_alert=True)
+        return
+    ended = await session.get(RoleGrant, callback_data.g)
+    target = await roles.current_grant(session, callback_data.to) if callback_data.to else None
+    if ended is None or ended.revoked_at is None or (callback_data.to and (
+            target is None or target.department_code != ended.department_code)):
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    moved = await casework.reassign_orphans(session, svc, principal, ended, target.user_id if target else None)
+    await session.commit()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if not moved:
+        await query.message.answer(t(lang, "ws.orphans.none"))
+    elif target:
+        name = (await roles.staff_names(session, [target.user_id], lang))[target.user_id]
+        await query.message.answer(t(lang, "ws.orphans.done_to", n=len(moved), name=escape(name)))
+    else:
+        await query.message.answer(t(lang, "ws.orphans.done_unassigned", n=len(moved)))
 
 
 @router.message(Command("invite"))

@@ -58,7 +58,7 @@ class StatusCb(CallbackData, prefix="st"):
 
 
 class OfficerCb(CallbackData, prefix="op"):  # workflows/callbacks.officer builds the same strings
-    action: str  # take, answer, transfer, reject, extend, media, open
+    action: str  # take, answer, transfer, reject, extend, media, open, takeover, assign, note
     cid: Num
 
 
@@ -91,3 +91,17 @@ class RateCb(CallbackData, prefix="rt"):  # workflows/callbacks.rating
 class RateMoreCb(CallbackData, prefix="rd"):
     cid: Num
     go: Num
+
+
+class AssignCb(CallbackData, prefix="asg"):  # give a complaint to a colleague (workflows/casework.assign)
+    cid: Num
+    g: Num  # the colleague's current role grant (row id): stale once revoked
+
+
+class SettingsCb(CallbackData, prefix="set"):  # /settings: cards or the morning digest
+    mode: str
+
+
+class OrphansCb(CallbackData, prefix="orph"):  # after /revoke: where a former officer's complaints go
+    g: Num  # the ended grant
+    to: Num = 0  # the colleague's current grant; 0 = back to unassigned, the department told

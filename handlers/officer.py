@@ -11,10 +11,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import NOT_COMMAND
-from handlers.callbacks import AnswerCb, MenuCb, OfficerCb, RemedyCb, TransferCb
+from handlers import worklist as lists
+from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
 from handlers.keyboards import markup
 from handlers.states import OfficerForm
-from workflows import complaints, states
+from workflows import casework, complaints, roles, states
+from workflows import worklist as wl
+from workflows.casework import Taken
 from workflows.complaints import ANSWER_MAX, ANSWER_MIN, AlreadyExtended, Forbidden, NotFound
 from workflows.context import Services
 from workflows.roles import Principal, can_handle
@@ -63,7 +66,8 @@ async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, s
 async def show_card(message: Message, session: AsyncSession, svc: Services, c, lang: str, p: Principal,
                     via: str) -> None:
     buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code, c.handed_to) else []
-    *before, card = complaints.officer_view(session, svc, p, c, lang, via=via)  # audited: it shows the phone
+    names = await casework.names_for(session, c, lang)
+    *before, card = complaints.officer_view(session, svc, p, c, lang, via=via, names=names)  # audited: it shows the phone
     await session.commit()
     for text in before:  # an answered complaint: the last answer and the history in full
         await message.answer(text)
@@ -71,22 +75,8 @@ async def show_card(message: Message, session: AsyncSession, svc: Services, c, l
 
 
 async def show_inbox(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal) -> None:
-    if not p.is_officer:
-        await message.answer(t(lang, "op.not_officer"))
-        return
-    rows, total = await complaints.inbox(session, p.department)
-    if not rows:
-        await message.answer(t(lang, "op.inbox_empty"))
-        return
-    now = svc.now()
-    b = InlineKeyboardBuilder()
-    for c in rows:
-        b.button(text=t(lang, "op.inbox_line", flag="⚠️ " if c.deadline_at < now else "", receipt=c.receipt_no,
-                        state=t(lang, f"state.{c.state}"), deadline=svc.fmt(c.deadline_at, lang)),
-                 callback_data=OfficerCb(action="open", cid=c.id))
-    b.adjust(1)
-    await message.answer(t(lang, "op.inbox_title", department=escape(svc.district.department(p.department).name(lang)),
-                           n=total), reply_markup=b.as_markup())
+    """The department's open complaints, every one of them, paged and filtered (handlers/worklist.py)."""
+    await lists.show(message, session, svc, lang, p, wl.View(wl.COMPLAINTS))
 
 
 @router.message(Command("inbox"))
@@ -103,11 +93,19 @@ async def inbox_menu(query: CallbackQuery, session: AsyncSession, svc: Services,
 @router.message(Command("find"))
 async def find_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
                    principal: Principal) -> None:
+    """/find 2026-000123 opens a complaint; /find <words> (officers) searches the department's
+    complaints — what the resident wrote, the typed address, the receipt number — paged."""
     receipt = (command.args or "").strip()
-    if not RECEIPT.match(receipt):
-        await message.answer(t(lang, "op.find_usage"))
+    if RECEIPT.match(receipt):
+        await open_receipt(message, session, svc, lang, principal, receipt, via="find")
         return
-    await open_receipt(message, session, svc, lang, principal, receipt, via="find")
+    words = lists.fit_query(receipt)
+    if not principal.is_officer or not words:
+        await message.answer(t(lang, "ws.find_usage" if principal.is_officer else "op.find_usage"))
+        return
+    if words != " ".join(wl.search_words(receipt)):
+        await message.answer(t(lang, "ws.search.cut", words=escape(words)))
+    await lists.show(message, session, svc, lang, principal, wl.View(wl.SEARCH, query=words))
 
 
 async def open_receipt(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal,
@@ -134,8 +132,15 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
-    await query.answer()
     action, msg = callback_data.action, query.message
+    if action in ("take", "answer", "transfer", "reject", "extend", "assign"):
+        try:
+            casework.check_free(principal, c)
+        except Taken as e:
+            await query.answer()
+            await tell_taken(msg, session, lang, c, e)
+            return
+    await query.answer()
     try:
         if action == "open":
             await show_card(msg, session, svc, c, lang, principal, via="open")
@@ -175,10 +180,38 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
                                deadline=svc.fmt(complaints.extended_deadline(svc, c), lang)))
         elif action == "media":
             await send_media(msg, session, svc, principal, c, lang)
+        elif action == "takeover":
+            await casework.takeover(session, svc, principal, c)
+            await session.commit()
+            await msg.answer(t(lang, "ws.took_over", receipt=c.receipt_no),
+                             reply_markup=markup(complaints.officer_buttons(c, lang)))
+        elif action == "assign":
+            if c.state not in states.OPEN:
+                raise TransitionError("assign", c.state)
+            people = [x for x in await roles.colleagues(session, principal.department, lang)
+                      if x.user_id not in (principal.user_id, c.officer_id)]
+            if not people:
+                await msg.answer(t(lang, "ws.assign.none"))
+                return
+            rows = [[(x.name[:40], AssignCb(cid=c.id, g=x.grant_id).pack())] for x in people[:30]]
+            await msg.answer(t(lang, "ws.assign.ask", receipt=c.receipt_no), reply_markup=markup(rows))
+        elif action == "note":
+            await state.set_state(OfficerForm.note_text)
+            await state.set_data({"cid": c.id})
+            await msg.answer(t(lang, "ws.note.ask", receipt=c.receipt_no))
+    except Taken as e:
+        await tell_taken(msg, session, lang, c, e)
     except TransitionError as e:
         await msg.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
     except AlreadyExtended:
         await msg.answer(t(lang, "op.already_extended"))
+
+
+async def tell_taken(msg: Message, session: AsyncSession, lang: str, c, e: Taken) -> None:
+    """Another officer has it: say who, and offer to take it over (explicitly, recorded)."""
+    name = (await roles.staff_names(session, [e.officer_id], lang))[e.officer_id]
+    await msg.answer(t(lang, "ws.taken_by", receipt=c.receipt_no, name=escape(name)),
+                     reply_markup=markup([[(t(lang, "op.btn.takeover"), OfficerCb(action="takeover", cid=c.id).pack())]]))
 
 
 async def send_media(msg: Message, session: AsyncSession, svc: Services, p: Principal, c, lang: str) -> None:
@@ -236,6 +269,10 @@ async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, state: F
         await state.clear()
         await query.message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
         return
+    except Taken as e:  # a colleague took it over while the answer was being written
+        await state.clear()
+        await tell_taken(query.message, session, lang, c, e)
+        return
     await session.commit()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
@@ -285,6 +322,10 @@ async def transfer_reason(message: Message, state: FSMContext, session: AsyncSes
         await state.clear()
         await message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
         return
+    except Taken as e:
+        await state.clear()
+        await tell_taken(message, session, lang, c, e)
+        return
     await session.commit()
     await state.clear()
     await message.answer(t(lang, "op.transferred", receipt=c.receipt_no,
@@ -324,6 +365,10 @@ async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, state: FS
         await state.clear()
         await query.message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
         return
+    except Taken as e:
+        await state.clear()
+        await tell_taken(query.message, session, lang, c, e)
+        return
     await session.commit()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
@@ -342,6 +387,10 @@ async def extend_reason(message: Message, state: FSMContext, session: AsyncSessi
         return
     try:
         await complaints.extend(session, svc, principal, c, reason)
+    except Taken as e:
+        await state.clear()
+        await tell_taken(message, session, lang, c, e)
+        return
     except (TransitionError, AlreadyExtended):
         await state.clear()
         await message.answer(t(lang, "op.already_extended") if c.extended else
@@ -352,7 +401,89 @@ async def extend_reason(message: Message, state: FSMContext, session: AsyncSessi
     await message.answer(t(lang, "op.extended", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)))
 
 
+# --- teamwork: assign to a colleague, internal notes ----------------------------------------------
+
+@router.callback_query(AssignCb.filter())
+async def assign_to(query: CallbackQuery, callback_data: AssignCb, session: AsyncSession, svc: Services, lang: str,
+                    principal: Principal) -> None:
+    c = await _complaint(session, principal, callback_data.cid)
+    grant = await roles.current_grant(session, callback_data.g)
+    if c is None:
+        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
+        return
+    if grant is None:
+        await query.answer(t(lang, "ws.assign.not_colleague"), show_alert=True)
+        return
+    await query.answer()
+    try:
+        await casework.assign(session, svc, principal, c, grant.user_id)
+    except Taken as e:
+        await tell_taken(query.message, session, lang, c, e)
+        return
+    except casework.NotColleague:
+        await query.message.answer(t(lang, "ws.assign.not_colleague"))
+        return
+    except TransitionError as e:
+        await query.message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+        return
+    await session.commit()
+    name = (await roles.staff_names(session, [grant.user_id], lang))[grant.user_id]
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(t(lang, "ws.assign.done", receipt=c.receipt_no, name=escape(name)))
+
+
+@router.message(OfficerForm.note_text, F.text, NOT_COMMAND)
+async def note_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                    principal: Principal) -> None:
+    data, c = await _form_complaint(message, state, session, lang, principal)
+    if c is None:
+        return
+    try:
+        casework.add_note(svc, principal, c, message.text)
+    except ValueError as e:
+        await message.answer(t(lang, "ws.note.short") if str(e) == "short"
+                             else t(lang, "ws.note.long", n=len(message.text.strip())))
+        return
+    await session.commit()
+    await state.clear()
+    await message.answer(t(lang, "ws.note.saved", receipt=c.receipt_no),
+                         reply_markup=markup([[(t(lang, "ws.btn.open"), OfficerCb(action="open", cid=c.id).pack())]]))
+
+
+# --- /settings: a card per new complaint, or the morning digest -----------------------------------
+
+async def _settings_text(session: AsyncSession, lang: str, p: Principal) -> tuple[str, object]:
+    mode = await wl.card_mode(session, p.user_id)
+    name = (await roles.staff_names(session, [p.user_id], lang))[p.user_id]
+    other = wl.DIGEST if mode == wl.CARDS else wl.CARDS
+    kb = markup([[(t(lang, f"ws.btn.mode.{other}"), SettingsCb(mode=other).pack())]])
+    return t(lang, "ws.settings", mode=t(lang, f"ws.mode.{mode}"), name=escape(name)), kb
+
+
+@router.message(Command("settings"))
+async def settings_cmd(message: Message, session: AsyncSession, lang: str, principal: Principal) -> None:
+    if not principal.is_officer:
+        await message.answer(t(lang, "op.not_officer"))
+        return
+    text, kb = await _settings_text(session, lang, principal)
+    await message.answer(text, reply_markup=kb)
+
+
+@router.callback_query(SettingsCb.filter(F.mode.in_({wl.CARDS, wl.DIGEST})))
+async def settings_set(query: CallbackQuery, callback_data: SettingsCb, session: AsyncSession, lang: str,
+                       principal: Principal) -> None:
+    if not principal.is_officer:
+        await query.answer(t(lang, "op.not_officer"), show_alert=True)
+        return
+    await wl.set_card_mode(session, principal.user_id, callback_data.mode)
+    await session.commit()
+    await query.answer(t(lang, "ws.settings.saved", mode=t(lang, f"ws.mode.{callback_data.mode}")))
+    text, kb = await _settings_text(session, lang, principal)
+    await query.message.edit_text(text, reply_markup=kb)
+
+
 @router.message(OfficerForm.answer_text, NOT_COMMAND)
+@router.message(OfficerForm.note_text, NOT_COMMAND)
 @router.message(OfficerForm.transfer_reason, NOT_COMMAND)
 @router.message(OfficerForm.reject_reason, NOT_COMMAND)
 @router.message(OfficerForm.extend_reason, NOT_COMMAND)

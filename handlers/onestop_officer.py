@@ -10,13 +10,14 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers import worklist as lists
 from workflows import agency_notify
+from workflows import worklist as wl
 from workflows import birth_death as bd
 from workflows.birth_death import OnestopError
 from workflows.context import Services
@@ -49,23 +50,8 @@ async def _item(session: AsyncSession, p: Principal, item_id: int):
 
 
 async def show_list(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal) -> None:
-    if not p.is_officer:
-        await message.answer(t(lang, "op.not_officer"))
-        return
-    items, total = await bd.department_items(session, p.department)
-    if not items:
-        await message.answer(t(lang, "onestop.op.list_empty"))
-        return
-    b = InlineKeyboardBuilder()
-    for it in items:
-        app = it.application
-        b.button(text=t(lang, "onestop.op.list_line", icon=bd.STATE_ICONS[it.state], receipt=app.receipt_no,
-                        kind=t(lang, bd.KIND_KEYS[app.kind]), service=bd.item_name(it, app.kind, lang, svc.district),
-                        state=t(lang, bd.STATE_KEYS[it.state])),
-                 callback_data=OsItemCb(action="open", item=it.id))
-    b.adjust(1)
-    await message.answer(t(lang, "onestop.op.list_title", department=escape(svc.district.department(p.department).name(lang)),
-                           n=total), reply_markup=b.as_markup())
+    """Every open sub-request of the officer's department, paged and filtered (handlers/worklist.py)."""
+    await lists.show(message, session, svc, lang, p, wl.View(wl.ONESTOP))
 
 
 @router.message(Command("onestop"))

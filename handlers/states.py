@@ -38,6 +38,7 @@ class OfficerForm(StatesGroup):
     reject_reason = State()
     reject_remedy = State()
     extend_reason = State()
+    note_text = State()  # an internal note (workflows/casework.add_note)
 
 
 class CitizenForm(StatesGroup):

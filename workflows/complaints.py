@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from bot.db.models import (Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter, User)
 from workflows import audit, callbacks, states
 from workflows.business_time import Period
+from workflows.casework import refresh_cards, register_card
 from workflows.context import Services
 from workflows.contact import mask_phone, mask_phones
 from workflows.links import private_chat
@@ -266,18 +267,21 @@ def officer_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
 
     rows: list[list[tuple[str, str]]] = []
     if c.state in states.OPEN:
-        first = [b("answer")] if c.state not in states.UNASSIGNED else [b("take"), b("answer")]
+        unassigned = c.state in states.UNASSIGNED or c.officer_id is None
+        first = [b("take"), b("answer")] if unassigned else [b("answer")]
         rows.append(first)
         second = [b("transfer"), b("reject")]
         if not c.extended:
             second.append(b("extend"))
         rows.append(second)
+        rows.append([b("assign"), b("note")])  # a colleague takes it; a note for colleagues (casework)
     if c.photos or c.latitude is not None:
         rows.append([b("media")])
     return rows
 
 
-def officer_card(svc: Services, c: Complaint, lang: str) -> str:
+def officer_card(svc: Services, c: Complaint, lang: str, officer_name: str | None = None) -> str:
+    """The card an officer opens (``officer_name``: the name of the officer in charge, plain text)."""
     d = svc.district
     phone = "-"
     if c.phone_enc:
@@ -287,7 +291,8 @@ def officer_card(svc: Services, c: Complaint, lang: str) -> str:
     return t(lang, "op.card", receipt=c.receipt_no, state=t(lang, f"state.{c.state}"),
              category=escape(d.category(c.category_code).name(lang)), kind=c.kind,
              department=escape(d.department(c.department_code).name(lang)),
-             officer=t(lang, "op.card_officer", officer=c.officer_id) if c.officer_id else "",
+             officer=t(lang, "op.card_officer", officer=escape(officer_name or t(lang, "ws.unnamed", id=c.officer_id)))
+             if c.officer_id else "",
              received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
              overdue=t(lang, "op.overdue") if overdue else "", location=location_text(c, lang),
              photos=len(c.photos), phone=escape(phone), description=escape(staff_text(c.description)))
@@ -302,14 +307,18 @@ def _audit(session: AsyncSession, svc: Services, p: Principal, c: Complaint, act
 
 
 def officer_view(session: AsyncSession, svc: Services, p: Principal, c: Complaint, lang: str, *,
-                 via: str = "open") -> list[str]:
+                 via: str = "open", names: dict[int, str] | None = None) -> list[str]:
     """What an officer who opens a complaint reads, as messages: once it has been answered, the
     last answer and the history in full first (a reopen notice quotes them only in part), then the
     officer card (it shows the decrypted phone), last so that its buttons come last. The view is
-    audited (complaint_view)."""
-    before = pack(_answer_and_history(svc, c, lang, staff=True), sep="") if c.answer_text else []
+    audited (complaint_view). Staff also read the history whenever it holds a note or a change of
+    the officer in charge (``names``: staff names by user id, casework.names_for)."""
+    from workflows.casework import OWNER_EVENTS, STAFF_ONLY
+    teamwork = any(e.action in STAFF_ONLY | OWNER_EVENTS - {"take"} for e in c.events)
+    before = (pack(_answer_and_history(svc, c, lang, staff=True, names=names), sep="")
+              if c.answer_text or teamwork else [])
     _audit(session, svc, p, c, audit.COMPLAINT_VIEW, via=via, contact="yes" if c.phone_enc else "no")
-    return [*before, officer_card(svc, c, lang)]
+    return [*before, officer_card(svc, c, lang, (names or {}).get(c.officer_id))]
 
 
 @dataclass(frozen=True)
@@ -374,6 +383,9 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
     handed = to is None and not officers and not dept.group_chat_id
     if handed:  # nobody who can act: the first-contact desk takes it over
         officers = await hand_to_desk(session, svc, c, NO_OFFICER)
+    if to is None and not handed and text_key in ("op.new", "op.transferred_in"):
+        from workflows.worklist import card_recipients  # officers who chose the morning digest: not now
+        officers = await card_recipients(session, c, officers)
     langs = await _langs(session, officers)
     recipients = [(oid, langs[oid]) for oid in officers]
     if dept.group_chat_id and to is None:
@@ -385,6 +397,7 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
             await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id,
                           text=group_card(svc, c, GROUP_HEADS[text_key], lang, **head),
                           buttons=open_link_buttons(svc, c, lang))
+            await register_card(session, c, chat_id, f"{key}:{chat_id}")
             continue
         values = dict(receipt=c.receipt_no, kind=c.kind,
                       category=escape(d.category(c.category_code).name(lang)),
@@ -399,6 +412,7 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
                              **values)
         await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
                       buttons=officer_buttons(c, lang))
+        await register_card(session, c, chat_id, f"{key}:{chat_id}")  # edited when someone takes it
 
 
 async def _push_citizen(session: AsyncSession, svc: Services, c: Complaint, text_key: str, *,
@@ -434,8 +448,12 @@ def _transition(c: Complaint, action: str, actor: Principal | None, now: datetim
 
 
 def _check_officer(p: Principal, c: Complaint) -> None:
+    """The officer may act on it: their department's (or handed to their desk), and nobody else
+    in charge of it (casework.Taken says who is: take it over explicitly first)."""
     if not can_handle(p, c.department_code, c.handed_to):
         raise Forbidden(c.receipt_no)
+    from workflows.casework import check_free
+    check_free(p, c)
 
 
 # --- the first-contact desk ----------------------------------------------------------------
@@ -492,11 +510,21 @@ def _reason(note: str | None, max_len: int) -> str:
 # --- officer actions -----------------------------------------------------------------------
 
 async def take(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Complaint:
+    """접수: the officer is in charge. Also for an open complaint nobody is in charge of any more
+    (its officer's role ended: casework.release), whose state stays. Every copy of its card is
+    rewritten to say who took it (casework.refresh_cards)."""
     _check_officer(p, c)
-    _transition(c, "take", p, svc.now())
+    if c.state in states.UNASSIGNED:
+        _transition(c, "take", p, svc.now())
+    elif c.state in states.OPEN and c.officer_id is None:
+        _record(c, "take", p, svc.now(), from_state=c.state)
+    else:
+        raise states.TransitionError("take", c.state)
     c.officer_id = p.user_id
+    c.events[-1].officer_id = p.user_id
     _audit(session, svc, p, c, audit.COMPLAINT_TAKE)
     await _push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
+    await refresh_cards(session, svc, c)
     return c
 
 
@@ -507,7 +535,7 @@ async def start_answer(session: AsyncSession, svc: Services, p: Principal, c: Co
         return c
     if c.state not in states.OPEN:
         raise states.TransitionError("start", c.state)
-    if c.state in states.UNASSIGNED:
+    if c.state in states.UNASSIGNED or c.officer_id is None:
         await take(session, svc, p, c)
     _transition(c, "start", p, svc.now())
     c.officer_id = c.officer_id or p.user_id
@@ -533,6 +561,7 @@ async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complain
 
     await _push_citizen(session, svc, c, "push.answered", key=f"push:{c.id}:{len(c.events)}",
                         buttons=fb_buttons, answer=text)
+    await refresh_cards(session, svc, c)
     return c
 
 
@@ -551,6 +580,7 @@ async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Compla
     _audit(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=from_dept)
     n = len(c.events)
     await _push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=escape(reason))
+    await refresh_cards(session, svc, c)  # the old department's copies: gone to the new one (before its cards)
     await _notify_department(session, svc, c, "op.transferred_in", key=f"tr:{c.id}:{n}",
                              note=escape(reason),
                              from_department=lambda lang: escape(svc.district.department(from_dept).name(lang)))
@@ -571,6 +601,7 @@ async def reject(session: AsyncSession, svc: Services, p: Principal, c: Complain
     lang = await _lang(session, c.citizen_id)
     await _push_citizen(session, svc, c, "push.rejected", key=f"push:{c.id}:{len(c.events)}",
                         note=escape(reason), remedy=remedy.text(lang))
+    await refresh_cards(session, svc, c)
     from workflows.ratings import send_survey  # the survey follows every final decision
     await send_survey(session, svc, c)
     return c
@@ -665,12 +696,17 @@ async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
     return len(rows)
 
 
-def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False) -> list[str]:
+def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False,
+            names: dict[int, str] | None = None) -> list[str]:
     """One rendered line per event; the notes are whole (a reason or comment is at most 1,000
     characters, so a line always fits a message). For officers (``staff``) a resident's reopen
-    comment has its phone numbers masked."""
+    comment has its phone numbers masked, and they read who acted and the internal notes
+    (casework.staff_event_detail); the resident never sees the staff-only events."""
+    from workflows.casework import STAFF_ONLY, staff_event_detail
     lines = []
     for e in c.events:
+        if e.action in STAFF_ONLY and not staff:
+            continue
         note = ""
         if e.action in ("transfer", "reject", "extend", "reopen") and e.note:
             text = e.note.split(chr(10) + '[')[0]
@@ -681,15 +717,18 @@ def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False) -> l
             desk = svc.district.department(svc.district.first_contact).name(lang)
             reason = t(lang, f"desk.reason.{e.note}")
             note = f" → {escape(desk)} — {reason}"
+        if staff:
+            note += staff_event_detail(e, names or {}, lang)
         lines.append(t(lang, "status.event", at=svc.fmt(e.at, lang), action=t(lang, f"action.{e.action}"), note=note))
     return lines
 
 
-def _answer_and_history(svc: Services, c: Complaint, lang: str, *, staff: bool = False) -> list[str]:
+def _answer_and_history(svc: Services, c: Complaint, lang: str, *, staff: bool = False,
+                        names: dict[int, str] | None = None) -> list[str]:
     blocks = []
     if c.answer_text:
         blocks.append(t_fit(lang, "status.answer", "answer", c.answer_text, at=svc.fmt(c.answered_at, lang)))
-    events = history(svc, c, lang, staff=staff)
+    events = history(svc, c, lang, staff=staff, names=names)
     if events:  # each block carries the line breaks before it; the heading travels with the first event
         blocks += [t(lang, "status.history") + "\n" + events[0], *("\n" + e for e in events[1:])]
     return blocks

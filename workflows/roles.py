@@ -219,3 +219,96 @@ async def admins(session: AsyncSession, admin_ids: frozenset[int]) -> list[int]:
         select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
         .where(RoleGrant.role == ADMIN, RoleGrant.revoked_at.is_(None), User.is_active.is_(True)))
     return sorted(set(admin_ids) | set(granted))
+
+
+# --- staff names (issue 16 §3: officers are shown by name, never as a number) ----------------------
+
+NAME_MAX = 100
+
+
+def clean_name(name: str | None) -> str | None:
+    """A person's name as it will be shown: spaces collapsed, at most NAME_MAX characters; None
+    when nothing is left."""
+    name = " ".join((name or "").split())[:NAME_MAX]
+    return name or None
+
+
+def remember_telegram_name(user: User, p: Principal, name: str | None) -> None:
+    """Keep a staff member's Telegram name (first and last name) as last seen, so colleagues see who
+    took a complaint. Only for officers and heads: a resident's name is never stored. Written only
+    when it changed."""
+    name = clean_name(name)
+    if p.is_officer and name and user.telegram_name != name:
+        user.telegram_name = name
+
+
+async def set_staff_name(session: AsyncSession, user_id: int, name: str | None) -> None:
+    """The name the admin gave (/grant <id> <role> [dept] [name…]); it wins over the Telegram name."""
+    name = clean_name(name)
+    if not name:
+        return
+    user = await session.get(User, user_id)
+    if user is None:
+        user = User(id=user_id)
+        session.add(user)
+    user.staff_name = name
+
+
+def shown_name(user: User | None, user_id: int, lang: str) -> str:
+    """Plain text (escape it for HTML): the admin's name for them, else their Telegram name, else a
+    placeholder that says the name is unknown (the id only as a last resort, never alone)."""
+    if user is not None and (user.staff_name or user.telegram_name):
+        return user.staff_name or user.telegram_name
+    return t(lang, "ws.unnamed", id=user_id)
+
+
+async def staff_names(session: AsyncSession, user_ids, lang: str) -> dict[int, str]:
+    """shown_name for many users in one query (plain text)."""
+    ids = {i for i in user_ids if i is not None}
+    users = {u.id: u for u in (await session.scalars(select(User).where(User.id.in_(ids)))).all()} if ids else {}
+    return {i: shown_name(users.get(i), i, lang) for i in ids}
+
+
+@dataclass(frozen=True)
+class Colleague:
+    grant_id: int  # their current grant (buttons carry it: a row id, and stale once revoked)
+    user_id: int
+    name: str
+
+
+async def colleagues(session: AsyncSession, department_code: str, lang: str, *,
+                     reachable_only: bool = True) -> list[Colleague]:
+    """The department's current officers and head(s), by name (for assigning a complaint)."""
+    q = (select(RoleGrant.id, RoleGrant.user_id, User).join(User, User.id == RoleGrant.user_id)
+         .where(RoleGrant.role.in_(DEPARTMENT_ROLES), RoleGrant.department_code == department_code,
+                RoleGrant.revoked_at.is_(None)))
+    if reachable_only:
+        q = q.where(User.is_active.is_(True))
+    seen: dict[int, Colleague] = {}
+    for gid, uid, user in (await session.execute(q.order_by(RoleGrant.id))).all():
+        seen.setdefault(uid, Colleague(gid, uid, shown_name(user, uid, lang)))
+    return sorted(seen.values(), key=lambda c: c.name)
+
+
+async def current_grant(session: AsyncSession, grant_id: int) -> RoleGrant | None:
+    """A department grant that is still in force (None when revoked or unknown)."""
+    g = await session.get(RoleGrant, grant_id)
+    return g if g is not None and g.revoked_at is None and g.role in DEPARTMENT_ROLES else None
+
+
+async def staff_languages(session: AsyncSession, user_ids) -> dict[int, str]:
+    """Each user's language (Korean for anyone unknown) in one query."""
+    ids = {i for i in user_ids if i and i > 0}
+    found = dict((await session.execute(select(User.id, User.language).where(User.id.in_(ids)))).all()) if ids else {}
+    return {i: found.get(i, "ko") for i in ids}
+
+
+async def departments_of(session: AsyncSession, user_ids) -> dict[int, str]:
+    """The department each user currently works for (officer or head); absent when none."""
+    ids = {i for i in user_ids if i and i > 0}
+    if not ids:
+        return {}
+    rows = (await session.execute(select(RoleGrant.user_id, RoleGrant.department_code).where(
+        RoleGrant.user_id.in_(ids), RoleGrant.role.in_(DEPARTMENT_ROLES), RoleGrant.revoked_at.is_(None))
+        .order_by(RoleGrant.id))).all()
+    return {uid: dept for uid, dept in rows}

@@ -177,6 +177,8 @@ async def refused(svc: Services, session: AsyncSession, row: OutboxMessage, erro
     """``row`` was refused for good with ``error``: queue its plain-text retry, or tell someone."""
     if row.dedup_key.startswith(NOTICE + ":"):
         return  # a notice about a failure is not itself reported
+    if row.method.startswith("edit"):
+        return  # a copy of a card that can no longer be edited (deleted by its reader): nothing is lost
     if not row.dedup_key.startswith(PLAIN + ":") and _FIXABLE.search(error):
         retry = plain_rows(row)
         if retry:

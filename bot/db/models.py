@@ -58,6 +58,12 @@ class User(Base):
     language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)  # False after 403 (blocked)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Staff only (officers and heads: workflows/roles.staff_name): the name colleagues see — the one
+    # the admin gave with /grant, else the Telegram name as last seen. A resident's name is never kept.
+    staff_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    telegram_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # an officer's choice (/settings): "cards" (a card per new complaint) or "digest" (08:30 summary)
+    card_mode: Mapped[str] = mapped_column(String(10), default="cards", server_default="cards")
 
 
 class Consent(Base):
@@ -175,7 +181,24 @@ class ComplaintEvent(Base):
     to_state: Mapped[str] = mapped_column(String(20))
     department_code: Mapped[str] = mapped_column(String(40))  # department after the event
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the officer in charge after a take, assign, takeover or release (None: back to unassigned)
+    officer_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+
+class ComplaintCard(Base):
+    """A copy of a complaint's card queued for an officer or a department group (its outbox row,
+    by dedup key), so that every copy can be edited when someone takes the complaint
+    (workflows/casework.py)."""
+
+    __tablename__ = "complaint_cards"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+Index("ix_complaints_officer_id", Complaint.officer_id)  # an officer's own list ("mine"), reassignment
 
 
 class Rating(Base):

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from bot.db.models import Complaint, ComplaintEvent, OutboxMessage, Rating, User
 from tests.unit.conftest import ADMIN_ID, KST, MONDAY_10
-from workflows import complaints, roles
+from workflows import casework, complaints, roles
 from workflows.business_time import Period
 from workflows.complaints import AlreadyExtended, Draft, Forbidden, NotFound
+from workflows.casework import Taken
 from workflows.outbox import enqueue
 from workflows.states import TransitionError
 
@@ -107,7 +108,8 @@ async def test_submit_creates_numbered_received_complaint_and_notifies_departmen
     assert ko["parse_mode"] == "HTML"
     assert callback_data(by_chat[ROADS_1]) == [
         [f"op:take:{c1.id}", f"op:answer:{c1.id}"],
-        [f"op:transfer:{c1.id}", f"op:reject:{c1.id}", f"op:extend:{c1.id}"]]
+        [f"op:transfer:{c1.id}", f"op:reject:{c1.id}", f"op:extend:{c1.id}"],
+        [f"op:assign:{c1.id}", f"op:note:{c1.id}"]]
 
     c2 = await file(session, svc, "road")
     assert c2.receipt_no == "2026-000002"
@@ -228,22 +230,26 @@ async def test_take_then_answer(session, svc, clock, people):
     assert push.chat_id == CITIZEN
     assert push.payload["text"] == "[2026-000001] 건설과 담당자가 민원을 맡았습니다. 기한: 2026-12-01(화) 18:00"
 
-    with pytest.raises(TransitionError):
+    # a colleague's complaint: told who has it (take it over explicitly first: casework.takeover)
+    with pytest.raises(Taken) as taken:
         await complaints.take(session, svc, p2, c)
+    assert taken.value.officer_id == ROADS_1
+    with pytest.raises(Taken):
+        await complaints.answer(session, svc, p2, c, f"  {ANSWER}  ")
     assert c.state == "assigned" and c.officer_id == ROADS_1 and len(c.events) == 2
 
     with pytest.raises(ValueError, match="short"):
-        await complaints.answer(session, svc, p2, c, "네 했어요")
+        await complaints.answer(session, svc, p1, c, "네 했어요")
     assert c.state == "assigned"
 
     clock.advance(hours=2)
-    await complaints.answer(session, svc, p2, c, f"  {ANSWER}  ")
+    await complaints.answer(session, svc, p1, c, f"  {ANSWER}  ")
     await session.commit()
     assert c.state == "answered"
-    assert (c.answer_text, c.answered_at, c.answered_by, c.officer_id) == (ANSWER, clock(), ROADS_2, ROADS_1)
+    assert (c.answer_text, c.answered_at, c.answered_by, c.officer_id) == (ANSWER, clock(), ROADS_1, ROADS_1)
     ev = c.events[-1]
     assert (ev.action, ev.from_state, ev.to_state, ev.actor_id, ev.note) == (
-        "answer", "assigned", "answered", ROADS_2, ANSWER)
+        "answer", "assigned", "answered", ROADS_1, ANSWER)
     push = (await outbox(session, f"push:{c.id}:"))[-1]
     assert push.chat_id == CITIZEN and ANSWER in push.payload["text"] and "건설과의 답변" in push.payload["text"]
     assert callback_data(push) == [[f"fb:1:{c.id}", f"fb:0:{c.id}"]]
@@ -399,7 +405,8 @@ async def test_extend_once_by_the_original_period(session, svc, clock, people):
     [push] = await outbox(session, f"push:{c.id}:")
     assert push.chat_id == CITIZEN and "2026-12-10(목) 18:00으로 연장" in push.payload["text"]
     assert [cb for row in complaints.officer_buttons(c, "ko") for _, cb in row] == [
-        f"op:answer:{c.id}", f"op:transfer:{c.id}", f"op:reject:{c.id}"]  # no second extension
+        f"op:take:{c.id}", f"op:answer:{c.id}", f"op:transfer:{c.id}", f"op:reject:{c.id}",  # no second extension
+        f"op:assign:{c.id}", f"op:note:{c.id}"]  # nobody has taken it yet: 접수 stays
 
     with pytest.raises(AlreadyExtended):
         await complaints.extend(session, svc, p, c, "한 번 더 연장하고 싶습니다")
@@ -492,6 +499,7 @@ async def test_reject_after_answer_is_refused(session, svc, people):
 async def test_citizen_close_queues_survey_for_answering_officer(session, svc, clock, people):
     c = await file(session, svc)
     await complaints.take(session, svc, await who(session, ROADS_1), c)
+    await casework.takeover(session, svc, await who(session, ROADS_2), c)  # a colleague takes it over and answers
     await complaints.answer(session, svc, await who(session, ROADS_2), c, ANSWER)
     await session.commit()
     me = await who(session, CITIZEN)
@@ -545,8 +553,10 @@ async def test_citizen_reopen(session, svc, clock, people):
     ko = next(r for r in rows if r.chat_id == ROADS_1).payload["text"]
     assert comment in ko and ANSWER in ko and "2026-12-03(목) 18:00" in ko
 
-    await complaints.take(session, svc, await who(session, ROADS_2), c)  # can be taken again
-    assert c.state == "assigned" and c.officer_id == ROADS_2
+    with pytest.raises(Taken):  # it stays with the officer who answered it: a colleague takes it over explicitly
+        await complaints.take(session, svc, await who(session, ROADS_2), c)
+    await complaints.take(session, svc, await who(session, ROADS_1), c)  # can be taken again
+    assert c.state == "assigned" and c.officer_id == ROADS_1
 
 
 async def test_reopen_only_after_answer(session, svc, people):
@@ -668,7 +678,7 @@ async def test_two_instances_acting_on_one_complaint_take_turns(db_sessionmaker,
         await first.commit()
         c2 = await asyncio.wait_for(waiting, 10)
         assert c2.state == "assigned" and c2.officer_id == ROADS_1  # the fresh row, not a stale copy
-        with pytest.raises(TransitionError):
+        with pytest.raises(Taken):  # and the second officer is told who took it
             await complaints.take(second, svc, p2, c2)
     finally:
         await first.close()

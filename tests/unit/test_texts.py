@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import commands
-from workflows import complaints, district_info, ratings, roles, services, states
+from workflows import casework, complaints, district_info, ratings, roles, services, states, worklist
 from workflows.texts import TEXTS, norm_lang, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +68,8 @@ def _edit_fields() -> tuple[str, ...]:
 def _family_keys() -> dict[str, set[str]]:
     return {
         "state": {f"state.{s}" for s in states.ALL},
-        "action": {f"action.{a}" for a in (*states.TRANSITIONS, "submit", "handover")},
+        "action": {f"action.{a}" for a in (*states.TRANSITIONS, "submit", "handover", *casework.OWNER_EVENTS,
+                                           *casework.STAFF_ONLY)},
         "desk.reason": {f"desk.reason.{r}" for r in complaints.HANDOVER_REASONS},
         "op.btn": {f"op.btn.{a}" for a in _officer_button_actions()},
         "cf.edit": {f"cf.edit.{f}" for f in _edit_fields()},
@@ -77,6 +78,11 @@ def _family_keys() -> dict[str, set[str]]:
         "cmd": {f"cmd.{n}" for n in (*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER,
                                      *commands.ADMIN)},
         "cancel.what": {f"cancel.what.{w}" for w in ("complaint", "answer", "other")},
+        "ws.scope": {f"ws.scope.{s}" for s in (worklist.ALL, worklist.MINE, worklist.UNASSIGNED, worklist.OVERDUE,
+                                              worklist.TODAY)},
+        "ws.digest": {f"ws.digest.{s}" for s in ("new", "today", "overdue")},
+        "ws.mode": {f"ws.mode.{m}" for m in (worklist.CARDS, worklist.DIGEST)},
+        "ws.btn.mode": {f"ws.btn.mode.{m}" for m in (worklist.CARDS, worklist.DIGEST)},
         "menu": {f"menu.{s.code}" for s in services.catalogue().services},
         "hint.what": {f"hint.what.{s.code}" for s in services.catalogue().services
                       if s.keywords and s.code != "foodalert"},  # food alerts have their own hint
@@ -100,7 +106,7 @@ def test_scan_finds_the_code():
             "cf.submitted", "privacy.notice", "help"} <= keys
     assert all(re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", k) for k in keys), keys
     assert {"cf.offer_free_text", "cf.offer_free_text_nocat"} <= _dotted_constants()
-    assert _officer_button_actions() == {"take", "answer", "transfer", "reject", "extend", "media"}
+    assert _officer_button_actions() == {"take", "answer", "transfer", "reject", "extend", "media", "assign", "note"}
     assert _edit_fields() == ("category", "description", "photos", "location", "phone")
 
 
