@@ -2,8 +2,10 @@
 
 Asks only what the benefits need: the child's birth date, birth order, the household's 동,
 whether the 출생신고 is made, and two optional yes/no facts (기초생활수급, and for a third child
-the heating). Shows every benefit with its amount, a first-year total, what it needs and where
-it is handled; then one §17 screen per outside body; then files one application that fans out.
+the heating). Shows every benefit with its amount, a first-year total, what it needs, where it is
+handled and its legal basis (in English for English), in parts: one message per place the family
+applies and one for the totals; then one §17 screen per outside body; then files one application
+that fans out.
 """
 from __future__ import annotations
 
@@ -63,25 +65,48 @@ def amount_line(it: bd.PlannedItem, lang: str) -> str:
     return line
 
 
+# the parts of the benefit list, in this order: one message each (where the family applies)
+SECTIONS = (("dong", "onestop.list.section.dong"), ("health", "onestop.list.section.health"),
+            ("tax", "onestop.list.section.tax"), ("outside", "onestop.list.section.outside"))
+READABLE = 1500  # a part longer than this (a district with many benefits) goes on in another message
+
+
 def benefits_messages(svc: Services, p: Plan, data: dict, lang: str) -> list[str]:
-    """Every benefit with its amount, what it needs and where it is handled: one line each, packed
-    into as many messages as the list takes (a long catalogue is sent whole)."""
+    """Every benefit with its amount, what it needs and where it is handled, in readable parts: one
+    message per place the family applies (동 주민센터, 보건소, outside bodies), then the totals. Each
+    part is packed on its own (texts.pack), so a benefit is never cut and a part never runs on."""
     a = answers(data)
-    lines = [t(lang, "onestop.list.head", date=bd.fmt_date(a.birth_date, lang), order=t(lang, bd.ORDER_KEYS[a.order]),
-               dong=escape(a.dong))]
-    for i, it in enumerate(p.items, 1):
-        lines.append(t(lang, "onestop.list.item", i=i, name=escape(it.name(lang)), rule=escape(it.amount_text(lang)),
-                       amount=amount_line(it, lang), handler=escape(bd.planned_handler(svc, it, KIND, lang)),
-                       needs=escape(it.needs(lang) or "-"), basis=escape(it.legal_basis)))
+    known = dict(SECTIONS)
+    groups = [(key, [it for it in p.items if it.office == office]) for office, key in SECTIONS]
+    groups.append((None, [it for it in p.items if it.office not in known]))  # never dropped
+    parts: list[list[str]] = []
+    n = 0
+    for key, items in groups:
+        if not items:
+            continue
+        blocks = [t(lang, key)] if key else []
+        for it in items:  # numbered in the order shown
+            n += 1
+            blocks.append(t(lang, "onestop.list.item", i=n, name=escape(it.name(lang)), rule=escape(it.amount_text(lang)),
+                            amount=amount_line(it, lang), handler=escape(bd.planned_handler(svc, it, KIND, lang)),
+                            needs=escape(it.needs(lang) or "-"), basis=escape(it.basis(lang))))
+        parts.append(blocks)
+    head = t(lang, "onestop.list.head", date=bd.fmt_date(a.birth_date, lang), order=t(lang, bd.ORDER_KEYS[a.order]),
+             dong=escape(svc.district.dong_name(a.dong, lang)))
+    if parts:
+        parts[0].insert(0, head)
+    else:
+        parts.append([head])
     names = {b.code: escape(b.name(lang)) for b in load_catalogue().benefits.values()}
-    for left, kept in p.not_combined:
-        lines.append(t(lang, "onestop.list.not_combined", name=names.get(left, left), kept=names.get(kept, kept)))
-    lines.append(t(lang, "onestop.list.total", amount=won(p.total(confirmed=True), lang)))
+    totals = [t(lang, "onestop.list.not_combined", name=names.get(left, left), kept=names.get(kept, kept))
+              for left, kept in p.not_combined]
+    totals.append(t(lang, "onestop.list.total", amount=won(p.total(confirmed=True), lang)))
     unconfirmed = p.total(confirmed=False)
     if unconfirmed:
-        lines.append(t(lang, "onestop.list.total_unconfirmed", amount=won(unconfirmed, lang)))
-    lines.append(t(lang, "onestop.list.not_asked"))
-    return pack(lines)
+        totals.append(t(lang, "onestop.list.total_unconfirmed", amount=won(unconfirmed, lang)))
+    totals.append(t(lang, "onestop.list.not_asked"))
+    parts.append(totals)
+    return [message for blocks in parts for message in pack(blocks, limit=READABLE)]
 
 
 def late_warning(svc: Services, birth: date, lang: str) -> str | None:
@@ -106,7 +131,7 @@ def summary_messages(svc: Services, data: dict, lang: str) -> list[str]:
     applied = os_.summary_items(svc, p.applied(), KIND, lang)
     skipped = [it for it in p.items if it.skipped]
     blocks = [t(lang, "onestop.summary.birth", date=bd.fmt_date(a.birth_date, lang),
-             order=t(lang, bd.ORDER_KEYS[a.order]), dong=escape(a.dong),
+             order=t(lang, bd.ORDER_KEYS[a.order]), dong=escape(svc.district.dong_name(a.dong, lang)),
              reported=t(lang, "onestop.answer.yes" if a.report_made else "onestop.answer.no"),
              n=len(p.applied()), items=applied, total=won(p.total(confirmed=True), lang),
              phone=_phone(svc, data, lang))]

@@ -48,7 +48,8 @@ def summary_messages(svc: Services, data: dict, lang: str) -> list[str]:
     items = os_.summary_items(svc, p.applied(), KIND, lang)
     plain = svc.cipher.decrypt(data["phone_enc"]) if data.get("phone_enc") else None
     blocks = [t(lang, "onestop.summary.death", date=bd.fmt_date(a.death_date, lang),
-             relationship=escape(rules.relationship(a.relationship, lang)), dong=escape(a.dong),
+             relationship=escape(rules.relationship(a.relationship, lang)),
+             dong=escape(svc.district.dong_name(a.dong, lang)),
              reported=t(lang, "onestop.answer.yes" if a.report_made else "onestop.answer.no"),
              abroad=t(lang, bd.ABROAD_KEYS[a.abroad]), n=len(p.applied()), items=items,
              phone=mask_phone(plain) if plain else t(lang, "onestop.summary.no_phone"),

@@ -28,7 +28,7 @@ from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
 from handlers.states import resumes, stale_press
-from workflows import birth_death as bd
+from workflows import birth_death as bd, district_info
 from workflows.birth_death import OnestopError, Plan
 from workflows.contact import InvalidPhone, normalize_phone
 from workflows.context import Services
@@ -214,9 +214,9 @@ async def ask_consent(message: Message, state: FSMContext, svc: Services, lang: 
 
 async def ask_dong(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
     rows, row = [], []
-    for i, dong in enumerate(svc.district.dongs):
-        row.append((dong, cb(flow.kind, "dong", str(i))))
-        if len(row) == 3:
+    for i, dong in enumerate(svc.district.dongs):  # English: "Jayang 1-dong (자양1동)", two to a row
+        row.append((svc.district.dong_name(dong, lang), cb(flow.kind, "dong", str(i))))
+        if len(row) == (2 if lang == "en" else 3):
             rows.append(row)
             row = []
     if row:
@@ -253,10 +253,15 @@ async def ask_provision(message: Message, state: FSMContext, svc: Services, lang
     name, retention = bd.body_info(flow.kind, body, lang)
     services = ", ".join(escape(it.name(lang)) for it in plan.services_of(body))
     phone = bd.body_phone(flow.kind, body)
+    if phone:  # a short number says it needs no area code; no number is said plainly, never a placeholder
+        dial = escape(phone) + (t(lang, "phone.no_area_code") if district_info.is_special_number(phone) else "")
+        direct = t(lang, "onestop.provision.direct_phone", phone=dial)
+    else:
+        direct = t(lang, "onestop.provision.no_phone",
+                   phone=escape(svc.district.raw["district"].get("main_phone", "")))
     text = t(lang, "onestop.provision", i=bodies.index(body) + 1, n=len(bodies), recipient=escape(name),
              purpose=bd.provision_purpose(flow.kind, plan, body, lang), items=bd.provision_items(plan, body, lang),
-             retention=escape(retention), services=services,
-             direct=t(lang, "onestop.provision.direct_phone", phone=escape(phone)) if phone else "")
+             retention=escape(retention), services=services, direct=direct)
     await message.answer(text, reply_markup=markup([
         [(t(lang, "onestop.provision.agree"), cb(flow.kind, "provide", f"{body}.1"))],
         [(t(lang, "onestop.provision.refuse"), cb(flow.kind, "provide", f"{body}.0"))],

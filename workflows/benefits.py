@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from workflows import district_info
 from workflows.texts import t
 
 CATALOGUE_PATH = Path(__file__).parent / "data" / "benefits.json"
@@ -51,6 +52,7 @@ class Benefit:
     confidence: str
     confirmed: bool
     exclusive_group: str | None = None
+    legal_basis_en: str = ""
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_ko
@@ -165,6 +167,7 @@ class DistrictGrant:
     effective_from: date | None
     confirmed: bool
     sample: bool
+    legal_basis_en: str = ""
 
 
 def district_grant(profile: dict) -> DistrictGrant | None:
@@ -174,11 +177,12 @@ def district_grant(profile: dict) -> DistrictGrant | None:
     return DistrictGrant(g["name_ko"], g["name_en"], g.get("legal_basis", ""), g.get("office", "dong"),
                          {k: int(v) for k, v in g["amounts_by_order"].items()}, g.get("needs_ko", ""),
                          g.get("needs_en", ""), _date(g.get("effective_from")), bool(g.get("confirmed", False)),
-                         bool(g.get("sample", False)))
+                         bool(g.get("sample", False)), g.get("legal_basis_en", ""))
 
 
 class Catalogue:
     def __init__(self, raw: dict):
+        district_info.check_onestop_data(raw, "benefits.json")  # real phones, English forms, no placeholders
         self.raw = raw
         self.first_year_months = int(raw.get("first_year_months", 12))
         self.payment_day = int(raw.get("payment_day", 25))
@@ -195,7 +199,8 @@ class Catalogue:
                 facts=tuple(b.get("facts", ())), needs_ko=b.get("needs_ko", ""), needs_en=b.get("needs_en", ""),
                 effective_from=_date(b.get("effective_from")), effective_to=_date(b.get("effective_to")),
                 source=b.get("source", ""), confidence=b.get("confidence", ""),
-                confirmed=bool(b.get("confirmed", False)), exclusive_group=b.get("exclusive_group"))
+                confirmed=bool(b.get("confirmed", False)), exclusive_group=b.get("exclusive_group"),
+                legal_basis_en=b.get("legal_basis_en", ""))
             self._check(benefit)
             self.benefits[benefit.code] = benefit
         self.birth_report = raw["birth_report"]

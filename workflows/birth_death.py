@@ -35,7 +35,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.models import (AgencyNotification, OnestopApplication, OnestopItem, OnestopItemEvent,
                            OnestopRating, OnestopReminder, User)
-from workflows import agency_notify, audit
+from workflows import agency_notify, audit, district_info
 from workflows.benefits import (Catalogue, DistrictGrant, Household, add_months, district_grant, load_catalogue,
                                 period_end)
 from workflows.contact import mask_phones
@@ -134,6 +134,8 @@ class DeadlineRule:
     abroad_when: tuple[str, ...] = ()   # the ABROAD answers that lengthen the period
     abroad_months: int | None = None
     abroad_basis: str = ""
+    legal_basis_en: str = ""
+    abroad_basis_en: str = ""
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_ko
@@ -141,11 +143,15 @@ class DeadlineRule:
     def where(self, lang: str) -> str:
         return self.where_en if lang == "en" else self.where_ko
 
+    def basis(self, lang: str) -> str:
+        return self.legal_basis_en if lang == "en" and self.legal_basis_en else self.legal_basis
+
     def for_abroad(self, abroad: str | None) -> "DeadlineRule":
         """The rule as it applies to this family: the longer period (and its basis) when the
         answer about an address abroad is one it names (상증세법 §67④, 지방세법 §20①)."""
         if abroad in self.abroad_when and self.abroad_months:
-            return dataclasses.replace(self, months=self.abroad_months, legal_basis=self.abroad_basis)
+            return dataclasses.replace(self, months=self.abroad_months, legal_basis=self.abroad_basis,
+                                       legal_basis_en=self.abroad_basis_en)
         return self
 
     @classmethod
@@ -159,7 +165,8 @@ class DeadlineRule:
                    bool(d.get("holiday_shift", True)), tuple(int(x) for x in d.get("reminder_days_before", (7, 0))),
                    d.get("where_ko", ""), d.get("where_en", ""), bool(d.get("skip_when_reported", False)),
                    d.get("confidence", ""), tuple(abroad.get("when", ())),
-                   int(abroad["months"]) if abroad else None, abroad.get("legal_basis", ""))
+                   int(abroad["months"]) if abroad else None, abroad.get("legal_basis", ""),
+                   d.get("legal_basis_en", ""), abroad.get("legal_basis_en", ""))
 
 
 @dataclass(frozen=True)
@@ -179,6 +186,7 @@ class Agency:
     retention_ko: str = ""
     retention_en: str = ""
     confirmed: bool = False
+    legal_basis_en: str = ""
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_ko
@@ -208,6 +216,7 @@ class DeathRules:
 @lru_cache(maxsize=4)
 def _death_rules(path: str) -> DeathRules:
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    district_info.check_onestop_data(raw, path)  # real phones, English forms, no placeholders
     agencies = {}
     for a in raw["agencies"]:
         bad_office = a["kind"] == "office" and a.get("office") not in ("dong", "tax", "health")
@@ -217,7 +226,7 @@ def _death_rules(path: str) -> DeathRules:
                                      tuple(a.get("facts", ())), a.get("follow_up_ko", ""), a.get("follow_up_en", ""),
                                      a.get("legal_basis", ""), a.get("office"), a.get("phone", ""),
                                      a.get("retention_ko", ""), a.get("retention_en", ""),
-                                     bool(a.get("confirmed", False)))
+                                     bool(a.get("confirmed", False)), a.get("legal_basis_en", ""))
     rels = {r["code"]: (r["name_ko"], r["name_en"]) for r in raw["relationships"]}
     return DeathRules(agencies, rels, tuple(DeadlineRule.from_dict(c) for c in raw["checklist"]),
                       int(raw.get("reminder_hour", 9)))
@@ -453,9 +462,13 @@ class PlannedItem:
     needs_en: str = ""
     legal_basis: str = ""
     skipped: bool = False
+    legal_basis_en: str = ""
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_ko
+
+    def basis(self, lang: str) -> str:
+        return self.legal_basis_en if lang == "en" and self.legal_basis_en else self.legal_basis
 
     def amount_text(self, lang: str) -> str:
         return self.amount_text_en if lang == "en" else self.amount_text_ko
@@ -504,10 +517,10 @@ def plan_birth(svc: Services, answers: BirthAnswers, provision: dict[str, bool] 
         if b.office == "district":
             g = prof.grant
             name_ko, name_en, office = g.name_ko, g.name_en, g.office
-            needs_ko, needs_en, basis = g.needs_ko, g.needs_en, g.legal_basis
+            needs_ko, needs_en, basis, basis_en = g.needs_ko, g.needs_en, g.legal_basis, g.legal_basis_en
         else:
             name_ko, name_en, office = b.name_ko, b.name_en, b.office
-            needs_ko, needs_en, basis = b.needs_ko, b.needs_en, b.legal_basis
+            needs_ko, needs_en, basis, basis_en = b.needs_ko, b.needs_en, b.legal_basis, b.legal_basis_en
         outside = office == "outside"
         skipped = bool(provision is not None and outside and not provision.get(b.body, False))
         plan.items.append(PlannedItem(
@@ -517,7 +530,7 @@ def plan_birth(svc: Services, answers: BirthAnswers, provision: dict[str, bool] 
             confirmed=e.confirmed, upper_bound=e.upper_bound, starts_later=e.starts_later,
             amount_text_ko=cat.amount_rule_text(b, h, "ko", prof.grant, prof.region_class, applied_on=today),
             amount_text_en=cat.amount_rule_text(b, h, "en", prof.grant, prof.region_class, applied_on=today),
-            needs_ko=needs_ko, needs_en=needs_en, legal_basis=basis, skipped=skipped))
+            needs_ko=needs_ko, needs_en=needs_en, legal_basis=basis, legal_basis_en=basis_en, skipped=skipped))
     return plan
 
 
@@ -535,7 +548,7 @@ def plan_death(svc: Services, answers: DeathAnswers, provision: dict[str, bool] 
             code=code, name_ko=a.name_ko, name_en=a.name_en, office="outside" if outside else a.office,
             department_code=None if outside else office_department(svc.district, a.office, answers.dong),
             agency_code=code if outside else None, facts=a.facts, needs_ko=a.follow_up_ko,
-            needs_en=a.follow_up_en, legal_basis=a.legal_basis, skipped=skipped))
+            needs_en=a.follow_up_en, legal_basis=a.legal_basis, legal_basis_en=a.legal_basis_en, skipped=skipped))
     return plan
 
 
@@ -788,7 +801,7 @@ def checklist_lines(svc: Services, death_date: date, report_made: bool, lang: st
             continue
         lines.append(t(lang, "onestop.checklist.line", name=escape(e.rule.name(lang)),
                        deadline=fmt_date(e.deadline, lang), left=days_left_text(e.deadline, today, lang),
-                       where=escape(e.rule.where(lang)), basis=escape(e.rule.legal_basis)))
+                       where=escape(e.rule.where(lang)), basis=escape(e.rule.basis(lang))))
     lines.append(t(lang, "onestop.checklist.foot"))
     return lines
 
@@ -1250,7 +1263,7 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
         await enqueue(session, key=f"osrem:{r.id}", chat_id=app.citizen_id, buttons=buttons,
                       text=t(lang, key, receipt=app.receipt_no, name=escape(rule.name(lang)),
                              deadline=fmt_date(r.deadline, lang), left=days_left_text(r.deadline, today, lang),
-                             where=escape(rule.where(lang)), basis=escape(rule.legal_basis)))
+                             where=escape(rule.where(lang)), basis=escape(rule.basis(lang))))
         r.status, r.sent_at = "sent", now
         sent += 1
     return sent

@@ -143,6 +143,7 @@ def check_profile(raw: dict) -> list[str]:
         if d.get("phone") and (wrong := district_info.check_phone(d["phone"], d.get("name_ko", ""))):
             problems.append(f"departments ({d.get('code')}).phone: {wrong}")
     district_info.check_values(raw, "", problems, skip=("source", "legal_basis_source"))
+    district_info.english_forms(raw.get("onestop") or {}, "onestop", problems)  # e.g. the grant's legal basis
     return problems
 
 

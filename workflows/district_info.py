@@ -47,7 +47,7 @@ SPECIAL_NUMBERS = {"110": ("정부민원안내콜센터", "국민권익위원회
                    "129": ("보건복지",), "1332": ("금융감독원",), "1345": ("외국인",), "1350": ("고용노동",),
                    "1355": ("국민연금",)}
 _PLACEHOLDER = re.compile(r"확인\s*필요|추후\s*(?:입력|기재|확인)|(?<![a-z])(?:todo|tbd|tba|fixme|xxx+|lorem|placeholder)(?![a-z])"
-                          r"|to be (?:confirmed|checked|filled)|\?\?\?|\d-0000(?!\d)|1234-5678", re.IGNORECASE)
+                          r"|(?<![A-Za-z] )to be (?:confirmed|checked|filled)|\?\?\?|\d-0000(?!\d)|1234-5678", re.IGNORECASE)
 
 
 def check_phone(phone: str, owner: str = "") -> str | None:
@@ -92,6 +92,42 @@ def check_values(raw, path: str, problems: list[str], *, skip=("source",)) -> No
     elif (found := placeholder(raw)) is not None:
         problems.append(f"{path}: {found!r} is a placeholder, not something to show a resident "
                         f"(write what is known, and say plainly what is not yet known)")
+
+
+def check_onestop_data(raw: dict, where: str) -> None:
+    """The one-stop data a family reads (benefits.json, death_agencies.json): the outside bodies'
+    phones must be real (or absent: the screen then says the number is not published), every
+    Korean text (``*_ko``) and every legal basis has its English form, and nothing is a
+    placeholder. Raises DistrictDataError listing every problem."""
+    problems: list[str] = []
+    bodies = list((raw.get("bodies") or {}).items()) + [(a.get("code"), a) for a in raw.get("agencies", ())]
+    for code, body in bodies:
+        if body.get("phone") and (wrong := check_phone(body["phone"], body.get("name_ko", ""))):
+            problems.append(f"{code}.phone: {wrong}")
+    english_forms(raw, "", problems)
+    check_values(raw, "", problems)
+    if problems:
+        raise DistrictDataError(where, problems)
+
+
+def english_forms(raw, path: str, problems: list[str]) -> None:
+    """Every Korean text (``*_ko``) has its ``*_en``, every ``legal_basis`` its ``legal_basis_en``."""
+    if isinstance(raw, list):
+        for i, value in enumerate(raw):
+            english_forms(value, f"{path}[{i}]", problems)
+    if not isinstance(raw, dict):
+        return
+    label = path + (f" ({raw['code']})" if isinstance(raw.get("code"), str) else "")
+    for key, value in raw.items():
+        if str(key).startswith("_"):
+            continue
+        if key.endswith("_ko") and isinstance(value, str) and value and not raw.get(key[:-3] + "_en"):
+            problems.append(f"{label}.{key[:-3]}_en: missing (the English form of {key})")
+        if key == "legal_basis" and value and not raw.get("legal_basis_en"):
+            problems.append(f"{label}.legal_basis_en: missing (the legal basis in English)")
+        if key == "legal_basis_en":
+            check_english(value, f"{label}.legal_basis_en", problems)
+        english_forms(value, f"{label}.{key}" if label else str(key), problems)
 
 
 def check_english(value: str, path: str, problems: list[str]) -> None:

@@ -1230,7 +1230,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nr.followup": ("{dong}에 이사 오신 지 일주일이 되었습니다. 지내시면서 궁금하거나 도움이 필요한 일이 있나요? [문의하기]를 누르면 담당 부서가 답해 드립니다.",
                     "It has been a week since you moved to {dong}. Anything we can help with? Press [Ask a question] and the responsible office will answer."),
     "nr.q.need_consent": ("문의는 민원(질의)으로 접수되어 담당 부서가 답합니다. 먼저 아래 민원 개인정보 수집·이용에 동의해 주시고, 그다음 [문의하기]를 다시 눌러 주세요.",
-                          "A question is filed as an inquiry (민원) for the responsible office. Please first consent to the notice below, then press [Ask a question] again."),
+                          "A question is filed as an inquiry, a kind of complaint, for the responsible office. Please first consent to the notice below, then press [Ask a question] again."),
     "nr.q.ask_topic": ("무엇에 관한 문의인가요? (언제든 /cancel 로 취소)", "What is your question about? (/cancel at any time)"),
     "nr.q.ask_text": ("<b>{topic}</b>\n문의 내용을 적어 주세요 (10~2,000자).", "<b>{topic}</b>\nWrite your question (10–2,000 characters)."),
     "nr.q.text_expected": ("문의 내용을 글로 적어 보내 주세요. /cancel 로 그만둘 수 있습니다.", "Please write your question as text, or /cancel."),
@@ -1303,9 +1303,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You can stop at any time and carry on with /birth, or cancel with /cancel.\n\n"
         "<b>Consent to collect and use personal data (Personal Information Protection Act art. 15)</b>\n"
         "• Purpose: applying for birth-related benefits and discounts and passing them to the offices in charge, telling you the results, reminding you of the birth-registration deadline, a satisfaction survey\n"
-        "• Items: your Telegram user number, the child's birth date, birth order, your 동, whether the birth is registered, (optional) basic-livelihood status, heating, a contact phone\n"
+        "• Items: your Telegram user number, the child's birth date, birth order, your neighbourhood (dong), whether the birth is registered, (optional) basic-livelihood status, heating, a contact phone\n"
         "• Retention: 1 year after everything is processed (then destroyed without delay)\n"
-        "• You may refuse; you then cannot apply in this chat, but you can at the community centre or on 정부24.\n"
+        "• You may refuse; you then cannot apply in this chat, but you can at the community centre or on Government24 (www.gov.kr).\n"
         "We never ask for a resident registration number and do not store one. Notice version: {version}"),
     "onestop.consent.death": (
         "삼가 고인의 명복을 빕니다.\n"
@@ -1322,14 +1322,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Take your time; you can stop whenever you like and carry on with /death.\n\n"
         "<b>Consent to collect and use personal data (Personal Information Protection Act art. 15)</b>\n"
         "• Purpose: telling the related agencies and offices, telling you the results, deadline reminders (if you want them), a satisfaction survey\n"
-        "• Items: your Telegram user number, the date of death, your relationship, the 동 of the deceased, whether the death is reported, whether an heir or the deceased has an address abroad (for the inheritance and acquisition tax deadlines), (optional) a contact phone\n"
+        "• Items: your Telegram user number, the date of death, your relationship, the neighbourhood (dong) of the deceased, whether the death is reported, whether an heir or the deceased has an address abroad (for the inheritance and acquisition tax deadlines), (optional) a contact phone\n"
         "• Retention: 1 year after everything is processed (then destroyed without delay)\n"
         "• You may refuse; you then cannot continue in this chat, but the community centre can help you in the same way.\n"
         "We never ask for a resident registration number and do not store one. Notice version: {version}"),
     "onestop.consent.agree": ("✅ 동의합니다", "✅ I agree"),
     "onestop.consent.refuse": ("동의하지 않음", "I do not agree"),
     "onestop.consent.refused": ("동의하지 않으셔서 진행하지 않았고, 아무것도 저장하지 않았습니다. 주민센터 방문이나 정부24로 신청하실 수 있습니다 (구청 ☎ {phone}).",
-                                "You did not consent, so nothing was filed or kept. You can apply at a community centre or on 정부24 (district office ☎ {phone})."),
+                                "You did not consent, so nothing was filed or kept. You can apply at a community centre or on Government24 (www.gov.kr; district office ☎ {phone})."),
     "onestop.ask.birth_date": ("아이가 태어난 날을 적어 주세요.\n예: 2026-03-02, 2026.3.2, 3월 2일, 오늘",
                                "When was the child born?\nFor example: 2026-03-02, 2026.3.2, today"),
     "onestop.ask.death_date": ("고인께서 돌아가신 날을 적어 주세요.\n예: 2026-11-20, 11월 20일, 어제",
@@ -1358,8 +1358,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.order.first": ("첫째", "first child"),
     "onestop.order.second": ("둘째", "second child"),
     "onestop.order.third": ("셋째 이상", "third or later"),
-    "onestop.ask.dong_birth": ("가구의 주소지 동을 골라 주세요.", "Which 동 does the family live in?"),
-    "onestop.ask.dong_death": ("고인의 주소지 동을 골라 주세요.", "Which 동 did the deceased live in?"),
+    "onestop.ask.dong_birth": ("가구의 주소지 동을 골라 주세요.", "Which neighbourhood (dong) does the family live in?"),
+    "onestop.ask.dong_death": ("고인의 주소지 동을 골라 주세요.", "Which neighbourhood (dong) did the deceased live in?"),
     "onestop.ask.reported_birth": ("출생신고는 하셨나요?", "Is the birth already registered?"),
     "onestop.ask.reported_death": ("사망신고는 하셨나요?", "Has the death been reported?"),
     "onestop.ask.abroad": ("상속인 가운데 외국에 주소를 둔 분이 있나요? 고인이 외국에 주소를 두셨나요?\n"
@@ -1391,6 +1391,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "<b>Support you can apply for</b> (born {date}, {order}, {dong})"),
     "onestop.list.item": ("\n<b>{i}. {name}</b> — {rule}\n   {amount} · 담당: {handler}\n   필요: {needs}\n   근거: {basis}",
                           "\n<b>{i}. {name}</b> — {rule}\n   {amount} · handled by: {handler}\n   Needs: {needs}\n   Basis: {basis}"),
+    "onestop.list.section.dong": ("🏢 <b>동 주민센터에서 처리하는 지원</b>", "🏢 <b>Handled by the community centre</b>"),
+    "onestop.list.section.health": ("🏥 <b>보건소에서 처리하는 지원</b>", "🏥 <b>Handled by the public health centre</b>"),
+    "onestop.list.section.tax": ("🧾 <b>세무과에서 처리하는 지원</b>", "🧾 <b>Handled by the tax division</b>"),
+    "onestop.list.section.outside": ("🔌 <b>다른 기관의 감면 (기관별로 동의를 받은 뒤 전달)</b>",
+                                     "🔌 <b>Discounts from other bodies (passed on only with your consent to each)</b>"),
     "onestop.list.first_year": ("첫해 {amount}", "first year {amount}"),
     "onestop.list.first_year_max": ("첫해 최대 {amount}", "first year up to {amount}"),
     "onestop.list.later": ("첫해에는 없음 (나중에 시작)", "nothing in the first year (starts later)"),
@@ -1404,7 +1409,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                                        "⚠️ Amounts still to be confirmed or caps ({amount}) are not in the total."),
     "onestop.list.not_asked": (
         "\n<i>여성장애인 출산비용, KTX·SRT 다자녀 할인처럼 장애 정보 같은 민감정보가 필요하거나 다른 기관 소관인 지원은 여기서 묻지 않습니다. 해당되시면 주민센터나 정부24에서 신청해 주세요.</i>",
-        "\n<i>Support that needs sensitive data such as a disability, or that other bodies run (birth costs for women with disabilities, KTX/SRT multi-child discounts), is not asked here; if it applies, ask at the community centre or on 정부24.</i>"),
+        "\n<i>Support that needs sensitive data such as a disability, or that other bodies run (birth costs for women with disabilities, KTX/SRT multi-child discounts), is not asked here; if it applies, ask at the community centre or on Government24 (www.gov.kr).</i>"),
     "onestop.amount.monthly_age": ("월 {amount} ({age})", "{amount}/month ({age})"),
     "onestop.amount.monthly": ("월 {amount}", "{amount}/month"),
     "onestop.amount.add_on": (" + 지역 추가 월 {amount} ({start}~{end})", " + regional add-on {amount}/month ({start} to {end})"),
@@ -1426,6 +1431,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• Recipient: {recipient}\n• Purpose: {purpose}\n• Items: {items}\n• Retention: {retention}\n"
         "• You may refuse. Then only <b>{services}</b> is not applied for (passed on); everything else goes ahead.{direct}"),
     "onestop.provision.direct_phone": (" 직접 신청하시려면 ☎ {phone}", " To apply yourself: ☎ {phone}"),
+    "onestop.provision.no_phone": (" 이 기관의 직접 신청 전화번호는 아직 안내하지 못합니다. 구청(☎ {phone})이 도와 드립니다.",
+                                   " We cannot give this body's own number yet; the district office (☎ {phone}) can help."),
+    "phone.no_area_code": (" (국번 없이)", " (no area code)"),
     "onestop.provision.agree": ("✅ 제공에 동의합니다", "✅ I agree to this provision"),
     "onestop.provision.refuse": ("동의하지 않음 (이 항목만 빼기)", "I do not agree (leave this one out)"),
     "onestop.provision.refused_ok": ("알겠습니다. {recipient}에는 아무것도 전달하지 않습니다.",
@@ -1433,7 +1441,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.purpose.apply": ("{service} 신청·적용", "applying {service}"),
     "onestop.fact_name.birth_date": ("아이 출생일", "the child's birth date"),
     "onestop.fact_name.order": ("출생 순위", "birth order"),
-    "onestop.fact_name.dong": ("주소지 동", "the 동"),
+    "onestop.fact_name.dong": ("주소지 동", "the neighbourhood (dong)"),
     "onestop.fact_name.report_made": ("신고 여부", "whether it is reported"),
     "onestop.fact_name.recipient": ("기초생활수급 여부", "basic-livelihood status"),
     "onestop.fact_name.heating": ("난방 방식", "heating"),
@@ -1455,7 +1463,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.summary.death": (
         "<b>신고 내용 확인</b>\n돌아가신 날: {date}\n신고인: {relationship}\n고인의 동: {dong}\n사망신고: {reported}\n외국 주소: {abroad}\n연락처: {phone}\n기한 알림: {reminders}\n\n"
         "<b>알려 드릴 곳 {n}곳</b>\n{items}",
-        "<b>Please review</b>\nDate of death: {date}\nYou are: {relationship}\n동: {dong}\nDeath reported: {reported}\nAddress abroad: {abroad}\nContact: {phone}\nReminders: {reminders}\n\n"
+        "<b>Please review</b>\nDate of death: {date}\nYou are: {relationship}\nNeighbourhood: {dong}\nDeath reported: {reported}\nAddress abroad: {abroad}\nContact: {phone}\nReminders: {reminders}\n\n"
         "<b>{n} places to tell</b>\n{items}"),
     "onestop.summary.item": ("• {name} → {handler}", "• {name} → {handler}"),
     "onestop.summary.item_self": ("• {name}", "• {name}"),
@@ -1541,7 +1549,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "[{receipt}] How satisfied were you with the one-stop? Your rating counts for the offices that handled it ({departments})."),
     "onestop.fact.birth_date": ("아이 출생일: {value}", "Child's birth date: {value}"),
     "onestop.fact.order": ("출생 순위: {value}", "Birth order: {value}"),
-    "onestop.fact.dong": ("동: {value}", "동: {value}"),
+    "onestop.fact.dong": ("동: {value}", "Neighbourhood (dong): {value}"),
     "onestop.fact.report_made_birth": ("출생신고: {value}", "Birth registered: {value}"),
     "onestop.fact.report_made_death": ("사망신고: {value}", "Death reported: {value}"),
     "onestop.fact.recipient": ("기초생활수급 가구: {value}", "Basic-livelihood household: {value}"),

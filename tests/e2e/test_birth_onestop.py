@@ -110,8 +110,10 @@ async def test_birth_one_stop_end_to_end(bot, fake, kepco):
     await h.say(PARENT, "아무 말", expect="아래 버튼으로 답해 주세요")
     await h.press(PARENT, "중곡1동", expect="출생신고는 하셨나요")
     await h.press(PARENT, "했습니다", expect="기초생활보장 수급")
-    listing = await h.press(PARENT, "답하지 않기", expect="받으실 수 있는 지원")
-    text = listing.params["text"]
+    mark = fake.mark()
+    await h.press(PARENT, "답하지 않기", expect="첫해 예상 합계")  # the list comes in parts; the totals last
+    text = "\n".join(c.params["text"] for c in fake.requests[mark:] if c in fake.sent(PARENT, "sendMessage"))
+    assert "받으실 수 있는 지원" in text and "동 주민센터에서 처리하는 지원" in text and "보건소에서 처리하는 지원" in text
     assert "<b>1. 부모급여</b> — 월 100만원 (0세) · 월 50만원 (1세)" in text and "첫해 1,200만원" in text
     assert "첫만남이용권" in text and "200만원 (한 번)" in text
     assert "출산가구 전기요금 감면" in text and "첫해 최대 19만 2천원 ⚠️ 확인 필요" in text
@@ -119,6 +121,9 @@ async def test_birth_one_stop_end_to_end(bot, fake, kepco):
     consent = await h.press(PARENT, "기관별 정보 제공 동의", expect="제3자 제공 동의 (1/1)")
     for item in ("제공받는 자: 한국전력공사", "이용 목적:", "제공 항목: 아이 출생일", "보유·이용 기간:", "거부할 권리"):
         assert item in consent.params["text"]
+    # no placeholder on the consent screen: what is not known is said plainly; 123 is 한전's own number
+    assert "확인 필요" not in consent.params["text"] and "아직 알아내지 못했습니다" in consent.params["text"]
+    assert "☎ 123 (국번 없이)" in consent.params["text"]
     await h.press(PARENT, "제공에 동의합니다", expect="전화번호")
     await h.say(PARENT, "010 2222 3333", expect="신청 내용 확인")
     done = await h.press(PARENT, "신청하기", expect="접수되었습니다")

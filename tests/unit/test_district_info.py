@@ -192,3 +192,34 @@ def test_placeholders_are_refused_wherever_a_resident_would_read_them(raw, value
     assert any(p.startswith("notes.library.ko: ") and "placeholder" in p for p in problems(raw)), problems(raw)
     assert district_info.placeholder("도서관 회원증은 신분증으로 바로 만듭니다") is None
     assert district_info.placeholder("Todos los días") is None  # a word that starts like one is not one
+
+
+def _onestop_problems(raw, where="x.json") -> list[str]:
+    with pytest.raises(DistrictDataError) as e:
+        district_info.check_onestop_data(raw, where)
+    return e.value.problems
+
+
+def test_the_shipped_one_stop_data_passes():
+    for name in ("benefits.json", "death_agencies.json"):
+        raw = json.loads((district_info.DEFAULT_DIR.parent / name).read_text(encoding="utf-8"))
+        district_info.check_onestop_data(raw, name)  # no placeholder, real phones, English forms
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda r: r["bodies"]["KEPCO"].update(retention_ko="감면 적용이 끝날 때까지 (보존 기간 — 확인 필요)"),
+     "bodies.KEPCO.retention_ko: '확인 필요' is a placeholder"),
+    (lambda r: r["bodies"]["KEPCO"].update(retention_en="until the discount ends (— to be confirmed)"),
+     "bodies.KEPCO.retention_en: 'to be confirmed' is a placeholder"),
+    (lambda r: r["bodies"]["CITYGAS"].update(phone="123"), "CITYGAS.phone: '123' is a nationwide short number of 한국전력"),
+    (lambda r: r["bodies"]["KDHC"].update(phone="1588-0000"), "KDHC.phone: '1588-0000' looks like a placeholder"),
+    (lambda r: r["benefits"][0].pop("legal_basis_en"), "benefits[0] (parental_allowance).legal_basis_en: missing"),
+    (lambda r: r["benefits"][0].update(needs_en=""), "benefits[0] (parental_allowance).needs_en: missing"),
+    (lambda r: r["benefits"][1].update(legal_basis_en="아동수당법 §4①"), "is the English form but holds Hangul"),
+])
+def test_one_stop_data_a_family_reads_is_checked(change, expected):
+    raw = json.loads((district_info.DEFAULT_DIR.parent / "benefits.json").read_text(encoding="utf-8"))
+    change(raw)
+    assert any(expected in p for p in _onestop_problems(raw)), _onestop_problems(raw)
+    # "still to be confirmed" in a sentence is plain speech, not a placeholder
+    assert district_info.placeholder("The monthly cap is still to be confirmed.") is None
