@@ -379,19 +379,21 @@ class Digest:
     new: list[Complaint]
     today: list[Complaint]
     overdue: list[Complaint]
-    counts: dict[str, int]
+    counts: dict[str, int]  # new, today, overdue (each complaint in one of them) and unassigned (all)
 
 
 async def digest_for(session: AsyncSession, svc: Services, p: Principal, now: datetime) -> Digest:
-    """What an officer's morning starts with: the department's unassigned complaints (new), and of
-    their own and the unassigned ones — the whole department for its head — those due today and
-    those overdue."""
+    """What an officer's morning starts with, each complaint once: of their own and the unassigned
+    ones (the whole department for its head) those overdue and those due today, and the rest of the
+    department's unassigned ones (new: nobody has taken them)."""
     base = [of_department(p.department), Complaint.state.in_(states.OPEN)]
     theirs = [] if p.is_head else [or_(Complaint.officer_id == p.user_id, Complaint.officer_id.is_(None))]
     end = day_bounds(svc, now)[1]
-    sections = {"new": base + [Complaint.officer_id.is_(None)],
+    unassigned = base + [Complaint.officer_id.is_(None)]
+    sections = {"new": unassigned + [Complaint.deadline_at >= end],
                 "today": base + theirs + [Complaint.deadline_at >= now, Complaint.deadline_at < end],
-                "overdue": base + theirs + [Complaint.deadline_at < now]}
+                "overdue": base + theirs + [Complaint.deadline_at < now],
+                "unassigned": unassigned}
     found, counts = {}, {}
     for name, where in sections.items():
         counts[name] = int(await session.scalar(select(func.count()).select_from(Complaint).where(*where)) or 0)
@@ -405,20 +407,20 @@ async def render_digest(session: AsyncSession, svc: Services, p: Principal, d: D
     names = await roles.staff_names(session, [c.officer_id for c in d.new + d.today + d.overdue], lang)
     blocks = [t(lang, "ws.digest.head", date=svc.fmt(now, lang),
                 department=escape(svc.district.department(p.department).name(lang)), **d.counts)]
-    for name, rows in (("new", d.new), ("today", d.today), ("overdue", d.overdue)):
+    for name, rows in (("overdue", d.overdue), ("today", d.today), ("new", d.new)):
         if not rows:
             continue
         lines = [complaint_line(svc, c, i + 1, names, now, lang, words=30) for i, c in enumerate(rows)]
         more = d.counts[name] - len(rows)
         blocks.append(t(lang, f"ws.digest.{name}", n=d.counts[name]) + "\n" + "\n".join(lines)
-                      + ("\n" + t(lang, "ws.and_more", n=more) if more > 0 else ""))
+                      + ("\n" + t(lang, "ws.digest.more", n=more) if more > 0 else ""))
     if not any(d.counts.values()):
         blocks.append(t(lang, "ws.digest.nothing"))
     text = "\n\n".join(blocks)
     if visible_len(text) > 4000:  # cannot happen with DIGEST_ITEMS lines of clipped text; keep the counts
         text = blocks[0]
     view = View(COMPLAINTS)
-    buttons = [[(t(lang, "ws.digest.btn.unassigned", n=d.counts["new"]), list_data(view.with_(scope=UNASSIGNED))),
+    buttons = [[(t(lang, "ws.digest.btn.unassigned", n=d.counts["unassigned"]), list_data(view.with_(scope=UNASSIGNED))),
                 (t(lang, "ws.digest.btn.today", n=d.counts["today"]), list_data(view.with_(scope=TODAY)))],
                [(t(lang, "ws.digest.btn.overdue", n=d.counts["overdue"]), list_data(view.with_(scope=OVERDUE))),
                 (t(lang, "ws.digest.btn.mine"), list_data(view.with_(scope=MINE)))]]

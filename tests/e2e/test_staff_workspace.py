@@ -298,9 +298,11 @@ async def test_morning_digest_instead_of_cards(staff, fake):
     await h.app.duties.officer_digest()
     digest = await fake.wait_text(LEE, "☀️ <b>아침 요약</b>", after=mark)
     text = digest.params["text"]
-    # new: the 10 unassigned seeded and the one filed; overdue: the 10 that were due by Monday 15:00
-    assert "🆕 새 민원(미배정) 11건 · ⏰ 오늘 기한 0건 · ⚠️ 기한 경과 10건" in text
-    assert "외 6건" in text and "외 5건" in text and "2026-900006" in text and "2026-900011" not in text
+    # each complaint once: overdue, the 10 due by Monday 15:00; new, the one filed (nobody took it)
+    assert "⚠️ 기한 경과 10건 · ⏰ 오늘 기한 0건 · 🆕 새 민원 1건 (미배정 모두 11건)" in text
+    assert "외 5건" in text and "2026-900006" in text and c.receipt_no in text
+    assert "2026-900011" not in text  # 김민수's, not due: not in 이영희's digest
+    assert text.count("2026-900006") == 1
     assert "미배정 11" in str(digest.params["reply_markup"])
     await fake.wait_idle()
     assert not any("☀️" in x for x in fake.texts(KIM) + fake.texts(PARK))
