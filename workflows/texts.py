@@ -1919,15 +1919,6 @@ def both(ko: str, en: str | None, lang: str) -> str:
     return f"{en} ({ko})"
 
 
-def both(ko: str, en: str | None, lang: str) -> str:
-    """A proper name (a 동, a place, an office) for `lang`: Korean as it is; in English the English
-    form with the Korean in brackets, as residents find it on signs and maps ("Jayang 1-dong
-    (자양1동)"); the Korean alone when the data has no English form. Plain text: escape() after."""
-    if lang != "en" or not en or en == ko:
-        return ko if lang != "en" or not en else en
-    return f"{en} ({ko})"
-
-
 # Telegram's limits, counted on the text after it parses the HTML (tags gone, entities decoded)
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
