@@ -14,7 +14,7 @@ from handlers.keyboards import markup
 from workflows import worklist as wl
 from workflows.context import Services
 from workflows.roles import Principal
-from workflows.texts import escape, t
+from workflows.texts import MESSAGE_LIMIT, escape, t, visible_len
 
 router = Router(name="worklist")
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback data
@@ -98,7 +98,10 @@ def render(page: wl.Page, svc: Services, lang: str) -> tuple[str, list[list[tupl
     if pickers:
         rows.append(pickers)
     rows += page.extra_buttons
-    return "\n\n".join(parts), rows
+    text = "\n\n".join(parts)
+    if page.header and visible_len(text) > MESSAGE_LIMIT:  # a long header (the tax inbox's failures) gives way
+        text = "\n\n".join(parts[1:])
+    return text, rows
 
 
 async def show(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal, view: wl.View, *,
