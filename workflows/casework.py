@@ -86,7 +86,7 @@ async def takeover(session: AsyncSession, svc: Services, p: Principal, c: Compla
     c.officer_id = p.user_id
     _event(c, "takeover", p.user_id, _role(p), svc, note=str(previous) if previous else None, officer_id=p.user_id)
     if previous:
-        await _tell_officer(session, svc, previous, c, "ws.taken_over_from_you", by=p.user_id)
+        await _tell_officer(session, svc, previous, c, "ws.taken_over_from_you", by=p)
     await refresh_cards(session, svc, c)
     return previous
 
@@ -115,7 +115,7 @@ async def assign(session: AsyncSession, svc: Services, p: Principal, c: Complain
         from workflows.complaints import _push_citizen
         await _push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
     if to_user != p.user_id:
-        await _tell_officer(session, svc, to_user, c, "ws.assigned_to_you", by=p.user_id)
+        await _tell_officer(session, svc, to_user, c, "ws.assigned_to_you", by=p)
     await refresh_cards(session, svc, c)
 
 
@@ -131,11 +131,12 @@ async def release(session: AsyncSession, svc: Services, p: Principal, c: Complai
 
 
 async def _tell_officer(session: AsyncSession, svc: Services, officer_id: int, c: Complaint, key: str, *,
-                        by: int) -> None:
+                        by: Principal) -> None:
     lang = (await roles.staff_languages(session, [officer_id]))[officer_id]
-    names = await roles.staff_names(session, [by], lang)
+    name = ((await roles.staff_names(session, [by.user_id], lang))[by.user_id] if by.is_officer
+            else t(lang, "role.name.admin"))
     await enqueue(session, key=f"ws:{key.rsplit('.', 1)[-1]}:{c.id}:{len(c.events)}:{officer_id}", chat_id=officer_id,
-                  text=t(lang, key, receipt=c.receipt_no, name=escape(names[by]),
+                  text=t(lang, key, receipt=c.receipt_no, name=escape(name),
                          category=escape(svc.district.category(c.category_code).name(lang))),
                   buttons=[[(t(lang, "ws.btn.open"), callbacks.officer("open", c.id))]])
 
@@ -235,13 +236,17 @@ def staff_event_detail(e: ComplaintEvent, names: dict[int, str], lang: str) -> s
     def name(uid) -> str:
         return escape(names.get(uid) or t(lang, "ws.unnamed", id=uid))
 
+    def actor() -> str:  # an admin acting (reassigning a former officer's complaints) is named by role
+        return t(lang, "role.name.admin") if e.actor_role == "admin" else name(e.actor_id)
+
     if e.action == "note":
         return f" — {name(e.actor_id)}: {escape(e.note)}"
     if e.action in ("assign", "takeover") and e.officer_id:
-        by = f" ({t(lang, 'ws.by', name=name(e.actor_id))})" if e.actor_id and e.actor_id != e.officer_id else ""
+        by = f" ({t(lang, 'ws.by', name=actor())})" if e.actor_id and e.actor_id != e.officer_id else ""
         return f" → {name(e.officer_id)}{by}"
     if e.action == "release":
-        return f" — {name(int(e.note))}" if e.note and e.note.isdigit() else ""
+        former = name(int(e.note)) if e.note and e.note.isdigit() else ""
+        return f" — {former} ({actor()})" if former else ""
     if e.actor_id and e.actor_role == "officer":
         return f" — {name(e.actor_id)}"
     return ""

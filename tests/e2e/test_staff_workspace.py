@@ -388,6 +388,7 @@ async def test_assign_to_a_colleague_notes_for_staff_and_a_revoked_officers_comp
     actions = [e.action for e in await h.db(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id)
                                             .order_by(ComplaintEvent.id))]
     assert actions == ["submit", "take", "assign", "note", "release", "take"]
+    assert "담당자 해제 — 박지훈 (관리자)" in " ".join(fake.texts(LEE)[-6:])
 
 
 async def test_revoked_officers_complaints_go_to_the_colleague_the_admin_names(staff, fake):
@@ -400,7 +401,9 @@ async def test_revoked_officers_complaints_go_to_the_colleague_the_admin_names(s
     ask = await fake.wait_text(ADMIN, "김민수 님이 맡던 청소행정과 민원 3건", after=mark)
     await h.press(ADMIN, "이영희", expect="3건을 이영희 님께 넘겼습니다")
     told = await fake.wait_text(LEE, "맡겼습니다", after=mark)
-    assert "2026-90080" in told.params["text"]
+    assert "2026-90080" in told.params["text"] and "📌 관리자 님이" in told.params["text"]
+    await h.say(LEE, "/find 2026-900801", expect="담당자 이영희")
+    assert "담당자 배정 → 이영희 (관리자 지정)" in " ".join(fake.texts(LEE)[-3:])
     rows = await h.db(select(Complaint).where(Complaint.receipt_no.like("2026-90080%")))
     assert {r.officer_id for r in rows} == {LEE}
     # the same choice pressed again (a double tap) moves nothing; a forged one is stale
