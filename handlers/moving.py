@@ -128,7 +128,7 @@ async def show_step(message: Message, state: FSMContext, session: AsyncSession, 
     elif current == MovingForm.household.state:
         await ask_household(message, state, svc, lang)
     elif current == MovingForm.consent.state:
-        await show_consent(message, state, lang)
+        await show_consent(message, state, lang, svc)
     elif current == QuestionForm.topic.state:
         await ask_topic(message, lang)
     elif (topic := new_residents.settings().topics.get((await state.get_data()).get("topic", ""))) is not None:
