@@ -376,7 +376,7 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
     figure = "-"
     if draft.figure is not None and a.licence.figure:
         if data.get("figure_pyeong") is not None and a.licence.figure == "area_m2":
-            figure = t(lang, "lt.figure.area_m2.pyeong", n=lt.fmt_number(draft.figure), p=lt.fmt_number(data["figure_pyeong"]))
+            figure = t(lang, "lt.figure.area_pyeong", n=lt.fmt_number(draft.figure), p=lt.fmt_number(data["figure_pyeong"]))
         else:
             figure = t(lang, lt.FIGURE_KEYS[a.licence.figure][1], n=lt.fmt_number(draft.figure))
     text = t(lang, "lt.summary", licence=escape(a.licence.name(lang)), kind=escape(lt.kind_text(cat, a.kind.code, lang)),

@@ -1636,7 +1636,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lt.figure.area_m2.ask": ("영업장 면적을 ㎡나 평으로 보내 주세요. 예: 85, 85.5, 30평\n평은 1평 = 400/121㎡ (약 3.3058㎡)로 바꿔 계산합니다.",
                               "Send the business's floor area in ㎡ or in 평, e.g. 85, 85.5, 30평\n평 is converted at 1평 = 400/121 ㎡ (about 3.3058 ㎡)."),
     "lt.figure.area_m2.value": ("{n}㎡", "{n} ㎡"),
-    "lt.figure.area_m2.pyeong": ("{n}㎡ ({p}평 × 400/121㎡, 1평 ≈ 3.3058㎡)", "{n} ㎡ ({p} 평 × 400/121 ㎡, 1 평 ≈ 3.3058 ㎡)"),
+    "lt.figure.area_pyeong": ("{n}㎡ ({p}평 × 400/121㎡, 1평 ≈ 3.3058㎡)", "{n} ㎡ ({p} 평 × 400/121 ㎡, 1 평 ≈ 3.3058 ㎡)"),
     "lt.figure.staff.ask": ("종업원 수를 숫자로 보내 주세요. 예: 12", "Send the number of employees, e.g. 12"),
     "lt.figure.staff.value": ("{n}명", "{n} people"),
     "lt.ask_body": ("면허를 내주는 기관(인허가기관)을 골라 주세요. 납부가 확인되면 이 기관에 바로 알립니다.",
