@@ -143,6 +143,9 @@ async def test_600_overdue_at_start_do_not_delay_a_residents_help(fake, tmp_path
         assert waited < 1.0, f"/help took {waited:.2f} s"
         digest = await fake.wait_text(ADMIN, "처리 기한을 넘긴 민원 600건", timeout=10)
         assert "<b>건설과</b> 400건" in digest.params["text"] and "<b>청소행정과</b> 200건" in digest.params["text"]
+        for officer in (ROADS_1, CLEAN_1):  # each officer's digest leaves on its own chat's pace
+            await fake.wait_for(lambda c, o=officer: str(c.params.get("chat_id")) == str(o)
+                                and c.method == "sendMessage", timeout=10)
         await fake.wait_idle()
         assert len([x for x in fake.texts(ADMIN) if "처리 기한" in x]) == 1  # not 600
         assert len(fake.texts(ROADS_1)) == 1 and len(fake.texts(CLEAN_1)) == 1
