@@ -144,6 +144,11 @@ class Complaint(Base):
     # the first-contact desk's code while the complaint is handed to it (its department had nobody
     # reachable): the desk's officers may act on it too (workflows/roles.can_handle); cleared on transfer
     handed_to: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    # a 보완 request to the resident is open (민원처리법 §22): since when and by when. While it is
+    # open the processing period stands still; the resident's reply moves deadline_at on by the
+    # business time it took (workflows/supplement.py)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    pause_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # set when retention (or the resident's deletion) removed its personal data; the row stays
     # for the indicators (department, category, times, rating) without text, place or contact
@@ -165,6 +170,32 @@ class ComplaintPhoto(Base):
     file_id: Mapped[str] = mapped_column(String(200))
     file_unique_id: Mapped[str] = mapped_column(String(100))
     complaint: Mapped[Complaint] = relationship(back_populates="photos")
+
+
+class AnswerFile(Base):
+    """A photo or document an officer attached to the answer of a complaint (sent with it)."""
+
+    __tablename__ = "answer_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(10))  # photo | document
+    file_id: Mapped[str] = mapped_column(String(200))
+    file_unique_id: Mapped[str] = mapped_column(String(100))
+    file_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class AnswerTemplate(Base):
+    """A department's saved answer text (staff only); removed ones keep their row (deleted_at)."""
+
+    __tablename__ = "answer_templates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_code: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ComplaintEvent(Base):
