@@ -67,6 +67,10 @@ class TransferCb(CallbackData, prefix="tr"):
     dept: str
 
 
+class ReturnCb(CallbackData, prefix="rb"):  # 반송: workflows/callbacks.give_back builds the same string
+    cid: Num
+
+
 class RemedyCb(CallbackData, prefix="rm"):
     cid: Num
     code: str

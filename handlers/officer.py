@@ -328,8 +328,8 @@ async def transfer_reason(message: Message, state: FSMContext, session: AsyncSes
         return
     await session.commit()
     await state.clear()
-    await message.answer(t(lang, "op.transferred", receipt=c.receipt_no,
-                           department=escape(svc.district.department(data["dept"]).name(lang))))
+    from handlers.transfers import sent_text  # a third move went to the desk instead
+    await message.answer(sent_text(svc, c, lang, returned=False))
 
 
 @router.message(OfficerForm.reject_reason, F.text, NOT_COMMAND)

@@ -39,6 +39,7 @@ class OfficerForm(StatesGroup):
     reject_remedy = State()
     extend_reason = State()
     note_text = State()  # an internal note (workflows/casework.add_note)
+    return_reason = State()  # 반송: why the transfer is refused back (handlers/transfers.py)
 
 
 class CitizenForm(StatesGroup):

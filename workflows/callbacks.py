@@ -9,6 +9,11 @@ def officer(action: str, complaint_id: int) -> str:
     return f"op:{action}:{complaint_id}"
 
 
+def give_back(complaint_id: int) -> str:
+    """반송 (workflows/transfers.give_back): handlers/callbacks.ReturnCb."""
+    return f"rb:{complaint_id}"
+
+
 def citizen_feedback(resolved: bool, complaint_id: int) -> str:
     return f"fb:{int(resolved)}:{complaint_id}"
 

@@ -274,6 +274,9 @@ def officer_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
         if not c.extended:
             second.append(b("extend"))
         rows.append(second)
+        from workflows.transfers import returnable  # 반송: a transfer the department refuses back
+        if returnable(c):
+            rows.append([(t(lang, "op.btn.return"), callbacks.give_back(c.id))])
         rows.append([b("assign"), b("note")])  # a colleague takes it; a note for colleagues (casework)
     if c.photos or c.latitude is not None:
         rows.append([b("media")])
@@ -369,7 +372,8 @@ def group_card(svc: Services, c: Complaint, head_key: str, lang: str, **head) ->
 
 
 GROUP_HEADS = {"op.new": "op.group.new", "op.transferred_in": "op.group.transferred_in",
-               "op.reopened_in": "op.group.reopened_in", "op.withdrawn": "op.group.withdrawn"}
+               "op.reopened_in": "op.group.reopened_in", "op.withdrawn": "op.group.withdrawn",
+               "op.returned_in": "op.group.returned_in", "op.desk_bounced": "op.group.desk_bounced"}
 
 
 async def _notify_department(session: AsyncSession, svc: Services, c: Complaint, text_key: str,
@@ -574,6 +578,9 @@ async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Compla
     if to_department == c.department_code:
         raise ValueError("same department")
     reason = _reason(reason, 500)
+    from workflows import transfers  # a third move between departments goes to the desk instead
+    if transfers.goes_to_desk(c.events):
+        return await transfers.to_desk(session, svc, p, c, to_department, reason)
     from_dept = c.department_code
     c.department_code, c.officer_id, c.handed_to = to_department, None, None
     _transition(c, "transfer", p, svc.now(), note=reason)
@@ -703,8 +710,9 @@ def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False,
     comment has its phone numbers masked, and they read who acted and the internal notes
     (casework.staff_event_detail); the resident never sees the staff-only events."""
     from workflows.casework import STAFF_ONLY, staff_event_detail
+    from workflows.transfers import RETURN, TO_DESK, history_note
     lines = []
-    for e in c.events:
+    for i, e in enumerate(c.events):
         if e.action in STAFF_ONLY and not staff:
             continue
         note = ""
@@ -717,6 +725,8 @@ def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False,
             desk = svc.district.department(svc.district.first_contact).name(lang)
             reason = t(lang, f"desk.reason.{e.note}")
             note = f" → {escape(desk)} — {reason}"
+        if e.action in (RETURN, TO_DESK):
+            note = history_note(svc, c.events, i, lang, staff=staff)
         if staff:
             note += staff_event_detail(e, names or {}, lang)
         lines.append(t(lang, "status.event", at=svc.fmt(e.at, lang), action=t(lang, f"action.{e.action}"), note=note))

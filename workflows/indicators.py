@@ -401,7 +401,7 @@ async def flow(session: AsyncSession, svc: Services, lo: datetime, hi: datetime)
     hops = (select(E.action, E.at, E.actor_id,
                    func.lag(E.department_code).over(**order).label("sender"),
                    func.lag(E.at, type_=UTCDateTime()).over(**order).label("since"))
-            .where(E.action.in_(("submit", "transfer")), E.complaint_id.in_(touched("transfer")))
+            .where(E.action.in_(("submit", "transfer", "return", "to_desk")), E.complaint_id.in_(touched("transfer")))
             .subquery())
     sent_on = and_(hops.c.action == "transfer", hops.c.at >= lo, hops.c.at < hi)
     q = (select(hops.c.sender, hops.c.actor_id, func.count()).where(sent_on)

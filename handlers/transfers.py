@@ -1,0 +1,92 @@
+"""반송 (issue 16 §4): the receiving department refuses a transfer back, with its reason
+(workflows/transfers.py has the rules: what can be returned, and when a move goes to the desk)."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.callbacks import ReturnCb
+from handlers.filters import NOT_COMMAND
+from handlers.officer import _complaint, _form_complaint, _reason_error, tell_taken
+from handlers.states import OfficerForm
+from workflows import casework, transfers
+from workflows.casework import Taken
+from workflows.context import Services
+from workflows.roles import Principal
+from workflows.states import TransitionError
+from workflows.texts import escape, t
+
+router = Router(name="transfers")
+
+
+def _name(svc: Services, code: str, lang: str) -> str:
+    return escape(svc.district.department(code).name(lang))
+
+
+@router.callback_query(ReturnCb.filter())
+async def return_button(query: CallbackQuery, callback_data: ReturnCb, state: FSMContext, session: AsyncSession,
+                        svc: Services, lang: str, principal: Principal) -> None:
+    c = await _complaint(session, principal, callback_data.cid)
+    if c is None:
+        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
+        return
+    sender = transfers.returnable(c)
+    if sender is None:  # a stale or forged button: already moved on, closed, or assigned by the desk
+        await query.answer(t(lang, "op.not_returnable"), show_alert=True)
+        return
+    try:
+        casework.check_free(principal, c)
+    except Taken as e:
+        await query.answer()
+        await tell_taken(query.message, session, lang, c, e)
+        return
+    await query.answer()
+    await state.set_state(OfficerForm.return_reason)
+    await state.set_data({"cid": c.id})
+    await query.message.answer(t(lang, "op.ask_return_reason", receipt=c.receipt_no,
+                                 department=_name(svc, sender, lang)))
+
+
+@router.message(OfficerForm.return_reason, F.text, NOT_COMMAND)
+async def return_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
+                        principal: Principal) -> None:
+    data, c = await _form_complaint(message, state, session, lang, principal)
+    if c is None:
+        return
+    reason = message.text.strip()
+    if err := _reason_error(lang, reason, transfers.REASON_MAX):
+        await message.answer(err)  # the form stays: they may write it again
+        return
+    try:
+        await transfers.give_back(session, svc, principal, c, reason)
+    except transfers.NotReturnable:
+        await state.clear()
+        await message.answer(t(lang, "op.not_returnable"))
+        return
+    except TransitionError as e:
+        await state.clear()
+        await message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+        return
+    except Taken as e:
+        await state.clear()
+        await tell_taken(message, session, lang, c, e)
+        return
+    await session.commit()
+    await state.clear()
+    await message.answer(sent_text(svc, c, lang, returned=True))
+
+
+def sent_text(svc: Services, c, lang: str, *, returned: bool) -> str:
+    """What the officer reads after a return or a transfer: where it went (the desk, when the move
+    was the third)."""
+    if transfers.at_desk(c.events):
+        return t(lang, "op.sent_to_desk", receipt=c.receipt_no, desk=_name(svc, c.department_code, lang))
+    return t(lang, "op.returned" if returned else "op.transferred", receipt=c.receipt_no,
+             department=_name(svc, c.department_code, lang))
+
+
+@router.message(OfficerForm.return_reason, NOT_COMMAND)
+async def text_expected(message: Message, lang: str) -> None:
+    await message.answer(t(lang, "op.text_expected"))
