@@ -521,7 +521,8 @@ async def rate(query: CallbackQuery, callback_data: OsRateCb, session: AsyncSess
         r = await bd.rate(session, svc, user_id=query.from_user.id, application_id=callback_data.app,
                           item=callback_data.item, score=callback_data.score)
     except OnestopError as e:
-        await query.answer(t(lang, "rate.already") if e.code == "already" else t(lang, "stale_button"),
+        await query.answer(t(lang, "rate.already") if e.code == "already" else
+                           t(lang, "rate.refused.own_staff") if e.code == "own_staff" else t(lang, "stale_button"),
                            show_alert=True)
         return
     await session.commit()

@@ -1116,6 +1116,14 @@ async def send_survey(session: AsyncSession, svc: Services, app: OnestopApplicat
             handled[it.department_code] = it.officer_id
     if not handled or await session.scalar(select(OnestopRating.id).where(OnestopRating.application_id == app.id)):
         return False
+    from workflows.ratings import onestop_conflict  # staff do not rate their own work (issue 16 §5)
+    reason, excluded = await onestop_conflict(session, app, app.citizen_id, handled)
+    handled = {d: o for d, o in handled.items() if d not in excluded}
+    if not handled:  # say why there is no survey rather than stay silent
+        lang = await _lang(session, app.citizen_id)
+        await enqueue(session, key=f"ossurvey:{app.id}", chat_id=app.citizen_id,
+                      text=t(lang, f"onestop.rate.not_offered.{reason or 'own_staff'}", receipt=app.receipt_no))
+        return False
     now = svc.now()
     for dept, officer in handled.items():
         session.add(OnestopRating(application_id=app.id, department_code=dept, officer_id=officer, sent_at=now))
@@ -1148,20 +1156,25 @@ async def rate(session: AsyncSession, svc: Services, *, user_id: int, applicatio
         raise OnestopError("bad_item")
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise OnestopError("bad_score")
-    rows = await _own_ratings(session, user_id, application_id)
+    from workflows.ratings import own_departments  # granted a role in a rated department since the survey
+    own = await own_departments(session, user_id)
+    rows = [r for r in await _own_ratings(session, user_id, application_id) if r.department_code not in own]
+    if not rows:
+        raise OnestopError("own_staff")
     first = rows[0]
     if getattr(first, item) is not None:
         raise OnestopError("already")
     if item != OVERALL and first.overall is None:
         raise OnestopError("bad_item")
-    for r in rows:
+    for r in rows:  # their own department's row, if any, stays unrated: not counted
         setattr(r, item, score)
         r.rated_at = svc.now()
     return first
 
 
 async def ratings_of(session: AsyncSession, user_id: int, application_id: int) -> OnestopRating:
-    return (await _own_ratings(session, user_id, application_id))[0]
+    rows = await _own_ratings(session, user_id, application_id)
+    return next((r for r in rows if r.overall is not None), rows[0])  # the rows the family rated
 
 
 def next_rating_item(r: OnestopRating) -> str | None:

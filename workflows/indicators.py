@@ -623,6 +623,12 @@ class OfficeWork(Summable):
 
     done: int = 0
     hours: list[float] = field(default_factory=list)  # business hours application → item done
+    rated: int = 0  # the family's overall ratings in the period (never by the office's own staff:
+    rating_sum: int = 0  # ratings.onestop_conflict leaves those rows unrated)
+
+    @property
+    def rating_mean(self) -> float | None:
+        return ratio(self.rating_sum, self.rated)
 
     @property
     def median(self) -> float | None:
@@ -632,7 +638,8 @@ class OfficeWork(Summable):
 async def onestop_offices(session: AsyncSession, svc: Services, lo: datetime,
                           hi: datetime) -> dict[str, OfficeWork]:
     """Sub-requests completed in the period per office (the department, or the outside body when
-    no department handled it), and business hours from the application to completion."""
+    no department handled it), business hours from the application to completion, and the
+    family's ratings given in the period."""
     A, I = OnestopApplication, OnestopItem
     office = func.coalesce(I.department_code, I.agency_code)
     done = and_(I.done_at >= lo, I.done_at < hi)
@@ -642,6 +649,12 @@ async def onestop_offices(session: AsyncSession, svc: Services, lo: datetime,
     for k, created, finished in (await session.execute(
             select(office, A.created_at, I.done_at).join(A, A.id == I.application_id).where(done))).all():
         out[k].hours.append(hours(created, finished))
+    from bot.db.models import OnestopRating as R
+    for k, n, total in (await session.execute(
+            select(R.department_code, func.count(), func.sum(R.overall))
+            .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None)).group_by(R.department_code))).all():
+        w = out.setdefault(k, OfficeWork())
+        w.rated, w.rating_sum = int(n), int(total or 0)
     return out
 
 

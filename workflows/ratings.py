@@ -61,6 +61,38 @@ def counted():
                or_(RoleGrant.revoked_at.is_(None), RoleGrant.revoked_at > at)))
 
 
+# --- the same rule for a one-stop (출생·사망 원스톱: workflows/birth_death.py) ------------------------
+# A one-stop is rated once by the family and the answers go to every department that completed a
+# part (one onestop_ratings row each). Its rows keep no rater once the application is destroyed, so
+# the rule is applied when the rating is asked and when it is given, not by a filter afterwards:
+# the figures count only what was rated (overall not null).
+
+ONESTOP_STAFF_ACTIONS = frozenset({"take", "complete", "supplement", "ack", "relay"})  # OnestopItemEvent
+
+
+def onestop_handled(app, user_id: int) -> bool:
+    """``user_id`` worked an item of the application as staff (took, completed, asked for 보완,
+    acknowledged or relayed it)."""
+    return any(it.officer_id == user_id or any(e.actor_id == user_id and e.action in ONESTOP_STAFF_ACTIONS
+                                               for e in it.events) for it in app.items)
+
+
+async def own_departments(session: AsyncSession, user_id: int) -> set[str]:
+    """The departments ``user_id`` is staff of now (officer or head)."""
+    return set(await session.scalars(select(RoleGrant.department_code).where(
+        RoleGrant.user_id == user_id, RoleGrant.role.in_(STAFF_ROLES), RoleGrant.revoked_at.is_(None))))
+
+
+async def onestop_conflict(session: AsyncSession, app, user_id: int,
+                           departments) -> tuple[str | None, set[str]]:
+    """For a one-stop whose parts ``departments`` completed: ("handled", all of them) when the
+    family member worked an item of it as staff — they are not asked at all; else (None, the
+    departments they are staff of): those are left out of their rating, the others rated."""
+    if onestop_handled(app, user_id):
+        return "handled", set(departments)
+    return None, await own_departments(session, user_id) & set(departments)
+
+
 def score_buttons(complaint_id: int, item: str) -> list[list[tuple[str, str]]]:
     labels = {1: "1 😞", 2: "2", 3: "3", 4: "4", 5: "5 😊"}
     return [[(labels[s], callbacks.rating(complaint_id, item, s)) for s in range(1, 6)]]

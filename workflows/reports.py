@@ -239,6 +239,10 @@ def summary(report: Report, svc: Services, lang: str) -> str:
         hours = [h for w in i.onestop.values() for h in w.hours]
         lines.append(t(lang, "report.onestop", done=sum(w.done for w in i.onestop.values()),
                        offices=len(i.onestop), median=num(ind.quantile(hours, 0.5))))
+        rated = sum(w.rated for w in i.onestop.values())
+        if rated:  # the family's ratings; an office's own staff never count (ratings.onestop_conflict)
+            lines.append(t(lang, "report.onestop_rating", rated=count(rated),
+                           mean=num(ind.ratio(sum(w.rating_sum for w in i.onestop.values()), rated), 2)))
     topics, od = i.opinion_days
     if topics:
         lines.append(t(lang, "report.opinion", topics=od["topics"], opinions=od["opinions"],
