@@ -106,6 +106,13 @@ class SettingsCb(CallbackData, prefix="set"):  # /settings: cards or the morning
     mode: str
 
 
+class BroadcastCb(CallbackData, prefix="bc"):  # /broadcast (handlers/broadcast.py)
+    action: str  # aud (an audience), depts (the department list), send, rewrite, cancel, report
+    v: str = ""  # aud: staff, residents or dept
+    d: str = ""  # aud with v=dept: the department code
+    at: UnixTime = 0  # send/rewrite/cancel: the preview it was shown with; report: the send's token
+
+
 class OrphansCb(CallbackData, prefix="orph"):  # after /revoke: where a former officer's complaints go
     g: Num  # the ended grant
     to: Num = 0  # the colleague's current grant; 0 = back to unassigned, the department told

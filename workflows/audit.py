@@ -43,11 +43,12 @@ TAX_VIEW, TAX_ACTION = "tax_view", "tax_action"
 REPORT_EXPORT, REPORT_SEND = "report_export", "report_send"
 FOOD_IMPORT = "food_import"
 AUDIT_EXPORT = "audit_export"
+BROADCAST_SEND = "broadcast_send"  # /broadcast (workflows/broadcast.py): audience and count, never the text
 
 ACTIONS = (ROLE_GRANT, ROLE_REVOKE, INVITE_CREATE, INVITE_REDEEM, COMPLAINT_VIEW, COMPLAINT_MEDIA,
            COMPLAINT_TAKE, COMPLAINT_ANSWER, COMPLAINT_TRANSFER, COMPLAINT_REJECT, COMPLAINT_EXTEND,
            ONESTOP_VIEW, ONESTOP_CONTACT, ONESTOP_TAKE, ONESTOP_COMPLETE, ONESTOP_SUPPLEMENT,
-           TAX_VIEW, TAX_ACTION, REPORT_EXPORT, REPORT_SEND, FOOD_IMPORT, AUDIT_EXPORT)
+           TAX_VIEW, TAX_ACTION, REPORT_EXPORT, REPORT_SEND, FOOD_IMPORT, AUDIT_EXPORT, BROADCAST_SEND)
 
 SYSTEM = "system"  # actor_role of what the bot does on its own (actor_id None)
 
