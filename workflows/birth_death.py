@@ -1122,7 +1122,8 @@ async def send_survey(session: AsyncSession, svc: Services, app: OnestopApplicat
     if not handled:  # say why there is no survey rather than stay silent
         lang = await _lang(session, app.citizen_id)
         await enqueue(session, key=f"ossurvey:{app.id}", chat_id=app.citizen_id,
-                      text=t(lang, f"onestop.rate.not_offered.{reason or 'own_staff'}", receipt=app.receipt_no))
+                      text=t(lang, "onestop.rate.not_offered.handled" if reason == "handled"
+                             else "onestop.rate.not_offered.own_staff", receipt=app.receipt_no))
         return False
     now = svc.now()
     for dept, officer in handled.items():

@@ -31,15 +31,20 @@ from workflows.users import COMPLAINT_PURPOSE
 STAFF, DEPARTMENT, RESIDENTS = "staff", "dept", "residents"
 
 
+ERROR_KEYS = {"empty": "bc.err.empty", "too_long": "bc.err.too_long", "caption_too_long": "bc.err.caption_too_long",
+              "nobody": "bc.err.nobody"}
+AUDIENCE_KEYS = {STAFF: "bc.aud.staff", RESIDENTS: "bc.aud.residents"}
+
+
 class BroadcastError(ValueError):
-    """Input that cannot be sent; .code names the text (bc.err.<code>)."""
+    """Input that cannot be sent; .code names the text (ERROR_KEYS)."""
 
     def __init__(self, code: str, **kw):
         super().__init__(code)
         self.code, self.kw = code, kw
 
     def text(self, lang: str) -> str:
-        return t(lang, f"bc.err.{self.code}", **self.kw)
+        return t(lang, ERROR_KEYS[self.code], **self.kw)
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class Audience:
         """Plain text (escape it for HTML)."""
         if self.kind == DEPARTMENT:
             return t(lang, "bc.aud.department", department=svc.district.department(self.department).name(lang))
-        return t(lang, f"bc.aud.{self.kind}")
+        return t(lang, AUDIENCE_KEYS[self.kind])
 
 
 def parse_audience(code: str | None, svc: Services) -> Audience | None:
