@@ -317,7 +317,7 @@ def officer_view(session: AsyncSession, svc: Services, p: Principal, c: Complain
     audited (complaint_view). Staff also read the history whenever it holds a note or a change of
     the officer in charge (``names``: staff names by user id, casework.names_for)."""
     from workflows.casework import OWNER_EVENTS, STAFF_ONLY
-    teamwork = any(e.action in STAFF_ONLY | OWNER_EVENTS - {"take"} for e in c.events)
+    teamwork = any(e.action in STAFF_ONLY | OWNER_EVENTS - {"take"} | {"return", "to_desk"} for e in c.events)
     before = (pack(_answer_and_history(svc, c, lang, staff=True, names=names), sep="")
               if c.answer_text or teamwork else [])
     _audit(session, svc, p, c, audit.COMPLAINT_VIEW, via=via, contact="yes" if c.phone_enc else "no")

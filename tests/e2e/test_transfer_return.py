@@ -77,8 +77,14 @@ async def test_transfer_return_transfer_goes_to_the_desk_which_decides(harness, 
                                 and "이송된 민원" in x.params.get("text", "") and "협의하세요" in x.params["text"])
     assert "↩️ 반송" not in labels(final) and "이송" in labels(final)
     await fake.wait_text(CITIZEN, "청소행정과로 이송되었습니다")
-    opened = await h.say(CLEAN_1, f"/find {c.receipt_no}", expect=c.receipt_no)
-    assert "↩️ 반송" not in labels(opened)
+    mark = fake.mark()
+    await h.say(CLEAN_1, f"/find {c.receipt_no}")
+    opened = await fake.wait_for(lambda x: x.params.get("chat_id") == CLEAN_1 and x.params.get("reply_markup")
+                                 and c.receipt_no in x.params.get("text", ""), after=mark)
+    assert "↩️ 반송" not in labels(opened) and "이송" in labels(opened)
+    shown = "\n".join(x.params.get("text", "") for x in fake.requests[mark:] if x.params.get("chat_id") == CLEAN_1)
+    for line in ("반송 → 건설과 — 가로등 고장이 먼저입니다.", "첫 창구 조정 요청 → 민원여권과 — 주변 쓰레기 민원이 더 큽니다."):
+        assert line in shown  # the whole story in the history the officer reads
 
     # a forged (or old) return button is refused, and nothing moves
     mark = fake.mark()
