@@ -1605,8 +1605,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "주민등록번호는 묻지 않습니다. 동의하지 않으시면 구청 세무과에서 신고할 수 있습니다.",
         "<b>Registration licence tax one-stop — how we use your data</b>\n"
         "• Purpose: issuing the tax notice, confirming payment, telling the licensing body, refunds (Local Tax Act arts. 34–38)\n"
-        "• Items: licence type, business name, the business's 동, (if needed) the floor area, (optional) the taxpayer's name and the expected licence date\n"
-        "• The licensing body gets the notice number, licence, business name, 동, amount, payment time and verification code — never the taxpayer's name.\n"
+        "• Items: licence type, business name, the business's dong, (if needed) the floor area, (optional) the taxpayer's name and the expected licence date\n"
+        "• The licensing body gets the notice number, licence, business name, dong, amount, payment time and verification code — never the taxpayer's name.\n"
         "• Kept for the period the law sets for tax records (the taxpayer's name encrypted)\n"
         "We never ask for a resident registration number. If you do not agree, you can file at the district's tax division."),
     "lt.not_available": ("이 구에서는 아직 대화창 등록면허세 납부를 받지 않습니다. 구청 세무과(☎ {phone})에 문의해 주세요.",
@@ -1643,7 +1643,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Pick the body that grants the licence. It is told as soon as the payment is confirmed."),
     "lt.ask_business": ("상호(사업장 이름)를 보내 주세요. ({n}자 이내)", "Send the business name (up to {n} characters)."),
     "lt.ask_dong": ("사업장이 있는 동을 골라 주세요 (사업장이 없으면 주소지 동, 지방세법 §25②).",
-                    "Pick the 동 of the business (your home 동 if there is no business premises; Local Tax Act art. 25②)."),
+                    "Pick the dong of the business (your home dong if there is no business premises; Local Tax Act art. 25②)."),
     "lt.ask_taxpayer": ("고지서에 적을 납세자 이름을 보내 주세요 ({n}자 이내). 적지 않으려면 [건너뛰기].",
                         "Send the taxpayer's name for the notice (up to {n} characters), or press Skip."),
     "lt.ask_issue_date": ("면허증을 받을 예정일을 알면 보내 주세요 (예: {example}, {example_short}, 오늘, 내일). 납부기한이 그 전날로 정해집니다. 모르면 [건너뛰기].",
