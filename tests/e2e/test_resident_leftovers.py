@@ -89,3 +89,66 @@ async def test_license_tax_dong_buttons_summary_and_notice_in_english(harness, f
     svc = h.app.svc
     assert "Hwayang-dong (화양동)" in lt.verify_text(svc, n, "en")
     assert "Hwayang" not in lt.verify_text(svc, n, "ko") and "화양동" in lt.verify_text(svc, n, "ko")
+
+
+# --- 3. a photo at the complaint form's place or phone step ---------------------------------------
+
+CITIZEN = 100
+
+
+async def to_location_step(h, photos: int = 0):
+    from tests.e2e.test_complaint_loop import consent
+    await consent(h, CITIZEN)
+    await h.say(CITIZEN, "/complaint", expect="민원 분야를 골라 주세요")
+    await h.press(CITIZEN, "쓰레기·청소", expect="무엇이 문제인지")
+    await h.say(CITIZEN, "골목 입구에 대형 폐기물이 일주일째 방치되어 있습니다.", expect="사진이 있으면")
+    for n in range(1, photos + 1):
+        await h.say(CITIZEN, photo=True, expect=f"사진 {n}/5장 받았습니다")
+    await h.press(CITIZEN, "완료" if photos else "건너뛰기", expect="위치를 알려 주세요")
+
+
+async def test_a_photo_with_a_caption_at_the_place_and_phone_steps_keeps_both(harness, fake):
+    from bot.db.models import Complaint
+    h = fast(harness)
+    await to_location_step(h)
+    got = await h.say(CITIZEN, photo=True, caption="자양1동 12-3 골목 입구", expect="사진 설명을 주소로 받았습니다")
+    assert "사진을 첨부했습니다 (사진 1/5장)" in got.params["text"] and "자양1동 12-3 골목 입구" in got.params["text"]
+    await fake.wait_text(CITIZEN, "연락처를 남기시겠어요")
+    got = await h.say(CITIZEN, photo=True, caption="010 2345 6789", expect="연락처로 받았습니다: 010-****-6789")
+    assert "사진을 첨부했습니다 (사진 2/5장)" in got.params["text"]
+    summary = await fake.wait_text(CITIZEN, "신청 내용 확인")
+    assert "사진: 2장" in summary.params["text"] and "자양1동 12-3 골목 입구" in summary.params["text"]
+    await h.press(CITIZEN, "제출", expect="민원이 접수되었습니다")
+    c = await h.one(Complaint, citizen_id=CITIZEN)
+    assert len(c.photos) == 2 and c.address == "자양1동 12-3 골목 입구"
+    assert h.app.svc.cipher.decrypt(c.phone_enc) == "010-2345-6789"
+
+
+async def test_a_photo_without_caption_or_past_five_at_those_steps_is_said_and_the_step_stays(harness, fake):
+    from bot.db.models import Complaint
+    h = fast(harness)
+    await to_location_step(h, photos=4)
+    # no caption: attached, and the place is asked again with its buttons
+    got = await h.say(CITIZEN, photo=True, expect="사진을 첨부했습니다 (사진 5/5장)")
+    assert "위치를 공유하거나 주소를 적어" in got.params["text"] and "reply_markup" in got.params
+    # a sixth: not attached, said so; its caption is still the address
+    got = await h.say(CITIZEN, photo=True, caption="화양동 5-1 앞", expect="사진 설명을 주소로 받았습니다")
+    assert "사진은 5장까지라 이 사진은 더하지 않았습니다" in got.params["text"]
+    await fake.wait_text(CITIZEN, "연락처를 남기시겠어요")
+    # at the phone step: a caption that is no phone is said so, the step stays
+    got = await h.say(CITIZEN, photo=True, caption="사진 한 장 더 보내요", expect="연락처로 받지 않았습니다")
+    assert "5장까지" in got.params["text"] and "전화번호를 적어 주세요" in got.params["text"]
+    got = await h.say(CITIZEN, photo=True, expect="전화번호를 적어 주세요")
+    await h.press(CITIZEN, "건너뛰기", expect="신청 내용 확인")
+    await h.press(CITIZEN, "제출", expect="민원이 접수되었습니다")
+    c = await h.one(Complaint, citizen_id=CITIZEN)
+    assert len(c.photos) == 5 and c.address == "화양동 5-1 앞" and c.phone_enc is None
+
+
+async def test_a_photo_with_a_bad_caption_at_the_place_step_keeps_the_photo(harness, fake):
+    h = fast(harness)
+    await to_location_step(h)
+    got = await h.say(CITIZEN, photo=True, caption="x" * 301, expect="주소로 받지 않았습니다")
+    assert "사진을 첨부했습니다 (사진 1/5장)" in got.params["text"]
+    await h.say(CITIZEN, "자양1동 12-3", expect="연락처를 남기시겠어요")
+    await h.press(CITIZEN, "건너뛰기", expect="사진: 1장")
