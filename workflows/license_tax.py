@@ -893,7 +893,10 @@ async def _confirm_to_body(session: AsyncSession, svc: Services, n: LicenseTaxNo
                "paid_at": n.paid_at.isoformat(), "verification_code": n.verification_code}
     c = await licensing_bodies.queue(session, svc, notice_id=n.id, body=body, payload=payload,
                                      chat_text=lambda lang: body_text(svc, n, body, lang),
-                                     buttons=lambda lang: [[(t(lang, "lt.btn.body_refused"), cb("refuse_ask", n.id))]])
+                                     buttons=lambda lang: [[(t(lang, "lt.btn.body_refused"), cb("refuse_ask", n.id))]],
+                                     group_text=lambda lang: t(lang, "lt.group.body_paid", no=n.notice_no,
+                                                               licence=escape(_licence_name(svc, n, lang)),
+                                                               dong=escape(svc.district.dong_name(n.dong, lang))))
     _event(session, svc, n, "confirmation_queued", actor_kind="system", note=f"{c.channel} {body.code}: {c.status}")
     if c.channel == licensing_bodies.MANUAL:
         await confirmation_failed(session, svc, c, "no channel configured")
@@ -1151,6 +1154,12 @@ async def _notify_officers(session: AsyncSession, svc: Services, key: str, text_
     if not recipients:  # no tax officer yet: the first-contact desk hears of it (as for complaints)
         recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, svc.district.first_contact)]
     for chat_id, lang in recipients:
+        if chat_id == dept.group_chat_id:  # the group: no business, taxpayer or amount (workflows/group_cards.py)
+            from workflows import group_cards
+            await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id,
+                          text=group_cards.tax_card(svc, n, text_key, lang),
+                          buttons=group_cards.tax_buttons(svc, n, payment, lang))
+            continue
         text = t(lang, text_key, card=officer_card(svc, n, lang) if n else "-",
                  payment=payment_line(svc, payment, lang) if payment else "",
                  **{k: v(lang) if callable(v) else v for k, v in extra.items()})

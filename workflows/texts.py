@@ -449,6 +449,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "op.group.withdrawn": ("↩️ <b>민원 취하 {receipt}</b> — 처리를 멈춰 주세요", "↩️ <b>Withdrawn {receipt}</b> — please stop work on it"),
     "op.group.no_dong": ("동 정보 없음", "no 동 given"),
     "op.group.open": ("🔒 1:1 대화에서 열기", "🔒 Open in a private chat"),
+    "staff_link.not_found": ("이 항목을 찾을 수 없거나 볼 수 있는 담당자가 아닙니다.", "This item cannot be found, or you are not an officer who may see it."),
     # handlers/group.py: personal-data commands and buttons in a group chat
     "group.private_only": ("🔒 개인정보가 보일 수 있는 기능이라 그룹 대화에서는 답하지 않습니다. "
                            "봇과의 1:1 대화에서 {command} 를 보내 주세요.",
@@ -1576,6 +1577,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.op.withdrawn": ("↩️ 가족이 원스톱 신청을 취하하고 개인정보 삭제를 요청했습니다. 이 항목은 더 처리하지 않으셔도 됩니다.",
                              "↩️ The family withdrew the one-stop application and asked for their data to be deleted. No further work is needed on this item."),
     "onestop.op.relay_failed": ("⚠️ 기관 통보가 전달되지 않아 직접 전달이 필요합니다.", "⚠️ The notice could not be delivered; please pass it on by hand."),
+    # a department's group chat (workflows/group_cards.py): only what the whole group may see
+    "onestop.group.card": ("{head}\n<b>[{kind} {receipt}] {service}</b>\n{dong} · 상태: {state}\n\n"
+                           "🔒 가족이 알려 준 날짜·관계·답변과 연락처는 1:1 대화에서 봅니다.",
+                           "{head}\n<b>[{kind} {receipt}] {service}</b>\n{dong} · State: {state}\n\n"
+                           "🔒 The dates, relationship, answers and phone the family gave are shown in a private chat."),
+    "onestop.group.reply": ("💬 가족이 보완 요청에 답했습니다.", "💬 The family answered the request for more."),
     "onestop.op.card": ("<b>[{kind} {receipt}] {service}</b>\n담당: {department} · 상태: {state}\n신청: {filed}\n{facts}",
                         "<b>[{kind} {receipt}] {service}</b>\nOffice: {department} · State: {state}\nFiled: {filed}\n{facts}"),
     "onestop.op.relay": ("\n📮 {body}에 보낼 통보 채널이 설정되지 않았거나 전달에 실패했습니다. 직접 전달한 뒤 [처리완료]를 눌러 주세요.",
@@ -1809,6 +1816,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lt.op.payment_held": ("⚠️ <b>보류된 입금</b> — 확인해 주세요.\n{payment}\n\n{card}", "⚠️ <b>Payment held</b> — please check.\n{payment}\n\n{card}"),
     "lt.op.relay_by_hand": ("📞 <b>인허가기관 통보 실패</b> — {body}(☎ {body_phone})에 납부 사실을 직접 알려 주세요. 사유: {error}\n\n{card}",
                             "📞 <b>Could not tell the licensing body</b> — please tell {body} (☎ {body_phone}) yourself. Error: {error}\n\n{card}"),
+    # the tax division's group chat (workflows/group_cards.py): no business, taxpayer, amount or account
+    "lt.group.card": ("{head}\n{notice}\n\n🔒 상호·납세자·세액·입금 내역은 1:1 대화에서 봅니다.",
+                      "{head}\n{notice}\n\n🔒 The business, taxpayer, amounts and payments are shown in a private chat."),
+    "lt.group.notice": ("🧾 <b>{no}</b> — {state}\n면허: {licence} · {dong}", "🧾 <b>{no}</b> — {state}\nLicence: {licence} · {dong}"),
+    "lt.group.no_notice": ("🧾 고지번호를 알 수 없는 입금", "🧾 A payment matching no notice"),
+    "lt.group.new_change": ("🔎 <b>변경면허 — 과세 여부와 종 확인</b>", "🔎 <b>Changed licence — taxable? which class?</b>"),
+    "lt.group.new_unconfirmed": ("🔎 <b>종 확인 필요</b>", "🔎 <b>Class to confirm</b>"),
+    "lt.group.withdrawn": ("↩️ <b>신청 취하</b> — 납부 전 고지를 취소했습니다", "↩️ <b>Request withdrawn</b> — the unpaid notice is cancelled"),
+    "lt.group.payment_held": ("⚠️ <b>보류된 입금</b> — 확인해 주세요", "⚠️ <b>Payment held</b> — please check"),
+    "lt.group.relay_by_hand": ("📞 <b>인허가기관 통보 실패</b> — 납부 사실을 직접 알려 주세요",
+                               "📞 <b>Could not tell the licensing body</b> — please tell it yourself"),
+    "lt.group.body_paid": ("💳 <b>등록면허세 납부 확인 {no}</b>\n면허: {licence} · {dong}\n상호·납부액·검증코드는 부서 담당자에게 1:1로 보냈습니다.",
+                           "💳 <b>Licence tax paid {no}</b>\nLicence: {licence} · {dong}\nThe business, amount and verification code went to the division's officers privately."),
     "lt.op.payment_line": ("{status} — {amount} ({source}, {paid})\n계좌: {account} · 거래번호: {tx}",
                            "{status} — {amount} ({source}, {paid})\nAccount: {account} · Transaction: {tx}"),
     "lt.op.no_notice": ("(맞는 고지가 없습니다)", "(no matching notice)"),

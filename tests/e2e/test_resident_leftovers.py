@@ -152,3 +152,141 @@ async def test_a_photo_with_a_bad_caption_at_the_place_step_keeps_the_photo(harn
     assert "사진을 첨부했습니다 (사진 1/5장)" in got.params["text"]
     await h.say(CITIZEN, "자양1동 12-3", expect="연락처를 남기시겠어요")
     await h.press(CITIZEN, "건너뛰기", expect="사진: 1장")
+
+
+# --- 2. one-stop and tax cards in department group chats -------------------------------------------
+
+DONG_GROUP, TAX_GROUP = -1001000000501, -1001000000502
+PARENT, DONG_OFFICER, HEALTH_OFFICER, TAX_OFFICER, STRANGER = 110, 201, 202, 203, 300
+
+
+@pytest.fixture
+async def grouped(fake, tmp_path):
+    """The sample district whose 중곡1동 주민센터 and 세무과 have group chats."""
+    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    for d in raw["departments"]:
+        if d["code"] in ("DONG-JUNGGOK1", "TAX"):
+            d["group_chat_id"] = DONG_GROUP if d["code"] == "DONG-JUNGGOK1" else TAX_GROUP
+    (tmp_path / "district.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    h = BotHarness(fake, tmp_path, DISTRICT_CONFIG=str(tmp_path / "district.json"))
+    await h.start()
+    yield fast(h)
+    await h.stop()
+
+
+def link_of(call) -> str:
+    return call.params["reply_markup"]["inline_keyboard"][0][0]["url"]
+
+
+def no_work_buttons(call) -> bool:
+    return all("callback_data" not in b for row in call.params["reply_markup"]["inline_keyboard"] for b in row)
+
+
+async def press_on(fake, user_id, call, label, expect, chat_id=None):
+    msg_id, data = fake.button(call, label)
+    mark = fake.mark()
+    fake.callback(user_id, data, message_id=msg_id, chat_id=chat_id)
+    return await fake.wait_text(chat_id or user_id, expect, after=mark)
+
+
+async def file_birth(h, born):
+    await h.say(PARENT, "/birth", expect="개인정보 수집·이용 동의")
+    await h.press(PARENT, "동의합니다", expect="아이가 태어난 날")
+    await h.say(PARENT, born.isoformat(), expect="몇째")
+    await h.press(PARENT, "첫째", expect="가구의 주소지 동")
+    await h.press(PARENT, "중곡1동", expect="출생신고는 하셨나요")
+    await h.press(PARENT, "했습니다", expect="기초생활보장 수급")
+    await h.press(PARENT, "답하지 않기", expect="첫해 예상 합계")
+    await h.press(PARENT, "기관별 정보 제공 동의", expect="제3자 제공 동의")
+    await h.press(PARENT, "제공에 동의합니다", expect="전화번호")
+    await h.say(PARENT, "010 2222 3333", expect="신청 내용 확인")
+    await h.press(PARENT, "신청하기", expect="접수되었습니다")
+
+
+async def test_one_stop_group_cards_hold_nothing_of_the_family_and_open_in_private(grouped, fake):
+    from bot.db.models import OnestopApplication, OnestopItem
+    from workflows import birth_death as bd
+    h = grouped
+    for uid, dept in ((DONG_OFFICER, "DONG-JUNGGOK1"), (HEALTH_OFFICER, "HEALTH")):
+        await h.say(ADMIN, f"/grant {uid} officer {dept}", expect="역할을 부여했습니다")
+    born = bd.local_today(h.app.svc) - timedelta(days=10)
+    await file_birth(h, born)
+    app = await h.one(OnestopApplication, citizen_id=PARENT)
+    item = (await h.db(select(OnestopItem).where(OnestopItem.application_id == app.id,
+                                                 OnestopItem.department_code == "DONG-JUNGGOK1")))[0]
+    for name in ("부모급여", "아동수당", "첫만남이용권", "가정양육수당"):  # every card is out before the link is used
+        await fake.wait_text(DONG_GROUP, name)
+        private = await fake.wait_text(DONG_OFFICER, name)
+        assert born.isoformat() in private.params["text"]  # the officers' own cards: the facts
+    card = await fake.wait_text(DONG_GROUP, f"{app.receipt_no}] {bd.item_name(item, app.kind, 'ko', h.app.svc.district)}")
+    text = card.params["text"]
+    assert "원스톱 세부 신청이 들어왔습니다" in text and "중곡1동 · 상태: 신청됨" in text
+    assert born.isoformat() not in text and "첫째" not in text and "2222" not in text
+    assert link_of(card) == f"https://t.me/minwon_test_bot?start=os_{item.id}" and no_work_buttons(card)
+    # an old card's work button (or a forged one) pressed in the group: an alert, nothing posted
+    gmark = fake.mark()
+    fake.callback(DONG_OFFICER, f"osi:open:{item.id}", message_id=card.result["message_id"], chat_id=DONG_GROUP)
+    alert = await fake.wait_for(lambda x: x.method == "answerCallbackQuery", after=gmark)
+    assert "1:1 대화" in alert.params["text"]
+
+    # the link in private: the department's officer gets the full card and its buttons; nobody else
+    opened = await h.say(DONG_OFFICER, f"/start os_{item.id}", expect=app.receipt_no)
+    assert born.isoformat() in opened.params["text"] and "보완요청" in str(opened.params["reply_markup"])
+    for who in (STRANGER, HEALTH_OFFICER, PARENT):
+        got = await h.say(who, f"/start os_{item.id}", expect="찾을 수 없거나")
+        assert app.receipt_no not in got.params["text"]
+    await h.say(STRANGER, "/start os_999999", expect="찾을 수 없거나")
+
+    # the family's answer to a 보완요청 goes to the officer, not to the group
+    await press_on(fake, DONG_OFFICER, opened, "보완요청", "보완 요청을 적어")
+    await h.say(DONG_OFFICER, "가족관계증명서를 주민센터로 보내 주세요.", expect="보완 요청을 가족에게 보냈습니다")
+    await fake.wait_text(PARENT, "보완을 요청했습니다")
+    await h.press(PARENT, "답하기", expect="보완 요청에 답해 주세요")
+    await h.say(PARENT, "내일 오전에 홍길동이 직접 가져가겠습니다.", expect="답을 전했습니다")
+    await fake.wait_text(DONG_OFFICER, "홍길동이 직접")
+    told = await fake.wait_text(DONG_GROUP, "가족이 보완 요청에 답했습니다")
+    assert "홍길동" not in told.params["text"] and link_of(told).endswith(f"os_{item.id}")
+    await fake.wait_idle()
+    posted = "\n".join(c.params.get("text", "") for c in fake.sent(DONG_GROUP))
+    for secret in (born.isoformat(), "홍길동", "2222", "3333", "가족관계증명서"):
+        assert secret not in posted, secret
+
+
+async def test_tax_group_cards_hold_no_business_or_amount_and_open_for_tax_officers_only(grouped, fake):
+    h = grouped
+    await h.say(ADMIN, f"/grant {TAX_OFFICER} officer TAX", expect="역할을 부여했습니다")
+    await h.say(ADMIN, f"/grant {DONG_OFFICER} officer DONG-JUNGGOK1", expect="역할을 부여했습니다")
+    await h.say(PARENT, "/licensetax", expect="개인정보 수집·이용 안내")
+    await h.press(PARENT, "동의하고 계속", expect="어떤 면허의 등록면허세인가요")
+    await h.say(PARENT, "노래방", expect="검색 결과 1개")
+    await h.press(PARENT, "노래연습장업", expect="이번 신청은 어떤 경우인가요")
+    await h.press(PARENT, "새로 면허를 받습니다", expect="인허가기관")
+    await h.press(PARENT, "광진경찰서", expect="상호(사업장 이름)")
+    await h.say(PARENT, "노래세상 화양점", expect="동을 골라 주세요")
+    await h.press(PARENT, "화양동", expect="납세자 이름")
+    await h.say(PARENT, "김납세", expect="면허증을 받을 예정일")
+    await h.press(PARENT, "건너뛰기", expect="신청 내용 확인")
+    await h.press(PARENT, "고지서 받기", expect="세무과가 종을 확인하면")
+    n = await h.one(LicenseTaxNotice, citizen_id=PARENT)
+
+    await fake.wait_text(TAX_OFFICER, "노래세상 화양점")  # the officer's own card: everything
+    card = await fake.wait_text(TAX_GROUP, n.notice_no)
+    text = card.params["text"]
+    assert "종 확인 필요" in text and "화양동" in text and "노래연습장업" in text
+    assert "노래세상" not in text and "김납세" not in text and "40,500" not in text
+    assert link_of(card) == f"https://t.me/minwon_test_bot?start=lt_{n.id}" and no_work_buttons(card)
+    # a class button pressed in the group (an old card's, or forged): refused, the notice unchanged
+    gmark = fake.mark()
+    fake.callback(TAX_OFFICER, f"lt:class:{n.id}:3", message_id=card.result["message_id"], chat_id=TAX_GROUP)
+    alert = await fake.wait_for(lambda x: x.method == "answerCallbackQuery", after=gmark)
+    assert "1:1 대화" in alert.params["text"]
+    assert (await h.one(LicenseTaxNotice, id=n.id)).state == lt.AWAITING_CLASS
+
+    opened = await h.say(TAX_OFFICER, f"/start lt_{n.id}", expect=n.notice_no)
+    assert "노래세상 화양점" in opened.params["text"] and "3종" in str(opened.params["reply_markup"])
+    for who in (STRANGER, DONG_OFFICER, PARENT):
+        got = await h.say(who, f"/start lt_{n.id}", expect="찾을 수 없거나")
+        assert "노래세상" not in got.params["text"]
+    await fake.wait_idle()
+    posted = "\n".join(c.params.get("text", "") for c in fake.sent(TAX_GROUP))
+    assert "노래세상" not in posted and "김납세" not in posted
