@@ -10,6 +10,7 @@ workflows/opinion_days.py; this module parses, calls and renders.
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -290,8 +291,9 @@ async def opinion_edited(message: Message, session: AsyncSession, svc: Services,
     except OpinionError as e:
         await message.answer(_err(lang, e))
         return
-    if entry is not None:
-        await message.answer(t(lang, "opd.replaced", slot=entry.slot))
+    if entry is None:  # not an opinion's message: the general rule (handlers/edits.py)
+        raise SkipHandler()
+    await message.answer(t(lang, "opd.replaced", slot=entry.slot))
 
 
 @router.poll_answer()

@@ -265,6 +265,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "That message seems to hold a resident registration number, so it was not taken (nothing was stored "
                     "or passed on): this chat never takes one. Please send it again without the number; what you had "
                     "filled in so far is kept."),
+    # bot/rrn_guard.py: an edit of an earlier message holding one (what was received before stays)
+    "rrn.refused_edit": ("고치신 메시지에 주민등록번호로 보이는 숫자가 있어 받지 않았습니다 (저장하거나 전달하지 않았습니다). "
+                         "이미 받은 내용은 처음 보내신 그대로입니다. 이 대화창에서는 주민등록번호를 받지 않습니다.",
+                         "Your edited message seems to hold a resident registration number, so it was not taken (nothing "
+                         "was stored or passed on). What we received before stays as you first sent it; this chat never takes one."),
+    # handlers/edits.py: an edited message (Telegram's "edit") is never applied to what was received
+    "edit.not_applied": ("✏️ 고치신 메시지는 반영되지 않습니다. 이미 받은 내용은 처음 보내신 그대로입니다. "
+                         "바꾸거나 덧붙일 내용은 새 메시지로 보내 주세요.",
+                         "✏️ Edited messages are not applied: what we received stays as you first sent it. "
+                         "Please send what you want to change or add as a new message."),
+    "edit.not_applied_form": ("✏️ 고치신 메시지는 반영되지 않습니다. 이미 받은 답은 처음 보내신 그대로입니다. {how} "
+                              "지금 단계에는 새로 답해 주세요.",
+                              "✏️ Edited messages are not applied: the answers we received stay as you first sent them. {how} "
+                              "Please answer the current step anew."),
+    "edit.how.complaint": ("앞에서 답한 내용은 마지막 확인 화면의 [수정]으로 고칠 수 있습니다.",
+                           "You can change an earlier answer with [Edit] on the final summary."),
+    "edit.how.restart": ("앞에서 답한 내용을 바꾸려면 /cancel 후 처음부터 다시 해 주세요.",
+                         "To change an earlier answer, send /cancel and start again."),
     "cf.ask_photos": ("사진이 있으면 보내 주세요 (최대 5장). 없으면 [건너뛰기].",
                       "Send photos if you have any (up to 5), or [Skip]."),
     "cf.ask_photos_more": ("지금 사진 {n}장이 첨부되어 있습니다. 더 보내거나 (최대 5장) [완료]를 눌러 주세요.",

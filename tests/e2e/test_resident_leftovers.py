@@ -290,3 +290,78 @@ async def test_tax_group_cards_hold_no_business_or_amount_and_open_for_tax_offic
     await fake.wait_idle()
     posted = "\n".join(c.params.get("text", "") for c in fake.sent(TAX_GROUP))
     assert "노래세상" not in posted and "김납세" not in posted
+
+
+# --- 4. edited messages ------------------------------------------------------------------------
+
+def edit(fake, sent: dict, text: str) -> int:
+    """Queue Telegram's edit of an earlier message (as a resident edits it in the app); the mark."""
+    mark = fake.mark()
+    msg = sent["message"]
+    fake.raw_update({"update_id": fake._next_update_id, "edited_message": {
+        **msg, "edit_date": msg["date"] + 30, "text": text}})
+    return mark
+
+
+async def test_an_edit_is_never_applied_to_a_form_and_an_edit_with_a_resident_number_is_refused(harness, fake):
+    from bot.db.models import Complaint, FsmRecord, OutboxMessage
+    from tests.e2e.test_complaint_loop import consent
+    h = fast(harness)
+    await consent(h, CITIZEN)
+    await h.say(CITIZEN, "/complaint", expect="민원 분야를 골라 주세요")
+    await h.press(CITIZEN, "쓰레기·청소", expect="무엇이 문제인지")
+    text_msg = fake.message(CITIZEN, "골목 입구에 대형 폐기물이 일주일째 방치되어 있습니다.")
+    await fake.wait_text(CITIZEN, "사진이 있으면")
+    # the text, edited at the photo step: not applied, said so, the photo step shown again
+    mark = edit(fake, text_msg, "골목 입구 폐기물이 열흘째 그대로입니다. 치워 주세요.")
+    note = await fake.wait_text(CITIZEN, "고치신 메시지는 반영되지 않습니다", after=mark)
+    assert "[수정]" in note.params["text"]
+    await fake.wait_text(CITIZEN, "사진이 있으면", after=mark)
+    # edited again, now with a resident number: refused as such, nothing of it kept anywhere
+    mark = edit(fake, text_msg, "골목 폐기물 신고, 제 번호 900101-1234567")
+    refused = await fake.wait_text(CITIZEN, "고치신 메시지에 주민등록번호로 보이는 숫자가 있어", after=mark)
+    assert "처음 보내신 그대로" in refused.params["text"]
+    await h.press(CITIZEN, "건너뛰기", expect="위치를 알려 주세요")
+    address_msg = fake.message(CITIZEN, "자양1동 12-3 골목 입구")
+    await fake.wait_text(CITIZEN, "연락처를 남기시겠어요")
+    await h.press(CITIZEN, "건너뛰기", expect="신청 내용 확인")
+    mark = edit(fake, address_msg, "자양1동 12-5 골목 입구")
+    await fake.wait_text(CITIZEN, "고치신 메시지는 반영되지 않습니다", after=mark)
+    summary = await fake.wait_text(CITIZEN, "신청 내용 확인", after=mark)  # the summary again, [수정] at hand
+    assert "일주일째" in summary.params["text"] and "12-3" in summary.params["text"]
+    # the way to change it: 수정 → 위치
+    await h.press(CITIZEN, "수정", expect="무엇을 고칠까요")
+    await h.press(CITIZEN, "위치", expect="위치를 알려 주세요")
+    await h.say(CITIZEN, "자양1동 12-5 골목 입구", expect="신청 내용 확인")
+    await h.press(CITIZEN, "제출", expect="민원이 접수되었습니다")
+    c = await h.one(Complaint, citizen_id=CITIZEN)
+    assert c.description == "골목 입구에 대형 폐기물이 일주일째 방치되어 있습니다." and c.address == "자양1동 12-5 골목 입구"
+    # after the form: an edit of the filed text changes nothing and says how to add to it
+    mark = edit(fake, text_msg, "취소할게요")
+    plain = await fake.wait_text(CITIZEN, "고치신 메시지는 반영되지 않습니다", after=mark)
+    assert "새 메시지로" in plain.params["text"]
+    await fake.wait_idle()
+    assert (await h.one(Complaint, id=c.id)).description == c.description
+    stored = [str(p) for p in await h.db(select(FsmRecord.data))] + \
+             [str(p) for p in await h.db(select(OutboxMessage.payload))]
+    assert not any("1234567" in s for s in stored)
+
+
+async def test_an_edit_in_another_form_and_in_english_says_how_to_change_an_answer(harness, fake):
+    h = fast(harness)
+    await say_en(h, EN, "/licensetax", "how we use your data")
+    await h.press(EN, "Agree and continue", expect="Which licence")
+    await say_en(h, EN, "karaoke", "matching")
+    await h.press(EN, "karaoke room business", expect="What are you applying for")
+    await h.press(EN, "a new licence", expect="body that grants the licence")
+    await h.press(EN, "Gwangjin Police Station", expect="business name")
+    sent = fake.message(EN, "Song World", language_code="en")
+    await fake.wait_text(EN, "Pick the dong of the business")
+    mark = edit(fake, sent, "Song Planet")
+    note = await fake.wait_text(EN, "Edited messages are not applied", after=mark)
+    assert "/cancel and start again" in note.params["text"]
+    await fake.wait_idle()
+    await h.press(EN, "Hwayang-dong", expect="taxpayer's name")
+    await h.press(EN, "Skip", expect="licence certificate")
+    summary = await h.press(EN, "Skip", expect="Please check")
+    assert "Song World" in summary.params["text"] and "Song Planet" not in summary.params["text"]
