@@ -47,7 +47,7 @@ def onestop_card(svc: Services, item: OnestopItem, head: str, lang: str) -> str:
 
     app = item.application
     dong = (app.facts or {}).get("dong")
-    return t(lang, "onestop.group.card", head=t(lang, ONESTOP_HEADS.get(head, "onestop.op.new")),
+    return t(lang, "onestop.group.card", head=t(lang, ONESTOP_HEADS.get(head, "onestop.group.update")),
              kind=t(lang, bd.KIND_KEYS[app.kind]), receipt=app.receipt_no,
              service=escape(bd.item_name(item, app.kind, lang, svc.district)),
              dong=escape(svc.district.dong_name(dong, lang)) if dong else t(lang, "op.group.no_dong"),
@@ -60,7 +60,7 @@ def tax_card(svc: Services, n: LicenseTaxNotice | None, head: str, lang: str) ->
     line = (t(lang, "lt.group.notice", no=n.notice_no, state=lt.state_text(n, lang),
               licence=escape(lt._licence_name(svc, n, lang)), dong=escape(svc.district.dong_name(n.dong, lang)))
             if n is not None else t(lang, "lt.group.no_notice"))
-    return t(lang, "lt.group.card", head=t(lang, TAX_HEADS[head]), notice=line)
+    return t(lang, "lt.group.card", head=t(lang, TAX_HEADS.get(head, "lt.group.update")), notice=line)
 
 
 def tax_buttons(svc: Services, n: LicenseTaxNotice | None, payment: LicenseTaxPayment | None,

@@ -1601,6 +1601,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "{head}\n<b>[{kind} {receipt}] {service}</b>\n{dong} · State: {state}\n\n"
                            "🔒 The dates, relationship, answers and phone the family gave are shown in a private chat."),
     "onestop.group.reply": ("💬 가족이 보완 요청에 답했습니다.", "💬 The family answered the request for more."),
+    "onestop.group.update": ("📌 원스톱 세부 신청 알림", "📌 One-stop sub-request update"),
     "onestop.op.card": ("<b>[{kind} {receipt}] {service}</b>\n담당: {department} · 상태: {state}\n신청: {filed}\n{facts}",
                         "<b>[{kind} {receipt}] {service}</b>\nOffice: {department} · State: {state}\nFiled: {filed}\n{facts}"),
     "onestop.op.relay": ("\n📮 {body}에 보낼 통보 채널이 설정되지 않았거나 전달에 실패했습니다. 직접 전달한 뒤 [처리완료]를 눌러 주세요.",
@@ -1841,6 +1842,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lt.group.no_notice": ("🧾 고지번호를 알 수 없는 입금", "🧾 A payment matching no notice"),
     "lt.group.new_change": ("🔎 <b>변경면허 — 과세 여부와 종 확인</b>", "🔎 <b>Changed licence — taxable? which class?</b>"),
     "lt.group.new_unconfirmed": ("🔎 <b>종 확인 필요</b>", "🔎 <b>Class to confirm</b>"),
+    "lt.group.update": ("🧾 <b>등록면허세 알림</b>", "🧾 <b>Licence tax update</b>"),
     "lt.group.withdrawn": ("↩️ <b>신청 취하</b> — 납부 전 고지를 취소했습니다", "↩️ <b>Request withdrawn</b> — the unpaid notice is cancelled"),
     "lt.group.payment_held": ("⚠️ <b>보류된 입금</b> — 확인해 주세요", "⚠️ <b>Payment held</b> — please check"),
     "lt.group.relay_by_hand": ("📞 <b>인허가기관 통보 실패</b> — 납부 사실을 직접 알려 주세요",
