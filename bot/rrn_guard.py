@@ -38,5 +38,6 @@ class RrnGuardMiddleware(BaseMiddleware):
         if not isinstance(event, Message) or not holds_rrn(event):
             return await handler(event, data)
         log.info("a message holding a resident registration number was refused (chat type %s)", event.chat.type)
-        await event.answer(t(data.get("lang", "ko"), "rrn.refused"))
+        edited = event.edit_date is not None  # an edit of an earlier message: what came before stays
+        await event.answer(t(data.get("lang", "ko"), "rrn.refused_edit" if edited else "rrn.refused"))
         return None

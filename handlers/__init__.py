@@ -13,12 +13,13 @@ def _detached(router: Router) -> Router:
 
 
 def build_router() -> Router:
-    from handlers import (admin, audit, birth, broadcast, common, complaint, death, fallback, feedback, foodalert, group,
-                          license_tax, moving, officer, onestop, onestop_officer, opinion, privacy, reports, status,
-                          transfers, worklist)
+    from handlers import (admin, audit, birth, broadcast, common, complaint, death, edits, fallback, feedback,
+                          foodalert, group, license_tax, moving, officer, onestop, onestop_officer, opinion, privacy,
+                          reports, staff_links, status, transfers, worklist)
 
     root = Router(name="root")
-    root.include_routers(*(_detached(m.router) for m in (group, common, privacy, admin, broadcast, audit, officer, transfers, worklist, feedback, complaint,
+    root.include_routers(*(_detached(m.router) for m in (group, staff_links, common, privacy, admin, broadcast, audit,
+                                                          officer, transfers, worklist, feedback, complaint,
                                                           status, reports, foodalert, opinion, moving, birth, death, onestop,
-                                                          onestop_officer, license_tax, fallback)))
+                                                          onestop_officer, license_tax, edits, fallback)))
     return root

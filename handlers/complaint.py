@@ -290,14 +290,44 @@ async def got_location(message: Message, state: FSMContext, svc: Services, lang:
     await advance(message, state, svc, lang)
 
 
+def address_ok(text: str) -> bool:
+    return 2 <= len(text) <= 300 and not text.startswith("/")
+
+
 @router.message(ComplaintForm.location, F.text, NOT_COMMAND)
 async def got_address(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     text = message.text.strip()
-    if not 2 <= len(text) <= 300 or text.startswith("/"):
+    if not address_ok(text):
         await message.answer(t(lang, "cf.location_bad"), reply_markup=kb.step(lang, ComplaintForm.location))
         return
     await state.update_data(address=text, lat=None, lon=None)
     await advance(message, state, svc, lang)
+
+
+async def photo_note(message: Message, state: FSMContext, lang: str, bot: Bot, step) -> str | None:
+    """A photo sent at the place or phone step joins the form's photos while there is room; what
+    was done with it, for the resident (None when the form moved on meanwhile)."""
+    outcome, n = await take_photo(message, state, lang, bot, step)
+    if outcome == MOVED_ON:
+        return None
+    return {TAKEN: t(lang, "cf.photo_added_here", n=n), FULL: t(lang, "cf.photo_not_added"),
+            SAME: t(lang, "cf.photo_kept", n=n), REFUSED: ""}[outcome]
+
+
+@router.message(ComplaintForm.location, media.ANY_FILE, NOT_COMMAND)
+async def photo_at_location(message: Message, state: FSMContext, svc: Services, lang: str, bot: Bot) -> None:
+    """A photo at the place step: the photo is attached and its caption is the typed address."""
+    note = await photo_note(message, state, lang, bot, ComplaintForm.location)
+    if note is None:
+        return
+    caption = (message.caption or "").strip()
+    if caption and address_ok(caption):
+        await state.update_data(address=caption, lat=None, lon=None)
+        await message.answer("\n".join(filter(None, [note, t(lang, "cf.caption_as_address", address=escape(caption))])))
+        await advance(message, state, svc, lang)
+        return
+    said = [note, t(lang, "cf.caption_not_address") if caption else "", t(lang, "cf.location_still")]
+    await message.answer("\n".join(filter(None, said)), reply_markup=kb.step(lang, ComplaintForm.location))
 
 
 @router.message(ComplaintForm.location, NOT_COMMAND)
@@ -315,6 +345,28 @@ async def got_phone(message: Message, state: FSMContext, svc: Services, lang: st
         return
     await state.update_data(phone_enc=svc.cipher.encrypt(phone))
     await advance(message, state, svc, lang)
+
+
+@router.message(ComplaintForm.phone, media.ANY_FILE, NOT_COMMAND)
+async def photo_at_phone(message: Message, state: FSMContext, svc: Services, lang: str, bot: Bot) -> None:
+    """A photo at the phone step: the photo is attached and its caption is read as typed text."""
+    note = await photo_note(message, state, lang, bot, ComplaintForm.phone)
+    if note is None:
+        return
+    caption = (message.caption or "").strip()
+    phone = None
+    if caption:
+        try:
+            phone = normalize_phone(caption)
+        except InvalidPhone:
+            pass
+    if phone is not None:
+        await state.update_data(phone_enc=svc.cipher.encrypt(phone))
+        await message.answer("\n".join(filter(None, [note, t(lang, "cf.caption_as_phone", phone=mask_phone(phone))])))
+        await advance(message, state, svc, lang)
+        return
+    said = [note, t(lang, "cf.caption_not_phone") if caption else "", t(lang, "cf.phone_still")]
+    await message.answer("\n".join(filter(None, said)), reply_markup=kb.step(lang, ComplaintForm.phone))
 
 
 @router.message(ComplaintForm.phone, NOT_COMMAND)

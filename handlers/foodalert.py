@@ -75,11 +75,11 @@ def _types_kb(cfg: fa.FoodConfig, lang: str, cb: type[CallbackData], action: str
     return b.as_markup()
 
 
-def _dongs_kb(svc: Services, cb: type[CallbackData], action: str, **step):
+def _dongs_kb(svc: Services, lang: str, cb: type[CallbackData], action: str, **step):
     b = InlineKeyboardBuilder()
-    for i, dong in enumerate(svc.district.dongs):
-        b.button(text=dong, callback_data=cb(action=action, value=str(i), **step))
-    b.adjust(3)
+    for i, dong in enumerate(svc.district.dongs):  # English: "Jayang 1-dong (자양1동)", two to a row
+        b.button(text=svc.district.dong_name(dong, lang), callback_data=cb(action=action, value=str(i), **step))
+    b.adjust(2 if lang == "en" else 3)
     return b.as_markup()
 
 
@@ -100,7 +100,8 @@ def _season_kw(cfg: fa.FoodConfig, lang: str) -> dict:
     return {"season": escape(fa.season_label(cfg, lang)), "threshold": escape(fa.grade(cfg, cfg.threshold).name(lang))}
 
 
-async def show_operator(message: Message, session: AsyncSession, cfg: fa.FoodConfig, lang: str, user_id: int) -> None:
+async def show_operator(message: Message, session: AsyncSession, svc: Services, cfg: fa.FoodConfig, lang: str,
+                        user_id: int) -> None:
     await fa.claim_redeemed(session, user_id)
     op = await fa.get_operator(session, user_id)
     if op is None:
@@ -109,7 +110,7 @@ async def show_operator(message: Message, session: AsyncSession, cfg: fa.FoodCon
         return
     await message.answer(t(lang, "food.status", name=escape(op.business_name),
                            type=escape(cfg.types[op.business_type].name(lang)),
-                           dong=escape(op.dong) if op.dong else t(lang, "food.dong_none"),
+                           dong=escape(svc.district.dong_name(op.dong, lang)) if op.dong else t(lang, "food.dong_none"),
                            **_season_kw(cfg, lang)),
                          reply_markup=_operator_kb(lang))
 
@@ -139,7 +140,7 @@ async def foodalert_cmd(message: Message, state: FSMContext, session: AsyncSessi
     if is_staff(principal, cfg):
         await show_staff(message, session, svc, cfg, lang, principal)
     else:
-        await show_operator(message, session, cfg, lang, message.from_user.id)
+        await show_operator(message, session, svc, cfg, lang, message.from_user.id)
 
 
 # --- operator registration -------------------------------------------------------------------
@@ -161,14 +162,14 @@ async def ask_type(message: Message, lang: str) -> None:
 
 async def ask_dong(message: Message, svc: Services, lang: str) -> None:
     await message.answer(t(lang, "food.ask_dong"),
-                         reply_markup=_dongs_kb(svc, FoodCb, "dong", st=step_token(FoodForm.dong)))
+                         reply_markup=_dongs_kb(svc, lang, FoodCb, "dong", st=step_token(FoodForm.dong)))
 
 
-async def show_confirm(message: Message, state: FSMContext, lang: str) -> None:
+async def show_confirm(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     data, at = await state.get_data(), step_token(FoodForm.confirm)
     await message.answer(
         t(lang, "food.confirm", name=escape(data["name"]),
-          type=escape(fa.config().types[data["business_type"]].name(lang)), dong=escape(data["dong"])),
+          type=escape(fa.config().types[data["business_type"]].name(lang)), dong=escape(svc.district.dong_name(data["dong"], lang))),
         reply_markup=markup([[(t(lang, "food.btn.save"), FoodCb(action="save", st=at).pack())],
                              [(t(lang, "food.btn.redo"), FoodCb(action="redo", st=at).pack()),
                               (t(lang, "food.btn.quit"), FoodCb(action="quit", st=at).pack())]]))
@@ -182,7 +183,7 @@ async def show_step(message: Message, state: FSMContext, session: AsyncSession, 
     elif current == FoodForm.dong.state:
         await ask_dong(message, svc, lang)
     elif current == FoodForm.confirm.state:
-        await show_confirm(message, state, lang)
+        await show_confirm(message, state, svc, lang)
     else:
         await message.answer(t(lang, "food.ask_name"))
 
@@ -205,7 +206,7 @@ async def name_typed(message: Message, state: FSMContext, session: AsyncSession,
         await fa.change(session, svc, op, name=name, cfg=cfg)
         await session.commit()
         await message.answer(t(lang, "food.changed"))
-        await show_operator(message, session, cfg, lang, message.from_user.id)
+        await show_operator(message, session, svc, cfg, lang, message.from_user.id)
         return
     await state.update_data(name=name)
     await state.set_state(FoodForm.business_type)
@@ -238,7 +239,7 @@ async def picked(query: CallbackQuery, callback_data: FoodCb, state: FSMContext,
     if current == FoodForm.dong.state and action == "dong":
         await state.update_data(dong=chosen)
         await state.set_state(FoodForm.confirm)
-        await show_confirm(query.message, state, lang)
+        await show_confirm(query.message, state, svc, lang)
         return
     op = await fa.get_operator(session, query.from_user.id)
     if op is None:
@@ -247,7 +248,7 @@ async def picked(query: CallbackQuery, callback_data: FoodCb, state: FSMContext,
     await fa.change(session, svc, op, cfg=cfg, **({"business_type": chosen} if action == "type" else {"dong": chosen}))
     await session.commit()
     await query.message.answer(t(lang, "food.changed"))
-    await show_operator(query.message, session, cfg, lang, query.from_user.id)
+    await show_operator(query.message, session, svc, cfg, lang, query.from_user.id)
 
 
 async def _refresh_commands(bot: Bot, session: AsyncSession, svc: Services, user_id: int, lang: str) -> None:
@@ -292,7 +293,7 @@ async def edit(query: CallbackQuery, callback_data: FoodCb, state: FSMContext, s
     elif callback_data.value == "type":
         await query.message.answer(t(lang, "food.ask_type"), reply_markup=_types_kb(fa.config(), lang, FoodCb, "type"))
     else:
-        await query.message.answer(t(lang, "food.ask_dong"), reply_markup=_dongs_kb(svc, FoodCb, "dong"))
+        await query.message.answer(t(lang, "food.ask_dong"), reply_markup=_dongs_kb(svc, lang, FoodCb, "dong"))
 
 
 @router.callback_query(FoodCb.filter(F.action == "stop"))
@@ -334,11 +335,11 @@ async def invite(query: CallbackQuery, session: AsyncSession, svc: Services, lan
                                  link=f"https://t.me/{svc.bot_username}?start=inv_{inv.token}"))
 
 
-def _audience_label(cfg: fa.FoodConfig, kind: str, value: str | None, lang: str) -> str:
+def _audience_label(svc: Services, cfg: fa.FoodConfig, kind: str, value: str | None, lang: str) -> str:
     """Who a notice goes to, for an HTML message (a type's or a 동's name, escaped)."""
     if kind == "type":
         return escape(cfg.types[value].name(lang))
-    return escape(value) if kind == "dong" else t(lang, "food.notice.all")
+    return escape(svc.district.dong_name(value, lang)) if kind == "dong" else t(lang, "food.notice.all")
 
 
 @router.callback_query(FoodCb.filter(F.action == "notice"))
@@ -360,11 +361,12 @@ async def ask_audience(message: Message, lang: str) -> None:
         [(t(lang, "food.btn.quit"), NoticeCb(action="cancel").pack())]]))
 
 
-async def ask_notice_text(message: Message, state: FSMContext, session: AsyncSession, lang: str) -> None:
+async def ask_notice_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services,
+                          lang: str) -> None:
     data = await state.get_data()
     n = len(await fa.notice_recipients(session, data["kind"], data.get("value")))
     await message.answer(t(lang, "food.notice.ask_text", n=n,
-                           audience=_audience_label(fa.config(), data["kind"], data.get("value"), lang)))
+                           audience=_audience_label(svc, fa.config(), data["kind"], data.get("value"), lang)))
 
 
 async def show_preview(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
@@ -372,7 +374,7 @@ async def show_preview(message: Message, state: FSMContext, session: AsyncSessio
     n = len(await fa.notice_recipients(session, data["kind"], data.get("value")))
     cfg = fa.config()
     await message.answer(
-        t(lang, "food.notice.preview", audience=_audience_label(cfg, data["kind"], data.get("value"), lang), n=n,
+        t(lang, "food.notice.preview", audience=_audience_label(svc, cfg, data["kind"], data.get("value"), lang), n=n,
           message=fa.notice_message(svc, cfg, data["text"], lang)),
         reply_markup=markup([[(t(lang, "food.btn.send"), NoticeCb(action="send", value=data["form_id"]).pack())],
                              [(t(lang, "food.btn.rewrite"), NoticeCb(action="rewrite").pack()),
@@ -386,7 +388,7 @@ async def show_notice_step(message: Message, state: FSMContext, session: AsyncSe
     if current == NoticeForm.audience.state:
         await ask_audience(message, lang)
     elif current == NoticeForm.text.state:
-        await ask_notice_text(message, state, session, lang)
+        await ask_notice_text(message, state, session, svc, lang)
     else:
         await show_preview(message, state, session, svc, lang)
 
@@ -398,7 +400,7 @@ async def notice_audience(query: CallbackQuery, callback_data: NoticeCb, state: 
     action, value = callback_data.action, callback_data.value
     await query.answer()
     if action == "audience" and value == "dong":
-        await query.message.answer(t(lang, "food.notice.pick_dong"), reply_markup=_dongs_kb(svc, NoticeCb, "pick"))
+        await query.message.answer(t(lang, "food.notice.pick_dong"), reply_markup=_dongs_kb(svc, lang, NoticeCb, "pick"))
         await state.update_data(kind="dong")
         return
     if action == "audience" and value == "type":
@@ -413,7 +415,7 @@ async def notice_audience(query: CallbackQuery, callback_data: NoticeCb, state: 
         await query.message.answer(t(lang, "stale_button"))
         return
     n = len(await fa.notice_recipients(session, kind, chosen))
-    label = _audience_label(cfg, kind, chosen, lang)
+    label = _audience_label(svc, cfg, kind, chosen, lang)
     if n == 0:
         await query.message.answer(t(lang, "food.notice.nobody", audience=label))
         return
@@ -455,10 +457,11 @@ async def notice_send(query: CallbackQuery, callback_data: NoticeCb, state: FSMC
 
 
 @router.callback_query(NoticeCb.filter(F.action == "rewrite"), NoticeForm.confirm)
-async def notice_rewrite(query: CallbackQuery, state: FSMContext, session: AsyncSession, lang: str) -> None:
+async def notice_rewrite(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services,
+                         lang: str) -> None:
     await query.answer()
     await state.set_state(NoticeForm.text)
-    await ask_notice_text(query.message, state, session, lang)
+    await ask_notice_text(query.message, state, session, svc, lang)
 
 
 @router.callback_query(NoticeCb.filter(F.action == "cancel"))

@@ -7,9 +7,10 @@ The commands that stay in groups show nothing personal: /help, /ranking (the pub
 /report (evaluators' aggregates, EVALUATION_CHAT_ID may be a group), /verify (typed in licensing
 bodies' chats), /departments, /language, /cancel. Every other command the bot knows goes to the
 private chat, so a command added later is private unless it is listed here. Buttons pressed in a
-group: those of the complaint officer's card, the resident's screens and the one-stop contact
-relay answer with an alert; the rest (an outside body's 수신 확인, the tax and one-stop department
-cards' work buttons) work as before.
+group: those of the complaint officer's card, the resident's screens and the one-stop and tax
+officers' work buttons answer with an alert; an outside body's 수신 확인 and a licensing body's 면허
+불허 work as before. One-stop and tax group cards carry only a link (workflows/group_cards.py,
+handlers/staff_links.py).
 
 The link's payload brings the person back to what they asked for: ``case_<receipt>`` (a
 department group card's button, workflows/complaints.open_link_buttons, or /find in a group) opens
@@ -39,7 +40,11 @@ PRIVATE_ONLY = sorted({*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER,
 START_ROUTES = ("status", "complaint", "inbox", "privacy")
 # callback data prefixes (handlers/callbacks.py) of screens with a resident's data or forms that collect it
 PRIVATE_BUTTONS = {"pv", "pvd", "menu", "cat", "step", "cf", "ed", "ft", "st", "op", "tr", "rm", "an", "fb", "rt", "rd"}
-PRIVATE_BUTTON_ACTIONS = {("osi", "contact")}  # the one-stop family's phone, relayed to the officer
+# the one-stop and tax officers' work buttons (an old group card's, or forged): their answers show the
+# family's or the payer's data; only an outside body's 수신 확인 and a licensing body's 면허 불허 stay
+PRIVATE_BUTTON_ACTIONS = {*(("osi", a) for a in ("open", "take", "done", "supp", "skip_note", "contact")),
+                          *(("lt", a) for a in ("open", "class", "nontax_ask", "nontax", "cancel", "paid_ask", "paid",
+                                                "pay_open", "accept", "return"))}
 
 
 def _private_button(data: str | None) -> bool:

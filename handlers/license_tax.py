@@ -288,9 +288,11 @@ async def business_given(message: Message, state: FSMContext, svc: Services, lan
         return
     data = await state.update_data(business=name)
     await state.set_state(LicenseTaxForm.dong)
-    items = [(d, "dong", str(i)) for i, d in enumerate(svc.district.dongs)]
+    # English: "Jayang 1-dong (자양1동)", two to a row; the callback keeps the 동's index
+    items = [(svc.district.dong_name(d, lang), "dong", str(i)) for i, d in enumerate(svc.district.dongs)]
+    per_row = 2 if lang == "en" else 3
     await message.answer(t(lang, "lt.ask_dong"), reply_markup=_form_kb(lang, data["form"], [
-        items[i:i + 3] for i in range(0, len(items), 3)]))
+        items[i:i + per_row] for i in range(0, len(items), per_row)]))
 
 
 @router.callback_query(LtFormCb.filter(F.action == "dong"))
@@ -384,7 +386,7 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
              confirmed=t(lang, "lt.op.confirmed" if a.class_confirmed else "lt.op.unconfirmed"), figure=figure,
              column=escape(cat.column_label(a.column.code, lang)), amount=amount, basis=escape(a.legal_basis(cat, lang)),
              body=escape(licensing_bodies.load_bodies(svc.district)[draft.body].name(lang)),
-             business=escape(draft.business_name), dong=escape(draft.dong),
+             business=escape(draft.business_name), dong=escape(svc.district.dong_name(draft.dong, lang)),
              taxpayer=escape(draft.taxpayer_name) or t(lang, "cf.none"),
              due=lt.fmt_date(svc, due, lang), issue=lt.fmt_date(svc, draft.expected_issue_date, lang))
     await state.set_state(LicenseTaxForm.confirm)

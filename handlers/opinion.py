@@ -10,6 +10,7 @@ workflows/opinion_days.py; this module parses, calls and renders.
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -87,7 +88,7 @@ async def show_home(message: Message, session: AsyncSession, svc: Services, lang
     uid = p.user_id
     prof = await od.profile(session, uid)
     subscribed = bool(prof and prof.active)
-    dong = t(lang, "opd.home.dong", dong=escape(prof.dong)) if prof and prof.dong else ""
+    dong = t(lang, "opd.home.dong", dong=escape(svc.district.dong_name(prof.dong, lang))) if prof and prof.dong else ""
     status = t(lang, "opd.home.subscribed", dong=dong) if subscribed else t(lang, "opd.home.not_subscribed")
     rows: list[list[tuple[str, str]]] = []
     today = ""
@@ -123,10 +124,10 @@ async def opinion_cmd(message: Message, session: AsyncSession, svc: Services, la
 
 def _dong_keyboard(svc: Services, lang: str):
     b = InlineKeyboardBuilder()
-    for i, d in enumerate(svc.district.dongs):
-        b.button(text=d, callback_data=OpdCb(action="dong", n=i))
+    for i, d in enumerate(svc.district.dongs):  # English: "Jayang 1-dong (자양1동)", two to a row
+        b.button(text=svc.district.dong_name(d, lang), callback_data=OpdCb(action="dong", n=i))
     b.button(text=t(lang, "btn.skip"), callback_data=OpdCb(action="dong", n=-1))
-    b.adjust(3)
+    b.adjust(2 if lang == "en" else 3)
     return b.as_markup()
 
 
@@ -164,7 +165,7 @@ async def choose_dong(query: CallbackQuery, callback_data: OpdCb, session: Async
     dong = dongs[callback_data.n] if callback_data.n >= 0 else None
     await od.set_dong(session, svc, query.from_user.id, dong)
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t(lang, "opd.dong_set", dong=escape(dong)) if dong else t(lang, "opd.dong_skipped"))
+    await query.message.answer(t(lang, "opd.dong_set", dong=escape(svc.district.dong_name(dong, lang))) if dong else t(lang, "opd.dong_skipped"))
 
 
 # --- opinions ------------------------------------------------------------------------------------
@@ -290,8 +291,9 @@ async def opinion_edited(message: Message, session: AsyncSession, svc: Services,
     except OpinionError as e:
         await message.answer(_err(lang, e))
         return
-    if entry is not None:
-        await message.answer(t(lang, "opd.replaced", slot=entry.slot))
+    if entry is None:  # not an opinion's message: the general rule (handlers/edits.py)
+        raise SkipHandler()
+    await message.answer(t(lang, "opd.replaced", slot=entry.slot))
 
 
 @router.poll_answer()

@@ -147,9 +147,9 @@ def _with_lists(lang: str, key: str, lists: dict[str, tuple[list[str], str, str,
 
 def held_messages(svc: Services, h: Held, lang: str) -> list[str]:
     r = svc.retention
-    dong = t(lang, "privacy.held.dong", dong=escape(h.opinion_dong)) if h.opinion_dong else ""
+    dong = t(lang, "privacy.held.dong", dong=escape(svc.district.dong_name(h.opinion_dong, lang))) if h.opinion_dong else ""
     opinion = t(lang, "privacy.held.subscribed" if h.opinion_subscribed else "privacy.held.not_subscribed", dong=dong)
-    new_resident = (t(lang, "privacy.held.new_resident", dong=escape(h.new_resident_dong), date=str(h.moved_in_on))
+    new_resident = (t(lang, "privacy.held.new_resident", dong=escape(svc.district.dong_name(h.new_resident_dong, lang)), date=str(h.moved_in_on))
                     if h.new_resident_dong else t(lang, "privacy.held.none"))
     def consent_line(c) -> str:
         withdrawn = t(lang, "privacy.held.consent_withdrawn", at=svc.fmt(c.withdrawn_at, lang)) if c.withdrawn_at else ""

@@ -915,6 +915,12 @@ async def _notify_department(session: AsyncSession, svc: Services, item: Onestop
         coordinator = profile(svc.district).coordinator
         recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, coordinator)]
     for chat_id, lang in recipients:
+        if chat_id == dept.group_chat_id:  # the group: nothing of the family's (workflows/group_cards.py)
+            from workflows import group_cards
+            await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id,
+                          text=group_cards.onestop_card(svc, item, head, lang),
+                          buttons=group_cards.open_buttons(svc, group_cards.ONESTOP, item.id, lang))
+            continue
         values = {k: v(lang) if callable(v) else v for k, v in extra.items()}
         text = t(lang, head, **values) + "\n" + officer_card(svc, item, lang)
         if orphan:

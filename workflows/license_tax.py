@@ -893,7 +893,10 @@ async def _confirm_to_body(session: AsyncSession, svc: Services, n: LicenseTaxNo
                "paid_at": n.paid_at.isoformat(), "verification_code": n.verification_code}
     c = await licensing_bodies.queue(session, svc, notice_id=n.id, body=body, payload=payload,
                                      chat_text=lambda lang: body_text(svc, n, body, lang),
-                                     buttons=lambda lang: [[(t(lang, "lt.btn.body_refused"), cb("refuse_ask", n.id))]])
+                                     buttons=lambda lang: [[(t(lang, "lt.btn.body_refused"), cb("refuse_ask", n.id))]],
+                                     group_text=lambda lang: t(lang, "lt.group.body_paid", no=n.notice_no,
+                                                               licence=escape(_licence_name(svc, n, lang)),
+                                                               dong=escape(svc.district.dong_name(n.dong, lang))))
     _event(session, svc, n, "confirmation_queued", actor_kind="system", note=f"{c.channel} {body.code}: {c.status}")
     if c.channel == licensing_bodies.MANUAL:
         await confirmation_failed(session, svc, c, "no channel configured")
@@ -1151,6 +1154,12 @@ async def _notify_officers(session: AsyncSession, svc: Services, key: str, text_
     if not recipients:  # no tax officer yet: the first-contact desk hears of it (as for complaints)
         recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, svc.district.first_contact)]
     for chat_id, lang in recipients:
+        if chat_id == dept.group_chat_id:  # the group: no business, taxpayer or amount (workflows/group_cards.py)
+            from workflows import group_cards
+            await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id,
+                          text=group_cards.tax_card(svc, n, text_key, lang),
+                          buttons=group_cards.tax_buttons(svc, n, payment, lang))
+            continue
         text = t(lang, text_key, card=officer_card(svc, n, lang) if n else "-",
                  payment=payment_line(svc, payment, lang) if payment else "",
                  **{k: v(lang) if callable(v) else v for k, v in extra.items()})
@@ -1193,21 +1202,21 @@ def notice_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
              licence=escape(_licence_name(svc, n, lang)), cls=t(lang, "lt.class_n", n=n.tax_class),
              column=escape(column_text(svc, n, lang)), amount=won(n.amount, lang), due=fmt_date(svc, n.due_date, lang),
              bank=escape(cfg.bank(lang)), account=format_account(cfg, n.virtual_account), holder=district,
-             business=escape(n.business_name), dong=escape(n.dong), body=escape(_body_name(svc, n.body_code, lang)),
-             basis=escape(n.legal_basis), taxpayer=escape(taxpayer(svc, n)) or "-")
+             business=escape(n.business_name), dong=escape(svc.district.dong_name(n.dong, lang)),
+             body=escape(_body_name(svc, n.body_code, lang)), basis=escape(n.legal_basis), taxpayer=escape(taxpayer(svc, n)) or "-")
 
 
 def receipt_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     return t(lang, "lt.receipt", no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
              cls=t(lang, "lt.class_n", n=n.tax_class), amount=won(n.paid_amount, lang),
              paid=svc.fmt(n.paid_at, lang), code=n.verification_code, business=escape(n.business_name),
-             dong=escape(n.dong), body=escape(_body_name(svc, n.body_code, lang)))
+             dong=escape(svc.district.dong_name(n.dong, lang)), body=escape(_body_name(svc, n.body_code, lang)))
 
 
 def body_text(svc: Services, n: LicenseTaxNotice, body: licensing_bodies.Body, lang: str) -> str:
     return t(lang, "lt.body.paid", district=escape(svc.district.name_en if lang == "en" else svc.district.name_ko),
              body=escape(body.name(lang)), no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
-             business=escape(n.business_name), dong=escape(n.dong), amount=won(n.paid_amount, lang),
+             business=escape(n.business_name), dong=escape(svc.district.dong_name(n.dong, lang)), amount=won(n.paid_amount, lang),
              paid=svc.fmt(n.paid_at, lang), code=n.verification_code)
 
 
@@ -1250,7 +1259,7 @@ def officer_card(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
              kind=escape(kind_text(cat, n.request_kind, lang)), kind_basis=escape(kind.basis if kind else "-"),
              cls=suggested, confirmed=t(lang, "lt.op.confirmed" if n.class_confirmed else "lt.op.unconfirmed"),
              class_basis=escape(class_basis(lic, n, lang)), figure=figure, column=escape(column_text(svc, n, lang)),
-             amount=won(n.amount, lang), business=escape(n.business_name), dong=escape(n.dong),
+             amount=won(n.amount, lang), business=escape(n.business_name), dong=escape(svc.district.dong_name(n.dong, lang)),
              body=escape(_body_name(svc, n.body_code, lang)), due=fmt_date(svc, n.due_date, lang),
              requested=svc.fmt(n.created_at, lang))
 
@@ -1263,8 +1272,8 @@ def payment_line(svc: Services, p: LicenseTaxPayment, lang: str) -> str:
 
 def verify_text(svc: Services, n: LicenseTaxNotice, lang: str, *, code: str | None = None) -> str:
     text = t(lang, "lt.verify.result", no=n.notice_no, state=state_text(n, lang),
-             licence=escape(_licence_name(svc, n, lang)), business=escape(n.business_name), dong=escape(n.dong),
-             amount=won(n.paid_amount if n.state in (PAID, REFUND) else n.amount, lang),
+             licence=escape(_licence_name(svc, n, lang)), business=escape(n.business_name),
+             dong=escape(svc.district.dong_name(n.dong, lang)), amount=won(n.paid_amount if n.state in (PAID, REFUND) else n.amount, lang),
              paid=svc.fmt(n.paid_at, lang) if n.paid_at else "-",
              # checking a code shows only whether it matches, never the right one
              vcode=(n.verification_code or "-") if code is None else t(lang, "lt.verify.code_checked"))
@@ -1286,7 +1295,7 @@ def _sheet(svc: Services, n: LicenseTaxNotice, keys: tuple[str, str], rows: list
     d, dept = svc.district, svc.district.department(payment_config(svc.district).department)
     head = [_row("lt.sheet.notice_no", n.notice_no),
             _row("lt.sheet.licence", _licence_name(svc, n, "ko"), _licence_name(svc, n, "en")),
-            _row("lt.sheet.business", n.business_name), _row("lt.sheet.place", n.dong),
+            _row("lt.sheet.business", n.business_name), _row("lt.sheet.place", n.dong, svc.district.dong_name(n.dong, "en")),
             _row("lt.sheet.body", _body_name(svc, n.body_code, "ko"), _body_name(svc, n.body_code, "en"))]
     return notice_render.Sheet(
         title_ko=t("ko", keys[0]), title_en=t("en", keys[0]),

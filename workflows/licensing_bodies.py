@@ -108,9 +108,11 @@ def body_for_chat(bodies: dict[str, Body], chat_id: int) -> Body | None:
 
 
 async def queue(session: AsyncSession, svc: Services, *, notice_id: int, body: Body, payload: dict,
-                chat_text: Callable[[str], str], buttons: Callable[[str], Buttons]) -> LicenseTaxConfirmation:
+                chat_text: Callable[[str], str], buttons: Callable[[str], Buttons],
+                group_text: Callable[[str], str] | None = None) -> LicenseTaxConfirmation:
     """Record the confirmation for one paid notice; chat and department ones go into the outbox now
-    (same transaction as the payment), a webhook one waits for deliver_due."""
+    (same transaction as the payment), a webhook one waits for deliver_due. A department body's
+    group chat gets ``group_text`` (nothing of the business or the payment), its officers the whole."""
     now = svc.now()
     if body.channel is not None and body.channel.type == WEBHOOK:
         channel, target = WEBHOOK, body.channel.url
@@ -131,7 +133,9 @@ async def queue(session: AsyncSession, svc: Services, *, notice_id: int, body: B
         dept = svc.district.department(body.department)
         chats = list(await officers_of(session, body.department)) + ([dept.group_chat_id] if dept.group_chat_id else [])
         for chat_id in chats:
-            await enqueue(session, key=f"lt:body:{c.id}:{chat_id}", chat_id=chat_id, text=chat_text("ko"))
+            group = chat_id == dept.group_chat_id and group_text is not None
+            await enqueue(session, key=f"lt:body:{c.id}:{chat_id}", chat_id=chat_id,
+                          text=group_text("ko") if group else chat_text("ko"))
     if channel in (TELEGRAM, DEPARTMENT):
         c.status, c.sent_at, c.attempts = SENT, now, 1  # the outbox delivers it (at least once)
     elif channel == MANUAL:

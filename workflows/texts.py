@@ -265,6 +265,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "That message seems to hold a resident registration number, so it was not taken (nothing was stored "
                     "or passed on): this chat never takes one. Please send it again without the number; what you had "
                     "filled in so far is kept."),
+    # bot/rrn_guard.py: an edit of an earlier message holding one (what was received before stays)
+    "rrn.refused_edit": ("고치신 메시지에 주민등록번호로 보이는 숫자가 있어 받지 않았습니다 (저장하거나 전달하지 않았습니다). "
+                         "이미 받은 내용은 처음 보내신 그대로입니다. 이 대화창에서는 주민등록번호를 받지 않습니다.",
+                         "Your edited message seems to hold a resident registration number, so it was not taken (nothing "
+                         "was stored or passed on). What we received before stays as you first sent it; this chat never takes one."),
+    # handlers/edits.py: an edited message (Telegram's "edit") is never applied to what was received
+    "edit.not_applied": ("✏️ 고치신 메시지는 반영되지 않습니다. 이미 받은 내용은 처음 보내신 그대로입니다. "
+                         "바꾸거나 덧붙일 내용은 새 메시지로 보내 주세요.",
+                         "✏️ Edited messages are not applied: what we received stays as you first sent it. "
+                         "Please send what you want to change or add as a new message."),
+    "edit.not_applied_form": ("✏️ 고치신 메시지는 반영되지 않습니다. 이미 받은 답은 처음 보내신 그대로입니다. {how} "
+                              "지금 단계에는 새로 답해 주세요.",
+                              "✏️ Edited messages are not applied: the answers we received stay as you first sent them. {how} "
+                              "Please answer the current step anew."),
+    "edit.how.complaint": ("앞에서 답한 내용은 마지막 확인 화면의 [수정]으로 고칠 수 있습니다.",
+                           "You can change an earlier answer with [Edit] on the final summary."),
+    "edit.how.restart": ("앞에서 답한 내용을 바꾸려면 /cancel 후 처음부터 다시 해 주세요.",
+                         "To change an earlier answer, send /cancel and start again."),
     "cf.ask_photos": ("사진이 있으면 보내 주세요 (최대 5장). 없으면 [건너뛰기].",
                       "Send photos if you have any (up to 5), or [Skip]."),
     "cf.ask_photos_more": ("지금 사진 {n}장이 첨부되어 있습니다. 더 보내거나 (최대 5장) [완료]를 눌러 주세요.",
@@ -283,6 +301,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     # a photo at the text step: kept, and its caption (if any) is the text
     "cf.photo_kept": ("사진 {n}장을 받아 두었습니다.", "{n} photo(s) kept."),
     "cf.photo_not_added": ("사진은 5장까지라 이 사진은 더하지 않았습니다.", "Up to 5 photos: this one was not added."),
+    # a photo sent at the place or phone step (handlers/complaint.photo_at_location, photo_at_phone)
+    "cf.photo_added_here": ("사진을 첨부했습니다 (사진 {n}/5장).", "Photo attached ({n}/5)."),
+    "cf.caption_as_address": ("사진 설명을 주소로 받았습니다: {address}", "The photo's caption was taken as the address: {address}"),
+    "cf.caption_not_address": ("사진 설명은 주소로 받지 않았습니다 (2~300자).",
+                               "The photo's caption was not taken as the address (2–300 characters)."),
+    "cf.location_still": ("위치를 공유하거나 주소를 적어 주세요. 없으면 [건너뛰기].",
+                          "Share a location or type an address, or [Skip]."),
+    "cf.caption_as_phone": ("사진 설명의 전화번호를 연락처로 받았습니다: {phone}",
+                            "The phone number in the photo's caption was taken as your contact: {phone}"),
+    "cf.caption_not_phone": ("사진 설명은 전화번호 형식이 아니라 연락처로 받지 않았습니다.",
+                             "The photo's caption is not a phone number, so it was not taken as your contact."),
+    "cf.phone_still": ("연락처를 남기시려면 전화번호를 적어 주세요 (예: 010-1234-5678). 원하지 않으면 [건너뛰기].",
+                       "To leave a phone number, type it (e.g. 010-1234-5678), or [Skip]."),
     "cf.text_after_photo": ("이제 무엇이 문제인지 글로 적어서 보내 주세요 (10~2,000자).",
                             "Now please send text describing the problem (10–2,000 characters)."),
     "cf.ask_location": ("위치를 알려 주세요: 📎 → 위치로 보내거나 주소를 적어 주세요. 없으면 [건너뛰기].",
@@ -451,6 +482,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "op.group.withdrawn": ("↩️ <b>민원 취하 {receipt}</b> — 처리를 멈춰 주세요", "↩️ <b>Withdrawn {receipt}</b> — please stop work on it"),
     "op.group.no_dong": ("동 정보 없음", "no 동 given"),
     "op.group.open": ("🔒 1:1 대화에서 열기", "🔒 Open in a private chat"),
+    "staff_link.not_found": ("이 항목을 찾을 수 없거나 볼 수 있는 담당자가 아닙니다.", "This item cannot be found, or you are not an officer who may see it."),
     # handlers/group.py: personal-data commands and buttons in a group chat
     "group.private_only": ("🔒 개인정보가 보일 수 있는 기능이라 그룹 대화에서는 답하지 않습니다. "
                            "봇과의 1:1 대화에서 {command} 를 보내 주세요.",
@@ -1642,6 +1674,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "onestop.op.withdrawn": ("↩️ 가족이 원스톱 신청을 취하하고 개인정보 삭제를 요청했습니다. 이 항목은 더 처리하지 않으셔도 됩니다.",
                              "↩️ The family withdrew the one-stop application and asked for their data to be deleted. No further work is needed on this item."),
     "onestop.op.relay_failed": ("⚠️ 기관 통보가 전달되지 않아 직접 전달이 필요합니다.", "⚠️ The notice could not be delivered; please pass it on by hand."),
+    # a department's group chat (workflows/group_cards.py): only what the whole group may see
+    "onestop.group.card": ("{head}\n<b>[{kind} {receipt}] {service}</b>\n{dong} · 상태: {state}\n\n"
+                           "🔒 가족이 알려 준 날짜·관계·답변과 연락처는 1:1 대화에서 봅니다.",
+                           "{head}\n<b>[{kind} {receipt}] {service}</b>\n{dong} · State: {state}\n\n"
+                           "🔒 The dates, relationship, answers and phone the family gave are shown in a private chat."),
+    "onestop.group.reply": ("💬 가족이 보완 요청에 답했습니다.", "💬 The family answered the request for more."),
+    "onestop.group.update": ("📌 원스톱 세부 신청 알림", "📌 One-stop sub-request update"),
     "onestop.op.card": ("<b>[{kind} {receipt}] {service}</b>\n담당: {department} · 상태: {state}\n신청: {filed}\n{facts}",
                         "<b>[{kind} {receipt}] {service}</b>\nOffice: {department} · State: {state}\nFiled: {filed}\n{facts}"),
     "onestop.op.relay": ("\n📮 {body}에 보낼 통보 채널이 설정되지 않았거나 전달에 실패했습니다. 직접 전달한 뒤 [처리완료]를 눌러 주세요.",
@@ -1684,8 +1723,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "주민등록번호는 묻지 않습니다. 동의하지 않으시면 구청 세무과에서 신고할 수 있습니다.",
         "<b>Registration licence tax one-stop — how we use your data</b>\n"
         "• Purpose: issuing the tax notice, confirming payment, telling the licensing body, refunds (Local Tax Act arts. 34–38)\n"
-        "• Items: licence type, business name, the business's 동, (if needed) the floor area, (optional) the taxpayer's name and the expected licence date\n"
-        "• The licensing body gets the notice number, licence, business name, 동, amount, payment time and verification code — never the taxpayer's name.\n"
+        "• Items: licence type, business name, the business's dong, (if needed) the floor area, (optional) the taxpayer's name and the expected licence date\n"
+        "• The licensing body gets the notice number, licence, business name, dong, amount, payment time and verification code — never the taxpayer's name.\n"
         "• Kept for the period the law sets for tax records (the taxpayer's name encrypted)\n"
         "We never ask for a resident registration number. If you do not agree, you can file at the district's tax division."),
     "lt.not_available": ("이 구에서는 아직 대화창 등록면허세 납부를 받지 않습니다. 구청 세무과(☎ {phone})에 문의해 주세요.",
@@ -1722,7 +1761,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Pick the body that grants the licence. It is told as soon as the payment is confirmed."),
     "lt.ask_business": ("상호(사업장 이름)를 보내 주세요. ({n}자 이내)", "Send the business name (up to {n} characters)."),
     "lt.ask_dong": ("사업장이 있는 동을 골라 주세요 (사업장이 없으면 주소지 동, 지방세법 §25②).",
-                    "Pick the 동 of the business (your home 동 if there is no business premises; Local Tax Act art. 25②)."),
+                    "Pick the dong of the business (your home dong if there is no business premises; Local Tax Act art. 25②)."),
     "lt.ask_taxpayer": ("고지서에 적을 납세자 이름을 보내 주세요 ({n}자 이내). 적지 않으려면 [건너뛰기].",
                         "Send the taxpayer's name for the notice (up to {n} characters), or press Skip."),
     "lt.ask_issue_date": ("면허증을 받을 예정일을 알면 보내 주세요 (예: {example}, {example_short}, 오늘, 내일). 납부기한이 그 전날로 정해집니다. 모르면 [건너뛰기].",
@@ -1875,6 +1914,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lt.op.payment_held": ("⚠️ <b>보류된 입금</b> — 확인해 주세요.\n{payment}\n\n{card}", "⚠️ <b>Payment held</b> — please check.\n{payment}\n\n{card}"),
     "lt.op.relay_by_hand": ("📞 <b>인허가기관 통보 실패</b> — {body}(☎ {body_phone})에 납부 사실을 직접 알려 주세요. 사유: {error}\n\n{card}",
                             "📞 <b>Could not tell the licensing body</b> — please tell {body} (☎ {body_phone}) yourself. Error: {error}\n\n{card}"),
+    # the tax division's group chat (workflows/group_cards.py): no business, taxpayer, amount or account
+    "lt.group.card": ("{head}\n{notice}\n\n🔒 상호·납세자·세액·입금 내역은 1:1 대화에서 봅니다.",
+                      "{head}\n{notice}\n\n🔒 The business, taxpayer, amounts and payments are shown in a private chat."),
+    "lt.group.notice": ("🧾 <b>{no}</b> — {state}\n면허: {licence} · {dong}", "🧾 <b>{no}</b> — {state}\nLicence: {licence} · {dong}"),
+    "lt.group.no_notice": ("🧾 고지번호를 알 수 없는 입금", "🧾 A payment matching no notice"),
+    "lt.group.new_change": ("🔎 <b>변경면허 — 과세 여부와 종 확인</b>", "🔎 <b>Changed licence — taxable? which class?</b>"),
+    "lt.group.new_unconfirmed": ("🔎 <b>종 확인 필요</b>", "🔎 <b>Class to confirm</b>"),
+    "lt.group.update": ("🧾 <b>등록면허세 알림</b>", "🧾 <b>Licence tax update</b>"),
+    "lt.group.withdrawn": ("↩️ <b>신청 취하</b> — 납부 전 고지를 취소했습니다", "↩️ <b>Request withdrawn</b> — the unpaid notice is cancelled"),
+    "lt.group.payment_held": ("⚠️ <b>보류된 입금</b> — 확인해 주세요", "⚠️ <b>Payment held</b> — please check"),
+    "lt.group.relay_by_hand": ("📞 <b>인허가기관 통보 실패</b> — 납부 사실을 직접 알려 주세요",
+                               "📞 <b>Could not tell the licensing body</b> — please tell it yourself"),
+    "lt.group.body_paid": ("💳 <b>등록면허세 납부 확인 {no}</b>\n면허: {licence} · {dong}\n상호·납부액·검증코드는 부서 담당자에게 1:1로 보냈습니다.",
+                           "💳 <b>Licence tax paid {no}</b>\nLicence: {licence} · {dong}\nThe business, amount and verification code went to the division's officers privately."),
     "lt.op.payment_line": ("{status} — {amount} ({source}, {paid})\n계좌: {account} · 거래번호: {tx}",
                            "{status} — {amount} ({source}, {paid})\nAccount: {account} · Transaction: {tx}"),
     "lt.op.no_notice": ("(맞는 고지가 없습니다)", "(no matching notice)"),
