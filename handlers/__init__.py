@@ -15,10 +15,10 @@ def _detached(router: Router) -> Router:
 def build_router() -> Router:
     from handlers import (admin, audit, birth, common, complaint, death, fallback, feedback, foodalert, group,
                           license_tax, moving, officer, onestop, onestop_officer, opinion, privacy, reports, status,
-                          worklist)
+                          supplement, worklist)
 
     root = Router(name="root")
-    root.include_routers(*(_detached(m.router) for m in (group, common, privacy, admin, audit, officer, worklist, feedback, complaint,
+    root.include_routers(*(_detached(m.router) for m in (group, common, privacy, admin, audit, officer, supplement, worklist, feedback, complaint,
                                                           status, reports, foodalert, opinion, moving, birth, death, onestop,
                                                           onestop_officer, license_tax, fallback)))
     return root
