@@ -259,3 +259,15 @@ async def test_answer_while_paused_ends_the_request(session, svc, people):
         await sp.reply(session, svc, await who(session, CITIZEN), c, "늦었지만 보냅니다")
     history = complaints.history(svc, c, "ko")
     assert any("보완 요청" in line and "전봇대 번호" in line for line in history)
+
+
+async def test_deleting_my_data_forgets_my_supplement_in_officers_chats(session, svc, clock, people):
+    from workflows import privacy
+    c = await file(session, svc)
+    await sp.request(session, svc, await who(session, ROADS_1), c, WHAT, sp.due_in(svc, 7))
+    await sp.reply(session, svc, await who(session, CITIZEN), c, "전봇대 번호는 광진 123-4 입니다.")
+    await session.commit()
+    assert [r.chat_id for r in await outbox(session, "sp:reply:")] == [ROADS_1, ROADS_2]
+    await privacy.delete_my_data(session, svc, CITIZEN, clock.at)
+    await session.commit()
+    assert all("광진 123-4" not in (r.payload.get("text") or "") for r in await outbox(session))
