@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -272,10 +273,42 @@ async def _reply_form(message: Message, state: FSMContext, session: AsyncSession
 async def _reply_preview(message: Message, state: FSMContext, lang: str, c) -> None:
     data = await state.get_data()
     text = data.get("text") or ""
+    rows = [[(t(lang, "op.btn.send"), SuppCb(action="rsend", cid=c.id).pack()),
+             (t(lang, "sp.btn.cancel"), SuppCb(action="rcancel", cid=c.id).pack())]]
+    if data.get("guessed"):  # typed outside the form: it may be a new complaint instead
+        rows.append([(t(lang, "sp.btn.as_new"), SuppCb(action="asnew", cid=c.id).pack())])
     await message.answer(t(lang, "sp.reply_preview", receipt=c.receipt_no,
                            text=escape(text) if text else t(lang, "sp.reply_empty"), photos=len(data.get("photos", []))),
-                         reply_markup=markup([[(t(lang, "op.btn.send"), SuppCb(action="rsend", cid=c.id).pack()),
-                                               (t(lang, "sp.btn.cancel"), SuppCb(action="rcancel", cid=c.id).pack())]]))
+                         reply_markup=markup(rows))
+
+
+async def open_request(message: Message, session: AsyncSession, principal: Principal) -> bool | dict:
+    """Filter: the resident has a complaint waiting for their 보완 (the one due first)."""
+    from sqlalchemy import select
+
+    from bot.db.models import Complaint
+    if message.from_user is None or message.chat.type != "private" or principal.is_officer:
+        return False
+    cid = await session.scalar(select(Complaint.id).where(
+        Complaint.citizen_id == message.from_user.id, Complaint.paused_at.is_not(None),
+        Complaint.state.in_(states.OPEN)).order_by(Complaint.pause_due_at, Complaint.id).limit(1))
+    return {"paused_cid": cid} if cid else False
+
+
+@router.message(StateFilter(None), F.text, NOT_COMMAND, open_request)
+async def typed_outside(message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal,
+                        paused_cid: int) -> None:
+    """Text typed outside any form while a 보완 request is open: offered as the 보완 (or, with a
+    button, as a new complaint), never dropped."""
+    c = await complaints.get_visible(session, principal, complaint_id=paused_cid)
+    text = message.text.strip()
+    if len(text) > sp.REPLY_MAX:
+        await message.answer(t(lang, "sp.reply_long", n=len(text), max=sp.REPLY_MAX))
+        return
+    await state.set_state(SupplementReply.collect)
+    await state.set_data({"cid": c.id, "text": text, "photos": [], "guessed": True})
+    await message.answer(t(lang, "sp.guessed", receipt=c.receipt_no, what=escape(sp.what_missing(c))))
+    await _reply_preview(message, state, lang, c)
 
 
 def _joined(old: str, more: str) -> str:
@@ -323,6 +356,21 @@ async def reply_photo(message: Message, state: FSMContext, session: AsyncSession
 @router.message(SupplementReply.collect, NOT_COMMAND)
 async def reply_other(message: Message, lang: str) -> None:
     await message.answer(t(lang, "sp.reply_expected"))
+
+
+@router.callback_query(SuppCb.filter(F.action == "asnew"))
+async def as_new_complaint(query: CallbackQuery, callback_data: SuppCb, state: FSMContext, svc: Services,
+                           lang: str) -> None:
+    """Not a 보완 after all: what they typed is offered as a new complaint (handlers/fallback.offer)."""
+    data = await state.get_data()
+    if await state.get_state() != SupplementReply.collect.state or data.get("cid") != callback_data.cid:
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    await state.clear()
+    await query.message.edit_reply_markup(reply_markup=None)
+    from handlers.fallback import offer
+    await offer(query.message, state, svc, lang, data.get("text") or None, data.get("photos") or [])
 
 
 @router.callback_query(SuppCb.filter(F.action.in_({"rsend", "rcancel"})))

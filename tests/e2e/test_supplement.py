@@ -156,6 +156,12 @@ async def test_expiry_notice_once_then_ask_again_withdraw_and_limits(staff, fake
     await alert(fake, RESIDENT, f"sp:more:{c.id}:0", "2회까지만")
     await alert(fake, RESIDENT, f"sp:ext:{c.id}:3", "2회까지만")  # an old 연장 button
 
+    # text typed outside the form while the request is open: offered as the 보완, or as a new complaint
+    guess = await h.say(RESIDENT, "옆 골목 가로등도 꺼져 있어요. 고쳐 주세요.", expect="보완 내용 확인")
+    assert "옆 골목 가로등도" in guess.params["text"]
+    await press_on(h, fake, RESIDENT, guess, "새 민원입니다", "민원으로 신청할까요?")
+    assert (await fresh(h, c.id)).paused_at is not None  # still waiting for the 보완
+
     h.clock.at = MONDAY + timedelta(days=11)  # Friday 12-18 10:00: the last day has passed
     await h.app.duties.supplement()
     notice = await fake.wait_text(KIM, "보완이 없습니다")

@@ -107,6 +107,9 @@ async def test_request_reply_moves_the_deadline_and_nothing_escalates_meanwhile(
     assert "2026-11-30(월) 23:59" in push.payload["text"]
     labels = [b["callback_data"] for row in push.payload["reply_markup"]["inline_keyboard"] for b in row]
     assert labels == [f"sp:reply:{c.id}:0", f"sp:more:{c.id}:0"]
+    cards = await outbox(session, f"new:{c.id}:")  # every copy of the card says it waits for the resident
+    assert cards and all("보완 요청 중 (~11-30)" in r.payload["text"] or "(until 11-30)" in r.payload["text"]
+                         for r in cards)
 
     clock.set(2026, 12, 2, 10, 0)  # past the original deadline, still paused: not overdue anywhere
     assert await escalation.send_due_reminders(session, svc) == 0
