@@ -274,3 +274,11 @@ async def test_deleting_my_data_forgets_my_supplement_in_officers_chats(session,
     await privacy.delete_my_data(session, svc, CITIZEN, clock.at)
     await session.commit()
     assert all("광진 123-4" not in (r.payload.get("text") or "") for r in await outbox(session))
+
+
+def test_buttons_the_outbox_carries_match_the_handlers_callback_data():
+    from handlers.supplement import SuppCb
+    assert SuppCb(action="reply", cid=5).pack() == sp.cb("reply", 5)
+    assert SuppCb.unpack(sp.cb("more", 7)) == SuppCb(action="more", cid=7, n=0)
+    with pytest.raises(ValueError):  # a forged number beyond a database id fails the filter (answered as stale)
+        SuppCb.unpack(f"sp:reply:{2**40}:0")
