@@ -720,7 +720,7 @@ def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False,
         note = ""
         if e.action in ("transfer", "reject", "extend", "reopen", "supplement_request", "supplement_reply") and e.note:
             text = e.note.split(chr(10) + '[')[0]
-            note = f" — {escape(staff_text(text) if staff and e.action == 'reopen' else text)}"
+            note = f" — {escape(staff_text(text) if staff and e.action in ('reopen', 'supplement_reply') else text)}"
         if e.action == "transfer":
             note = f" → {escape(svc.district.department(e.department_code).name(lang))}{note}"
         if e.action == "handover":

@@ -458,7 +458,9 @@ async def run_duty(session: AsyncSession, svc: Services) -> int:
         remind_from = due.astimezone(svc.tz).date()
         for _ in range(r.remind_business_days_before):
             remind_from = _previous_business_day(svc, remind_from)
-        if now >= datetime.combine(remind_from, svc.calendar.periods[0][0], svc.tz):
+        remind_at = datetime.combine(remind_from, svc.calendar.periods[0][0], svc.tz)
+        asked = max((e.at for e in current(c) if e.action in (REQUEST, EXTEND)), default=c.paused_at)
+        if now >= remind_at and asked < remind_at:  # (a period set within the last day is not reminded of)
             lang = (await _langs(session, [c.citizen_id]))[c.citizen_id]
             if await enqueue(session, key=f"sp:remind:{c.id}:{stamp}", chat_id=c.citizen_id,
                              text=t(lang, "sp.push.remind", receipt=c.receipt_no, what=escape(what_missing(c)),

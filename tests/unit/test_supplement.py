@@ -282,3 +282,15 @@ def test_buttons_the_outbox_carries_match_the_handlers_callback_data():
     assert SuppCb.unpack(sp.cb("more", 7)) == SuppCb(action="more", cid=7, n=0)
     with pytest.raises(ValueError):  # a forged number beyond a database id fails the filter (answered as stale)
         SuppCb.unpack(f"sp:reply:{2**40}:0")
+
+
+async def test_no_reminder_for_a_period_set_within_its_last_business_day(session, svc, clock, people):
+    c = await file(session, svc)
+    clock.set(2026, 11, 27, 10, 0)  # Friday: due Monday 11-30, set after Friday 09:00 -> just told, no reminder
+    await sp.request(session, svc, await who(session, ROADS_1), c, WHAT, sp.parse_due(svc, "11/30"))
+    clock.set(2026, 11, 27, 11, 0)
+    assert await sp.run_duty(session, svc) == 0
+    await sp.reply(session, svc, await who(session, CITIZEN), c, "연락처 010-1234-5678 로 전화 주세요")
+    history = complaints.history(svc, c, "ko", staff=True)
+    assert any("010-****-5678" in line for line in history)  # staff read phone numbers masked
+    assert any("010-1234-5678" in line for line in complaints.history(svc, c, "ko"))  # the resident's own view
