@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db.models import Complaint, ComplaintEvent, OutboxMessage
-from tests.e2e.test_staff_workspace import CHOI, KIM, LEE, MONDAY, PARK, RESIDENT, seed, staff  # noqa: F401
+from tests.e2e.test_staff_workspace import CHOI, JUNG, KIM, LEE, MONDAY, PARK, RESIDENT, seed, staff  # noqa: F401
 from workflows.business_time import Period
 
 WHAT = "무단투기 장소의 정확한 위치(건물 번호)를 알려 주세요."
@@ -186,3 +186,34 @@ async def test_expiry_notice_once_then_ask_again_withdraw_and_limits(staff, fake
     await fake.wait_text(RESIDENT, "보완 요청을 거두었습니다")
     await alert(fake, RESIDENT, f"sp:reply:{c.id}:0", "이미 끝났습니다")
     await press_on(h, fake, KIM, notice, "다시 요청", "이미 끝났습니다")  # the old notice's button
+
+
+async def test_transfer_keeps_the_request_and_the_answer_reaches_the_new_department(staff, fake):
+    h = staff
+    c = await one_complaint(h)
+    card = await h.say(KIM, "/find 2026-000501", expect="2026-000501")
+    await press_on(h, fake, KIM, card, "보완 요청", "무엇이 빠졌는지")
+    periods = await h.say(KIM, WHAT, expect="언제까지")
+    preview = await press_on(h, fake, KIM, periods, "14일", "보완 요청 미리보기")
+    await press_on(h, fake, KIM, preview, "보내기", "보완을 요청했습니다")
+    push = await fake.wait_text(RESIDENT, "보완을 요청했습니다")
+
+    card = await h.say(KIM, "/find 2026-000501", expect="보완 요청 중")
+    depts = await press_on(h, fake, KIM, card, "이송", "어느 부서로 이송할까요")
+    await press_on(h, fake, KIM, depts, "건설과", "사유를 적어")
+    await h.say(KIM, "도로 파손 건이라 건설과 소관입니다", expect="이송했습니다")
+    moved = await fresh(h, c.id)
+    assert moved.department_code == "ROADS" and moved.paused_at is not None
+    theirs = await h.say(CHOI, "/find 2026-000501", expect="보완 요청 중")
+    assert "보완 요청 철회" in str(theirs.params["reply_markup"])
+    await h.say(KIM, "/find 2026-000501", expect="찾을 수 없습니다")  # 청소행정과 no longer sees it
+
+    h.clock.at = MONDAY + timedelta(days=1)  # Tuesday: paused Mon and Tue = 2 business days
+    ask = await press_on(h, fake, RESIDENT, push, "보완하기", "보완 내용을 보내 주세요")
+    confirm = await h.say(RESIDENT, "건물 번호는 12-3 입니다.", expect="보완 내용 확인")
+    sent = await press_on(h, fake, RESIDENT, confirm, "보내기", "보완 내용을 보냈습니다")
+    assert "2026-12-17(목) 18:00" in sent.params["text"]  # 12-15 + 2 business days
+    for officer in (CHOI, JUNG):
+        await fake.wait_text(officer, "민원인이 보완했습니다")
+    await asyncio.sleep(0.2)
+    assert not [x for x in fake.sent(KIM) if "민원인이 보완했습니다" in (x.params.get("text") or "")]
