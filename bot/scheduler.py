@@ -79,6 +79,14 @@ class Duties:
         await self.run("reminders", escalation.send_due_reminders)
         await self.run("escalation", escalation.escalate_overdue)
 
+    async def supplement(self) -> None:
+        """보완 요청: the resident's reminder the business day before the last day, and the officer's
+        notice once the last day has passed (workflows/supplement.run_duty; once each: outbox keys
+        and the supplement_expired event)."""
+        from workflows import supplement
+
+        await self.run("supplement", supplement.run_duty)
+
     async def officer_digest(self) -> None:
         """08:30 on business days: the morning digest to each officer who chose it (/settings);
         once per officer per day (outbox dedup key), so a late or repeated run sends nothing twice."""
@@ -155,6 +163,9 @@ def build_scheduler(duties: Duties, tz: str) -> AsyncIOScheduler:
     # Every 5 minutes; a run missed while the process was down is done once on start (coalesce).
     sched.add_job(duties.deadlines, "interval", minutes=5, id="deadlines", replace_existing=True,
                   misfire_grace_time=300)
+    # 보완 요청: reminders and expiry notices, every 5 minutes like the deadlines (what is due is in the rows).
+    sched.add_job(duties.supplement, "interval", minutes=5, id="supplement", replace_existing=True,
+                  misfire_grace_time=300, coalesce=True)
     # Officers' morning digest: 08:30 Monday–Friday (send_digests skips public holidays); a run missed
     # while the bot was down happens within 3 h, once.
     sched.add_job(duties.officer_digest, "cron", day_of_week="mon-fri", hour=8, minute=30, id="officer_digest",

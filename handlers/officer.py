@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import NOT_COMMAND
+from handlers import supplement
 from handlers import worklist as lists
 from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
 from handlers.keyboards import markup
@@ -25,6 +26,7 @@ from workflows.states import TransitionError
 from workflows.texts import escape, t
 
 router = Router(name="officer")
+SUPPLEMENT_ACTIONS = ("supplement", "supp_cancel", "supp_again")
 RECEIPT = re.compile(r"^\d{4}-\d{6}$")
 
 
@@ -133,7 +135,7 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
     action, msg = callback_data.action, query.message
-    if action in ("take", "answer", "transfer", "reject", "extend", "assign"):
+    if action in ("take", "answer", "transfer", "reject", "extend", "assign", *SUPPLEMENT_ACTIONS):
         try:
             casework.check_free(principal, c)
         except Taken as e:
@@ -195,6 +197,8 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
                 return
             rows = [[(x.name[:40], AssignCb(cid=c.id, g=x.grant_id).pack())] for x in people[:30]]
             await msg.answer(t(lang, "ws.assign.ask", receipt=c.receipt_no), reply_markup=markup(rows))
+        elif action in SUPPLEMENT_ACTIONS:  # 보완 요청 (handlers/supplement.py)
+            await supplement.officer_entry(msg, state, session, svc, lang, principal, c, action)
         elif action == "note":
             await state.set_state(OfficerForm.note_text)
             await state.set_data({"cid": c.id})

@@ -39,6 +39,8 @@ async def send_detail(message: Message, svc: Services, c, lang: str) -> None:
     """One complaint in full: several messages when the answer and the history are long."""
     for text in complaints.detail_messages(svc, c, lang):
         await message.answer(text)
+    from handlers.supplement import status_block
+    await status_block(message, svc, c, lang)  # an open 보완 request: what, by when, the answer buttons
 
 
 @router.message(Command("status"))

@@ -288,6 +288,9 @@ def _short_card(svc: Services, c: Complaint, lang: str, *, group: bool, chat_dep
         status = t(lang, "ws.card.mine" if mine else "ws.card.taken", name=escape(owner))
     else:
         status = t(lang, "ws.card.unassigned")
+    if c.state in states.OPEN and c.paused_at is not None:  # 보완 요청 중 (workflows/supplement.py)
+        from workflows.supplement import status_line
+        status += " · " + status_line(svc, c, lang)
     if group:
         return group_card(svc, c, "ws.group.head", lang, status=status), open_link_buttons(svc, c, lang)
     place = dong_of(svc, c) or (clip(staff_text(c.address), 30) if c.address else "")

@@ -278,6 +278,7 @@ def officer_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
         if returnable(c):
             rows.append([(t(lang, "op.btn.return"), callbacks.give_back(c.id))])
         rows.append([b("assign"), b("note")])  # a colleague takes it; a note for colleagues (casework)
+        rows.append([b("supp_cancel" if c.paused_at is not None else "supplement")])  # 보완 (workflows/supplement.py)
     if c.photos or c.latitude is not None:
         rows.append([b("media")])
     return rows
@@ -290,16 +291,23 @@ def officer_card(svc: Services, c: Complaint, lang: str, officer_name: str | Non
     if c.phone_enc:
         plain = svc.cipher.decrypt(c.phone_enc)
         phone = plain or "-"
-    overdue = c.state in states.OPEN and c.deadline_at < svc.now()
+    overdue = c.state in states.OPEN and c.deadline_at < svc.now() and c.paused_at is None
     return t(lang, "op.card", receipt=c.receipt_no, state=t(lang, f"state.{c.state}"),
              category=escape(d.category(c.category_code).name(lang)), kind=c.kind,
              department=escape(d.department(c.department_code).name(lang)),
              officer=t(lang, "op.card_officer", officer=escape(officer_name or t(lang, "ws.unnamed", id=c.officer_id)))
              if c.officer_id else "",
              received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
-             overdue=t(lang, "op.overdue") if overdue else "", location=location_text(c, lang),
+             overdue=(t(lang, "op.overdue") if overdue else "") + _paused_line(svc, c, lang),
+             location=location_text(c, lang),
              photos=len(c.photos), phone=escape(phone), description=escape(staff_text(c.description)))
 
+
+
+def _paused_line(svc: Services, c: Complaint, lang: str) -> str:
+    from workflows.supplement import status_line  # 보완 요청 중: the processing period stands still
+    line = status_line(svc, c, lang)
+    return f" · {line}" if line else ""
 
 
 def _audit(session: AsyncSession, svc: Services, p: Principal, c: Complaint, action: str, **detail) -> None:
@@ -447,6 +455,8 @@ def _transition(c: Complaint, action: str, actor: Principal | None, now: datetim
                 note: str | None = None) -> str:
     before = c.state
     c.state = states.next_state(c.state, action)
+    from workflows.supplement import end_with_decision
+    end_with_decision(c)  # a final decision ends an open 보완 request with it
     _record(c, action, actor, now, note=note, from_state=before)
     return before
 
@@ -716,9 +726,9 @@ def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False,
         if e.action in STAFF_ONLY and not staff:
             continue
         note = ""
-        if e.action in ("transfer", "reject", "extend", "reopen") and e.note:
+        if e.action in ("transfer", "reject", "extend", "reopen", "supplement_request", "supplement_reply") and e.note:
             text = e.note.split(chr(10) + '[')[0]
-            note = f" — {escape(staff_text(text) if staff and e.action == 'reopen' else text)}"
+            note = f" — {escape(staff_text(text) if staff and e.action in ('reopen', 'supplement_reply') else text)}"
         if e.action == "transfer":
             note = f" → {escape(svc.district.department(e.department_code).name(lang))}{note}"
         if e.action == "handover":

@@ -77,7 +77,7 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
     now = svc.now()
     before = svc.district.reminder_business_hours_before
     rows = (await session.execute(select(Complaint).options(selectinload(Complaint.photos)).where(
-        Complaint.state.in_(states.OPEN), Complaint.deadline_at > now,
+        Complaint.state.in_(states.OPEN), Complaint.paused_at.is_(None), Complaint.deadline_at > now,
         Complaint.deadline_at <= now + timedelta(days=14),
         or_(Complaint.reminded_for.is_(None), Complaint.reminded_for != Complaint.deadline_at)))).scalars().all()
     due = [(c, left) for c in rows if (left := svc.calendar.business_hours_left(now, c.deadline_at)) <= before]
@@ -174,7 +174,7 @@ async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
     C = Complaint
     found = (await session.execute(
         select(C.id, C.receipt_no, C.department_code, C.handed_to, C.deadline_at, C.state)
-        .where(C.state.in_(states.OPEN), C.deadline_at <= now,
+        .where(C.state.in_(states.OPEN), C.paused_at.is_(None), C.deadline_at <= now,  # 보완: not overdue
                or_(C.escalated_for.is_(None), C.escalated_for != C.deadline_at))
         .order_by(C.deadline_at, C.id))).all()
     if not found:

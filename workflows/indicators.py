@@ -354,7 +354,7 @@ async def speed(session: AsyncSession, svc: Services, lo: datetime, hi: datetime
     officer_col = func.coalesce(C.answered_by, C.officer_id)
     q = (select(C.department_code, officer_col, func.count())
          .where(C.deadline_at >= lo, C.deadline_at < min(hi, svc.now()),
-                or_(C.state.in_(states.OPEN), decided > C.deadline_at))
+                or_(and_(C.state.in_(states.OPEN), C.paused_at.is_(None)), decided > C.deadline_at))
          .group_by(C.department_code, officer_col))
     for dept, officer, n in (await session.execute(q)).all():
         row(dept, officer).overdue = n

@@ -418,7 +418,8 @@ async def delete_my_data(session: AsyncSession, svc: Services, user_id: int, now
         [*(f"{p}:{i}" for i in item_ids for p in ("osdone", "osack")), *(f"osrem:{r}" for r in reminder_ids),
          *(f"agency:{n}" for n in notice_ids), *(f"{p}:{a}" for a in app_ids for p in ("oscomplete", "ossurvey")),
          *(f"survey:{i}" for i in complaint_ids)],
-        [*(f"{p}:{i}:" for i in complaint_ids for p in ("new", "tr", "reopen", "remind", "escalate", "push")),
+        [*(f"{p}:{i}:" for i in complaint_ids for p in ("new", "tr", "reopen", "remind", "escalate", "push",
+                                                      "sp:reply")),  # the resident's 보완 in officers' chats
          *(f"{p}:{i}:" for i in item_ids for p in ("osnew", "osreply", "osrelay", "ossupp")),
          *(f"lt:class:{i}:" for i in tax_ids)])
     c2, d2 = await _forget_messages(session, copies) if copies is not None else (0, 0)

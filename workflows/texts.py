@@ -391,6 +391,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action.takeover": ("담당자 변경(넘겨받음)", "taken over"),
     "action.release": ("담당자 해제", "officer released"),
     "action.note": ("내부 메모", "internal note"),
+    "action.supplement_request": ("보완 요청", "supplement requested"),
+    "action.supplement_extend": ("보완 기간 연장", "supplement period extended"),
+    "action.supplement_reply": ("보완", "supplemented"),
+    "action.supplement_withdraw": ("보완 요청 철회", "supplement request withdrawn"),
+    "action.supplement_expired": ("보완 기한 경과", "supplement period passed"),
     # --- pushes to the citizen -----------------------------------------------------------
     "push.assigned": ("[{receipt}] {department} 담당자가 민원을 맡았습니다. 기한: {deadline}",
                       "[{receipt}] An officer of {department} has taken your complaint. Due: {deadline}"),
@@ -673,6 +678,100 @@ TEXTS: dict[str, tuple[str, str]] = {
     "op.btn.takeover": ("넘겨받기", "Take over"),
     "op.btn.assign": ("담당자 지정", "Assign"),
     "op.btn.note": ("메모", "Note"),
+    # 보완 요청 (workflows/supplement.py, handlers/supplement.py; 민원처리법 §22, 시행령 §20·§24·§25)
+    "op.btn.supplement": ("보완 요청", "Ask to supplement"),
+    "op.btn.supp_cancel": ("보완 요청 철회", "Withdraw the supplement request"),
+    "sp.paused": ("⏸ 보완 요청 중 (~{due})", "⏸ supplement requested (until {due})"),
+    "sp.ask_what": ("[{receipt}] 민원인에게 보완을 요청합니다. 무엇이 빠졌는지 적어 보내 주세요 ({min}–{max}자).\n"
+                    "보완하는 동안의 기간은 처리기간에 들어가지 않습니다 (민원처리법 시행령 §20). /cancel 로 그만둘 수 있습니다.",
+                    "[{receipt}] Asking the resident to supplement. Write what is missing ({min}–{max} characters).\n"
+                    "The time the resident takes is not counted in the processing period. /cancel to stop."),
+    "sp.what_short": ("너무 짧습니다. 무엇이 빠졌는지 {min}자 이상으로 적어 주세요.", "Too short: at least {min} characters, please."),
+    "sp.what_long": ("너무 깁니다 ({n}자). {max}자 이내로 줄여 주세요.", "Too long ({n} characters): at most {max}, please."),
+    "sp.ask_period": ("언제까지 보완해 달라고 할까요? 버튼을 고르시거나 날짜를 적어 보내 주세요 (예: 2026-12-18, 12/18).\n"
+                      "기간은 다음 날부터 세고, 마지막 날이 토요일·공휴일이면 다음 근무일까지입니다 (시행령 §24④, 민법 §157·§161).",
+                      "By when should the resident supplement? Choose, or type a date (e.g. 2026-12-18, 12/18).\n"
+                      "Counted from the next day; a last day on a Saturday or holiday moves to the next working day."),
+    "sp.btn.days": ("{days}일 ({date}까지)", "{days} days (until {date})"),
+    "sp.date_format": ("날짜를 알아볼 수 없습니다. 2026-12-18 또는 12/18 처럼 적어 주시거나 버튼을 골라 주세요.",
+                       "That is not a date I can read. Type it like 2026-12-18 or 12/18, or choose a button."),
+    "sp.date_past": ("오늘이나 지난 날짜입니다. 내일 이후의 날짜를 적어 주세요.", "That day is today or past: a later date, please."),
+    "sp.date_far": ("너무 먼 날짜입니다. {max}일 이내로 정해 주세요.", "Too far ahead: within {max} days, please."),
+    "sp.preview": ("<b>보완 요청 미리보기</b> [{receipt}]\n빠진 것: {what}\n보완 기한: {due}\n"
+                   "민원인에게 이대로 보낼까요? 보완하는 동안 처리기간은 멈춥니다.",
+                   "<b>Supplement request preview</b> [{receipt}]\nMissing: {what}\nBy: {due}\n"
+                   "Send it to the resident? The processing period stops meanwhile."),
+    "sp.sent": ("[{receipt}] 보완을 요청했습니다 ({due}까지). 민원인이 답하면 알려 드립니다.",
+                "[{receipt}] Supplement requested (until {due}). You will hear when the resident answers."),
+    "sp.already": ("[{receipt}] 이미 보완 요청 중입니다 ({due}까지).", "[{receipt}] A supplement request is already open (until {due})."),
+    "sp.not_paused": ("이 보완 요청은 이미 끝났습니다 (답변·철회되었거나 민원이 처리되었습니다).",
+                      "This supplement request has already ended (answered, withdrawn, or the complaint was decided)."),
+    "sp.withdrawn_done": ("[{receipt}] 보완 요청을 철회했습니다. 처리기간이 다시 흐르며 기한은 {deadline}입니다.",
+                          "[{receipt}] Supplement request withdrawn. The processing period runs again; deadline {deadline}."),
+    "sp.again_done": ("[{receipt}] 보완을 다시 요청했습니다 ({due}까지, 시행령 §24③).",
+                      "[{receipt}] Supplement requested again (until {due})."),
+    "sp.not_due": ("보완 기한({due})이 아직 지나지 않았습니다.", "The supplement period ({due}) has not passed yet."),
+    "sp.again_limit": ("다시 요청은 이미 했습니다. 반려하거나 요청을 철회해 주세요.",
+                       "It was already asked again. Reject it, or withdraw the request."),
+    "sp.btn.again": ("다시 요청 ({days}일)", "Ask again ({days} days)"),
+    "sp.btn.reply": ("📝 보완하기", "📝 Supplement"),
+    "sp.btn.more_time": ("⏳ 기간 연장 요청", "⏳ Ask for more time"),
+    "sp.btn.more_days": ("{days}일 더 ({date}까지)", "{days} more days (until {date})"),
+    "sp.btn.cancel": ("취소", "Cancel"),
+    "sp.push.request": ("📝 [{receipt}] 담당 부서가 민원 처리를 위해 보완을 요청했습니다.\n\n빠진 것: {what}\n\n"
+                        "<b>{due}까지</b> 이 대화창에 답해 주세요 (아래 [보완하기]). 보완하시는 동안의 기간은 처리기간에 들어가지 않습니다 "
+                        "(민원처리법 시행령 §20). 기한까지 어려우면 [기간 연장 요청]을 눌러 주세요 (2회까지). "
+                        "기한이 지나도록 보완이 없으면 민원이 반려될 수 있습니다 (시행령 §25).",
+                        "📝 [{receipt}] The department asks you to supplement your complaint.\n\nMissing: {what}\n\n"
+                        "Please answer in this chat <b>by {due}</b> ([Supplement] below). The time you take is not counted in "
+                        "the processing period. If you need longer, press [Ask for more time] (twice at most). "
+                        "Without a supplement by then the complaint may be returned."),
+    "sp.push.again": ("📝 [{receipt}] 보완 기한이 지나 다시 요청드립니다 (시행령 §24③).\n\n빠진 것: {what}\n\n"
+                      "<b>{due}까지</b> 답해 주세요. 이번에도 보완이 없으면 민원이 반려될 수 있습니다.",
+                      "📝 [{receipt}] The period has passed; we ask again.\n\nMissing: {what}\n\n"
+                      "Please answer <b>by {due}</b>. Without a supplement the complaint may be returned."),
+    "sp.push.remind": ("⏰ [{receipt}] 보완 기한이 {due}입니다.\n빠진 것: {what}", "⏰ [{receipt}] The supplement is due {due}.\nMissing: {what}"),
+    "sp.push.withdrawn": ("[{receipt}] 담당 부서가 보완 요청을 거두었습니다. 더 보내실 것은 없습니다. 처리 기한: {deadline}",
+                          "[{receipt}] The department withdrew its supplement request: nothing more is needed. Deadline: {deadline}"),
+    "sp.push.replied": ("✅ [{receipt}] 보완 내용이 담당 부서에 전달되었습니다. 보완에 걸린 기간만큼 늦춘 처리 기한: {deadline}",
+                        "✅ [{receipt}] Your supplement reached the department. The deadline, moved on by the time it took: {deadline}"),
+    "sp.push.more_time": ("[{receipt}] 보완 기한을 {due}까지로 늘렸습니다 (남은 연장 요청 {left}회).",
+                          "[{receipt}] The supplement is now due {due} ({left} more extension requests left)."),
+    "sp.op.replied": ("📨 [{receipt}] 민원인이 보완했습니다 (사진 {photos}장 추가).\n\n{reply}\n\n처리기간이 다시 흐릅니다. 새 기한: {deadline}",
+                      "📨 [{receipt}] The resident supplemented ({photos} photos added).\n\n{reply}\n\nThe processing period runs again. New deadline: {deadline}"),
+    "sp.op.more_time": ("⏳ [{receipt}] 민원인이 보완 기간 연장을 요청해 {days}일 늘렸습니다: {due}까지 (시행령 §24②).",
+                        "⏳ [{receipt}] The resident asked for more time: {days} more days, until {due}."),
+    "sp.op.expired": ("⌛ [{receipt}] 보완 기한({due})이 지났지만 보완이 없습니다.\n빠진 것: {what}\n"
+                      "다시 요청하거나 (시행령 §24③) 반려할 수 있습니다 (§25①).",
+                      "⌛ [{receipt}] The supplement was due {due} and has not come.\nMissing: {what}\n"
+                      "You may ask again or reject the complaint."),
+    "sp.ask_reply": ("📝 [{receipt}] 보완 내용을 보내 주세요. 글로 적거나 사진을 보내실 수 있습니다 (사진은 {room}장까지, 설명은 사진 캡션으로).\n"
+                     "요청 내용: {what}\n/cancel 로 그만둘 수 있습니다.",
+                     "📝 [{receipt}] Send your supplement: text, or photos (up to {room}, with a caption).\n"
+                     "Asked for: {what}\n/cancel to stop."),
+    "sp.reply_preview": ("<b>보완 내용 확인</b> [{receipt}]\n{text}\n사진 {photos}장\n\n이대로 보낼까요? 더 적거나 사진을 더 보내시면 덧붙습니다.",
+                         "<b>Your supplement</b> [{receipt}]\n{text}\n{photos} photos\n\nSend it? Anything more you write or send is added."),
+    "sp.reply_empty": ("(글 없음)", "(no text)"),
+    "sp.guessed": ("[{receipt}] 담당 부서가 보완을 요청해 둔 민원이 있습니다 (빠진 것: {what}). 방금 적으신 글을 보완으로 보낼까요?",
+                   "[{receipt}] The department asked you to supplement this complaint (missing: {what}). Send what you just wrote as the supplement?"),
+    "sp.btn.as_new": ("아니요, 새 민원입니다", "No, it is a new complaint"),
+    "sp.reply_short": ("보낼 내용이 없습니다. 글을 적거나 사진을 보내 주세요.", "Nothing to send yet: write something or send a photo."),
+    "sp.reply_long": ("너무 깁니다 ({n}자). 모두 합쳐 {max}자 이내로 보내 주세요. 이번 글은 덧붙이지 않았습니다.",
+                      "Too long ({n} characters): at most {max} in all. This message was not added."),
+    "sp.photo_no_room": ("사진은 더 붙일 수 없습니다 (민원당 {max}장). 이 사진은 넣지 않았습니다{caption}.",
+                         "No room for more photos ({max} per complaint). This photo was not added{caption}."),
+    "sp.caption_kept": (" (설명 글은 덧붙였습니다)", " (its caption was added)"),
+    "sp.reply_expected": ("보완 내용은 글이나 사진으로 보내 주세요. /cancel 로 그만둘 수 있습니다.",
+                          "Please send your supplement as text or photos. /cancel to stop."),
+    "sp.reply_sent": ("✅ [{receipt}] 보완 내용을 보냈습니다. 새 처리 기한: {deadline}", "✅ [{receipt}] Supplement sent. New deadline: {deadline}"),
+    "sp.reply_cancelled": ("보완 보내기를 그만두었습니다. 기한({due}) 안에 [보완하기]로 다시 보내실 수 있습니다.",
+                           "Stopped. You can still supplement by {due} with [Supplement]."),
+    "sp.ask_more": ("[{receipt}] 보완 기한은 지금 {due}입니다. 며칠이 더 필요하신가요? (남은 연장 요청 {left}회, 시행령 §24②)",
+                    "[{receipt}] The supplement is due {due}. How many more days do you need? ({left} requests left)"),
+    "sp.more_limit": ("기간 연장은 {max}회까지만 요청할 수 있습니다 (시행령 §24②).", "More time can be asked at most {max} times."),
+    "sp.more_done": ("보완 기한을 {due}까지로 늘렸습니다.", "The supplement is now due {due}."),
+    "sp.status": ("📝 <b>보완 요청</b> [{receipt}] — {due}까지\n빠진 것: {what}\n보완하시는 동안 처리기간은 멈춰 있습니다.",
+                  "📝 <b>Supplement requested</b> [{receipt}] — by {due}\nMissing: {what}\nThe processing period stands still meanwhile."),
     "cmd.settings": ("알림 설정 (카드 / 아침 요약)", "notification settings"),
     # --- admin --------------------------------------------------------------------------
     "admin.grant_usage": ("사용법: /grant 사용자ID 역할 [부서코드] [이름…]\n역할: officer, head(과장), evaluator, operator, admin\n예: /grant 123456789 officer CLEAN 김민수\n이름을 주지 않으면 동료에게는 텔레그램 이름이 보입니다.",

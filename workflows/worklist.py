@@ -26,6 +26,7 @@ from workflows.complaints import dong_of, of_department, staff_text
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue_many
 from workflows.roles import Principal
+from workflows.supplement import status_line
 from workflows.texts import clip, escape, t, visible_len
 
 PAGE_SIZE = 10
@@ -134,9 +135,10 @@ def _complaint_filters(svc: Services, p: Principal, view: View, now: datetime) -
     elif view.scope == UNASSIGNED:
         where.append(Complaint.officer_id.is_(None))
     elif view.scope == OVERDUE:
-        where.append(Complaint.deadline_at < now)
+        where += [Complaint.deadline_at < now, Complaint.paused_at.is_(None)]  # 보완 요청 중: not overdue
     elif view.scope == TODAY:
-        where += [Complaint.deadline_at >= now, Complaint.deadline_at < day_bounds(svc, now)[1]]
+        where += [Complaint.deadline_at >= now, Complaint.deadline_at < day_bounds(svc, now)[1],
+                  Complaint.paused_at.is_(None)]
     if view.category:
         where.append(Complaint.category_code == view.category)
     if 0 <= view.dong < len(svc.district.dongs):
@@ -154,9 +156,11 @@ def complaint_place(svc: Services, c: Complaint, lang: str) -> str:
 def complaint_line(svc: Services, c: Complaint, n: int, names: dict[int, str], now: datetime, lang: str, *,
                    words: int = WORDS) -> str:
     who = escape(names.get(c.officer_id, "")) if c.officer_id else t(lang, "ws.nobody")
-    when = (time_left(svc, c.deadline_at, now, lang) if c.state in states.OPEN
+    paused = c.state in states.OPEN and c.paused_at is not None  # 보완 요청 중: the clock stands still
+    when = (status_line(svc, c, lang) if paused else time_left(svc, c.deadline_at, now, lang) if c.state in states.OPEN
             else t(lang, f"state.{c.state}"))
-    return t(lang, "ws.line", n=n, receipt=c.receipt_no, flag="⚠️ " if c.state in states.OPEN and c.deadline_at < now else "",
+    overdue = c.state in states.OPEN and c.deadline_at < now and not paused
+    return t(lang, "ws.line", n=n, receipt=c.receipt_no, flag="⚠️ " if overdue else "",
              category=escape(svc.district.category(c.category_code).name(lang)),
              place=escape(complaint_place(svc, c, lang)), words=escape(clip(staff_text(c.description), words)),
              who=who, when=when)
@@ -391,8 +395,9 @@ async def digest_for(session: AsyncSession, svc: Services, p: Principal, now: da
     end = day_bounds(svc, now)[1]
     unassigned = base + [Complaint.officer_id.is_(None)]
     sections = {"new": unassigned + [Complaint.deadline_at >= end],
-                "today": base + theirs + [Complaint.deadline_at >= now, Complaint.deadline_at < end],
-                "overdue": base + theirs + [Complaint.deadline_at < now],
+                "today": base + theirs + [Complaint.deadline_at >= now, Complaint.deadline_at < end,
+                                          Complaint.paused_at.is_(None)],
+                "overdue": base + theirs + [Complaint.deadline_at < now, Complaint.paused_at.is_(None)],
                 "unassigned": unassigned}
     found, counts = {}, {}
     for name, where in sections.items():

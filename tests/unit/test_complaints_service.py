@@ -109,7 +109,7 @@ async def test_submit_creates_numbered_received_complaint_and_notifies_departmen
     assert callback_data(by_chat[ROADS_1]) == [
         [f"op:take:{c1.id}", f"op:answer:{c1.id}"],
         [f"op:transfer:{c1.id}", f"op:reject:{c1.id}", f"op:extend:{c1.id}"],
-        [f"op:assign:{c1.id}", f"op:note:{c1.id}"]]
+        [f"op:assign:{c1.id}", f"op:note:{c1.id}"], [f"op:supplement:{c1.id}"]]
 
     c2 = await file(session, svc, "road")
     assert c2.receipt_no == "2026-000002"
@@ -406,7 +406,7 @@ async def test_extend_once_by_the_original_period(session, svc, clock, people):
     assert push.chat_id == CITIZEN and "2026-12-10(목) 18:00으로 연장" in push.payload["text"]
     assert [cb for row in complaints.officer_buttons(c, "ko") for _, cb in row] == [
         f"op:take:{c.id}", f"op:answer:{c.id}", f"op:transfer:{c.id}", f"op:reject:{c.id}",  # no second extension
-        f"op:assign:{c.id}", f"op:note:{c.id}"]  # nobody has taken it yet: 접수 stays
+        f"op:assign:{c.id}", f"op:note:{c.id}", f"op:supplement:{c.id}"]  # nobody has taken it yet: 접수 stays
 
     with pytest.raises(AlreadyExtended):
         await complaints.extend(session, svc, p, c, "한 번 더 연장하고 싶습니다")
