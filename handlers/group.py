@@ -18,13 +18,15 @@ and ``privacy`` run those commands. Anything else is the plain /start.
 """
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commands
+from handlers.answer_templates import IN_PRIVATE, continue_in_private, open_answer_link
+from handlers.callbacks import OfficerCb
 from workflows.context import Services
 from workflows.links import private_chat
 from workflows.roles import Principal
@@ -38,7 +40,8 @@ PRIVATE_ONLY = sorted({*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER,
                        *commands.FOOD, *commands.EDITOR, *commands.TAX} - GROUP_SAFE)
 START_ROUTES = ("status", "complaint", "inbox", "privacy")
 # callback data prefixes (handlers/callbacks.py) of screens with a resident's data or forms that collect it
-PRIVATE_BUTTONS = {"pv", "pvd", "menu", "cat", "step", "cf", "ed", "ft", "st", "op", "tr", "rm", "an", "fb", "rt", "rd"}
+PRIVATE_BUTTONS = {"pv", "pvd", "menu", "cat", "step", "cf", "ed", "ft", "st", "op", "tr", "rm", "an", "fb", "rt", "rd",
+                   "ax", "at", "tpl", "arf"}  # the last four: handlers/answer_templates.py
 PRIVATE_BUTTON_ACTIONS = {("osi", "contact")}  # the one-stop family's phone, relayed to the officer
 
 
@@ -64,6 +67,14 @@ async def private_only(message: Message, command: CommandObject, svc: Services, 
                          reply_markup=button if link else None)
 
 
+@router.callback_query(F.message.chat.type.in_(GROUPS), OfficerCb.filter(F.action.in_(IN_PRIVATE)))
+async def form_in_private(query: CallbackQuery, callback_data: OfficerCb, state: FSMContext, session: AsyncSession,
+                          svc: Services, lang: str, principal: Principal, bot: Bot) -> None:
+    """답변 (or another action that asks for text) on a card in a group: it goes on in the private
+    chat (handlers/answer_templates.continue_in_private); nothing is typed into the group."""
+    await continue_in_private(query, callback_data, state, session, svc, lang, principal, bot)
+
+
 @router.callback_query(F.message.chat.type.in_(GROUPS), F.data.func(_private_button))
 async def private_only_button(query: CallbackQuery, lang: str) -> None:
     await query.answer(t(lang, "group.private_button"), show_alert=True)
@@ -76,6 +87,13 @@ async def start_case(message: Message, command: CommandObject, session: AsyncSes
                      principal: Principal) -> None:
     from handlers.officer import open_receipt
     await open_receipt(message, session, svc, lang, principal, command.args[len("case_"):], via="link")
+
+
+@router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.regexp(r"^ans_\d{4}-\d{6}$")))
+async def start_answer(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
+                       svc: Services, lang: str, principal: Principal) -> None:
+    """The link left in a group when the bot could not write to the officer: the answer form."""
+    await open_answer_link(message, state, session, svc, lang, principal, command.args[len("ans_"):])
 
 
 @router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.in_(START_ROUTES)))

@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import NOT_COMMAND
+from handlers import answer_templates as answer_ui
 from handlers import worklist as lists
 from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
 from handlers.keyboards import markup
@@ -153,7 +154,7 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
             await complaints.start_answer(session, svc, principal, c)
             await state.set_state(OfficerForm.answer_text)
             await state.set_data({"cid": c.id})
-            await msg.answer(t(lang, "op.ask_answer", receipt=c.receipt_no))
+            await answer_ui.ask_answer(msg, lang, c)  # with [📋 템플릿]
         elif action == "transfer":
             if c.state not in states.OPEN:
                 raise TransitionError("transfer", c.state)
@@ -244,11 +245,7 @@ async def answer_text(message: Message, state: FSMContext, session: AsyncSession
     if len(text) > ANSWER_MAX:
         await message.answer(t(lang, "op.answer_long", n=len(text)))
         return
-    await state.update_data(answer=text)
-    await state.set_state(OfficerForm.answer_confirm)
-    await message.answer(t(lang, "op.answer_preview", receipt=c.receipt_no, answer=escape(text)),
-                         reply_markup=markup([[(t(lang, "op.btn.send"), AnswerCb(cid=c.id, action="send").pack()),
-                                               (t(lang, "op.btn.rewrite"), AnswerCb(cid=c.id, action="rewrite").pack())]]))
+    await answer_ui.show_preview(message, state, lang, c, text)  # attachments kept, more may come
 
 
 @router.callback_query(AnswerCb.filter())
@@ -261,10 +258,11 @@ async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, state: F
     await query.answer()
     if callback_data.action == "rewrite":
         await state.set_state(OfficerForm.answer_text)
-        await query.message.answer(t(lang, "op.ask_answer", receipt=c.receipt_no))
+        await answer_ui.ask_answer(query.message, lang, c)  # the attachments stay
         return
     try:
         await complaints.answer(session, svc, principal, c, data["answer"])
+        await answer_ui.after_answer(session, c, data)  # its photos and documents, after it
     except TransitionError as e:
         await state.clear()
         await query.message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))

@@ -41,6 +41,11 @@ class OfficerForm(StatesGroup):
     note_text = State()  # an internal note (workflows/casework.add_note)
 
 
+class TemplateForm(StatesGroup):  # /templates: a new answer template (handlers/answer_templates.py)
+    title = State()
+    body = State()
+
+
 class CitizenForm(StatesGroup):
     reopen_comment = State()
     rating_comment = State()

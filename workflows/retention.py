@@ -3,7 +3,7 @@ its case ends, then anonymised in place or deleted by a daily job (bot/scheduler
 
 kind           what goes                                                  clock starts     setting (default)
 contact        the phone of a complaint or a one-stop application         closed/completed RETENTION_CONTACT_DAYS (365)
-complaint      text, answer, photos, place (its 동 stays), notes, comment  closed           RETENTION_COMPLAINT_DAYS (365)
+complaint      text, answer (and its files), photos, place (its 동 stays), notes, comment  closed           RETENTION_COMPLAINT_DAYS (365)
 onestop        the family's answers, notes, the day (its month stays)     completed        RETENTION_ONESTOP_DAYS (365)
 opinion        opinion-day free text                                      policy answer    RETENTION_OPINION_DAYS (365)
 outbox         sent, failed and cancelled outbox messages                 due time         RETENTION_OUTBOX_DAYS (90)
@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import (AgencyNotification, Complaint, ComplaintEvent, ComplaintPhoto, FsmRecord,
+from bot.db.models import (AgencyNotification, AnswerFile, Complaint, ComplaintEvent, ComplaintPhoto, FsmRecord,
                            LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, OnestopApplication,
                            OnestopItem, OnestopReminder, OpinionEntry, OpinionTopic, OutboxMessage, Rating, User)
 from workflows import audit, states
@@ -129,6 +129,7 @@ async def scrub_complaints(session: AsyncSession, svc: "Services", ids: Sequence
         description="", address=func.nullif(dong_of(svc.district.dongs), NO_ADDRESS), latitude=None,
         longitude=None, phone_enc=None, answer_text=None, citizen_id=ANONYMOUS_USER, anonymised_at=now)))
     await session.execute(_quiet(delete(ComplaintPhoto).where(ComplaintPhoto.complaint_id.in_(ids))))
+    await session.execute(_quiet(delete(AnswerFile).where(AnswerFile.complaint_id.in_(ids))))  # the answer's files
     E = ComplaintEvent
     await session.execute(_quiet(update(E).where(E.complaint_id.in_(ids)).values(
         note=None, actor_id=case((E.actor_role == "citizen", None), else_=E.actor_id))))
