@@ -24,7 +24,8 @@ from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.types import (CallbackQuery, Chat, InputMediaDocument, InputMediaPhoto, Message, TelegramObject)
+from aiogram.types import (CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument,
+                           InputMediaPhoto, Message, TelegramObject)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import media
@@ -315,7 +316,8 @@ async def continue_in_private(query: CallbackQuery, callback_data: OfficerCb, st
         link = private_chat(svc.bot_username, f"{'ans' if action == 'answer' else 'case'}_{receipt}")
         await query.answer(t(lang, "grp.form.unreachable_alert"), show_alert=True)
         await query.message.answer(t(lang, "grp.form.unreachable", receipt=receipt, action=label),
-                                   reply_markup=markup([[(t(lang, "grp.form.btn"), link)]]) if link else None)
+                                   reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+                                       text=t(lang, "grp.form.btn"), url=link)]]) if link else None)
         return
     await query.answer(t(lang, "grp.form.opened", receipt=receipt), show_alert=True)
     c = await _complaint(session, principal, cid)
