@@ -62,7 +62,7 @@ class AnsFileCb(CallbackData, prefix="ax"):  # the answer's attachments
 class AnsTplCb(CallbackData, prefix="at"):  # a template into the answer
     cid: Num
     t: Num = 0  # the template; 0: the list
-    p: Num = 0  # the list's page
+    p: Num = -1  # the list's page; -1: the list opened anew (a page is edited in place)
 
 
 class TplCb(CallbackData, prefix="tpl"):  # /templates
@@ -134,6 +134,7 @@ async def attach(message: Message, state: FSMContext, session: AsyncSession, lan
     data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
+    await session.commit()  # the complaint's row lock is not held while Telegram is asked
     got = media.incoming(message)
     new = None
     if message.photo:
@@ -190,6 +191,7 @@ async def files_button(query: CallbackQuery, callback_data: AnsFileCb, state: FS
                                       (OfficerForm.answer_confirm.state,))
     if c is None:
         return
+    await session.commit()
     files = _files(data)
     if cb.a != "preview" and cb.n != len(files):  # the attachments changed since it was shown
         await query.answer(t(lang, "stale_button"), show_alert=True)
@@ -223,11 +225,13 @@ async def template_button(query: CallbackQuery, callback_data: AnsTplCb, state: 
         except tpls.NotFound:
             await query.answer(t(lang, "ans.tpl.not_found"), show_alert=True)
             return
+        await session.commit()
         await query.answer()
         await show_preview(query.message, state, lang, c, tpl.body)
         return
-    await query.answer()
     page = await tpls.page(session, principal.department, cb.p)
+    await session.commit()
+    await query.answer()
     department = escape(svc.district.department(principal.department).name(lang))
     if not page.total:
         await query.message.answer(t(lang, "ans.tpl.none", department=department))
@@ -235,7 +239,7 @@ async def template_button(query: CallbackQuery, callback_data: AnsTplCb, state: 
     rows = [[(clip(x.title, 60), AnsTplCb(cid=c.id, t=x.id).pack())] for x in page.items]
     rows += _nav(lang, page, lambda p: AnsTplCb(cid=c.id, p=p).pack())
     text = t(lang, "ans.tpl.title", department=department, n=page.total, page=_page_label(lang, page))
-    if cb.p and query.message.text:  # paging: the list edits itself
+    if cb.p >= 0 and query.message.text:  # paging: the list edits itself
         await query.message.edit_text(text, reply_markup=markup(rows))
     else:
         await query.message.answer(text, reply_markup=markup(rows))
@@ -336,6 +340,7 @@ async def continue_in_private(query: CallbackQuery, callback_data: OfficerCb, st
 
 async def _list(session: AsyncSession, svc: Services, lang: str, p: Principal, n: int = 0):
     page = await tpls.page(session, p.department, n)
+    await session.commit()
     department = escape(svc.district.department(p.department).name(lang))
     add = [(t(lang, "tpl.btn.add"), TplCb(a="n").pack())]
     if not page.total:
@@ -384,6 +389,7 @@ async def templates_button(query: CallbackQuery, callback_data: TplCb, state: FS
     except tpls.NotFound:
         await query.answer(t(lang, "tpl.not_found"), show_alert=True)
         return
+    await session.commit()  # read; "y" takes it again to delete it
     back = (t(lang, "tpl.btn.back"), TplCb(a="l", p=cb.p).pack())
     title = escape(tpl.title)
     if cb.a == "v":

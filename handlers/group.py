@@ -8,13 +8,17 @@ The commands that stay in groups show nothing personal: /help, /ranking (the pub
 bodies' chats), /departments, /language, /cancel. Every other command the bot knows goes to the
 private chat, so a command added later is private unless it is listed here. Buttons pressed in a
 group: those of the complaint officer's card, the resident's screens and the one-stop contact
-relay answer with an alert; the rest (an outside body's 수신 확인, the tax and one-stop department
-cards' work buttons) work as before.
+relay answer with an alert — except the officer card's actions that ask for text (답변, 반려, 연장,
+이송, 메모), which go on in the officer's private chat (an old card's, from before group cards held
+only a link); the rest (an outside body's 수신 확인, the tax and one-stop department cards' work
+buttons) work as before.
 
 The link's payload brings the person back to what they asked for: ``case_<receipt>`` (a
 department group card's button, workflows/complaints.open_link_buttons, or /find in a group) opens
-that complaint as /find would, with the rights checked again; ``status``, ``complaint``, ``inbox``
-and ``privacy`` run those commands. Anything else is the plain /start.
+that complaint as /find would, with the rights checked again; ``ans_<receipt>`` opens its answer
+form (left in the group when an officer pressed 답변 on a card there and the bot could not write to
+them: handlers/answer_templates.continue_in_private); ``status``, ``complaint``, ``inbox`` and
+``privacy`` run those commands. Anything else is the plain /start.
 """
 from __future__ import annotations
 

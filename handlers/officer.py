@@ -124,6 +124,7 @@ async def open_receipt(message: Message, session: AsyncSession, svc: Services, l
     else:  # the resident's own complaint
         from handlers.status import send_detail
         await send_detail(message, svc, c, lang)
+        await answer_ui.offer_files(message, session, c, lang)  # the answer's attachments, again
 
 
 @router.callback_query(OfficerCb.filter())
