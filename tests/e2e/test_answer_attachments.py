@@ -312,3 +312,26 @@ async def test_an_officers_photo_outside_a_form(harness, fake):
     assert "답변에" not in said.params["text"]
     # the officer may still file it as their own complaint
     await h.press(CLEAN_1, "다른 분야", expect="분야")
+
+
+async def test_many_templates_page_in_the_answer_form(harness, fake):
+    h = harness
+    await officers(h)
+    c = await filed(h, fake)
+    async with h.app.sessionmaker() as s:
+        s.add_all([AnswerTemplate(department_code="CLEAN", title=f"안내 {i:02d}", created_by=CLEAN_1,
+                                  body=f"{i}번 안내 문구입니다. 확인 부탁드립니다.") for i in range(10)])
+        await s.commit()
+    await h.press(CLEAN_1, "답변", expect="답변을 적어 주세요")
+    listed = await h.press(CLEAN_1, "템플릿", expect="템플릿</b> 10개 (1/2쪽)")
+    labels = [b["text"] for row in listed.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == [f"안내 {i:02d}" for i in range(8)] + ["다음 ▶"]
+    mark = fake.mark()
+    await h.press(CLEAN_1, "다음")
+    edited = await fake.wait_for(lambda x: x.method == "editMessageText" and "(2/2쪽)" in x.params["text"], after=mark)
+    assert edited.params["message_id"] == listed.result["message_id"]  # the list pages in place
+    msg_id, data = fake.button(edited, "안내 09")
+    mark = fake.mark()
+    fake.callback(CLEAN_1, data, message_id=msg_id)
+    preview = await fake.wait_text(CLEAN_1, "답변 미리보기", after=mark)
+    assert "9번 안내 문구입니다" in preview.params["text"] and c.receipt_no in preview.params["text"]
