@@ -42,7 +42,7 @@ from workflows.complaints import NotFound
 from workflows.context import Services
 from workflows.links import private_chat
 from workflows.roles import Principal, can_handle
-from workflows.states import TransitionError
+from workflows.states import OPEN, TransitionError
 from workflows.texts import clip, escape, t, t_fit
 
 router = Router(name="answer_templates")
@@ -309,8 +309,11 @@ async def continue_in_private(query: CallbackQuery, callback_data: OfficerCb, st
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
-    receipt, cid, action = c.receipt_no, c.id, callback_data.action
+    receipt, cid, action, closed = c.receipt_no, c.id, callback_data.action, c.state not in OPEN
     await session.commit()  # nothing held open while Telegram is asked
+    if closed:  # answered, rejected, closed …: nothing to go on with
+        await query.answer(t(lang, "op.bad_state", state=t(lang, f"state.{c.state}")), show_alert=True)
+        return
     label = t(lang, f"op.btn.{action}")
     pm = _private(bot, query.from_user.id)
     intro = "grp.form.private_answer" if action == "answer" else "grp.form.private_card"

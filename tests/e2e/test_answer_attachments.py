@@ -28,7 +28,8 @@ async def filed(h, fake) -> Complaint:
     await consent(h)
     await file_complaint(h, photo=False, location=False)
     c = (await h.db(select(Complaint).where(Complaint.citizen_id == CITIZEN).order_by(Complaint.id.desc())))[0]
-    await fake.wait_text(CLEAN_1, f"새 민원 {c.receipt_no}")
+    for officer in (CLEAN_1, CLEAN_2):
+        await fake.wait_text(officer, f"새 민원 {c.receipt_no}")
     return c
 
 
@@ -267,6 +268,9 @@ async def test_an_answer_pressed_in_the_group_is_written_in_the_private_chat(gro
     posted = " ".join(x.params.get("text", "") for x in fake.sent(GROUP))
     assert "수거했습니다" not in posted and "폐기물이 일주일째" not in posted and not fake.sent(GROUP, "sendDocument")
 
+    # the card's button again, now that it is answered: said at once, nothing sent anywhere
+    alert, mark = await press_in_group(fake, CLEAN_2, f"op:answer:{c.id}", card)
+    assert "할 수 없는 처리입니다" in alert.params["text"] and not after(fake, mark, CLEAN_2) and not after(fake, mark, GROUP)
     # the link left in the group, once the other officer opened the bot: the rights are checked again
     await h.say(CLEAN_2, f"/start ans_{c.receipt_no}", expect="할 수 없는 처리입니다")
     await h.say(ROADS_1, f"/start ans_{c.receipt_no}", expect="찾을 수 없습니다")
