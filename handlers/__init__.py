@@ -13,12 +13,13 @@ def _detached(router: Router) -> Router:
 
 
 def build_router() -> Router:
-    from handlers import (admin, answer_templates, audit, birth, common, complaint, death, fallback, feedback, foodalert, group,
-                          license_tax, moving, officer, onestop, onestop_officer, opinion, privacy, reports, status,
-                          worklist)
+    from handlers import (admin, answer_templates, audit, birth, common, complaint, death, fallback, feedback,
+                          foodalert, group, license_tax, moving, officer, onestop, onestop_officer, opinion, privacy,
+                          reports, status, worklist)
 
     root = Router(name="root")
-    root.include_routers(*(_detached(m.router) for m in (group, common, privacy, admin, audit, answer_templates, officer, worklist, feedback, complaint,
+    root.include_routers(*(_detached(m.router) for m in (group, common, privacy, admin, audit,
+                                                          answer_templates, officer, worklist, feedback, complaint,
                                                           status, reports, foodalert, opinion, moving, birth, death, onestop,
                                                           onestop_officer, license_tax)))
     root.include_router(_detached(answer_templates.outside))  # an officer's file outside a form

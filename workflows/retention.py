@@ -3,7 +3,7 @@ its case ends, then anonymised in place or deleted by a daily job (bot/scheduler
 
 kind           what goes                                                  clock starts     setting (default)
 contact        the phone of a complaint or a one-stop application         closed/completed RETENTION_CONTACT_DAYS (365)
-complaint      text, answer (and its files), photos, place (its 동 stays), notes, comment  closed           RETENTION_COMPLAINT_DAYS (365)
+complaint      text, answer, photos, place (its 동 stays), notes, comment  closed           RETENTION_COMPLAINT_DAYS (365)
 onestop        the family's answers, notes, the day (its month stays)     completed        RETENTION_ONESTOP_DAYS (365)
 opinion        opinion-day free text                                      policy answer    RETENTION_OPINION_DAYS (365)
 outbox         sent, failed and cancelled outbox messages                 due time         RETENTION_OUTBOX_DAYS (90)
@@ -113,8 +113,8 @@ def _quiet(stmt):
 
 
 async def scrub_complaints(session: AsyncSession, svc: "Services", ids: Sequence[int], now: datetime) -> None:
-    """Anonymise complaints in place: no text, answer, photos, coordinates, phone, notes or rating
-    comment; the address becomes its 동 (the same rule as the indicators' volume by 동,
+    """Anonymise complaints in place: no text, answer (nor its attached files), photos, coordinates,
+    phone, notes or rating comment; the address becomes its 동 (the same rule as the indicators' volume by 동,
     indicators.dong_of; "(other)" outside the district's 동, NULL with coordinates only); the
     resident's link goes to ANONYMOUS_USER. Kept: department, category, kind, state, times,
     deadline, officers and the events' actions, rating scores."""
