@@ -72,6 +72,8 @@ async def show_card(message: Message, session: AsyncSession, svc: Services, c, l
     await session.commit()
     for text in before:  # an answered complaint: the last answer and the history in full
         await message.answer(text)
+    if c.answer_text:
+        await answer_ui.offer_files(message, session, c, lang)  # what went with the answer
     await message.answer(card, reply_markup=markup(buttons) if buttons else None)
 
 

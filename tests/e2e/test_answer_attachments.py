@@ -80,6 +80,13 @@ async def test_an_answer_with_two_photos_and_a_pdf_reaches_the_resident_text_fir
     rows = await h.db(select(AnswerFile).where(AnswerFile.complaint_id == c.id).order_by(AnswerFile.position))
     assert [(r.kind, r.file_name) for r in rows] == [("photo", None), ("photo", None), ("document", "회신 공문.pdf")]
 
+    # the officer who opens it again sees them too
+    offered = await h.say(CLEAN_1, f"/find {c.receipt_no}", expect="첨부 3개가 있습니다")
+    await fake.wait_text(CLEAN_1, f"<b>{c.receipt_no}</b>")  # the card, last
+    msg_id, data = fake.button(offered, "첨부 다시 받기")
+    mark = fake.mark()
+    fake.callback(CLEAN_1, data, message_id=msg_id)
+    await fake.wait_for(lambda x: x.method == "sendDocument" and x.params.get("chat_id") == CLEAN_1, after=mark)
     # /status offers them again
     await h.say(CITIZEN, "/status", expect="내 민원")
     await h.press(CITIZEN, c.receipt_no, expect="첨부 3개가 있습니다")
