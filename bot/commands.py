@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 EVERYONE = ("start", "help", "menu", "cancel", "language", "privacy")
 CITIZEN = ("complaint", "status", "birth", "death", "licensetax", "moving", "opinion", "foodalert", "ranking")
-OFFICER = ("inbox", "find", "onestop", "settings")
+OFFICER = ("inbox", "find", "onestop", "settings", "templates")
 ADMIN = ("grant", "revoke", "invite", "departments", "audit", "broadcast")
 EVALUATOR = ("report",)
 FOOD = ("foodalert",)  # listed for everyone (in CITIZEN); operators and 위생과 officers use it most

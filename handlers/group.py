@@ -8,24 +8,30 @@ The commands that stay in groups show nothing personal: /help, /ranking (the pub
 bodies' chats), /departments, /language, /cancel. Every other command the bot knows goes to the
 private chat, so a command added later is private unless it is listed here. Buttons pressed in a
 group: those of the complaint officer's card, the resident's screens and the one-stop and tax
-officers' work buttons answer with an alert; an outside body's 수신 확인 and a licensing body's 면허
-불허 work as before. One-stop and tax group cards carry only a link (workflows/group_cards.py,
+officers' work buttons answer with an alert — except the complaint officer card's actions that ask
+for text (답변, 반려, 연장, 이송, 메모), which go on in the officer's private chat (an old card's, from
+before group cards held only a link); an outside body's 수신 확인 and a licensing body's 면허 불허 work
+as before. One-stop and tax group cards carry only a link (workflows/group_cards.py,
 handlers/staff_links.py).
 
 The link's payload brings the person back to what they asked for: ``case_<receipt>`` (a
 department group card's button, workflows/complaints.open_link_buttons, or /find in a group) opens
-that complaint as /find would, with the rights checked again; ``status``, ``complaint``, ``inbox``
-and ``privacy`` run those commands. Anything else is the plain /start.
+that complaint as /find would, with the rights checked again; ``ans_<receipt>`` opens its answer
+form (left in the group when an officer pressed 답변 on a card there and the bot could not write to
+them: handlers/answer_templates.continue_in_private); ``status``, ``complaint``, ``inbox`` and
+``privacy`` run those commands. Anything else is the plain /start.
 """
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commands
+from handlers.answer_templates import IN_PRIVATE, continue_in_private, open_answer_link
+from handlers.callbacks import OfficerCb
 from workflows.context import Services
 from workflows.links import private_chat
 from workflows.roles import Principal
@@ -39,7 +45,8 @@ PRIVATE_ONLY = sorted({*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER,
                        *commands.FOOD, *commands.EDITOR, *commands.TAX} - GROUP_SAFE)
 START_ROUTES = ("status", "complaint", "inbox", "privacy")
 # callback data prefixes (handlers/callbacks.py) of screens with a resident's data or forms that collect it
-PRIVATE_BUTTONS = {"pv", "pvd", "menu", "cat", "step", "cf", "ed", "ft", "st", "op", "tr", "rm", "an", "fb", "rt", "rd"}
+PRIVATE_BUTTONS = {"pv", "pvd", "menu", "cat", "step", "cf", "ed", "ft", "st", "op", "tr", "rm", "an", "fb", "rt", "rd",
+                   "ax", "at", "tpl", "arf"}  # the last four: handlers/answer_templates.py
 # the one-stop and tax officers' work buttons (an old group card's, or forged): their answers show the
 # family's or the payer's data; only an outside body's 수신 확인 and a licensing body's 면허 불허 stay
 PRIVATE_BUTTON_ACTIONS = {*(("osi", a) for a in ("open", "take", "done", "supp", "skip_note", "contact")),
@@ -69,6 +76,14 @@ async def private_only(message: Message, command: CommandObject, svc: Services, 
                          reply_markup=button if link else None)
 
 
+@router.callback_query(F.message.chat.type.in_(GROUPS), OfficerCb.filter(F.action.in_(IN_PRIVATE)))
+async def form_in_private(query: CallbackQuery, callback_data: OfficerCb, state: FSMContext, session: AsyncSession,
+                          svc: Services, lang: str, principal: Principal, bot: Bot) -> None:
+    """답변 (or another action that asks for text) on a card in a group: it goes on in the private
+    chat (handlers/answer_templates.continue_in_private); nothing is typed into the group."""
+    await continue_in_private(query, callback_data, state, session, svc, lang, principal, bot)
+
+
 @router.callback_query(F.message.chat.type.in_(GROUPS), F.data.func(_private_button))
 async def private_only_button(query: CallbackQuery, lang: str) -> None:
     await query.answer(t(lang, "group.private_button"), show_alert=True)
@@ -81,6 +96,13 @@ async def start_case(message: Message, command: CommandObject, session: AsyncSes
                      principal: Principal) -> None:
     from handlers.officer import open_receipt
     await open_receipt(message, session, svc, lang, principal, command.args[len("case_"):], via="link")
+
+
+@router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.regexp(r"^ans_\d{4}-\d{6}$")))
+async def start_answer(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
+                       svc: Services, lang: str, principal: Principal) -> None:
+    """The link left in a group when the bot could not write to the officer: the answer form."""
+    await open_answer_link(message, state, session, svc, lang, principal, command.args[len("ans_"):])
 
 
 @router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.in_(START_ROUTES)))

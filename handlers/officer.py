@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import NOT_COMMAND
 from handlers import supplement
+from handlers import answer_templates as answer_ui
 from handlers import worklist as lists
 from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
 from handlers.keyboards import markup
@@ -73,6 +74,8 @@ async def show_card(message: Message, session: AsyncSession, svc: Services, c, l
     await session.commit()
     for text in before:  # an answered complaint: the last answer and the history in full
         await message.answer(text)
+    if c.answer_text:
+        await answer_ui.offer_files(message, session, c, lang)  # what went with the answer
     await message.answer(card, reply_markup=markup(buttons) if buttons else None)
 
 
@@ -125,6 +128,7 @@ async def open_receipt(message: Message, session: AsyncSession, svc: Services, l
     else:  # the resident's own complaint
         from handlers.status import send_detail
         await send_detail(message, svc, c, lang)
+        await answer_ui.offer_files(message, session, c, lang)  # the answer's attachments, again
 
 
 @router.callback_query(OfficerCb.filter())
@@ -155,7 +159,7 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
             await complaints.start_answer(session, svc, principal, c)
             await state.set_state(OfficerForm.answer_text)
             await state.set_data({"cid": c.id})
-            await msg.answer(t(lang, "op.ask_answer", receipt=c.receipt_no))
+            await answer_ui.ask_answer(msg, lang, c)  # with [📋 템플릿]
         elif action == "transfer":
             if c.state not in states.OPEN:
                 raise TransitionError("transfer", c.state)
@@ -248,11 +252,7 @@ async def answer_text(message: Message, state: FSMContext, session: AsyncSession
     if len(text) > ANSWER_MAX:
         await message.answer(t(lang, "op.answer_long", n=len(text)))
         return
-    await state.update_data(answer=text)
-    await state.set_state(OfficerForm.answer_confirm)
-    await message.answer(t(lang, "op.answer_preview", receipt=c.receipt_no, answer=escape(text)),
-                         reply_markup=markup([[(t(lang, "op.btn.send"), AnswerCb(cid=c.id, action="send").pack()),
-                                               (t(lang, "op.btn.rewrite"), AnswerCb(cid=c.id, action="rewrite").pack())]]))
+    await answer_ui.show_preview(message, state, lang, c, text)  # attachments kept, more may come
 
 
 @router.callback_query(AnswerCb.filter())
@@ -265,10 +265,11 @@ async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, state: F
     await query.answer()
     if callback_data.action == "rewrite":
         await state.set_state(OfficerForm.answer_text)
-        await query.message.answer(t(lang, "op.ask_answer", receipt=c.receipt_no))
+        await answer_ui.ask_answer(query.message, lang, c)  # the attachments stay
         return
     try:
         await complaints.answer(session, svc, principal, c, data["answer"])
+        await answer_ui.after_answer(session, c, data)  # its photos and documents, after it
     except TransitionError as e:
         await state.clear()
         await query.message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))

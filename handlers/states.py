@@ -42,6 +42,11 @@ class OfficerForm(StatesGroup):
     return_reason = State()  # 반송: why the transfer is refused back (handlers/transfers.py)
 
 
+class TemplateForm(StatesGroup):  # /templates: a new answer template (handlers/answer_templates.py)
+    title = State()
+    body = State()
+
+
 class CitizenForm(StatesGroup):
     reopen_comment = State()
     rating_comment = State()

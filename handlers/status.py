@@ -64,3 +64,5 @@ async def status_detail(query: CallbackQuery, callback_data: StatusCb, session: 
         return
     await query.answer()
     await send_detail(query.message, svc, c, lang)
+    from handlers.answer_templates import offer_files
+    await offer_files(query.message, session, c, lang)  # the answer's photos and documents, again

@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import (AgencyNotification, Complaint, ComplaintEvent, ComplaintPhoto, FsmRecord,
+from bot.db.models import (AgencyNotification, AnswerFile, Complaint, ComplaintEvent, ComplaintPhoto, FsmRecord,
                            LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, OnestopApplication,
                            OnestopItem, OnestopReminder, OpinionEntry, OpinionTopic, OutboxMessage, Rating, User)
 from workflows import audit, states
@@ -113,8 +113,8 @@ def _quiet(stmt):
 
 
 async def scrub_complaints(session: AsyncSession, svc: "Services", ids: Sequence[int], now: datetime) -> None:
-    """Anonymise complaints in place: no text, answer, photos, coordinates, phone, notes or rating
-    comment; the address becomes its 동 (the same rule as the indicators' volume by 동,
+    """Anonymise complaints in place: no text, answer (nor its attached files), photos, coordinates,
+    phone, notes or rating comment; the address becomes its 동 (the same rule as the indicators' volume by 동,
     indicators.dong_of; "(other)" outside the district's 동, NULL with coordinates only); the
     resident's link goes to ANONYMOUS_USER. Kept: department, category, kind, state, times,
     deadline, officers and the events' actions, rating scores."""
@@ -129,6 +129,7 @@ async def scrub_complaints(session: AsyncSession, svc: "Services", ids: Sequence
         description="", address=func.nullif(dong_of(svc.district.dongs), NO_ADDRESS), latitude=None,
         longitude=None, phone_enc=None, answer_text=None, citizen_id=ANONYMOUS_USER, anonymised_at=now)))
     await session.execute(_quiet(delete(ComplaintPhoto).where(ComplaintPhoto.complaint_id.in_(ids))))
+    await session.execute(_quiet(delete(AnswerFile).where(AnswerFile.complaint_id.in_(ids))))  # the answer's files
     E = ComplaintEvent
     await session.execute(_quiet(update(E).where(E.complaint_id.in_(ids)).values(
         note=None, actor_id=case((E.actor_role == "citizen", None), else_=E.actor_id))))
