@@ -26,9 +26,11 @@ async def show_list(message: Message, session: AsyncSession, svc: Services, lang
         return
     b = InlineKeyboardBuilder()
     for c in rows:
-        b.button(text=t(lang, "status.line", receipt=c.receipt_no, state=t(lang, f"state.{c.state}"),
+        waits = c.paused_at is not None  # a 보완 request waits for the resident (workflows/supplement.py)
+        b.button(text=t(lang, "status.line", receipt=c.receipt_no,
+                        state=t(lang, "sp.state") if waits else t(lang, f"state.{c.state}"),
                         department=svc.district.department(c.department_code).name(lang),  # a button: plain text
-                        deadline=svc.fmt(c.deadline_at, lang)),
+                        deadline=svc.fmt(c.pause_due_at if waits else c.deadline_at, lang)),
                  callback_data=StatusCb(cid=c.id))
     b.adjust(1)
     await message.answer(t(lang, "status.title", n=len(rows)), reply_markup=b.as_markup())

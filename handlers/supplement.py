@@ -236,7 +236,7 @@ async def _own_paused(query: CallbackQuery, session: AsyncSession, lang: str, p:
     if c is None or c.citizen_id != p.user_id:
         await query.answer(t(lang, "status.not_found"), show_alert=True)
         return None
-    if not sp.is_paused(c) or c.state not in states.OPEN:
+    if not sp.awaiting(c):  # an open request, or one whose day passed (a late 보완 is still passed on)
         await query.answer(t(lang, "sp.not_paused"), show_alert=True)
         return None
     return c
@@ -263,7 +263,7 @@ async def _reply_form(message: Message, state: FSMContext, session: AsyncSession
         c = await complaints.get_visible(session, p, complaint_id=data.get("cid", 0))
     except NotFound:
         c = None
-    if c is None or c.citizen_id != p.user_id or not sp.is_paused(c) or c.state not in states.OPEN:
+    if c is None or c.citizen_id != p.user_id or not sp.awaiting(c):
         await state.clear()
         await message.answer(t(lang, "sp.not_paused"))
         return data, None
@@ -388,8 +388,10 @@ async def reply_confirm(query: CallbackQuery, callback_data: SuppCb, state: FSMC
     if callback_data.action == "rcancel":
         await state.clear()
         await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(t(lang, "sp.reply_cancelled", due=svc.fmt(c.pause_due_at, lang)))
+        await query.message.answer(t(lang, "sp.reply_cancelled", due=svc.fmt(c.pause_due_at, lang)) if sp.is_paused(c)
+                                   else t(lang, "sp.reply_cancelled_late"))
         return
+    late = sp.expired(c)
     try:
         await sp.reply(session, svc, principal, c, data.get("text") or "",
                        [tuple(x) for x in data.get("photos") or []])
@@ -399,7 +401,8 @@ async def reply_confirm(query: CallbackQuery, callback_data: SuppCb, state: FSMC
     await session.commit()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t(lang, "sp.reply_sent", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)))
+    await query.message.answer(t(lang, "sp.reply_sent_late" if late else "sp.reply_sent", receipt=c.receipt_no,
+                                 deadline=svc.fmt(c.deadline_at, lang)))
 
 
 @router.callback_query(SuppCb.filter(F.action == "more"))
@@ -443,7 +446,11 @@ async def more_set(query: CallbackQuery, callback_data: SuppCb, session: AsyncSe
 
 async def status_block(message: Message, svc: Services, c, lang: str) -> None:
     """/status of a complaint with an open request: what is asked, by when, and the answer buttons."""
-    if not sp.is_paused(c) or c.state not in states.OPEN:
+    if not sp.awaiting(c):
+        return
+    if sp.expired(c):
+        await message.answer(t(lang, "sp.status_expired", receipt=c.receipt_no, what=escape(sp.what_missing(c))),
+                             reply_markup=markup([[(t(lang, "sp.btn.reply"), SuppCb(action="reply", cid=c.id).pack())]]))
         return
     await message.answer(t(lang, "sp.status", receipt=c.receipt_no, due=svc.fmt(c.pause_due_at, lang),
                            what=escape(sp.what_missing(c))),

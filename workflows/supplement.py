@@ -177,19 +177,39 @@ def shifted_deadline(svc: Services, c: Complaint, paused_at: datetime, until: da
 
 # --- what the events say -------------------------------------------------------------------------
 
-def current(c: Complaint) -> list[ComplaintEvent]:
-    """The events of the 보완 now open: from the last request that opened a pause (one made when no
-    other was open) to now. Empty when none is open."""
-    if not is_paused(c):
-        return []
-    start = 0
-    open_ = False
+def _cycle(c: Complaint) -> tuple[list[ComplaintEvent], str | None]:
+    """The events of the last 보완 request cycle — from the request that opened it (one made when no
+    other was open or expired) to now — and how it stands: "open" (paused), "expired" (its last day
+    passed without 보완: processing runs again, a late 보완 is still taken, the officer may ask again),
+    "closed" (answered or withdrawn), None (no request ever)."""
+    start, st = 0, None
     for i, e in enumerate(c.events):
-        if e.action == REQUEST and not open_:
-            start, open_ = i, True
+        if e.action == REQUEST:
+            if st not in ("open", "expired"):
+                start = i
+            st = "open"
+        elif e.action == EXPIRED:
+            st = "expired"
         elif e.action in (REPLY, WITHDRAW):
-            open_ = False
-    return c.events[start:] if open_ else []
+            st = "closed"
+    return c.events[start:] if st else [], st
+
+
+def current(c: Complaint) -> list[ComplaintEvent]:
+    """The events of the 보완 now open or expired (see ``_cycle``); empty when none is."""
+    evs, st = _cycle(c)
+    return evs if st in ("open", "expired") else []
+
+
+def expired(c: Complaint) -> bool:
+    """The last request's day passed without 보완: processing runs again (not paused)."""
+    return not is_paused(c) and _cycle(c)[1] == "expired"
+
+
+def awaiting(c: Complaint) -> bool:
+    """The resident may send a 보완 now: a request is open, or its last day passed unanswered (a late
+    보완 is still taken and passed on; it no longer moves the deadline)."""
+    return c.state in states.OPEN and (is_paused(c) or expired(c))
 
 
 def what_missing(c: Complaint) -> str:
@@ -266,6 +286,14 @@ async def _tell_officers(session: AsyncSession, svc: Services, c: Complaint, key
                       buttons=buttons(c, lang) if callable(buttons) else _open_button(c, lang))
 
 
+async def _asked_by(session: AsyncSession, svc: Services, c: Complaint, p: Principal):
+    """Who asks, as 시행령 §31 wants the request to say: department, officer's name, the department's
+    telephone (a value per language for ``_tell_resident``)."""
+    dept = svc.district.department(c.department_code)
+    names = {lang: (await roles.staff_names(session, [p.user_id], lang))[p.user_id] for lang in ("ko", "en")}
+    return lambda lang: escape(" · ".join(x for x in (dept.name(lang), names.get(lang, names["ko"]), dept.phone) if x))
+
+
 # --- the officer's side --------------------------------------------------------------------------
 
 def validate_request(text: str | None) -> str:
@@ -310,7 +338,7 @@ async def request(session: AsyncSession, svc: Services, p: Principal, c: Complai
     c.paused_at, c.pause_due_at = now, due
     _event(c, REQUEST, p, now, note=what)
     await _tell_resident(session, svc, c, "sp.push.request", dedup=f"sp:req:{c.id}:{len(c.events)}", buttons=True,
-                         what=escape(what))
+                         what=escape(what), by=await _asked_by(session, svc, c, p))
     from workflows.casework import refresh_cards
     await refresh_cards(session, svc, c)
 
@@ -339,16 +367,16 @@ async def ask_again(session: AsyncSession, svc: Services, p: Principal, c: Compl
     """시행령 §24③: the last day passed without 보완 — ask once more, with 10 days."""
     from workflows.complaints import _check_officer
     _check_officer(p, c)
-    if not is_paused(c) or c.state not in states.OPEN:
-        raise NotPaused(c.receipt_no)
     now = svc.now()
-    if c.pause_due_at > now:
+    if is_paused(c) and c.state in states.OPEN:
         raise NotDue(c.receipt_no)
+    if not expired(c) or c.state not in states.OPEN:
+        raise NotPaused(c.receipt_no)
     r = rule()
     if requests_made(c) > r.again_times:
         raise Limit(c.receipt_no)
     what = what_missing(c)
-    c.pause_due_at = due_in(svc, r.again_days, now)
+    c.paused_at, c.pause_due_at = now, due_in(svc, r.again_days, now)
     _event(c, REQUEST, p, now, note=what)
     await _tell_resident(session, svc, c, "sp.push.again", dedup=f"sp:req:{c.id}:{len(c.events)}", buttons=True,
                          what=escape(what))
@@ -356,11 +384,11 @@ async def ask_again(session: AsyncSession, svc: Services, p: Principal, c: Compl
 
 # --- the resident's side -------------------------------------------------------------------------
 
-def _check_resident(p: Principal, c: Complaint) -> None:
+def _check_resident(p: Principal, c: Complaint, *, late_ok: bool = False) -> None:
     from workflows.complaints import NotFound
     if c.citizen_id != p.user_id:
         raise NotFound(c.id)
-    if not is_paused(c) or c.state not in states.OPEN:
+    if not (awaiting(c) if late_ok else is_paused(c) and c.state in states.OPEN):
         raise NotPaused(c.receipt_no)
 
 
@@ -371,9 +399,11 @@ def room_for_photos(c: Complaint) -> int:
 async def reply(session: AsyncSession, svc: Services, p: Principal, c: Complaint, text: str,
                 photos: list[tuple[str, str]] = ()) -> int:
     """The resident's 보완: processing resumes with the deadline moved on by the paused time; the
-    officer in charge (or the department) gets the answer, the resident the new deadline. Returns how
-    many photos were added (those beyond the complaint's room are not: the caller says so first)."""
-    _check_resident(p, c)
+    officer in charge (or the department) gets the answer, the resident the new deadline. A late 보완
+    (after the last day, processing already running again) is taken and passed on the same way, without
+    moving the deadline. Returns how many photos were added (those beyond the complaint's room are
+    not: the caller says so first)."""
+    _check_resident(p, c, late_ok=True)
     text = (text or "").strip()
     if len(text) > REPLY_MAX:
         raise ValueError("long")
@@ -384,12 +414,15 @@ async def reply(session: AsyncSession, svc: Services, p: Principal, c: Complaint
     start = len(c.photos)
     for i, (fid, uid) in enumerate(added):
         c.photos.append(ComplaintPhoto(position=start + i, file_id=fid, file_unique_id=uid))
-    _end_pause(svc, c, now)
+    late = not is_paused(c)
+    if not late:
+        _end_pause(svc, c, now)
     _event(c, REPLY, p, now, note=text or None, role="citizen")
     n = len(c.events)
-    await _tell_resident(session, svc, c, "sp.push.replied", dedup=f"sp:replied:{c.id}:{n}")
+    if not late:  # (a late one: the resident's own screen says it was passed on)
+        await _tell_resident(session, svc, c, "sp.push.replied", dedup=f"sp:replied:{c.id}:{n}")
     from workflows.complaints import staff_text
-    await _tell_officers(session, svc, c, "sp.op.replied", dedup=f"sp:reply:{c.id}:{n}",
+    await _tell_officers(session, svc, c, "sp.op.replied_late" if late else "sp.op.replied", dedup=f"sp:reply:{c.id}:{n}",
                          fit=staff_text(text) or "-", photos=len(added),
                          buttons=lambda c, lang: _open_button(c, lang) + (
                              [[(t(lang, "op.btn.media"), callbacks.officer("media", c.id))]] if added else []))
@@ -442,9 +475,8 @@ async def run_duty(session: AsyncSession, svc: Services) -> int:
     for c in rows:
         due = c.pause_due_at
         stamp = due.astimezone(svc.tz).date().isoformat()
-        if due <= now:
-            if any(e.action == EXPIRED and e.note == stamp for e in current(c)):
-                continue
+        if due <= now:  # the last day passed without 보완: processing runs again from its end
+            _end_pause(svc, c, due)
             _event(c, EXPIRED, None, now, note=stamp, role="system")
             again = requests_made(c) <= r.again_times
 
@@ -452,7 +484,14 @@ async def run_duty(session: AsyncSession, svc: Services) -> int:
                 row = [(t(lang, "sp.btn.again", days=r.again_days), callbacks.officer("supp_again", c.id))] if again else []
                 return [row + [(t(lang, "op.btn.reject"), callbacks.officer("reject", c.id))], *_open_button(c, lang)]
             await _tell_officers(session, svc, c, "sp.op.expired", dedup=f"sp:expired:{c.id}:{stamp}", buttons=buttons,
-                                 what=escape(what_missing(c)))
+                                 what=escape(what_missing(c)), last=lambda lang: svc.fmt(due, lang))
+            lang = (await _langs(session, [c.citizen_id]))[c.citizen_id]
+            await enqueue(session, key=f"sp:expired_r:{c.id}:{stamp}", chat_id=c.citizen_id,
+                          text=t(lang, "sp.push.expired", receipt=c.receipt_no, last=svc.fmt(due, lang),
+                                 deadline=svc.fmt(c.deadline_at, lang)),
+                          buttons=[[(t(lang, "sp.btn.reply"), cb("reply", c.id))]])
+            from workflows.casework import refresh_cards
+            await refresh_cards(session, svc, c)
             n += 1
             continue
         remind_from = due.astimezone(svc.tz).date()

@@ -161,12 +161,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<b>Help</b>\n/complaint file a complaint\n/status your complaints\n/birth birth one-stop (apply for birth support at once)\n/death death one-stop (tell the agencies, deadlines)\n/opinion Opinion Day (district policy, third Thursday)\n/moving information for new residents, monthly newsletter\n/licensetax registration license tax, paid without a visit\n/foodalert food-poisoning alerts (restaurant operators)\n/ranking departments ranked by residents\n/menu menu\n/language change language\n"
         "/privacy privacy notice and consent\n/cancel cancel what you are filling in\n\n"
         "You can also just write what you need: we point you to the right service or offer to file it as a complaint."),
-    "help.officer": ("\n\n<b>담당자</b>\n/inbox 부서 처리함 (기한순)\n/find 접수번호 — 민원 열기\n/onestop 원스톱 세부 신청 처리함",
-                     "\n\n<b>Officers</b>\n/inbox department inbox (by deadline)\n/find receipt no — open a complaint\n/onestop one-stop sub-requests"),
+    "help.officer": ("\n\n<b>담당자</b>\n/inbox 부서 처리함 (기한순)\n/find 접수번호 — 민원 열기\n/onestop 원스톱 세부 신청 처리함\n/templates 부서 답변 템플릿\n/settings 새 민원 알림 (카드 / 아침 요약)",
+                     "\n\n<b>Officers</b>\n/inbox department inbox (by deadline)\n/find receipt no — open a complaint\n/onestop one-stop sub-requests\n/templates the department's answer templates\n/settings new-complaint notices (cards / morning digest)"),
     "help.evaluator": ("\n\n<b>평가단</b>\n/report [기간] 지표 보고서 (요약·차트·엑셀), 기본은 지난달",
                        "\n\n<b>Evaluation team</b>\n/report [period] indicator report (summary, chart, spreadsheet), last month by default"),
-    "help.admin": ("\n\n<b>관리자</b>\n/grant 사용자ID 역할 [부서코드]\n/revoke 사용자ID 역할\n/invite 역할 [부서코드]\n/departments 부서 목록\n/newsletter 월간 소식지 작성 (.txt/.md 파일로도)\n/audit [일수] 감사 로그 내보내기 (엑셀, 기본 30일)",
-                   "\n\n<b>Admins</b>\n/grant user_id role [dept_code]\n/revoke user_id role\n/invite role [dept_code]\n/departments list departments\n/newsletter monthly newsletter (also from a .txt/.md file)\n/audit [days] export the audit log (spreadsheet, 30 days by default)"),
+    "help.admin": ("\n\n<b>관리자</b>\n/grant 사용자ID 역할 [부서코드]\n/revoke 사용자ID 역할\n/invite 역할 [부서코드]\n/departments 부서 목록\n/newsletter 월간 소식지 작성 (.txt/.md 파일로도)\n/audit [일수] 감사 로그 내보내기 (엑셀, 기본 30일)\n/broadcast 공지 보내기 (직원·부서·주민, 미리보기와 전달 결과)",
+                   "\n\n<b>Admins</b>\n/grant user_id role [dept_code]\n/revoke user_id role\n/invite role [dept_code]\n/departments list departments\n/newsletter monthly newsletter (also from a .txt/.md file)\n/audit [days] export the audit log (spreadsheet, 30 days by default)\n/broadcast send a notice (staff, a department, residents; preview and delivery report)"),
     "menu.title": ("무엇을 도와드릴까요?", "How can we help?"),
     "menu.complaint": ("📝 민원 신청", "📝 File a complaint"),
     "menu.status": ("📋 내 민원·신청 현황", "📋 My complaints and applications"),
@@ -797,11 +797,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sp.btn.more_time": ("⏳ 기간 연장 요청", "⏳ Ask for more time"),
     "sp.btn.more_days": ("{days}일 더 ({date}까지)", "{days} more days (until {date})"),
     "sp.btn.cancel": ("취소", "Cancel"),
-    "sp.push.request": ("📝 [{receipt}] 담당 부서가 민원 처리를 위해 보완을 요청했습니다.\n\n빠진 것: {what}\n\n"
+    "sp.push.request": ("📝 [{receipt}] 담당 부서가 민원 처리를 위해 보완을 요청했습니다.\n요청한 곳: {by}\n\n빠진 것: {what}\n\n"
                         "<b>{due}까지</b> 이 대화창에 답해 주세요 (아래 [보완하기]). 보완하시는 동안의 기간은 처리기간에 들어가지 않습니다 "
                         "(민원처리법 시행령 §20). 기한까지 어려우면 [기간 연장 요청]을 눌러 주세요 (2회까지). "
                         "기한이 지나도록 보완이 없으면 민원이 반려될 수 있습니다 (시행령 §25).",
-                        "📝 [{receipt}] The department asks you to supplement your complaint.\n\nMissing: {what}\n\n"
+                        "📝 [{receipt}] The department asks you to supplement your complaint.\nAsked by: {by}\n\nMissing: {what}\n\n"
                         "Please answer in this chat <b>by {due}</b> ([Supplement] below). The time you take is not counted in "
                         "the processing period. If you need longer, press [Ask for more time] (twice at most). "
                         "Without a supplement by then the complaint may be returned."),
@@ -818,12 +818,22 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "[{receipt}] The supplement is now due {due} ({left} more extension requests left)."),
     "sp.op.replied": ("📨 [{receipt}] 민원인이 보완했습니다 (사진 {photos}장 추가).\n\n{reply}\n\n처리기간이 다시 흐릅니다. 새 기한: {deadline}",
                       "📨 [{receipt}] The resident supplemented ({photos} photos added).\n\n{reply}\n\nThe processing period runs again. New deadline: {deadline}"),
+    "sp.op.replied_late": ("📨 [{receipt}] 기한이 지난 뒤 민원인이 보완했습니다 (사진 {photos}장 추가).\n\n{reply}\n\n"
+                           "처리 기한은 그대로입니다: {deadline}",
+                           "📨 [{receipt}] The resident supplemented after the day had passed ({photos} photos added).\n\n"
+                           "{reply}\n\nThe deadline stays: {deadline}"),
     "sp.op.more_time": ("⏳ [{receipt}] 민원인이 보완 기간 연장을 요청해 {days}일 늘렸습니다: {due}까지 (시행령 §24②).",
                         "⏳ [{receipt}] The resident asked for more time: {days} more days, until {due}."),
-    "sp.op.expired": ("⌛ [{receipt}] 보완 기한({due})이 지났지만 보완이 없습니다.\n빠진 것: {what}\n"
-                      "다시 요청하거나 (시행령 §24③) 반려할 수 있습니다 (§25①).",
-                      "⌛ [{receipt}] The supplement was due {due} and has not come.\nMissing: {what}\n"
-                      "You may ask again or reject the complaint."),
+    "sp.op.expired": ("⌛ [{receipt}] 보완 기한({last})이 지났지만 보완이 없습니다.\n빠진 것: {what}\n"
+                      "처리기간이 다시 흐릅니다. 기한: {deadline}\n다시 요청하거나 (시행령 §24③) 반려할 수 있습니다 (§25①).",
+                      "⌛ [{receipt}] The supplement was due {last} and has not come.\nMissing: {what}\n"
+                      "The processing period runs again. Deadline: {deadline}\nYou may ask again or reject the complaint."),
+    "sp.push.expired": ("⌛ [{receipt}] 보완 기한({last})이 지났습니다. 담당 부서는 지금 있는 내용으로 민원을 처리합니다 "
+                        "(처리 기한 {deadline}). 반려될 수도 있습니다 (시행령 §25). 아직 보내실 것이 있으면 [보완하기]로 보내 주세요: "
+                        "담당자에게 전해 드립니다.",
+                        "⌛ [{receipt}] The supplement was due {last}. The department now handles your complaint as it stands "
+                        "(deadline {deadline}); it may be returned. If you still have something to send, press [Supplement]: "
+                        "it will be passed on."),
     "sp.ask_reply": ("📝 [{receipt}] 보완 내용을 보내 주세요. 글로 적거나 사진을 보내실 수 있습니다 (사진은 {room}장까지, 설명은 사진 캡션으로).\n"
                      "요청 내용: {what}\n/cancel 로 그만둘 수 있습니다.",
                      "📝 [{receipt}] Send your supplement: text, or photos (up to {room}, with a caption).\n"
@@ -845,12 +855,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sp.reply_sent": ("✅ [{receipt}] 보완 내용을 보냈습니다. 새 처리 기한: {deadline}", "✅ [{receipt}] Supplement sent. New deadline: {deadline}"),
     "sp.reply_cancelled": ("보완 보내기를 그만두었습니다. 기한({due}) 안에 [보완하기]로 다시 보내실 수 있습니다.",
                            "Stopped. You can still supplement by {due} with [Supplement]."),
+    "sp.reply_sent_late": ("✅ [{receipt}] 보완 내용을 담당자에게 보냈습니다. 처리 기한: {deadline}",
+                           "✅ [{receipt}] Supplement passed on to the officer. Deadline: {deadline}"),
+    "sp.reply_cancelled_late": ("보완 보내기를 그만두었습니다. 민원이 처리되기 전이면 [보완하기]로 다시 보내실 수 있습니다.",
+                                "Stopped. Until the complaint is decided you may still send it with [Supplement]."),
     "sp.ask_more": ("[{receipt}] 보완 기한은 지금 {due}입니다. 며칠이 더 필요하신가요? (남은 연장 요청 {left}회, 시행령 §24②)",
                     "[{receipt}] The supplement is due {due}. How many more days do you need? ({left} requests left)"),
     "sp.more_limit": ("기간 연장은 {max}회까지만 요청할 수 있습니다 (시행령 §24②).", "More time can be asked at most {max} times."),
     "sp.more_done": ("보완 기한을 {due}까지로 늘렸습니다.", "The supplement is now due {due}."),
+    "sp.state": ("📝 보완 요청 — 답해 주세요", "📝 supplement asked — please answer"),
     "sp.status": ("📝 <b>보완 요청</b> [{receipt}] — {due}까지\n빠진 것: {what}\n보완하시는 동안 처리기간은 멈춰 있습니다.",
                   "📝 <b>Supplement requested</b> [{receipt}] — by {due}\nMissing: {what}\nThe processing period stands still meanwhile."),
+    "sp.status_expired": ("📝 <b>보완 요청</b> [{receipt}] — 기한이 지났습니다\n빠진 것: {what}\n"
+                          "지금 보내셔도 담당자에게 전해 드립니다. 처리기간은 다시 흐르고 있습니다.",
+                          "📝 <b>Supplement requested</b> [{receipt}] — its day has passed\nMissing: {what}\n"
+                          "You may still send it: it will be passed on. The processing period runs again."),
     "cmd.settings": ("알림 설정 (카드 / 아침 요약)", "notification settings"),
     "cmd.templates": ("답변 템플릿 (부서 공용)", "answer templates (department)"),
     # --- admin --------------------------------------------------------------------------

@@ -71,6 +71,7 @@ async def test_request_answer_moves_the_deadline_by_the_paused_time(staff, fake)
     push = await fake.wait_text(RESIDENT, "보완을 요청했습니다")
     assert WHAT in push.params["text"] and "2026-12-14(월) 23:59까지" in push.params["text"]
     assert "처리기간에 들어가지 않습니다" in push.params["text"]
+    assert "요청한 곳: 청소행정과 · 김민수 · 02-450-7400" in push.params["text"]  # 시행령 §31: who asks
     # forged presses: another department's officer, and someone else's resident button
     await alert(fake, CHOI, f"op:supp_cancel:{c.id}", "다른 부서의 민원은 볼 수 없습니다")
     await alert(fake, CHOI, f"sp:reply:{c.id}:0", "찾을 수 없")
@@ -104,6 +105,8 @@ async def test_request_answer_moves_the_deadline_by_the_paused_time(staff, fake)
     assert not [k for k in queued if k.startswith(("escalation:", "remind:"))]  # neither escalated nor reminded
 
     listed = await h.say(RESIDENT, "/status", expect="내 민원")
+    assert "2026-000501 · 📝 보완 요청 — 답해 주세요 · 청소행정과 · 기한 2026-12-17(목) 23:59" in str(
+        listed.params["reply_markup"])
     ask = await press_on(h, fake, RESIDENT, listed, "2026-000501", "보완 요청</b>")
     assert WHAT in ask.params["text"] and "12-17(목) 23:59까지" in ask.params["text"]
     ask = await press_on(h, fake, RESIDENT, ask, "보완하기", "보완 내용을 보내 주세요")
@@ -217,3 +220,47 @@ async def test_transfer_keeps_the_request_and_the_answer_reaches_the_new_departm
         await fake.wait_text(officer, "민원인이 보완했습니다")
     await asyncio.sleep(0.2)
     assert not [x for x in fake.sent(KIM) if "민원인이 보완했습니다" in (x.params.get("text") or "")]
+
+
+async def test_an_unanswered_request_does_not_stop_the_case_for_ever(staff, fake):
+    """The last day passes without 보완: processing runs again from the end of that day (the deadline
+    moved on by the paused business days only), the resident is told, the complaint can be reminded
+    of and escalated again, and a late 보완 is still passed on without moving the deadline."""
+    h = staff
+    c = await one_complaint(h)
+    card = await h.say(KIM, "/find 2026-000501", expect="2026-000501")
+    await press_on(h, fake, KIM, card, "접수", "맡았습니다")
+    card = await h.say(KIM, "/find 2026-000501", expect="2026-000501")
+    await press_on(h, fake, KIM, card, "보완 요청", "무엇이 빠졌는지 적어")
+    await h.say(KIM, WHAT, expect="언제까지")
+    preview = await h.say(KIM, "12/9", expect="보완 요청 미리보기")  # last day Wed 12-09
+    await press_on(h, fake, KIM, preview, "보내기", "보완을 요청했습니다")
+    push = await fake.wait_text(RESIDENT, "보완을 요청했습니다")
+
+    h.clock.at = MONDAY + timedelta(days=3)  # Thursday 12-10 10:00
+    await h.app.duties.supplement()
+    await fake.wait_text(KIM, "보완이 없습니다")
+    told = await fake.wait_text(RESIDENT, "보완 기한(2026-12-09(수) 23:59)이 지났습니다")
+    row = await fresh(h, c.id)
+    # paused Mon 12-07 .. Wed 12-09: 3 business days; 12-15 18:00 + 3 = Fri 12-18 18:00
+    assert row.paused_at is None and row.deadline_at == MONDAY.replace(day=18, hour=18)
+    assert "2026-12-18(금) 18:00" in told.params["text"]
+    lst = await h.say(KIM, "/inbox", expect="처리함")
+    assert "보완 요청 중" not in lst.params["text"]
+
+    # past the moved deadline the complaint escalates again like any other
+    h.clock.at = MONDAY.replace(day=21)
+    await h.app.duties.deadlines()
+    await fake.wait_idle()
+    queued = await h.db(select(OutboxMessage.dedup_key))
+    assert [k for k in queued if k.startswith("escalation:")]
+
+    # the resident sends the 보완 late, from the expiry message: passed on, the deadline stays
+    ask = await press_on(h, fake, RESIDENT, told, "보완하기", "보완 내용을 보내 주세요")
+    confirm = await h.say(RESIDENT, "건물 번호는 12-3입니다. 늦어서 죄송합니다.", expect="보완 내용 확인")
+    sent = await press_on(h, fake, RESIDENT, confirm, "보내기", "보완 내용을 담당자에게 보냈습니다")
+    assert "2026-12-18(금) 18:00" in sent.params["text"]
+    late = await fake.wait_text(KIM, "기한이 지난 뒤 민원인이 보완했습니다")
+    assert "건물 번호는 12-3입니다" in late.params["text"]
+    assert (await fresh(h, c.id)).deadline_at == MONDAY.replace(day=18, hour=18)
+    await alert(fake, RESIDENT, f"sp:reply:{c.id}:0", "이미 끝났습니다")  # once sent, the request is closed
