@@ -21,6 +21,8 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.types import InlineKeyboardMarkup, Update
 
+from bot.fsm_storage import update_session
+
 BOT_ID = 123456
 TOKEN = f"{BOT_ID}:BENCHMARK-TOKEN-0000000000000000000"
 ME = {"id": BOT_ID, "is_bot": True, "first_name": "Bench Bot", "username": "bench_bot"}
@@ -32,6 +34,7 @@ class InstantSession(BaseSession):
     def __init__(self, latency: float = 0.0) -> None:
         super().__init__()
         self.calls, self.latency = 0, latency  # latency: seconds each answer takes (0: at once)
+        self.in_transaction = 0  # calls made while the update's database transaction was open
         self.keyboards: dict[int, tuple[int, InlineKeyboardMarkup]] = {}  # chat -> (message id, keyboard)
         self.last_text: dict[int, str] = {}  # chat -> the bot's newest text
         self.alerts: dict[str, str] = {}     # callback query id -> the text of its answer, if any
@@ -39,6 +42,9 @@ class InstantSession(BaseSession):
 
     async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None) -> Any:
         self.calls += 1
+        held = update_session.get()
+        if held is not None and held.in_transaction():
+            self.in_transaction += 1
         files: dict = {}
         for value in method.model_dump(warnings=False).values():
             self.prepare_value(value, bot=bot, files=files)   # what the form body would carry

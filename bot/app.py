@@ -30,6 +30,7 @@ from bot.fsm_storage import DatabaseStorage
 from bot.http import start_http
 from bot.leader import Leadership
 from bot.middlewares import UpdateContextMiddleware
+from bot.commit_first import CommitBeforeTelegram
 from bot.retry import RetryAfterMiddleware
 from bot.rrn_guard import RrnGuardMiddleware
 from bot.unchanged_edit import UnchangedEditMiddleware
@@ -97,12 +98,19 @@ def build_storage(settings: Settings, sm: async_sessionmaker[AsyncSession]) -> t
     return DatabaseStorage(sm), SimpleEventIsolation()
 
 
+def request_middlewares(session) -> None:
+    """What every Bot API call goes through, in order: the update's writes committed first (no
+    transaction open across Telegram), 429 retried, an unchanged edit taken as done."""
+    session.middleware(CommitBeforeTelegram())
+    session.middleware(RetryAfterMiddleware())
+    session.middleware(UnchangedEditMiddleware())
+
+
 def build_app(settings: Settings) -> App:
     engine = make_engine(settings.database_url)
     sm = make_sessionmaker(engine)
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryAfterMiddleware())
-    session.middleware(UnchangedEditMiddleware())
+    request_middlewares(session)
     bot = Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     svc = build_services(settings)
     worker = DeliveryWorker(bot, sm, rate=settings.delivery_rate,

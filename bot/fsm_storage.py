@@ -19,6 +19,8 @@ from bot.db.models import FsmRecord, utcnow
 # The session of the update being handled (set by bot.middlewares). FSM changes then commit in
 # the same transaction as the domain change they belong to, and never wait on its write lock.
 update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+# The task handling that update: only it commits the session before a Bot API call (bot/commit_first.py).
+update_task: ContextVar[object | None] = ContextVar("update_task", default=None)
 
 
 class DatabaseStorage(BaseStorage):

@@ -1,6 +1,7 @@
 """Cross-cutting concerns for every update: de-duplication, one DB session, the user and role."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from functools import partial
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import ProcessedUpdate
-from bot.fsm_storage import update_session
+from bot.fsm_storage import update_session, update_task
 from bot.metrics import Metrics
 from bot.errors import store_unavailable
 from workflows import reachability
@@ -32,7 +33,8 @@ class UpdateContextMiddleware(BaseMiddleware):
        process killed, the database unreachable) stays unmarked, so a redelivery is handled. An
        update that fails on a bug is marked anyway, so it is not handled again and again.
     2. Opens one session for the handlers and commits it when they finish, then wakes the delivery
-       worker if the outbox grew. 3. Loads the user, roles and language.
+       worker if the outbox grew. Before any Bot API call the handlers make, what they wrote so far
+       is committed (bot/commit_first.py): no transaction stays open while Telegram answers. 3. Loads the user, roles and language.
     A database outage propagates to the error handler of bot/errors.py, which answers the user.
     """
 
@@ -58,7 +60,7 @@ class UpdateContextMiddleware(BaseMiddleware):
             except IntegrityError:
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
-            token = update_session.set(session)
+            token, task_token = update_session.set(session), update_task.set(asyncio.current_task())
             try:
                 data["session"] = session
                 tg_user: TgUser | None = data.get("event_from_user")
@@ -87,6 +89,7 @@ class UpdateContextMiddleware(BaseMiddleware):
                 raise
             finally:
                 update_session.reset(token)
+                update_task.reset(task_token)
                 self._metrics.observe(time.perf_counter() - started)
                 if session.info.pop("outbox_added", False):
                     self._wake()

@@ -1,0 +1,94 @@
+"""No transaction open across a Telegram call (bot/commit_first.py): the bot's own Dispatcher,
+middlewares, FSM storage and handlers on SQLite, with a Bot session that records, at every Bot API
+call, whether the update's transaction was open and what another connection could already read."""
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import time
+from itertools import count
+
+from aiogram.client.session.base import BaseSession
+from aiogram.types import Update
+from sqlalchemy import func, select
+
+from bot.app import build_app, request_middlewares
+from bot.config import load_settings
+from bot.db.models import Consent, FsmRecord
+from bot.fsm_storage import update_session
+
+ME = {"id": 42, "is_bot": True, "first_name": "민원봇", "username": "minwon_test_bot"}
+UID = 5100
+
+
+class Recording(BaseSession):
+    """Answers every method at once and notes what the database looked like at that moment."""
+
+    def __init__(self, sessionmaker):
+        super().__init__()
+        self.sm, self.calls, self.ids = sessionmaker, [], count(1)
+
+    async def make_request(self, bot, method, timeout=None):
+        held = update_session.get()
+        async with self.sm() as other:  # a reader beside the update: what has been committed
+            consents = await other.scalar(select(func.count()).select_from(Consent))
+            states = await other.scalar(select(func.count()).select_from(FsmRecord))
+        self.calls.append((method.__api_method__, held is not None and held.in_transaction(), consents, states,
+                           getattr(method, "reply_markup", None)))
+        result = True
+        if method.__api_method__ in ("sendMessage", "editMessageText"):
+            result = {"message_id": next(self.ids), "date": int(time.time()), "from": ME, "text": method.text,
+                      "chat": {"id": UID, "type": "private"}}
+        elif method.__api_method__ == "getMe":
+            result = ME
+        return self.check_response(bot, method, 200, json.dumps({"ok": True, "result": result})).result
+
+    async def stream_content(self, *args, **kwargs):  # pragma: no cover
+        raise NotImplementedError
+        yield b""
+
+    async def close(self) -> None:
+        return None
+
+
+def _message(n: int, text: str, bot) -> Update:
+    msg = {"message_id": 100 + n, "date": int(time.time()), "text": text, "chat": {"id": UID, "type": "private"},
+           "from": {"id": UID, "is_bot": False, "first_name": "주민", "language_code": "ko"}}
+    if text.startswith("/"):
+        msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
+    return Update.model_validate({"update_id": n, "message": msg}, context={"bot": bot})
+
+
+def _press(n: int, data: str, bot) -> Update:
+    query = {"id": str(n), "from": {"id": UID, "is_bot": False, "first_name": "주민", "language_code": "ko"},
+             "chat_instance": "c", "data": data,
+             "message": {"message_id": 1, "date": int(time.time()), "from": ME, "text": ".",
+                         "chat": {"id": UID, "type": "private"}}}
+    return Update.model_validate({"update_id": n, "callback_query": query}, context={"bot": bot})
+
+
+async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_template, tmp_path):
+    path = tmp_path / "bot.db"
+    shutil.copyfile(migrated_template, path)
+    settings = load_settings({"BOT_TOKEN": "42:TEST", "DATABASE_URL": f"sqlite+aiosqlite:///{path}",
+                              "DATA_DIR": str(tmp_path), "TELEGRAM_API_URL": "http://127.0.0.1:9",
+                              "DATA_KEY": base64.urlsafe_b64encode(b"c" * 32).decode()}, dotenv=False)
+    app = build_app(settings)
+    rec = Recording(app.sessionmaker)
+    request_middlewares(rec)
+    app.bot.session = rec
+    try:
+        await app.dp.feed_update(app.bot, _message(1, "/start", app.bot))
+        agree = next(b.callback_data for _, _, _, _, kb in rec.calls if kb is not None
+                     for row in kb.inline_keyboard for b in row if b.callback_data and "동의" in b.text)
+        await app.dp.feed_update(app.bot, _press(2, agree, app.bot))
+        await app.dp.feed_update(app.bot, _message(3, "/complaint", app.bot))
+    finally:
+        await app.engine.dispose()
+    assert rec.calls, "the bot said nothing"
+    assert [c[:2] for c in rec.calls if c[1]] == []  # not one call with the transaction open
+    # the consent is saved before the reply that confirms it, and the form's state before the question
+    after_agree = [c for c in rec.calls if c[2] > 0]
+    assert after_agree and all(c[2] == 1 for c in after_agree)
+    assert rec.calls[-1][3] >= 1  # /complaint's first question: its FSM state already committed
