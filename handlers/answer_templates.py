@@ -48,7 +48,6 @@ from workflows.texts import clip, escape, t, t_fit
 router = Router(name="answer_templates")
 outside = Router(name="officer_files")  # registered just before handlers/fallback.py
 
-ANSWER_STEPS = (OfficerForm.answer_text.state, OfficerForm.answer_confirm.state)
 IN_PRIVATE = ("answer", "reject", "extend", "transfer", "note")  # the card's actions that ask for text
 
 
@@ -169,26 +168,17 @@ async def attach(message: Message, state: FSMContext, session: AsyncSession, lan
 
 
 async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, session: AsyncSession, lang: str,
-                            p: Principal, steps: tuple[str, ...]):
+                            p: Principal, *steps):
     """The complaint of the officer's open answer form the button belongs to, else None (answered)."""
-    from handlers.officer import _complaint
-    data = await state.get_data()
-    if await state.get_state() not in steps or data.get("cid") != cid:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return data, None
-    c = await _complaint(session, p, cid)
-    if c is None:
-        await state.clear()
-        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
-    return data, c
+    from handlers.officer import _button_complaint as of_form
+    return await of_form(query, cid, state, session, lang, p, *steps)
 
 
 @router.callback_query(AnsFileCb.filter())
 async def files_button(query: CallbackQuery, callback_data: AnsFileCb, state: FSMContext, session: AsyncSession,
                        lang: str, principal: Principal) -> None:
     cb = callback_data
-    data, c = await _button_complaint(query, cb.cid, state, session, lang, principal,
-                                      (OfficerForm.answer_confirm.state,))
+    data, c = await _button_complaint(query, cb.cid, state, session, lang, principal, OfficerForm.answer_confirm)
     if c is None:
         return
     await session.commit()
@@ -216,7 +206,8 @@ async def files_button(query: CallbackQuery, callback_data: AnsFileCb, state: FS
 async def template_button(query: CallbackQuery, callback_data: AnsTplCb, state: FSMContext, session: AsyncSession,
                           svc: Services, lang: str, principal: Principal) -> None:
     cb = callback_data
-    data, c = await _button_complaint(query, cb.cid, state, session, lang, principal, ANSWER_STEPS)
+    data, c = await _button_complaint(query, cb.cid, state, session, lang, principal, OfficerForm.answer_text,
+                                      OfficerForm.answer_confirm)
     if c is None:
         return
     if cb.t:

@@ -20,7 +20,7 @@ from handlers.states import OfficerForm
 from workflows import casework, complaints, roles, states
 from workflows import worklist as wl
 from workflows.casework import Taken
-from workflows.complaints import ANSWER_MAX, ANSWER_MIN, AlreadyExtended, Forbidden, NotFound
+from workflows.complaints import ANSWER_MAX, ANSWER_MIN, AlreadyExtended, NotFound
 from workflows.context import Services
 from workflows.roles import Principal, can_handle
 from workflows.states import TransitionError
@@ -52,11 +52,11 @@ async def _form_complaint(message: Message, state: FSMContext, session: AsyncSes
 
 
 async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, session: AsyncSession, lang: str,
-                            p: Principal, step) -> tuple[dict, object | None]:
-    """The complaint behind a confirmation button, if the button belongs to the officer's open form
-    (else it is stale) and the complaint is still theirs (else the form ends)."""
+                            p: Principal, *steps) -> tuple[dict, object | None]:
+    """The complaint behind a form's button, if the button belongs to the officer's open form at one
+    of ``steps`` (else it is stale) and the complaint is still theirs (else the form ends)."""
     data = await state.get_data()
-    if await state.get_state() != step.state or data.get("cid") != cid:
+    if await state.get_state() not in {s.state for s in steps} or data.get("cid") != cid:
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return data, None
     c = await _complaint(session, p, cid)
@@ -222,6 +222,25 @@ async def tell_taken(msg: Message, session: AsyncSession, lang: str, c, e: Taken
                      reply_markup=markup([[(t(lang, "op.btn.takeover"), OfficerCb(action="takeover", cid=c.id).pack())]]))
 
 
+async def finish(msg: Message, state: FSMContext, session: AsyncSession, lang: str, c, work) -> bool:
+    """Run a form's last step (``work``, the domain call) on complaint ``c``: a state that no longer
+    allows it, or a colleague who took it over meanwhile, ends the form with what happened; done, it
+    is committed and the form ends. True when done."""
+    try:
+        await work
+    except TransitionError as e:
+        await state.clear()
+        await msg.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+        return False
+    except Taken as e:
+        await state.clear()
+        await tell_taken(msg, session, lang, c, e)
+        return False
+    await session.commit()
+    await state.clear()
+    return True
+
+
 async def send_media(msg: Message, session: AsyncSession, svc: Services, p: Principal, c, lang: str) -> None:
     media = complaints.media_view(session, svc, p, c)  # audited when there is something to show
     if media.empty:
@@ -267,19 +286,11 @@ async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, state: F
         await state.set_state(OfficerForm.answer_text)
         await answer_ui.ask_answer(query.message, lang, c)  # the attachments stay
         return
-    try:
+    async def send() -> None:
         await complaints.answer(session, svc, principal, c, data["answer"])
         await answer_ui.after_answer(session, c, data)  # its photos and documents, after it
-    except TransitionError as e:
-        await state.clear()
-        await query.message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+    if not await finish(query.message, state, session, lang, c, send()):
         return
-    except Taken as e:  # a colleague took it over while the answer was being written
-        await state.clear()
-        await tell_taken(query.message, session, lang, c, e)
-        return
-    await session.commit()
-    await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(t(lang, "op.answer_sent", receipt=c.receipt_no))
 
@@ -321,18 +332,9 @@ async def transfer_reason(message: Message, state: FSMContext, session: AsyncSes
     if err := _reason_error(lang, reason, 500):
         await message.answer(err)
         return
-    try:
-        await complaints.transfer(session, svc, principal, c, data["dept"], reason)
-    except TransitionError as e:
-        await state.clear()
-        await message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+    if not await finish(message, state, session, lang, c,
+                        complaints.transfer(session, svc, principal, c, data["dept"], reason)):
         return
-    except Taken as e:
-        await state.clear()
-        await tell_taken(message, session, lang, c, e)
-        return
-    await session.commit()
-    await state.clear()
     from handlers.transfers import sent_text  # a third move went to the desk instead
     await message.answer(sent_text(svc, c, lang, returned=False))
 
@@ -364,18 +366,9 @@ async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, state: FS
     if c is None:
         return
     await query.answer()
-    try:
-        await complaints.reject(session, svc, principal, c, data["reason"], callback_data.code)
-    except TransitionError as e:
-        await state.clear()
-        await query.message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
+    if not await finish(query.message, state, session, lang, c,
+                        complaints.reject(session, svc, principal, c, data["reason"], callback_data.code)):
         return
-    except Taken as e:
-        await state.clear()
-        await tell_taken(query.message, session, lang, c, e)
-        return
-    await session.commit()
-    await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(t(lang, "op.rejected", receipt=c.receipt_no))
 

@@ -9,13 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import ReturnCb
 from handlers.filters import NOT_COMMAND
-from handlers.officer import _complaint, _form_complaint, _reason_error, tell_taken
+from handlers.officer import _complaint, _form_complaint, _reason_error, finish, tell_taken
 from handlers.states import OfficerForm
 from workflows import casework, transfers
 from workflows.casework import Taken
 from workflows.context import Services
 from workflows.roles import Principal
-from workflows.states import TransitionError
 from workflows.texts import escape, t
 
 router = Router(name="transfers")
@@ -60,21 +59,12 @@ async def return_reason(message: Message, state: FSMContext, session: AsyncSessi
         await message.answer(err)  # the form stays: they may write it again
         return
     try:
-        await transfers.give_back(session, svc, principal, c, reason)
+        if not await finish(message, state, session, lang, c, transfers.give_back(session, svc, principal, c, reason)):
+            return
     except transfers.NotReturnable:
         await state.clear()
         await message.answer(t(lang, "op.not_returnable"))
         return
-    except TransitionError as e:
-        await state.clear()
-        await message.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
-        return
-    except Taken as e:
-        await state.clear()
-        await tell_taken(message, session, lang, c, e)
-        return
-    await session.commit()
-    await state.clear()
     await message.answer(sent_text(svc, c, lang, returned=True))
 
 

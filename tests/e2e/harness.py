@@ -17,6 +17,22 @@ TEST_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
 ADMIN = 1
 
 
+def district_with_groups(tmp_path: Path, groups: dict[str, int]) -> dict[str, str]:
+    """The sample district with the given departments' group chats ({code: chat id}), written to
+    tmp_path: the settings that make BotHarness load it."""
+    import json
+
+    from workflows.district import DEFAULT_PATH
+
+    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    for d in raw["departments"]:
+        if d["code"] in groups:
+            d["group_chat_id"] = groups[d["code"]]
+    path = tmp_path / "district.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    return {"DISTRICT_CONFIG": str(path)}
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1 for the bot's HTTP server in a test."""
     import socket

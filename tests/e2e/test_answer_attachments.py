@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import AnswerFile, AnswerTemplate, Complaint
-from tests.e2e.harness import ADMIN, BotHarness
+from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
 from tests.e2e.test_complaint_loop import consent, file_complaint
-from workflows.district import DEFAULT_PATH
 
 CITIZEN, CLEAN_1, CLEAN_2, ROADS_1, STRANGER = 100, 200, 201, 300, 400
 GROUP = -1001000000999  # 청소행정과's group chat
@@ -221,12 +220,7 @@ async def test_templates_kept_used_and_deleted_per_department(harness, fake):
 @pytest.fixture
 async def grouped(fake, tmp_path):
     """The bot with 청소행정과's group chat."""
-    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
-    for d in raw["departments"]:
-        if d["code"] == "CLEAN":
-            d["group_chat_id"] = GROUP
-    (tmp_path / "district.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    h = BotHarness(fake, tmp_path, DISTRICT_CONFIG=str(tmp_path / "district.json"))
+    h = BotHarness(fake, tmp_path, **district_with_groups(tmp_path, {"CLEAN": GROUP}))
     await h.start()
     yield h
     await h.stop()

@@ -1,14 +1,12 @@
 """Personal data stays where the notices say, through the real bot: a 주민등록번호 is refused at
 every text step (residents' and officers'), the form staying where it was; group chats get no
 resident's text, phone, address or name; officers see phone numbers typed into free text masked."""
-import json
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.models import Complaint, ComplaintEvent, FsmRecord, OutboxMessage, Rating
-from tests.e2e.harness import ADMIN, BotHarness
-from workflows.district import DEFAULT_PATH
+from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
 from tests.e2e.test_complaint_loop import consent
 
 CITIZEN, OFFICER = 100, 200
@@ -102,12 +100,7 @@ TEXT = "골목 입구 폐기물이 방치되어 있어요. 홍길동 010-2222-33
 @pytest.fixture
 async def grouped(fake, tmp_path):
     """The bot with the sample district whose 청소행정과 has a group chat."""
-    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
-    for d in raw["departments"]:
-        if d["code"] == "CLEAN":
-            d["group_chat_id"] = GROUP
-    (tmp_path / "district.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    h = BotHarness(fake, tmp_path, DISTRICT_CONFIG=str(tmp_path / "district.json"))
+    h = BotHarness(fake, tmp_path, **district_with_groups(tmp_path, {"CLEAN": GROUP}))
     await h.start()
     h.app.worker.private_interval = h.app.worker.group_interval = 0.02
     yield h

@@ -4,7 +4,6 @@ a photo with a caption at the complaint form's location or phone step keeps both
 message is handled the same way in every form."""
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -12,9 +11,8 @@ from sqlalchemy import select
 
 from bot.db.models import FoodOperator, LicenseTaxNotice, OpinionSubscription
 from tests.e2e.english import check, proper_names
-from tests.e2e.harness import ADMIN, BotHarness
+from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
 from workflows import license_tax as lt
-from workflows.district import DEFAULT_PATH
 
 EN = 500
 
@@ -163,12 +161,7 @@ PARENT, DONG_OFFICER, HEALTH_OFFICER, TAX_OFFICER, STRANGER = 110, 201, 202, 203
 @pytest.fixture
 async def grouped(fake, tmp_path):
     """The sample district whose 중곡1동 주민센터 and 세무과 have group chats."""
-    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
-    for d in raw["departments"]:
-        if d["code"] in ("DONG-JUNGGOK1", "TAX"):
-            d["group_chat_id"] = DONG_GROUP if d["code"] == "DONG-JUNGGOK1" else TAX_GROUP
-    (tmp_path / "district.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    h = BotHarness(fake, tmp_path, DISTRICT_CONFIG=str(tmp_path / "district.json"))
+    h = BotHarness(fake, tmp_path, **district_with_groups(tmp_path, {"DONG-JUNGGOK1": DONG_GROUP, "TAX": TAX_GROUP}))
     await h.start()
     yield fast(h)
     await h.stop()

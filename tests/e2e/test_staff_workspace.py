@@ -5,7 +5,6 @@ complaint updates every other copy of its card and a second one may only take it
 assigning to a colleague; a revoked officer's complaints handed on; internal notes for staff only."""
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,9 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import (Complaint, ComplaintEvent, LicenseTaxNotice, OnestopApplication, OnestopItem, User)
-from tests.e2e.harness import ADMIN, BotHarness
+from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
 from tests.e2e.test_complaint_loop import consent
-from workflows.district import DEFAULT_PATH
 
 KST = ZoneInfo("Asia/Seoul")
 MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=KST)  # a working Monday
@@ -39,12 +37,7 @@ class Clock:
 async def staff(fake, tmp_path):
     """The bot with 청소행정과's group chat, five officers in two departments (three named by the
     admin, one only by their Telegram name), the district clock on a working Monday 10:00."""
-    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
-    for d in raw["departments"]:
-        if d["code"] == "CLEAN":
-            d["group_chat_id"] = GROUP
-    (tmp_path / "district.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    h = BotHarness(fake, tmp_path, DISTRICT_CONFIG=str(tmp_path / "district.json"))
+    h = BotHarness(fake, tmp_path, **district_with_groups(tmp_path, {"CLEAN": GROUP}))
     await h.start()
     h.app.worker.private_interval = h.app.worker.group_interval = 0.02
     h.clock = h.app.svc.clock = Clock(MONDAY)

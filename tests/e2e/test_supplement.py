@@ -235,7 +235,7 @@ async def test_an_unanswered_request_does_not_stop_the_case_for_ever(staff, fake
     await h.say(KIM, WHAT, expect="언제까지")
     preview = await h.say(KIM, "12/9", expect="보완 요청 미리보기")  # last day Wed 12-09
     await press_on(h, fake, KIM, preview, "보내기", "보완을 요청했습니다")
-    push = await fake.wait_text(RESIDENT, "보완을 요청했습니다")
+    await fake.wait_text(RESIDENT, "보완을 요청했습니다")
 
     h.clock.at = MONDAY + timedelta(days=3)  # Thursday 12-10 10:00
     await h.app.duties.supplement()
@@ -256,7 +256,7 @@ async def test_an_unanswered_request_does_not_stop_the_case_for_ever(staff, fake
     assert [k for k in queued if k.startswith("escalation:")]
 
     # the resident sends the 보완 late, from the expiry message: passed on, the deadline stays
-    ask = await press_on(h, fake, RESIDENT, told, "보완하기", "보완 내용을 보내 주세요")
+    await press_on(h, fake, RESIDENT, told, "보완하기", "보완 내용을 보내 주세요")
     confirm = await h.say(RESIDENT, "건물 번호는 12-3입니다. 늦어서 죄송합니다.", expect="보완 내용 확인")
     sent = await press_on(h, fake, RESIDENT, confirm, "보내기", "보완 내용을 담당자에게 보냈습니다")
     assert "2026-12-18(금) 18:00" in sent.params["text"]
