@@ -11,6 +11,7 @@ from typing import Any, AsyncIterator
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import FsmRecord, utcnow
@@ -21,6 +22,10 @@ from bot.db.models import FsmRecord, utcnow
 update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
 # The task handling that update: only it commits the session before a Bot API call (bot/commit_first.py).
 update_task: ContextVar[object | None] = ContextVar("update_task", default=None)
+
+
+def _forget_rows(session, previous_transaction) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
+    session.info["fsm_rows"] = {}
 
 
 class DatabaseStorage(BaseStorage):
@@ -37,19 +42,42 @@ class DatabaseStorage(BaseStorage):
         async with self._sm() as s, s.begin():
             yield s
 
+    _MISSING = object()
+
+    @staticmethod
+    def _cache(s: AsyncSession) -> dict:
+        """Rows read in this update's session, by key (``_MISSING``: known to be absent), so the state
+        and data are read from the database once per update, not at every get_state/get_data. A
+        rollback forgets them (what they said may have been undone)."""
+        if "fsm_rows" not in s.info:
+            event.listen(s.sync_session, "after_soft_rollback", _forget_rows)
+            s.info["fsm_rows"] = {}
+        return s.info["fsm_rows"]
+
+    async def _row(self, s: AsyncSession, k: str, *, for_update: bool = False) -> FsmRecord | None:
+        cache = self._cache(s) if s is update_session.get() else {}
+        row = cache.get(k)
+        if row is None:
+            row = await s.get(FsmRecord, k, with_for_update=for_update) or self._MISSING
+            cache[k] = row
+        return None if row is self._MISSING else row
+
     async def _upsert(self, key: StorageKey, **values) -> None:
         k = self._keys.build(key)
         async with self._session() as s:
-            row = await s.get(FsmRecord, k, with_for_update=True)
+            row = await self._row(s, k, for_update=True)
             state = values.get("state", row.state if row else None)
             data = values.get("data", row.data if row else {})
             if state is None and not data:
                 if row is not None:
                     await s.delete(row)  # nothing left to keep
                     await s.flush()
+                    self._cache(s)[k] = self._MISSING
                 return
             if row is None:
-                s.add(FsmRecord(key=k, state=state, data=data, updated_at=utcnow()))
+                row = FsmRecord(key=k, state=state, data=data, updated_at=utcnow())
+                s.add(row)
+                self._cache(s)[k] = row
             else:
                 row.state, row.data, row.updated_at = state, dict(data), utcnow()
             await s.flush()
@@ -59,7 +87,7 @@ class DatabaseStorage(BaseStorage):
 
     async def get_state(self, key: StorageKey) -> str | None:
         async with self._session() as s:
-            row = await s.get(FsmRecord, self._keys.build(key))
+            row = await self._row(s, self._keys.build(key))
             return row.state if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
@@ -67,7 +95,7 @@ class DatabaseStorage(BaseStorage):
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         async with self._session() as s:
-            row = await s.get(FsmRecord, self._keys.build(key))
+            row = await self._row(s, self._keys.build(key))
             return dict(row.data) if row and row.data else {}
 
     async def close(self) -> None:

@@ -181,6 +181,18 @@ async def _next_receipt_no(session: AsyncSession, year: int) -> str:
     raise RuntimeError("could not allocate a receipt number")
 
 
+RECEIPT_TRIES = 5
+
+
+async def _counter_past_used(session: AsyncSession, year: int) -> None:
+    """Move the year's counter to the highest receipt number already used that year, if it is behind."""
+    used = await session.scalar(select(func.max(Complaint.receipt_no)).where(Complaint.receipt_no.like(f"{year}-%")))
+    if used:
+        await session.execute(update(ReceiptCounter).where(ReceiptCounter.year == year,
+                                                          ReceiptCounter.last_seq < int(used.split("-")[1]))
+                              .values(last_seq=int(used.split("-")[1])))
+
+
 def validate_description(text: str) -> str:
     text = (text or "").strip()
     if len(text) < DESCRIPTION_MIN:
@@ -224,14 +236,23 @@ async def submit(session: AsyncSession, svc: Services, *, citizen_id: int, submi
                                from_state=None, to_state=states.RECEIVED, department_code=dept,
                                note=f"{REPEAT_NOTE}{earlier.receipt_no}" if earlier else None)],
     )
-    try:
-        async with session.begin_nested():
-            session.add(c)
-    except IntegrityError:
-        # the same form submitted concurrently: return the one that won
-        existing = (await session.execute(select(Complaint).options(*_load())
-                                          .where(Complaint.submit_key == submit_key))).scalar_one()
-        return existing, False
+    for _ in range(RECEIPT_TRIES):
+        try:
+            async with session.begin_nested():
+                session.add(c)
+            break
+        except IntegrityError:
+            # the same form submitted concurrently: return the one that won
+            existing = (await session.execute(select(Complaint).options(*_load())
+                                              .where(Complaint.submit_key == submit_key))).scalar_one_or_none()
+            if existing is not None:
+                return existing, False
+            # the number is taken (a restored backup, numbers given by hand): past the highest in use
+            year = now.astimezone(svc.tz).year
+            await _counter_past_used(session, year)
+            c.receipt_no = await _next_receipt_no(session, year)
+    else:
+        raise RuntimeError("could not file the complaint under a free receipt number")
     await _notify_department(session, svc, c, "op.new", key=f"new:{c.id}")
     return c, True
 

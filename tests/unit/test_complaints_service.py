@@ -10,9 +10,9 @@ import itertools
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from bot.db.models import Complaint, ComplaintEvent, OutboxMessage, Rating, User
+from bot.db.models import Complaint, ComplaintEvent, OutboxMessage, Rating, ReceiptCounter, User
 from tests.unit.conftest import ADMIN_ID, KST, MONDAY_10
 from workflows import casework, complaints, roles
 from workflows.business_time import Period
@@ -683,3 +683,16 @@ async def test_two_instances_acting_on_one_complaint_take_turns(db_sessionmaker,
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_receipt_number_already_in_use_is_skipped_not_a_crash(session, svc, people):
+    """After a restore (or numbers given by hand) the counter may be behind the numbers in use: the
+    next complaint takes the first free number past them."""
+    first = await file(session, svc, "road")
+    assert first.receipt_no == "2026-000001"
+    second = await file(session, svc, "road", text="보도블록이 깨져 있어 넘어질 뻔했습니다. 고쳐 주세요.")
+    await session.execute(update(ReceiptCounter).values(last_seq=0))  # as a restored, older counter says
+    await session.commit()
+    third = await file(session, svc, "road", text="가로등이 밤새 깜빡거려 잠을 잘 수가 없습니다. 확인해 주세요.")
+    assert third.receipt_no == "2026-000003" and second.receipt_no == "2026-000002"
+    assert (await session.get(ReceiptCounter, 2026)).last_seq == 3
