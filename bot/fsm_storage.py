@@ -4,6 +4,7 @@ Used when REDIS_URL is not set (several instances use aiogram's RedisStorage ins
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -13,6 +14,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
 
 from bot.db.models import FsmRecord, utcnow
 
@@ -75,11 +77,12 @@ class DatabaseStorage(BaseStorage):
                     self._cache(s)[k] = self._MISSING
                 return
             if row is None:
-                row = FsmRecord(key=k, state=state, data=data, updated_at=utcnow())
+                row = FsmRecord(key=k, state=state, data=copy.deepcopy(dict(data)), updated_at=utcnow())
                 s.add(row)
                 self._cache(s)[k] = row
             else:
-                row.state, row.data, row.updated_at = state, dict(data), utcnow()
+                row.state, row.data, row.updated_at = state, copy.deepcopy(dict(data)), utcnow()
+                flag_modified(row, "data")  # a JSON value: its old and new forms may compare equal
             await s.flush()
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -96,7 +99,7 @@ class DatabaseStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         async with self._session() as s:
             row = await self._row(s, self._keys.build(key))
-            return dict(row.data) if row and row.data else {}
+            return copy.deepcopy(row.data) if row and row.data else {}  # theirs to change: not the row's
 
     async def close(self) -> None:
         return None

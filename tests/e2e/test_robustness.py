@@ -81,7 +81,8 @@ async def test_bad_input_gets_a_clear_answer_and_the_form_stays(harness, fake):
     h = harness
     await h.say(CITIZEN, "/complaint", expect="제15조")  # no consent yet: the notice comes first
     await h.press(CITIZEN, "동의합니다", expect="동의가 기록되었습니다")
-    await h.say(CITIZEN, "/complaint", expect="민원 분야")
+    await fake.wait_text(CITIZEN, "민원 분야")  # the /complaint asked before consent goes on by itself
+    await fake.wait_idle()
     await h.say(CITIZEN, "아무 글", expect="민원 분야를 골라 주세요")          # text instead of a button
     await h.press(CITIZEN, "소음·악취", expect="무엇이 문제인지")
     await h.say(CITIZEN, sticker=True, expect="글로 적어서 보내 주세요")
