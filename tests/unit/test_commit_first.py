@@ -3,6 +3,7 @@ middlewares, FSM storage and handlers on SQLite, with a Bot session that records
 call, whether the update's transaction was open and what another connection could already read."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import shutil
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_app, request_middlewares
 from bot.config import load_settings
+from bot.db.migrate import upgrade_to_head
 from bot.db.models import Consent, FsmRecord
 from bot.fsm_storage import update_session
 
@@ -69,8 +71,11 @@ def _press(n: int, data: str, bot) -> Update:
 
 
 async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_template, tmp_path):
-    path = tmp_path / "bot.db"
-    shutil.copyfile(migrated_template, path)
+    path = tmp_path / "bot.db"  # SQLite on both runs: the engine where a held transaction blocks every writer
+    if migrated_template is not None:
+        shutil.copyfile(migrated_template, path)
+    else:  # the PostgreSQL run has no SQLite template: migrate one (alembic runs its own loop: a thread)
+        await asyncio.to_thread(upgrade_to_head, f"sqlite+aiosqlite:///{path}")
     settings = load_settings({"BOT_TOKEN": "42:TEST", "DATABASE_URL": f"sqlite+aiosqlite:///{path}",
                               "DATA_DIR": str(tmp_path), "TELEGRAM_API_URL": "http://127.0.0.1:9",
                               "DATA_KEY": base64.urlsafe_b64encode(b"c" * 32).decode()}, dotenv=False)
