@@ -401,8 +401,9 @@ async def reply_confirm(query: CallbackQuery, callback_data: SuppCb, state: FSMC
     await session.commit()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t(lang, "sp.reply_sent_late" if late else "sp.reply_sent", receipt=c.receipt_no,
-                                 deadline=svc.fmt(c.deadline_at, lang)))
+    if late:  # on time, the service's own message tells the resident the new deadline (sp.push.replied)
+        await query.message.answer(t(lang, "sp.reply_sent_late", receipt=c.receipt_no,
+                                     deadline=svc.fmt(c.deadline_at, lang)))
 
 
 @router.callback_query(SuppCb.filter(F.action == "more"))
