@@ -20,7 +20,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db.session import make_engine, make_sessionmaker
+from bot.db.session import make_engine, make_read_sessionmaker, make_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.flood import FloodLimitMiddleware
 from bot.inaccessible import InaccessibleMessageMiddleware
@@ -54,6 +54,7 @@ class App:
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    reads: async_sessionmaker[AsyncSession]  # read sessions: no write lock (bot/db/session.py)
     bot: Bot
     dp: Dispatcher
     svc: Services
@@ -87,7 +88,8 @@ def build_services(settings: Settings) -> Services:
                     retention=RetentionPolicy.from_settings(settings))
 
 
-def build_storage(settings: Settings, sm: async_sessionmaker[AsyncSession]) -> tuple[BaseStorage, object]:
+def build_storage(settings: Settings, sm: async_sessionmaker[AsyncSession],
+                  reads: async_sessionmaker[AsyncSession] | None = None) -> tuple[BaseStorage, object]:
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage, DefaultKeyBuilder
 
@@ -95,7 +97,7 @@ def build_storage(settings: Settings, sm: async_sessionmaker[AsyncSession]) -> t
         ttl = timedelta(days=settings.form_ttl_days)  # an abandoned form's data does not stay forever
         storage = RedisStorage.from_url(settings.redis_url, key_builder=keys, state_ttl=ttl, data_ttl=ttl)
         return storage, RedisEventIsolation(storage.redis, key_builder=keys)
-    return DatabaseStorage(sm), SimpleEventIsolation()
+    return DatabaseStorage(sm, reads), SimpleEventIsolation()
 
 
 def request_middlewares(session) -> None:
@@ -108,21 +110,29 @@ def request_middlewares(session) -> None:
 
 def build_app(settings: Settings) -> App:
     engine = make_engine(settings.database_url)
-    sm = make_sessionmaker(engine)
+    sm, reads = make_sessionmaker(engine), make_read_sessionmaker(engine)
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     request_middlewares(session)
     bot = Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     svc = build_services(settings)
     worker = DeliveryWorker(bot, sm, rate=settings.delivery_rate,
                             on_refused=partial(undelivered.refused, svc),  # a 400: plain text, then the admins
-                            on_forbidden=partial(reachability.forbidden, svc))  # a 403: held cards, admins told
-    storage, isolation = build_storage(settings, sm)
+                            on_forbidden=partial(reachability.forbidden, svc),  # a 403: held cards, admins told
+                            reads=reads)
+    storage, isolation = build_storage(settings, sm, reads)
     # events_isolation: one update at a time per user/chat, so two quick messages cannot race on FSM state.
     dp = Dispatcher(storage=storage, events_isolation=isolation)
+    # Order: aiogram's errors and user context; NUL stripped; flood limit; the update's context
+    # (de-duplication, user and roles, the update's session); aiogram's FSM middleware (per-chat
+    # lock, state read through the update's session); the update's commit, still inside that lock.
+    dp.update.outer_middleware.unregister(dp.fsm)
     dp.update.outer_middleware(StripNulMiddleware())  # PostgreSQL refuses NUL in text
     dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
     metrics = Metrics()
-    dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics))
+    context = UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics, reads=reads)
+    dp.update.outer_middleware(context)
+    dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(context.commit)
     errors.install(dp)  # whatever an update raises, the person is answered (bot/errors.py)
     dp.callback_query.outer_middleware(InaccessibleMessageMiddleware())  # buttons on messages Telegram hides
     for typed in (dp.message, dp.edited_message):  # a 주민등록번호 reaches no handler (bot/rrn_guard.py)
@@ -138,9 +148,10 @@ def build_app(settings: Settings) -> App:
     dp.shutdown.handlers.insert(0, HandlerObject(callback=finish_in_flight_updates))
     dp.include_router(build_router())
     dp["svc"], dp["settings"], dp["worker"] = svc, settings, worker
+    dp["reads"] = reads  # handlers' long reads (reports, lists, /status) beside the writer
     duties = Duties(sm, svc, worker.wake)
     dp["duties"] = duties  # handlers that must start a duty at once (a payment confirmation)
-    return App(settings, engine, sm, bot, dp, svc, worker, duties, metrics)
+    return App(settings, engine, sm, reads, bot, dp, svc, worker, duties, metrics)
 
 
 class Singletons:

@@ -110,8 +110,10 @@ class DeliveryWorker:
                  max_attempts: int = 8,
                  on_sent: Callable[[OutboxMessage], Awaitable[None]] | None = None,
                  on_refused: Callable[[AsyncSession, OutboxMessage, str], Awaitable[None]] | None = None,
-                 on_forbidden: Callable[[AsyncSession, OutboxMessage, bool], Awaitable[None]] | None = None) -> None:
+                 on_forbidden: Callable[[AsyncSession, OutboxMessage, bool], Awaitable[None]] | None = None,
+                 reads: async_sessionmaker | None = None) -> None:
         self.bot, self.sessionmaker, self.on_sent, self.on_refused = bot, sessionmaker, on_sent, on_refused
+        self.reads = reads or sessionmaker  # the scan and re-checks read beside the writer
         self.on_forbidden = on_forbidden  # (session, row, the user was active until now)
         self.rate, self.batch, self.idle_poll, self.max_attempts = rate, batch, idle_poll, max_attempts
         self.private_interval, self.group_interval = private_interval, group_interval
@@ -201,7 +203,7 @@ class DeliveryWorker:
                  .group_by(OutboxMessage.chat_id))
         if waiting:
             heads = heads.where(OutboxMessage.chat_id.not_in(waiting))
-        async with self.sessionmaker() as session:
+        async with self.reads() as session:
             return list(await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_(heads),
                                             OutboxMessage.not_before <= at)
@@ -243,7 +245,7 @@ class DeliveryWorker:
             self._slots.release()
 
     async def _send(self, row: OutboxMessage) -> bool:
-        async with self.sessionmaker() as session:  # re-check: never send a row twice
+        async with self.reads() as session:  # re-check: never send a row twice
             status = await session.scalar(select(OutboxMessage.status)
                                           .where(OutboxMessage.id == row.id))
         if status != "pending":
@@ -317,7 +319,7 @@ class DeliveryWorker:
         refs = {k: v["outbox_file"] for k, v in payload.items() if isinstance(v, dict) and "outbox_file" in v}
         if not refs:
             return payload
-        async with self.sessionmaker() as session:
+        async with self.reads() as session:
             files = {f.id: f for f in await session.scalars(
                 select(OutboxFile).where(OutboxFile.id.in_(refs.values())))}
         out = dict(payload)

@@ -31,8 +31,10 @@ def _forget_rows(session, previous_transaction) -> None:  # noqa: ANN001 - SQLAl
 
 
 class DatabaseStorage(BaseStorage):
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]):
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession],
+                 reads: async_sessionmaker[AsyncSession] | None = None):
         self._sm = sessionmaker
+        self._reads = reads  # a read session (no write lock) for the update's first look at a row
         self._keys = DefaultKeyBuilder(prefix="fsm", with_bot_id=True, with_destiny=True)
 
     @asynccontextmanager
@@ -56,24 +58,35 @@ class DatabaseStorage(BaseStorage):
             s.info["fsm_rows"] = {}
         return s.info["fsm_rows"]
 
-    async def _row(self, s: AsyncSession, k: str, *, for_update: bool = False) -> FsmRecord | None:
-        cache = self._cache(s) if s is update_session.get() else {}
+    async def _row(self, s: AsyncSession, k: str) -> FsmRecord | None:
+        """The row as this update knows it. In an update, the first look goes through a read session
+        (no write lock: the update's writes come in one short transaction at its end) and the row is
+        remembered; the per-chat lock of aiogram's events isolation keeps it current."""
+        if s is not update_session.get():
+            return await s.get(FsmRecord, k)
+        cache = self._cache(s)
         row = cache.get(k)
         if row is None:
-            row = await s.get(FsmRecord, k, with_for_update=for_update) or self._MISSING
-            cache[k] = row
+            if self._reads is None or s.in_transaction():
+                row = await s.get(FsmRecord, k)
+            else:
+                async with self._reads() as r:
+                    row = await r.get(FsmRecord, k)
+            cache[k] = row if row is not None else self._MISSING
         return None if row is self._MISSING else row
 
     async def _upsert(self, key: StorageKey, **values) -> None:
         k = self._keys.build(key)
         async with self._session() as s:
-            row = await self._row(s, k, for_update=True)
+            row = await self._row(s, k)
+            if row is not None and row not in s:
+                row = await s.merge(row, load=False)  # read beside the writer: now this update's own
+                self._cache(s)[k] = row
             state = values.get("state", row.state if row else None)
             data = values.get("data", row.data if row else {})
             if state is None and not data:
                 if row is not None:
                     await s.delete(row)  # nothing left to keep
-                    await s.flush()
                     self._cache(s)[k] = self._MISSING
                 return
             if row is None:
@@ -83,7 +96,6 @@ class DatabaseStorage(BaseStorage):
             else:
                 row.state, row.data, row.updated_at = state, copy.deepcopy(dict(data)), utcnow()
                 flag_modified(row, "data")  # a JSON value: its old and new forms may compare equal
-            await s.flush()
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._upsert(key, state=state.state if isinstance(state, State) else state)

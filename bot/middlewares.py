@@ -17,30 +17,36 @@ from bot.fsm_storage import update_session, update_task
 from bot.metrics import Metrics
 from bot.errors import store_unavailable
 from workflows import reachability
-from workflows.roles import load_principal, remember_telegram_name
+from workflows.roles import remember_telegram_name, user_and_principal
 from workflows.texts import t
-from workflows.users import ensure_user
+from workflows.users import attach
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class UpdateContextMiddleware(BaseMiddleware):
-    """Outer middleware on dp.update.
+    """Outer middleware on dp.update, before aiogram's FSM middleware (bot/app.py orders them).
 
-    1. Records the update id in the update's own unit of work: an update Telegram delivers again
-       is skipped (aiogram does not de-duplicate), and one whose work was not committed (the
-       process killed, the database unreachable) stays unmarked, so a redelivery is handled. An
-       update that fails on a bug is marked anyway, so it is not handled again and again.
-    2. Opens one session for the handlers and commits it when they finish, then wakes the delivery
-       worker if the outbox grew. Before any Bot API call the handlers make, what they wrote so far
-       is committed (bot/commit_first.py): no transaction stays open while Telegram answers. 3. Loads the user, roles and language.
+    1. Reads, in a read session that takes no write lock (bot/db/session.py), whether the update was
+       handled already (aiogram does not de-duplicate: a redelivered update is skipped) and the
+       user with their roles (one query).
+    2. Opens the update's session, shared by the handlers and the FSM storage, and adds the
+       processed-update mark to it: the mark, the FSM state and the handler's own writes are
+       written in one short transaction at the end — before the first Bot API call the handler
+       makes (bot/commit_first.py) or, if it makes none, when it finishes (``commit``, inside the
+       FSM middleware's per-chat lock). An update whose work was not committed (the process
+       killed, the database unreachable) stays unmarked, so a redelivery is handled; one that
+       fails on a bug is marked anyway, so it is not handled again and again.
+    3. Wakes the delivery worker if the outbox grew.
     A database outage propagates to the error handler of bot/errors.py, which answers the user.
     """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], admin_ids: frozenset[int],
-                 wake: Callable[[], None], metrics: Metrics | None = None):
+                 wake: Callable[[], None], metrics: Metrics | None = None,
+                 reads: async_sessionmaker[AsyncSession] | None = None):
         self._sm, self._admins, self._wake = sessionmaker, admin_ids, wake
+        self._reads = reads or sessionmaker
         self._metrics = metrics or Metrics()
 
     async def _mark_processed(self, update_id: int) -> None:
@@ -50,40 +56,59 @@ class UpdateContextMiddleware(BaseMiddleware):
         except Exception as e:  # noqa: BLE001 - marked already (committed by the handler), or no database
             log.debug("update %s not marked processed (%s)", update_id, type(e).__name__)
 
+    async def _processed(self, update_id: int) -> bool:
+        async with self._reads() as r:
+            return await r.get(ProcessedUpdate, update_id) is not None
+
+    @staticmethod
+    async def commit(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        """Inner part, registered after aiogram's FSM middleware: the update's writes are committed
+        while its chat's lock is still held, so the chat's next update reads the state it left."""
+        result = await handler(event, data)
+        session = data.get("session")
+        if session is not None:
+            await session.commit()
+        return result
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         started = time.perf_counter()
-        async with self._sm() as session:
-            session.add(ProcessedUpdate(update_id=event.update_id))
-            try:
-                await session.flush()
-            except IntegrityError:
+        tg_user: TgUser | None = data.get("event_from_user")
+        person = tg_user is not None and not tg_user.is_bot
+        async with self._reads() as r:
+            if await r.get(ProcessedUpdate, event.update_id) is not None:
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
+            known, principal = (await user_and_principal(r, tg_user.id, self._admins)
+                                 if person else (None, None))
+        async with self._sm() as session:
+            session.add(ProcessedUpdate(update_id=event.update_id))  # written with the update's work
             token, task_token = update_session.set(session), update_task.set(asyncio.current_task())
             try:
                 data["session"] = session
-                tg_user: TgUser | None = data.get("event_from_user")
-                if tg_user is not None and not tg_user.is_bot:
-                    user = await ensure_user(session, tg_user.id, tg_user.language_code)
+                if person:
+                    user = await attach(session, known, tg_user.id, tg_user.language_code)
                     if session.info.pop("reactivated", None) is not None and "svc" in data:
                         # Telegram had refused them (403): the cards held for them go again
                         await reachability.reactivated(session, data["svc"], user.id)
-                    data["user"] = user
-                    data["principal"] = await load_principal(session, tg_user.id, self._admins)
-                    remember_telegram_name(user, data["principal"], tg_user.full_name)  # staff only
+                    data["user"], data["principal"] = user, principal
+                    remember_telegram_name(user, principal, tg_user.full_name)  # staff only
                     data["lang"] = user.language
                 else:
                     data["lang"] = "ko"
                 data["tr"] = partial(t, data["lang"])
                 result = await handler(event, data)
-                await session.commit()
+                await session.commit()  # what the inner part did not (no handler was reached)
             except Exception as e:
                 try:
                     await session.rollback()
                 except Exception as again:  # a dropped connection: the server rolled back already
                     if not store_unavailable(again):
                         raise
+                if isinstance(e, IntegrityError) and await self._processed(event.update_id):
+                    # the same update delivered twice at once: the other delivery did the work
+                    log.info("update %s handled concurrently; this delivery dropped", event.update_id)
+                    return None
                 if not store_unavailable(e):
                     await self._mark_processed(event.update_id)
                 raise

@@ -81,10 +81,26 @@ async def load_principal(session: AsyncSession, user_id: int, admin_ids: frozens
     rows = (await session.execute(
         select(RoleGrant.role, RoleGrant.department_code)
         .where(RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None)))).all()
-    roles = {CITIZEN} | {r.role for r in rows}
+    return principal_of(user_id, [(r.role, r.department_code) for r in rows], admin_ids)
+
+
+async def user_and_principal(session: AsyncSession, user_id: int,
+                             admin_ids: frozenset[int]) -> tuple[User | None, Principal]:
+    """The user's row (None before first contact) and principal, in one query (every update's start)."""
+    rows = (await session.execute(
+        select(User, RoleGrant.role, RoleGrant.department_code)
+        .outerjoin(RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None))
+        .where(User.id == user_id))).all()
+    user = rows[0][0] if rows else None
+    return user, principal_of(user_id, [(r.role, r.department_code) for r in rows if r.role], admin_ids)
+
+
+def principal_of(user_id: int, grants: list[tuple[str, str | None]], admin_ids: frozenset[int]) -> Principal:
+    """The principal from the user's active grants, (role, department code) each."""
+    roles = {CITIZEN} | {role for role, _ in grants}
     if user_id in admin_ids:
         roles.add(ADMIN)
-    dept = next((r.department_code for role in DEPARTMENT_ROLES for r in rows if r.role == role), None)
+    dept = next((d for wanted in DEPARTMENT_ROLES for role, d in grants if role == wanted), None)
     return Principal(user_id, frozenset(roles), dept)
 
 

@@ -23,6 +23,18 @@ async def ensure_user(session: AsyncSession, user_id: int, language_code: str | 
     return user
 
 
+async def attach(session: AsyncSession, known: User | None, user_id: int, language_code: str | None) -> User:
+    """The row read at the update's start (a read session: no write lock), made the update session's
+    own without another query; first contact creates it. Changes to it are written with the update."""
+    if known is None:
+        return await ensure_user(session, user_id, language_code)
+    user = await session.merge(known, load=False)
+    if not user.is_active:
+        user.is_active = True  # they wrote to us again, so they unblocked the bot
+        session.info["reactivated"] = user_id
+    return user
+
+
 async def set_language(session: AsyncSession, user: User, lang: str) -> None:
     user.language, user.language_chosen = norm_lang(lang), True
 

@@ -1,5 +1,11 @@
-"""Engine and session factory. SQLite gets WAL, a busy timeout, foreign keys, real transactions
-and, within this process, writer turns given out in arrival order (WriterTurn)."""
+"""Engine and session factories. SQLite gets WAL, a busy timeout, foreign keys, real transactions
+and, within this process, writer turns given out in arrival order (WriterTurn).
+
+Two kinds of session: the writer's (every SQLite transaction BEGIN IMMEDIATE, one at a time) and
+the reader's (make_read_sessionmaker): a deferred transaction that takes no write lock and no
+writer turn, so reports, lists, /status and the start of every update read beside the writer
+(SQLite WAL: readers and the one writer do not block each other). A read session refuses to flush.
+On PostgreSQL the reader's transactions are READ ONLY."""
 from __future__ import annotations
 
 import asyncio
@@ -9,12 +15,14 @@ import sqlite3
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 10.0
 _HOLDS_TURN = "writer_turn"  # key in the pooled connection's info while its transaction holds the turn
+READ_ONLY = "minwon_read_only"  # execution option of the reader's engine (make_read_sessionmaker)
 
 
 class WriterTurn:
@@ -89,6 +97,9 @@ def make_engine(url: str, **kw) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin(conn):  # noqa: ANN001
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")  # a reader: a snapshot, no write lock, no writer turn
+                return
             # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
             # that reads and then writes can never fail on a snapshot another writer moved on.
             turn.take(conn.info)
@@ -111,3 +122,22 @@ def make_engine(url: str, **kw) -> AsyncEngine:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class ReadOnlySession(Session):
+    """The reader's session: writing through it is a programming error."""
+
+
+@event.listens_for(ReadOnlySession, "before_flush")
+def _refuse_flush(session, _flush_context, _instances):  # noqa: ANN001
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read session does not write: use the update's session")
+
+
+def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that read beside the writer (see the module's docstring)."""
+    options: dict = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return async_sessionmaker(engine.execution_options(**options), expire_on_commit=False,
+                              autoflush=False, sync_session_class=ReadOnlySession)
