@@ -33,7 +33,7 @@ from workflows.contact import looks_like_rrn
 from workflows.context import Services
 from workflows.district_info import DongInfo, Place
 from workflows.outbox import enqueue
-from workflows.texts import escape, pack, t
+from workflows.texts import ENGLISH_DATA, escape, pack, t
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "new_residents.json"
 FACTS = ("children_under_7", "school_age_children", "seniors_65", "pet", "car")
@@ -75,7 +75,7 @@ class Topic:
     category: str
 
     def name(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ko
+        return self.en if lang in ENGLISH_DATA else self.ko
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class Settings:
 
     def age_band(self, code: str | None, lang: str) -> str | None:
         pair = self.age_bands.get(code or "")
-        return None if pair is None else (pair[1] if lang == "en" else pair[0])
+        return None if pair is None else (pair[1] if lang in ENGLISH_DATA else pair[0])
 
 
 def load_settings(path: str | Path = DEFAULT_PATH) -> Settings:
@@ -285,7 +285,7 @@ def _section_blocks(s: Section, info: DongInfo, places: list[Place], lang: str, 
     dong = escape(svc.district.dong_name(info.dong, lang))
     blocks = [t(lang, SECTION_TITLES[s.code], dong=dong)]
     if s.code == "basics":
-        district = svc.district.name_en if lang == "en" else svc.district.name_ko
+        district = svc.district.name_en if lang in ENGLISH_DATA else svc.district.name_ko
         blocks.append(t(lang, "nr.welcome", district=escape(district), dong=dong, date=moved_in_on.isoformat()))
     for key in s.notes:
         note = info.note(key, lang)

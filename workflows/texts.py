@@ -18,11 +18,11 @@ from babel.messages.pofile import read_po
 
 PRIVACY_VERSION = "2026-11-21"
 
-LANGS = ("ko", "en")
+LANGS = ("ko", "en", "zh")
 SOURCE_LANG = "ko"
 LOCALES = Path(__file__).with_name("locales")
 # where t() looks, in order: the language, then its fallbacks (indices into LANGS)
-_LOOKUP = {"ko": (0,), "en": (1, 0)}
+_LOOKUP = {"ko": (0,), "en": (1, 0), "zh": (2, 1, 0)}
 _KOREAN = (0,)  # any other language code
 
 # the catalogue (one .po file per language) a key belongs to, by the key's prefix
@@ -74,8 +74,25 @@ TEXTS: dict[str, tuple[str, ...]] = _texts(load_catalogues())
 
 
 def norm_lang(code: str | None) -> str:
-    """Telegram's language_code ('en-US', 'ko') to one we speak; Korean by default."""
-    return "en" if (code or "").lower().startswith("en") else "ko"
+    """Telegram's language_code ('en-US', 'ko', 'zh-hans') to one we speak; Korean by default.
+    Every Chinese code (zh, zh-hans, zh-cn, zh-sg, and zh-tw/zh-hant too) is our Simplified Chinese."""
+    code = (code or "").lower()
+    if code.startswith("en"):
+        return "en"
+    if code == "zh" or code.startswith(("zh-", "zh_")):
+        return "zh"
+    return "ko"
+
+
+# Names and data kept in Korean and English only (동, departments, benefits, agencies, the district
+# profile): Chinese shows the English form, as its texts fall back (zh -> en -> ko).
+ENGLISH_DATA = frozenset({"en", "zh"})
+
+
+def pick(lang: str, ko: str, en: str | None) -> str:
+    """The form of a Korean-and-English datum `lang` reads: English for en and zh, else (or when
+    there is no English form) Korean."""
+    return en if lang in ENGLISH_DATA and en else ko
 
 
 def escape(s: str | None) -> str:
@@ -85,11 +102,12 @@ def escape(s: str | None) -> str:
 
 
 def both(ko: str, en: str | None, lang: str) -> str:
-    """A proper name (a 동, a place, an office) for `lang`: Korean as it is; in English the English
-    form with the Korean in brackets, as residents find it on signs and maps ("Jayang 1-dong
-    (자양1동)"); the Korean alone when the data has no English form. Plain text: escape() after."""
-    if lang != "en" or not en or en == ko:
-        return ko if lang != "en" or not en else en
+    """A proper name (a 동, a place, an office) for `lang`: Korean as it is; in English and Chinese
+    the English (romanised) form with the Korean in brackets, as residents find it on signs and maps
+    ("Jayang 1-dong (자양1동)"); the Korean alone when the data has no English form. Plain text:
+    escape() after."""
+    if lang not in ENGLISH_DATA or not en or en == ko:
+        return ko if lang not in ENGLISH_DATA or not en else en
     return f"{en} ({ko})"
 
 
