@@ -208,11 +208,12 @@ class DateError(ValueError):
 _FULL = re.compile(r"(\d{4})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})\s*일?\.?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SHORT = re.compile(r"(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})\s*일?\.?")
-_RELATIVE = {"오늘": 0, "today": 0, "어제": -1, "yesterday": -1, "내일": 1, "tomorrow": 1}
+_RELATIVE = {"오늘": 0, "today": 0, "今天": 0, "어제": -1, "yesterday": -1, "昨天": -1, "내일": 1, "tomorrow": 1,
+             "明天": 1}
 
 
 def parse_move_in_date(text: str, today: date, cfg: Settings | None = None) -> date:
-    """2026-11-20, 2026.11.20, 2026/11/20, 20261120, 2026년 11월 20일, 11/20, 11월 20일, 오늘, 어제.
+    """2026-11-20, 2026.11.20, 2026/11/20, 20261120, 2026년 11월 20일, 11/20, 11월 20일, 오늘, 어제 (today, 今天 ...).
 
     Without a year, the year that puts the date nearest to today. Raises DateError("format") for
     anything else or an impossible day, "past"/"future" outside the plausible window."""
