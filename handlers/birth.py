@@ -26,7 +26,7 @@ from workflows.benefits import add_months, load_catalogue, won
 from workflows.birth_death import BirthAnswers, Plan
 from workflows.contact import mask_phone
 from workflows.context import Services
-from workflows.texts import escape, pack, t
+from workflows.texts import ENGLISH_DATA, escape, pack, t
 
 router = Router(name="birth")
 KIND = bd.BIRTH
@@ -116,7 +116,7 @@ def late_warning(svc: Services, birth: date, lang: str) -> str | None:
     fine = bd.late_fine(deadline, bd.local_today(svc), cat.late_fines)
     if fine is None:
         return None
-    table = "\n".join(t(lang, "onestop.fine.row", band=escape(b["label_en" if lang == "en" else "label_ko"]),
+    table = "\n".join(t(lang, "onestop.fine.row", band=escape(b["label_en" if lang in ENGLISH_DATA else "label_ko"]),
                         fine=won(b["fine"], lang), after=won(b["after_demand"], lang))
                       for b in cat.late_fines["bands"])
     return t(lang, "onestop.fine.warning", deadline=bd.fmt_date(deadline, lang), days=fine.days_late,

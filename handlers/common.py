@@ -24,7 +24,7 @@ from handlers.states import ComplaintForm, OfficerForm
 from workflows import roles, services, users
 from workflows.context import Services
 from workflows.roles import Principal, RoleError
-from workflows.texts import escape, t
+from workflows.texts import escape, pick, t
 
 router = Router(name="common")
 
@@ -60,7 +60,7 @@ async def start_invite(message: Message, command: CommandObject, session: AsyncS
 async def start(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
     """The greeting lists every service, with the menu under it; the complaint consent follows
     for someone who has not given it (each one-stop asks its own when it starts)."""
-    await message.answer(t(lang, "start.greeting", district=escape(svc.district.name_ko if lang == "ko" else svc.district.name_en)),
+    await message.answer(t(lang, "start.greeting", district=escape(pick(lang, svc.district.name_ko, svc.district.name_en))),
                          reply_markup=kb.menu(lang, officer=principal.is_officer))
     if await users.active_consent(session, message.from_user.id) is None:
         await show_privacy(message, session, svc, lang, message.from_user.id)

@@ -26,7 +26,8 @@ def privacy(lang: str, consented: bool) -> InlineKeyboardMarkup:
 
 
 def language() -> InlineKeyboardMarkup:
-    return markup([[("한국어", LangCb(code="ko").pack()), ("English", LangCb(code="en").pack())]])
+    return markup([[("한국어", LangCb(code="ko").pack()), ("English", LangCb(code="en").pack()),
+                     ("中文", LangCb(code="zh").pack())]])
 
 
 def menu(lang: str, *, officer: bool) -> InlineKeyboardMarkup:

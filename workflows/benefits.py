@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from workflows import district_info
-from workflows.texts import t
+from workflows.texts import ENGLISH_DATA, t
 
 CATALOGUE_PATH = Path(__file__).parent / "data" / "benefits.json"
 ORDER_MAX = 3  # 셋째 이상
@@ -55,10 +55,10 @@ class Benefit:
     legal_basis_en: str = ""
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ko
+        return self.name_en if lang in ENGLISH_DATA else self.name_ko
 
     def needs(self, lang: str) -> str:
-        return self.needs_en if lang == "en" else self.needs_ko
+        return self.needs_en if lang in ENGLISH_DATA else self.needs_ko
 
     @property
     def provision_bodies(self) -> tuple[str, ...]:
@@ -78,10 +78,10 @@ class Body:
     confirmed: bool
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ko
+        return self.name_en if lang in ENGLISH_DATA else self.name_ko
 
     def retention(self, lang: str) -> str:
-        return self.retention_en if lang == "en" else self.retention_ko
+        return self.retention_en if lang in ENGLISH_DATA else self.retention_ko
 
 
 @dataclass(frozen=True)
@@ -370,12 +370,14 @@ def _age_label(band: dict, lang: str) -> str:
 
 
 def won(n: int | None, lang: str) -> str:
-    """1000000 -> '100만원' / '₩1,000,000'; 16000 -> '1만 6천원'."""
+    """1000000 -> '100만원' / '₩1,000,000' / '1,000,000韩元'; 16000 -> '1만 6천원'."""
     if n is None:
         return "-"
     n = int(n)
     if lang == "en":
         return f"₩{n:,}"
+    if lang == "zh":
+        return f"{n:,}韩元"
     man, rest = divmod(n, 10000)
     if man and not rest:
         return f"{man:,}만원"

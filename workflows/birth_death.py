@@ -39,12 +39,12 @@ from workflows import agency_notify, audit, district_info
 from workflows.benefits import (Catalogue, DistrictGrant, Household, add_months, district_grant, load_catalogue,
                                 period_end)
 from workflows.contact import mask_phones
-from workflows.context import WEEKDAYS, Services
+from workflows.context import Services, fmt_day
 from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.ratings import ITEMS as RATING_ITEMS, OVERALL
 from workflows.roles import Principal, can_handle, officers_of
-from workflows.texts import escape, pack, t
+from workflows.texts import ENGLISH_DATA, escape, pack, t
 
 DEATH_RULES_PATH = Path(__file__).parent / "data" / "death_agencies.json"
 NOTICE_VERSION = "2026-12-04"  # version of the one-stop consent screens (stored with each consent)
@@ -138,13 +138,13 @@ class DeadlineRule:
     abroad_basis_en: str = ""
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ko
+        return self.name_en if lang in ENGLISH_DATA else self.name_ko
 
     def where(self, lang: str) -> str:
-        return self.where_en if lang == "en" else self.where_ko
+        return self.where_en if lang in ENGLISH_DATA else self.where_ko
 
     def basis(self, lang: str) -> str:
-        return self.legal_basis_en if lang == "en" and self.legal_basis_en else self.legal_basis
+        return self.legal_basis_en if lang in ENGLISH_DATA and self.legal_basis_en else self.legal_basis
 
     def for_abroad(self, abroad: str | None) -> "DeadlineRule":
         """The rule as it applies to this family: the longer period (and its basis) when the
@@ -189,16 +189,16 @@ class Agency:
     legal_basis_en: str = ""
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ko
+        return self.name_en if lang in ENGLISH_DATA else self.name_ko
 
     def purpose(self, lang: str) -> str:
-        return self.purpose_en if lang == "en" else self.purpose_ko
+        return self.purpose_en if lang in ENGLISH_DATA else self.purpose_ko
 
     def follow_up(self, lang: str) -> str:
-        return self.follow_up_en if lang == "en" else self.follow_up_ko
+        return self.follow_up_en if lang in ENGLISH_DATA else self.follow_up_ko
 
     def retention(self, lang: str) -> str:
-        return self.retention_en if lang == "en" else self.retention_ko
+        return self.retention_en if lang in ENGLISH_DATA else self.retention_ko
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ class DeathRules:
 
     def relationship(self, code: str, lang: str) -> str:
         ko, en = self.relationships[code]
-        return en if lang == "en" else ko
+        return en if lang in ENGLISH_DATA else ko
 
 
 @lru_cache(maxsize=4)
@@ -359,7 +359,7 @@ class LateFine:
     after_demand: int
 
     def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_ko
+        return self.label_en if lang in ENGLISH_DATA else self.label_ko
 
 
 def late_fine(deadline: date, today: date, fines: dict) -> LateFine | None:
@@ -403,10 +403,7 @@ def local_today(svc: Services) -> date:
 
 
 def fmt_date(d: date, lang: str) -> str:
-    wd = d.weekday()
-    if lang == "en":
-        return f"{WEEKDAYS['en'][wd]} {d.isoformat()}"
-    return f"{d.isoformat()}({WEEKDAYS['ko'][wd]})"
+    return fmt_day(d, lang)
 
 
 # --- answers and plans -------------------------------------------------------------------------
@@ -465,16 +462,16 @@ class PlannedItem:
     legal_basis_en: str = ""
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ko
+        return self.name_en if lang in ENGLISH_DATA else self.name_ko
 
     def basis(self, lang: str) -> str:
-        return self.legal_basis_en if lang == "en" and self.legal_basis_en else self.legal_basis
+        return self.legal_basis_en if lang in ENGLISH_DATA and self.legal_basis_en else self.legal_basis
 
     def amount_text(self, lang: str) -> str:
-        return self.amount_text_en if lang == "en" else self.amount_text_ko
+        return self.amount_text_en if lang in ENGLISH_DATA else self.amount_text_ko
 
     def needs(self, lang: str) -> str:
-        return self.needs_en if lang == "en" else self.needs_ko
+        return self.needs_en if lang in ENGLISH_DATA else self.needs_ko
 
 
 @dataclass
@@ -633,7 +630,7 @@ def item_name(item: OnestopItem, kind: str, lang: str, district: District) -> st
     if item.code == "district_birth_grant":
         g = profile(district).grant
         if g is not None:
-            return g.name_en if lang == "en" else g.name_ko
+            return g.name_en if lang in ENGLISH_DATA else g.name_ko
     b = load_catalogue().benefits.get(item.code)
     return b.name(lang) if b else item.code
 

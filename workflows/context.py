@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,16 @@ from workflows.district import District
 if TYPE_CHECKING:
     from workflows.retention import RetentionPolicy
 
-WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+            "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日")}
+
+
+def fmt_day(d: date, lang: str) -> str:
+    """2026-11-24(화) / Tue 2026-11-24 / 2026-11-24(周二)."""
+    wd = d.weekday()
+    if lang == "en":
+        return f"{WEEKDAYS['en'][wd]} {d:%Y-%m-%d}"
+    return f"{d:%Y-%m-%d}({WEEKDAYS.get(lang, WEEKDAYS['ko'])[wd]})"
 
 
 def _utcnow() -> datetime:
@@ -54,11 +63,8 @@ class Services:
         return self.clock()
 
     def fmt(self, dt: datetime | None, lang: str) -> str:
-        """2026-11-24(화) 18:00 / Tue 2026-11-24 18:00, in the district's time zone."""
+        """2026-11-24(화) 18:00 / Tue 2026-11-24 18:00 / 2026-11-24(周二) 18:00, in the district's time zone."""
         if dt is None:
             return "-"
         local = dt.astimezone(self.tz)
-        wd = local.weekday()
-        if lang == "en":
-            return f"{WEEKDAYS['en'][wd]} {local:%Y-%m-%d %H:%M}"
-        return f"{local:%Y-%m-%d}({WEEKDAYS['ko'][wd]}) {local:%H:%M}"
+        return f"{fmt_day(local.date(), lang)} {local:%H:%M}"

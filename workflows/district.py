@@ -14,6 +14,7 @@ from pathlib import Path
 
 from workflows import district_info
 from workflows.business_time import Period
+from workflows.texts import ENGLISH_DATA
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "sample_district.json"
 
@@ -27,7 +28,7 @@ class Department:
     group_chat_id: int | None = None
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ko
+        return self.name_en if lang in ENGLISH_DATA else self.name_ko
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Category:
     keywords: tuple[str, ...] = ()
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ko
+        return self.name_en if lang in ENGLISH_DATA else self.name_ko
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Remedy:
     en: str
 
     def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ko
+        return self.en if lang in ENGLISH_DATA else self.ko
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
+from workflows.texts import ENGLISH_DATA
+
 DEFAULT_DIR = Path(__file__).parent / "data" / "dongs"
 
 # Facility kinds and note keys a file may use (the sections in data/new_residents.json refer to them).
@@ -161,7 +163,7 @@ class Place:
     detail_en: str = ""
 
     def about(self, lang: str) -> str:
-        return self.detail_en if lang == "en" and self.detail_en else self.detail
+        return self.detail_en if lang in ENGLISH_DATA and self.detail_en else self.detail
 
     def title(self, lang: str) -> str:
         """The name in English with the Korean one in brackets, as on the signs (texts.both)."""
@@ -170,10 +172,10 @@ class Place:
         return both(self.name, self.name_en, lang)
 
     def where(self, lang: str) -> str:
-        return self.address_en if lang == "en" and self.address_en else self.address
+        return self.address_en if lang in ENGLISH_DATA and self.address_en else self.address
 
     def opening(self, lang: str) -> str:
-        return self.hours_en if lang == "en" and self.hours_en else self.hours
+        return self.hours_en if lang in ENGLISH_DATA and self.hours_en else self.hours
 
     def venue_address(self, lang: str = "ko") -> str:
         """The line under a place's name: address, phone, hours."""
@@ -195,7 +197,7 @@ class DongInfo:
         pair = self.notes.get(key)
         if pair is None:
             return None
-        return pair[1] if lang == "en" and pair[1] else pair[0]
+        return pair[1] if lang in ENGLISH_DATA and pair[1] else pair[0]
 
     def places(self, kind: str, limit: int | None = None) -> list[Place]:
         found = [self.centre] if kind == "centre" else [f for f in self.facilities if f.kind == kind]

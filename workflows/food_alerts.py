@@ -37,7 +37,7 @@ from workflows.contact import looks_like_rrn
 from workflows.nhis_forecast import ForecastError, ForecastRow, NhisForecastClient
 from workflows.outbox import Queued, delivery_counts, enqueue, enqueue_many
 from workflows.roles import OPERATOR, officers_of
-from workflows.texts import clip, escape, t
+from workflows.texts import ENGLISH_DATA, LANGS, clip, escape, t
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +66,10 @@ class Grade:
     checklist_en: tuple[str, ...]
 
     def name(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ko
+        return self.en if lang in ENGLISH_DATA else self.ko
 
     def checklist(self, lang: str) -> tuple[str, ...]:
-        return self.checklist_en if lang == "en" else self.checklist_ko
+        return self.checklist_en if lang in ENGLISH_DATA else self.checklist_ko
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class BusinessType:
     export_names: tuple[str, ...]
 
     def name(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ko
+        return self.en if lang in ENGLISH_DATA else self.ko
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,8 @@ def season_label(cfg: FoodConfig, lang: str) -> str:
     run = len(months) > 1 and months == list(range(months[0], months[-1] + 1))
     if lang == "en":
         return f"{MONTHS_EN[months[0]]}–{MONTHS_EN[months[-1]]}" if run else ", ".join(MONTHS_EN[m] for m in months)
-    return f"{months[0]}~{months[-1]}월" if run else ", ".join(f"{m}월" for m in months)
+    month = "月" if lang == "zh" else "월"
+    return f"{months[0]}~{months[-1]}{month}" if run else ", ".join(f"{m}{month}" for m in months)
 
 
 def at_or_above_threshold(cfg: FoodConfig, risk: int) -> bool:
@@ -309,7 +310,7 @@ def alert_key(day: date, risk: int, chat_id: int) -> str:
 def alert_text(svc: Services, cfg: FoodConfig, run: FoodAlertRun, lang: str) -> str:
     g = grade(cfg, run.risk)
     day = f"{run.day:%Y-%m-%d}"
-    district = escape(svc.district.name_en if lang == "en" else svc.district.name_ko)
+    district = escape(svc.district.name_en if lang in ENGLISH_DATA else svc.district.name_ko)
     if run.previous_risk is None:
         head = t(lang, "food.alert.title", emoji=g.emoji, grade=escape(g.name(lang)), day=day, district=district)
     else:
@@ -360,7 +361,7 @@ async def alert_operators(session: AsyncSession, svc: Services, row: ForecastRow
     recipients = (await session.execute(
         select(FoodOperator.user_id, User.language).join(User, User.id == FoodOperator.user_id)
         .where(FoodOperator.status == ACTIVE, User.is_active.is_(True)).order_by(FoodOperator.id))).all()
-    texts = {lang: alert_text(svc, cfg, run, lang) for lang in ("ko", "en")}
+    texts = {lang: alert_text(svc, cfg, run, lang) for lang in LANGS}
     messages = [Queued(alert_key(run.day, run.risk, chat_id), chat_id, texts.get(lang, texts["ko"]))
                 for chat_id, lang in recipients]
     size = commit_every or len(messages) or 1
@@ -479,7 +480,7 @@ async def send_notice(session: AsyncSession, svc: Services, *, form_id: str, off
                         text=body, recipients=len(recipients), created_at=utcnow())
     session.add(notice)
     await session.flush()
-    texts = {lang: notice_message(svc, cfg, body, lang) for lang in ("ko", "en")}
+    texts = {lang: notice_message(svc, cfg, body, lang) for lang in LANGS}
     await enqueue_many(session, [Queued(f"food:notice:{notice.id}:{chat_id}", chat_id, texts.get(lang, texts["ko"]))
                                  for chat_id, lang in recipients])
     return notice, True

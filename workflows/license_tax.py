@@ -46,11 +46,11 @@ from bot.db.models import (Complaint, LicenseTaxConfirmation, LicenseTaxEvent, L
                            LicenseTaxPayment, User)
 from workflows import audit, licensing_bodies, notice_render
 from workflows.contact import looks_like_rrn
-from workflows.context import Services
+from workflows.context import Services, fmt_day
 from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.roles import Principal, officers_of
-from workflows.texts import clip, escape, t
+from workflows.texts import ENGLISH_DATA, clip, escape, t
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ class Licence:
     bodies: tuple[str, ...] = ()
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ko
+        return self.name_en if lang in ENGLISH_DATA else self.name_ko
 
     def class_for(self, figure: int | None) -> tuple[int | None, bool]:
         """(제N종, confirmed) — by the bands when the figure falls in one, else the catalogue's."""
@@ -174,7 +174,7 @@ class Kind:
     officer_decides: bool = False
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ko
+        return self.en if lang in ENGLISH_DATA else self.ko
 
     @property
     def is_change(self) -> bool:
@@ -193,7 +193,7 @@ class NonTaxable:
     source: str = ""
 
     def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ko
+        return self.en if lang in ENGLISH_DATA else self.ko
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ class AreaKind:
     basis: str
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ko
+        return self.en if lang in ENGLISH_DATA else self.ko
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ class Catalogue:
         return self.rates[tax_class][column]
 
     def column_label(self, column: str, lang: str) -> str:
-        return self.column_labels[column]["en" if lang == "en" else "ko"]
+        return self.column_labels[column]["en" if lang in ENGLISH_DATA else "ko"]
 
     def search(self, query: str, limit: int = 8) -> list[Licence]:
         return [lic for lic in self.licences.values() if lic.matches(query)][:limit]
@@ -440,7 +440,7 @@ class PaymentConfig:
     default_due_days: int
 
     def bank(self, lang: str) -> str:
-        return self.bank_en if lang == "en" else self.bank_ko
+        return self.bank_en if lang in ENGLISH_DATA else self.bank_ko
 
 
 def payment_config(district: District) -> PaymentConfig:
@@ -528,7 +528,7 @@ def date_example_values(today: date, lang: str) -> dict[str, str]:
     """{example} and {example_short} of the date question and its error: the same future day
     written in full and without the year (12월 18일 / 12/18), as the parser reads both."""
     d = date_example(today)
-    return {"example": d.isoformat(), "example_short": f"{d.month}/{d.day}" if lang == "en" else f"{d.month}월 {d.day}일"}
+    return {"example": d.isoformat(), "example_short": f"{d.month}월 {d.day}일" if lang == "ko" else f"{d.month}/{d.day}"}
 
 
 def clean_text(text: str | None, *, limit: int, code: str) -> str:
@@ -590,7 +590,7 @@ def fmt_number(x: float | None) -> str:
 def won(amount: int | None, lang: str) -> str:
     if amount is None:
         return t(lang, "lt.amount_unknown")
-    return f"{amount:,}원" if lang != "en" else f"KRW {amount:,}"
+    return {"en": f"KRW {amount:,}", "zh": f"{amount:,}韩元"}.get(lang, f"{amount:,}원")
 
 
 def local_today(svc: Services) -> date:
@@ -600,8 +600,7 @@ def local_today(svc: Services) -> date:
 def fmt_date(svc: Services, d: date | None, lang: str) -> str:
     if d is None:
         return "-"
-    wd = "월화수목금토일"[d.weekday()] if lang != "en" else ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[d.weekday()]
-    return f"{d.isoformat()}({wd})" if lang != "en" else f"{wd} {d.isoformat()}"
+    return fmt_day(d, lang)
 
 
 # --- the request ------------------------------------------------------------------------------
@@ -1197,7 +1196,7 @@ def column_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
 
 def notice_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     cfg = payment_config(svc.district)
-    district = escape(svc.district.name_en if lang == "en" else svc.district.name_ko)
+    district = escape(svc.district.name_en if lang in ENGLISH_DATA else svc.district.name_ko)
     return t(lang, "lt.notice", no=n.notice_no, district=district,
              licence=escape(_licence_name(svc, n, lang)), cls=t(lang, "lt.class_n", n=n.tax_class),
              column=escape(column_text(svc, n, lang)), amount=won(n.amount, lang), due=fmt_date(svc, n.due_date, lang),
@@ -1214,7 +1213,7 @@ def receipt_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
 
 
 def body_text(svc: Services, n: LicenseTaxNotice, body: licensing_bodies.Body, lang: str) -> str:
-    return t(lang, "lt.body.paid", district=escape(svc.district.name_en if lang == "en" else svc.district.name_ko),
+    return t(lang, "lt.body.paid", district=escape(svc.district.name_en if lang in ENGLISH_DATA else svc.district.name_ko),
              body=escape(body.name(lang)), no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
              business=escape(n.business_name), dong=escape(svc.district.dong_name(n.dong, lang)), amount=won(n.paid_amount, lang),
              paid=svc.fmt(n.paid_at, lang), code=n.verification_code)

@@ -42,6 +42,7 @@ from workflows.context import Services
 from workflows.district import District
 from workflows.outbox import Buttons, enqueue
 from workflows.roles import officers_of
+from workflows.texts import ENGLISH_DATA
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class Body:
     verify_chat_ids: frozenset[int] = frozenset()
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_ko
+        return self.name_en if lang in ENGLISH_DATA else self.name_ko
 
     @property
     def chats(self) -> frozenset[int]:

@@ -33,7 +33,7 @@ from workflows.contact import looks_like_rrn
 from workflows.context import Services
 from workflows.district_info import DongInfo, Place
 from workflows.outbox import enqueue
-from workflows.texts import escape, pack, t
+from workflows.texts import ENGLISH_DATA, escape, pack, t
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "new_residents.json"
 FACTS = ("children_under_7", "school_age_children", "seniors_65", "pet", "car")
@@ -75,7 +75,7 @@ class Topic:
     category: str
 
     def name(self, lang: str) -> str:
-        return self.en if lang == "en" else self.ko
+        return self.en if lang in ENGLISH_DATA else self.ko
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class Settings:
 
     def age_band(self, code: str | None, lang: str) -> str | None:
         pair = self.age_bands.get(code or "")
-        return None if pair is None else (pair[1] if lang == "en" else pair[0])
+        return None if pair is None else (pair[1] if lang in ENGLISH_DATA else pair[0])
 
 
 def load_settings(path: str | Path = DEFAULT_PATH) -> Settings:
@@ -208,11 +208,12 @@ class DateError(ValueError):
 _FULL = re.compile(r"(\d{4})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})\s*일?\.?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SHORT = re.compile(r"(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})\s*일?\.?")
-_RELATIVE = {"오늘": 0, "today": 0, "어제": -1, "yesterday": -1, "내일": 1, "tomorrow": 1}
+_RELATIVE = {"오늘": 0, "today": 0, "今天": 0, "어제": -1, "yesterday": -1, "昨天": -1, "내일": 1, "tomorrow": 1,
+             "明天": 1}
 
 
 def parse_move_in_date(text: str, today: date, cfg: Settings | None = None) -> date:
-    """2026-11-20, 2026.11.20, 2026/11/20, 20261120, 2026년 11월 20일, 11/20, 11월 20일, 오늘, 어제.
+    """2026-11-20, 2026.11.20, 2026/11/20, 20261120, 2026년 11월 20일, 11/20, 11월 20일, 오늘, 어제 (today, 今天 ...).
 
     Without a year, the year that puts the date nearest to today. Raises DateError("format") for
     anything else or an impossible day, "past"/"future" outside the plausible window."""
@@ -285,7 +286,7 @@ def _section_blocks(s: Section, info: DongInfo, places: list[Place], lang: str, 
     dong = escape(svc.district.dong_name(info.dong, lang))
     blocks = [t(lang, SECTION_TITLES[s.code], dong=dong)]
     if s.code == "basics":
-        district = svc.district.name_en if lang == "en" else svc.district.name_ko
+        district = svc.district.name_en if lang in ENGLISH_DATA else svc.district.name_ko
         blocks.append(t(lang, "nr.welcome", district=escape(district), dong=dong, date=moved_in_on.isoformat()))
     for key in s.notes:
         note = info.note(key, lang)

@@ -26,9 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (OpinionEntry, OpinionParticipant, OpinionPoll, OpinionSubscription,
                            OpinionTheme, OpinionTopic, User)
-from workflows import users
+from workflows import context, users
 from workflows.contact import looks_like_rrn
-from workflows.context import WEEKDAYS, Services
+from workflows.context import Services
 from workflows.opinion_analysis import Opinion, Rules, analyse
 from workflows.outbox import enqueue
 from workflows.roles import Principal, officers_of
@@ -204,8 +204,7 @@ def next_day(svc: Services, now: datetime | None = None) -> date:
 
 
 def fmt_day(day: date, lang: str) -> str:
-    wd = day.weekday()
-    return f"{WEEKDAYS['en'][wd]} {day:%Y-%m-%d}" if lang == "en" else f"{day:%Y-%m-%d}({WEEKDAYS['ko'][wd]})"
+    return context.fmt_day(day, lang)
 
 
 def fmt_due(svc: Services, due: datetime, lang: str) -> str:

@@ -91,8 +91,8 @@ def period_text(days: int, lang: str) -> str:
     """365 -> "1년" / "1 year", 730 -> "2년", 90 -> "90일" / "90 days" (for the notices)."""
     if days % DAYS_PER_YEAR == 0:
         n = days // DAYS_PER_YEAR
-        return f"{n} year{'s' if n > 1 else ''}" if lang == "en" else f"{n}년"
-    return f"{days} day{'s' if days > 1 else ''}" if lang == "en" else f"{days}일"
+        return f"{n} year{'s' if n > 1 else ''}" if lang == "en" else f"{n}年" if lang == "zh" else f"{n}년"
+    return f"{days} day{'s' if days > 1 else ''}" if lang == "en" else f"{days}天" if lang == "zh" else f"{days}일"
 
 
 # --- shared with workflows/privacy.py: anonymise in place ----------------------------------------

@@ -42,7 +42,7 @@ from workflows.business_time import Period
 from workflows.context import Services
 from workflows.outbox import enqueue
 from workflows.roles import Principal
-from workflows.texts import escape, t, t_fit
+from workflows.texts import LANGS, escape, t, t_fit
 
 DATA_FILE = Path(__file__).parent / "data" / "supplement.json"
 REQUEST, EXTEND, REPLY, WITHDRAW, EXPIRED = ("supplement_request", "supplement_extend", "supplement_reply",
@@ -290,7 +290,7 @@ async def _asked_by(session: AsyncSession, svc: Services, c: Complaint, p: Princ
     """Who asks, as 시행령 §31 wants the request to say: department, officer's name, the department's
     telephone (a value per language for ``_tell_resident``)."""
     dept = svc.district.department(c.department_code)
-    names = {lang: (await roles.staff_names(session, [p.user_id], lang))[p.user_id] for lang in ("ko", "en")}
+    names = {lang: (await roles.staff_names(session, [p.user_id], lang))[p.user_id] for lang in LANGS}
     return lambda lang: escape(" · ".join(x for x in (dept.name(lang), names.get(lang, names["ko"]), dept.phone) if x))
 
 

@@ -68,7 +68,7 @@ def test_callback_strings_match_the_handler():
     ("20261120", date(2026, 11, 20)), ("2026년 11월 20일", date(2026, 11, 20)), ("11/20", date(2026, 11, 20)),
     ("11월 20일", date(2026, 11, 20)), ("1/5", date(2027, 1, 5)),  # nearest: next January
     ("12.30", date(2026, 12, 30)), ("오늘", TODAY), ("어제", date(2026, 11, 22)), (" Today ", TODAY),
-    ("2026. 11. 20.", date(2026, 11, 20)),
+    ("2026. 11. 20.", date(2026, 11, 20)), ("今天", TODAY), ("昨天", date(2026, 11, 22)),
 ])
 def test_move_in_date_formats(text, expected):
     assert nr.parse_move_in_date(text, TODAY) == expected
