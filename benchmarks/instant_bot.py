@@ -21,7 +21,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.types import InlineKeyboardMarkup, Update
 
-from bot.fsm_storage import update_session
+from bot.fsm_storage import CONNECTED, update_session
 
 BOT_ID = 123456
 TOKEN = f"{BOT_ID}:BENCHMARK-TOKEN-0000000000000000000"
@@ -43,7 +43,7 @@ class InstantSession(BaseSession):
     async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None) -> Any:
         self.calls += 1
         held = update_session.get()
-        if held is not None and held.in_transaction():
+        if held is not None and held.info.get(CONNECTED):  # a database transaction open, not just pending rows
             self.in_transaction += 1
         files: dict = {}
         for value in method.model_dump(warnings=False).values():

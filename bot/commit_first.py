@@ -9,6 +9,9 @@ mark are saved first, and only then does the reply leave. A crash after that can
 that was not saved, and a reply never tells of work that was not saved. Writes made after the reply
 open a new, short transaction, committed when the handler ends.
 
+Even a bare answer to a button press (it only stops the spinner) waits for the commit: if the
+commit fails (the database is out), that answer is still free to carry the "try again" alert.
+
 Only the task that handles the update commits its session: a task started from a handler inherits
 the update's context, but not the right to commit someone else's transaction.
 

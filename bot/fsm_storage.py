@@ -26,6 +26,17 @@ update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", d
 update_task: ContextVar[object | None] = ContextVar("update_task", default=None)
 
 
+CONNECTED = "connected"  # in session.info while the session's transaction holds a connection
+
+
+def track_connection(session: AsyncSession) -> None:
+    """Keep ``session.info[CONNECTED]`` true while the session holds a database connection."""
+    event.listen(session.sync_session, "after_begin",
+                 lambda s, _tx, _conn: s.info.__setitem__(CONNECTED, True))
+    event.listen(session.sync_session, "after_transaction_end",
+                 lambda s, tx: s.info.pop(CONNECTED, None) if tx.parent is None else None)
+
+
 def _forget_rows(session, previous_transaction) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
     session.info["fsm_rows"] = {}
 
@@ -67,9 +78,9 @@ class DatabaseStorage(BaseStorage):
         cache = self._cache(s)
         row = cache.get(k)
         if row is None:
-            if self._reads is None or s.in_transaction():
-                row = await s.get(FsmRecord, k)
-            else:
+            if self._reads is None or s.info.get(CONNECTED):
+                row = await s.get(FsmRecord, k)  # it holds a connection: never wait for a second
+            else:  # what this update wrote is in the cache; anything else was committed
                 async with self._reads() as r:
                     row = await r.get(FsmRecord, k)
             cache[k] = row if row is not None else self._MISSING

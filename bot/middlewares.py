@@ -13,12 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import ProcessedUpdate
-from bot.fsm_storage import update_session, update_task
+from bot.fsm_storage import track_connection, update_session, update_task
 from bot.metrics import Metrics
 from bot.errors import store_unavailable
 from workflows import reachability
 from workflows.roles import remember_telegram_name, user_and_principal
-from workflows.texts import t
+from workflows.texts import norm_lang, t
 from workflows.users import attach
 
 log = logging.getLogger(__name__)
@@ -60,14 +60,26 @@ class UpdateContextMiddleware(BaseMiddleware):
         async with self._reads() as r:
             return await r.get(ProcessedUpdate, update_id) is not None
 
-    @staticmethod
-    async def commit(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        """Inner part, registered after aiogram's FSM middleware: the update's writes are committed
-        while its chat's lock is still held, so the chat's next update reads the state it left."""
+    async def commit(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        """Inner part, registered after aiogram's FSM middleware, so inside the chat's lock: the user
+        row made the session's own (created on first contact: no write before the lock, where two
+        updates of one chat could each wait for what the other holds), the handler, and the commit,
+        so the chat's next update reads the state this one left."""
+        session: AsyncSession | None = data.get("session")
+        if session is None:
+            return await handler(event, data)
+        tg_user: TgUser | None = data.get("event_from_user")
+        if "principal" in data and tg_user is not None:
+            user = await attach(session, data.pop("known_user", None), tg_user.id, tg_user.language_code)
+            if session.info.pop("reactivated", None) is not None and "svc" in data:
+                # Telegram had refused them (403): the cards held for them go again
+                await reachability.reactivated(session, data["svc"], user.id)
+            data["user"] = user
+            remember_telegram_name(user, data["principal"], tg_user.full_name)  # staff only
+            data["lang"] = user.language
+            data["tr"] = partial(t, data["lang"])
         result = await handler(event, data)
-        session = data.get("session")
-        if session is not None:
-            await session.commit()
+        await session.commit()
         return result
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -79,24 +91,18 @@ class UpdateContextMiddleware(BaseMiddleware):
             if await r.get(ProcessedUpdate, event.update_id) is not None:
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
-            known, principal = (await user_and_principal(r, tg_user.id, self._admins)
-                                 if person else (None, None))
+            if person:
+                data["known_user"], data["principal"] = await user_and_principal(r, tg_user.id, self._admins)
+                data["lang"] = data["known_user"].language if data["known_user"] else norm_lang(tg_user.language_code)
+            else:
+                data["lang"] = "ko"
+            data["tr"] = partial(t, data["lang"])
         async with self._sm() as session:
+            track_connection(session)
             session.add(ProcessedUpdate(update_id=event.update_id))  # written with the update's work
             token, task_token = update_session.set(session), update_task.set(asyncio.current_task())
             try:
                 data["session"] = session
-                if person:
-                    user = await attach(session, known, tg_user.id, tg_user.language_code)
-                    if session.info.pop("reactivated", None) is not None and "svc" in data:
-                        # Telegram had refused them (403): the cards held for them go again
-                        await reachability.reactivated(session, data["svc"], user.id)
-                    data["user"], data["principal"] = user, principal
-                    remember_telegram_name(user, principal, tg_user.full_name)  # staff only
-                    data["lang"] = user.language
-                else:
-                    data["lang"] = "ko"
-                data["tr"] = partial(t, data["lang"])
                 result = await handler(event, data)
                 await session.commit()  # what the inner part did not (no handler was reached)
             except Exception as e:

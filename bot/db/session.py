@@ -79,6 +79,11 @@ class WriterTurn:
 def make_engine(url: str, **kw) -> AsyncEngine:
     # hide_parameters: a traceback of a failed statement would otherwise quote what a resident
     # typed (SQL parameters), past the log redaction in bot/logs.py
+    if url.startswith("sqlite") and ":memory:" not in url:
+        # Room for every update's read session beside the writers queued for their turn (each
+        # holds a pooled connection while it waits): the one holding the turn must never wait for
+        # a connection. Connections past pool_size are closed when they come back.
+        kw = {"pool_size": 5, "max_overflow": 200, **kw}
     engine = create_async_engine(url, **{"hide_parameters": True, **kw})
     if engine.dialect.name == "sqlite":
         turn = WriterTurn()

@@ -1,6 +1,7 @@
 """No transaction open across a Telegram call (bot/commit_first.py): the bot's own Dispatcher,
 middlewares, FSM storage and handlers on SQLite, with a Bot session that records, at every Bot API
-call, whether the update's transaction was open and what another connection could already read."""
+call, whether the update's database transaction was open (a connection held: bot.fsm_storage.CONNECTED)
+and what another connection could already read."""
 from __future__ import annotations
 
 import asyncio
@@ -18,7 +19,7 @@ from bot.app import build_app, request_middlewares
 from bot.config import load_settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Consent, FsmRecord
-from bot.fsm_storage import update_session
+from bot.fsm_storage import CONNECTED, update_session
 
 ME = {"id": 42, "is_bot": True, "first_name": "민원봇", "username": "minwon_test_bot"}
 UID = 5100
@@ -36,7 +37,7 @@ class Recording(BaseSession):
         async with self.sm() as other:  # a reader beside the update: what has been committed
             consents = await other.scalar(select(func.count()).select_from(Consent))
             states = await other.scalar(select(func.count()).select_from(FsmRecord))
-        self.calls.append((method.__api_method__, held is not None and held.in_transaction(), consents, states,
+        self.calls.append((method.__api_method__, held is not None and bool(held.info.get(CONNECTED)), consents, states,
                            getattr(method, "reply_markup", None)))
         result = True
         if method.__api_method__ in ("sendMessage", "editMessageText"):
