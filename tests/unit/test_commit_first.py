@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from bot.app import build_app, request_middlewares
 from bot.config import load_settings
 from bot.db.migrate import upgrade_to_head
-from bot.db.models import Consent, FsmRecord
+from bot.db.models import Consent, FsmRecord, User
 from bot.fsm_storage import CONNECTED, update_session
 
 ME = {"id": 42, "is_bot": True, "first_name": "민원봇", "username": "minwon_test_bot"}
@@ -98,3 +98,32 @@ async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_te
     after_agree = [c for c in rec.calls if c[2] > 0]
     assert after_agree and all(c[2] == 1 for c in after_agree)
     assert rec.calls[-1][3] >= 1  # /complaint's first question: its FSM state already committed
+
+
+async def test_two_first_updates_of_a_new_user_at_once_neither_waits_on_the_other(migrated_template, tmp_path):
+    """The user row is created inside the chat's lock (bot/middlewares.py): created before it, the
+    first update would hold the writer's turn while waiting for the lock the second holds."""
+    path = tmp_path / "bot.db"
+    if migrated_template is not None:
+        shutil.copyfile(migrated_template, path)
+    else:
+        await asyncio.to_thread(upgrade_to_head, f"sqlite+aiosqlite:///{path}")
+    settings = load_settings({"BOT_TOKEN": "42:TEST", "DATABASE_URL": f"sqlite+aiosqlite:///{path}",
+                              "DATA_DIR": str(tmp_path), "TELEGRAM_API_URL": "http://127.0.0.1:9",
+                              "DATA_KEY": base64.urlsafe_b64encode(b"c" * 32).decode()}, dotenv=False)
+    app = build_app(settings)
+    rec = Recording(app.sessionmaker)
+    request_middlewares(rec)
+    app.bot.session = rec
+    try:
+        started = time.monotonic()
+        await asyncio.wait_for(asyncio.gather(*(app.dp.feed_update(app.bot, _message(n, text, app.bot))
+                                                for n, text in ((1, "/start"), (2, "/help")))), timeout=8)
+        took = time.monotonic() - started
+        async with app.sessionmaker() as s:
+            users = await s.scalar(select(func.count()).select_from(User))
+    finally:
+        await app.engine.dispose()
+    assert took < 3, f"the two updates waited on each other ({took:.1f} s)"
+    assert users == 1
+    assert sum(1 for c in rec.calls if c[0] == "sendMessage") >= 2  # both answered
