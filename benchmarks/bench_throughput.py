@@ -268,7 +268,7 @@ def main() -> None:
           f"{os.cpu_count()} CPUs")
     print(f"{'engine':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'SQL/update':>10} {'in tx':>6} {'retry':>6}   "
           f"{'echo/s':>8} {'ratio':>7}")
-    for label, rate, echo, lat, echo_lat, sql, retries, in_tx in rows:
+    for label, rate, echo, lat, _echo_lat, sql, retries, in_tx in rows:
         print(f"{label:34} {rate:10.0f} {pct(lat, 50) * 1000:8.1f} {pct(lat, 95) * 1000:8.1f} {sql:10.1f} {in_tx:6.2f} "
               f"{retries:6d}   {echo:8.0f} {rate / echo:7.3f}")
     if rows:

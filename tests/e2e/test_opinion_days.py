@@ -241,7 +241,7 @@ async def test_two_hundred_residents(harness, fake):
     for i, uid in enumerate(voters):
         poll_answer(fake, uid, polls[uid], [i % 3 if i % 7 else 1])
     writers = residents[40:160]
-    for i, uid in enumerate(writers):
+    for uid in writers:
         msg_id, data = fake.button(uid, "의견 보내기")
         fake.callback(uid, data, message_id=msg_id)
     await h.eventually(lambda: _told(fake, writers, 1, "의견을 글로 보내"), timeout=30)
