@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import (Consent, OpinionEntry, OpinionParticipant, OpinionPoll, OpinionSubscription,
@@ -207,6 +208,7 @@ N = 200
 RESIDENT0 = 10_000
 
 
+@pytest.mark.slow
 async def test_two_hundred_residents(harness, fake):
     """200 subscribers (stored directly, to keep the test short): every one gets the topic and
     the poll at 10:00 once; 180 vote and 120 write (30 of them twice) through the bot; the
