@@ -28,7 +28,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path

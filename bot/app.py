@@ -161,6 +161,7 @@ class Singletons:
         self.app = app
         self._scheduler = None
         self._worker_task: asyncio.Task | None = None
+        self._deadlines_task: asyncio.Task | None = None  # a reference, so the task is not garbage-collected
 
     @property
     def running(self) -> bool:
@@ -173,7 +174,7 @@ class Singletons:
         self._scheduler = build_scheduler(self.app.duties, self.app.settings.timezone)
         self._scheduler.start()
         self._worker_task = asyncio.create_task(self.app.worker.run(), name="delivery")
-        asyncio.create_task(self.app.duties.deadlines(), name="deadlines-at-start")
+        self._deadlines_task = asyncio.create_task(self.app.duties.deadlines(), name="deadlines-at-start")
 
     async def stop(self) -> None:
         if not self.running:

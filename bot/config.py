@@ -150,7 +150,7 @@ def _data_key(raw: str | None, data_dir: Path) -> bytes:
             raise ValueError
     except ValueError:
         raise ConfigError("DATA_KEY must be a urlsafe base64 32-byte key "
-                          "(python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())')")
+                          "(python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())')") from None
     return key
 
 
@@ -213,7 +213,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         lease_seconds = float(env.get("LEASE_SECONDS") or 30)
     except ValueError:
         raise ConfigError("DELIVERY_RATE, FLOOD_WINDOW and LEASE_SECONDS must be numbers, POLLING_TIMEOUT, "
-                          "HTTP_PORT, EXPORT_PORT, FLOOD_LIMIT and FORM_TTL_DAYS whole numbers")
+                          "HTTP_PORT, EXPORT_PORT, FLOOD_LIMIT and FORM_TTL_DAYS whole numbers") from None
     if export_port is not None and export_port == http_port:
         raise ConfigError("EXPORT_PORT must differ from HTTP_PORT: the Open311 export and /metrics "
                           "are kept off the public webhook/payment port")
@@ -237,7 +237,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     try:
         evaluation_chat_id = int(env["EVALUATION_CHAT_ID"]) if env.get("EVALUATION_CHAT_ID") else None
     except ValueError:
-        raise ConfigError("EVALUATION_CHAT_ID must be a numeric Telegram chat id (groups are negative)")
+        raise ConfigError("EVALUATION_CHAT_ID must be a numeric Telegram chat id (groups are negative)") from None
     token = (env.get("BOT_TOKEN") or "").strip() or None
     # without a token the bot will not start, so no key is generated for nothing
     data_key = _data_key(env.get("DATA_KEY"), data_dir) if token or env.get("DATA_KEY") else b""

@@ -283,7 +283,7 @@ class DeliveryWorker:
             return await self._fail(row, e.message, deactivate=row.chat_id > 0)
         except (TelegramBadRequest, TelegramNotFound, TelegramMigrateToChat) as e:
             return await self._fail(row, e.message, refused=True)
-        except Exception as e:  # network, 5xx, timeout, or anything unexpected: back off
+        except Exception as e:  # noqa: BLE001 - network, 5xx, timeout, or anything unexpected: back off
             self.stats["network_errors"] += 1
             attempts = row.attempts + 1
             error = type(e).__name__  # other exceptions' text may quote the message

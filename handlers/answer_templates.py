@@ -206,8 +206,8 @@ async def files_button(query: CallbackQuery, callback_data: AnsFileCb, state: FS
 async def template_button(query: CallbackQuery, callback_data: AnsTplCb, state: FSMContext, session: AsyncSession,
                           svc: Services, lang: str, principal: Principal) -> None:
     cb = callback_data
-    data, c = await _button_complaint(query, cb.cid, state, session, lang, principal, OfficerForm.answer_text,
-                                      OfficerForm.answer_confirm)
+    _data, c = await _button_complaint(query, cb.cid, state, session, lang, principal, OfficerForm.answer_text,
+                                       OfficerForm.answer_confirm)
     if c is None:
         return
     if cb.t:

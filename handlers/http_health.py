@@ -33,7 +33,7 @@ async def healthz(request: web.Request) -> web.Response:
     app: "App" = request.app[APP_KEY]
     try:
         pending, lag = await _outbox(app)
-    except Exception as e:  # the database is not reachable
+    except Exception as e:  # noqa: BLE001 - the database is not reachable
         return web.json_response({"status": "error", "database": type(e).__name__}, status=503)
     last, hook = app.metrics.last_update_at, app.metrics.last_webhook_at
     return web.json_response({

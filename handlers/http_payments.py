@@ -81,7 +81,7 @@ def parse(body: bytes) -> dict:
     try:
         paid_at = datetime.fromisoformat(str(data.get("paid_at")))
     except ValueError:
-        raise ValueError("paid_at")
+        raise ValueError("paid_at") from None
     if paid_at.tzinfo is None:
         raise ValueError("paid_at")
     return {"transaction_id": tx, "account": account, "amount": amount, "paid_at": paid_at,

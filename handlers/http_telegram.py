@@ -41,7 +41,7 @@ async def receive_update(request: web.Request) -> web.Response:
     app.metrics.last_webhook_at = time.time()
     try:
         await app.dp.feed_update(app.bot, update)
-    except Exception:  # noqa: BLE001 - Telegram delivers it again; the log has the traceback
+    except Exception:  # Telegram delivers it again; the log has the traceback
         log.exception("update %d failed; Telegram will deliver it again", update.update_id)
         return web.json_response({"ok": False}, status=500)
     return web.json_response({"ok": True})

@@ -3,7 +3,6 @@ a picture from it — a photo as it is, an image sent as a file downloaded, chec
 a photo — or tell the sender what is accepted. The caller's form state is never touched here."""
 from __future__ import annotations
 
-import asyncio
 import io
 
 import aiohttp
@@ -72,7 +71,7 @@ async def take_image(message: Message, bot: Bot, lang: str, *, reply_markup=None
     except Refused as e:
         await message.answer(attachments.refusal_text(lang, e), reply_markup=reply_markup)
         return None
-    except (TelegramAPIError, aiohttp.ClientError, OSError, asyncio.TimeoutError):
+    except (TimeoutError, TelegramAPIError, aiohttp.ClientError, OSError):
         await message.answer(t(lang, "attach.download_failed"), reply_markup=reply_markup)
         return None
     try:  # sent back as a photo: from now on it is a photo like any other

@@ -261,7 +261,7 @@ async def send_media(msg: Message, session: AsyncSession, svc: Services, p: Prin
 
 @router.message(OfficerForm.answer_text, F.text, NOT_COMMAND)
 async def answer_text(message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal) -> None:
-    data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     text = message.text.strip()
@@ -342,7 +342,7 @@ async def transfer_reason(message: Message, state: FSMContext, session: AsyncSes
 @router.message(OfficerForm.reject_reason, F.text, NOT_COMMAND)
 async def reject_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                         principal: Principal) -> None:
-    data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     reason = message.text.strip()
@@ -376,7 +376,7 @@ async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, state: FS
 @router.message(OfficerForm.extend_reason, F.text, NOT_COMMAND)
 async def extend_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                         principal: Principal) -> None:
-    data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     reason = message.text.strip()
@@ -433,7 +433,7 @@ async def assign_to(query: CallbackQuery, callback_data: AssignCb, session: Asyn
 @router.message(OfficerForm.note_text, F.text, NOT_COMMAND)
 async def note_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                     principal: Principal) -> None:
-    data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     try:

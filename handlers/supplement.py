@@ -106,7 +106,7 @@ async def _form(message: Message, state: FSMContext, session: AsyncSession, lang
 @router.message(SupplementForm.what, F.text, NOT_COMMAND)
 async def what_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                     principal: Principal) -> None:
-    data, c = await _form(message, state, session, lang, principal)
+    _data, c = await _form(message, state, session, lang, principal)
     if c is None:
         return
     r = sp.rule()
@@ -133,7 +133,7 @@ async def _preview(message: Message, state: FSMContext, svc: Services, lang: str
 @router.message(SupplementForm.period, F.text, NOT_COMMAND)
 async def period_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                       principal: Principal) -> None:
-    data, c = await _form(message, state, session, lang, principal)
+    _data, c = await _form(message, state, session, lang, principal)
     if c is None:
         return
     try:
@@ -163,7 +163,7 @@ async def _officer_button(query: CallbackQuery, cb: SuppCb, state: FSMContext, s
 @router.callback_query(SuppCb.filter(F.action == "days"))
 async def period_days(query: CallbackQuery, callback_data: SuppCb, state: FSMContext, session: AsyncSession,
                       svc: Services, lang: str, principal: Principal) -> None:
-    data, c = await _officer_button(query, callback_data, state, session, lang, principal, SupplementForm.period)
+    _data, c = await _officer_button(query, callback_data, state, session, lang, principal, SupplementForm.period)
     if c is None:
         return
     if callback_data.n not in sp.rule().choices_days:  # a forged number of days

@@ -51,7 +51,7 @@ async def return_button(query: CallbackQuery, callback_data: ReturnCb, state: FS
 @router.message(OfficerForm.return_reason, F.text, NOT_COMMAND)
 async def return_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
                         principal: Principal) -> None:
-    data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     reason = message.text.strip()

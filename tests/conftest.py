@@ -48,7 +48,9 @@ def _telegram_would_refuse(request):
                     "(fake.expect_refusals() if on purpose):\n" + "\n".join(lines), pytrace=False)
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_terminal_summary(terminalreporter, config):
+    if getattr(config.option, "numprocesses", None):  # pytest-xdist: the counts stay in its workers
+        return
     totals = telegram_server.TOTALS
     terminalreporter.write_line(f"Bot API calls: {totals['calls']} (refused: {totals['refused']}); "
                                 f"of them getUpdates: {totals['getUpdates']}")

@@ -117,7 +117,7 @@ def _rating(c: Complaint, sent: datetime, rated: datetime | None = None, overall
 
 
 def ratings(cs: list[Complaint]) -> list[Rating]:
-    c1, c2, c3, c4, c5, c6, c7, c8, c9 = cs
+    c1, c2, _c3, c4, _c5, c6, c7, c8, c9 = cs
     return [
         _rating(c1, kst(2026, 10, 13, 9), kst(2026, 10, 13, 9, 5), 5,
                 greeting=5, guidance=4, tone=5, answer=5, closing=5),

@@ -20,7 +20,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -61,7 +61,7 @@ class Period:
         return f"{self.days}d" if self.days else f"{self.hours}h"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _library_holidays(year: int) -> dict[date, str]:
     """holidays.KR public holidays of one year, Korean names (cached per year)."""
     return dict(holidays.KR(years=year, language="ko"))

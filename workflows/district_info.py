@@ -344,9 +344,9 @@ def load_dong(path: str | Path) -> DongInfo:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
-        raise DistrictDataError(str(path), [f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}"])
+        raise DistrictDataError(str(path), [f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}"]) from None
     except UnicodeDecodeError:
-        raise DistrictDataError(str(path), ["not UTF-8 text"])
+        raise DistrictDataError(str(path), ["not UTF-8 text"]) from None
     return parse_dong(raw, str(path))
 
 

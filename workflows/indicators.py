@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Callable, Generic, Iterable, TypeVar
 
@@ -35,7 +35,7 @@ ITEMS = ("greeting", "guidance", "tone", "answer", "closing")  # 첫인사, 안�
 METRES_PER_DEGREE = 111_320.0
 
 
-@lru_cache(maxsize=None)
+@cache
 def rules(path: str | None = None) -> dict:
     return json.loads(Path(path or RULES_FILE).read_text(encoding="utf-8"))
 

@@ -826,7 +826,7 @@ async def record_bank_payment(session: AsyncSession, svc: Services, *, transacti
             session.add(p)
             await session.flush()
     except IntegrityError:
-        raise DuplicatePayment()
+        raise DuplicatePayment() from None
     await _after_payment(session, svc, n, p, actor_kind="bank")
     return PaymentResult(p, n)
 
@@ -930,7 +930,7 @@ async def mark_paid(session: AsyncSession, svc: Services, officer: Principal, n:
             session.add(p)
             await session.flush()
     except IntegrityError:
-        raise LicenseTaxError("stale")
+        raise LicenseTaxError("stale") from None
     await _after_payment(session, svc, n, p, actor_kind="officer", actor_id=officer.user_id)
     _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "marked_paid", p)
     return p

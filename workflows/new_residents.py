@@ -19,7 +19,7 @@ import re
 import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -146,7 +146,7 @@ def load_settings(path: str | Path = DEFAULT_PATH) -> Settings:
                                       int(nl["file_max_bytes"])))
 
 
-@lru_cache(maxsize=None)
+@cache
 def settings() -> Settings:
     return load_settings()
 

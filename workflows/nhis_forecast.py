@@ -100,7 +100,7 @@ def _row(item: dict) -> ForecastRow:
     risk = int(item["risk"])
     if not 1 <= risk <= 4:
         raise ValueError(f"risk {risk}")
-    day = datetime.strptime(str(item["dt"]).strip(), "%Y%m%d").date()
+    day = datetime.strptime(str(item["dt"]).strip(), "%Y%m%d").date()  # noqa: DTZ007 - only the date is kept
     cnt = item.get("cnt")
     return ForecastRow(day=day, zn_cd=str(item.get("znCd", "")).strip(),
                        lowrnk_zn_cd=str(item.get("lowrnkZnCd", "0")).strip() or "0", risk=risk,

@@ -200,7 +200,7 @@ def group_themes(opinions: Sequence[Opinion], rules: Rules) -> tuple[list[Theme]
                 break
         themes.append(Theme(kw, related, members, len({by_id[i].user_id for i in members}),
                             len(members) / total, examples))
-        theme_of.update({i: kw for i in members})
+        theme_of.update(dict.fromkeys(members, kw))
     return themes, theme_of
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "services.json"
@@ -42,7 +42,7 @@ def load(path: str | Path = DEFAULT_PATH) -> Catalogue:
     return Catalogue(services, tuple(raw.get("greetings", ())), tuple(raw.get("greeting_fillers", ())))
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue() -> Catalogue:
     return load()
 

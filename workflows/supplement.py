@@ -29,7 +29,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -66,7 +66,7 @@ class Rule:
     remind_business_days_before: int
 
 
-@lru_cache(maxsize=None)
+@cache
 def rule(path: str | None = None) -> Rule:
     raw = json.loads(Path(path or DATA_FILE).read_text(encoding="utf-8"))
     r, again, ext = raw["request"], raw["second_request"], raw["extension"]
@@ -484,7 +484,7 @@ async def run_duty(session: AsyncSession, svc: Services) -> int:
                 row = [(t(lang, "sp.btn.again", days=r.again_days), callbacks.officer("supp_again", c.id))] if again else []
                 return [row + [(t(lang, "op.btn.reject"), callbacks.officer("reject", c.id))], *_open_button(c, lang)]
             await _tell_officers(session, svc, c, "sp.op.expired", dedup=f"sp:expired:{c.id}:{stamp}", buttons=buttons,
-                                 what=escape(what_missing(c)), last=lambda lang: svc.fmt(due, lang))
+                                 what=escape(what_missing(c)), last=lambda lang: svc.fmt(due, lang))  # noqa: B023 - called before the loop moves on
             lang = (await _langs(session, [c.citizen_id]))[c.citizen_id]
             await enqueue(session, key=f"sp:expired_r:{c.id}:{stamp}", chat_id=c.citizen_id,
                           text=t(lang, "sp.push.expired", receipt=c.receipt_no, last=svc.fmt(due, lang),

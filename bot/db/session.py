@@ -66,7 +66,7 @@ class WriterTurn:
             holder = self._holder
             if holder is None or not holder.done():
                 raise OperationalError("BEGIN IMMEDIATE", None,
-                                       sqlite3.OperationalError("database is locked (waiting for a writer turn)"))
+                                       sqlite3.OperationalError("database is locked (waiting for a writer turn)")) from None
             # the holder finished without commit, rollback or returning its connection (a session
             # dropped without closing): its transaction is gone, so is its claim
             log.error("SQLite writer turn held by a finished task; taken back")

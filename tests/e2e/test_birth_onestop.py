@@ -41,7 +41,7 @@ class WebhookServer:
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.url = "http://127.0.0.1:%d/kepco/onestop" % self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/kepco/onestop"
         return self
 
     async def stop(self) -> None:

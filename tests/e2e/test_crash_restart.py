@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -353,6 +354,7 @@ async def _rows(url: str):
         await engine.dispose()
 
 
+@pytest.mark.slow
 async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
     started = time.monotonic()
     tg = ObservedTelegram()

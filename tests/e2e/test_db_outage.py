@@ -20,6 +20,7 @@ import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -106,6 +107,7 @@ async def _to_summary(h: BotHarness, user_id: int, text: str) -> None:
     await h.press(user_id, "건너뛰기", expect="신청 내용 확인")
 
 
+@pytest.mark.slow
 async def test_database_outage_asks_to_retry_and_keeps_nothing_half_written(fake, tmp_path, caplog):
     caplog.set_level("INFO")
     async with outage_switch(tmp_path) as (url, switch, sqlite):

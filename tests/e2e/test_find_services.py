@@ -36,9 +36,9 @@ async def test_a_menu_button_runs_the_same_entry_as_the_command(harness, fake):
         pressing, typing = 1000 + n, 2000 + n
         await h.say(pressing, "/menu", expect="무엇을 도와드릴까요")
         mark = fake.mark()
-        msg_id, data = fake.button(pressing, "")  # any button of the menu, to get its message id
+        msg_id, _data = fake.button(pressing, "")  # any button of the menu, to get its message id
         fake.callback(pressing, f"menu:{code}", message_id=msg_id)
-        pressed = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params.get("chat_id") == pressing,
+        pressed = await fake.wait_for(lambda c: c.method == "sendMessage" and c.params.get("chat_id") == pressing,  # noqa: B023 - awaited in this iteration
                                       after=mark)
         typed = await h.say(typing, f"/{code}", expect="")
         assert pressed.params["text"] == typed.params["text"], code
@@ -47,8 +47,8 @@ async def test_a_menu_button_runs_the_same_entry_as_the_command(harness, fake):
 
 async def test_foodalert_is_listed_for_everyone(harness, fake):
     h = harness
-    defaults = [c for c in fake.requests if c.method == "setMyCommands" and "scope" not in c.params
-                or c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type") == "default"]
+    defaults = [c for c in fake.requests if (c.method == "setMyCommands" and "scope" not in c.params)
+                or (c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type") == "default")]
     assert len(defaults) == 2  # Korean and English
     for call in defaults:
         assert "foodalert" in [c["command"] for c in call.params["commands"]]

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import FoodOperator, OutboxMessage, RoleGrant, User
@@ -41,6 +42,7 @@ async def add_operators(h: BotHarness, ids, dong: str = "자양1동", btype: str
         await s.commit()
 
 
+@pytest.mark.slow
 async def test_daily_job_alerts_2000_operators_exactly_once_through_429s(fake, tmp_path):
     h = await BotHarness(fake, tmp_path, NHIS_SERVICE_KEY="test-key").start()
     try:

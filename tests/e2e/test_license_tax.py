@@ -48,7 +48,7 @@ class BodyEndpoint:
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.url = "http://127.0.0.1:%d/police/license-tax" % self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/police/license-tax"
         return self
 
     async def stop(self) -> None:
@@ -170,7 +170,7 @@ async def test_notice_payment_and_confirmation_within_a_second(bot, fake, police
     print(f"\npayment notification -> bank answered 200: {answered_after * 1000:.0f} ms; -> licensing body "
           f"webhook: {body_after * 1000:.0f} ms; -> resident's receipt: {resident_after * 1000:.0f} ms")
     assert body_after < 1.0 and resident_after < 1.0
-    arrived, sent, signed = police.received[0]
+    _arrived, sent, signed = police.received[0]
     n = await h.one(LicenseTaxNotice, id=n.id)
     assert signed and sent["notice_no"] == n.notice_no and sent["amount"] == 40500
     assert sent["verification_code"] == n.verification_code and "김납세" not in json.dumps(sent, ensure_ascii=False)

@@ -3,8 +3,6 @@ messages (one per topic, its places listed with addresses and map links); 수신
 once; the follow-up a week later opens a question routed as 질의; in English, no Korean is left
 but the Korean form of a name given in English."""
 import asyncio
-import html
-import re
 from datetime import timedelta
 
 from sqlalchemy import select, update

@@ -101,6 +101,7 @@ def at(h, when: datetime) -> None:
     h.app.svc.clock = lambda: when
 
 
+@pytest.mark.slow
 async def test_1000_subscribers_get_exactly_one_copy_across_a_restart(harness, fake):
     h = harness
     await add_subscribers(h)

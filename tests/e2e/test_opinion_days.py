@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import (Consent, OpinionEntry, OpinionParticipant, OpinionPoll, OpinionSubscription,
@@ -207,6 +208,7 @@ N = 200
 RESIDENT0 = 10_000
 
 
+@pytest.mark.slow
 async def test_two_hundred_residents(harness, fake):
     """200 subscribers (stored directly, to keep the test short): every one gets the topic and
     the poll at 10:00 once; 180 vote and 120 write (30 of them twice) through the bot; the
@@ -241,7 +243,7 @@ async def test_two_hundred_residents(harness, fake):
     for i, uid in enumerate(voters):
         poll_answer(fake, uid, polls[uid], [i % 3 if i % 7 else 1])
     writers = residents[40:160]
-    for i, uid in enumerate(writers):
+    for uid in writers:
         msg_id, data = fake.button(uid, "의견 보내기")
         fake.callback(uid, data, message_id=msg_id)
     await h.eventually(lambda: _told(fake, writers, 1, "의견을 글로 보내"), timeout=30)

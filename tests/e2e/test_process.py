@@ -4,7 +4,11 @@ import asyncio
 import signal
 import sys
 
+import pytest
+
 from tests.e2e.harness import TEST_KEY, process_env
+
+pytestmark = pytest.mark.slow  # each starts `python -m bot` (5-13 s): scripts/test --fast leaves them out
 
 
 def _env(tmp_path, **extra):

@@ -222,7 +222,7 @@ async def test_taking_updates_every_copy_and_a_second_officer_takes_over_only_ex
     await h.press(KIM, "접수", expect="맡았습니다")
     # every other copy now says who took it: the colleagues' (with an 열기 button only) and the group's
     for uid in (LEE, PARK):
-        edit = await fake.wait_for(lambda x: x.method == "editMessageText" and x.params["chat_id"] == uid, after=mark)
+        edit = await fake.wait_for(lambda x: x.method == "editMessageText" and x.params["chat_id"] == uid, after=mark)  # noqa: B023 - awaited in this iteration
         assert edit.params["message_id"] == cards[uid].result["message_id"]
         assert "👤 김민수 님이 맡았습니다" in edit.params["text"]
         assert [b["text"] for row in edit.params["reply_markup"]["inline_keyboard"] for b in row] == ["열기"]

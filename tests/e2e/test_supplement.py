@@ -212,7 +212,7 @@ async def test_transfer_keeps_the_request_and_the_answer_reaches_the_new_departm
     await h.say(KIM, "/find 2026-000501", expect="찾을 수 없습니다")  # 청소행정과 no longer sees it
 
     h.clock.at = MONDAY + timedelta(days=1)  # Tuesday: paused Mon and Tue = 2 business days
-    ask = await press_on(h, fake, RESIDENT, push, "보완하기", "보완 내용을 보내 주세요")
+    await press_on(h, fake, RESIDENT, push, "보완하기", "보완 내용을 보내 주세요")
     confirm = await h.say(RESIDENT, "건물 번호는 12-3 입니다.", expect="보완 내용 확인")
     sent = await press_on(h, fake, RESIDENT, confirm, "보내기", "보완 내용을 보냈습니다")
     assert "2026-12-17(목) 18:00" in sent.params["text"]  # 12-15 + 2 business days

@@ -29,7 +29,7 @@ class RoundRobin:
     """A load balancer: each request goes to the next instance that answers."""
 
     def __init__(self, ports: list[int]):
-        self.ports, self.turn, self.hits = ports, itertools.count(), {p: 0 for p in ports}
+        self.ports, self.turn, self.hits = ports, itertools.count(), dict.fromkeys(ports, 0)
         self.runner: web.AppRunner | None = None
         self.url = ""
 
@@ -97,7 +97,7 @@ class Instance:
             self.proc.send_signal(signal.SIGTERM)
             try:
                 await asyncio.wait_for(self.proc.wait(), 15)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await self.kill()
 
 
@@ -130,7 +130,7 @@ async def cluster(fake, tmp_path):
 
 
 async def test_two_instances_share_a_conversation_and_one_runs_the_singletons(cluster, fake):
-    a, b, lb, ports = cluster
+    a, b, lb, _ports = cluster
     assert fake.webhook == {"url": lb.url, "secret_token": SECRET}
     # b started first and holds the lease; a serves updates but runs no scheduler or worker
     assert await b.leading() and not a.app.singletons.running
@@ -166,7 +166,7 @@ async def post(port: int, **kw) -> int:
 
 @pytest.mark.parametrize("header", [None, "wrong-secret-0123456789", SECRET[:-1]])
 async def test_a_forged_update_is_refused_and_not_handled(cluster, fake, header):
-    a, b, lb, ports = cluster
+    a, _b, _lb, ports = cluster
     update = {"update_id": 987654, "message": {
         "message_id": 1, "date": int(time.time()), "chat": {"id": 555, "type": "private", "first_name": "X"},
         "from": {"id": 555, "is_bot": False, "first_name": "X"}, "text": "/start"}}
@@ -179,14 +179,14 @@ async def test_a_forged_update_is_refused_and_not_handled(cluster, fake, header)
 
 
 async def test_garbage_with_the_right_secret_is_a_400(cluster, fake):
-    a, b, lb, ports = cluster
+    _a, _b, _lb, ports = cluster
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     assert await post(ports[0], data=b"{not json", headers=headers) == 400
     assert await post(ports[0], json={"update_id": "x"}, headers=headers) == 400
 
 
 async def test_when_the_leader_dies_the_other_takes_over_within_the_lease(cluster, fake):
-    a, b, lb, ports = cluster
+    a, b, _lb, _ports = cluster
     assert await b.leading() and not a.app.singletons.running
     await b.kill()  # the leader dies without releasing its lease
     died = time.monotonic()

@@ -191,7 +191,7 @@ class FakeTelegram:
                                      shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.base_url = "http://127.0.0.1:%d" % self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
         return self.base_url
 
     async def stop(self) -> None:
@@ -565,7 +565,7 @@ class FakeTelegram:
                     async with http.post(self.webhook["url"], json=entry[0], headers=headers,
                                          timeout=aiohttp.ClientTimeout(total=60)) as r:
                         status = r.status
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (TimeoutError, aiohttp.ClientError):
                     status = 0
                 self.webhook_posts.append((entry[0]["update_id"], status))
                 if 200 <= status < 300:

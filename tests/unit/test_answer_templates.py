@@ -151,7 +151,7 @@ def test_summary_names_the_files_escaped():
     assert "more" not in af.summary("en", [photo(i) for i in range(5)])
 
 
-async def test_sent_with_the_answer_after_it_and_removed_by_retention(session, svc, clock, people):  # noqa: F811
+async def test_sent_with_the_answer_after_it_and_removed_by_retention(session, svc, clock, people):
     c = await file(session, svc, "road")
     p = await who(session, ROADS_1)
     await complaints.answer(session, svc, p, c, "가로등을 교체했습니다. 확인 부탁드립니다.")

@@ -270,8 +270,8 @@ async def test_everything_refused_completes_at_once_without_a_survey(session, sv
     a = DeathAnswers(date(2026, 11, 20), "relative", "중곡1동", True)
     svc.district.raw["onestop"]["death_agencies"] = ["NPS"]
     try:
-        app, created = await bd.submit(session, svc, kind=bd.DEATH, citizen_id=PARENT, submit_key="d1", answers=a,
-                                       provision={"NPS": False}, collected_at=svc.now(), reminders_on=False)
+        app, _created = await bd.submit(session, svc, kind=bd.DEATH, citizen_id=PARENT, submit_key="d1", answers=a,
+                                        provision={"NPS": False}, collected_at=svc.now(), reminders_on=False)
     finally:
         svc.district.raw["onestop"]["death_agencies"] = ["NPS", "NHIS", "FSS", "VEHICLE", "TAX", "DONG_WELFARE"]
     assert app.state == bd.COMPLETED and [it.state for it in app.items] == [bd.SKIPPED]

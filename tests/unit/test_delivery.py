@@ -162,7 +162,7 @@ async def test_retry_after_pauses_all_sending_then_sends(fake, db) -> None:
     # chat 3 again plus every chat not sent before the 429 (rows in flight wait too): all after the pause
     assert 3 in {c.params["chat_id"] for c in after} and len(before) + len(after) == 6
     assert all(c.time - t429 >= 0.95 for c in after), [c.time - t429 for c in after]
-    assert Counter(c.params["chat_id"] for c in ok_sends(fake)) == {c: 1 for c in range(1, 7)}
+    assert Counter(c.params["chat_id"] for c in ok_sends(fake)) == dict.fromkeys(range(1, 7), 1)
     assert rows[2].attempts == 2 and rows[2].telegram_message_id == 1
 
 

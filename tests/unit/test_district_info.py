@@ -117,7 +117,7 @@ def test_error_message_names_the_file(tmp_path, raw):
 
 def test_invalid_json_and_encoding(tmp_path):
     (tmp_path / "a.json").write_text('{"dong": "자양1동",}', encoding="utf-8")
-    with pytest.raises(DistrictDataError, match="not valid JSON.*line 1"):
+    with pytest.raises(DistrictDataError, match=r"not valid JSON.*line 1"):
         load_dong(tmp_path / "a.json")
     (tmp_path / "b.json").write_bytes('{"dong": "자양1동"}'.encode("cp949"))
     with pytest.raises(DistrictDataError, match="not UTF-8"):

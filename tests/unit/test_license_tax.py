@@ -392,8 +392,8 @@ async def events(session, n) -> list[str]:
 
 
 async def issued(session, tsvc, people, **kw) -> LicenseTaxNotice:
-    n, created = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key=kw.pop("key", "form-1"),
-                                         draft=draft(**kw))
+    n, _created = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key=kw.pop("key", "form-1"),
+                                          draft=draft(**kw))
     if n.state == lt.AWAITING_CLASS:
         await lt.confirm_class(session, tsvc, people[TAX_OFFICER], n, 3)
     await session.commit()

@@ -165,7 +165,7 @@ async def test_one_stop_status_with_long_requests_for_more_is_sent_whole(session
 
 
 def test_birth_benefit_list_and_privacy_screens_fit(svc):
-    from datetime import date, datetime, timezone
+    from datetime import datetime, timezone
 
     from handlers import birth, privacy as privacy_screens
     from workflows.privacy import ConsentLine, Deleted, Held

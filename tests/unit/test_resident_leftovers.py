@@ -16,7 +16,7 @@ TAX_GROUP, HYGIENE_GROUP = -1001000000602, -1001000000603
 
 
 @pytest.fixture
-def gsvc(tsvc):  # noqa: F811
+def gsvc(tsvc):
     d = tsvc.district
     deps = {**d.departments,
             "TAX": dataclasses.replace(d.departments["TAX"], group_chat_id=TAX_GROUP),
@@ -28,7 +28,7 @@ def group_row(rows, chat_id):
     return next(r for r in rows if r.chat_id == chat_id)
 
 
-async def test_a_held_payment_reaches_the_group_without_amount_account_or_business(session, gsvc, people):  # noqa: F811
+async def test_a_held_payment_reaches_the_group_without_amount_account_or_business(session, gsvc, people):
     n = await issued(session, gsvc, people)
     r = await lt.record_bank_payment(session, gsvc, transaction_id="TX-SECRET-9", account=n.virtual_account,
                                      amount=40000, paid_at=gsvc.now())
@@ -43,7 +43,7 @@ async def test_a_held_payment_reaches_the_group_without_amount_account_or_busine
     assert f"start=ltp_{r.payment.id}" in str(group["reply_markup"]) and "lt:" not in str(group["reply_markup"])
 
 
-async def test_a_payment_matching_no_notice_is_told_to_the_group_as_such(session, gsvc, people):  # noqa: F811
+async def test_a_payment_matching_no_notice_is_told_to_the_group_as_such(session, gsvc, people):
     n = await issued(session, gsvc, people)
     wrong = n.virtual_account[:-1] + str((int(n.virtual_account[-1]) + 1) % 10)
     r = await lt.record_bank_payment(session, gsvc, transaction_id="TX-4", account=wrong, amount=40500,
@@ -55,7 +55,7 @@ async def test_a_payment_matching_no_notice_is_told_to_the_group_as_such(session
 
 
 async def test_a_department_body_group_gets_the_paid_notice_without_business_amount_or_code(
-        session, gsvc, people, district):  # noqa: F811
+        session, gsvc, people, district):
     await roles.grant(session, user_id=3003, role="officer", department_code="HYGIENE", by=ADMIN_ID,
                       departments=district.departments)
     n = await issued(session, gsvc, people, body="GU_HYGIENE")

@@ -35,7 +35,7 @@ async def grant(session, district, user_id, role, dept=None) -> RoleGrant:
 def test_grantable():
     assert roles.GRANTABLE == (OFFICER, roles.HEAD, OPERATOR, EVALUATOR, ADMIN)
     assert CITIZEN not in roles.GRANTABLE
-    assert roles.INVITE_TTL == timedelta(days=7)
+    assert timedelta(days=7) == roles.INVITE_TTL
 
 
 async def test_grant_officer_needs_known_department(session, district):

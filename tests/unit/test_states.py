@@ -31,14 +31,14 @@ ACTIONS = ("take", "start", "answer", "transfer", "reject", "extend", "reopen", 
 def test_state_names():
     assert states.ALL == (R, A, P, AN, C, T, RJ, RO, E, W)
     assert set(states.TRANSITIONS) == set(ACTIONS)
-    assert states.OFFICER_ACTIONS | states.CITIZEN_ACTIONS == set(ACTIONS)
+    assert set(ACTIONS) == states.OFFICER_ACTIONS | states.CITIZEN_ACTIONS
     assert not states.OFFICER_ACTIONS & states.CITIZEN_ACTIONS
 
 
 def test_state_groups_partition_all_states():
-    assert states.OPEN == set(OPEN_STATES)
-    assert states.FINAL == {C, RJ, W}
-    assert states.UNASSIGNED == {R, T, RO}
+    assert set(OPEN_STATES) == states.OPEN
+    assert {C, RJ, W} == states.FINAL
+    assert {R, T, RO} == states.UNASSIGNED
     # answered is neither open (the department is done) nor final (the resident may reopen)
     assert set(states.ALL) == states.OPEN | states.FINAL | {AN}
     assert not states.OPEN & states.FINAL
