@@ -86,12 +86,11 @@ class UpdateContextMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         started = time.perf_counter()
         tg_user: TgUser | None = data.get("event_from_user")
-        person = tg_user is not None and not tg_user.is_bot
         async with self._reads() as r:
             if await r.get(ProcessedUpdate, event.update_id) is not None:
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
-            if person:
+            if tg_user is not None and not tg_user.is_bot:
                 data["known_user"], data["principal"] = await user_and_principal(r, tg_user.id, self._admins)
                 data["lang"] = data["known_user"].language if data["known_user"] else norm_lang(tg_user.language_code)
             else:

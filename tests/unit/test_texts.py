@@ -146,7 +146,7 @@ def _po(lang: str, name: str) -> list:
 
 def _sample(text: str) -> str:
     """The text as a user sees it, each placeholder filled ("가" takes any particle)."""
-    return texts._FORMATTER.format(text, **{f: "가" for f in _fields(text)})
+    return texts._FORMATTER.format(text, **dict.fromkeys(_fields(text), "가"))
 
 
 def html_error(text: str) -> str | None:
