@@ -119,8 +119,8 @@ async def open_loop(dp: Dispatcher, bot: Bot, session: InstantSession, first: in
     return loop.time() - start, latencies, retries[0]
 
 
-async def echo_open_loop(n_residents: int, steps: int, offered: float, latency: float = 0.0) -> list[float]:
-    """The bare echo Dispatcher offered the same rate the same way: its latencies."""
+def echo_bot(latency: float = 0.0) -> tuple[Dispatcher, Bot]:
+    """The baseline: a bare Dispatcher with one echo handler, its Bot answered in memory."""
     router = Router()
 
     @router.message()
@@ -129,8 +129,12 @@ async def echo_open_loop(n_residents: int, steps: int, offered: float, latency: 
 
     dp = Dispatcher()
     dp.include_router(router)
-    session = InstantSession(latency)
-    bot = Bot(TOKEN, session=session)
+    return dp, Bot(TOKEN, session=InstantSession(latency))
+
+
+async def echo_open_loop(n_residents: int, steps: int, offered: float, latency: float = 0.0) -> list[float]:
+    """The bare echo Dispatcher offered the same rate the same way: its latencies."""
+    dp, bot = echo_bot(latency)
     gate, updates, latencies = Gate(dp, CONCURRENCY), Updates(), []
     loop = asyncio.get_running_loop()
     start, every = loop.time(), steps / offered
@@ -148,16 +152,7 @@ async def echo_open_loop(n_residents: int, steps: int, offered: float, latency: 
 
 async def echo_rate(n_residents: int, steps: int, latency: float = 0.0) -> tuple[float, list[float]]:
     """Updates/s of a bare Dispatcher with one echo handler, fed like the residents."""
-    router = Router()
-
-    @router.message()
-    async def echo(message: Message) -> None:
-        await message.answer(message.text)
-
-    dp = Dispatcher()
-    dp.include_router(router)
-    session = InstantSession(latency)
-    bot = Bot(TOKEN, session=session)
+    dp, bot = echo_bot(latency)
     updates, todo, latencies = Updates(), iter(range(50_000, 50_000 + n_residents)), []
 
     async def worker() -> None:  # like run_residents: one resident's messages in order

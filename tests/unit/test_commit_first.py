@@ -71,7 +71,8 @@ def _press(n: int, data: str, bot) -> Update:
     return Update.model_validate({"update_id": n, "callback_query": query}, context={"bot": bot})
 
 
-async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_template, tmp_path):
+async def _recorded_app(migrated_template, tmp_path):  # noqa: ANN001, ANN202
+    """The bot's own app on a SQLite file, its Bot API calls answered and noted by ``Recording``."""
     path = tmp_path / "bot.db"  # SQLite on both runs: the engine where a held transaction blocks every writer
     if migrated_template is not None:
         shutil.copyfile(migrated_template, path)
@@ -84,6 +85,11 @@ async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_te
     rec = Recording(app.sessionmaker)
     request_middlewares(rec)
     app.bot.session = rec
+    return app, rec
+
+
+async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_template, tmp_path):
+    app, rec = await _recorded_app(migrated_template, tmp_path)
     try:
         await app.dp.feed_update(app.bot, _message(1, "/start", app.bot))
         agree = next(b.callback_data for _, _, _, _, kb in rec.calls if kb is not None
@@ -103,18 +109,7 @@ async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_te
 async def test_two_first_updates_of_a_new_user_at_once_neither_waits_on_the_other(migrated_template, tmp_path):
     """The user row is created inside the chat's lock (bot/middlewares.py): created before it, the
     first update would hold the writer's turn while waiting for the lock the second holds."""
-    path = tmp_path / "bot.db"
-    if migrated_template is not None:
-        shutil.copyfile(migrated_template, path)
-    else:
-        await asyncio.to_thread(upgrade_to_head, f"sqlite+aiosqlite:///{path}")
-    settings = load_settings({"BOT_TOKEN": "42:TEST", "DATABASE_URL": f"sqlite+aiosqlite:///{path}",
-                              "DATA_DIR": str(tmp_path), "TELEGRAM_API_URL": "http://127.0.0.1:9",
-                              "DATA_KEY": base64.urlsafe_b64encode(b"c" * 32).decode()}, dotenv=False)
-    app = build_app(settings)
-    rec = Recording(app.sessionmaker)
-    request_middlewares(rec)
-    app.bot.session = rec
+    app, rec = await _recorded_app(migrated_template, tmp_path)
     try:
         started = time.monotonic()
         await asyncio.wait_for(asyncio.gather(*(app.dp.feed_update(app.bot, _message(n, text, app.bot))
