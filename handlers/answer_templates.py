@@ -33,6 +33,7 @@ from handlers.callbacks import AnswerCb, Num, OfficerCb
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.states import OfficerForm, TemplateForm
+from handlers.replies import answer_in
 from workflows import answer_files as af
 from workflows import answer_templates as tpls
 from workflows import casework, complaints
@@ -451,10 +452,7 @@ async def template_body(message: Message, state: FSMContext, session: AsyncSessi
     await message.answer(text, reply_markup=kb)
 
 
-@router.message(TemplateForm.title, NOT_COMMAND)
-@router.message(TemplateForm.body, NOT_COMMAND)
-async def template_text_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "op.text_expected"))
+answer_in(router, "op.text_expected", TemplateForm.title, TemplateForm.body)
 
 
 # --- the resident: the answer's attachments again ----------------------------------------------

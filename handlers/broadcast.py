@@ -13,6 +13,7 @@ from handlers.callbacks import BroadcastCb
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.states import resumes
+from handlers.replies import answer_in
 from workflows import broadcast as bc
 from workflows.context import Services
 from workflows.roles import Principal
@@ -182,10 +183,7 @@ async def second_photo(message: Message, lang: str) -> None:
     await message.answer(t(lang, "bc.one_photo"))
 
 
-@router.message(BroadcastForm.audience, NOT_COMMAND)
-@router.message(BroadcastForm.confirm, NOT_COMMAND)
-async def use_buttons(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.use_buttons"))
+answer_in(router, "cf.use_buttons", BroadcastForm.audience, BroadcastForm.confirm)
 
 
 @router.callback_query(BroadcastCb.filter(F.action.in_({"send", "rewrite", "cancel"})))

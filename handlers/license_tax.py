@@ -19,7 +19,7 @@ import asyncio
 import uuid
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.replies import answer_in
 from workflows import license_tax as lt
 from workflows import licensing_bodies, users
 from workflows.context import Services
@@ -425,16 +426,10 @@ async def form_cancel(query: CallbackQuery, callback_data: LtFormCb, state: FSMC
     await query.message.answer(t(lang, "lt.cancelled"))
 
 
-@router.message(StateFilter(LicenseTaxForm.figure, LicenseTaxForm.business, LicenseTaxForm.taxpayer,
-                            LicenseTaxForm.issue_date, LicenseTaxForm.licence), NOT_COMMAND)
-async def text_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "lt.text_expected"))
-
-
-@router.message(StateFilter(LicenseTaxForm.consent, LicenseTaxForm.kind, LicenseTaxForm.change_reason,
-                            LicenseTaxForm.body, LicenseTaxForm.dong, LicenseTaxForm.confirm), NOT_COMMAND)
-async def button_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "lt.button_expected"))
+answer_in(router, "lt.text_expected", LicenseTaxForm.figure, LicenseTaxForm.business, LicenseTaxForm.taxpayer,
+          LicenseTaxForm.issue_date, LicenseTaxForm.licence)
+answer_in(router, "lt.button_expected", LicenseTaxForm.consent, LicenseTaxForm.kind, LicenseTaxForm.change_reason,
+          LicenseTaxForm.body, LicenseTaxForm.dong, LicenseTaxForm.confirm)
 
 
 # --- 세무과 officers ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from handlers import worklist as lists
 from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
 from handlers.keyboards import markup
 from handlers.states import OfficerForm
+from handlers.replies import answer_in
 from workflows import casework, complaints, roles, states
 from workflows import worklist as wl
 from workflows.casework import Taken
@@ -480,16 +481,6 @@ async def settings_set(query: CallbackQuery, callback_data: SettingsCb, session:
     await query.message.edit_text(text, reply_markup=kb)
 
 
-@router.message(OfficerForm.answer_text, NOT_COMMAND)
-@router.message(OfficerForm.note_text, NOT_COMMAND)
-@router.message(OfficerForm.transfer_reason, NOT_COMMAND)
-@router.message(OfficerForm.reject_reason, NOT_COMMAND)
-@router.message(OfficerForm.extend_reason, NOT_COMMAND)
-async def text_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "op.text_expected"))
-
-
-@router.message(OfficerForm.answer_confirm, NOT_COMMAND)
-@router.message(OfficerForm.reject_remedy, NOT_COMMAND)
-async def buttons_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.use_buttons"))
+answer_in(router, "op.text_expected", OfficerForm.answer_text, OfficerForm.note_text, OfficerForm.transfer_reason,
+          OfficerForm.reject_reason, OfficerForm.extend_reason)
+answer_in(router, "cf.use_buttons", OfficerForm.answer_confirm, OfficerForm.reject_remedy)

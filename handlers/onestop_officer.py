@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.replies import answer_in
 from handlers import worklist as lists
 from workflows import agency_notify
 from workflows import worklist as wl
@@ -171,10 +172,7 @@ async def supplement_text(message: Message, state: FSMContext, session: AsyncSes
     await message.answer(t(lang, "onestop.op.supplement_sent", receipt=item.application.receipt_no))
 
 
-@router.message(OnestopOfficerForm.done_note, NOT_COMMAND)
-@router.message(OnestopOfficerForm.supplement_text, NOT_COMMAND)
-async def text_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.text_expected"))
+answer_in(router, "cf.text_expected", OnestopOfficerForm.done_note, OnestopOfficerForm.supplement_text)
 
 
 @router.callback_query(AgencyAckCb.filter())

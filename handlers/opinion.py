@@ -24,6 +24,7 @@ from handlers import media
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.replies import answer_in
 from workflows import opinion_days as od
 from workflows.context import Services
 from workflows.opinion_days import OpinionError, cb, fmt_day
@@ -641,18 +642,6 @@ async def theme_note(message: Message, state: FSMContext, session: AsyncSession,
 
 # --- registered last: anything else typed into a form of this feature ---------------------------------
 
-@router.message(OpinionPrep.title, NOT_COMMAND)
-@router.message(OpinionPrep.background, NOT_COMMAND)
-@router.message(OpinionPrep.link, NOT_COMMAND)
-@router.message(OpinionPrep.question, NOT_COMMAND)
-@router.message(OpinionPrep.options, NOT_COMMAND)
-@router.message(OpinionStaff.analysis_text, NOT_COMMAND)
-@router.message(OpinionStaff.theme_note, NOT_COMMAND)
-async def prep_not_text(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "opd.prep.text_expected"))
-
-
-@router.message(OpinionPrep.poll, NOT_COMMAND)
-@router.message(OpinionPrep.preview, NOT_COMMAND)
-async def prep_use_buttons(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.use_buttons"))
+answer_in(router, "opd.prep.text_expected", OpinionPrep.title, OpinionPrep.background, OpinionPrep.link, OpinionPrep.question, OpinionPrep.options,
+          OpinionStaff.analysis_text, OpinionStaff.theme_note)
+answer_in(router, "cf.use_buttons", OpinionPrep.poll, OpinionPrep.preview)

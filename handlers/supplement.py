@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.replies import answer_in
 from workflows import complaints, states
 from workflows import supplement as sp
 from workflows.casework import Taken
@@ -214,15 +215,8 @@ async def confirm(query: CallbackQuery, callback_data: SuppCb, state: FSMContext
     await query.message.answer(t(lang, "sp.sent", receipt=c.receipt_no, due=svc.fmt(c.pause_due_at, lang)))
 
 
-@router.message(SupplementForm.what, NOT_COMMAND)
-@router.message(SupplementForm.period, NOT_COMMAND)
-async def officer_text_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "op.text_expected"))
-
-
-@router.message(SupplementForm.confirm, NOT_COMMAND)
-async def officer_buttons_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.use_buttons"))
+answer_in(router, "op.text_expected", SupplementForm.what, SupplementForm.period)
+answer_in(router, "cf.use_buttons", SupplementForm.confirm)
 
 
 # --- the resident --------------------------------------------------------------------------------

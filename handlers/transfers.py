@@ -11,6 +11,7 @@ from handlers.callbacks import ReturnCb
 from handlers.filters import NOT_COMMAND
 from handlers.officer import _complaint, _form_complaint, _reason_error, finish, tell_taken
 from handlers.states import OfficerForm
+from handlers.replies import answer_in
 from workflows import casework, transfers
 from workflows.casework import Taken
 from workflows.context import Services
@@ -77,6 +78,4 @@ def sent_text(svc: Services, c, lang: str, *, returned: bool) -> str:
              department=_name(svc, c.department_code, lang))
 
 
-@router.message(OfficerForm.return_reason, NOT_COMMAND)
-async def text_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "op.text_expected"))
+answer_in(router, "op.text_expected", OfficerForm.return_reason)
