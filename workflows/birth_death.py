@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -45,6 +44,7 @@ from workflows.outbox import enqueue
 from workflows.ratings import ITEMS as RATING_ITEMS, OVERALL
 from workflows.roles import Principal, can_handle, officers_of
 from workflows.texts import ENGLISH_DATA, escape, pack, t
+from workflows.date_words import COMPACT, FULL, RELATIVE_DAYS, SHORT
 
 DEATH_RULES_PATH = Path(__file__).parent / "data" / "death_agencies.json"
 NOTICE_VERSION = "2026-12-04"  # version of the one-stop consent screens (stored with each consent)
@@ -281,16 +281,11 @@ class DateInputError(ValueError):
         self.code = code  # format / future / too_old
 
 
-_FULL = (r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*일?\.?$", r"^(\d{4})(\d{2})(\d{2})$")
-_SHORT = r"^(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*일?\.?$"
-
-
-_RELATIVE = {"오늘": 0, "today": 0, "어제": -1, "yesterday": -1, "내일": 1, "tomorrow": 1}
 
 
 def parse_date(text: str, today: date, *, oldest: date, latest: date | None = None) -> date:
-    """A date as people type it: 2026-03-02, 2026.3.2, 20260302, 2026년 3월 2일, 3월 2일, 오늘, 어제,
-    내일. Between `oldest` and `latest` (default: today). A date without a year is the one of last,
+    """A date as people type it (workflows/date_words.py): 2026-03-02, 2026.3.2, 20260302, 2026년 3월 2일,
+    2026年3月2日, 3월 2일, 오늘, 어제, 내일, 今天. Between `oldest` and `latest` (default: today). A date without a year is the one of last,
     this or next year that falls within that window, nearest to today (with the default window:
     this year, or last year if this year's would be in the future); DateInputError "future" past
     `latest`, "too_old" before `oldest`, "format" for anything else."""
@@ -299,16 +294,14 @@ def parse_date(text: str, today: date, *, oldest: date, latest: date | None = No
     if len(s) > 30:
         raise DateInputError("format")
     found: date | None = None
-    if s in _RELATIVE:
-        found = today + timedelta(days=_RELATIVE[s])
+    if s in RELATIVE_DAYS:
+        found = today + timedelta(days=RELATIVE_DAYS[s])
     else:
-        for pattern in _FULL:
-            m = re.match(pattern, s)
-            if m:
-                found = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-                break
+        m = FULL.fullmatch(s) or COMPACT.fullmatch(s)
+        if m:
+            found = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         else:
-            m = re.match(_SHORT, s)
+            m = SHORT.fullmatch(s)
             if m:
                 month, day = int(m.group(1)), int(m.group(2))
                 years = [c for c in (_mk(today.year + dy, month, day) for dy in (-1, 0, 1)) if c is not None]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, time, timedelta
@@ -34,6 +33,7 @@ from workflows.context import Services
 from workflows.district_info import DongInfo, Place
 from workflows.outbox import enqueue
 from workflows.texts import ENGLISH_DATA, escape, pack, t
+from workflows.date_words import COMPACT, FULL, RELATIVE_DAYS, SHORT
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "new_residents.json"
 FACTS = ("children_under_7", "school_age_children", "seniors_65", "pet", "car")
@@ -205,11 +205,6 @@ class DateError(ValueError):
         self.code, self.value = code, value  # "format", "past", "future"; the date read, if any
 
 
-_FULL = re.compile(r"(\d{4})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})\s*일?\.?")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_SHORT = re.compile(r"(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})\s*일?\.?")
-_RELATIVE = {"오늘": 0, "today": 0, "今天": 0, "어제": -1, "yesterday": -1, "昨天": -1, "내일": 1, "tomorrow": 1,
-             "明天": 1}
 
 
 def parse_move_in_date(text: str, today: date, cfg: Settings | None = None) -> date:
@@ -222,11 +217,11 @@ def parse_move_in_date(text: str, today: date, cfg: Settings | None = None) -> d
     if len(s) > 40:
         raise DateError("format")
     try:
-        if s in _RELATIVE:
-            d = today + timedelta(days=_RELATIVE[s])
-        elif m := (_FULL.fullmatch(s) or _COMPACT.fullmatch(s)):
+        if s in RELATIVE_DAYS:
+            d = today + timedelta(days=RELATIVE_DAYS[s])
+        elif m := (FULL.fullmatch(s) or COMPACT.fullmatch(s)):
             d = date(int(m[1]), int(m[2]), int(m[3]))
-        elif m := _SHORT.fullmatch(s):
+        elif m := SHORT.fullmatch(s):
             month, day = int(m[1]), int(m[2])
             candidates = []
             for y in (today.year - 1, today.year, today.year + 1):
