@@ -9,7 +9,9 @@ district profile configures for each (onestop.channels):
   answer is kept). Network errors, 408/425/429 and 5xx are retried with backoff; other answers,
   or too many attempts, fail the notice and the coordinator department relays it by hand.
 
-Every notice is a row (agency_notifications) with its attempts, last error and acknowledgement.
+Every notice is a row (agency_notifications) with its attempts, last error and acknowledgement;
+webhook notices are delivered by the one signed webhook queue (workflows/webhooks.py), which
+claims each row before its POST.
 ``Idempotency-Key`` lets the body drop a repeat (a crash after its 2xx but before our commit
 sends once more: at-least-once, like the outbox). The httpx transport is ``svc.http_transport``
 (None = the network; tests use httpx.MockTransport or a local server), so no test leaves the
@@ -17,33 +19,26 @@ machine. Bodies and logs never carry the phone number except the request itself.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AgencyNotification, OnestopItem
+from workflows import webhooks
 from workflows.context import Services
 from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.texts import t
+from workflows.webhooks import (  # noqa: F401 - the webhook rules, named here too for this feature's callers
+    MAX_ATTEMPTS, PENDING, RETRYABLE, SIGNATURE_HEADER, TIMEOUT, WEBHOOK, backoff, body_bytes, sign, verify)
 
 log = logging.getLogger(__name__)
 
-WEBHOOK, TELEGRAM = "webhook", "telegram"
-PENDING, SENT, ACKNOWLEDGED, FAILED = "pending", "sent", "acknowledged", "failed"
-SIGNATURE_HEADER = "X-Onestop-Signature"
-MAX_ATTEMPTS = 6
-BACKOFF_FIRST, BACKOFF_MAX = timedelta(seconds=60), timedelta(hours=1)
-TIMEOUT = 10.0
-RETRYABLE = frozenset({408, 425, 429})
+TELEGRAM = "telegram"
+SENT, ACKNOWLEDGED, FAILED = "sent", "acknowledged", "failed"
 
 
 class AckError(ValueError):
@@ -86,20 +81,6 @@ def ack_callback(notification_id: int) -> str:
     return f"oack:{notification_id}"
 
 
-def body_bytes(payload: dict) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def sign(secret: str | bytes, body: bytes) -> str:
-    key = secret.encode() if isinstance(secret, str) else secret
-    return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
-
-
-def verify(secret: str | bytes, body: bytes, header: str | None) -> bool:
-    """For receivers (and tests): does the signature header match these exact bytes?"""
-    return bool(header) and hmac.compare_digest(sign(secret, body), header)
-
-
 async def create(session: AsyncSession, svc: Services, *, item: OnestopItem, channel: Channel, payload: dict,
                  chat_text: str) -> AgencyNotification:
     """Record a notice; a Telegram one is queued at once, a webhook one waits for deliver_due."""
@@ -116,10 +97,6 @@ async def create(session: AsyncSession, svc: Services, *, item: OnestopItem, cha
     return n
 
 
-def backoff(attempts: int) -> timedelta:
-    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
-
-
 def _ref(resp: httpx.Response) -> str | None:
     try:
         data = resp.json()
@@ -130,60 +107,43 @@ def _ref(resp: httpx.Response) -> str | None:
 
 
 async def deliver_due(session: AsyncSession, svc: Services, *, limit: int = 20) -> int:
-    """Scheduler duty: POST every webhook notice that is due; each outcome is committed at once."""
+    """Scheduler duty: POST every webhook notice that is due (workflows/webhooks.py)."""
+    return await webhooks.deliver_due(session, svc, QUEUE, limit=limit)
+
+
+async def _request(session: AsyncSession, svc: Services, n: AgencyNotification) -> webhooks.Request | str:
     from workflows import birth_death
 
-    now = svc.now()
-    rows = (await session.execute(select(AgencyNotification).where(
-        AgencyNotification.channel == WEBHOOK, AgencyNotification.status == PENDING,
-        AgencyNotification.next_attempt_at <= now).order_by(AgencyNotification.id).limit(limit))).scalars().all()
-    if not rows:
-        return 0
-    configured = channels(svc.district)
-    done = 0
-    async with httpx.AsyncClient(transport=svc.http_transport, timeout=TIMEOUT) as client:
-        for n in rows:
-            item = await birth_death.get_item(session, n.item_id)
-            channel = configured.get(n.agency_code)
-            secret = (channel.secret if channel else None) or getattr(svc, "agency_webhook_secret", None)
-            if channel is None or channel.type != WEBHOOK or not secret:
-                await _fail(session, svc, n, item, "channel or secret not configured")
-                await session.commit()
-                continue
-            body = dict(n.payload)
-            phone = await birth_death.contact_for(svc, item.application, item)
-            if phone:
-                body["contact_phone"] = phone
-            body.update(notification_id=n.id, sent_at=svc.now().isoformat())
-            raw = body_bytes(body)
-            n.attempts += 1
-            n.target = channel.url
-            try:
-                resp = await client.post(channel.url, content=raw, headers={
-                    "Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(secret, raw),
-                    "Idempotency-Key": f"onestop-{n.id}", "User-Agent": "minwon-onestop/1"})
-            except httpx.HTTPError as e:
-                _retry_or_fail_later(n, svc.now(), type(e).__name__)
-            else:
-                if 200 <= resp.status_code < 300:
-                    n.status, n.sent_at, n.acknowledged_at = ACKNOWLEDGED, svc.now(), svc.now()
-                    n.ack_ref, n.last_error = _ref(resp), None
-                    await birth_death.outside_acknowledged(session, svc, item, ref=n.ack_ref)
-                    done += 1
-                elif resp.status_code in RETRYABLE or resp.status_code >= 500:
-                    _retry_or_fail_later(n, svc.now(), f"HTTP {resp.status_code}")
-                else:
-                    await _fail(session, svc, n, item, f"HTTP {resp.status_code}")
-            if n.status == PENDING and n.attempts >= MAX_ATTEMPTS:
-                await _fail(session, svc, n, item, n.last_error or "too many attempts")
-            log.info("agency notice %s to %s: %s (attempt %d)", n.id, n.agency_code, n.status, n.attempts)
-            await session.commit()
-    return done
+    channel = channels(svc.district).get(n.agency_code)
+    secret = (channel.secret if channel else None) or getattr(svc, "agency_webhook_secret", None)
+    if channel is None or channel.type != WEBHOOK or not channel.url or not secret:
+        return "channel or secret not configured"
+    item = await birth_death.get_item(session, n.item_id)
+    body = dict(n.payload)
+    phone = await birth_death.contact_for(svc, item.application, item)
+    if phone:
+        body["contact_phone"] = phone
+    body.update(notification_id=n.id, sent_at=svc.now().isoformat())
+    return webhooks.Request(url=channel.url, secret=secret, body=body, idempotency_key=f"onestop-{n.id}",
+                            user_agent="minwon-onestop/1")
 
 
-def _retry_or_fail_later(n: AgencyNotification, now: datetime, error: str) -> None:
-    n.last_error = error[:300]
-    n.next_attempt_at = now + backoff(n.attempts)
+async def _delivered(session: AsyncSession, svc: Services, n: AgencyNotification, resp: httpx.Response,
+                     _ms: int) -> None:
+    from workflows import birth_death
+
+    n.status, n.sent_at, n.acknowledged_at, n.ack_ref = ACKNOWLEDGED, svc.now(), svc.now(), _ref(resp)
+    await birth_death.outside_acknowledged(session, svc, await birth_death.get_item(session, n.item_id),
+                                           ref=n.ack_ref)
+
+
+async def _failed(session: AsyncSession, svc: Services, n: AgencyNotification, error: str) -> None:
+    from workflows import birth_death
+
+    await _fail(session, svc, n, await birth_death.get_item(session, n.item_id), error)
+
+
+QUEUE = webhooks.Queue("agency notice", AgencyNotification, _request, _delivered, _failed)
 
 
 async def _fail(session: AsyncSession, svc: Services, n: AgencyNotification, item: OnestopItem, error: str) -> None:

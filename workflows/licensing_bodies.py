@@ -15,9 +15,9 @@ rows here are license_tax_confirmations):
   4xx, a missing secret or too many attempts fail it and the tax officers relay it by hand.
 * ``department``: a department of the district itself (e.g. 위생과 for 식품접객업): its officers.
 
-A row is claimed (pending -> sending) by a conditional UPDATE before its POST, so a scheduled run
-and an immediate one never both send it; a row left ``sending`` by a crash is retried after
-``STALE_SENDING`` (at-least-once, like the outbox).
+Webhook rows are delivered by the one signed webhook queue (workflows/webhooks.py): claimed before
+the POST, so a scheduled run and an immediate one never both send a row; retried after a crash
+mid-send (at-least-once, like the outbox).
 """
 from __future__ import annotations
 
@@ -25,18 +25,17 @@ import json
 import logging
 import ssl
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import certifi
 import httpx
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import LicenseTaxConfirmation
 from workflows import agency_notify
+from workflows import webhooks
 from workflows.agency_notify import Channel
 from workflows.context import Services
 from workflows.district import District
@@ -48,8 +47,7 @@ log = logging.getLogger(__name__)
 
 DATA = Path(__file__).parent / "data" / "licensing_bodies.json"
 WEBHOOK, TELEGRAM, DEPARTMENT, MANUAL = agency_notify.WEBHOOK, agency_notify.TELEGRAM, "department", "manual"
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-STALE_SENDING = timedelta(minutes=5)
+PENDING, SENDING, SENT, FAILED = webhooks.PENDING, webhooks.SENDING, "sent", "failed"
 
 
 @dataclass(frozen=True)
@@ -145,69 +143,34 @@ async def queue(session: AsyncSession, svc: Services, *, notice_id: int, body: B
 
 
 async def deliver_due(session: AsyncSession, svc: Services, *, limit: int = 20) -> int:
-    """POST every webhook confirmation that is due; each row is claimed, then its outcome committed.
-    Returns how many were delivered."""
+    """POST every webhook confirmation that is due (workflows/webhooks.py); returns how many were
+    delivered."""
+    return await webhooks.deliver_due(session, svc, _queue(), limit=limit)
+
+
+async def _request(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation) -> webhooks.Request | str:
+    body = load_bodies(svc.district).get(c.body_code)
+    channel = body.channel if body else None
+    secret = (channel.secret if channel else None) or svc.agency_webhook_secret
+    if channel is None or channel.type != WEBHOOK or not channel.url or not secret:
+        return "channel or secret not configured"
+    return webhooks.Request(url=channel.url, secret=secret,
+                            body={**c.payload, "confirmation_id": c.id, "sent_at": svc.now().isoformat()},
+                            idempotency_key=f"license-tax-{c.payload.get('notice_no')}",
+                            user_agent="minwon-licensetax/1")
+
+
+async def _delivered(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, resp: httpx.Response,
+                     ms: int) -> None:
     from workflows import license_tax
 
-    now = svc.now()
-    stale = await session.scalar(select(LicenseTaxConfirmation.id).where(
-        LicenseTaxConfirmation.status == SENDING, LicenseTaxConfirmation.next_attempt_at <= now - STALE_SENDING).limit(1))
-    if stale is not None:
-        await session.execute(update(LicenseTaxConfirmation).where(
-            LicenseTaxConfirmation.status == SENDING,
-            LicenseTaxConfirmation.next_attempt_at <= now - STALE_SENDING).values(status=PENDING))
-        await session.commit()
-    ids = (await session.scalars(select(LicenseTaxConfirmation.id).where(
-        LicenseTaxConfirmation.channel == WEBHOOK, LicenseTaxConfirmation.status == PENDING,
-        LicenseTaxConfirmation.next_attempt_at <= now).order_by(LicenseTaxConfirmation.id).limit(limit))).all()
-    if not ids:
-        return 0
-    bodies = load_bodies(svc.district)
-    done = 0
-    async with httpx.AsyncClient(transport=svc.http_transport, timeout=agency_notify.TIMEOUT,
-                                 verify=_ssl_context()) as client:
-        for cid in ids:
-            claimed = await session.execute(update(LicenseTaxConfirmation).where(
-                LicenseTaxConfirmation.id == cid, LicenseTaxConfirmation.status == PENDING)
-                .values(status=SENDING, next_attempt_at=svc.now()))
-            await session.commit()
-            if claimed.rowcount != 1:
-                continue  # another run took it
-            c = await session.get(LicenseTaxConfirmation, cid)
-            await session.refresh(c)
-            body = bodies.get(c.body_code)
-            channel = body.channel if body else None
-            secret = (channel.secret if channel else None) or svc.agency_webhook_secret
-            if channel is None or channel.type != WEBHOOK or not secret:
-                await _fail(session, svc, c, "channel or secret not configured")
-                await session.commit()
-                continue
-            raw = agency_notify.body_bytes({**c.payload, "confirmation_id": c.id, "sent_at": svc.now().isoformat()})
-            c.attempts += 1
-            c.target = channel.url
-            started = svc.now()
-            try:
-                resp = await client.post(channel.url, content=raw, headers={
-                    "Content-Type": "application/json; charset=utf-8",
-                    agency_notify.SIGNATURE_HEADER: agency_notify.sign(secret, raw),
-                    "Idempotency-Key": f"license-tax-{c.payload.get('notice_no')}", "User-Agent": "minwon-licensetax/1"})
-            except httpx.HTTPError as e:
-                _retry_later(svc, c, type(e).__name__)
-            else:
-                if 200 <= resp.status_code < 300:
-                    c.status, c.sent_at, c.last_error = SENT, svc.now(), None
-                    ms = int((c.sent_at - started).total_seconds() * 1000)
-                    await license_tax.confirmation_sent(session, svc, c, f"webhook HTTP {resp.status_code} in {ms} ms")
-                    done += 1
-                elif resp.status_code in agency_notify.RETRYABLE or resp.status_code >= 500:
-                    _retry_later(svc, c, f"HTTP {resp.status_code}")
-                else:
-                    await _fail(session, svc, c, f"HTTP {resp.status_code}")
-            if c.status == PENDING and c.attempts >= agency_notify.MAX_ATTEMPTS:
-                await _fail(session, svc, c, c.last_error or "too many attempts")
-            log.info("license tax confirmation %s to %s: %s (attempt %d)", c.id, c.body_code, c.status, c.attempts)
-            await session.commit()
-    return done
+    c.status, c.sent_at = SENT, svc.now()
+    await license_tax.confirmation_sent(session, svc, c, f"webhook HTTP {resp.status_code} in {ms} ms")
+
+
+def _queue() -> webhooks.Queue:
+    return webhooks.Queue("license tax confirmation", LicenseTaxConfirmation, _request, _delivered, _fail,
+                          client_options={"verify": _ssl_context()})
 
 
 @lru_cache(maxsize=1)
@@ -215,11 +178,6 @@ def _ssl_context() -> ssl.SSLContext:
     """Built once: loading the CA bundle for every client costs tens of milliseconds, which the
     confirmation right after a payment should not wait for."""
     return ssl.create_default_context(cafile=certifi.where())
-
-
-def _retry_later(svc: Services, c: LicenseTaxConfirmation, error: str) -> None:
-    c.status, c.last_error = PENDING, error[:300]
-    c.next_attempt_at = svc.now() + agency_notify.backoff(c.attempts)
 
 
 async def _fail(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, error: str) -> None:

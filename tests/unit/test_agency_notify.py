@@ -198,3 +198,28 @@ async def test_telegram_channel_is_acknowledged_in_its_own_chat_only(session, ma
     assert e.value.code == "already"
     with pytest.raises(an.AckError):
         await an.acknowledge(session, svc, notification_id=999, chat_id=NPS_CHAT, user_id=NPS_STAFF)
+
+
+async def test_nothing_is_held_while_the_body_answers_and_two_runs_send_once(session, make_svc, db_sessionmaker):
+    """The one webhook queue (workflows/webhooks.py): the claim is committed before the POST, so
+    another writer is not held up by a slow body, and a second run at the same time skips the row."""
+    import asyncio
+
+    sent = []
+
+    async def slow_body(request: httpx.Request) -> httpx.Response:
+        async with db_sessionmaker() as other, other.begin():  # a resident's update meanwhile
+            other.add(User(id=4242))
+            await asyncio.wait_for(other.flush(), timeout=2)
+        sent.append(request)
+        await asyncio.sleep(0.05)
+        return httpx.Response(200, json={"reference": "KEPCO-9"})
+
+    svc = make_svc(slow_body)
+    await _birth(session, svc)
+    async with db_sessionmaker() as second:
+        delivered = await asyncio.gather(an.deliver_due(session, svc), an.deliver_due(second, svc))
+    assert sorted(delivered) == [0, 1] and len(sent) == 1
+    n = await _notice(session)
+    await session.refresh(n)
+    assert (n.status, n.attempts, n.ack_ref) == ("acknowledged", 1, "KEPCO-9")
