@@ -137,6 +137,9 @@ class Complaint(Base):
     answer_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     answered_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # business hours from receipt to the (latest) answer, by the working calendar, set with
+    # answered_at (workflows.complaints.answer): the indicators' processing time, read in SQL
+    processing_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # deadline reminded of
@@ -309,7 +312,9 @@ class OutboxFile(Base):
 
 # Period filters of workflows/indicators.py (month/quarter/year ranges) read these columns.
 Index("ix_complaints_received_at", Complaint.received_at)
-Index("ix_complaints_answered_at", Complaint.answered_at, Complaint.deadline_at)  # covers the on-time rate
+# covers the on-time rate, the processing time and their grouping by department and officer
+Index("ix_complaints_answered_at", Complaint.answered_at, Complaint.deadline_at, Complaint.department_code,
+      Complaint.answered_by, Complaint.processing_hours)
 Index("ix_complaints_closed_at", Complaint.closed_at)
 Index("ix_ratings_sent_at", Rating.sent_at)
 Index("ix_ratings_rated_at", Rating.rated_at, Rating.overall)  # covers the trend
