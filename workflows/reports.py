@@ -26,13 +26,14 @@ import asyncio
 import io
 import logging
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
 from workflows import audit
@@ -714,10 +715,16 @@ def _key(span: Span, chat_id: int, part: str) -> str:
     return f"report:{span.label}:{chat_id}:{part}"
 
 
-async def send_monthly(session: AsyncSession, svc: Services) -> int:
+async def send_monthly(session: AsyncSession, svc: Services, *,
+                       reads: async_sessionmaker[AsyncSession] | None = None) -> int:
     """Queue last month's report to the evaluation team's chat (EVALUATION_CHAT_ID; without one,
     to every evaluator), once, from ``send_hour`` on the first working day of the month. Returns the
-    number of recipients queued. Safe to run often: the outbox keys make a repeat a no-op."""
+    number of recipients queued. Safe to run often: the outbox keys make a repeat a no-op.
+
+    With ``reads`` (bot/scheduler.Duties passes its read sessionmaker), who is due and the figures
+    are read in a read session and the files drawn in worker threads before ``session`` issues its
+    first statement: the write lock is taken only for the outbox rows, not for the seconds the
+    report takes."""
     r = rules()["report"]
     now = svc.now().astimezone(svc.tz)
     due = datetime.combine(first_working_day(svc, now.date()), datetime.min.time(), svc.tz) \
@@ -725,13 +732,14 @@ async def send_monthly(session: AsyncSession, svc: Services) -> int:
     if now < due:
         return 0
     span = Span.last_complete("month", now.date())
-    recipients = [svc.evaluation_chat_id] if svc.evaluation_chat_id else await evaluators(session)
-    queued = set((await session.scalars(select(OutboxMessage.dedup_key).where(
-        OutboxMessage.dedup_key.in_([_key(span, c, "text") for c in recipients])))).all())
-    todo = [c for c in recipients if _key(span, c, "text") not in queued]
-    if not todo:
-        return 0
-    report = await build(session, svc, span)
+    async with (reads() if reads is not None else nullcontext(session)) as rs:
+        recipients = [svc.evaluation_chat_id] if svc.evaluation_chat_id else await evaluators(rs)
+        queued = set((await rs.scalars(select(OutboxMessage.dedup_key).where(
+            OutboxMessage.dedup_key.in_([_key(span, c, "text") for c in recipients])))).all())
+        todo = [c for c in recipients if _key(span, c, "text") not in queued]
+        if not todo:
+            return 0
+        report = await build(rs, svc, span)
     png_name, xlsx_name = filenames(span)
     png, xlsx = await render(report, svc)
     photo = await attach(session, png_name, png, PNG_TYPE)
