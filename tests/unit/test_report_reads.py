@@ -64,3 +64,22 @@ async def test_without_reads_the_duty_reads_on_its_own_session(session, svc, clo
     await _evaluator(session, 700)
     clock.at = kst(2026, 11, 2, 9, 30)
     assert await reports.send_monthly(session, svc) == 1
+
+
+async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplog):
+    """matplotlib and openpyxl hold the GIL for long stretches: the PNG and XLSX are drawn in a
+    separate (spawned) process, so the event loop keeps serving residents meanwhile."""
+    import io
+    import os
+
+    from openpyxl import load_workbook
+
+    clock.at = NOW
+    await seed(session)
+    report = await reports.build(session, svc, reports.Span("month", 2026, 10))
+    png, xlsx = await reports.render(report, svc)
+    assert "drawing process unavailable" not in caplog.text
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert load_workbook(io.BytesIO(xlsx))["요약"]["B2"].value == "2026년 10월 (10월 1일~31일)"
+    pool = reports._pool()
+    assert pool.submit(os.getpid).result(timeout=30) != os.getpid()
