@@ -437,7 +437,8 @@ async def flow(session: AsyncSession, svc: Services, lo: datetime, hi: datetime)
     for dept, officer, n in (await session.execute(q)).all():
         row(dept, officer).reopens = n
 
-    detour = exists().where(E.complaint_id == C.id, E.action.in_(("transfer", "reopen")))
+    # select the id, not *: the events' (complaint, action) index answers it without the table
+    detour = exists(select(E.id).where(E.complaint_id == C.id, E.action.in_(("transfer", "reopen"))))
     q = (select(C.department_code, C.answered_by, func.count(), func.sum(case((~detour, 1), else_=0)))
          .where(C.state == states.CLOSED, C.closed_at >= lo, C.closed_at < hi)
          .group_by(C.department_code, C.answered_by))
@@ -599,23 +600,22 @@ class TrendPoint:
 
 async def trend(session: AsyncSession, svc: Services, last: date, months: int = 12) -> list[TrendPoint]:
     """District rating mean and on-time rate for ``months`` months ending with the month of
-    ``last``: one grouped query each, months as a CASE over the month boundaries."""
+    ``last``: one query each, a UNION ALL of one range aggregate per month."""
     first = add_months(date(last.year, last.month, 1), -(months - 1))
     edges = [datetime.combine(add_months(first, i), datetime.min.time(), svc.tz) for i in range(months + 1)]
 
-    def bucket(col):  # rows are already within [edges[0], edges[-1]): one comparison per month
-        return case(*((col < edges[i + 1], i) for i in range(months - 1)), else_=months - 1)
+    def monthly(col, *aggregates, where=()):
+        """One aggregate row per month, each a range scan of ``col``'s index (no sort of the
+        year's rows into groups), in one statement."""
+        return union_all(*(select(literal(i, Integer).label("b"), *aggregates)
+                           .where(col >= edges[i], col < edges[i + 1], *where) for i in range(months)))
 
     R, C = Rating, Complaint
-    b = bucket(R.rated_at).label("b")
     ratings = {i: (n, s) for i, n, s in (await session.execute(
-        select(b, func.count(R.overall), func.sum(R.overall))
-        .where(R.rated_at >= edges[0], R.rated_at < edges[-1], R.overall.is_not(None), counted())
-        .group_by(b))).all()}
-    b = bucket(C.answered_at).label("b")
+        monthly(R.rated_at, func.count(R.overall), func.sum(R.overall),
+                where=(R.overall.is_not(None), counted())))).all()}
     speed_rows = {i: (n, ok) for i, n, ok in (await session.execute(
-        select(b, func.count(), func.sum(case((C.answered_at <= C.deadline_at, 1), else_=0)))
-        .where(C.answered_at >= edges[0], C.answered_at < edges[-1]).group_by(b))).all()}
+        monthly(C.answered_at, func.count(), func.sum(case((C.answered_at <= C.deadline_at, 1), else_=0))))).all()}
     out = []
     for i in range(months):
         n, s = ratings.get(i, (0, 0))

@@ -26,7 +26,6 @@ import asyncio
 import dataclasses
 import io
 import logging
-import os
 import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -693,17 +692,8 @@ def _pool():
             from concurrent.futures import ProcessPoolExecutor
 
             # spawn, never fork: the bot's process has threads (the database driver's, the loop's)
-            # at a lower CPU priority: on a busy machine the bot's own process runs first
-            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_lower_priority)
+            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return _POOL
-
-
-def _lower_priority() -> None:
-    try:
-        os.nice(10)
-    except (AttributeError, OSError):  # not on this platform, or not allowed: drawn at the same priority
-        pass
 
 
 def _drop_pool() -> None:

@@ -206,7 +206,8 @@ class ComplaintEvent(Base):
 
     __tablename__ = "complaint_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    # indexed with the action (ix_complaint_events_complaint_id, below)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # None = the system
     actor_role: Mapped[str] = mapped_column(String(20))
@@ -315,10 +316,18 @@ Index("ix_complaints_received_at", Complaint.received_at)
 # covers the on-time rate, the processing time and their grouping by department and officer
 Index("ix_complaints_answered_at", Complaint.answered_at, Complaint.deadline_at, Complaint.department_code,
       Complaint.answered_by, Complaint.processing_hours)
-Index("ix_complaints_closed_at", Complaint.closed_at)
+# covers first-contact resolution (closed in the period, grouped by department and officer)
+Index("ix_complaints_closed_at", Complaint.closed_at, Complaint.state, Complaint.department_code,
+      Complaint.answered_by)
 Index("ix_ratings_sent_at", Rating.sent_at)
-Index("ix_ratings_rated_at", Rating.rated_at, Rating.overall)  # covers the trend
-Index("ix_complaint_events_action_at", ComplaintEvent.action, ComplaintEvent.at)
+# covers the trend and the ranking with the staff-rating filter (workflows.ratings.counted)
+Index("ix_ratings_rated_at", Rating.rated_at, Rating.overall, Rating.complaint_id, Rating.department_code)
+# a complaint's events, and whether it was ever transferred or reopened (first-contact resolution)
+Index("ix_complaint_events_complaint_id", ComplaintEvent.complaint_id, ComplaintEvent.action)
+# covers the report's event counts (answers, transfers, reopens, extensions in the period, by
+# department and officer, and the complaints they touched)
+Index("ix_complaint_events_action_at", ComplaintEvent.action, ComplaintEvent.at, ComplaintEvent.complaint_id,
+      ComplaintEvent.department_code, ComplaintEvent.actor_id)
 
 
 # --- food alerts (issue 6) ---
