@@ -27,6 +27,7 @@ import dataclasses
 import io
 import logging
 import threading
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -680,8 +681,11 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
     return buf.getvalue()
 
 
-_POOL = None  # the drawing process: spawned at the first report, kept for the next ones
+_POOL = None  # the drawing process: spawned at the first report, kept while reports come
 _POOL_LOCK = threading.Lock()
+POOL_IDLE_S = 600.0  # ended after this long without a report: its ~100 MB are not kept idle
+_drawing = 0  # renders in flight
+_last_drawn = 0.0
 
 
 def _pool():
@@ -694,6 +698,11 @@ def _pool():
             # spawn, never fork: the bot's process has threads (the database driver's, the loop's)
             _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return _POOL
+
+
+def _retire_if_idle() -> None:
+    if not _drawing and time.monotonic() - _last_drawn >= POOL_IDLE_S - 1:
+        _drop_pool()
 
 
 def _drop_pool() -> None:
@@ -731,11 +740,18 @@ async def render(report: Report, svc: Services) -> tuple[bytes, bytes]:
     (residents' small writes took up to 200 ms during a chart drawn in a thread, 30 ms without).
     matplotlib, numpy, Pillow and openpyxl are imported there (and here only if the process cannot
     be used: then worker threads, as before)."""
+    global _drawing, _last_drawn
+    loop = asyncio.get_running_loop()
+    _drawing += 1
     try:
-        return await asyncio.get_running_loop().run_in_executor(_pool(), _files, report, _portable(svc))
+        return await loop.run_in_executor(_pool(), _files, report, _portable(svc))
     except Exception:  # noqa: BLE001 - a broken or unavailable process: draw here; a real error repeats
         log.warning("report drawing process unavailable; drawing in threads", exc_info=True)
         _drop_pool()
+    finally:
+        _drawing -= 1
+        _last_drawn = time.monotonic()
+        loop.call_later(POOL_IDLE_S, _retire_if_idle)
     return (await asyncio.to_thread(chart_png, report, svc),
             await asyncio.to_thread(workbook_xlsx, report, svc))
 

@@ -66,7 +66,7 @@ async def test_without_reads_the_duty_reads_on_its_own_session(session, svc, clo
     assert await reports.send_monthly(session, svc) == 1
 
 
-async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplog):
+async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplog, monkeypatch):
     """matplotlib and openpyxl hold the GIL for long stretches: the PNG and XLSX are drawn in a
     separate (spawned) process, so the event loop keeps serving residents meanwhile."""
     import io
@@ -83,3 +83,7 @@ async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplo
     assert load_workbook(io.BytesIO(xlsx))["요약"]["B2"].value == "2026년 10월 (10월 1일~31일)"
     pool = reports._pool()
     assert pool.submit(os.getpid).result(timeout=30) != os.getpid()
+    # idle for POOL_IDLE_S after the last report: the process ends (its memory is not kept idle)
+    monkeypatch.setattr(reports, "POOL_IDLE_S", 0.0)
+    reports._retire_if_idle()
+    assert reports._POOL is None
