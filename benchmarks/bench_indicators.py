@@ -280,7 +280,30 @@ async def writes_during(sm, job, *, seconds: float | None = None) -> tuple[Resid
     return residents, took
 
 
-async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool) -> None:
+async def figure_timings(repeat: int, count_all, figures, everything) -> None:
+    t_count, _ = await timed(repeat, count_all)
+    base = statistics.median(t_count)
+    print(f"{'':40s} {'min / median / max':>32s}   ratio to count(*) (median)")
+    print(f"{'SELECT count(*) x3 tables':40s} {spread(t_count)}")
+    results = {}
+    for name, fn in (("monthly report, figures only", figures(REPORT)),
+                     ("monthly report, with PNG + XLSX", everything(REPORT)),
+                     ("yearly report, figures only", figures(YEAR)),
+                     ("yearly report, with PNG + XLSX", everything(YEAR))):
+        times, results[name] = await timed(repeat, fn)
+        print(f"{name:40s} {spread(times)}   {statistics.median(times) / base:7.1f}x")
+    report = results["monthly report, figures only"]
+    _, png, xlsx = results["monthly report, with PNG + XLSX"]
+    i = report.indicators
+    d = i.current
+    print(f"report {REPORT.label}: {d.smile.district.rated:,} ratings (mean {d.smile.district.mean:.3f}), "
+          f"{d.speed.district.answered:,} answered (median {d.speed.district.median:.1f} business h, "
+          f"on time {d.speed.district.on_time_rate:.1%}), {i.volume.total:,} received, "
+          f"{len(i.hotspots)} recurring places, {len(report.raw_ratings):,} raw ratings; "
+          f"PNG {len(png):,} B, XLSX {len(xlsx):,} B")
+
+
+async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, timings: bool = True) -> None:
     engine = make_engine(f"sqlite+aiosqlite:///{path}")
     sm, reads = make_sessionmaker(engine), make_read_sessionmaker(engine)
     svc = services()
@@ -308,26 +331,8 @@ async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool) -> 
         return run
 
     await count_all()  # warm the page cache the same way for all
-    t_count, _ = await timed(repeat, count_all)
-    base = statistics.median(t_count)
-    print(f"{'':40s} {'min / median / max':>32s}   ratio to count(*) (median)")
-    print(f"{'SELECT count(*) x3 tables':40s} {spread(t_count)}")
-    results = {}
-    for name, fn in (("monthly report, figures only", figures(REPORT)),
-                     ("monthly report, with PNG + XLSX", everything(REPORT)),
-                     ("yearly report, figures only", figures(YEAR)),
-                     ("yearly report, with PNG + XLSX", everything(YEAR))):
-        times, results[name] = await timed(repeat, fn)
-        print(f"{name:40s} {spread(times)}   {statistics.median(times) / base:7.1f}x")
-    report = results["monthly report, figures only"]
-    _, png, xlsx = results["monthly report, with PNG + XLSX"]
-    i = report.indicators
-    d = i.current
-    print(f"report {REPORT.label}: {d.smile.district.rated:,} ratings (mean {d.smile.district.mean:.3f}), "
-          f"{d.speed.district.answered:,} answered (median {d.speed.district.median:.1f} business h, "
-          f"on time {d.speed.district.on_time_rate:.1%}), {i.volume.total:,} received, "
-          f"{len(i.hotspots)} recurring places, {len(report.raw_ratings):,} raw ratings; "
-          f"PNG {len(png):,} B, XLSX {len(xlsx):,} B")
+    if timings:
+        await figure_timings(repeat, count_all, figures, everything)
     if concurrency:
         print("residents' updates (8 residents, one small write transaction each every 50 ms):")
         for k in range(repeat):
@@ -358,6 +363,7 @@ def main() -> None:
     ap.add_argument("--fresh", action="store_true", help="regenerate even the cached default database")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-concurrency", action="store_true", help="skip the residents' writes during /report year")
+    ap.add_argument("--no-timings", action="store_true", help="only the residents' writes during /report year")
     ap.add_argument("--old-way", action="store_true",
                     help="also run /report year in the writer's session, as before read sessions (stalls writes)")
     args = ap.parse_args()
@@ -376,7 +382,7 @@ def main() -> None:
               f"{counts['ratings']:,} ratings in {time.perf_counter() - t0:.1f} s ({args.db})")
     else:
         print(f"database: {args.db} (cached)")
-    asyncio.run(measure(args.db, args.repeat, not args.no_concurrency, args.old_way))
+    asyncio.run(measure(args.db, args.repeat, not args.no_concurrency, args.old_way, not args.no_timings))
 
 
 if __name__ == "__main__":

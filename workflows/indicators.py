@@ -13,6 +13,7 @@ zone, half-open [start, end). A period still running is cut at "now".
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import AsyncIterator, Callable, Generic, Iterable, TypeVar
 
 from sqlalchemy import (Integer, and_, case, cast, exists, func, literal, or_, select, true,
                         union_all)
@@ -196,6 +197,21 @@ def local_today(svc: Services) -> date:
     return svc.now().astimezone(svc.tz).date()
 
 
+# --- large results ---------------------------------------------------------------------------
+
+CHUNK = 5000
+
+
+async def in_chunks(session: AsyncSession, q) -> AsyncIterator[list]:
+    """The rows of a large result (a year's report reads 100,000s) a chunk at a time from a
+    streamed cursor: the event loop serves other updates between chunks, where converting the
+    whole result in one go held it for seconds."""
+    result = await session.stream(q)
+    async for chunk in result.partitions(CHUNK):
+        yield chunk
+        await asyncio.sleep(0)
+
+
 # --- roll-up -------------------------------------------------------------------------------
 
 M = TypeVar("M")
@@ -350,15 +366,17 @@ async def speed(session: AsyncSession, svc: Services, lo: datetime, hi: datetime
     # calendar's rule, workflows.complaints.answer); read from the answered-at index, which covers it.
     q = (select(C.department_code, C.answered_by, C.processing_hours)
          .where(in_period, C.processing_hours.is_not(None)))
-    for dept, officer, h in (await session.execute(q)).all():
-        row(dept, officer).hours.append(h)
+    async for chunk in in_chunks(session, q):
+        for dept, officer, h in chunk:
+            row(dept, officer).hours.append(h)
     # An answer without it (written around complaints.answer, or a row the migration could not
     # fill): the calendar now, as the report did before the column existed.
     q = (select(C.department_code, C.answered_by, C.received_at, C.answered_at)
          .where(in_period, C.processing_hours.is_(None)))
     hours = svc.calendar.business_hours_between
-    for dept, officer, received, answered in (await session.execute(q)).all():
-        row(dept, officer).hours.append(hours(received, answered))
+    async for chunk in in_chunks(session, q):
+        for dept, officer, received, answered in chunk:
+            row(dept, officer).hours.append(hours(received, answered))
     # Overdue: the deadline fell in the period (up to now) and it passed without a decision.
     decided = func.coalesce(C.answered_at, C.closed_at)
     officer_col = func.coalesce(C.answered_by, C.officer_id)
@@ -420,8 +438,9 @@ async def flow(session: AsyncSession, svc: Services, lo: datetime, hi: datetime)
         row(dept, officer).transfers = n
     hours = svc.calendar.business_hours_between
     q = select(hops.c.sender, hops.c.actor_id, hops.c.since, hops.c.at).where(sent_on)
-    for dept, officer, since, at in (await session.execute(q)).all():
-        row(dept, officer).transfer_hours += hours(since, at)
+    async for chunk in in_chunks(session, q):
+        for dept, officer, since, at in chunk:
+            row(dept, officer).transfer_hours += hours(since, at)
 
     q = (select(E.department_code, E.actor_id, func.count())
          .where(E.action == "answer", E.at >= lo, E.at < hi).group_by(E.department_code, E.actor_id))

@@ -75,12 +75,13 @@ async def raw_ratings(session: AsyncSession, lo: datetime, hi: datetime) -> list
     """The period's ratings without anything that leads back to the resident: no complaint or
     receipt number, no comment (free text), dates without times."""
     R = Rating
-    rows = await session.execute(
-        select(R.department_code, R.officer_id, R.sent_at, R.rated_at, R.overall,
-               *(getattr(R, i) for i in ITEMS))
-        .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
-        .order_by(R.rated_at, R.id))
-    return [tuple(r) for r in rows.all()]
+    q = (select(R.department_code, R.officer_id, R.sent_at, R.rated_at, R.overall, *(getattr(R, i) for i in ITEMS))
+         .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
+         .order_by(R.rated_at, R.id))
+    out: list[tuple] = []
+    async for chunk in ind.in_chunks(session, q):  # a year: 100,000s of rows, the loop free between chunks
+        out.extend(tuple(r) for r in chunk)
+    return out
 
 
 async def build(session: AsyncSession, svc: Services, span: Span, *, min_sample: int | None = None) -> Report:
