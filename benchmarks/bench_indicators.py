@@ -1,28 +1,38 @@
-"""The monthly indicator report on a large SQLite database: no pass/fail.
+"""The indicator report on a large SQLite database: no pass/fail.
 
 Generates (seeded, so runs compare) --complaints complaints over three years with their events
-(submit, take, answer, close; some transfers, extensions, reopens, rejections) and --ratings
-ratings, through the real migrations and a bulk executemany insert. Then, in the same run, times
+(submit, take, answer, close; some transfers, extensions, reopens, rejections; the processing
+time stored as complaints.answer stores it) and --ratings ratings, through the real migrations
+and a bulk executemany insert; the file is cached in the temp dir per size and schema head.
+Then, in the same run, --repeat times each (min / median / max):
 
+* a bare ``SELECT count(*)`` over complaints, complaint_events and ratings,
 * the monthly report's figures (workflows.reports.build: every indicator, the previous period
   and a year earlier, the 12-month trend, the recurring finder, the ranking, the raw ratings),
-* the same plus rendering (chart PNG and XLSX),
-* a bare ``SELECT count(*)`` over complaints, complaint_events and ratings,
+  read in a read session as /report does,
+* the same plus rendering (chart PNG and XLSX, in worker threads),
+* the same two for the yearly report (/report year),
 
-and prints each (best of --repeat) and the ratio report / count(*), which stays meaningful on a
-noisy machine.
+with the ratio to count(*) (median to median), which stays meaningful on a noisy machine; and
+the residents' updates while /report year runs: 8 residents each issue a small write
+transaction every 50 ms during the report, and the max and p99 of their waits are printed beside
+the same writes for as long with no report running (--old-way adds the report read in the
+writer's session, as before read sessions).
 
 Run: .venv/bin/python benchmarks/bench_indicators.py [--complaints 1000000] [--ratings 600000]
-     [--db /tmp/bench_indicators.db] [--reuse] [--repeat 3]
+     [--db FILE [--reuse]] [--fresh] [--repeat 3] [--no-concurrency] [--old-way]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import base64
+import itertools
 import random
 import sqlite3
+import statistics
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -30,10 +40,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
+from sqlalchemy import text, update  # noqa: E402
 
-from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.db.session import make_engine, make_sessionmaker  # noqa: E402
+from bot.db.migrate import alembic_config, upgrade_to_head  # noqa: E402
+from bot.db.models import Complaint, ProcessedUpdate  # noqa: E402
+from bot.db.session import make_engine, make_read_sessionmaker, make_sessionmaker  # noqa: E402
 from workflows import reports  # noqa: E402
 from workflows.business_time import BusinessCalendar  # noqa: E402
 from workflows.contact import Cipher  # noqa: E402
@@ -46,6 +58,7 @@ START = datetime(2023, 11, 1, tzinfo=KST).astimezone(timezone.utc).replace(tzinf
 END = datetime(2026, 11, 1, tzinfo=KST).astimezone(timezone.utc).replace(tzinfo=None)
 NOW = datetime(2026, 11, 2, 10, tzinfo=KST)
 REPORT = Span("month", 2026, 10)
+YEAR = Span("year", 2025)  # /report year on NOW: the last complete year
 FMT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy's SQLite DateTime stores a (UTC) value
 OFFICERS_PER_DEPT = 6
 CITIZENS = 200_000
@@ -86,8 +99,9 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
 
     c_sql = ("INSERT INTO complaints (id, receipt_no, submit_key, citizen_id, category_code, kind, period, "
              "description, address, latitude, longitude, phone_enc, department_code, officer_id, state, "
-             "received_at, deadline_at, extended, answer_text, answered_at, answered_by, closed_at, resolved, "
-             "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+             "received_at, deadline_at, extended, answer_text, answered_at, answered_by, processing_hours, "
+             "closed_at, resolved, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    hours = BusinessCalendar.from_file().business_hours_between  # stored when answered, as the bot does
     e_sql = ("INSERT INTO complaint_events (complaint_id, at, actor_id, actor_role, action, from_state, to_state, "
              "department_code, note) VALUES (?,?,?,?,?,?,?,?,?)")
     r_sql = ("INSERT INTO ratings (complaint_id, department_code, officer_id, sent_at, overall, greeting, "
@@ -165,7 +179,8 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
                         "7d", "벤치마크 민원 내용입니다.", address, lat, lon, None, dept,
                         answered_by or officer, state, ts(received), ts(deadline), extended,
                         "답변" if answered_at else None, ts(answered_at) if answered_at else None, answered_by,
-                        ts(closed_at) if closed_at else None, resolved, ts(at)))
+                        hours(received.replace(tzinfo=timezone.utc), answered_at.replace(tzinfo=timezone.utc))
+                        if answered_at else None, ts(closed_at) if closed_at else None, resolved, ts(at)))
         batch_e.extend(events)
         if closed_at:
             finals.append((cid, closed_at, dept, answered_by or officer))
@@ -199,42 +214,86 @@ def services() -> Services:
                     cipher=Cipher(base64.urlsafe_b64encode(b"k" * 32)), tz=KST, clock=lambda: NOW)
 
 
-async def best(repeat: int, fn) -> tuple[float, object]:
+def spread(xs: list[float]) -> str:
+    """min / median / max in milliseconds."""
+    return f"{min(xs) * 1000:8.1f} / {statistics.median(xs) * 1000:8.1f} / {max(xs) * 1000:8.1f} ms"
+
+
+async def timed(repeat: int, fn) -> tuple[list[float], object]:
     times, result = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()
         result = await fn()
         times.append(time.perf_counter() - t0)
-    return min(times), result
+    return times, result
 
 
-async def measure(path: Path, repeat: int) -> None:
-    engine = make_engine(f"sqlite+aiosqlite:///{path}")
-    sm = make_sessionmaker(engine)
-    svc = services()
-    async with sm() as s:
-        sizes = {t: await s.scalar(text(f"SELECT count(*) FROM {t}"))
-                 for t in ("complaints", "complaint_events", "ratings")}
-    print("rows:", ", ".join(f"{t} {n:,}" for t, n in sizes.items()))
+class Residents:
+    """Small write transactions, as residents' updates make them (the processed-update mark and a
+    complaint's updated_at), issued every ``every`` seconds by each of ``n`` residents; records
+    how long each waited from its start to its commit, and how many failed."""
 
-    async def count_all():
-        async with sm() as s:
-            for t in sizes:
-                await s.scalar(text(f"SELECT count(*) FROM {t}"))
+    def __init__(self, sm, n: int = 8, every: float = 0.05):
+        self.sm, self.n, self.every = sm, n, every
+        self.waits: list[float] = []
+        self.failed = 0
+        self._ids = itertools.count(10_000_000_000 + random.randrange(10**9) * 1000)
 
-    async def figures():
-        async with sm() as s:
-            return await reports.build(s, svc, REPORT)
+    async def one(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            async with self.sm() as s:
+                s.add(ProcessedUpdate(update_id=next(self._ids)))
+                await s.execute(update(Complaint).where(Complaint.id == random.randint(1, 1000))
+                                .values(updated_at=datetime.now(timezone.utc)))
+                await s.commit()
+        except Exception:  # noqa: BLE001 - "database is locked": the resident is told to try again
+            self.failed += 1
+        self.waits.append(time.perf_counter() - t0)
 
-    async def everything():
-        async with sm() as s:
-            r = await reports.build(s, svc, REPORT)
-        return (r, *await reports.render(r, svc))
+    async def run_while(self, stop: asyncio.Event) -> None:
+        async def resident(k: int) -> None:
+            await asyncio.sleep(self.every * k / self.n)
+            while not stop.is_set():
+                await self.one()
+                await asyncio.sleep(self.every)
+        await asyncio.gather(*(resident(k) for k in range(self.n)))
 
-    await count_all()  # warm the page cache the same way for both
-    t_count, _ = await best(repeat, count_all)
-    t_fig, report = await best(repeat, figures)
-    t_all, (_, png, xlsx) = await best(repeat, everything)
+    def summary(self) -> str:
+        w = sorted(self.waits)
+        p99 = w[min(len(w) - 1, int(len(w) * 0.99))]
+        return f"{len(w):5d} writes, max {w[-1] * 1000:8.1f} ms, p99 {p99 * 1000:7.1f} ms, failed {self.failed}"
+
+
+async def writes_during(sm, job, *, seconds: float | None = None) -> tuple[Residents, float]:
+    """Residents write while ``job`` runs (or for ``seconds`` with no job: the baseline)."""
+    residents, stop = Residents(sm), asyncio.Event()
+    writers = asyncio.create_task(residents.run_while(stop))
+    t0 = time.perf_counter()
+    if job is None:
+        await asyncio.sleep(seconds)
+    else:
+        await job()
+    took = time.perf_counter() - t0
+    stop.set()
+    await writers
+    return residents, took
+
+
+async def figure_timings(repeat: int, count_all, figures, everything) -> None:
+    t_count, _ = await timed(repeat, count_all)
+    base = statistics.median(t_count)
+    print(f"{'':40s} {'min / median / max':>32s}   ratio to count(*) (median)")
+    print(f"{'SELECT count(*) x3 tables':40s} {spread(t_count)}")
+    results = {}
+    for name, fn in (("monthly report, figures only", figures(REPORT)),
+                     ("monthly report, with PNG + XLSX", everything(REPORT)),
+                     ("yearly report, figures only", figures(YEAR)),
+                     ("yearly report, with PNG + XLSX", everything(YEAR))):
+        times, results[name] = await timed(repeat, fn)
+        print(f"{name:40s} {spread(times)}   {statistics.median(times) / base:7.1f}x")
+    report = results["monthly report, figures only"]
+    _, png, xlsx = results["monthly report, with PNG + XLSX"]
     i = report.indicators
     d = i.current
     print(f"report {REPORT.label}: {d.smile.district.rated:,} ratings (mean {d.smile.district.mean:.3f}), "
@@ -242,9 +301,55 @@ async def measure(path: Path, repeat: int) -> None:
           f"on time {d.speed.district.on_time_rate:.1%}), {i.volume.total:,} received, "
           f"{len(i.hotspots)} recurring places, {len(report.raw_ratings):,} raw ratings; "
           f"PNG {len(png):,} B, XLSX {len(xlsx):,} B")
-    print(f"SELECT count(*) x3 tables:        {t_count * 1000:9.1f} ms")
-    print(f"monthly report, figures only:     {t_fig * 1000:9.1f} ms   ratio {t_fig / t_count:6.1f}x count(*)")
-    print(f"monthly report, with PNG + XLSX:  {t_all * 1000:9.1f} ms   ratio {t_all / t_count:6.1f}x count(*)")
+
+
+async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, timings: bool = True) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    sm, reads = make_sessionmaker(engine), make_read_sessionmaker(engine)
+    svc = services()
+    async with reads() as s:
+        sizes = {t: await s.scalar(text(f"SELECT count(*) FROM {t}"))
+                 for t in ("complaints", "complaint_events", "ratings")}
+    print("rows:", ", ".join(f"{t} {n:,}" for t, n in sizes.items()))
+
+    async def count_all():
+        async with reads() as s:
+            for t in sizes:
+                await s.scalar(text(f"SELECT count(*) FROM {t}"))
+
+    def figures(span):
+        async def run():
+            async with reads() as s:
+                return await reports.build(s, svc, span)
+        return run
+
+    def everything(span):
+        async def run():
+            async with reads() as s:
+                r = await reports.build(s, svc, span)
+            return (r, *await reports.render(r, svc))
+        return run
+
+    await count_all()  # warm the page cache the same way for all
+    if timings:
+        await figure_timings(repeat, count_all, figures, everything)
+    if concurrency:
+        print("residents' updates (8 residents, one small write transaction each every 50 ms):")
+        for k in range(repeat):
+            job = everything(YEAR)
+            during, took = await writes_during(sm, job)
+            quiet, _ = await writes_during(sm, None, seconds=took)
+            print(f"  run {k + 1}: while /report year runs ({took:5.1f} s): {during.summary()}")
+            print(f"         no report, same time:         {quiet.summary()}")
+        if old_way:
+            async def in_writer():  # as before: the report read in the update's own (writer) session
+                async with sm() as s:
+                    await s.execute(text("SELECT 1"))  # the update's session had begun (BEGIN IMMEDIATE)
+                    r = await reports.build(s, svc, YEAR)
+                    await reports.render(r, svc)
+                    await s.commit()
+            during, took = await writes_during(sm, in_writer)
+            print(f"  for comparison, /report year in the writer's session ({took:5.1f} s): {during.summary()}")
     await engine.dispose()
 
 
@@ -252,19 +357,32 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--complaints", type=int, default=1_000_000)
     ap.add_argument("--ratings", type=int, default=600_000)
-    ap.add_argument("--db", type=Path, default=Path("/tmp/bench_indicators.db"))
+    ap.add_argument("--db", type=Path, default=None,
+                    help="default: a cached file in the temp dir per size and schema head, reused when present")
     ap.add_argument("--reuse", action="store_true", help="keep an existing --db instead of regenerating")
+    ap.add_argument("--fresh", action="store_true", help="regenerate even the cached default database")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-concurrency", action="store_true", help="skip the residents' writes during /report year")
+    ap.add_argument("--no-timings", action="store_true", help="only the residents' writes during /report year")
+    ap.add_argument("--old-way", action="store_true",
+                    help="also run /report year in the writer's session, as before read sessions (stalls writes)")
     args = ap.parse_args()
-    if not (args.reuse and args.db.exists()):
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    reuse = args.reuse
+    if args.db is None:
+        args.db = Path(tempfile.gettempdir()) / f"bench_indicators-{args.complaints}-{args.ratings}-{head}.db"
+        reuse = not args.fresh
+    if not (reuse and args.db.exists()):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{args.db}{suffix}").unlink(missing_ok=True)
         t0 = time.perf_counter()
         upgrade_to_head(f"sqlite+aiosqlite:///{args.db}")
         counts = generate(args.db, args.complaints, args.ratings)
         print(f"generated {counts['complaints']:,} complaints, {counts['events']:,} events, "
-              f"{counts['ratings']:,} ratings in {time.perf_counter() - t0:.1f} s")
-    asyncio.run(measure(args.db, args.repeat))
+              f"{counts['ratings']:,} ratings in {time.perf_counter() - t0:.1f} s ({args.db})")
+    else:
+        print(f"database: {args.db} (cached)")
+    asyncio.run(measure(args.db, args.repeat, not args.no_concurrency, args.old_way, not args.no_timings))
 
 
 if __name__ == "__main__":

@@ -149,7 +149,7 @@ def build_app(settings: Settings) -> App:
     dp.include_router(build_router())
     dp["svc"], dp["settings"], dp["worker"] = svc, settings, worker
     dp["reads"] = reads  # handlers' long reads (reports, lists, /status) beside the writer
-    duties = Duties(sm, svc, worker.wake)
+    duties = Duties(sm, svc, worker.wake, reads)
     dp["duties"] = duties  # handlers that must start a duty at once (a payment confirmation)
     return App(settings, engine, sm, reads, bot, dp, svc, worker, duties, metrics)
 

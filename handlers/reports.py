@@ -2,10 +2,12 @@
 period is named). Everyone: /ranking (Best Office)."""
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.filters import RoleFilter
 from workflows import ranking, reports
@@ -19,7 +21,10 @@ router = Router(name="reports")
 
 @router.message(Command("report"), RoleFilter(EVALUATOR))
 async def report_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services,
-                     lang: str) -> None:
+                     lang: str, reads: async_sessionmaker[AsyncSession] | None = None) -> None:
+    """The figures are read in a read session (bot/db/session.py: no write lock, beside the writer)
+    and drawn in worker threads; the update's own session issues nothing before that, so its
+    transaction (the SQLite write lock) begins only for the audit row at the end."""
     arg = (command.args or "").strip()
     try:
         span = requested_span(arg if len(arg) <= 20 else "?", svc)
@@ -31,7 +36,8 @@ async def report_cmd(message: Message, command: CommandObject, session: AsyncSes
         return
     period = escape(reports.period_text(span, svc, lang))
     await message.answer(t(lang, "report.working", period=period))
-    report = await reports.build(session, svc, span)
+    async with (reads or _same(session))() as r:
+        report = await reports.build(r, svc, span)
     png, xlsx = await reports.render(report, svc)
     reports.record_export(session, svc, report, actor_id=message.from_user.id)
     await session.commit()
@@ -65,5 +71,14 @@ def ranking_text(r: ranking.Ranking, svc: Services, lang: str) -> str:
 
 
 @router.message(Command("ranking"))
-async def ranking_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
-    await message.answer(ranking_text(await ranking.public_ranking(session, svc), svc, lang))
+async def ranking_cmd(message: Message, session: AsyncSession, svc: Services, lang: str,
+                      reads: async_sessionmaker[AsyncSession] | None = None) -> None:
+    async with (reads or _same(session))() as r:
+        standings = await ranking.public_ranking(r, svc)
+    await message.answer(ranking_text(standings, svc, lang))
+
+
+def _same(session: AsyncSession):
+    """Without a read sessionmaker (a dispatcher built without one): the update's session itself,
+    as a sessionmaker whose session is not closed on the way out."""
+    return lambda: nullcontext(session)

@@ -5,7 +5,9 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlalchemy.ext.asyncio import AsyncSession
+from contextlib import nullcontext
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.callbacks import MenuCb, StatusCb
 from handlers.onestop import show_status as onestop_status  # birth/death one-stop items (issue 3)
@@ -18,7 +20,15 @@ from workflows.texts import t
 router = Router(name="status")
 
 
-async def show_list(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> None:
+async def show_list(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int,
+                    reads: async_sessionmaker[AsyncSession] | None = None) -> None:
+    """The resident's complaints and one-stop applications, read in a read session when given (no
+    write lock: the update's own session stays without a transaction while the list is read)."""
+    async with (reads() if reads is not None else nullcontext(session)) as r:
+        await _show_list(message, r, svc, lang, user_id)
+
+
+async def _show_list(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> None:
     rows = await complaints.list_for_citizen(session, user_id)
     if not rows:
         if not await onestop_status(message, session, svc, lang, user_id):
@@ -46,14 +56,16 @@ async def send_detail(message: Message, svc: Services, c, lang: str) -> None:
 
 
 @router.message(Command("status"))
-async def status_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
-    await show_list(message, session, svc, lang, message.from_user.id)
+async def status_cmd(message: Message, session: AsyncSession, svc: Services, lang: str,
+                     reads: async_sessionmaker[AsyncSession] | None = None) -> None:
+    await show_list(message, session, svc, lang, message.from_user.id, reads)
 
 
 @router.callback_query(MenuCb.filter(F.action == "status"))
-async def status_menu(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str) -> None:
+async def status_menu(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str,
+                      reads: async_sessionmaker[AsyncSession] | None = None) -> None:
     await query.answer()
-    await show_list(query.message, session, svc, lang, query.from_user.id)
+    await show_list(query.message, session, svc, lang, query.from_user.id, reads)
 
 
 @router.callback_query(StatusCb.filter())

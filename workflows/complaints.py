@@ -587,6 +587,8 @@ async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complain
     now = svc.now()
     _transition(c, "answer", p, now, note=text)
     c.answer_text, c.answered_at, c.answered_by = text, now, p.user_id
+    # the processing time the indicators report, once, by the calendar of the day it was answered
+    c.processing_hours = svc.calendar.business_hours_between(c.received_at, now)
     c.officer_id = c.officer_id or p.user_id
     _audit(session, svc, p, c, audit.COMPLAINT_ANSWER)
 

@@ -23,16 +23,19 @@ them as ``{"outbox_file": id}``; bot/delivery.py uploads the bytes by multipart.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import logging
 import threading
+import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
 from workflows import audit
@@ -72,12 +75,13 @@ async def raw_ratings(session: AsyncSession, lo: datetime, hi: datetime) -> list
     """The period's ratings without anything that leads back to the resident: no complaint or
     receipt number, no comment (free text), dates without times."""
     R = Rating
-    rows = await session.execute(
-        select(R.department_code, R.officer_id, R.sent_at, R.rated_at, R.overall,
-               *(getattr(R, i) for i in ITEMS))
-        .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
-        .order_by(R.rated_at, R.id))
-    return [tuple(r) for r in rows.all()]
+    q = (select(R.department_code, R.officer_id, R.sent_at, R.rated_at, R.overall, *(getattr(R, i) for i in ITEMS))
+         .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
+         .order_by(R.rated_at, R.id))
+    out: list[tuple] = []
+    async for chunk in ind.in_chunks(session, q):  # a year: 100,000s of rows, the loop free between chunks
+        out.extend(tuple(r) for r in chunk)
+    return out
 
 
 async def build(session: AsyncSession, svc: Services, span: Span, *, min_sample: int | None = None) -> Report:
@@ -678,8 +682,77 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
     return buf.getvalue()
 
 
+_POOL = None  # the drawing process: spawned at the first report, kept while reports come
+_POOL_LOCK = threading.Lock()
+POOL_IDLE_S = 600.0  # ended after this long without a report: its ~100 MB are not kept idle
+_drawing = 0  # renders in flight
+_last_drawn = 0.0
+
+
+def _pool():
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn, never fork: the bot's process has threads (the database driver's, the loop's)
+            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+def _retire_if_idle() -> None:
+    if not _drawing and time.monotonic() - _last_drawn >= POOL_IDLE_S - 1:
+        _drop_pool()
+
+
+def _drop_pool() -> None:
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _At:
+    """A clock stopped at one moment that pickles (the report's "now" in the drawing process)."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def _portable(svc: Services) -> Services:
+    """What drawing needs of ``svc`` (district, time zone, now), without keys or callables that
+    cannot or must not cross to another process."""
+    return dataclasses.replace(svc, clock=_At(svc.now()), cipher=None, http_transport=None, nhis_service_key=None,
+                               agency_webhook_secret=None, receipt_key=b"")
+
+
+def _files(report: Report, svc: Services) -> tuple[bytes, bytes]:
+    return chart_png(report, svc), workbook_xlsx(report, svc)
+
+
 async def render(report: Report, svc: Services) -> tuple[bytes, bytes]:
-    """PNG and XLSX, rendered in a worker thread: seconds of CPU must not stall the bot."""
+    """PNG and XLSX, drawn off the event loop in a separate process. Not a thread: matplotlib's
+    drawing and openpyxl hold the GIL for long stretches, and the event loop waited behind them
+    (residents' small writes took up to 200 ms during a chart drawn in a thread, 30 ms without).
+    matplotlib, numpy, Pillow and openpyxl are imported there (and here only if the process cannot
+    be used: then worker threads, as before)."""
+    global _drawing, _last_drawn
+    loop = asyncio.get_running_loop()
+    _drawing += 1
+    try:
+        return await loop.run_in_executor(_pool(), _files, report, _portable(svc))
+    except Exception:  # noqa: BLE001 - a broken or unavailable process: draw here; a real error repeats
+        log.warning("report drawing process unavailable; drawing in threads", exc_info=True)
+        _drop_pool()
+    finally:
+        _drawing -= 1
+        _last_drawn = time.monotonic()
+        loop.call_later(POOL_IDLE_S, _retire_if_idle)
     return (await asyncio.to_thread(chart_png, report, svc),
             await asyncio.to_thread(workbook_xlsx, report, svc))
 
@@ -714,10 +787,16 @@ def _key(span: Span, chat_id: int, part: str) -> str:
     return f"report:{span.label}:{chat_id}:{part}"
 
 
-async def send_monthly(session: AsyncSession, svc: Services) -> int:
+async def send_monthly(session: AsyncSession, svc: Services, *,
+                       reads: async_sessionmaker[AsyncSession] | None = None) -> int:
     """Queue last month's report to the evaluation team's chat (EVALUATION_CHAT_ID; without one,
     to every evaluator), once, from ``send_hour`` on the first working day of the month. Returns the
-    number of recipients queued. Safe to run often: the outbox keys make a repeat a no-op."""
+    number of recipients queued. Safe to run often: the outbox keys make a repeat a no-op.
+
+    With ``reads`` (bot/scheduler.Duties passes its read sessionmaker), who is due and the figures
+    are read in a read session and the files drawn in worker threads before ``session`` issues its
+    first statement: the write lock is taken only for the outbox rows, not for the seconds the
+    report takes."""
     r = rules()["report"]
     now = svc.now().astimezone(svc.tz)
     due = datetime.combine(first_working_day(svc, now.date()), datetime.min.time(), svc.tz) \
@@ -725,13 +804,14 @@ async def send_monthly(session: AsyncSession, svc: Services) -> int:
     if now < due:
         return 0
     span = Span.last_complete("month", now.date())
-    recipients = [svc.evaluation_chat_id] if svc.evaluation_chat_id else await evaluators(session)
-    queued = set((await session.scalars(select(OutboxMessage.dedup_key).where(
-        OutboxMessage.dedup_key.in_([_key(span, c, "text") for c in recipients])))).all())
-    todo = [c for c in recipients if _key(span, c, "text") not in queued]
-    if not todo:
-        return 0
-    report = await build(session, svc, span)
+    async with (reads() if reads is not None else nullcontext(session)) as rs:
+        recipients = [svc.evaluation_chat_id] if svc.evaluation_chat_id else await evaluators(rs)
+        queued = set((await rs.scalars(select(OutboxMessage.dedup_key).where(
+            OutboxMessage.dedup_key.in_([_key(span, c, "text") for c in recipients])))).all())
+        todo = [c for c in recipients if _key(span, c, "text") not in queued]
+        if not todo:
+            return 0
+        report = await build(rs, svc, span)
     png_name, xlsx_name = filenames(span)
     png, xlsx = await render(report, svc)
     photo = await attach(session, png_name, png, PNG_TYPE)

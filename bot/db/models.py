@@ -137,6 +137,9 @@ class Complaint(Base):
     answer_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     answered_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # business hours from receipt to the (latest) answer, by the working calendar, set with
+    # answered_at (workflows.complaints.answer): the indicators' processing time, read in SQL
+    processing_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # deadline reminded of
@@ -203,7 +206,8 @@ class ComplaintEvent(Base):
 
     __tablename__ = "complaint_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    # indexed with the action (ix_complaint_events_complaint_id, below)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # None = the system
     actor_role: Mapped[str] = mapped_column(String(20))
@@ -309,11 +313,21 @@ class OutboxFile(Base):
 
 # Period filters of workflows/indicators.py (month/quarter/year ranges) read these columns.
 Index("ix_complaints_received_at", Complaint.received_at)
-Index("ix_complaints_answered_at", Complaint.answered_at, Complaint.deadline_at)  # covers the on-time rate
-Index("ix_complaints_closed_at", Complaint.closed_at)
+# covers the on-time rate, the processing time and their grouping by department and officer
+Index("ix_complaints_answered_at", Complaint.answered_at, Complaint.deadline_at, Complaint.department_code,
+      Complaint.answered_by, Complaint.processing_hours)
+# covers first-contact resolution (closed in the period, grouped by department and officer)
+Index("ix_complaints_closed_at", Complaint.closed_at, Complaint.state, Complaint.department_code,
+      Complaint.answered_by)
 Index("ix_ratings_sent_at", Rating.sent_at)
-Index("ix_ratings_rated_at", Rating.rated_at, Rating.overall)  # covers the trend
-Index("ix_complaint_events_action_at", ComplaintEvent.action, ComplaintEvent.at)
+# covers the trend and the ranking with the staff-rating filter (workflows.ratings.counted)
+Index("ix_ratings_rated_at", Rating.rated_at, Rating.overall, Rating.complaint_id, Rating.department_code)
+# a complaint's events, and whether it was ever transferred or reopened (first-contact resolution)
+Index("ix_complaint_events_complaint_id", ComplaintEvent.complaint_id, ComplaintEvent.action)
+# covers the report's event counts (answers, transfers, reopens, extensions in the period, by
+# department and officer, and the complaints they touched)
+Index("ix_complaint_events_action_at", ComplaintEvent.action, ComplaintEvent.at, ComplaintEvent.complaint_id,
+      ComplaintEvent.department_code, ComplaintEvent.actor_id)
 
 
 # --- food alerts (issue 6) ---

@@ -1,0 +1,178 @@
+"""Processing time stored when a complaint is answered (complaints.processing_hours, migration
+0013): the report reads it in SQL, and its figures are the ones the working calendar gave when
+the report computed every pair (received_at, answered_at) in Python."""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.db.models import Complaint, ComplaintEvent
+from tests.indicator_sample import CITIZEN, KST, NOW, OFFICERS, kst, seed
+from tests.unit.test_complaints_service import ANSWER, ROADS_1, file, people, who  # noqa: F401 (fixture)
+from workflows import complaints
+from workflows import indicators as ind
+from workflows.indicators import Span
+
+OCT = Span("month", 2026, 10)
+
+
+def backfill(sync_session) -> int:
+    """The migration's own backfill, on the test database."""
+    path = Path(__file__).resolve().parents[2] / "alembic" / "versions" / "0013_processing_hours.py"
+    spec = spec_from_file_location("migration_0013", path)
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.backfill(sync_session.connection())
+
+
+def generated(n: int, seed_: int = 17) -> list[Complaint]:
+    """Complaints received over September–October 2026 at any hour (nights, weekends, 10-05 and
+    10-09 holidays, lunch), answered minutes to weeks later, by the sample's officers."""
+    rnd = random.Random(seed_)
+    officers = [(o, d) for o, d in OFFICERS.items()]
+    out = []
+    start = kst(2026, 9, 1)
+    for k in range(n):
+        received = start + timedelta(minutes=rnd.randrange(60 * 24 * 58))
+        officer, dept = officers[rnd.randrange(len(officers))]
+        answered = received + timedelta(minutes=rnd.choice((rnd.randrange(1, 600), rnd.randrange(1, 60 * 24 * 20))))
+        if answered > NOW:
+            answered = None
+        out.append(Complaint(
+            receipt_no=f"2026-9{k:05d}", submit_key=f"gen-{k}", citizen_id=CITIZEN, category_code="waste",
+            kind="고충", period="7d", description="생성된 민원입니다.", department_code=dept, officer_id=officer,
+            state="answered" if answered else "assigned", received_at=received,
+            deadline_at=received + timedelta(days=rnd.choice((3, 9, 14))), answer_text="답변" if answered else None,
+            answered_at=answered, answered_by=officer if answered else None, updated_at=received,
+            events=[ComplaintEvent(at=received, actor_id=CITIZEN, actor_role="citizen", action="submit",
+                                   to_state="received", department_code=dept)]))
+    return out
+
+
+def figures(levels: ind.Levels[ind.Speed]) -> dict:
+    """Every speed figure at every level, hours as sorted lists (their order is not a figure)."""
+    def one(s: ind.Speed):
+        return (s.answered, s.on_time, s.overdue, s.extensions, sorted(s.hours), s.median, s.p90, s.on_time_rate)
+
+    return {"district": one(levels.district), **{d: one(s) for d, s in levels.departments.items()},
+            **{f"{d}/{o}": one(s) for (d, o), s in levels.officers.items()}}
+
+
+async def test_stored_hours_give_the_figures_the_calendar_gave(session, svc, clock, monkeypatch):
+    """On the hand sample plus 400 generated complaints: the speed figures of September, October
+    and the year from the calendar in Python (nothing stored yet, as before migration 0013) and
+    from the stored column (filled by the migration's backfill) are identical, to the last bit."""
+    clock.at = NOW
+    await seed(session)
+    session.add_all(generated(400))
+    await session.commit()
+    spans = [OCT, OCT.previous(), Span("year", 2026), Span("week", 2026, 41)]
+    assert await session.scalar(select(Complaint.id).where(Complaint.processing_hours.is_not(None))) is None
+    before = [figures(await ind.speed(session, svc, *s.bounds(svc))) for s in spans]
+    assert before[2]["district"][0] > 300  # the generated complaints are in there
+
+    filled = await session.run_sync(backfill)
+    await session.commit()
+    assert filled == before[2]["district"][0] + 1  # + c8, answered in 2025
+    stored = (await session.execute(select(Complaint.received_at, Complaint.answered_at, Complaint.processing_hours)
+                                    .where(Complaint.answered_at.is_not(None)))).all()
+    assert all(h == svc.calendar.business_hours_between(r, a) for r, a, h in stored)
+    # the Python pass is gone: the calendar is not asked again
+    calls = []
+    real = svc.calendar.business_hours_between
+    monkeypatch.setattr(svc.calendar, "business_hours_between", lambda *a: calls.append(a) or real(*a))
+    after = [figures(await ind.speed(session, svc, *s.bounds(svc))) for s in spans]
+    assert after == before and calls == []
+
+
+async def test_a_row_without_stored_hours_is_still_counted(session, svc, clock):
+    """A complaint answered without the column (written around complaints.answer) gets the
+    calendar's hours at report time, beside the stored ones."""
+    clock.at = NOW
+    cs = await seed(session)
+    await session.run_sync(backfill)
+    await session.execute(update(Complaint).where(Complaint.id == cs[1].id).values(processing_hours=None))
+    await session.commit()
+    s = await ind.speed(session, svc, *OCT.bounds(svc))
+    assert sorted(s.district.hours) == [4, 8, 24, 46] and s.district.median == 16
+
+
+async def test_answer_stores_the_business_hours(session, svc, clock, people):  # noqa: F811
+    clock.at = kst(2026, 10, 2, 17)  # Friday 17:00; Sat, Sun and 10-05 (대체공휴일) are not counted
+    c = await file(session, svc)
+    p = await who(session, ROADS_1)
+    await complaints.take(session, svc, p, c)
+    clock.at = kst(2026, 10, 6, 10)  # Tuesday 10:00: 1 h on Friday + 1 h on Tuesday
+    await complaints.answer(session, svc, p, c, ANSWER)
+    await session.commit()
+    assert c.processing_hours == 2.0
+    assert await session.scalar(select(Complaint.processing_hours).where(Complaint.id == c.id)) == 2.0
+    assert c.answered_at.astimezone(KST) == kst(2026, 10, 6, 10)
+
+
+@pytest.mark.parametrize("kind", ["month", "year"])
+async def test_report_figures_do_not_change_with_the_column(session, svc, clock, kind):
+    """The whole report (every indicator, three periods, trend, ranking) on the sample: the same
+    with the hours stored as computed at report time."""
+    from workflows import reports
+
+    clock.at = NOW
+    await seed(session)
+    session.add_all(generated(120, seed_=3))
+    await session.commit()
+    span = OCT if kind == "month" else Span("year", 2026)
+    old = await reports.build(session, svc, span)
+    await session.run_sync(backfill)
+    await session.commit()
+    new = await reports.build(session, svc, span)
+    old.generated_at = new.generated_at
+    assert reports.summary(new, svc, "ko") == reports.summary(old, svc, "ko")
+    for snap_old, snap_new in zip((old.indicators.current, old.indicators.previous, old.indicators.year_ago),
+                                  (new.indicators.current, new.indicators.previous, new.indicators.year_ago)):
+        assert figures(snap_new.speed) == figures(snap_old.speed)
+        assert snap_new.smile == snap_old.smile and snap_new.flow == snap_old.flow
+
+
+async def test_migration_fills_the_answered_complaints_of_a_0012_database(tmp_path):
+    """A database made by the previous head (0012) with answered and open complaints: upgrading
+    fills processing_hours of the answered ones with the calendar's hours, leaves the others empty."""
+    import asyncio
+
+    from alembic import command
+    from sqlalchemy import insert
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from bot.db.migrate import alembic_config, upgrade_to_head
+    from bot.db.models import User
+    from tests import databases
+    from workflows.business_time import BusinessCalendar
+
+    url = databases.empty_database_url(tmp_path)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0012_casework_resident")
+    C = Complaint.__table__
+    received = [kst(2026, 10, 2, 17), kst(2026, 10, 12, 10), kst(2026, 10, 14, 14)]
+    answered = [kst(2026, 10, 6, 10), kst(2026, 10, 12, 15), None]
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(insert(User.__table__).values(id=CITIZEN, language="ko", language_chosen=False,
+                                                              is_active=True, created_at=NOW))
+            for k, (r, a) in enumerate(zip(received, answered)):
+                await conn.execute(insert(C).values(
+                    id=k + 1, receipt_no=f"2026-{k:06d}", submit_key=f"m{k}", citizen_id=CITIZEN,
+                    category_code="waste", kind="고충", period="7d", description="이전 민원", department_code="CLEAN",
+                    state="answered" if a else "assigned", received_at=r, deadline_at=r + timedelta(days=9),
+                    extended=False, answered_at=a, answered_by=201 if a else None, updated_at=r))
+        await asyncio.to_thread(upgrade_to_head, url)
+        async with engine.connect() as conn:
+            rows = dict((await conn.execute(select(C.c.id, C.c.processing_hours).order_by(C.c.id))).all())
+    finally:
+        await engine.dispose()
+    calendar = BusinessCalendar.from_file()
+    assert rows == {1: 2.0, 2: calendar.business_hours_between(received[1], answered[1]), 3: None}
+    assert rows[2] == 4.0

@@ -1,0 +1,89 @@
+"""Reports never hold anyone up: the figures are read in a read session (no write lock), and the
+writer's session begins its transaction only after them, for the rows the report writes."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.db.models import OutboxMessage, ProcessedUpdate
+from bot.db.session import ReadOnlySession, make_read_sessionmaker
+from bot.scheduler import Duties
+from tests.indicator_sample import NOW, kst, seed
+from workflows import reports, roles
+
+
+@pytest.fixture
+def reads(db_sessionmaker):
+    return make_read_sessionmaker(db_sessionmaker.kw["bind"])
+
+
+async def _evaluator(session, uid: int) -> None:
+    from bot.db.models import User
+
+    session.add(User(id=uid, language="ko"))
+    await session.flush()
+    await roles.grant(session, user_id=uid, role="evaluator", department_code=None, by=None, departments={})
+
+
+async def test_the_monthly_duty_reads_its_figures_beside_the_writer(db_sessionmaker, reads, svc, clock, monkeypatch):
+    """The scheduled report: the figures come from a read session while a resident's write goes
+    through at once, and the duty's own transaction starts only for the outbox rows."""
+    async with db_sessionmaker() as s:
+        clock.at = NOW
+        await seed(s)
+        await _evaluator(s, 700)
+        await s.commit()
+    clock.at = kst(2026, 11, 2, 9, 30)
+    real_build, seen = reports.build, []
+
+    async def build(session, svc_, span, **kw):
+        seen.append(isinstance(session.sync_session, ReadOnlySession))
+        # a resident's write while the figures are read: not held up (on SQLite: the lock is free)
+        async with db_sessionmaker() as w:
+            w.add(ProcessedUpdate(update_id=77))
+            await asyncio.wait_for(w.commit(), timeout=2)
+        return await real_build(session, svc_, span, **kw)
+
+    monkeypatch.setattr(reports, "build", build)
+    duties = Duties(db_sessionmaker, svc, lambda: None, reads)
+    await duties.monthly_report()
+    assert duties.failures == [] and seen == [True]
+    async with db_sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == 3
+        assert await s.get(ProcessedUpdate, 77) is not None
+    await duties.monthly_report()  # a repeat the same month: nothing again
+    async with db_sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == 3
+
+
+async def test_without_reads_the_duty_reads_on_its_own_session(session, svc, clock):
+    clock.at = NOW
+    await seed(session)
+    await _evaluator(session, 700)
+    clock.at = kst(2026, 11, 2, 9, 30)
+    assert await reports.send_monthly(session, svc) == 1
+
+
+async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplog, monkeypatch):
+    """matplotlib and openpyxl hold the GIL for long stretches: the PNG and XLSX are drawn in a
+    separate (spawned) process, so the event loop keeps serving residents meanwhile."""
+    import io
+    import os
+
+    from openpyxl import load_workbook
+
+    clock.at = NOW
+    await seed(session)
+    report = await reports.build(session, svc, reports.Span("month", 2026, 10))
+    png, xlsx = await reports.render(report, svc)
+    assert "drawing process unavailable" not in caplog.text
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert load_workbook(io.BytesIO(xlsx))["요약"]["B2"].value == "2026년 10월 (10월 1일~31일)"
+    pool = reports._pool()
+    assert pool.submit(os.getpid).result(timeout=30) != os.getpid()
+    # idle for POOL_IDLE_S after the last report: the process ends (its memory is not kept idle)
+    monkeypatch.setattr(reports, "POOL_IDLE_S", 0.0)
+    reports._retire_if_idle()
+    assert reports._POOL is None
