@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import AsyncIterator, Callable, Generic, Iterable, TypeVar
+from typing import Any, AsyncIterator, Callable, Generic, Iterable, Sequence, TypeVar
 
 from sqlalchemy import (Integer, and_, case, cast, exists, func, literal, or_, select, true,
                         union_all)
@@ -202,7 +202,7 @@ def local_today(svc: Services) -> date:
 CHUNK = 5000
 
 
-async def in_chunks(session: AsyncSession, q) -> AsyncIterator[list]:
+async def in_chunks(session: AsyncSession, q) -> AsyncIterator[Sequence[Any]]:
     """The rows of a large result (a year's report reads 100,000s) a chunk at a time from a
     streamed cursor: the event loop serves other updates between chunks, where converting the
     whole result in one go held it for seconds."""
@@ -364,9 +364,9 @@ async def speed(session: AsyncSession, svc: Services, lo: datetime, hi: datetime
         s.answered, s.on_time = n, int(on_time)
     # Business hours receipt → answer, stored when the complaint was answered (the working
     # calendar's rule, workflows.complaints.answer); read from the answered-at index, which covers it.
-    q = (select(C.department_code, C.answered_by, C.processing_hours)
-         .where(in_period, C.processing_hours.is_not(None)))
-    async for chunk in in_chunks(session, q):
+    hours_q = (select(C.department_code, C.answered_by, C.processing_hours)
+               .where(in_period, C.processing_hours.is_not(None)))
+    async for chunk in in_chunks(session, hours_q):
         for dept, officer, h in chunk:
             row(dept, officer).hours.append(h)
     # An answer without it (written around complaints.answer, or a row the migration could not

@@ -727,7 +727,8 @@ class _At:
 def _portable(svc: Services) -> Services:
     """What drawing needs of ``svc`` (district, time zone, now), without keys or callables that
     cannot or must not cross to another process."""
-    return dataclasses.replace(svc, clock=_At(svc.now()), cipher=None, http_transport=None, nhis_service_key=None,
+    return dataclasses.replace(svc, clock=_At(svc.now()), cipher=None,  # type: ignore[arg-type]  # not used there
+                               http_transport=None, nhis_service_key=None,
                                agency_webhook_secret=None, receipt_key=b"")
 
 
@@ -746,7 +747,7 @@ async def render(report: Report, svc: Services) -> tuple[bytes, bytes]:
     _drawing += 1
     try:
         return await loop.run_in_executor(_pool(), _files, report, _portable(svc))
-    except Exception:  # noqa: BLE001 - a broken or unavailable process: draw here; a real error repeats
+    except Exception:
         log.warning("report drawing process unavailable; drawing in threads", exc_info=True)
         _drop_pool()
     finally:

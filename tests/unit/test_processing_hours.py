@@ -102,7 +102,7 @@ async def test_a_row_without_stored_hours_is_still_counted(session, svc, clock):
     assert sorted(s.district.hours) == [4, 8, 24, 46] and s.district.median == 16
 
 
-async def test_answer_stores_the_business_hours(session, svc, clock, people):  # noqa: F811
+async def test_answer_stores_the_business_hours(session, svc, clock, people):
     clock.at = kst(2026, 10, 2, 17)  # Friday 17:00; Sat, Sun and 10-05 (대체공휴일) are not counted
     c = await file(session, svc)
     p = await who(session, ROADS_1)
