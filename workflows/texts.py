@@ -59,7 +59,7 @@ def load_catalogues(root: Path = LOCALES) -> dict[str, dict[str, str]]:
         for po in sorted((root / lang / "LC_MESSAGES").glob("*.po")):
             with po.open("rb") as f:
                 for m in read_po(f, charset="utf-8"):
-                    if isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy:
+                    if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy:
                         texts[m.id] = m.string  # keys are plain msgids: no plural forms here
     return found
 

@@ -49,7 +49,7 @@ async def test_foodalert_is_listed_for_everyone(harness, fake):
     h = harness
     defaults = [c for c in fake.requests if (c.method == "setMyCommands" and "scope" not in c.params)
                 or (c.method == "setMyCommands" and (c.params.get("scope") or {}).get("type") == "default")]
-    assert len(defaults) == 2  # Korean and English
+    assert len(defaults) == 3  # Korean, English and Chinese
     for call in defaults:
         assert "foodalert" in [c["command"] for c in call.params["commands"]]
     text = (await h.say(ALICE, "/help", expect="도움말")).params["text"]
