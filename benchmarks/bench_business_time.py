@@ -35,8 +35,7 @@ def main():
     for y in (2025, 2026, 2027):  # warm the per-year holiday cache
         cal.is_business_day(datetime(y, 1, 1).date())
 
-    bench("deadline() mixed 3h/5d/7d/14d", cal.deadline,
-          [(r, rng.choice(periods)) for r in received])
+    bench("deadline() mixed 3h/5d/7d/14d", cal.deadline, [(r, rng.choice(periods)) for r in received])
     for p in periods:
         bench(f"deadline() {p}", cal.deadline, [(r, p) for r in received])
     spans = [(r, r + timedelta(minutes=rng.randrange(1, 28 * 24 * 60))) for r in received]

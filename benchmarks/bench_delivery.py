@@ -91,26 +91,35 @@ async def main(rows: int, rate: float, seconds: float) -> None:
         elapsed = time.perf_counter() - start
 
         async with maker() as session:
-            sent = list(await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.status == "sent")))
+            sent = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.status == "sent")))
         await engine.dispose()
     await bot.session.close()
     await fake.stop()
 
     latency = [(r.sent_at - r.created_at).total_seconds() for r in sent]
     accepted = [c.time for c in fake.sent()]
-    print(f"rows queued                {rows} to {rows} chats in {enqueue_s:.2f} s "
-          f"({enqueue_s / rows * 1e3:.2f} ms/row, one transaction)")
+    print(
+        f"rows queued                {rows} to {rows} chats in {enqueue_s:.2f} s "
+        f"({enqueue_s / rows * 1e3:.2f} ms/row, one transaction)"
+    )
     print(f"worker rate limit          {rate:g}/s, ran {elapsed:.1f} s")
     print(f"sent                       {len(sent)} rows ({worker.stats})")
-    print(f"throughput                 {len(sent) / elapsed:.1f} messages/s "
-          f"(fake-side: {(len(accepted) - 1) / (max(accepted) - min(accepted)):.1f}/s between "
-          f"first and last)" if len(accepted) > 1 else "throughput n/a")
-    print(f"enqueue->sent latency      p50 {statistics.median(latency):.2f} s, "
-          f"p95 {pct(latency, 95):.2f} s (all rows queued at t=0, so this is queue position)")
+    print(
+        f"throughput                 {len(sent) / elapsed:.1f} messages/s "
+        f"(fake-side: {(len(accepted) - 1) / (max(accepted) - min(accepted)):.1f}/s between "
+        f"first and last)"
+        if len(accepted) > 1
+        else "throughput n/a"
+    )
+    print(
+        f"enqueue->sent latency      p50 {statistics.median(latency):.2f} s, "
+        f"p95 {pct(latency, 95):.2f} s (all rows queued at t=0, so this is queue position)"
+    )
     print(f"429s                       {sum(c.status == 429 for c in fake.requests)}")
-    print(f"DB time per sent row       {timed.seconds / max(len(sent), 1) * 1e3:.2f} ms "
-          f"({timed.count} sessions, {timed.seconds:.2f} s in total)")
+    print(
+        f"DB time per sent row       {timed.seconds / max(len(sent), 1) * 1e3:.2f} ms "
+        f"({timed.count} sessions, {timed.seconds:.2f} s in total)"
+    )
 
 
 if __name__ == "__main__":

@@ -58,16 +58,29 @@ FIRST = 10_000_000  # operator chat ids start here
 
 
 def nhis() -> httpx.MockTransport:
-    item = {"dissCd": "3", "dt": "20260701", "znCd": "11", "lowrnkZnCd": "11215", "cnt": 900, "risk": 3,
-            "dissRiskXpln": "식중독 발생 가능성이 높으므로 식중독 예방에 경계가 요망됩니다."}
+    item = {
+        "dissCd": "3",
+        "dt": "20260701",
+        "znCd": "11",
+        "lowrnkZnCd": "11215",
+        "cnt": 900,
+        "risk": 3,
+        "dissRiskXpln": "식중독 발생 가능성이 높으므로 식중독 예방에 경계가 요망됩니다.",
+    }
     body = {"response": {"header": {"resultCode": "00"}, "body": {"items": [item]}}}
     return httpx.MockTransport(lambda request: httpx.Response(200, json=body))
 
 
 def services() -> Services:
-    return Services(district=load_district(), calendar=BusinessCalendar.from_file(),
-                    cipher=Cipher(base64.urlsafe_b64encode(b"k" * 32)), tz=KST, clock=lambda: MORNING,
-                    nhis_service_key="bench", http_transport=nhis())
+    return Services(
+        district=load_district(),
+        calendar=BusinessCalendar.from_file(),
+        cipher=Cipher(base64.urlsafe_b64encode(b"k" * 32)),
+        tz=KST,
+        clock=lambda: MORNING,
+        nhis_service_key="bench",
+        http_transport=nhis(),
+    )
 
 
 def bot_for(url: str, token: str) -> Bot:
@@ -154,12 +167,19 @@ async def scenario(name: str, n: int, rate: float, limit: int, kill_at: float) -
     async with sm() as s:
         s.add_all(User(id=FIRST + i) for i in range(n))
         await s.flush()
-        s.add_all(FoodOperator(user_id=FIRST + i, business_name=f"식당{i}", business_type="korean",
-                               dong="자양1동", status="active") for i in range(n))
+        s.add_all(
+            FoodOperator(
+                user_id=FIRST + i, business_name=f"식당{i}", business_type="korean", dong="자양1동", status="active"
+            )
+            for i in range(n)
+        )
         await s.commit()
 
-    worker = (SubprocessWorker(fake.base_url, fake.token, db_url, rate) if name == "kill-9"
-              else InProcessWorker(fake.base_url, fake.token, sm, rate))
+    worker = (
+        SubprocessWorker(fake.base_url, fake.token, db_url, rate)
+        if name == "kill-9"
+        else InProcessWorker(fake.base_url, fake.token, sm, rate)
+    )
     await worker.start()
     svc = services()
     duties = Duties(sm, svc, worker.wake)
@@ -198,33 +218,58 @@ async def scenario(name: str, n: int, rate: float, limit: int, kill_at: float) -
     if kill_time is not None:  # last accepted before the kill -> first accepted from the new worker
         restart_gap = min(x for x in seen.times if x > kill_time) - max(x for x in seen.times if x <= kill_time)
     sending = (len(seen.times) - 1) / (last - first - (restart_gap or 0))
-    return {"name": name, "fanout_s": fanout_s, "achieved": achieved, "ratio": achieved / rate,
-            "steady": steady, "restart_gap": restart_gap, "first_s": first - t0, "sending": sending,
-            "total_s": last - t0, "throttled": seen.throttled, "killed_at": killed_at,
-            "duplicates": sum(1 for v in seen.by_chat.values() if v > 1),
-            "extra_sends": sum(v - 1 for v in seen.by_chat.values()), "lost": n - len(seen.by_chat)}
+    return {
+        "name": name,
+        "fanout_s": fanout_s,
+        "achieved": achieved,
+        "ratio": achieved / rate,
+        "steady": steady,
+        "restart_gap": restart_gap,
+        "first_s": first - t0,
+        "sending": sending,
+        "total_s": last - t0,
+        "throttled": seen.throttled,
+        "killed_at": killed_at,
+        "duplicates": sum(1 for v in seen.by_chat.values() if v > 1),
+        "extra_sends": sum(v - 1 for v in seen.by_chat.values()),
+        "lost": n - len(seen.by_chat),
+    }
 
 
 async def main(n: int, rate: float, limit: int, kill_at: float, names: list[str]) -> None:
-    print(f"{n} operators, worker rate {rate:g}/s, fake's enforced limit {limit}/s "
-          f"(Telegram: 25/s target, ~30/s limit; ratio {rate / 25:g}x)\n")
+    print(
+        f"{n} operators, worker rate {rate:g}/s, fake's enforced limit {limit}/s "
+        f"(Telegram: 25/s target, ~30/s limit; ratio {rate / 25:g}x)\n"
+    )
     for name in names:
         r = await scenario(name, n, rate, limit, kill_at)
         kill = f", worker killed after {r['killed_at']} delivered and restarted" if r["killed_at"] else ""
         print(f"[{r['name']}{kill}]")
-        print(f"  fan-out (queue {n} alerts)   {r['fanout_s']:.1f} s ({r['fanout_s'] / n * 1e3:.2f} ms/operator, "
-              f"the worker sends meanwhile)")
-        print(f"  achieved                     {r['achieved']:.1f} messages/s = {r['ratio']:.2f} x the configured "
-              f"{rate:g}/s  (first->last accepted)")
-        print(f"  after the fan-out finished   {r['steady']:.1f} messages/s = {r['steady'] / rate:.2f} x (steady state)")
-        print(f"  first alert / all alerted    {r['first_s']:.1f} s / {r['total_s']:.1f} s after the run started "
-              f"(ideal {n / rate:.1f} s)")
+        print(
+            f"  fan-out (queue {n} alerts)   {r['fanout_s']:.1f} s ({r['fanout_s'] / n * 1e3:.2f} ms/operator, "
+            f"the worker sends meanwhile)"
+        )
+        print(
+            f"  achieved                     {r['achieved']:.1f} messages/s = {r['ratio']:.2f} x the configured "
+            f"{rate:g}/s  (first->last accepted)"
+        )
+        print(
+            f"  after the fan-out finished   {r['steady']:.1f} messages/s = {r['steady'] / rate:.2f} x (steady state)"
+        )
+        print(
+            f"  first alert / all alerted    {r['first_s']:.1f} s / {r['total_s']:.1f} s after the run started "
+            f"(ideal {n / rate:.1f} s)"
+        )
         if r["restart_gap"] is not None:
-            print(f"  restart gap                  {r['restart_gap']:.1f} s without sends (process start-up); "
-                  f"excluding it: {r['sending']:.1f} messages/s = {r['sending'] / rate:.2f} x")
+            print(
+                f"  restart gap                  {r['restart_gap']:.1f} s without sends (process start-up); "
+                f"excluding it: {r['sending']:.1f} messages/s = {r['sending'] / rate:.2f} x"
+            )
         print(f"  429s from the fake           {r['throttled']}")
-        print(f"  duplicates / losses          {r['duplicates']} operators got it twice "
-              f"({r['extra_sends']} extra sends) / {r['lost']} never got it\n")
+        print(
+            f"  duplicates / losses          {r['duplicates']} operators got it twice "
+            f"({r['extra_sends']} extra sends) / {r['lost']} never got it\n"
+        )
 
 
 if __name__ == "__main__":

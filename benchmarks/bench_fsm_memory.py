@@ -15,6 +15,7 @@ once the pooled database connections (each with its own SQLite page cache) are c
 Run: .venv/bin/python benchmarks/bench_fsm_memory.py [--conversations 10000] [--storages db,redis]
      [--redis redis://127.0.0.1:6379/0] [--trace] [--in-flight 64]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,15 +68,26 @@ async def seed(app, first: int, n: int) -> None:
     async with app.sessionmaker() as s, s.begin():
         for i in range(first, first + n, 2000):
             ids = range(i, min(i + 2000, first + n))
-            await s.execute(insert(User), [{"id": u, "language": "ko", "language_chosen": False,
-                                            "is_active": True, "created_at": now} for u in ids])
-            await s.execute(insert(Consent), [{"user_id": u, "purpose": COMPLAINT_PURPOSE, "version": PRIVACY_VERSION,
-                                               "granted_at": now} for u in ids])
+            await s.execute(
+                insert(User),
+                [
+                    {"id": u, "language": "ko", "language_chosen": False, "is_active": True, "created_at": now}
+                    for u in ids
+                ],
+            )
+            await s.execute(
+                insert(Consent),
+                [
+                    {"user_id": u, "purpose": COMPLAINT_PURPOSE, "version": PRIVACY_VERSION, "granted_at": now}
+                    for u in ids
+                ],
+            )
 
 
 async def open_forms(app, session, first: int, n: int) -> tuple[float, int]:
-    return await run_residents(app.dp, app.bot, session, range(first, first + n), Resident.FORM_OPEN,
-                               CATEGORY_LABELS, IN_FLIGHT)
+    return await run_residents(
+        app.dp, app.bot, session, range(first, first + n), Resident.FORM_OPEN, CATEGORY_LABELS, IN_FLIGHT
+    )
 
 
 async def store_footprint(app, db_path: Path, redis_url: str | None, prefix: str) -> dict:
@@ -126,19 +138,38 @@ async def child(storage: str, n: int, redis_url: str, trace: bool) -> dict:
             snap1 = tracemalloc.take_snapshot()
             for stat in snap1.compare_to(snap0, "traceback")[:8]:
                 frames = list(stat.traceback)  # oldest first
-                ours = next((f for f in reversed(frames) if any(d in f.filename for d in ("/bot/", "/handlers/",
-                                                                                          "/workflows/"))), None)
+                ours = next(
+                    (
+                        f
+                        for f in reversed(frames)
+                        if any(d in f.filename for d in ("/bot/", "/handlers/", "/workflows/"))
+                    ),
+                    None,
+                )
                 where = lambda f: f"{f.filename.split('/site-packages/')[-1].split('/main/')[-1]}:{f.lineno}"  # noqa: E731
-                top.append(f"{stat.size_diff / n:7.0f} B/conv  allocated at {where(frames[-1])}"
-                           + (f" (from {where(ours)})" if ours else ""))
-        return {"storage": storage, "n": n, "rss0": rss0, "rss1": rss1, "rss2": rss2, "seconds": seconds, "retries": retries, "state": state,
-                "store0": store0, "store1": store1, "top": top}
+                top.append(
+                    f"{stat.size_diff / n:7.0f} B/conv  allocated at {where(frames[-1])}"
+                    + (f" (from {where(ours)})" if ours else "")
+                )
+        return {
+            "storage": storage,
+            "n": n,
+            "rss0": rss0,
+            "rss1": rss1,
+            "rss2": rss2,
+            "seconds": seconds,
+            "retries": retries,
+            "state": state,
+            "store0": store0,
+            "store1": store1,
+            "top": top,
+        }
     finally:
         if use_redis:
             redis = app.dp.storage.redis
             keys = [k async for k in redis.scan_iter(match=f"{prefix}:*", count=5000)]
             for i in range(0, len(keys), 5000):
-                await redis.delete(*keys[i:i + 5000])
+                await redis.delete(*keys[i : i + 5000])
         await app.dp.storage.close()
         await app.engine.dispose()
 
@@ -166,25 +197,41 @@ def main() -> None:
 
             if not redis_ok(args.redis):
                 continue
-        cmd = [sys.executable, __file__, "--child", storage, "--conversations", str(args.conversations),
-               "--redis", args.redis, "--in-flight", str(args.in_flight)] + (["--trace"] if args.trace else [])
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            storage,
+            "--conversations",
+            str(args.conversations),
+            "--redis",
+            args.redis,
+            "--in-flight",
+            str(args.in_flight),
+        ] + (["--trace"] if args.trace else [])
         out = subprocess.run(cmd, capture_output=True, text=True)
         if out.returncode != 0:
             print(f"{storage}: failed\n{out.stderr[-3000:]}")
             continue
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"\n{args.conversations} open complaint forms (each at the photo step), bot process VmRSS after gc + malloc_trim")
-    print(f"{'FSM storage':14} {'before MiB':>10} {'after MiB':>10} {'growth MiB':>10} {'per form':>10} "
-          f"{'w/o DB conns':>12}   {'store per form':>15}  {'updates/s':>9} {'retry':>6}  state check")
+    print(
+        f"\n{args.conversations} open complaint forms (each at the photo step), bot process VmRSS after gc + malloc_trim"
+    )
+    print(
+        f"{'FSM storage':14} {'before MiB':>10} {'after MiB':>10} {'growth MiB':>10} {'per form':>10} "
+        f"{'w/o DB conns':>12}   {'store per form':>15}  {'updates/s':>9} {'retry':>6}  state check"
+    )
     for r in results:
         n, grow = r["n"], r["rss1"] - r["rss0"]
         if r["storage"] == "redis":
             store = f"{(r['store1']['redis_used_memory'] - r['store0']['redis_used_memory']) / n:.0f} B Redis"
         else:
             store = f"{(r['store1']['db_bytes'] - r['store0']['db_bytes']) / n:.0f} B file"
-        print(f"{'database' if r['storage'] == 'db' else 'Redis':14} {r['rss0'] / 2**20:10.1f} {r['rss1'] / 2**20:10.1f} "
-              f"{grow / 2**20:10.1f} {grow / n:8.0f} B {(r['rss2'] - r['rss0']) / n:10.0f} B   {store:>15}  "
-              f"{3 * n / r['seconds']:9.0f} {r['retries']:6d}  {r['state']}")
+        print(
+            f"{'database' if r['storage'] == 'db' else 'Redis':14} {r['rss0'] / 2**20:10.1f} {r['rss1'] / 2**20:10.1f} "
+            f"{grow / 2**20:10.1f} {grow / n:8.0f} B {(r['rss2'] - r['rss0']) / n:10.0f} B   {store:>15}  "
+            f"{3 * n / r['seconds']:9.0f} {r['retries']:6d}  {r['state']}"
+        )
         for line in r["top"]:
             print(f"    {line}")
 

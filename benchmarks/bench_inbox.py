@@ -10,6 +10,7 @@ counts of the picker, a search and the morning digest.
 Run: .venv/bin/python benchmarks/bench_inbox.py [--complaints 10000] [--open-share 0.3]
      [--dept-share 0.25] [--repeat 5] [--db /tmp/bench_inbox.db]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,11 +53,15 @@ def fill(path: Path, n: int, open_share: float, dept_share: float, seed: int = 1
     clean_cats = [c for c in cats if c.department == "CLEAN"]
     db = sqlite3.connect(path)
     db.execute("PRAGMA synchronous=OFF")
-    db.executemany("INSERT INTO users (id, language, language_chosen, is_active, created_at, staff_name, card_mode) "
-                   "VALUES (?, 'ko', 0, 1, ?, ?, 'cards')",
-                   [(uid, ts(NOW), f"담당자{k}") for k, uid in enumerate(OFFICERS)] + [(100, ts(NOW), None)])
-    db.executemany("INSERT INTO role_grants (user_id, role, department_code, granted_at) VALUES (?, 'officer', 'CLEAN', ?)",
-                   [(uid, ts(NOW)) for uid in OFFICERS])
+    db.executemany(
+        "INSERT INTO users (id, language, language_chosen, is_active, created_at, staff_name, card_mode) "
+        "VALUES (?, 'ko', 0, 1, ?, ?, 'cards')",
+        [(uid, ts(NOW), f"담당자{k}") for k, uid in enumerate(OFFICERS)] + [(100, ts(NOW), None)],
+    )
+    db.executemany(
+        "INSERT INTO role_grants (user_id, role, department_code, granted_at) VALUES (?, 'officer', 'CLEAN', ?)",
+        [(uid, ts(NOW)) for uid in OFFICERS],
+    )
     rows, events = [], []
     counts = {"open_clean": 0}
     for i in range(1, n + 1):
@@ -64,25 +69,48 @@ def fill(path: Path, n: int, open_share: float, dept_share: float, seed: int = 1
         dept = cat.department
         received = NOW - timedelta(minutes=rnd.randrange(1, 365 * 24 * 60))
         is_open = rnd.random() < open_share
-        state = rnd.choice(("received", "assigned", "in_progress", "transferred")) if is_open else rnd.choice(
-            ("closed", "rejected", "answered"))
+        state = (
+            rnd.choice(("received", "assigned", "in_progress", "transferred"))
+            if is_open
+            else rnd.choice(("closed", "rejected", "answered"))
+        )
         officer = rnd.choice(OFFICERS) if dept == "CLEAN" and state in ("assigned", "in_progress") else None
         deadline = NOW + timedelta(hours=rnd.randrange(-200, 400)) if is_open else received + timedelta(days=9)
         dong = rnd.choice(d.dongs)
-        rows.append((f"2025-{i:06d}", f"bench-{i}", 100, cat.code, cat.kind, "7d",
-                     f"{dong} 골목 {i}번지 앞 {rnd.choice(('폐기물', '음식물 쓰레기', '재활용', '무단투기', '악취'))}"
-                     f" 문제로 민원을 넣습니다. 빠른 처리를 부탁드립니다.",
-                     f"서울 광진구 {dong} {rnd.randint(1, 400)}-{rnd.randint(1, 30)}", dept, officer, state,
-                     ts(received), ts(deadline), 0, ts(received)))
+        rows.append(
+            (
+                f"2025-{i:06d}",
+                f"bench-{i}",
+                100,
+                cat.code,
+                cat.kind,
+                "7d",
+                f"{dong} 골목 {i}번지 앞 {rnd.choice(('폐기물', '음식물 쓰레기', '재활용', '무단투기', '악취'))}"
+                f" 문제로 민원을 넣습니다. 빠른 처리를 부탁드립니다.",
+                f"서울 광진구 {dong} {rnd.randint(1, 400)}-{rnd.randint(1, 30)}",
+                dept,
+                officer,
+                state,
+                ts(received),
+                ts(deadline),
+                0,
+                ts(received),
+            )
+        )
         counts["open_clean"] += is_open and dept == "CLEAN"
     db.executemany(
         "INSERT INTO complaints (receipt_no, submit_key, citizen_id, category_code, kind, period, description, address, "
         "department_code, officer_id, state, received_at, deadline_at, extended, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     ids = [r[0] for r in db.execute("SELECT id FROM complaints")]
     events = [(cid, ts(NOW), 100, "citizen", "submit", "received", "CLEAN") for cid in ids]
-    db.executemany("INSERT INTO complaint_events (complaint_id, at, actor_id, actor_role, action, to_state, department_code) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)", events)
+    db.executemany(
+        "INSERT INTO complaint_events (complaint_id, at, actor_id, actor_role, action, to_state, department_code) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        events,
+    )
     db.commit()
     db.execute("ANALYZE")
     db.close()
@@ -114,11 +142,18 @@ async def main() -> None:
     await asyncio.to_thread(upgrade_to_head, url)  # alembic runs its own event loop
     t0 = time.perf_counter()
     counts = fill(path, a.complaints, a.open_share, a.dept_share)
-    print(f"filled {counts['complaints']:,} complaints ({counts['open_clean']:,} open in 청소행정과) "
-          f"in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"filled {counts['complaints']:,} complaints ({counts['open_clean']:,} open in 청소행정과) "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
 
-    svc = Services(district=load_district(), calendar=BusinessCalendar.from_file(),
-                   cipher=Cipher(base64.urlsafe_b64encode(b"k" * 32)), tz=KST, clock=lambda: NOW)
+    svc = Services(
+        district=load_district(),
+        calendar=BusinessCalendar.from_file(),
+        cipher=Cipher(base64.urlsafe_b64encode(b"k" * 32)),
+        tz=KST,
+        clock=lambda: NOW,
+    )
     p = Principal(OFFICERS[0], frozenset({"citizen", "officer"}), "CLEAN")
     engine = make_engine(url)
     sm = make_sessionmaker(engine)
@@ -140,14 +175,17 @@ async def main() -> None:
     async def picker():
         async with sm() as s:
             await wl.category_counts(s, svc, p, v)
+
     await timed("category picker counts", picker, a.repeat)
-    await timed("/find 폐기물 자양1동 (search, any state)", lambda: page(wl.View(wl.SEARCH, query="폐기물 자양1동")),
-                a.repeat)
+    await timed(
+        "/find 폐기물 자양1동 (search, any state)", lambda: page(wl.View(wl.SEARCH, query="폐기물 자양1동")), a.repeat
+    )
 
     async def digest():
         async with sm() as s:
             d = await wl.digest_for(s, svc, p, NOW)
             await wl.render_digest(s, svc, p, d, NOW, "ko")
+
     await timed("morning digest of one officer", digest, a.repeat)
     await engine.dispose()
 

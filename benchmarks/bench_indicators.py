@@ -22,6 +22,7 @@ writer's session, as before read sessions).
 Run: .venv/bin/python benchmarks/bench_indicators.py [--complaints 1000000] [--ratings 600000]
      [--db FILE [--reuse]] [--fresh] [--repeat 3] [--no-concurrency] [--old-way]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,10 +76,14 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
     cats = list(district.categories.values())
     depts = list(district.departments)
     officers = {d: [9_000_000 + i * 100 + k for k in range(OFFICERS_PER_DEPT)] for i, d in enumerate(depts)}
-    streets = [f"서울 광진구 {dong} {rnd.randint(1, 400)}-{rnd.randint(1, 30)}"
-               for dong in district.dongs for _ in range(60)]
-    streets += [f"광진구 {name}로 {rnd.randint(1, 300)}" for name in ("능동", "자양", "구의", "아차산", "광나루")
-                for _ in range(100)]
+    streets = [
+        f"서울 광진구 {dong} {rnd.randint(1, 400)}-{rnd.randint(1, 30)}" for dong in district.dongs for _ in range(60)
+    ]
+    streets += [
+        f"광진구 {name}로 {rnd.randint(1, 300)}"
+        for name in ("능동", "자양", "구의", "아차산", "광나루")
+        for _ in range(100)
+    ]
     hot = [(37.535 + rnd.random() * 0.02, 127.065 + rnd.random() * 0.03) for _ in range(40)]
     span_s = (END - START).total_seconds()
 
@@ -87,25 +92,37 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
     db.execute("PRAGMA synchronous=OFF")
     db.execute("PRAGMA cache_size=-400000")
     # Bulk load without the secondary indexes, then rebuild exactly the migrations' ones.
-    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                         "AND tbl_name IN ('users', 'complaints', 'complaint_events', 'ratings')").fetchall()
+    indexes = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('users', 'complaints', 'complaint_events', 'ratings')"
+    ).fetchall()
     for name, _ in indexes:
         db.execute(f'DROP INDEX "{name}"')
     now_s = ts(END)
-    db.executemany("INSERT INTO users (id, language, language_chosen, is_active, created_at) VALUES (?,?,?,?,?)",
-                   ((i, "ko", 0, 1, now_s) for i in range(1, CITIZENS + 1)))
-    db.executemany("INSERT INTO users (id, language, language_chosen, is_active, created_at) VALUES (?,?,?,?,?)",
-                   ((o, "ko", 0, 1, now_s) for os_ in officers.values() for o in os_))
+    db.executemany(
+        "INSERT INTO users (id, language, language_chosen, is_active, created_at) VALUES (?,?,?,?,?)",
+        ((i, "ko", 0, 1, now_s) for i in range(1, CITIZENS + 1)),
+    )
+    db.executemany(
+        "INSERT INTO users (id, language, language_chosen, is_active, created_at) VALUES (?,?,?,?,?)",
+        ((o, "ko", 0, 1, now_s) for os_ in officers.values() for o in os_),
+    )
 
-    c_sql = ("INSERT INTO complaints (id, receipt_no, submit_key, citizen_id, category_code, kind, period, "
-             "description, address, latitude, longitude, phone_enc, department_code, officer_id, state, "
-             "received_at, deadline_at, extended, answer_text, answered_at, answered_by, processing_hours, "
-             "closed_at, resolved, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    c_sql = (
+        "INSERT INTO complaints (id, receipt_no, submit_key, citizen_id, category_code, kind, period, "
+        "description, address, latitude, longitude, phone_enc, department_code, officer_id, state, "
+        "received_at, deadline_at, extended, answer_text, answered_at, answered_by, processing_hours, "
+        "closed_at, resolved, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
     hours = BusinessCalendar.from_file().business_hours_between  # stored when answered, as the bot does
-    e_sql = ("INSERT INTO complaint_events (complaint_id, at, actor_id, actor_role, action, from_state, to_state, "
-             "department_code, note) VALUES (?,?,?,?,?,?,?,?,?)")
-    r_sql = ("INSERT INTO ratings (complaint_id, department_code, officer_id, sent_at, overall, greeting, "
-             "guidance, tone, answer, closing, comment, rated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+    e_sql = (
+        "INSERT INTO complaint_events (complaint_id, at, actor_id, actor_role, action, from_state, to_state, "
+        "department_code, note) VALUES (?,?,?,?,?,?,?,?,?)"
+    )
+    r_sql = (
+        "INSERT INTO ratings (complaint_id, department_code, officer_id, sent_at, overall, greeting, "
+        "guidance, tone, answer, closing, comment, rated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
     counts = {"complaints": 0, "events": 0, "ratings": 0}
     batch_c, batch_e = [], []
     finals = []  # (complaint, closed at, department, officer): n_ratings of them get a survey
@@ -141,8 +158,19 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
             sender, dept = dept, depts[rnd.randrange(len(depts))]
             events[0] = events[0][:7] + (sender,) + events[0][8:]
             at += timedelta(hours=rnd.uniform(1, 30))
-            events.append((cid, ts(at), rnd.choice(officers[sender]), "officer", "transfer", state,
-                           "transferred", dept, "이송 사유"))
+            events.append(
+                (
+                    cid,
+                    ts(at),
+                    rnd.choice(officers[sender]),
+                    "officer",
+                    "transfer",
+                    state,
+                    "transferred",
+                    dept,
+                    "이송 사유",
+                )
+            )
             state = "transferred"
         officer = rnd.choice(officers[dept])
         at += timedelta(hours=rnd.uniform(0.2, 20))
@@ -175,12 +203,37 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
                 at += timedelta(hours=rnd.uniform(1, 72))
                 events.append((cid, ts(at), None, "citizen", "close", state, "closed", dept, None))
                 state, closed_at, resolved = "closed", at, 1
-        batch_c.append((cid, f"{year}-{receipt_seq[year]:06d}", f"bench-{cid}", events[0][2], cat.code, cat.kind,
-                        "7d", "벤치마크 민원 내용입니다.", address, lat, lon, None, dept,
-                        answered_by or officer, state, ts(received), ts(deadline), extended,
-                        "답변" if answered_at else None, ts(answered_at) if answered_at else None, answered_by,
-                        hours(received.replace(tzinfo=timezone.utc), answered_at.replace(tzinfo=timezone.utc))
-                        if answered_at else None, ts(closed_at) if closed_at else None, resolved, ts(at)))
+        batch_c.append(
+            (
+                cid,
+                f"{year}-{receipt_seq[year]:06d}",
+                f"bench-{cid}",
+                events[0][2],
+                cat.code,
+                cat.kind,
+                "7d",
+                "벤치마크 민원 내용입니다.",
+                address,
+                lat,
+                lon,
+                None,
+                dept,
+                answered_by or officer,
+                state,
+                ts(received),
+                ts(deadline),
+                extended,
+                "답변" if answered_at else None,
+                ts(answered_at) if answered_at else None,
+                answered_by,
+                hours(received.replace(tzinfo=timezone.utc), answered_at.replace(tzinfo=timezone.utc))
+                if answered_at
+                else None,
+                ts(closed_at) if closed_at else None,
+                resolved,
+                ts(at),
+            )
+        )
         batch_e.extend(events)
         if closed_at:
             finals.append((cid, closed_at, dept, answered_by or officer))
@@ -193,8 +246,9 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
         answered = rnd.random() < 0.85
         rated = sent + timedelta(minutes=rnd.uniform(1, 3000)) if answered else None
         overall = rnd.choices((1, 2, 3, 4, 5), (3, 5, 12, 35, 45))[0] if answered else None
-        items = [min(5, max(1, overall + rnd.randint(-1, 1))) if answered and rnd.random() < 0.6 else None
-                 for _ in range(5)]
+        items = [
+            min(5, max(1, overall + rnd.randint(-1, 1))) if answered and rnd.random() < 0.6 else None for _ in range(5)
+        ]
         return (cid, dept, officer, ts(sent), overall, *items, None, ts(rated) if rated else None)
 
     chosen = sorted(rnd.sample(range(len(finals)), min(n_ratings, len(finals))))
@@ -210,8 +264,13 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
 
 
 def services() -> Services:
-    return Services(district=load_district(), calendar=BusinessCalendar.from_file(),
-                    cipher=Cipher(base64.urlsafe_b64encode(b"k" * 32)), tz=KST, clock=lambda: NOW)
+    return Services(
+        district=load_district(),
+        calendar=BusinessCalendar.from_file(),
+        cipher=Cipher(base64.urlsafe_b64encode(b"k" * 32)),
+        tz=KST,
+        clock=lambda: NOW,
+    )
 
 
 def spread(xs: list[float]) -> str:
@@ -244,8 +303,11 @@ class Residents:
         try:
             async with self.sm() as s:
                 s.add(ProcessedUpdate(update_id=next(self._ids)))
-                await s.execute(update(Complaint).where(Complaint.id == random.randint(1, 1000))
-                                .values(updated_at=datetime.now(timezone.utc)))
+                await s.execute(
+                    update(Complaint)
+                    .where(Complaint.id == random.randint(1, 1000))
+                    .values(updated_at=datetime.now(timezone.utc))
+                )
                 await s.commit()
         except Exception:  # noqa: BLE001 - "database is locked": the resident is told to try again
             self.failed += 1
@@ -257,6 +319,7 @@ class Residents:
             while not stop.is_set():
                 await self.one()
                 await asyncio.sleep(self.every)
+
         await asyncio.gather(*(resident(k) for k in range(self.n)))
 
     def summary(self) -> str:
@@ -286,21 +349,25 @@ async def figure_timings(repeat: int, count_all, figures, everything) -> None:
     print(f"{'':40s} {'min / median / max':>32s}   ratio to count(*) (median)")
     print(f"{'SELECT count(*) x3 tables':40s} {spread(t_count)}")
     results = {}
-    for name, fn in (("monthly report, figures only", figures(REPORT)),
-                     ("monthly report, with PNG + XLSX", everything(REPORT)),
-                     ("yearly report, figures only", figures(YEAR)),
-                     ("yearly report, with PNG + XLSX", everything(YEAR))):
+    for name, fn in (
+        ("monthly report, figures only", figures(REPORT)),
+        ("monthly report, with PNG + XLSX", everything(REPORT)),
+        ("yearly report, figures only", figures(YEAR)),
+        ("yearly report, with PNG + XLSX", everything(YEAR)),
+    ):
         times, results[name] = await timed(repeat, fn)
         print(f"{name:40s} {spread(times)}   {statistics.median(times) / base:7.1f}x")
     report = results["monthly report, figures only"]
     _, png, xlsx = results["monthly report, with PNG + XLSX"]
     i = report.indicators
     d = i.current
-    print(f"report {REPORT.label}: {d.smile.district.rated:,} ratings (mean {d.smile.district.mean:.3f}), "
-          f"{d.speed.district.answered:,} answered (median {d.speed.district.median:.1f} business h, "
-          f"on time {d.speed.district.on_time_rate:.1%}), {i.volume.total:,} received, "
-          f"{len(i.hotspots)} recurring places, {len(report.raw_ratings):,} raw ratings; "
-          f"PNG {len(png):,} B, XLSX {len(xlsx):,} B")
+    print(
+        f"report {REPORT.label}: {d.smile.district.rated:,} ratings (mean {d.smile.district.mean:.3f}), "
+        f"{d.speed.district.answered:,} answered (median {d.speed.district.median:.1f} business h, "
+        f"on time {d.speed.district.on_time_rate:.1%}), {i.volume.total:,} received, "
+        f"{len(i.hotspots)} recurring places, {len(report.raw_ratings):,} raw ratings; "
+        f"PNG {len(png):,} B, XLSX {len(xlsx):,} B"
+    )
 
 
 async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, timings: bool = True) -> None:
@@ -308,8 +375,9 @@ async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, tim
     sm, reads = make_sessionmaker(engine), make_read_sessionmaker(engine)
     svc = services()
     async with reads() as s:
-        sizes = {t: await s.scalar(text(f"SELECT count(*) FROM {t}"))
-                 for t in ("complaints", "complaint_events", "ratings")}
+        sizes = {
+            t: await s.scalar(text(f"SELECT count(*) FROM {t}")) for t in ("complaints", "complaint_events", "ratings")
+        }
     print("rows:", ", ".join(f"{t} {n:,}" for t, n in sizes.items()))
 
     async def count_all():
@@ -321,6 +389,7 @@ async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, tim
         async def run():
             async with reads() as s:
                 return await reports.build(s, svc, span)
+
         return run
 
     def everything(span):
@@ -328,6 +397,7 @@ async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, tim
             async with reads() as s:
                 r = await reports.build(s, svc, span)
             return (r, *await reports.render(r, svc))
+
         return run
 
     await count_all()  # warm the page cache the same way for all
@@ -342,12 +412,14 @@ async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, tim
             print(f"  run {k + 1}: while /report year runs ({took:5.1f} s): {during.summary()}")
             print(f"         no report, same time:         {quiet.summary()}")
         if old_way:
+
             async def in_writer():  # as before: the report read in the update's own (writer) session
                 async with sm() as s:
                     await s.execute(text("SELECT 1"))  # the update's session had begun (BEGIN IMMEDIATE)
                     r = await reports.build(s, svc, YEAR)
                     await reports.render(r, svc)
                     await s.commit()
+
             during, took = await writes_during(sm, in_writer)
             print(f"  for comparison, /report year in the writer's session ({took:5.1f} s): {during.summary()}")
     await engine.dispose()
@@ -357,15 +429,22 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--complaints", type=int, default=1_000_000)
     ap.add_argument("--ratings", type=int, default=600_000)
-    ap.add_argument("--db", type=Path, default=None,
-                    help="default: a cached file in the temp dir per size and schema head, reused when present")
+    ap.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="default: a cached file in the temp dir per size and schema head, reused when present",
+    )
     ap.add_argument("--reuse", action="store_true", help="keep an existing --db instead of regenerating")
     ap.add_argument("--fresh", action="store_true", help="regenerate even the cached default database")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-concurrency", action="store_true", help="skip the residents' writes during /report year")
     ap.add_argument("--no-timings", action="store_true", help="only the residents' writes during /report year")
-    ap.add_argument("--old-way", action="store_true",
-                    help="also run /report year in the writer's session, as before read sessions (stalls writes)")
+    ap.add_argument(
+        "--old-way",
+        action="store_true",
+        help="also run /report year in the writer's session, as before read sessions (stalls writes)",
+    )
     args = ap.parse_args()
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     reuse = args.reuse
@@ -378,8 +457,10 @@ def main() -> None:
         t0 = time.perf_counter()
         upgrade_to_head(f"sqlite+aiosqlite:///{args.db}")
         counts = generate(args.db, args.complaints, args.ratings)
-        print(f"generated {counts['complaints']:,} complaints, {counts['events']:,} events, "
-              f"{counts['ratings']:,} ratings in {time.perf_counter() - t0:.1f} s ({args.db})")
+        print(
+            f"generated {counts['complaints']:,} complaints, {counts['events']:,} events, "
+            f"{counts['ratings']:,} ratings in {time.perf_counter() - t0:.1f} s ({args.db})"
+        )
     else:
         print(f"database: {args.db} (cached)")
     asyncio.run(measure(args.db, args.repeat, not args.no_concurrency, args.old_way, not args.no_timings))

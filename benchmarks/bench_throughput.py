@@ -22,6 +22,7 @@ Run: .venv/bin/python benchmarks/bench_throughput.py [--residents 200] [--rounds
 conversation) whatever the bot's speed; latency percentiles count the wait for a place among the
 updates handled at once, and the echo baseline is offered the same rate.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,9 @@ from aiogram.types import Message  # noqa: E402
 from bot.db.session import READ_ONLY  # noqa: E402
 from instant_bot import TOKEN, InstantSession, Resident, Updates, run_residents  # noqa: E402
 
-DEFAULT_PG = os.environ.get("BENCH_POSTGRES_URL",
-                            "postgresql+asyncpg://minwon_test:minwon_test@127.0.0.1:5432/postgres")
+DEFAULT_PG = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+asyncpg://minwon_test:minwon_test@127.0.0.1:5432/postgres"
+)
 DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 CONCURRENCY = 64  # tasks_concurrency_limit in bot/app.py run(); --in-flight changes it
 CATEGORY_LABELS = ("도로·보도·가로등", "쓰레기·청소", "공원·놀이터·가로수", "소음·악취·환경")
@@ -54,9 +56,14 @@ CATEGORY_LABELS = ("도로·보도·가로등", "쓰레기·청소", "공원·�
 def settings_for(database_url: str, data_dir: Path, redis_url: str | None = None, redis_prefix: str = ""):
     from bot.config import load_settings
 
-    env = {"BOT_TOKEN": TOKEN, "DATABASE_URL": database_url, "DATA_DIR": str(data_dir),
-           "DATA_KEY": base64.urlsafe_b64encode(b"b" * 32).decode(), "FLOOD_LIMIT": "1000000",
-           "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(data_dir),
+        "DATA_KEY": base64.urlsafe_b64encode(b"b" * 32).decode(),
+        "FLOOD_LIMIT": "1000000",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9",
+    }
     if redis_url:
         env.update(REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix)
     return load_settings(env, dotenv=False)
@@ -80,8 +87,9 @@ def instant_app(settings, latency: float = 0.0, held: bool = False):
     return app, session
 
 
-async def drive(dp: Dispatcher, bot: Bot, session: InstantSession, uids: range,
-                steps) -> tuple[float, list[float], int]:
+async def drive(
+    dp: Dispatcher, bot: Bot, session: InstantSession, uids: range, steps
+) -> tuple[float, list[float], int]:
     latencies: list[float] = []
     seconds, retries = await run_residents(dp, bot, session, uids, steps, CATEGORY_LABELS, CONCURRENCY, latencies)
     return seconds, latencies, retries
@@ -99,8 +107,9 @@ class Gate:
             await self.dp.feed_update(bot, update)
 
 
-async def open_loop(dp: Dispatcher, bot: Bot, session: InstantSession, first: int, n_residents: int,
-                    offered: float) -> tuple[float, list[float], int]:
+async def open_loop(
+    dp: Dispatcher, bot: Bot, session: InstantSession, first: int, n_residents: int, offered: float
+) -> tuple[float, list[float], int]:
     """Open loop: residents arrive at a fixed rate whatever the bot's speed (``offered`` updates/s
     over the whole conversation), each answering every reply at once; at most CONCURRENCY updates
     handled at once. Returns (seconds, latencies from each update's arrival to its answer, retries)."""
@@ -168,8 +177,9 @@ async def echo_rate(n_residents: int, steps: int, latency: float = 0.0) -> tuple
     return (n_residents * steps) / (time.perf_counter() - started), latencies
 
 
-async def complaint_rate(settings, n_residents: int, round_no: int, latency: float = 0.0,
-                         held: bool = False, offered: float = 0.0) -> tuple:
+async def complaint_rate(
+    settings, n_residents: int, round_no: int, latency: float = 0.0, held: bool = False, offered: float = 0.0
+) -> tuple:
     from sqlalchemy import func, select
 
     from bot.db.models import Complaint
@@ -192,17 +202,27 @@ async def complaint_rate(settings, n_residents: int, round_no: int, latency: flo
         if offered:
             seconds, latencies, retries = await open_loop(app.dp, app.bot, session, first, n_residents, offered)
         else:
-            seconds, latencies, retries = await drive(app.dp, app.bot, session, range(first, first + n_residents),
-                                                      Resident.FULL)
+            seconds, latencies, retries = await drive(
+                app.dp, app.bot, session, range(first, first + n_residents), Resident.FULL
+            )
         event.remove(app.engine.sync_engine, "before_cursor_execute", count)
         event.remove(app.engine.sync_engine, "begin", began)
         async with app.sessionmaker() as s:
-            filed = await s.scalar(select(func.count()).select_from(Complaint).where(
-                Complaint.citizen_id >= first, Complaint.citizen_id < first + n_residents))
+            filed = await s.scalar(
+                select(func.count())
+                .select_from(Complaint)
+                .where(Complaint.citizen_id >= first, Complaint.citizen_id < first + n_residents)
+            )
         n_updates = n_residents * len(Resident.FULL)
-        return (n_updates / seconds, latencies, int(filed or 0), statements[0] / n_updates, retries,
-                session.in_transaction / n_updates,
-                (transactions["read"] / n_updates, transactions["write"] / n_updates))
+        return (
+            n_updates / seconds,
+            latencies,
+            int(filed or 0),
+            statements[0] / n_updates,
+            retries,
+            session.in_transaction / n_updates,
+            (transactions["read"] / n_updates, transactions["write"] / n_updates),
+        )
     finally:
         await app.dp.storage.close()
         await app.engine.dispose()
@@ -214,6 +234,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 # --- PostgreSQL: a database of our own ---------------------------------------------------------
+
 
 def pg_create(maintenance_url: str) -> str | None:
     import asyncpg
@@ -227,6 +248,7 @@ def pg_create(maintenance_url: str) -> str | None:
             await conn.execute(f'CREATE DATABASE "{name}"')
         finally:
             await conn.close()
+
     try:
         asyncio.run(go())
     except Exception as e:  # noqa: BLE001 - not reachable: that engine is skipped
@@ -244,6 +266,7 @@ def pg_drop(maintenance_url: str, url: str) -> None:
             await conn.execute(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
         finally:
             await conn.close()
+
     asyncio.run(go())
 
 
@@ -278,12 +301,23 @@ def main() -> None:
     ap.add_argument("--redis", default=DEFAULT_REDIS)
     ap.add_argument("--engines", default="sqlite,postgresql,postgresql+redis")
     ap.add_argument("--in-flight", type=int, default=CONCURRENCY, help="updates handled at once (polling: 64)")
-    ap.add_argument("--telegram-ms", type=float, default=0.0,
-                    help="let every Bot API answer take this long (default 0: Telegram excluded)")
-    ap.add_argument("--offered", type=float, default=0.0,
-                    help="open loop: residents arrive so that this many updates/s are offered; prints latency percentiles")
-    ap.add_argument("--held", action="store_true",
-                    help="also run each engine with the transaction held across Bot API calls (the old way)")
+    ap.add_argument(
+        "--telegram-ms",
+        type=float,
+        default=0.0,
+        help="let every Bot API answer take this long (default 0: Telegram excluded)",
+    )
+    ap.add_argument(
+        "--offered",
+        type=float,
+        default=0.0,
+        help="open loop: residents arrive so that this many updates/s are offered; prints latency percentiles",
+    )
+    ap.add_argument(
+        "--held",
+        action="store_true",
+        help="also run each engine with the transaction held across Bot API calls (the old way)",
+    )
     args = ap.parse_args()
     globals()["CONCURRENCY"] = args.in_flight
     from bot.db.migrate import upgrade_to_head
@@ -321,7 +355,8 @@ def main() -> None:
                 if args.offered:
                     echo_lat = await echo_open_loop(args.residents, steps, args.offered, latency)
                 rate, lat, filed, sql, retries, in_tx, tx = await complaint_rate(
-                    settings, args.residents, round_no + 10 * len(rows), latency, held, args.offered)
+                    settings, args.residents, round_no + 10 * len(rows), latency, held, args.offered
+                )
                 if filed != args.residents:
                     raise SystemExit(f"{label}: {filed} complaints filed by {args.residents} residents")
                 if best is None or rate / echo > best[0] / best[1]:
@@ -335,24 +370,32 @@ def main() -> None:
         if pg_url:
             pg_drop(args.postgres, pg_url)
             redis_drop(args.redis, prefix)
-    mode = (f"open loop: {args.offered:g} updates/s offered" if args.offered else "closed loop")
-    print(f"\n{args.residents} residents × {steps} updates = {args.residents * steps} updates per run, {mode}, "
-          f"{CONCURRENCY} in flight, Telegram answering in memory after {args.telegram_ms:g} ms; best of {args.rounds} rounds; "
-          f"{os.cpu_count()} CPUs")
-    print(f"{'engine':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'SQL/upd':>8} {'tx r+w':>9} "
-          f"{'in tx':>6} {'retry':>6}   {'echo/s':>8} {'ratio':>7} {'echo p99':>9}")
+    mode = f"open loop: {args.offered:g} updates/s offered" if args.offered else "closed loop"
+    print(
+        f"\n{args.residents} residents × {steps} updates = {args.residents * steps} updates per run, {mode}, "
+        f"{CONCURRENCY} in flight, Telegram answering in memory after {args.telegram_ms:g} ms; best of {args.rounds} rounds; "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'engine':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'SQL/upd':>8} {'tx r+w':>9} "
+        f"{'in tx':>6} {'retry':>6}   {'echo/s':>8} {'ratio':>7} {'echo p99':>9}"
+    )
     for label, rate, echo, lat, echo_lat, sql, retries, in_tx, tx in rows:
-        print(f"{label:34} {rate:10.0f} {pct(lat, 50) * 1000:8.1f} {pct(lat, 95) * 1000:8.1f} {pct(lat, 99) * 1000:8.1f} "
-              f"{sql:8.1f} {tx[0]:4.1f}+{tx[1]:<4.1f} {in_tx:6.2f} {retries:6d}   {echo:8.0f} {rate / echo:7.3f} "
-              f"{pct(echo_lat, 99) * 1000:9.2f}")
+        print(
+            f"{label:34} {rate:10.0f} {pct(lat, 50) * 1000:8.1f} {pct(lat, 95) * 1000:8.1f} {pct(lat, 99) * 1000:8.1f} "
+            f"{sql:8.1f} {tx[0]:4.1f}+{tx[1]:<4.1f} {in_tx:6.2f} {retries:6d}   {echo:8.0f} {rate / echo:7.3f} "
+            f"{pct(echo_lat, 99) * 1000:9.2f}"
+        )
     if rows:
         echo_all = [r[2] for r in rows]
-        print(f"bare aiogram echo handler: {statistics.median(echo_all):.0f} updates/s "
-              f"(p50 {pct(rows[0][4], 50) * 1000:.2f} ms); ratio = complaint updates/s ÷ echo updates/s of the same round; "
-              "tx r+w = read and write transactions per update; "
-              "in tx = Bot API calls per update made while its database transaction was open; "
-              "retry = answers 'try again shortly' (the database did not answer in time), each sent again; "
-              "open loop: latency from an update's arrival (queue wait included) to its answer")
+        print(
+            f"bare aiogram echo handler: {statistics.median(echo_all):.0f} updates/s "
+            f"(p50 {pct(rows[0][4], 50) * 1000:.2f} ms); ratio = complaint updates/s ÷ echo updates/s of the same round; "
+            "tx r+w = read and write transactions per update; "
+            "in tx = Bot API calls per update made while its database transaction was open; "
+            "retry = answers 'try again shortly' (the database did not answer in time), each sent again; "
+            "open loop: latency from an update's arrival (queue wait included) to its answer"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ only the newest inline keyboard and text, which the resident script reads and re
 stops (the memory benchmark measures the bot, not this). ``Resident`` walks the /complaint
 conversation by button labels, like the end-to-end tests; ``run_residents`` runs many.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,16 @@ from bot.fsm_storage import CONNECTED, update_session
 BOT_ID = 123456
 TOKEN = f"{BOT_ID}:BENCHMARK-TOKEN-0000000000000000000"
 ME = {"id": BOT_ID, "is_bot": True, "first_name": "Bench Bot", "username": "bench_bot"}
-MESSAGE_METHODS = {"sendMessage", "sendPhoto", "sendLocation", "sendVenue", "sendDocument", "sendPoll",
-                   "copyMessage", "forwardMessage"}
+MESSAGE_METHODS = {
+    "sendMessage",
+    "sendPhoto",
+    "sendLocation",
+    "sendVenue",
+    "sendDocument",
+    "sendPoll",
+    "copyMessage",
+    "forwardMessage",
+}
 
 
 class InstantSession(BaseSession):
@@ -37,7 +46,7 @@ class InstantSession(BaseSession):
         self.in_transaction = 0  # calls made while the update's database transaction was open
         self.keyboards: dict[int, tuple[int, InlineKeyboardMarkup]] = {}  # chat -> (message id, keyboard)
         self.last_text: dict[int, str] = {}  # chat -> the bot's newest text
-        self.alerts: dict[str, str] = {}     # callback query id -> the text of its answer, if any
+        self.alerts: dict[str, str] = {}  # callback query id -> the text of its answer, if any
         self._ids = itertools.count(1)
 
     async def make_request(self, bot: Bot, method: TelegramMethod, timeout: int | None = None) -> Any:
@@ -47,7 +56,7 @@ class InstantSession(BaseSession):
             self.in_transaction += 1
         files: dict = {}
         for value in method.model_dump(warnings=False).values():
-            self.prepare_value(value, bot=bot, files=files)   # what the form body would carry
+            self.prepare_value(value, bot=bot, files=files)  # what the form body would carry
         name = method.__api_method__
         if self.latency:
             await asyncio.sleep(self.latency)
@@ -55,8 +64,12 @@ class InstantSession(BaseSession):
             result: Any = ME
         elif name in MESSAGE_METHODS:
             chat_id = getattr(method, "chat_id", 0)
-            result = {"message_id": next(self._ids), "date": int(time.time()), "from": ME,
-                      "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}}
+            result = {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "from": ME,
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            }
             if name == "copyMessage":
                 result = {"message_id": result["message_id"]}
             text = getattr(method, "text", None)
@@ -66,8 +79,15 @@ class InstantSession(BaseSession):
             if isinstance(markup, InlineKeyboardMarkup):
                 self.keyboards[chat_id] = (result.get("message_id"), markup)
         elif name == "sendMediaGroup":
-            result = [{"message_id": next(self._ids), "date": int(time.time()), "from": ME,
-                       "chat": {"id": method.chat_id, "type": "private"}} for _ in method.media]
+            result = [
+                {
+                    "message_id": next(self._ids),
+                    "date": int(time.time()),
+                    "from": ME,
+                    "chat": {"id": method.chat_id, "type": "private"},
+                }
+                for _ in method.media
+            ]
         else:  # answerCallbackQuery, edits, setMyCommands, deleteMessage, ...: Telegram says true
             if name == "answerCallbackQuery" and getattr(method, "text", None):
                 self.alerts[method.callback_query_id] = method.text
@@ -97,17 +117,32 @@ class Updates:
         return {"id": uid, "is_bot": False, "first_name": "주민", "language_code": "ko"}
 
     def message(self, uid: int, text: str, bot: Bot) -> Update:
-        msg: dict[str, Any] = {"message_id": next(self._msg), "date": int(time.time()), "text": text,
-                               "chat": {"id": uid, "type": "private", "first_name": "주민"}, "from": self._user(uid)}
+        msg: dict[str, Any] = {
+            "message_id": next(self._msg),
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": uid, "type": "private", "first_name": "주민"},
+            "from": self._user(uid),
+        }
         if text.startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return Update.model_validate({"update_id": next(self._ids), "message": msg}, context={"bot": bot})
 
     def callback(self, uid: int, message_id: int, data: str, bot: Bot) -> Update:
-        msg = {"message_id": message_id, "date": int(time.time()), "from": ME,
-               "chat": {"id": uid, "type": "private", "first_name": "주민"}, "text": "."}
-        query = {"id": str(next(self._msg)), "from": self._user(uid), "chat_instance": f"c{uid}",
-                 "message": msg, "data": data}
+        msg = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "from": ME,
+            "chat": {"id": uid, "type": "private", "first_name": "주민"},
+            "text": ".",
+        }
+        query = {
+            "id": str(next(self._msg)),
+            "from": self._user(uid),
+            "chat_instance": f"c{uid}",
+            "message": msg,
+            "data": data,
+        }
         return Update.model_validate({"update_id": next(self._ids), "callback_query": query}, context={"bot": bot})
 
 
@@ -123,8 +158,16 @@ class Resident:
     FORM_OPEN = ("complaint", "category", "text")  # a resident who consented earlier; the form waits at the photos
     MAX_TRIES = 20
 
-    def __init__(self, uid: int, category_label: str, dp: Dispatcher, bot: Bot, session: InstantSession,
-                 updates: Updates, latencies: list[float] | None = None):
+    def __init__(
+        self,
+        uid: int,
+        category_label: str,
+        dp: Dispatcher,
+        bot: Bot,
+        session: InstantSession,
+        updates: Updates,
+        latencies: list[float] | None = None,
+    ):
         self.uid, self.category_label = uid, category_label
         self.dp, self.bot, self.session, self.updates = dp, bot, session, updates
         self.latencies = latencies  # None: not recorded (the memory benchmark)
@@ -139,15 +182,23 @@ class Resident:
             for b in row:
                 if label in b.text and b.callback_data:
                     return self.updates.callback(self.uid, message_id, b.callback_data, self.bot)
-        raise AssertionError(f"resident {self.uid}: no button {label!r} in {[b.text for r in markup.inline_keyboard for b in r]}")
+        raise AssertionError(
+            f"resident {self.uid}: no button {label!r} in {[b.text for r in markup.inline_keyboard for b in r]}"
+        )
 
     def _update(self, step: str) -> Update:
         say = lambda text: self.updates.message(self.uid, text, self.bot)  # noqa: E731
-        return {"start": lambda: say("/start"), "agree": lambda: self._press("동의합니다"),
-                "complaint": lambda: say("/complaint"), "category": lambda: self._press(self.category_label),
-                "text": lambda: say(f"주민 {self.uid}번: 골목 가로등이 사흘째 꺼져 있어 밤길이 위험합니다."),
-                "skip_photos": lambda: self._press("건너뛰기"), "skip_location": lambda: self._press("건너뛰기"),
-                "skip_phone": lambda: self._press("건너뛰기"), "submit": lambda: self._press("제출")}[step]()
+        return {
+            "start": lambda: say("/start"),
+            "agree": lambda: self._press("동의합니다"),
+            "complaint": lambda: say("/complaint"),
+            "category": lambda: self._press(self.category_label),
+            "text": lambda: say(f"주민 {self.uid}번: 골목 가로등이 사흘째 꺼져 있어 밤길이 위험합니다."),
+            "skip_photos": lambda: self._press("건너뛰기"),
+            "skip_location": lambda: self._press("건너뛰기"),
+            "skip_phone": lambda: self._press("건너뛰기"),
+            "submit": lambda: self._press("제출"),
+        }[step]()
 
     async def run(self, steps: tuple[str, ...]) -> None:
         try:
@@ -171,9 +222,16 @@ class Resident:
             self.session.last_text.pop(self.uid, None)
 
 
-async def run_residents(dp: Dispatcher, bot: Bot, session: InstantSession, uids: range, steps: tuple[str, ...],
-                        labels: tuple[str, ...], in_flight: int,
-                        latencies: list[float] | None = None) -> tuple[float, int]:
+async def run_residents(
+    dp: Dispatcher,
+    bot: Bot,
+    session: InstantSession,
+    uids: range,
+    steps: tuple[str, ...],
+    labels: tuple[str, ...],
+    in_flight: int,
+    latencies: list[float] | None = None,
+) -> tuple[float, int]:
     """``in_flight`` residents at a time (each one's updates in order, as the bot's per-user
     isolation would have them); returns (seconds, answers "try again" seen)."""
     updates, todo, retries = Updates(), iter(uids), [0]

@@ -1,5 +1,6 @@
 """`python -m bot`: apply migrations, then poll. Without BOT_TOKEN, or with one Telegram refuses: a clear
 message and exit code 2. Telegram unreachable at start: retried (bot/startup.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,9 +8,11 @@ import sys
 
 from bot.config import ConfigError, load_settings
 
-NO_TOKEN = ("BOT_TOKEN이 설정되지 않았습니다. @BotFather에서 받은 토큰을 .env 파일이나 환경 변수 BOT_TOKEN에 넣어 주세요.\n"
-            "BOT_TOKEN is not set. Put the token from @BotFather into .env or the BOT_TOKEN environment variable "
-            "(see .env.example).")
+NO_TOKEN = (
+    "BOT_TOKEN이 설정되지 않았습니다. @BotFather에서 받은 토큰을 .env 파일이나 환경 변수 BOT_TOKEN에 넣어 주세요.\n"
+    "BOT_TOKEN is not set. Put the token from @BotFather into .env or the BOT_TOKEN environment variable "
+    "(see .env.example)."
+)
 
 
 def main() -> int:
@@ -26,8 +29,11 @@ def main() -> int:
     try:
         validate_token(settings.bot_token)
     except TokenValidationError:
-        print("BOT_TOKEN 형식이 올바르지 않습니다 (예: 123456789:AA...). / BOT_TOKEN is malformed "
-              "(expected 123456789:AA...).", file=sys.stderr)
+        print(
+            "BOT_TOKEN 형식이 올바르지 않습니다 (예: 123456789:AA...). / BOT_TOKEN is malformed "
+            "(expected 123456789:AA...).",
+            file=sys.stderr,
+        )
         return 2
     from bot.logs import setup_logging
 

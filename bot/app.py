@@ -1,4 +1,5 @@
 """Wiring: settings → engine, Bot, Dispatcher, middlewares, delivery worker, scheduler."""
+
 from __future__ import annotations
 
 import asyncio
@@ -77,19 +78,24 @@ class App:
 
 
 def build_services(settings: Settings) -> Services:
-    return Services(district=load_district(settings.district_config),
-                    calendar=BusinessCalendar.from_file(tz=settings.timezone),
-                    cipher=Cipher(settings.data_key), admin_ids=settings.admin_ids,
-                    tz=ZoneInfo(settings.timezone), nhis_service_key=settings.nhis_service_key,
-                    evaluation_chat_id=settings.evaluation_chat_id,
-                    agency_webhook_secret=settings.agency_webhook_secret,
-                    receipt_key=settings.receipt_key,
-                    daily_complaint_limit=settings.daily_complaint_limit,
-                    retention=RetentionPolicy.from_settings(settings))
+    return Services(
+        district=load_district(settings.district_config),
+        calendar=BusinessCalendar.from_file(tz=settings.timezone),
+        cipher=Cipher(settings.data_key),
+        admin_ids=settings.admin_ids,
+        tz=ZoneInfo(settings.timezone),
+        nhis_service_key=settings.nhis_service_key,
+        evaluation_chat_id=settings.evaluation_chat_id,
+        agency_webhook_secret=settings.agency_webhook_secret,
+        receipt_key=settings.receipt_key,
+        daily_complaint_limit=settings.daily_complaint_limit,
+        retention=RetentionPolicy.from_settings(settings),
+    )
 
 
-def build_storage(settings: Settings, sm: async_sessionmaker[AsyncSession],
-                  reads: async_sessionmaker[AsyncSession] | None = None) -> tuple[BaseStorage, object]:
+def build_storage(
+    settings: Settings, sm: async_sessionmaker[AsyncSession], reads: async_sessionmaker[AsyncSession] | None = None
+) -> tuple[BaseStorage, object]:
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage, DefaultKeyBuilder
 
@@ -115,24 +121,24 @@ def build_app(settings: Settings) -> App:
     request_middlewares(session)
     bot = Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     svc = build_services(settings)
-    worker = DeliveryWorker(bot, sm, rate=settings.delivery_rate,
-                            on_refused=partial(undelivered.refused, svc),  # a 400: plain text, then the admins
-                            on_forbidden=partial(reachability.forbidden, svc),  # a 403: held cards, admins told
-                            reads=reads)
+    worker = DeliveryWorker(
+        bot,
+        sm,
+        rate=settings.delivery_rate,
+        on_refused=partial(undelivered.refused, svc),  # a 400: plain text, then the admins
+        on_forbidden=partial(reachability.forbidden, svc),  # a 403: held cards, admins told
+        reads=reads,
+    )
     storage, isolation = build_storage(settings, sm, reads)
     # events_isolation: one update at a time per user/chat, so two quick messages cannot race on FSM state.
     dp = Dispatcher(storage=storage, events_isolation=isolation)
-    # Order: aiogram's errors and user context; NUL stripped; flood limit; the update's context
-    # (de-duplication, user and roles, the update's session); aiogram's FSM middleware (per-chat
-    # lock, state read through the update's session); the update's commit, still inside that lock.
-    dp.update.outer_middleware.unregister(dp.fsm)
+    # Order: aiogram's errors, user context and FSM middleware (the chat's lock, taken in arrival
+    # order; the state read beside the writer); NUL stripped; flood limit; the update's context
+    # (de-duplication, user and roles, the update's session and its one commit, inside the lock).
     dp.update.outer_middleware(StripNulMiddleware())  # PostgreSQL refuses NUL in text
     dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
     metrics = Metrics()
-    context = UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics, reads=reads)
-    dp.update.outer_middleware(context)
-    dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(context.commit)
+    dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics, reads=reads))
     errors.install(dp)  # whatever an update raises, the person is answered (bot/errors.py)
     dp.callback_query.outer_middleware(InaccessibleMessageMiddleware())  # buttons on messages Telegram hides
     for typed in (dp.message, dp.edited_message):  # a 주민등록번호 reaches no handler (bot/rrn_guard.py)
@@ -209,8 +215,13 @@ async def run(app: App, *, handle_signals: bool = True) -> None:
         if app.settings.webhook_mode:
             if app.settings.database_url.startswith("sqlite"):
                 log.warning("webhook mode on SQLite: fine for one instance; several need PostgreSQL")
-            leadership = app.leadership = Leadership(app.sessionmaker, app.settings.instance_id,
-                                                     app.settings.lease_seconds, singletons.start, singletons.stop)
+            leadership = app.leadership = Leadership(
+                app.sessionmaker,
+                app.settings.instance_id,
+                app.settings.lease_seconds,
+                singletons.start,
+                singletons.stop,
+            )
             await leadership.begin()
             await serve_webhook(app, handle_signals=handle_signals)
         else:
@@ -219,10 +230,14 @@ async def run(app: App, *, handle_signals: bool = True) -> None:
             if app.stopping.is_set():  # stop() came before polling could be stopped
                 return
             log.info("bot @%s started (polling)", app.svc.bot_username)
-            await app.dp.start_polling(app.bot, polling_timeout=app.settings.polling_timeout,
-                                       allowed_updates=app.dp.resolve_used_update_types(),
-                                       handle_signals=handle_signals, close_bot_session=False,
-                                       tasks_concurrency_limit=64)
+            await app.dp.start_polling(
+                app.bot,
+                polling_timeout=app.settings.polling_timeout,
+                allowed_updates=app.dp.resolve_used_update_types(),
+                handle_signals=handle_signals,
+                close_bot_session=False,
+                tasks_concurrency_limit=64,
+            )
     finally:
         if http_runner is not None:
             await http_runner.cleanup()  # webhook requests in flight finish first
@@ -240,8 +255,12 @@ async def serve_webhook(app: App, *, handle_signals: bool) -> None:
     """Register the webhook (every instance sets the same URL; idempotent) and wait for a stop.
     Updates arrive at handlers/http_telegram.py on the bot's HTTP server."""
     s = app.settings
-    await app.bot.set_webhook(s.webhook_url, secret_token=s.webhook_secret,
-                              allowed_updates=app.dp.resolve_used_update_types(), drop_pending_updates=False)
+    await app.bot.set_webhook(
+        s.webhook_url,
+        secret_token=s.webhook_secret,
+        allowed_updates=app.dp.resolve_used_update_types(),
+        drop_pending_updates=False,
+    )
     await app.dp.emit_startup(bot=app.bot, **app.dp.workflow_data)
     if handle_signals:
         loop = asyncio.get_running_loop()

@@ -1,5 +1,6 @@
 """setMyCommands per role scope: everyone sees the citizen commands (/foodalert among them: any
 restaurant operator may register), officers and admins more."""
+
 from __future__ import annotations
 
 import logging
@@ -45,8 +46,11 @@ def names_for(p: Principal) -> tuple[str, ...]:
 
 async def set_default_commands(bot: Bot) -> None:
     for lang in LANGS:
-        await bot.set_my_commands(commands(lang, CITIZEN + EVERYONE), scope=BotCommandScopeDefault(),
-                                  language_code=None if lang == "ko" else lang)
+        await bot.set_my_commands(
+            commands(lang, CITIZEN + EVERYONE),
+            scope=BotCommandScopeDefault(),
+            language_code=None if lang == "ko" else lang,
+        )
 
 
 async def set_commands_for(bot: Bot, p: Principal, lang: str) -> None:

@@ -17,6 +17,7 @@ the update's context, but not the right to commit someone else's transaction.
 
 Install once, first: ``bot.session.middleware(CommitBeforeTelegram())``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,9 @@ from bot.fsm_storage import update_session, update_task
 
 
 class CommitBeforeTelegram(BaseRequestMiddleware):
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot,
-                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
         session = update_session.get()
         if session is not None and session.in_transaction() and update_task.get() is asyncio.current_task():
             await session.commit()

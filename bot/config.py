@@ -3,6 +3,7 @@
 The names and defaults follow ../shared/design.md ("Settings"). Nothing else in the
 project reads os.environ directly.
 """
+
 from __future__ import annotations
 
 import base64
@@ -91,13 +92,13 @@ class Settings:
     lease_seconds: float = 30.0
     # Retention (issue 9, workflows/retention.py): whole days each kind of personal data is kept
     # after its case ends; a daily job anonymises or deletes what is due. RETENTION_* settings.
-    retention_complaint_days: int = 365     # complaint text, photos, location, answer, notes (after closing)
-    retention_contact_days: int = 365       # contact phones of complaints and one-stops (after closing)
-    retention_onestop_days: int = 365       # one-stop facts and notes (after completion)
-    retention_opinion_days: int = 365       # opinion-day free text (after the policy answer)
-    retention_outbox_days: int = 90         # sent, failed and cancelled outbox messages
+    retention_complaint_days: int = 365  # complaint text, photos, location, answer, notes (after closing)
+    retention_contact_days: int = 365  # contact phones of complaints and one-stops (after closing)
+    retention_onestop_days: int = 365  # one-stop facts and notes (after completion)
+    retention_opinion_days: int = 365  # opinion-day free text (after the policy answer)
+    retention_outbox_days: int = 90  # sent, failed and cancelled outbox messages
     retention_taxpayer_name_days: int = 365  # 등록면허세 taxpayer name (after payment or cancellation)
-    retention_tax_record_days: int = 1825   # the rest of the tax record: 5 years (지방세 부과 제척기간)
+    retention_tax_record_days: int = 1825  # the rest of the tax record: 5 years (지방세 부과 제척기간)
 
     @property
     def webhook_mode(self) -> bool:
@@ -124,8 +125,10 @@ def _check_webhook_url(url: str, *, official: bool) -> None:
     if official and not u.https:
         raise ConfigError(f"WEBHOOK_URL must be https: Telegram posts updates only to https URLs, got {url!r}")
     if official and u.port not in WEBHOOK_PORTS:
-        raise ConfigError(f"WEBHOOK_URL port {u.port} is not one Telegram posts to: use 443, 80, 88 or 8443 "
-                          f"(a reverse proxy can forward to HTTP_PORT), got {url!r}")
+        raise ConfigError(
+            f"WEBHOOK_URL port {u.port} is not one Telegram posts to: use 443, 80, 88 or 8443 "
+            f"(a reverse proxy can forward to HTTP_PORT), got {url!r}"
+        )
 
 
 def _data_key(raw: str | None, data_dir: Path) -> bytes:
@@ -143,14 +146,18 @@ def _data_key(raw: str | None, data_dir: Path) -> bytes:
             key = Fernet.generate_key()
             path.write_bytes(key)
             path.chmod(0o600)
-            log.warning("DATA_KEY not set: generated a new key into %s; back it up, "
-                        "contact data cannot be read without it", path)
+            log.warning(
+                "DATA_KEY not set: generated a new key into %s; back it up, contact data cannot be read without it",
+                path,
+            )
     try:
         if len(base64.urlsafe_b64decode(key)) != 32:
             raise ValueError
     except ValueError:
-        raise ConfigError("DATA_KEY must be a urlsafe base64 32-byte key "
-                          "(python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())')") from None
+        raise ConfigError(
+            "DATA_KEY must be a urlsafe base64 32-byte key "
+            "(python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())')"
+        ) from None
     return key
 
 
@@ -166,9 +173,15 @@ def _receipt_key(raw: str | None, data_key: bytes) -> bytes:
     return hmac.new(data_key, b"minwon receipt verification v1", hashlib.sha256).digest()
 
 
-RETENTION_DEFAULTS = {"RETENTION_COMPLAINT_DAYS": 365, "RETENTION_CONTACT_DAYS": 365,
-                      "RETENTION_ONESTOP_DAYS": 365, "RETENTION_OPINION_DAYS": 365, "RETENTION_OUTBOX_DAYS": 90,
-                      "RETENTION_TAXPAYER_NAME_DAYS": 365, "RETENTION_TAX_RECORD_DAYS": 1825}
+RETENTION_DEFAULTS = {
+    "RETENTION_COMPLAINT_DAYS": 365,
+    "RETENTION_CONTACT_DAYS": 365,
+    "RETENTION_ONESTOP_DAYS": 365,
+    "RETENTION_OPINION_DAYS": 365,
+    "RETENTION_OUTBOX_DAYS": 90,
+    "RETENTION_TAXPAYER_NAME_DAYS": 365,
+    "RETENTION_TAX_RECORD_DAYS": 1825,
+}
 
 
 def _retention_days(env: dict[str, str]) -> dict[str, int]:
@@ -184,8 +197,10 @@ def _retention_days(env: dict[str, str]) -> dict[str, int]:
             raise ConfigError(f"{name} must be a whole number of days greater than 0, got {raw!r}")
         out[name] = int(raw)
     if out["RETENTION_CONTACT_DAYS"] > out["RETENTION_COMPLAINT_DAYS"]:
-        raise ConfigError("RETENTION_CONTACT_DAYS cannot be longer than RETENTION_COMPLAINT_DAYS "
-                          "(the complaint's anonymisation removes its contact too)")
+        raise ConfigError(
+            "RETENTION_CONTACT_DAYS cannot be longer than RETENTION_COMPLAINT_DAYS "
+            "(the complaint's anonymisation removes its contact too)"
+        )
     if out["RETENTION_TAXPAYER_NAME_DAYS"] > out["RETENTION_TAX_RECORD_DAYS"]:
         raise ConfigError("RETENTION_TAXPAYER_NAME_DAYS cannot be longer than RETENTION_TAX_RECORD_DAYS")
     return {name.lower(): days for name, days in out.items()}
@@ -212,11 +227,15 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         form_ttl_days = int(env.get("FORM_TTL_DAYS") or 30)
         lease_seconds = float(env.get("LEASE_SECONDS") or 30)
     except ValueError:
-        raise ConfigError("DELIVERY_RATE, FLOOD_WINDOW and LEASE_SECONDS must be numbers, POLLING_TIMEOUT, "
-                          "HTTP_PORT, EXPORT_PORT, FLOOD_LIMIT and FORM_TTL_DAYS whole numbers") from None
+        raise ConfigError(
+            "DELIVERY_RATE, FLOOD_WINDOW and LEASE_SECONDS must be numbers, POLLING_TIMEOUT, "
+            "HTTP_PORT, EXPORT_PORT, FLOOD_LIMIT and FORM_TTL_DAYS whole numbers"
+        ) from None
     if export_port is not None and export_port == http_port:
-        raise ConfigError("EXPORT_PORT must differ from HTTP_PORT: the Open311 export and /metrics "
-                          "are kept off the public webhook/payment port")
+        raise ConfigError(
+            "EXPORT_PORT must differ from HTTP_PORT: the Open311 export and /metrics "
+            "are kept off the public webhook/payment port"
+        )
     if form_ttl_days <= 0:
         raise ConfigError(f"FORM_TTL_DAYS must be a whole number of days greater than 0, got {form_ttl_days}")
     retention_days = _retention_days(env)
@@ -230,8 +249,9 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         # the URL could post forged updates (SECURITY.md)
         if not webhook_secret or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
             raise ConfigError("WEBHOOK_URL needs WEBHOOK_SECRET: 16-256 characters of A-Z, a-z, 0-9, _ and -")
-        _check_webhook_url(webhook_url, official=(env.get("TELEGRAM_API_URL") or OFFICIAL_API_URL).rstrip("/")
-                           == OFFICIAL_API_URL)
+        _check_webhook_url(
+            webhook_url, official=(env.get("TELEGRAM_API_URL") or OFFICIAL_API_URL).rstrip("/") == OFFICIAL_API_URL
+        )
         if not env.get("HTTP_PORT"):
             raise ConfigError("WEBHOOK_URL needs HTTP_PORT: the bot's HTTP server receives the updates")
     try:

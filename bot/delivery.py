@@ -43,6 +43,7 @@ Logs carry row id, chat id, method and outcome, never message contents.
 ``stats``: sent, retry_after (429s seen), forbidden (403s), failed (rows marked failed, 403s
 included), network_errors (attempts that ended in a network/5xx/timeout or other error).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,8 +53,14 @@ from typing import Any, Awaitable, Callable
 
 import aiogram
 from aiogram import methods
-from aiogram.exceptions import (TelegramAPIError, TelegramBadRequest, TelegramForbiddenError,
-                                TelegramMigrateToChat, TelegramNotFound, TelegramRetryAfter)
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
 from aiogram.types import BufferedInputFile
 from pydantic import ValidationError
 from sqlalchemy import func, or_, select, update
@@ -66,10 +73,19 @@ from bot.errors import store_unavailable
 log = logging.getLogger(__name__)
 
 METHODS: dict[str, type[methods.TelegramMethod]] = {
-    cls.__api_method__: cls for cls in (
-        methods.SendMessage, methods.SendPhoto, methods.SendLocation, methods.SendVenue,
-        methods.SendDocument, methods.SendMediaGroup, methods.CopyMessage, methods.SendPoll,
-        methods.EditMessageText)}  # editMessageText: a card copy rewritten when someone takes it (workflows/casework.py)
+    cls.__api_method__: cls
+    for cls in (
+        methods.SendMessage,
+        methods.SendPhoto,
+        methods.SendLocation,
+        methods.SendVenue,
+        methods.SendDocument,
+        methods.SendMediaGroup,
+        methods.CopyMessage,
+        methods.SendPoll,
+        methods.EditMessageText,
+    )
+}  # editMessageText: a card copy rewritten when someone takes it (workflows/casework.py)
 
 # What a sender needs from Telegram's answer (a poll's id, to match later poll_answer updates),
 # kept in the transaction that marks the row sent: method -> coroutine(session, row, result).
@@ -104,14 +120,23 @@ class DeliveryWorker:
     error_pause = 2.0  # seconds run() waits after an error in a pass; doubled while errors repeat
     max_error_pause = 16.0
 
-    def __init__(self, bot: aiogram.Bot, sessionmaker: async_sessionmaker, *, rate: float = 25.0,
-                 private_interval: float = 1.0, group_interval: float = 3.0,
-                 max_in_flight: int = 8, batch: int = 200, idle_poll: float = 0.5,
-                 max_attempts: int = 8,
-                 on_sent: Callable[[OutboxMessage], Awaitable[None]] | None = None,
-                 on_refused: Callable[[AsyncSession, OutboxMessage, str], Awaitable[None]] | None = None,
-                 on_forbidden: Callable[[AsyncSession, OutboxMessage, bool], Awaitable[None]] | None = None,
-                 reads: async_sessionmaker | None = None) -> None:
+    def __init__(
+        self,
+        bot: aiogram.Bot,
+        sessionmaker: async_sessionmaker,
+        *,
+        rate: float = 25.0,
+        private_interval: float = 1.0,
+        group_interval: float = 3.0,
+        max_in_flight: int = 8,
+        batch: int = 200,
+        idle_poll: float = 0.5,
+        max_attempts: int = 8,
+        on_sent: Callable[[OutboxMessage], Awaitable[None]] | None = None,
+        on_refused: Callable[[AsyncSession, OutboxMessage, str], Awaitable[None]] | None = None,
+        on_forbidden: Callable[[AsyncSession, OutboxMessage, bool], Awaitable[None]] | None = None,
+        reads: async_sessionmaker | None = None,
+    ) -> None:
         self.bot, self.sessionmaker, self.on_sent, self.on_refused = bot, sessionmaker, on_sent, on_refused
         self.reads = reads or sessionmaker  # the scan and re-checks read beside the writer
         self.on_forbidden = on_forbidden  # (session, row, the user was active until now)
@@ -119,10 +144,10 @@ class DeliveryWorker:
         self.private_interval, self.group_interval = private_interval, group_interval
         self.stats = {"sent": 0, "retry_after": 0, "forbidden": 0, "failed": 0, "network_errors": 0}
         self._slots = asyncio.Semaphore(max_in_flight)
-        self._next_slot = 0.0       # loop time of the next global send slot
-        self._pause_until = 0.0     # loop time until which all sending pauses (429)
+        self._next_slot = 0.0  # loop time of the next global send slot
+        self._pause_until = 0.0  # loop time until which all sending pauses (429)
         self._chat_ready: dict[int, float] = {}  # chat id -> loop time it may get the next message
-        self._busy: set[int] = set()             # chats with a request in flight
+        self._busy: set[int] = set()  # chats with a request in flight
         self._inflight: set[asyncio.Task] = set()
         self._wake, self._stopped, self._idle = asyncio.Event(), asyncio.Event(), asyncio.Event()
         self._idle.set()
@@ -145,7 +170,7 @@ class DeliveryWorker:
                     if more:
                         continue  # more may be due right away
                 except Exception as e:
-                    pause = min(self.error_pause * 2 ** failures, self.max_error_pause)
+                    pause = min(self.error_pause * 2**failures, self.max_error_pause)
                     failures += 1
                     if store_unavailable(e):  # an outage, not a bug: one line, no traceback
                         log.warning("delivery paused %.0f s: database unavailable (%s)", pause, type(e).__name__)
@@ -197,17 +222,22 @@ class DeliveryWorker:
         at = utcnow()
         # A row queued for later (not_before ahead, never attempted: a follow-up a week on) does
         # not hold back the chat's other rows; a row waiting for a retry (attempted) does.
-        heads = (select(func.min(OutboxMessage.id))
-                 .where(OutboxMessage.status == "pending",
-                        or_(OutboxMessage.not_before <= at, OutboxMessage.attempts > 0))
-                 .group_by(OutboxMessage.chat_id))
+        heads = (
+            select(func.min(OutboxMessage.id))
+            .where(OutboxMessage.status == "pending", or_(OutboxMessage.not_before <= at, OutboxMessage.attempts > 0))
+            .group_by(OutboxMessage.chat_id)
+        )
         if waiting:
             heads = heads.where(OutboxMessage.chat_id.not_in(waiting))
         async with self.reads() as session:
-            return list(await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.id.in_(heads),
-                                            OutboxMessage.not_before <= at)
-                .order_by(OutboxMessage.id).limit(self.batch)))
+            return list(
+                await session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.id.in_(heads), OutboxMessage.not_before <= at)
+                    .order_by(OutboxMessage.id)
+                    .limit(self.batch)
+                )
+            )
 
     async def _global_turn(self) -> None:
         """Wait for the global pause (429) to end and for the next rate slot, then take it."""
@@ -246,8 +276,7 @@ class DeliveryWorker:
 
     async def _send(self, row: OutboxMessage) -> bool:
         async with self.reads() as session:  # re-check: never send a row twice
-            status = await session.scalar(select(OutboxMessage.status)
-                                          .where(OutboxMessage.id == row.id))
+            status = await session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == row.id))
         if status != "pending":
             log.info("outbox %s chat %s: skipped, status %s", row.id, row.chat_id, status)
             return False
@@ -274,8 +303,9 @@ class DeliveryWorker:
         except TelegramRetryAfter as e:
             self._pause_until = max(self._pause_until, self._now() + e.retry_after)
             self.stats["retry_after"] += 1
-            log.warning("outbox %s chat %s %s: 429, pausing all sending %s s",
-                        row.id, row.chat_id, row.method, e.retry_after)
+            log.warning(
+                "outbox %s chat %s %s: 429, pausing all sending %s s", row.id, row.chat_id, row.method, e.retry_after
+            )
             await self._record(row, attempts=row.attempts + 1, last_error=e.message[:300])
             return False
         except TelegramForbiddenError as e:
@@ -291,19 +321,26 @@ class DeliveryWorker:
                 error = f"{error}: {e.message}"[:300]
             if attempts >= self.max_attempts:
                 return await self._fail(row, error)
-            delay = min(2 ** attempts, 300)
-            log.warning("outbox %s chat %s %s: %s, retry in %s s", row.id, row.chat_id,
-                        row.method, type(e).__name__, delay)
-            await self._record(row, attempts=attempts, last_error=error,
-                               not_before=utcnow() + timedelta(seconds=delay))
+            delay = min(2**attempts, 300)
+            log.warning(
+                "outbox %s chat %s %s: %s, retry in %s s", row.id, row.chat_id, row.method, type(e).__name__, delay
+            )
+            await self._record(row, attempts=attempts, last_error=error, not_before=utcnow() + timedelta(seconds=delay))
             return False
 
         first = result[0] if isinstance(result, list) else result  # sendMediaGroup: a list
         row.status, row.attempts = "sent", row.attempts + 1
         # an edit answers the edited message, or True (unchanged, bot/unchanged_edit.py)
         row.sent_at, row.telegram_message_id = utcnow(), getattr(first, "message_id", None)
-        await self._record(row, status="sent", attempts=row.attempts, sent_at=row.sent_at,
-                           telegram_message_id=row.telegram_message_id, last_error=None, result=first)
+        await self._record(
+            row,
+            status="sent",
+            attempts=row.attempts,
+            sent_at=row.sent_at,
+            telegram_message_id=row.telegram_message_id,
+            last_error=None,
+            result=first,
+        )
         self.stats["sent"] += 1
         log.debug("outbox %s chat %s %s: sent", row.id, row.chat_id, row.method)
         if self.on_sent is not None:
@@ -320,8 +357,7 @@ class DeliveryWorker:
         if not refs:
             return payload
         async with self.reads() as session:
-            files = {f.id: f for f in await session.scalars(
-                select(OutboxFile).where(OutboxFile.id.in_(refs.values())))}
+            files = {f.id: f for f in await session.scalars(select(OutboxFile).where(OutboxFile.id.in_(refs.values())))}
         out = dict(payload)
         for key, file_id in refs.items():
             if file_id not in files:
@@ -329,21 +365,31 @@ class DeliveryWorker:
             out[key] = BufferedInputFile(files[file_id].content, filename=files[file_id].filename)
         return out
 
-    async def _fail(self, row: OutboxMessage, error: str, *, attempt: bool = True,
-                    deactivate: bool = False, refused: bool = False) -> bool:
+    async def _fail(
+        self, row: OutboxMessage, error: str, *, attempt: bool = True, deactivate: bool = False, refused: bool = False
+    ) -> bool:
         self.stats["failed"] += 1
         log.warning("outbox %s chat %s %s: failed (%s)", row.id, row.chat_id, row.method, error)
-        await self._record(row, status="failed", last_error=error[:300],
-                           attempts=row.attempts + attempt, deactivate=deactivate,
-                           refused=error if refused else None)
+        await self._record(
+            row,
+            status="failed",
+            last_error=error[:300],
+            attempts=row.attempts + attempt,
+            deactivate=deactivate,
+            refused=error if refused else None,
+        )
         return False
 
-    async def _record(self, row: OutboxMessage, *, deactivate: bool = False, result: Any = None,
-                      refused: str | None = None, **values) -> None:
+    async def _record(
+        self, row: OutboxMessage, *, deactivate: bool = False, result: Any = None, refused: str | None = None, **values
+    ) -> None:
         """Commit one row's outcome in its own short transaction (only if still pending)."""
         async with self.sessionmaker() as session, session.begin():
-            done = await session.execute(update(OutboxMessage).where(
-                OutboxMessage.id == row.id, OutboxMessage.status == "pending").values(**values))
+            done = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending")
+                .values(**values)
+            )
             if refused is not None and done.rowcount and self.on_refused is not None:
                 try:
                     async with session.begin_nested():
@@ -358,8 +404,9 @@ class DeliveryWorker:
                 except Exception:
                     log.exception("outbox %s: result hook for %s failed", row.id, row.method)
             if deactivate:
-                was_active = await session.execute(update(User).where(User.id == row.chat_id, User.is_active.is_(True))
-                                                   .values(is_active=False))
+                was_active = await session.execute(
+                    update(User).where(User.id == row.chat_id, User.is_active.is_(True)).values(is_active=False)
+                )
                 if done.rowcount and self.on_forbidden is not None:
                     try:
                         async with session.begin_nested():

@@ -21,6 +21,7 @@ it was an outage, so a bug is not run again and again). Sending the answer can f
 person blocked the bot, Telegram is unreachable): that is logged in one line and the handler
 returns — it never raises, so nothing loops.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,8 +38,15 @@ from workflows.texts import norm_lang, t
 log = logging.getLogger(__name__)
 
 # Exceptions whose message describes the code, not the data it was working on.
-SAFE_MESSAGES = (AttributeError, NameError, TypeError, ImportError, NotImplementedError, RecursionError,
-                 TelegramAPIError)
+SAFE_MESSAGES = (
+    AttributeError,
+    NameError,
+    TypeError,
+    ImportError,
+    NotImplementedError,
+    RecursionError,
+    TelegramAPIError,
+)
 
 
 def store_unavailable(exc: BaseException) -> bool:
@@ -95,12 +103,14 @@ def _person(update: Update, lang: str | None) -> tuple[int | None, str | None, s
 async def on_error(event: ErrorEvent, bot: Bot, lang: str | None = None) -> bool:
     update, exc = event.update, event.exception
     if store_unavailable(exc):
-        log.warning("update %s not handled, database unavailable (%s); the user was asked to retry",
-                    update.update_id, type(exc).__name__)
+        log.warning(
+            "update %s not handled, database unavailable (%s); the user was asked to retry",
+            update.update_id,
+            type(exc).__name__,
+        )
         await ask_to_retry(bot, update, lang)
     else:
-        log.error("update %s (%s) failed; the user was told:\n%s", update.update_id, update.event_type,
-                  describe(exc))
+        log.error("update %s (%s) failed; the user was told:\n%s", update.update_id, update.event_type, describe(exc))
         await apologise(bot, update, lang)
     return True  # handled: aiogram does not log it again (with the messages)
 

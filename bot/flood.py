@@ -4,6 +4,7 @@ pause message and are dropped until the window clears, so one account cannot swa
 Kept in this process's memory (one polling process); several webhook instances would each count
 their own share, which still bounds a flood.
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,8 +41,12 @@ class FloodLimitMiddleware(BaseMiddleware):
                 self._warned.pop(uid, None)
         return True
 
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                      event: TelegramObject, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
         user = data.get("event_from_user")
         if user is None or user.is_bot or self.allow(user.id):
             return await handler(event, data)

@@ -8,6 +8,7 @@ a token (Telegram answers 409 to a second), so every lock that exists when polli
 to a dead process and is released here. Webhook mode (several live instances) cannot tell a dead
 instance's lock from a live one's: there they expire on their own.
 """
+
 from __future__ import annotations
 
 import logging

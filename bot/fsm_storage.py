@@ -2,6 +2,7 @@
 
 Used when REDIS_URL is not set (several instances use aiogram's RedisStorage instead).
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,10 +32,25 @@ CONNECTED = "connected"  # in session.info while the session's transaction holds
 
 def track_connection(session: AsyncSession) -> None:
     """Keep ``session.info[CONNECTED]`` true while the session holds a database connection."""
-    event.listen(session.sync_session, "after_begin",
-                 lambda s, _tx, _conn: s.info.__setitem__(CONNECTED, True))
-    event.listen(session.sync_session, "after_transaction_end",
-                 lambda s, tx: s.info.pop(CONNECTED, None) if tx.parent is None else None)
+    event.listen(session.sync_session, "after_begin", lambda s, _tx, _conn: s.info.__setitem__(CONNECTED, True))
+    event.listen(
+        session.sync_session,
+        "after_transaction_end",
+        lambda s, tx: s.info.pop(CONNECTED, None) if tx.parent is None else None,
+    )
+
+
+# The row aiogram's FSM middleware read for the update being handled (in the chat's lock, before
+# the update's session opened): {key: row or DatabaseStorage._MISSING}, the last read only.
+_prefetched: ContextVar[dict | None] = ContextVar("fsm_prefetched", default=None)
+
+
+def adopt_prefetched(session: AsyncSession) -> None:
+    """The update's session takes over the row read for it before it opened (bot/middlewares.py)."""
+    rows = _prefetched.get()
+    _prefetched.set(None)
+    if rows:
+        DatabaseStorage._cache(session).update(rows)
 
 
 def _forget_rows(session, previous_transaction) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
@@ -42,8 +58,9 @@ def _forget_rows(session, previous_transaction) -> None:  # noqa: ANN001 - SQLAl
 
 
 class DatabaseStorage(BaseStorage):
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession],
-                 reads: async_sessionmaker[AsyncSession] | None = None):
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], reads: async_sessionmaker[AsyncSession] | None = None
+    ):
         self._sm = sessionmaker
         self._reads = reads  # a read session (no write lock) for the update's first look at a row
         self._keys = DefaultKeyBuilder(prefix="fsm", with_bot_id=True, with_destiny=True)
@@ -111,18 +128,29 @@ class DatabaseStorage(BaseStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._upsert(key, state=state.state if isinstance(state, State) else state)
 
-    async def get_state(self, key: StorageKey) -> str | None:
+    async def _look(self, key: StorageKey) -> FsmRecord | None:
+        """The row for a read. Outside an update's session (aiogram's FSM middleware reads the state
+        before the update's session opens) through a read session, kept for the update to adopt
+        (``adopt_prefetched``): read once per update, and no write transaction for a read."""
+        k = self._keys.build(key)
+        if update_session.get() is None and self._reads is not None:
+            async with self._reads() as r:
+                row = await r.get(FsmRecord, k)
+            _prefetched.set({k: row if row is not None else self._MISSING})  # this read only
+            return row
         async with self._session() as s:
-            row = await self._row(s, self._keys.build(key))
-            return row.state if row else None
+            return await self._row(s, k)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        row = await self._look(key)
+        return row.state if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._upsert(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as s:
-            row = await self._row(s, self._keys.build(key))
-            return copy.deepcopy(row.data) if row and row.data else {}  # theirs to change: not the row's
+        row = await self._look(key)
+        return copy.deepcopy(row.data) if row and row.data else {}  # theirs to change: not the row's
 
     async def close(self) -> None:
         return None

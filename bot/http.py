@@ -10,6 +10,7 @@ A feature adds its routes with a `setup(web_app, app)` function listed in public
 export_routes(); the `App` (sessionmaker, services, bot, worker) is reachable in handlers as
 request.app[APP_KEY].
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable

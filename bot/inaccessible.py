@@ -11,6 +11,7 @@ is sent as a new message.
 
 Install once: ``dp.callback_query.outer_middleware(InaccessibleMessageMiddleware())``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,24 +29,27 @@ class GoneMessage(InaccessibleMessage):
 
     async def edit_reply_markup(self, reply_markup=None, **kwargs: Any) -> Any:
         try:
-            return await self.bot.edit_message_reply_markup(chat_id=self.chat.id, message_id=self.message_id,
-                                                             reply_markup=reply_markup, **kwargs)
+            return await self.bot.edit_message_reply_markup(
+                chat_id=self.chat.id, message_id=self.message_id, reply_markup=reply_markup, **kwargs
+            )
         except TelegramBadRequest as e:  # gone: its buttons do nothing any more
             log.debug("keyboard of an inaccessible message not changed (%s)", e.message)
             return True
 
     async def edit_text(self, text: str, reply_markup=None, **kwargs: Any) -> Any:
         try:
-            return await self.bot.edit_message_text(text, chat_id=self.chat.id, message_id=self.message_id,
-                                                    reply_markup=reply_markup, **kwargs)
+            return await self.bot.edit_message_text(
+                text, chat_id=self.chat.id, message_id=self.message_id, reply_markup=reply_markup, **kwargs
+            )
         except TelegramBadRequest as e:
             log.debug("inaccessible message not edited (%s); sent anew", e.message)
             return await self.answer(text, reply_markup=reply_markup, **kwargs)
 
     async def edit_caption(self, caption: str | None = None, reply_markup=None, **kwargs: Any) -> Any:
         try:
-            return await self.bot.edit_message_caption(chat_id=self.chat.id, message_id=self.message_id,
-                                                       caption=caption, reply_markup=reply_markup, **kwargs)
+            return await self.bot.edit_message_caption(
+                chat_id=self.chat.id, message_id=self.message_id, caption=caption, reply_markup=reply_markup, **kwargs
+            )
         except TelegramBadRequest as e:
             log.debug("caption of an inaccessible message not edited (%s); sent anew", e.message)
             if caption:
@@ -60,10 +64,17 @@ class GoneMessage(InaccessibleMessage):
 
 
 class InaccessibleMessageMiddleware(BaseMiddleware):
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
-        if isinstance(event, CallbackQuery) and isinstance(event.message, InaccessibleMessage) \
-                and not isinstance(event.message, GoneMessage):
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if (
+            isinstance(event, CallbackQuery)
+            and isinstance(event.message, InaccessibleMessage)
+            and not isinstance(event.message, GoneMessage)
+        ):
             gone = GoneMessage(chat=event.message.chat, message_id=event.message.message_id).as_(data["bot"])
             event = event.model_copy(update={"message": gone})
         return await handler(event, data)

@@ -7,6 +7,7 @@ what they typed is kept as it is.
 
 Install once, on ``dp.update``: ``dp.update.outer_middleware(StripNulMiddleware())``.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,12 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 # Telegram's texts and the entities (bold, links, commands) that point into them by UTF-16 offset
-ENTITY_FIELDS = (("text", "entities"), ("caption", "caption_entities"), ("question", "question_entities"),
-                 ("explanation", "explanation_entities"))
+ENTITY_FIELDS = (
+    ("text", "entities"),
+    ("caption", "caption_entities"),
+    ("question", "question_entities"),
+    ("explanation", "explanation_entities"),
+)
 
 
 def _shift_entities(text: str, entities: list[dict]) -> list[dict]:
@@ -36,6 +41,7 @@ def _shift_entities(text: str, entities: list[dict]) -> list[dict]:
 
     def moved(offset: int) -> int:
         return offset - sum(n < offset for n in nuls)
+
     out = []
     for e in entities:
         start, end = moved(e["offset"]), moved(e["offset"] + e["length"])
@@ -68,4 +74,3 @@ class StripNulMiddleware(BaseMiddleware):
         clean = Update.model_validate(_strip_nul(json.loads(raw)), context={"bot": data["bot"]})
         # the user and chat aiogram put into ``data`` come from the update: take them from the clean one
         return await UserContextMiddleware()(handler, clean, data)
-

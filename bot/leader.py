@@ -12,6 +12,7 @@ while the others wait for the full expiry.
 
 A stopping instance releases the lease so another takes over at its next renewal.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,15 +34,18 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-async def try_acquire(sm: async_sessionmaker[AsyncSession], name: str, holder: str, seconds: float,
-                      now: datetime | None = None) -> bool:
+async def try_acquire(
+    sm: async_sessionmaker[AsyncSession], name: str, holder: str, seconds: float, now: datetime | None = None
+) -> bool:
     """Take or renew the lease ``name`` for ``holder``; True when ``holder`` has it afterwards."""
     now = now or _now()
     until = now + timedelta(seconds=seconds)
     async with sm() as s:
         res = await s.execute(
-            update(Lease).where(Lease.name == name, (Lease.holder == holder) | (Lease.expires_at < now))
-            .values(holder=holder, expires_at=until))
+            update(Lease)
+            .where(Lease.name == name, (Lease.holder == holder) | (Lease.expires_at < now))
+            .values(holder=holder, expires_at=until)
+        )
         if res.rowcount:
             await s.commit()
             return True
@@ -57,16 +61,25 @@ async def try_acquire(sm: async_sessionmaker[AsyncSession], name: str, holder: s
 
 async def release(sm: async_sessionmaker[AsyncSession], name: str, holder: str) -> None:
     async with sm() as s:
-        await s.execute(update(Lease).where(Lease.name == name, Lease.holder == holder)
-                        .values(expires_at=_now() - timedelta(seconds=1)))
+        await s.execute(
+            update(Lease)
+            .where(Lease.name == name, Lease.holder == holder)
+            .values(expires_at=_now() - timedelta(seconds=1))
+        )
         await s.commit()
 
 
 class Leadership:
     """Runs ``start`` when this instance gains the lease and ``stop`` when it loses it."""
 
-    def __init__(self, sm: async_sessionmaker[AsyncSession], holder: str, seconds: float,
-                 start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]]):
+    def __init__(
+        self,
+        sm: async_sessionmaker[AsyncSession],
+        holder: str,
+        seconds: float,
+        start: Callable[[], Awaitable[None]],
+        stop: Callable[[], Awaitable[None]],
+    ):
         self.sm, self.holder, self.seconds = sm, holder, seconds
         self._start, self._stop = start, stop
         self.leading = False
@@ -77,8 +90,7 @@ class Leadership:
         """One renewal: take/renew the lease, start or stop the singletons to match."""
         try:
             # bounded: a renewal stuck on an unreachable database must not outlive the claim
-            held = await asyncio.wait_for(try_acquire(self.sm, SINGLETONS, self.holder, self.seconds),
-                                          self.seconds / 3)
+            held = await asyncio.wait_for(try_acquire(self.sm, SINGLETONS, self.holder, self.seconds), self.seconds / 3)
         except Exception as e:  # noqa: BLE001 - the database is unreachable: assume the worst
             log.warning("lease renewal failed (%s)", type(e).__name__)
             held = False

@@ -1,6 +1,7 @@
 """Logging without personal data: phone numbers and 주민등록번호 are masked in every record (with
 the detectors of workflows/contact.py, which the bot uses everywhere else), and the database
 drivers (which log SQL parameters at DEBUG) are held at WARNING."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Cross-cutting concerns for every update: de-duplication, one DB session, the user and role."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,12 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import ProcessedUpdate
-from bot.fsm_storage import track_connection, update_session, update_task
+from bot.fsm_storage import adopt_prefetched, track_connection, update_session, update_task
 from bot.metrics import Metrics
 from bot.errors import store_unavailable
 from workflows import reachability
 from workflows.roles import remember_telegram_name, user_and_principal
-from workflows.texts import norm_lang, t
+from workflows.texts import t
 from workflows.users import attach
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class UpdateContextMiddleware(BaseMiddleware):
-    """Outer middleware on dp.update, before aiogram's FSM middleware (bot/app.py orders them).
+    """Outer middleware on dp.update, inside aiogram's FSM middleware (so inside the chat's lock,
+    taken in the order the updates arrived).
 
     1. Reads, in a read session that takes no write lock (bot/db/session.py), whether the update was
        handled already (aiogram does not de-duplicate: a redelivered update is skipped) and the
@@ -34,17 +36,23 @@ class UpdateContextMiddleware(BaseMiddleware):
     2. Opens the update's session, shared by the handlers and the FSM storage, and adds the
        processed-update mark to it: the mark, the FSM state and the handler's own writes are
        written in one short transaction at the end — before the first Bot API call the handler
-       makes (bot/commit_first.py) or, if it makes none, when it finishes (``commit``, inside the
-       FSM middleware's per-chat lock). An update whose work was not committed (the process
-       killed, the database unreachable) stays unmarked, so a redelivery is handled; one that
-       fails on a bug is marked anyway, so it is not handled again and again.
+       makes (bot/commit_first.py) or, if it makes none, when it finishes, still inside the chat's
+       lock, so the chat's next update reads the state this one left. An update whose work was
+       not committed (the process killed, the database unreachable) stays unmarked, so a
+       redelivery is handled; one that fails on a bug is marked anyway, so it is not handled
+       again and again.
     3. Wakes the delivery worker if the outbox grew.
     A database outage propagates to the error handler of bot/errors.py, which answers the user.
     """
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], admin_ids: frozenset[int],
-                 wake: Callable[[], None], metrics: Metrics | None = None,
-                 reads: async_sessionmaker[AsyncSession] | None = None):
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        admin_ids: frozenset[int],
+        wake: Callable[[], None],
+        metrics: Metrics | None = None,
+        reads: async_sessionmaker[AsyncSession] | None = None,
+    ):
         self._sm, self._admins, self._wake = sessionmaker, admin_ids, wake
         self._reads = reads or sessionmaker
         self._metrics = metrics or Metrics()
@@ -60,50 +68,37 @@ class UpdateContextMiddleware(BaseMiddleware):
         async with self._reads() as r:
             return await r.get(ProcessedUpdate, update_id) is not None
 
-    async def commit(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        """Inner part, registered after aiogram's FSM middleware, so inside the chat's lock: the user
-        row made the session's own (created on first contact: no write before the lock, where two
-        updates of one chat could each wait for what the other holds), the handler, and the commit,
-        so the chat's next update reads the state this one left."""
-        session: AsyncSession | None = data.get("session")
-        if session is None:
-            return await handler(event, data)
-        tg_user: TgUser | None = data.get("event_from_user")
-        if "principal" in data and tg_user is not None:
-            user = await attach(session, data.pop("known_user", None), tg_user.id, tg_user.language_code)
-            if session.info.pop("reactivated", None) is not None and "svc" in data:
-                # Telegram had refused them (403): the cards held for them go again
-                await reachability.reactivated(session, data["svc"], user.id)
-            data["user"] = user
-            remember_telegram_name(user, data["principal"], tg_user.full_name)  # staff only
-            data["lang"] = user.language
-            data["tr"] = partial(t, data["lang"])
-        result = await handler(event, data)
-        await session.commit()
-        return result
-
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         started = time.perf_counter()
         tg_user: TgUser | None = data.get("event_from_user")
+        known = principal = None
         async with self._reads() as r:
             if await r.get(ProcessedUpdate, event.update_id) is not None:
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
             if tg_user is not None and not tg_user.is_bot:
-                data["known_user"], data["principal"] = await user_and_principal(r, tg_user.id, self._admins)
-                data["lang"] = data["known_user"].language if data["known_user"] else norm_lang(tg_user.language_code)
-            else:
-                data["lang"] = "ko"
-            data["tr"] = partial(t, data["lang"])
+                known, principal = await user_and_principal(r, tg_user.id, self._admins)
         async with self._sm() as session:
             track_connection(session)
+            adopt_prefetched(session)  # the FSM row aiogram's middleware read for this update
             session.add(ProcessedUpdate(update_id=event.update_id))  # written with the update's work
             token, task_token = update_session.set(session), update_task.set(asyncio.current_task())
             try:
                 data["session"] = session
+                if tg_user is not None and principal is not None:
+                    user = await attach(session, known, tg_user.id, tg_user.language_code)
+                    if session.info.pop("reactivated", None) is not None and "svc" in data:
+                        # Telegram had refused them (403): the cards held for them go again
+                        await reachability.reactivated(session, data["svc"], user.id)
+                    data["user"], data["principal"] = user, principal
+                    remember_telegram_name(user, principal, tg_user.full_name)  # staff only
+                    data["lang"] = user.language
+                else:
+                    data["lang"] = "ko"
+                data["tr"] = partial(t, data["lang"])
                 result = await handler(event, data)
-                await session.commit()  # what the inner part did not (no handler was reached)
+                await session.commit()
             except Exception as e:
                 try:
                     await session.rollback()

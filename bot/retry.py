@@ -13,6 +13,7 @@ worker (bot/delivery.py) sends: it runs inside ``bypass_retries()`` because it h
 with a global pause instead of sleeping inside one request.
 Logs name the method and the attempt only: never the message or the chat.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,8 +23,7 @@ from contextvars import ContextVar
 from typing import Iterator
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import (TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter,
-                                TelegramServerError)
+from aiogram.exceptions import TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
@@ -43,12 +43,14 @@ def bypass_retries() -> Iterator[None]:
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    def __init__(self, *, max_retries: int = 3, max_sleep: float = 60.0,
-                 network_delays: tuple[float, ...] = (0.5, 1.0)) -> None:
+    def __init__(
+        self, *, max_retries: int = 3, max_sleep: float = 60.0, network_delays: tuple[float, ...] = (0.5, 1.0)
+    ) -> None:
         self.max_retries, self.max_sleep, self.network_delays = max_retries, max_sleep, network_delays
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot,
-                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
         if _bypass.get() or isinstance(method, GetUpdates):
             return await make_request(bot, method)
         name = type(method).__name__
@@ -71,6 +73,7 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                     raise
                 delay = self.network_delays[network]
                 network += 1
-                log.warning("%s: %s, retry %d/%d in %.1f s", name, type(e).__name__, network,
-                            len(self.network_delays), delay)
+                log.warning(
+                    "%s: %s, retry %d/%d in %.1f s", name, type(e).__name__, network, len(self.network_delays), delay
+                )
             await asyncio.sleep(delay)

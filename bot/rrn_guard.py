@@ -13,6 +13,7 @@ Install once, on the dispatcher's message observers (after the update middleware
 language): ``dp.message.outer_middleware(RrnGuardMiddleware())`` and the same on
 ``dp.edited_message``.
 """
+
 from __future__ import annotations
 
 import logging

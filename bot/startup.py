@@ -7,6 +7,7 @@
   parse): retrying cannot help, so ``TokenRejected`` says so in Korean and English; ``python -m
   bot`` prints it and exits with code 2, like a missing token.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,8 +15,13 @@ import logging
 import signal
 from typing import TYPE_CHECKING
 
-from aiogram.exceptions import (TelegramNetworkError, TelegramNotFound, TelegramRetryAfter, TelegramServerError,
-                                TelegramUnauthorizedError)
+from aiogram.exceptions import (
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.types import User
 
 from bot.commands import set_default_commands
@@ -33,7 +39,8 @@ class TokenRejected(Exception):
     def __init__(self, status: str):
         super().__init__(
             f"Telegram이 BOT_TOKEN을 거부했습니다 ({status}). @BotFather에서 받은 토큰을 그대로 넣었는지 확인해 주세요.\n"
-            f"Telegram rejected BOT_TOKEN ({status}). Check that it is the token @BotFather gave you.")
+            f"Telegram rejected BOT_TOKEN ({status}). Check that it is the token @BotFather gave you."
+        )
 
 
 async def connect(app: "App", *, handle_signals: bool) -> User | None:
@@ -57,8 +64,9 @@ async def connect(app: "App", *, handle_signals: bool) -> User | None:
                 raise TokenRejected("404 Not Found") from None
             except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as e:
                 wait = max(float(e.retry_after), pause) if isinstance(e, TelegramRetryAfter) else pause
-                log.warning("Telegram unreachable at start (%s: %s); trying again in %.0f s",
-                            type(e).__name__, e.message, wait)
+                log.warning(
+                    "Telegram unreachable at start (%s: %s); trying again in %.0f s", type(e).__name__, e.message, wait
+                )
                 try:
                     await asyncio.wait_for(app.stopping.wait(), wait)
                 except TimeoutError:

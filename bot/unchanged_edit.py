@@ -8,14 +8,14 @@ work is done and committed by then; failing the update there would lose the answ
 
 Install once: ``bot.session.middleware(UnchangedEditMiddleware())``.
 """
+
 from __future__ import annotations
 
 import logging
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import (EditMessageCaption, EditMessageReplyMarkup, EditMessageText, Response,
-                             TelegramMethod)
+from aiogram.methods import EditMessageCaption, EditMessageReplyMarkup, EditMessageText, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 log = logging.getLogger(__name__)
@@ -24,8 +24,9 @@ EDITS = (EditMessageReplyMarkup, EditMessageText, EditMessageCaption)
 
 
 class UnchangedEditMiddleware(BaseRequestMiddleware):
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot,
-                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
         try:
             return await make_request(bot, method)
         except TelegramBadRequest as e:

@@ -1,4 +1,5 @@
 """Admins: /grant, /revoke, /invite, /departments; where a former officer's open complaints go."""
+
 from __future__ import annotations
 
 from aiogram import Bot, Router
@@ -26,8 +27,9 @@ def _dept(svc: Services, code: str | None, lang: str) -> str:
 
 
 @router.message(Command("grant"))
-async def grant_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
-                    bot: Bot) -> None:
+async def grant_cmd(
+    message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     """/grant <id> <role> [dept] [name…]: a department role takes the department code; the words
     after it (or after the role) are the name colleagues will see (else their Telegram name)."""
     args = (command.args or "").split()
@@ -41,8 +43,14 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
     staff_name = " ".join(args[3:] if takes_dept else args[2:])
     before, old_dept = await roles.held(session, user_id, role)
     try:
-        g = await roles.grant(session, user_id=user_id, role=role, department_code=dept,
-                              by=message.from_user.id, departments=svc.district.departments)
+        g = await roles.grant(
+            session,
+            user_id=user_id,
+            role=role,
+            department_code=dept,
+            by=message.from_user.id,
+            departments=svc.district.departments,
+        )
     except RoleError as e:
         await message.answer(e.text(lang))
         return
@@ -54,9 +62,14 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
     elif old_dept == g.department_code:
         text = t(lang, "admin.grant_unchanged", user=user_id, role=name, dept=_dept(svc, g.department_code, lang))
     else:  # moved: say from where to where
-        text = t(lang, "admin.grant_moved", user=user_id, role=name,
-                 old=escape(svc.district.department(old_dept).name(lang)) if old_dept else "-",
-                 new=escape(svc.district.department(g.department_code).name(lang)))
+        text = t(
+            lang,
+            "admin.grant_moved",
+            user=user_id,
+            role=name,
+            old=escape(svc.district.department(old_dept).name(lang)) if old_dept else "-",
+            new=escape(svc.district.department(g.department_code).name(lang)),
+        )
     await message.answer(text)
     p = await roles.load_principal(session, user_id, svc.admin_ids)
     await set_commands_for(bot, p, "ko")
@@ -64,8 +77,9 @@ async def grant_cmd(message: Message, command: CommandObject, session: AsyncSess
 
 
 @router.message(Command("revoke"))
-async def revoke_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
-                     bot: Bot) -> None:
+async def revoke_cmd(
+    message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     args = (command.args or "").split()
     user_id = roles.parse_user_id(args[0]) if len(args) == 2 else None
     if user_id is None:
@@ -78,8 +92,9 @@ async def revoke_cmd(message: Message, command: CommandObject, session: AsyncSes
         await message.answer(e.text(lang))
         return
     await session.commit()
-    await message.answer(t(lang, "admin.revoked" if n else "admin.revoke_none", user=user_id,
-                           role=t(lang, f"role.name.{role}")))
+    await message.answer(
+        t(lang, "admin.revoked" if n else "admin.revoke_none", user=user_id, role=t(lang, f"role.name.{role}"))
+    )
     p = await roles.load_principal(session, user_id, svc.admin_ids)
     await set_commands_for(bot, p, "ko")
     await ask_about_orphans(message, session, svc, lang, user_id)
@@ -87,30 +102,53 @@ async def revoke_cmd(message: Message, command: CommandObject, session: AsyncSes
 
 # --- a former officer's open complaints: to a colleague, or back to unassigned ----------------------
 
+
 async def ask_about_orphans(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> None:
     """After a revoke (or a move to another department): for each department the person left with
     complaints still in their charge, ask the admin to whom they go."""
     for o in await casework.orphans_of(session, user_id):
         name = (await roles.staff_names(session, [user_id], lang))[user_id]
-        rows = [[(c.name[:40], OrphansCb(g=o.grant_id, to=c.grant_id).pack())]
-                for c in (await roles.colleagues(session, o.department_code, lang))[:20] if c.user_id != user_id]
+        rows = [
+            [(c.name[:40], OrphansCb(g=o.grant_id, to=c.grant_id).pack())]
+            for c in (await roles.colleagues(session, o.department_code, lang))[:20]
+            if c.user_id != user_id
+        ]
         rows.append([(t(lang, "ws.orphans.btn.unassign"), OrphansCb(g=o.grant_id, to=0).pack())])
-        shown = ", ".join(o.receipts[:10]) + (t(lang, "ws.and_more", n=len(o.receipts) - 10) if len(o.receipts) > 10 else "")
-        await message.answer(t(lang, "ws.orphans.ask", name=escape(name), n=len(o.receipts), receipts=shown,
-                               department=escape(svc.district.department(o.department_code).name(lang))),
-                             reply_markup=markup(rows))
+        shown = ", ".join(o.receipts[:10]) + (
+            t(lang, "ws.and_more", n=len(o.receipts) - 10) if len(o.receipts) > 10 else ""
+        )
+        await message.answer(
+            t(
+                lang,
+                "ws.orphans.ask",
+                name=escape(name),
+                n=len(o.receipts),
+                receipts=shown,
+                department=escape(svc.district.department(o.department_code).name(lang)),
+            ),
+            reply_markup=markup(rows),
+        )
 
 
 @router.callback_query(OrphansCb.filter())
-async def orphans_to(query: CallbackQuery, callback_data: OrphansCb, session: AsyncSession, svc: Services, lang: str,
-                     principal: Principal) -> None:
+async def orphans_to(
+    query: CallbackQuery,
+    callback_data: OrphansCb,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     if not principal.is_admin:
         await query.answer(t(lang, "not_allowed"), show_alert=True)
         return
     ended = await session.get(RoleGrant, callback_data.g)
     target = await roles.current_grant(session, callback_data.to) if callback_data.to else None
-    if ended is None or ended.revoked_at is None or (callback_data.to and (
-            target is None or target.department_code != ended.department_code)):
+    if (
+        ended is None
+        or ended.revoked_at is None
+        or (callback_data.to and (target is None or target.department_code != ended.department_code))
+    ):
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
     await query.answer()
@@ -134,20 +172,30 @@ async def invite_cmd(message: Message, command: CommandObject, session: AsyncSes
         return
     role, dept = args[0].lower(), (args[1].upper() if len(args) == 2 else None)
     try:
-        inv = await roles.create_invite(session, role=role, department_code=dept, by=message.from_user.id,
-                                        departments=svc.district.departments)
+        inv = await roles.create_invite(
+            session, role=role, department_code=dept, by=message.from_user.id, departments=svc.district.departments
+        )
     except RoleError as e:
         await message.answer(e.text(lang))
         return
     await session.commit()
     link = f"https://t.me/{svc.bot_username}?start=inv_{inv.token}"
-    await message.answer(t(lang, "admin.invite_link", role=t(lang, f"role.name.{inv.role}"),
-                           dept=_dept(svc, inv.department_code, lang),
-                           days=roles.INVITE_TTL.days, link=link))
+    await message.answer(
+        t(
+            lang,
+            "admin.invite_link",
+            role=t(lang, f"role.name.{inv.role}"),
+            dept=_dept(svc, inv.department_code, lang),
+            days=roles.INVITE_TTL.days,
+            link=link,
+        )
+    )
 
 
 @router.message(Command("departments"))
 async def departments_cmd(message: Message, svc: Services, lang: str) -> None:
-    lines = "\n".join(f"<code>{escape(d.code)}</code> {escape(d.name(lang))} {escape(d.phone)}"
-                      for d in svc.district.departments.values())
+    lines = "\n".join(
+        f"<code>{escape(d.code)}</code> {escape(d.name(lang))} {escape(d.phone)}"
+        for d in svc.district.departments.values()
+    )
     await message.answer(t(lang, "admin.departments", lines=lines))

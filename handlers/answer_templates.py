@@ -14,6 +14,7 @@
 * An officer's photo or document outside any form: how to attach it to an answer, and — for a
   photo — the resident's complaint offer still (``outside``, a router just before the fallback).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -24,8 +25,16 @@ from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.types import (CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument,
-                           InputMediaPhoto, Message, TelegramObject)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+    TelegramObject,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import media
@@ -82,14 +91,17 @@ class IsOfficer(Filter):
 
 # --- the answer form -----------------------------------------------------------------------------
 
+
 def _files(data: dict) -> list[Attachment]:
     return [Attachment.from_data(x) for x in data.get("files", [])]
 
 
 async def ask_answer(msg: Message, lang: str, c) -> None:
     """The answer form's first question, with [📋 템플릿]."""
-    await msg.answer(t(lang, "op.ask_answer", receipt=c.receipt_no),
-                     reply_markup=markup([[(t(lang, "ans.btn.templates"), AnsTplCb(cid=c.id).pack())]]))
+    await msg.answer(
+        t(lang, "op.ask_answer", receipt=c.receipt_no),
+        reply_markup=markup([[(t(lang, "ans.btn.templates"), AnsTplCb(cid=c.id).pack())]]),
+    )
 
 
 def _send_button(lang: str, cid: int, n: int) -> tuple[str, str]:
@@ -100,11 +112,16 @@ def _send_button(lang: str, cid: int, n: int) -> tuple[str, str]:
 async def preview(msg: Message, lang: str, c, data: dict) -> None:
     """The answer as it will go, the attachments, and 보내기 / 다시 쓰기 / 템플릿 / 첨부 빼기."""
     files = _files(data)
-    text = t_fit(lang, "op.answer_preview_files", "answer", data["answer"], receipt=c.receipt_no,
-                 files=af.summary(lang, files))
-    rows = [[_send_button(lang, c.id, len(files)),
-             (t(lang, "op.btn.rewrite"), AnswerCb(cid=c.id, action="rewrite").pack())],
-            [(t(lang, "ans.btn.templates"), AnsTplCb(cid=c.id).pack())]]
+    text = t_fit(
+        lang, "op.answer_preview_files", "answer", data["answer"], receipt=c.receipt_no, files=af.summary(lang, files)
+    )
+    rows = [
+        [
+            _send_button(lang, c.id, len(files)),
+            (t(lang, "op.btn.rewrite"), AnswerCb(cid=c.id, action="rewrite").pack()),
+        ],
+        [(t(lang, "ans.btn.templates"), AnsTplCb(cid=c.id).pack())],
+    ]
     if files:
         rows[1].append((t(lang, "ans.btn.remove"), AnsFileCb(cid=c.id, a="ask", n=len(files)).pack()))
     await msg.answer(text, reply_markup=markup(rows))
@@ -124,6 +141,7 @@ async def after_answer(session: AsyncSession, c, data: dict) -> None:
 
 async def _form_complaint(message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal):
     from handlers.officer import _form_complaint as form_complaint
+
     return await form_complaint(message, state, session, lang, p)
 
 
@@ -157,27 +175,45 @@ async def attach(message: Message, state: FSMContext, session: AsyncSession, lan
             return
         said = t(lang, "ans.files.added_write", n=len(files), max=af.MAX_FILES, name=name)
         if caption:
-            said += "\n" + t(lang, "op.answer_short" if len(caption) < complaints.ANSWER_MIN else "op.answer_long",
-                             n=len(caption))
+            said += "\n" + t(
+                lang, "op.answer_short" if len(caption) < complaints.ANSWER_MIN else "op.answer_long", n=len(caption)
+            )
         await message.answer(said)
         return
     said = t(lang, "ans.files.added", n=len(files), max=af.MAX_FILES, name=name)
     if caption:
         said += "\n" + t(lang, "ans.files.caption_ignored")
-    await message.answer(said, reply_markup=markup([[
-        _send_button(lang, c.id, len(files)), (t(lang, "ans.btn.preview"), AnsFileCb(cid=c.id, a="preview").pack())]]))
+    await message.answer(
+        said,
+        reply_markup=markup(
+            [
+                [
+                    _send_button(lang, c.id, len(files)),
+                    (t(lang, "ans.btn.preview"), AnsFileCb(cid=c.id, a="preview").pack()),
+                ]
+            ]
+        ),
+    )
 
 
-async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, session: AsyncSession, lang: str,
-                            p: Principal, *steps):
+async def _button_complaint(
+    query: CallbackQuery, cid: int, state: FSMContext, session: AsyncSession, lang: str, p: Principal, *steps
+):
     """The complaint of the officer's open answer form the button belongs to, else None (answered)."""
     from handlers.officer import _button_complaint as of_form
+
     return await of_form(query, cid, state, session, lang, p, *steps)
 
 
 @router.callback_query(AnsFileCb.filter())
-async def files_button(query: CallbackQuery, callback_data: AnsFileCb, state: FSMContext, session: AsyncSession,
-                       lang: str, principal: Principal) -> None:
+async def files_button(
+    query: CallbackQuery,
+    callback_data: AnsFileCb,
+    state: FSMContext,
+    session: AsyncSession,
+    lang: str,
+    principal: Principal,
+) -> None:
     cb = callback_data
     data, c = await _button_complaint(query, cb.cid, state, session, lang, principal, OfficerForm.answer_confirm)
     if c is None:
@@ -189,10 +225,21 @@ async def files_button(query: CallbackQuery, callback_data: AnsFileCb, state: FS
         return
     await query.answer()
     if cb.a == "ask":
-        rows = [[(t(lang, "ans.remove.one", label=clip(af.label(lang, a, i + 1), 50)),
-                  AnsFileCb(cid=c.id, a="rm", i=i, n=len(files)).pack())] for i, a in enumerate(files)]
-        rows.append([(t(lang, "ans.btn.remove_all"), AnsFileCb(cid=c.id, a="all", n=len(files)).pack()),
-                     (t(lang, "ans.btn.preview"), AnsFileCb(cid=c.id, a="preview").pack())])
+        rows = [
+            [
+                (
+                    t(lang, "ans.remove.one", label=clip(af.label(lang, a, i + 1), 50)),
+                    AnsFileCb(cid=c.id, a="rm", i=i, n=len(files)).pack(),
+                )
+            ]
+            for i, a in enumerate(files)
+        ]
+        rows.append(
+            [
+                (t(lang, "ans.btn.remove_all"), AnsFileCb(cid=c.id, a="all", n=len(files)).pack()),
+                (t(lang, "ans.btn.preview"), AnsFileCb(cid=c.id, a="preview").pack()),
+            ]
+        )
         await query.message.answer(t(lang, "ans.remove.ask"), reply_markup=markup(rows))
         return
     if cb.a == "rm" and 0 <= cb.i < len(files):
@@ -204,11 +251,19 @@ async def files_button(query: CallbackQuery, callback_data: AnsFileCb, state: FS
 
 
 @router.callback_query(AnsTplCb.filter())
-async def template_button(query: CallbackQuery, callback_data: AnsTplCb, state: FSMContext, session: AsyncSession,
-                          svc: Services, lang: str, principal: Principal) -> None:
+async def template_button(
+    query: CallbackQuery,
+    callback_data: AnsTplCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     cb = callback_data
-    _data, c = await _button_complaint(query, cb.cid, state, session, lang, principal, OfficerForm.answer_text,
-                                       OfficerForm.answer_confirm)
+    _data, c = await _button_complaint(
+        query, cb.cid, state, session, lang, principal, OfficerForm.answer_text, OfficerForm.answer_confirm
+    )
     if c is None:
         return
     if cb.t:
@@ -252,10 +307,13 @@ def _nav(lang: str, page: tpls.Page, data) -> list[list[tuple[str, str]]]:
 
 # --- opening the answer form (a card's button, a group's link) ------------------------------------
 
-async def open_answer(msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                      p: Principal, c) -> None:
+
+async def open_answer(
+    msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, p: Principal, c
+) -> None:
     """Start the answer form for ``c`` in ``msg``'s (private) chat, as the card's 답변 button does."""
     from handlers.officer import tell_taken
+
     try:
         casework.check_free(p, c)
         await complaints.start_answer(session, svc, p, c)
@@ -271,8 +329,9 @@ async def open_answer(msg: Message, state: FSMContext, session: AsyncSession, sv
     await ask_answer(msg, lang, c)
 
 
-async def open_answer_link(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                           p: Principal, receipt: str) -> None:
+async def open_answer_link(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, p: Principal, receipt: str
+) -> None:
     """/start ans_<receipt> (left in a group when the bot could not write to the officer)."""
     try:
         c = await complaints.get_visible(session, p, receipt_no=receipt)
@@ -281,6 +340,7 @@ async def open_answer_link(message: Message, state: FSMContext, session: AsyncSe
         return
     if not (p.is_officer and can_handle(p, c.department_code, c.handed_to)):
         from handlers.officer import open_receipt
+
         await open_receipt(message, session, svc, lang, p, receipt, via="link")  # the resident's own view
         return
     await open_answer(message, state, session, svc, lang, p, c)
@@ -291,12 +351,21 @@ def _private(bot: Bot, user_id: int) -> Message:
     return Message(message_id=0, date=datetime.now(timezone.utc), chat=Chat(id=user_id, type="private")).as_(bot)
 
 
-async def continue_in_private(query: CallbackQuery, callback_data: OfficerCb, state: FSMContext,
-                              session: AsyncSession, svc: Services, lang: str, principal: Principal, bot: Bot) -> None:
+async def continue_in_private(
+    query: CallbackQuery,
+    callback_data: OfficerCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+    bot: Bot,
+) -> None:
     """A card's 답변 (or another action that asks for text) pressed in a group: nothing is collected
     there. The officer gets the answer form (the card, for the other actions) in the private chat;
     if the bot cannot write to them, the group gets a short reply with a link that opens it."""
     from handlers.officer import _complaint, show_card
+
     c = await _complaint(session, principal, callback_data.cid)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -314,9 +383,14 @@ async def continue_in_private(query: CallbackQuery, callback_data: OfficerCb, st
     except (TelegramForbiddenError, TelegramBadRequest):
         link = private_chat(svc.bot_username, f"{'ans' if action == 'answer' else 'case'}_{receipt}")
         await query.answer(t(lang, "grp.form.unreachable_alert"), show_alert=True)
-        await query.message.answer(t(lang, "grp.form.unreachable", receipt=receipt, action=label),
-                                   reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-                                       text=t(lang, "grp.form.btn"), url=link)]]) if link else None)
+        await query.message.answer(
+            t(lang, "grp.form.unreachable", receipt=receipt, action=label),
+            reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text=t(lang, "grp.form.btn"), url=link)]]
+            )
+            if link
+            else None,
+        )
         return
     await query.answer(t(lang, "grp.form.opened", receipt=receipt), show_alert=True)
     c = await _complaint(session, principal, cid)
@@ -333,6 +407,7 @@ async def continue_in_private(query: CallbackQuery, callback_data: OfficerCb, st
 
 # --- /templates --------------------------------------------------------------------------------
 
+
 async def _list(session: AsyncSession, svc: Services, lang: str, p: Principal, n: int = 0):
     page = await tpls.page(session, p.department, n)
     await session.commit()
@@ -341,10 +416,14 @@ async def _list(session: AsyncSession, svc: Services, lang: str, p: Principal, n
     if not page.total:
         return t(lang, "tpl.list_empty", department=department), markup([add])
     first = page.page * tpls.PAGE_SIZE
-    lines = "\n".join(t(lang, "tpl.line", i=first + i, title=escape(x.title), words=escape(clip(x.body, 60)))
-                      for i, x in enumerate(page.items, 1))
-    rows = [[(f"{first + i}. {clip(x.title, 50)}", TplCb(a="v", t=x.id, p=page.page).pack())]
-            for i, x in enumerate(page.items, 1)]
+    lines = "\n".join(
+        t(lang, "tpl.line", i=first + i, title=escape(x.title), words=escape(clip(x.body, 60)))
+        for i, x in enumerate(page.items, 1)
+    )
+    rows = [
+        [(f"{first + i}. {clip(x.title, 50)}", TplCb(a="v", t=x.id, p=page.page).pack())]
+        for i, x in enumerate(page.items, 1)
+    ]
     rows += _nav(lang, page, lambda q: TplCb(a="l", p=q).pack())
     rows.append(add)
     text = t(lang, "tpl.list", department=department, n=page.total, page=_page_label(lang, page), lines=lines)
@@ -352,8 +431,9 @@ async def _list(session: AsyncSession, svc: Services, lang: str, p: Principal, n
 
 
 @router.message(Command("templates"))
-async def templates_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        principal: Principal) -> None:
+async def templates_cmd(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     if not principal.is_officer:
         await message.answer(t(lang, "op.not_officer"))
         return
@@ -362,8 +442,15 @@ async def templates_cmd(message: Message, state: FSMContext, session: AsyncSessi
 
 
 @router.callback_query(TplCb.filter())
-async def templates_button(query: CallbackQuery, callback_data: TplCb, state: FSMContext, session: AsyncSession,
-                           svc: Services, lang: str, principal: Principal) -> None:
+async def templates_button(
+    query: CallbackQuery,
+    callback_data: TplCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     cb, msg = callback_data, query.message
     if not principal.is_officer:
         await query.answer(t(lang, "op.not_officer"), show_alert=True)
@@ -389,13 +476,23 @@ async def templates_button(query: CallbackQuery, callback_data: TplCb, state: FS
     title = escape(tpl.title)
     if cb.a == "v":
         await query.answer()
-        await msg.answer(t_fit(lang, "tpl.view", "body", tpl.body, title=title),
-                         reply_markup=markup([[(t(lang, "tpl.btn.delete"), TplCb(a="d", t=tpl.id, p=cb.p).pack()), back]]))
+        await msg.answer(
+            t_fit(lang, "tpl.view", "body", tpl.body, title=title),
+            reply_markup=markup([[(t(lang, "tpl.btn.delete"), TplCb(a="d", t=tpl.id, p=cb.p).pack()), back]]),
+        )
     elif cb.a == "d":
         await query.answer()
-        await msg.answer(t(lang, "tpl.confirm_delete", title=title),
-                         reply_markup=markup([[(t(lang, "tpl.btn.delete_yes"), TplCb(a="y", t=tpl.id, p=cb.p).pack()),
-                                               (t(lang, "tpl.btn.keep"), TplCb(a="k", t=tpl.id, p=cb.p).pack())]]))
+        await msg.answer(
+            t(lang, "tpl.confirm_delete", title=title),
+            reply_markup=markup(
+                [
+                    [
+                        (t(lang, "tpl.btn.delete_yes"), TplCb(a="y", t=tpl.id, p=cb.p).pack()),
+                        (t(lang, "tpl.btn.keep"), TplCb(a="k", t=tpl.id, p=cb.p).pack()),
+                    ]
+                ]
+            ),
+        )
     elif cb.a == "y":
         await tpls.remove(session, svc, principal.department, tpl.id)
         await session.commit()
@@ -408,13 +505,20 @@ async def templates_button(query: CallbackQuery, callback_data: TplCb, state: FS
         await msg.edit_text(t(lang, "tpl.kept"), reply_markup=markup([[back]]))
 
 
-_INVALID = {"title_empty": "tpl.title_empty", "title_long": "tpl.title_long", "title_taken": "tpl.title_taken",
-            "body_short": "op.answer_short", "body_long": "op.answer_long", "too_many": "tpl.too_many"}
+_INVALID = {
+    "title_empty": "tpl.title_empty",
+    "title_long": "tpl.title_long",
+    "title_taken": "tpl.title_taken",
+    "body_short": "op.answer_short",
+    "body_long": "op.answer_long",
+    "too_many": "tpl.too_many",
+}
 
 
 @router.message(TemplateForm.title, F.text, NOT_COMMAND)
-async def template_title(message: Message, state: FSMContext, session: AsyncSession, lang: str,
-                         principal: Principal) -> None:
+async def template_title(
+    message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal
+) -> None:
     if not principal.is_officer:
         await state.clear()
         await message.answer(t(lang, "op.not_officer"))
@@ -430,16 +534,16 @@ async def template_title(message: Message, state: FSMContext, session: AsyncSess
 
 
 @router.message(TemplateForm.body, F.text, NOT_COMMAND)
-async def template_body(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        principal: Principal) -> None:
+async def template_body(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     if not principal.is_officer:
         await state.clear()
         await message.answer(t(lang, "op.not_officer"))
         return
     data = await state.get_data()
     try:
-        tpl = await tpls.add(session, svc, principal.department, principal.user_id, data.get("title", ""),
-                             message.text)
+        tpl = await tpls.add(session, svc, principal.department, principal.user_id, data.get("title", ""), message.text)
     except tpls.Invalid as e:
         if e.code == "title_taken":  # a colleague saved one with this title meanwhile: a new title
             await state.set_state(TemplateForm.title)
@@ -457,14 +561,16 @@ answer_in(router, "op.text_expected", TemplateForm.title, TemplateForm.body)
 
 # --- the resident: the answer's attachments again ----------------------------------------------
 
+
 async def offer_files(msg: Message, session: AsyncSession, c, lang: str) -> None:
     """Under the resident's /status detail: the answer's attachments, with a button to get them again."""
     n = await af.count_of(session, c.id)
     await session.commit()
     if n:
-        await msg.answer(t(lang, "status.answer_files", receipt=c.receipt_no, n=n),
-                         reply_markup=markup([[(t(lang, "status.btn.answer_files"),
-                                                ResidentFilesCb(cid=c.id).pack())]]))
+        await msg.answer(
+            t(lang, "status.answer_files", receipt=c.receipt_no, n=n),
+            reply_markup=markup([[(t(lang, "status.btn.answer_files"), ResidentFilesCb(cid=c.id).pack())]]),
+        )
 
 
 async def send_files(msg: Message, files, caption: str) -> None:
@@ -475,15 +581,20 @@ async def send_files(msg: Message, files, caption: str) -> None:
         elif method == "sendDocument":
             await msg.answer_document(params["document"], caption=params["caption"], parse_mode="HTML")
         else:
-            await msg.answer_media_group([
-                (InputMediaPhoto if m["type"] == af.PHOTO else InputMediaDocument)(
-                    media=m["media"], caption=m.get("caption"), parse_mode=m.get("parse_mode"))
-                for m in params["media"]])
+            await msg.answer_media_group(
+                [
+                    (InputMediaPhoto if m["type"] == af.PHOTO else InputMediaDocument)(
+                        media=m["media"], caption=m.get("caption"), parse_mode=m.get("parse_mode")
+                    )
+                    for m in params["media"]
+                ]
+            )
 
 
 @router.callback_query(ResidentFilesCb.filter())
-async def resident_files(query: CallbackQuery, callback_data: ResidentFilesCb, session: AsyncSession, lang: str,
-                         principal: Principal) -> None:
+async def resident_files(
+    query: CallbackQuery, callback_data: ResidentFilesCb, session: AsyncSession, lang: str, principal: Principal
+) -> None:
     try:
         c = await complaints.get_visible(session, principal, complaint_id=callback_data.cid)
     except NotFound:
@@ -501,14 +612,17 @@ async def resident_files(query: CallbackQuery, callback_data: ResidentFilesCb, s
 
 # --- an officer's photo or document outside any form -------------------------------------------
 
+
 @outside.message(F.chat.type == "private", StateFilter(None), F.photo | F.document, IsOfficer())
 async def officer_file(message: Message, state: FSMContext, svc: Services, lang: str, bot: Bot) -> None:
     """Say how to attach it to an answer; a photo (or image file) is still offered as a complaint of
     their own, as to any resident, and a caption is never dropped."""
     from handlers.fallback import offer
-    picture = bool(message.photo) or (message.document is not None
-                                      and (message.document.mime_type or "").startswith("image/"))
-    caption = (message.caption or "").strip()[:complaints.DESCRIPTION_MAX + 1] or None
+
+    picture = bool(message.photo) or (
+        message.document is not None and (message.document.mime_type or "").startswith("image/")
+    )
+    caption = (message.caption or "").strip()[: complaints.DESCRIPTION_MAX + 1] or None
     if not picture:
         await message.answer(t(lang, "cf.officer_file_hint"))
         if caption:

@@ -1,5 +1,6 @@
 """Admins: /audit [days] — the audit log of the last days as a spreadsheet, with counts per action.
 Anyone else typing /audit gets the same refusal as the other admin commands (handlers/fallback.py)."""
+
 from __future__ import annotations
 
 from aiogram import Router
@@ -18,8 +19,7 @@ router.message.filter(RoleFilter(ADMIN))
 
 
 @router.message(Command("audit"))
-async def audit_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services,
-                    lang: str) -> None:
+async def audit_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str) -> None:
     try:
         days = audit.parse_days(command.args)
     except ValueError:
@@ -30,5 +30,11 @@ async def audit_cmd(message: Message, command: CommandObject, session: AsyncSess
     await message.answer(audit.summary_text(e, tz=svc.tz, lang=lang))
     await message.answer_document(
         BufferedInputFile(e.xlsx, filename=e.filename),
-        caption=t(lang, "audit.caption", since=f"{e.since.astimezone(svc.tz):%Y-%m-%d}",
-                  until=f"{e.until.astimezone(svc.tz):%Y-%m-%d}", n=f"{len(e.rows):,}"))
+        caption=t(
+            lang,
+            "audit.caption",
+            since=f"{e.since.astimezone(svc.tz):%Y-%m-%d}",
+            until=f"{e.until.astimezone(svc.tz):%Y-%m-%d}",
+            n=f"{len(e.rows):,}",
+        ),
+    )

@@ -7,6 +7,7 @@ handled and its legal basis (in English for English), in parts: one message per 
 applies and one for the totals; then one §17 screen per outside body; then files one application
 that fans out.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -31,14 +32,22 @@ from workflows.texts import ENGLISH_DATA, escape, pack, t
 router = Router(name="birth")
 KIND = bd.BIRTH
 HEATING = ("city_gas", "district", "other")
-DATE_ERRORS = {"format": "onestop.date.format", "future": "onestop.date.future",
-               "too_old": "onestop.date.too_old_birth"}
+DATE_ERRORS = {
+    "format": "onestop.date.format",
+    "future": "onestop.date.future",
+    "too_old": "onestop.date.too_old_birth",
+}
 
 
 def answers(data: dict) -> BirthAnswers:
-    return BirthAnswers(birth_date=date.fromisoformat(data["date"]), order=int(data["order"]), dong=data["dong"],
-                        report_made=bool(data.get("reported")), recipient=data.get("recipient"),
-                        heating=data.get("heating"))
+    return BirthAnswers(
+        birth_date=date.fromisoformat(data["date"]),
+        order=int(data["order"]),
+        dong=data["dong"],
+        report_made=bool(data.get("reported")),
+        recipient=data.get("recipient"),
+        heating=data.get("heating"),
+    )
 
 
 def plan(svc: Services, data: dict) -> Plan:
@@ -50,6 +59,7 @@ def applies(step: str, data: dict) -> bool:
 
 
 # --- texts built from the plan ---------------------------------------------------------------------
+
 
 def amount_line(it: bd.PlannedItem, lang: str) -> str:
     if it.starts_later:
@@ -66,8 +76,12 @@ def amount_line(it: bd.PlannedItem, lang: str) -> str:
 
 
 # the parts of the benefit list, in this order: one message each (where the family applies)
-SECTIONS = (("dong", "onestop.list.section.dong"), ("health", "onestop.list.section.health"),
-            ("tax", "onestop.list.section.tax"), ("outside", "onestop.list.section.outside"))
+SECTIONS = (
+    ("dong", "onestop.list.section.dong"),
+    ("health", "onestop.list.section.health"),
+    ("tax", "onestop.list.section.tax"),
+    ("outside", "onestop.list.section.outside"),
+)
 READABLE = 1500  # a part longer than this (a district with many benefits) goes on in another message
 
 
@@ -87,19 +101,36 @@ def benefits_messages(svc: Services, p: Plan, data: dict, lang: str) -> list[str
         blocks = [t(lang, key)] if key else []
         for it in items:  # numbered in the order shown
             n += 1
-            blocks.append(t(lang, "onestop.list.item", i=n, name=escape(it.name(lang)), rule=escape(it.amount_text(lang)),
-                            amount=amount_line(it, lang), handler=escape(bd.planned_handler(svc, it, KIND, lang)),
-                            needs=escape(it.needs(lang) or "-"), basis=escape(it.basis(lang))))
+            blocks.append(
+                t(
+                    lang,
+                    "onestop.list.item",
+                    i=n,
+                    name=escape(it.name(lang)),
+                    rule=escape(it.amount_text(lang)),
+                    amount=amount_line(it, lang),
+                    handler=escape(bd.planned_handler(svc, it, KIND, lang)),
+                    needs=escape(it.needs(lang) or "-"),
+                    basis=escape(it.basis(lang)),
+                )
+            )
         parts.append(blocks)
-    head = t(lang, "onestop.list.head", date=bd.fmt_date(a.birth_date, lang), order=t(lang, bd.ORDER_KEYS[a.order]),
-             dong=escape(svc.district.dong_name(a.dong, lang)))
+    head = t(
+        lang,
+        "onestop.list.head",
+        date=bd.fmt_date(a.birth_date, lang),
+        order=t(lang, bd.ORDER_KEYS[a.order]),
+        dong=escape(svc.district.dong_name(a.dong, lang)),
+    )
     if parts:
         parts[0].insert(0, head)
     else:
         parts.append([head])
     names = {b.code: escape(b.name(lang)) for b in load_catalogue().benefits.values()}
-    totals = [t(lang, "onestop.list.not_combined", name=names.get(left, left), kept=names.get(kept, kept))
-              for left, kept in p.not_combined]
+    totals = [
+        t(lang, "onestop.list.not_combined", name=names.get(left, left), kept=names.get(kept, kept))
+        for left, kept in p.not_combined
+    ]
     totals.append(t(lang, "onestop.list.total", amount=won(p.total(confirmed=True), lang)))
     unconfirmed = p.total(confirmed=False)
     if unconfirmed:
@@ -116,11 +147,26 @@ def late_warning(svc: Services, birth: date, lang: str) -> str | None:
     fine = bd.late_fine(deadline, bd.local_today(svc), cat.late_fines)
     if fine is None:
         return None
-    table = "\n".join(t(lang, "onestop.fine.row", band=escape(b["label_en" if lang in ENGLISH_DATA else "label_ko"]),
-                        fine=won(b["fine"], lang), after=won(b["after_demand"], lang))
-                      for b in cat.late_fines["bands"])
-    return t(lang, "onestop.fine.warning", deadline=bd.fmt_date(deadline, lang), days=fine.days_late,
-             band=escape(fine.label(lang)), fine=won(fine.fine, lang), after=won(fine.after_demand, lang), table=table)
+    table = "\n".join(
+        t(
+            lang,
+            "onestop.fine.row",
+            band=escape(b["label_en" if lang in ENGLISH_DATA else "label_ko"]),
+            fine=won(b["fine"], lang),
+            after=won(b["after_demand"], lang),
+        )
+        for b in cat.late_fines["bands"]
+    )
+    return t(
+        lang,
+        "onestop.fine.warning",
+        deadline=bd.fmt_date(deadline, lang),
+        days=fine.days_late,
+        band=escape(fine.label(lang)),
+        fine=won(fine.fine, lang),
+        after=won(fine.after_demand, lang),
+        table=table,
+    )
 
 
 def summary_messages(svc: Services, data: dict, lang: str) -> list[str]:
@@ -130,19 +176,34 @@ def summary_messages(svc: Services, data: dict, lang: str) -> list[str]:
     p = plan(svc, data)
     applied = os_.summary_items(svc, p.applied(), KIND, lang)
     skipped = [it for it in p.items if it.skipped]
-    blocks = [t(lang, "onestop.summary.birth", date=bd.fmt_date(a.birth_date, lang),
-             order=t(lang, bd.ORDER_KEYS[a.order]), dong=escape(svc.district.dong_name(a.dong, lang)),
-             reported=t(lang, "onestop.answer.yes" if a.report_made else "onestop.answer.no"),
-             n=len(p.applied()), items=applied, total=won(p.total(confirmed=True), lang),
-             phone=_phone(svc, data, lang))]
+    blocks = [
+        t(
+            lang,
+            "onestop.summary.birth",
+            date=bd.fmt_date(a.birth_date, lang),
+            order=t(lang, bd.ORDER_KEYS[a.order]),
+            dong=escape(svc.district.dong_name(a.dong, lang)),
+            reported=t(lang, "onestop.answer.yes" if a.report_made else "onestop.answer.no"),
+            n=len(p.applied()),
+            items=applied,
+            total=won(p.total(confirmed=True), lang),
+            phone=_phone(svc, data, lang),
+        )
+    ]
     if skipped:
         blocks.append(t(lang, "onestop.summary.skipped", items=os_.summary_items(svc, skipped, KIND, lang)))
     if not a.report_made:
         deadline = bd.rule_deadline(bd.birth_report_rule(), a.birth_date, svc)
         today = bd.local_today(svc)
         if deadline >= today:
-            blocks.append(t(lang, "onestop.summary.report_deadline", deadline=bd.fmt_date(deadline, lang),
-                            left=bd.days_left_text(deadline, today, lang)))
+            blocks.append(
+                t(
+                    lang,
+                    "onestop.summary.report_deadline",
+                    deadline=bd.fmt_date(deadline, lang),
+                    left=bd.days_left_text(deadline, today, lang),
+                )
+            )
         else:
             blocks.append("\n\n" + late_warning(svc, a.birth_date, lang))
     return pack(blocks, sep="")
@@ -155,30 +216,49 @@ def _phone(svc: Services, data: dict, lang: str) -> str:
 
 # --- questions -----------------------------------------------------------------------------------------
 
+
 async def ask(message: Message, state: FSMContext, svc: Services, lang: str, step: str) -> None:
     data = await state.get_data()
     if step == "date":
-        await message.answer(t(lang, "onestop.ask.birth_date"),
-                             reply_markup=markup([os_.cancel_row(KIND, lang)]))
+        await message.answer(t(lang, "onestop.ask.birth_date"), reply_markup=markup([os_.cancel_row(KIND, lang)]))
     elif step == "order":
-        await message.answer(t(lang, "onestop.ask.order"), reply_markup=markup([
-            [(t(lang, bd.ORDER_KEYS[n]), os_.cb(KIND, "order", str(n))) for n in (1, 2, 3)],
-            os_.cancel_row(KIND, lang)]))
+        await message.answer(
+            t(lang, "onestop.ask.order"),
+            reply_markup=markup(
+                [
+                    [(t(lang, bd.ORDER_KEYS[n]), os_.cb(KIND, "order", str(n))) for n in (1, 2, 3)],
+                    os_.cancel_row(KIND, lang),
+                ]
+            ),
+        )
     elif step == "recipient":
-        await message.answer(t(lang, "onestop.ask.recipient"),
-                             reply_markup=markup(os_.yes_no(KIND, "recipient", lang, skip=True)))
+        await message.answer(
+            t(lang, "onestop.ask.recipient"), reply_markup=markup(os_.yes_no(KIND, "recipient", lang, skip=True))
+        )
     elif step == "heating":
-        await message.answer(t(lang, "onestop.ask.heating"), reply_markup=markup(
-            [[(t(lang, bd.HEATING_KEYS[h]), os_.cb(KIND, "heating", h))] for h in HEATING]
-            + [os_.cancel_row(KIND, lang)]))
+        await message.answer(
+            t(lang, "onestop.ask.heating"),
+            reply_markup=markup(
+                [[(t(lang, bd.HEATING_KEYS[h]), os_.cb(KIND, "heating", h))] for h in HEATING]
+                + [os_.cancel_row(KIND, lang)]
+            ),
+        )
     elif step == "benefits":
         p = bd.plan_birth(svc, answers(data))
         label = "onestop.btn.next_consent" if p.bodies else "onestop.btn.next_summary"
-        await answer_all(message, benefits_messages(svc, p, data, lang),
-                         markup([[(t(lang, label), os_.cb(KIND, "next"))], os_.cancel_row(KIND, lang)]))
+        await answer_all(
+            message,
+            benefits_messages(svc, p, data, lang),
+            markup([[(t(lang, label), os_.cb(KIND, "next"))], os_.cancel_row(KIND, lang)]),
+        )
     elif step == "confirm":
-        await answer_all(message, summary_messages(svc, data, lang), markup([
-            [(t(lang, "onestop.btn.submit"), os_.cb(KIND, "submit", data["form"]))], os_.cancel_row(KIND, lang)]))
+        await answer_all(
+            message,
+            summary_messages(svc, data, lang),
+            markup(
+                [[(t(lang, "onestop.btn.submit"), os_.cb(KIND, "submit", data["form"]))], os_.cancel_row(KIND, lang)]
+            ),
+        )
 
 
 async def submitted(message: Message, svc: Services, lang: str, app) -> None:
@@ -187,14 +267,34 @@ async def submitted(message: Message, svc: Services, lang: str, app) -> None:
     await answer_all(message, bd.status_messages(svc, app, lang))
 
 
-FLOW = os_.register(os_.Flow(
-    kind=KIND, group=BirthForm,
-    steps=("consent", "date", "order", "dong", "reported", "recipient", "heating", "benefits", "provision",
-           "phone", "confirm"),
-    ask=ask, applies=applies, plan=plan, answers=answers, submitted=submitted))
+FLOW = os_.register(
+    os_.Flow(
+        kind=KIND,
+        group=BirthForm,
+        steps=(
+            "consent",
+            "date",
+            "order",
+            "dong",
+            "reported",
+            "recipient",
+            "heating",
+            "benefits",
+            "provision",
+            "phone",
+            "confirm",
+        ),
+        ask=ask,
+        applies=applies,
+        plan=plan,
+        answers=answers,
+        submitted=submitted,
+    )
+)
 
 
 # --- handlers ---------------------------------------------------------------------------------------------
+
 
 @router.message(Command("birth"))
 async def birth_cmd(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
@@ -214,8 +314,9 @@ async def got_date(message: Message, state: FSMContext, svc: Services, lang: str
     await os_.advance(message, state, svc, lang, FLOW)
 
 
-async def _answer(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str,
-                  step: str, **values) -> None:
+async def _answer(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str, step: str, **values
+) -> None:
     if await os_.flow_for(query, callback_data, state, lang, step) is None:
         return
     await state.update_data(**values)
@@ -228,19 +329,22 @@ async def got_order(query: CallbackQuery, callback_data: OsFlowCb, state: FSMCon
 
 
 @router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "recipient")))
-async def got_recipient(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
-                        lang: str) -> None:
+async def got_recipient(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     value = {"1": True, "0": False}.get(callback_data.value)  # "-" = not answered
     await _answer(query, callback_data, state, svc, lang, "recipient", recipient=value)
 
 
 @router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "heating") & F.value.in_(set(HEATING))))
-async def got_heating(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
-                      lang: str) -> None:
+async def got_heating(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     await _answer(query, callback_data, state, svc, lang, "heating", heating=callback_data.value)
 
 
 @router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "next")))
-async def benefits_next(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
-                        lang: str) -> None:
+async def benefits_next(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     await _answer(query, callback_data, state, svc, lang, "benefits")

@@ -1,5 +1,6 @@
 """/broadcast (admins; workflows/broadcast.py): audience with counts → text or one photo → the
 preview exactly as it will be sent → send through the outbox → the delivery report on demand."""
+
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -35,10 +36,16 @@ def _btn(label: str, action: str, v: str = "", at: int = 0, d: str = "") -> tupl
 async def _audience_screen(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
     staff = len(await bc.recipients(session, svc, bc.Audience(bc.STAFF)))
     residents = len(await bc.recipients(session, svc, bc.Audience(bc.RESIDENTS)))
-    await message.answer(t(lang, "bc.ask_audience"), reply_markup=markup([
-        [_btn(t(lang, "bc.btn.staff", n=staff), "aud", bc.STAFF)],
-        [_btn(t(lang, "bc.btn.departments"), "depts")],
-        [_btn(t(lang, "bc.btn.residents", n=residents), "aud", bc.RESIDENTS)]]))
+    await message.answer(
+        t(lang, "bc.ask_audience"),
+        reply_markup=markup(
+            [
+                [_btn(t(lang, "bc.btn.staff", n=staff), "aud", bc.STAFF)],
+                [_btn(t(lang, "bc.btn.departments"), "depts")],
+                [_btn(t(lang, "bc.btn.residents", n=residents), "aud", bc.RESIDENTS)],
+            ]
+        ),
+    )
 
 
 async def _ask_text(message: Message, svc: Services, lang: str, a: bc.Audience, n: int) -> None:
@@ -60,9 +67,15 @@ async def _preview(message: Message, state: FSMContext, session: AsyncSession, s
     else:
         await message.answer(params["text"], parse_mode=params["parse_mode"])
     at = data["at"]
-    await message.answer(t(lang, "bc.confirm", audience=escape(a.name(svc, lang)), n=n), reply_markup=markup([
-        [_btn(t(lang, "bc.btn.send"), "send", at=at)],
-        [_btn(t(lang, "bc.btn.rewrite"), "rewrite", at=at), _btn(t(lang, "bc.btn.cancel"), "cancel", at=at)]]))
+    await message.answer(
+        t(lang, "bc.confirm", audience=escape(a.name(svc, lang)), n=n),
+        reply_markup=markup(
+            [
+                [_btn(t(lang, "bc.btn.send"), "send", at=at)],
+                [_btn(t(lang, "bc.btn.rewrite"), "rewrite", at=at), _btn(t(lang, "bc.btn.cancel"), "cancel", at=at)],
+            ]
+        ),
+    )
 
 
 @resumes(BroadcastForm)
@@ -79,8 +92,9 @@ async def show_where(message: Message, state: FSMContext, session: AsyncSession,
 
 
 @router.message(Command("broadcast"))
-async def broadcast_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        principal: Principal) -> None:
+async def broadcast_cmd(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     if not principal.is_admin:
         await message.answer(t(lang, "bc.admins_only"))
         return
@@ -92,8 +106,9 @@ async def broadcast_cmd(message: Message, state: FSMContext, session: AsyncSessi
     await _audience_screen(message, session, svc, lang)
 
 
-async def _admin_in_form(query: CallbackQuery, state: FSMContext, lang: str, principal: Principal,
-                         step: State | None) -> dict | None:
+async def _admin_in_form(
+    query: CallbackQuery, state: FSMContext, lang: str, principal: Principal, step: State | None
+) -> dict | None:
     """The form's data when an admin presses a button of the step it is at, else None (answered)."""
     if not principal.is_admin:
         await query.answer(t(lang, "not_allowed"), show_alert=True)
@@ -105,8 +120,9 @@ async def _admin_in_form(query: CallbackQuery, state: FSMContext, lang: str, pri
 
 
 @router.callback_query(BroadcastCb.filter(F.action == "depts"))
-async def departments(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                      principal: Principal) -> None:
+async def departments(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     if await _admin_in_form(query, state, lang, principal, BroadcastForm.audience) is None:
         return
     await query.answer()
@@ -123,8 +139,15 @@ async def departments(query: CallbackQuery, state: FSMContext, session: AsyncSes
 
 
 @router.callback_query(BroadcastCb.filter(F.action == "aud"))
-async def audience(query: CallbackQuery, callback_data: BroadcastCb, state: FSMContext, session: AsyncSession,
-                   svc: Services, lang: str, principal: Principal) -> None:
+async def audience(
+    query: CallbackQuery,
+    callback_data: BroadcastCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     if await _admin_in_form(query, state, lang, principal, BroadcastForm.audience) is None:
         return
     a = bc.parse_audience(f"{callback_data.v}:{callback_data.d}" if callback_data.d else callback_data.v, svc)
@@ -141,8 +164,15 @@ async def audience(query: CallbackQuery, callback_data: BroadcastCb, state: FSMC
     await _ask_text(query.message, svc, lang, a, n)
 
 
-async def _take(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                text: str | None, photo: str | None) -> None:
+async def _take(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    text: str | None,
+    photo: str | None,
+) -> None:
     try:
         bc.render(text, photo)
     except bc.BroadcastError as e:
@@ -154,8 +184,9 @@ async def _take(message: Message, state: FSMContext, session: AsyncSession, svc:
 
 
 @router.message(BroadcastForm.text, F.text, NOT_COMMAND)
-async def text_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                    principal: Principal) -> None:
+async def text_step(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     if not principal.is_admin:  # the role ended while the form was open
         await state.clear()
         await message.answer(t(lang, "bc.admins_only"))
@@ -164,8 +195,9 @@ async def text_step(message: Message, state: FSMContext, session: AsyncSession, 
 
 
 @router.message(BroadcastForm.text, F.photo)
-async def photo_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                     principal: Principal) -> None:
+async def photo_step(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     if not principal.is_admin:  # the role ended while the form was open
         await state.clear()
         await message.answer(t(lang, "bc.admins_only"))
@@ -187,8 +219,15 @@ answer_in(router, "cf.use_buttons", BroadcastForm.audience, BroadcastForm.confir
 
 
 @router.callback_query(BroadcastCb.filter(F.action.in_({"send", "rewrite", "cancel"})))
-async def confirm(query: CallbackQuery, callback_data: BroadcastCb, state: FSMContext, session: AsyncSession,
-                  svc: Services, lang: str, principal: Principal) -> None:
+async def confirm(
+    query: CallbackQuery,
+    callback_data: BroadcastCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     data = await _admin_in_form(query, state, lang, principal, BroadcastForm.confirm)
     if data is None:
         return
@@ -214,13 +253,21 @@ async def confirm(query: CallbackQuery, callback_data: BroadcastCb, state: FSMCo
         return
     await session.commit()
     await state.clear()
-    await query.message.answer(t(lang, "bc.queued", audience=escape(a.name(svc, lang)), n=sent.recipients),
-                               reply_markup=markup([[_btn(t(lang, "bc.btn.report"), "report", at=sent.token)]]))
+    await query.message.answer(
+        t(lang, "bc.queued", audience=escape(a.name(svc, lang)), n=sent.recipients),
+        reply_markup=markup([[_btn(t(lang, "bc.btn.report"), "report", at=sent.token)]]),
+    )
 
 
 @router.callback_query(BroadcastCb.filter(F.action == "report"))
-async def delivery_report(query: CallbackQuery, callback_data: BroadcastCb, session: AsyncSession, svc: Services,
-                          lang: str, principal: Principal) -> None:
+async def delivery_report(
+    query: CallbackQuery,
+    callback_data: BroadcastCb,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     if not principal.is_admin:
         await query.answer(t(lang, "not_allowed"), show_alert=True)
         return
@@ -230,6 +277,15 @@ async def delivery_report(query: CallbackQuery, callback_data: BroadcastCb, sess
         return
     await query.answer()
     await query.message.answer(
-        t(lang, "bc.report", at=svc.fmt(svc.now(), lang), total=sum(counts.values()), sent=counts["sent"],
-          blocked=counts["blocked"], failed=counts["failed"] + counts["cancelled"], pending=counts["pending"]),
-        reply_markup=markup([[_btn(t(lang, "bc.btn.report"), "report", at=callback_data.at)]]))
+        t(
+            lang,
+            "bc.report",
+            at=svc.fmt(svc.now(), lang),
+            total=sum(counts.values()),
+            sent=counts["sent"],
+            blocked=counts["blocked"],
+            failed=counts["failed"] + counts["cancelled"],
+            pending=counts["pending"],
+        ),
+        reply_markup=markup([[_btn(t(lang, "bc.btn.report"), "report", at=callback_data.at)]]),
+    )

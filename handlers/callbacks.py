@@ -1,4 +1,5 @@
 """Callback data for every inline button (aiogram CallbackData factories)."""
+
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -8,7 +9,7 @@ from pydantic import Field
 # a time in unix seconds. A forged or corrupted number beyond what it can be fails the button's
 # filter like any malformed data, so the button is answered as stale (handlers/fallback.py) instead
 # of failing in the database. tests/unit/test_callbacks.py checks that no int field is left unbounded.
-Num = Annotated[int, Field(ge=-2**31, lt=2**31)]
+Num = Annotated[int, Field(ge=-(2**31), lt=2**31)]
 UnixTime = Annotated[int, Field(ge=0, lt=2**63)]
 
 

@@ -4,6 +4,7 @@ The menu (handlers/keyboards.menu) lists every resident service of workflows/dat
 menu button runs the same entry as the service's command (``run_entry``), as if the resident had
 typed it. Free text about a service, or a greeting, is answered here too (``point_free_text``).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -41,11 +42,13 @@ def help_text(lang: str, p: Principal) -> str:
 
 
 @router.message(CommandStart(deep_link=True, magic=F.args.startswith("inv_")))
-async def start_invite(message: Message, command: CommandObject, session: AsyncSession, svc: Services,
-                       lang: str, bot: Bot) -> None:
+async def start_invite(
+    message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     try:
-        grant = await roles.redeem_invite(session, token=command.args[4:], user_id=message.from_user.id,
-                                          departments=svc.district.departments)
+        grant = await roles.redeem_invite(
+            session, token=command.args[4:], user_id=message.from_user.id, departments=svc.district.departments
+        )
     except RoleError as e:
         await message.answer(e.text(lang))
         return
@@ -60,8 +63,10 @@ async def start_invite(message: Message, command: CommandObject, session: AsyncS
 async def start(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
     """The greeting lists every service, with the menu under it; the complaint consent follows
     for someone who has not given it (each one-stop asks its own when it starts)."""
-    await message.answer(t(lang, "start.greeting", district=escape(pick(lang, svc.district.name_ko, svc.district.name_en))),
-                         reply_markup=kb.menu(lang, officer=principal.is_officer))
+    await message.answer(
+        t(lang, "start.greeting", district=escape(pick(lang, svc.district.name_ko, svc.district.name_en))),
+        reply_markup=kb.menu(lang, officer=principal.is_officer),
+    )
     if await users.active_consent(session, message.from_user.id) is None:
         await show_privacy(message, session, svc, lang, message.from_user.id)
 
@@ -84,10 +89,16 @@ async def menu_help(query: CallbackQuery, lang: str, principal: Principal) -> No
 
 # A service's command handler (module in handlers/, function); /complaint and /status have their
 # own menu handlers (handlers/complaint.py, handlers/status.py), which take the presser's id.
-ENTRIES = {"birth": ("birth", "birth_cmd"), "death": ("death", "death_cmd"),
-           "licensetax": ("license_tax", "licensetax_cmd"), "moving": ("moving", "moving_cmd"),
-           "opinion": ("opinion", "opinion_cmd"), "foodalert": ("foodalert", "foodalert_cmd"),
-           "privacy": ("privacy", "privacy_cmd"), "language": ("common", "language_cmd")}
+ENTRIES = {
+    "birth": ("birth", "birth_cmd"),
+    "death": ("death", "death_cmd"),
+    "licensetax": ("license_tax", "licensetax_cmd"),
+    "moving": ("moving", "moving_cmd"),
+    "opinion": ("opinion", "opinion_cmd"),
+    "foodalert": ("foodalert", "foodalert_cmd"),
+    "privacy": ("privacy", "privacy_cmd"),
+    "language": ("common", "language_cmd"),
+}
 
 
 async def run_entry(code: str, message: Message, user, bot: Bot, data: dict) -> None:
@@ -96,8 +107,9 @@ async def run_entry(code: str, message: Message, user, bot: Bot, data: dict) -> 
     module, name = ENTRIES[code]
     handler = getattr(importlib.import_module("handlers." + module), name)
     command = services.catalogue().get(code).command
-    typed = message.model_copy(update={"from_user": user, "text": f"/{command}", "entities": None,
-                                       "reply_markup": None}).as_(bot)
+    typed = message.model_copy(
+        update={"from_user": user, "text": f"/{command}", "entities": None, "reply_markup": None}
+    ).as_(bot)
     await CallableObject(handler).call(typed, **data)
 
 
@@ -137,8 +149,9 @@ async def language_cmd(message: Message, lang: str) -> None:
 
 
 @router.callback_query(LangCb.filter())
-async def language_set(query: CallbackQuery, callback_data: LangCb, session: AsyncSession, user: User,
-                       principal: Principal, bot: Bot) -> None:
+async def language_set(
+    query: CallbackQuery, callback_data: LangCb, session: AsyncSession, user: User, principal: Principal, bot: Bot
+) -> None:
     await users.set_language(session, user, callback_data.code)
     await query.answer()
     await query.message.answer(t(user.language, "language.set"))
@@ -152,7 +165,12 @@ async def cancel_cmd(message: Message, state: FSMContext, lang: str) -> None:
         await state.set_data({})
         await message.answer(t(lang, "cancel.nothing"))
         return
-    what = ("complaint" if current.startswith(ComplaintForm.__name__)
-            else "answer" if current.startswith(OfficerForm.__name__) else "other")
+    what = (
+        "complaint"
+        if current.startswith(ComplaintForm.__name__)
+        else "answer"
+        if current.startswith(OfficerForm.__name__)
+        else "other"
+    )
     await state.clear()
     await message.answer(t(lang, "cancel.done", what=t(lang, f"cancel.what.{what}")))

@@ -1,4 +1,5 @@
 """Citizens: the /complaint form (category, text, photos, place, phone, summary) and free text."""
+
 from __future__ import annotations
 
 import uuid
@@ -23,24 +24,49 @@ from workflows.texts import escape, t
 
 router = Router(name="complaint")
 
-STEPS = [ComplaintForm.category, ComplaintForm.description, ComplaintForm.photos,
-         ComplaintForm.location, ComplaintForm.phone, ComplaintForm.confirm]
+STEPS = [
+    ComplaintForm.category,
+    ComplaintForm.description,
+    ComplaintForm.photos,
+    ComplaintForm.location,
+    ComplaintForm.phone,
+    ComplaintForm.confirm,
+]
 
 
 async def _consented(session: AsyncSession, user_id: int) -> bool:
     return await users.active_consent(session, user_id) is not None
 
 
-async def begin(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                user_id: int, *, category: str | None = None, description: str | None = None,
-                photos: list | tuple = ()) -> None:
+async def begin(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    user_id: int,
+    *,
+    category: str | None = None,
+    description: str | None = None,
+    photos: list | tuple = (),
+) -> None:
     """Start a new form (replacing any unfinished one), optionally pre-filled from free text or a
     photo sent outside a form. Without the consent, what was given is kept and the form starts
     once they agree (handlers/privacy.ask_consent_first)."""
     photos = [list(p) for p in photos]
     if not await _consented(session, user_id):
-        await ask_consent_first(message, state, session, svc, lang, user_id, "complaint", category=category,
-                                description=description, photos=photos)
+        await ask_consent_first(
+            message,
+            state,
+            session,
+            svc,
+            lang,
+            user_id,
+            "complaint",
+            category=category,
+            description=description,
+            photos=photos,
+        )
         return
     data = {"form_id": uuid.uuid4().hex, "photos": photos}
     if description:
@@ -57,8 +83,9 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, svc:
 
 
 @after_consent("complaint")
-async def begin_after_consent(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                              user_id: int, **kept) -> None:
+async def begin_after_consent(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, user_id: int, **kept
+) -> None:
     await begin(message, state, session, svc, lang, user_id, **kept)
 
 
@@ -66,15 +93,18 @@ async def ask(message: Message, state: FSMContext, svc: Services, lang: str, ste
     await state.set_state(step)
     data = await state.get_data()
     if step == ComplaintForm.category:
-        await message.answer(t(lang, "cf.ask_category"),
-                             reply_markup=kb.categories(lang, svc.district, data.get("form_id", "-")))
+        await message.answer(
+            t(lang, "cf.ask_category"), reply_markup=kb.categories(lang, svc.district, data.get("form_id", "-"))
+        )
     elif step == ComplaintForm.description:
         cat = svc.district.category(data["category"])
         await message.answer(t(lang, "cf.ask_description", category=escape(cat.name(lang))))
     elif step == ComplaintForm.photos:
         n = len(data.get("photos", []))
-        await message.answer(t(lang, "cf.ask_photos_more", n=n) if n else t(lang, "cf.ask_photos"),
-                             reply_markup=kb.photos(lang, n, clear=True))
+        await message.answer(
+            t(lang, "cf.ask_photos_more", n=n) if n else t(lang, "cf.ask_photos"),
+            reply_markup=kb.photos(lang, n, clear=True),
+        )
     elif step == ComplaintForm.location:
         await message.answer(t(lang, "cf.ask_location"), reply_markup=kb.step(lang, ComplaintForm.location))
     elif step == ComplaintForm.phone:
@@ -111,10 +141,17 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
     dept = svc.district.department(svc.district.route(cat.code))
     phone = svc.cipher.decrypt(data["phone_enc"]) if data.get("phone_enc") else None
     place = complaints.place_html(data.get("address"), data.get("lat"), data.get("lon"), lang)
-    text = t(lang, "cf.summary", category=escape(cat.name(lang)), department=escape(dept.name(lang)),
-             deadline=svc.fmt(complaints.preview_deadline(svc, cat.code), lang),
-             description=escape(data["description"]), photos=len(data.get("photos", [])),
-             location=place, phone=mask_phone(phone) if phone else t(lang, "cf.none"))
+    text = t(
+        lang,
+        "cf.summary",
+        category=escape(cat.name(lang)),
+        department=escape(dept.name(lang)),
+        deadline=svc.fmt(complaints.preview_deadline(svc, cat.code), lang),
+        description=escape(data["description"]),
+        photos=len(data.get("photos", [])),
+        location=place,
+        phone=mask_phone(phone) if phone else t(lang, "cf.none"),
+    )
     if has_phone(data["description"]) or has_phone(data.get("address")):  # officers see it masked
         text += t(lang, "cf.summary_phone_note")
     await state.set_state(ComplaintForm.confirm)
@@ -123,20 +160,24 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
 
 # --- entry points ----------------------------------------------------------------------------
 
+
 @router.message(Command("complaint"))
 async def complaint_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     await begin(message, state, session, svc, lang, message.from_user.id)
 
 
 @router.callback_query(MenuCb.filter(F.action == "complaint"))
-async def complaint_menu(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+async def complaint_menu(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     await query.answer()
     await begin(query.message, state, session, svc, lang, query.from_user.id)
 
 
 @router.callback_query(FreeTextCb.filter())
-async def free_text_choice(query: CallbackQuery, callback_data: FreeTextCb, state: FSMContext,
-                           session: AsyncSession, svc: Services, lang: str) -> None:
+async def free_text_choice(
+    query: CallbackQuery, callback_data: FreeTextCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     await query.answer()
     data = await state.get_data()
     text, photos = data.get("free_text"), data.get("free_photos", [])
@@ -148,16 +189,30 @@ async def free_text_choice(query: CallbackQuery, callback_data: FreeTextCb, stat
         await state.set_data({})
         await query.message.answer(t(lang, "cf.offer_dismissed"))
         return
-    category = callback_data.cat if callback_data.action == "file" and callback_data.cat in svc.district.categories else None
+    category = (
+        callback_data.cat if callback_data.action == "file" and callback_data.cat in svc.district.categories else None
+    )
     fits = text is not None and DESCRIPTION_MIN <= len(text) <= DESCRIPTION_MAX
-    await begin(query.message, state, session, svc, lang, query.from_user.id, category=category,
-                description=text if fits else None, photos=photos)
+    await begin(
+        query.message,
+        state,
+        session,
+        svc,
+        lang,
+        query.from_user.id,
+        category=category,
+        description=text if fits else None,
+        photos=photos,
+    )
 
 
 # --- steps -------------------------------------------------------------------------------------
 
+
 @router.callback_query(ComplaintForm.category, CategoryCb.filter())
-async def got_category(query: CallbackQuery, callback_data: CategoryCb, state: FSMContext, svc: Services, lang: str) -> None:
+async def got_category(
+    query: CallbackQuery, callback_data: CategoryCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     await query.answer()
     if callback_data.code not in svc.district.categories:
         await query.message.answer(t(lang, "stale_button"))
@@ -200,8 +255,9 @@ async def got_description(message: Message, state: FSMContext, svc: Services, la
 TAKEN, SAME, FULL, REFUSED, MOVED_ON = "taken", "same", "full", "refused", "moved_on"
 
 
-async def take_photo(message: Message, state: FSMContext, lang: str, bot: Bot, step, reply_markup=None
-                     ) -> tuple[str, int]:
+async def take_photo(
+    message: Message, state: FSMContext, lang: str, bot: Bot, step, reply_markup=None
+) -> tuple[str, int]:
     """Adds the message's picture (a photo, or an image sent as a file, checked and taken as a photo)
     to the form's photos: (what happened, how many there are now). A video, a PDF ... is refused
     with what is accepted (``reply_markup`` under it), and the photos stay as they were."""
@@ -310,8 +366,12 @@ async def photo_note(message: Message, state: FSMContext, lang: str, bot: Bot, s
     outcome, n = await take_photo(message, state, lang, bot, step)
     if outcome == MOVED_ON:
         return None
-    return {TAKEN: t(lang, "cf.photo_added_here", n=n), FULL: t(lang, "cf.photo_not_added"),
-            SAME: t(lang, "cf.photo_kept", n=n), REFUSED: ""}[outcome]
+    return {
+        TAKEN: t(lang, "cf.photo_added_here", n=n),
+        FULL: t(lang, "cf.photo_not_added"),
+        SAME: t(lang, "cf.photo_kept", n=n),
+        REFUSED: "",
+    }[outcome]
 
 
 @router.message(ComplaintForm.location, media.ANY_FILE, NOT_COMMAND)
@@ -376,8 +436,9 @@ async def phone_expected(message: Message, lang: str) -> None:
 
 # A step's button acts only on the step it was shown for (SHOWN_AT_STEP): a double tap, or a button
 # from an earlier step, reaches the stale answer of handlers/fallback.py, which shows where the form is.
-@router.callback_query(StateFilter(ComplaintForm.photos, ComplaintForm.location, ComplaintForm.phone),
-                       StepCb.filter(), SHOWN_AT_STEP)
+@router.callback_query(
+    StateFilter(ComplaintForm.photos, ComplaintForm.location, ComplaintForm.phone), StepCb.filter(), SHOWN_AT_STEP
+)
 async def step_button(query: CallbackQuery, callback_data: StepCb, state: FSMContext, svc: Services, lang: str) -> None:
     await query.answer()
     current = await state.get_state()
@@ -400,9 +461,11 @@ async def step_button(query: CallbackQuery, callback_data: StepCb, state: FSMCon
 
 # --- summary: submit, edit, cancel ----------------------------------------------------------
 
+
 @router.callback_query(FormCb.filter(F.action == "submit"))
-async def submit(query: CallbackQuery, callback_data: FormCb, state: FSMContext, session: AsyncSession,
-                 svc: Services, lang: str) -> None:
+async def submit(
+    query: CallbackQuery, callback_data: FormCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     data = await state.get_data()
     current = await state.get_state()
     if current != ComplaintForm.confirm.state or data.get("form_id") != callback_data.form:
@@ -414,16 +477,24 @@ async def submit(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
             # in between): ask that step again rather than call the button stale
             await ask(query.message, state, svc, lang, step)
             return
-        await query.message.answer(t(lang, "cf.already_submitted", receipt=existing.receipt_no)
-                                   if existing else t(lang, "stale_button"))
+        await query.message.answer(
+            t(lang, "cf.already_submitted", receipt=existing.receipt_no) if existing else t(lang, "stale_button")
+        )
         return
     await query.answer()
-    draft = Draft(category=data["category"], description=data["description"],
-                  photos=[tuple(p) for p in data.get("photos", [])], address=data.get("address"),
-                  latitude=data.get("lat"), longitude=data.get("lon"), phone_enc=data.get("phone_enc"))
+    draft = Draft(
+        category=data["category"],
+        description=data["description"],
+        photos=[tuple(p) for p in data.get("photos", [])],
+        address=data.get("address"),
+        latitude=data.get("lat"),
+        longitude=data.get("lon"),
+        phone_enc=data.get("phone_enc"),
+    )
     try:
-        c, created = await complaints.submit(session, svc, citizen_id=query.from_user.id,
-                                             submit_key=callback_data.form, draft=draft)
+        c, created = await complaints.submit(
+            session, svc, citizen_id=query.from_user.id, submit_key=callback_data.form, draft=draft
+        )
     except complaints.DailyLimit as e:  # the form stays: its 제출 works again from again_at
         await query.message.answer(t(lang, "cf.daily_limit", n=e.limit, at=svc.fmt(e.again_at, lang)))
         return
@@ -433,10 +504,16 @@ async def submit(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
     if not created:
         await query.message.answer(t(lang, "cf.already_submitted", receipt=c.receipt_no))
         return
-    await query.message.answer(t(lang, "cf.submitted", receipt=c.receipt_no,
-                                 department=escape(svc.district.department(c.department_code).name(lang)),
-                                 deadline=svc.fmt(c.deadline_at, lang))
-                               + (t(lang, "cf.repeat_of", receipt=repeat) if (repeat := complaints.repeat_of(c)) else ""))
+    await query.message.answer(
+        t(
+            lang,
+            "cf.submitted",
+            receipt=c.receipt_no,
+            department=escape(svc.district.department(c.department_code).name(lang)),
+            deadline=svc.fmt(c.deadline_at, lang),
+        )
+        + (t(lang, "cf.repeat_of", receipt=repeat) if (repeat := complaints.repeat_of(c)) else "")
+    )
 
 
 @router.callback_query(FormCb.filter(F.action == "edit"), SHOWN_AT_STEP)
@@ -453,9 +530,13 @@ async def edit(query: CallbackQuery, callback_data: FormCb, state: FSMContext, l
 @router.callback_query(ComplaintForm.edit, EditCb.filter())
 async def edit_field(query: CallbackQuery, callback_data: EditCb, state: FSMContext, svc: Services, lang: str) -> None:
     await query.answer()
-    step = {"category": ComplaintForm.category, "description": ComplaintForm.description,
-            "photos": ComplaintForm.photos, "location": ComplaintForm.location,
-            "phone": ComplaintForm.phone}.get(callback_data.field)
+    step = {
+        "category": ComplaintForm.category,
+        "description": ComplaintForm.description,
+        "photos": ComplaintForm.photos,
+        "location": ComplaintForm.location,
+        "phone": ComplaintForm.phone,
+    }.get(callback_data.field)
     if step is None:
         await query.message.answer(t(lang, "stale_button"))
         return
@@ -468,8 +549,11 @@ async def cancel(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
     await query.answer()
     current = await state.get_state()
     data = await state.get_data()
-    if current is None or not current.startswith(ComplaintForm.__name__) or (
-            callback_data.form != "-" and data.get("form_id") != callback_data.form):
+    if (
+        current is None
+        or not current.startswith(ComplaintForm.__name__)
+        or (callback_data.form != "-" and data.get("form_id") != callback_data.form)
+    ):
         await query.message.answer(t(lang, "stale_button"))
         return
     await state.clear()

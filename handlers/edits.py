@@ -12,6 +12,7 @@ carried an opinion replaces that opinion until 24:00 (handlers/opinion.opinion_e
 passes every other edit on to this router). An edit holding a 주민등록번호 never gets this far:
 bot/rrn_guard.py refuses it and says what was received before stays. In groups edits are ignored
 (the bot posts nothing there for them)."""
+
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -30,8 +31,9 @@ EDITABLE_ON_SUMMARY = {"ComplaintForm": "edit.how.complaint"}
 
 
 @router.edited_message(F.chat.type == "private")
-async def edit_not_applied(message: Message, state: FSMContext, session: AsyncSession, svc: Services,
-                           lang: str) -> None:
+async def edit_not_applied(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     current = await state.get_state()
     if current is None:  # no form: what was received (a filed complaint, a comment) stays
         await message.answer(t(lang, "edit.not_applied"))

@@ -1,6 +1,7 @@
 """Last router: free text (or a photo, with or without a caption) offers to file a complaint;
 whatever a form did not take leaves the form as it was; anything else gets a clear answer; a
 button no handler took is stale and shows where the form is now (handlers/states.py)."""
+
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
@@ -38,16 +39,23 @@ async def in_a_form(message: Message, state: FSMContext, session: AsyncSession, 
     await show_where(message, state, session, svc, lang)
 
 
-async def offer(message: Message, state: FSMContext, svc: Services, lang: str, text: str | None,
-                photos: list[list[str]]) -> None:
+async def offer(
+    message: Message, state: FSMContext, svc: Services, lang: str, text: str | None, photos: list[list[str]]
+) -> None:
     """Offer to file what they gave as a complaint, with a suggested category (complaint.free_text_choice)."""
     await state.set_data({"free_text": text, **({"free_photos": photos} if photos else {})})
     cat = svc.district.suggest_category(text) if text else None
     rows = []
     if cat is not None:
-        rows.append([(t(lang, "cf.offer_yes", category=cat.name(lang)), FreeTextCb(action="file", cat=cat.code).pack())])
-    rows.append([(t(lang, "cf.offer_other"), FreeTextCb(action="choose").pack()),
-                 (t(lang, "cf.offer_no"), FreeTextCb(action="no").pack())])
+        rows.append(
+            [(t(lang, "cf.offer_yes", category=cat.name(lang)), FreeTextCb(action="file", cat=cat.code).pack())]
+        )
+    rows.append(
+        [
+            (t(lang, "cf.offer_other"), FreeTextCb(action="choose").pack()),
+            (t(lang, "cf.offer_no"), FreeTextCb(action="no").pack()),
+        ]
+    )
     key = "cf.offer_photo" if text is None else "cf.offer_free_text" if cat else "cf.offer_free_text_nocat"
     said = t(lang, key, category=escape(cat.name(lang)) if cat else "")
     if photos:
@@ -61,7 +69,7 @@ async def offer(message: Message, state: FSMContext, svc: Services, lang: str, t
 async def free_text(message: Message, state: FSMContext, svc: Services, lang: str, principal: Principal) -> None:
     """Typing is never a dead end: offer to file what they wrote, with a suggested category (a
     greeting is greeted with the menu instead)."""
-    text = message.text.strip()[:DESCRIPTION_MAX + 1]  # one holding a 주민등록번호 never gets here (bot/rrn_guard.py)
+    text = message.text.strip()[: DESCRIPTION_MAX + 1]  # one holding a 주민등록번호 never gets here (bot/rrn_guard.py)
     if await point_free_text(message, lang, principal):
         return
     await offer(message, state, svc, lang, text, [])
@@ -73,7 +81,7 @@ async def photo_outside_a_form(message: Message, state: FSMContext, svc: Service
     caption as its text and the photo attached. A file that is no picture is refused with what is
     accepted; its caption is still offered."""
     got = await media.take_image(message, bot, lang)
-    caption = (message.caption or "").strip()[:DESCRIPTION_MAX + 1] or None
+    caption = (message.caption or "").strip()[: DESCRIPTION_MAX + 1] or None
     if got is None and caption is None:
         return  # told what is accepted
     await offer(message, state, svc, lang, caption, [list(got)] if got else [])
@@ -86,6 +94,7 @@ async def other_content(message: Message, lang: str) -> None:
 
 
 @router.callback_query()
-async def stale_callback(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services,
-                         lang: str) -> None:
+async def stale_callback(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     await stale_press(query, state, session, svc, lang)

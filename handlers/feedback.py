@@ -1,4 +1,5 @@
 """Citizens after an answer: 해결됨 / 해결 안 됨, then the 친절 OSS 5-item rating."""
+
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -31,8 +32,15 @@ async def _own(session: AsyncSession, p: Principal, cid: int):
 
 
 @router.callback_query(FeedbackCb.filter())
-async def feedback(query: CallbackQuery, callback_data: FeedbackCb, state: FSMContext, session: AsyncSession,
-                   svc: Services, lang: str, principal: Principal) -> None:
+async def feedback(
+    query: CallbackQuery,
+    callback_data: FeedbackCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     c = await _own(session, principal, callback_data.cid)
     if c is None or c.state != "answered":
         await query.answer(t(lang, "stale_button"), show_alert=True)
@@ -50,8 +58,9 @@ async def feedback(query: CallbackQuery, callback_data: FeedbackCb, state: FSMCo
 
 
 @router.message(CitizenForm.reopen_comment, F.text, NOT_COMMAND)
-async def reopen_comment(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                         principal: Principal) -> None:
+async def reopen_comment(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     data = await state.get_data()
     c = await _own(session, principal, data.get("cid", 0))
     if c is None:
@@ -82,14 +91,24 @@ async def reopen_text_expected(message: Message, lang: str) -> None:
 
 
 @router.callback_query(RateCb.filter())
-async def rate(query: CallbackQuery, callback_data: RateCb, state: FSMContext, session: AsyncSession,
-               svc: Services, lang: str) -> None:
+async def rate(
+    query: CallbackQuery, callback_data: RateCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     try:
-        r = await ratings.rate(session, svc, user_id=query.from_user.id, complaint_id=callback_data.cid,
-                               item=callback_data.item, score=callback_data.score)
+        r = await ratings.rate(
+            session,
+            svc,
+            user_id=query.from_user.id,
+            complaint_id=callback_data.cid,
+            item=callback_data.item,
+            score=callback_data.score,
+        )
     except RatingError as e:
-        text = {"already": "rate.already", "handled": "rate.refused.handled",
-                "own_staff": "rate.refused.own_staff"}.get(e.code, "stale_button")
+        text = {
+            "already": "rate.already",
+            "handled": "rate.refused.handled",
+            "own_staff": "rate.refused.own_staff",
+        }.get(e.code, "stale_button")
         await query.answer(t(lang, text), show_alert=True)
         return
     await session.commit()
@@ -98,8 +117,15 @@ async def rate(query: CallbackQuery, callback_data: RateCb, state: FSMContext, s
     if callback_data.item == ratings.OVERALL:
         await query.message.answer(
             t(lang, "rate.thanks_overall", score=r.overall),
-            reply_markup=markup([[(t(lang, "rate.details_yes"), RateMoreCb(cid=r.complaint_id, go=1).pack()),
-                                  (t(lang, "rate.details_no"), RateMoreCb(cid=r.complaint_id, go=0).pack())]]))
+            reply_markup=markup(
+                [
+                    [
+                        (t(lang, "rate.details_yes"), RateMoreCb(cid=r.complaint_id, go=1).pack()),
+                        (t(lang, "rate.details_no"), RateMoreCb(cid=r.complaint_id, go=0).pack()),
+                    ]
+                ]
+            ),
+        )
         return
     await ask_next(query.message, state, r, lang)
 
@@ -108,8 +134,10 @@ async def ask_next(message: Message, state: FSMContext, r, lang: str) -> None:
     item = ratings.next_item(r)
     if item is not None:
         n = ratings.ITEMS.index(item) + 1
-        await message.answer(t(lang, "rate.item", n=n, item=t(lang, f"rate.item.{item}")),
-                             reply_markup=markup(ratings.score_buttons(r.complaint_id, item)))
+        await message.answer(
+            t(lang, "rate.item", n=n, item=t(lang, f"rate.item.{item}")),
+            reply_markup=markup(ratings.score_buttons(r.complaint_id, item)),
+        )
     else:
         await state.set_state(CitizenForm.rating_comment)
         await state.set_data({"cid": r.complaint_id})
@@ -117,8 +145,9 @@ async def ask_next(message: Message, state: FSMContext, r, lang: str) -> None:
 
 
 @router.callback_query(RateMoreCb.filter())
-async def rate_more(query: CallbackQuery, callback_data: RateMoreCb, state: FSMContext, session: AsyncSession,
-                    lang: str) -> None:
+async def rate_more(
+    query: CallbackQuery, callback_data: RateMoreCb, state: FSMContext, session: AsyncSession, lang: str
+) -> None:
     try:
         r = await ratings._own_rating(session, query.from_user.id, callback_data.cid)
     except RatingError:
@@ -136,8 +165,9 @@ async def rate_more(query: CallbackQuery, callback_data: RateMoreCb, state: FSMC
 async def rating_comment(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     data = await state.get_data()
     try:
-        await ratings.comment(session, svc, user_id=message.from_user.id, complaint_id=data.get("cid", 0),
-                              text=message.text)
+        await ratings.comment(
+            session, svc, user_id=message.from_user.id, complaint_id=data.get("cid", 0), text=message.text
+        )
     except RatingError as e:
         if e.code == "too_long":
             await message.answer(t(lang, "rate.comment_long", n=len(message.text)))

@@ -1,5 +1,6 @@
 """Role filters: a handler behind RoleFilter("admin") is never reached by anyone else; commands are
 not answers; a form's button acts only on its own step (ShownAtStep)."""
+
 from aiogram import F
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject

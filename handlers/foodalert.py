@@ -1,6 +1,7 @@
 """/foodalert: operators register, change or stop food-poisoning alerts; 위생과 officers (and admins)
 see the numbers, make invite links and send outbreak notices with a preview; admins import the
 일반음식점 licence export by sending its .csv here. Rules live in workflows/food_alerts.py."""
+
 from __future__ import annotations
 
 import io
@@ -31,9 +32,14 @@ router.message.filter(F.chat.type == "private")
 
 NAME_ERRORS = {"short": "food.name.short", "long": "food.name.long", "rrn": "food.name.rrn"}
 NOTICE_ERRORS = {"short": "food.notice.short", "long": "food.notice.long"}
-CSV_ERRORS = {"too_big": "food.csv.too_big", "encoding": "food.csv.encoding", "empty": "food.csv.empty",
-              "missing_columns": "food.csv.missing_columns", "too_many_rows": "food.csv.too_many_rows",
-              "malformed": "food.csv.malformed"}
+CSV_ERRORS = {
+    "too_big": "food.csv.too_big",
+    "encoding": "food.csv.encoding",
+    "empty": "food.csv.empty",
+    "missing_columns": "food.csv.missing_columns",
+    "too_many_rows": "food.csv.too_many_rows",
+    "malformed": "food.csv.malformed",
+}
 
 
 class FoodCb(CallbackData, prefix="fa"):
@@ -67,6 +73,7 @@ def is_staff(p: Principal, cfg: fa.FoodConfig) -> bool:
 
 # --- keyboards ---------------------------------------------------------------------------------
 
+
 def _types_kb(cfg: fa.FoodConfig, lang: str, cb: type[CallbackData], action: str, **step):
     b = InlineKeyboardBuilder()
     for bt in cfg.types.values():
@@ -88,35 +95,52 @@ def _dong_at(svc: Services, value: str) -> str | None:
 
 
 def _operator_kb(lang: str):
-    return markup([[(t(lang, "food.btn.edit_name"), FoodCb(action="edit", value="name").pack()),
-                    (t(lang, "food.btn.edit_type"), FoodCb(action="edit", value="type").pack()),
-                    (t(lang, "food.btn.edit_dong"), FoodCb(action="edit", value="dong").pack())],
-                   [(t(lang, "food.btn.stop"), FoodCb(action="stop").pack())]])
+    return markup(
+        [
+            [
+                (t(lang, "food.btn.edit_name"), FoodCb(action="edit", value="name").pack()),
+                (t(lang, "food.btn.edit_type"), FoodCb(action="edit", value="type").pack()),
+                (t(lang, "food.btn.edit_dong"), FoodCb(action="edit", value="dong").pack()),
+            ],
+            [(t(lang, "food.btn.stop"), FoodCb(action="stop").pack())],
+        ]
+    )
 
 
 # --- entry --------------------------------------------------------------------------------------
+
 
 def _season_kw(cfg: fa.FoodConfig, lang: str) -> dict:
     return {"season": escape(fa.season_label(cfg, lang)), "threshold": escape(fa.grade(cfg, cfg.threshold).name(lang))}
 
 
-async def show_operator(message: Message, session: AsyncSession, svc: Services, cfg: fa.FoodConfig, lang: str,
-                        user_id: int) -> None:
+async def show_operator(
+    message: Message, session: AsyncSession, svc: Services, cfg: fa.FoodConfig, lang: str, user_id: int
+) -> None:
     await fa.claim_redeemed(session, user_id)
     op = await fa.get_operator(session, user_id)
     if op is None:
-        await message.answer(t(lang, "food.intro", **_season_kw(cfg, lang)),
-                             reply_markup=markup([[(t(lang, "food.btn.join"), FoodCb(action="join").pack())]]))
+        await message.answer(
+            t(lang, "food.intro", **_season_kw(cfg, lang)),
+            reply_markup=markup([[(t(lang, "food.btn.join"), FoodCb(action="join").pack())]]),
+        )
         return
-    await message.answer(t(lang, "food.status", name=escape(op.business_name),
-                           type=escape(cfg.types[op.business_type].name(lang)),
-                           dong=escape(svc.district.dong_name(op.dong, lang)) if op.dong else t(lang, "food.dong_none"),
-                           **_season_kw(cfg, lang)),
-                         reply_markup=_operator_kb(lang))
+    await message.answer(
+        t(
+            lang,
+            "food.status",
+            name=escape(op.business_name),
+            type=escape(cfg.types[op.business_type].name(lang)),
+            dong=escape(svc.district.dong_name(op.dong, lang)) if op.dong else t(lang, "food.dong_none"),
+            **_season_kw(cfg, lang),
+        ),
+        reply_markup=_operator_kb(lang),
+    )
 
 
-async def show_staff(message: Message, session: AsyncSession, svc: Services, cfg: fa.FoodConfig, lang: str,
-                     p: Principal) -> None:
+async def show_staff(
+    message: Message, session: AsyncSession, svc: Services, cfg: fa.FoodConfig, lang: str, p: Principal
+) -> None:
     n = await fa.counts(session)
     if not fa.in_season(cfg, fa.local_day(svc)):
         today = t(lang, "food.staff.off_season", season=escape(fa.season_label(cfg, lang)))
@@ -128,13 +152,21 @@ async def show_staff(message: Message, session: AsyncSession, svc: Services, cfg
     text = t(lang, "food.staff", active=n[fa.ACTIVE], invited=n[fa.INVITED], today=today)
     if p.is_admin:
         text += t(lang, "food.staff.csv_hint")
-    await message.answer(text, reply_markup=markup([[(t(lang, "food.btn.notice"), FoodCb(action="notice").pack())],
-                                                    [(t(lang, "food.btn.invite"), FoodCb(action="invite").pack())]]))
+    await message.answer(
+        text,
+        reply_markup=markup(
+            [
+                [(t(lang, "food.btn.notice"), FoodCb(action="notice").pack())],
+                [(t(lang, "food.btn.invite"), FoodCb(action="invite").pack())],
+            ]
+        ),
+    )
 
 
 @router.message(Command("foodalert"))
-async def foodalert_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        principal: Principal) -> None:
+async def foodalert_cmd(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     await state.clear()
     cfg = fa.config()
     if is_staff(principal, cfg):
@@ -144,6 +176,7 @@ async def foodalert_cmd(message: Message, state: FSMContext, session: AsyncSessi
 
 
 # --- operator registration -------------------------------------------------------------------
+
 
 @router.callback_query(FoodCb.filter(F.action.in_({"join", "redo"})), SHOWN_AT_STEP)
 async def join(query: CallbackQuery, state: FSMContext, lang: str) -> None:
@@ -155,24 +188,40 @@ async def join(query: CallbackQuery, state: FSMContext, lang: str) -> None:
 
 # --- the registration form's questions (each button carries its step), and where it is now ---------
 
+
 async def ask_type(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "food.ask_type"), reply_markup=_types_kb(
-        fa.config(), lang, FoodCb, "type", st=step_token(FoodForm.business_type)))
+    await message.answer(
+        t(lang, "food.ask_type"),
+        reply_markup=_types_kb(fa.config(), lang, FoodCb, "type", st=step_token(FoodForm.business_type)),
+    )
 
 
 async def ask_dong(message: Message, svc: Services, lang: str) -> None:
-    await message.answer(t(lang, "food.ask_dong"),
-                         reply_markup=_dongs_kb(svc, lang, FoodCb, "dong", st=step_token(FoodForm.dong)))
+    await message.answer(
+        t(lang, "food.ask_dong"), reply_markup=_dongs_kb(svc, lang, FoodCb, "dong", st=step_token(FoodForm.dong))
+    )
 
 
 async def show_confirm(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     data, at = await state.get_data(), step_token(FoodForm.confirm)
     await message.answer(
-        t(lang, "food.confirm", name=escape(data["name"]),
-          type=escape(fa.config().types[data["business_type"]].name(lang)), dong=escape(svc.district.dong_name(data["dong"], lang))),
-        reply_markup=markup([[(t(lang, "food.btn.save"), FoodCb(action="save", st=at).pack())],
-                             [(t(lang, "food.btn.redo"), FoodCb(action="redo", st=at).pack()),
-                              (t(lang, "food.btn.quit"), FoodCb(action="quit", st=at).pack())]]))
+        t(
+            lang,
+            "food.confirm",
+            name=escape(data["name"]),
+            type=escape(fa.config().types[data["business_type"]].name(lang)),
+            dong=escape(svc.district.dong_name(data["dong"], lang)),
+        ),
+        reply_markup=markup(
+            [
+                [(t(lang, "food.btn.save"), FoodCb(action="save", st=at).pack())],
+                [
+                    (t(lang, "food.btn.redo"), FoodCb(action="redo", st=at).pack()),
+                    (t(lang, "food.btn.quit"), FoodCb(action="quit", st=at).pack()),
+                ],
+            ]
+        ),
+    )
 
 
 @resumes(FoodForm)
@@ -220,8 +269,9 @@ async def name_not_text(message: Message, lang: str) -> None:
 
 
 @router.callback_query(FoodCb.filter(F.action.in_({"type", "dong"})), SHOWN_AT_STEP)
-async def picked(query: CallbackQuery, callback_data: FoodCb, state: FSMContext, session: AsyncSession,
-                 svc: Services, lang: str) -> None:
+async def picked(
+    query: CallbackQuery, callback_data: FoodCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     """A 업종 or 동 button: the next registration step, or a change of a registered business."""
     cfg = fa.config()
     action, value = callback_data.action, callback_data.value
@@ -257,12 +307,20 @@ async def _refresh_commands(bot: Bot, session: AsyncSession, svc: Services, user
 
 
 @router.callback_query(FoodCb.filter(F.action == "save"), FoodForm.confirm, SHOWN_AT_STEP)
-async def save(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-               bot: Bot) -> None:
+async def save(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     data = await state.get_data()
     cfg = fa.config()
-    await fa.register(session, svc, user_id=query.from_user.id, name=data["name"],
-                      business_type=data["business_type"], dong=data["dong"], cfg=cfg)
+    await fa.register(
+        session,
+        svc,
+        user_id=query.from_user.id,
+        name=data["name"],
+        business_type=data["business_type"],
+        dong=data["dong"],
+        cfg=cfg,
+    )
     await state.clear()
     await session.commit()
     await query.answer()
@@ -279,9 +337,11 @@ async def quit_form(query: CallbackQuery, state: FSMContext, lang: str) -> None:
 
 # --- operator changes and stop ----------------------------------------------------------------
 
+
 @router.callback_query(FoodCb.filter(F.action == "edit"))
-async def edit(query: CallbackQuery, callback_data: FoodCb, state: FSMContext, session: AsyncSession,
-               svc: Services, lang: str) -> None:
+async def edit(
+    query: CallbackQuery, callback_data: FoodCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     await query.answer()
     if await fa.get_operator(session, query.from_user.id) is None:
         await query.message.answer(t(lang, "food.not_registered"))
@@ -299,14 +359,23 @@ async def edit(query: CallbackQuery, callback_data: FoodCb, state: FSMContext, s
 @router.callback_query(FoodCb.filter(F.action == "stop"))
 async def stop_ask(query: CallbackQuery, lang: str) -> None:
     await query.answer()
-    await query.message.answer(t(lang, "food.stop_confirm"), reply_markup=markup([[
-        (t(lang, "food.btn.stop_yes"), FoodCb(action="stop_yes").pack()),
-        (t(lang, "food.btn.stop_no"), FoodCb(action="stop_no").pack())]]))
+    await query.message.answer(
+        t(lang, "food.stop_confirm"),
+        reply_markup=markup(
+            [
+                [
+                    (t(lang, "food.btn.stop_yes"), FoodCb(action="stop_yes").pack()),
+                    (t(lang, "food.btn.stop_no"), FoodCb(action="stop_no").pack()),
+                ]
+            ]
+        ),
+    )
 
 
 @router.callback_query(FoodCb.filter(F.action.in_({"stop_yes", "stop_no"})))
-async def stop_answer(query: CallbackQuery, callback_data: FoodCb, session: AsyncSession, svc: Services,
-                      lang: str, bot: Bot) -> None:
+async def stop_answer(
+    query: CallbackQuery, callback_data: FoodCb, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     await query.answer()
     if callback_data.action == "stop_no":
         await query.message.answer(t(lang, "food.kept"))
@@ -320,19 +389,33 @@ async def stop_answer(query: CallbackQuery, callback_data: FoodCb, session: Asyn
 
 # --- staff: invite links and outbreak notices --------------------------------------------------
 
+
 @router.callback_query(FoodCb.filter(F.action == "invite"))
 async def invite(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
     if not is_staff(principal, fa.config()):
         await query.answer(t(lang, "not_allowed"), show_alert=True)
         return
     await query.answer()
-    inv = await roles.create_invite(session, role=OPERATOR, department_code=None, by=query.from_user.id,
-                                    departments=svc.district.departments, now=svc.now(),
-                                    actor_role=ADMIN if principal.is_admin else roles.OFFICER)
+    inv = await roles.create_invite(
+        session,
+        role=OPERATOR,
+        department_code=None,
+        by=query.from_user.id,
+        departments=svc.district.departments,
+        now=svc.now(),
+        actor_role=ADMIN if principal.is_admin else roles.OFFICER,
+    )
     await session.commit()
-    await query.message.answer(t(lang, "admin.invite_link", role=t(lang, "role.name.operator"), dept="",
-                                 days=roles.INVITE_TTL.days,
-                                 link=f"https://t.me/{svc.bot_username}?start=inv_{inv.token}"))
+    await query.message.answer(
+        t(
+            lang,
+            "admin.invite_link",
+            role=t(lang, "role.name.operator"),
+            dept="",
+            days=roles.INVITE_TTL.days,
+            link=f"https://t.me/{svc.bot_username}?start=inv_{inv.token}",
+        )
+    )
 
 
 def _audience_label(svc: Services, cfg: fa.FoodConfig, kind: str, value: str | None, lang: str) -> str:
@@ -354,19 +437,32 @@ async def notice_start(query: CallbackQuery, state: FSMContext, lang: str, princ
 
 
 async def ask_audience(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "food.notice.audience"), reply_markup=markup([
-        [(t(lang, "food.notice.all"), NoticeCb(action="audience", value="all").pack())],
-        [(t(lang, "food.notice.by_dong"), NoticeCb(action="audience", value="dong").pack()),
-         (t(lang, "food.notice.by_type"), NoticeCb(action="audience", value="type").pack())],
-        [(t(lang, "food.btn.quit"), NoticeCb(action="cancel").pack())]]))
+    await message.answer(
+        t(lang, "food.notice.audience"),
+        reply_markup=markup(
+            [
+                [(t(lang, "food.notice.all"), NoticeCb(action="audience", value="all").pack())],
+                [
+                    (t(lang, "food.notice.by_dong"), NoticeCb(action="audience", value="dong").pack()),
+                    (t(lang, "food.notice.by_type"), NoticeCb(action="audience", value="type").pack()),
+                ],
+                [(t(lang, "food.btn.quit"), NoticeCb(action="cancel").pack())],
+            ]
+        ),
+    )
 
 
-async def ask_notice_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services,
-                          lang: str) -> None:
+async def ask_notice_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     data = await state.get_data()
     n = len(await fa.notice_recipients(session, data["kind"], data.get("value")))
-    await message.answer(t(lang, "food.notice.ask_text", n=n,
-                           audience=_audience_label(svc, fa.config(), data["kind"], data.get("value"), lang)))
+    await message.answer(
+        t(
+            lang,
+            "food.notice.ask_text",
+            n=n,
+            audience=_audience_label(svc, fa.config(), data["kind"], data.get("value"), lang),
+        )
+    )
 
 
 async def show_preview(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
@@ -374,16 +470,29 @@ async def show_preview(message: Message, state: FSMContext, session: AsyncSessio
     n = len(await fa.notice_recipients(session, data["kind"], data.get("value")))
     cfg = fa.config()
     await message.answer(
-        t(lang, "food.notice.preview", audience=_audience_label(svc, cfg, data["kind"], data.get("value"), lang), n=n,
-          message=fa.notice_message(svc, cfg, data["text"], lang)),
-        reply_markup=markup([[(t(lang, "food.btn.send"), NoticeCb(action="send", value=data["form_id"]).pack())],
-                             [(t(lang, "food.btn.rewrite"), NoticeCb(action="rewrite").pack()),
-                              (t(lang, "food.btn.quit"), NoticeCb(action="cancel").pack())]]))
+        t(
+            lang,
+            "food.notice.preview",
+            audience=_audience_label(svc, cfg, data["kind"], data.get("value"), lang),
+            n=n,
+            message=fa.notice_message(svc, cfg, data["text"], lang),
+        ),
+        reply_markup=markup(
+            [
+                [(t(lang, "food.btn.send"), NoticeCb(action="send", value=data["form_id"]).pack())],
+                [
+                    (t(lang, "food.btn.rewrite"), NoticeCb(action="rewrite").pack()),
+                    (t(lang, "food.btn.quit"), NoticeCb(action="cancel").pack()),
+                ],
+            ]
+        ),
+    )
 
 
 @resumes(NoticeForm)
-async def show_notice_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services,
-                           lang: str) -> None:
+async def show_notice_step(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     current = await state.get_state()
     if current == NoticeForm.audience.state:
         await ask_audience(message, lang)
@@ -394,23 +503,28 @@ async def show_notice_step(message: Message, state: FSMContext, session: AsyncSe
 
 
 @router.callback_query(NoticeCb.filter(F.action.in_({"audience", "pick"})), NoticeForm.audience)
-async def notice_audience(query: CallbackQuery, callback_data: NoticeCb, state: FSMContext, session: AsyncSession,
-                          svc: Services, lang: str) -> None:
+async def notice_audience(
+    query: CallbackQuery, callback_data: NoticeCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     cfg = fa.config()
     action, value = callback_data.action, callback_data.value
     await query.answer()
     if action == "audience" and value == "dong":
-        await query.message.answer(t(lang, "food.notice.pick_dong"), reply_markup=_dongs_kb(svc, lang, NoticeCb, "pick"))
+        await query.message.answer(
+            t(lang, "food.notice.pick_dong"), reply_markup=_dongs_kb(svc, lang, NoticeCb, "pick")
+        )
         await state.update_data(kind="dong")
         return
     if action == "audience" and value == "type":
-        await query.message.answer(t(lang, "food.notice.pick_type"),
-                                   reply_markup=_types_kb(cfg, lang, NoticeCb, "pick"))
+        await query.message.answer(
+            t(lang, "food.notice.pick_type"), reply_markup=_types_kb(cfg, lang, NoticeCb, "pick")
+        )
         await state.update_data(kind="type")
         return
     kind = "all" if action == "audience" else (await state.get_data()).get("kind")
-    chosen = (None if kind == "all" else _dong_at(svc, value) if kind == "dong"
-              else value if value in cfg.types else None)
+    chosen = (
+        None if kind == "all" else _dong_at(svc, value) if kind == "dong" else value if value in cfg.types else None
+    )
     if kind not in fa.AUDIENCES or (kind != "all" and chosen is None):
         await query.message.answer(t(lang, "stale_button"))
         return
@@ -442,14 +556,28 @@ async def notice_not_text(message: Message, lang: str) -> None:
 
 
 @router.callback_query(NoticeCb.filter(F.action == "send"), NoticeForm.confirm)
-async def notice_send(query: CallbackQuery, callback_data: NoticeCb, state: FSMContext, session: AsyncSession,
-                      svc: Services, lang: str, principal: Principal) -> None:
+async def notice_send(
+    query: CallbackQuery,
+    callback_data: NoticeCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     data = await state.get_data()
     if not is_staff(principal, fa.config()) or data.get("form_id") != callback_data.value:
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
-    notice, _ = await fa.send_notice(session, svc, form_id=data["form_id"], officer_id=query.from_user.id,
-                                     kind=data["kind"], value=data.get("value"), text=data["text"])
+    notice, _ = await fa.send_notice(
+        session,
+        svc,
+        form_id=data["form_id"],
+        officer_id=query.from_user.id,
+        kind=data["kind"],
+        value=data.get("value"),
+        text=data["text"],
+    )
     await state.clear()
     await session.commit()
     await query.answer()
@@ -457,8 +585,9 @@ async def notice_send(query: CallbackQuery, callback_data: NoticeCb, state: FSMC
 
 
 @router.callback_query(NoticeCb.filter(F.action == "rewrite"), NoticeForm.confirm)
-async def notice_rewrite(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services,
-                         lang: str) -> None:
+async def notice_rewrite(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     await query.answer()
     await state.set_state(NoticeForm.text)
     await ask_notice_text(query.message, state, session, svc, lang)
@@ -472,6 +601,7 @@ async def notice_cancel(query: CallbackQuery, state: FSMContext, lang: str) -> N
 
 
 # --- admin: licence-export import -------------------------------------------------------------
+
 
 def _is_csv(message: Message) -> bool:
     return message.document is not None and (message.document.file_name or "").lower().endswith(".csv")
@@ -497,13 +627,23 @@ async def csv_import(message: Message, bot: Bot, session: AsyncSession, svc: Ser
         return
     done = await food_import.import_businesses(session, svc, parsed.rows, by=message.from_user.id, cfg=cfg)
     await session.commit()
-    await message.answer(t(lang, "food.csv.done", created=len(done.created), already=done.already,
-                           closed=parsed.skipped["closed"], no_name=parsed.skipped["no_name"],
-                           duplicate=parsed.skipped["duplicate"],
-                           no_dong=sum(op.dong is None for op, _ in done.created)))
+    await message.answer(
+        t(
+            lang,
+            "food.csv.done",
+            created=len(done.created),
+            already=done.already,
+            closed=parsed.skipped["closed"],
+            no_name=parsed.skipped["no_name"],
+            duplicate=parsed.skipped["duplicate"],
+            no_dong=sum(op.dong is None for op, _ in done.created),
+        )
+    )
     if done.created:
         day = f"{fa.local_day(svc):%Y%m%d}"
         await message.answer_document(
-            BufferedInputFile(food_import.invitations_csv(svc, done.created, lang, cfg),
-                              filename=f"food-alert-invitations-{day}.csv"),
-            caption=t(lang, "food.csv.file_caption", days=cfg.invite_ttl.days))
+            BufferedInputFile(
+                food_import.invitations_csv(svc, done.created, lang, cfg), filename=f"food-alert-invitations-{day}.csv"
+            ),
+            caption=t(lang, "food.csv.file_caption", days=cfg.invite_ttl.days),
+        )

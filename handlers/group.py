@@ -21,6 +21,7 @@ form (left in the group when an officer pressed 답변 on a card there and the b
 them: handlers/answer_templates.continue_in_private); ``status``, ``complaint``, ``inbox`` and
 ``privacy`` run those commands. Anything else is the plain /start.
 """
+
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
@@ -41,17 +42,52 @@ router = Router(name="group")
 
 GROUPS = ("group", "supergroup")
 GROUP_SAFE = {"help", "ranking", "report", "verify", "departments", "language", "cancel"}
-PRIVATE_ONLY = sorted({*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER, *commands.ADMIN, *commands.EVALUATOR,
-                       *commands.FOOD, *commands.EDITOR, *commands.TAX} - GROUP_SAFE)
+PRIVATE_ONLY = sorted(
+    {
+        *commands.EVERYONE,
+        *commands.CITIZEN,
+        *commands.OFFICER,
+        *commands.ADMIN,
+        *commands.EVALUATOR,
+        *commands.FOOD,
+        *commands.EDITOR,
+        *commands.TAX,
+    }
+    - GROUP_SAFE
+)
 START_ROUTES = ("status", "complaint", "inbox", "privacy")
 # callback data prefixes (handlers/callbacks.py) of screens with a resident's data or forms that collect it
-PRIVATE_BUTTONS = {"pv", "pvd", "menu", "cat", "step", "cf", "ed", "ft", "st", "op", "tr", "rm", "an", "fb", "rt", "rd",
-                   "ax", "at", "tpl", "arf"}  # the last four: handlers/answer_templates.py
+PRIVATE_BUTTONS = {
+    "pv",
+    "pvd",
+    "menu",
+    "cat",
+    "step",
+    "cf",
+    "ed",
+    "ft",
+    "st",
+    "op",
+    "tr",
+    "rm",
+    "an",
+    "fb",
+    "rt",
+    "rd",
+    "ax",
+    "at",
+    "tpl",
+    "arf",
+}  # the last four: handlers/answer_templates.py
 # the one-stop and tax officers' work buttons (an old group card's, or forged): their answers show the
 # family's or the payer's data; only an outside body's 수신 확인 and a licensing body's 면허 불허 stay
-PRIVATE_BUTTON_ACTIONS = {*(("osi", a) for a in ("open", "take", "done", "supp", "skip_note", "contact")),
-                          *(("lt", a) for a in ("open", "class", "nontax_ask", "nontax", "cancel", "paid_ask", "paid",
-                                                "pay_open", "accept", "return"))}
+PRIVATE_BUTTON_ACTIONS = {
+    *(("osi", a) for a in ("open", "take", "done", "supp", "skip_note", "contact")),
+    *(
+        ("lt", a)
+        for a in ("open", "class", "nontax_ask", "nontax", "cancel", "paid_ask", "paid", "pay_open", "accept", "return")
+    ),
+}
 
 
 def _private_button(data: str | None) -> bool:
@@ -61,6 +97,7 @@ def _private_button(data: str | None) -> bool:
 
 def _payload(name: str, args: str | None) -> str | None:
     from handlers.officer import RECEIPT
+
     receipt = (args or "").strip()
     if name == "find" and RECEIPT.match(receipt):
         return f"case_{receipt}"
@@ -71,14 +108,25 @@ def _payload(name: str, args: str | None) -> str | None:
 async def private_only(message: Message, command: CommandObject, svc: Services, lang: str) -> None:
     name = command.command.lower()
     link = private_chat(svc.bot_username, _payload(name, command.args))
-    button = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=t(lang, "group.open_private"), url=link)]])
-    await message.answer(t(lang, "group.private_only", command=escape(f"/{name}")),
-                         reply_markup=button if link else None)
+    button = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=t(lang, "group.open_private"), url=link)]]
+    )
+    await message.answer(
+        t(lang, "group.private_only", command=escape(f"/{name}")), reply_markup=button if link else None
+    )
 
 
 @router.callback_query(F.message.chat.type.in_(GROUPS), OfficerCb.filter(F.action.in_(IN_PRIVATE)))
-async def form_in_private(query: CallbackQuery, callback_data: OfficerCb, state: FSMContext, session: AsyncSession,
-                          svc: Services, lang: str, principal: Principal, bot: Bot) -> None:
+async def form_in_private(
+    query: CallbackQuery,
+    callback_data: OfficerCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+    bot: Bot,
+) -> None:
     """답변 (or another action that asks for text) on a card in a group: it goes on in the private
     chat (handlers/answer_templates.continue_in_private); nothing is typed into the group."""
     await continue_in_private(query, callback_data, state, session, svc, lang, principal, bot)
@@ -91,33 +139,54 @@ async def private_only_button(query: CallbackQuery, lang: str) -> None:
 
 # --- the private side of the links --------------------------------------------------------------
 
+
 @router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.regexp(r"^case_\d{4}-\d{6}$")))
-async def start_case(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
-                     principal: Principal) -> None:
+async def start_case(
+    message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     from handlers.officer import open_receipt
-    await open_receipt(message, session, svc, lang, principal, command.args[len("case_"):], via="link")
+
+    await open_receipt(message, session, svc, lang, principal, command.args[len("case_") :], via="link")
 
 
 @router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.regexp(r"^ans_\d{4}-\d{6}$")))
-async def start_answer(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
-                       svc: Services, lang: str, principal: Principal) -> None:
+async def start_answer(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     """The link left in a group when the bot could not write to the officer: the answer form."""
-    await open_answer_link(message, state, session, svc, lang, principal, command.args[len("ans_"):])
+    await open_answer_link(message, state, session, svc, lang, principal, command.args[len("ans_") :])
 
 
 @router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.in_(START_ROUTES)))
-async def start_route(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
-                      svc: Services, lang: str, principal: Principal) -> None:
+async def start_route(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     uid = message.from_user.id
     if command.args == "status":
         from handlers.status import show_list
+
         await show_list(message, session, svc, lang, uid)
     elif command.args == "complaint":
         from handlers.complaint import begin
+
         await begin(message, state, session, svc, lang, uid)
     elif command.args == "inbox":
         from handlers.officer import show_inbox
+
         await show_inbox(message, session, svc, lang, principal)
     else:
         from handlers.privacy import privacy_cmd
+
         await privacy_cmd(message, session, svc, lang)

@@ -15,6 +15,7 @@ bad parameter or format, 404 for an unknown service code, request id or path, 40
 but GET, 503 while the database cannot be reached. The rules and what is exported are in
 workflows/open311.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,14 +35,20 @@ log = logging.getLogger(__name__)
 V2 = "/open311/v2"
 
 
-def _respond(fmt: str, root: str, data: Any, *, status: int = 200,
-             headers: dict[str, str] | None = None) -> web.Response:
+def _respond(
+    fmt: str, root: str, data: Any, *, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False)
     else:
         body = open311.to_xml(root, data)
-    return web.Response(text=body, status=status, content_type=open311.FORMATS[fmt], charset="utf-8",
-                        headers={"Cache-Control": "no-store", **(headers or {})})
+    return web.Response(
+        text=body,
+        status=status,
+        content_type=open311.FORMATS[fmt],
+        charset="utf-8",
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
 
 
 def _error(fmt: str, e: open311.Open311Error) -> web.Response:
@@ -57,6 +64,7 @@ def _format(request: web.Request) -> str:
 
 def georeport(handler):
     """Open311Error -> a GeoReport error response in the requested format; a database outage -> 503."""
+
     async def wrapped(request: web.Request) -> web.Response:
         fmt = request.match_info.get("fmt", "xml")
         try:
@@ -66,6 +74,7 @@ def georeport(handler):
         except (DBAPIError, OSError) as e:
             log.warning("Open311 export: database unavailable (%s)", type(e).__name__)
             return _error(fmt, open311.Open311Error(503, "temporarily unavailable, try again later"))
+
     return wrapped
 
 
@@ -85,8 +94,7 @@ async def services(request: web.Request, fmt: str) -> web.Response:
 @georeport
 async def service_definition(request: web.Request, fmt: str) -> web.Response:
     app: "App" = request.app[APP_KEY]
-    return _respond(fmt, "service_definition",
-                    open311.service_definition(app.svc.district, request.match_info["code"]))
+    return _respond(fmt, "service_definition", open311.service_definition(app.svc.district, request.match_info["code"]))
 
 
 @georeport

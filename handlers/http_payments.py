@@ -17,6 +17,7 @@ Refusals are logged with their reason only — never the body, the account or th
 A valid payment commits, wakes the outbox worker (receipt, Telegram confirmations) and starts the
 webhook confirmations at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -84,8 +85,13 @@ def parse(body: bytes) -> dict:
         raise ValueError("paid_at") from None
     if paid_at.tzinfo is None:
         raise ValueError("paid_at")
-    return {"transaction_id": tx, "account": account, "amount": amount, "paid_at": paid_at,
-            "timestamp": data["timestamp"]}
+    return {
+        "transaction_id": tx,
+        "account": account,
+        "amount": amount,
+        "paid_at": paid_at,
+        "timestamp": data["timestamp"],
+    }
 
 
 async def notify(request: web.Request) -> web.Response:
@@ -113,9 +119,14 @@ async def notify(request: web.Request) -> web.Response:
         return _refuse(409, "stale timestamp (replay?)")
     async with app.sessionmaker() as session:
         try:
-            result = await lt.record_bank_payment(session, app.svc, transaction_id=fields["transaction_id"],
-                                                  account=fields["account"], amount=fields["amount"],
-                                                  paid_at=fields["paid_at"])
+            result = await lt.record_bank_payment(
+                session,
+                app.svc,
+                transaction_id=fields["transaction_id"],
+                account=fields["account"],
+                amount=fields["amount"],
+                paid_at=fields["paid_at"],
+            )
         except lt.DuplicatePayment:
             await session.rollback()
             return _refuse(409, "transaction already processed (replay)")

@@ -5,6 +5,7 @@ update that fails is answered by bot/errors.py (the person told, the work rolled
 the database was out, the update marked done), so Telegram gets a 200 then too; an exception that
 escapes that gets a 500, Telegram delivers the update again, and the de-duplication in
 bot/middlewares.py makes the second delivery harmless."""
+
 from __future__ import annotations
 
 import hmac

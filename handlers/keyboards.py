@@ -1,10 +1,11 @@
 """Inline keyboards. Labels come from workflows.texts; callback data from handlers.callbacks."""
+
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.callbacks import (CategoryCb, EditCb, FormCb, LangCb, MenuCb, PrivacyCb, StepCb)
+from handlers.callbacks import CategoryCb, EditCb, FormCb, LangCb, MenuCb, PrivacyCb, StepCb
 from handlers.states import ComplaintForm, step_token
 from workflows import services
 from workflows.district import District
@@ -14,27 +15,39 @@ from workflows.texts import t
 
 def markup(rows: Buttons) -> InlineKeyboardMarkup:
     """Plain (label, callback_data) rows, as workflows build them, to an aiogram markup."""
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=l, callback_data=d) for l, d in row]
-                                                 for row in rows])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=l, callback_data=d) for l, d in row] for row in rows]
+    )
 
 
 def privacy(lang: str, consented: bool) -> InlineKeyboardMarkup:
     if consented:
         return markup([[(t(lang, "privacy.withdraw"), PrivacyCb(action="withdraw").pack())]])
-    return markup([[(t(lang, "privacy.agree"), PrivacyCb(action="agree").pack())],
-                   [(t(lang, "privacy.refuse"), PrivacyCb(action="refuse").pack())]])
+    return markup(
+        [
+            [(t(lang, "privacy.agree"), PrivacyCb(action="agree").pack())],
+            [(t(lang, "privacy.refuse"), PrivacyCb(action="refuse").pack())],
+        ]
+    )
 
 
 def language() -> InlineKeyboardMarkup:
-    return markup([[("한국어", LangCb(code="ko").pack()), ("English", LangCb(code="en").pack()),
-                     ("中文", LangCb(code="zh").pack())]])
+    return markup(
+        [
+            [
+                ("한국어", LangCb(code="ko").pack()),
+                ("English", LangCb(code="en").pack()),
+                ("中文", LangCb(code="zh").pack()),
+            ]
+        ]
+    )
 
 
 def menu(lang: str, *, officer: bool) -> InlineKeyboardMarkup:
     """Every resident service (workflows/data/services.json), two to a row: a button runs the same
     entry as its command (handlers/common.py). Officers also get their inbox; everyone help."""
     buttons = [(t(lang, f"menu.{s.code}"), MenuCb(action=s.code).pack()) for s in services.catalogue().services]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if officer:
         rows.append([(t(lang, "menu.inbox"), MenuCb(action="inbox").pack())])
     rows.append([(t(lang, "menu.help"), MenuCb(action="help").pack())])
@@ -45,8 +58,10 @@ def categories(lang: str, district: District, form_id: str = "-") -> InlineKeybo
     b = InlineKeyboardBuilder()
     for cat in district.categories.values():
         b.button(text=cat.name(lang), callback_data=CategoryCb(code=cat.code))
-    b.button(text=t(lang, "btn.cancel"),
-             callback_data=FormCb(action="cancel", form=form_id, st=step_token(ComplaintForm.category)))
+    b.button(
+        text=t(lang, "btn.cancel"),
+        callback_data=FormCb(action="cancel", form=form_id, st=step_token(ComplaintForm.category)),
+    )
     b.adjust(2)
     return b.as_markup()
 
@@ -71,9 +86,15 @@ def photos(lang: str, n: int, *, clear: bool = False) -> InlineKeyboardMarkup:
 
 def confirm(lang: str, form_id: str) -> InlineKeyboardMarkup:
     at = step_token(ComplaintForm.confirm)
-    return markup([[(t(lang, "cf.submit"), FormCb(action="submit", form=form_id, st=at).pack())],
-                   [(t(lang, "cf.edit"), FormCb(action="edit", form=form_id, st=at).pack()),
-                    (t(lang, "cf.cancel"), FormCb(action="cancel", form=form_id, st=at).pack())]])
+    return markup(
+        [
+            [(t(lang, "cf.submit"), FormCb(action="submit", form=form_id, st=at).pack())],
+            [
+                (t(lang, "cf.edit"), FormCb(action="edit", form=form_id, st=at).pack()),
+                (t(lang, "cf.cancel"), FormCb(action="cancel", form=form_id, st=at).pack()),
+            ],
+        ]
+    )
 
 
 def edit_fields(lang: str) -> InlineKeyboardMarkup:

@@ -13,6 +13,7 @@ tax officer settles it. After payment: the receipt (text + PNG) and a 면허 불
 payments (accept or return), open refund requests and confirmations to relay by hand.
 Licensing bodies: /verify <notice no> [code] in their registered chat; 면허 불허 on the confirmation.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -66,7 +67,9 @@ class LtFormCb(CallbackData, prefix="ltf"):
 
 
 class LtCb(CallbackData, prefix="lt"):  # workflows/license_tax.cb builds the same strings
-    action: str  # open, pay_open, class, nontax_ask, nontax, cancel, paid_ask, paid, accept, return, refuse_ask, refused
+    action: (
+        str  # open, pay_open, class, nontax_ask, nontax, cancel, paid_ask, paid, accept, return, refuse_ask, refused
+    )
     id: Num
     arg: Num = 0
 
@@ -88,33 +91,46 @@ def _form_kb(lang: str, form: str, rows: list[list[tuple[str, str, str]]], *, ca
 
 
 def _pairs(items: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
-    return [items[i:i + 2] for i in range(0, len(items), 2)]
+    return [items[i : i + 2] for i in range(0, len(items), 2)]
 
 
 # --- the resident's form --------------------------------------------------------------------------
+
 
 async def _history(session: AsyncSession, svc: Services, lang: str, user_id: int) -> str:
     rows = await lt.list_for_citizen(session, user_id)
     if not rows:
         return ""
-    lines = [t(lang, "lt.history_line", no=n.notice_no, licence=escape(n.licence_name), state=lt.state_text(n, lang),
-               amount=lt.won(n.paid_amount or n.amount, lang)) for n in rows]
+    lines = [
+        t(
+            lang,
+            "lt.history_line",
+            no=n.notice_no,
+            licence=escape(n.licence_name),
+            state=lt.state_text(n, lang),
+            amount=lt.won(n.paid_amount or n.amount, lang),
+        )
+        for n in rows
+    ]
     return t(lang, "lt.history", lines="\n".join(lines)) + "\n\n"
 
 
 @router.message(Command("licensetax"), F.chat.type == "private")
 async def licensetax_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     if not lt.enabled(svc.district):
-        await message.answer(t(lang, "lt.not_available",
-                               phone=escape(svc.district.raw.get("district", {}).get("main_phone", "-"))))
+        await message.answer(
+            t(lang, "lt.not_available", phone=escape(svc.district.raw.get("district", {}).get("main_phone", "-")))
+        )
         return
     form = uuid.uuid4().hex[:12]
     await state.set_data({"form": form})
     head = await _history(session, svc, lang, message.from_user.id)
     if await users.active_consent(session, message.from_user.id, lt.CONSENT_PURPOSE) is None:
         await state.set_state(LicenseTaxForm.consent)
-        await message.answer(head + t(lang, "lt.consent"),
-                             reply_markup=_form_kb(lang, form, [[(t(lang, "lt.btn.consent"), "consent", "")]]))
+        await message.answer(
+            head + t(lang, "lt.consent"),
+            reply_markup=_form_kb(lang, form, [[(t(lang, "lt.btn.consent"), "consent", "")]]),
+        )
         return
     if head:
         await message.answer(head.strip())
@@ -144,8 +160,9 @@ async def _stale(query: CallbackQuery, state: FSMContext, cb: LtFormCb, lang: st
 
 
 @router.callback_query(LtFormCb.filter(F.action == "consent"))
-async def consent(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, session: AsyncSession,
-                  svc: Services, lang: str) -> None:
+async def consent(
+    query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     if await _stale(query, state, callback_data, lang, LicenseTaxForm.consent):
         return
     await users.give_consent(session, query.from_user.id, lt.CONSENT_PURPOSE)
@@ -163,8 +180,9 @@ async def search(message: Message, state: FSMContext, svc: Services, lang: str) 
 
 
 @router.callback_query(LtFormCb.filter(F.action.in_({"lic", "all"})))
-async def licence_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
-                         lang: str) -> None:
+async def licence_chosen(
+    query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     if await _stale(query, state, callback_data, lang, LicenseTaxForm.licence):
         return
     cat = lt.catalogue_for(svc.district)
@@ -180,12 +198,14 @@ async def licence_chosen(query: CallbackQuery, callback_data: LtFormCb, state: F
     note = "" if lic.confirmed else "\n\n" + t(lang, "lt.unconfirmed_note" if lic.tax_class else "lt.no_class_note")
     await query.message.answer(
         t(lang, "lt.ask_kind", licence=escape(lic.name(lang))) + note,
-        reply_markup=_form_kb(lang, callback_data.form, [[(k.label(lang), "kind", k.code)] for k in cat.first_kinds()]))
+        reply_markup=_form_kb(lang, callback_data.form, [[(k.label(lang), "kind", k.code)] for k in cat.first_kinds()]),
+    )
 
 
 @router.callback_query(LtFormCb.filter(F.action == "kind"))
-async def kind_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
-                      lang: str) -> None:
+async def kind_chosen(
+    query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     if await _stale(query, state, callback_data, lang, LicenseTaxForm.kind):
         return
     cat = lt.catalogue_for(svc.district)
@@ -199,14 +219,18 @@ async def kind_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMC
         await state.set_state(LicenseTaxForm.change_reason)
         await query.message.answer(
             t(lang, "lt.ask_change", licence=escape(lic.name(lang))),
-            reply_markup=_form_kb(lang, callback_data.form, [[(r.label(lang), "reason", r.code)] for r in cat.reasons(kind)]))
+            reply_markup=_form_kb(
+                lang, callback_data.form, [[(r.label(lang), "reason", r.code)] for r in cat.reasons(kind)]
+            ),
+        )
         return
     await _kind_picked(query.message, state, svc, lang, kind)
 
 
 @router.callback_query(LtFormCb.filter(F.action == "reason"))
-async def reason_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
-                        lang: str) -> None:
+async def reason_chosen(
+    query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     if await _stale(query, state, callback_data, lang, LicenseTaxForm.change_reason):
         return
     cat = lt.catalogue_for(svc.district)
@@ -256,13 +280,16 @@ async def ask_body(message: Message, state: FSMContext, svc: Services, lang: str
     lic = lt.catalogue_for(svc.district).licences[data["licence"]]
     bodies = licensing_bodies.load_bodies(svc.district)
     order = [c for c in lic.bodies if c in bodies] + [c for c in bodies if c not in lic.bodies]
-    await message.answer(t(lang, "lt.ask_body"), reply_markup=_form_kb(
-        lang, data["form"], [[(bodies[c].name(lang), "body", c)] for c in order]))
+    await message.answer(
+        t(lang, "lt.ask_body"),
+        reply_markup=_form_kb(lang, data["form"], [[(bodies[c].name(lang), "body", c)] for c in order]),
+    )
 
 
 @router.callback_query(LtFormCb.filter(F.action == "body"))
-async def body_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
-                      lang: str) -> None:
+async def body_chosen(
+    query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     if await _stale(query, state, callback_data, lang, LicenseTaxForm.body):
         return
     if callback_data.value not in licensing_bodies.load_bodies(svc.district):
@@ -292,13 +319,16 @@ async def business_given(message: Message, state: FSMContext, svc: Services, lan
     # English: "Jayang 1-dong (자양1동)", two to a row; the callback keeps the 동's index
     items = [(svc.district.dong_name(d, lang), "dong", str(i)) for i, d in enumerate(svc.district.dongs)]
     per_row = 2 if lang == "en" else 3
-    await message.answer(t(lang, "lt.ask_dong"), reply_markup=_form_kb(lang, data["form"], [
-        items[i:i + per_row] for i in range(0, len(items), per_row)]))
+    await message.answer(
+        t(lang, "lt.ask_dong"),
+        reply_markup=_form_kb(lang, data["form"], [items[i : i + per_row] for i in range(0, len(items), per_row)]),
+    )
 
 
 @router.callback_query(LtFormCb.filter(F.action == "dong"))
-async def dong_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services,
-                      lang: str) -> None:
+async def dong_chosen(
+    query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     if await _stale(query, state, callback_data, lang, LicenseTaxForm.dong):
         return
     dongs = svc.district.dongs
@@ -307,8 +337,10 @@ async def dong_chosen(query: CallbackQuery, callback_data: LtFormCb, state: FSMC
         return
     await state.update_data(dong=dongs[int(callback_data.value)])
     await state.set_state(LicenseTaxForm.taxpayer)
-    await query.message.answer(t(lang, "lt.ask_taxpayer", n=lt.NAME_MAX),
-                               reply_markup=_form_kb(lang, callback_data.form, [[(t(lang, "btn.skip"), "skip", "")]]))
+    await query.message.answer(
+        t(lang, "lt.ask_taxpayer", n=lt.NAME_MAX),
+        reply_markup=_form_kb(lang, callback_data.form, [[(t(lang, "btn.skip"), "skip", "")]]),
+    )
 
 
 @router.message(LicenseTaxForm.taxpayer, F.text, NOT_COMMAND)
@@ -323,8 +355,10 @@ async def taxpayer_given(message: Message, state: FSMContext, svc: Services, lan
 async def ask_issue_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     data = await state.get_data()
     await state.set_state(LicenseTaxForm.issue_date)
-    await message.answer(t(lang, "lt.ask_issue_date", **lt.date_example_values(lt.local_today(svc), lang)),
-                         reply_markup=_form_kb(lang, data["form"], [[(t(lang, "btn.skip"), "skip", "")]]))
+    await message.answer(
+        t(lang, "lt.ask_issue_date", **lt.date_example_values(lt.local_today(svc), lang)),
+        reply_markup=_form_kb(lang, data["form"], [[(t(lang, "btn.skip"), "skip", "")]]),
+    )
 
 
 @router.message(LicenseTaxForm.issue_date, F.text, NOT_COMMAND)
@@ -354,10 +388,16 @@ async def skipped(query: CallbackQuery, callback_data: LtFormCb, state: FSMConte
 def draft_of(svc: Services, data: dict) -> Draft:
     from datetime import date
 
-    return Draft(licence=data["licence"], kind=data["kind"], body=data["body"], business_name=data["business"],
-                 dong=data["dong"], figure=data.get("figure"),
-                 taxpayer_name=svc.cipher.decrypt(data["taxpayer_enc"]) if data.get("taxpayer_enc") else None,
-                 expected_issue_date=date.fromisoformat(data["issue_date"]) if data.get("issue_date") else None)
+    return Draft(
+        licence=data["licence"],
+        kind=data["kind"],
+        body=data["body"],
+        business_name=data["business"],
+        dong=data["dong"],
+        figure=data.get("figure"),
+        taxpayer_name=svc.cipher.decrypt(data["taxpayer_enc"]) if data.get("taxpayer_enc") else None,
+        expected_issue_date=date.fromisoformat(data["issue_date"]) if data.get("issue_date") else None,
+    )
 
 
 async def show_summary(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
@@ -370,8 +410,11 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
     if a.class_confirmed:
         amount = t(lang, "lt.summary.amount", amount=lt.won(a.amount, lang))
     elif a.kind.officer_decides:  # a change that may not be taxed at all (시행령 §40②1)
-        amount = (t(lang, "lt.summary.amount_change", amount=lt.won(a.amount, lang)) if a.amount is not None
-                  else t(lang, "lt.summary.amount_change_unknown"))
+        amount = (
+            t(lang, "lt.summary.amount_change", amount=lt.won(a.amount, lang))
+            if a.amount is not None
+            else t(lang, "lt.summary.amount_change_unknown")
+        )
     elif a.amount is not None:
         amount = t(lang, "lt.summary.amount_expected", amount=lt.won(a.amount, lang))
     else:
@@ -379,24 +422,37 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
     figure = "-"
     if draft.figure is not None and a.licence.figure:
         if data.get("figure_pyeong") is not None and a.licence.figure == "area_m2":
-            figure = t(lang, "lt.figure.area_pyeong", n=lt.fmt_number(draft.figure), p=lt.fmt_number(data["figure_pyeong"]))
+            figure = t(
+                lang, "lt.figure.area_pyeong", n=lt.fmt_number(draft.figure), p=lt.fmt_number(data["figure_pyeong"])
+            )
         else:
             figure = t(lang, lt.FIGURE_KEYS[a.licence.figure][1], n=lt.fmt_number(draft.figure))
-    text = t(lang, "lt.summary", licence=escape(a.licence.name(lang)), kind=escape(lt.kind_text(cat, a.kind.code, lang)),
-             cls=t(lang, "lt.class_n", n=a.tax_class) if a.tax_class else t(lang, "lt.class_unknown"),
-             confirmed=t(lang, "lt.op.confirmed" if a.class_confirmed else "lt.op.unconfirmed"), figure=figure,
-             column=escape(cat.column_label(a.column.code, lang)), amount=amount, basis=escape(a.legal_basis(cat, lang)),
-             body=escape(licensing_bodies.load_bodies(svc.district)[draft.body].name(lang)),
-             business=escape(draft.business_name), dong=escape(svc.district.dong_name(draft.dong, lang)),
-             taxpayer=escape(draft.taxpayer_name) or t(lang, "cf.none"),
-             due=lt.fmt_date(svc, due, lang), issue=lt.fmt_date(svc, draft.expected_issue_date, lang))
+    text = t(
+        lang,
+        "lt.summary",
+        licence=escape(a.licence.name(lang)),
+        kind=escape(lt.kind_text(cat, a.kind.code, lang)),
+        cls=t(lang, "lt.class_n", n=a.tax_class) if a.tax_class else t(lang, "lt.class_unknown"),
+        confirmed=t(lang, "lt.op.confirmed" if a.class_confirmed else "lt.op.unconfirmed"),
+        figure=figure,
+        column=escape(cat.column_label(a.column.code, lang)),
+        amount=amount,
+        basis=escape(a.legal_basis(cat, lang)),
+        body=escape(licensing_bodies.load_bodies(svc.district)[draft.body].name(lang)),
+        business=escape(draft.business_name),
+        dong=escape(svc.district.dong_name(draft.dong, lang)),
+        taxpayer=escape(draft.taxpayer_name) or t(lang, "cf.none"),
+        due=lt.fmt_date(svc, due, lang),
+        issue=lt.fmt_date(svc, draft.expected_issue_date, lang),
+    )
     await state.set_state(LicenseTaxForm.confirm)
     await message.answer(text, reply_markup=_form_kb(lang, data["form"], [[(t(lang, "lt.btn.submit"), "submit", "")]]))
 
 
 @router.callback_query(LtFormCb.filter(F.action == "submit"))
-async def submit(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, session: AsyncSession,
-                 svc: Services, lang: str) -> None:
+async def submit(
+    query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     data = await state.get_data()
     if await state.get_state() != LicenseTaxForm.confirm.state or data.get("form") != callback_data.form:
         n = await lt.find_by_submit_key(session, f"lt:{query.from_user.id}:{callback_data.form}")
@@ -404,9 +460,13 @@ async def submit(query: CallbackQuery, callback_data: LtFormCb, state: FSMContex
         return
     await query.answer()
     try:
-        n, _ = await lt.request_notice(session, svc, citizen_id=query.from_user.id,
-                                       submit_key=f"lt:{query.from_user.id}:{callback_data.form}",
-                                       draft=draft_of(svc, data))
+        n, _ = await lt.request_notice(
+            session,
+            svc,
+            citizen_id=query.from_user.id,
+            submit_key=f"lt:{query.from_user.id}:{callback_data.form}",
+            draft=draft_of(svc, data),
+        )
     except LicenseTaxError as e:
         await query.message.answer(e.text(lang, n=lt.BUSINESS_MAX))
         return
@@ -426,13 +486,29 @@ async def form_cancel(query: CallbackQuery, callback_data: LtFormCb, state: FSMC
     await query.message.answer(t(lang, "lt.cancelled"))
 
 
-answer_in(router, "lt.text_expected", LicenseTaxForm.figure, LicenseTaxForm.business, LicenseTaxForm.taxpayer,
-          LicenseTaxForm.issue_date, LicenseTaxForm.licence)
-answer_in(router, "lt.button_expected", LicenseTaxForm.consent, LicenseTaxForm.kind, LicenseTaxForm.change_reason,
-          LicenseTaxForm.body, LicenseTaxForm.dong, LicenseTaxForm.confirm)
+answer_in(
+    router,
+    "lt.text_expected",
+    LicenseTaxForm.figure,
+    LicenseTaxForm.business,
+    LicenseTaxForm.taxpayer,
+    LicenseTaxForm.issue_date,
+    LicenseTaxForm.licence,
+)
+answer_in(
+    router,
+    "lt.button_expected",
+    LicenseTaxForm.consent,
+    LicenseTaxForm.kind,
+    LicenseTaxForm.change_reason,
+    LicenseTaxForm.body,
+    LicenseTaxForm.dong,
+    LicenseTaxForm.confirm,
+)
 
 
 # --- 세무과 officers ------------------------------------------------------------------------------
+
 
 @router.message(Command("taxinbox"))
 async def taxinbox(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
@@ -440,6 +516,7 @@ async def taxinbox(message: Message, session: AsyncSession, svc: Services, lang:
     filtered (the officers' list helper: handlers/worklist.py, workflows/worklist.tax_page)."""
     from handlers import worklist as lists
     from workflows import worklist as wl
+
     await lists.show(message, session, svc, lang, principal, wl.View(wl.TAX))
 
 
@@ -450,9 +527,19 @@ async def _notice_for(query: CallbackQuery, session: AsyncSession, lang: str, no
     return n
 
 
-@router.callback_query(LtCb.filter(F.action.in_({"open", "class", "nontax_ask", "nontax", "cancel", "paid_ask", "paid"})))
-async def officer_notice(query: CallbackQuery, callback_data: LtCb, state: FSMContext, session: AsyncSession,
-                         svc: Services, lang: str, principal: Principal, duties=None) -> None:
+@router.callback_query(
+    LtCb.filter(F.action.in_({"open", "class", "nontax_ask", "nontax", "cancel", "paid_ask", "paid"}))
+)
+async def officer_notice(
+    query: CallbackQuery,
+    callback_data: LtCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+    duties=None,
+) -> None:
     if not lt.is_tax_officer(svc, principal):
         await query.answer(t(lang, "lt.err.not_tax_officer"), show_alert=True)
         return
@@ -478,8 +565,10 @@ async def officer_notice(query: CallbackQuery, callback_data: LtCb, state: FSMCo
         return
     if action == "paid_ask":
         await query.answer()
-        await query.message.answer(t(lang, "lt.op.confirm_paid", no=n.notice_no, amount=lt.won(n.amount, lang)),
-                                   reply_markup=markup([[(t(lang, "lt.btn.mark_paid_confirm"), lt.cb("paid", n.id))]]))
+        await query.message.answer(
+            t(lang, "lt.op.confirm_paid", no=n.notice_no, amount=lt.won(n.amount, lang)),
+            reply_markup=markup([[(t(lang, "lt.btn.mark_paid_confirm"), lt.cb("paid", n.id))]]),
+        )
         return
     if action == "nontax_ask":
         cat = lt.catalogue_for(svc.district)
@@ -489,13 +578,19 @@ async def officer_notice(query: CallbackQuery, callback_data: LtCb, state: FSMCo
         await query.answer()
         await query.message.answer(
             t(lang, "lt.op.non_taxable_ask", no=n.notice_no, basis=escape(cat.non_taxable["change_not_taxable"].basis)),
-            reply_markup=markup([[(t(lang, "lt.btn.non_taxable_confirm"), lt.cb("nontax", n.id))]]))
+            reply_markup=markup([[(t(lang, "lt.btn.non_taxable_confirm"), lt.cb("nontax", n.id))]]),
+        )
         return
     try:
         if action == "class":
             await lt.confirm_class(session, svc, principal, n, callback_data.arg)
-            reply = t(lang, "lt.op.class_done", no=n.notice_no, cls=t(lang, "lt.class_n", n=n.tax_class),
-                      amount=lt.won(n.amount, lang))
+            reply = t(
+                lang,
+                "lt.op.class_done",
+                no=n.notice_no,
+                cls=t(lang, "lt.class_n", n=n.tax_class),
+                amount=lt.won(n.amount, lang),
+            )
         elif action == "nontax":
             await lt.declare_non_taxable(session, svc, principal, n)
             reply = t(lang, "lt.op.non_taxable_done", no=n.notice_no)
@@ -513,8 +608,9 @@ async def officer_notice(query: CallbackQuery, callback_data: LtCb, state: FSMCo
 
 
 @router.message(TaxOfficerForm.cancel_reason, F.text, NOT_COMMAND)
-async def cancel_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        principal: Principal) -> None:
+async def cancel_reason(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     n = await lt.get_notice(session, notice_id=(await state.get_data()).get("notice", 0))
     if n is None:
         await state.clear()
@@ -540,8 +636,15 @@ async def cancel_reason_text(message: Message, lang: str) -> None:
 
 
 @router.callback_query(LtCb.filter(F.action.in_({"pay_open", "accept", "return"})))
-async def officer_payment(query: CallbackQuery, callback_data: LtCb, session: AsyncSession, svc: Services,
-                          lang: str, principal: Principal, duties=None) -> None:
+async def officer_payment(
+    query: CallbackQuery,
+    callback_data: LtCb,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+    duties=None,
+) -> None:
     from bot.db.models import LicenseTaxNotice, LicenseTaxPayment
 
     if not lt.is_tax_officer(svc, principal):
@@ -557,8 +660,9 @@ async def officer_payment(query: CallbackQuery, callback_data: LtCb, session: As
         card = lt.officer_view(session, svc, principal, n, lang, via="payment") if n else t(lang, "lt.op.no_notice")
         await session.commit()
         buttons = lt.payment_buttons(p, n, lang)
-        await query.message.answer(lt.payment_line(svc, p, lang) + "\n\n" + card,
-                                   reply_markup=markup(buttons) if buttons else None)
+        await query.message.answer(
+            lt.payment_line(svc, p, lang) + "\n\n" + card, reply_markup=markup(buttons) if buttons else None
+        )
         return
     accept = callback_data.action == "accept"
     try:
@@ -568,17 +672,25 @@ async def officer_payment(query: CallbackQuery, callback_data: LtCb, session: As
         return
     await session.commit()
     await query.answer()
-    await query.message.answer(t(lang, "lt.op.accepted" if accept else "lt.op.to_return",
-                                 amount=lt.won(p.amount, lang), no=n.notice_no if n else "-"))
+    await query.message.answer(
+        t(
+            lang,
+            "lt.op.accepted" if accept else "lt.op.to_return",
+            amount=lt.won(p.amount, lang),
+            no=n.notice_no if n else "-",
+        )
+    )
     if accept:
         kick(duties)
 
 
 # --- a refused licence (§37): the resident, the body's chat or a tax officer -------------------------
 
+
 @router.callback_query(LtCb.filter(F.action.in_({"refuse_ask", "refused"})))
-async def refused(query: CallbackQuery, callback_data: LtCb, session: AsyncSession, svc: Services, lang: str,
-                  principal: Principal) -> None:
+async def refused(
+    query: CallbackQuery, callback_data: LtCb, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     n = await _notice_for(query, session, lang, callback_data.id)
     if n is None:
         return
@@ -592,21 +704,26 @@ async def refused(query: CallbackQuery, callback_data: LtCb, session: AsyncSessi
     if callback_data.action == "refuse_ask":
         await query.answer()
         key = "lt.refuse_ask_paid" if n.state == lt.PAID else "lt.refuse_ask_unpaid"
-        await query.message.answer(t(lang, key, no=n.notice_no),
-                                   reply_markup=markup([[(t(lang, "lt.btn.refused_confirm"), lt.cb("refused", n.id))]]))
+        await query.message.answer(
+            t(lang, key, no=n.notice_no),
+            reply_markup=markup([[(t(lang, "lt.btn.refused_confirm"), lt.cb("refused", n.id))]]),
+        )
         return
     outcome = await lt.licence_refused(session, svc, n, actor_kind=actor, actor_id=query.from_user.id)
     await session.commit()
     await query.answer()
-    await query.message.answer(t(lang, "lt.refused_done_refund" if outcome == "refund" else "lt.refused_done_cancel",
-                                 no=n.notice_no))
+    await query.message.answer(
+        t(lang, "lt.refused_done_refund" if outcome == "refund" else "lt.refused_done_cancel", no=n.notice_no)
+    )
 
 
 # --- /verify for licensing bodies ------------------------------------------------------------------
 
+
 @router.message(Command("verify"))
-async def verify_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
-                     principal: Principal) -> None:
+async def verify_cmd(
+    message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     args = (command.args or "").split()
     if not args or len(args) > 2 or len(args[0]) > 20:
         await message.answer(t(lang, "lt.verify.usage"))

@@ -1,6 +1,7 @@
 """Telegram side of workflows/attachments.py (no router): describe the file in a message, and take
 a picture from it — a photo as it is, an image sent as a file downloaded, checked and sent back as
 a photo — or tell the sender what is accepted. The caller's form state is never touched here."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,9 @@ def incoming(message: Message) -> Incoming | None:
     for kind in OTHER_KINDS:  # before the document: a GIF comes as both animation and document
         obj = getattr(message, kind, None)
         if obj is not None:
-            return Incoming(kind, getattr(obj, "mime_type", None), getattr(obj, "file_name", None),
-                            getattr(obj, "file_size", None))
+            return Incoming(
+                kind, getattr(obj, "mime_type", None), getattr(obj, "file_name", None), getattr(obj, "file_size", None)
+            )
     if message.document:
         d = message.document
         return Incoming(DOCUMENT, d.mime_type, d.file_name, d.file_size)
@@ -75,8 +77,9 @@ async def take_image(message: Message, bot: Bot, lang: str, *, reply_markup=None
         await message.answer(t(lang, "attach.download_failed"), reply_markup=reply_markup)
         return None
     try:  # sent back as a photo: from now on it is a photo like any other
-        sent = await message.answer_photo(BufferedInputFile(data, filename=doc.file_name or "image"),
-                                          caption=t(lang, "attach.converted"))
+        sent = await message.answer_photo(
+            BufferedInputFile(data, filename=doc.file_name or "image"), caption=t(lang, "attach.converted")
+        )
     except TelegramBadRequest:
         await message.answer(t(lang, "attach.convert_failed"), reply_markup=reply_markup)
         return None

@@ -3,6 +3,7 @@
 Thin: parsing, keyboards and replies. The rules (dates, tailoring, consent, the send date) are in
 workflows/new_residents.py and workflows/newsletter.py.
 """
+
 from __future__ import annotations
 
 import logging
@@ -84,12 +85,21 @@ class NewsletterForm(StatesGroup):
 
 
 QUESTIONS = ("head_age",) + FACTS
-QUESTION_TEXTS = {"head_age": "nr.ask.head_age", "children_under_7": "nr.ask.children_under_7",
-                  "school_age_children": "nr.ask.school_age_children", "seniors_65": "nr.ask.seniors_65",
-                  "pet": "nr.ask.pet", "car": "nr.ask.car"}
-FACT_LABELS = {"children_under_7": "nr.label.children_under_7",
-               "school_age_children": "nr.label.school_age_children", "seniors_65": "nr.label.seniors_65",
-               "pet": "nr.label.pet", "car": "nr.label.car"}
+QUESTION_TEXTS = {
+    "head_age": "nr.ask.head_age",
+    "children_under_7": "nr.ask.children_under_7",
+    "school_age_children": "nr.ask.school_age_children",
+    "seniors_65": "nr.ask.seniors_65",
+    "pet": "nr.ask.pet",
+    "car": "nr.ask.car",
+}
+FACT_LABELS = {
+    "children_under_7": "nr.label.children_under_7",
+    "school_age_children": "nr.label.school_age_children",
+    "seniors_65": "nr.label.seniors_65",
+    "pet": "nr.label.pet",
+    "car": "nr.label.car",
+}
 QUESTION_ERRORS = {"short": "cf.too_short", "long": "cf.too_long", "rrn": "cf.rrn_refused"}
 
 
@@ -100,13 +110,20 @@ def stop_markup(lang: str, *, again: bool = False):
 
 # --- /moving --------------------------------------------------------------------------------
 
+
 @router.message(Command("moving"))
 async def moving_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     sub = await new_residents.subscription(session, message.from_user.id)
     if sub is not None:
-        await message.answer(t(lang, "nr.already", dong=escape(svc.district.dong_name(sub.dong, lang)),
-                               date=sub.moved_in_on.isoformat()),
-                             reply_markup=stop_markup(lang, again=True))
+        await message.answer(
+            t(
+                lang,
+                "nr.already",
+                dong=escape(svc.district.dong_name(sub.dong, lang)),
+                date=sub.moved_in_on.isoformat(),
+            ),
+            reply_markup=stop_markup(lang, again=True),
+        )
         return
     await begin(message, state, lang)
 
@@ -207,18 +224,24 @@ async def ask_household(message: Message, state: FSMContext, svc: Services, lang
     b.button(text=t(lang, "btn.skip"), callback_data=HouseCb(q=q, v="skip"))
     b.button(text=t(lang, "nr.btn.skip_all"), callback_data=HouseCb(q=q, v="rest"))
     b.adjust(*sizes, 2)
-    await message.answer(t(lang, QUESTION_TEXTS[q], dong=escape(svc.district.dong_name(data["dong"], lang)), date=data["date"]),
-                         reply_markup=b.as_markup())
+    await message.answer(
+        t(lang, QUESTION_TEXTS[q], dong=escape(svc.district.dong_name(data["dong"], lang)), date=data["date"]),
+        reply_markup=b.as_markup(),
+    )
 
 
 @router.callback_query(MovingForm.household, HouseCb.filter())
-async def got_household(query: CallbackQuery, callback_data: HouseCb, state: FSMContext, svc: Services,
-                        lang: str) -> None:
+async def got_household(
+    query: CallbackQuery, callback_data: HouseCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     data = await state.get_data()
     idx = data.get("q", 0)
     q, v = callback_data.q, callback_data.v
-    valid = (v in ("skip", "rest") or (q == "head_age" and v in new_residents.settings().age_bands)
-             or (q != "head_age" and v in ("y", "n")))
+    valid = (
+        v in ("skip", "rest")
+        or (q == "head_age" and v in new_residents.settings().age_bands)
+        or (q != "head_age" and v in ("y", "n"))
+    )
     if idx >= len(QUESTIONS) or QUESTIONS[idx] != q or not valid:
         raise SkipHandler()  # a question already answered: stale, shown where the form is (handlers/fallback.py)
     await query.answer()
@@ -248,12 +271,22 @@ def household_text(h: Household, lang: str) -> str:
 async def show_consent(message: Message, state: FSMContext, lang: str, svc: Services) -> None:
     data = await state.get_data()
     await state.set_state(MovingForm.consent)
-    summary = t(lang, "nr.summary", date=data["date"], dong=escape(svc.district.dong_name(data["dong"], lang)),
-                household=household_text(Household.from_dict(data), lang))
+    summary = t(
+        lang,
+        "nr.summary",
+        date=data["date"],
+        dong=escape(svc.district.dong_name(data["dong"], lang)),
+        household=household_text(Household.from_dict(data), lang),
+    )
     await message.answer(
         t(lang, "nr.consent", days=new_residents.settings().retention_days, summary=summary),
-        reply_markup=markup([[(t(lang, "nr.btn.agree"), ConsentCb(action="agree", form=data["form_id"]).pack())],
-                             [(t(lang, "nr.btn.refuse"), ConsentCb(action="refuse", form=data["form_id"]).pack())]]))
+        reply_markup=markup(
+            [
+                [(t(lang, "nr.btn.agree"), ConsentCb(action="agree", form=data["form_id"]).pack())],
+                [(t(lang, "nr.btn.refuse"), ConsentCb(action="refuse", form=data["form_id"]).pack())],
+            ]
+        ),
+    )
 
 
 @router.message(MovingForm.consent, NOT_COMMAND)
@@ -262,8 +295,9 @@ async def consent_expected(message: Message, lang: str) -> None:
 
 
 @router.callback_query(ConsentCb.filter())
-async def consent(query: CallbackQuery, callback_data: ConsentCb, state: FSMContext, session: AsyncSession,
-                  svc: Services, lang: str) -> None:
+async def consent(
+    query: CallbackQuery, callback_data: ConsentCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     data = await state.get_data()
     if await state.get_state() != MovingForm.consent.state or data.get("form_id") != callback_data.form:
         raise SkipHandler()  # stale: shown where the form is (handlers/fallback.py)
@@ -274,9 +308,14 @@ async def consent(query: CallbackQuery, callback_data: ConsentCb, state: FSMCont
         await query.message.answer(t(lang, "nr.refused"))
         return
     try:
-        await new_residents.subscribe(session, svc, user_id=query.from_user.id, dong=data["dong"],
-                                      moved_in_on=date.fromisoformat(data["date"]),
-                                      household=Household.from_dict(data))
+        await new_residents.subscribe(
+            session,
+            svc,
+            user_id=query.from_user.id,
+            dong=data["dong"],
+            moved_in_on=date.fromisoformat(data["date"]),
+            household=Household.from_dict(data),
+        )
     except DistrictDataError:
         log.exception("new-resident data files are invalid")
         await session.rollback()
@@ -285,12 +324,19 @@ async def consent(query: CallbackQuery, callback_data: ConsentCb, state: FSMCont
     await session.commit()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t(lang, "nr.subscribed", dong=escape(svc.district.dong_name(data["dong"], lang)),
-                                 next=newsletter.next_send_text(svc, lang)),
-                               reply_markup=stop_markup(lang))
+    await query.message.answer(
+        t(
+            lang,
+            "nr.subscribed",
+            dong=escape(svc.district.dong_name(data["dong"], lang)),
+            next=newsletter.next_send_text(svc, lang),
+        ),
+        reply_markup=stop_markup(lang),
+    )
 
 
 # --- 수신 거부 (on every message of the feature) and /privacy ------------------------------------
+
 
 @router.callback_query(NrCb.filter(F.action == "stop"))
 async def stop(query: CallbackQuery, session: AsyncSession, lang: str) -> None:
@@ -306,12 +352,19 @@ async def privacy_section(message: Message, session: AsyncSession, svc: Services
     consent_row = await users.active_consent(session, user_id, new_residents.settings().consent_purpose)
     if sub is None or consent_row is None:
         return
-    await message.answer(t(lang, "nr.privacy_status", at=svc.fmt(consent_row.granted_at, lang),
-                           dong=escape(svc.district.dong_name(sub.dong, lang))),
-                         reply_markup=stop_markup(lang))
+    await message.answer(
+        t(
+            lang,
+            "nr.privacy_status",
+            at=svc.fmt(consent_row.granted_at, lang),
+            dong=escape(svc.district.dong_name(sub.dong, lang)),
+        ),
+        reply_markup=stop_markup(lang),
+    )
 
 
 # --- the follow-up question ("anything we can help with?") -------------------------------------
+
 
 @router.callback_query(NrCb.filter(F.action == "ask"))
 async def ask(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
@@ -356,9 +409,14 @@ async def topic_expected(message: Message, lang: str) -> None:
 async def got_question(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     text, data = message.text.strip(), await state.get_data()
     try:
-        c, _ = await new_residents.file_question(session, svc, user_id=message.from_user.id,
-                                                 topic=data.get("topic", ""), text=text,
-                                                 submit_key=data.get("form_id", ""))
+        c, _ = await new_residents.file_question(
+            session,
+            svc,
+            user_id=message.from_user.id,
+            topic=data.get("topic", ""),
+            text=text,
+            submit_key=data.get("form_id", ""),
+        )
     except ValueError as e:
         if str(e) in QUESTION_ERRORS:  # too short, too long, a resident registration number
             await message.answer(t(lang, QUESTION_ERRORS[str(e)], n=len(text)))
@@ -368,9 +426,15 @@ async def got_question(message: Message, state: FSMContext, session: AsyncSessio
         return
     await session.commit()
     await state.clear()
-    await message.answer(t(lang, "nr.q.filed", receipt=c.receipt_no,
-                           department=escape(svc.district.department(c.department_code).name(lang)),
-                           deadline=svc.fmt(c.deadline_at, lang)))
+    await message.answer(
+        t(
+            lang,
+            "nr.q.filed",
+            receipt=c.receipt_no,
+            department=escape(svc.district.department(c.department_code).name(lang)),
+            deadline=svc.fmt(c.deadline_at, lang),
+        )
+    )
 
 
 @router.message(QuestionForm.text, NOT_COMMAND)
@@ -380,10 +444,14 @@ async def question_expected(message: Message, lang: str) -> None:
 
 # --- /newsletter: the editor prepares the month's issue -------------------------------------------
 
+
 async def _issue_facts(session: AsyncSession, svc: Services, lang: str) -> dict:
     y, m = newsletter.issue_month(svc)
-    return {"month": newsletter.month_key(y, m), "send_at": svc.fmt(newsletter.send_at(svc, y, m), lang),
-            "subscribers": await newsletter.subscriber_count(session)}
+    return {
+        "month": newsletter.month_key(y, m),
+        "send_at": svc.fmt(newsletter.send_at(svc, y, m), lang),
+        "subscribers": await newsletter.subscriber_count(session),
+    }
 
 
 async def _nl_error(message: Message, lang: str, e: NewsletterError, **kb) -> None:
@@ -391,16 +459,18 @@ async def _nl_error(message: Message, lang: str, e: NewsletterError, **kb) -> No
 
 
 @router.message(Command("newsletter"))
-async def newsletter_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                         principal: Principal) -> None:
+async def newsletter_cmd(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     if not newsletter.is_editor(principal):
         await message.answer(t(lang, "not_allowed"))
         return
     await nl_begin(message, state, session, svc, lang, uuid.uuid4().hex)
 
 
-async def nl_begin(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                   form_id: str) -> None:
+async def nl_begin(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, form_id: str
+) -> None:
     facts = await _issue_facts(session, svc, lang)
     existing = await newsletter.current_issue(session, svc)
     if existing is not None and existing.status != newsletter.SCHEDULED:
@@ -409,8 +479,9 @@ async def nl_begin(message: Message, state: FSMContext, session: AsyncSession, s
         return
     await state.set_data({"form_id": form_id})
     await state.set_state(NewsletterForm.text)
-    await message.answer(t(lang, "nl.start", existing=t(lang, "nl.existing") if existing else "",
-                           max=newsletter.cfg().text_max, **facts))
+    await message.answer(
+        t(lang, "nl.start", existing=t(lang, "nl.existing") if existing else "", max=newsletter.cfg().text_max, **facts)
+    )
 
 
 def _skip(lang: str, form_id: str):
@@ -462,8 +533,9 @@ async def nl_ask_photo(message: Message, state: FSMContext, lang: str) -> None:
 
 
 @router.message(NewsletterForm.photo, media.ANY_FILE)
-async def nl_photo(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                   bot: Bot) -> None:
+async def nl_photo(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     """A photo, or an image sent as a file (workflows/attachments.py); other files are refused."""
     data = await state.get_data()
     if problem := media.refusal(message, lang):
@@ -486,19 +558,23 @@ async def nl_photo_expected(message: Message, state: FSMContext, lang: str) -> N
     await message.answer(t(lang, "nl.photo_expected"), reply_markup=_skip(lang, (await state.get_data())["form_id"]))
 
 
-async def nl_after_photo(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                         bot: Bot) -> None:
+async def nl_after_photo(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     data = await state.get_data()
     if data.get("links"):  # a file brought its own links
         await nl_preview(message, state, session, svc, lang, bot)
         return
     await state.set_state(NewsletterForm.links)
-    await message.answer(t(lang, "nl.ask_links", max=newsletter.cfg().max_links), reply_markup=_skip(lang, data["form_id"]))
+    await message.answer(
+        t(lang, "nl.ask_links", max=newsletter.cfg().max_links), reply_markup=_skip(lang, data["form_id"])
+    )
 
 
 @router.message(NewsletterForm.links, F.text, NOT_COMMAND)
-async def nl_links(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                   bot: Bot) -> None:
+async def nl_links(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     try:
         links = newsletter.parse_links(message.text)
     except NewsletterError as e:
@@ -510,13 +586,22 @@ async def nl_links(message: Message, state: FSMContext, session: AsyncSession, s
 
 @router.message(NewsletterForm.links, NOT_COMMAND)
 async def nl_links_expected(message: Message, state: FSMContext, lang: str) -> None:
-    await message.answer(t(lang, "nl.ask_links", max=newsletter.cfg().max_links),
-                         reply_markup=_skip(lang, (await state.get_data())["form_id"]))
+    await message.answer(
+        t(lang, "nl.ask_links", max=newsletter.cfg().max_links),
+        reply_markup=_skip(lang, (await state.get_data())["form_id"]),
+    )
 
 
 @router.callback_query(StateFilter(NewsletterForm.photo, NewsletterForm.links), NlCb.filter(F.action == "skip"))
-async def nl_skip(query: CallbackQuery, callback_data: NlCb, state: FSMContext, session: AsyncSession,
-                  svc: Services, lang: str, bot: Bot) -> None:
+async def nl_skip(
+    query: CallbackQuery,
+    callback_data: NlCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    bot: Bot,
+) -> None:
     if (await state.get_data()).get("form_id") != callback_data.form:
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
@@ -529,8 +614,9 @@ async def nl_skip(query: CallbackQuery, callback_data: NlCb, state: FSMContext, 
         await nl_preview(query.message, state, session, svc, lang, bot)
 
 
-async def nl_preview(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                     bot: Bot) -> None:
+async def nl_preview(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     """The message exactly as subscribers will get it, then 확정 / 다시 쓰기 / 취소."""
     data = await state.get_data()
     method, params = newsletter.render(data["text"], data.get("photo"), data.get("links") or [], lang)
@@ -538,10 +624,18 @@ async def nl_preview(message: Message, state: FSMContext, session: AsyncSession,
     await bot(METHODS[method](chat_id=message.chat.id, **params))
     await state.set_state(NewsletterForm.confirm)
     form_id, facts = data["form_id"], await _issue_facts(session, svc, lang)
-    await message.answer(t(lang, "nl.confirm", **facts), reply_markup=markup([
-        [(t(lang, "nl.btn.confirm"), NlCb(action="confirm", form=form_id).pack())],
-        [(t(lang, "nl.btn.rewrite"), NlCb(action="rewrite", form=form_id).pack()),
-         (t(lang, "nl.btn.cancel"), NlCb(action="cancel", form=form_id).pack())]]))
+    await message.answer(
+        t(lang, "nl.confirm", **facts),
+        reply_markup=markup(
+            [
+                [(t(lang, "nl.btn.confirm"), NlCb(action="confirm", form=form_id).pack())],
+                [
+                    (t(lang, "nl.btn.rewrite"), NlCb(action="rewrite", form=form_id).pack()),
+                    (t(lang, "nl.btn.cancel"), NlCb(action="cancel", form=form_id).pack()),
+                ],
+            ]
+        ),
+    )
 
 
 @router.message(NewsletterForm.confirm, NOT_COMMAND)
@@ -550,11 +644,21 @@ async def nl_use_buttons(message: Message, lang: str) -> None:
 
 
 @router.callback_query(NlCb.filter(F.action.in_({"confirm", "rewrite", "cancel"})))
-async def nl_decide(query: CallbackQuery, callback_data: NlCb, state: FSMContext, session: AsyncSession,
-                    svc: Services, lang: str, principal: Principal) -> None:
+async def nl_decide(
+    query: CallbackQuery,
+    callback_data: NlCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     data = await state.get_data()
-    if (await state.get_state() != NewsletterForm.confirm.state or data.get("form_id") != callback_data.form
-            or not newsletter.is_editor(principal)):
+    if (
+        await state.get_state() != NewsletterForm.confirm.state
+        or data.get("form_id") != callback_data.form
+        or not newsletter.is_editor(principal)
+    ):
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
     await query.answer()
@@ -566,8 +670,9 @@ async def nl_decide(query: CallbackQuery, callback_data: NlCb, state: FSMContext
     if callback_data.action == "rewrite":
         await nl_begin(query.message, state, session, svc, lang, data["form_id"])
         return
-    draft = newsletter.Draft(text=data["text"], photo=data.get("photo"),
-                             links=[tuple(x) for x in data.get("links") or []])
+    draft = newsletter.Draft(
+        text=data["text"], photo=data.get("photo"), links=[tuple(x) for x in data.get("links") or []]
+    )
     try:
         issue = await newsletter.schedule(session, svc, editor_id=query.from_user.id, draft=draft)
     except NewsletterError as e:

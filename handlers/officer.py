@@ -1,4 +1,5 @@
 """Officers: routed complaints of their own department — take, answer, transfer, reject, extend."""
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,9 @@ async def _complaint(session: AsyncSession, p: Principal, cid: int):
     return c if can_handle(p, c.department_code, c.handed_to) else None
 
 
-async def _form_complaint(message: Message, state: FSMContext, session: AsyncSession, lang: str,
-                          p: Principal) -> tuple[dict, object | None]:
+async def _form_complaint(
+    message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal
+) -> tuple[dict, object | None]:
     """The complaint an officer's open form is about; ends the form if it is no longer theirs."""
     data = await state.get_data()
     c = await _complaint(session, p, data.get("cid", 0))
@@ -52,8 +54,9 @@ async def _form_complaint(message: Message, state: FSMContext, session: AsyncSes
     return data, c
 
 
-async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, session: AsyncSession, lang: str,
-                            p: Principal, *steps) -> tuple[dict, object | None]:
+async def _button_complaint(
+    query: CallbackQuery, cid: int, state: FSMContext, session: AsyncSession, lang: str, p: Principal, *steps
+) -> tuple[dict, object | None]:
     """The complaint behind a form's button, if the button belongs to the officer's open form at one
     of ``steps`` (else it is stale) and the complaint is still theirs (else the form ends)."""
     data = await state.get_data()
@@ -67,11 +70,14 @@ async def _button_complaint(query: CallbackQuery, cid: int, state: FSMContext, s
     return data, c
 
 
-async def show_card(message: Message, session: AsyncSession, svc: Services, c, lang: str, p: Principal,
-                    via: str) -> None:
+async def show_card(
+    message: Message, session: AsyncSession, svc: Services, c, lang: str, p: Principal, via: str
+) -> None:
     buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code, c.handed_to) else []
     names = await casework.names_for(session, c, lang)
-    *before, card = complaints.officer_view(session, svc, p, c, lang, via=via, names=names)  # audited: it shows the phone
+    *before, card = complaints.officer_view(
+        session, svc, p, c, lang, via=via, names=names
+    )  # audited: it shows the phone
     await session.commit()
     for text in before:  # an answered complaint: the last answer and the history in full
         await message.answer(text)
@@ -91,14 +97,17 @@ async def inbox_cmd(message: Message, session: AsyncSession, svc: Services, lang
 
 
 @router.callback_query(MenuCb.filter(F.action == "inbox"))
-async def inbox_menu(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
+async def inbox_menu(
+    query: CallbackQuery, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     await query.answer()
     await show_inbox(query.message, session, svc, lang, principal)
 
 
 @router.message(Command("find"))
-async def find_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str,
-                   principal: Principal) -> None:
+async def find_cmd(
+    message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     """/find 2026-000123 opens a complaint; /find <words> (officers) searches the department's
     complaints — what the resident wrote, the typed address, the receipt number — paged."""
     receipt = (command.args or "").strip()
@@ -114,8 +123,9 @@ async def find_cmd(message: Message, command: CommandObject, session: AsyncSessi
     await lists.show(message, session, svc, lang, principal, wl.View(wl.SEARCH, query=words))
 
 
-async def open_receipt(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal,
-                       receipt: str, *, via: str) -> None:
+async def open_receipt(
+    message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal, receipt: str, *, via: str
+) -> None:
     """One complaint by its receipt number: the officer card for its department's officers, the
     resident's own view for the resident; anyone else is told there is no such complaint. From
     /find, and from a group card's link (/start case_<receipt>, handlers/group.py)."""
@@ -128,13 +138,21 @@ async def open_receipt(message: Message, session: AsyncSession, svc: Services, l
         await show_card(message, session, svc, c, lang, p, via=via)
     else:  # the resident's own complaint
         from handlers.status import send_detail
+
         await send_detail(message, svc, c, lang)
         await answer_ui.offer_files(message, session, c, lang)  # the answer's attachments, again
 
 
 @router.callback_query(OfficerCb.filter())
-async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: FSMContext, session: AsyncSession,
-                         svc: Services, lang: str, principal: Principal) -> None:
+async def officer_action(
+    query: CallbackQuery,
+    callback_data: OfficerCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     c = await _complaint(session, principal, callback_data.cid)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -154,8 +172,10 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
         elif action == "take":
             await complaints.take(session, svc, principal, c)
             await session.commit()
-            await msg.answer(t(lang, "op.taken", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)),
-                             reply_markup=markup(complaints.officer_buttons(c, lang)))
+            await msg.answer(
+                t(lang, "op.taken", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)),
+                reply_markup=markup(complaints.officer_buttons(c, lang)),
+            )
         elif action == "answer":
             await complaints.start_answer(session, svc, principal, c)
             await state.set_state(OfficerForm.answer_text)
@@ -183,20 +203,30 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
                 raise AlreadyExtended(c.receipt_no)
             await state.set_state(OfficerForm.extend_reason)
             await state.set_data({"cid": c.id})
-            await msg.answer(t(lang, "op.ask_extend_reason", receipt=c.receipt_no,
-                               deadline=svc.fmt(complaints.extended_deadline(svc, c), lang)))
+            await msg.answer(
+                t(
+                    lang,
+                    "op.ask_extend_reason",
+                    receipt=c.receipt_no,
+                    deadline=svc.fmt(complaints.extended_deadline(svc, c), lang),
+                )
+            )
         elif action == "media":
             await send_media(msg, session, svc, principal, c, lang)
         elif action == "takeover":
             await casework.takeover(session, svc, principal, c)
             await session.commit()
-            await msg.answer(t(lang, "ws.took_over", receipt=c.receipt_no),
-                             reply_markup=markup(complaints.officer_buttons(c, lang)))
+            await msg.answer(
+                t(lang, "ws.took_over", receipt=c.receipt_no), reply_markup=markup(complaints.officer_buttons(c, lang))
+            )
         elif action == "assign":
             if c.state not in states.OPEN:
                 raise TransitionError("assign", c.state)
-            people = [x for x in await roles.colleagues(session, principal.department, lang)
-                      if x.user_id not in (principal.user_id, c.officer_id)]
+            people = [
+                x
+                for x in await roles.colleagues(session, principal.department, lang)
+                if x.user_id not in (principal.user_id, c.officer_id)
+            ]
             if not people:
                 await msg.answer(t(lang, "ws.assign.none"))
                 return
@@ -219,8 +249,10 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, state: 
 async def tell_taken(msg: Message, session: AsyncSession, lang: str, c, e: Taken) -> None:
     """Another officer has it: say who, and offer to take it over (explicitly, recorded)."""
     name = (await roles.staff_names(session, [e.officer_id], lang))[e.officer_id]
-    await msg.answer(t(lang, "ws.taken_by", receipt=c.receipt_no, name=escape(name)),
-                     reply_markup=markup([[(t(lang, "op.btn.takeover"), OfficerCb(action="takeover", cid=c.id).pack())]]))
+    await msg.answer(
+        t(lang, "ws.taken_by", receipt=c.receipt_no, name=escape(name)),
+        reply_markup=markup([[(t(lang, "op.btn.takeover"), OfficerCb(action="takeover", cid=c.id).pack())]]),
+    )
 
 
 async def finish(msg: Message, state: FSMContext, session: AsyncSession, lang: str, c, work) -> bool:
@@ -252,16 +284,20 @@ async def send_media(msg: Message, session: AsyncSession, svc: Services, p: Prin
     if len(photos) == 1:
         await msg.answer_photo(photos[0], caption=c.receipt_no)
     elif photos:
-        await msg.answer_media_group([InputMediaPhoto(media=f, caption=c.receipt_no if i == 0 else None)
-                                      for i, f in enumerate(photos)])
+        await msg.answer_media_group(
+            [InputMediaPhoto(media=f, caption=c.receipt_no if i == 0 else None) for i, f in enumerate(photos)]
+        )
     if media.location is not None:
         await msg.answer_location(latitude=media.location[0], longitude=media.location[1])
 
 
 # --- answer ------------------------------------------------------------------------------------
 
+
 @router.message(OfficerForm.answer_text, F.text, NOT_COMMAND)
-async def answer_text(message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal) -> None:
+async def answer_text(
+    message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal
+) -> None:
     _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
@@ -276,10 +312,18 @@ async def answer_text(message: Message, state: FSMContext, session: AsyncSession
 
 
 @router.callback_query(AnswerCb.filter())
-async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, state: FSMContext, session: AsyncSession,
-                         svc: Services, lang: str, principal: Principal) -> None:
-    data, c = await _button_complaint(query, callback_data.cid, state, session, lang, principal,
-                                      OfficerForm.answer_confirm)
+async def answer_confirm(
+    query: CallbackQuery,
+    callback_data: AnswerCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
+    data, c = await _button_complaint(
+        query, callback_data.cid, state, session, lang, principal, OfficerForm.answer_confirm
+    )
     if c is None:
         return
     await query.answer()
@@ -287,9 +331,11 @@ async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, state: F
         await state.set_state(OfficerForm.answer_text)
         await answer_ui.ask_answer(query.message, lang, c)  # the attachments stay
         return
+
     async def send() -> None:
         await complaints.answer(session, svc, principal, c, data["answer"])
         await answer_ui.after_answer(session, c, data)  # its photos and documents, after it
+
     if not await finish(query.message, state, session, lang, c, send()):
         return
     await query.message.edit_reply_markup(reply_markup=None)
@@ -298,9 +344,17 @@ async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, state: F
 
 # --- transfer, reject, extend -------------------------------------------------------------------
 
+
 @router.callback_query(TransferCb.filter())
-async def transfer_dept(query: CallbackQuery, callback_data: TransferCb, state: FSMContext, session: AsyncSession,
-                        svc: Services, lang: str, principal: Principal) -> None:
+async def transfer_dept(
+    query: CallbackQuery,
+    callback_data: TransferCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     c = await _complaint(session, principal, callback_data.cid)
     if c is None or callback_data.dept not in svc.district.departments:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -311,8 +365,9 @@ async def transfer_dept(query: CallbackQuery, callback_data: TransferCb, state: 
         return
     await state.set_state(OfficerForm.transfer_reason)
     await state.set_data({"cid": c.id, "dept": callback_data.dept})
-    await query.message.answer(t(lang, "op.ask_transfer_reason",
-                                 department=escape(svc.district.department(callback_data.dept).name(lang))))
+    await query.message.answer(
+        t(lang, "op.ask_transfer_reason", department=escape(svc.district.department(callback_data.dept).name(lang)))
+    )
 
 
 def _reason_error(lang: str, text: str, max_len: int) -> str | None:
@@ -324,8 +379,9 @@ def _reason_error(lang: str, text: str, max_len: int) -> str | None:
 
 
 @router.message(OfficerForm.transfer_reason, F.text, NOT_COMMAND)
-async def transfer_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                          principal: Principal) -> None:
+async def transfer_reason(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
@@ -333,16 +389,19 @@ async def transfer_reason(message: Message, state: FSMContext, session: AsyncSes
     if err := _reason_error(lang, reason, 500):
         await message.answer(err)
         return
-    if not await finish(message, state, session, lang, c,
-                        complaints.transfer(session, svc, principal, c, data["dept"], reason)):
+    if not await finish(
+        message, state, session, lang, c, complaints.transfer(session, svc, principal, c, data["dept"], reason)
+    ):
         return
     from handlers.transfers import sent_text  # a third move went to the desk instead
+
     await message.answer(sent_text(svc, c, lang, returned=False))
 
 
 @router.message(OfficerForm.reject_reason, F.text, NOT_COMMAND)
-async def reject_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        principal: Principal) -> None:
+async def reject_reason(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
@@ -360,23 +419,38 @@ async def reject_reason(message: Message, state: FSMContext, session: AsyncSessi
 
 
 @router.callback_query(RemedyCb.filter())
-async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, state: FSMContext, session: AsyncSession,
-                        svc: Services, lang: str, principal: Principal) -> None:
-    data, c = await _button_complaint(query, callback_data.cid, state, session, lang, principal,
-                                      OfficerForm.reject_remedy)
+async def reject_remedy(
+    query: CallbackQuery,
+    callback_data: RemedyCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
+    data, c = await _button_complaint(
+        query, callback_data.cid, state, session, lang, principal, OfficerForm.reject_remedy
+    )
     if c is None:
         return
     await query.answer()
-    if not await finish(query.message, state, session, lang, c,
-                        complaints.reject(session, svc, principal, c, data["reason"], callback_data.code)):
+    if not await finish(
+        query.message,
+        state,
+        session,
+        lang,
+        c,
+        complaints.reject(session, svc, principal, c, data["reason"], callback_data.code),
+    ):
         return
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(t(lang, "op.rejected", receipt=c.receipt_no))
 
 
 @router.message(OfficerForm.extend_reason, F.text, NOT_COMMAND)
-async def extend_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        principal: Principal) -> None:
+async def extend_reason(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
@@ -392,8 +466,9 @@ async def extend_reason(message: Message, state: FSMContext, session: AsyncSessi
         return
     except (TransitionError, AlreadyExtended):
         await state.clear()
-        await message.answer(t(lang, "op.already_extended") if c.extended else
-                             t(lang, "op.bad_state", state=t(lang, f"state.{c.state}")))
+        await message.answer(
+            t(lang, "op.already_extended") if c.extended else t(lang, "op.bad_state", state=t(lang, f"state.{c.state}"))
+        )
         return
     await session.commit()
     await state.clear()
@@ -402,9 +477,11 @@ async def extend_reason(message: Message, state: FSMContext, session: AsyncSessi
 
 # --- teamwork: assign to a colleague, internal notes ----------------------------------------------
 
+
 @router.callback_query(AssignCb.filter())
-async def assign_to(query: CallbackQuery, callback_data: AssignCb, session: AsyncSession, svc: Services, lang: str,
-                    principal: Principal) -> None:
+async def assign_to(
+    query: CallbackQuery, callback_data: AssignCb, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     c = await _complaint(session, principal, callback_data.cid)
     grant = await roles.current_grant(session, callback_data.g)
     if c is None:
@@ -432,24 +509,29 @@ async def assign_to(query: CallbackQuery, callback_data: AssignCb, session: Asyn
 
 
 @router.message(OfficerForm.note_text, F.text, NOT_COMMAND)
-async def note_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                    principal: Principal) -> None:
+async def note_text(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     try:
         casework.add_note(svc, principal, c, message.text)
     except ValueError as e:
-        await message.answer(t(lang, "ws.note.short") if str(e) == "short"
-                             else t(lang, "ws.note.long", n=len(message.text.strip())))
+        await message.answer(
+            t(lang, "ws.note.short") if str(e) == "short" else t(lang, "ws.note.long", n=len(message.text.strip()))
+        )
         return
     await session.commit()
     await state.clear()
-    await message.answer(t(lang, "ws.note.saved", receipt=c.receipt_no),
-                         reply_markup=markup([[(t(lang, "ws.btn.open"), OfficerCb(action="open", cid=c.id).pack())]]))
+    await message.answer(
+        t(lang, "ws.note.saved", receipt=c.receipt_no),
+        reply_markup=markup([[(t(lang, "ws.btn.open"), OfficerCb(action="open", cid=c.id).pack())]]),
+    )
 
 
 # --- /settings: a card per new complaint, or the morning digest -----------------------------------
+
 
 async def _settings_text(session: AsyncSession, lang: str, p: Principal) -> tuple[str, object]:
     mode = await wl.card_mode(session, p.user_id)
@@ -469,8 +551,9 @@ async def settings_cmd(message: Message, session: AsyncSession, lang: str, princ
 
 
 @router.callback_query(SettingsCb.filter(F.mode.in_({wl.CARDS, wl.DIGEST})))
-async def settings_set(query: CallbackQuery, callback_data: SettingsCb, session: AsyncSession, lang: str,
-                       principal: Principal) -> None:
+async def settings_set(
+    query: CallbackQuery, callback_data: SettingsCb, session: AsyncSession, lang: str, principal: Principal
+) -> None:
     if not principal.is_officer:
         await query.answer(t(lang, "op.not_officer"), show_alert=True)
         return
@@ -481,6 +564,13 @@ async def settings_set(query: CallbackQuery, callback_data: SettingsCb, session:
     await query.message.edit_text(text, reply_markup=kb)
 
 
-answer_in(router, "op.text_expected", OfficerForm.answer_text, OfficerForm.note_text, OfficerForm.transfer_reason,
-          OfficerForm.reject_reason, OfficerForm.extend_reason)
+answer_in(
+    router,
+    "op.text_expected",
+    OfficerForm.answer_text,
+    OfficerForm.note_text,
+    OfficerForm.transfer_reason,
+    OfficerForm.reject_reason,
+    OfficerForm.extend_reason,
+)
 answer_in(router, "cf.use_buttons", OfficerForm.answer_confirm, OfficerForm.reject_remedy)

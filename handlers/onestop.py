@@ -7,6 +7,7 @@ The flows themselves (their own questions and summaries) live in handlers/birth.
 handlers/death.py and register a `Flow` here. All form state is in the FSM (in the database),
 so a family can stop at any question and carry on later, even after a restart.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -70,8 +71,8 @@ class FamilyForm(StatesGroup):
 
 
 class OsFlowCb(CallbackData, prefix="osf"):
-    kind: str      # birth / death
-    action: str    # resume, restart, consent, dong, reported, provide, phone_skip, submit, cancel, + the flow's own
+    kind: str  # birth / death
+    action: str  # resume, restart, consent, dong, reported, provide, phone_skip, submit, cancel, + the flow's own
     value: str = ""
 
 
@@ -103,10 +104,10 @@ class Flow:
     kind: str
     group: type[StatesGroup]
     steps: tuple[str, ...]
-    ask: Ask                                         # the flow's own questions, and "confirm"
-    applies: Callable[[str, dict], bool]             # is this step asked, given the answers so far
-    plan: Callable[[Services, dict], Plan]           # the plan for the answers (provision as answered)
-    answers: Callable[[dict], object]                # BirthAnswers / DeathAnswers
+    ask: Ask  # the flow's own questions, and "confirm"
+    applies: Callable[[str, dict], bool]  # is this step asked, given the answers so far
+    plan: Callable[[Services, dict], Plan]  # the plan for the answers (provision as answered)
+    answers: Callable[[dict], object]  # BirthAnswers / DeathAnswers
     submitted: Callable[[Message, Services, str, object], Awaitable[None]]
 
 
@@ -138,14 +139,20 @@ def cancel_row(kind: str, lang: str) -> list[tuple[str, str]]:
 
 # --- the form machinery -------------------------------------------------------------------------
 
+
 async def begin(message: Message, state: FSMContext, svc: Services, lang: str, kind: str) -> None:
     """/birth or /death: carry on with a form in progress (or start afresh), else start."""
     current = flow_of_state(await state.get_state())
     if current is not None:
         await message.answer(
             t(lang, "onestop.form.resume_q", what=t(lang, WHAT_KEYS[current.kind])),
-            reply_markup=markup([[(t(lang, "onestop.form.resume"), cb(current.kind, "resume"))],
-                                 [(t(lang, "onestop.form.restart"), cb(kind, "restart"))]]))
+            reply_markup=markup(
+                [
+                    [(t(lang, "onestop.form.resume"), cb(current.kind, "resume"))],
+                    [(t(lang, "onestop.form.restart"), cb(kind, "restart"))],
+                ]
+            ),
+        )
         return
     await start(message, state, svc, lang, kind)
 
@@ -172,7 +179,7 @@ async def current_step(state: FSMContext) -> str | None:
 async def advance(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
     data = await state.get_data()
     step = await current_step(state)
-    for nxt in flow.steps[flow.steps.index(step) + 1:]:
+    for nxt in flow.steps[flow.steps.index(step) + 1 :]:
         if flow.applies(nxt, data):
             await goto(message, state, svc, lang, flow, nxt)
             return
@@ -190,14 +197,14 @@ async def show_step(message: Message, state: FSMContext, session: AsyncSession, 
     await ask_again(message, state, svc, lang)
 
 
-async def flow_for(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, lang: str,
-                    step: str | None = None) -> Flow:
+async def flow_for(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, lang: str, step: str | None = None
+) -> Flow:
     """The flow this button belongs to, if the form is at the step the button answers (each action
     answers one step). Otherwise the press is stale: it goes on to ``stale_flow_button``, which
     shows where the form is now (handlers/states.stale_press)."""
     flow = flow_of_state(await state.get_state())
-    if (flow is None or flow.kind != callback_data.kind
-            or (step is not None and await current_step(state) != step)):
+    if flow is None or flow.kind != callback_data.kind or (step is not None and await current_step(state) != step):
         raise SkipHandler()
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
@@ -206,10 +213,17 @@ async def flow_for(query: CallbackQuery, callback_data: OsFlowCb, state: FSMCont
 
 # --- shared questions ---------------------------------------------------------------------------------
 
+
 async def ask_consent(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
-    await message.answer(t(lang, CONSENT_KEYS[flow.kind], version=bd.NOTICE_VERSION),
-                         reply_markup=markup([[(t(lang, "onestop.consent.agree"), cb(flow.kind, "consent", "1"))],
-                                              [(t(lang, "onestop.consent.refuse"), cb(flow.kind, "consent", "0"))]]))
+    await message.answer(
+        t(lang, CONSENT_KEYS[flow.kind], version=bd.NOTICE_VERSION),
+        reply_markup=markup(
+            [
+                [(t(lang, "onestop.consent.agree"), cb(flow.kind, "consent", "1"))],
+                [(t(lang, "onestop.consent.refuse"), cb(flow.kind, "consent", "0"))],
+            ]
+        ),
+    )
 
 
 async def ask_dong(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
@@ -225,8 +239,15 @@ async def ask_dong(message: Message, state: FSMContext, svc: Services, lang: str
     await message.answer(t(lang, DONG_KEYS[flow.kind]), reply_markup=markup(rows))
 
 
-def yes_no(kind: str, action: str, lang: str, *, yes: str = "onestop.answer.yes", no: str = "onestop.answer.no",
-           skip: bool = False) -> list[list[tuple[str, str]]]:
+def yes_no(
+    kind: str,
+    action: str,
+    lang: str,
+    *,
+    yes: str = "onestop.answer.yes",
+    no: str = "onestop.answer.no",
+    skip: bool = False,
+) -> list[list[tuple[str, str]]]:
     rows = [[(t(lang, yes), cb(kind, action, "1")), (t(lang, no), cb(kind, action, "0"))]]
     if skip:
         rows.append([(t(lang, "onestop.answer.skip"), cb(kind, action, "-"))])
@@ -235,9 +256,12 @@ def yes_no(kind: str, action: str, lang: str, *, yes: str = "onestop.answer.yes"
 
 
 async def ask_reported(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
-    await message.answer(t(lang, REPORTED_KEYS[flow.kind]),
-                         reply_markup=markup(yes_no(flow.kind, "reported", lang, yes="onestop.answer.reported_yes",
-                                                    no="onestop.answer.reported_no")))
+    await message.answer(
+        t(lang, REPORTED_KEYS[flow.kind]),
+        reply_markup=markup(
+            yes_no(flow.kind, "reported", lang, yes="onestop.answer.reported_yes", no="onestop.answer.reported_no")
+        ),
+    )
 
 
 async def ask_provision(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
@@ -257,15 +281,29 @@ async def ask_provision(message: Message, state: FSMContext, svc: Services, lang
         dial = escape(phone) + (t(lang, "phone.no_area_code") if district_info.is_special_number(phone) else "")
         direct = t(lang, "onestop.provision.direct_phone", phone=dial)
     else:
-        direct = t(lang, "onestop.provision.no_phone",
-                   phone=escape(svc.district.raw["district"].get("main_phone", "")))
-    text = t(lang, "onestop.provision", i=bodies.index(body) + 1, n=len(bodies), recipient=escape(name),
-             purpose=bd.provision_purpose(flow.kind, plan, body, lang), items=bd.provision_items(plan, body, lang),
-             retention=escape(retention), services=services, direct=direct)
-    await message.answer(text, reply_markup=markup([
-        [(t(lang, "onestop.provision.agree"), cb(flow.kind, "provide", f"{body}.1"))],
-        [(t(lang, "onestop.provision.refuse"), cb(flow.kind, "provide", f"{body}.0"))],
-        cancel_row(flow.kind, lang)]))
+        direct = t(lang, "onestop.provision.no_phone", phone=escape(svc.district.raw["district"].get("main_phone", "")))
+    text = t(
+        lang,
+        "onestop.provision",
+        i=bodies.index(body) + 1,
+        n=len(bodies),
+        recipient=escape(name),
+        purpose=bd.provision_purpose(flow.kind, plan, body, lang),
+        items=bd.provision_items(plan, body, lang),
+        retention=escape(retention),
+        services=services,
+        direct=direct,
+    )
+    await message.answer(
+        text,
+        reply_markup=markup(
+            [
+                [(t(lang, "onestop.provision.agree"), cb(flow.kind, "provide", f"{body}.1"))],
+                [(t(lang, "onestop.provision.refuse"), cb(flow.kind, "provide", f"{body}.0"))],
+                cancel_row(flow.kind, lang),
+            ]
+        ),
+    )
 
 
 async def ask_phone(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
@@ -273,22 +311,31 @@ async def ask_phone(message: Message, state: FSMContext, svc: Services, lang: st
         await state.update_data(phone_enc=None)
         await advance(message, state, svc, lang, flow)
         return
-    await message.answer(t(lang, "onestop.ask.phone"),
-                         reply_markup=markup([[(t(lang, "btn.skip"), cb(flow.kind, "phone_skip"))],
-                                              cancel_row(flow.kind, lang)]))
+    await message.answer(
+        t(lang, "onestop.ask.phone"),
+        reply_markup=markup([[(t(lang, "btn.skip"), cb(flow.kind, "phone_skip"))], cancel_row(flow.kind, lang)]),
+    )
 
 
-SHARED_ASK = {"consent": ask_consent, "dong": ask_dong, "reported": ask_reported,
-              "provision": ask_provision, "phone": ask_phone}
+SHARED_ASK = {
+    "consent": ask_consent,
+    "dong": ask_dong,
+    "reported": ask_reported,
+    "provision": ask_provision,
+    "phone": ask_phone,
+}
 
 
 def summary_items(svc: Services, items, kind: str, lang: str) -> str:
-    """"• 부모급여 → 중곡1동 주민센터" lines (an agency told directly is named once), for HTML."""
+    """ "• 부모급여 → 중곡1동 주민센터" lines (an agency told directly is named once), for HTML."""
     lines = []
     for it in items:
         name, handler = escape(it.name(lang)), escape(bd.planned_handler(svc, it, kind, lang))
-        lines.append(t(lang, "onestop.summary.item_self", name=name) if name == handler
-                     else t(lang, "onestop.summary.item", name=name, handler=handler))
+        lines.append(
+            t(lang, "onestop.summary.item_self", name=name)
+            if name == handler
+            else t(lang, "onestop.summary.item", name=name, handler=handler)
+        )
     return "\n".join(lines) or "-"
 
 
@@ -309,9 +356,11 @@ def wants_phone(flow: Flow, svc: Services, data: dict) -> bool:
 
 # --- shared answers ---------------------------------------------------------------------------------
 
+
 @router.callback_query(OsFlowCb.filter(F.action.in_({"resume", "restart"})))
-async def resume_or_restart(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
-                            lang: str) -> None:
+async def resume_or_restart(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     flow = flow_of_state(await state.get_state())
@@ -322,15 +371,17 @@ async def resume_or_restart(query: CallbackQuery, callback_data: OsFlowCb, state
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "consent"))
-async def got_consent(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
-                      lang: str) -> None:
+async def got_consent(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     flow = await flow_for(query, callback_data, state, lang, "consent")
     if flow is None:
         return
     if callback_data.value != "1":
         await state.clear()
-        await query.message.answer(t(lang, "onestop.consent.refused",
-                                     phone=escape(svc.district.raw["district"].get("main_phone", ""))))
+        await query.message.answer(
+            t(lang, "onestop.consent.refused", phone=escape(svc.district.raw["district"].get("main_phone", "")))
+        )
         return
     await state.update_data(collected_at=svc.now().isoformat())
     await advance(query.message, state, svc, lang, flow)
@@ -350,8 +401,9 @@ async def got_dong(query: CallbackQuery, callback_data: OsFlowCb, state: FSMCont
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "reported"))
-async def got_reported(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
-                       lang: str) -> None:
+async def got_reported(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     flow = await flow_for(query, callback_data, state, lang, "reported")
     if flow is None:
         return
@@ -360,8 +412,9 @@ async def got_reported(query: CallbackQuery, callback_data: OsFlowCb, state: FSM
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "provide"))
-async def got_provision(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
-                        lang: str) -> None:
+async def got_provision(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     flow = await flow_for(query, callback_data, state, lang, "provision")
     if flow is None:
         return
@@ -391,8 +444,9 @@ async def got_phone(message: Message, state: FSMContext, svc: Services, lang: st
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "phone_skip"))
-async def phone_skipped(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services,
-                        lang: str) -> None:
+async def phone_skipped(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     flow = await flow_for(query, callback_data, state, lang, "phone")
     if flow is None:
         return
@@ -401,22 +455,31 @@ async def phone_skipped(query: CallbackQuery, callback_data: OsFlowCb, state: FS
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "submit"))
-async def submit(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, session: AsyncSession,
-                 svc: Services, lang: str) -> None:
+async def submit(
+    query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     data = await state.get_data()
     flow = flow_of_state(await state.get_state())
     if flow is None or await current_step(state) != "confirm" or data.get("form") != callback_data.value:
         existing = await bd.find_by_submit_key(session, query.from_user.id, callback_data.value)
         await query.answer()
-        await query.message.answer(t(lang, "onestop.already_submitted", receipt=existing.receipt_no)
-                                   if existing else t(lang, "stale_button"))
+        await query.message.answer(
+            t(lang, "onestop.already_submitted", receipt=existing.receipt_no) if existing else t(lang, "stale_button")
+        )
         return
     await query.answer()
     app, created = await bd.submit(
-        session, svc, kind=flow.kind, citizen_id=query.from_user.id, submit_key=data["form"],
-        answers=flow.answers(data), provision=data.get("provision", {}),
-        collected_at=datetime.fromisoformat(data["collected_at"]), phone_enc=data.get("phone_enc"),
-        reminders_on=data.get("reminders", True))
+        session,
+        svc,
+        kind=flow.kind,
+        citizen_id=query.from_user.id,
+        submit_key=data["form"],
+        answers=flow.answers(data),
+        provision=data.get("provision", {}),
+        collected_at=datetime.fromisoformat(data["collected_at"]),
+        phone_enc=data.get("phone_enc"),
+        reminders_on=data.get("reminders", True),
+    )
     await session.commit()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
@@ -439,6 +502,7 @@ async def cancel(query: CallbackQuery, callback_data: OsFlowCb, state: FSMContex
 
 # --- after filing: /status, 보완요청 answers, reminders, rating -------------------------------------
 
+
 async def show_status(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> bool:
     """The one-stop section of /status (one message per application, more when it is long); False if
     there are none."""
@@ -446,15 +510,29 @@ async def show_status(message: Message, session: AsyncSession, svc: Services, la
     for app in apps:
         buttons = []
         if any(it.state == bd.SUPPLEMENT for it in app.items):
-            buttons = [[(t(lang, "onestop.btn.reply_item", service=bd.item_name(it, app.kind, lang, svc.district)),
-                         bd.cb_supplement(it.id))] for it in app.items if it.state == bd.SUPPLEMENT]
+            buttons = [
+                [
+                    (
+                        t(lang, "onestop.btn.reply_item", service=bd.item_name(it, app.kind, lang, svc.district)),
+                        bd.cb_supplement(it.id),
+                    )
+                ]
+                for it in app.items
+                if it.state == bd.SUPPLEMENT
+            ]
         await answer_all(message, bd.status_messages(svc, app, lang), markup(buttons) if buttons else None)
     return bool(apps)
 
 
 @router.callback_query(SupplementCb.filter())
-async def supplement_reply_start(query: CallbackQuery, callback_data: SupplementCb, state: FSMContext,
-                                 session: AsyncSession, svc: Services, lang: str) -> None:
+async def supplement_reply_start(
+    query: CallbackQuery,
+    callback_data: SupplementCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+) -> None:
     item = await bd.get_item(session, callback_data.item)
     if item is None or item.application.citizen_id != query.from_user.id or item.state != bd.SUPPLEMENT:
         await query.answer(t(lang, "stale_button"), show_alert=True)
@@ -462,13 +540,15 @@ async def supplement_reply_start(query: CallbackQuery, callback_data: Supplement
     await query.answer()
     await state.set_state(FamilyForm.supplement_reply)
     await state.set_data({"item": item.id})
-    await query.message.answer(t(lang, "onestop.ask.reply", service=escape(bd.item_name(item, item.application.kind,
-                                                                                        lang, svc.district))))
+    await query.message.answer(
+        t(lang, "onestop.ask.reply", service=escape(bd.item_name(item, item.application.kind, lang, svc.district)))
+    )
 
 
 @router.message(FamilyForm.supplement_reply, F.text, NOT_COMMAND)
-async def supplement_reply(message: Message, state: FSMContext, session: AsyncSession, svc: Services,
-                           lang: str) -> None:
+async def supplement_reply(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     item = await bd.get_item(session, (await state.get_data()).get("item", 0))
     if item is None:
         await state.clear()
@@ -478,16 +558,18 @@ async def supplement_reply(message: Message, state: FSMContext, session: AsyncSe
         await bd.family_reply(session, svc, message.from_user.id, item, message.text)
     except OnestopError as e:
         if e.code in ("short", "long"):
-            await message.answer(t(lang, "onestop.note_length", n=len(message.text.strip()),
-                                   lo=bd.NOTE_MIN, hi=f"{bd.NOTE_MAX:,}"))
+            await message.answer(
+                t(lang, "onestop.note_length", n=len(message.text.strip()), lo=bd.NOTE_MIN, hi=f"{bd.NOTE_MAX:,}")
+            )
             return
         await state.clear()
         await message.answer(t(lang, "stale_button"))
         return
     await session.commit()
     await state.clear()
-    await message.answer(t(lang, "onestop.reply_sent",
-                           handler=escape(bd.handler_name(svc, item, item.application.kind, lang))))
+    await message.answer(
+        t(lang, "onestop.reply_sent", handler=escape(bd.handler_name(svc, item, item.application.kind, lang)))
+    )
 
 
 @router.message(FamilyForm.supplement_reply, NOT_COMMAND)
@@ -496,8 +578,9 @@ async def supplement_reply_expected(message: Message, lang: str) -> None:
 
 
 @router.callback_query(ReminderCb.filter())
-async def reminder_button(query: CallbackQuery, callback_data: ReminderCb, session: AsyncSession, svc: Services,
-                          lang: str) -> None:
+async def reminder_button(
+    query: CallbackQuery, callback_data: ReminderCb, session: AsyncSession, svc: Services, lang: str
+) -> None:
     try:
         if callback_data.action == "reported":
             await bd.mark_reported(session, svc, query.from_user.id, callback_data.app)
@@ -515,15 +598,25 @@ async def reminder_button(query: CallbackQuery, callback_data: ReminderCb, sessi
 
 
 @router.callback_query(OsRateCb.filter())
-async def rate(query: CallbackQuery, callback_data: OsRateCb, session: AsyncSession, svc: Services,
-               lang: str) -> None:
+async def rate(query: CallbackQuery, callback_data: OsRateCb, session: AsyncSession, svc: Services, lang: str) -> None:
     try:
-        r = await bd.rate(session, svc, user_id=query.from_user.id, application_id=callback_data.app,
-                          item=callback_data.item, score=callback_data.score)
+        r = await bd.rate(
+            session,
+            svc,
+            user_id=query.from_user.id,
+            application_id=callback_data.app,
+            item=callback_data.item,
+            score=callback_data.score,
+        )
     except OnestopError as e:
-        await query.answer(t(lang, "rate.already") if e.code == "already" else
-                           t(lang, "rate.refused.own_staff") if e.code == "own_staff" else t(lang, "stale_button"),
-                           show_alert=True)
+        await query.answer(
+            t(lang, "rate.already")
+            if e.code == "already"
+            else t(lang, "rate.refused.own_staff")
+            if e.code == "own_staff"
+            else t(lang, "stale_button"),
+            show_alert=True,
+        )
         return
     await session.commit()
     await query.answer()
@@ -531,8 +624,15 @@ async def rate(query: CallbackQuery, callback_data: OsRateCb, session: AsyncSess
     if callback_data.item == OVERALL:
         await query.message.answer(
             t(lang, "rate.thanks_overall", score=r.overall),
-            reply_markup=markup([[(t(lang, "rate.details_yes"), bd.cb_rate_more(callback_data.app, True)),
-                                  (t(lang, "rate.details_no"), bd.cb_rate_more(callback_data.app, False))]]))
+            reply_markup=markup(
+                [
+                    [
+                        (t(lang, "rate.details_yes"), bd.cb_rate_more(callback_data.app, True)),
+                        (t(lang, "rate.details_no"), bd.cb_rate_more(callback_data.app, False)),
+                    ]
+                ]
+            ),
+        )
         return
     await _ask_next_rating(query.message, r, callback_data.app, lang)
 
@@ -542,8 +642,10 @@ async def _ask_next_rating(message: Message, r, app_id: int, lang: str) -> None:
     if item is None:
         await message.answer(t(lang, "rate.done"))
         return
-    await message.answer(t(lang, "rate.item", n=RATING_ITEMS.index(item) + 1, item=t(lang, f"rate.item.{item}")),
-                         reply_markup=markup(bd.rating_buttons(app_id, item)))
+    await message.answer(
+        t(lang, "rate.item", n=RATING_ITEMS.index(item) + 1, item=t(lang, f"rate.item.{item}")),
+        reply_markup=markup(bd.rating_buttons(app_id, item)),
+    )
 
 
 @router.callback_query(OsRateMoreCb.filter())
@@ -563,10 +665,25 @@ async def rate_more(query: CallbackQuery, callback_data: OsRateMoreCb, session: 
 
 # --- anything else typed or sent into a form ----------------------------------------------------------
 
-BUTTON_STEPS = (BirthForm.consent, BirthForm.order, BirthForm.dong, BirthForm.reported, BirthForm.recipient,
-                BirthForm.heating, BirthForm.benefits, BirthForm.provision, BirthForm.confirm,
-                DeathForm.consent, DeathForm.relationship, DeathForm.dong, DeathForm.reported, DeathForm.abroad,
-                DeathForm.provision, DeathForm.reminders, DeathForm.confirm)
+BUTTON_STEPS = (
+    BirthForm.consent,
+    BirthForm.order,
+    BirthForm.dong,
+    BirthForm.reported,
+    BirthForm.recipient,
+    BirthForm.heating,
+    BirthForm.benefits,
+    BirthForm.provision,
+    BirthForm.confirm,
+    DeathForm.consent,
+    DeathForm.relationship,
+    DeathForm.dong,
+    DeathForm.reported,
+    DeathForm.abroad,
+    DeathForm.provision,
+    DeathForm.reminders,
+    DeathForm.confirm,
+)
 
 
 @router.message(StateFilter(*BUTTON_STEPS), NOT_COMMAND)
@@ -587,6 +704,7 @@ async def date_expected(message: Message, lang: str) -> None:
 
 
 @router.callback_query(OsFlowCb.filter())
-async def stale_flow_button(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services,
-                            lang: str) -> None:
+async def stale_flow_button(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     await stale_press(query, state, session, svc, lang)

@@ -2,6 +2,7 @@
 처리완료 (with an optional message to the family) and 보완요청 (with a required message). Another
 department's sub-request is invisible (the same answer as a missing one). Outside bodies on a
 Telegram channel acknowledge a notice with its 수신 확인 button, in their own chat only."""
+
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -69,8 +70,15 @@ async def _card(session: AsyncSession, svc: Services, p: Principal, item, lang: 
 
 
 @router.callback_query(OsItemCb.filter())
-async def item_action(query: CallbackQuery, callback_data: OsItemCb, state: FSMContext, session: AsyncSession,
-                      svc: Services, lang: str, principal: Principal) -> None:
+async def item_action(
+    query: CallbackQuery,
+    callback_data: OsItemCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     item = await _item(session, principal, callback_data.item)
     if item is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -91,8 +99,15 @@ async def item_action(query: CallbackQuery, callback_data: OsItemCb, state: FSMC
             await msg.answer(t(lang, "onestop.op.no_contact"))
             return
         await session.commit()
-        await msg.answer(t(lang, "onestop.op.contact", receipt=item.application.receipt_no, phone=escape(phone),
-                           body=escape(bd.handler_name(svc, item, item.application.kind, lang))))
+        await msg.answer(
+            t(
+                lang,
+                "onestop.op.contact",
+                receipt=item.application.receipt_no,
+                phone=escape(phone),
+                body=escape(bd.handler_name(svc, item, item.application.kind, lang)),
+            )
+        )
     elif action == "take":
         try:
             await bd.take(session, svc, principal, item)
@@ -105,9 +120,12 @@ async def item_action(query: CallbackQuery, callback_data: OsItemCb, state: FSMC
     elif action == "done":
         await state.set_state(OnestopOfficerForm.done_note)
         await state.set_data({"item": item.id})
-        await msg.answer(t(lang, "onestop.op.ask_done_note"),
-                         reply_markup=markup([[(t(lang, "onestop.op.btn_no_note"),
-                                                OsItemCb(action="skip_note", item=item.id).pack())]]))
+        await msg.answer(
+            t(lang, "onestop.op.ask_done_note"),
+            reply_markup=markup(
+                [[(t(lang, "onestop.op.btn_no_note"), OsItemCb(action="skip_note", item=item.id).pack())]]
+            ),
+        )
     elif action == "skip_note":
         await _complete(msg, state, session, svc, lang, principal, item, None)
     elif action == "supp":
@@ -119,15 +137,24 @@ async def item_action(query: CallbackQuery, callback_data: OsItemCb, state: FSMC
 async def _refused(message: Message, state: FSMContext, lang: str, e: OnestopError, text: str | None) -> None:
     """A message of the wrong length is asked again; anything else ends the form."""
     if e.code in ("short", "long"):
-        await message.answer(t(lang, "onestop.note_length", n=len((text or "").strip()), lo=bd.NOTE_MIN,
-                               hi=f"{bd.NOTE_MAX:,}"))
+        await message.answer(
+            t(lang, "onestop.note_length", n=len((text or "").strip()), lo=bd.NOTE_MIN, hi=f"{bd.NOTE_MAX:,}")
+        )
         return
     await state.clear()
     await message.answer(t(lang, "stale_button"))
 
 
-async def _complete(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                    p: Principal, item, note: str | None) -> None:
+async def _complete(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    p: Principal,
+    item,
+    note: str | None,
+) -> None:
     try:
         await bd.complete(session, svc, p, item, note)
     except OnestopError as e:
@@ -135,8 +162,14 @@ async def _complete(message: Message, state: FSMContext, session: AsyncSession, 
         return
     await session.commit()
     await state.clear()
-    await message.answer(t(lang, "onestop.op.done", receipt=item.application.receipt_no,
-                           service=escape(bd.item_name(item, item.application.kind, lang, svc.district))))
+    await message.answer(
+        t(
+            lang,
+            "onestop.op.done",
+            receipt=item.application.receipt_no,
+            service=escape(bd.item_name(item, item.application.kind, lang, svc.district)),
+        )
+    )
 
 
 async def _form_item(message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal):
@@ -149,16 +182,18 @@ async def _form_item(message: Message, state: FSMContext, session: AsyncSession,
 
 
 @router.message(OnestopOfficerForm.done_note, F.text, NOT_COMMAND)
-async def done_note(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                    principal: Principal) -> None:
+async def done_note(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     item = await _form_item(message, state, session, lang, principal)
     if item is not None:
         await _complete(message, state, session, svc, lang, principal, item, message.text)
 
 
 @router.message(OnestopOfficerForm.supplement_text, F.text, NOT_COMMAND)
-async def supplement_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                          principal: Principal) -> None:
+async def supplement_text(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     item = await _form_item(message, state, session, lang, principal)
     if item is None:
         return
@@ -176,14 +211,17 @@ answer_in(router, "cf.text_expected", OnestopOfficerForm.done_note, OnestopOffic
 
 
 @router.callback_query(AgencyAckCb.filter())
-async def agency_ack(query: CallbackQuery, callback_data: AgencyAckCb, session: AsyncSession, svc: Services,
-                     lang: str) -> None:
+async def agency_ack(
+    query: CallbackQuery, callback_data: AgencyAckCb, session: AsyncSession, svc: Services, lang: str
+) -> None:
     try:
-        n = await agency_notify.acknowledge(session, svc, notification_id=callback_data.n,
-                                            chat_id=query.message.chat.id, user_id=query.from_user.id)
+        n = await agency_notify.acknowledge(
+            session, svc, notification_id=callback_data.n, chat_id=query.message.chat.id, user_id=query.from_user.id
+        )
     except agency_notify.AckError as e:
-        await query.answer(t(lang, "onestop.agency.ack_already" if e.code == "already" else "stale_button"),
-                           show_alert=True)
+        await query.answer(
+            t(lang, "onestop.agency.ack_already" if e.code == "already" else "stale_button"), show_alert=True
+        )
         return
     await session.commit()
     await query.answer(t(lang, "onestop.agency.ack_done"))

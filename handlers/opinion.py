@@ -7,6 +7,7 @@ question, an optional native poll), approve or edit the automatic analysis draft
 then record per theme what was reflected in policy and publish that. Rules live in
 workflows/opinion_days.py; this module parses, calls and renders.
 """
+
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
@@ -57,7 +58,7 @@ class OpinionPrep(StatesGroup):
 
 class OpinionStaff(StatesGroup):
     analysis_text = State()  # data: tid
-    theme_note = State()     # data: tid, theme, status
+    theme_note = State()  # data: tid, theme, status
 
 
 async def _poll_sent(session: AsyncSession, row, result) -> None:
@@ -84,6 +85,7 @@ async def _refuse_non_staff(query: CallbackQuery, svc: Services, lang: str) -> N
 
 # --- the resident's home screen -----------------------------------------------------------------
 
+
 async def show_home(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal) -> None:
     c = od.config(svc)
     uid = p.user_id
@@ -96,24 +98,46 @@ async def show_home(message: Message, session: AsyncSession, svc: Services, lang
     topic = await od.open_topic(session, svc)
     if topic is not None:
         mine = len(await od.my_opinions(session, topic.id, uid))
-        today = t(lang, "opd.home.today", title=escape(topic.title), question=escape(topic.question), mine=mine, n=c.per_person)
+        today = t(
+            lang,
+            "opd.home.today",
+            title=escape(topic.title),
+            question=escape(topic.question),
+            mine=mine,
+            n=c.per_person,
+        )
         rows.append([(t(lang, "opd.btn.write"), cb("write", topic.id))])
         if mine:
             rows.append([(t(lang, "opd.btn.mine"), cb("mine", topic.id))])
-    rows.append([(t(lang, "opd.btn.unsubscribe"), cb("unsub"))] if subscribed
-                else [(t(lang, "opd.btn.subscribe"), cb("sub"))])
+    rows.append(
+        [(t(lang, "opd.btn.unsubscribe"), cb("unsub"))] if subscribed else [(t(lang, "opd.btn.subscribe"), cb("sub"))]
+    )
     rows.append([(t(lang, "opd.btn.dong"), cb("dongask"))])
     nxt = od.next_day(svc)
-    text = t(lang, "opd.home", n=c.per_person, chars=f"{c.max_chars:,}", analysis_days=c.analysis_days,
-             answer_days=c.answer_days, next=fmt_day(nxt, lang), status=status, today=today)
+    text = t(
+        lang,
+        "opd.home",
+        n=c.per_person,
+        chars=f"{c.max_chars:,}",
+        analysis_days=c.analysis_days,
+        answer_days=c.answer_days,
+        next=fmt_day(nxt, lang),
+        status=status,
+        today=today,
+    )
     if not subscribed and not await od.has_consent(session, uid):
         text += "\n\n" + t(lang, "opd.privacy")
     if _staff(svc, p):
         planned = await od.topic_on(session, nxt)
-        prepared = (t(lang, "opd.home.prepared", title=escape(planned.title)) if planned
-                    else t(lang, "opd.home.unprepared"))
-        text += t(lang, "opd.home.staff", department=escape(svc.district.department(c.department).name(lang)),
-                  prepared=prepared)
+        prepared = (
+            t(lang, "opd.home.prepared", title=escape(planned.title)) if planned else t(lang, "opd.home.unprepared")
+        )
+        text += t(
+            lang,
+            "opd.home.staff",
+            department=escape(svc.district.department(c.department).name(lang)),
+            prepared=prepared,
+        )
         rows.append([(t(lang, "opd.btn.prepare"), cb("prep")), (t(lang, "opd.btn.board"), cb("board"))])
     await message.answer(text, reply_markup=markup(rows))
 
@@ -157,7 +181,9 @@ async def ask_dong(query: CallbackQuery, svc: Services, lang: str) -> None:
 
 
 @router.callback_query(OpdCb.filter(F.action == "dong"))
-async def choose_dong(query: CallbackQuery, callback_data: OpdCb, session: AsyncSession, svc: Services, lang: str) -> None:
+async def choose_dong(
+    query: CallbackQuery, callback_data: OpdCb, session: AsyncSession, svc: Services, lang: str
+) -> None:
     dongs = svc.district.dongs
     if not -1 <= callback_data.n < len(dongs):
         await query.answer(t(lang, "stale_button"), show_alert=True)
@@ -166,10 +192,15 @@ async def choose_dong(query: CallbackQuery, callback_data: OpdCb, session: Async
     dong = dongs[callback_data.n] if callback_data.n >= 0 else None
     await od.set_dong(session, svc, query.from_user.id, dong)
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t(lang, "opd.dong_set", dong=escape(svc.district.dong_name(dong, lang))) if dong else t(lang, "opd.dong_skipped"))
+    await query.message.answer(
+        t(lang, "opd.dong_set", dong=escape(svc.district.dong_name(dong, lang)))
+        if dong
+        else t(lang, "opd.dong_skipped")
+    )
 
 
 # --- opinions ------------------------------------------------------------------------------------
+
 
 async def _open(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str, tid: int):
     """The topic behind a button if it still takes opinions; otherwise say so."""
@@ -180,24 +211,38 @@ async def _open(query: CallbackQuery, session: AsyncSession, svc: Services, lang
     return topic
 
 
-async def _ask_opinion(msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                       topic, uid: int) -> None:
+async def _ask_opinion(
+    msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, topic, uid: int
+) -> None:
     c = od.config(svc)
     mine = await od.my_opinions(session, topic.id, uid)
     if len(mine) >= c.per_person:
-        await msg.answer(t(lang, "opd.err.limit", n=c.per_person),
-                         reply_markup=markup([[(t(lang, "opd.btn.mine"), cb("mine", topic.id))]]))
+        await msg.answer(
+            t(lang, "opd.err.limit", n=c.per_person),
+            reply_markup=markup([[(t(lang, "opd.btn.mine"), cb("mine", topic.id))]]),
+        )
         return
     await od.send_poll(session, topic, uid)  # residents who came without the announcement can vote too
     await state.set_state(OpinionForm.text)
     await state.set_data({"tid": topic.id, "slot": None})
-    await msg.answer(t(lang, "opd.ask_opinion", title=escape(topic.title), question=escape(topic.question),
-                       min=c.min_chars, max=c.max_chars, slot=len(mine) + 1, n=c.per_person))
+    await msg.answer(
+        t(
+            lang,
+            "opd.ask_opinion",
+            title=escape(topic.title),
+            question=escape(topic.question),
+            min=c.min_chars,
+            max=c.max_chars,
+            slot=len(mine) + 1,
+            n=c.per_person,
+        )
+    )
 
 
 @router.callback_query(OpdCb.filter(F.action.in_({"write", "cwrite"})))
-async def write(query: CallbackQuery, callback_data: OpdCb, state: FSMContext, session: AsyncSession,
-                svc: Services, lang: str) -> None:
+async def write(
+    query: CallbackQuery, callback_data: OpdCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     topic = await _open(query, session, svc, lang, callback_data.tid)
     if topic is None:
         return
@@ -206,8 +251,9 @@ async def write(query: CallbackQuery, callback_data: OpdCb, state: FSMContext, s
     if callback_data.action == "cwrite":
         await od.consent(session, uid)
     elif not await od.has_consent(session, uid):
-        await query.message.answer(t(lang, "opd.privacy"), reply_markup=markup(
-            [[(t(lang, "opd.btn.consent_write"), cb("cwrite", topic.id))]]))
+        await query.message.answer(
+            t(lang, "opd.privacy"), reply_markup=markup([[(t(lang, "opd.btn.consent_write"), cb("cwrite", topic.id))]])
+        )
         return
     await _ask_opinion(query.message, state, session, svc, lang, topic, uid)
 
@@ -230,13 +276,15 @@ async def mine(query: CallbackQuery, callback_data: OpdCb, session: AsyncSession
 
 
 @router.callback_query(OpdCb.filter(F.action == "edit"))
-async def edit_opinion(query: CallbackQuery, callback_data: OpdCb, state: FSMContext, session: AsyncSession,
-                       svc: Services, lang: str) -> None:
+async def edit_opinion(
+    query: CallbackQuery, callback_data: OpdCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     topic = await _open(query, session, svc, lang, callback_data.tid)
     if topic is None:
         return
-    entry = next((e for e in await od.my_opinions(session, topic.id, query.from_user.id)
-                  if e.slot == callback_data.n), None)
+    entry = next(
+        (e for e in await od.my_opinions(session, topic.id, query.from_user.id) if e.slot == callback_data.n), None
+    )
     if entry is None:
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
@@ -244,20 +292,21 @@ async def edit_opinion(query: CallbackQuery, callback_data: OpdCb, state: FSMCon
     c = od.config(svc)
     await state.set_state(OpinionForm.text)
     await state.set_data({"tid": topic.id, "slot": entry.slot})
-    await query.message.answer(t(lang, "opd.ask_edit", slot=entry.slot, min=c.min_chars, max=c.max_chars,
-                                 text=escape(entry.text)))
+    await query.message.answer(
+        t(lang, "opd.ask_edit", slot=entry.slot, min=c.min_chars, max=c.max_chars, text=escape(entry.text))
+    )
 
 
 @router.message(OpinionForm.text, F.text, NOT_COMMAND)
-async def opinion_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services,
-                       lang: str) -> None:
+async def opinion_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     data = await state.get_data()
     topic = await od.get_topic(session, data.get("tid", 0))
     uid = message.from_user.id
     try:
         if data.get("slot"):
-            entry = await od.replace_opinion(session, svc, topic, uid, data["slot"], message.text,
-                                             message_id=message.message_id)
+            entry = await od.replace_opinion(
+                session, svc, topic, uid, data["slot"], message.text, message_id=message.message_id
+            )
         else:
             entry = await od.add_opinion(session, svc, topic, uid, message.text, message_id=message.message_id)
     except OpinionError as e:
@@ -274,8 +323,11 @@ async def opinion_text(message: Message, state: FSMContext, session: AsyncSessio
     prof = await od.profile(session, uid)
     if prof is None or prof.dong is None:
         rows.append([(t(lang, "opd.btn.dong"), cb("dongask"))])
-    text = (t(lang, "opd.replaced", slot=entry.slot) if data.get("slot")
-            else t(lang, "opd.saved", slot=entry.slot, n=c.per_person))
+    text = (
+        t(lang, "opd.replaced", slot=entry.slot)
+        if data.get("slot")
+        else t(lang, "opd.saved", slot=entry.slot, n=c.per_person)
+    )
     await message.answer(text, reply_markup=markup(rows))
 
 
@@ -300,22 +352,29 @@ async def opinion_edited(message: Message, session: AsyncSession, svc: Services,
 @router.poll_answer()
 async def poll_answer(answer: PollAnswer, session: AsyncSession, svc: Services) -> None:
     if answer.user is not None:
-        await od.record_vote(session, svc, poll_id=answer.poll_id, user_id=answer.user.id,
-                             option_ids=list(answer.option_ids))
+        await od.record_vote(
+            session, svc, poll_id=answer.poll_id, user_id=answer.user.id, option_ids=list(answer.option_ids)
+        )
 
 
 # --- officers: preparing the next topic -------------------------------------------------------------
 
 PREP_FIELDS = ("title", "background", "link", "question", "poll")
-FIELD_LABEL = {"title": "opd.field.title", "background": "opd.field.background", "link": "opd.field.link",
-               "question": "opd.field.question", "poll": "opd.field.poll"}
+FIELD_LABEL = {
+    "title": "opd.field.title",
+    "background": "opd.field.background",
+    "link": "opd.field.link",
+    "question": "opd.field.question",
+    "poll": "opd.field.poll",
+}
 
 
 async def _ask(msg: Message, state: FSMContext, svc: Services, lang: str, field: str) -> None:
     if field == "title":
         await state.set_state(OpinionPrep.title)
-        await msg.answer(t(lang, "opd.prep.ask_title", day=fmt_day(od.next_day(svc), lang),
-                           min=od.TITLE_LEN[0], max=od.TITLE_LEN[1]))
+        await msg.answer(
+            t(lang, "opd.prep.ask_title", day=fmt_day(od.next_day(svc), lang), min=od.TITLE_LEN[0], max=od.TITLE_LEN[1])
+        )
     elif field == "background":
         await state.set_state(OpinionPrep.background)
         await msg.answer(t(lang, "opd.prep.ask_background", min=od.BACKGROUND_LEN[0], max=od.BACKGROUND_LEN[1]))
@@ -327,12 +386,17 @@ async def _ask(msg: Message, state: FSMContext, svc: Services, lang: str, field:
         await msg.answer(t(lang, "opd.prep.ask_question", min=od.QUESTION_LEN[0], max=od.QUESTION_LEN[1]))
     else:
         await state.set_state(OpinionPrep.poll)
-        await msg.answer(t(lang, "opd.prep.ask_poll"), reply_markup=markup(
-            [[(t(lang, "opd.btn.poll_yes"), cb("pollyes")), (t(lang, "opd.btn.poll_no"), cb("pollno"))]]))
+        await msg.answer(
+            t(lang, "opd.prep.ask_poll"),
+            reply_markup=markup(
+                [[(t(lang, "opd.btn.poll_yes"), cb("pollyes")), (t(lang, "opd.btn.poll_no"), cb("pollno"))]]
+            ),
+        )
 
 
-async def _next(msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                done: str, **values) -> None:
+async def _next(
+    msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, done: str, **values
+) -> None:
     """Store a field, then ask the next one (or go back to the preview when editing)."""
     data = await state.update_data(**values)
     if data.get("editing") or done == "poll":
@@ -346,9 +410,14 @@ async def _preview(msg: Message, state: FSMContext, session: AsyncSession, svc: 
     draft = od.TopicDraft.from_data(data)
     day = od.next_day(svc)
     existing = await od.topic_on(session, day)
-    header = t(lang, "opd.prep.preview", n=len(await od.subscribers(session)), day=fmt_day(day, lang),
-               time=f"{od.config(svc).announce_minute // 60:02d}:{od.config(svc).announce_minute % 60:02d}",
-               replace=t(lang, "opd.prep.replace", title=escape(existing.title)) if existing else "")
+    header = t(
+        lang,
+        "opd.prep.preview",
+        n=len(await od.subscribers(session)),
+        day=fmt_day(day, lang),
+        time=f"{od.config(svc).announce_minute // 60:02d}:{od.config(svc).announce_minute % 60:02d}",
+        replace=t(lang, "opd.prep.replace", title=escape(existing.title)) if existing else "",
+    )
     body = od.announcement_text(svc, draft, lang, day)
     if draft.poll_options:
         body += "\n\n" + t(lang, "opd.prep.preview_poll", options=" / ".join(escape(o) for o in draft.poll_options))
@@ -356,9 +425,15 @@ async def _preview(msg: Message, state: FSMContext, session: AsyncSession, svc: 
     await state.update_data(editing=True)
     if draft.image_file_id:
         await msg.answer_photo(draft.image_file_id, caption=f"<b>{escape(draft.title)}</b>")
-    await msg.answer(f"{header}\n\n{body}", reply_markup=markup([
-        [(t(lang, "opd.btn.schedule"), cb("sched"))],
-        [(t(lang, "opd.btn.prep_edit"), cb("pedit")), (t(lang, "opd.btn.prep_cancel"), cb("pcancel"))]]))
+    await msg.answer(
+        f"{header}\n\n{body}",
+        reply_markup=markup(
+            [
+                [(t(lang, "opd.btn.schedule"), cb("sched"))],
+                [(t(lang, "opd.btn.prep_edit"), cb("pedit")), (t(lang, "opd.btn.prep_cancel"), cb("pcancel"))],
+            ]
+        ),
+    )
 
 
 @router.callback_query(OpdCb.filter(F.action == "prep"))
@@ -379,6 +454,7 @@ def _field_handler(field: str, clean):
             await message.answer(_err(lang, e))
             return
         await _next(message, state, session, svc, lang, field, **{field: value})
+
     handler.__name__ = f"prep_{field}"
     return handler
 
@@ -389,8 +465,9 @@ router.message(OpinionPrep.question, F.text, NOT_COMMAND)(_field_handler("questi
 
 
 @router.message(OpinionPrep.background, F.text | media.ANY_FILE, NOT_COMMAND)
-async def prep_background(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                          bot: Bot) -> None:
+async def prep_background(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, bot: Bot
+) -> None:
     """Text, or a picture with the text as its caption (a photo, or an image sent as a file; other
     files are refused with what is accepted — workflows/attachments.py)."""
     is_file = message.text is None
@@ -415,14 +492,17 @@ async def prep_background(message: Message, state: FSMContext, session: AsyncSes
 
 
 @router.callback_query(OpdCb.filter(F.action == "nolink"), OpinionPrep.link)
-async def prep_no_link(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+async def prep_no_link(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     await query.answer()
     await _next(query.message, state, session, svc, lang, "link", link=None)
 
 
 @router.callback_query(OpdCb.filter(F.action.in_({"pollyes", "pollno"})), OpinionPrep.poll)
-async def prep_poll(query: CallbackQuery, callback_data: OpdCb, state: FSMContext, session: AsyncSession,
-                    svc: Services, lang: str) -> None:
+async def prep_poll(
+    query: CallbackQuery, callback_data: OpdCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+) -> None:
     await query.answer()
     if callback_data.action == "pollno":
         await _next(query.message, state, session, svc, lang, "poll", poll=[])
@@ -443,8 +523,15 @@ async def prep_options(message: Message, state: FSMContext, session: AsyncSessio
 
 
 @router.callback_query(OpdCb.filter(F.action.in_({"sched", "pedit", "pcancel", "pfield"})))
-async def prep_preview_action(query: CallbackQuery, callback_data: OpdCb, state: FSMContext, session: AsyncSession,
-                              svc: Services, lang: str, principal: Principal) -> None:
+async def prep_preview_action(
+    query: CallbackQuery,
+    callback_data: OpdCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     if await state.get_state() != OpinionPrep.preview.state or not _staff(svc, principal):
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
@@ -465,18 +552,28 @@ async def prep_preview_action(query: CallbackQuery, callback_data: OpdCb, state:
         await _ask(msg, state, svc, lang, callback_data.s)
     else:
         try:
-            topic, _ = await od.schedule_topic(session, svc, principal.user_id, od.TopicDraft.from_data(await state.get_data()))
+            topic, _ = await od.schedule_topic(
+                session, svc, principal.user_id, od.TopicDraft.from_data(await state.get_data())
+            )
         except OpinionError as e:
             await msg.answer(_err(lang, e))
             return
         await state.clear()
         await session.commit()
         local = topic.announce_at.astimezone(svc.tz)
-        await msg.answer(t(lang, "opd.prep.scheduled", day=fmt_day(topic.day, lang), time=f"{local:%H:%M}",
-                           title=escape(topic.title)))
+        await msg.answer(
+            t(
+                lang,
+                "opd.prep.scheduled",
+                day=fmt_day(topic.day, lang),
+                time=f"{local:%H:%M}",
+                title=escape(topic.title),
+            )
+        )
 
 
 # --- officers: status board, analysis, policy answer ----------------------------------------------------
+
 
 def _mark(lang: str, a: od.Achieved) -> str:
     if a.days is not None:
@@ -484,8 +581,14 @@ def _mark(lang: str, a: od.Achieved) -> str:
     return t(lang, "opd.board.overdue") if a.on_time is False else t(lang, "opd.board.pending")
 
 
-STATUS_LABEL = {od.SCHEDULED: "opd.status.scheduled", od.OPEN: "opd.status.open", od.CLOSED: "opd.status.closed",
-                od.ANALYSED: "opd.status.analysed", od.ANSWERED: "opd.status.answered", od.MISSED: "opd.status.missed"}
+STATUS_LABEL = {
+    od.SCHEDULED: "opd.status.scheduled",
+    od.OPEN: "opd.status.open",
+    od.CLOSED: "opd.status.closed",
+    od.ANALYSED: "opd.status.analysed",
+    od.ANSWERED: "opd.status.answered",
+    od.MISSED: "opd.status.missed",
+}
 
 
 @router.callback_query(OpdCb.filter(F.action == "board"))
@@ -501,11 +604,19 @@ async def board(query: CallbackQuery, session: AsyncSession, svc: Services, lang
     lines, rows = [t(lang, "opd.board.title")], []
     for tp in topics:
         ind = od.topic_indicators(svc, tp)
-        lines.append(t(lang, "opd.board.line", day=fmt_day(tp.day, lang), title=escape(tp.title),
-                       status=t(lang, STATUS_LABEL[tp.status]), analysis_due=od.fmt_due(svc, tp.analysis_due_at, lang),
-                       analysis=_mark(lang, ind.analysis) if tp.status not in (od.SCHEDULED, od.OPEN, od.MISSED) else "",
-                       answer_due=od.fmt_due(svc, tp.answer_due_at, lang),
-                       answer=_mark(lang, ind.answer) if tp.status not in (od.SCHEDULED, od.OPEN, od.MISSED) else ""))
+        lines.append(
+            t(
+                lang,
+                "opd.board.line",
+                day=fmt_day(tp.day, lang),
+                title=escape(tp.title),
+                status=t(lang, STATUS_LABEL[tp.status]),
+                analysis_due=od.fmt_due(svc, tp.analysis_due_at, lang),
+                analysis=_mark(lang, ind.analysis) if tp.status not in (od.SCHEDULED, od.OPEN, od.MISSED) else "",
+                answer_due=od.fmt_due(svc, tp.answer_due_at, lang),
+                answer=_mark(lang, ind.answer) if tp.status not in (od.SCHEDULED, od.OPEN, od.MISSED) else "",
+            )
+        )
         if tp.status == od.CLOSED:
             rows.append([(f"{t(lang, 'opd.btn.view_draft')} · {tp.day:%m-%d}", cb("draft", tp.id))])
         elif tp.status == od.ANALYSED:
@@ -513,8 +624,16 @@ async def board(query: CallbackQuery, session: AsyncSession, svc: Services, lang
     await query.message.answer("\n".join(lines), reply_markup=markup(rows) if rows else None)
 
 
-async def _staff_topic(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str, p: Principal,
-                       tid: int, status: str, wrong_status_key: str):
+async def _staff_topic(
+    query: CallbackQuery,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    p: Principal,
+    tid: int,
+    status: str,
+    wrong_status_key: str,
+):
     """The topic behind an officer's button, if this officer may act and it is in ``status``."""
     if not _staff(svc, p):
         await _refuse_non_staff(query, svc, lang)
@@ -527,15 +646,30 @@ async def _staff_topic(query: CallbackQuery, session: AsyncSession, svc: Service
 
 
 @router.callback_query(OpdCb.filter(F.action.in_({"draft", "pub", "anedit"})))
-async def analysis_action(query: CallbackQuery, callback_data: OpdCb, state: FSMContext, session: AsyncSession,
-                          svc: Services, lang: str, principal: Principal) -> None:
+async def analysis_action(
+    query: CallbackQuery,
+    callback_data: OpdCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     topic = await _staff_topic(query, session, svc, lang, principal, callback_data.tid, od.CLOSED, "opd.err.not_draft")
     if topic is None:
         return
     await query.answer()
     if callback_data.action == "draft":
-        await query.message.answer(t(lang, "opd.op.draft", title=escape(topic.title), due=od.fmt_due(svc, topic.analysis_due_at, lang),
-                                     text=topic.analysis_text), reply_markup=markup(od.staff_buttons(topic, lang)))
+        await query.message.answer(
+            t(
+                lang,
+                "opd.op.draft",
+                title=escape(topic.title),
+                due=od.fmt_due(svc, topic.analysis_due_at, lang),
+                text=topic.analysis_text,
+            ),
+            reply_markup=markup(od.staff_buttons(topic, lang)),
+        )
     elif callback_data.action == "anedit":
         await state.set_state(OpinionStaff.analysis_text)
         await state.set_data({"tid": topic.id})
@@ -545,13 +679,13 @@ async def analysis_action(query: CallbackQuery, callback_data: OpdCb, state: FSM
         await state.clear()
         await session.commit()
         await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(t(lang, "opd.an.published", n=n),
-                                   reply_markup=markup(od.staff_buttons(topic, lang)))
+        await query.message.answer(t(lang, "opd.an.published", n=n), reply_markup=markup(od.staff_buttons(topic, lang)))
 
 
 @router.message(OpinionStaff.analysis_text, F.text, NOT_COMMAND)
-async def analysis_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        principal: Principal) -> None:
+async def analysis_text(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     topic = await od.get_topic(session, (await state.get_data()).get("tid", 0))
     if topic is None or not _staff(svc, principal):
         await state.clear()
@@ -569,8 +703,22 @@ async def analysis_text(message: Message, state: FSMContext, session: AsyncSessi
 
 
 async def _show_themes(msg: Message, session: AsyncSession, svc: Services, lang: str, topic) -> None:
-    rows = [[(t(lang, "opd.themes.btn", mark="✅" if th.policy_status else "▫️", rank=th.rank, keyword=th.keyword,
-                opinions=th.opinions), cb("theme", topic.id, th.id))] for th in await od.themes(session, topic.id)]
+    rows = [
+        [
+            (
+                t(
+                    lang,
+                    "opd.themes.btn",
+                    mark="✅" if th.policy_status else "▫️",
+                    rank=th.rank,
+                    keyword=th.keyword,
+                    opinions=th.opinions,
+                ),
+                cb("theme", topic.id, th.id),
+            )
+        ]
+        for th in await od.themes(session, topic.id)
+    ]
     text = t(lang, "opd.themes.title", title=escape(topic.title), due=od.fmt_due(svc, topic.answer_due_at, lang))
     if not rows:
         text += "\n\n" + t(lang, "opd.themes.none")
@@ -579,10 +727,18 @@ async def _show_themes(msg: Message, session: AsyncSession, svc: Services, lang:
 
 
 @router.callback_query(OpdCb.filter(F.action.in_({"themes", "theme", "tstat", "ansp"})))
-async def policy_action(query: CallbackQuery, callback_data: OpdCb, state: FSMContext, session: AsyncSession,
-                        svc: Services, lang: str, principal: Principal) -> None:
-    topic = await _staff_topic(query, session, svc, lang, principal, callback_data.tid, od.ANALYSED,
-                               "opd.err.not_answerable")
+async def policy_action(
+    query: CallbackQuery,
+    callback_data: OpdCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
+    topic = await _staff_topic(
+        query, session, svc, lang, principal, callback_data.tid, od.ANALYSED, "opd.err.not_answerable"
+    )
     if topic is None:
         return
     action, msg = callback_data.action, query.message
@@ -598,15 +754,27 @@ async def policy_action(query: CallbackQuery, callback_data: OpdCb, state: FSMCo
     elif action == "theme":
         b = InlineKeyboardBuilder()
         for s in od.POLICY_STATUSES:
-            b.button(text=t(lang, od.POLICY_LABEL[s]), callback_data=OpdCb(action="tstat", tid=topic.id, n=theme.id, s=s))
+            b.button(
+                text=t(lang, od.POLICY_LABEL[s]), callback_data=OpdCb(action="tstat", tid=topic.id, n=theme.id, s=s)
+            )
         b.adjust(2)
-        await msg.answer(t(lang, "opd.themes.ask_status", keyword=escape(theme.keyword), opinions=theme.opinions),
-                         reply_markup=b.as_markup())
+        await msg.answer(
+            t(lang, "opd.themes.ask_status", keyword=escape(theme.keyword), opinions=theme.opinions),
+            reply_markup=b.as_markup(),
+        )
     elif action == "tstat":
         await state.set_state(OpinionStaff.theme_note)
         await state.set_data({"tid": topic.id, "theme": theme.id, "status": callback_data.s})
-        await msg.answer(t(lang, "opd.themes.ask_note", keyword=escape(theme.keyword),
-                           status=t(lang, od.POLICY_LABEL[callback_data.s]), min=od.NOTE_LEN[0], max=od.NOTE_LEN[1]))
+        await msg.answer(
+            t(
+                lang,
+                "opd.themes.ask_note",
+                keyword=escape(theme.keyword),
+                status=t(lang, od.POLICY_LABEL[callback_data.s]),
+                min=od.NOTE_LEN[0],
+                max=od.NOTE_LEN[1],
+            )
+        )
     else:
         try:
             n = await od.publish_answer(session, svc, topic, principal.user_id)
@@ -619,8 +787,9 @@ async def policy_action(query: CallbackQuery, callback_data: OpdCb, state: FSMCo
 
 
 @router.message(OpinionStaff.theme_note, F.text, NOT_COMMAND)
-async def theme_note(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                     principal: Principal) -> None:
+async def theme_note(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     data = await state.get_data()
     topic = await od.get_topic(session, data.get("tid", 0))
     if topic is None or not _staff(svc, principal):
@@ -628,8 +797,9 @@ async def theme_note(message: Message, state: FSMContext, session: AsyncSession,
         await message.answer(t(lang, "stale_button"))
         return
     try:
-        theme = await od.record_theme_answer(session, svc, topic, principal.user_id, data["theme"], data["status"],
-                                             message.text)
+        theme = await od.record_theme_answer(
+            session, svc, topic, principal.user_id, data["theme"], data["status"], message.text
+        )
     except OpinionError as e:
         if e.code != "opd.err.note_len":
             await state.clear()
@@ -642,6 +812,15 @@ async def theme_note(message: Message, state: FSMContext, session: AsyncSession,
 
 # --- registered last: anything else typed into a form of this feature ---------------------------------
 
-answer_in(router, "opd.prep.text_expected", OpinionPrep.title, OpinionPrep.background, OpinionPrep.link, OpinionPrep.question, OpinionPrep.options,
-          OpinionStaff.analysis_text, OpinionStaff.theme_note)
+answer_in(
+    router,
+    "opd.prep.text_expected",
+    OpinionPrep.title,
+    OpinionPrep.background,
+    OpinionPrep.link,
+    OpinionPrep.question,
+    OpinionPrep.options,
+    OpinionStaff.analysis_text,
+    OpinionStaff.theme_note,
+)
 answer_in(router, "cf.use_buttons", OpinionPrep.poll, OpinionPrep.preview)

@@ -3,6 +3,7 @@ data: [내 정보 보기] (workflows/privacy.what_is_held) and [내 정보 삭�
 (workflows/privacy.delete_my_data). An old or repeated confirmation press does nothing harmful.
 What a person asked for before consenting (``/complaint``, free text or a photo offered as a
 complaint) is kept and goes on once they agree (``ask_consent_first``, ``after_consent``)."""
+
 from __future__ import annotations
 
 from typing import Awaitable, Callable
@@ -26,35 +27,57 @@ from workflows.texts import MESSAGE_LIMIT, PRIVACY_VERSION, escape, pack, t, vis
 
 router = Router(name="privacy")
 
-PURPOSE_KEYS = {"complaint": "privacy.purpose.complaint", "opinion": "privacy.purpose.opinion",
-                "food_alert": "privacy.purpose.food_alert", "new_resident_info": "privacy.purpose.new_resident_info",
-                "license_tax": "privacy.purpose.license_tax"}
-SUBSCRIPTION_KEYS = {"opinion": "privacy.subscription.opinion", "new_resident": "privacy.subscription.new_resident",
-                     "food_alert": "privacy.subscription.food_alert"}
+PURPOSE_KEYS = {
+    "complaint": "privacy.purpose.complaint",
+    "opinion": "privacy.purpose.opinion",
+    "food_alert": "privacy.purpose.food_alert",
+    "new_resident_info": "privacy.purpose.new_resident_info",
+    "license_tax": "privacy.purpose.license_tax",
+}
+SUBSCRIPTION_KEYS = {
+    "opinion": "privacy.subscription.opinion",
+    "new_resident": "privacy.subscription.new_resident",
+    "food_alert": "privacy.subscription.food_alert",
+}
 
 
 def notice_text(svc: Services, lang: str) -> str:
     """The privacy notice with the configured retention periods (RETENTION_* settings)."""
     r = svc.retention
-    return t(lang, "privacy.notice", version=PRIVACY_VERSION, retention=period_text(r.complaint_days, lang),
-             contact_retention=period_text(r.contact_days, lang))
+    return t(
+        lang,
+        "privacy.notice",
+        version=PRIVACY_VERSION,
+        retention=period_text(r.complaint_days, lang),
+        contact_retention=period_text(r.contact_days, lang),
+    )
 
 
 def _markup(lang: str, consented: bool, data_buttons: bool) -> InlineKeyboardMarkup:
     rows = list(kb.privacy(lang, consented).inline_keyboard)
     if data_buttons:
-        rows += kb.markup([[(t(lang, "privacy.btn.show"), PrivacyDataCb(action="show").pack()),
-                            (t(lang, "privacy.btn.delete"), PrivacyDataCb(action="ask").pack())]]).inline_keyboard
+        rows += kb.markup(
+            [
+                [
+                    (t(lang, "privacy.btn.show"), PrivacyDataCb(action="show").pack()),
+                    (t(lang, "privacy.btn.delete"), PrivacyDataCb(action="ask").pack()),
+                ]
+            ]
+        ).inline_keyboard
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def show_privacy(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int, *,
-                       data_buttons: bool = False) -> None:
+async def show_privacy(
+    message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int, *, data_buttons: bool = False
+) -> None:
     """The notice and the consent status with its buttons; from /privacy also the data buttons."""
     consent = await users.active_consent(session, user_id)
     text = notice_text(svc, lang) + "\n\n"
-    text += (t(lang, "privacy.status_on", at=svc.fmt(consent.granted_at, lang), version=consent.version)
-             if consent else t(lang, "privacy.status_off"))
+    text += (
+        t(lang, "privacy.status_on", at=svc.fmt(consent.granted_at, lang), version=consent.version)
+        if consent
+        else t(lang, "privacy.status_off")
+    )
     await message.answer(text, reply_markup=_markup(lang, consent is not None, data_buttons))
 
 
@@ -69,11 +92,13 @@ def after_consent(name: str):
     def register(fn):
         AFTER_CONSENT[name] = fn
         return fn
+
     return register
 
 
-async def ask_consent_first(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                            user_id: int, do: str, **kept) -> None:
+async def ask_consent_first(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, user_id: int, do: str, **kept
+) -> None:
     """Something that needs the consent was asked for without it: keep what was asked (in the FSM data)
     and show the notice; agreeing goes on with it."""
     await state.update_data({PENDING: {"do": do, **kept}})
@@ -98,8 +123,15 @@ async def privacy_cmd(message: Message, session: AsyncSession, svc: Services, la
 
 
 @router.callback_query(PrivacyCb.filter())
-async def privacy_action(query: CallbackQuery, callback_data: PrivacyCb, session: AsyncSession,
-                         svc: Services, lang: str, principal: Principal, state: FSMContext) -> None:
+async def privacy_action(
+    query: CallbackQuery,
+    callback_data: PrivacyCb,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+    state: FSMContext,
+) -> None:
     uid = query.from_user.id
     await query.answer()
     pending = await _take_pending(state)
@@ -111,18 +143,22 @@ async def privacy_action(query: CallbackQuery, callback_data: PrivacyCb, session
             await query.message.answer(t(lang, "privacy.agreed_go_on", at=svc.fmt(consent.granted_at, lang)))
             await go_on(query.message, state, session, svc, lang, uid, **pending)
             return
-        await query.message.answer(t(lang, "privacy.agreed", at=svc.fmt(consent.granted_at, lang)),
-                                   reply_markup=kb.menu(lang, officer=principal.is_officer))
+        await query.message.answer(
+            t(lang, "privacy.agreed", at=svc.fmt(consent.granted_at, lang)),
+            reply_markup=kb.menu(lang, officer=principal.is_officer),
+        )
     elif callback_data.action == "refuse":
         await users.withdraw_consent(session, uid)
-        await query.message.answer(t(lang, "privacy.refused",
-                                     phone=escape(svc.district.raw["district"].get("main_phone", ""))))
+        await query.message.answer(
+            t(lang, "privacy.refused", phone=escape(svc.district.raw["district"].get("main_phone", "")))
+        )
     else:
         await users.withdraw_consent(session, uid)
         await query.message.answer(t(lang, "privacy.withdrawn"))
 
 
 # --- see my data -------------------------------------------------------------------------------------
+
 
 def _yes_no(value: bool, lang: str, yes: str = "privacy.held.stored") -> str:
     return t(lang, yes) if value else t(lang, "privacy.held.none")
@@ -137,8 +173,7 @@ def _with_lists(lang: str, key: str, lists: dict[str, tuple[list[str], str, str,
     if visible_len(text) <= MESSAGE_LIMIT:
         return [text]
     below = t(lang, "privacy.listed_below")
-    blocks = [t(lang, key, **values, **{name: below if items else inline[name]
-                                       for name, (items, *_) in lists.items()})]
+    blocks = [t(lang, key, **values, **{name: below if items else inline[name] for name, (items, *_) in lists.items()})]
     for items, _, _, title in lists.values():
         if items:
             blocks += ["\n\n" + t(lang, title) + "\n" + items[0], *("\n" + i for i in items[1:])]
@@ -147,35 +182,85 @@ def _with_lists(lang: str, key: str, lists: dict[str, tuple[list[str], str, str,
 
 def held_messages(svc: Services, h: Held, lang: str) -> list[str]:
     r = svc.retention
-    dong = t(lang, "privacy.held.dong", dong=escape(svc.district.dong_name(h.opinion_dong, lang))) if h.opinion_dong else ""
+    dong = (
+        t(lang, "privacy.held.dong", dong=escape(svc.district.dong_name(h.opinion_dong, lang)))
+        if h.opinion_dong
+        else ""
+    )
     opinion = t(lang, "privacy.held.subscribed" if h.opinion_subscribed else "privacy.held.not_subscribed", dong=dong)
-    new_resident = (t(lang, "privacy.held.new_resident", dong=escape(svc.district.dong_name(h.new_resident_dong, lang)), date=str(h.moved_in_on))
-                    if h.new_resident_dong else t(lang, "privacy.held.none"))
-    def consent_line(c) -> str:
-        withdrawn = t(lang, "privacy.held.consent_withdrawn", at=svc.fmt(c.withdrawn_at, lang)) if c.withdrawn_at else ""
-        purpose = t(lang, PURPOSE_KEYS[c.purpose]) if c.purpose in PURPOSE_KEYS else escape(c.purpose)
-        return t(lang, "privacy.held.consent", purpose=purpose, version=escape(c.version),
-                 granted=svc.fmt(c.granted_at, lang), withdrawn=withdrawn)
+    new_resident = (
+        t(
+            lang,
+            "privacy.held.new_resident",
+            dong=escape(svc.district.dong_name(h.new_resident_dong, lang)),
+            date=str(h.moved_in_on),
+        )
+        if h.new_resident_dong
+        else t(lang, "privacy.held.none")
+    )
 
-    lists = {"phones": ([escape(p) for p in h.phones], ", ", t(lang, "privacy.held.none"), "privacy.list.phones"),
-             "consents": ([consent_line(c) for c in h.consents]
-                          + [line for oc in h.onestop_consents for line in privacy.onestop_consent_lines(svc, oc, lang)],
-                          "\n", t(lang, "privacy.held.no_consents"), "privacy.list.consents")}
-    return _with_lists(lang, "privacy.held", lists, since=svc.fmt(h.since, lang), complaints=h.complaints,
-                       complaints_open=len(h.complaints_open), photos=h.photos, locations=h.locations,
-                       onestop=h.onestop, onestop_open=len(h.onestop_open), tax=h.tax_notices,
-                       tax_unpaid=len(h.tax_unpaid), tax_paid=h.tax_paid, taxpayer=_yes_no(h.taxpayer_name, lang),
-                       opinion=opinion, opinions=h.opinions, votes=h.votes, new_resident=new_resident,
-                       food=_yes_no(h.food_business, lang, "privacy.held.registered"), forms=h.forms,
-                       queued=h.queued_messages, retention=period_text(r.complaint_days, lang),
-                       contact_retention=period_text(r.contact_days, lang),
-                       outbox_retention=period_text(r.outbox_days, lang),
-                       form_retention=period_text(r.form_days, lang))
+    def consent_line(c) -> str:
+        withdrawn = (
+            t(lang, "privacy.held.consent_withdrawn", at=svc.fmt(c.withdrawn_at, lang)) if c.withdrawn_at else ""
+        )
+        purpose = t(lang, PURPOSE_KEYS[c.purpose]) if c.purpose in PURPOSE_KEYS else escape(c.purpose)
+        return t(
+            lang,
+            "privacy.held.consent",
+            purpose=purpose,
+            version=escape(c.version),
+            granted=svc.fmt(c.granted_at, lang),
+            withdrawn=withdrawn,
+        )
+
+    lists = {
+        "phones": ([escape(p) for p in h.phones], ", ", t(lang, "privacy.held.none"), "privacy.list.phones"),
+        "consents": (
+            [consent_line(c) for c in h.consents]
+            + [line for oc in h.onestop_consents for line in privacy.onestop_consent_lines(svc, oc, lang)],
+            "\n",
+            t(lang, "privacy.held.no_consents"),
+            "privacy.list.consents",
+        ),
+    }
+    return _with_lists(
+        lang,
+        "privacy.held",
+        lists,
+        since=svc.fmt(h.since, lang),
+        complaints=h.complaints,
+        complaints_open=len(h.complaints_open),
+        photos=h.photos,
+        locations=h.locations,
+        onestop=h.onestop,
+        onestop_open=len(h.onestop_open),
+        tax=h.tax_notices,
+        tax_unpaid=len(h.tax_unpaid),
+        tax_paid=h.tax_paid,
+        taxpayer=_yes_no(h.taxpayer_name, lang),
+        opinion=opinion,
+        opinions=h.opinions,
+        votes=h.votes,
+        new_resident=new_resident,
+        food=_yes_no(h.food_business, lang, "privacy.held.registered"),
+        forms=h.forms,
+        queued=h.queued_messages,
+        retention=period_text(r.complaint_days, lang),
+        contact_retention=period_text(r.contact_days, lang),
+        outbox_retention=period_text(r.outbox_days, lang),
+        form_retention=period_text(r.form_days, lang),
+    )
 
 
 @router.callback_query(PrivacyDataCb.filter())
-async def data_action(query: CallbackQuery, callback_data: PrivacyDataCb, session: AsyncSession, svc: Services,
-                      lang: str, state: FSMContext) -> None:
+async def data_action(
+    query: CallbackQuery,
+    callback_data: PrivacyDataCb,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    state: FSMContext,
+) -> None:
     uid = query.from_user.id
     if callback_data.action == "show":
         await query.answer()
@@ -188,14 +273,25 @@ async def data_action(query: CallbackQuery, callback_data: PrivacyDataCb, sessio
         await session.commit()
         cases = h.open_cases
         listed = ", ".join(cases[:10]) + (" …" if len(cases) > 10 else "")
-        open_part = (t(lang, "privacy.delete.open", n=len(cases), cases=listed) if cases
-                     else t(lang, "privacy.delete.no_open"))
+        open_part = (
+            t(lang, "privacy.delete.open", n=len(cases), cases=listed) if cases else t(lang, "privacy.delete.no_open")
+        )
         stamp = int(svc.now().timestamp())
         await query.message.answer(
-            t(lang, "privacy.delete.ask", open=open_part, minutes=privacy.CONFIRM_MINUTES,
-              tax_retention=period_text(svc.retention.tax_record_days, lang)),
-            reply_markup=kb.markup([[(t(lang, "privacy.btn.erase"), PrivacyDataCb(action="erase", at=stamp).pack())],
-                                    [(t(lang, "privacy.btn.keep"), PrivacyDataCb(action="keep").pack())]]))
+            t(
+                lang,
+                "privacy.delete.ask",
+                open=open_part,
+                minutes=privacy.CONFIRM_MINUTES,
+                tax_retention=period_text(svc.retention.tax_record_days, lang),
+            ),
+            reply_markup=kb.markup(
+                [
+                    [(t(lang, "privacy.btn.erase"), PrivacyDataCb(action="erase", at=stamp).pack())],
+                    [(t(lang, "privacy.btn.keep"), PrivacyDataCb(action="keep").pack())],
+                ]
+            ),
+        )
     elif callback_data.action == "erase":
         await erase(query, callback_data, session, svc, lang, state)
     else:  # keep
@@ -211,8 +307,14 @@ async def _drop_buttons(query: CallbackQuery) -> None:
         pass
 
 
-async def erase(query: CallbackQuery, callback_data: PrivacyDataCb, session: AsyncSession, svc: Services,
-                lang: str, state: FSMContext) -> None:
+async def erase(
+    query: CallbackQuery,
+    callback_data: PrivacyDataCb,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    state: FSMContext,
+) -> None:
     now = svc.now()
     if not privacy.confirmation_valid(callback_data.at, now):
         await query.answer(t(lang, "privacy.delete.stale"), show_alert=True)
@@ -223,16 +325,26 @@ async def erase(query: CallbackQuery, callback_data: PrivacyDataCb, session: Asy
     result = await privacy.delete_my_data(session, svc, query.from_user.id, now)
     await session.commit()
     await _drop_buttons(query)
-    await answer_all(query.message, deleted_messages(result, lang) if result.anything
-                     else [t(lang, "privacy.delete.nothing")])
+    await answer_all(
+        query.message, deleted_messages(result, lang) if result.anything else [t(lang, "privacy.delete.nothing")]
+    )
 
 
 def deleted_messages(d: Deleted, lang: str) -> list[str]:
     none = t(lang, "privacy.held.none")
     withdrawn = [escape(n) for n in (*d.withdrawn, *d.onestop_withdrawn, *d.tax_cancelled)]
-    lists = {"withdrawn": (withdrawn, ", ", none, "privacy.list.withdrawn"),
-             "kept": ([escape(n) for n in d.tax_kept], ", ", none, "privacy.list.kept")}
-    return _with_lists(lang, "privacy.deleted", lists, complaints=d.complaints, onestop=d.onestop,
-                       tax=d.tax_anonymised, consents=d.consents,
-                       subscriptions=", ".join(t(lang, SUBSCRIPTION_KEYS[s]) for s in d.subscriptions) or none,
-                       messages=d.messages_cancelled + d.messages_deleted)
+    lists = {
+        "withdrawn": (withdrawn, ", ", none, "privacy.list.withdrawn"),
+        "kept": ([escape(n) for n in d.tax_kept], ", ", none, "privacy.list.kept"),
+    }
+    return _with_lists(
+        lang,
+        "privacy.deleted",
+        lists,
+        complaints=d.complaints,
+        onestop=d.onestop,
+        tax=d.tax_anonymised,
+        consents=d.consents,
+        subscriptions=", ".join(t(lang, SUBSCRIPTION_KEYS[s]) for s in d.subscriptions) or none,
+        messages=d.messages_cancelled + d.messages_deleted,
+    )

@@ -1,5 +1,6 @@
 """Sending one screen that a workflow rendered as several messages (workflows/texts.pack), and the
 one-text answer a form step gives to a message it cannot take."""
+
 from __future__ import annotations
 
 from aiogram import Router
@@ -20,6 +21,7 @@ async def answer_all(message: Message, texts: list[str], reply_markup: InlineKey
 def answer_in(router: Router, key: str, *states: State) -> None:
     """In these form steps, a message the step cannot take (text where buttons are asked for, a photo
     where text is; not a command) is answered with the text ``key``; the step stays as it was."""
+
     async def step_answer(message: Message, lang: str) -> None:
         await message.answer(t(lang, key))
 

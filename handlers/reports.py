@@ -1,5 +1,6 @@
 """Evaluators: /report [period] (summary, chart, spreadsheet; the last complete month unless a
 period is named). Everyone: /ranking (Best Office)."""
+
 from __future__ import annotations
 
 from contextlib import nullcontext
@@ -20,8 +21,14 @@ router = Router(name="reports")
 
 
 @router.message(Command("report"), RoleFilter(EVALUATOR))
-async def report_cmd(message: Message, command: CommandObject, session: AsyncSession, svc: Services,
-                     lang: str, reads: async_sessionmaker[AsyncSession] | None = None) -> None:
+async def report_cmd(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    reads: async_sessionmaker[AsyncSession] | None = None,
+) -> None:
     """The figures are read in a read session (bot/db/session.py: no write lock, beside the writer)
     and drawn in worker threads; the update's own session issues nothing before that, so its
     transaction (the SQLite write lock) begins only for the audit row at the end."""
@@ -43,10 +50,12 @@ async def report_cmd(message: Message, command: CommandObject, session: AsyncSes
     await session.commit()
     png_name, xlsx_name = reports.filenames(span)
     await message.answer(reports.summary(report, svc, lang))
-    await message.answer_photo(BufferedInputFile(png, filename=png_name),
-                               caption=t(lang, "report.chart_caption", period=period))
-    await message.answer_document(BufferedInputFile(xlsx, filename=xlsx_name),
-                                  caption=t(lang, "report.xlsx_caption", period=period))
+    await message.answer_photo(
+        BufferedInputFile(png, filename=png_name), caption=t(lang, "report.chart_caption", period=period)
+    )
+    await message.answer_document(
+        BufferedInputFile(xlsx, filename=xlsx_name), caption=t(lang, "report.xlsx_caption", period=period)
+    )
 
 
 @router.message(Command("report"))
@@ -60,8 +69,17 @@ def ranking_text(r: ranking.Ranking, svc: Services, lang: str) -> str:
     if not r.ranked:
         lines.append(t(lang, "ranking.none", min=r.min_ratings))
     for s in r.ranked:
-        lines.append(t(lang, "ranking.line", rank=s.rank, department=escape(reports.dept_name(svc, s.department, lang)),
-                       score=f"{s.score:.2f}", n=s.n, mean=f"{s.mean:.2f}"))
+        lines.append(
+            t(
+                lang,
+                "ranking.line",
+                rank=s.rank,
+                department=escape(reports.dept_name(svc, s.department, lang)),
+                score=f"{s.score:.2f}",
+                n=s.n,
+                mean=f"{s.mean:.2f}",
+            )
+        )
     if r.unranked:
         names = ", ".join(escape(reports.dept_name(svc, s.department, lang)) for s in r.unranked)
         lines.append(t(lang, "ranking.unranked", min=r.min_ratings, departments=names))
@@ -71,8 +89,13 @@ def ranking_text(r: ranking.Ranking, svc: Services, lang: str) -> str:
 
 
 @router.message(Command("ranking"))
-async def ranking_cmd(message: Message, session: AsyncSession, svc: Services, lang: str,
-                      reads: async_sessionmaker[AsyncSession] | None = None) -> None:
+async def ranking_cmd(
+    message: Message,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    reads: async_sessionmaker[AsyncSession] | None = None,
+) -> None:
     async with (reads or _same(session))() as r:
         standings = await ranking.public_ranking(r, svc)
     await message.answer(ranking_text(standings, svc, lang))

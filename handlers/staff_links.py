@@ -3,6 +3,7 @@
 lt_<notice>`` a 등록면허세 notice and ``/start ltp_<payment>`` a held payment for a tax officer —
 the same audited card and work buttons as /onestop and /taxinbox. Anyone else (a resident, an
 officer of another department, a missing item) gets the same short answer and nothing of it."""
+
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -22,11 +23,13 @@ router = Router(name="staff_links")
 
 
 @router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.regexp(group_cards.PAYLOAD)))
-async def open_from_group(message: Message, command: CommandObject, session: AsyncSession, svc: Services,
-                          lang: str, principal: Principal) -> None:
+async def open_from_group(
+    message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     kind, item_id = group_cards.parse(command.args)
     if kind == group_cards.ONESTOP:
         from handlers.onestop_officer import _card, _item
+
         item = await _item(session, principal, item_id)
         if item is None:
             await message.answer(t(lang, "staff_link.not_found"))
@@ -55,4 +58,6 @@ async def open_from_group(message: Message, command: CommandObject, session: Asy
     card = lt.officer_view(session, svc, principal, n, lang, via="link") if n else t(lang, "lt.op.no_notice")
     await session.commit()
     buttons = lt.payment_buttons(p, n, lang)
-    await message.answer(lt.payment_line(svc, p, lang) + "\n\n" + card, reply_markup=markup(buttons) if buttons else None)
+    await message.answer(
+        lt.payment_line(svc, p, lang) + "\n\n" + card, reply_markup=markup(buttons) if buttons else None
+    )

@@ -6,6 +6,7 @@ press that no handler takes (a stale button: the form has moved on, was cancelle
 reaches handlers/fallback.py, which answers it as stale and shows the form where it is now
 (``show_where``): each form registers how to show its current step with ``resumes``.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -54,6 +55,7 @@ class CitizenForm(StatesGroup):
 
 # --- a button belongs to the step it was shown for ------------------------------------------------
 
+
 def step_token(state: State | str | None) -> str:
     """A short, stable token of a form step for callback data (Telegram allows 64 bytes)."""
     name = state.state if isinstance(state, State) else (state or "")
@@ -66,15 +68,18 @@ RESUME: dict[str, Resume] = {}  # StatesGroup name -> shows that form's current 
 
 def resumes(*groups: type[StatesGroup]) -> Callable[[Resume], Resume]:
     """Registers how a form shows where it is: its current question, with its buttons."""
+
     def register(fn: Resume) -> Resume:
         for group in groups:
             RESUME[group.__name__] = fn
         return fn
+
     return register
 
 
-async def show_where(message: "Message", state: "FSMContext", session: "AsyncSession", svc: "Services",
-                     lang: str) -> bool:
+async def show_where(
+    message: "Message", state: "FSMContext", session: "AsyncSession", svc: "Services", lang: str
+) -> bool:
     """Shows the current step of the form this chat is in; False when there is none to show."""
     current = await state.get_state()
     fn = RESUME.get(current.split(":", 1)[0]) if current else None
@@ -84,8 +89,9 @@ async def show_where(message: "Message", state: "FSMContext", session: "AsyncSes
     return True
 
 
-async def stale_press(query: "CallbackQuery", state: "FSMContext", session: "AsyncSession", svc: "Services",
-                      lang: str) -> None:
+async def stale_press(
+    query: "CallbackQuery", state: "FSMContext", session: "AsyncSession", svc: "Services", lang: str
+) -> None:
     """A button pressed after its step: answered as stale, and the form shown where it is now (the
     resident may not have seen that it moved on, e.g. after a double tap or a restart)."""
     from workflows.texts import t

@@ -1,4 +1,5 @@
 """Citizens: /status (own complaints, newest first) and one complaint's full history."""
+
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -20,11 +21,17 @@ from workflows.texts import t
 router = Router(name="status")
 
 
-async def show_list(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int,
-                    reads: async_sessionmaker[AsyncSession] | None = None) -> None:
+async def show_list(
+    message: Message,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    user_id: int,
+    reads: async_sessionmaker[AsyncSession] | None = None,
+) -> None:
     """The resident's complaints and one-stop applications, read in a read session when given (no
     write lock: the update's own session stays without a transaction while the list is read)."""
-    async with (reads() if reads is not None else nullcontext(session)) as r:
+    async with reads() if reads is not None else nullcontext(session) as r:
         await _show_list(message, r, svc, lang, user_id)
 
 
@@ -37,11 +44,17 @@ async def _show_list(message: Message, session: AsyncSession, svc: Services, lan
     b = InlineKeyboardBuilder()
     for c in rows:
         waits = c.paused_at is not None  # a 보완 request waits for the resident (workflows/supplement.py)
-        b.button(text=t(lang, "status.line", receipt=c.receipt_no,
-                        state=t(lang, "sp.state") if waits else t(lang, f"state.{c.state}"),
-                        department=svc.district.department(c.department_code).name(lang),  # a button: plain text
-                        deadline=svc.fmt(c.pause_due_at if waits else c.deadline_at, lang)),
-                 callback_data=StatusCb(cid=c.id))
+        b.button(
+            text=t(
+                lang,
+                "status.line",
+                receipt=c.receipt_no,
+                state=t(lang, "sp.state") if waits else t(lang, f"state.{c.state}"),
+                department=svc.district.department(c.department_code).name(lang),  # a button: plain text
+                deadline=svc.fmt(c.pause_due_at if waits else c.deadline_at, lang),
+            ),
+            callback_data=StatusCb(cid=c.id),
+        )
     b.adjust(1)
     await message.answer(t(lang, "status.title", n=len(rows)), reply_markup=b.as_markup())
     await onestop_status(message, session, svc, lang, user_id)
@@ -52,25 +65,37 @@ async def send_detail(message: Message, svc: Services, c, lang: str) -> None:
     for text in complaints.detail_messages(svc, c, lang):
         await message.answer(text)
     from handlers.supplement import status_block
+
     await status_block(message, svc, c, lang)  # an open 보완 request: what, by when, the answer buttons
 
 
 @router.message(Command("status"))
-async def status_cmd(message: Message, session: AsyncSession, svc: Services, lang: str,
-                     reads: async_sessionmaker[AsyncSession] | None = None) -> None:
+async def status_cmd(
+    message: Message,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    reads: async_sessionmaker[AsyncSession] | None = None,
+) -> None:
     await show_list(message, session, svc, lang, message.from_user.id, reads)
 
 
 @router.callback_query(MenuCb.filter(F.action == "status"))
-async def status_menu(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str,
-                      reads: async_sessionmaker[AsyncSession] | None = None) -> None:
+async def status_menu(
+    query: CallbackQuery,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    reads: async_sessionmaker[AsyncSession] | None = None,
+) -> None:
     await query.answer()
     await show_list(query.message, session, svc, lang, query.from_user.id, reads)
 
 
 @router.callback_query(StatusCb.filter())
-async def status_detail(query: CallbackQuery, callback_data: StatusCb, session: AsyncSession, svc: Services,
-                        lang: str, principal: Principal) -> None:
+async def status_detail(
+    query: CallbackQuery, callback_data: StatusCb, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     try:
         c = await complaints.get_visible(session, principal, complaint_id=callback_data.cid)
     except NotFound:
@@ -79,4 +104,5 @@ async def status_detail(query: CallbackQuery, callback_data: StatusCb, session: 
     await query.answer()
     await send_detail(query.message, svc, c, lang)
     from handlers.answer_templates import offer_files
+
     await offer_files(query.message, session, c, lang)  # the answer's photos and documents, again

@@ -2,6 +2,7 @@
 a preview), withdraws or asks again; the resident answers (text and photos, confirmed) or asks for
 more time. The officer's entry is the card's 보완 요청 / 보완 요청 철회 button and the expiry notice's
 다시 요청 (handlers/officer.officer_action passes those presses to ``officer_entry``)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -48,6 +49,7 @@ class SupplementReply(StatesGroup):  # the resident's answer
 
 # --- the officer ---------------------------------------------------------------------------------
 
+
 async def _officer_complaint(session: AsyncSession, p: Principal, cid: int):
     try:
         c = await complaints.get_visible(session, p, complaint_id=cid)
@@ -58,12 +60,20 @@ async def _officer_complaint(session: AsyncSession, p: Principal, cid: int):
 
 def _period_buttons(svc: Services, c, lang: str) -> list[list[tuple[str, str]]]:
     now = svc.now()
-    return [[(t(lang, "sp.btn.days", days=d, date=sp.due_in(svc, d, now).astimezone(svc.tz).strftime("%m-%d")),
-              SuppCb(action="days", cid=c.id, n=d).pack())] for d in sp.rule().choices_days]
+    return [
+        [
+            (
+                t(lang, "sp.btn.days", days=d, date=sp.due_in(svc, d, now).astimezone(svc.tz).strftime("%m-%d")),
+                SuppCb(action="days", cid=c.id, n=d).pack(),
+            )
+        ]
+        for d in sp.rule().choices_days
+    ]
 
 
-async def officer_entry(msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        p: Principal, c, action: str) -> None:
+async def officer_entry(
+    msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, p: Principal, c, action: str
+) -> None:
     """보완 요청 (start the form), 보완 요청 철회, 다시 요청 — from the card or the expiry notice. Taken
     and TransitionError are answered by the caller (handlers/officer.officer_action)."""
     if action == "supplement":
@@ -81,8 +91,10 @@ async def officer_entry(msg: Message, state: FSMContext, session: AsyncSession, 
         if action == "supp_cancel":
             await sp.withdraw(session, svc, p, c)
             await session.commit()
-            await msg.answer(t(lang, "sp.withdrawn_done", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)),
-                             reply_markup=markup(complaints.officer_buttons(c, lang)))
+            await msg.answer(
+                t(lang, "sp.withdrawn_done", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)),
+                reply_markup=markup(complaints.officer_buttons(c, lang)),
+            )
         elif action == "supp_again":
             await sp.ask_again(session, svc, p, c)
             await session.commit()
@@ -105,8 +117,9 @@ async def _form(message: Message, state: FSMContext, session: AsyncSession, lang
 
 
 @router.message(SupplementForm.what, F.text, NOT_COMMAND)
-async def what_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                    principal: Principal) -> None:
+async def what_text(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     _data, c = await _form(message, state, session, lang, principal)
     if c is None:
         return
@@ -114,8 +127,11 @@ async def what_text(message: Message, state: FSMContext, session: AsyncSession, 
     try:
         what = sp.validate_request(message.text)
     except ValueError as e:
-        await message.answer(t(lang, "sp.what_short", min=r.text_min) if str(e) == "short"
-                             else t(lang, "sp.what_long", max=r.text_max, n=len(message.text.strip())))
+        await message.answer(
+            t(lang, "sp.what_short", min=r.text_min)
+            if str(e) == "short"
+            else t(lang, "sp.what_long", max=r.text_max, n=len(message.text.strip()))
+        )
         return
     await state.update_data(what=what)
     await state.set_state(SupplementForm.period)
@@ -126,14 +142,23 @@ async def _preview(message: Message, state: FSMContext, svc: Services, lang: str
     data = await state.get_data()
     await state.update_data(due=due.isoformat())
     await state.set_state(SupplementForm.confirm)
-    await message.answer(t(lang, "sp.preview", receipt=c.receipt_no, what=escape(data["what"]), due=svc.fmt(due, lang)),
-                         reply_markup=markup([[(t(lang, "op.btn.send"), SuppCb(action="send", cid=c.id).pack()),
-                                               (t(lang, "op.btn.rewrite"), SuppCb(action="rewrite", cid=c.id).pack())]]))
+    await message.answer(
+        t(lang, "sp.preview", receipt=c.receipt_no, what=escape(data["what"]), due=svc.fmt(due, lang)),
+        reply_markup=markup(
+            [
+                [
+                    (t(lang, "op.btn.send"), SuppCb(action="send", cid=c.id).pack()),
+                    (t(lang, "op.btn.rewrite"), SuppCb(action="rewrite", cid=c.id).pack()),
+                ]
+            ]
+        ),
+    )
 
 
 @router.message(SupplementForm.period, F.text, NOT_COMMAND)
-async def period_text(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                      principal: Principal) -> None:
+async def period_text(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     _data, c = await _form(message, state, session, lang, principal)
     if c is None:
         return
@@ -146,8 +171,9 @@ async def period_text(message: Message, state: FSMContext, session: AsyncSession
     await _preview(message, state, svc, lang, c, due)
 
 
-async def _officer_button(query: CallbackQuery, cb: SuppCb, state: FSMContext, session: AsyncSession, lang: str,
-                          p: Principal, step: State):
+async def _officer_button(
+    query: CallbackQuery, cb: SuppCb, state: FSMContext, session: AsyncSession, lang: str, p: Principal, step: State
+):
     """The complaint behind a button of the officer's open form; None (answered) when the button is
     stale or the complaint no longer theirs."""
     data = await state.get_data()
@@ -162,8 +188,15 @@ async def _officer_button(query: CallbackQuery, cb: SuppCb, state: FSMContext, s
 
 
 @router.callback_query(SuppCb.filter(F.action == "days"))
-async def period_days(query: CallbackQuery, callback_data: SuppCb, state: FSMContext, session: AsyncSession,
-                      svc: Services, lang: str, principal: Principal) -> None:
+async def period_days(
+    query: CallbackQuery,
+    callback_data: SuppCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     _data, c = await _officer_button(query, callback_data, state, session, lang, principal, SupplementForm.period)
     if c is None:
         return
@@ -175,8 +208,15 @@ async def period_days(query: CallbackQuery, callback_data: SuppCb, state: FSMCon
 
 
 @router.callback_query(SuppCb.filter(F.action.in_({"send", "rewrite"})))
-async def confirm(query: CallbackQuery, callback_data: SuppCb, state: FSMContext, session: AsyncSession,
-                  svc: Services, lang: str, principal: Principal) -> None:
+async def confirm(
+    query: CallbackQuery,
+    callback_data: SuppCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     data, c = await _officer_button(query, callback_data, state, session, lang, principal, SupplementForm.confirm)
     if c is None:
         return
@@ -191,6 +231,7 @@ async def confirm(query: CallbackQuery, callback_data: SuppCb, state: FSMContext
     except Taken as e:  # a colleague took it over meanwhile
         await state.clear()
         from handlers.officer import tell_taken
+
         await tell_taken(query.message, session, lang, c, e)
         return
     except (Forbidden, NotFound):
@@ -221,6 +262,7 @@ answer_in(router, "cf.use_buttons", SupplementForm.confirm)
 
 # --- the resident --------------------------------------------------------------------------------
 
+
 async def _own_paused(query: CallbackQuery, session: AsyncSession, lang: str, p: Principal, cid: int):
     """The resident's own complaint with an open 보완 request; None (answered) otherwise."""
     try:
@@ -237,8 +279,15 @@ async def _own_paused(query: CallbackQuery, session: AsyncSession, lang: str, p:
 
 
 @router.callback_query(SuppCb.filter(F.action == "reply"))
-async def reply_start(query: CallbackQuery, callback_data: SuppCb, state: FSMContext, session: AsyncSession,
-                      svc: Services, lang: str, principal: Principal) -> None:
+async def reply_start(
+    query: CallbackQuery,
+    callback_data: SuppCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     c = await _own_paused(query, session, lang, principal, callback_data.cid)
     if c is None:
         return
@@ -247,8 +296,9 @@ async def reply_start(query: CallbackQuery, callback_data: SuppCb, state: FSMCon
     if await state.get_state() != SupplementReply.collect.state or data.get("cid") != c.id:
         await state.set_state(SupplementReply.collect)
         await state.set_data({"cid": c.id, "text": "", "photos": []})
-    await query.message.answer(t(lang, "sp.ask_reply", receipt=c.receipt_no, room=sp.room_for_photos(c),
-                                 what=escape(sp.what_missing(c))))
+    await query.message.answer(
+        t(lang, "sp.ask_reply", receipt=c.receipt_no, room=sp.room_for_photos(c), what=escape(sp.what_missing(c)))
+    )
 
 
 async def _reply_form(message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal):
@@ -267,13 +317,24 @@ async def _reply_form(message: Message, state: FSMContext, session: AsyncSession
 async def _reply_preview(message: Message, state: FSMContext, lang: str, c) -> None:
     data = await state.get_data()
     text = data.get("text") or ""
-    rows = [[(t(lang, "op.btn.send"), SuppCb(action="rsend", cid=c.id).pack()),
-             (t(lang, "sp.btn.cancel"), SuppCb(action="rcancel", cid=c.id).pack())]]
+    rows = [
+        [
+            (t(lang, "op.btn.send"), SuppCb(action="rsend", cid=c.id).pack()),
+            (t(lang, "sp.btn.cancel"), SuppCb(action="rcancel", cid=c.id).pack()),
+        ]
+    ]
     if data.get("guessed"):  # typed outside the form: it may be a new complaint instead
         rows.append([(t(lang, "sp.btn.as_new"), SuppCb(action="asnew", cid=c.id).pack())])
-    await message.answer(t(lang, "sp.reply_preview", receipt=c.receipt_no,
-                           text=escape(text) if text else t(lang, "sp.reply_empty"), photos=len(data.get("photos", []))),
-                         reply_markup=markup(rows))
+    await message.answer(
+        t(
+            lang,
+            "sp.reply_preview",
+            receipt=c.receipt_no,
+            text=escape(text) if text else t(lang, "sp.reply_empty"),
+            photos=len(data.get("photos", [])),
+        ),
+        reply_markup=markup(rows),
+    )
 
 
 async def open_request(message: Message, session: AsyncSession, principal: Principal) -> bool | dict:
@@ -281,17 +342,26 @@ async def open_request(message: Message, session: AsyncSession, principal: Princ
     from sqlalchemy import select
 
     from bot.db.models import Complaint
+
     if message.from_user is None or message.chat.type != "private" or principal.is_officer:
         return False
-    cid = await session.scalar(select(Complaint.id).where(
-        Complaint.citizen_id == message.from_user.id, Complaint.paused_at.is_not(None),
-        Complaint.state.in_(states.OPEN)).order_by(Complaint.pause_due_at, Complaint.id).limit(1))
+    cid = await session.scalar(
+        select(Complaint.id)
+        .where(
+            Complaint.citizen_id == message.from_user.id,
+            Complaint.paused_at.is_not(None),
+            Complaint.state.in_(states.OPEN),
+        )
+        .order_by(Complaint.pause_due_at, Complaint.id)
+        .limit(1)
+    )
     return {"paused_cid": cid} if cid else False
 
 
 @router.message(StateFilter(None), F.text, NOT_COMMAND, open_request)
-async def typed_outside(message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal,
-                        paused_cid: int) -> None:
+async def typed_outside(
+    message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal, paused_cid: int
+) -> None:
     """Text typed outside any form while a 보완 request is open: offered as the 보완 (or, with a
     button, as a new complaint), never dropped."""
     c = await complaints.get_visible(session, principal, complaint_id=paused_cid)
@@ -310,8 +380,9 @@ def _joined(old: str, more: str) -> str:
 
 
 @router.message(SupplementReply.collect, F.text, NOT_COMMAND)
-async def reply_text(message: Message, state: FSMContext, session: AsyncSession, lang: str,
-                     principal: Principal) -> None:
+async def reply_text(
+    message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal
+) -> None:
     data, c = await _reply_form(message, state, session, lang, principal)
     if c is None:
         return
@@ -324,8 +395,9 @@ async def reply_text(message: Message, state: FSMContext, session: AsyncSession,
 
 
 @router.message(SupplementReply.collect, F.photo)
-async def reply_photo(message: Message, state: FSMContext, session: AsyncSession, lang: str,
-                      principal: Principal) -> None:
+async def reply_photo(
+    message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal
+) -> None:
     data, c = await _reply_form(message, state, session, lang, principal)
     if c is None:
         return
@@ -341,8 +413,9 @@ async def reply_photo(message: Message, state: FSMContext, session: AsyncSession
         best = message.photo[-1]
         photos.append([best.file_id, best.file_unique_id])
     else:
-        await message.answer(t(lang, "sp.photo_no_room", max=sp.MAX_PHOTOS,
-                               caption=t(lang, "sp.caption_kept") if caption else ""))
+        await message.answer(
+            t(lang, "sp.photo_no_room", max=sp.MAX_PHOTOS, caption=t(lang, "sp.caption_kept") if caption else "")
+        )
     await state.update_data(text=text, photos=photos)
     await _reply_preview(message, state, lang, c)
 
@@ -353,8 +426,9 @@ async def reply_other(message: Message, lang: str) -> None:
 
 
 @router.callback_query(SuppCb.filter(F.action == "asnew"))
-async def as_new_complaint(query: CallbackQuery, callback_data: SuppCb, state: FSMContext, svc: Services,
-                           lang: str) -> None:
+async def as_new_complaint(
+    query: CallbackQuery, callback_data: SuppCb, state: FSMContext, svc: Services, lang: str
+) -> None:
     """Not a 보완 after all: what they typed is offered as a new complaint (handlers/fallback.offer)."""
     data = await state.get_data()
     if await state.get_state() != SupplementReply.collect.state or data.get("cid") != callback_data.cid:
@@ -364,12 +438,20 @@ async def as_new_complaint(query: CallbackQuery, callback_data: SuppCb, state: F
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
     from handlers.fallback import offer
+
     await offer(query.message, state, svc, lang, data.get("text") or None, data.get("photos") or [])
 
 
 @router.callback_query(SuppCb.filter(F.action.in_({"rsend", "rcancel"})))
-async def reply_confirm(query: CallbackQuery, callback_data: SuppCb, state: FSMContext, session: AsyncSession,
-                        svc: Services, lang: str, principal: Principal) -> None:
+async def reply_confirm(
+    query: CallbackQuery,
+    callback_data: SuppCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     data = await state.get_data()
     if await state.get_state() != SupplementReply.collect.state or data.get("cid") != callback_data.cid:
         await query.answer(t(lang, "stale_button"), show_alert=True)
@@ -382,13 +464,15 @@ async def reply_confirm(query: CallbackQuery, callback_data: SuppCb, state: FSMC
     if callback_data.action == "rcancel":
         await state.clear()
         await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(t(lang, "sp.reply_cancelled", due=svc.fmt(c.pause_due_at, lang)) if sp.is_paused(c)
-                                   else t(lang, "sp.reply_cancelled_late"))
+        await query.message.answer(
+            t(lang, "sp.reply_cancelled", due=svc.fmt(c.pause_due_at, lang))
+            if sp.is_paused(c)
+            else t(lang, "sp.reply_cancelled_late")
+        )
         return
     late = sp.expired(c)
     try:
-        await sp.reply(session, svc, principal, c, data.get("text") or "",
-                       [tuple(x) for x in data.get("photos") or []])
+        await sp.reply(session, svc, principal, c, data.get("text") or "", [tuple(x) for x in data.get("photos") or []])
     except ValueError:
         await query.message.answer(t(lang, "sp.reply_short"))
         return
@@ -396,13 +480,15 @@ async def reply_confirm(query: CallbackQuery, callback_data: SuppCb, state: FSMC
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
     if late:  # on time, the service's own message tells the resident the new deadline (sp.push.replied)
-        await query.message.answer(t(lang, "sp.reply_sent_late", receipt=c.receipt_no,
-                                     deadline=svc.fmt(c.deadline_at, lang)))
+        await query.message.answer(
+            t(lang, "sp.reply_sent_late", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang))
+        )
 
 
 @router.callback_query(SuppCb.filter(F.action == "more"))
-async def more_ask(query: CallbackQuery, callback_data: SuppCb, session: AsyncSession, svc: Services, lang: str,
-                   principal: Principal) -> None:
+async def more_ask(
+    query: CallbackQuery, callback_data: SuppCb, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     c = await _own_paused(query, session, lang, principal, callback_data.cid)
     if c is None:
         return
@@ -413,15 +499,25 @@ async def more_ask(query: CallbackQuery, callback_data: SuppCb, session: AsyncSe
         return
     await query.answer()
     base = max(c.pause_due_at, svc.now()).astimezone(svc.tz).date()
-    rows = [[(t(lang, "sp.btn.more_days", days=d, date=sp.last_day(svc, base, d).strftime("%m-%d")),
-              SuppCb(action="ext", cid=c.id, n=d).pack())] for d in r.extension_days]
-    await query.message.answer(t(lang, "sp.ask_more", receipt=c.receipt_no, due=svc.fmt(c.pause_due_at, lang), left=left),
-                               reply_markup=markup(rows))
+    rows = [
+        [
+            (
+                t(lang, "sp.btn.more_days", days=d, date=sp.last_day(svc, base, d).strftime("%m-%d")),
+                SuppCb(action="ext", cid=c.id, n=d).pack(),
+            )
+        ]
+        for d in r.extension_days
+    ]
+    await query.message.answer(
+        t(lang, "sp.ask_more", receipt=c.receipt_no, due=svc.fmt(c.pause_due_at, lang), left=left),
+        reply_markup=markup(rows),
+    )
 
 
 @router.callback_query(SuppCb.filter(F.action == "ext"))
-async def more_set(query: CallbackQuery, callback_data: SuppCb, session: AsyncSession, svc: Services, lang: str,
-                   principal: Principal) -> None:
+async def more_set(
+    query: CallbackQuery, callback_data: SuppCb, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     c = await _own_paused(query, session, lang, principal, callback_data.cid)
     if c is None:
         return
@@ -444,9 +540,12 @@ async def status_block(message: Message, svc: Services, c, lang: str) -> None:
     if not sp.awaiting(c):
         return
     if sp.expired(c):
-        await message.answer(t(lang, "sp.status_expired", receipt=c.receipt_no, what=escape(sp.what_missing(c))),
-                             reply_markup=markup([[(t(lang, "sp.btn.reply"), SuppCb(action="reply", cid=c.id).pack())]]))
+        await message.answer(
+            t(lang, "sp.status_expired", receipt=c.receipt_no, what=escape(sp.what_missing(c))),
+            reply_markup=markup([[(t(lang, "sp.btn.reply"), SuppCb(action="reply", cid=c.id).pack())]]),
+        )
         return
-    await message.answer(t(lang, "sp.status", receipt=c.receipt_no, due=svc.fmt(c.pause_due_at, lang),
-                           what=escape(sp.what_missing(c))),
-                         reply_markup=markup(sp.resident_buttons(c, lang)))
+    await message.answer(
+        t(lang, "sp.status", receipt=c.receipt_no, due=svc.fmt(c.pause_due_at, lang), what=escape(sp.what_missing(c))),
+        reply_markup=markup(sp.resident_buttons(c, lang)),
+    )

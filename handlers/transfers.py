@@ -1,5 +1,6 @@
 """반송 (issue 16 §4): the receiving department refuses a transfer back, with its reason
 (workflows/transfers.py has the rules: what can be returned, and when a move goes to the desk)."""
+
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -26,8 +27,15 @@ def _name(svc: Services, code: str, lang: str) -> str:
 
 
 @router.callback_query(ReturnCb.filter())
-async def return_button(query: CallbackQuery, callback_data: ReturnCb, state: FSMContext, session: AsyncSession,
-                        svc: Services, lang: str, principal: Principal) -> None:
+async def return_button(
+    query: CallbackQuery,
+    callback_data: ReturnCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    principal: Principal,
+) -> None:
     c = await _complaint(session, principal, callback_data.cid)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -45,13 +53,15 @@ async def return_button(query: CallbackQuery, callback_data: ReturnCb, state: FS
     await query.answer()
     await state.set_state(OfficerForm.return_reason)
     await state.set_data({"cid": c.id})
-    await query.message.answer(t(lang, "op.ask_return_reason", receipt=c.receipt_no,
-                                 department=_name(svc, sender, lang)))
+    await query.message.answer(
+        t(lang, "op.ask_return_reason", receipt=c.receipt_no, department=_name(svc, sender, lang))
+    )
 
 
 @router.message(OfficerForm.return_reason, F.text, NOT_COMMAND)
-async def return_reason(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str,
-                        principal: Principal) -> None:
+async def return_reason(
+    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     _data, c = await _form_complaint(message, state, session, lang, principal)
     if c is None:
         return
@@ -74,8 +84,12 @@ def sent_text(svc: Services, c, lang: str, *, returned: bool) -> str:
     was the third)."""
     if transfers.at_desk(c.events):
         return t(lang, "op.sent_to_desk", receipt=c.receipt_no, desk=_name(svc, c.department_code, lang))
-    return t(lang, "op.returned" if returned else "op.transferred", receipt=c.receipt_no,
-             department=_name(svc, c.department_code, lang))
+    return t(
+        lang,
+        "op.returned" if returned else "op.transferred",
+        receipt=c.receipt_no,
+        department=_name(svc, c.department_code, lang),
+    )
 
 
 answer_in(router, "op.text_expected", OfficerForm.return_reason)

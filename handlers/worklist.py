@@ -2,6 +2,7 @@
 lines, a button per line to open it, paging, and the filters the list offers (scope, category,
 동). The view lives in the buttons' callback data (ListCb, under 64 bytes), so a list is paged and
 filtered by editing its own message; the lines come from workflows/worklist.py."""
+
 from __future__ import annotations
 
 from aiogram import Router
@@ -59,14 +60,23 @@ def render(page: wl.Page, svc: Services, lang: str) -> tuple[str, list[list[tupl
     if page.lines:
         first = v.page * wl.PAGE_SIZE + 1
         key = "ws.page.search" if v.source == wl.SEARCH else "ws.page" if v.source == wl.COMPLAINTS else "ws.page.plain"
-        parts.append(t(lang, key, total=page.total, first=first, last=first + len(page.lines) - 1,
-                       page=v.page + 1, pages=page.pages))
+        parts.append(
+            t(
+                lang,
+                key,
+                total=page.total,
+                first=first,
+                last=first + len(page.lines) - 1,
+                page=v.page + 1,
+                pages=page.pages,
+            )
+        )
         parts.append("\n".join(line.text for line in page.lines))
     else:
         parts.append(t(lang, "ws.empty" if page.filtered else page.empty_key))
     rows: list[list[tuple[str, str]]] = []
     opens = [(line.label, line.open_data) for line in page.lines]
-    rows += [opens[i:i + 2] for i in range(0, len(opens), 2)]
+    rows += [opens[i : i + 2] for i in range(0, len(opens), 2)]
     if page.pages > 1:
         nav = []
         if v.page > 0:
@@ -76,9 +86,11 @@ def render(page: wl.Page, svc: Services, lang: str) -> tuple[str, list[list[tupl
             nav.append((t(lang, "ws.btn.next"), _data(v.with_(page=v.page + 1))))
         rows.append(nav)
     if page.scopes:
+
         def scope(s: str) -> tuple[str, str]:
             mark = "✓ " if v.scope == s else ""
             return mark + t(lang, f"ws.scope.{s}"), _data(v.with_(scope=s, page=0))
+
         rows.append([scope(s) for s in page.scopes[:3]])
         if page.scopes[3:]:
             rows.append([scope(s) for s in page.scopes[3:]])
@@ -104,8 +116,16 @@ def render(page: wl.Page, svc: Services, lang: str) -> tuple[str, list[list[tupl
     return text, rows
 
 
-async def show(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal, view: wl.View, *,
-               edit: bool = False) -> None:
+async def show(
+    message: Message,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
+    p: Principal,
+    view: wl.View,
+    *,
+    edit: bool = False,
+) -> None:
     """Send the list (or, from one of its buttons, redraw it in place)."""
     try:
         page = await wl.page(session, svc, p, view, lang)
@@ -120,27 +140,31 @@ async def show(message: Message, session: AsyncSession, svc: Services, lang: str
         await message.answer(text, reply_markup=markup(rows) if rows else None)
 
 
-async def _picker(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str, p: Principal,
-                  cb: ListCb) -> None:
+async def _picker(
+    query: CallbackQuery, session: AsyncSession, svc: Services, lang: str, p: Principal, cb: ListCb
+) -> None:
     view = cb.view()
     back = [(t(lang, "ws.btn.back"), _data(view))]
     if cb.v == "c":
         counts = await wl.category_counts(session, svc, p, view) if p.is_officer else []
         options = [(t(lang, "ws.btn.all_categories"), _data(view.with_(category="", page=0)))]
-        options += [(f"{svc.district.category(code).name(lang)} ({n})", _data(view.with_(category=code, page=0)))
-                    for code, n in counts]
+        options += [
+            (f"{svc.district.category(code).name(lang)} ({n})", _data(view.with_(category=code, page=0)))
+            for code, n in counts
+        ]
         text = t(lang, "ws.picker.category")
     else:
         options = [(t(lang, "ws.btn.all_dongs"), _data(view.with_(dong=-1, page=0)))]
         options += [(d, _data(view.with_(dong=i, page=0))) for i, d in enumerate(svc.district.dongs)]
         text = t(lang, "ws.picker.dong")
-    rows = [options[i:i + 3] for i in range(0, len(options), 3)] + [back]
+    rows = [options[i : i + 3] for i in range(0, len(options), 3)] + [back]
     await query.message.edit_text(escape(text), reply_markup=markup(rows))
 
 
 @router.callback_query(ListCb.filter())
-async def list_button(query: CallbackQuery, callback_data: ListCb, session: AsyncSession, svc: Services, lang: str,
-                      principal: Principal) -> None:
+async def list_button(
+    query: CallbackQuery, callback_data: ListCb, session: AsyncSession, svc: Services, lang: str, principal: Principal
+) -> None:
     await query.answer()
     if callback_data.v in ("c", "d"):
         await _picker(query, session, svc, lang, principal, callback_data)

@@ -12,6 +12,7 @@ Korean is the source language. `sync`:
     text itself ("#. ko: ..."), so a translator sees the source; translators' own "# " comments stay.
 Run it after adding or changing Korean texts, then translate the empty msgstr entries.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,9 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 from workflows.texts import LANGS, LOCALES, SOURCE_LANG, catalogue_of  # noqa: E402
 
-HEADER = ('msgid ""\nmsgstr ""\n"Project-Id-Version: minwon-bot\\n"\n"Language: {lang}\\n"\n'
-          '"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
-          '"Content-Transfer-Encoding: 8bit\\n"\n\n')
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Project-Id-Version: minwon-bot\\n"\n"Language: {lang}\\n"\n'
+    '"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Content-Transfer-Encoding: 8bit\\n"\n\n'
+)
 SOURCE_NOTE = "ko: "
 
 
@@ -69,8 +72,9 @@ def normal_form(root: Path = LOCALES) -> dict[Path, str]:
             by_catalogue.setdefault(catalogue_of(m.id), []).append(m)
     files = {}
     for catalogue, msgs in sorted(by_catalogue.items()):
-        files[path_of(SOURCE_LANG, catalogue, root)] = render(SOURCE_LANG, [
-            (m.id, m.string, source_notes(m), list(m.user_comments), m.fuzzy) for m in msgs])
+        files[path_of(SOURCE_LANG, catalogue, root)] = render(
+            SOURCE_LANG, [(m.id, m.string, source_notes(m), list(m.user_comments), m.fuzzy) for m in msgs]
+        )
     for lang in LANGS:
         if lang == SOURCE_LANG:
             continue
@@ -80,8 +84,9 @@ def normal_form(root: Path = LOCALES) -> dict[Path, str]:
             for src in msgs:
                 m = have.get(src.id)
                 notes = source_notes(src) + [SOURCE_NOTE + line for line in src.string.split("\n")]
-                entries.append((src.id, m.string if m else "", notes, list(m.user_comments) if m else [],
-                                bool(m and m.fuzzy)))
+                entries.append(
+                    (src.id, m.string if m else "", notes, list(m.user_comments) if m else [], bool(m and m.fuzzy))
+                )
             files[path_of(lang, catalogue, root)] = render(lang, entries)
     return files
 
@@ -91,8 +96,11 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     files = normal_form()
-    stale = sorted(p for p in set(files) | set(LOCALES.glob("*/LC_MESSAGES/*.po"))
-                   if p not in files or not p.exists() or p.read_text(encoding="utf-8") != files[p])
+    stale = sorted(
+        p
+        for p in set(files) | set(LOCALES.glob("*/LC_MESSAGES/*.po"))
+        if p not in files or not p.exists() or p.read_text(encoding="utf-8") != files[p]
+    )
     if argv[1] == "sync":
         for p in stale:
             if p in files:
@@ -102,8 +110,7 @@ def main(argv: list[str]) -> int:
                 p.unlink()
             print("wrote" if p in files else "removed", p.relative_to(ROOT))
         return 0
-    missing = [(lang, m.id) for lang in LANGS for msgs in read(lang).values() for m in msgs
-               if not m.string or m.fuzzy]
+    missing = [(lang, m.id) for lang in LANGS for msgs in read(lang).values() for m in msgs if not m.string or m.fuzzy]
     for p in stale:
         print("not in normal form (run sync):", p.relative_to(ROOT))
     for lang, key in missing:

@@ -6,6 +6,7 @@ Birth: a parent (100) reports a second child born 40 days ago in a 기초생활�
 not yet registered; 한국전력공사 is reached by a signed webhook to a local server; the 동 주민센터
 (201) and the 보건소 (202) complete their parts. Death: a reporter (300) gets the checklist.
 """
+
 import asyncio
 import json
 import sys
@@ -24,8 +25,16 @@ from workflows.district import DEFAULT_PATH  # noqa: E402
 
 PARENT, DONG, HEALTH, CIVIL, REPORTER = 100, 201, 202, 203, 300
 walkthrough.WHO.clear()
-walkthrough.WHO.update({PARENT: "부모", DONG: "중곡1동 담당자", HEALTH: "보건소 담당자", CIVIL: "민원여권과 담당자",
-                        REPORTER: "신고인", ADMIN: "관리자"})
+walkthrough.WHO.update(
+    {
+        PARENT: "부모",
+        DONG: "중곡1동 담당자",
+        HEALTH: "보건소 담당자",
+        CIVIL: "민원여권과 담당자",
+        REPORTER: "신고인",
+        ADMIN: "관리자",
+    }
+)
 
 
 async def main() -> None:
@@ -63,8 +72,10 @@ async def main() -> None:
         await fake.wait_text(PARENT, "진행 중")
         await h.app.duties.onestop()
         await fake.wait_text(PARENT, "한국전력공사에 전달되어")
-        for officer, names in ((HEALTH, ("출산지원금", "기저귀")),
-                               (DONG, ("부모급여", "아동수당", "첫만남이용권", "가정양육수당", "해산급여"))):
+        for officer, names in (
+            (HEALTH, ("출산지원금", "기저귀")),
+            (DONG, ("부모급여", "아동수당", "첫만남이용권", "가정양육수당", "해산급여")),
+        ):
             for name in names:
                 card = await fake.wait_text(officer, name)
                 note = "다음 달 25일에 지급됩니다." if name == "부모급여" else None

@@ -5,6 +5,7 @@
 Resident 100 files, officer 200 (청소행정과) takes and answers, the resident rates. Prints every
 message as the two people would see it, with the time since start.
 """
+
 import asyncio
 import sys
 import tempfile
@@ -64,8 +65,15 @@ def render(fake: FakeTelegram, inbound) -> str:
             events.append((at, f"{WHO.get(m['from']['id'])} ▶ {what}"))
         else:
             q = u["callback_query"]
-            label = next((b["text"] for row in (q.get("message", {}).get("reply_markup") or {}).get("inline_keyboard", [])
-                          for b in row if b.get("callback_data") == q["data"]), q["data"])
+            label = next(
+                (
+                    b["text"]
+                    for row in (q.get("message", {}).get("reply_markup") or {}).get("inline_keyboard", [])
+                    for b in row
+                    if b.get("callback_data") == q["data"]
+                ),
+                q["data"],
+            )
             events.append((at, f"{WHO.get(q['from']['id'])} ▶ [{label}]"))
     for call in fake.requests:
         p = call.params
@@ -73,8 +81,13 @@ def render(fake: FakeTelegram, inbound) -> str:
             text = p.get("text") or p.get("caption") or f"[{call.method}]"
             kb = p.get("reply_markup") or {}
             buttons = " ".join(f"[{b['text']}]" for row in kb.get("inline_keyboard", []) for b in row)
-            events.append((call.time, f"봇 → {WHO.get(p.get('chat_id'), p.get('chat_id'))}: {text}"
-                           + (f"\n{'':10}{buttons}" if buttons else "")))
+            events.append(
+                (
+                    call.time,
+                    f"봇 → {WHO.get(p.get('chat_id'), p.get('chat_id'))}: {text}"
+                    + (f"\n{'':10}{buttons}" if buttons else ""),
+                )
+            )
     start = min(at for at, _ in events)
     return "\n".join(f"{at - start:6.2f}s  {line}" for at, line in sorted(events, key=lambda e: e[0]))
 

@@ -44,16 +44,20 @@ def _telegram_would_refuse(request):
         _UNEXPECTED_REFUSALS[(method, description)].append((request.node.nodeid, excerpt))
     if refused:
         lines = [f"  {method}: {description}\n      {excerpt}" for method, description, excerpt in refused]
-        pytest.fail(f"the Bot API would refuse {len(refused)} request(s) of this test "
-                    "(fake.expect_refusals() if on purpose):\n" + "\n".join(lines), pytrace=False)
+        pytest.fail(
+            f"the Bot API would refuse {len(refused)} request(s) of this test "
+            "(fake.expect_refusals() if on purpose):\n" + "\n".join(lines),
+            pytrace=False,
+        )
 
 
 def pytest_terminal_summary(terminalreporter, config):
     if getattr(config.option, "numprocesses", None):  # pytest-xdist: the counts stay in its workers
         return
     totals = telegram_server.TOTALS
-    terminalreporter.write_line(f"Bot API calls: {totals['calls']} (refused: {totals['refused']}); "
-                                f"of them getUpdates: {totals['getUpdates']}")
+    terminalreporter.write_line(
+        f"Bot API calls: {totals['calls']} (refused: {totals['refused']}); of them getUpdates: {totals['getUpdates']}"
+    )
     for (method, description), where in sorted(_UNEXPECTED_REFUSALS.items()):
         tests = sorted({nodeid for nodeid, _ in where})
         terminalreporter.write_line(f"  refused {len(where)}x {method}: {description}")

@@ -6,6 +6,7 @@ test gets a PostgreSQL database of its own, created from a template migrated onc
 60 ms per test) and dropped when the test ends. ``db`` in that URL is only the maintenance
 connection; the suite never writes to it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -67,6 +68,7 @@ async def _maintenance():
 
 def _admin(*sql: str) -> None:
     """Run maintenance SQL (CREATE/DROP DATABASE)."""
+
     async def go():
         conn = await _maintenance()
         try:
@@ -149,11 +151,13 @@ def drop_stale_databases() -> None:
     """Databases left by an earlier run that was killed (its process is gone)."""
     if not POSTGRES:
         return
+
     async def names():
         conn = await _maintenance()
         try:
-            return [r[0] for r in await conn.fetch(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'minwon\\_test\\_%'")]
+            return [
+                r[0] for r in await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'minwon\\_test\\_%'")
+            ]
         finally:
             await conn.close()
 

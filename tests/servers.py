@@ -1,4 +1,5 @@
 """`python -m tests.servers POSTGRES_URL REDIS_URL`: exit 0 when both answer (scripts/test)."""
+
 from __future__ import annotations
 
 import asyncio

@@ -17,6 +17,7 @@ sends once more: at-least-once, like the outbox). The httpx transport is ``svc.h
 (None = the network; tests use httpx.MockTransport or a local server), so no test leaves the
 machine. Bodies and logs never carry the phone number except the request itself.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,7 +34,17 @@ from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.texts import t
 from workflows.webhooks import (  # noqa: F401 - the webhook rules, named here too for this feature's callers
-    MAX_ATTEMPTS, PENDING, RETRYABLE, SIGNATURE_HEADER, TIMEOUT, WEBHOOK, backoff, body_bytes, sign, verify)
+    MAX_ATTEMPTS,
+    PENDING,
+    RETRYABLE,
+    SIGNATURE_HEADER,
+    TIMEOUT,
+    WEBHOOK,
+    backoff,
+    body_bytes,
+    sign,
+    verify,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +83,9 @@ def parse_channel(code: str, c: dict) -> Channel:
 
 def channels(district: District) -> dict[str, Channel]:
     """Configured channels by body code; a malformed entry is a configuration error."""
-    return {code: parse_channel(code, c)
-            for code, c in ((district.raw.get("onestop") or {}).get("channels") or {}).items()}
+    return {
+        code: parse_channel(code, c) for code, c in ((district.raw.get("onestop") or {}).get("channels") or {}).items()
+    }
 
 
 def ack_callback(notification_id: int) -> str:
@@ -81,18 +93,32 @@ def ack_callback(notification_id: int) -> str:
     return f"oack:{notification_id}"
 
 
-async def create(session: AsyncSession, svc: Services, *, item: OnestopItem, channel: Channel, payload: dict,
-                 chat_text: str) -> AgencyNotification:
+async def create(
+    session: AsyncSession, svc: Services, *, item: OnestopItem, channel: Channel, payload: dict, chat_text: str
+) -> AgencyNotification:
     """Record a notice; a Telegram one is queued at once, a webhook one waits for deliver_due."""
     now = svc.now()
-    n = AgencyNotification(item_id=item.id, agency_code=item.agency_code, channel=channel.type,
-                           target=channel.url if channel.type == WEBHOOK else str(channel.chat_id),
-                           payload=payload, status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
+    n = AgencyNotification(
+        item_id=item.id,
+        agency_code=item.agency_code,
+        channel=channel.type,
+        target=channel.url if channel.type == WEBHOOK else str(channel.chat_id),
+        payload=payload,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
     session.add(n)
     await session.flush()
     if channel.type == TELEGRAM:
-        await enqueue(session, key=f"agency:{n.id}", chat_id=channel.chat_id, text=chat_text,
-                      buttons=[[(t("ko", "onestop.agency.ack_btn"), ack_callback(n.id))]])
+        await enqueue(
+            session,
+            key=f"agency:{n.id}",
+            chat_id=channel.chat_id,
+            text=chat_text,
+            buttons=[[(t("ko", "onestop.agency.ack_btn"), ack_callback(n.id))]],
+        )
         n.status, n.sent_at, n.attempts = SENT, now, 1
     return n
 
@@ -124,17 +150,18 @@ async def _request(session: AsyncSession, svc: Services, n: AgencyNotification) 
     if phone:
         body["contact_phone"] = phone
     body.update(notification_id=n.id, sent_at=svc.now().isoformat())
-    return webhooks.Request(url=channel.url, secret=secret, body=body, idempotency_key=f"onestop-{n.id}",
-                            user_agent="minwon-onestop/1")
+    return webhooks.Request(
+        url=channel.url, secret=secret, body=body, idempotency_key=f"onestop-{n.id}", user_agent="minwon-onestop/1"
+    )
 
 
-async def _delivered(session: AsyncSession, svc: Services, n: AgencyNotification, resp: httpx.Response,
-                     _ms: int) -> None:
+async def _delivered(
+    session: AsyncSession, svc: Services, n: AgencyNotification, resp: httpx.Response, _ms: int
+) -> None:
     from workflows import birth_death
 
     n.status, n.sent_at, n.acknowledged_at, n.ack_ref = ACKNOWLEDGED, svc.now(), svc.now(), _ref(resp)
-    await birth_death.outside_acknowledged(session, svc, await birth_death.get_item(session, n.item_id),
-                                           ref=n.ack_ref)
+    await birth_death.outside_acknowledged(session, svc, await birth_death.get_item(session, n.item_id), ref=n.ack_ref)
 
 
 async def _failed(session: AsyncSession, svc: Services, n: AgencyNotification, error: str) -> None:
@@ -153,8 +180,9 @@ async def _fail(session: AsyncSession, svc: Services, n: AgencyNotification, ite
     await birth_death.relay_by_hand(session, svc, item, error)
 
 
-async def acknowledge(session: AsyncSession, svc: Services, *, notification_id: int, chat_id: int,
-                      user_id: int) -> AgencyNotification:
+async def acknowledge(
+    session: AsyncSession, svc: Services, *, notification_id: int, chat_id: int, user_id: int
+) -> AgencyNotification:
     """수신 확인 pressed in the body's Telegram chat (only that chat counts)."""
     from workflows import birth_death
 

@@ -13,6 +13,7 @@ after those of an earlier answer of the same complaint) and outbox rows to the r
 after the answer itself so that they arrive after it: the photos as one album (or one photo), the
 documents as one album of documents (or one document) — Telegram does not mix the two in an album.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,18 +28,65 @@ from workflows.texts import CAPTION_LIMIT, clip, escape, t
 
 MAX_FILES = 5
 PHOTO, DOCUMENT = "photo", "document"
-DOCUMENT_EXTENSIONS = frozenset({
-    ".pdf", ".hwp", ".hwpx", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp",
-    ".rtf", ".txt", ".csv", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff"})
-DOCUMENT_TYPES = frozenset({
-    "application/pdf", "application/x-hwp", "application/haansofthwp", "application/vnd.hancom.hwp",
-    "application/hwp+zip", "application/vnd.hancom.hwpx", "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.ms-powerpoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation", "application/rtf", "text/plain", "text/csv",
-    "image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/gif", "image/bmp", "image/tiff"})
+DOCUMENT_EXTENSIONS = frozenset(
+    {
+        ".pdf",
+        ".hwp",
+        ".hwpx",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".odt",
+        ".ods",
+        ".odp",
+        ".rtf",
+        ".txt",
+        ".csv",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".webp",
+        ".heic",
+        ".heif",
+        ".gif",
+        ".bmp",
+        ".tif",
+        ".tiff",
+    }
+)
+DOCUMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/x-hwp",
+        "application/haansofthwp",
+        "application/vnd.hancom.hwp",
+        "application/hwp+zip",
+        "application/vnd.hancom.hwpx",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+        "application/rtf",
+        "text/plain",
+        "text/csv",
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "image/heic",
+        "image/heif",
+        "image/gif",
+        "image/bmp",
+        "image/tiff",
+    }
+)
 KIND_KEYS = {PHOTO: "ans.files.kind.photo", DOCUMENT: "ans.files.kind.document"}
 NAME_MAX = 255  # answer_files.file_name
 
@@ -75,8 +123,14 @@ def document_accepted(mime_type: str | None, file_name: str | None) -> bool:
     return (mime_type or "").strip().lower() in DOCUMENT_TYPES
 
 
-def add(current: list[Attachment], new: Attachment | None, *, kind: str, mime_type: str | None = None,
-        file_name: str | None = None) -> list[Attachment]:
+def add(
+    current: list[Attachment],
+    new: Attachment | None,
+    *,
+    kind: str,
+    mime_type: str | None = None,
+    file_name: str | None = None,
+) -> list[Attachment]:
     """The attachments with ``new`` added (``kind``: the message's kind — photo, document, or one of
     attachments.OTHER_KINDS, for which ``new`` is None). Raises Refused."""
     if kind in OTHER_KINDS or new is None:
@@ -119,14 +173,24 @@ def summary(lang: str, files: list[Attachment]) -> str:
 
 # --- stored with the answer, sent to the resident ---------------------------------------------
 
+
 async def files_of(session: AsyncSession, complaint_id: int) -> list[AnswerFile]:
-    return list(await session.scalars(select(AnswerFile).where(AnswerFile.complaint_id == complaint_id)
-                                      .order_by(AnswerFile.position, AnswerFile.id)))
+    return list(
+        await session.scalars(
+            select(AnswerFile)
+            .where(AnswerFile.complaint_id == complaint_id)
+            .order_by(AnswerFile.position, AnswerFile.id)
+        )
+    )
 
 
 async def count_of(session: AsyncSession, complaint_id: int) -> int:
-    return await session.scalar(select(func.count()).select_from(AnswerFile)
-                                .where(AnswerFile.complaint_id == complaint_id)) or 0
+    return (
+        await session.scalar(
+            select(func.count()).select_from(AnswerFile).where(AnswerFile.complaint_id == complaint_id)
+        )
+        or 0
+    )
 
 
 def sends(files: list[AnswerFile] | list[Attachment], caption: str) -> list[tuple[str, dict]]:
@@ -138,9 +202,21 @@ def sends(files: list[AnswerFile] | list[Attachment], caption: str) -> list[tupl
         if len(ids) == 1:
             out.append((method, {kind: ids[0], "caption": caption, "parse_mode": "HTML"}))
         elif ids:
-            out.append(("sendMediaGroup", {"media": [
-                {"type": kind, "media": fid, **({"caption": caption, "parse_mode": "HTML"} if i == 0 else {})}
-                for i, fid in enumerate(ids)]}))
+            out.append(
+                (
+                    "sendMediaGroup",
+                    {
+                        "media": [
+                            {
+                                "type": kind,
+                                "media": fid,
+                                **({"caption": caption, "parse_mode": "HTML"} if i == 0 else {}),
+                            }
+                            for i, fid in enumerate(ids)
+                        ]
+                    },
+                )
+            )
     return out
 
 
@@ -155,15 +231,22 @@ async def save_and_send(session: AsyncSession, c: Complaint, files: list[Attachm
         return []
     resident = await session.get(User, c.citizen_id)
     lang = resident.language if resident else "ko"
-    start = await session.scalar(select(func.max(AnswerFile.position))
-                                 .where(AnswerFile.complaint_id == c.id))
+    start = await session.scalar(select(func.max(AnswerFile.position)).where(AnswerFile.complaint_id == c.id))
     start = -1 if start is None else start
-    rows = [AnswerFile(complaint_id=c.id, position=start + 1 + i, kind=a.kind, file_id=a.file_id[:200],
-                       file_unique_id=a.file_unique_id[:100],
-                       file_name=a.file_name[:NAME_MAX] if a.file_name else None)
-            for i, a in enumerate(files)]
+    rows = [
+        AnswerFile(
+            complaint_id=c.id,
+            position=start + 1 + i,
+            kind=a.kind,
+            file_id=a.file_id[:200],
+            file_unique_id=a.file_unique_id[:100],
+            file_name=a.file_name[:NAME_MAX] if a.file_name else None,
+        )
+        for i, a in enumerate(files)
+    ]
     session.add_all(rows)
     for i, (method, params) in enumerate(sends(files, caption(lang, c.receipt_no, len(files)))):
-        await enqueue(session, key=f"ansfile:{c.id}:{len(c.events)}:{i}", chat_id=c.citizen_id,
-                      method=method, params=params)
+        await enqueue(
+            session, key=f"ansfile:{c.id}:{len(c.events)}:{i}", chat_id=c.citizen_id, method=method, params=params
+        )
     return rows

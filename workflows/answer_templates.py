@@ -8,6 +8,7 @@ officer sends as it is or rewrites; the resident only ever receives the answer t
 template as such. Every lookup is by the officer's department: another department's template, or
 a removed one, is not found.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,9 +79,15 @@ async def page(session: AsyncSession, department: str, n: int = 0) -> Page:
     total = await count(session, department)
     last = max(0, -(-total // PAGE_SIZE) - 1)
     n = min(max(n, 0), last)
-    items = list(await session.scalars(select(AnswerTemplate).where(*_active(department))
-                                       .order_by(AnswerTemplate.title, AnswerTemplate.id)
-                                       .offset(n * PAGE_SIZE).limit(PAGE_SIZE)))
+    items = list(
+        await session.scalars(
+            select(AnswerTemplate)
+            .where(*_active(department))
+            .order_by(AnswerTemplate.title, AnswerTemplate.id)
+            .offset(n * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+    )
     return Page(items, total, n)
 
 
@@ -93,15 +100,17 @@ async def get(session: AsyncSession, department: str | None, template_id: int) -
     return tpl
 
 
-async def add(session: AsyncSession, svc: Services, department: str, officer_id: int, title: str,
-              body: str) -> AnswerTemplate:
+async def add(
+    session: AsyncSession, svc: Services, department: str, officer_id: int, title: str, body: str
+) -> AnswerTemplate:
     title, body = validate_title(title), validate_body(body)
     if await count(session, department) >= MAX_PER_DEPARTMENT:
         raise Invalid("too_many", MAX_PER_DEPARTMENT)
     if await session.scalar(select(AnswerTemplate.id).where(*_active(department), AnswerTemplate.title == title)):
         raise Invalid("title_taken")
-    tpl = AnswerTemplate(department_code=department, title=title, body=body, created_by=officer_id,
-                         created_at=svc.now())
+    tpl = AnswerTemplate(
+        department_code=department, title=title, body=body, created_by=officer_id, created_at=svc.now()
+    )
     session.add(tpl)
     await session.flush()
     return tpl

@@ -15,6 +15,7 @@ getFile is asked, and the downloaded bytes are measured). Spreadsheets and text 
 own rules where they are read (workflows/food_import.py: .csv up to ``export.max_bytes`` in
 data/food_alerts.json; workflows/newsletter.py: .txt/.md up to ``file_max_bytes``).
 """
+
 from __future__ import annotations
 
 import math
@@ -38,16 +39,21 @@ PHOTO, DOCUMENT = "photo", "document"
 CONVERT = "convert"  # the verdict for an image sent as a file
 # Message kinds that carry a file and are never accepted as a picture (GIFs come as "animation").
 OTHER_KINDS = ("animation", "video", "video_note", "voice", "audio", "sticker")
-KIND_KEYS = {"video": "attach.kind.video", "animation": "attach.kind.animation",
-             "video_note": "attach.kind.video_note", "voice": "attach.kind.voice",
-             "audio": "attach.kind.audio", "sticker": "attach.kind.sticker"}
+KIND_KEYS = {
+    "video": "attach.kind.video",
+    "animation": "attach.kind.animation",
+    "video_note": "attach.kind.video_note",
+    "voice": "attach.kind.voice",
+    "audio": "attach.kind.audio",
+    "sticker": "attach.kind.sticker",
+}
 
 
 @dataclass(frozen=True)
 class Incoming:
     """A file as Telegram describes it in the message (nothing downloaded yet)."""
 
-    kind: str                     # photo, document, or one of OTHER_KINDS
+    kind: str  # photo, document, or one of OTHER_KINDS
     mime_type: str | None = None  # as the sender's app declared it
     file_name: str | None = None
     file_size: int | None = None  # None: Telegram did not say
@@ -79,8 +85,9 @@ def declared_image_type(f: Incoming) -> str | None:
     return None
 
 
-def check_size(size: int | None, *, kind: str = DOCUMENT, file_name: str | None = None,
-               max_bytes: int = IMAGE_MAX_BYTES) -> None:
+def check_size(
+    size: int | None, *, kind: str = DOCUMENT, file_name: str | None = None, max_bytes: int = IMAGE_MAX_BYTES
+) -> None:
     """Refused("size") above the limit; an unknown size (None) passes, to be measured later."""
     if size is not None and size > max_bytes:
         raise Refused("size", kind=kind, file_name=file_name, size=size)

@@ -11,6 +11,7 @@ own: the export shows them with their code when they have no label.
 An admin exports a window (``/audit [days]``, handlers/audit.py): ``export`` gathers the rows, builds
 the spreadsheet in a worker thread and records the export itself.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,10 +46,31 @@ FOOD_IMPORT = "food_import"
 AUDIT_EXPORT = "audit_export"
 BROADCAST_SEND = "broadcast_send"  # /broadcast (workflows/broadcast.py): audience and count, never the text
 
-ACTIONS = (ROLE_GRANT, ROLE_REVOKE, INVITE_CREATE, INVITE_REDEEM, COMPLAINT_VIEW, COMPLAINT_MEDIA,
-           COMPLAINT_TAKE, COMPLAINT_ANSWER, COMPLAINT_TRANSFER, COMPLAINT_REJECT, COMPLAINT_EXTEND,
-           ONESTOP_VIEW, ONESTOP_CONTACT, ONESTOP_TAKE, ONESTOP_COMPLETE, ONESTOP_SUPPLEMENT,
-           TAX_VIEW, TAX_ACTION, REPORT_EXPORT, REPORT_SEND, FOOD_IMPORT, AUDIT_EXPORT, BROADCAST_SEND)
+ACTIONS = (
+    ROLE_GRANT,
+    ROLE_REVOKE,
+    INVITE_CREATE,
+    INVITE_REDEEM,
+    COMPLAINT_VIEW,
+    COMPLAINT_MEDIA,
+    COMPLAINT_TAKE,
+    COMPLAINT_ANSWER,
+    COMPLAINT_TRANSFER,
+    COMPLAINT_REJECT,
+    COMPLAINT_EXTEND,
+    ONESTOP_VIEW,
+    ONESTOP_CONTACT,
+    ONESTOP_TAKE,
+    ONESTOP_COMPLETE,
+    ONESTOP_SUPPLEMENT,
+    TAX_VIEW,
+    TAX_ACTION,
+    REPORT_EXPORT,
+    REPORT_SEND,
+    FOOD_IMPORT,
+    AUDIT_EXPORT,
+    BROADCAST_SEND,
+)
 
 SYSTEM = "system"  # actor_role of what the bot does on its own (actor_id None)
 
@@ -57,13 +79,27 @@ MAX_ROWS = 100_000  # per export; a longer log is cut to its newest rows (and th
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def record(session: AsyncSession, action: str, *, actor_id: int | None, actor_role: str,
-           subject_kind: str | None = None, subject_id: object = None, detail: str | None = None,
-           at: datetime | None = None) -> AuditEntry:
+def record(
+    session: AsyncSession,
+    action: str,
+    *,
+    actor_id: int | None,
+    actor_role: str,
+    subject_kind: str | None = None,
+    subject_id: object = None,
+    detail: str | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
     """Add one entry to the caller's unit of work (it commits with the action it records)."""
-    entry = AuditEntry(at=at or utcnow(), actor_id=actor_id, actor_role=actor_role[:20], action=action[:40],
-                       subject_kind=subject_kind, subject_id=None if subject_id is None else str(subject_id)[:40],
-                       detail=None if detail is None else detail[:DETAIL_MAX])
+    entry = AuditEntry(
+        at=at or utcnow(),
+        actor_id=actor_id,
+        actor_role=actor_role[:20],
+        action=action[:40],
+        subject_kind=subject_kind,
+        subject_id=None if subject_id is None else str(subject_id)[:40],
+        detail=None if detail is None else detail[:DETAIL_MAX],
+    )
     session.add(entry)
     return entry
 
@@ -76,6 +112,7 @@ def details(**values: object) -> str | None:
 
 
 # --- the export ------------------------------------------------------------------------------------
+
 
 def parse_days(arg: str | None) -> int:
     """The /audit argument: empty = 30; a whole number of days 1..366; anything else ValueError."""
@@ -95,9 +132,9 @@ class Export:
     days: int
     since: datetime
     until: datetime
-    total: int                     # entries in the window
+    total: int  # entries in the window
     counts: list[tuple[str, int]]  # per action, most frequent first
-    rows: list                     # the file's rows (AuditEntry's columns): the newest MAX_ROWS, oldest first
+    rows: list  # the file's rows (AuditEntry's columns): the newest MAX_ROWS, oldest first
     xlsx: bytes
     filename: str
 
@@ -106,19 +143,26 @@ class Export:
         return len(self.rows) < self.total
 
 
-async def window_entries(session: AsyncSession, since: datetime, until: datetime,
-                         limit: int | None = None) -> list:
+async def window_entries(session: AsyncSession, since: datetime, until: datetime, limit: int | None = None) -> list:
     """Entries with since <= at < until, oldest first; at most ``limit`` (default MAX_ROWS), the newest."""
     A = AuditEntry  # plain rows, not ORM objects: a year of a busy district's log is fetched at once
-    rows = (await session.execute(select(A.id, A.at, A.actor_id, A.actor_role, A.action, A.subject_kind,
-                                         A.subject_id, A.detail).where(A.at >= since, A.at < until)
-                                  .order_by(A.at.desc(), A.id.desc()).limit(limit or MAX_ROWS))).all()
+    rows = (
+        await session.execute(
+            select(A.id, A.at, A.actor_id, A.actor_role, A.action, A.subject_kind, A.subject_id, A.detail)
+            .where(A.at >= since, A.at < until)
+            .order_by(A.at.desc(), A.id.desc())
+            .limit(limit or MAX_ROWS)
+        )
+    ).all()
     return list(reversed(rows))
 
 
 async def window_counts(session: AsyncSession, since: datetime, until: datetime) -> list[tuple[str, int]]:
-    rows = await session.execute(select(AuditEntry.action, func.count()).where(
-        AuditEntry.at >= since, AuditEntry.at < until).group_by(AuditEntry.action))
+    rows = await session.execute(
+        select(AuditEntry.action, func.count())
+        .where(AuditEntry.at >= since, AuditEntry.at < until)
+        .group_by(AuditEntry.action)
+    )
     return sorted(((a, int(n)) for a, n in rows.all()), key=lambda x: (-x[1], x[0]))
 
 
@@ -135,8 +179,9 @@ def _cell(value):
     return value
 
 
-def workbook_xlsx(rows: list, counts: list[tuple[str, int]], *, tz, lang: str,
-                  since: datetime, until: datetime) -> bytes:
+def workbook_xlsx(
+    rows: list, counts: list[tuple[str, int]], *, tz, lang: str, since: datetime, until: datetime
+) -> bytes:
     """Two sheets: every entry (times in the district's zone) and the counts per action."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -162,14 +207,32 @@ def workbook_xlsx(rows: list, counts: list[tuple[str, int]], *, tz, lang: str,
     def local(dt: datetime) -> str:
         return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
-    sheet(t(lang, "audit.sheet.log"), t(lang, "audit.sheet.columns").split("|"),
-          ((n, local(e.at), e.actor_id, e.actor_role, e.action, label(lang, e.action), e.subject_kind,
-            e.subject_id, e.detail) for n, e in enumerate(rows, start=1)),
-          {"B": 20, "E": 20, "F": 28, "H": 16, "I": 48})
+    sheet(
+        t(lang, "audit.sheet.log"),
+        t(lang, "audit.sheet.columns").split("|"),
+        (
+            (
+                n,
+                local(e.at),
+                e.actor_id,
+                e.actor_role,
+                e.action,
+                label(lang, e.action),
+                e.subject_kind,
+                e.subject_id,
+                e.detail,
+            )
+            for n, e in enumerate(rows, start=1)
+        ),
+        {"B": 20, "E": 20, "F": 28, "H": 16, "I": 48},
+    )
     period = f"{local(since)} ~ {local(until)}"
-    sheet(t(lang, "audit.sheet.summary"), t(lang, "audit.sheet.summary_columns").split("|"),
-          [("", period, None), *((a, label(lang, a), n) for a, n in counts)],
-          {"A": 20, "B": 40})
+    sheet(
+        t(lang, "audit.sheet.summary"),
+        t(lang, "audit.sheet.summary_columns").split("|"),
+        [("", period, None), *((a, label(lang, a), n) for a, n in counts)],
+        {"A": 20, "B": 40},
+    )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -182,17 +245,30 @@ async def export(session: AsyncSession, *, tz, now: datetime, days: int, actor_i
     rows = await window_entries(session, since, until)
     xlsx = await asyncio.to_thread(workbook_xlsx, rows, counts, tz=tz, lang=lang, since=since, until=until)
     total = sum(n for _, n in counts)
-    record(session, AUDIT_EXPORT, actor_id=actor_id, actor_role="admin", subject_kind="audit_log",
-           detail=details(days=days, rows=len(rows), total=total), at=now)
+    record(
+        session,
+        AUDIT_EXPORT,
+        actor_id=actor_id,
+        actor_role="admin",
+        subject_kind="audit_log",
+        detail=details(days=days, rows=len(rows), total=total),
+        at=now,
+    )
     name = f"audit-{since.astimezone(tz):%Y%m%d}-{until.astimezone(tz):%Y%m%d}.xlsx"
     return Export(days, since, until, total, counts, rows, xlsx, name)
 
 
 def summary_text(e: Export, *, tz, lang: str) -> str:
     lines = "\n".join(t(lang, "audit.summary_line", label=label(lang, a), action=a, n=f"{n:,}") for a, n in e.counts)
-    text = t(lang, "audit.summary", days=e.days, since=f"{e.since.astimezone(tz):%Y-%m-%d %H:%M}",
-             until=f"{e.until.astimezone(tz):%Y-%m-%d %H:%M}", total=f"{e.total:,}",
-             lines=lines or t(lang, "audit.none"))
+    text = t(
+        lang,
+        "audit.summary",
+        days=e.days,
+        since=f"{e.since.astimezone(tz):%Y-%m-%d %H:%M}",
+        until=f"{e.until.astimezone(tz):%Y-%m-%d %H:%M}",
+        total=f"{e.total:,}",
+        lines=lines or t(lang, "audit.none"),
+    )
     if e.truncated:
         text += t(lang, "audit.truncated", n=f"{len(e.rows):,}")
     return text

@@ -6,6 +6,7 @@ catalogue; the district's own 출산지원금 and its region class from the dist
 kr-facts.md marks unverified stays in the data with confirmed=false: it is shown as "to be
 confirmed" and kept out of the confirmed total instead of being hidden or passed off as certain.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,9 @@ class Household:
     """What the family told us; None = not answered (an optional question skipped)."""
 
     birth_date: date
-    order: int                    # 1, 2, or 3 = 셋째 이상
+    order: int  # 1, 2, or 3 = 셋째 이상
     recipient: bool | None = None  # 기초생활수급 가구
-    heating: str | None = None    # city_gas / district / other
+    heating: str | None = None  # city_gas / district / other
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Benefit:
     legal_basis: str
     amount: dict
     eligibility: dict
-    office: str                   # dong / health / tax / outside / district
+    office: str  # dong / health / tax / outside / district
     body: str | None
     consents: tuple[str, ...]
     facts: tuple[str, ...]
@@ -87,12 +88,12 @@ class Body:
 @dataclass(frozen=True)
 class Entitlement:
     benefit: Benefit
-    first_year: int | None        # won in the first 12 payment months; None = amount not known
-    upper_bound: bool = False     # the amount is a cap ("up to")
-    starts_later: bool = False    # nothing in the first year (e.g. 가정양육수당 from 24 months)
-    confirmed: bool = True        # every part of the amount is confirmed in the sources
+    first_year: int | None  # won in the first 12 payment months; None = amount not known
+    upper_bound: bool = False  # the amount is a cap ("up to")
+    starts_later: bool = False  # nothing in the first year (e.g. 가정양육수당 from 24 months)
+    confirmed: bool = True  # every part of the amount is confirmed in the sources
     paid_from: date | None = None  # monthly benefits: the first month paid (1st of the month)
-    late: bool = False            # applied after the window that pays from the birth month
+    late: bool = False  # applied after the window that pays from the birth month
 
     @property
     def code(self) -> str:
@@ -106,8 +107,7 @@ class Evaluation:
 
     def total(self, *, confirmed: bool) -> int:
         """First-year total of the confirmed amounts, or of the unconfirmed / upper-bound ones."""
-        return sum(e.first_year or 0 for e in self.entitled
-                   if (e.confirmed and not e.upper_bound) == confirmed)
+        return sum(e.first_year or 0 for e in self.entitled if (e.confirmed and not e.upper_bound) == confirmed)
 
 
 def _date(s: str | None) -> date | None:
@@ -174,10 +174,19 @@ def district_grant(profile: dict) -> DistrictGrant | None:
     g = profile.get("birth_grant")
     if not g:
         return None
-    return DistrictGrant(g["name_ko"], g["name_en"], g.get("legal_basis", ""), g.get("office", "dong"),
-                         {k: int(v) for k, v in g["amounts_by_order"].items()}, g.get("needs_ko", ""),
-                         g.get("needs_en", ""), _date(g.get("effective_from")), bool(g.get("confirmed", False)),
-                         bool(g.get("sample", False)), g.get("legal_basis_en", ""))
+    return DistrictGrant(
+        g["name_ko"],
+        g["name_en"],
+        g.get("legal_basis", ""),
+        g.get("office", "dong"),
+        {k: int(v) for k, v in g["amounts_by_order"].items()},
+        g.get("needs_ko", ""),
+        g.get("needs_en", ""),
+        _date(g.get("effective_from")),
+        bool(g.get("confirmed", False)),
+        bool(g.get("sample", False)),
+        g.get("legal_basis_en", ""),
+    )
 
 
 class Catalogue:
@@ -187,20 +196,41 @@ class Catalogue:
         self.first_year_months = int(raw.get("first_year_months", 12))
         self.payment_day = int(raw.get("payment_day", 25))
         self.region_classes = tuple(raw["region_classes"])
-        self.bodies = {code: Body(code, b["name_ko"], b["name_en"], b.get("phone", ""), b["retention_ko"],
-                                  b["retention_en"], bool(b.get("confirmed", False)))
-                       for code, b in raw["bodies"].items()}
+        self.bodies = {
+            code: Body(
+                code,
+                b["name_ko"],
+                b["name_en"],
+                b.get("phone", ""),
+                b["retention_ko"],
+                b["retention_en"],
+                bool(b.get("confirmed", False)),
+            )
+            for code, b in raw["bodies"].items()
+        }
         self.benefits: dict[str, Benefit] = {}
         for b in raw["benefits"]:
             benefit = Benefit(
-                code=b["code"], name_ko=b["name_ko"], name_en=b["name_en"], legal_basis=b["legal_basis"],
-                amount=b["amount"], eligibility=b.get("eligibility", {}), office=b["office"],
-                body=b.get("body"), consents=tuple(b.get("consents", ("collection",))),
-                facts=tuple(b.get("facts", ())), needs_ko=b.get("needs_ko", ""), needs_en=b.get("needs_en", ""),
-                effective_from=_date(b.get("effective_from")), effective_to=_date(b.get("effective_to")),
-                source=b.get("source", ""), confidence=b.get("confidence", ""),
-                confirmed=bool(b.get("confirmed", False)), exclusive_group=b.get("exclusive_group"),
-                legal_basis_en=b.get("legal_basis_en", ""))
+                code=b["code"],
+                name_ko=b["name_ko"],
+                name_en=b["name_en"],
+                legal_basis=b["legal_basis"],
+                amount=b["amount"],
+                eligibility=b.get("eligibility", {}),
+                office=b["office"],
+                body=b.get("body"),
+                consents=tuple(b.get("consents", ("collection",))),
+                facts=tuple(b.get("facts", ())),
+                needs_ko=b.get("needs_ko", ""),
+                needs_en=b.get("needs_en", ""),
+                effective_from=_date(b.get("effective_from")),
+                effective_to=_date(b.get("effective_to")),
+                source=b.get("source", ""),
+                confidence=b.get("confidence", ""),
+                confirmed=bool(b.get("confirmed", False)),
+                exclusive_group=b.get("exclusive_group"),
+                legal_basis_en=b.get("legal_basis_en", ""),
+            )
             self._check(benefit)
             self.benefits[benefit.code] = benefit
         self.birth_report = raw["birth_report"]
@@ -208,8 +238,15 @@ class Catalogue:
 
     def _check(self, b: Benefit) -> None:
         kind = b.amount.get("type")
-        if kind not in {"monthly_by_age", "monthly", "lump_sum_by_order", "lump_sum", "monthly_cap",
-                        "unknown", "district"}:
+        if kind not in {
+            "monthly_by_age",
+            "monthly",
+            "lump_sum_by_order",
+            "lump_sum",
+            "monthly_cap",
+            "unknown",
+            "district",
+        }:
             raise ValueError(f"benefit {b.code}: unknown amount type {kind!r}")
         if b.office == "outside" and (b.body not in self.bodies or f"provision:{b.body}" not in b.consents):
             raise ValueError(f"benefit {b.code}: an outside body needs a known body and its provision consent")
@@ -257,8 +294,9 @@ class Catalogue:
             return False
         return True
 
-    def first_year(self, b: Benefit, h: Household, region_class: str,
-                   grant: DistrictGrant | None, applied_on: date | None = None) -> Entitlement:
+    def first_year(
+        self, b: Benefit, h: Household, region_class: str, grant: DistrictGrant | None, applied_on: date | None = None
+    ) -> Entitlement:
         """What the benefit brings in the child's first year (the birth month and the 11 after it).
         Monthly benefits count only the months paid under the application rule for an application
         made on `applied_on` (default: within the window, i.e. from the birth month)."""
@@ -277,8 +315,9 @@ class Catalogue:
             for _, pay_day in paid:
                 total += int(a["amount"])
                 for add_on in a.get("add_ons", ()):
-                    if (region_class in add_on["region_classes"]
-                            and _date(add_on["from"]) <= pay_day <= (_date(add_on.get("to")) or date.max)):
+                    if region_class in add_on["region_classes"] and _date(add_on["from"]) <= pay_day <= (
+                        _date(add_on.get("to")) or date.max
+                    ):
                         total += int(add_on["amount"])
             return Entitlement(b, total, confirmed=confirmed, paid_from=start, late=late)
         if kind == "lump_sum_by_order":
@@ -294,8 +333,9 @@ class Catalogue:
             return Entitlement(b, grant.amounts_by_order[str(min(h.order, ORDER_MAX))], confirmed=grant.confirmed)
         return Entitlement(b, None, confirmed=False)  # unknown
 
-    def evaluate(self, h: Household, *, today: date, region_class: str,
-                 grant: DistrictGrant | None = None) -> Evaluation:
+    def evaluate(
+        self, h: Household, *, today: date, region_class: str, grant: DistrictGrant | None = None
+    ) -> Evaluation:
         """The benefits this household can apply for today, in catalogue order; today is also the
         application date that decides from which month monthly benefits are paid."""
         if region_class not in self.region_classes:
@@ -317,27 +357,45 @@ class Catalogue:
 
     # --- display ------------------------------------------------------------------------------
 
-    def amount_rule_text(self, b: Benefit, h: Household, lang: str, grant: DistrictGrant | None,
-                         region_class: str, applied_on: date | None = None) -> str:
+    def amount_rule_text(
+        self,
+        b: Benefit,
+        h: Household,
+        lang: str,
+        grant: DistrictGrant | None,
+        region_class: str,
+        applied_on: date | None = None,
+    ) -> str:
         """The rule in words: "월 100만원 (0세) · 월 50만원 (1세)", "첫째 200만원", "월 최대 1만 6천원";
         for a monthly benefit applied for after its window (applied_on), the month it is paid from."""
         a = b.amount
         kind = a["type"]
         if kind in ("monthly_by_age", "monthly"):
             if kind == "monthly_by_age":
-                text = " · ".join(t(lang, "onestop.amount.monthly_age", amount=won(band["amount"], lang),
-                                    age=_age_label(band, lang)) for band in a["bands"])
+                text = " · ".join(
+                    t(lang, "onestop.amount.monthly_age", amount=won(band["amount"], lang), age=_age_label(band, lang))
+                    for band in a["bands"]
+                )
             else:
                 text = t(lang, "onestop.amount.monthly", amount=won(a["amount"], lang))
                 for add_on in a.get("add_ons", ()):
                     if region_class in add_on["region_classes"]:
-                        text += t(lang, "onestop.amount.add_on", amount=won(add_on["amount"], lang),
-                                  start=add_on["from"], end=add_on.get("to") or "")
+                        text += t(
+                            lang,
+                            "onestop.amount.add_on",
+                            amount=won(add_on["amount"], lang),
+                            start=add_on["from"],
+                            end=add_on.get("to") or "",
+                        )
             if applied_on is not None:
                 start, late = self.paid_from(b, h.birth_date, applied_on)
                 if late:
-                    text += t(lang, "onestop.amount.paid_from_late", month=f"{start:%Y-%m}",
-                              days=a["paid_from"]["within_days"])
+                    text += t(
+                        lang,
+                        "onestop.amount.paid_from_late",
+                        month=f"{start:%Y-%m}",
+                        days=a["paid_from"]["within_days"],
+                    )
             return text
         if kind == "lump_sum_by_order":
             text = t(lang, "onestop.amount.lump", amount=won(a["amounts"][str(min(h.order, ORDER_MAX))], lang))

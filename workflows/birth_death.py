@@ -18,6 +18,7 @@ Like workflows/complaints.py: functions take the caller's session and Services; 
 commits; every message the system sends on its own goes through the outbox in the same
 transaction as the change it reports.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,11 +33,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import (AgencyNotification, OnestopApplication, OnestopItem, OnestopItemEvent,
-                           OnestopRating, OnestopReminder, User)
+from bot.db.models import (
+    AgencyNotification,
+    OnestopApplication,
+    OnestopItem,
+    OnestopItemEvent,
+    OnestopRating,
+    OnestopReminder,
+    User,
+)
 from workflows import agency_notify, audit, district_info
-from workflows.benefits import (Catalogue, DistrictGrant, Household, add_months, district_grant, load_catalogue,
-                                period_end)
+from workflows.benefits import (
+    Catalogue,
+    DistrictGrant,
+    Household,
+    add_months,
+    district_grant,
+    load_catalogue,
+    period_end,
+)
 from workflows.contact import mask_phones
 from workflows.context import Services, fmt_day
 from workflows.district import District
@@ -53,28 +68,53 @@ BIRTH, DEATH = "birth", "death"
 OPEN, COMPLETED = "open", "completed"
 # sub-request states
 PENDING, RECEIVED, SUPPLEMENT, DONE, NOTIFIED, SKIPPED = (
-    "pending", "received", "supplement", "done", "notified", "skipped")
+    "pending",
+    "received",
+    "supplement",
+    "done",
+    "notified",
+    "skipped",
+)
 WORKABLE = frozenset({PENDING, RECEIVED, SUPPLEMENT})  # an officer can act on it
 FINAL = frozenset({DONE, SKIPPED})
-STATE_KEYS = {PENDING: "onestop.state.pending", RECEIVED: "onestop.state.received",
-              SUPPLEMENT: "onestop.state.supplement", DONE: "onestop.state.done",
-              NOTIFIED: "onestop.state.notified", SKIPPED: "onestop.state.skipped"}
+STATE_KEYS = {
+    PENDING: "onestop.state.pending",
+    RECEIVED: "onestop.state.received",
+    SUPPLEMENT: "onestop.state.supplement",
+    DONE: "onestop.state.done",
+    NOTIFIED: "onestop.state.notified",
+    SKIPPED: "onestop.state.skipped",
+}
 STATE_ICONS = {PENDING: "🕓", RECEIVED: "📥", SUPPLEMENT: "⚠️", DONE: "✅", NOTIFIED: "📨", SKIPPED: "➖"}
 KIND_KEYS = {BIRTH: "onestop.kind.birth", DEATH: "onestop.kind.death"}
 ORDER_KEYS = {1: "onestop.order.first", 2: "onestop.order.second", 3: "onestop.order.third"}
-HEATING_KEYS = {"city_gas": "onestop.heating.city_gas", "district": "onestop.heating.district",
-                "other": "onestop.heating.other"}
-FACT_NAME_KEYS = {"birth_date": "onestop.fact_name.birth_date", "order": "onestop.fact_name.order",
-                  "dong": "onestop.fact_name.dong", "report_made": "onestop.fact_name.report_made",
-                  "recipient": "onestop.fact_name.recipient", "heating": "onestop.fact_name.heating",
-                  "death_date": "onestop.fact_name.death_date", "relationship": "onestop.fact_name.relationship",
-                  "contact": "onestop.fact_name.contact"}
+HEATING_KEYS = {
+    "city_gas": "onestop.heating.city_gas",
+    "district": "onestop.heating.district",
+    "other": "onestop.heating.other",
+}
+FACT_NAME_KEYS = {
+    "birth_date": "onestop.fact_name.birth_date",
+    "order": "onestop.fact_name.order",
+    "dong": "onestop.fact_name.dong",
+    "report_made": "onestop.fact_name.report_made",
+    "recipient": "onestop.fact_name.recipient",
+    "heating": "onestop.fact_name.heating",
+    "death_date": "onestop.fact_name.death_date",
+    "relationship": "onestop.fact_name.relationship",
+    "contact": "onestop.fact_name.contact",
+}
 REPORT_KEYS = {BIRTH: "onestop.fact.report_made_birth", DEATH: "onestop.fact.report_made_death"}
-FACT_KEYS = {"birth_date": "onestop.fact.birth_date", "order": "onestop.fact.order",
-             "dong": "onestop.fact.dong",
-             "recipient": "onestop.fact.recipient", "heating": "onestop.fact.heating",
-             "death_date": "onestop.fact.death_date", "relationship": "onestop.fact.relationship",
-             "contact": "onestop.fact.contact"}
+FACT_KEYS = {
+    "birth_date": "onestop.fact.birth_date",
+    "order": "onestop.fact.order",
+    "dong": "onestop.fact.dong",
+    "recipient": "onestop.fact.recipient",
+    "heating": "onestop.fact.heating",
+    "death_date": "onestop.fact.death_date",
+    "relationship": "onestop.fact.relationship",
+    "contact": "onestop.fact.contact",
+}
 
 NOTE_MIN, NOTE_MAX = 5, 1000
 # /death: does anyone concerned live abroad? heir = an heir has an address abroad (whether or not the
@@ -94,6 +134,7 @@ class OnestopError(ValueError):
 
 
 # --- callback data (matched by CallbackData classes in handlers/onestop*.py) ---------------
+
 
 def cb_item(action: str, item_id: int) -> str:
     return f"osi:{action}:{item_id}"
@@ -117,13 +158,14 @@ def cb_rate_more(application_id: int, go: bool) -> str:
 
 # --- rules: data files and the district profile --------------------------------------------
 
+
 @dataclass(frozen=True)
 class DeadlineRule:
     code: str
     name_ko: str
     name_en: str
     legal_basis: str
-    start: str          # event_day / next_day / month_end
+    start: str  # event_day / next_day / month_end
     months: int
     holiday_shift: bool = True
     reminder_days_before: tuple[int, ...] = (7, 0)
@@ -131,7 +173,7 @@ class DeadlineRule:
     where_en: str = ""
     skip_when_reported: bool = False
     confidence: str = ""
-    abroad_when: tuple[str, ...] = ()   # the ABROAD answers that lengthen the period
+    abroad_when: tuple[str, ...] = ()  # the ABROAD answers that lengthen the period
     abroad_months: int | None = None
     abroad_basis: str = ""
     legal_basis_en: str = ""
@@ -150,8 +192,9 @@ class DeadlineRule:
         """The rule as it applies to this family: the longer period (and its basis) when the
         answer about an address abroad is one it names (상증세법 §67④, 지방세법 §20①)."""
         if abroad in self.abroad_when and self.abroad_months:
-            return dataclasses.replace(self, months=self.abroad_months, legal_basis=self.abroad_basis,
-                                       legal_basis_en=self.abroad_basis_en)
+            return dataclasses.replace(
+                self, months=self.abroad_months, legal_basis=self.abroad_basis, legal_basis_en=self.abroad_basis_en
+            )
         return self
 
     @classmethod
@@ -161,18 +204,31 @@ class DeadlineRule:
         abroad = d.get("abroad") or {}
         if abroad and (set(abroad["when"]) - set(ABROAD) or int(abroad["months"]) <= int(d["months"])):
             raise ValueError(f"deadline rule {d['code']}: abroad needs answers of {ABROAD} and a longer period")
-        return cls(d["code"], d["name_ko"], d["name_en"], d["legal_basis"], d["start"], int(d["months"]),
-                   bool(d.get("holiday_shift", True)), tuple(int(x) for x in d.get("reminder_days_before", (7, 0))),
-                   d.get("where_ko", ""), d.get("where_en", ""), bool(d.get("skip_when_reported", False)),
-                   d.get("confidence", ""), tuple(abroad.get("when", ())),
-                   int(abroad["months"]) if abroad else None, abroad.get("legal_basis", ""),
-                   d.get("legal_basis_en", ""), abroad.get("legal_basis_en", ""))
+        return cls(
+            d["code"],
+            d["name_ko"],
+            d["name_en"],
+            d["legal_basis"],
+            d["start"],
+            int(d["months"]),
+            bool(d.get("holiday_shift", True)),
+            tuple(int(x) for x in d.get("reminder_days_before", (7, 0))),
+            d.get("where_ko", ""),
+            d.get("where_en", ""),
+            bool(d.get("skip_when_reported", False)),
+            d.get("confidence", ""),
+            tuple(abroad.get("when", ())),
+            int(abroad["months"]) if abroad else None,
+            abroad.get("legal_basis", ""),
+            d.get("legal_basis_en", ""),
+            abroad.get("legal_basis_en", ""),
+        )
 
 
 @dataclass(frozen=True)
 class Agency:
     code: str
-    kind: str           # outside / office
+    kind: str  # outside / office
     name_ko: str
     name_en: str
     purpose_ko: str
@@ -222,14 +278,28 @@ def _death_rules(path: str) -> DeathRules:
         bad_office = a["kind"] == "office" and a.get("office") not in ("dong", "tax", "health")
         if a["kind"] not in ("outside", "office") or bad_office:
             raise ValueError(f"agency {a['code']}: bad kind/office")
-        agencies[a["code"]] = Agency(a["code"], a["kind"], a["name_ko"], a["name_en"], a["purpose_ko"], a["purpose_en"],
-                                     tuple(a.get("facts", ())), a.get("follow_up_ko", ""), a.get("follow_up_en", ""),
-                                     a.get("legal_basis", ""), a.get("office"), a.get("phone", ""),
-                                     a.get("retention_ko", ""), a.get("retention_en", ""),
-                                     bool(a.get("confirmed", False)), a.get("legal_basis_en", ""))
+        agencies[a["code"]] = Agency(
+            a["code"],
+            a["kind"],
+            a["name_ko"],
+            a["name_en"],
+            a["purpose_ko"],
+            a["purpose_en"],
+            tuple(a.get("facts", ())),
+            a.get("follow_up_ko", ""),
+            a.get("follow_up_en", ""),
+            a.get("legal_basis", ""),
+            a.get("office"),
+            a.get("phone", ""),
+            a.get("retention_ko", ""),
+            a.get("retention_en", ""),
+            bool(a.get("confirmed", False)),
+            a.get("legal_basis_en", ""),
+        )
     rels = {r["code"]: (r["name_ko"], r["name_en"]) for r in raw["relationships"]}
-    return DeathRules(agencies, rels, tuple(DeadlineRule.from_dict(c) for c in raw["checklist"]),
-                      int(raw.get("reminder_hour", 9)))
+    return DeathRules(
+        agencies, rels, tuple(DeadlineRule.from_dict(c) for c in raw["checklist"]), int(raw.get("reminder_hour", 9))
+    )
 
 
 def load_death_rules(path: str | Path | None = None) -> DeathRules:
@@ -250,11 +320,20 @@ class Profile:
 
 def profile(district: District) -> Profile:
     raw = district.raw.get("onestop") or {}
-    offices = {"health": district.first_contact, "tax": district.first_contact,
-               "dong_fallback": district.first_contact, **raw.get("offices", {})}
-    return Profile(raw.get("region_class", "capital_area"), raw.get("coordinator", district.first_contact),
-                   offices, district_grant(raw), tuple(raw.get("death_agencies", ())),
-                   int(raw.get("retention_days", 365)))
+    offices = {
+        "health": district.first_contact,
+        "tax": district.first_contact,
+        "dong_fallback": district.first_contact,
+        **raw.get("offices", {}),
+    }
+    return Profile(
+        raw.get("region_class", "capital_area"),
+        raw.get("coordinator", district.first_contact),
+        offices,
+        district_grant(raw),
+        tuple(raw.get("death_agencies", ())),
+        int(raw.get("retention_days", 365)),
+    )
 
 
 def dong_office(district: District, dong: str) -> str:
@@ -275,12 +354,11 @@ def office_department(district: District, office: str, dong: str) -> str:
 
 # --- dates ------------------------------------------------------------------------------------
 
+
 class DateInputError(ValueError):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code  # format / future / too_old
-
-
 
 
 def parse_date(text: str, today: date, *, oldest: date, latest: date | None = None) -> date:
@@ -385,10 +463,18 @@ def checklist_rules(abroad: str | None = None, rules: DeathRules | None = None) 
     return [r.for_abroad(abroad) for r in (rules or load_death_rules()).checklist]
 
 
-def death_checklist(svc: Services, death_date: date, *, report_made: bool = False,
-                    rules: DeathRules | None = None, abroad: str | None = None) -> list[ChecklistEntry]:
-    return [ChecklistEntry(r, rule_deadline(r, death_date, svc), report_made and r.skip_when_reported)
-            for r in checklist_rules(abroad, rules)]
+def death_checklist(
+    svc: Services,
+    death_date: date,
+    *,
+    report_made: bool = False,
+    rules: DeathRules | None = None,
+    abroad: str | None = None,
+) -> list[ChecklistEntry]:
+    return [
+        ChecklistEntry(r, rule_deadline(r, death_date, svc), report_made and r.skip_when_reported)
+        for r in checklist_rules(abroad, rules)
+    ]
 
 
 def local_today(svc: Services) -> date:
@@ -400,6 +486,7 @@ def fmt_date(d: date, lang: str) -> str:
 
 
 # --- answers and plans -------------------------------------------------------------------------
+
 
 @dataclass
 class BirthAnswers:
@@ -414,8 +501,14 @@ class BirthAnswers:
         return Household(self.birth_date, self.order, self.recipient, self.heating)
 
     def facts(self) -> dict:
-        return {"birth_date": self.birth_date.isoformat(), "order": self.order, "dong": self.dong,
-                "report_made": self.report_made, "recipient": self.recipient, "heating": self.heating}
+        return {
+            "birth_date": self.birth_date.isoformat(),
+            "order": self.order,
+            "dong": self.dong,
+            "report_made": self.report_made,
+            "recipient": self.recipient,
+            "heating": self.heating,
+        }
 
 
 @dataclass
@@ -427,8 +520,13 @@ class DeathAnswers:
     abroad: str = "none"  # ABROAD: decides the 상속세/취득세 periods (6 or 9 months)
 
     def facts(self) -> dict:
-        return {"death_date": self.death_date.isoformat(), "relationship": self.relationship,
-                "dong": self.dong, "report_made": self.report_made, "abroad": self.abroad}
+        return {
+            "death_date": self.death_date.isoformat(),
+            "relationship": self.relationship,
+            "dong": self.dong,
+            "report_made": self.report_made,
+            "abroad": self.abroad,
+        }
 
 
 @dataclass(frozen=True)
@@ -438,9 +536,9 @@ class PlannedItem:
     code: str
     name_ko: str
     name_en: str
-    office: str                    # dong / health / tax / outside
-    department_code: str | None    # internal office
-    agency_code: str | None        # outside body
+    office: str  # dong / health / tax / outside
+    department_code: str | None  # internal office
+    agency_code: str | None  # outside body
     facts: tuple[str, ...]
     first_year: int | None = None
     confirmed: bool = True
@@ -489,12 +587,16 @@ class Plan:
         return [it for it in self.items if not it.skipped]
 
     def total(self, *, confirmed: bool) -> int:
-        return sum(it.first_year or 0 for it in self.applied()
-                   if (it.confirmed and not it.upper_bound) == confirmed)
+        return sum(it.first_year or 0 for it in self.applied() if (it.confirmed and not it.upper_bound) == confirmed)
 
 
-def plan_birth(svc: Services, answers: BirthAnswers, provision: dict[str, bool] | None = None, *,
-               catalogue: Catalogue | None = None) -> Plan:
+def plan_birth(
+    svc: Services,
+    answers: BirthAnswers,
+    provision: dict[str, bool] | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+) -> Plan:
     """What this family can apply for, with amounts; items of a refused provision are skipped."""
     cat = catalogue or load_catalogue()
     prof = profile(svc.district)
@@ -513,19 +615,34 @@ def plan_birth(svc: Services, answers: BirthAnswers, provision: dict[str, bool] 
             needs_ko, needs_en, basis, basis_en = b.needs_ko, b.needs_en, b.legal_basis, b.legal_basis_en
         outside = office == "outside"
         skipped = bool(provision is not None and outside and not provision.get(b.body, False))
-        plan.items.append(PlannedItem(
-            code=b.code, name_ko=name_ko, name_en=name_en, office=office,
-            department_code=None if outside else office_department(svc.district, office, answers.dong),
-            agency_code=b.body if outside else None, facts=b.facts, first_year=e.first_year,
-            confirmed=e.confirmed, upper_bound=e.upper_bound, starts_later=e.starts_later,
-            amount_text_ko=cat.amount_rule_text(b, h, "ko", prof.grant, prof.region_class, applied_on=today),
-            amount_text_en=cat.amount_rule_text(b, h, "en", prof.grant, prof.region_class, applied_on=today),
-            needs_ko=needs_ko, needs_en=needs_en, legal_basis=basis, legal_basis_en=basis_en, skipped=skipped))
+        plan.items.append(
+            PlannedItem(
+                code=b.code,
+                name_ko=name_ko,
+                name_en=name_en,
+                office=office,
+                department_code=None if outside else office_department(svc.district, office, answers.dong),
+                agency_code=b.body if outside else None,
+                facts=b.facts,
+                first_year=e.first_year,
+                confirmed=e.confirmed,
+                upper_bound=e.upper_bound,
+                starts_later=e.starts_later,
+                amount_text_ko=cat.amount_rule_text(b, h, "ko", prof.grant, prof.region_class, applied_on=today),
+                amount_text_en=cat.amount_rule_text(b, h, "en", prof.grant, prof.region_class, applied_on=today),
+                needs_ko=needs_ko,
+                needs_en=needs_en,
+                legal_basis=basis,
+                legal_basis_en=basis_en,
+                skipped=skipped,
+            )
+        )
     return plan
 
 
-def plan_death(svc: Services, answers: DeathAnswers, provision: dict[str, bool] | None = None, *,
-               rules: DeathRules | None = None) -> Plan:
+def plan_death(
+    svc: Services, answers: DeathAnswers, provision: dict[str, bool] | None = None, *, rules: DeathRules | None = None
+) -> Plan:
     rules = rules or load_death_rules()
     plan = Plan(DEATH)
     for code in profile(svc.district).death_agencies:
@@ -534,11 +651,22 @@ def plan_death(svc: Services, answers: DeathAnswers, provision: dict[str, bool] 
             continue
         outside = a.kind == "outside"
         skipped = bool(provision is not None and outside and not provision.get(code, False))
-        plan.items.append(PlannedItem(
-            code=code, name_ko=a.name_ko, name_en=a.name_en, office="outside" if outside else a.office,
-            department_code=None if outside else office_department(svc.district, a.office, answers.dong),
-            agency_code=code if outside else None, facts=a.facts, needs_ko=a.follow_up_ko,
-            needs_en=a.follow_up_en, legal_basis=a.legal_basis, legal_basis_en=a.legal_basis_en, skipped=skipped))
+        plan.items.append(
+            PlannedItem(
+                code=code,
+                name_ko=a.name_ko,
+                name_en=a.name_en,
+                office="outside" if outside else a.office,
+                department_code=None if outside else office_department(svc.district, a.office, answers.dong),
+                agency_code=code if outside else None,
+                facts=a.facts,
+                needs_ko=a.follow_up_ko,
+                needs_en=a.follow_up_en,
+                legal_basis=a.legal_basis,
+                legal_basis_en=a.legal_basis_en,
+                skipped=skipped,
+            )
+        )
     return plan
 
 
@@ -573,40 +701,67 @@ def provision_items(plan: Plan, body: str, lang: str) -> str:
 
 # --- queries -------------------------------------------------------------------------------------
 
+
 def _app_load():
     return (selectinload(OnestopApplication.items).selectinload(OnestopItem.events),)
 
 
 async def get_application(session: AsyncSession, application_id: int) -> OnestopApplication | None:
-    return (await session.execute(select(OnestopApplication).options(*_app_load())
-                                  .where(OnestopApplication.id == application_id))).scalar_one_or_none()
+    return (
+        await session.execute(
+            select(OnestopApplication).options(*_app_load()).where(OnestopApplication.id == application_id)
+        )
+    ).scalar_one_or_none()
 
 
 async def get_item(session: AsyncSession, item_id: int) -> OnestopItem | None:
-    return (await session.execute(select(OnestopItem).options(
-        selectinload(OnestopItem.application).selectinload(OnestopApplication.items),
-        selectinload(OnestopItem.events)).where(OnestopItem.id == item_id))).scalar_one_or_none()
+    return (
+        await session.execute(
+            select(OnestopItem)
+            .options(
+                selectinload(OnestopItem.application).selectinload(OnestopApplication.items),
+                selectinload(OnestopItem.events),
+            )
+            .where(OnestopItem.id == item_id)
+        )
+    ).scalar_one_or_none()
 
 
 async def list_for_citizen(session: AsyncSession, citizen_id: int, limit: int = 5) -> list[OnestopApplication]:
-    q = (select(OnestopApplication).options(*_app_load()).where(OnestopApplication.citizen_id == citizen_id)
-         .order_by(OnestopApplication.created_at.desc(), OnestopApplication.id.desc()).limit(limit))
+    q = (
+        select(OnestopApplication)
+        .options(*_app_load())
+        .where(OnestopApplication.citizen_id == citizen_id)
+        .order_by(OnestopApplication.created_at.desc(), OnestopApplication.id.desc())
+        .limit(limit)
+    )
     return list((await session.execute(q)).scalars())
 
 
-async def department_items(session: AsyncSession, department_code: str,
-                           limit: int = 30) -> tuple[list[OnestopItem], int]:
+async def department_items(
+    session: AsyncSession, department_code: str, limit: int = 30
+) -> tuple[list[OnestopItem], int]:
     """Open sub-requests of one department, oldest first, and how many there are."""
     where = (OnestopItem.department_code == department_code, OnestopItem.state.in_(WORKABLE))
     total = await session.scalar(select(func.count()).select_from(OnestopItem).where(*where))
-    rows = await session.execute(select(OnestopItem).options(selectinload(OnestopItem.application))
-                                 .where(*where).order_by(OnestopItem.id).limit(limit))
+    rows = await session.execute(
+        select(OnestopItem)
+        .options(selectinload(OnestopItem.application))
+        .where(*where)
+        .order_by(OnestopItem.id)
+        .limit(limit)
+    )
     return list(rows.scalars()), int(total or 0)
 
 
 async def find_by_submit_key(session: AsyncSession, citizen_id: int, submit_key: str) -> OnestopApplication | None:
-    return (await session.execute(select(OnestopApplication).where(
-        OnestopApplication.submit_key == submit_key, OnestopApplication.citizen_id == citizen_id))).scalar_one_or_none()
+    return (
+        await session.execute(
+            select(OnestopApplication).where(
+                OnestopApplication.submit_key == submit_key, OnestopApplication.citizen_id == citizen_id
+            )
+        )
+    ).scalar_one_or_none()
 
 
 async def _lang(session: AsyncSession, user_id: int) -> str:
@@ -615,6 +770,7 @@ async def _lang(session: AsyncSession, user_id: int) -> str:
 
 
 # --- display helpers ------------------------------------------------------------------------------
+
 
 def item_name(item: OnestopItem, kind: str, lang: str, district: District) -> str:
     if kind == DEATH:
@@ -677,14 +833,19 @@ def _item_facts(item: OnestopItem, kind: str) -> tuple[str, ...]:
     return b.facts if b else ("birth_date", "dong")
 
 
-
 def officer_card(svc: Services, item: OnestopItem, lang: str) -> str:
     app = item.application
-    text = t(lang, "onestop.op.card", receipt=app.receipt_no, kind=t(lang, KIND_KEYS[app.kind]),
-             service=escape(item_name(item, app.kind, lang, svc.district)),
-             department=escape(svc.district.department(item.department_code).name(lang)) if item.department_code else "-",
-             state=t(lang, STATE_KEYS[item.state]), filed=svc.fmt(app.created_at, lang),
-             facts=facts_lines(_item_facts(item, app.kind), app, lang))
+    text = t(
+        lang,
+        "onestop.op.card",
+        receipt=app.receipt_no,
+        kind=t(lang, KIND_KEYS[app.kind]),
+        service=escape(item_name(item, app.kind, lang, svc.district)),
+        department=escape(svc.district.department(item.department_code).name(lang)) if item.department_code else "-",
+        state=t(lang, STATE_KEYS[item.state]),
+        filed=svc.fmt(app.created_at, lang),
+        facts=facts_lines(_item_facts(item, app.kind), app, lang),
+    )
     if item.agency_code:
         text += t(lang, "onestop.op.relay", body=escape(body_info(app.kind, item.agency_code, lang)[0]))
     if item.state == SUPPLEMENT and item.note:
@@ -707,15 +868,22 @@ def contact_to_relay(item: OnestopItem) -> bool:
     """An outside body's item relayed by hand by a district office, where the body needs the
     family's phone and the family gave it (and consented to this body): the officer may open it."""
     app = item.application
-    return bool(item.agency_code and item.department_code and app.contact_phone_enc
-                and "contact" in _item_facts(item, app.kind))
+    return bool(
+        item.agency_code and item.department_code and app.contact_phone_enc and "contact" in _item_facts(item, app.kind)
+    )
 
 
 def _audit(session: AsyncSession, svc: Services, p: Principal, item: OnestopItem, action: str, **detail) -> None:
-    audit.record(session, action, actor_id=p.user_id, actor_role="officer" if p.is_officer else "admin",
-                 subject_kind="onestop", subject_id=item.application.receipt_no,
-                 detail=audit.details(item=item.code, dept=item.department_code, agency=item.agency_code, **detail),
-                 at=svc.now())
+    audit.record(
+        session,
+        action,
+        actor_id=p.user_id,
+        actor_role="officer" if p.is_officer else "admin",
+        subject_kind="onestop",
+        subject_id=item.application.receipt_no,
+        detail=audit.details(item=item.code, dept=item.department_code, agency=item.agency_code, **detail),
+        at=svc.now(),
+    )
 
 
 def officer_view(session: AsyncSession, svc: Services, p: Principal, item: OnestopItem, lang: str) -> str:
@@ -743,9 +911,18 @@ def status_messages(svc: Services, app: OnestopApplication, lang: str) -> list[s
     """The family's view of one application — every item with its state (and the officer's request
     for 보완, whole), and (death) the checklist — in as many messages as it takes."""
     done = sum(1 for it in app.items if it.state in FINAL)
-    blocks = [t(lang, "onestop.status.head", kind=t(lang, KIND_KEYS[app.kind]), receipt=app.receipt_no,
-                filed=svc.fmt(app.created_at, lang), done=done, n=len(app.items),
-                state=t(lang, "onestop.status.completed" if app.state == COMPLETED else "onestop.status.open"))]
+    blocks = [
+        t(
+            lang,
+            "onestop.status.head",
+            kind=t(lang, KIND_KEYS[app.kind]),
+            receipt=app.receipt_no,
+            filed=svc.fmt(app.created_at, lang),
+            done=done,
+            n=len(app.items),
+            state=t(lang, "onestop.status.completed" if app.state == COMPLETED else "onestop.status.open"),
+        )
+    ]
     for it in app.items:
         note = ""
         if it.state == SUPPLEMENT and it.note:
@@ -754,11 +931,19 @@ def status_messages(svc: Services, app: OnestopApplication, lang: str) -> list[s
     today = local_today(svc)
     if app.kind == BIRTH and not app.report_made:
         deadline = rule_deadline(birth_report_rule(), app.event_date, svc)
-        blocks.append("\n\n" + t(lang, "onestop.status.birth_report", deadline=fmt_date(deadline, lang),
-                                  left=days_left_text(deadline, today, lang)))
+        blocks.append(
+            "\n\n"
+            + t(
+                lang,
+                "onestop.status.birth_report",
+                deadline=fmt_date(deadline, lang),
+                left=days_left_text(deadline, today, lang),
+            )
+        )
     if app.kind == DEATH:
-        lines = checklist_lines(svc, app.event_date, app.report_made, lang, today=today,
-                                abroad=(app.facts or {}).get("abroad"))
+        lines = checklist_lines(
+            svc, app.event_date, app.report_made, lang, today=today, abroad=(app.facts or {}).get("abroad")
+        )
         blocks += ["\n\n" + lines[0], *("\n" + line for line in lines[1:])]
     return pack(blocks, sep="")
 
@@ -768,8 +953,15 @@ def item_line(svc: Services, it: OnestopItem, kind: str, lang: str, note: str = 
     directly is named once)."""
     service, handler = item_name(it, kind, lang, svc.district), handler_name(svc, it, kind, lang)
     key = "onestop.status.item_self" if service == handler else "onestop.status.item"
-    return t(lang, key, icon=STATE_ICONS[it.state], service=escape(service), handler=escape(handler),
-             state=t(lang, STATE_KEYS[it.state]), note=note)
+    return t(
+        lang,
+        key,
+        icon=STATE_ICONS[it.state],
+        service=escape(service),
+        handler=escape(handler),
+        state=t(lang, STATE_KEYS[it.state]),
+        note=note,
+    )
 
 
 def days_left_text(deadline: date, today: date, lang: str) -> str:
@@ -781,34 +973,70 @@ def days_left_text(deadline: date, today: date, lang: str) -> str:
     return t(lang, "onestop.left.passed", n=-n)
 
 
-def checklist_lines(svc: Services, death_date: date, report_made: bool, lang: str, *,
-                    today: date | None = None, abroad: str | None = None) -> list[str]:
+def checklist_lines(
+    svc: Services,
+    death_date: date,
+    report_made: bool,
+    lang: str,
+    *,
+    today: date | None = None,
+    abroad: str | None = None,
+) -> list[str]:
     today = today or local_today(svc)
     lines = [t(lang, "onestop.checklist.head", date=fmt_date(death_date, lang))]
     for e in death_checklist(svc, death_date, report_made=report_made, abroad=abroad):
         if e.done:
             lines.append(t(lang, "onestop.checklist.done", name=escape(e.rule.name(lang))))
             continue
-        lines.append(t(lang, "onestop.checklist.line", name=escape(e.rule.name(lang)),
-                       deadline=fmt_date(e.deadline, lang), left=days_left_text(e.deadline, today, lang),
-                       where=escape(e.rule.where(lang)), basis=escape(e.rule.basis(lang))))
+        lines.append(
+            t(
+                lang,
+                "onestop.checklist.line",
+                name=escape(e.rule.name(lang)),
+                deadline=fmt_date(e.deadline, lang),
+                left=days_left_text(e.deadline, today, lang),
+                where=escape(e.rule.where(lang)),
+                basis=escape(e.rule.basis(lang)),
+            )
+        )
     lines.append(t(lang, "onestop.checklist.foot"))
     return lines
 
 
-def checklist_text(svc: Services, death_date: date, report_made: bool, lang: str, *, today: date | None = None,
-                   abroad: str | None = None) -> str:
+def checklist_text(
+    svc: Services,
+    death_date: date,
+    report_made: bool,
+    lang: str,
+    *,
+    today: date | None = None,
+    abroad: str | None = None,
+) -> str:
     return "\n".join(checklist_lines(svc, death_date, report_made, lang, today=today, abroad=abroad))
 
 
 # --- filing --------------------------------------------------------------------------------------
 
-async def submit(session: AsyncSession, svc: Services, *, kind: str, citizen_id: int, submit_key: str,
-                 answers: BirthAnswers | DeathAnswers, provision: dict[str, bool], collected_at: datetime,
-                 phone_enc: str | None = None, reminders_on: bool = True) -> tuple[OnestopApplication, bool]:
+
+async def submit(
+    session: AsyncSession,
+    svc: Services,
+    *,
+    kind: str,
+    citizen_id: int,
+    submit_key: str,
+    answers: BirthAnswers | DeathAnswers,
+    provision: dict[str, bool],
+    collected_at: datetime,
+    phone_enc: str | None = None,
+    reminders_on: bool = True,
+) -> tuple[OnestopApplication, bool]:
     """File one application once per form: the same submit_key returns the first one."""
-    existing = (await session.execute(select(OnestopApplication).options(*_app_load())
-                                      .where(OnestopApplication.submit_key == submit_key))).scalar_one_or_none()
+    existing = (
+        await session.execute(
+            select(OnestopApplication).options(*_app_load()).where(OnestopApplication.submit_key == submit_key)
+        )
+    ).scalar_one_or_none()
     if existing is not None:
         return existing, False
     if answers.dong not in svc.district.dongs:
@@ -819,31 +1047,57 @@ async def submit(session: AsyncSession, svc: Services, *, kind: str, citizen_id:
 
     event = answers.birth_date if kind == BIRTH else answers.death_date
     app = OnestopApplication(
-        receipt_no=await _next_receipt_no(session, now.astimezone(svc.tz).year), submit_key=submit_key,
-        kind=kind, citizen_id=citizen_id, dong=answers.dong, event_date=event, report_made=answers.report_made,
+        receipt_no=await _next_receipt_no(session, now.astimezone(svc.tz).year),
+        submit_key=submit_key,
+        kind=kind,
+        citizen_id=citizen_id,
+        dong=answers.dong,
+        event_date=event,
+        report_made=answers.report_made,
         facts=answers.facts(),
-        consents={"version": NOTICE_VERSION, "collection": collected_at.isoformat(),
-                  "provision": {b: {"granted": bool(provision.get(b, False)), "at": now.isoformat()}
-                                for b in plan.bodies}},
+        consents={
+            "version": NOTICE_VERSION,
+            "collection": collected_at.isoformat(),
+            "provision": {b: {"granted": bool(provision.get(b, False)), "at": now.isoformat()} for b in plan.bodies},
+        },
         contact_phone_enc=phone_enc if any(provision.get(b) for b in plan.bodies) else None,
-        reminders_on=reminders_on, state=OPEN, created_at=now)
+        reminders_on=reminders_on,
+        state=OPEN,
+        created_at=now,
+    )
     channels = agency_notify.channels(svc.district)
     coordinator = profile(svc.district).coordinator
     for it in plan.items:
-        item = OnestopItem(code=it.code, department_code=it.department_code, agency_code=it.agency_code,
-                           state=SKIPPED if it.skipped else PENDING, first_year_amount=it.first_year,
-                           amount_confirmed=it.confirmed and not it.upper_bound, updated_at=now)
+        item = OnestopItem(
+            code=it.code,
+            department_code=it.department_code,
+            agency_code=it.agency_code,
+            state=SKIPPED if it.skipped else PENDING,
+            first_year_amount=it.first_year,
+            amount_confirmed=it.confirmed and not it.upper_bound,
+            updated_at=now,
+        )
         if it.agency_code and not it.skipped and it.agency_code not in channels:
             item.department_code = coordinator  # no channel to this body: relayed by hand
-        item.events.append(OnestopItemEvent(at=now, actor_id=citizen_id, action="skip" if it.skipped else "submit",
-                                            to_state=item.state, note="consent_refused" if it.skipped else None))
+        item.events.append(
+            OnestopItemEvent(
+                at=now,
+                actor_id=citizen_id,
+                action="skip" if it.skipped else "submit",
+                to_state=item.state,
+                note="consent_refused" if it.skipped else None,
+            )
+        )
         app.items.append(item)
     try:
         async with session.begin_nested():
             session.add(app)
     except IntegrityError:
-        existing = (await session.execute(select(OnestopApplication).options(*_app_load())
-                                          .where(OnestopApplication.submit_key == submit_key))).scalar_one()
+        existing = (
+            await session.execute(
+                select(OnestopApplication).options(*_app_load()).where(OnestopApplication.submit_key == submit_key)
+            )
+        ).scalar_one()
         return existing, False
     for item in app.items:
         if item.state != PENDING:
@@ -851,9 +1105,14 @@ async def submit(session: AsyncSession, svc: Services, *, kind: str, citizen_id:
         if item.department_code:
             await _notify_department(session, svc, item, app, key=f"osnew:{item.id}")
         else:
-            await agency_notify.create(session, svc, item=item, channel=channels[item.agency_code],
-                                       payload=agency_payload(svc, app, item),
-                                       chat_text=agency_chat_text(svc, app, item))
+            await agency_notify.create(
+                session,
+                svc,
+                item=item,
+                channel=channels[item.agency_code],
+                payload=agency_payload(svc, app, item),
+                chat_text=agency_chat_text(svc, app, item),
+            )
             if channels[item.agency_code].type == agency_notify.TELEGRAM:
                 _transition(item, "notify", None, now, NOTIFIED)
     await _schedule_reminders(session, svc, app)
@@ -865,21 +1124,38 @@ def agency_payload(svc: Services, app: OnestopApplication, item: OnestopItem) ->
     """What an outside body receives: the minimum its service needs (the phone is added at send
     time from the encrypted column, only where the family consented)."""
     facts = {k: app.facts.get(k) for k in _item_facts(item, app.kind) if k in app.facts}
-    return {"receipt_no": app.receipt_no, "kind": app.kind, "service": item.code,
-            "agency": item.agency_code, "district": svc.district.name_ko, "facts": facts,
-            "wants_contact": "contact" in _item_facts(item, app.kind),
-            "consent": {"version": app.consents.get("version"),
-                        "at": (app.consents.get("provision", {}).get(item.agency_code) or {}).get("at")}}
+    return {
+        "receipt_no": app.receipt_no,
+        "kind": app.kind,
+        "service": item.code,
+        "agency": item.agency_code,
+        "district": svc.district.name_ko,
+        "facts": facts,
+        "wants_contact": "contact" in _item_facts(item, app.kind),
+        "consent": {
+            "version": app.consents.get("version"),
+            "at": (app.consents.get("provision", {}).get(item.agency_code) or {}).get("at"),
+        },
+    }
 
 
 def agency_chat_text(svc: Services, app: OnestopApplication, item: OnestopItem) -> str:
     lang = "ko"
     wants_phone = bool(app.contact_phone_enc) and "contact" in _item_facts(item, app.kind)
-    return t(lang, "onestop.agency.chat", district=escape(svc.district.name_ko), receipt=app.receipt_no,
-             kind=t(lang, KIND_KEYS[app.kind]), service=escape(item_name(item, app.kind, lang, svc.district)),
-             facts=facts_lines(_item_facts(item, app.kind), app, lang),
-             contact=t(lang, "onestop.agency.contact_phone" if wants_phone else "onestop.agency.contact_none",
-                       phone=escape(coordinator_phone(svc))))
+    return t(
+        lang,
+        "onestop.agency.chat",
+        district=escape(svc.district.name_ko),
+        receipt=app.receipt_no,
+        kind=t(lang, KIND_KEYS[app.kind]),
+        service=escape(item_name(item, app.kind, lang, svc.district)),
+        facts=facts_lines(_item_facts(item, app.kind), app, lang),
+        contact=t(
+            lang,
+            "onestop.agency.contact_phone" if wants_phone else "onestop.agency.contact_none",
+            phone=escape(coordinator_phone(svc)),
+        ),
+    )
 
 
 def coordinator_phone(svc: Services) -> str:
@@ -894,8 +1170,16 @@ async def contact_for(svc: Services, app: OnestopApplication, item: OnestopItem)
     return None
 
 
-async def _notify_department(session: AsyncSession, svc: Services, item: OnestopItem, app: OnestopApplication,
-                             *, key: str, head: str = "onestop.op.new", **extra) -> None:
+async def _notify_department(
+    session: AsyncSession,
+    svc: Services,
+    item: OnestopItem,
+    app: OnestopApplication,
+    *,
+    key: str,
+    head: str = "onestop.op.new",
+    **extra,
+) -> None:
     dept = svc.district.department(item.department_code)
     recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, item.department_code)]
     if dept.group_chat_id:
@@ -907,16 +1191,26 @@ async def _notify_department(session: AsyncSession, svc: Services, item: Onestop
     for chat_id, lang in recipients:
         if chat_id == dept.group_chat_id:  # the group: nothing of the family's (workflows/group_cards.py)
             from workflows import group_cards
-            await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id,
-                          text=group_cards.onestop_card(svc, item, head, lang),
-                          buttons=group_cards.open_buttons(svc, group_cards.ONESTOP, item.id, lang))
+
+            await enqueue(
+                session,
+                key=f"{key}:{chat_id}",
+                chat_id=chat_id,
+                text=group_cards.onestop_card(svc, item, head, lang),
+                buttons=group_cards.open_buttons(svc, group_cards.ONESTOP, item.id, lang),
+            )
             continue
         values = {k: v(lang) if callable(v) else v for k, v in extra.items()}
         text = t(lang, head, **values) + "\n" + officer_card(svc, item, lang)
         if orphan:
             text = t(lang, "onestop.op.no_officer", department=escape(dept.name(lang))) + "\n" + text
-        await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
-                      buttons=None if orphan else officer_buttons(item, lang))
+        await enqueue(
+            session,
+            key=f"{key}:{chat_id}",
+            chat_id=chat_id,
+            text=text,
+            buttons=None if orphan else officer_buttons(item, lang),
+        )
 
 
 async def _schedule_reminders(session: AsyncSession, svc: Services, app: OnestopApplication) -> None:
@@ -929,16 +1223,27 @@ async def _schedule_reminders(session: AsyncSession, svc: Services, app: Onestop
     else:
         if not app.reminders_on:
             return
-        rules = [r for r in checklist_rules((app.facts or {}).get("abroad"))
-                 if not (app.report_made and r.skip_when_reported)]
+        rules = [
+            r
+            for r in checklist_rules((app.facts or {}).get("abroad"))
+            if not (app.report_made and r.skip_when_reported)
+        ]
     for rule in rules:
         deadline = rule_deadline(rule, app.event_date, svc)
         for days in rule.reminder_days_before:
             due = datetime.combine(deadline - timedelta(days=days), time(hour), svc.tz)
             if due <= now:
                 continue
-            session.add(OnestopReminder(application_id=app.id, code=rule.code, deadline=deadline,
-                                        days_before=days, due_at=due, status="pending"))
+            session.add(
+                OnestopReminder(
+                    application_id=app.id,
+                    code=rule.code,
+                    deadline=deadline,
+                    days_before=days,
+                    due_at=due,
+                    status="pending",
+                )
+            )
 
 
 # --- state changes -----------------------------------------------------------------------------
@@ -955,8 +1260,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-def _transition(item: OnestopItem, action: str, actor_id: int | None, now: datetime, to: str | None = None,
-                note: str | None = None) -> None:
+def _transition(
+    item: OnestopItem, action: str, actor_id: int | None, now: datetime, to: str | None = None, note: str | None = None
+) -> None:
     allowed, target = TRANSITIONS[action]
     if item.state not in allowed:
         raise OnestopError("state")
@@ -965,8 +1271,9 @@ def _transition(item: OnestopItem, action: str, actor_id: int | None, now: datet
     item.updated_at = now
     if item.state == DONE:
         item.done_at = now
-    item.events.append(OnestopItemEvent(at=now, actor_id=actor_id, action=action, from_state=before,
-                                        to_state=item.state, note=note))
+    item.events.append(
+        OnestopItemEvent(at=now, actor_id=actor_id, action=action, from_state=before, to_state=item.state, note=note)
+    )
 
 
 def _check_officer(p: Principal, item: OnestopItem) -> None:
@@ -994,8 +1301,9 @@ async def take(session: AsyncSession, svc: Services, p: Principal, item: Onestop
     return item
 
 
-async def complete(session: AsyncSession, svc: Services, p: Principal, item: OnestopItem,
-                   note: str | None = None) -> OnestopItem:
+async def complete(
+    session: AsyncSession, svc: Services, p: Principal, item: OnestopItem, note: str | None = None
+) -> OnestopItem:
     """처리완료, with an optional message to the family."""
     _check_officer(p, item)
     note = _message(note, required=False)
@@ -1005,15 +1313,22 @@ async def complete(session: AsyncSession, svc: Services, p: Principal, item: One
     item.note = note
     _audit(session, svc, p, item, audit.ONESTOP_COMPLETE, message="yes" if note else "no")
     app = item.application
-    await _push_family(session, svc, app, "onestop.push.relayed" if item.agency_code else "onestop.push.done",
-                       key=f"osdone:{item.id}", item=item,
-                       note=(lambda lang: t(lang, "onestop.push.note", note=escape(note))) if note else "")
+    await _push_family(
+        session,
+        svc,
+        app,
+        "onestop.push.relayed" if item.agency_code else "onestop.push.done",
+        key=f"osdone:{item.id}",
+        item=item,
+        note=(lambda lang: t(lang, "onestop.push.note", note=escape(note))) if note else "",
+    )
     await _maybe_complete(session, svc, app)
     return item
 
 
-async def request_supplement(session: AsyncSession, svc: Services, p: Principal, item: OnestopItem,
-                             message: str) -> OnestopItem:
+async def request_supplement(
+    session: AsyncSession, svc: Services, p: Principal, item: OnestopItem, message: str
+) -> OnestopItem:
     """보완요청: the office needs something from the family; they can answer from the chat."""
     _check_officer(p, item)
     message = _message(message, required=True)
@@ -1022,9 +1337,17 @@ async def request_supplement(session: AsyncSession, svc: Services, p: Principal,
     item.note = message
     _audit(session, svc, p, item, audit.ONESTOP_SUPPLEMENT)
     phone = svc.district.department(item.department_code).phone
-    await _push_family(session, svc, item.application, "onestop.push.supplement",
-                       key=f"ossupp:{item.id}:{len(item.events)}", item=item, note=escape(message), phone=escape(phone),
-                       buttons=lambda lang: [[(t(lang, "onestop.btn.reply"), cb_supplement(item.id))]])
+    await _push_family(
+        session,
+        svc,
+        item.application,
+        "onestop.push.supplement",
+        key=f"ossupp:{item.id}:{len(item.events)}",
+        item=item,
+        note=escape(message),
+        phone=escape(phone),
+        buttons=lambda lang: [[(t(lang, "onestop.btn.reply"), cb_supplement(item.id))]],
+    )
     return item
 
 
@@ -1035,20 +1358,35 @@ async def family_reply(session: AsyncSession, svc: Services, user_id: int, item:
     text = _message(text, required=True)
     _transition(item, "reply", user_id, svc.now(), note=text)
     item.note = None
-    await _notify_department(session, svc, item, item.application, key=f"osreply:{item.id}:{len(item.events)}",
-                             head="onestop.op.reply", answer=escape(mask_phones(text)))  # officers: phones masked
+    await _notify_department(
+        session,
+        svc,
+        item,
+        item.application,
+        key=f"osreply:{item.id}:{len(item.events)}",
+        head="onestop.op.reply",
+        answer=escape(mask_phones(text)),
+    )  # officers: phones masked
     return item
 
 
-async def outside_acknowledged(session: AsyncSession, svc: Services, item: OnestopItem, *,
-                               actor_id: int | None = None, ref: str | None = None) -> OnestopItem:
+async def outside_acknowledged(
+    session: AsyncSession, svc: Services, item: OnestopItem, *, actor_id: int | None = None, ref: str | None = None
+) -> OnestopItem:
     """An outside body acknowledged its notice: the family's item is done."""
     if item.state in FINAL:
         return item
     _transition(item, "ack", actor_id, svc.now(), note=ref)
     app = item.application
-    await _push_family(session, svc, app, "onestop.push.acknowledged", key=f"osack:{item.id}", item=item,
-                       follow_up=lambda lang: escape(_follow_up(app.kind, item.code, lang)))
+    await _push_family(
+        session,
+        svc,
+        app,
+        "onestop.push.acknowledged",
+        key=f"osack:{item.id}",
+        item=item,
+        follow_up=lambda lang: escape(_follow_up(app.kind, item.code, lang)),
+    )
     await _maybe_complete(session, svc, app)
     return item
 
@@ -1067,21 +1405,37 @@ async def relay_by_hand(session: AsyncSession, svc: Services, item: OnestopItem,
     coordinator = profile(svc.district).coordinator
     _transition(item, "relay", None, svc.now(), note=reason[:300])
     item.department_code = coordinator
-    await _notify_department(session, svc, item, item.application, key=f"osrelay:{item.id}",
-                             head="onestop.op.relay_failed")
+    await _notify_department(
+        session, svc, item, item.application, key=f"osrelay:{item.id}", head="onestop.op.relay_failed"
+    )
     return item
 
 
-async def _push_family(session: AsyncSession, svc: Services, app: OnestopApplication, text_key: str, *,
-                       key: str, item: OnestopItem | None = None, buttons=None, **extra) -> None:
+async def _push_family(
+    session: AsyncSession,
+    svc: Services,
+    app: OnestopApplication,
+    text_key: str,
+    *,
+    key: str,
+    item: OnestopItem | None = None,
+    buttons=None,
+    **extra,
+) -> None:
     lang = await _lang(session, app.citizen_id)
     values = {k: v(lang) if callable(v) else v for k, v in extra.items()}
     if item is not None:
-        values.update(service=escape(item_name(item, app.kind, lang, svc.district)),
-                      handler=escape(handler_name(svc, item, app.kind, lang)))
-    await enqueue(session, key=key, chat_id=app.citizen_id,
-                  text=t(lang, text_key, receipt=app.receipt_no, **values),
-                  buttons=buttons(lang) if callable(buttons) else buttons)
+        values.update(
+            service=escape(item_name(item, app.kind, lang, svc.district)),
+            handler=escape(handler_name(svc, item, app.kind, lang)),
+        )
+    await enqueue(
+        session,
+        key=key,
+        chat_id=app.citizen_id,
+        text=t(lang, text_key, receipt=app.receipt_no, **values),
+        buttons=buttons(lang) if callable(buttons) else buttons,
+    )
 
 
 async def _maybe_complete(session: AsyncSession, svc: Services, app: OnestopApplication) -> bool:
@@ -1094,8 +1448,12 @@ async def _maybe_complete(session: AsyncSession, svc: Services, app: OnestopAppl
     lang = await _lang(session, app.citizen_id)
     lines = "\n".join(item_line(svc, it, app.kind, lang) for it in app.items)
     key = "onestop.push.completed_birth" if app.kind == BIRTH else "onestop.push.completed_death"
-    await enqueue(session, key=f"oscomplete:{app.id}", chat_id=app.citizen_id,
-                  text=t(lang, key, receipt=app.receipt_no, n=sum(it.state == DONE for it in app.items), items=lines))
+    await enqueue(
+        session,
+        key=f"oscomplete:{app.id}",
+        chat_id=app.citizen_id,
+        text=t(lang, key, receipt=app.receipt_no, n=sum(it.state == DONE for it in app.items), items=lines),
+    )
     await send_survey(session, svc, app)
     return True
 
@@ -1105,6 +1463,7 @@ async def _maybe_complete(session: AsyncSession, svc: Services, app: OnestopAppl
 # complaints), so a one-stop gets a parallel table with the same five items: the family answers
 # once and the answers are attributed to every department that completed a part.
 
+
 async def send_survey(session: AsyncSession, svc: Services, app: OnestopApplication) -> bool:
     handled: dict[str, int | None] = {}
     for it in app.items:
@@ -1113,22 +1472,34 @@ async def send_survey(session: AsyncSession, svc: Services, app: OnestopApplicat
     if not handled or await session.scalar(select(OnestopRating.id).where(OnestopRating.application_id == app.id)):
         return False
     from workflows.ratings import onestop_conflict  # staff do not rate their own work (issue 16 §5)
+
     reason, excluded = await onestop_conflict(session, app, app.citizen_id, handled)
     handled = {d: o for d, o in handled.items() if d not in excluded}
     if not handled:  # say why there is no survey rather than stay silent
         lang = await _lang(session, app.citizen_id)
-        await enqueue(session, key=f"ossurvey:{app.id}", chat_id=app.citizen_id,
-                      text=t(lang, "onestop.rate.not_offered.handled" if reason == "handled"
-                             else "onestop.rate.not_offered.own_staff", receipt=app.receipt_no))
+        await enqueue(
+            session,
+            key=f"ossurvey:{app.id}",
+            chat_id=app.citizen_id,
+            text=t(
+                lang,
+                "onestop.rate.not_offered.handled" if reason == "handled" else "onestop.rate.not_offered.own_staff",
+                receipt=app.receipt_no,
+            ),
+        )
         return False
     now = svc.now()
     for dept, officer in handled.items():
         session.add(OnestopRating(application_id=app.id, department_code=dept, officer_id=officer, sent_at=now))
     lang = await _lang(session, app.citizen_id)
     names = ", ".join(escape(svc.district.department(d).name(lang)) for d in handled)
-    await enqueue(session, key=f"ossurvey:{app.id}", chat_id=app.citizen_id,
-                  text=t(lang, "onestop.rate.ask", receipt=app.receipt_no, departments=names),
-                  buttons=rating_buttons(app.id, OVERALL))
+    await enqueue(
+        session,
+        key=f"ossurvey:{app.id}",
+        chat_id=app.citizen_id,
+        text=t(lang, "onestop.rate.ask", receipt=app.receipt_no, departments=names),
+        buttons=rating_buttons(app.id, OVERALL),
+    )
     return True
 
 
@@ -1138,22 +1509,32 @@ def rating_buttons(application_id: int, item: str) -> list[list[tuple[str, str]]
 
 
 async def _own_ratings(session: AsyncSession, user_id: int, application_id: int) -> list[OnestopRating]:
-    rows = (await session.execute(
-        select(OnestopRating).join(OnestopApplication, OnestopApplication.id == OnestopRating.application_id)
-        .where(OnestopRating.application_id == application_id, OnestopApplication.citizen_id == user_id)
-        .order_by(OnestopRating.id))).scalars().all()
+    rows = (
+        (
+            await session.execute(
+                select(OnestopRating)
+                .join(OnestopApplication, OnestopApplication.id == OnestopRating.application_id)
+                .where(OnestopRating.application_id == application_id, OnestopApplication.citizen_id == user_id)
+                .order_by(OnestopRating.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
     if not rows:
         raise OnestopError("not_found")
     return list(rows)
 
 
-async def rate(session: AsyncSession, svc: Services, *, user_id: int, application_id: int, item: str,
-               score: int) -> OnestopRating:
+async def rate(
+    session: AsyncSession, svc: Services, *, user_id: int, application_id: int, item: str, score: int
+) -> OnestopRating:
     if item != OVERALL and item not in RATING_ITEMS:
         raise OnestopError("bad_item")
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise OnestopError("bad_score")
     from workflows.ratings import own_departments  # granted a role in a rated department since the survey
+
     own = await own_departments(session, user_id)
     rows = [r for r in await _own_ratings(session, user_id, application_id) if r.department_code not in own]
     if not rows:
@@ -1180,6 +1561,7 @@ def next_rating_item(r: OnestopRating) -> str | None:
 
 # --- reminders and the family's own switches ----------------------------------------------------
 
+
 async def _own_application(session: AsyncSession, user_id: int, application_id: int) -> OnestopApplication:
     app = await get_application(session, application_id)
     if app is None or app.citizen_id != user_id:
@@ -1188,8 +1570,17 @@ async def _own_application(session: AsyncSession, user_id: int, application_id: 
 
 
 async def _cancel_reminders(session: AsyncSession, application_id: int, codes: tuple[str, ...] | None = None) -> int:
-    rows = (await session.execute(select(OnestopReminder).where(
-        OnestopReminder.application_id == application_id, OnestopReminder.status == "pending"))).scalars().all()
+    rows = (
+        (
+            await session.execute(
+                select(OnestopReminder).where(
+                    OnestopReminder.application_id == application_id, OnestopReminder.status == "pending"
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     n = 0
     for r in rows:
         if codes is None or r.code in codes:
@@ -1230,12 +1621,13 @@ async def withdraw(session: AsyncSession, svc: Services, app: OnestopApplication
         _transition(item, "withdraw", app.citizen_id, now)
         dropped.append(item.id)
         if at_office:
-            await _notify_department(session, svc, item, app, key=f"oswithdrawn:{item.id}",
-                                     head="onestop.op.withdrawn")
+            await _notify_department(session, svc, item, app, key=f"oswithdrawn:{item.id}", head="onestop.op.withdrawn")
     if dropped:
-        await session.execute(update(AgencyNotification).where(
-            AgencyNotification.item_id.in_(dropped), AgencyNotification.status == agency_notify.PENDING)
-            .values(status="cancelled", last_error="withdrawn by the family"))
+        await session.execute(
+            update(AgencyNotification)
+            .where(AgencyNotification.item_id.in_(dropped), AgencyNotification.status == agency_notify.PENDING)
+            .values(status="cancelled", last_error="withdrawn by the family")
+        )
     await _cancel_reminders(session, app.id)
     app.state, app.completed_at = COMPLETED, now
     return len(dropped)
@@ -1246,9 +1638,17 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
     one whose deadline already passed, or whose family opted out or reported, is not sent."""
     now = svc.now()
     today = local_today(svc)
-    rows = (await session.execute(select(OnestopReminder).where(
-        OnestopReminder.status == "pending", OnestopReminder.due_at <= now)
-        .order_by(OnestopReminder.due_at, OnestopReminder.id))).scalars().all()
+    rows = (
+        (
+            await session.execute(
+                select(OnestopReminder)
+                .where(OnestopReminder.status == "pending", OnestopReminder.due_at <= now)
+                .order_by(OnestopReminder.due_at, OnestopReminder.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
     sent = 0
     for r in rows:
         app = await session.get(OnestopApplication, r.application_id)
@@ -1259,8 +1659,11 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
         if r.deadline < today:
             r.status = "skipped"  # the process was down past the deadline: too late to help
             continue
-        rule = birth_report_rule() if r.code == "birth_report" else next(
-            (c for c in checklist_rules((app.facts or {}).get("abroad")) if c.code == r.code), None)
+        rule = (
+            birth_report_rule()
+            if r.code == "birth_report"
+            else next((c for c in checklist_rules((app.facts or {}).get("abroad")) if c.code == r.code), None)
+        )
         if rule is None:
             r.status = "skipped"
             continue
@@ -1270,10 +1673,22 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
             buttons.append([(t(lang, "onestop.btn.reported"), cb_reminder("reported", app.id))])
         buttons.append([(t(lang, "onestop.btn.stop_reminders"), cb_reminder("stop", app.id))])
         key = "onestop.remind.birth_report" if r.code == "birth_report" else "onestop.remind.death"
-        await enqueue(session, key=f"osrem:{r.id}", chat_id=app.citizen_id, buttons=buttons,
-                      text=t(lang, key, receipt=app.receipt_no, name=escape(rule.name(lang)),
-                             deadline=fmt_date(r.deadline, lang), left=days_left_text(r.deadline, today, lang),
-                             where=escape(rule.where(lang)), basis=escape(rule.basis(lang))))
+        await enqueue(
+            session,
+            key=f"osrem:{r.id}",
+            chat_id=app.citizen_id,
+            buttons=buttons,
+            text=t(
+                lang,
+                key,
+                receipt=app.receipt_no,
+                name=escape(rule.name(lang)),
+                deadline=fmt_date(r.deadline, lang),
+                left=days_left_text(r.deadline, today, lang),
+                where=escape(rule.where(lang)),
+                basis=escape(rule.basis(lang)),
+            ),
+        )
         r.status, r.sent_at = "sent", now
         sent += 1
     return sent
@@ -1283,8 +1698,11 @@ async def purge_expired(session: AsyncSession, svc: Services) -> int:
     """개인정보 보호법 §21: completed applications are destroyed after the retention period (the
     ratings stay, without the link)."""
     days = profile(svc.district).retention_days
-    res = await session.execute(delete(OnestopApplication).where(
-        OnestopApplication.state == COMPLETED, OnestopApplication.completed_at < svc.now() - timedelta(days=days)))
+    res = await session.execute(
+        delete(OnestopApplication).where(
+            OnestopApplication.state == COMPLETED, OnestopApplication.completed_at < svc.now() - timedelta(days=days)
+        )
+    )
     return res.rowcount or 0
 
 
@@ -1295,4 +1713,3 @@ async def run_duties(session: AsyncSession, svc: Services) -> int:
     n += await agency_notify.deliver_due(session, svc)
     n += await purge_expired(session, svc)
     return n
-

@@ -13,6 +13,7 @@ with that text as its caption; the length is checked after rendering, against Te
 A send is recorded in the audit log (audience and count, never the text), and its messages carry
 the outbox key ``bc:<admin id>:<token>:<recipient>``, by which the report counts them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,12 @@ from workflows.users import COMPLAINT_PURPOSE
 STAFF, DEPARTMENT, RESIDENTS = "staff", "dept", "residents"
 
 
-ERROR_KEYS = {"empty": "bc.err.empty", "too_long": "bc.err.too_long", "caption_too_long": "bc.err.caption_too_long",
-              "nobody": "bc.err.nobody"}
+ERROR_KEYS = {
+    "empty": "bc.err.empty",
+    "too_long": "bc.err.too_long",
+    "caption_too_long": "bc.err.caption_too_long",
+    "nobody": "bc.err.nobody",
+}
 AUDIENCE_KEYS = {STAFF: "bc.aud.staff", RESIDENTS: "bc.aud.residents"}
 
 
@@ -81,8 +86,9 @@ async def recipients(session: AsyncSession, svc: Services, a: Audience) -> list[
     * residents — everyone whose consent to the service (개인정보 §15) is in force."""
     active = User.is_active.is_(True)
     if a.kind == RESIDENTS:
-        consented = exists().where(Consent.user_id == User.id, Consent.purpose == COMPLAINT_PURPOSE,
-                                   Consent.withdrawn_at.is_(None))
+        consented = exists().where(
+            Consent.user_id == User.id, Consent.purpose == COMPLAINT_PURPOSE, Consent.withdrawn_at.is_(None)
+        )
         return sorted(set(await session.scalars(select(User.id).where(active, consented))))
     q = select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id).where(RoleGrant.revoked_at.is_(None), active)
     if a.kind == DEPARTMENT:
@@ -119,8 +125,9 @@ async def _free_token(session: AsyncSession, svc: Services, admin_id: int) -> in
     """A token for a new send: the time (unix seconds), moved on while an earlier send of this admin
     already uses it (two sends in one second, or a clock that stands still in a test)."""
     token = int(svc.now().timestamp())
-    while await session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.dedup_key.startswith(prefix(admin_id, token))).limit(1)):
+    while await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedup_key.startswith(prefix(admin_id, token))).limit(1)
+    ):
         token += 1
     return token
 
@@ -131,8 +138,9 @@ class Sent:
     recipients: int
 
 
-async def send(session: AsyncSession, svc: Services, admin: Principal, a: Audience, text: str | None,
-               photo: str | None) -> Sent:
+async def send(
+    session: AsyncSession, svc: Services, admin: Principal, a: Audience, text: str | None, photo: str | None
+) -> Sent:
     """Queue the message to every recipient of the audience (the caller commits) and audit it."""
     if not admin.is_admin:
         raise PermissionError(admin.user_id)
@@ -143,10 +151,16 @@ async def send(session: AsyncSession, svc: Services, admin: Principal, a: Audien
     token = await _free_token(session, svc, admin.user_id)
     p = prefix(admin.user_id, token)
     await enqueue_many(session, [Queued(key=f"{p}{uid}", chat_id=uid, method=method, params=params) for uid in ids])
-    audit.record(session, audit.BROADCAST_SEND, actor_id=admin.user_id, actor_role=roles.ADMIN,
-                 subject_kind="broadcast", subject_id=f"{admin.user_id}:{token}",
-                 detail=audit.details(audience=a.code, recipients=len(ids), photo="yes" if photo else None),
-                 at=svc.now())
+    audit.record(
+        session,
+        audit.BROADCAST_SEND,
+        actor_id=admin.user_id,
+        actor_role=roles.ADMIN,
+        subject_kind="broadcast",
+        subject_id=f"{admin.user_id}:{token}",
+        detail=audit.details(audience=a.code, recipients=len(ids), photo="yes" if photo else None),
+        at=svc.now(),
+    )
     return Sent(token, len(ids))
 
 

@@ -95,9 +95,7 @@ class BusinessCalendar:
         self._years: dict[int, dict[date, str]] = {}
 
     @classmethod
-    def from_file(
-        cls, path: str | Path | None = None, tz: str = "Asia/Seoul"
-    ) -> "BusinessCalendar":
+    def from_file(cls, path: str | Path | None = None, tz: str = "Asia/Seoul") -> "BusinessCalendar":
         """Load working hours and holiday overrides from calendar.json (see its ``_format``)."""
         data = json.loads(Path(path or DEFAULT_CALENDAR_FILE).read_text(encoding="utf-8"))
         periods = [
@@ -105,10 +103,7 @@ class BusinessCalendar:
             for a, b in data.get("working_hours", [["09:00", "12:00"], ["13:00", "18:00"]])
         ]
         extra = {date.fromisoformat(e["date"]): e["name"] for e in data.get("extra_holidays", [])}
-        not_h = {
-            date.fromisoformat(e if isinstance(e, str) else e["date"])
-            for e in data.get("not_holidays", [])
-        }
+        not_h = {date.fromisoformat(e if isinstance(e, str) else e["date"]) for e in data.get("not_holidays", [])}
         return cls(tz=tz, periods=periods, extra_holidays=extra, not_holidays=not_h)
 
     # --- days -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ copy of a complaint's card up to date.
 * **Internal notes** are ``note`` events: staff see them in the history; the resident's /status
   and the Open311 export never do (``STAFF_ONLY``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,15 +56,34 @@ def check_free(p: Principal, c: Complaint) -> None:
         raise Taken(c.officer_id)
 
 
-def _event(c: Complaint, action: str, actor_id: int | None, actor_role: str, svc: Services, *,
-           note: str | None = None, officer_id: int | None = None, to_state: str | None = None) -> None:
+def _event(
+    c: Complaint,
+    action: str,
+    actor_id: int | None,
+    actor_role: str,
+    svc: Services,
+    *,
+    note: str | None = None,
+    officer_id: int | None = None,
+    to_state: str | None = None,
+) -> None:
     before = c.state
     if to_state:
         c.state = to_state
     now = svc.now()
-    c.events.append(ComplaintEvent(at=now, actor_id=actor_id, actor_role=actor_role, action=action,
-                                   from_state=before, to_state=c.state, department_code=c.department_code,
-                                   note=note, officer_id=officer_id))
+    c.events.append(
+        ComplaintEvent(
+            at=now,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            action=action,
+            from_state=before,
+            to_state=c.state,
+            department_code=c.department_code,
+            note=note,
+            officer_id=officer_id,
+        )
+    )
     c.updated_at = now
 
 
@@ -72,6 +92,7 @@ def _role(p: Principal) -> str:
 
 
 # --- take over, assign, release ----------------------------------------------------------------
+
 
 async def takeover(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> int | None:
     """The officer takes the complaint over from whoever had it (explicitly, after being told who
@@ -113,6 +134,7 @@ async def assign(session: AsyncSession, svc: Services, p: Principal, c: Complain
     _event(c, "assign", p.user_id, _role(p), svc, officer_id=to_user, to_state=to_state)
     if was_unassigned:
         from workflows.complaints import _push_citizen
+
         await _push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
     if to_user != p.user_id:
         await _tell_officer(session, svc, to_user, c, "ws.assigned_to_you", by=p)
@@ -130,18 +152,32 @@ async def release(session: AsyncSession, svc: Services, p: Principal, c: Complai
     await refresh_cards(session, svc, c)
 
 
-async def _tell_officer(session: AsyncSession, svc: Services, officer_id: int, c: Complaint, key: str, *,
-                        by: Principal) -> None:
+async def _tell_officer(
+    session: AsyncSession, svc: Services, officer_id: int, c: Complaint, key: str, *, by: Principal
+) -> None:
     lang = (await roles.staff_languages(session, [officer_id]))[officer_id]
-    name = ((await roles.staff_names(session, [by.user_id], lang))[by.user_id] if by.is_officer
-            else t(lang, "role.name.admin"))
-    await enqueue(session, key=f"ws:{key.rsplit('.', 1)[-1]}:{c.id}:{len(c.events)}:{officer_id}", chat_id=officer_id,
-                  text=t(lang, key, receipt=c.receipt_no, name=escape(name),
-                         category=escape(svc.district.category(c.category_code).name(lang))),
-                  buttons=[[(t(lang, "ws.btn.open"), callbacks.officer("open", c.id))]])
+    name = (
+        (await roles.staff_names(session, [by.user_id], lang))[by.user_id]
+        if by.is_officer
+        else t(lang, "role.name.admin")
+    )
+    await enqueue(
+        session,
+        key=f"ws:{key.rsplit('.', 1)[-1]}:{c.id}:{len(c.events)}:{officer_id}",
+        chat_id=officer_id,
+        text=t(
+            lang,
+            key,
+            receipt=c.receipt_no,
+            name=escape(name),
+            category=escape(svc.district.category(c.category_code).name(lang)),
+        ),
+        buttons=[[(t(lang, "ws.btn.open"), callbacks.officer("open", c.id))]],
+    )
 
 
 # --- a revoked officer's open complaints ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Orphans:
@@ -157,31 +193,58 @@ async def orphans_of(session: AsyncSession, user_id: int) -> list[Orphans]:
     """Per department the user no longer works for (their latest grant there ended) — their
     complaints still open there. Empty when they have none (or still hold the role)."""
     p = await roles.load_principal(session, user_id, frozenset())
-    ended = (await session.scalars(select(RoleGrant).where(
-        RoleGrant.user_id == user_id, RoleGrant.role.in_(roles.DEPARTMENT_ROLES),
-        RoleGrant.revoked_at.is_not(None)).order_by(RoleGrant.revoked_at.desc(), RoleGrant.id.desc()))).all()
+    ended = (
+        await session.scalars(
+            select(RoleGrant)
+            .where(
+                RoleGrant.user_id == user_id,
+                RoleGrant.role.in_(roles.DEPARTMENT_ROLES),
+                RoleGrant.revoked_at.is_not(None),
+            )
+            .order_by(RoleGrant.revoked_at.desc(), RoleGrant.id.desc())
+        )
+    ).all()
     out, seen = [], set()
     for g in ended:
         dept = g.department_code
         if dept in seen or (p.is_officer and p.department == dept):
             continue
         seen.add(dept)
-        receipts = list((await session.scalars(select(Complaint.receipt_no).where(
-            Complaint.officer_id == user_id, Complaint.state.in_(states.OPEN),
-            Complaint.department_code == dept).order_by(Complaint.deadline_at))).all())
+        receipts = list(
+            (
+                await session.scalars(
+                    select(Complaint.receipt_no)
+                    .where(
+                        Complaint.officer_id == user_id,
+                        Complaint.state.in_(states.OPEN),
+                        Complaint.department_code == dept,
+                    )
+                    .order_by(Complaint.deadline_at)
+                )
+            ).all()
+        )
         if receipts:
             out.append(Orphans(g.id, user_id, dept, receipts))
     return out
 
 
-async def reassign_orphans(session: AsyncSession, svc: Services, admin: Principal, grant: RoleGrant,
-                           to_user: int | None) -> list[str]:
+async def reassign_orphans(
+    session: AsyncSession, svc: Services, admin: Principal, grant: RoleGrant, to_user: int | None
+) -> list[str]:
     """The admin's choice for the complaints of an officer whose grant ended: all to one colleague
     (``to_user``), or back to unassigned and the department told (officers and group). Returns the
     receipt numbers moved."""
-    rows = (await session.scalars(select(Complaint).where(
-        Complaint.officer_id == grant.user_id, Complaint.state.in_(states.OPEN),
-        Complaint.department_code == grant.department_code).order_by(Complaint.deadline_at))).all()
+    rows = (
+        await session.scalars(
+            select(Complaint)
+            .where(
+                Complaint.officer_id == grant.user_id,
+                Complaint.state.in_(states.OPEN),
+                Complaint.department_code == grant.department_code,
+            )
+            .order_by(Complaint.deadline_at)
+        )
+    ).all()
     for c in rows:
         if to_user is None:
             await release(session, svc, admin, c)
@@ -193,8 +256,9 @@ async def reassign_orphans(session: AsyncSession, svc: Services, admin: Principa
     return receipts
 
 
-async def _tell_department(session: AsyncSession, svc: Services, dept: str, former: int, receipts: list[str],
-                           grant_id: int) -> None:
+async def _tell_department(
+    session: AsyncSession, svc: Services, dept: str, former: int, receipts: list[str], grant_id: int
+) -> None:
     officers = await roles.officers_of(session, dept)
     heads = await roles.officers_of(session, dept, roles.HEAD)
     recipients = sorted({*officers, *heads})
@@ -205,13 +269,18 @@ async def _tell_department(session: AsyncSession, svc: Services, dept: str, form
         lang = langs.get(chat_id, "ko")
         name = (await roles.staff_names(session, [former], lang))[former]
         shown = ", ".join(receipts[:20]) + (t(lang, "ws.and_more", n=len(receipts) - 20) if len(receipts) > 20 else "")
-        messages.append(Queued(f"ws:released:{grant_id}:{chat_id}", chat_id,
-                               text=t(lang, "ws.released_to_department", name=escape(name), n=len(receipts),
-                                      receipts=shown)))
+        messages.append(
+            Queued(
+                f"ws:released:{grant_id}:{chat_id}",
+                chat_id,
+                text=t(lang, "ws.released_to_department", name=escape(name), n=len(receipts), receipts=shown),
+            )
+        )
     await enqueue_many(session, messages)
 
 
 # --- internal notes -----------------------------------------------------------------------------
+
 
 def validate_note(text: str | None) -> str:
     text = (text or "").strip()
@@ -233,6 +302,7 @@ def add_note(svc: Services, p: Principal, c: Complaint, text: str) -> None:
 def staff_event_detail(e: ComplaintEvent, names: dict[int, str], lang: str) -> str:
     """What staff read after an event's action in the history (HTML): who did it and, for a note,
     the note itself (escaped); for a change of the officer in charge, the name now in charge."""
+
     def name(uid) -> str:
         return escape(names.get(uid) or t(lang, "ws.unnamed", id=uid))
 
@@ -269,16 +339,19 @@ async def names_for(session: AsyncSession, c: Complaint, lang: str) -> dict[int,
 
 # --- the copies of a complaint's card ---------------------------------------------------------------
 
+
 async def register_card(session: AsyncSession, c: Complaint, chat_id: int, key: str) -> None:
     """Remember that the outbox row ``key`` is a copy of this complaint's card."""
     if await session.scalar(select(ComplaintCard.id).where(ComplaintCard.dedup_key == key[:200])) is None:
         session.add(ComplaintCard(complaint_id=c.id, chat_id=chat_id, dedup_key=key[:200]))
 
 
-def _short_card(svc: Services, c: Complaint, lang: str, *, group: bool, chat_dept: str | None,
-                owner: str | None, mine: bool) -> tuple[str, list[list[tuple[str, str]]] | None]:
+def _short_card(
+    svc: Services, c: Complaint, lang: str, *, group: bool, chat_dept: str | None, owner: str | None, mine: bool
+) -> tuple[str, list[list[tuple[str, str]]] | None]:
     """The text and buttons a copy of the card shows now."""
     from workflows.complaints import dong_of, group_card, officer_buttons, open_link_buttons, staff_text
+
     d = svc.district
     if c.department_code != chat_dept and chat_dept is not None and c.handed_to != chat_dept:
         status = t(lang, "ws.card.moved", department=escape(d.department(c.department_code).name(lang)))
@@ -290,13 +363,21 @@ def _short_card(svc: Services, c: Complaint, lang: str, *, group: bool, chat_dep
         status = t(lang, "ws.card.unassigned")
     if c.state in states.OPEN and c.paused_at is not None:  # 보완 요청 중 (workflows/supplement.py)
         from workflows.supplement import status_line
+
         status += " · " + status_line(svc, c, lang)
     if group:
         return group_card(svc, c, "ws.group.head", lang, status=status), open_link_buttons(svc, c, lang)
     place = dong_of(svc, c) or (clip(staff_text(c.address), 30) if c.address else "")
-    text = t(lang, "ws.card", receipt=c.receipt_no, status=status,
-             category=escape(d.category(c.category_code).name(lang)), place=escape(place or "-"),
-             words=escape(clip(staff_text(c.description), 80)), deadline=svc.fmt(c.deadline_at, lang))
+    text = t(
+        lang,
+        "ws.card",
+        receipt=c.receipt_no,
+        status=status,
+        category=escape(d.category(c.category_code).name(lang)),
+        place=escape(place or "-"),
+        words=escape(clip(staff_text(c.description), 80)),
+        deadline=svc.fmt(c.deadline_at, lang),
+    )
     open_row = [(t(lang, "ws.btn.open"), callbacks.officer("open", c.id))]
     if c.state in states.OPEN and chat_dept in (c.department_code, c.handed_to) and (mine or not owner):
         return text, officer_buttons(c, lang)
@@ -307,9 +388,14 @@ async def refresh_cards(session: AsyncSession, svc: Services, c: Complaint) -> i
     """Rewrite every copy of the complaint's card to say who has it now (and in which state), with
     the buttons that still make sense for that chat. Returns how many copies were changed."""
     await session.flush()
-    rows = (await session.execute(
-        select(ComplaintCard, OutboxMessage).join(OutboxMessage, OutboxMessage.dedup_key == ComplaintCard.dedup_key)
-        .where(ComplaintCard.complaint_id == c.id).order_by(ComplaintCard.id))).all()
+    rows = (
+        await session.execute(
+            select(ComplaintCard, OutboxMessage)
+            .join(OutboxMessage, OutboxMessage.dedup_key == ComplaintCard.dedup_key)
+            .where(ComplaintCard.complaint_id == c.id)
+            .order_by(ComplaintCard.id)
+        )
+    ).all()
     if not rows:
         return 0
     officers = [card.chat_id for card, _ in rows if card.chat_id > 0]
@@ -326,8 +412,9 @@ async def refresh_cards(session: AsyncSession, svc: Services, c: Complaint) -> i
             names[lang] = await roles.staff_names(session, [c.officer_id], lang) if c.officer_id else {}
         owner = names[lang].get(c.officer_id) if c.officer_id else None
         chat_dept = group_dept.get(card.chat_id) if group else depts.get(card.chat_id)
-        text, buttons = _short_card(svc, c, lang, group=group, chat_dept=chat_dept, owner=owner,
-                                    mine=c.officer_id == card.chat_id)
+        text, buttons = _short_card(
+            svc, c, lang, group=group, chat_dept=chat_dept, owner=owner, mine=c.officer_id == card.chat_id
+        )
         if row.status == "pending":  # not sent yet: it goes out as it is now
             payload = {k: v for k, v in row.payload.items() if k != "reply_markup"}
             payload.update(text=text, parse_mode="HTML")
@@ -336,7 +423,14 @@ async def refresh_cards(session: AsyncSession, svc: Services, c: Complaint) -> i
             row.payload = payload
             n += 1
         elif row.status == "sent" and row.telegram_message_id:
-            edits.append(Queued(f"card:{card.id}:{len(c.events)}", card.chat_id, text=text,
-                                buttons=buttons, method="editMessageText",
-                                params={"message_id": row.telegram_message_id}))
+            edits.append(
+                Queued(
+                    f"card:{card.id}:{len(c.events)}",
+                    card.chat_id,
+                    text=text,
+                    buttons=buttons,
+                    method="editMessageText",
+                    params={"message_id": row.telegram_message_id},
+                )
+            )
     return n + await enqueue_many(session, edits)

@@ -4,6 +4,7 @@ Every function takes the caller's AsyncSession and Services; the caller commits 
 work per Telegram update or scheduler run). Notifications go into the outbox in the same
 transaction, so a state change and its message are stored together or not at all.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import (Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter, User)
+from bot.db.models import Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter, User
 from workflows import audit, callbacks, states
 from workflows.business_time import Period
 from workflows.casework import refresh_cards, register_card
@@ -68,29 +69,39 @@ def normalised(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text or "").casefold() if ch.isalnum())
 
 
-async def earlier_repeat(session: AsyncSession, svc: Services, *, citizen_id: int, category: str,
-                         description: str) -> Complaint | None:
+async def earlier_repeat(
+    session: AsyncSession, svc: Services, *, citizen_id: int, category: str, description: str
+) -> Complaint | None:
     """The same resident's earlier complaint in the same category with the same words, filed within
     the last 30 days (민원처리법 §23: repeated complaints are linked to the first), else None."""
     key = normalised(description)
-    rows = await session.scalars(select(Complaint).where(
-        Complaint.citizen_id == citizen_id, Complaint.category_code == category,
-        Complaint.received_at >= svc.now() - REPEAT_WINDOW).order_by(Complaint.id))
+    rows = await session.scalars(
+        select(Complaint)
+        .where(
+            Complaint.citizen_id == citizen_id,
+            Complaint.category_code == category,
+            Complaint.received_at >= svc.now() - REPEAT_WINDOW,
+        )
+        .order_by(Complaint.id)
+    )
     return next((c for c in rows if normalised(c.description) == key), None)
 
 
 def repeat_of(c: Complaint) -> str | None:
     """The receipt number this complaint repeats, if it was linked when filed."""
     note = c.events[0].note if c.events else None
-    return note[len(REPEAT_NOTE):] if note and note.startswith(REPEAT_NOTE) else None
+    return note[len(REPEAT_NOTE) :] if note and note.startswith(REPEAT_NOTE) else None
 
 
 async def check_daily_limit(session: AsyncSession, svc: Services, citizen_id: int) -> None:
     """Raise DailyLimit when the resident already filed svc.daily_complaint_limit complaints today."""
     limit = svc.daily_complaint_limit
     start, end = _day_bounds(svc)
-    n = await session.scalar(select(func.count()).select_from(Complaint).where(
-        Complaint.citizen_id == citizen_id, Complaint.received_at >= start, Complaint.received_at < end))
+    n = await session.scalar(
+        select(func.count())
+        .select_from(Complaint)
+        .where(Complaint.citizen_id == citizen_id, Complaint.received_at >= start, Complaint.received_at < end)
+    )
     if n >= limit:
         raise DailyLimit(limit, end)
 
@@ -114,17 +125,23 @@ class Draft:
 
 # --- queries -------------------------------------------------------------------------------
 
+
 def _load():
     return (selectinload(Complaint.photos), selectinload(Complaint.events))
 
 
-async def get_visible(session: AsyncSession, p: Principal, *, complaint_id: int | None = None,
-                      receipt_no: str | None = None) -> Complaint:
+async def get_visible(
+    session: AsyncSession, p: Principal, *, complaint_id: int | None = None, receipt_no: str | None = None
+) -> Complaint:
     # FOR UPDATE (PostgreSQL; SQLite serialises writers anyway): an officer's answer and the
     # resident's reply to the same complaint in two instances take turns, and each sees the other's
     # change, so a transition is never decided on a stale state. Held until the update commits.
     q = select(Complaint).options(*_load()).with_for_update(of=Complaint)
-    q = q.where(Complaint.id == complaint_id) if complaint_id is not None else q.where(Complaint.receipt_no == receipt_no)
+    q = (
+        q.where(Complaint.id == complaint_id)
+        if complaint_id is not None
+        else q.where(Complaint.receipt_no == receipt_no)
+    )
     c = (await session.execute(q.execution_options(populate_existing=True))).scalar_one_or_none()
     if c is None or not can_view(p, c.citizen_id, c.department_code, c.handed_to):
         raise NotFound(complaint_id or receipt_no)
@@ -132,8 +149,12 @@ async def get_visible(session: AsyncSession, p: Principal, *, complaint_id: int 
 
 
 async def list_for_citizen(session: AsyncSession, citizen_id: int, limit: int = 10) -> list[Complaint]:
-    q = (select(Complaint).where(Complaint.citizen_id == citizen_id)
-         .order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit))
+    q = (
+        select(Complaint)
+        .where(Complaint.citizen_id == citizen_id)
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        .limit(limit)
+    )
     return list((await session.execute(q)).scalars())
 
 
@@ -142,8 +163,9 @@ async def inbox(session: AsyncSession, department_code: str, limit: int = 30) ->
     nearest deadline first, and how many there are."""
     where = (of_department(department_code), Complaint.state.in_(states.OPEN))
     total = await session.scalar(select(func.count()).select_from(Complaint).where(*where))
-    rows = await session.execute(select(Complaint).where(*where)
-                                 .order_by(Complaint.deadline_at, Complaint.id).limit(limit))
+    rows = await session.execute(
+        select(Complaint).where(*where).order_by(Complaint.deadline_at, Complaint.id).limit(limit)
+    )
     return list(rows.scalars()), int(total or 0)
 
 
@@ -166,11 +188,15 @@ async def _langs(session: AsyncSession, user_ids) -> dict[int, str]:
 
 # --- filing --------------------------------------------------------------------------------
 
+
 async def _next_receipt_no(session: AsyncSession, year: int) -> str:
     for _ in range(3):
         seq = await session.scalar(
-            update(ReceiptCounter).where(ReceiptCounter.year == year)
-            .values(last_seq=ReceiptCounter.last_seq + 1).returning(ReceiptCounter.last_seq))
+            update(ReceiptCounter)
+            .where(ReceiptCounter.year == year)
+            .values(last_seq=ReceiptCounter.last_seq + 1)
+            .returning(ReceiptCounter.last_seq)
+        )
         if seq is not None:
             return f"{year}-{seq:06d}"
         try:
@@ -188,9 +214,11 @@ async def _counter_past_used(session: AsyncSession, year: int) -> None:
     """Move the year's counter to the highest receipt number already used that year, if it is behind."""
     used = await session.scalar(select(func.max(Complaint.receipt_no)).where(Complaint.receipt_no.like(f"{year}-%")))
     if used:
-        await session.execute(update(ReceiptCounter).where(ReceiptCounter.year == year,
-                                                          ReceiptCounter.last_seq < int(used.split("-")[1]))
-                              .values(last_seq=int(used.split("-")[1])))
+        await session.execute(
+            update(ReceiptCounter)
+            .where(ReceiptCounter.year == year, ReceiptCounter.last_seq < int(used.split("-")[1]))
+            .values(last_seq=int(used.split("-")[1]))
+        )
 
 
 def validate_description(text: str) -> str:
@@ -206,35 +234,58 @@ def preview_deadline(svc: Services, category: str, at: datetime | None = None) -
     return svc.calendar.deadline(at or svc.now(), svc.district.period_for(category))
 
 
-async def submit(session: AsyncSession, svc: Services, *, citizen_id: int, submit_key: str,
-                 draft: Draft) -> tuple[Complaint, bool]:
+async def submit(
+    session: AsyncSession, svc: Services, *, citizen_id: int, submit_key: str, draft: Draft
+) -> tuple[Complaint, bool]:
     """File a complaint once per form: the same submit_key returns the first complaint."""
-    existing = (await session.execute(select(Complaint).options(*_load())
-                                      .where(Complaint.submit_key == submit_key))).scalar_one_or_none()
+    existing = (
+        await session.execute(select(Complaint).options(*_load()).where(Complaint.submit_key == submit_key))
+    ).scalar_one_or_none()
     if existing is not None:
         return existing, False
     if draft.category not in svc.district.categories:
         raise ValueError("unknown category")
     await check_daily_limit(session, svc, citizen_id)
     description = validate_description(draft.description)
-    earlier = await earlier_repeat(session, svc, citizen_id=citizen_id, category=draft.category,
-                                   description=description)
+    earlier = await earlier_repeat(
+        session, svc, citizen_id=citizen_id, category=draft.category, description=description
+    )
     now = svc.now()
     period = svc.district.period_for(draft.category)
     dept = svc.district.route(draft.category)
     c = Complaint(
         receipt_no=await _next_receipt_no(session, now.astimezone(svc.tz).year),
-        submit_key=submit_key, citizen_id=citizen_id, category_code=draft.category,
-        kind=svc.district.category(draft.category).kind, period=str(period),
-        description=description, address=draft.address, latitude=draft.latitude,
-        longitude=draft.longitude, phone_enc=draft.phone_enc, department_code=dept,
-        state=states.RECEIVED, received_at=now, deadline_at=svc.calendar.deadline(now, period),
+        submit_key=submit_key,
+        citizen_id=citizen_id,
+        category_code=draft.category,
+        kind=svc.district.category(draft.category).kind,
+        period=str(period),
+        description=description,
+        address=draft.address,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        phone_enc=draft.phone_enc,
+        department_code=dept,
+        state=states.RECEIVED,
+        received_at=now,
+        deadline_at=svc.calendar.deadline(now, period),
         updated_at=now,
-        photos=[ComplaintPhoto(position=i, file_id=f, file_unique_id=u)
-                for i, (f, u) in enumerate(draft.photos[:MAX_PHOTOS])],
-        events=[ComplaintEvent(at=now, actor_id=citizen_id, actor_role="citizen", action="submit",
-                               from_state=None, to_state=states.RECEIVED, department_code=dept,
-                               note=f"{REPEAT_NOTE}{earlier.receipt_no}" if earlier else None)],
+        photos=[
+            ComplaintPhoto(position=i, file_id=f, file_unique_id=u)
+            for i, (f, u) in enumerate(draft.photos[:MAX_PHOTOS])
+        ],
+        events=[
+            ComplaintEvent(
+                at=now,
+                actor_id=citizen_id,
+                actor_role="citizen",
+                action="submit",
+                from_state=None,
+                to_state=states.RECEIVED,
+                department_code=dept,
+                note=f"{REPEAT_NOTE}{earlier.receipt_no}" if earlier else None,
+            )
+        ],
     )
     for _ in range(RECEIPT_TRIES):
         try:
@@ -243,8 +294,9 @@ async def submit(session: AsyncSession, svc: Services, *, citizen_id: int, submi
             break
         except IntegrityError:
             # the same form submitted concurrently: return the one that won
-            existing = (await session.execute(select(Complaint).options(*_load())
-                                              .where(Complaint.submit_key == submit_key))).scalar_one_or_none()
+            existing = (
+                await session.execute(select(Complaint).options(*_load()).where(Complaint.submit_key == submit_key))
+            ).scalar_one_or_none()
             if existing is not None:
                 return existing, False
             # the number is taken (a restored backup, numbers given by hand): past the highest in use
@@ -258,6 +310,7 @@ async def submit(session: AsyncSession, svc: Services, *, citizen_id: int, submi
 
 
 # --- officer cards and notifications -------------------------------------------------------
+
 
 def place_html(address: str | None, latitude: float | None, longitude: float | None, lang: str) -> str:
     """Where the problem is, for an HTML message: the typed address (escaped: it is the resident's
@@ -296,6 +349,7 @@ def officer_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
             second.append(b("extend"))
         rows.append(second)
         from workflows.transfers import returnable  # 반송: a transfer the department refuses back
+
         if returnable(c):
             rows.append([(t(lang, "op.btn.return"), callbacks.give_back(c.id))])
         rows.append([b("assign"), b("note")])  # a colleague takes it; a note for colleagues (casework)
@@ -313,42 +367,69 @@ def officer_card(svc: Services, c: Complaint, lang: str, officer_name: str | Non
         plain = svc.cipher.decrypt(c.phone_enc)
         phone = plain or "-"
     overdue = c.state in states.OPEN and c.deadline_at < svc.now() and c.paused_at is None
-    return t(lang, "op.card", receipt=c.receipt_no, state=t(lang, f"state.{c.state}"),
-             category=escape(d.category(c.category_code).name(lang)), kind=c.kind,
-             department=escape(d.department(c.department_code).name(lang)),
-             officer=t(lang, "op.card_officer", officer=escape(officer_name or t(lang, "ws.unnamed", id=c.officer_id)))
-             if c.officer_id else "",
-             received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
-             overdue=(t(lang, "op.overdue") if overdue else "") + _paused_line(svc, c, lang),
-             location=location_text(c, lang),
-             photos=len(c.photos), phone=escape(phone), description=escape(staff_text(c.description)))
-
+    return t(
+        lang,
+        "op.card",
+        receipt=c.receipt_no,
+        state=t(lang, f"state.{c.state}"),
+        category=escape(d.category(c.category_code).name(lang)),
+        kind=c.kind,
+        department=escape(d.department(c.department_code).name(lang)),
+        officer=t(lang, "op.card_officer", officer=escape(officer_name or t(lang, "ws.unnamed", id=c.officer_id)))
+        if c.officer_id
+        else "",
+        received=svc.fmt(c.received_at, lang),
+        deadline=svc.fmt(c.deadline_at, lang),
+        overdue=(t(lang, "op.overdue") if overdue else "") + _paused_line(svc, c, lang),
+        location=location_text(c, lang),
+        photos=len(c.photos),
+        phone=escape(phone),
+        description=escape(staff_text(c.description)),
+    )
 
 
 def _paused_line(svc: Services, c: Complaint, lang: str) -> str:
     from workflows.supplement import status_line  # 보완 요청 중: the processing period stands still
+
     line = status_line(svc, c, lang)
     return f" · {line}" if line else ""
 
 
 def _audit(session: AsyncSession, svc: Services, p: Principal, c: Complaint, action: str, **detail) -> None:
     """One audit entry for an officer's action on a complaint: receipt number and codes only."""
-    audit.record(session, action, actor_id=p.user_id, actor_role="officer" if p.is_officer else "admin",
-                 subject_kind="complaint", subject_id=c.receipt_no,
-                 detail=audit.details(dept=c.department_code, **detail), at=svc.now())
+    audit.record(
+        session,
+        action,
+        actor_id=p.user_id,
+        actor_role="officer" if p.is_officer else "admin",
+        subject_kind="complaint",
+        subject_id=c.receipt_no,
+        detail=audit.details(dept=c.department_code, **detail),
+        at=svc.now(),
+    )
 
 
-def officer_view(session: AsyncSession, svc: Services, p: Principal, c: Complaint, lang: str, *,
-                 via: str = "open", names: dict[int, str] | None = None) -> list[str]:
+def officer_view(
+    session: AsyncSession,
+    svc: Services,
+    p: Principal,
+    c: Complaint,
+    lang: str,
+    *,
+    via: str = "open",
+    names: dict[int, str] | None = None,
+) -> list[str]:
     """What an officer who opens a complaint reads, as messages: once it has been answered, the
     last answer and the history in full first (a reopen notice quotes them only in part), then the
     officer card (it shows the decrypted phone), last so that its buttons come last. The view is
     audited (complaint_view). Staff also read the history whenever it holds a note or a change of
     the officer in charge (``names``: staff names by user id, casework.names_for)."""
     from workflows.casework import OWNER_EVENTS, STAFF_ONLY
+
     teamwork = any(e.action in STAFF_ONLY | OWNER_EVENTS - {"take"} | {"return", "to_desk"} for e in c.events)
-    before = (pack(_answer_and_history(svc, c, lang, staff=True, names=names), sep="")
-              if c.answer_text or teamwork else [])
+    before = (
+        pack(_answer_and_history(svc, c, lang, staff=True, names=names), sep="") if c.answer_text or teamwork else []
+    )
     _audit(session, svc, p, c, audit.COMPLAINT_VIEW, via=via, contact="yes" if c.phone_enc else "no")
     return [*before, officer_card(svc, c, lang, (names or {}).get(c.officer_id))]
 
@@ -366,17 +447,24 @@ class Media:
 def media_view(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Media:
     """The resident's photos and place for the officer's screen; audited (complaint_media) when
     there is something to show."""
-    m = Media([ph.file_id for ph in c.photos],
-              (c.latitude, c.longitude) if c.latitude is not None else None)
+    m = Media([ph.file_id for ph in c.photos], (c.latitude, c.longitude) if c.latitude is not None else None)
     if not m.empty:
-        _audit(session, svc, p, c, audit.COMPLAINT_MEDIA, photos=len(m.photo_file_ids),
-               location="yes" if m.location else "no")
+        _audit(
+            session,
+            svc,
+            p,
+            c,
+            audit.COMPLAINT_MEDIA,
+            photos=len(m.photo_file_ids),
+            location="yes" if m.location else "no",
+        )
     return m
 
 
 def dong_of(svc: Services, c: Complaint) -> str | None:
     """The 동 the typed address names as a whole word (as the indicators and Open311 take it)."""
     from workflows.food_import import dong_from_address
+
     return dong_from_address(c.address, svc.district.dongs) if c.address else None
 
 
@@ -394,19 +482,31 @@ def group_card(svc: Services, c: Complaint, head_key: str, lang: str, **head) ->
     cannot be told from the rest reliably; no contact phone, photo or place either. The officers
     open the case itself in their private chat (open_link_buttons), where viewing it is audited."""
     d = svc.district
-    return t(lang, "op.group.card", head=t(lang, head_key, receipt=c.receipt_no, **head),
-             category=escape(d.category(c.category_code).name(lang)), kind=c.kind,
-             dong=escape(dong_of(svc, c) or t(lang, "op.group.no_dong")), deadline=svc.fmt(c.deadline_at, lang),
-             state=t(lang, f"state.{c.state}"))
+    return t(
+        lang,
+        "op.group.card",
+        head=t(lang, head_key, receipt=c.receipt_no, **head),
+        category=escape(d.category(c.category_code).name(lang)),
+        kind=c.kind,
+        dong=escape(dong_of(svc, c) or t(lang, "op.group.no_dong")),
+        deadline=svc.fmt(c.deadline_at, lang),
+        state=t(lang, f"state.{c.state}"),
+    )
 
 
-GROUP_HEADS = {"op.new": "op.group.new", "op.transferred_in": "op.group.transferred_in",
-               "op.reopened_in": "op.group.reopened_in", "op.withdrawn": "op.group.withdrawn",
-               "op.returned_in": "op.group.returned_in", "op.desk_bounced": "op.group.desk_bounced"}
+GROUP_HEADS = {
+    "op.new": "op.group.new",
+    "op.transferred_in": "op.group.transferred_in",
+    "op.reopened_in": "op.group.reopened_in",
+    "op.withdrawn": "op.group.withdrawn",
+    "op.returned_in": "op.group.returned_in",
+    "op.desk_bounced": "op.group.desk_bounced",
+}
 
 
-async def _notify_department(session: AsyncSession, svc: Services, c: Complaint, text_key: str,
-                             *, key: str, to: list[int] | None = None, **extra) -> None:
+async def _notify_department(
+    session: AsyncSession, svc: Services, c: Complaint, text_key: str, *, key: str, to: list[int] | None = None, **extra
+) -> None:
     """Tell every officer of the complaint's department with action buttons, and its group chat
     with a group card (group_card) and a button to open it in private. An `extra` value may be a
     function of the recipient's language."""
@@ -418,6 +518,7 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
         officers = await hand_to_desk(session, svc, c, NO_OFFICER)
     if to is None and not handed and text_key in ("op.new", "op.transferred_in"):
         from workflows.worklist import card_recipients  # officers who chose the morning digest: not now
+
         officers = await card_recipients(session, c, officers)
     langs = await _langs(session, officers)
     recipients = [(oid, langs[oid]) for oid in officers]
@@ -427,56 +528,101 @@ async def _notify_department(session: AsyncSession, svc: Services, c: Complaint,
     for chat_id, lang in recipients:
         if chat_id == dept.group_chat_id:
             head = {"from_department": extra["from_department"](lang)} if "from_department" in extra else {}
-            await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id,
-                          text=group_card(svc, c, GROUP_HEADS[text_key], lang, **head),
-                          buttons=open_link_buttons(svc, c, lang))
+            await enqueue(
+                session,
+                key=f"{key}:{chat_id}",
+                chat_id=chat_id,
+                text=group_card(svc, c, GROUP_HEADS[text_key], lang, **head),
+                buttons=open_link_buttons(svc, c, lang),
+            )
             await register_card(session, c, chat_id, f"{key}:{chat_id}")
             continue
-        values = dict(receipt=c.receipt_no, kind=c.kind,
-                      category=escape(d.category(c.category_code).name(lang)),
-                      deadline=svc.fmt(c.deadline_at, lang), location=location_text(c, lang),
-                      photos=len(c.photos), phone=("✓" if has_phone else "-"),
-                      description=(t(lang, "op.repeat_of", receipt=repeat)
-                                   if (repeat := repeat_of(c)) else "") + escape(staff_text(c.description)),
-                      **{k: v(lang) if callable(v) else v for k, v in extra.items()})
+        values = dict(
+            receipt=c.receipt_no,
+            kind=c.kind,
+            category=escape(d.category(c.category_code).name(lang)),
+            deadline=svc.fmt(c.deadline_at, lang),
+            location=location_text(c, lang),
+            photos=len(c.photos),
+            phone=("✓" if has_phone else "-"),
+            description=(t(lang, "op.repeat_of", receipt=repeat) if (repeat := repeat_of(c)) else "")
+            + escape(staff_text(c.description)),
+            **{k: v(lang) if callable(v) else v for k, v in extra.items()},
+        )
         # the previous answer (up to 4,000 characters) is quoted as far as the message has room
         first = handover_line(svc, c, lang) if handed else ""
-        text = first + t_fit(lang, text_key, "answer", c.answer_text, limit=MESSAGE_LIMIT - visible_len(first),
-                             **values)
-        await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
-                      buttons=officer_buttons(c, lang))
+        text = first + t_fit(
+            lang, text_key, "answer", c.answer_text, limit=MESSAGE_LIMIT - visible_len(first), **values
+        )
+        await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text, buttons=officer_buttons(c, lang))
         await register_card(session, c, chat_id, f"{key}:{chat_id}")  # edited when someone takes it
 
 
-async def _push_citizen(session: AsyncSession, svc: Services, c: Complaint, text_key: str, *,
-                        key: str, buttons=None, answer: str | None = None, **extra) -> None:
+async def _push_citizen(
+    session: AsyncSession,
+    svc: Services,
+    c: Complaint,
+    text_key: str,
+    *,
+    key: str,
+    buttons=None,
+    answer: str | None = None,
+    **extra,
+) -> None:
     """One message to the resident; an officer's ``answer`` (plain text, up to 4,000 characters) is
     quoted as far as the message has room (it is whole in /status)."""
     lang = await _lang(session, c.citizen_id)
     d = svc.district
-    text = t_fit(lang, text_key, "answer", answer, receipt=c.receipt_no,
-                 department=escape(d.department(c.department_code).name(lang)),
-                 deadline=svc.fmt(c.deadline_at, lang), **extra)
-    await enqueue(session, key=key, chat_id=c.citizen_id, text=text,
-                  buttons=buttons(lang) if callable(buttons) else buttons)
+    text = t_fit(
+        lang,
+        text_key,
+        "answer",
+        answer,
+        receipt=c.receipt_no,
+        department=escape(d.department(c.department_code).name(lang)),
+        deadline=svc.fmt(c.deadline_at, lang),
+        **extra,
+    )
+    await enqueue(
+        session, key=key, chat_id=c.citizen_id, text=text, buttons=buttons(lang) if callable(buttons) else buttons
+    )
 
 
-def _record(c: Complaint, action: str, actor: Principal | None, now: datetime, *,
-            note: str | None = None, from_state: str | None = None) -> None:
-    c.events.append(ComplaintEvent(
-        at=now, actor_id=actor.user_id if actor else None,
-        actor_role=("officer" if actor and actor.is_officer and action in states.OFFICER_ACTIONS
-                    else "citizen" if actor else "system"),
-        action=action, from_state=from_state, to_state=c.state, department_code=c.department_code,
-        note=note))
+def _record(
+    c: Complaint,
+    action: str,
+    actor: Principal | None,
+    now: datetime,
+    *,
+    note: str | None = None,
+    from_state: str | None = None,
+) -> None:
+    c.events.append(
+        ComplaintEvent(
+            at=now,
+            actor_id=actor.user_id if actor else None,
+            actor_role=(
+                "officer"
+                if actor and actor.is_officer and action in states.OFFICER_ACTIONS
+                else "citizen"
+                if actor
+                else "system"
+            ),
+            action=action,
+            from_state=from_state,
+            to_state=c.state,
+            department_code=c.department_code,
+            note=note,
+        )
+    )
     c.updated_at = now
 
 
-def _transition(c: Complaint, action: str, actor: Principal | None, now: datetime,
-                note: str | None = None) -> str:
+def _transition(c: Complaint, action: str, actor: Principal | None, now: datetime, note: str | None = None) -> str:
     before = c.state
     c.state = states.next_state(c.state, action)
     from workflows.supplement import end_with_decision
+
     end_with_decision(c)  # a final decision ends an open 보완 request with it
     _record(c, action, actor, now, note=note, from_state=before)
     return before
@@ -488,6 +634,7 @@ def _check_officer(p: Principal, c: Complaint) -> None:
     if not can_handle(p, c.department_code, c.handed_to):
         raise Forbidden(c.receipt_no)
     from workflows.casework import check_free
+
     check_free(p, c)
 
 
@@ -521,16 +668,29 @@ async def hand_over(session: AsyncSession, svc: Services, c: Complaint, reason: 
 async def send_card_again(session: AsyncSession, svc: Services, c: Complaint, officer_id: int) -> None:
     """The card of a complaint, as it stands now, to one officer whose earlier card Telegram refused
     (workflows/reachability.py)."""
-    await _notify_department(session, svc, c, "reach.resent", to=[officer_id],
-                             key=f"resend:{c.id}:{int(c.updated_at.timestamp())}",
-                             state=lambda lang: t(lang, f"state.{c.state}"))
+    await _notify_department(
+        session,
+        svc,
+        c,
+        "reach.resent",
+        to=[officer_id],
+        key=f"resend:{c.id}:{int(c.updated_at.timestamp())}",
+        state=lambda lang: t(lang, f"state.{c.state}"),
+    )
 
 
 def handover_line(svc: Services, c: Complaint, lang: str) -> str:
     """The first line of a card the desk receives: whose complaint it is and why it came."""
     d = svc.district
-    return t(lang, "desk.handed", department=escape(d.department(c.department_code).name(lang)),
-             desk=escape(d.department(c.handed_to or d.first_contact).name(lang))) + "\n\n"
+    return (
+        t(
+            lang,
+            "desk.handed",
+            department=escape(d.department(c.department_code).name(lang)),
+            desk=escape(d.department(c.handed_to or d.first_contact).name(lang)),
+        )
+        + "\n\n"
+    )
 
 
 def _reason(note: str | None, max_len: int) -> str:
@@ -543,6 +703,7 @@ def _reason(note: str | None, max_len: int) -> str:
 
 
 # --- officer actions -----------------------------------------------------------------------
+
 
 async def take(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Complaint:
     """접수: the officer is in charge. Also for an open complaint nobody is in charge of any more
@@ -593,17 +754,23 @@ async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complain
     _audit(session, svc, p, c, audit.COMPLAINT_ANSWER)
 
     def fb_buttons(lang: str):
-        return [[(t(lang, "push.resolved_btn"), callbacks.citizen_feedback(True, c.id)),
-                 (t(lang, "push.unresolved_btn"), callbacks.citizen_feedback(False, c.id))]]
+        return [
+            [
+                (t(lang, "push.resolved_btn"), callbacks.citizen_feedback(True, c.id)),
+                (t(lang, "push.unresolved_btn"), callbacks.citizen_feedback(False, c.id)),
+            ]
+        ]
 
-    await _push_citizen(session, svc, c, "push.answered", key=f"push:{c.id}:{len(c.events)}",
-                        buttons=fb_buttons, answer=text)
+    await _push_citizen(
+        session, svc, c, "push.answered", key=f"push:{c.id}:{len(c.events)}", buttons=fb_buttons, answer=text
+    )
     await refresh_cards(session, svc, c)
     return c
 
 
-async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Complaint,
-                   to_department: str, reason: str) -> Complaint:
+async def transfer(
+    session: AsyncSession, svc: Services, p: Principal, c: Complaint, to_department: str, reason: str
+) -> Complaint:
     """이송 within the district: the deadline stays (the district received it when it did)."""
     _check_officer(p, c)
     if to_department not in svc.district.departments:
@@ -612,6 +779,7 @@ async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Compla
         raise ValueError("same department")
     reason = _reason(reason, 500)
     from workflows import transfers  # a third move between departments goes to the desk instead
+
     if transfers.goes_to_desk(c.events):
         return await transfers.to_desk(session, svc, p, c, to_department, reason)
     from_dept = c.department_code
@@ -621,14 +789,21 @@ async def transfer(session: AsyncSession, svc: Services, p: Principal, c: Compla
     n = len(c.events)
     await _push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=escape(reason))
     await refresh_cards(session, svc, c)  # the old department's copies: gone to the new one (before its cards)
-    await _notify_department(session, svc, c, "op.transferred_in", key=f"tr:{c.id}:{n}",
-                             note=escape(reason),
-                             from_department=lambda lang: escape(svc.district.department(from_dept).name(lang)))
+    await _notify_department(
+        session,
+        svc,
+        c,
+        "op.transferred_in",
+        key=f"tr:{c.id}:{n}",
+        note=escape(reason),
+        from_department=lambda lang: escape(svc.district.department(from_dept).name(lang)),
+    )
     return c
 
 
-async def reject(session: AsyncSession, svc: Services, p: Principal, c: Complaint, reason: str,
-                 remedy_code: str) -> Complaint:
+async def reject(
+    session: AsyncSession, svc: Services, p: Principal, c: Complaint, reason: str, remedy_code: str
+) -> Complaint:
     _check_officer(p, c)
     remedy = svc.district.remedies.get(remedy_code)
     if remedy is None:
@@ -639,10 +814,18 @@ async def reject(session: AsyncSession, svc: Services, p: Principal, c: Complain
     c.closed_at, c.officer_id = now, c.officer_id or p.user_id
     _audit(session, svc, p, c, audit.COMPLAINT_REJECT, remedy=remedy.code)
     lang = await _lang(session, c.citizen_id)
-    await _push_citizen(session, svc, c, "push.rejected", key=f"push:{c.id}:{len(c.events)}",
-                        note=escape(reason), remedy=remedy.text(lang))
+    await _push_citizen(
+        session,
+        svc,
+        c,
+        "push.rejected",
+        key=f"push:{c.id}:{len(c.events)}",
+        note=escape(reason),
+        remedy=remedy.text(lang),
+    )
     await refresh_cards(session, svc, c)
     from workflows.ratings import send_survey  # the survey follows every final decision
+
     await send_survey(session, svc, c)
     return c
 
@@ -661,12 +844,12 @@ async def extend(session: AsyncSession, svc: Services, p: Principal, c: Complain
     _transition(c, "extend", p, svc.now(), note=reason)
     c.extended, c.deadline_at = True, new_deadline
     _audit(session, svc, p, c, audit.COMPLAINT_EXTEND, deadline=f"{new_deadline.astimezone(svc.tz):%Y-%m-%d}")
-    await _push_citizen(session, svc, c, "push.extended", key=f"push:{c.id}:{len(c.events)}",
-                        note=escape(reason))
+    await _push_citizen(session, svc, c, "push.extended", key=f"push:{c.id}:{len(c.events)}", note=escape(reason))
     return c
 
 
 # --- the citizen's answer ------------------------------------------------------------------
+
 
 async def citizen_close(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Complaint:
     if c.citizen_id != p.user_id:
@@ -675,12 +858,12 @@ async def citizen_close(session: AsyncSession, svc: Services, p: Principal, c: C
     _transition(c, "close", p, now)
     c.closed_at, c.resolved = now, True
     from workflows.ratings import send_survey
+
     await send_survey(session, svc, c)
     return c
 
 
-async def citizen_reopen(session: AsyncSession, svc: Services, p: Principal, c: Complaint,
-                         comment: str) -> Complaint:
+async def citizen_reopen(session: AsyncSession, svc: Services, p: Principal, c: Complaint, comment: str) -> Complaint:
     """Not resolved: back to the same department with a fresh statutory period from now."""
     if c.citizen_id != p.user_id:
         raise NotFound(c.id)
@@ -694,13 +877,15 @@ async def citizen_reopen(session: AsyncSession, svc: Services, p: Principal, c: 
     c.resolved = False
     c.deadline_at = svc.calendar.deadline(now, Period.parse(c.period))
     c.reminded_for = c.escalated_for = None
-    await _notify_department(session, svc, c, "op.reopened_in", key=f"reopen:{c.id}:{len(c.events)}",
-                             note=escape(staff_text(comment)))
+    await _notify_department(
+        session, svc, c, "op.reopened_in", key=f"reopen:{c.id}:{len(c.events)}", note=escape(staff_text(comment))
+    )
     return c
 
 
-async def citizen_withdraw(session: AsyncSession, svc: Services, p: Principal, c: Complaint,
-                           note: str | None = None) -> Complaint:
+async def citizen_withdraw(
+    session: AsyncSession, svc: Services, p: Principal, c: Complaint, note: str | None = None
+) -> Complaint:
     """취하: the resident takes back a complaint still being handled (before deleting their data,
     workflows/privacy.py). Final at once; the department's officers are told to stop. An answered
     complaint waiting for the resident's confirmation is closed instead (the department's work is
@@ -720,14 +905,25 @@ async def citizen_withdraw(session: AsyncSession, svc: Services, p: Principal, c
 
 # --- scheduled duties (reminders and escalations: workflows/escalation.py) -----------------
 
+
 async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
     """Answered complaints the resident never confirmed are closed after N days, then surveyed."""
     now = svc.now()
     days = svc.district.answered_autoclose_days
-    rows = (await session.execute(select(Complaint).options(*_load()).where(
-        Complaint.state == states.ANSWERED, Complaint.answered_at <= now - timedelta(days=days))
-        .with_for_update(of=Complaint, skip_locked=True))).scalars().all()  # one being replied to: next run
+    rows = (
+        (
+            await session.execute(
+                select(Complaint)
+                .options(*_load())
+                .where(Complaint.state == states.ANSWERED, Complaint.answered_at <= now - timedelta(days=days))
+                .with_for_update(of=Complaint, skip_locked=True)
+            )
+        )
+        .scalars()
+        .all()
+    )  # one being replied to: next run
     from workflows.ratings import send_survey
+
     for c in rows:
         _transition(c, "close", None, now, note="auto")
         c.closed_at = now
@@ -736,21 +932,23 @@ async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
     return len(rows)
 
 
-def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False,
-            names: dict[int, str] | None = None) -> list[str]:
+def history(
+    svc: Services, c: Complaint, lang: str, *, staff: bool = False, names: dict[int, str] | None = None
+) -> list[str]:
     """One rendered line per event; the notes are whole (a reason or comment is at most 1,000
     characters, so a line always fits a message). For officers (``staff``) a resident's reopen
     comment has its phone numbers masked, and they read who acted and the internal notes
     (casework.staff_event_detail); the resident never sees the staff-only events."""
     from workflows.casework import STAFF_ONLY, staff_event_detail
     from workflows.transfers import RETURN, TO_DESK, history_note
+
     lines = []
     for i, e in enumerate(c.events):
         if e.action in STAFF_ONLY and not staff:
             continue
         note = ""
         if e.action in ("transfer", "reject", "extend", "reopen", "supplement_request", "supplement_reply") and e.note:
-            text = e.note.split(chr(10) + '[')[0]
+            text = e.note.split(chr(10) + "[")[0]
             note = f" — {escape(staff_text(text) if staff and e.action in ('reopen', 'supplement_reply') else text)}"
         if e.action == "transfer":
             note = f" → {escape(svc.district.department(e.department_code).name(lang))}{note}"
@@ -766,8 +964,9 @@ def history(svc: Services, c: Complaint, lang: str, *, staff: bool = False,
     return lines
 
 
-def _answer_and_history(svc: Services, c: Complaint, lang: str, *, staff: bool = False,
-                        names: dict[int, str] | None = None) -> list[str]:
+def _answer_and_history(
+    svc: Services, c: Complaint, lang: str, *, staff: bool = False, names: dict[int, str] | None = None
+) -> list[str]:
     blocks = []
     if c.answer_text:
         blocks.append(t_fit(lang, "status.answer", "answer", c.answer_text, at=svc.fmt(c.answered_at, lang)))
@@ -781,10 +980,17 @@ def detail_messages(svc: Services, c: Complaint, lang: str) -> list[str]:
     """The resident's view of one complaint — what they wrote, the answer, the whole history — as
     as many messages as it takes (a long answer and many events do not fit one)."""
     d = svc.district
-    head = t(lang, "status.detail", receipt=c.receipt_no, category=escape(d.category(c.category_code).name(lang)),
-             state=t(lang, f"state.{c.state}"), department=escape(d.department(c.department_code).name(lang)),
-             received=svc.fmt(c.received_at, lang), deadline=svc.fmt(c.deadline_at, lang),
-             description=escape(c.description))
+    head = t(
+        lang,
+        "status.detail",
+        receipt=c.receipt_no,
+        category=escape(d.category(c.category_code).name(lang)),
+        state=t(lang, f"state.{c.state}"),
+        department=escape(d.department(c.department_code).name(lang)),
+        received=svc.fmt(c.received_at, lang),
+        deadline=svc.fmt(c.deadline_at, lang),
+        description=escape(c.description),
+    )
     return pack([head, *_answer_and_history(svc, c, lang)], sep="")
 
 
@@ -794,5 +1000,8 @@ def phone_display(svc: Services, c: Complaint) -> str:
 
 
 async def find_by_submit_key(session: AsyncSession, citizen_id: int, submit_key: str) -> Complaint | None:
-    return (await session.execute(select(Complaint).where(
-        Complaint.submit_key == submit_key, Complaint.citizen_id == citizen_id))).scalar_one_or_none()
+    return (
+        await session.execute(
+            select(Complaint).where(Complaint.submit_key == submit_key, Complaint.citizen_id == citizen_id)
+        )
+    ).scalar_one_or_none()

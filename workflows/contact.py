@@ -1,15 +1,16 @@
 """Contact phone numbers: validation, masking for display and logs, encryption at rest; and the one
 detector of 주민등록번호 (and 외국인등록번호) in anything typed."""
+
 from __future__ import annotations
 
 import re
 
 from cryptography.fernet import Fernet, InvalidToken
 
-_MOBILE = re.compile(r"^01[016789]\d{7,8}$")          # 010-1234-5678, 011-123-4567
-_SEOUL = re.compile(r"^02\d{7,8}$")                  # 02-123-4567, 02-1234-5678
-_AREA = re.compile(r"^0[3-6][1-5]\d{7,8}$")          # 031-123-4567 ...
-_REP = re.compile(r"^1[5-9]\d{6}$")                  # 1588-1234
+_MOBILE = re.compile(r"^01[016789]\d{7,8}$")  # 010-1234-5678, 011-123-4567
+_SEOUL = re.compile(r"^02\d{7,8}$")  # 02-123-4567, 02-1234-5678
+_AREA = re.compile(r"^0[3-6][1-5]\d{7,8}$")  # 031-123-4567 ...
+_REP = re.compile(r"^1[5-9]\d{6}$")  # 1588-1234
 
 # Digits as people type them: ASCII, or the full-width ones of a Korean IME (전각 ０-９), read as one.
 # The mapping is one character for one, so a match in the mapped text is at the same place in the original.
@@ -20,13 +21,17 @@ _SEP = r"[\s\-._\u2010-\u2015\u2212\u30fc\ufe58\ufe63\uff0d\uff0e\uff3f]"
 # 주민등록번호 (and 외국인등록번호, same form): a birth date YYMMDD, a 7th digit 1-8 (century and sex;
 # 5-8 for foreigners), six more digits, with no digit right before or after: a phone (010-1234-5678),
 # a receipt number (2026-000123), an amount or a longer id is not one.
-_RRN = re.compile(r"(?<![0-9])(?P<birth>[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
-                  rf"{_SEP}{{0,3}}(?P<code>[1-8])[0-9]{{6}}(?![0-9])")
+_RRN = re.compile(
+    r"(?<![0-9])(?P<birth>[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
+    rf"{_SEP}{{0,3}}(?P<code>[1-8])[0-9]{{6}}(?![0-9])"
+)
 # A Korean phone number inside free text: mobile, Seoul, area codes, 070; +82 or 0 first; the area
 # code may be in brackets ("(02) 123-4567"), a bracket around the whole number stays.
-_PHONE_IN_TEXT = re.compile(r"(?<![0-9+])(?:\+82[\s\-.]{0,2}(?P<b1>\()?0?|(?P<b2>\()?0)"
-                            r"(?P<area>1[016789]|2|[3-6][1-5]|70)(?(b1)\))(?(b2)\))"
-                            rf"{_SEP}{{0,2}}(?P<mid>[0-9]{{3,4}}){_SEP}{{0,2}}(?P<last>[0-9]{{4}})(?![0-9])")
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![0-9+])(?:\+82[\s\-.]{0,2}(?P<b1>\()?0?|(?P<b2>\()?0)"
+    r"(?P<area>1[016789]|2|[3-6][1-5]|70)(?(b1)\))(?(b2)\))"
+    rf"{_SEP}{{0,2}}(?P<mid>[0-9]{{3,4}}){_SEP}{{0,2}}(?P<last>[0-9]{{4}})(?![0-9])"
+)
 
 
 class InvalidPhone(ValueError):
@@ -66,7 +71,7 @@ def _replace(pattern: re.Pattern, text: str, repl) -> str:
     replaced by ``repl(match)``; the rest of the text is kept exactly as it was."""
     out, at = [], 0
     for m in pattern.finditer(text.translate(_FULLWIDTH)):
-        out += [text[at:m.start()], repl(m)]
+        out += [text[at : m.start()], repl(m)]
         at = m.end()
     return "".join(out) + text[at:] if out else text
 
@@ -87,9 +92,11 @@ def mask_phones(text: str | None, *, keep_last: bool = True) -> str:
     """Every phone number typed inside free text masked as mask_phone does (010-****-5678), or
     with nothing of it left (``keep_last=False``: 010-****-****); for what officers and exports
     see of a resident's text (their own view keeps it whole). Business numbers (1588-1234) stay."""
+
     def masked(m: re.Match) -> str:
         last = m["last"] if keep_last else "****"
         return f"0{m['area']}-{'*' * len(m['mid'])}-{last}"
+
     return _replace(_PHONE_IN_TEXT, text or "", masked)
 
 

@@ -1,4 +1,5 @@
 """What the workflows need from the outside world, gathered once at start-up."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,11 @@ from workflows.district import District
 if TYPE_CHECKING:
     from workflows.retention import RetentionPolicy
 
-WEEKDAYS = {"ko": "월화수목금토일", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-            "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日")}
+WEEKDAYS = {
+    "ko": "월화수목금토일",
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+}
 
 
 def fmt_day(d: date, lang: str) -> str:

@@ -5,6 +5,7 @@ resident would be misled by (every problem at once, with its field): a 동 witho
 (``{"name": "자양1동", "name_en": "Jayang 1-dong"}``, Revised Romanization), a phone number nobody
 can dial, a placeholder such as "확인 필요" or "TODO" (workflows/district_info.py has the checks).
 """
+
 from __future__ import annotations
 
 import json
@@ -124,8 +125,10 @@ def _dongs(raw: dict, problems: list[str]) -> dict[str, str]:
             problems.append(f"{where}.name: missing")
             continue
         if not isinstance(en, str) or not en.strip():
-            problems.append(f"{where}.name_en: missing (the English name, e.g. {{\"name\": \"자양1동\", "
-                            f"\"name_en\": \"Jayang 1-dong\"}}; Revised Romanization)")
+            problems.append(
+                f'{where}.name_en: missing (the English name, e.g. {{"name": "자양1동", '
+                f'"name_en": "Jayang 1-dong"}}; Revised Romanization)'
+            )
             continue
         district_info.check_english(en, f"{where}.name_en", problems)
         if name in found:
@@ -156,14 +159,24 @@ def load_district(path: str | Path | None = None) -> District:
     problems += check_profile(raw)
     if problems:
         raise district_info.DistrictDataError(where, problems)
-    deps = {d["code"]: Department(d["code"], d["name_ko"], d["name_en"], d.get("phone", ""),
-                                  d.get("group_chat_id")) for d in raw["departments"]}
+    deps = {
+        d["code"]: Department(d["code"], d["name_ko"], d["name_en"], d.get("phone", ""), d.get("group_chat_id"))
+        for d in raw["departments"]
+    }
     if raw["first_contact_department"] not in deps:
         raise ValueError("first_contact_department is not a department")
     # a category without a department (the catch-all) goes to the first-contact desk, which classifies it
-    cats = {c["code"]: Category(c["code"], c["name_ko"], c["name_en"],
-                                c.get("department") or raw["first_contact_department"], c["kind"],
-                                tuple(c.get("keywords", ()))) for c in raw["categories"]}
+    cats = {
+        c["code"]: Category(
+            c["code"],
+            c["name_ko"],
+            c["name_en"],
+            c.get("department") or raw["first_contact_department"],
+            c["kind"],
+            tuple(c.get("keywords", ())),
+        )
+        for c in raw["categories"]
+    }
     periods = {k: Period.parse(v) for k, v in raw["complaint_kinds"].items() if not k.startswith("_")}
     for cat in cats.values():
         if cat.department not in deps:
@@ -172,9 +185,14 @@ def load_district(path: str | Path | None = None) -> District:
             raise ValueError(f"category {cat.code}: unknown complaint kind {cat.kind}")
     remedies = {r["code"]: Remedy(r["code"], r["ko"], r["en"]) for r in raw.get("reject_remedies", [])}
     return District(
-        name_ko=raw["district"]["name_ko"], name_en=raw["district"]["name_en"],
-        departments=deps, categories=cats, kind_periods=periods,
-        first_contact=raw["first_contact_department"], dongs=tuple(dongs), dongs_en=dongs,
+        name_ko=raw["district"]["name_ko"],
+        name_en=raw["district"]["name_en"],
+        departments=deps,
+        categories=cats,
+        kind_periods=periods,
+        first_contact=raw["first_contact_department"],
+        dongs=tuple(dongs),
+        dongs_en=dongs,
         remedies=remedies,
         answered_autoclose_days=int(raw.get("answered_autoclose_days", 7)),
         reminder_business_hours_before=float(raw.get("reminder_business_hours_before", 8)),

@@ -13,6 +13,7 @@ one-stop contact data (benefits.json, death_agencies.json) are here too: a phone
 a resident can dial (``check_phone``) and no value may be a placeholder ("TODO", "확인 필요",
 "☎ 123" where 123 is nobody's number: ``placeholder``).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,10 +29,30 @@ from workflows.texts import ENGLISH_DATA
 DEFAULT_DIR = Path(__file__).parent / "data" / "dongs"
 
 # Facility kinds and note keys a file may use (the sections in data/new_residents.json refer to them).
-KINDS = ("library", "park", "childcare", "paediatric", "playground", "school", "senior_welfare",
-         "clinic", "transport", "animal_registration", "resident_parking")
-NOTE_KEYS = ("waste", "recycling", "parking_permit", "library", "childcare", "school", "senior",
-             "animal_registration", "resident_parking")
+KINDS = (
+    "library",
+    "park",
+    "childcare",
+    "paediatric",
+    "playground",
+    "school",
+    "senior_welfare",
+    "clinic",
+    "transport",
+    "animal_registration",
+    "resident_parking",
+)
+NOTE_KEYS = (
+    "waste",
+    "recycling",
+    "parking_permit",
+    "library",
+    "childcare",
+    "school",
+    "senior",
+    "animal_registration",
+    "resident_parking",
+)
 REQUIRED_NOTES = ("waste", "recycling", "parking_permit")
 # South Korea's mainland and islands, generously; a point outside is a typo or swapped lat/lon.
 LAT_RANGE, LON_RANGE = (33.0, 38.7), (124.5, 131.9)
@@ -45,11 +66,21 @@ _PHONE = re.compile(r"(?:02|0[3-6][1-5]|01[016789]|070|050\d)-\d{3,4}-\d{4}|1[5-
 # Nationwide short numbers dialled without an area code (국번 없이). A bare short number is
 # accepted only for the body it belongs to (the entry's name holds the owner): "123" is 한국전력공사's
 # customer centre, and the placeholder it looks like anywhere else.
-SPECIAL_NUMBERS = {"110": ("정부민원안내콜센터", "국민권익위원회"), "120": ("다산콜",), "123": ("한국전력",),
-                   "129": ("보건복지",), "1332": ("금융감독원",), "1345": ("외국인",), "1350": ("고용노동",),
-                   "1355": ("국민연금",)}
-_PLACEHOLDER = re.compile(r"확인\s*필요|추후\s*(?:입력|기재|확인)|(?<![a-z])(?:todo|tbd|tba|fixme|xxx+|lorem|placeholder)(?![a-z])"
-                          r"|(?<![A-Za-z] )to be (?:confirmed|checked|filled)|\?\?\?|\d-0000(?!\d)|1234-5678", re.IGNORECASE)
+SPECIAL_NUMBERS = {
+    "110": ("정부민원안내콜센터", "국민권익위원회"),
+    "120": ("다산콜",),
+    "123": ("한국전력",),
+    "129": ("보건복지",),
+    "1332": ("금융감독원",),
+    "1345": ("외국인",),
+    "1350": ("고용노동",),
+    "1355": ("국민연금",),
+}
+_PLACEHOLDER = re.compile(
+    r"확인\s*필요|추후\s*(?:입력|기재|확인)|(?<![a-z])(?:todo|tbd|tba|fixme|xxx+|lorem|placeholder)(?![a-z])"
+    r"|(?<![A-Za-z] )to be (?:confirmed|checked|filled)|\?\?\?|\d-0000(?!\d)|1234-5678",
+    re.IGNORECASE,
+)
 
 
 def check_phone(phone: str, owner: str = "") -> str | None:
@@ -64,8 +95,10 @@ def check_phone(phone: str, owner: str = "") -> str | None:
         if not _PLACEHOLDER.search(phone):
             return None
         return f"{phone!r} looks like a placeholder, not a real number; leave it out if it is not known"
-    return (f"{phone!r} is not a Korean phone number (e.g. 02-450-1711, 031-123-4567, 1577-1000, or a "
-            "body's own short number such as 국민연금공단 1355); leave it out if it is not known")
+    return (
+        f"{phone!r} is not a Korean phone number (e.g. 02-450-1711, 031-123-4567, 1577-1000, or a "
+        "body's own short number such as 국민연금공단 1355); leave it out if it is not known"
+    )
 
 
 def is_special_number(phone: str) -> bool:
@@ -92,8 +125,10 @@ def check_values(raw, path: str, problems: list[str], *, skip=("source",)) -> No
         for i, value in enumerate(raw):
             check_values(value, f"{path}[{i}]", problems, skip=skip)
     elif (found := placeholder(raw)) is not None:
-        problems.append(f"{path}: {found!r} is a placeholder, not something to show a resident "
-                        f"(write what is known, and say plainly what is not yet known)")
+        problems.append(
+            f"{path}: {found!r} is a placeholder, not something to show a resident "
+            f"(write what is known, and say plainly what is not yet known)"
+        )
 
 
 def check_onestop_data(raw: dict, where: str) -> None:
@@ -179,7 +214,9 @@ class Place:
 
     def venue_address(self, lang: str = "ko") -> str:
         """The line under a place's name: address, phone, hours."""
-        return " · ".join(p for p in (self.where(lang), f"☎ {self.phone}" if self.phone else "", self.opening(lang)) if p)
+        return " · ".join(
+            p for p in (self.where(lang), f"☎ {self.phone}" if self.phone else "", self.opening(lang)) if p
+        )
 
 
 @dataclass(frozen=True)
@@ -206,8 +243,8 @@ class DongInfo:
 
 # --- validation helpers ----------------------------------------------------------------------
 
-def _text(obj: dict, key: str, path: str, problems: list[str], *, required: bool = True,
-          max_len: int = 200) -> str:
+
+def _text(obj: dict, key: str, path: str, problems: list[str], *, required: bool = True, max_len: int = 200) -> str:
     value = obj.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -250,8 +287,12 @@ def _place(obj, path: str, kind: str | None, problems: list[str], *, centre: boo
     hours_en = _text(obj, "hours_en", path, problems, required=bool(hours), max_len=80)
     detail = _text(obj, "detail", path, problems, required=False, max_len=80)
     detail_en = _text(obj, "detail_en", path, problems, required=bool(detail), max_len=120)
-    for key, value in (("name_en", name_en), ("address_en", address_en), ("hours_en", hours_en),
-                       ("detail_en", detail_en)):
+    for key, value in (
+        ("name_en", name_en),
+        ("address_en", address_en),
+        ("hours_en", hours_en),
+        ("detail_en", detail_en),
+    ):
         check_english(value, f"{path}.{key}", problems)
     if phone and (wrong := check_phone(phone, name)):
         problems.append(f"{path}.phone: {wrong}")
@@ -269,8 +310,20 @@ def _place(obj, path: str, kind: str | None, problems: list[str], *, centre: boo
                     problems.append(f"{path}.lon: {lon} is not a longitude in Korea ({LON_RANGE[0]}–{LON_RANGE[1]})")
     if len(problems) > before:
         return None
-    return Place(kind=kind, name=name, address=address, lat=lat, lon=lon, phone=phone, hours=hours,
-                 name_en=name_en, address_en=address_en, hours_en=hours_en, detail=detail, detail_en=detail_en)
+    return Place(
+        kind=kind,
+        name=name,
+        address=address,
+        lat=lat,
+        lon=lon,
+        phone=phone,
+        hours=hours,
+        name_en=name_en,
+        address_en=address_en,
+        hours_en=hours_en,
+        detail=detail,
+        detail_en=detail_en,
+    )
 
 
 def _notes(raw, problems: list[str]) -> dict[str, tuple[str, str]]:
@@ -335,8 +388,16 @@ def parse_dong(raw, where: str = "<data>") -> DongInfo:
     check_values(raw, "", problems)
     if problems:
         raise DistrictDataError(where, problems)
-    return DongInfo(dong=dong, source=source, updated=updated, sample=sample, centre=centre,
-                    notes=notes, facilities=tuple(facilities), path=where)
+    return DongInfo(
+        dong=dong,
+        source=source,
+        updated=updated,
+        sample=sample,
+        centre=centre,
+        notes=notes,
+        facilities=tuple(facilities),
+        path=where,
+    )
 
 
 def load_dong(path: str | Path) -> DongInfo:

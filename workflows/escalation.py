@@ -16,6 +16,7 @@ run is a handful of statements whatever the number of complaints — 600 overdue
 bulk update and one message per recipient, so the writer turn (SQLite) is back within
 milliseconds and residents' answers do not wait behind it (tests/e2e/test_nobody_stuck.py).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -50,8 +51,10 @@ class Staff:
 
 async def staff_of(session: AsyncSession, departments) -> dict[str, Staff]:
     """Current, reachable officers and heads per department (two queries per department)."""
-    return {d: Staff(await roles.officers_of(session, d), await roles.officers_of(session, d, roles.HEAD))
-            for d in sorted(set(departments))}
+    return {
+        d: Staff(await roles.officers_of(session, d), await roles.officers_of(session, d, roles.HEAD))
+        for d in sorted(set(departments))
+    }
 
 
 async def _langs(session: AsyncSession, user_ids) -> dict[int, str]:
@@ -61,6 +64,7 @@ async def _langs(session: AsyncSession, user_ids) -> dict[int, str]:
 
 
 # --- reminders -----------------------------------------------------------------------------
+
 
 def reminder_recipients(c: Complaint, staff: dict[str, Staff], desk: str) -> list[int]:
     """The officer who took it while they can still act on it; else the department's officers (or,
@@ -76,10 +80,23 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
     """Remind once per deadline when it is within the configured working hours."""
     now = svc.now()
     before = svc.district.reminder_business_hours_before
-    rows = (await session.execute(select(Complaint).options(selectinload(Complaint.photos)).where(
-        Complaint.state.in_(states.OPEN), Complaint.paused_at.is_(None), Complaint.deadline_at > now,
-        Complaint.deadline_at <= now + timedelta(days=14),
-        or_(Complaint.reminded_for.is_(None), Complaint.reminded_for != Complaint.deadline_at)))).scalars().all()
+    rows = (
+        (
+            await session.execute(
+                select(Complaint)
+                .options(selectinload(Complaint.photos))
+                .where(
+                    Complaint.state.in_(states.OPEN),
+                    Complaint.paused_at.is_(None),
+                    Complaint.deadline_at > now,
+                    Complaint.deadline_at <= now + timedelta(days=14),
+                    or_(Complaint.reminded_for.is_(None), Complaint.reminded_for != Complaint.deadline_at),
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     due = [(c, left) for c in rows if (left := svc.calendar.business_hours_left(now, c.deadline_at)) <= before]
     if not due:
         return 0
@@ -91,14 +108,24 @@ async def send_due_reminders(session: AsyncSession, svc: Services) -> int:
         c.reminded_for = c.deadline_at
         for oid in recipients[c.id]:
             lang = langs[oid]
-            await enqueue(session, key=f"remind:{c.id}:{c.deadline_at.isoformat()}:{oid}", chat_id=oid,
-                          text=t(lang, "op.reminder", receipt=c.receipt_no,
-                                 deadline=svc.fmt(c.deadline_at, lang), hours=f"{left:.1f}"),
-                          buttons=officer_buttons(c, lang))
+            await enqueue(
+                session,
+                key=f"remind:{c.id}:{c.deadline_at.isoformat()}:{oid}",
+                chat_id=oid,
+                text=t(
+                    lang,
+                    "op.reminder",
+                    receipt=c.receipt_no,
+                    deadline=svc.fmt(c.deadline_at, lang),
+                    hours=f"{left:.1f}",
+                ),
+                buttons=officer_buttons(c, lang),
+            )
     return len(due)
 
 
 # --- escalation ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Overdue:
@@ -139,9 +166,16 @@ def digest(svc: Services, items: list[Overdue], lang: str, *, staff: bool) -> st
             group = by_dept[code]
             lines = [t(lang, "esc.digest.department", department=escape(d.department(code).name(lang)), n=len(group))]
             for o in group[:per_dept]:
-                lines.append(t(lang, "esc.digest.line", receipt=o.receipt_no, late=overdue_for(lang, now - o.deadline_at),
-                               state=t(lang, f"state.{o.state}"),
-                               desk=t(lang, "esc.digest.at_desk") if o.handed_to else ""))
+                lines.append(
+                    t(
+                        lang,
+                        "esc.digest.line",
+                        receipt=o.receipt_no,
+                        late=overdue_for(lang, now - o.deadline_at),
+                        state=t(lang, f"state.{o.state}"),
+                        desk=t(lang, "esc.digest.at_desk") if o.handed_to else "",
+                    )
+                )
             more = len(group) - len(lines) + 1
             if more > 0:
                 lines.append(t(lang, "esc.digest.more_staff" if staff else "esc.digest.more", n=more))
@@ -162,7 +196,7 @@ def open_buttons(items: list[Overdue], lang: str) -> list[list[tuple[str, str]]]
     """For an officer or head in private: open the most overdue cases at once."""
     first = sorted(items, key=lambda o: (o.deadline_at, o.id))[:OPEN_BUTTONS]
     buttons = [(t(lang, "esc.digest.open", receipt=o.receipt_no), callbacks.officer("open", o.id)) for o in first]
-    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
 async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
@@ -172,18 +206,29 @@ async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
     them. Returns how many complaints were escalated."""
     now = svc.now()
     C = Complaint
-    found = (await session.execute(
-        select(C.id, C.receipt_no, C.department_code, C.handed_to, C.deadline_at, C.state)
-        .where(C.state.in_(states.OPEN), C.paused_at.is_(None), C.deadline_at <= now,  # 보완: not overdue
-               or_(C.escalated_for.is_(None), C.escalated_for != C.deadline_at))
-        .order_by(C.deadline_at, C.id))).all()
+    found = (
+        await session.execute(
+            select(C.id, C.receipt_no, C.department_code, C.handed_to, C.deadline_at, C.state)
+            .where(
+                C.state.in_(states.OPEN),
+                C.paused_at.is_(None),
+                C.deadline_at <= now,  # 보완: not overdue
+                or_(C.escalated_for.is_(None), C.escalated_for != C.deadline_at),
+            )
+            .order_by(C.deadline_at, C.id)
+        )
+    ).all()
     if not found:
         return 0
     items = [Overdue(*row) for row in found]
     ids = [o.id for o in items]
     for i in range(0, len(ids), 500):
-        await session.execute(update(C).where(C.id.in_(ids[i:i + 500])).values(escalated_for=C.deadline_at)
-                              .execution_options(synchronize_session="fetch"))
+        await session.execute(
+            update(C)
+            .where(C.id.in_(ids[i : i + 500]))
+            .values(escalated_for=C.deadline_at)
+            .execution_options(synchronize_session="fetch")
+        )
 
     desk = svc.district.first_contact
     staff = await staff_of(session, [desk, *(o.department_code for o in items)])
@@ -201,11 +246,21 @@ async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
     admins = await roles.admins(session, svc.admin_ids)
     langs = await _langs(session, [*mine, *admins])
     run = now.strftime("%Y%m%dT%H%M%S")
-    rows = [Queued(f"escalation:{run}:{uid}", uid, text=digest(svc, got, langs[uid], staff=True),
-                   buttons=open_buttons(got, langs[uid])) for uid, got in sorted(mine.items())]
-    rows += [Queued(f"escalation:{run}:{chat}", chat, text=digest(svc, got, "ko", staff=True))
-             for chat, got in sorted(groups.items())]
-    rows += [Queued(f"escalation:{run}:admin:{aid}", aid, text=digest(svc, items, langs[aid], staff=False))
-             for aid in admins]
+    rows = [
+        Queued(
+            f"escalation:{run}:{uid}",
+            uid,
+            text=digest(svc, got, langs[uid], staff=True),
+            buttons=open_buttons(got, langs[uid]),
+        )
+        for uid, got in sorted(mine.items())
+    ]
+    rows += [
+        Queued(f"escalation:{run}:{chat}", chat, text=digest(svc, got, "ko", staff=True))
+        for chat, got in sorted(groups.items())
+    ]
+    rows += [
+        Queued(f"escalation:{run}:admin:{aid}", aid, text=digest(svc, items, langs[aid], staff=False)) for aid in admins
+    ]
     await enqueue_many(session, rows)
     return len(items)

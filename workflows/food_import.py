@@ -10,6 +10,7 @@ The 동 is taken from the address only when a word of it is one of the district'
 export's addresses name the 법정동, which often differs from the 행정동, so many rows have none
 (they still get the daily alerts; only notices by 동 miss them).
 """
+
 from __future__ import annotations
 
 import csv
@@ -116,8 +117,12 @@ def parse_licence_csv(data: bytes, dongs: tuple[str, ...], cfg: FoodConfig | Non
             if not get("name"):
                 out.skipped["no_name"] += 1
                 continue
-            row = ImportRow(get("name")[:100], get("address")[:200], type_for_export(cfg, get("type")),
-                            dong_from_address(get("address"), dongs))
+            row = ImportRow(
+                get("name")[:100],
+                get("address")[:200],
+                type_for_export(cfg, get("type")),
+                dong_from_address(get("address"), dongs),
+            )
             if row.key in seen:
                 out.skipped["duplicate"] += 1
                 continue
@@ -136,8 +141,9 @@ class Imported:
     already: int  # imported before
 
 
-async def import_businesses(session: AsyncSession, svc: Services, rows: list[ImportRow], *, by: int,
-                            cfg: FoodConfig | None = None) -> Imported:
+async def import_businesses(
+    session: AsyncSession, svc: Services, rows: list[ImportRow], *, by: int, cfg: FoodConfig | None = None
+) -> Imported:
     cfg = cfg or config()
     known = set(await session.scalars(select(FoodOperator.import_key).where(FoodOperator.import_key.is_not(None))))
     now: datetime = svc.now()
@@ -146,19 +152,41 @@ async def import_businesses(session: AsyncSession, svc: Services, rows: list[Imp
         if row.key in known:
             already += 1
             continue
-        inv = await roles.create_invite(session, role=OPERATOR, department_code=None, by=by,
-                                        departments=svc.district.departments, now=now, audited=False)
+        inv = await roles.create_invite(
+            session,
+            role=OPERATOR,
+            department_code=None,
+            by=by,
+            departments=svc.district.departments,
+            now=now,
+            audited=False,
+        )
         inv.expires_at = now + cfg.invite_ttl
-        op = FoodOperator(business_name=row.name, business_type=row.business_type, dong=row.dong,
-                          address=row.address or None, status=INVITED, invite_token=inv.token,
-                          import_key=row.key, created_at=now, updated_at=now)
+        op = FoodOperator(
+            business_name=row.name,
+            business_type=row.business_type,
+            dong=row.dong,
+            address=row.address or None,
+            status=INVITED,
+            invite_token=inv.token,
+            import_key=row.key,
+            created_at=now,
+            updated_at=now,
+        )
         session.add(op)
         created.append((op, inv))
         known.add(row.key)
     await session.flush()
     # one entry for the batch (the invites in it are not audited one by one)
-    audit.record(session, audit.FOOD_IMPORT, actor_id=by, actor_role=roles.ADMIN, subject_kind="food_operators",
-                 detail=audit.details(rows=len(rows), created=len(created), already=already), at=now)
+    audit.record(
+        session,
+        audit.FOOD_IMPORT,
+        actor_id=by,
+        actor_role=roles.ADMIN,
+        subject_kind="food_operators",
+        detail=audit.details(rows=len(rows), created=len(created), already=already),
+        at=now,
+    )
     return Imported(created, already)
 
 
@@ -167,17 +195,27 @@ def _cell(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
-def invitations_csv(svc: Services, created: list[tuple[FoodOperator, Invite]], lang: str,
-                    cfg: FoodConfig | None = None) -> bytes:
+def invitations_csv(
+    svc: Services, created: list[tuple[FoodOperator, Invite]], lang: str, cfg: FoodConfig | None = None
+) -> bytes:
     """The links to print or turn into QR codes, one per business (UTF-8 with BOM for Excel)."""
     cfg = cfg or config()
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["사업장명", "소재지", "업종", "동", "초대 링크", "유효 기한"] if lang != "en" else
-               ["business", "address", "type", "dong", "invite link", "valid until"])
+    w.writerow(
+        ["사업장명", "소재지", "업종", "동", "초대 링크", "유효 기한"]
+        if lang != "en"
+        else ["business", "address", "type", "dong", "invite link", "valid until"]
+    )
     for op, inv in created:
-        w.writerow([_cell(op.business_name), _cell(op.address or ""), cfg.types[op.business_type].name(lang),
-                    op.dong or "",
-                    f"https://t.me/{svc.bot_username}?start=inv_{inv.token}",
-                    f"{inv.expires_at.astimezone(svc.tz):%Y-%m-%d}"])
+        w.writerow(
+            [
+                _cell(op.business_name),
+                _cell(op.address or ""),
+                cfg.types[op.business_type].name(lang),
+                op.dong or "",
+                f"https://t.me/{svc.bot_username}?start=inv_{inv.token}",
+                f"{inv.expires_at.astimezone(svc.tz):%Y-%m-%d}",
+            ]
+        )
     return buf.getvalue().encode("utf-8-sig")

@@ -11,6 +11,7 @@ complaints). Definitions and formulas: docs/indicators.md.
 Periods are Monday–Sunday weeks, calendar months, quarters and years in the district's time
 zone, half-open [start, end). A period still running is cut at "now".
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,12 +24,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Generic, Iterable, Sequence, TypeVar
 
-from sqlalchemy import (Integer, and_, case, cast, exists, func, literal, or_, select, true,
-                        union_all)
+from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import (Complaint, ComplaintEvent, OnestopApplication, OnestopItem, Rating,
-                           UTCDateTime)
+from bot.db.models import Complaint, ComplaintEvent, OnestopApplication, OnestopItem, Rating, UTCDateTime
 from workflows import states
 from workflows.context import Services
 from workflows.ratings import counted
@@ -149,10 +148,22 @@ _QUARTER_RE = re.compile(r"(\d{4})-?[qQ]([1-4])")
 _WEEK_RE = re.compile(r"(\d{4})-?[wW](\d{1,2})")
 _YEAR_RE = re.compile(r"(\d{4})")
 # A kind alone is the last complete period of that kind: a report is read on finished figures.
-LAST_COMPLETE = {"week": "week", "주": "week", "지난주": "week",
-                 "month": "month", "월": "month", "지난달": "month",
-                 "quarter": "quarter", "분기": "quarter", "지난분기": "quarter",
-                 "year": "year", "연": "year", "년": "year", "작년": "year", "지난해": "year"}
+LAST_COMPLETE = {
+    "week": "week",
+    "주": "week",
+    "지난주": "week",
+    "month": "month",
+    "월": "month",
+    "지난달": "month",
+    "quarter": "quarter",
+    "분기": "quarter",
+    "지난분기": "quarter",
+    "year": "year",
+    "연": "year",
+    "년": "year",
+    "작년": "year",
+    "지난해": "year",
+}
 # "This ..." names the period still running, figures so far (as a YYYY-MM of this month does).
 CURRENT = {"이번주": "week", "이번달": "month", "이번분기": "quarter", "올해": "year"}
 
@@ -272,13 +283,14 @@ def quantile(values: Iterable[float], q: float) -> float | None:
 
 # --- satisfaction (Smile) ------------------------------------------------------------------
 
+
 @dataclass
 class Smile(Summable):
-    sent: int = 0          # surveys sent in the period
-    responded: int = 0     # of those, answered (an overall score was given)
-    rated: int = 0         # overall scores given in the period (rated_at)
-    total: int = 0         # their sum
-    share_top: int = 0     # of those, 4 or 5
+    sent: int = 0  # surveys sent in the period
+    responded: int = 0  # of those, answered (an overall score was given)
+    rated: int = 0  # overall scores given in the period (rated_at)
+    total: int = 0  # their sum
+    share_top: int = 0  # of those, 4 or 5
     dist: list[int] = field(default_factory=lambda: [0] * 5)  # ratings 1..5
     item_n: list[int] = field(default_factory=lambda: [0] * len(ITEMS))
     item_sum: list[int] = field(default_factory=lambda: [0] * len(ITEMS))
@@ -304,21 +316,30 @@ async def satisfaction(session: AsyncSession, lo: datetime, hi: datetime) -> Lev
     R = Rating
     keys = (R.department_code, R.officer_id)
     fine: dict[tuple[str, int | None], Smile] = {}
-    given = [func.count(R.overall), func.coalesce(func.sum(R.overall), 0),
-             func.sum(case((R.overall >= 4, 1), else_=0)),
-             *(func.sum(case((R.overall == s, 1), else_=0)) for s in range(1, 6)),
-             *(func.count(getattr(R, i)) for i in ITEMS),
-             *(func.coalesce(func.sum(getattr(R, i)), 0) for i in ITEMS)]
-    q = (select(*keys, *given).where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
-         .group_by(*keys))
+    given = [
+        func.count(R.overall),
+        func.coalesce(func.sum(R.overall), 0),
+        func.sum(case((R.overall >= 4, 1), else_=0)),
+        *(func.sum(case((R.overall == s, 1), else_=0)) for s in range(1, 6)),
+        *(func.count(getattr(R, i)) for i in ITEMS),
+        *(func.coalesce(func.sum(getattr(R, i)), 0) for i in ITEMS),
+    ]
+    q = (
+        select(*keys, *given)
+        .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
+        .group_by(*keys)
+    )
     for dept, officer, n, total, top, *rest in (await session.execute(q)).all():
         k = len(ITEMS)
-        fine[(dept, officer)] = Smile(rated=n, total=int(total), share_top=int(top),
-                                      dist=[int(x) for x in rest[:5]],
-                                      item_n=[int(x) for x in rest[5:5 + k]],
-                                      item_sum=[int(x) for x in rest[5 + k:]])
-    q = (select(*keys, func.count(), func.count(R.overall))
-         .where(R.sent_at >= lo, R.sent_at < hi).group_by(*keys))
+        fine[(dept, officer)] = Smile(
+            rated=n,
+            total=int(total),
+            share_top=int(top),
+            dist=[int(x) for x in rest[:5]],
+            item_n=[int(x) for x in rest[5 : 5 + k]],
+            item_sum=[int(x) for x in rest[5 + k :]],
+        )
+    q = select(*keys, func.count(), func.count(R.overall)).where(R.sent_at >= lo, R.sent_at < hi).group_by(*keys)
     for dept, officer, sent, responded in (await session.execute(q)).all():
         s = fine.setdefault((dept, officer), Smile())
         s.sent, s.responded = sent, responded
@@ -327,12 +348,13 @@ async def satisfaction(session: AsyncSession, lo: datetime, hi: datetime) -> Lev
 
 # --- speed and simplicity ------------------------------------------------------------------
 
+
 @dataclass
 class Speed(Summable):
-    answered: int = 0      # answered in the period
-    on_time: int = 0       # of those, answered by the deadline
-    overdue: int = 0       # deadlines that fell in the period and were missed
-    extensions: int = 0    # deadline extensions granted in the period
+    answered: int = 0  # answered in the period
+    on_time: int = 0  # of those, answered by the deadline
+    overdue: int = 0  # deadlines that fell in the period and were missed
+    extensions: int = 0  # deadline extensions granted in the period
     hours: list[float] = field(default_factory=list)  # business hours receipt → answer
 
     @property
@@ -356,23 +378,29 @@ async def speed(session: AsyncSession, svc: Services, lo: datetime, hi: datetime
         return fine.setdefault((dept, officer), Speed())
 
     in_period = and_(C.answered_at >= lo, C.answered_at < hi)
-    q = (select(C.department_code, C.answered_by, func.count(),
-                func.sum(case((C.answered_at <= C.deadline_at, 1), else_=0)))
-         .where(in_period).group_by(C.department_code, C.answered_by))
+    q = (
+        select(
+            C.department_code, C.answered_by, func.count(), func.sum(case((C.answered_at <= C.deadline_at, 1), else_=0))
+        )
+        .where(in_period)
+        .group_by(C.department_code, C.answered_by)
+    )
     for dept, officer, n, on_time in (await session.execute(q)).all():
         s = row(dept, officer)
         s.answered, s.on_time = n, int(on_time)
     # Business hours receipt → answer, stored when the complaint was answered (the working
     # calendar's rule, workflows.complaints.answer); read from the answered-at index, which covers it.
-    hours_q = (select(C.department_code, C.answered_by, C.processing_hours)
-               .where(in_period, C.processing_hours.is_not(None)))
+    hours_q = select(C.department_code, C.answered_by, C.processing_hours).where(
+        in_period, C.processing_hours.is_not(None)
+    )
     async for chunk in in_chunks(session, hours_q):
         for dept, officer, h in chunk:
             row(dept, officer).hours.append(h)
     # An answer without it (written around complaints.answer, or a row the migration could not
     # fill): the calendar now, as the report did before the column existed.
-    q = (select(C.department_code, C.answered_by, C.received_at, C.answered_at)
-         .where(in_period, C.processing_hours.is_(None)))
+    q = select(C.department_code, C.answered_by, C.received_at, C.answered_at).where(
+        in_period, C.processing_hours.is_(None)
+    )
     hours = svc.calendar.business_hours_between
     async for chunk in in_chunks(session, q):
         for dept, officer, received, answered in chunk:
@@ -380,14 +408,22 @@ async def speed(session: AsyncSession, svc: Services, lo: datetime, hi: datetime
     # Overdue: the deadline fell in the period (up to now) and it passed without a decision.
     decided = func.coalesce(C.answered_at, C.closed_at)
     officer_col = func.coalesce(C.answered_by, C.officer_id)
-    q = (select(C.department_code, officer_col, func.count())
-         .where(C.deadline_at >= lo, C.deadline_at < min(hi, svc.now()),
-                or_(and_(C.state.in_(states.OPEN), C.paused_at.is_(None)), decided > C.deadline_at))
-         .group_by(C.department_code, officer_col))
+    q = (
+        select(C.department_code, officer_col, func.count())
+        .where(
+            C.deadline_at >= lo,
+            C.deadline_at < min(hi, svc.now()),
+            or_(and_(C.state.in_(states.OPEN), C.paused_at.is_(None)), decided > C.deadline_at),
+        )
+        .group_by(C.department_code, officer_col)
+    )
     for dept, officer, n in (await session.execute(q)).all():
         row(dept, officer).overdue = n
-    q = (select(E.department_code, E.actor_id, func.count())
-         .where(E.action == "extend", E.at >= lo, E.at < hi).group_by(E.department_code, E.actor_id))
+    q = (
+        select(E.department_code, E.actor_id, func.count())
+        .where(E.action == "extend", E.at >= lo, E.at < hi)
+        .group_by(E.department_code, E.actor_id)
+    )
     for dept, officer, n in (await session.execute(q)).all():
         row(dept, officer).extensions = n
     return _rollup(fine, Speed)
@@ -395,14 +431,15 @@ async def speed(session: AsyncSession, svc: Services, lo: datetime, hi: datetime
 
 # --- soft and smart ------------------------------------------------------------------------
 
+
 @dataclass
 class Flow(Summable):
-    transfers: int = 0          # complaints passed on to another department (counted at the sender)
+    transfers: int = 0  # complaints passed on to another department (counted at the sender)
     transfer_hours: float = 0.0  # business hours they spent at the sender before being passed on
-    answers: int = 0            # answers sent in the period
-    reopens: int = 0            # of all answers, reopened by the resident in the period
-    closed: int = 0             # complaints closed in the period after an answer
-    first_contact: int = 0      # of those, never transferred and never reopened
+    answers: int = 0  # answers sent in the period
+    reopens: int = 0  # of all answers, reopened by the resident in the period
+    closed: int = 0  # complaints closed in the period after an answer
+    first_contact: int = 0  # of those, never transferred and never reopened
 
     @property
     def reopen_rate(self) -> float | None:
@@ -426,14 +463,19 @@ async def flow(session: AsyncSession, svc: Services, lo: datetime, hi: datetime)
     # Transfers: the sender is the department before the event (LAG over the complaint's
     # submit/transfer hops); the time lost is from the hop that brought it there.
     order = {"partition_by": E.complaint_id, "order_by": E.id}
-    hops = (select(E.action, E.at, E.actor_id,
-                   func.lag(E.department_code).over(**order).label("sender"),
-                   func.lag(E.at, type_=UTCDateTime()).over(**order).label("since"))
-            .where(E.action.in_(("submit", "transfer", "return", "to_desk")), E.complaint_id.in_(touched("transfer")))
-            .subquery())
+    hops = (
+        select(
+            E.action,
+            E.at,
+            E.actor_id,
+            func.lag(E.department_code).over(**order).label("sender"),
+            func.lag(E.at, type_=UTCDateTime()).over(**order).label("since"),
+        )
+        .where(E.action.in_(("submit", "transfer", "return", "to_desk")), E.complaint_id.in_(touched("transfer")))
+        .subquery()
+    )
     sent_on = and_(hops.c.action == "transfer", hops.c.at >= lo, hops.c.at < hi)
-    q = (select(hops.c.sender, hops.c.actor_id, func.count()).where(sent_on)
-         .group_by(hops.c.sender, hops.c.actor_id))
+    q = select(hops.c.sender, hops.c.actor_id, func.count()).where(sent_on).group_by(hops.c.sender, hops.c.actor_id)
     for dept, officer, n in (await session.execute(q)).all():
         row(dept, officer).transfers = n
     hours = svc.calendar.business_hours_between
@@ -442,25 +484,34 @@ async def flow(session: AsyncSession, svc: Services, lo: datetime, hi: datetime)
         for dept, officer, since, at in chunk:
             row(dept, officer).transfer_hours += hours(since, at)
 
-    q = (select(E.department_code, E.actor_id, func.count())
-         .where(E.action == "answer", E.at >= lo, E.at < hi).group_by(E.department_code, E.actor_id))
+    q = (
+        select(E.department_code, E.actor_id, func.count())
+        .where(E.action == "answer", E.at >= lo, E.at < hi)
+        .group_by(E.department_code, E.actor_id)
+    )
     for dept, officer, n in (await session.execute(q)).all():
         row(dept, officer).answers = n
     # A reopen always follows the answer it reopens: LAG(actor) is the officer who answered.
-    prev = (select(E.action, E.at, E.department_code,
-                   func.lag(E.actor_id).over(**order).label("answerer"))
-            .where(E.complaint_id.in_(touched("reopen"))).subquery())
-    q = (select(prev.c.department_code, prev.c.answerer, func.count())
-         .where(prev.c.action == "reopen", prev.c.at >= lo, prev.c.at < hi)
-         .group_by(prev.c.department_code, prev.c.answerer))
+    prev = (
+        select(E.action, E.at, E.department_code, func.lag(E.actor_id).over(**order).label("answerer"))
+        .where(E.complaint_id.in_(touched("reopen")))
+        .subquery()
+    )
+    q = (
+        select(prev.c.department_code, prev.c.answerer, func.count())
+        .where(prev.c.action == "reopen", prev.c.at >= lo, prev.c.at < hi)
+        .group_by(prev.c.department_code, prev.c.answerer)
+    )
     for dept, officer, n in (await session.execute(q)).all():
         row(dept, officer).reopens = n
 
     # select the id, not *: the events' (complaint, action) index answers it without the table
     detour = exists(select(E.id).where(E.complaint_id == C.id, E.action.in_(("transfer", "reopen"))))
-    q = (select(C.department_code, C.answered_by, func.count(), func.sum(case((~detour, 1), else_=0)))
-         .where(C.state == states.CLOSED, C.closed_at >= lo, C.closed_at < hi)
-         .group_by(C.department_code, C.answered_by))
+    q = (
+        select(C.department_code, C.answered_by, func.count(), func.sum(case((~detour, 1), else_=0)))
+        .where(C.state == states.CLOSED, C.closed_at >= lo, C.closed_at < hi)
+        .group_by(C.department_code, C.answered_by)
+    )
     for dept, officer, n, first in (await session.execute(q)).all():
         f = row(dept, officer)
         f.closed, f.first_contact = n, int(first)
@@ -483,7 +534,7 @@ def dong_of(dongs: Iterable[str]):
 
 @dataclass
 class Volume:
-    received: dict[str, int]        # department -> complaints received
+    received: dict[str, int]  # department -> complaints received
     by_category: dict[str, int]
     by_dong: dict[str, int]
 
@@ -501,11 +552,13 @@ async def volume(session: AsyncSession, svc: Services, lo: datetime, hi: datetim
         return {k: n for k, n in rows.all()}
 
     dong = dong_of(svc.district.dongs).label("dong")
-    return Volume(received=await counts(C.department_code), by_category=await counts(C.category_code),
-                  by_dong=await counts(dong))
+    return Volume(
+        received=await counts(C.department_code), by_category=await counts(C.category_code), by_dong=await counts(dong)
+    )
 
 
 # --- recurring complaints (서초구 model) ---------------------------------------------------
+
 
 @dataclass
 class Hotspot:
@@ -513,8 +566,8 @@ class Hotspot:
     address: str | None
     latitude: float | None
     longitude: float | None
-    count: int                       # complaints at this place in the window
-    receipts: list[str]              # their receipt numbers, oldest first
+    count: int  # complaints at this place in the window
+    receipts: list[str]  # their receipt numbers, oldest first
     first: datetime
     last: datetime
 
@@ -530,9 +583,16 @@ def _close(a, b, radius: float, kx: float) -> bool:
     return dy * dy + dx * dx <= radius * radius
 
 
-async def recurring(session: AsyncSession, svc: Services, until: datetime, *,
-                    radius_m: float | None = None, days: int | None = None,
-                    min_count: int | None = None, limit: int | None = None) -> list[Hotspot]:
+async def recurring(
+    session: AsyncSession,
+    svc: Services,
+    until: datetime,
+    *,
+    radius_m: float | None = None,
+    days: int | None = None,
+    min_count: int | None = None,
+    limit: int | None = None,
+) -> list[Hotspot]:
     """Places where the same category was reported ``min_count``+ times in the ``days`` before
     ``until``: same address, or within ``radius_m`` metres. A complaint is the centre of a
     hotspot when at least min_count complaints (itself included) are its neighbours; hotspots
@@ -545,15 +605,28 @@ async def recurring(session: AsyncSession, svc: Services, until: datetime, *,
     # Grid cells at least `radius` wide: neighbours are in the same or an adjacent cell, so the
     # self-join is an equality join (indexed) instead of every pair in the window.
     gy, gx = METRES_PER_DEGREE / radius, kx / radius
-    w = (select(C.id, C.receipt_no, C.received_at, C.category_code.label("cat"),
-                C.address.label("addr"), C.latitude.label("lat"), C.longitude.label("lon"),
-                cast(C.latitude * gy, Integer).label("gy"), cast(C.longitude * gx, Integer).label("gx"))
-         .where(C.received_at >= until - timedelta(days=days), C.received_at < until,
-                C.anonymised_at.is_(None))  # an anonymised complaint keeps only its 동: no place
-         .cte("w"))
+    w = (
+        select(
+            C.id,
+            C.receipt_no,
+            C.received_at,
+            C.category_code.label("cat"),
+            C.address.label("addr"),
+            C.latitude.label("lat"),
+            C.longitude.label("lon"),
+            cast(C.latitude * gy, Integer).label("gy"),
+            cast(C.longitude * gx, Integer).label("gx"),
+        )
+        .where(
+            C.received_at >= until - timedelta(days=days), C.received_at < until, C.anonymised_at.is_(None)
+        )  # an anonymised complaint keeps only its 동: no place
+        .cte("w")
+    )
+
     def cells(offsets):
-        return union_all(*(select(literal(dy, Integer).label("dy"), literal(dx, Integer).label("dx"))
-                           for dy, dx in offsets)).subquery("o")
+        return union_all(
+            *(select(literal(dy, Integer).label("dy"), literal(dx, Integer).label("dx")) for dy, dx in offsets)
+        ).subquery("o")
 
     def pairs(undirected: bool, *centre_filter):
         """Neighbour pairs (aid, bid): within the radius, or at the same address and not already
@@ -563,26 +636,50 @@ async def recurring(session: AsyncSession, svc: Services, until: datetime, *,
         a, b = w.alias("a"), w.alias("b")
         dy, dx = (b.c.lat - a.c.lat) * METRES_PER_DEGREE, (b.c.lon - a.c.lon) * kx
         near = dy * dy + dx * dx <= radius * radius  # equirectangular; no pow() in plain SQLite
-        o = cells([(0, 0), (0, 1), (1, -1), (1, 0), (1, 1)] if undirected
-                  else [(y, x) for y in (-1, 0, 1) for x in (-1, 0, 1)])
+        o = cells(
+            [(0, 0), (0, 1), (1, -1), (1, 0), (1, 1)]
+            if undirected
+            else [(y, x) for y in (-1, 0, 1) for x in (-1, 0, 1)]
+        )
         once = [or_(o.c.dy != 0, o.c.dx != 0, b.c.id > a.c.id)] if undirected else []
-        by_distance = (select(a.c.id.label("aid"), b.c.id.label("bid")).select_from(a).join(o, true())
-                       .join(b, and_(b.c.cat == a.c.cat, b.c.gy == a.c.gy + o.c.dy, b.c.gx == a.c.gx + o.c.dx))
-                       .where(near, *once, *(f(a) for f in centre_filter)))
-        by_address = (select(a.c.id.label("aid"), b.c.id.label("bid")).select_from(a)
-                      .join(b, and_(b.c.cat == a.c.cat, b.c.addr == a.c.addr))
-                      .where(a.c.addr.is_not(None), or_(a.c.lat.is_(None), b.c.lat.is_(None), ~near),
-                             *([b.c.id > a.c.id] if undirected else []), *(f(a) for f in centre_filter)))
+        by_distance = (
+            select(a.c.id.label("aid"), b.c.id.label("bid"))
+            .select_from(a)
+            .join(o, true())
+            .join(b, and_(b.c.cat == a.c.cat, b.c.gy == a.c.gy + o.c.dy, b.c.gx == a.c.gx + o.c.dx))
+            .where(near, *once, *(f(a) for f in centre_filter))
+        )
+        by_address = (
+            select(a.c.id.label("aid"), b.c.id.label("bid"))
+            .select_from(a)
+            .join(b, and_(b.c.cat == a.c.cat, b.c.addr == a.c.addr))
+            .where(
+                a.c.addr.is_not(None),
+                or_(a.c.lat.is_(None), b.c.lat.is_(None), ~near),
+                *([b.c.id > a.c.id] if undirected else []),
+                *(f(a) for f in centre_filter),
+            )
+        )
         return union_all(by_distance, by_address).cte("pairs")
 
     every = pairs(True)
     ends = union_all(select(every.c.aid.label("node")), select(every.c.bid.label("node"))).subquery("ends")
     n = (func.count() + 1).label("n")  # + the complaint itself
-    centres = (select(ends.c.node, n).group_by(ends.c.node).having(n >= min_count)
-               .order_by(n.desc(), ends.c.node).limit(limit * 25).subquery("centres"))
-    anchors = (await session.execute(
-        select(w.c.id, w.c.cat, w.c.addr, w.c.lat, w.c.lon, centres.c.n)
-        .join(centres, centres.c.node == w.c.id).order_by(centres.c.n.desc(), w.c.id))).all()
+    centres = (
+        select(ends.c.node, n)
+        .group_by(ends.c.node)
+        .having(n >= min_count)
+        .order_by(n.desc(), ends.c.node)
+        .limit(limit * 25)
+        .subquery("centres")
+    )
+    anchors = (
+        await session.execute(
+            select(w.c.id, w.c.cat, w.c.addr, w.c.lat, w.c.lon, centres.c.n)
+            .join(centres, centres.c.node == w.c.id)
+            .order_by(centres.c.n.desc(), w.c.id)
+        )
+    ).all()
     chosen = []
     for anchor in anchors:  # already aggregated: at most limit·25 centres, busiest first
         if not any(_close(anchor, c, radius, kx) for c in chosen):
@@ -594,8 +691,10 @@ async def recurring(session: AsyncSession, svc: Services, until: datetime, *,
     ids = [c.id for c in chosen]
     mine = pairs(False, lambda a: a.c.id.in_(ids))  # the chosen centres' neighbours only
     members = await session.execute(
-        select(mine.c.aid, w.c.receipt_no, w.c.received_at).join(w, w.c.id == mine.c.bid)
-        .order_by(w.c.received_at, w.c.id))
+        select(mine.c.aid, w.c.receipt_no, w.c.received_at)
+        .join(w, w.c.id == mine.c.bid)
+        .order_by(w.c.received_at, w.c.id)
+    )
     by_centre: dict[int, list] = {}
     for aid, receipt, at in members.all():
         by_centre.setdefault(aid, []).append((receipt, at))
@@ -608,9 +707,10 @@ async def recurring(session: AsyncSession, svc: Services, until: datetime, *,
 
 # --- trend ---------------------------------------------------------------------------------
 
+
 @dataclass
 class TrendPoint:
-    month: str          # YYYY-MM
+    month: str  # YYYY-MM
     rated: int
     mean: float | None
     answered: int
@@ -626,25 +726,42 @@ async def trend(session: AsyncSession, svc: Services, last: date, months: int = 
     def monthly(col, *aggregates, where=()):
         """One aggregate row per month, each a range scan of ``col``'s index (no sort of the
         year's rows into groups), in one statement."""
-        return union_all(*(select(literal(i, Integer).label("b"), *aggregates)
-                           .where(col >= edges[i], col < edges[i + 1], *where) for i in range(months)))
+        return union_all(
+            *(
+                select(literal(i, Integer).label("b"), *aggregates).where(col >= edges[i], col < edges[i + 1], *where)
+                for i in range(months)
+            )
+        )
 
     R, C = Rating, Complaint
-    ratings = {i: (n, s) for i, n, s in (await session.execute(
-        monthly(R.rated_at, func.count(R.overall), func.sum(R.overall),
-                where=(R.overall.is_not(None), counted())))).all()}
-    speed_rows = {i: (n, ok) for i, n, ok in (await session.execute(
-        monthly(C.answered_at, func.count(), func.sum(case((C.answered_at <= C.deadline_at, 1), else_=0))))).all()}
+    ratings = {
+        i: (n, s)
+        for i, n, s in (
+            await session.execute(
+                monthly(
+                    R.rated_at, func.count(R.overall), func.sum(R.overall), where=(R.overall.is_not(None), counted())
+                )
+            )
+        ).all()
+    }
+    speed_rows = {
+        i: (n, ok)
+        for i, n, ok in (
+            await session.execute(
+                monthly(C.answered_at, func.count(), func.sum(case((C.answered_at <= C.deadline_at, 1), else_=0)))
+            )
+        ).all()
+    }
     out = []
     for i in range(months):
         n, s = ratings.get(i, (0, 0))
         a, ok = speed_rows.get(i, (0, 0))
-        out.append(TrendPoint(add_months(first, i).strftime("%Y-%m"), n, ratio(s or 0, n), a,
-                              ratio(ok or 0, a)))
+        out.append(TrendPoint(add_months(first, i).strftime("%Y-%m"), n, ratio(s or 0, n), a, ratio(ok or 0, a)))
     return out
 
 
 # --- one-stops and opinion days ------------------------------------------------------------
+
 
 @dataclass
 class OfficeWork(Summable):
@@ -664,24 +781,31 @@ class OfficeWork(Summable):
         return quantile(self.hours, 0.5)
 
 
-async def onestop_offices(session: AsyncSession, svc: Services, lo: datetime,
-                          hi: datetime) -> dict[str, OfficeWork]:
+async def onestop_offices(session: AsyncSession, svc: Services, lo: datetime, hi: datetime) -> dict[str, OfficeWork]:
     """Sub-requests completed in the period per office (the department, or the outside body when
     no department handled it), business hours from the application to completion, and the
     family's ratings given in the period."""
     A, I = OnestopApplication, OnestopItem
     office = func.coalesce(I.department_code, I.agency_code)
     done = and_(I.done_at >= lo, I.done_at < hi)
-    out = {k: OfficeWork(done=n) for k, n in (await session.execute(
-        select(office, func.count()).where(done).group_by(office))).all()}
+    out = {
+        k: OfficeWork(done=n)
+        for k, n in (await session.execute(select(office, func.count()).where(done).group_by(office))).all()
+    }
     hours = svc.calendar.business_hours_between
-    for k, created, finished in (await session.execute(
-            select(office, A.created_at, I.done_at).join(A, A.id == I.application_id).where(done))).all():
+    for k, created, finished in (
+        await session.execute(select(office, A.created_at, I.done_at).join(A, A.id == I.application_id).where(done))
+    ).all():
         out[k].hours.append(hours(created, finished))
     from bot.db.models import OnestopRating as R
-    for k, n, total in (await session.execute(
+
+    for k, n, total in (
+        await session.execute(
             select(R.department_code, func.count(), func.sum(R.overall))
-            .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None)).group_by(R.department_code))).all():
+            .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None))
+            .group_by(R.department_code)
+        )
+    ).all():
         w = out.setdefault(k, OfficeWork())
         w.rated, w.rating_sum = int(n), int(total or 0)
     return out
@@ -697,6 +821,7 @@ async def opinion_days(session: AsyncSession, span: Span, svc: Services) -> tupl
 
 # --- one period, and a report's worth ------------------------------------------------------
 
+
 @dataclass
 class Snapshot:
     """Smile, Speed and Soft/Smart for one period."""
@@ -709,8 +834,9 @@ class Snapshot:
 
 async def snapshot(session: AsyncSession, svc: Services, span: Span) -> Snapshot:
     lo, hi = span.bounds(svc)
-    return Snapshot(span, await satisfaction(session, lo, hi), await speed(session, svc, lo, hi),
-                    await flow(session, svc, lo, hi))
+    return Snapshot(
+        span, await satisfaction(session, lo, hi), await speed(session, svc, lo, hi), await flow(session, svc, lo, hi)
+    )
 
 
 @dataclass

@@ -25,6 +25,7 @@ over notice number, amount and payment time, 10 base32 characters (``verificatio
 Every request, notice, payment and confirmation is a LicenseTaxEvent; nothing is deleted. Service
 functions take the caller's session and Services; the caller commits.
 """
+
 from __future__ import annotations
 
 import base64
@@ -42,8 +43,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import (Complaint, LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice,
-                           LicenseTaxPayment, User)
+from bot.db.models import Complaint, LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, LicenseTaxPayment, User
 from workflows import audit, licensing_bodies, notice_render
 from workflows.contact import looks_like_rrn
 from workflows.context import Services, fmt_day
@@ -66,7 +66,11 @@ OPEN_STATES = (AWAITING_CLASS, ISSUED)
 # payment statuses
 APPLIED, ACCEPTED, TO_RETURN = "applied", "accepted", "to_return"
 HELD_MISMATCH, HELD_UNMATCHED, HELD_DUPLICATE, HELD_CANCELLED = (
-    "held_mismatch", "held_unmatched", "held_duplicate", "held_cancelled")
+    "held_mismatch",
+    "held_unmatched",
+    "held_duplicate",
+    "held_cancelled",
+)
 HELD = (HELD_MISMATCH, HELD_UNMATCHED, HELD_DUPLICATE, HELD_CANCELLED)
 
 CONSENT_PURPOSE = "license_tax"
@@ -76,24 +80,50 @@ ISSUE_DATE_HORIZON = timedelta(days=366)
 
 
 # Text keys by state / status / code, spelt out so every key is a literal.
-STATE_KEYS = {AWAITING_CLASS: "lt.state.awaiting_class", ISSUED: "lt.state.issued", PAID: "lt.state.paid",
-              CANCELLED: "lt.state.cancelled", REFUND: "lt.state.refund_requested",
-              NON_TAXABLE: "lt.state.non_taxable"}
-PAY_KEYS = {APPLIED: "lt.pay.applied", ACCEPTED: "lt.pay.accepted", TO_RETURN: "lt.pay.to_return",
-            HELD_MISMATCH: "lt.pay.held_mismatch", HELD_UNMATCHED: "lt.pay.held_unmatched",
-            HELD_DUPLICATE: "lt.pay.held_duplicate", HELD_CANCELLED: "lt.pay.held_cancelled"}
+STATE_KEYS = {
+    AWAITING_CLASS: "lt.state.awaiting_class",
+    ISSUED: "lt.state.issued",
+    PAID: "lt.state.paid",
+    CANCELLED: "lt.state.cancelled",
+    REFUND: "lt.state.refund_requested",
+    NON_TAXABLE: "lt.state.non_taxable",
+}
+PAY_KEYS = {
+    APPLIED: "lt.pay.applied",
+    ACCEPTED: "lt.pay.accepted",
+    TO_RETURN: "lt.pay.to_return",
+    HELD_MISMATCH: "lt.pay.held_mismatch",
+    HELD_UNMATCHED: "lt.pay.held_unmatched",
+    HELD_DUPLICATE: "lt.pay.held_duplicate",
+    HELD_CANCELLED: "lt.pay.held_cancelled",
+}
 SOURCE_KEYS = {"bank": "lt.pay.source.bank", "officer": "lt.pay.source.officer"}
 AREA_KEYS = {"dong": "lt.area.dong", "eup_myeon": "lt.area.eup_myeon"}
-FIGURE_KEYS = {"area_m2": ("lt.figure.area_m2.ask", "lt.figure.area_m2.value"),
-               "staff": ("lt.figure.staff.ask", "lt.figure.staff.value")}
+FIGURE_KEYS = {
+    "area_m2": ("lt.figure.area_m2.ask", "lt.figure.area_m2.value"),
+    "staff": ("lt.figure.staff.ask", "lt.figure.staff.value"),
+}
 FIGURE_ERROR_KEYS = {"area_m2": "lt.err.figure.area_m2", "staff": "lt.err.figure.staff"}
 ERROR_KEYS = {
-    "unknown": "lt.err.unknown", "duplicate": "lt.err.duplicate", "date_format": "lt.err.date_format",
-    "date_past": "lt.err.date_past", "date_far": "lt.err.date_far", "rrn": "lt.err.rrn",
-    "business": "lt.err.business", "name": "lt.err.name", "figure": "lt.err.figure",
-    "non_taxable": "lt.err.non_taxable", "payment": "lt.err.payment", "stale": "lt.err.stale",
-    "cannot_accept": "lt.err.cannot_accept", "reason": "lt.err.reason", "not_tax_officer": "lt.err.not_tax_officer",
-    "not_found": "lt.err.not_found", "not_registered": "lt.err.not_registered", "not_change": "lt.err.not_change"}
+    "unknown": "lt.err.unknown",
+    "duplicate": "lt.err.duplicate",
+    "date_format": "lt.err.date_format",
+    "date_past": "lt.err.date_past",
+    "date_far": "lt.err.date_far",
+    "rrn": "lt.err.rrn",
+    "business": "lt.err.business",
+    "name": "lt.err.name",
+    "figure": "lt.err.figure",
+    "non_taxable": "lt.err.non_taxable",
+    "payment": "lt.err.payment",
+    "stale": "lt.err.stale",
+    "cannot_accept": "lt.err.cannot_accept",
+    "reason": "lt.err.reason",
+    "not_tax_officer": "lt.err.not_tax_officer",
+    "not_found": "lt.err.not_found",
+    "not_registered": "lt.err.not_registered",
+    "not_change": "lt.err.not_change",
+}
 
 
 class LicenseTaxError(ValueError):
@@ -115,6 +145,7 @@ class DuplicatePayment(LicenseTaxError):
 
 
 # --- the statute and the catalogue as data ----------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Band:
@@ -245,18 +276,30 @@ def _parse_catalogue(raw: dict) -> Catalogue:
     rates = {int(k): {c: int(v[c]) for c in COLUMNS} for k, v in r["table"].items()}
     if sorted(rates) != list(CLASSES):
         raise ValueError("the §34 table needs exactly 제1종–제5종")
-    areas = {code: AreaKind(code, a["rule"], a.get("column"), a["ko"], a["en"], a["basis"])
-             for code, a in raw["area_kinds"].items()}
+    areas = {
+        code: AreaKind(code, a["rule"], a.get("column"), a["ko"], a["en"], a["basis"])
+        for code, a in raw["area_kinds"].items()
+    }
     for a in areas.values():
         if a.rule not in ("fixed", "by_population", "by_area") or (a.rule == "fixed" and a.column not in COLUMNS):
             raise ValueError(f"area kind {a.code}: bad rule or column")
-    non_taxable = {n["code"]: NonTaxable(n["code"], n["ko"], n["en"], n["basis"], n["applies_to"],
-                                         bool(n.get("confirmed")), {k: v for k, v in n.items()
-                                                                    if k in ("closure_cutoff", "idle_days")},
-                                         n.get("source", ""))
-                   for n in raw["non_taxable"]}
-    kinds = {k["code"]: Kind(k["code"], k["ko"], k["en"], k.get("basis", ""), k.get("non_taxable"), k.get("asks"))
-             for k in raw["kinds"]}
+    non_taxable = {
+        n["code"]: NonTaxable(
+            n["code"],
+            n["ko"],
+            n["en"],
+            n["basis"],
+            n["applies_to"],
+            bool(n.get("confirmed")),
+            {k: v for k, v in n.items() if k in ("closure_cutoff", "idle_days")},
+            n.get("source", ""),
+        )
+        for n in raw["non_taxable"]
+    }
+    kinds = {
+        k["code"]: Kind(k["code"], k["ko"], k["en"], k.get("basis", ""), k.get("non_taxable"), k.get("asks"))
+        for k in raw["kinds"]
+    }
     for k in list(kinds.values()):
         if k.asks:
             if not raw.get(k.asks):
@@ -264,9 +307,15 @@ def _parse_catalogue(raw: dict) -> Catalogue:
             for reason in raw[k.asks]:
                 if reason["code"] in kinds or not (bool(reason.get("non_taxable")) ^ bool(reason.get("taxable"))):
                     raise ValueError(f"reason {reason['code']}: a new code, and either taxable or non_taxable")
-                kinds[reason["code"]] = Kind(reason["code"], reason["ko"], reason["en"], reason.get("basis", ""),
-                                             reason.get("non_taxable"), group=k.code,
-                                             officer_decides=bool(reason.get("officer_decides")))
+                kinds[reason["code"]] = Kind(
+                    reason["code"],
+                    reason["ko"],
+                    reason["en"],
+                    reason.get("basis", ""),
+                    reason.get("non_taxable"),
+                    group=k.code,
+                    officer_decides=bool(reason.get("officer_decides")),
+                )
     for k in kinds.values():
         if k.non_taxable and k.non_taxable not in non_taxable:
             raise ValueError(f"kind {k.code}: unknown non-taxable case {k.non_taxable}")
@@ -279,14 +328,35 @@ def _parse_catalogue(raw: dict) -> Catalogue:
             raise ValueError(f"licence {lic['code']}: class must be 1-5 or null")
         if cls is None and lic.get("confirmed"):
             raise ValueError(f"licence {lic['code']}: a confirmed licence needs its class")
-        bands = tuple(Band(b["min"], b.get("max"), b["class"], bool(b.get("confirmed"))) for b in lic.get("bands") or ())
+        bands = tuple(
+            Band(b["min"], b.get("max"), b["class"], bool(b.get("confirmed"))) for b in lic.get("bands") or ()
+        )
         licences[lic["code"]] = Licence(
-            lic["code"], lic["ko"], lic["en"], tuple(lic.get("keywords", ())), cls, bool(lic.get("confirmed")),
-            lic.get("confidence", "low"), lic["source"], lic.get("figure"), bands, tuple(lic.get("bodies", ())))
+            lic["code"],
+            lic["ko"],
+            lic["en"],
+            tuple(lic.get("keywords", ())),
+            cls,
+            bool(lic.get("confirmed")),
+            lic.get("confidence", "low"),
+            lic["source"],
+            lic.get("figure"),
+            bands,
+            tuple(lic.get("bodies", ())),
+        )
     pyeong = raw.get("pyeong") or {"m2_numerator": 400, "m2_denominator": 121}
-    return Catalogue(rates, r["source"], r["effective_from"], int(r["population_threshold"]),
-                     r["columns"], areas, kinds, non_taxable, licences,
-                     (int(pyeong["m2_numerator"]), int(pyeong["m2_denominator"])))
+    return Catalogue(
+        rates,
+        r["source"],
+        r["effective_from"],
+        int(r["population_threshold"]),
+        r["columns"],
+        areas,
+        kinds,
+        non_taxable,
+        licences,
+        (int(pyeong["m2_numerator"]), int(pyeong["m2_denominator"])),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -313,6 +383,7 @@ def _profile_path(district: District, key: str) -> str | None:
 
 
 # --- §34②③④: which column --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Column:
@@ -347,6 +418,7 @@ def column_for(info: dict, place: str, cat: Catalogue) -> Column:
 
 # --- the assessment ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Assessment:
     licence: Licence
@@ -370,12 +442,14 @@ def legal_basis(cat: Catalogue, tax_class: int | None, column: Column, lang: str
     where = column.area.label(lang)
     if column.by_area:
         where += " · " + t(lang, AREA_KEYS[column.by_area])
-    return t(lang, "lt.basis", cls=cls, column=cat.column_label(column.code, lang), where=where,
-             area_basis=column.area.basis)
+    return t(
+        lang, "lt.basis", cls=cls, column=cat.column_label(column.code, lang), where=where, area_basis=column.area.basis
+    )
 
 
-def assess(cat: Catalogue, district: District, *, licence: str, kind: str, place: str,
-           figure: float | None = None) -> Assessment:
+def assess(
+    cat: Catalogue, district: District, *, licence: str, kind: str, place: str, figure: float | None = None
+) -> Assessment:
     """Amount and legal basis of one request, or the §40② case that makes it non-taxable. A kind
     that asks a follow-up (변경면허: what changed) is not assessable itself: its reason is. When the
     officer decides (the 종 may or may not have gone up), the 종 is never taken as confirmed."""
@@ -391,8 +465,9 @@ def assess(cat: Catalogue, district: District, *, licence: str, kind: str, place
     return Assessment(lic, k, column, tax_class, confirmed and not k.officer_decides, amount)
 
 
-def periodic_exempt(cat: Catalogue, tax_year: int, *, closure_reported_on: date | None = None,
-                    idle_since: date | None = None) -> NonTaxable | None:
+def periodic_exempt(
+    cat: Catalogue, tax_year: int, *, closure_reported_on: date | None = None, idle_since: date | None = None
+) -> NonTaxable | None:
     """시행령 §40② for the annual levy (정기분, deemed renewed on 1 January, §35②): closure reported
     by 25 January of the tax year, or in fact idle for a year or more on 1 January."""
     closed = cat.non_taxable["closed_by_jan"]
@@ -406,6 +481,7 @@ def periodic_exempt(cat: Catalogue, tax_year: int, *, closure_reported_on: date 
 
 
 # --- numbers: virtual account with a check digit, due date, verification code ----------------------
+
 
 def check_digit(digits: str) -> str:
     """The Luhn (weighted mod-10) check digit of a digit string.
@@ -452,8 +528,16 @@ def payment_config(district: District) -> PaymentConfig:
         raise ValueError("license_tax.account_prefix must be digits and serial_digits 4-12")
     if c["department"] not in district.departments or c["refund_category"] not in district.categories:
         raise ValueError("license_tax.department / refund_category must exist in the profile")
-    return PaymentConfig(c["department"], c["refund_category"], str(c["bank"]["code"]), c["bank"]["name_ko"],
-                         c["bank"]["name_en"], prefix, digits, int(c["default_due_days"]))
+    return PaymentConfig(
+        c["department"],
+        c["refund_category"],
+        str(c["bank"]["code"]),
+        c["bank"]["name_ko"],
+        c["bank"]["name_en"],
+        prefix,
+        digits,
+        int(c["default_due_days"]),
+    )
 
 
 def virtual_account(cfg: PaymentConfig, serial: int) -> str:
@@ -528,7 +612,10 @@ def date_example_values(today: date, lang: str) -> dict[str, str]:
     """{example} and {example_short} of the date question and its error: the same future day
     written in full and without the year (12월 18일 / 12/18), as the parser reads both."""
     d = date_example(today)
-    return {"example": d.isoformat(), "example_short": f"{d.month}월 {d.day}일" if lang == "ko" else f"{d.month}/{d.day}"}
+    return {
+        "example": d.isoformat(),
+        "example_short": f"{d.month}월 {d.day}일" if lang == "ko" else f"{d.month}/{d.day}",
+    }
 
 
 def clean_text(text: str | None, *, limit: int, code: str) -> str:
@@ -549,8 +636,17 @@ class Figure:
 
 
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
-_AREA_UNITS = {"": None, "㎡": None, "m2": None, "m²": None, "제곱미터": None, "평방미터": None, "sqm": None,
-               "평": "pyeong", "py": "pyeong"}
+_AREA_UNITS = {
+    "": None,
+    "㎡": None,
+    "m2": None,
+    "m²": None,
+    "제곱미터": None,
+    "평방미터": None,
+    "sqm": None,
+    "평": "pyeong",
+    "py": "pyeong",
+}
 _STAFF_UNITS = ("", "명", "인", "people", "persons")
 
 
@@ -605,6 +701,7 @@ def fmt_date(svc: Services, d: date | None, lang: str) -> str:
 
 # --- the request ------------------------------------------------------------------------------
 
+
 @dataclass
 class Draft:
     """What the resident answered (FSM data until confirmed)."""
@@ -619,33 +716,78 @@ class Draft:
     expected_issue_date: date | None = None
 
 
-def _event(session: AsyncSession, svc: Services, n: LicenseTaxNotice | None, action: str, *, actor_kind: str,
-           actor_id: int | None = None, from_state: str | None = None, note: str | None = None,
-           payment: LicenseTaxPayment | None = None) -> None:
-    session.add(LicenseTaxEvent(notice_id=n.id if n else None, payment_id=payment.id if payment else None,
-                                at=svc.now(), actor_kind=actor_kind, actor_id=actor_id, action=action,
-                                from_state=from_state, to_state=n.state if n else None, note=note))
+def _event(
+    session: AsyncSession,
+    svc: Services,
+    n: LicenseTaxNotice | None,
+    action: str,
+    *,
+    actor_kind: str,
+    actor_id: int | None = None,
+    from_state: str | None = None,
+    note: str | None = None,
+    payment: LicenseTaxPayment | None = None,
+) -> None:
+    session.add(
+        LicenseTaxEvent(
+            notice_id=n.id if n else None,
+            payment_id=payment.id if payment else None,
+            at=svc.now(),
+            actor_kind=actor_kind,
+            actor_id=actor_id,
+            action=action,
+            from_state=from_state,
+            to_state=n.state if n else None,
+            note=note,
+        )
+    )
 
 
-def _set_state(session: AsyncSession, svc: Services, n: LicenseTaxNotice, state: str, action: str, *,
-               actor_kind: str, actor_id: int | None = None, note: str | None = None,
-               payment: LicenseTaxPayment | None = None) -> None:
+def _set_state(
+    session: AsyncSession,
+    svc: Services,
+    n: LicenseTaxNotice,
+    state: str,
+    action: str,
+    *,
+    actor_kind: str,
+    actor_id: int | None = None,
+    note: str | None = None,
+    payment: LicenseTaxPayment | None = None,
+) -> None:
     before = n.state
     n.state, n.updated_at = state, svc.now()
-    _event(session, svc, n, action, actor_kind=actor_kind, actor_id=actor_id, from_state=before, note=note,
-           payment=payment)
+    _event(
+        session, svc, n, action, actor_kind=actor_kind, actor_id=actor_id, from_state=before, note=note, payment=payment
+    )
 
 
-def _audit(session: AsyncSession, svc: Services, actor_id: int, action: str, n: LicenseTaxNotice | None,
-           event: str | None = None, payment: LicenseTaxPayment | None = None, **detail) -> None:
+def _audit(
+    session: AsyncSession,
+    svc: Services,
+    actor_id: int,
+    action: str,
+    n: LicenseTaxNotice | None,
+    event: str | None = None,
+    payment: LicenseTaxPayment | None = None,
+    **detail,
+) -> None:
     """An officer's view of, or action on, a resident's notice: notice number and codes only."""
-    audit.record(session, action, actor_id=actor_id, actor_role="officer", subject_kind="tax_notice",
-                 subject_id=n.notice_no if n else None,
-                 detail=audit.details(event=event, payment=payment.id if payment else None, **detail), at=svc.now())
+    audit.record(
+        session,
+        action,
+        actor_id=actor_id,
+        actor_role="officer",
+        subject_kind="tax_notice",
+        subject_id=n.notice_no if n else None,
+        detail=audit.details(event=event, payment=payment.id if payment else None, **detail),
+        at=svc.now(),
+    )
 
 
-def officer_view(session: AsyncSession, svc: Services, officer: Principal, n: LicenseTaxNotice, lang: str, *,
-                 via: str = "open") -> str:
+def officer_view(
+    session: AsyncSession, svc: Services, officer: Principal, n: LicenseTaxNotice, lang: str, *, via: str = "open"
+) -> str:
     """The tax officer's card of a notice (licence, business, 동, amount): the view is audited."""
     _check_officer(svc, officer)
     text = officer_card(svc, n, lang)
@@ -657,17 +799,27 @@ async def find_by_submit_key(session: AsyncSession, submit_key: str) -> LicenseT
     return await session.scalar(select(LicenseTaxNotice).where(LicenseTaxNotice.submit_key == submit_key))
 
 
-async def get_notice(session: AsyncSession, *, notice_id: int | None = None,
-                     notice_no: str | None = None) -> LicenseTaxNotice | None:
+async def get_notice(
+    session: AsyncSession, *, notice_id: int | None = None, notice_no: str | None = None
+) -> LicenseTaxNotice | None:
     if notice_id is not None:
         return await session.get(LicenseTaxNotice, notice_id)
-    return await session.scalar(select(LicenseTaxNotice).where(
-        LicenseTaxNotice.notice_no == (notice_no or "").strip().upper()))
+    return await session.scalar(
+        select(LicenseTaxNotice).where(LicenseTaxNotice.notice_no == (notice_no or "").strip().upper())
+    )
 
 
 async def list_for_citizen(session: AsyncSession, citizen_id: int, limit: int = 5) -> list[LicenseTaxNotice]:
-    return list((await session.scalars(select(LicenseTaxNotice).where(LicenseTaxNotice.citizen_id == citizen_id)
-                                       .order_by(LicenseTaxNotice.id.desc()).limit(limit))).all())
+    return list(
+        (
+            await session.scalars(
+                select(LicenseTaxNotice)
+                .where(LicenseTaxNotice.citizen_id == citizen_id)
+                .order_by(LicenseTaxNotice.id.desc())
+                .limit(limit)
+            )
+        ).all()
+    )
 
 
 def validate(svc: Services, draft: Draft) -> Assessment:
@@ -688,8 +840,9 @@ def validate(svc: Services, draft: Draft) -> Assessment:
     return a
 
 
-async def request_notice(session: AsyncSession, svc: Services, *, citizen_id: int, submit_key: str,
-                         draft: Draft) -> tuple[LicenseTaxNotice, bool]:
+async def request_notice(
+    session: AsyncSession, svc: Services, *, citizen_id: int, submit_key: str, draft: Draft
+) -> tuple[LicenseTaxNotice, bool]:
     """File the request once per form. A confirmed 종 issues the notice at once; an unconfirmed one
     waits for the tax officer (awaiting_class), who is told."""
     existing = await find_by_submit_key(session, submit_key)
@@ -700,14 +853,27 @@ async def request_notice(session: AsyncSession, svc: Services, *, citizen_id: in
     now = svc.now()
     n = LicenseTaxNotice(
         # unique until the id is known; fits the column (PostgreSQL enforces String(20))
-        notice_no="tmp-" + hashlib.sha256(submit_key.encode()).hexdigest()[:16], submit_key=submit_key, citizen_id=citizen_id,
-        licence_code=a.licence.code, licence_name=a.licence.name_ko, request_kind=a.kind.code,
-        figure=draft.figure, tax_class=a.tax_class, class_confirmed=a.class_confirmed, rate_column=a.column.code,
-        amount=a.amount if a.class_confirmed else None, legal_basis=a.legal_basis(cat),
-        body_code=draft.body, business_name=clean_text(draft.business_name, limit=BUSINESS_MAX, code="business"),
-        dong=draft.dong, expected_issue_date=draft.expected_issue_date,
+        notice_no="tmp-" + hashlib.sha256(submit_key.encode()).hexdigest()[:16],
+        submit_key=submit_key,
+        citizen_id=citizen_id,
+        licence_code=a.licence.code,
+        licence_name=a.licence.name_ko,
+        request_kind=a.kind.code,
+        figure=draft.figure,
+        tax_class=a.tax_class,
+        class_confirmed=a.class_confirmed,
+        rate_column=a.column.code,
+        amount=a.amount if a.class_confirmed else None,
+        legal_basis=a.legal_basis(cat),
+        body_code=draft.body,
+        business_name=clean_text(draft.business_name, limit=BUSINESS_MAX, code="business"),
+        dong=draft.dong,
+        expected_issue_date=draft.expected_issue_date,
         taxpayer_name_enc=svc.cipher.encrypt(draft.taxpayer_name.strip()) if draft.taxpayer_name else None,
-        state=AWAITING_CLASS, created_at=now, updated_at=now)
+        state=AWAITING_CLASS,
+        created_at=now,
+        updated_at=now,
+    )
     try:
         async with session.begin_nested():
             session.add(n)
@@ -715,20 +881,29 @@ async def request_notice(session: AsyncSession, svc: Services, *, citizen_id: in
     except IntegrityError:
         return await find_by_submit_key(session, submit_key), False
     n.notice_no = f"LT-{now.astimezone(svc.tz).year}-{n.id:06d}"
-    _event(session, svc, n, "requested", actor_kind="citizen", actor_id=citizen_id,
-           note=f"{a.licence.code} {a.kind.code} 종={a.tax_class} confirmed={a.class_confirmed} column={a.column.code}"
-                + (f" figure={fmt_number(draft.figure)}" if draft.figure is not None else ""))
+    _event(
+        session,
+        svc,
+        n,
+        "requested",
+        actor_kind="citizen",
+        actor_id=citizen_id,
+        note=f"{a.licence.code} {a.kind.code} 종={a.tax_class} confirmed={a.class_confirmed} column={a.column.code}"
+        + (f" figure={fmt_number(draft.figure)}" if draft.figure is not None else ""),
+    )
     if a.class_confirmed:
         await _issue(session, svc, n, actor_kind="system")
     else:
         head = "lt.op.new_change" if a.kind.is_change else "lt.op.new_unconfirmed"
-        await _notify_officers(session, svc, f"lt:class:{n.id}", head, n,
-                               buttons=lambda lang: officer_buttons(n, lang, cat))
+        await _notify_officers(
+            session, svc, f"lt:class:{n.id}", head, n, buttons=lambda lang: officer_buttons(n, lang, cat)
+        )
     return n, True
 
 
-async def confirm_class(session: AsyncSession, svc: Services, officer: Principal, n: LicenseTaxNotice,
-                        tax_class: int) -> None:
+async def confirm_class(
+    session: AsyncSession, svc: Services, officer: Principal, n: LicenseTaxNotice, tax_class: int
+) -> None:
     """The tax officer settles the 종 (시행령 별표 1) of a request; the notice is issued with it."""
     _check_officer(svc, officer)
     if n.state != AWAITING_CLASS:
@@ -740,8 +915,16 @@ async def confirm_class(session: AsyncSession, svc: Services, officer: Principal
     suggested = n.tax_class
     n.tax_class, n.class_confirmed, n.officer_id = tax_class, True, officer.user_id
     n.amount, n.legal_basis = cat.rate(tax_class, column.code), legal_basis(cat, tax_class, column)
-    _event(session, svc, n, "class_confirmed", actor_kind="officer", actor_id=officer.user_id,
-           from_state=n.state, note=f"제{tax_class}종 (catalogue: {suggested or '-'})")
+    _event(
+        session,
+        svc,
+        n,
+        "class_confirmed",
+        actor_kind="officer",
+        actor_id=officer.user_id,
+        from_state=n.state,
+        note=f"제{tax_class}종 (catalogue: {suggested or '-'})",
+    )
     _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "class_confirmed", tax_class=tax_class)
     await _issue(session, svc, n, actor_kind="officer", actor_id=officer.user_id)
 
@@ -760,28 +943,60 @@ async def declare_non_taxable(session: AsyncSession, svc: Services, officer: Pri
     case = cat.non_taxable["change_not_taxable"]
     n.officer_id, n.amount, n.closed_at = officer.user_id, 0, svc.now()
     n.legal_basis = case.basis
-    _set_state(session, svc, n, NON_TAXABLE, "non_taxable", actor_kind="officer", actor_id=officer.user_id,
-               note=case.basis)
+    _set_state(
+        session, svc, n, NON_TAXABLE, "non_taxable", actor_kind="officer", actor_id=officer.user_id, note=case.basis
+    )
     _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "non_taxable")
     lang = await _lang(session, n.citizen_id)
-    await enqueue(session, key=f"lt:non_taxable:{n.id}", chat_id=n.citizen_id,
-                  text=t(lang, "lt.citizen.non_taxable", no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
-                         case=escape(case.text(lang)), basis=escape(case.basis), phone=_tax_phone(svc)))
+    await enqueue(
+        session,
+        key=f"lt:non_taxable:{n.id}",
+        chat_id=n.citizen_id,
+        text=t(
+            lang,
+            "lt.citizen.non_taxable",
+            no=n.notice_no,
+            licence=escape(_licence_name(svc, n, lang)),
+            case=escape(case.text(lang)),
+            basis=escape(case.basis),
+            phone=_tax_phone(svc),
+        ),
+    )
 
 
-async def _issue(session: AsyncSession, svc: Services, n: LicenseTaxNotice, *, actor_kind: str,
-                 actor_id: int | None = None) -> None:
+async def _issue(
+    session: AsyncSession, svc: Services, n: LicenseTaxNotice, *, actor_kind: str, actor_id: int | None = None
+) -> None:
     cfg = payment_config(svc.district)
     n.bank_code, n.virtual_account = cfg.bank_code, virtual_account(cfg, n.id)
     n.due_date = due_date(local_today(svc), n.expected_issue_date, cfg.default_due_days)
     n.issued_at = svc.now()
-    _set_state(session, svc, n, ISSUED, "issued", actor_kind=actor_kind, actor_id=actor_id,
-               note=f"{n.amount} won, account {n.virtual_account}, due {n.due_date}")
+    _set_state(
+        session,
+        svc,
+        n,
+        ISSUED,
+        "issued",
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        note=f"{n.amount} won, account {n.virtual_account}, due {n.due_date}",
+    )
     lang = await _lang(session, n.citizen_id)
-    await enqueue(session, key=f"lt:notice:{n.id}", chat_id=n.citizen_id, text=notice_text(svc, n, lang),
-                  buttons=[[(t(lang, "lt.btn.refused"), cb("refuse_ask", n.id))]])
-    await _send_png(session, f"lt:notice_png:{n.id}", n.citizen_id, f"{n.notice_no}.png",
-                    notice_render.render(notice_sheet(svc, n)), t(lang, "lt.png.notice", no=n.notice_no))
+    await enqueue(
+        session,
+        key=f"lt:notice:{n.id}",
+        chat_id=n.citizen_id,
+        text=notice_text(svc, n, lang),
+        buttons=[[(t(lang, "lt.btn.refused"), cb("refuse_ask", n.id))]],
+    )
+    await _send_png(
+        session,
+        f"lt:notice_png:{n.id}",
+        n.citizen_id,
+        f"{n.notice_no}.png",
+        notice_render.render(notice_sheet(svc, n)),
+        t(lang, "lt.png.notice", no=n.notice_no),
+    )
 
 
 async def _send_png(session: AsyncSession, key: str, chat_id: int, filename: str, png: bytes, caption: str) -> None:
@@ -789,11 +1004,17 @@ async def _send_png(session: AsyncSession, key: str, chat_id: int, filename: str
     code only), far within Telegram's 1,024 characters, so it is sent whole."""
     from workflows.reports import attach  # the outbox's stored-file helper
 
-    await enqueue(session, key=key, chat_id=chat_id, method="sendDocument",
-                  params={"document": await attach(session, filename, png, "image/png"), "caption": caption})
+    await enqueue(
+        session,
+        key=key,
+        chat_id=chat_id,
+        method="sendDocument",
+        params={"document": await attach(session, filename, png, "image/png"), "caption": caption},
+    )
 
 
 # --- payments -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PaymentResult:
@@ -805,8 +1026,9 @@ class PaymentResult:
         return self.payment.status
 
 
-async def record_bank_payment(session: AsyncSession, svc: Services, *, transaction_id: str, account: str,
-                              amount: int, paid_at: datetime) -> PaymentResult:
+async def record_bank_payment(
+    session: AsyncSession, svc: Services, *, transaction_id: str, account: str, amount: int, paid_at: datetime
+) -> PaymentResult:
     """A bank's payment notification (already authenticated by the caller). Applied once: the same
     transaction id again raises DuplicatePayment. A payment that does not match an issued notice
     exactly (amount, state, account) is held for the officer, never applied."""
@@ -818,9 +1040,16 @@ async def record_bank_payment(session: AsyncSession, svc: Services, *, transacti
     n = None
     if valid_check_digit(account):
         n = await session.scalar(select(LicenseTaxNotice).where(LicenseTaxNotice.virtual_account == account))
-    p = LicenseTaxPayment(transaction_id=transaction_id, source="bank", notice_id=n.id if n else None,
-                          virtual_account=account[:40], amount=amount, paid_at=paid_at, received_at=svc.now(),
-                          status=_match(n, amount))
+    p = LicenseTaxPayment(
+        transaction_id=transaction_id,
+        source="bank",
+        notice_id=n.id if n else None,
+        virtual_account=account[:40],
+        amount=amount,
+        paid_at=paid_at,
+        received_at=svc.now(),
+        status=_match(n, amount),
+    )
     try:
         async with session.begin_nested():
             session.add(p)
@@ -841,61 +1070,142 @@ def _match(n: LicenseTaxNotice | None, amount: int) -> str:
     return APPLIED if amount == n.amount else HELD_MISMATCH
 
 
-async def _after_payment(session: AsyncSession, svc: Services, n: LicenseTaxNotice | None, p: LicenseTaxPayment,
-                         *, actor_kind: str, actor_id: int | None = None) -> None:
+async def _after_payment(
+    session: AsyncSession,
+    svc: Services,
+    n: LicenseTaxNotice | None,
+    p: LicenseTaxPayment,
+    *,
+    actor_kind: str,
+    actor_id: int | None = None,
+) -> None:
     if p.status == APPLIED and not await _claim(session, n):
         p.status = HELD_DUPLICATE  # another payment paid it a moment ago (two notifications at once)
-    _event(session, svc, n, "payment_received", actor_kind=actor_kind, actor_id=actor_id, payment=p,
-           from_state=n.state if n else None, note=f"{p.source} {p.amount} won: {p.status}")
+    _event(
+        session,
+        svc,
+        n,
+        "payment_received",
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        payment=p,
+        from_state=n.state if n else None,
+        note=f"{p.source} {p.amount} won: {p.status}",
+    )
     if p.status == APPLIED:
         await _paid(session, svc, n, p, actor_kind=actor_kind, actor_id=actor_id)
         return
-    await _notify_officers(session, svc, f"lt:held:{p.id}", "lt.op.payment_held", n, payment=p,
-                           buttons=lambda lang: payment_buttons(p, n, lang))
+    await _notify_officers(
+        session,
+        svc,
+        f"lt:held:{p.id}",
+        "lt.op.payment_held",
+        n,
+        payment=p,
+        buttons=lambda lang: payment_buttons(p, n, lang),
+    )
     if n is not None and p.status == HELD_MISMATCH:
         lang = await _lang(session, n.citizen_id)
-        await enqueue(session, key=f"lt:held_citizen:{p.id}", chat_id=n.citizen_id,
-                      text=t(lang, "lt.citizen.payment_held", no=n.notice_no, paid=won(p.amount, lang),
-                             amount=won(n.amount, lang), phone=_tax_phone(svc)))
+        await enqueue(
+            session,
+            key=f"lt:held_citizen:{p.id}",
+            chat_id=n.citizen_id,
+            text=t(
+                lang,
+                "lt.citizen.payment_held",
+                no=n.notice_no,
+                paid=won(p.amount, lang),
+                amount=won(n.amount, lang),
+                phone=_tax_phone(svc),
+            ),
+        )
 
 
 async def _claim(session: AsyncSession, n: LicenseTaxNotice) -> bool:
     """Only one payment may pay a notice: a conditional UPDATE (the row as the database has it, not as
     this session read it) decides between concurrent ones."""
-    res = await session.execute(update(LicenseTaxNotice).where(
-        LicenseTaxNotice.id == n.id, LicenseTaxNotice.state == ISSUED)
-        .values(state=PAID).execution_options(synchronize_session=False))
+    res = await session.execute(
+        update(LicenseTaxNotice)
+        .where(LicenseTaxNotice.id == n.id, LicenseTaxNotice.state == ISSUED)
+        .values(state=PAID)
+        .execution_options(synchronize_session=False)
+    )
     return res.rowcount == 1
 
 
-async def _paid(session: AsyncSession, svc: Services, n: LicenseTaxNotice, p: LicenseTaxPayment, *,
-                actor_kind: str, actor_id: int | None = None) -> None:
+async def _paid(
+    session: AsyncSession,
+    svc: Services,
+    n: LicenseTaxNotice,
+    p: LicenseTaxPayment,
+    *,
+    actor_kind: str,
+    actor_id: int | None = None,
+) -> None:
     n.paid_at, n.paid_amount = p.paid_at, p.amount
     n.verification_code = verification_code(receipt_key(svc), n.notice_no, p.amount, p.paid_at)
     late = n.due_date is not None and p.paid_at.astimezone(svc.tz).date() > n.due_date
-    _set_state(session, svc, n, PAID, "paid", actor_kind=actor_kind, actor_id=actor_id, payment=p,
-               note="after the due date" if late else None)
+    _set_state(
+        session,
+        svc,
+        n,
+        PAID,
+        "paid",
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        payment=p,
+        note="after the due date" if late else None,
+    )
     lang = await _lang(session, n.citizen_id)
-    await enqueue(session, key=f"lt:receipt:{n.id}", chat_id=n.citizen_id, text=receipt_text(svc, n, lang),
-                  buttons=[[(t(lang, "lt.btn.refused"), cb("refuse_ask", n.id))]])
-    await _send_png(session, f"lt:receipt_png:{n.id}", n.citizen_id, f"{n.notice_no}-receipt.png",
-                    notice_render.render(receipt_sheet(svc, n)), t(lang, "lt.png.receipt", no=n.notice_no,
-                                                                   code=n.verification_code))
+    await enqueue(
+        session,
+        key=f"lt:receipt:{n.id}",
+        chat_id=n.citizen_id,
+        text=receipt_text(svc, n, lang),
+        buttons=[[(t(lang, "lt.btn.refused"), cb("refuse_ask", n.id))]],
+    )
+    await _send_png(
+        session,
+        f"lt:receipt_png:{n.id}",
+        n.citizen_id,
+        f"{n.notice_no}-receipt.png",
+        notice_render.render(receipt_sheet(svc, n)),
+        t(lang, "lt.png.receipt", no=n.notice_no, code=n.verification_code),
+    )
     await _confirm_to_body(session, svc, n)
 
 
 async def _confirm_to_body(session: AsyncSession, svc: Services, n: LicenseTaxNotice) -> None:
     body = licensing_bodies.load_bodies(svc.district)[n.body_code]
-    payload = {"event": "license_tax.paid", "district": svc.district.name_ko, "notice_no": n.notice_no,
-               "licence": n.licence_name, "licence_code": n.licence_code, "tax_class": n.tax_class,
-               "business_name": n.business_name, "dong": n.dong, "amount": n.paid_amount,
-               "paid_at": n.paid_at.isoformat(), "verification_code": n.verification_code}
-    c = await licensing_bodies.queue(session, svc, notice_id=n.id, body=body, payload=payload,
-                                     chat_text=lambda lang: body_text(svc, n, body, lang),
-                                     buttons=lambda lang: [[(t(lang, "lt.btn.body_refused"), cb("refuse_ask", n.id))]],
-                                     group_text=lambda lang: t(lang, "lt.group.body_paid", no=n.notice_no,
-                                                               licence=escape(_licence_name(svc, n, lang)),
-                                                               dong=escape(svc.district.dong_name(n.dong, lang))))
+    payload = {
+        "event": "license_tax.paid",
+        "district": svc.district.name_ko,
+        "notice_no": n.notice_no,
+        "licence": n.licence_name,
+        "licence_code": n.licence_code,
+        "tax_class": n.tax_class,
+        "business_name": n.business_name,
+        "dong": n.dong,
+        "amount": n.paid_amount,
+        "paid_at": n.paid_at.isoformat(),
+        "verification_code": n.verification_code,
+    }
+    c = await licensing_bodies.queue(
+        session,
+        svc,
+        notice_id=n.id,
+        body=body,
+        payload=payload,
+        chat_text=lambda lang: body_text(svc, n, body, lang),
+        buttons=lambda lang: [[(t(lang, "lt.btn.body_refused"), cb("refuse_ask", n.id))]],
+        group_text=lambda lang: t(
+            lang,
+            "lt.group.body_paid",
+            no=n.notice_no,
+            licence=escape(_licence_name(svc, n, lang)),
+            dong=escape(svc.district.dong_name(n.dong, lang)),
+        ),
+    )
     _event(session, svc, n, "confirmation_queued", actor_kind="system", note=f"{c.channel} {body.code}: {c.status}")
     if c.channel == licensing_bodies.MANUAL:
         await confirmation_failed(session, svc, c, "no channel configured")
@@ -911,9 +1221,16 @@ async def confirmation_failed(session: AsyncSession, svc: Services, c: LicenseTa
     n = await session.get(LicenseTaxNotice, c.notice_id)
     _event(session, svc, n, "confirmation_failed", actor_kind="system", note=error[:300])
     body = licensing_bodies.load_bodies(svc.district).get(c.body_code)
-    await _notify_officers(session, svc, f"lt:relay:{c.id}", "lt.op.relay_by_hand", n,
-                           body=lambda lang: escape(body.name(lang) if body else c.body_code),
-                           body_phone=escape(body.phone if body else "-"), error=escape(clip(error, 200)))
+    await _notify_officers(
+        session,
+        svc,
+        f"lt:relay:{c.id}",
+        "lt.op.relay_by_hand",
+        n,
+        body=lambda lang: escape(body.name(lang) if body else c.body_code),
+        body_phone=escape(body.phone if body else "-"),
+        error=escape(clip(error, 200)),
+    )
 
 
 async def mark_paid(session: AsyncSession, svc: Services, officer: Principal, n: LicenseTaxNotice) -> LicenseTaxPayment:
@@ -922,9 +1239,17 @@ async def mark_paid(session: AsyncSession, svc: Services, officer: Principal, n:
     if n.state != ISSUED:
         raise LicenseTaxError("stale")
     now = svc.now()
-    p = LicenseTaxPayment(transaction_id=f"officer:{n.id}", source="officer", notice_id=n.id,
-                          virtual_account=n.virtual_account, amount=n.amount, paid_at=now, received_at=now,
-                          status=APPLIED, officer_id=officer.user_id)
+    p = LicenseTaxPayment(
+        transaction_id=f"officer:{n.id}",
+        source="officer",
+        notice_id=n.id,
+        virtual_account=n.virtual_account,
+        amount=n.amount,
+        paid_at=now,
+        received_at=now,
+        status=APPLIED,
+        officer_id=officer.user_id,
+    )
     try:
         async with session.begin_nested():
             session.add(p)
@@ -936,8 +1261,9 @@ async def mark_paid(session: AsyncSession, svc: Services, officer: Principal, n:
     return p
 
 
-async def resolve_payment(session: AsyncSession, svc: Services, officer: Principal, p: LicenseTaxPayment, *,
-                          accept: bool) -> LicenseTaxNotice | None:
+async def resolve_payment(
+    session: AsyncSession, svc: Services, officer: Principal, p: LicenseTaxPayment, *, accept: bool
+) -> LicenseTaxNotice | None:
     """A held payment: accept it as paying its notice (an amount mismatch the officer allows), or mark
     it to be returned to the payer."""
     _check_officer(svc, officer)
@@ -949,16 +1275,29 @@ async def resolve_payment(session: AsyncSession, svc: Services, officer: Princip
     if accept and not await _claim(session, n):
         raise LicenseTaxError("stale")
     p.status, p.resolved_at, p.resolved_by = (ACCEPTED if accept else TO_RETURN), svc.now(), officer.user_id
-    _event(session, svc, n, "payment_accepted" if accept else "payment_to_return", actor_kind="officer",
-           actor_id=officer.user_id, payment=p, from_state=n.state if n else None)
+    _event(
+        session,
+        svc,
+        n,
+        "payment_accepted" if accept else "payment_to_return",
+        actor_kind="officer",
+        actor_id=officer.user_id,
+        payment=p,
+        from_state=n.state if n else None,
+    )
     _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "payment_accepted" if accept else "payment_to_return", p)
     if accept:
         await _paid(session, svc, n, p, actor_kind="officer", actor_id=officer.user_id)
     elif n is not None:
         lang = await _lang(session, n.citizen_id)
-        await enqueue(session, key=f"lt:return:{p.id}", chat_id=n.citizen_id,
-                      text=t(lang, "lt.citizen.payment_returned", no=n.notice_no, paid=won(p.amount, lang),
-                             phone=_tax_phone(svc)))
+        await enqueue(
+            session,
+            key=f"lt:return:{p.id}",
+            chat_id=n.citizen_id,
+            text=t(
+                lang, "lt.citizen.payment_returned", no=n.notice_no, paid=won(p.amount, lang), phone=_tax_phone(svc)
+            ),
+        )
     return n
 
 
@@ -973,8 +1312,12 @@ async def cancel(session: AsyncSession, svc: Services, officer: Principal, n: Li
     _set_state(session, svc, n, CANCELLED, "cancelled", actor_kind="officer", actor_id=officer.user_id, note=reason)
     _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "cancelled")
     lang = await _lang(session, n.citizen_id)
-    await enqueue(session, key=f"lt:cancelled:{n.id}", chat_id=n.citizen_id,
-                  text=t(lang, "lt.citizen.cancelled", no=n.notice_no, reason=escape(reason), phone=_tax_phone(svc)))
+    await enqueue(
+        session,
+        key=f"lt:cancelled:{n.id}",
+        chat_id=n.citizen_id,
+        text=t(lang, "lt.citizen.cancelled", no=n.notice_no, reason=escape(reason), phone=_tax_phone(svc)),
+    )
 
 
 async def withdraw(session: AsyncSession, svc: Services, n: LicenseTaxNotice) -> bool:
@@ -984,14 +1327,23 @@ async def withdraw(session: AsyncSession, svc: Services, n: LicenseTaxNotice) ->
     if n.state not in OPEN_STATES:
         return False
     n.closed_at = svc.now()
-    _set_state(session, svc, n, CANCELLED, "withdrawn", actor_kind="citizen", actor_id=n.citizen_id,
-               note="신청인 취하 (개인정보 삭제 요청)")
+    _set_state(
+        session,
+        svc,
+        n,
+        CANCELLED,
+        "withdrawn",
+        actor_kind="citizen",
+        actor_id=n.citizen_id,
+        note="신청인 취하 (개인정보 삭제 요청)",
+    )
     await _notify_officers(session, svc, f"lt:withdrawn:{n.id}", "lt.op.withdrawn", n)
     return True
 
 
-async def licence_refused(session: AsyncSession, svc: Services, n: LicenseTaxNotice, *, actor_kind: str,
-                          actor_id: int) -> str:
+async def licence_refused(
+    session: AsyncSession, svc: Services, n: LicenseTaxNotice, *, actor_kind: str, actor_id: int
+) -> str:
     """The licence was not granted. Unpaid: the notice is cancelled (no tax is due). Paid: a §37
     refund request goes to 세무과 as a routed request (a complaint the resident can follow)."""
     from workflows import complaints
@@ -1000,11 +1352,23 @@ async def licence_refused(session: AsyncSession, svc: Services, n: LicenseTaxNot
         if actor_kind == "officer":
             _audit(session, svc, actor_id, audit.TAX_ACTION, n, "licence_refused", outcome="cancelled")
         n.closed_at = svc.now()
-        _set_state(session, svc, n, CANCELLED, "licence_refused", actor_kind=actor_kind, actor_id=actor_id,
-                   note="면허 불허: 납부 전 고지 취소")
+        _set_state(
+            session,
+            svc,
+            n,
+            CANCELLED,
+            "licence_refused",
+            actor_kind=actor_kind,
+            actor_id=actor_id,
+            note="면허 불허: 납부 전 고지 취소",
+        )
         lang = await _lang(session, n.citizen_id)
-        await enqueue(session, key=f"lt:refused:{n.id}", chat_id=n.citizen_id,
-                      text=t(lang, "lt.citizen.refused_unpaid", no=n.notice_no))
+        await enqueue(
+            session,
+            key=f"lt:refused:{n.id}",
+            chat_id=n.citizen_id,
+            text=t(lang, "lt.citizen.refused_unpaid", no=n.notice_no),
+        )
         return "cancelled"
     if n.state != PAID:
         raise LicenseTaxError("stale")
@@ -1012,26 +1376,53 @@ async def licence_refused(session: AsyncSession, svc: Services, n: LicenseTaxNot
         _audit(session, svc, actor_id, audit.TAX_ACTION, n, "licence_refused", outcome="refund")
     cfg = payment_config(svc.district)
     body = licensing_bodies.load_bodies(svc.district).get(n.body_code)
-    description = t("ko", "lt.refund.description", no=n.notice_no, licence=n.licence_name,
-                    amount=won(n.paid_amount, "ko"), paid=svc.fmt(n.paid_at, "ko"), account=n.virtual_account,
-                    body=body.name_ko if body else n.body_code,
-                    who=t("ko", "lt.refund.by_body" if actor_kind == "body" else "lt.refund.by_citizen"))
-    c, _ = await complaints.submit(session, svc, citizen_id=n.citizen_id, submit_key=f"lt-refund:{n.id}",
-                                   draft=complaints.Draft(category=cfg.refund_category, description=description))
+    description = t(
+        "ko",
+        "lt.refund.description",
+        no=n.notice_no,
+        licence=n.licence_name,
+        amount=won(n.paid_amount, "ko"),
+        paid=svc.fmt(n.paid_at, "ko"),
+        account=n.virtual_account,
+        body=body.name_ko if body else n.body_code,
+        who=t("ko", "lt.refund.by_body" if actor_kind == "body" else "lt.refund.by_citizen"),
+    )
+    c, _ = await complaints.submit(
+        session,
+        svc,
+        citizen_id=n.citizen_id,
+        submit_key=f"lt-refund:{n.id}",
+        draft=complaints.Draft(category=cfg.refund_category, description=description),
+    )
     n.refund_complaint_id, n.closed_at = c.id, svc.now()
-    _set_state(session, svc, n, REFUND, "refund_requested", actor_kind=actor_kind, actor_id=actor_id,
-               note=f"complaint {c.receipt_no}")
+    _set_state(
+        session,
+        svc,
+        n,
+        REFUND,
+        "refund_requested",
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        note=f"complaint {c.receipt_no}",
+    )
     lang = await _lang(session, n.citizen_id)
-    await enqueue(session, key=f"lt:refund:{n.id}", chat_id=n.citizen_id,
-                  text=t(lang, "lt.citizen.refund_filed", no=n.notice_no, receipt=c.receipt_no,
-                         deadline=svc.fmt(c.deadline_at, lang)))
+    await enqueue(
+        session,
+        key=f"lt:refund:{n.id}",
+        chat_id=n.citizen_id,
+        text=t(
+            lang, "lt.citizen.refund_filed", no=n.notice_no, receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)
+        ),
+    )
     return "refund"
 
 
 # --- verification by the licensing body --------------------------------------------------------
 
-async def verify(session: AsyncSession, svc: Services, *, chat_id: int, principal: Principal,
-                 notice_no: str) -> LicenseTaxNotice:
+
+async def verify(
+    session: AsyncSession, svc: Services, *, chat_id: int, principal: Principal, notice_no: str
+) -> LicenseTaxNotice:
     """A notice as its licensing body sees it (its registered chat) or the tax division does.
     A notice of another body is answered like a missing one."""
     n = await get_notice(session, notice_no=notice_no)
@@ -1062,6 +1453,7 @@ def may_report_refusal(svc: Services, n: LicenseTaxNotice, *, chat_id: int, prin
 
 
 # --- officers ------------------------------------------------------------------------------------
+
 
 def is_tax_officer(svc: Services, p: Principal) -> bool:
     return p.is_officer and p.department == payment_config(svc.district).department
@@ -1097,16 +1489,38 @@ async def inbox(session: AsyncSession, limit: int = 10) -> Inbox:
     held_q = select(LicenseTaxPayment).where(LicenseTaxPayment.status.in_(HELD))
     held = list((await session.scalars(held_q.order_by(LicenseTaxPayment.id).limit(limit))).all())
     n_held = await session.scalar(select(func.count()).select_from(held_q.subquery()))
-    refund_rows = (await session.execute(
-        select(LicenseTaxNotice, Complaint).join(Complaint, Complaint.id == LicenseTaxNotice.refund_complaint_id)
-        .where(LicenseTaxNotice.state == REFUND, Complaint.state.in_(states.OPEN))
-        .order_by(LicenseTaxNotice.id))).all()
-    failed = list((await session.scalars(select(LicenseTaxConfirmation).where(
-        LicenseTaxConfirmation.status == licensing_bodies.FAILED).order_by(LicenseTaxConfirmation.id)
-        .limit(limit))).all())
-    return Inbox(awaiting, unpaid, held, [(r[0], r[1]) for r in refund_rows[:limit]], failed,
-                 {"awaiting": n_awaiting, "unpaid": n_unpaid, "held": int(n_held or 0), "refunds": len(refund_rows),
-                  "failed": len(failed)})
+    refund_rows = (
+        await session.execute(
+            select(LicenseTaxNotice, Complaint)
+            .join(Complaint, Complaint.id == LicenseTaxNotice.refund_complaint_id)
+            .where(LicenseTaxNotice.state == REFUND, Complaint.state.in_(states.OPEN))
+            .order_by(LicenseTaxNotice.id)
+        )
+    ).all()
+    failed = list(
+        (
+            await session.scalars(
+                select(LicenseTaxConfirmation)
+                .where(LicenseTaxConfirmation.status == licensing_bodies.FAILED)
+                .order_by(LicenseTaxConfirmation.id)
+                .limit(limit)
+            )
+        ).all()
+    )
+    return Inbox(
+        awaiting,
+        unpaid,
+        held,
+        [(r[0], r[1]) for r in refund_rows[:limit]],
+        failed,
+        {
+            "awaiting": n_awaiting,
+            "unpaid": n_unpaid,
+            "held": int(n_held or 0),
+            "refunds": len(refund_rows),
+            "failed": len(failed),
+        },
+    )
 
 
 def cb(action: str, notice_or_payment_id: int, arg: int = 0) -> str:
@@ -1126,7 +1540,9 @@ def officer_buttons(n: LicenseTaxNotice, lang: str, cat: Catalogue | None = None
             rows.append([(t(lang, "lt.btn.non_taxable"), cb("nontax_ask", n.id))])
         return rows + [[(t(lang, "lt.btn.cancel_notice"), cb("cancel", n.id))]]
     if n.state == ISSUED:
-        return [[(t(lang, "lt.btn.mark_paid"), cb("paid_ask", n.id)), (t(lang, "lt.btn.cancel_notice"), cb("cancel", n.id))]]
+        return [
+            [(t(lang, "lt.btn.mark_paid"), cb("paid_ask", n.id)), (t(lang, "lt.btn.cancel_notice"), cb("cancel", n.id))]
+        ]
     if n.state == PAID:
         return [[(t(lang, "lt.btn.body_refused"), cb("refuse_ask", n.id))]]
     return []
@@ -1142,28 +1558,48 @@ def payment_buttons(p: LicenseTaxPayment, n: LicenseTaxNotice | None, lang: str)
     return [row]
 
 
-async def _notify_officers(session: AsyncSession, svc: Services, key: str, text_key: str,
-                           n: LicenseTaxNotice | None, *, buttons=None, payment: LicenseTaxPayment | None = None,
-                           **extra) -> None:
+async def _notify_officers(
+    session: AsyncSession,
+    svc: Services,
+    key: str,
+    text_key: str,
+    n: LicenseTaxNotice | None,
+    *,
+    buttons=None,
+    payment: LicenseTaxPayment | None = None,
+    **extra,
+) -> None:
     cfg = payment_config(svc.district)
     dept = svc.district.department(cfg.department)
     recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, cfg.department)]
     if dept.group_chat_id:
         recipients.append((dept.group_chat_id, "ko"))
     if not recipients:  # no tax officer yet: the first-contact desk hears of it (as for complaints)
-        recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, svc.district.first_contact)]
+        recipients = [
+            (oid, await _lang(session, oid)) for oid in await officers_of(session, svc.district.first_contact)
+        ]
     for chat_id, lang in recipients:
         if chat_id == dept.group_chat_id:  # the group: no business, taxpayer or amount (workflows/group_cards.py)
             from workflows import group_cards
-            await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id,
-                          text=group_cards.tax_card(svc, n, text_key, lang),
-                          buttons=group_cards.tax_buttons(svc, n, payment, lang))
+
+            await enqueue(
+                session,
+                key=f"{key}:{chat_id}",
+                chat_id=chat_id,
+                text=group_cards.tax_card(svc, n, text_key, lang),
+                buttons=group_cards.tax_buttons(svc, n, payment, lang),
+            )
             continue
-        text = t(lang, text_key, card=officer_card(svc, n, lang) if n else "-",
-                 payment=payment_line(svc, payment, lang) if payment else "",
-                 **{k: v(lang) if callable(v) else v for k, v in extra.items()})
-        await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text,
-                      buttons=buttons(lang) if buttons else None)
+        text = t(
+            lang,
+            text_key,
+            card=officer_card(svc, n, lang) if n else "-",
+            payment=payment_line(svc, payment, lang) if payment else "",
+            **{k: v(lang) if callable(v) else v for k, v in extra.items()},
+        )
+        await enqueue(
+            session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text, buttons=buttons(lang) if buttons else None
+        )
 
 
 # --- texts --------------------------------------------------------------------------------------
@@ -1197,26 +1633,57 @@ def column_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
 def notice_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     cfg = payment_config(svc.district)
     district = escape(svc.district.name_en if lang in ENGLISH_DATA else svc.district.name_ko)
-    return t(lang, "lt.notice", no=n.notice_no, district=district,
-             licence=escape(_licence_name(svc, n, lang)), cls=t(lang, "lt.class_n", n=n.tax_class),
-             column=escape(column_text(svc, n, lang)), amount=won(n.amount, lang), due=fmt_date(svc, n.due_date, lang),
-             bank=escape(cfg.bank(lang)), account=format_account(cfg, n.virtual_account), holder=district,
-             business=escape(n.business_name), dong=escape(svc.district.dong_name(n.dong, lang)),
-             body=escape(_body_name(svc, n.body_code, lang)), basis=escape(n.legal_basis), taxpayer=escape(taxpayer(svc, n)) or "-")
+    return t(
+        lang,
+        "lt.notice",
+        no=n.notice_no,
+        district=district,
+        licence=escape(_licence_name(svc, n, lang)),
+        cls=t(lang, "lt.class_n", n=n.tax_class),
+        column=escape(column_text(svc, n, lang)),
+        amount=won(n.amount, lang),
+        due=fmt_date(svc, n.due_date, lang),
+        bank=escape(cfg.bank(lang)),
+        account=format_account(cfg, n.virtual_account),
+        holder=district,
+        business=escape(n.business_name),
+        dong=escape(svc.district.dong_name(n.dong, lang)),
+        body=escape(_body_name(svc, n.body_code, lang)),
+        basis=escape(n.legal_basis),
+        taxpayer=escape(taxpayer(svc, n)) or "-",
+    )
 
 
 def receipt_text(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
-    return t(lang, "lt.receipt", no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
-             cls=t(lang, "lt.class_n", n=n.tax_class), amount=won(n.paid_amount, lang),
-             paid=svc.fmt(n.paid_at, lang), code=n.verification_code, business=escape(n.business_name),
-             dong=escape(svc.district.dong_name(n.dong, lang)), body=escape(_body_name(svc, n.body_code, lang)))
+    return t(
+        lang,
+        "lt.receipt",
+        no=n.notice_no,
+        licence=escape(_licence_name(svc, n, lang)),
+        cls=t(lang, "lt.class_n", n=n.tax_class),
+        amount=won(n.paid_amount, lang),
+        paid=svc.fmt(n.paid_at, lang),
+        code=n.verification_code,
+        business=escape(n.business_name),
+        dong=escape(svc.district.dong_name(n.dong, lang)),
+        body=escape(_body_name(svc, n.body_code, lang)),
+    )
 
 
 def body_text(svc: Services, n: LicenseTaxNotice, body: licensing_bodies.Body, lang: str) -> str:
-    return t(lang, "lt.body.paid", district=escape(svc.district.name_en if lang in ENGLISH_DATA else svc.district.name_ko),
-             body=escape(body.name(lang)), no=n.notice_no, licence=escape(_licence_name(svc, n, lang)),
-             business=escape(n.business_name), dong=escape(svc.district.dong_name(n.dong, lang)), amount=won(n.paid_amount, lang),
-             paid=svc.fmt(n.paid_at, lang), code=n.verification_code)
+    return t(
+        lang,
+        "lt.body.paid",
+        district=escape(svc.district.name_en if lang in ENGLISH_DATA else svc.district.name_ko),
+        body=escape(body.name(lang)),
+        no=n.notice_no,
+        licence=escape(_licence_name(svc, n, lang)),
+        business=escape(n.business_name),
+        dong=escape(svc.district.dong_name(n.dong, lang)),
+        amount=won(n.paid_amount, lang),
+        paid=svc.fmt(n.paid_at, lang),
+        code=n.verification_code,
+    )
 
 
 def taxpayer(svc: Services, n: LicenseTaxNotice) -> str:
@@ -1254,28 +1721,55 @@ def officer_card(svc: Services, n: LicenseTaxNotice, lang: str) -> str:
     figure = "-"
     if n.figure is not None and lic and lic.figure:
         figure = t(lang, FIGURE_KEYS[lic.figure][1], n=fmt_number(n.figure))
-    return t(lang, "lt.op.card", no=n.notice_no, state=state_text(n, lang), licence=escape(_licence_name(svc, n, lang)),
-             kind=escape(kind_text(cat, n.request_kind, lang)), kind_basis=escape(kind.basis if kind else "-"),
-             cls=suggested, confirmed=t(lang, "lt.op.confirmed" if n.class_confirmed else "lt.op.unconfirmed"),
-             class_basis=escape(class_basis(lic, n, lang)), figure=figure, column=escape(column_text(svc, n, lang)),
-             amount=won(n.amount, lang), business=escape(n.business_name), dong=escape(svc.district.dong_name(n.dong, lang)),
-             body=escape(_body_name(svc, n.body_code, lang)), due=fmt_date(svc, n.due_date, lang),
-             requested=svc.fmt(n.created_at, lang))
+    return t(
+        lang,
+        "lt.op.card",
+        no=n.notice_no,
+        state=state_text(n, lang),
+        licence=escape(_licence_name(svc, n, lang)),
+        kind=escape(kind_text(cat, n.request_kind, lang)),
+        kind_basis=escape(kind.basis if kind else "-"),
+        cls=suggested,
+        confirmed=t(lang, "lt.op.confirmed" if n.class_confirmed else "lt.op.unconfirmed"),
+        class_basis=escape(class_basis(lic, n, lang)),
+        figure=figure,
+        column=escape(column_text(svc, n, lang)),
+        amount=won(n.amount, lang),
+        business=escape(n.business_name),
+        dong=escape(svc.district.dong_name(n.dong, lang)),
+        body=escape(_body_name(svc, n.body_code, lang)),
+        due=fmt_date(svc, n.due_date, lang),
+        requested=svc.fmt(n.created_at, lang),
+    )
 
 
 def payment_line(svc: Services, p: LicenseTaxPayment, lang: str) -> str:
-    return t(lang, "lt.op.payment_line", status=t(lang, PAY_KEYS[p.status]), amount=won(p.amount, lang),
-             paid=svc.fmt(p.paid_at, lang), source=t(lang, SOURCE_KEYS[p.source]),
-             account=escape(p.virtual_account or "-"), tx=escape(p.transaction_id))
+    return t(
+        lang,
+        "lt.op.payment_line",
+        status=t(lang, PAY_KEYS[p.status]),
+        amount=won(p.amount, lang),
+        paid=svc.fmt(p.paid_at, lang),
+        source=t(lang, SOURCE_KEYS[p.source]),
+        account=escape(p.virtual_account or "-"),
+        tx=escape(p.transaction_id),
+    )
 
 
 def verify_text(svc: Services, n: LicenseTaxNotice, lang: str, *, code: str | None = None) -> str:
-    text = t(lang, "lt.verify.result", no=n.notice_no, state=state_text(n, lang),
-             licence=escape(_licence_name(svc, n, lang)), business=escape(n.business_name),
-             dong=escape(svc.district.dong_name(n.dong, lang)), amount=won(n.paid_amount if n.state in (PAID, REFUND) else n.amount, lang),
-             paid=svc.fmt(n.paid_at, lang) if n.paid_at else "-",
-             # checking a code shows only whether it matches, never the right one
-             vcode=(n.verification_code or "-") if code is None else t(lang, "lt.verify.code_checked"))
+    text = t(
+        lang,
+        "lt.verify.result",
+        no=n.notice_no,
+        state=state_text(n, lang),
+        licence=escape(_licence_name(svc, n, lang)),
+        business=escape(n.business_name),
+        dong=escape(svc.district.dong_name(n.dong, lang)),
+        amount=won(n.paid_amount if n.state in (PAID, REFUND) else n.amount, lang),
+        paid=svc.fmt(n.paid_at, lang) if n.paid_at else "-",
+        # checking a code shows only whether it matches, never the right one
+        vcode=(n.verification_code or "-") if code is None else t(lang, "lt.verify.code_checked"),
+    )
     if code is not None:
         ok = check_code(receipt_key(svc), n, code)
         text += "\n" + t(lang, "lt.verify.code_ok" if ok else "lt.verify.code_bad")
@@ -1284,42 +1778,77 @@ def verify_text(svc: Services, n: LicenseTaxNotice, lang: str, *, code: str | No
 
 # --- the PNG sheets (rendered by workflows/notice_render.py) ---------------------------------------
 
+
 def _row(key: str, value: str, value_en: str | None = None, *, strong: bool = False) -> notice_render.Row:
     return notice_render.Row(t("ko", key), t("en", key), value, value_en, strong)
 
 
-def _sheet(svc: Services, n: LicenseTaxNotice, keys: tuple[str, str], rows: list[notice_render.Row],
-           at: datetime | None, stamp: bool = False) -> notice_render.Sheet:
+def _sheet(
+    svc: Services,
+    n: LicenseTaxNotice,
+    keys: tuple[str, str],
+    rows: list[notice_render.Row],
+    at: datetime | None,
+    stamp: bool = False,
+) -> notice_render.Sheet:
     """Both sheets open with the same rows: notice number, licence, business, place, body."""
     d, dept = svc.district, svc.district.department(payment_config(svc.district).department)
-    head = [_row("lt.sheet.notice_no", n.notice_no),
-            _row("lt.sheet.licence", _licence_name(svc, n, "ko"), _licence_name(svc, n, "en")),
-            _row("lt.sheet.business", n.business_name), _row("lt.sheet.place", n.dong, svc.district.dong_name(n.dong, "en")),
-            _row("lt.sheet.body", _body_name(svc, n.body_code, "ko"), _body_name(svc, n.body_code, "en"))]
+    head = [
+        _row("lt.sheet.notice_no", n.notice_no),
+        _row("lt.sheet.licence", _licence_name(svc, n, "ko"), _licence_name(svc, n, "en")),
+        _row("lt.sheet.business", n.business_name),
+        _row("lt.sheet.place", n.dong, svc.district.dong_name(n.dong, "en")),
+        _row("lt.sheet.body", _body_name(svc, n.body_code, "ko"), _body_name(svc, n.body_code, "en")),
+    ]
     return notice_render.Sheet(
-        title_ko=t("ko", keys[0]), title_en=t("en", keys[0]),
-        issuer_ko=f"{d.name_ko} {dept.name_ko}", issuer_en=f"{d.name_en} {dept.name_en}", rows=tuple(head + rows),
-        note_ko=t("ko", keys[1]), note_en=t("en", keys[1]),
-        issued=svc.fmt(at, "ko"), issued_en=svc.fmt(at, "en"),
-        stamp_ko=t("ko", "lt.sheet.stamp") if stamp else None, stamp_en=t("en", "lt.sheet.stamp") if stamp else None)
+        title_ko=t("ko", keys[0]),
+        title_en=t("en", keys[0]),
+        issuer_ko=f"{d.name_ko} {dept.name_ko}",
+        issuer_en=f"{d.name_en} {dept.name_en}",
+        rows=tuple(head + rows),
+        note_ko=t("ko", keys[1]),
+        note_en=t("en", keys[1]),
+        issued=svc.fmt(at, "ko"),
+        issued_en=svc.fmt(at, "en"),
+        stamp_ko=t("ko", "lt.sheet.stamp") if stamp else None,
+        stamp_en=t("en", "lt.sheet.stamp") if stamp else None,
+    )
 
 
 def notice_sheet(svc: Services, n: LicenseTaxNotice) -> notice_render.Sheet:
     cfg = payment_config(svc.district)
     account = format_account(cfg, n.virtual_account)
-    return _sheet(svc, n, ("lt.sheet.notice.title", "lt.sheet.notice.note"), [
-        _row("lt.sheet.class", f"{t('ko', 'lt.class_n', n=n.tax_class)} · {column_text(svc, n, 'ko')}",
-             f"{t('en', 'lt.class_n', n=n.tax_class)} / {column_text(svc, n, 'en')}"),
-        _row("lt.sheet.taxpayer", taxpayer(svc, n) or "-"),
-        _row("lt.sheet.amount", won(n.amount, "ko"), won(n.amount, "en"), strong=True),
-        _row("lt.sheet.due", fmt_date(svc, n.due_date, "ko"), fmt_date(svc, n.due_date, "en"), strong=True),
-        _row("lt.sheet.account", f"{cfg.bank_ko} {account}", f"{cfg.bank_en} {account}", strong=True),
-        _row("lt.sheet.holder", svc.district.name_ko, svc.district.name_en),
-        _row("lt.sheet.basis", n.legal_basis, t("en", "lt.sheet.basis_en"))], n.issued_at)
+    return _sheet(
+        svc,
+        n,
+        ("lt.sheet.notice.title", "lt.sheet.notice.note"),
+        [
+            _row(
+                "lt.sheet.class",
+                f"{t('ko', 'lt.class_n', n=n.tax_class)} · {column_text(svc, n, 'ko')}",
+                f"{t('en', 'lt.class_n', n=n.tax_class)} / {column_text(svc, n, 'en')}",
+            ),
+            _row("lt.sheet.taxpayer", taxpayer(svc, n) or "-"),
+            _row("lt.sheet.amount", won(n.amount, "ko"), won(n.amount, "en"), strong=True),
+            _row("lt.sheet.due", fmt_date(svc, n.due_date, "ko"), fmt_date(svc, n.due_date, "en"), strong=True),
+            _row("lt.sheet.account", f"{cfg.bank_ko} {account}", f"{cfg.bank_en} {account}", strong=True),
+            _row("lt.sheet.holder", svc.district.name_ko, svc.district.name_en),
+            _row("lt.sheet.basis", n.legal_basis, t("en", "lt.sheet.basis_en")),
+        ],
+        n.issued_at,
+    )
 
 
 def receipt_sheet(svc: Services, n: LicenseTaxNotice) -> notice_render.Sheet:
-    return _sheet(svc, n, ("lt.sheet.receipt.title", "lt.sheet.receipt.note"), [
-        _row("lt.sheet.paid_amount", won(n.paid_amount, "ko"), won(n.paid_amount, "en"), strong=True),
-        _row("lt.sheet.paid_at", svc.fmt(n.paid_at, "ko"), svc.fmt(n.paid_at, "en"), strong=True),
-        _row("lt.sheet.code", n.verification_code, strong=True)], n.paid_at, stamp=True)
+    return _sheet(
+        svc,
+        n,
+        ("lt.sheet.receipt.title", "lt.sheet.receipt.note"),
+        [
+            _row("lt.sheet.paid_amount", won(n.paid_amount, "ko"), won(n.paid_amount, "en"), strong=True),
+            _row("lt.sheet.paid_at", svc.fmt(n.paid_at, "ko"), svc.fmt(n.paid_at, "en"), strong=True),
+            _row("lt.sheet.code", n.verification_code, strong=True),
+        ],
+        n.paid_at,
+        stamp=True,
+    )

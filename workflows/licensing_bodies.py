@@ -19,6 +19,7 @@ Webhook rows are delivered by the one signed webhook queue (workflows/webhooks.p
 the POST, so a scheduled run and an immediate one never both send a row; retried after a crash
 mid-send (at-least-once, like the outbox).
 """
+
 from __future__ import annotations
 
 import json
@@ -88,8 +89,16 @@ def _bodies_at(path: str) -> dict[str, Body]:
     out = {}
     for b in raw["bodies"]:
         channel, dept = _channel(b["code"], b.get("channel"))
-        out[b["code"]] = Body(b["code"], b.get("kind", ""), b["name_ko"], b["name_en"], b.get("phone", ""), channel,
-                              dept, frozenset(int(x) for x in b.get("verify_chat_ids") or ()))
+        out[b["code"]] = Body(
+            b["code"],
+            b.get("kind", ""),
+            b["name_ko"],
+            b["name_en"],
+            b.get("phone", ""),
+            channel,
+            dept,
+            frozenset(int(x) for x in b.get("verify_chat_ids") or ()),
+        )
     return out
 
 
@@ -106,9 +115,17 @@ def body_for_chat(bodies: dict[str, Body], chat_id: int) -> Body | None:
     return next((b for b in bodies.values() if chat_id in b.chats), None)
 
 
-async def queue(session: AsyncSession, svc: Services, *, notice_id: int, body: Body, payload: dict,
-                chat_text: Callable[[str], str], buttons: Callable[[str], Buttons],
-                group_text: Callable[[str], str] | None = None) -> LicenseTaxConfirmation:
+async def queue(
+    session: AsyncSession,
+    svc: Services,
+    *,
+    notice_id: int,
+    body: Body,
+    payload: dict,
+    chat_text: Callable[[str], str],
+    buttons: Callable[[str], Buttons],
+    group_text: Callable[[str], str] | None = None,
+) -> LicenseTaxConfirmation:
     """Record the confirmation for one paid notice; chat and department ones go into the outbox now
     (same transaction as the payment), a webhook one waits for deliver_due. A department body's
     group chat gets ``group_text`` (nothing of the business or the payment), its officers the whole."""
@@ -121,20 +138,34 @@ async def queue(session: AsyncSession, svc: Services, *, notice_id: int, body: B
         channel, target = DEPARTMENT, body.department
     else:
         channel, target = MANUAL, "-"
-    c = LicenseTaxConfirmation(notice_id=notice_id, body_code=body.code, channel=channel, target=target,
-                               payload=payload, status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
+    c = LicenseTaxConfirmation(
+        notice_id=notice_id,
+        body_code=body.code,
+        channel=channel,
+        target=target,
+        payload=payload,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
     session.add(c)
     await session.flush()
     if channel == TELEGRAM:
-        await enqueue(session, key=f"lt:body:{c.id}", chat_id=body.channel.chat_id, text=chat_text("ko"),
-                      buttons=buttons("ko"))
+        await enqueue(
+            session, key=f"lt:body:{c.id}", chat_id=body.channel.chat_id, text=chat_text("ko"), buttons=buttons("ko")
+        )
     elif channel == DEPARTMENT:
         dept = svc.district.department(body.department)
         chats = list(await officers_of(session, body.department)) + ([dept.group_chat_id] if dept.group_chat_id else [])
         for chat_id in chats:
             group = chat_id == dept.group_chat_id and group_text is not None
-            await enqueue(session, key=f"lt:body:{c.id}:{chat_id}", chat_id=chat_id,
-                          text=group_text("ko") if group else chat_text("ko"))
+            await enqueue(
+                session,
+                key=f"lt:body:{c.id}:{chat_id}",
+                chat_id=chat_id,
+                text=group_text("ko") if group else chat_text("ko"),
+            )
     if channel in (TELEGRAM, DEPARTMENT):
         c.status, c.sent_at, c.attempts = SENT, now, 1  # the outbox delivers it (at least once)
     elif channel == MANUAL:
@@ -154,14 +185,18 @@ async def _request(session: AsyncSession, svc: Services, c: LicenseTaxConfirmati
     secret = (channel.secret if channel else None) or svc.agency_webhook_secret
     if channel is None or channel.type != WEBHOOK or not channel.url or not secret:
         return "channel or secret not configured"
-    return webhooks.Request(url=channel.url, secret=secret,
-                            body={**c.payload, "confirmation_id": c.id, "sent_at": svc.now().isoformat()},
-                            idempotency_key=f"license-tax-{c.payload.get('notice_no')}",
-                            user_agent="minwon-licensetax/1")
+    return webhooks.Request(
+        url=channel.url,
+        secret=secret,
+        body={**c.payload, "confirmation_id": c.id, "sent_at": svc.now().isoformat()},
+        idempotency_key=f"license-tax-{c.payload.get('notice_no')}",
+        user_agent="minwon-licensetax/1",
+    )
 
 
-async def _delivered(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, resp: httpx.Response,
-                     ms: int) -> None:
+async def _delivered(
+    session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, resp: httpx.Response, ms: int
+) -> None:
     from workflows import license_tax
 
     c.status, c.sent_at = SENT, svc.now()
@@ -169,8 +204,14 @@ async def _delivered(session: AsyncSession, svc: Services, c: LicenseTaxConfirma
 
 
 def _queue() -> webhooks.Queue:
-    return webhooks.Queue("license tax confirmation", LicenseTaxConfirmation, _request, _delivered, _fail,
-                          client_options={"verify": _ssl_context()})
+    return webhooks.Queue(
+        "license tax confirmation",
+        LicenseTaxConfirmation,
+        _request,
+        _delivered,
+        _fail,
+        client_options={"verify": _ssl_context()},
+    )
 
 
 @lru_cache(maxsize=1)

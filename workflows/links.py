@@ -10,6 +10,7 @@ host and nothing else; ``tg://user?id=<n>`` links to a user. The path, query and
 checked. A URL without a scheme is taken as http. ``button_url_problem`` says what is wrong, in a
 word the editor's message names (``nl.err.url.<problem>``).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -70,11 +71,11 @@ def parse(url: str, default_https: bool = False) -> Url:
     while k < len(raw) and raw[k] not in b":/?#@[]":
         k += 1
     https, rest = default_https, raw
-    if raw[k:k + 3] == b"://":
+    if raw[k : k + 3] == b"://":
         scheme = raw[:k].lower()
         if scheme not in (b"http", b"https"):
             raise UrlProblem("protocol")
-        https, rest = scheme == b"https", raw[k + 3:]
+        https, rest = scheme == b"https", raw[k + 3 :]
     k = 0
     while k < len(rest) and rest[k] not in b"/?#":
         k += 1
@@ -84,13 +85,13 @@ def parse(url: str, default_https: bool = False) -> Url:
         colon -= 1
     port, userinfo_host = 0, authority
     if colon > 0 and authority[colon] == 0x3A:
-        digits = authority[colon + 1:].lstrip(b"0") or b"0"
+        digits = authority[colon + 1 :].lstrip(b"0") or b"0"
         port = int(digits) if re.fullmatch(rb"[1-9][0-9]{0,9}", digits) and int(digits) < 2**31 else -1
         userinfo_host = authority[:colon]
     if not 0 <= port <= 65535:
         raise UrlProblem("port")
     at = userinfo_host.rfind(b"@")
-    userinfo, host = (userinfo_host[:at], userinfo_host[at + 1:]) if at >= 0 else (b"", userinfo_host)
+    userinfo, host = (userinfo_host[:at], userinfo_host[at + 1 :]) if at >= 0 else (b"", userinfo_host)
     is_ipv6 = host[:1] == b"[" and host[-1:] == b"]"
     if is_ipv6:
         try:
@@ -102,8 +103,7 @@ def parse(url: str, default_https: bool = False) -> Url:
     if not is_ipv6:
         _check_part(host, allow_colon=False)
         _check_part(userinfo, allow_colon=True)
-    return Url(https, userinfo.decode("utf-8", "replace"), host.lower().decode("utf-8", "replace"),
-               is_ipv6, port)
+    return Url(https, userinfo.decode("utf-8", "replace"), host.lower().decode("utf-8", "replace"), is_ipv6, port)
 
 
 def _user_link(url: str) -> bool:
@@ -131,7 +131,7 @@ def button_url_problem(url: str) -> str | None:
     link, scheme = url, ""
     for prefix in ("tg:", "ton:", "tonsite:"):
         if link.lower().startswith(prefix):
-            link, scheme = link[len(prefix):], prefix[:-1]
+            link, scheme = link[len(prefix) :], prefix[:-1]
             break
     if scheme and link.startswith("//"):
         link = link[2:]
@@ -140,9 +140,16 @@ def button_url_problem(url: str) -> str | None:
     except UrlProblem as e:
         return e.problem
     if scheme:
-        if (link.lower().startswith("http://") or u.https or u.userinfo or u.specified_port or u.is_ipv6
-                or not all(ch.isascii() and (ch.isalnum() or ch in "-_" or (scheme == "tonsite" and ch == "."))
-                           for ch in u.host)):
+        if (
+            link.lower().startswith("http://")
+            or u.https
+            or u.userinfo
+            or u.specified_port
+            or u.is_ipv6
+            or not all(
+                ch.isascii() and (ch.isalnum() or ch in "-_" or (scheme == "tonsite" and ch == ".")) for ch in u.host
+            )
+        ):
             return "scheme_link"
         return None
     if "." not in u.host and not u.is_ipv6:

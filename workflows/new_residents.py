@@ -11,6 +11,7 @@ a follow-up a week later with a way to ask the district a question (filed as a c
 still waiting in the outbox for that chat. The subscription is also deleted ``retention_days``
 after the move-in date (§21). Functions take the caller's session; the caller commits.
 """
+
 from __future__ import annotations
 
 import html
@@ -44,19 +45,32 @@ STOP_CB, ASK_CB = "nr:stop", "nr:ask"
 KEY_PREFIXES = ("newres:", "newsletter:")
 CANCELLED = "cancelled"
 
-SECTION_TITLES = {"basics": "nr.title.basics", "life": "nr.title.life",
-                  "young_children": "nr.title.young_children", "school": "nr.title.school",
-                  "senior": "nr.title.senior", "pet": "nr.title.pet", "car": "nr.title.car"}
-NOTE_LABELS = {"waste": "nr.note.waste", "recycling": "nr.note.recycling",
-               "parking_permit": "nr.note.parking_permit", "library": "nr.note.library",
-               "childcare": "nr.note.childcare", "school": "nr.note.school", "senior": "nr.note.senior",
-               "animal_registration": "nr.note.animal_registration",
-               "resident_parking": "nr.note.resident_parking"}
+SECTION_TITLES = {
+    "basics": "nr.title.basics",
+    "life": "nr.title.life",
+    "young_children": "nr.title.young_children",
+    "school": "nr.title.school",
+    "senior": "nr.title.senior",
+    "pet": "nr.title.pet",
+    "car": "nr.title.car",
+}
+NOTE_LABELS = {
+    "waste": "nr.note.waste",
+    "recycling": "nr.note.recycling",
+    "parking_permit": "nr.note.parking_permit",
+    "library": "nr.note.library",
+    "childcare": "nr.note.childcare",
+    "school": "nr.note.school",
+    "senior": "nr.note.senior",
+    "animal_registration": "nr.note.animal_registration",
+    "resident_parking": "nr.note.resident_parking",
+}
 PLACE_HEADINGS = {kind: f"nr.kind.{kind}" for kind in ("centre",) + district_info.KINDS}
 NO_PREVIEW = {"link_preview_options": {"is_disabled": True}}  # the map links are links, not a preview
 
 
 # --- settings (data/new_residents.json) ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Section:
@@ -135,15 +149,28 @@ def load_settings(path: str | Path = DEFAULT_PATH) -> Settings:
         raise ValueError(f"{path}: newsletter.send_day must be 1-28 (every month has it)")
     window = raw["move_in_window"]
     return Settings(
-        consent_purpose=raw["consent_purpose"], dong_dir=path.parent / raw["dong_data_dir"],
-        past_days=int(window["past_days"]), future_days=int(window["future_days"]),
-        retention_days=int(raw["retention_days"]), follow_up_days=int(raw["follow_up_days"]),
-        max_venues=int(raw["max_venues_per_kind"]), map_links=dict(raw["map_links"]), age_bands=bands, sections=tuple(sections),
+        consent_purpose=raw["consent_purpose"],
+        dong_dir=path.parent / raw["dong_data_dir"],
+        past_days=int(window["past_days"]),
+        future_days=int(window["future_days"]),
+        retention_days=int(raw["retention_days"]),
+        follow_up_days=int(raw["follow_up_days"]),
+        max_venues=int(raw["max_venues_per_kind"]),
+        map_links=dict(raw["map_links"]),
+        age_bands=bands,
+        sections=tuple(sections),
         question_kind=raw["question_kind"],
         topics={q["code"]: Topic(q["code"], q["ko"], q["en"], q["category"]) for q in raw["question_topics"]},
-        newsletter=NewsletterSettings(nl["editor_department"], int(nl["send_day"]), time(hour, minute),
-                                      int(nl["text_max"]), int(nl["caption_max"]), int(nl["max_links"]),
-                                      int(nl["file_max_bytes"])))
+        newsletter=NewsletterSettings(
+            nl["editor_department"],
+            int(nl["send_day"]),
+            time(hour, minute),
+            int(nl["text_max"]),
+            int(nl["caption_max"]),
+            int(nl["max_links"]),
+            int(nl["file_max_bytes"]),
+        ),
+    )
 
 
 @cache
@@ -162,6 +189,7 @@ def dong_data(svc: Services) -> dict[str, DongInfo]:
 
 
 # --- the household -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Household:
@@ -199,12 +227,11 @@ def sections_for(h: Household, cfg: Settings | None = None) -> list[Section]:
 
 # --- move-in date --------------------------------------------------------------------------------
 
+
 class DateError(ValueError):
     def __init__(self, code: str, value: date | None = None):
         super().__init__(code)
         self.code, self.value = code, value  # "format", "past", "future"; the date read, if any
-
-
 
 
 def parse_move_in_date(text: str, today: date, cfg: Settings | None = None) -> date:
@@ -247,6 +274,7 @@ def parse_move_in_date(text: str, today: date, cfg: Settings | None = None) -> d
 
 # --- what a household receives -----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Outgoing:
     """One message for the outbox (a sendMessage with its text)."""
@@ -276,8 +304,9 @@ def place_line(p: Place, lang: str, cfg: Settings | None = None) -> str:
     return f"{head}\n   {escape(p.venue_address(lang))} · {link}"
 
 
-def _section_blocks(s: Section, info: DongInfo, places: list[Place], lang: str, moved_in_on: date,
-                    svc: Services, cfg: Settings) -> list[str]:
+def _section_blocks(
+    s: Section, info: DongInfo, places: list[Place], lang: str, moved_in_on: date, svc: Services, cfg: Settings
+) -> list[str]:
     dong = escape(svc.district.dong_name(info.dong, lang))
     blocks = [t(lang, SECTION_TITLES[s.code], dong=dong)]
     if s.code == "basics":
@@ -288,16 +317,20 @@ def _section_blocks(s: Section, info: DongInfo, places: list[Place], lang: str, 
         if note:
             blocks.append(f"{t(lang, NOTE_LABELS[key])}\n{escape(note)}")
     for kind in dict.fromkeys(p.kind for p in places):  # the places, a heading per kind
-        blocks.append("\n".join([t(lang, PLACE_HEADINGS[kind])]
-                                + [place_line(p, lang, cfg) for p in places if p.kind == kind]))
+        blocks.append(
+            "\n".join([t(lang, PLACE_HEADINGS[kind])] + [place_line(p, lang, cfg) for p in places if p.kind == kind])
+        )
     if s.code == "basics":
-        blocks.append(t(lang, "nr.data_as_of", updated=info.updated.isoformat())
-                      + (t(lang, "nr.sample_data") if info.sample else ""))
+        blocks.append(
+            t(lang, "nr.data_as_of", updated=info.updated.isoformat())
+            + (t(lang, "nr.sample_data") if info.sample else "")
+        )
     return blocks
 
 
-def build_messages(info: DongInfo, h: Household, lang: str, moved_in_on: date, svc: Services,
-                   cfg: Settings | None = None) -> list[Outgoing]:
+def build_messages(
+    info: DongInfo, h: Household, lang: str, moved_in_on: date, svc: Services, cfg: Settings | None = None
+) -> list[Outgoing]:
     """The information for one 동 and household: one message per section (a topic), its notes and
     the list of its places with their addresses and map links; a section longer than a message
     is split between blocks (texts.pack), never inside one."""
@@ -308,17 +341,27 @@ def build_messages(info: DongInfo, h: Household, lang: str, moved_in_on: date, s
         has_notes = any(info.note(k, lang) for k in s.notes)
         if s.code != "basics" and not places and not has_notes:
             continue  # this 동's file has nothing for the section
-        out.extend(Outgoing("sendMessage", text=text)
-                   for text in pack(_section_blocks(s, info, places, lang, moved_in_on, svc, cfg), sep="\n\n"))
+        out.extend(
+            Outgoing("sendMessage", text=text)
+            for text in pack(_section_blocks(s, info, places, lang, moved_in_on, svc, cfg), sep="\n\n")
+        )
     return out
 
 
 def _no_data_message(svc: Services, dong: str, lang: str) -> Outgoing:
-    return Outgoing("sendMessage", text=t(lang, "nr.no_dong_data", dong=escape(svc.district.dong_name(dong, lang)),
-                                          phone=escape(svc.district.raw["district"].get("main_phone", ""))))
+    return Outgoing(
+        "sendMessage",
+        text=t(
+            lang,
+            "nr.no_dong_data",
+            dong=escape(svc.district.dong_name(dong, lang)),
+            phone=escape(svc.district.raw["district"].get("main_phone", "")),
+        ),
+    )
 
 
 # --- subscribing and stopping --------------------------------------------------------------------
+
 
 async def subscription(session: AsyncSession, user_id: int) -> NewResident | None:
     return await session.get(NewResident, user_id)
@@ -328,14 +371,19 @@ async def _cancel_pending(session: AsyncSession, chat_id: int, prefixes=KEY_PREF
     """Cancel this feature's rows still waiting for one chat (the worker re-reads the status)."""
     res = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending",
-               or_(*(OutboxMessage.dedup_key.startswith(p) for p in prefixes)))
-        .values(status=CANCELLED, last_error="unsubscribed"))
+        .where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.status == "pending",
+            or_(*(OutboxMessage.dedup_key.startswith(p) for p in prefixes)),
+        )
+        .values(status=CANCELLED, last_error="unsubscribed")
+    )
     return res.rowcount or 0
 
 
-async def subscribe(session: AsyncSession, svc: Services, *, user_id: int, dong: str,
-                    moved_in_on: date, household: Household) -> NewResident:
+async def subscribe(
+    session: AsyncSession, svc: Services, *, user_id: int, dong: str, moved_in_on: date, household: Household
+) -> NewResident:
     """Record the consent and the subscription, then queue the information and the follow-up.
     Subscribing again replaces the earlier subscription (what it still had queued is cancelled)."""
     cfg = settings()
@@ -360,16 +408,27 @@ async def subscribe(session: AsyncSession, svc: Services, *, user_id: int, dong:
     user = await session.get(User, user_id)
     lang = user.language if user else "ko"
     info = dong_data(svc).get(dong)
-    messages = (build_messages(info, household, lang, moved_in_on, svc, cfg) if info
-                else [_no_data_message(svc, dong, lang)])
+    messages = (
+        build_messages(info, household, lang, moved_in_on, svc, cfg) if info else [_no_data_message(svc, dong, lang)]
+    )
     for i, m in enumerate(messages):  # 수신 거부 under the last one (it stops what is still queued too)
-        await enqueue(session, key=f"newres:{sub.token}:info:{i}", chat_id=user_id, text=m.text,
-                      method=m.method, params=m.params,
-                      buttons=stop_buttons(lang) if i == len(messages) - 1 else None)
-    await enqueue(session, key=f"newres:{sub.token}:followup", chat_id=user_id,
-                  text=t(lang, "nr.followup", dong=escape(svc.district.dong_name(dong, lang))),
-                  buttons=stop_buttons(lang, ask=True),
-                  not_before=now + timedelta(days=cfg.follow_up_days))
+        await enqueue(
+            session,
+            key=f"newres:{sub.token}:info:{i}",
+            chat_id=user_id,
+            text=m.text,
+            method=m.method,
+            params=m.params,
+            buttons=stop_buttons(lang) if i == len(messages) - 1 else None,
+        )
+    await enqueue(
+        session,
+        key=f"newres:{sub.token}:followup",
+        chat_id=user_id,
+        text=t(lang, "nr.followup", dong=escape(svc.district.dong_name(dong, lang))),
+        buttons=stop_buttons(lang, ask=True),
+        not_before=now + timedelta(days=cfg.follow_up_days),
+    )
     return sub
 
 
@@ -400,8 +459,10 @@ async def expire(session: AsyncSession, svc: Services) -> int:
 
 # --- questions ("anything we can help with?") --------------------------------------------------
 
-async def file_question(session: AsyncSession, svc: Services, *, user_id: int, topic: str, text: str,
-                        submit_key: str) -> tuple[Complaint, bool]:
+
+async def file_question(
+    session: AsyncSession, svc: Services, *, user_id: int, topic: str, text: str, submit_key: str
+) -> tuple[Complaint, bool]:
     """File a new resident's question as a complaint of kind 질의 (7 days) in the topic's category,
     so complaints.submit routes it to that category's department like any complaint. The
     category keeps its code (officers and /status show it as usual); only the kind differs."""
@@ -413,7 +474,13 @@ async def file_question(session: AsyncSession, svc: Services, *, user_id: int, t
     if looks_like_rrn(text):
         raise ValueError("rrn")
     cat = svc.district.category(tp.category)
-    district = replace(svc.district, categories={**svc.district.categories,
-                                                 cat.code: replace(cat, kind=cfg.question_kind)})
-    return await complaints.submit(session, replace(svc, district=district), citizen_id=user_id,
-                                   submit_key=submit_key, draft=Draft(category=cat.code, description=text))
+    district = replace(
+        svc.district, categories={**svc.district.categories, cat.code: replace(cat, kind=cfg.question_kind)}
+    )
+    return await complaints.submit(
+        session,
+        replace(svc, district=district),
+        citizen_id=user_id,
+        submit_key=submit_key,
+        draft=Draft(category=cat.code, description=text),
+    )

@@ -17,6 +17,7 @@
 A subscriber whose send got 403 is marked inactive by the delivery worker (User.is_active) and
 is skipped from then on, until they write to the bot again.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,13 +42,27 @@ BATCH = 500
 LABEL_MAX = 40
 
 
-ERROR_KEYS = {"empty": "nl.err.empty", "too_long": "nl.err.too_long", "photo_too_long": "nl.err.photo_too_long",
-              "bad_link": "nl.err.bad_link", "too_many_links": "nl.err.too_many_links",
-              "file_type": "nl.err.file_type", "file_size": "nl.err.file_size",
-              "file_encoding": "nl.err.file_encoding", "already_sent": "nl.err.already_sent"}
-URL_PROBLEM_KEYS = {"protocol": "nl.err.url.protocol", "port": "nl.err.url.port", "host": "nl.err.url.host",
-                    "characters": "nl.err.url.characters", "percent": "nl.err.url.percent",
-                    "ipv6": "nl.err.url.ipv6", "dot": "nl.err.url.dot", "scheme_link": "nl.err.url.scheme_link"}
+ERROR_KEYS = {
+    "empty": "nl.err.empty",
+    "too_long": "nl.err.too_long",
+    "photo_too_long": "nl.err.photo_too_long",
+    "bad_link": "nl.err.bad_link",
+    "too_many_links": "nl.err.too_many_links",
+    "file_type": "nl.err.file_type",
+    "file_size": "nl.err.file_size",
+    "file_encoding": "nl.err.file_encoding",
+    "already_sent": "nl.err.already_sent",
+}
+URL_PROBLEM_KEYS = {
+    "protocol": "nl.err.url.protocol",
+    "port": "nl.err.url.port",
+    "host": "nl.err.url.host",
+    "characters": "nl.err.url.characters",
+    "percent": "nl.err.url.percent",
+    "ipv6": "nl.err.url.ipv6",
+    "dot": "nl.err.url.dot",
+    "scheme_link": "nl.err.url.scheme_link",
+}
 
 
 class NewsletterError(ValueError):
@@ -76,6 +91,7 @@ def is_editor(p: Principal, c: NewsletterSettings | None = None) -> bool:
 
 # --- when ---------------------------------------------------------------------------------------
 
+
 def send_date(year: int, month: int, calendar: BusinessCalendar, day: int) -> date:
     """``day`` of the month, or the next working day when it is a Saturday, Sunday or 공휴일."""
     d = date(year, month, day)
@@ -102,6 +118,7 @@ def month_key(y: int, m: int) -> str:
 
 # --- the content ----------------------------------------------------------------------------------
 
+
 @dataclass
 class Draft:
     text: str  # HTML (Telegram's subset), as the editor's formatting produced it
@@ -120,9 +137,9 @@ def check_text(text: str, *, has_photo: bool, c: NewsletterSettings | None = Non
     return text
 
 
-_LINK_LINE = re.compile(r"^\s*(?:\[(?P<md_label>[^\]]{1,80})\]\((?P<md_url>\S+)\)|(?P<label>.*?)\s*[|｜]\s*(?P<url>\S+)|(?P<bare>\S+))\s*$")
-
-
+_LINK_LINE = re.compile(
+    r"^\s*(?:\[(?P<md_label>[^\]]{1,80})\]\((?P<md_url>\S+)\)|(?P<label>.*?)\s*[|｜]\s*(?P<url>\S+)|(?P<bare>\S+))\s*$"
+)
 
 
 def parse_links(text: str, c: NewsletterSettings | None = None) -> list[tuple[str, str]]:
@@ -133,9 +150,15 @@ def parse_links(text: str, c: NewsletterSettings | None = None) -> list[tuple[st
         if not line.strip():
             continue
         m = _LINK_LINE.match(line)
-        label, url = ((m["md_label"], m["md_url"]) if m and m["md_url"] else
-                      (m["label"], m["url"]) if m and m["url"] else
-                      (None, m["bare"]) if m else (None, ""))
+        label, url = (
+            (m["md_label"], m["md_url"])
+            if m and m["md_url"]
+            else (m["label"], m["url"])
+            if m and m["url"]
+            else (None, m["bare"])
+            if m
+            else (None, "")
+        )
         if problem := links_.button_url_problem(url):  # Telegram would refuse the whole issue
             raise NewsletterError("bad_link", line=n, why=problem)
         label = (label or "").strip() or links_.host(url)
@@ -202,9 +225,9 @@ def render(text: str, photo: str | None, links, lang: str) -> tuple[str, dict]:
 
 # --- preparing an issue --------------------------------------------------------------------------
 
+
 async def current_issue(session: AsyncSession, svc: Services) -> NewsletterIssue | None:
-    return await session.scalar(select(NewsletterIssue).where(
-        NewsletterIssue.month == month_key(*issue_month(svc))))
+    return await session.scalar(select(NewsletterIssue).where(NewsletterIssue.month == month_key(*issue_month(svc))))
 
 
 async def schedule(session: AsyncSession, svc: Services, *, editor_id: int, draft: Draft) -> NewsletterIssue:
@@ -234,13 +257,19 @@ async def subscriber_count(session: AsyncSession) -> int:
 
 def _subscribers():
     purpose = new_residents.settings().consent_purpose
-    consented = exists().where(Consent.user_id == NewResident.user_id, Consent.purpose == purpose,
-                               Consent.withdrawn_at.is_(None))
-    return (select(NewResident.user_id, User.language).join(User, User.id == NewResident.user_id)
-            .where(User.is_active.is_(True), consented).order_by(NewResident.user_id))
+    consented = exists().where(
+        Consent.user_id == NewResident.user_id, Consent.purpose == purpose, Consent.withdrawn_at.is_(None)
+    )
+    return (
+        select(NewResident.user_id, User.language)
+        .join(User, User.id == NewResident.user_id)
+        .where(User.is_active.is_(True), consented)
+        .order_by(NewResident.user_id)
+    )
 
 
 # --- sending ------------------------------------------------------------------------------------
+
 
 def _key_range(issue_id: int):
     """Rows of one issue by dedup-key range (uses the key's unique index, unlike LIKE)."""
@@ -250,19 +279,34 @@ def _key_range(issue_id: int):
 
 async def fan_out(session: AsyncSession, svc: Services, *, batch: int = BATCH) -> int:
     """Queue every due issue to every active subscriber; commits per batch (restartable)."""
-    due = list(await session.scalars(select(NewsletterIssue).where(
-        NewsletterIssue.status == SCHEDULED, NewsletterIssue.send_at <= svc.now()).order_by(NewsletterIssue.id)))
+    due = list(
+        await session.scalars(
+            select(NewsletterIssue)
+            .where(NewsletterIssue.status == SCHEDULED, NewsletterIssue.send_at <= svc.now())
+            .order_by(NewsletterIssue.id)
+        )
+    )
     queued = 0
     for issue in due:
         rows = (await session.execute(_subscribers())).all()
         rendered = {lang: render(issue.text, issue.photo_file_id, issue.links, lang) for lang in {r[1] for r in rows}}
         for start in range(0, len(rows), batch):
-            queued += await enqueue_many(session, [
-                Queued(key=f"newsletter:{issue.id}:{user_id}", chat_id=user_id, method=rendered[lang][0],
-                       params=rendered[lang][1]) for user_id, lang in rows[start:start + batch]])
+            queued += await enqueue_many(
+                session,
+                [
+                    Queued(
+                        key=f"newsletter:{issue.id}:{user_id}",
+                        chat_id=user_id,
+                        method=rendered[lang][0],
+                        params=rendered[lang][1],
+                    )
+                    for user_id, lang in rows[start : start + batch]
+                ],
+            )
             await session.commit()
         issue.recipients = await session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(*_key_range(issue.id)))
+            select(func.count()).select_from(OutboxMessage).where(*_key_range(issue.id))
+        )
         issue.status, issue.fanned_out_at = SENDING, svc.now()
         await session.commit()
     return queued
@@ -285,11 +329,23 @@ async def report(session: AsyncSession, svc: Services) -> int:
         issue.status, issue.reported_at = SENT, svc.now()
         editor = await session.get(User, issue.editor_id)
         lang = editor.language if editor else "ko"
-        await enqueue(session, key=f"nlreport:{issue.id}:{issue.editor_id}", chat_id=issue.editor_id,
-                      text=t(lang, "nl.report", month=issue.month, recipients=issue.recipients or 0,
-                             sent=counts["sent"], blocked=counts["blocked"], failed=counts["failed"],
-                             cancelled=counts["cancelled"],
-                             started=svc.fmt(issue.fanned_out_at, lang), finished=svc.fmt(svc.now(), lang)))
+        await enqueue(
+            session,
+            key=f"nlreport:{issue.id}:{issue.editor_id}",
+            chat_id=issue.editor_id,
+            text=t(
+                lang,
+                "nl.report",
+                month=issue.month,
+                recipients=issue.recipients or 0,
+                sent=counts["sent"],
+                blocked=counts["blocked"],
+                failed=counts["failed"],
+                cancelled=counts["cancelled"],
+                started=svc.fmt(issue.fanned_out_at, lang),
+                finished=svc.fmt(svc.now(), lang),
+            ),
+        )
         done += 1
     return done
 

@@ -22,6 +22,7 @@ What can come back, and what we do with it (``parse`` is pure, so each case is u
 The service key is never logged: httpx logs request URLs at INFO, so a filter on the "httpx"
 logger masks ``serviceKey=…``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -84,10 +85,10 @@ class ForecastError(Exception):
 class ForecastRow:
     day: date
     zn_cd: str
-    lowrnk_zn_cd: str          # "0" for the 시도 row
-    risk: int                  # 1 관심, 2 주의, 3 경고, 4 위험
-    cnt: int | None            # predicted number of treatments
-    guidance: str              # dissRiskXpln
+    lowrnk_zn_cd: str  # "0" for the 시도 row
+    risk: int  # 1 관심, 2 주의, 3 경고, 4 위험
+    cnt: int | None  # predicted number of treatments
+    guidance: str  # dissRiskXpln
 
 
 def api_error(code: str, message: str = "") -> ForecastError:
@@ -102,10 +103,14 @@ def _row(item: dict) -> ForecastRow:
         raise ValueError(f"risk {risk}")
     day = datetime.strptime(str(item["dt"]).strip(), "%Y%m%d").date()  # noqa: DTZ007 - only the date is kept
     cnt = item.get("cnt")
-    return ForecastRow(day=day, zn_cd=str(item.get("znCd", "")).strip(),
-                       lowrnk_zn_cd=str(item.get("lowrnkZnCd", "0")).strip() or "0", risk=risk,
-                       cnt=int(float(cnt)) if cnt not in (None, "") else None,
-                       guidance=clip(str(item.get("dissRiskXpln") or "").strip(), GUIDANCE_MAX))
+    return ForecastRow(
+        day=day,
+        zn_cd=str(item.get("znCd", "")).strip(),
+        lowrnk_zn_cd=str(item.get("lowrnkZnCd", "0")).strip() or "0",
+        risk=risk,
+        cnt=int(float(cnt)) if cnt not in (None, "") else None,
+        guidance=clip(str(item.get("dissRiskXpln") or "").strip(), GUIDANCE_MAX),
+    )
 
 
 def _items(body: dict) -> list:
@@ -205,9 +210,18 @@ class NhisForecastClient:
     """Fetches the forecast rows of one 시도 (and its 시군구). ``transport`` is where tests put an
     ``httpx.MockTransport``; ``sleep`` lets them skip the backoff."""
 
-    def __init__(self, service_key: str, *, transport: httpx.AsyncBaseTransport | None = None,
-                 url: str = DEFAULT_URL, timeout: float = 10.0, attempts: int = 3, backoff: float = 2.0,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, max_pages: int = MAX_PAGES):
+    def __init__(
+        self,
+        service_key: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        url: str = DEFAULT_URL,
+        timeout: float = 10.0,
+        attempts: int = 3,
+        backoff: float = 2.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        max_pages: int = MAX_PAGES,
+    ):
         # data.go.kr shows an "encoding" and a "decoding" key; httpx encodes, so use the decoded one.
         self.service_key = unquote(service_key.strip()) if "%" in service_key else service_key.strip()
         self.transport, self.url, self.timeout = transport, url, timeout
@@ -219,8 +233,14 @@ class NhisForecastClient:
         ``totalCount`` (without one: until a page comes back shorter than ``rows``), a page past the
         first is empty, or ``max_pages`` pages were read (then a warning, and the rows read so far).
         Each page is retried on its own."""
-        params = {"serviceKey": self.service_key, "type": "json", "numOfRows": rows, "pageNo": 1,
-                  "dissCd": diss_cd, "znCd": zn_cd}
+        params = {
+            "serviceKey": self.service_key,
+            "type": "json",
+            "numOfRows": rows,
+            "pageNo": 1,
+            "dissCd": diss_cd,
+            "znCd": zn_cd,
+        }
         out: list[ForecastRow] = []
         read = 0
         async with httpx.AsyncClient(transport=self.transport, timeout=self.timeout) as client:
@@ -236,8 +256,12 @@ class NhisForecastClient:
                 if read >= page.total if page.total is not None else page.items < rows:
                     break
             else:
-                log.warning("NHIS forecast: stopped after %d pages (%d items of %s)", self.max_pages, read,
-                            page.total if page.total is not None else "an unknown number")
+                log.warning(
+                    "NHIS forecast: stopped after %d pages (%d items of %s)",
+                    self.max_pages,
+                    read,
+                    page.total if page.total is not None else "an unknown number",
+                )
         return out
 
     async def _page(self, client: httpx.AsyncClient, params: dict) -> Page:
@@ -248,8 +272,14 @@ class NhisForecastClient:
                 if not e.retryable or attempt == self.attempts:
                     raise
                 delay = self.backoff * 2 ** (attempt - 1)
-                log.warning("NHIS forecast: %s (page %s, attempt %d/%d), retrying in %.0f s",
-                            e.code, params["pageNo"], attempt, self.attempts, delay)
+                log.warning(
+                    "NHIS forecast: %s (page %s, attempt %d/%d), retrying in %.0f s",
+                    e.code,
+                    params["pageNo"],
+                    attempt,
+                    self.attempts,
+                    delay,
+                )
                 await self.sleep(delay)
         raise AssertionError("unreachable")
 

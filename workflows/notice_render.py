@@ -7,6 +7,7 @@ named by ``font_path`` (tests) wins. Without any CJK font the sheet is drawn wit
 and ASCII values only (a Korean value becomes "(see message)"); the message that carries the PNG
 has the Korean text in full either way.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -78,7 +79,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
                 cut = line.rfind(" ")
                 if cut > len(line) // 2:
                     lines.append(line[:cut])
-                    line = line[cut + 1:] + ch
+                    line = line[cut + 1 :] + ch
                 else:
                     lines.append(line)
                     line = ch

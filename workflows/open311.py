@@ -22,6 +22,7 @@ is not the last says where the next one is (``Page.next_query``; the handler sen
 shift the pages. Errors are GeoReport error lists: ``[{"code": 400, "description": "..."}]``,
 ``<errors><error><code>400</code><description>…</description></error></errors>``.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,7 +43,7 @@ from workflows.indicators import NO_ADDRESS, OTHER_PLACE, dong_of
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = {"json": "application/json", "xml": "text/xml"}
 DEFAULT_DAYS = 90
-PAGE_SIZE = 1000   # GeoReport's default limit ("first 1000 requests"), and the largest page
+PAGE_SIZE = 1000  # GeoReport's default limit ("first 1000 requests"), and the largest page
 MAX_PAGE = 1_000_000
 MAX_IDS = 100
 STATUSES = ("open", "closed")
@@ -83,12 +84,21 @@ class Open311Error(ValueError):
 
 # --- services ----------------------------------------------------------------------------------
 
+
 def services(district: District) -> list[dict]:
     """GET services: one service per complaint category."""
-    return [{"service_code": c.code, "service_name": c.name_ko, "description": c.name_en,
-             "metadata": False, "type": "realtime", "keywords": ", ".join(c.keywords),
-             "group": district.department(c.department).name_ko}
-            for c in district.categories.values()]
+    return [
+        {
+            "service_code": c.code,
+            "service_name": c.name_ko,
+            "description": c.name_en,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": ", ".join(c.keywords),
+            "group": district.department(c.department).name_ko,
+        }
+        for c in district.categories.values()
+    ]
 
 
 def service_definition(district: District, code: str) -> dict:
@@ -108,8 +118,15 @@ def discovery(district: District, endpoint_url: str) -> dict:
         "changeset": changeset,
         "contact": f"{district.name_ko} ({district.name_en}) {phone}".strip(),
         "key_service": "No key is needed: this endpoint is read-only and takes no service requests.",
-        "endpoints": [{"specification": SPECIFICATION, "url": endpoint_url, "changeset": changeset,
-                       "type": "production", "formats": [FORMATS["xml"], FORMATS["json"]]}],
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": endpoint_url,
+                "changeset": changeset,
+                "type": "production",
+                "formats": [FORMATS["xml"], FORMATS["json"]],
+            }
+        ],
     }
 
 
@@ -126,6 +143,7 @@ def location_withheld(district: District) -> frozenset[str]:
 
 
 # --- requests: filters ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -173,8 +191,11 @@ def _int(query: Mapping[str, str], name: str, default: int, highest: int) -> int
 def parse_filters(query: Mapping[str, str], svc: Services) -> Filters:
     now = svc.now()
     end = _when(query["end_date"], "end_date", svc, end=True) if (query.get("end_date") or "").strip() else now
-    start = (_when(query["start_date"], "start_date", svc) if (query.get("start_date") or "").strip()
-             else end - timedelta(days=DEFAULT_DAYS))
+    start = (
+        _when(query["start_date"], "start_date", svc)
+        if (query.get("start_date") or "").strip()
+        else end - timedelta(days=DEFAULT_DAYS)
+    )
     if start >= end:
         raise Open311Error(400, "start_date must be before end_date")
     statuses = _list(query, "status") or STATUSES
@@ -194,11 +215,22 @@ def parse_filters(query: Mapping[str, str], svc: Services) -> Filters:
 
 # --- requests: the rows --------------------------------------------------------------------------
 
+
 def _exported(district: District):
     """The only columns read: the typed address only as the 동 it names (or none)."""
     C = Complaint
-    return (C.receipt_no, C.state, C.category_code, C.department_code, C.received_at, C.updated_at,
-            C.deadline_at, dong_of(district.dongs).label("dong"), C.latitude, C.longitude)
+    return (
+        C.receipt_no,
+        C.state,
+        C.category_code,
+        C.department_code,
+        C.received_at,
+        C.updated_at,
+        C.deadline_at,
+        dong_of(district.dongs).label("dong"),
+        C.latitude,
+        C.longitude,
+    )
 
 
 def _iso(dt: datetime | None, svc: Services) -> str | None:
@@ -270,18 +302,18 @@ async def requests(session: AsyncSession, svc: Services, f: Filters) -> Page:
         if set(f.statuses) != set(STATUSES):
             open_ = C.state.in_(states.OPEN)
             q = q.where(open_ if f.statuses == ("open",) else ~open_)
-    q = (q.order_by(C.received_at.desc(), C.id.desc())
-         .offset((f.page - 1) * f.page_size).limit(f.page_size + 1))
+    q = q.order_by(C.received_at.desc(), C.id.desc()).offset((f.page - 1) * f.page_size).limit(f.page_size + 1)
     rows = (await session.execute(q)).all()
     withheld = location_withheld(svc.district)
-    out = [_public(r, svc, withheld) for r in rows[:f.page_size]]
+    out = [_public(r, svc, withheld) for r in rows[: f.page_size]]
     return Page(out, _next_query(f, svc) if len(rows) > f.page_size else None)
 
 
 async def request(session: AsyncSession, svc: Services, request_id: str) -> dict:
     """GET service request: one complaint by receipt number, or a 404."""
-    row = (await session.execute(select(*_exported(svc.district)).where(
-        Complaint.receipt_no == request_id))).one_or_none()
+    row = (
+        await session.execute(select(*_exported(svc.district)).where(Complaint.receipt_no == request_id))
+    ).one_or_none()
     if row is None:
         raise Open311Error(404, f"service_request_id not found: {request_id[:40]}")
     return _public(row, svc, location_withheld(svc.district))
@@ -290,8 +322,15 @@ async def request(session: AsyncSession, svc: Services, request_id: str) -> dict
 # --- XML -----------------------------------------------------------------------------------------
 
 # the element of one item of each list (the spec's <services><service>, <errors><error>, ...)
-ITEM = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",
-        "values": "value", "endpoints": "endpoint", "formats": "format"}
+ITEM = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
 
 
 def _text(value: Any) -> str:

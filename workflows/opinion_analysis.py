@@ -29,6 +29,7 @@ overall, then to the alphabetically first, so the result does not depend on inpu
 Known limits: one-syllable nouns (길, 차) are lost, homographs are not told apart, and a
 misspelt word is its own keyword.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,15 +63,19 @@ class Rules:
     @classmethod
     def from_json(cls, raw: dict) -> "Rules":
         longest_first = lambda xs: tuple(sorted(set(xs), key=lambda s: (-len(s), s)))  # noqa: E731
-        return cls(particles=longest_first(raw.get("particles", ())),
-                   final_particles=frozenset(raw.get("final_particles", ())),
-                   copulas=longest_first(raw.get("copulas", ())),
-                   predicate_endings=longest_first(raw.get("predicate_endings", ())),
-                   stopwords=frozenset(raw.get("stopwords", ())), keep=frozenset(raw.get("keep", ())),
-                   synonyms=dict(raw.get("synonyms", {})),
-                   top_themes=int(raw.get("top_themes", 5)), min_theme_size=int(raw.get("min_theme_size", 2)),
-                   representatives=int(raw.get("representatives", 2)),
-                   representative_chars=int(raw.get("representative_chars", 150)))
+        return cls(
+            particles=longest_first(raw.get("particles", ())),
+            final_particles=frozenset(raw.get("final_particles", ())),
+            copulas=longest_first(raw.get("copulas", ())),
+            predicate_endings=longest_first(raw.get("predicate_endings", ())),
+            stopwords=frozenset(raw.get("stopwords", ())),
+            keep=frozenset(raw.get("keep", ())),
+            synonyms=dict(raw.get("synonyms", {})),
+            top_themes=int(raw.get("top_themes", 5)),
+            min_theme_size=int(raw.get("min_theme_size", 2)),
+            representatives=int(raw.get("representatives", 2)),
+            representative_chars=int(raw.get("representative_chars", 150)),
+        )
 
 
 def normalise(text: str) -> str:
@@ -80,7 +85,7 @@ def normalise(text: str) -> str:
 def _strip_suffix(token: str, suffixes: Iterable[str], min_stem: int = 2) -> str | None:
     for s in suffixes:  # longest first
         if token.endswith(s) and len(token) - len(s) >= min_stem:
-            return token[:-len(s)]
+            return token[: -len(s)]
     return None
 
 
@@ -88,7 +93,7 @@ def _strip_particle(token: str, rules: Rules) -> str | None:
     """The noun without its particle; None for a one-syllable noun with a particle."""
     for p in rules.particles:  # longest first
         if token.endswith(p) and len(token) > len(p):
-            stem = token[:-len(p)]
+            stem = token[: -len(p)]
             if len(stem) >= 2:
                 return stem[:-1] if stem.endswith("들") and stem not in rules.keep else stem
             if len(p) > 1 or p in rules.final_particles:
@@ -128,6 +133,7 @@ def keywords(text: str, rules: Rules) -> list[str]:
 
 # --- the analysis -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Opinion:
     id: int
@@ -138,11 +144,11 @@ class Opinion:
 @dataclass
 class Theme:
     keyword: str
-    related: list[str]            # other keywords frequent among its opinions
+    related: list[str]  # other keywords frequent among its opinions
     opinion_ids: list[int]
     participants: int
-    share: float                  # of all opinions
-    examples: list[str]           # representative opinions (shortened)
+    share: float  # of all opinions
+    examples: list[str]  # representative opinions (shortened)
 
 
 @dataclass
@@ -150,25 +156,39 @@ class Analysis:
     participants: int
     opinions: int
     voters: int
-    poll: list[tuple[str, int, float]]          # (option, votes, share of voters)
+    poll: list[tuple[str, int, float]]  # (option, votes, share of voters)
     themes: list[Theme]
-    other: int                                   # opinions in no theme
-    dongs: list[tuple[str, int, float]]          # (동, participants, share of those who gave one)
+    other: int  # opinions in no theme
+    dongs: list[tuple[str, int, float]]  # (동, participants, share of those who gave one)
     dong_unknown: int
     theme_of: dict[int, str] = field(default_factory=dict)  # opinion id -> theme keyword
 
     def to_json(self) -> dict:
-        return {"participants": self.participants, "opinions": self.opinions, "voters": self.voters,
-                "poll": [list(p) for p in self.poll], "other": self.other,
-                "dongs": [list(d) for d in self.dongs], "dong_unknown": self.dong_unknown,
-                "themes": [{"keyword": th.keyword, "related": th.related, "opinions": len(th.opinion_ids),
-                            "participants": th.participants, "share": th.share, "examples": th.examples}
-                           for th in self.themes]}
+        return {
+            "participants": self.participants,
+            "opinions": self.opinions,
+            "voters": self.voters,
+            "poll": [list(p) for p in self.poll],
+            "other": self.other,
+            "dongs": [list(d) for d in self.dongs],
+            "dong_unknown": self.dong_unknown,
+            "themes": [
+                {
+                    "keyword": th.keyword,
+                    "related": th.related,
+                    "opinions": len(th.opinion_ids),
+                    "participants": th.participants,
+                    "share": th.share,
+                    "examples": th.examples,
+                }
+                for th in self.themes
+            ],
+        }
 
 
 def _shorten(text: str, n: int) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def group_themes(opinions: Sequence[Opinion], rules: Rules) -> tuple[list[Theme], dict[int, str]]:
@@ -198,27 +218,39 @@ def group_themes(opinions: Sequence[Opinion], rules: Rules) -> tuple[list[Theme]
                 examples.append(text)
             if len(examples) == rules.representatives:
                 break
-        themes.append(Theme(kw, related, members, len({by_id[i].user_id for i in members}),
-                            len(members) / total, examples))
+        themes.append(
+            Theme(kw, related, members, len({by_id[i].user_id for i in members}), len(members) / total, examples)
+        )
         theme_of.update(dict.fromkeys(members, kw))
     return themes, theme_of
 
 
-def analyse(opinions: Sequence[Opinion], *, rules: Rules, poll_options: Sequence[str] = (),
-            votes: dict[int, Sequence[int]] | None = None, dong_of: dict[int, str | None] | None = None
-            ) -> Analysis:
+def analyse(
+    opinions: Sequence[Opinion],
+    *,
+    rules: Rules,
+    poll_options: Sequence[str] = (),
+    votes: dict[int, Sequence[int]] | None = None,
+    dong_of: dict[int, str | None] | None = None,
+) -> Analysis:
     """``votes``: user id -> chosen option indices; ``dong_of``: participant -> 동 (or None).
     Participants are everyone who wrote or voted (``dong_of`` may name more users: ignored)."""
     votes = {u: list(v) for u, v in (votes or {}).items() if v}
     people = {o.user_id for o in opinions} | set(votes)
     voters = len(votes)
     tally = Counter(i for v in votes.values() for i in set(v))
-    poll = [(opt, tally.get(i, 0), tally.get(i, 0) / voters if voters else 0.0)
-            for i, opt in enumerate(poll_options)]
+    poll = [(opt, tally.get(i, 0), tally.get(i, 0) / voters if voters else 0.0) for i, opt in enumerate(poll_options)]
     themes, theme_of = group_themes(opinions, rules)
     dongs = Counter(d for u, d in (dong_of or {}).items() if u in people and d)
     known = sum(dongs.values())
-    return Analysis(participants=len(people), opinions=len(opinions), voters=voters, poll=poll,
-                    themes=themes, other=len(opinions) - len(theme_of),
-                    dongs=[(d, n, n / known) for d, n in sorted(dongs.items(), key=lambda kv: (-kv[1], kv[0]))],
-                    dong_unknown=len(people) - known, theme_of=theme_of)
+    return Analysis(
+        participants=len(people),
+        opinions=len(opinions),
+        voters=voters,
+        poll=poll,
+        themes=themes,
+        other=len(opinions) - len(theme_of),
+        dongs=[(d, n, n / known) for d, n in sorted(dongs.items(), key=lambda kv: (-kv[1], kv[0]))],
+        dong_unknown=len(people) - known,
+        theme_of=theme_of,
+    )

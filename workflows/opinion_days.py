@@ -13,6 +13,7 @@ the caller commits; every message the system sends goes through the outbox with 
 and what is due lives in ``opinion_topics`` (status, *_reminded_at, *_escalated_at), so a duty
 that runs late or twice does the right thing once.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,15 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import (OpinionEntry, OpinionParticipant, OpinionPoll, OpinionSubscription,
-                           OpinionTheme, OpinionTopic, User)
+from bot.db.models import (
+    OpinionEntry,
+    OpinionParticipant,
+    OpinionPoll,
+    OpinionSubscription,
+    OpinionTheme,
+    OpinionTopic,
+    User,
+)
 from workflows import context, users
 from workflows.contact import looks_like_rrn
 from workflows.context import Services
@@ -41,8 +49,12 @@ TITLE_LEN, BACKGROUND_LEN, QUESTION_LEN, LINK_LEN, OPTION_LEN = (2, 100), (10, 1
 ANALYSIS_TEXT_LEN, NOTE_LEN = (20, 3500), (5, 500)
 CAPTION_MAX = 1024
 POLICY_STATUSES = ("reflected", "partly", "reviewing", "not")
-POLICY_LABEL = {"reflected": "opd.policy.reflected", "partly": "opd.policy.partly",
-                "reviewing": "opd.policy.reviewing", "not": "opd.policy.not"}
+POLICY_LABEL = {
+    "reflected": "opd.policy.reflected",
+    "partly": "opd.policy.partly",
+    "reviewing": "opd.policy.reviewing",
+    "not": "opd.policy.not",
+}
 SCHEDULED, OPEN, CLOSED, ANALYSED, ANSWERED, MISSED = "scheduled", "open", "closed", "analysed", "answered", "missed"
 URL = re.compile(r"^https?://[^\s<>\"]+\.[^\s<>\"]+$")
 
@@ -56,6 +68,7 @@ class OpinionError(ValueError):
 
 
 # --- the day -----------------------------------------------------------------------------------
+
 
 def third_thursday(year: int, month: int) -> date:
     first = date(year, month, 1)
@@ -76,8 +89,9 @@ def opinion_days_after(day: date, n: int = 1) -> list[date]:
 
 # --- settings ----------------------------------------------------------------------------------
 
+
 def _minutes(hhmm: str) -> int:
-    """"10:00" -> 600; "24:00" (the end of the day) -> 1440."""
+    """ "10:00" -> 600; "24:00" (the end of the day) -> 1440."""
     m = re.fullmatch(r"(\d{1,2}):(\d{2})", str(hhmm))
     if not m or int(m[2]) > 59 or int(m[1]) * 60 + int(m[2]) > 1440:
         raise ValueError(f"not a HH:MM time: {hhmm!r}")
@@ -106,18 +120,25 @@ class Config:
 
     @classmethod
     def from_json(cls, raw: dict) -> "Config":
-        cfg = cls(department=raw["department"], announce_minute=_minutes(raw["announce_time"]),
-                  close_minute=_minutes(raw["close_time"]),
-                  prepare_days_before=int(raw["prepare_reminder_days_before"]),
-                  prepare_minute=_minutes(raw["prepare_reminder_time"]),
-                  analysis_days=int(raw["analysis_days"]), answer_days=int(raw["answer_days"]),
-                  analysis_reminder_day=int(raw["analysis_reminder_day"]),
-                  answer_reminder_day=int(raw["answer_reminder_day"]),
-                  reminder_minute=_minutes(raw["reminder_time"]),
-                  per_person=int(raw["opinions_per_person"]), min_chars=int(raw["opinion_min_chars"]),
-                  max_chars=int(raw["opinion_max_chars"]), poll_min=int(raw["poll_min_options"]),
-                  poll_max=int(raw["poll_max_options"]), retention_days=int(raw["retention_days_after_answer"]),
-                  rules=Rules.from_json(raw.get("analysis", {})))
+        cfg = cls(
+            department=raw["department"],
+            announce_minute=_minutes(raw["announce_time"]),
+            close_minute=_minutes(raw["close_time"]),
+            prepare_days_before=int(raw["prepare_reminder_days_before"]),
+            prepare_minute=_minutes(raw["prepare_reminder_time"]),
+            analysis_days=int(raw["analysis_days"]),
+            answer_days=int(raw["answer_days"]),
+            analysis_reminder_day=int(raw["analysis_reminder_day"]),
+            answer_reminder_day=int(raw["answer_reminder_day"]),
+            reminder_minute=_minutes(raw["reminder_time"]),
+            per_person=int(raw["opinions_per_person"]),
+            min_chars=int(raw["opinion_min_chars"]),
+            max_chars=int(raw["opinion_max_chars"]),
+            poll_min=int(raw["poll_min_options"]),
+            poll_max=int(raw["poll_max_options"]),
+            retention_days=int(raw["retention_days_after_answer"]),
+            rules=Rules.from_json(raw.get("analysis", {})),
+        )
         if not cfg.announce_minute < cfg.close_minute:
             raise ValueError("opinion days: the announcement must come before the close")
         if not 0 < cfg.analysis_reminder_day <= cfg.analysis_days <= cfg.answer_days:
@@ -157,6 +178,7 @@ def is_organiser(svc: Services, p: Principal) -> bool:
 
 # --- times -------------------------------------------------------------------------------------
 
+
 def local_at(svc: Services, day: date, minute: int) -> datetime:
     """``minute`` minutes after local midnight starting ``day``, as UTC (1440 = next midnight)."""
     start = datetime(day.year, day.month, day.day, tzinfo=svc.tz)
@@ -185,13 +207,18 @@ def schedule(svc: Services, day: date) -> Schedule:
     def on(offset: int, minute: int) -> datetime:
         return local_at(svc, day + timedelta(days=offset), minute)
 
-    return Schedule(day=day, announce_at=on(0, c.announce_minute), close_at=on(0, c.close_minute),
-                    analysis_due_at=on(c.analysis_days + 1, 0), answer_due_at=on(c.answer_days + 1, 0),
-                    analysis_remind_at=on(c.analysis_reminder_day, c.reminder_minute),
-                    answer_remind_at=on(c.answer_reminder_day, c.reminder_minute),
-                    analysis_escalate_at=on(c.analysis_days + 1, c.reminder_minute),
-                    answer_escalate_at=on(c.answer_days + 1, c.reminder_minute),
-                    prepare_remind_at=on(-c.prepare_days_before, c.prepare_minute))
+    return Schedule(
+        day=day,
+        announce_at=on(0, c.announce_minute),
+        close_at=on(0, c.close_minute),
+        analysis_due_at=on(c.analysis_days + 1, 0),
+        answer_due_at=on(c.answer_days + 1, 0),
+        analysis_remind_at=on(c.analysis_reminder_day, c.reminder_minute),
+        answer_remind_at=on(c.answer_reminder_day, c.reminder_minute),
+        analysis_escalate_at=on(c.analysis_days + 1, c.reminder_minute),
+        answer_escalate_at=on(c.answer_days + 1, c.reminder_minute),
+        prepare_remind_at=on(-c.prepare_days_before, c.prepare_minute),
+    )
 
 
 def next_day(svc: Services, now: datetime | None = None) -> date:
@@ -222,6 +249,7 @@ def cb(action: str, tid: int = 0, n: int = 0, s: str = "") -> str:
 
 
 # --- validation --------------------------------------------------------------------------------
+
 
 def _length(text: str | None, bounds: tuple[int, int], code: str) -> str:
     text = (text or "").strip()
@@ -283,12 +311,18 @@ class TopicDraft:
 
     @classmethod
     def from_data(cls, data: dict) -> "TopicDraft":
-        return cls(title=data["title"], background=data["background"], question=data["question"],
-                   image_file_id=data.get("image"), link=data.get("link"),
-                   poll_options=list(data.get("poll") or []))
+        return cls(
+            title=data["title"],
+            background=data["background"],
+            question=data["question"],
+            image_file_id=data.get("image"),
+            link=data.get("link"),
+            poll_options=list(data.get("poll") or []),
+        )
 
 
 # --- topics ------------------------------------------------------------------------------------
+
 
 async def get_topic(session: AsyncSession, topic_id: int) -> OpinionTopic | None:
     return await session.get(OpinionTopic, topic_id)
@@ -309,15 +343,21 @@ def is_open(svc: Services, topic: OpinionTopic | None) -> bool:
 async def open_topic(session: AsyncSession, svc: Services) -> OpinionTopic | None:
     """The topic taking opinions now (announced, before 24:00), if any."""
     now = svc.now()
-    return await session.scalar(select(OpinionTopic).where(
-        OpinionTopic.status == OPEN, OpinionTopic.announce_at <= now, OpinionTopic.close_at > now))
+    return await session.scalar(
+        select(OpinionTopic).where(
+            OpinionTopic.status == OPEN, OpinionTopic.announce_at <= now, OpinionTopic.close_at > now
+        )
+    )
 
 
-async def schedule_topic(session: AsyncSession, svc: Services, by: int,
-                         draft: TopicDraft) -> tuple[OpinionTopic, bool]:
+async def schedule_topic(session: AsyncSession, svc: Services, by: int, draft: TopicDraft) -> tuple[OpinionTopic, bool]:
     """Schedule the draft for the next opinion day; a topic already scheduled for it is
     replaced (it was not announced yet). Returns (topic, replaced)."""
-    title, background, question = clean_title(draft.title), clean_background(draft.background), clean_question(draft.question)
+    title, background, question = (
+        clean_title(draft.title),
+        clean_background(draft.background),
+        clean_question(draft.question),
+    )
     link = clean_link(draft.link) if draft.link else None
     options = parse_poll_options(svc, "\n".join(draft.poll_options)) if draft.poll_options else None
     day = next_day(svc)
@@ -340,9 +380,18 @@ def announcement_text(svc: Services, topic: OpinionTopic | TopicDraft, lang: str
     c = config(svc)
     link = t(lang, "opd.ann.link", link=escape(topic.link)) if topic.link else ""
     poll = t(lang, "opd.ann.poll") if topic.poll_options else ""
-    return t(lang, "opd.ann.text", day=fmt_day(day, lang), title=escape(topic.title),
-             background=escape(topic.background), link=link, question=escape(topic.question), poll=poll,
-             n=c.per_person, chars=f"{c.max_chars:,}")
+    return t(
+        lang,
+        "opd.ann.text",
+        day=fmt_day(day, lang),
+        title=escape(topic.title),
+        background=escape(topic.background),
+        link=link,
+        question=escape(topic.question),
+        poll=poll,
+        n=c.per_person,
+        chars=f"{c.max_chars:,}",
+    )
 
 
 async def _langs(session: AsyncSession, ids) -> dict[int, str]:
@@ -350,8 +399,9 @@ async def _langs(session: AsyncSession, ids) -> dict[int, str]:
     ids = list(ids)
     out: dict[int, str] = {}
     for i in range(0, len(ids), 500):
-        rows = await session.execute(select(User.id, User.language).where(
-            User.id.in_(ids[i:i + 500]), User.is_active.is_(True)))
+        rows = await session.execute(
+            select(User.id, User.language).where(User.id.in_(ids[i : i + 500]), User.is_active.is_(True))
+        )
         out.update({uid: lang for uid, lang in rows.all()})
     return out
 
@@ -363,12 +413,22 @@ async def send_topic(session: AsyncSession, svc: Services, topic: OpinionTopic, 
     new = False
     if topic.image_file_id:
         fits = len(text) <= CAPTION_MAX
-        new |= await enqueue(session, key=f"opd:img:{topic.id}:{user_id}", chat_id=user_id, method="sendPhoto",
-                             params={"photo": topic.image_file_id, "parse_mode": "HTML",
-                                     "caption": text if fits else f"<b>{escape(topic.title)}</b>"},
-                             buttons=buttons if fits else None)
+        new |= await enqueue(
+            session,
+            key=f"opd:img:{topic.id}:{user_id}",
+            chat_id=user_id,
+            method="sendPhoto",
+            params={
+                "photo": topic.image_file_id,
+                "parse_mode": "HTML",
+                "caption": text if fits else f"<b>{escape(topic.title)}</b>",
+            },
+            buttons=buttons if fits else None,
+        )
         if not fits:
-            new |= await enqueue(session, key=f"opd:ann:{topic.id}:{user_id}", chat_id=user_id, text=text, buttons=buttons)
+            new |= await enqueue(
+                session, key=f"opd:ann:{topic.id}:{user_id}", chat_id=user_id, text=text, buttons=buttons
+            )
     else:
         new |= await enqueue(session, key=f"opd:ann:{topic.id}:{user_id}", chat_id=user_id, text=text, buttons=buttons)
     return await send_poll(session, topic, user_id) or new
@@ -378,12 +438,21 @@ async def send_poll(session: AsyncSession, topic: OpinionTopic, user_id: int) ->
     """The native poll (not anonymous, so each answer comes back as a poll_answer), once."""
     if not topic.poll_options:
         return False
-    return await enqueue(session, key=f"opd:poll:{topic.id}:{user_id}", chat_id=user_id, method="sendPoll",
-                         params={"question": escape(topic.question), "is_anonymous": False,
-                                 "options": [{"text": escape(o)} for o in topic.poll_options]})
+    return await enqueue(
+        session,
+        key=f"opd:poll:{topic.id}:{user_id}",
+        chat_id=user_id,
+        method="sendPoll",
+        params={
+            "question": escape(topic.question),
+            "is_anonymous": False,
+            "options": [{"text": escape(o)} for o in topic.poll_options],
+        },
+    )
 
 
 # --- subscriptions -----------------------------------------------------------------------------
+
 
 async def profile(session: AsyncSession, user_id: int) -> OpinionSubscription | None:
     return await session.get(OpinionSubscription, user_id)
@@ -436,20 +505,27 @@ async def set_dong(session: AsyncSession, svc: Services, user_id: int, dong: str
     row.dong = dong
     topic = await open_topic(session, svc)
     if topic is not None:
-        part = await session.scalar(select(OpinionParticipant).where(
-            OpinionParticipant.topic_id == topic.id, OpinionParticipant.user_id == user_id))
+        part = await session.scalar(
+            select(OpinionParticipant).where(
+                OpinionParticipant.topic_id == topic.id, OpinionParticipant.user_id == user_id
+            )
+        )
         if part is not None:
             part.dong = dong
 
 
 async def subscribers(session: AsyncSession) -> list[int]:
-    rows = await session.scalars(select(OpinionSubscription.user_id).join(User, User.id == OpinionSubscription.user_id)
-                                 .where(OpinionSubscription.active.is_(True), User.is_active.is_(True))
-                                 .order_by(OpinionSubscription.user_id))
+    rows = await session.scalars(
+        select(OpinionSubscription.user_id)
+        .join(User, User.id == OpinionSubscription.user_id)
+        .where(OpinionSubscription.active.is_(True), User.is_active.is_(True))
+        .order_by(OpinionSubscription.user_id)
+    )
     return list(rows)
 
 
 # --- taking part -------------------------------------------------------------------------------
+
 
 def _check_open(svc: Services, topic: OpinionTopic | None) -> OpinionTopic:
     if not is_open(svc, topic):
@@ -458,23 +534,36 @@ def _check_open(svc: Services, topic: OpinionTopic | None) -> OpinionTopic:
 
 
 async def _participant(session: AsyncSession, svc: Services, topic: OpinionTopic, user_id: int) -> OpinionParticipant:
-    part = await session.scalar(select(OpinionParticipant).where(
-        OpinionParticipant.topic_id == topic.id, OpinionParticipant.user_id == user_id))
+    part = await session.scalar(
+        select(OpinionParticipant).where(OpinionParticipant.topic_id == topic.id, OpinionParticipant.user_id == user_id)
+    )
     if part is None:
         prof = await profile(session, user_id)
-        part = OpinionParticipant(topic_id=topic.id, user_id=user_id, dong=prof.dong if prof else None,
-                                  joined_at=svc.now())
+        part = OpinionParticipant(
+            topic_id=topic.id, user_id=user_id, dong=prof.dong if prof else None, joined_at=svc.now()
+        )
         session.add(part)
     return part
 
 
 async def my_opinions(session: AsyncSession, topic_id: int, user_id: int) -> list[OpinionEntry]:
-    return list(await session.scalars(select(OpinionEntry).where(
-        OpinionEntry.topic_id == topic_id, OpinionEntry.user_id == user_id).order_by(OpinionEntry.slot)))
+    return list(
+        await session.scalars(
+            select(OpinionEntry)
+            .where(OpinionEntry.topic_id == topic_id, OpinionEntry.user_id == user_id)
+            .order_by(OpinionEntry.slot)
+        )
+    )
 
 
-async def add_opinion(session: AsyncSession, svc: Services, topic: OpinionTopic | None, user_id: int,
-                      text: str, message_id: int | None = None) -> OpinionEntry:
+async def add_opinion(
+    session: AsyncSession,
+    svc: Services,
+    topic: OpinionTopic | None,
+    user_id: int,
+    text: str,
+    message_id: int | None = None,
+) -> OpinionEntry:
     """Store a new opinion in the first free slot (at most ``opinions_per_person``)."""
     topic = _check_open(svc, topic)
     text = clean_opinion(svc, text)
@@ -485,20 +574,31 @@ async def add_opinion(session: AsyncSession, svc: Services, topic: OpinionTopic 
     slot = min(set(range(1, limit + 1)) - {e.slot for e in mine})
     await _participant(session, svc, topic, user_id)
     now = svc.now()
-    entry = OpinionEntry(topic_id=topic.id, user_id=user_id, slot=slot, text=text, message_id=message_id,
-                         created_at=now, updated_at=now)
+    entry = OpinionEntry(
+        topic_id=topic.id, user_id=user_id, slot=slot, text=text, message_id=message_id, created_at=now, updated_at=now
+    )
     session.add(entry)
     await session.flush()
     return entry
 
 
-async def replace_opinion(session: AsyncSession, svc: Services, topic: OpinionTopic | None, user_id: int,
-                          slot: int, text: str, message_id: int | None = None) -> OpinionEntry:
+async def replace_opinion(
+    session: AsyncSession,
+    svc: Services,
+    topic: OpinionTopic | None,
+    user_id: int,
+    slot: int,
+    text: str,
+    message_id: int | None = None,
+) -> OpinionEntry:
     """An edit replaces the opinion in that slot (the count stays)."""
     topic = _check_open(svc, topic)
     text = clean_opinion(svc, text)
-    entry = await session.scalar(select(OpinionEntry).where(
-        OpinionEntry.topic_id == topic.id, OpinionEntry.user_id == user_id, OpinionEntry.slot == slot))
+    entry = await session.scalar(
+        select(OpinionEntry).where(
+            OpinionEntry.topic_id == topic.id, OpinionEntry.user_id == user_id, OpinionEntry.slot == slot
+        )
+    )
     if entry is None:
         raise OpinionError("opd.err.no_such_opinion")
     entry.text, entry.updated_at = text, svc.now()
@@ -507,12 +607,16 @@ async def replace_opinion(session: AsyncSession, svc: Services, topic: OpinionTo
     return entry
 
 
-async def replace_by_message(session: AsyncSession, svc: Services, user_id: int, message_id: int,
-                             text: str) -> OpinionEntry | None:
+async def replace_by_message(
+    session: AsyncSession, svc: Services, user_id: int, message_id: int, text: str
+) -> OpinionEntry | None:
     """The resident edited the Telegram message that carried an opinion: the edit replaces it.
     None if that message was not an opinion."""
-    entry = await session.scalar(select(OpinionEntry).where(
-        OpinionEntry.user_id == user_id, OpinionEntry.message_id == message_id).order_by(OpinionEntry.id.desc()))
+    entry = await session.scalar(
+        select(OpinionEntry)
+        .where(OpinionEntry.user_id == user_id, OpinionEntry.message_id == message_id)
+        .order_by(OpinionEntry.id.desc())
+    )
     if entry is None:
         return None
     topic = await get_topic(session, entry.topic_id)
@@ -527,8 +631,9 @@ async def record_poll_sent(session: AsyncSession, *, dedup_key: str, poll_id: st
     session.add(OpinionPoll(poll_id=poll_id, topic_id=int(m[1]), user_id=int(m[2])))
 
 
-async def record_vote(session: AsyncSession, svc: Services, *, poll_id: str, user_id: int,
-                      option_ids: list[int]) -> bool:
+async def record_vote(
+    session: AsyncSession, svc: Services, *, poll_id: str, user_id: int, option_ids: list[int]
+) -> bool:
     """A poll_answer: counted while the topic is open; an empty answer withdraws the vote."""
     poll = await session.get(OpinionPoll, poll_id)
     if poll is None or poll.user_id != user_id:
@@ -545,6 +650,7 @@ async def record_vote(session: AsyncSession, svc: Services, *, poll_id: str, use
 
 # --- the analysis ------------------------------------------------------------------------------
 
+
 def _pct(x: float) -> str:
     return f"{x * 100:.0f}"
 
@@ -556,17 +662,38 @@ def analysis_text(svc: Services, topic: OpinionTopic, data: dict, lang: str = "k
 
 def _analysis_parts(topic: OpinionTopic, data: dict, lang: str, examples: int | None) -> list[str]:
     """The analysis as whole HTML lines (each closes its own tags)."""
-    parts = [t(lang, "opd.an.head", title=escape(topic.title), day=fmt_day(topic.day, lang),
-               participants=data["participants"], opinions=data["opinions"], voters=data["voters"])]
+    parts = [
+        t(
+            lang,
+            "opd.an.head",
+            title=escape(topic.title),
+            day=fmt_day(topic.day, lang),
+            participants=data["participants"],
+            opinions=data["opinions"],
+            voters=data["voters"],
+        )
+    ]
     if data["poll"]:
         parts.append(t(lang, "opd.an.poll_head", question=escape(topic.question)))
         parts += [t(lang, "opd.an.poll_line", option=escape(o), votes=v, pct=_pct(s)) for o, v, s in data["poll"]]
     if data["themes"]:
         parts.append(t(lang, "opd.an.themes_head"))
         for i, th in enumerate(data["themes"], 1):
-            related = t(lang, "opd.an.related", words=", ".join(escape(w) for w in th["related"])) if th["related"] else ""
-            parts.append(t(lang, "opd.an.theme_line", n=i, keyword=escape(th["keyword"]), related=related,
-                           opinions=th["opinions"], pct=_pct(th["share"]), participants=th["participants"]))
+            related = (
+                t(lang, "opd.an.related", words=", ".join(escape(w) for w in th["related"])) if th["related"] else ""
+            )
+            parts.append(
+                t(
+                    lang,
+                    "opd.an.theme_line",
+                    n=i,
+                    keyword=escape(th["keyword"]),
+                    related=related,
+                    opinions=th["opinions"],
+                    pct=_pct(th["share"]),
+                    participants=th["participants"],
+                )
+            )
             parts += [t(lang, "opd.an.example", text=escape(ex)) for ex in th["examples"][:examples]]
         if data["other"]:
             parts.append(t(lang, "opd.an.other", n=data["other"]))
@@ -593,19 +720,30 @@ def _fitting_text(svc: Services, topic: OpinionTopic, data: dict) -> str:
 async def build_analysis(session: AsyncSession, svc: Services, topic: OpinionTopic) -> dict:
     """Counts, poll results, themes (stored with each opinion's theme) and 동 shares; the
     draft text for the officers. Running it again gives the same result."""
-    entries = list(await session.scalars(select(OpinionEntry).where(OpinionEntry.topic_id == topic.id)
-                                         .order_by(OpinionEntry.id)))
+    entries = list(
+        await session.scalars(select(OpinionEntry).where(OpinionEntry.topic_id == topic.id).order_by(OpinionEntry.id))
+    )
     parts = list(await session.scalars(select(OpinionParticipant).where(OpinionParticipant.topic_id == topic.id)))
-    result = analyse([Opinion(e.id, e.user_id, e.text) for e in entries], rules=config(svc).rules,
-                     poll_options=topic.poll_options or [],
-                     votes={p.user_id: p.poll_choice or [] for p in parts},
-                     dong_of={p.user_id: p.dong for p in parts})
+    result = analyse(
+        [Opinion(e.id, e.user_id, e.text) for e in entries],
+        rules=config(svc).rules,
+        poll_options=topic.poll_options or [],
+        votes={p.user_id: p.poll_choice or [] for p in parts},
+        dong_of={p.user_id: p.dong for p in parts},
+    )
     for e in entries:
         e.theme = result.theme_of.get(e.id)
     await session.execute(delete(OpinionTheme).where(OpinionTheme.topic_id == topic.id))
     for rank, th in enumerate(result.themes, 1):
-        session.add(OpinionTheme(topic_id=topic.id, rank=rank, keyword=th.keyword[:40],
-                                 opinions=len(th.opinion_ids), participants=th.participants))
+        session.add(
+            OpinionTheme(
+                topic_id=topic.id,
+                rank=rank,
+                keyword=th.keyword[:40],
+                opinions=len(th.opinion_ids),
+                participants=th.participants,
+            )
+        )
     topic.analysis = result.to_json()
     topic.analysis_text = _fitting_text(svc, topic, topic.analysis)
     return topic.analysis
@@ -613,7 +751,12 @@ async def build_analysis(session: AsyncSession, svc: Services, topic: OpinionTop
 
 def staff_buttons(topic: OpinionTopic, lang: str) -> list[list[tuple[str, str]]]:
     if topic.status == CLOSED:
-        return [[(t(lang, "opd.btn.publish"), cb("pub", topic.id)), (t(lang, "opd.btn.edit_analysis"), cb("anedit", topic.id))]]
+        return [
+            [
+                (t(lang, "opd.btn.publish"), cb("pub", topic.id)),
+                (t(lang, "opd.btn.edit_analysis"), cb("anedit", topic.id)),
+            ]
+        ]
     if topic.status == ANALYSED:
         return [[(t(lang, "opd.btn.policy"), cb("themes", topic.id))]]
     return []
@@ -626,19 +769,28 @@ async def _organisers(session: AsyncSession, svc: Services) -> dict[int, str]:
     return {i: langs.get(i, "ko") for i in ids}
 
 
-async def _tell_organisers(session: AsyncSession, svc: Services, key: str, text_key: str,
-                           buttons=None, **kw) -> int:
+async def _tell_organisers(session: AsyncSession, svc: Services, key: str, text_key: str, buttons=None, **kw) -> int:
     n = 0
     for chat_id, lang in (await _organisers(session, svc)).items():
         values = {k: (v(lang) if callable(v) else v) for k, v in kw.items()}
-        n += await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=t(lang, text_key, **values),
-                           buttons=buttons(lang) if callable(buttons) else buttons)
+        n += await enqueue(
+            session,
+            key=f"{key}:{chat_id}",
+            chat_id=chat_id,
+            text=t(lang, text_key, **values),
+            buttons=buttons(lang) if callable(buttons) else buttons,
+        )
     return n
 
 
 async def _participants(session: AsyncSession, topic_id: int) -> list[int]:
-    return list(await session.scalars(select(OpinionParticipant.user_id).where(
-        OpinionParticipant.topic_id == topic_id).order_by(OpinionParticipant.user_id)))
+    return list(
+        await session.scalars(
+            select(OpinionParticipant.user_id)
+            .where(OpinionParticipant.topic_id == topic_id)
+            .order_by(OpinionParticipant.user_id)
+        )
+    )
 
 
 async def set_analysis_text(session: AsyncSession, svc: Services, topic: OpinionTopic, text: str) -> str:
@@ -656,20 +808,27 @@ async def publish_analysis(session: AsyncSession, svc: Services, topic: OpinionT
     topic.status, topic.analysis_published_at, topic.analysis_published_by = ANALYSED, svc.now(), by
     langs = await _langs(session, await _participants(session, topic.id))
     for uid, lang in langs.items():
-        await enqueue(session, key=f"opd:an:{topic.id}:{uid}", chat_id=uid,
-                      text=t(lang, "opd.push.analysis", title=escape(topic.title), text=topic.analysis_text))
+        await enqueue(
+            session,
+            key=f"opd:an:{topic.id}:{uid}",
+            chat_id=uid,
+            text=t(lang, "opd.push.analysis", title=escape(topic.title), text=topic.analysis_text),
+        )
     return len(langs)
 
 
 # --- the policy answer -------------------------------------------------------------------------
 
+
 async def themes(session: AsyncSession, topic_id: int) -> list[OpinionTheme]:
-    return list(await session.scalars(select(OpinionTheme).where(OpinionTheme.topic_id == topic_id)
-                                      .order_by(OpinionTheme.rank)))
+    return list(
+        await session.scalars(select(OpinionTheme).where(OpinionTheme.topic_id == topic_id).order_by(OpinionTheme.rank))
+    )
 
 
-async def record_theme_answer(session: AsyncSession, svc: Services, topic: OpinionTopic, by: int,
-                              theme_id: int, status: str, note: str) -> OpinionTheme:
+async def record_theme_answer(
+    session: AsyncSession, svc: Services, topic: OpinionTopic, by: int, theme_id: int, status: str, note: str
+) -> OpinionTheme:
     """What was reflected in policy for one theme, and how (it can be rewritten until published)."""
     if topic.status != ANALYSED:
         raise OpinionError("opd.err.not_answerable")
@@ -684,8 +843,13 @@ async def record_theme_answer(session: AsyncSession, svc: Services, topic: Opini
 
 
 def _theme_line(theme: OpinionTheme, lang: str) -> str:
-    return t(lang, "opd.answer.line", keyword=escape(theme.keyword), status=t(lang, POLICY_LABEL[theme.policy_status]),
-             note=escape(theme.policy_note))
+    return t(
+        lang,
+        "opd.answer.line",
+        keyword=escape(theme.keyword),
+        status=t(lang, POLICY_LABEL[theme.policy_status]),
+        note=escape(theme.policy_note),
+    )
 
 
 async def publish_answer(session: AsyncSession, svc: Services, topic: OpinionTopic, by: int) -> int:
@@ -698,57 +862,93 @@ async def publish_answer(session: AsyncSession, svc: Services, topic: OpinionTop
         raise OpinionError("opd.err.themes_missing", themes=", ".join(missing))
     topic.status, topic.answer_published_at, topic.answer_published_by = ANSWERED, svc.now(), by
     raised: dict[int, list[str]] = {}
-    for uid, theme in (await session.execute(select(OpinionEntry.user_id, OpinionEntry.theme).where(
-            OpinionEntry.topic_id == topic.id, OpinionEntry.theme.is_not(None)).order_by(OpinionEntry.id))).all():
+    for uid, theme in (
+        await session.execute(
+            select(OpinionEntry.user_id, OpinionEntry.theme)
+            .where(OpinionEntry.topic_id == topic.id, OpinionEntry.theme.is_not(None))
+            .order_by(OpinionEntry.id)
+        )
+    ).all():
         if theme not in raised.setdefault(uid, []):
             raised[uid].append(theme)
     by_kw = {th.keyword: th for th in rows}
     langs = await _langs(session, await _participants(session, topic.id))
     for uid, lang in langs.items():
         mine = [by_kw[k] for k in raised.get(uid, []) if k in by_kw]
-        yours = (t(lang, "opd.answer.yours", lines="\n".join(_theme_line(th, lang) for th in mine))
-                 if mine else t(lang, "opd.answer.yours_none"))
+        yours = (
+            t(lang, "opd.answer.yours", lines="\n".join(_theme_line(th, lang) for th in mine))
+            if mine
+            else t(lang, "opd.answer.yours_none")
+        )
         others = "\n".join(_theme_line(th, lang) for th in rows if th not in mine)
-        await enqueue(session, key=f"opd:answer:{topic.id}:{uid}", chat_id=uid,
-                      text=t(lang, "opd.push.answer", title=escape(topic.title), yours=yours,
-                             others=t(lang, "opd.answer.others", lines=others) if others else ""))
+        await enqueue(
+            session,
+            key=f"opd:answer:{topic.id}:{uid}",
+            chat_id=uid,
+            text=t(
+                lang,
+                "opd.push.answer",
+                title=escape(topic.title),
+                yours=yours,
+                others=t(lang, "opd.answer.others", lines=others) if others else "",
+            ),
+        )
     return len(langs)
 
 
 # --- scheduled duties --------------------------------------------------------------------------
 
+
 async def announce_due(session: AsyncSession, svc: Services) -> int:
     """At 10:00 on the day: the topic goes to every subscriber (announcement and poll). A topic
     whose day ended before the bot could announce it is marked missed and the officers told."""
     now = svc.now()
-    due = list(await session.scalars(select(OpinionTopic).where(
-        OpinionTopic.status == SCHEDULED, OpinionTopic.announce_at <= now)))
+    due = list(
+        await session.scalars(
+            select(OpinionTopic).where(OpinionTopic.status == SCHEDULED, OpinionTopic.announce_at <= now)
+        )
+    )
     for topic in due:
         if topic.close_at <= now:
             topic.status = MISSED
-            await _tell_organisers(session, svc, f"opd:missed:{topic.id}", "opd.op.missed",
-                                   title=escape(topic.title), day=lambda lang, d=topic.day: fmt_day(d, lang))
+            await _tell_organisers(
+                session,
+                svc,
+                f"opd:missed:{topic.id}",
+                "opd.op.missed",
+                title=escape(topic.title),
+                day=lambda lang, d=topic.day: fmt_day(d, lang),
+            )
             continue
         topic.status, topic.announced_at = OPEN, now
         langs = await _langs(session, await subscribers(session))
         for uid, lang in langs.items():
             await send_topic(session, svc, topic, uid, lang)
-        await _tell_organisers(session, svc, f"opd:announced:{topic.id}", "opd.op.announced",
-                               title=escape(topic.title), n=len(langs))
+        await _tell_organisers(
+            session, svc, f"opd:announced:{topic.id}", "opd.op.announced", title=escape(topic.title), n=len(langs)
+        )
     return len(due)
 
 
 async def close_due(session: AsyncSession, svc: Services) -> int:
     """At 24:00: collection closes and the analysis draft goes to the officers."""
     now = svc.now()
-    due = list(await session.scalars(select(OpinionTopic).where(
-        OpinionTopic.status == OPEN, OpinionTopic.close_at <= now)))
+    due = list(
+        await session.scalars(select(OpinionTopic).where(OpinionTopic.status == OPEN, OpinionTopic.close_at <= now))
+    )
     for topic in due:
         topic.status, topic.closed_at = CLOSED, now
         await build_analysis(session, svc, topic)
-        await _tell_organisers(session, svc, f"opd:draft:{topic.id}", "opd.op.draft",
-                               buttons=lambda lang, tp=topic: staff_buttons(tp, lang), title=escape(topic.title),
-                               due=lambda lang, tp=topic: fmt_due(svc, tp.analysis_due_at, lang), text=topic.analysis_text)
+        await _tell_organisers(
+            session,
+            svc,
+            f"opd:draft:{topic.id}",
+            "opd.op.draft",
+            buttons=lambda lang, tp=topic: staff_buttons(tp, lang),
+            title=escape(topic.title),
+            due=lambda lang, tp=topic: fmt_due(svc, tp.analysis_due_at, lang),
+            text=topic.analysis_text,
+        )
     return len(due)
 
 
@@ -758,9 +958,14 @@ async def remind_preparation(session: AsyncSession, svc: Services) -> int:
     day = next_day(svc, now)
     if now < schedule(svc, day).prepare_remind_at or await topic_on(session, day) is not None:
         return 0
-    return await _tell_organisers(session, svc, f"opd:prep:{day.isoformat()}", "opd.op.prepare",
-                                  buttons=lambda lang: [[(t(lang, "opd.btn.prepare"), cb("prep"))]],
-                                  day=lambda lang: fmt_day(day, lang))
+    return await _tell_organisers(
+        session,
+        svc,
+        f"opd:prep:{day.isoformat()}",
+        "opd.op.prepare",
+        buttons=lambda lang: [[(t(lang, "opd.btn.prepare"), cb("prep"))]],
+        day=lambda lang: fmt_day(day, lang),
+    )
 
 
 async def deadline_reminders(session: AsyncSession, svc: Services) -> int:
@@ -770,16 +975,27 @@ async def deadline_reminders(session: AsyncSession, svc: Services) -> int:
     for topic in await session.scalars(select(OpinionTopic).where(OpinionTopic.status.in_((CLOSED, ANALYSED)))):
         sch = schedule(svc, topic.day)
         for what, status, remind_at, due_attr, text_key in (
-                ("analysis", CLOSED, sch.analysis_remind_at, "analysis_due_at", "opd.op.remind_analysis"),
-                ("answer", ANALYSED, sch.answer_remind_at, "answer_due_at", "opd.op.remind_answer")):
+            ("analysis", CLOSED, sch.analysis_remind_at, "analysis_due_at", "opd.op.remind_analysis"),
+            ("answer", ANALYSED, sch.answer_remind_at, "answer_due_at", "opd.op.remind_answer"),
+        ):
             due = getattr(topic, due_attr)
-            if topic.status != status or getattr(topic, f"{what}_reminded_at") is not None or not remind_at <= now < due:
+            if (
+                topic.status != status
+                or getattr(topic, f"{what}_reminded_at") is not None
+                or not remind_at <= now < due
+            ):
                 continue
             setattr(topic, f"{what}_reminded_at", now)
             n += 1
-            await _tell_organisers(session, svc, f"opd:remind:{what}:{topic.id}", text_key,
-                                   buttons=lambda lang, tp=topic: staff_buttons(tp, lang), title=escape(topic.title),
-                                   due=lambda lang, d=due: fmt_due(svc, d, lang))
+            await _tell_organisers(
+                session,
+                svc,
+                f"opd:remind:{what}:{topic.id}",
+                text_key,
+                buttons=lambda lang, tp=topic: staff_buttons(tp, lang),
+                title=escape(topic.title),
+                due=lambda lang, d=due: fmt_due(svc, d, lang),
+            )
     return n
 
 
@@ -792,10 +1008,20 @@ async def _escalate(session: AsyncSession, svc: Services, topic: OpinionTopic, w
         targets[dept.group_chat_id] = "ko"
     label = {"an": "opd.op.what_analysis", "ans": "opd.op.what_answer"}[what]
     for chat_id, lang in targets.items():
-        await enqueue(session, key=f"opd:esc:{what}:{topic.id}:{chat_id}", chat_id=chat_id,
-                      text=t(lang, "opd.op.escalation", what=t(lang, label), title=escape(topic.title),
-                             department=escape(dept.name(lang)), due=fmt_due(svc, due, lang)),
-                      buttons=staff_buttons(topic, lang) or None)
+        await enqueue(
+            session,
+            key=f"opd:esc:{what}:{topic.id}:{chat_id}",
+            chat_id=chat_id,
+            text=t(
+                lang,
+                "opd.op.escalation",
+                what=t(lang, label),
+                title=escape(topic.title),
+                department=escape(dept.name(lang)),
+                due=fmt_due(svc, due, lang),
+            ),
+            buttons=staff_buttons(topic, lang) or None,
+        )
 
 
 async def escalate_overdue(session: AsyncSession, svc: Services) -> int:
@@ -819,8 +1045,13 @@ async def purge_expired(session: AsyncSession, svc: Services) -> int:
     """The privacy notice's retention: a year (data) after the policy answer the opinions, votes
     and poll ids of a topic are deleted; its analysis (counts and themes) stays."""
     cutoff = svc.now() - timedelta(days=config(svc).retention_days)
-    ids = list(await session.scalars(select(OpinionTopic.id).where(
-        OpinionTopic.answer_published_at.is_not(None), OpinionTopic.answer_published_at < cutoff)))
+    ids = list(
+        await session.scalars(
+            select(OpinionTopic.id).where(
+                OpinionTopic.answer_published_at.is_not(None), OpinionTopic.answer_published_at < cutoff
+            )
+        )
+    )
     n = 0
     for model in (OpinionEntry, OpinionParticipant, OpinionPoll):
         n += (await session.execute(delete(model).where(model.topic_id.in_(ids)))).rowcount or 0
@@ -828,12 +1059,18 @@ async def purge_expired(session: AsyncSession, svc: Services) -> int:
 
 
 # The scheduler runs these in order, each in its own transaction (bot/scheduler.py).
-DUTIES = (("opinion_announce", announce_due), ("opinion_close", close_due),
-          ("opinion_prepare", remind_preparation), ("opinion_reminders", deadline_reminders),
-          ("opinion_escalation", escalate_overdue), ("opinion_purge", purge_expired))
+DUTIES = (
+    ("opinion_announce", announce_due),
+    ("opinion_close", close_due),
+    ("opinion_prepare", remind_preparation),
+    ("opinion_reminders", deadline_reminders),
+    ("opinion_escalation", escalate_overdue),
+    ("opinion_purge", purge_expired),
+)
 
 
 # --- indicators --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Achieved:
@@ -863,13 +1100,19 @@ class TopicIndicators:
 def topic_indicators(svc: Services, topic: OpinionTopic, now: datetime | None = None) -> TopicIndicators:
     now = now or svc.now()
     data = topic.analysis or {}
-    return TopicIndicators(topic.id, topic.day, data.get("participants", 0), data.get("opinions", 0),
-                           achieved(svc, topic.day, topic.analysis_due_at, topic.analysis_published_at, now),
-                           achieved(svc, topic.day, topic.answer_due_at, topic.answer_published_at, now))
+    return TopicIndicators(
+        topic.id,
+        topic.day,
+        data.get("participants", 0),
+        data.get("opinions", 0),
+        achieved(svc, topic.day, topic.analysis_due_at, topic.analysis_published_at, now),
+        achieved(svc, topic.day, topic.answer_due_at, topic.answer_published_at, now),
+    )
 
 
 def summarise(rows: list[TopicIndicators]) -> dict:
     """Averages over what was published; on-time rates over the deadlines already decided."""
+
     def avg(xs):
         xs = [x for x in xs if x is not None]
         return round(sum(xs) / len(xs), 2) if xs else None
@@ -878,17 +1121,21 @@ def summarise(rows: list[TopicIndicators]) -> dict:
         xs = [x for x in xs if x is not None]
         return round(sum(xs) / len(xs), 4) if xs else None
 
-    return {"topics": len(rows), "participants": sum(r.participants for r in rows),
-            "opinions": sum(r.opinions for r in rows),
-            "avg_days_to_analysis": avg(r.analysis.days for r in rows),
-            "avg_days_to_answer": avg(r.answer.days for r in rows),
-            "analysis_on_time_rate": rate(r.analysis.on_time for r in rows),
-            "answer_on_time_rate": rate(r.answer.on_time for r in rows),
-            "on_time_rate": rate([r.analysis.on_time for r in rows] + [r.answer.on_time for r in rows])}
+    return {
+        "topics": len(rows),
+        "participants": sum(r.participants for r in rows),
+        "opinions": sum(r.opinions for r in rows),
+        "avg_days_to_analysis": avg(r.analysis.days for r in rows),
+        "avg_days_to_answer": avg(r.answer.days for r in rows),
+        "analysis_on_time_rate": rate(r.analysis.on_time for r in rows),
+        "answer_on_time_rate": rate(r.answer.on_time for r in rows),
+        "on_time_rate": rate([r.analysis.on_time for r in rows] + [r.answer.on_time for r in rows]),
+    }
 
 
-async def indicators(session: AsyncSession, svc: Services, since: date | None = None,
-                     until: date | None = None) -> tuple[list[TopicIndicators], dict]:
+async def indicators(
+    session: AsyncSession, svc: Services, since: date | None = None, until: date | None = None
+) -> tuple[list[TopicIndicators], dict]:
     """Per opinion day held in [since, until] (days that were announced), and the summary."""
     q = select(OpinionTopic).where(OpinionTopic.status.in_((CLOSED, ANALYSED, ANSWERED))).order_by(OpinionTopic.day)
     if since is not None:

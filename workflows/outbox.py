@@ -3,6 +3,7 @@
 A row is the Bot API method and its parameters as plain JSON; the dedup key makes a second
 enqueue of the same notification a no-op, so a job that runs twice sends once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,13 +22,25 @@ Buttons = list[list[tuple[str, str]]]  # rows of (label, callback_data or an htt
 def keyboard(buttons: Buttons | None) -> dict | None:
     if not buttons:
         return None
-    return {"inline_keyboard": [[{"text": label, "url" if is_link(data) else "callback_data": data}
-                                 for label, data in row] for row in buttons]}
+    return {
+        "inline_keyboard": [
+            [{"text": label, "url" if is_link(data) else "callback_data": data} for label, data in row]
+            for row in buttons
+        ]
+    }
 
 
-async def enqueue(session: AsyncSession, *, key: str, chat_id: int, text: str | None = None,
-                  buttons: Buttons | None = None, method: str = "sendMessage",
-                  params: dict | None = None, not_before: datetime | None = None) -> bool:
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    chat_id: int,
+    text: str | None = None,
+    buttons: Buttons | None = None,
+    method: str = "sendMessage",
+    params: dict | None = None,
+    not_before: datetime | None = None,
+) -> bool:
     """Add one outbound message; False when a message with this key already exists."""
     if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)):
         return False
@@ -61,8 +74,9 @@ def _row(m: Queued) -> OutboxMessage:
     markup = keyboard(m.buttons)
     if markup:
         payload["reply_markup"] = markup
-    return OutboxMessage(dedup_key=m.key[:200], chat_id=m.chat_id, method=m.method, payload=payload,
-                         not_before=m.not_before or utcnow())
+    return OutboxMessage(
+        dedup_key=m.key[:200], chat_id=m.chat_id, method=m.method, payload=payload, not_before=m.not_before or utcnow()
+    )
 
 
 async def enqueue_many(session: AsyncSession, messages: list[Queued]) -> int:
@@ -71,8 +85,9 @@ async def enqueue_many(session: AsyncSession, messages: list[Queued]) -> int:
     keys = list(dict.fromkeys(m.key for m in messages))
     existing: set[str] = set()
     for i in range(0, len(keys), 500):
-        existing.update(await session.scalars(select(OutboxMessage.dedup_key)
-                                              .where(OutboxMessage.dedup_key.in_(keys[i:i + 500]))))
+        existing.update(
+            await session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys[i : i + 500])))
+        )
     new: list[Queued] = []
     for m in messages:  # the first of repeated keys wins, as with enqueue
         if m.key not in existing:
@@ -84,8 +99,21 @@ async def enqueue_many(session: AsyncSession, messages: list[Queued]) -> int:
         async with session.begin_nested():
             session.add_all([_row(m) for m in new])
     except IntegrityError:  # a concurrent enqueue of one of them won: one by one
-        return sum([await enqueue(session, key=m.key, chat_id=m.chat_id, text=m.text, buttons=m.buttons,
-                                  method=m.method, params=m.params, not_before=m.not_before) for m in new])
+        return sum(
+            [
+                await enqueue(
+                    session,
+                    key=m.key,
+                    chat_id=m.chat_id,
+                    text=m.text,
+                    buttons=m.buttons,
+                    method=m.method,
+                    params=m.params,
+                    not_before=m.not_before,
+                )
+                for m in new
+            ]
+        )
     session.info["outbox_added"] = True
     return len(new)
 
@@ -99,9 +127,13 @@ def _key_range(prefix: str):
 async def delivery_counts(session: AsyncSession, prefix: str) -> dict[str, int]:
     """The delivery report of one send (a newsletter issue, a food alert, an outbreak notice): its
     rows by key prefix counted as pending, sent, blocked (403), failed and cancelled."""
-    rows = (await session.execute(
-        select(OutboxMessage.status, OutboxMessage.last_error, func.count())
-        .where(*_key_range(prefix)).group_by(OutboxMessage.status, OutboxMessage.last_error))).all()
+    rows = (
+        await session.execute(
+            select(OutboxMessage.status, OutboxMessage.last_error, func.count())
+            .where(*_key_range(prefix))
+            .group_by(OutboxMessage.status, OutboxMessage.last_error)
+        )
+    ).all()
     counts = {"pending": 0, "sent": 0, "blocked": 0, "failed": 0, "cancelled": 0}
     for status, error, n in rows:
         if status == "failed" and error and ("forbidden" in error.lower() or "blocked" in error.lower()):

@@ -15,6 +15,7 @@ active), ``reactivated`` sends each held card again — freshly rendered, in the
 state — for the complaints that are still open, theirs to act on and not taken by a colleague; the
 stale ones are dropped. The admins hear that the department is reachable again.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -47,14 +48,19 @@ def _who(user_ids) -> str:
 
 async def _tell(session: AsyncSession, svc: Services, key: str, dept: str, text_key: str, **values) -> int:
     """One message to every admin and the department's head(s), through the outbox."""
-    targets = sorted({*await roles.admins(session, svc.admin_ids),
-                      *await roles.officers_of(session, dept, roles.HEAD)})
+    targets = sorted({*await roles.admins(session, svc.admin_ids), *await roles.officers_of(session, dept, roles.HEAD)})
     langs = dict((await session.execute(select(User.id, User.language).where(User.id.in_(targets)))).all())
     d = svc.district
 
     def text(lang: str) -> str:
-        return t(lang, text_key, department=escape(d.department(dept).name(lang)),
-                 desk=escape(d.department(d.first_contact).name(lang)), **values)
+        return t(
+            lang,
+            text_key,
+            department=escape(d.department(dept).name(lang)),
+            desk=escape(d.department(d.first_contact).name(lang)),
+            **values,
+        )
+
     return await enqueue_many(session, [Queued(f"{key}:{c}", c, text=text(langs.get(c, "ko"))) for c in targets])
 
 
@@ -75,35 +81,60 @@ async def forbidden(svc: Services, session: AsyncSession, row: OutboxMessage, ne
         if c is not None and c.state in states.OPEN and c.department_code == dept:
             await complaints.hand_over(session, svc, c, complaints.UNREACHABLE)
     if newly_inactive:  # the department has just lost its last reachable officer: a new episode
-        await _tell(session, svc, f"unreachable:{dept}:{row.id}", dept, "reach.unreachable",
-                    who=_who(await roles.unreachable_of(session, dept)))
+        await _tell(
+            session,
+            svc,
+            f"unreachable:{dept}:{row.id}",
+            dept,
+            "reach.unreachable",
+            who=_who(await roles.unreachable_of(session, dept)),
+        )
 
 
 async def reactivated(session: AsyncSession, svc: Services, user_id: int) -> int:
     """``user_id`` wrote to the bot again after Telegram had refused them: send their held cards
     again as the complaints stand now; returns how many went."""
-    held = list(await session.scalars(select(OutboxMessage).where(
-        OutboxMessage.chat_id == user_id, OutboxMessage.status == HELD).order_by(OutboxMessage.id)))
+    held = list(
+        await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.chat_id == user_id, OutboxMessage.status == HELD)
+            .order_by(OutboxMessage.id)
+        )
+    )
     p = await roles.load_principal(session, user_id, svc.admin_ids)
     rows_of: dict[int, list[OutboxMessage]] = defaultdict(list)
     for r in held:
         rows_of[card_complaint(r.dedup_key)].append(r)
-    found = list(await session.scalars(select(Complaint).where(Complaint.id.in_(rows_of)).order_by(Complaint.deadline_at)))
+    found = list(
+        await session.scalars(select(Complaint).where(Complaint.id.in_(rows_of)).order_by(Complaint.deadline_at))
+    )
     sent = 0
     for c in found:
-        current = (p.is_officer and c.state in states.OPEN and c.officer_id in (None, user_id)
-                   and roles.can_handle(p, c.department_code, c.handed_to))
+        current = (
+            p.is_officer
+            and c.state in states.OPEN
+            and c.officer_id in (None, user_id)
+            and roles.can_handle(p, c.department_code, c.handed_to)
+        )
         if current:
             await complaints.send_card_again(session, svc, c, user_id)
             sent += 1
         ids = [r.id for r in rows_of.pop(c.id)]
-        await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                              .values(status=RESENT if current else CANCELLED))
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(status=RESENT if current else CANCELLED)
+        )
     stale = [r.id for rows in rows_of.values() for r in rows]  # complaints deleted since
     if stale:
         await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(stale)).values(status=CANCELLED))
     if p.is_officer and await roles.officers_of(session, p.department) == [user_id]:
         # the department had nobody the bot could reach until now
-        await _tell(session, svc, f"reachable:{p.department}:{user_id}:{svc.now():%Y%m%dT%H%M%S}", p.department,
-                    "reach.back", who=_who([user_id]), n=sent)
+        await _tell(
+            session,
+            svc,
+            f"reachable:{p.department}:{user_id}:{svc.now():%Y%m%dT%H%M%S}",
+            p.department,
+            "reach.back",
+            who=_who([user_id]),
+            n=sent,
+        )
     return sent

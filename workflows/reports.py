@@ -20,6 +20,7 @@ Files through the outbox: the PNG and the XLSX are stored once in ``outbox_files
 transaction as the outbox rows) and each recipient's sendPhoto / sendDocument row refers to
 them as ``{"outbox_file": id}``; bot/delivery.py uploads the bytes by multipart.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -58,10 +59,10 @@ FILE_LANG = "ko"  # the chart and the spreadsheet: Korean, for the evaluation te
 @dataclass
 class Report:
     indicators: Indicators
-    ranking: Ranking            # the period's ratings, minimum-sample rule applied
-    raw_ratings: list[tuple]    # anonymised: see raw_ratings()
+    ranking: Ranking  # the period's ratings, minimum-sample rule applied
+    raw_ratings: list[tuple]  # anonymised: see raw_ratings()
     generated_at: datetime
-    min_sample: int             # below this many ratings (answered complaints): a small sample
+    min_sample: int  # below this many ratings (answered complaints): a small sample
 
     @property
     def span(self) -> Span:
@@ -75,9 +76,11 @@ async def raw_ratings(session: AsyncSession, lo: datetime, hi: datetime) -> list
     """The period's ratings without anything that leads back to the resident: no complaint or
     receipt number, no comment (free text), dates without times."""
     R = Rating
-    q = (select(R.department_code, R.officer_id, R.sent_at, R.rated_at, R.overall, *(getattr(R, i) for i in ITEMS))
-         .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
-         .order_by(R.rated_at, R.id))
+    q = (
+        select(R.department_code, R.officer_id, R.sent_at, R.rated_at, R.overall, *(getattr(R, i) for i in ITEMS))
+        .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted())
+        .order_by(R.rated_at, R.id)
+    )
     out: list[tuple] = []
     async for chunk in ind.in_chunks(session, q):  # a year: 100,000s of rows, the loop free between chunks
         out.extend(tuple(r) for r in chunk)
@@ -89,24 +92,35 @@ async def build(session: AsyncSession, svc: Services, span: Span, *, min_sample:
     is also the report's Best Office minimum (one threshold per report)."""
     lo, hi = span.bounds(svc)
     minimum = rules()["report"]["min_sample"] if min_sample is None else min_sample
-    ranking = rank(await department_totals(session, lo, hi), min_ratings=minimum,
-                   prior_weight=rules()["ranking"]["prior_weight"])
-    return Report(await ind.compute(session, svc, span), ranking, await raw_ratings(session, lo, hi),
-                  svc.now(), minimum)
+    ranking = rank(
+        await department_totals(session, lo, hi), min_ratings=minimum, prior_weight=rules()["ranking"]["prior_weight"]
+    )
+    return Report(
+        await ind.compute(session, svc, span), ranking, await raw_ratings(session, lo, hi), svc.now(), minimum
+    )
 
 
-def record_export(session: AsyncSession, svc: Services, report: Report, *, actor_id: int | None,
-                  recipients: int | None = None) -> None:
+def record_export(
+    session: AsyncSession, svc: Services, report: Report, *, actor_id: int | None, recipients: int | None = None
+) -> None:
     """The report leaves the system with officer ids, addresses of recurring places and receipt
     numbers: an evaluator's /report (report_export) or the monthly send (report_send) is audited."""
-    audit.record(session, audit.REPORT_EXPORT if actor_id is not None else audit.REPORT_SEND,
-                 actor_id=actor_id, actor_role="evaluator" if actor_id is not None else audit.SYSTEM,
-                 subject_kind="report", subject_id=report.span.label,
-                 detail=audit.details(ratings=len(report.raw_ratings), recurring=len(report.indicators.hotspots),
-                                      recipients=recipients), at=svc.now())
+    audit.record(
+        session,
+        audit.REPORT_EXPORT if actor_id is not None else audit.REPORT_SEND,
+        actor_id=actor_id,
+        actor_role="evaluator" if actor_id is not None else audit.SYSTEM,
+        subject_kind="report",
+        subject_id=report.span.label,
+        detail=audit.details(
+            ratings=len(report.raw_ratings), recurring=len(report.indicators.hotspots), recipients=recipients
+        ),
+        at=svc.now(),
+    )
 
 
 # --- formatting ----------------------------------------------------------------------------
+
 
 def num(x: float | None, digits: int = 1) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
@@ -171,8 +185,12 @@ def _place(h: ind.Hotspot) -> str:
 
 # --- the period in words -------------------------------------------------------------------
 
-PERIOD_NAME_KEYS = {"week": "report.period_name.week", "month": "report.period_name.month",
-                    "quarter": "report.period_name.quarter", "year": "report.period_name.year"}
+PERIOD_NAME_KEYS = {
+    "week": "report.period_name.week",
+    "month": "report.period_name.month",
+    "quarter": "report.period_name.quarter",
+    "year": "report.period_name.year",
+}
 
 
 def _month(lang: str, m: int, *, long: bool = False) -> str:
@@ -181,8 +199,14 @@ def _month(lang: str, m: int, *, long: bool = False) -> str:
 
 def period_name(span: Span, lang: str) -> str:
     """2026년 11월 / November 2026, 2026년 4분기, 2026년, 2026년 47주."""
-    return t(lang, PERIOD_NAME_KEYS[span.kind], year=span.year, week=span.index, quarter=span.index,
-             month=_month(lang, span.index, long=True) if span.kind == "month" else "")
+    return t(
+        lang,
+        PERIOD_NAME_KEYS[span.kind],
+        year=span.year,
+        week=span.index,
+        quarter=span.index,
+        month=_month(lang, span.index, long=True) if span.kind == "month" else "",
+    )
 
 
 def date_range(first: date, last: date, lang: str, year: int) -> str:
@@ -190,8 +214,7 @@ def date_range(first: date, last: date, lang: str, year: int) -> str:
     11월 1일~30일, 11월 30일~12월 6일, 2026년 12월 28일~2027년 1월 3일."""
     m1, m2 = _month(lang, first.month), _month(lang, last.month)
     if not first.year == last.year == year:
-        return t(lang, "report.range.other_year", y1=first.year, m1=m1, d1=first.day, y2=last.year, m2=m2,
-                 d2=last.day)
+        return t(lang, "report.range.other_year", y1=first.year, m1=m1, d1=first.day, y2=last.year, m2=m2, d2=last.day)
     if first == last:
         return t(lang, "report.range.one_day", month=m1, d1=first.day)
     if first.month == last.month:
@@ -208,8 +231,9 @@ def period_text(span: Span, svc: Services, lang: str) -> str:
     if span.running(today):
         last = max(span.start, min(last, today))
         rng = t(lang, "report.range.running", range=date_range(span.start, last, lang, span.year))
-    return t(lang, "report.period", name=period_name(span, lang),
-             range=rng or date_range(span.start, last, lang, span.year))
+    return t(
+        lang, "report.period", name=period_name(span, lang), range=rng or date_range(span.start, last, lang, span.year)
+    )
 
 
 def small_flag(n: int, lang: str = FILE_LANG) -> str:
@@ -218,47 +242,98 @@ def small_flag(n: int, lang: str = FILE_LANG) -> str:
 
 # --- the chat summary ----------------------------------------------------------------------
 
+
 def summary(report: Report, svc: Services, lang: str) -> str:
     """The chat summary (HTML, well under Telegram's 4,096 characters)."""
     i = report.indicators
     cur, prev, year = i.current, i.previous, i.year_ago
     s, sp, f = cur.smile.district, cur.speed.district, cur.flow.district
     lines = [
-        t(lang, "report.title", district=escape(svc.district.name_en if lang == "en" else svc.district.name_ko),
-          period=escape(period_text(report.span, svc, lang))),
-        t(lang, "report.smile", mean=num(s.mean, 2), rated=count(s.rated), top=pct(s.top_share),
-          rr=pct(s.response_rate), d_prev=signed(change(s.mean, prev.smile.district.mean), 2),
-          d_year=signed(change(s.mean, year.smile.district.mean), 2)),
-        t(lang, "report.speed", median=num(sp.median), p90=num(sp.p90), on_time=pct(sp.on_time_rate),
-          overdue=count(sp.overdue), ext=count(sp.extensions),
-          d_prev=signed(change(sp.median, prev.speed.district.median)),
-          d_year=signed(change(sp.median, year.speed.district.median)),
-          d_ot_prev=signed(change(sp.on_time_rate, prev.speed.district.on_time_rate), percent=True)),
-        t(lang, "report.flow", transfers=count(f.transfers), hours=num(ind.ratio(f.transfer_hours, f.transfers)),
-          reopen=pct(f.reopen_rate),
-          fcr=pct(f.fcr)),
+        t(
+            lang,
+            "report.title",
+            district=escape(svc.district.name_en if lang == "en" else svc.district.name_ko),
+            period=escape(period_text(report.span, svc, lang)),
+        ),
+        t(
+            lang,
+            "report.smile",
+            mean=num(s.mean, 2),
+            rated=count(s.rated),
+            top=pct(s.top_share),
+            rr=pct(s.response_rate),
+            d_prev=signed(change(s.mean, prev.smile.district.mean), 2),
+            d_year=signed(change(s.mean, year.smile.district.mean), 2),
+        ),
+        t(
+            lang,
+            "report.speed",
+            median=num(sp.median),
+            p90=num(sp.p90),
+            on_time=pct(sp.on_time_rate),
+            overdue=count(sp.overdue),
+            ext=count(sp.extensions),
+            d_prev=signed(change(sp.median, prev.speed.district.median)),
+            d_year=signed(change(sp.median, year.speed.district.median)),
+            d_ot_prev=signed(change(sp.on_time_rate, prev.speed.district.on_time_rate), percent=True),
+        ),
+        t(
+            lang,
+            "report.flow",
+            transfers=count(f.transfers),
+            hours=num(ind.ratio(f.transfer_hours, f.transfers)),
+            reopen=pct(f.reopen_rate),
+            fcr=pct(f.fcr),
+        ),
         t(lang, "report.volume", received=count(i.volume.total), hotspots=len(i.hotspots)),
     ]
     if i.onestop:
         hours = [h for w in i.onestop.values() for h in w.hours]
-        lines.append(t(lang, "report.onestop", done=sum(w.done for w in i.onestop.values()),
-                       offices=len(i.onestop), median=num(ind.quantile(hours, 0.5))))
+        lines.append(
+            t(
+                lang,
+                "report.onestop",
+                done=sum(w.done for w in i.onestop.values()),
+                offices=len(i.onestop),
+                median=num(ind.quantile(hours, 0.5)),
+            )
+        )
         rated = sum(w.rated for w in i.onestop.values())
         if rated:  # the family's ratings; an office's own staff never count (ratings.onestop_conflict)
-            lines.append(t(lang, "report.onestop_rating", rated=count(rated),
-                           mean=num(ind.ratio(sum(w.rating_sum for w in i.onestop.values()), rated), 2)))
+            lines.append(
+                t(
+                    lang,
+                    "report.onestop_rating",
+                    rated=count(rated),
+                    mean=num(ind.ratio(sum(w.rating_sum for w in i.onestop.values()), rated), 2),
+                )
+            )
     topics, od = i.opinion_days
     if topics:
-        lines.append(t(lang, "report.opinion", topics=od["topics"], opinions=od["opinions"],
-                       analysis=num(od["avg_days_to_analysis"]), answer=num(od["avg_days_to_answer"]),
-                       on_time=pct(od["on_time_rate"])))
+        lines.append(
+            t(
+                lang,
+                "report.opinion",
+                topics=od["topics"],
+                opinions=od["opinions"],
+                analysis=num(od["avg_days_to_analysis"]),
+                answer=num(od["avg_days_to_answer"]),
+                on_time=pct(od["on_time_rate"]),
+            )
+        )
     depts = departments_in(svc, cur.smile, cur.speed)
 
     def dept_line(code: str) -> str:
         sm, spd = cur.smile.departments.get(code), cur.speed.departments.get(code)
-        return t(lang, "report.dept_line", department=escape(dept_name(svc, code, lang)),
-                 mean=num(sm.mean if sm else None, 2), rated=count(sm.rated if sm else 0),
-                 on_time=pct(spd.on_time_rate if spd else None), overdue=count(spd.overdue if spd else 0))
+        return t(
+            lang,
+            "report.dept_line",
+            department=escape(dept_name(svc, code, lang)),
+            mean=num(sm.mean if sm else None, 2),
+            rated=count(sm.rated if sm else 0),
+            on_time=pct(spd.on_time_rate if spd else None),
+            overdue=count(spd.overdue if spd else 0),
+        )
 
     def rated(code: str) -> int:
         sm = cur.smile.departments.get(code)
@@ -273,18 +348,33 @@ def summary(report: Report, svc: Services, lang: str) -> str:
             lines.append(t(lang, "report.dept_small_head", min=count(report.min_sample)))
             lines += [dept_line(c) for c in small]
     for h in i.hotspots[:3]:
-        lines.append(t(lang, "report.hotspot_line", category=escape(category_name(svc, h.category, lang)),
-                       place=_place(h), count=h.count))
+        lines.append(
+            t(
+                lang,
+                "report.hotspot_line",
+                category=escape(category_name(svc, h.category, lang)),
+                place=_place(h),
+                count=h.count,
+            )
+        )
     best = report.ranking.ranked[:1]
     if best:
-        lines.append(t(lang, "report.best", department=escape(dept_name(svc, best[0].department, lang)),
-                       score=num(best[0].score, 2), n=count(best[0].n)))
+        lines.append(
+            t(
+                lang,
+                "report.best",
+                department=escape(dept_name(svc, best[0].department, lang)),
+                score=num(best[0].score, 2),
+                n=count(best[0].n),
+            )
+        )
     else:
         lines.append(t(lang, "report.best_none", min=count(report.ranking.min_ratings)))
     return "\n".join(lines)
 
 
 # --- chart ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -300,9 +390,11 @@ class Bar:
 def _ordered(bars: list[Bar]) -> list[Bar]:
     """Sufficient samples first, best first; then small samples (most data first); then none:
     a small sample is shown, never ranked among the others."""
-    return (sorted((b for b in bars if not b.small), key=lambda b: -(b.value or 0))
-            + sorted((b for b in bars if b.small and b.value is not None), key=lambda b: (-b.n, b.name))
-            + [b for b in bars if b.value is None])
+    return (
+        sorted((b for b in bars if not b.small), key=lambda b: -(b.value or 0))
+        + sorted((b for b in bars if b.small and b.value is not None), key=lambda b: (-b.n, b.name))
+        + [b for b in bars if b.value is None]
+    )
 
 
 def chart_bars(report: Report, svc: Services, lang: str = FILE_LANG) -> tuple[list[Bar], list[Bar]]:
@@ -314,13 +406,23 @@ def chart_bars(report: Report, svc: Services, lang: str = FILE_LANG) -> tuple[li
         name = dept_name(svc, code, lang)
         sm = cur.smile.departments.get(code)
         n, mean = (sm.rated, sm.mean) if sm else (0, None)
-        key = ("report.chart.smile_none" if mean is None else
-               "report.chart.smile_small" if report.small(n) else "report.chart.smile_label")
+        key = (
+            "report.chart.smile_none"
+            if mean is None
+            else "report.chart.smile_small"
+            if report.small(n)
+            else "report.chart.smile_label"
+        )
         smile.append(Bar(name, mean, n, t(lang, key, mean=num(mean), n=count(n)), report.small(n)))
         spd = cur.speed.departments.get(code)
         n, rate = (spd.answered, spd.on_time_rate) if spd else (0, None)
-        key = ("report.chart.speed_none" if rate is None else
-               "report.chart.speed_small" if report.small(n) else "report.chart.speed_label")
+        key = (
+            "report.chart.speed_none"
+            if rate is None
+            else "report.chart.speed_small"
+            if report.small(n)
+            else "report.chart.speed_label"
+        )
         speed.append(Bar(name, rate, n, t(lang, key, rate=pct(rate), n=count(n)), report.small(n)))
     return _ordered(smile), _ordered(speed)
 
@@ -362,21 +464,40 @@ def chart_figure(report: Report, svc: Services, lang: str = FILE_LANG):
     FigureCanvasAgg(fig)
     axes = fig.subplot_mosaic([["smile", "speed"], ["trend", "trend"]], height_ratios=[2.3, 1])
     district = svc.district.name_en if lang == "en" else svc.district.name_ko
-    fig.suptitle(t(lang, "report.chart.title", district=district, period=period_text(report.span, svc, lang)),
-                 fontsize=14, fontweight=600)  # NanumGothicBold registers as 600
-    small_patch = Patch(facecolor=SMALL_COLOUR, edgecolor=SMALL_EDGE, hatch=SMALL_HATCH,
-                        label=t(lang, "report.chart.small_legend", min=count(report.min_sample)))
+    fig.suptitle(
+        t(lang, "report.chart.title", district=district, period=period_text(report.span, svc, lang)),
+        fontsize=14,
+        fontweight=600,
+    )  # NanumGothicBold registers as 600
+    small_patch = Patch(
+        facecolor=SMALL_COLOUR,
+        edgecolor=SMALL_EDGE,
+        hatch=SMALL_HATCH,
+        label=t(lang, "report.chart.small_legend", min=count(report.min_sample)),
+    )
 
     def panel(ax, bars: list[Bar], scale: float, top: float, colour: str, title: str, axis: str) -> list:
         ys = list(range(len(bars)))
         for y, b in zip(ys, bars):
-            ax.barh(y, (b.value or 0) * scale, height=0.7,
-                    color=SMALL_COLOUR if b.small else colour,
-                    edgecolor=SMALL_EDGE if b.small else colour, hatch=SMALL_HATCH if b.small else None)
-            ax.text(0.01, y, b.label, va="center", ha="left", fontsize=8,
-                    color="#555555" if b.small or b.value is None else "#1b1f24",
-                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1} if b.small else None,
-                    transform=ax.get_yaxis_transform())
+            ax.barh(
+                y,
+                (b.value or 0) * scale,
+                height=0.7,
+                color=SMALL_COLOUR if b.small else colour,
+                edgecolor=SMALL_EDGE if b.small else colour,
+                hatch=SMALL_HATCH if b.small else None,
+            )
+            ax.text(
+                0.01,
+                y,
+                b.label,
+                va="center",
+                ha="left",
+                fontsize=8,
+                color="#555555" if b.small or b.value is None else "#1b1f24",
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1} if b.small else None,
+                transform=ax.get_yaxis_transform(),
+            )
         ax.set_yticks(ys, [b.name for b in bars], fontsize=8)
         for tick, b in zip(ax.get_yticklabels(), bars):
             if b.small or b.value is None:
@@ -393,29 +514,49 @@ def chart_figure(report: Report, svc: Services, lang: str = FILE_LANG):
         return [small_patch] if any(b.small and b.value is not None for b in bars) else []
 
     ax1, ax2, ax3 = axes["smile"], axes["speed"], axes["trend"]
-    handles = panel(ax1, smile, 1, 5.0, SMILE_COLOUR, t(lang, "report.chart.smile_title"),
-                    t(lang, "report.chart.smile_axis"))
+    handles = panel(
+        ax1, smile, 1, 5.0, SMILE_COLOUR, t(lang, "report.chart.smile_title"), t(lang, "report.chart.smile_axis")
+    )
     mean = report.indicators.current.smile.district.mean
     if mean is not None:
-        handles.insert(0, ax1.axvline(mean, color="#4C72B0", linestyle="--", linewidth=1,
-                                      label=t(lang, "report.chart.district_mean", mean=num(mean))))
+        handles.insert(
+            0,
+            ax1.axvline(
+                mean,
+                color="#4C72B0",
+                linestyle="--",
+                linewidth=1,
+                label=t(lang, "report.chart.district_mean", mean=num(mean)),
+            ),
+        )
     if handles:
         ax1.legend(handles=handles, fontsize=8, **BELOW)
-    handles = panel(ax2, speed, 100, 100.0, SPEED_COLOUR, t(lang, "report.chart.speed_title"),
-                    t(lang, "report.chart.speed_axis"))
+    handles = panel(
+        ax2, speed, 100, 100.0, SPEED_COLOUR, t(lang, "report.chart.speed_title"), t(lang, "report.chart.speed_axis")
+    )
     if handles:
         ax2.legend(handles=handles, fontsize=8, **BELOW)
 
     tr = report.indicators.trend
     xs = range(len(tr))  # every month gets a tick; a month without data is a gap (NaN)
     nan = float("nan")
-    ax3.plot(xs, [nan if p.mean is None else p.mean for p in tr], marker="o", color="#4C72B0",
-             label=t(lang, "report.chart.trend_mean"))
+    ax3.plot(
+        xs,
+        [nan if p.mean is None else p.mean for p in tr],
+        marker="o",
+        color="#4C72B0",
+        label=t(lang, "report.chart.trend_mean"),
+    )
     ax3.set_ylim(0, 5.5)
     ax3.set_ylabel(t(lang, "report.chart.smile_axis"))
     ax3b = ax3.twinx()
-    ax3b.plot(xs, [nan if p.on_time_rate is None else p.on_time_rate * 100 for p in tr],
-              marker="s", color="#55A868", label=t(lang, "report.chart.trend_on_time"))
+    ax3b.plot(
+        xs,
+        [nan if p.on_time_rate is None else p.on_time_rate * 100 for p in tr],
+        marker="s",
+        color="#55A868",
+        label=t(lang, "report.chart.trend_on_time"),
+    )
     ax3b.set_ylim(0, 110)
     ax3b.set_ylabel(t(lang, "report.chart.speed_axis"))
     ax3.set_xticks(list(xs), [p.month for p in tr])
@@ -435,8 +576,7 @@ class _chart_style:
 
         _CHART_LOCK.acquire()
         family = korean_font_family()
-        self._rc = matplotlib.rc_context({"axes.unicode_minus": False,
-                                          **({"font.family": [family]} if family else {})})
+        self._rc = matplotlib.rc_context({"axes.unicode_minus": False, **({"font.family": [family]} if family else {})})
         self._rc.__enter__()
         return self
 
@@ -459,8 +599,7 @@ def chart_png(report: Report, svc: Services) -> bytes:
 
 # Number formats (the stored values stay exact).
 MEAN, PCT, HOURS, COUNT, COORD, DATE = "0.00", "0.0%", "0.0", "#,##0", "0.00000", "yyyy-mm-dd"
-CHANGE = {MEAN: "+0.00;-0.00;0.00", PCT: '+0.0%"p";-0.0%"p";0.0%"p"', HOURS: "+0.0;-0.0;0.0",
-          COUNT: "+#,##0;-#,##0;0"}
+CHANGE = {MEAN: "+0.00;-0.00;0.00", PCT: '+0.0%"p";-0.0%"p";0.0%"p"', HOURS: "+0.0;-0.0;0.0", COUNT: "+#,##0;-#,##0;0"}
 
 
 class Formatted(NamedTuple):
@@ -531,6 +670,7 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
     def level_rows(levels: Levels, *others: Levels, n=lambda m: None):
         """(label columns, metric, [same key in the other snapshots]) for the district, the
         departments (profile order) and the officers; the sample column flags n < minimum."""
+
         def flag(m) -> str | None:
             k = n(m)
             return None if k is None or not report.small(k) else small_flag(k, lang)
@@ -538,12 +678,20 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
         yield [level_names[0], None, None, flag(levels.district)], levels.district, [o.district for o in others]
         for code in departments_in(svc, levels):
             m = levels.departments[code]
-            yield ([level_names[1], dept_name(svc, code, lang), None, flag(m)], m,
-                   [o.departments.get(code) for o in others])
+            yield (
+                [level_names[1], dept_name(svc, code, lang), None, flag(m)],
+                m,
+                [o.departments.get(code) for o in others],
+            )
         order = {code: k for k, code in enumerate(departments_in(svc, levels))}
-        for (code, officer), m in sorted(levels.officers.items(), key=lambda kv: (order.get(kv[0][0], len(order)), kv[0])):
-            yield ([level_names[2], dept_name(svc, code, lang), officer, flag(m)], m,
-                   [o.officers.get((code, officer)) for o in others])
+        for (code, officer), m in sorted(
+            levels.officers.items(), key=lambda kv: (order.get(kv[0][0], len(order)), kv[0])
+        ):
+            yield (
+                [level_names[2], dept_name(svc, code, lang), officer, flag(m)],
+                m,
+                [o.officers.get((code, officer)) for o in others],
+            )
 
     levels_fmt = [None, None, None, None]
 
@@ -573,47 +721,90 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
         ([len(i.hotspots)], [COUNT]),
         ([report.min_sample], [COUNT]),
     ]
-    sheet([t(lang, "report.xlsx.indicator"), period_name(report.span, lang), p_name,
-           t(lang, "report.xlsx.vs", period=p_name), y_name, t(lang, "report.xlsx.vs", period=y_name)],
-          [Formatted([label, *values], [None, *fmts]) for label, (values, fmts) in zip(labels, figures, strict=True)],
-          widths={"A": 36, "B": 30, "C": 14, "D": 18, "E": 14, "F": 18})
+    sheet(
+        [
+            t(lang, "report.xlsx.indicator"),
+            period_name(report.span, lang),
+            p_name,
+            t(lang, "report.xlsx.vs", period=p_name),
+            y_name,
+            t(lang, "report.xlsx.vs", period=y_name),
+        ],
+        [Formatted([label, *values], [None, *fmts]) for label, (values, fmts) in zip(labels, figures, strict=True)],
+        widths={"A": 36, "B": 30, "C": 14, "D": 18, "E": 14, "F": 18},
+    )
 
     # 만족도
     mean_name = t(lang, "report.xlsx.mean")
-    smile_header = cols("report.xlsx.level_cols") + cols("report.xlsx.smile_cols", items=items) + [
-        t(lang, "report.xlsx.metric_in", name=mean_name, period=p_name),
-        t(lang, "report.xlsx.metric_vs", name=mean_name, period=p_name),
-        t(lang, "report.xlsx.metric_in", name=mean_name, period=y_name),
-        t(lang, "report.xlsx.metric_vs", name=mean_name, period=y_name)]
-    smile_fmt = levels_fmt + [COUNT, COUNT, PCT, COUNT, MEAN, *[MEAN] * len(ITEMS), PCT, *[COUNT] * 5,
-                              MEAN, CHANGE[MEAN], MEAN, CHANGE[MEAN]]
+    smile_header = (
+        cols("report.xlsx.level_cols")
+        + cols("report.xlsx.smile_cols", items=items)
+        + [
+            t(lang, "report.xlsx.metric_in", name=mean_name, period=p_name),
+            t(lang, "report.xlsx.metric_vs", name=mean_name, period=p_name),
+            t(lang, "report.xlsx.metric_in", name=mean_name, period=y_name),
+            t(lang, "report.xlsx.metric_vs", name=mean_name, period=y_name),
+        ]
+    )
+    smile_fmt = levels_fmt + [
+        COUNT,
+        COUNT,
+        PCT,
+        COUNT,
+        MEAN,
+        *[MEAN] * len(ITEMS),
+        PCT,
+        *[COUNT] * 5,
+        MEAN,
+        CHANGE[MEAN],
+        MEAN,
+        CHANGE[MEAN],
+    ]
 
     def smile_rows():
         for label, m, (pm, ym) in level_rows(cur.smile, prev.smile, year.smile, n=lambda m: m.rated):
-            yield label + [m.sent, m.responded, m.response_rate, m.rated, m.mean,
-                           *(m.item_mean(it) for it in ITEMS), m.top_share, *m.dist,
-                           *_with_changes(m.mean, [pm.mean if pm else None, ym.mean if ym else None])[1:]]
+            yield label + [
+                m.sent,
+                m.responded,
+                m.response_rate,
+                m.rated,
+                m.mean,
+                *(m.item_mean(it) for it in ITEMS),
+                m.top_share,
+                *m.dist,
+                *_with_changes(m.mean, [pm.mean if pm else None, ym.mean if ym else None])[1:],
+            ]
 
     sheet(smile_header, smile_rows(), smile_fmt, widths={"B": 18, "D": 16})
 
     # 처리 속도
     speed_header = cols("report.xlsx.level_cols") + [t(lang, "report.xlsx.answered")]
     speed_fmt = levels_fmt + [COUNT]
-    metrics = list(zip(("median", "p90", "on_time_rate", "overdue", "extensions"),
-                       cols("report.xlsx.speed_metrics"), (HOURS, HOURS, PCT, COUNT, COUNT), strict=True))
+    metrics = list(
+        zip(
+            ("median", "p90", "on_time_rate", "overdue", "extensions"),
+            cols("report.xlsx.speed_metrics"),
+            (HOURS, HOURS, PCT, COUNT, COUNT),
+            strict=True,
+        )
+    )
     for _, name, fmt in metrics:
-        speed_header += [name, t(lang, "report.xlsx.metric_in", name=name, period=p_name),
-                         t(lang, "report.xlsx.metric_vs", name=name, period=p_name),
-                         t(lang, "report.xlsx.metric_in", name=name, period=y_name),
-                         t(lang, "report.xlsx.metric_vs", name=name, period=y_name)]
+        speed_header += [
+            name,
+            t(lang, "report.xlsx.metric_in", name=name, period=p_name),
+            t(lang, "report.xlsx.metric_vs", name=name, period=p_name),
+            t(lang, "report.xlsx.metric_in", name=name, period=y_name),
+            t(lang, "report.xlsx.metric_vs", name=name, period=y_name),
+        ]
         speed_fmt += _change_formats(fmt)
 
     def speed_rows():
         for label, m, (pm, ym) in level_rows(cur.speed, prev.speed, year.speed, n=lambda m: m.answered):
             row = label + [m.answered]
             for attr, _, _ in metrics:
-                row += _with_changes(getattr(m, attr), [getattr(pm, attr) if pm else None,
-                                                        getattr(ym, attr) if ym else None])
+                row += _with_changes(
+                    getattr(m, attr), [getattr(pm, attr) if pm else None, getattr(ym, attr) if ym else None]
+                )
             yield row
 
     sheet(speed_header, speed_rows(), speed_fmt, widths={"B": 18, "D": 16})
@@ -621,27 +812,55 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
     # 이송·재개
     def flow_rows():
         for label, m, _ in level_rows(cur.flow):
-            yield label[:3] + [m.transfers, m.transfer_hours, ind.ratio(m.transfer_hours, m.transfers),
-                               m.answers, m.reopens, m.reopen_rate, m.closed, m.first_contact, m.fcr]
+            yield label[:3] + [
+                m.transfers,
+                m.transfer_hours,
+                ind.ratio(m.transfer_hours, m.transfers),
+                m.answers,
+                m.reopens,
+                m.reopen_rate,
+                m.closed,
+                m.first_contact,
+                m.fcr,
+            ]
 
-    sheet(cols("report.xlsx.level_cols")[:3] + cols("report.xlsx.flow_cols"), flow_rows(),
-          [None] * 3 + [COUNT, HOURS, HOURS, COUNT, COUNT, PCT, COUNT, COUNT, PCT], widths={"B": 18})
+    sheet(
+        cols("report.xlsx.level_cols")[:3] + cols("report.xlsx.flow_cols"),
+        flow_rows(),
+        [None] * 3 + [COUNT, HOURS, HOURS, COUNT, COUNT, PCT, COUNT, COUNT, PCT],
+        widths={"B": 18},
+    )
 
     # 접수량
     v = i.volume
     by = cols("report.xlsx.volume_by")
     places = {ind.NO_ADDRESS: t(lang, "report.xlsx.location_only"), ind.OTHER_PLACE: t(lang, "report.xlsx.no_dong")}
-    volume_rows = ([(by[0], dept_name(svc, k, lang), n) for k, n in sorted(v.received.items(), key=lambda kv: -kv[1])]
-                   + [(by[1], category_name(svc, k, lang), n) for k, n in sorted(v.by_category.items(), key=lambda kv: -kv[1])]
-                   + [(by[2], places.get(k, k), n) for k, n in sorted(v.by_dong.items(), key=lambda kv: -kv[1])])
+    volume_rows = (
+        [(by[0], dept_name(svc, k, lang), n) for k, n in sorted(v.received.items(), key=lambda kv: -kv[1])]
+        + [(by[1], category_name(svc, k, lang), n) for k, n in sorted(v.by_category.items(), key=lambda kv: -kv[1])]
+        + [(by[2], places.get(k, k), n) for k, n in sorted(v.by_dong.items(), key=lambda kv: -kv[1])]
+    )
     sheet(cols("report.xlsx.volume_cols"), volume_rows, [None, None, COUNT], widths={"A": 10, "B": 24})
 
     # 반복 민원
-    sheet(cols("report.xlsx.recurring_cols"),
-          ((category_name(svc, h.category, lang), h.address, h.latitude, h.longitude, h.count,
-            h.first.astimezone(svc.tz).date(), h.last.astimezone(svc.tz).date(), ", ".join(h.receipts))
-           for h in i.hotspots),
-          [None, None, COORD, COORD, COUNT, DATE, DATE, None], widths={"A": 16, "B": 40, "H": 60})
+    sheet(
+        cols("report.xlsx.recurring_cols"),
+        (
+            (
+                category_name(svc, h.category, lang),
+                h.address,
+                h.latitude,
+                h.longitude,
+                h.count,
+                h.first.astimezone(svc.tz).date(),
+                h.last.astimezone(svc.tz).date(),
+                ", ".join(h.receipts),
+            )
+            for h in i.hotspots
+        ),
+        [None, None, COORD, COORD, COUNT, DATE, DATE, None],
+        widths={"A": 16, "B": 40, "H": 60},
+    )
 
     # 원스톱·소통 Day
     topics, _ = i.opinion_days
@@ -650,33 +869,75 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
     def yn(x: bool | None) -> str | None:
         return None if x is None else yes_no[0] if x else yes_no[1]
 
-    other = [(kinds[0], office_name(svc, code, lang), w.done, w.median, None, None, None, None)
-             for code, w in sorted(i.onestop.items())]
-    other += [(kinds[1], tp.day, tp.opinions, None, tp.analysis.days, yn(tp.analysis.on_time),
-               tp.answer.days, yn(tp.answer.on_time)) for tp in topics]
-    sheet(cols("report.xlsx.other_cols"), other, [None, DATE, COUNT, HOURS, COUNT, None, COUNT, None],
-          widths={"A": 18, "B": 24})
+    other = [
+        (kinds[0], office_name(svc, code, lang), w.done, w.median, None, None, None, None)
+        for code, w in sorted(i.onestop.items())
+    ]
+    other += [
+        (
+            kinds[1],
+            tp.day,
+            tp.opinions,
+            None,
+            tp.analysis.days,
+            yn(tp.analysis.on_time),
+            tp.answer.days,
+            yn(tp.answer.on_time),
+        )
+        for tp in topics
+    ]
+    sheet(
+        cols("report.xlsx.other_cols"),
+        other,
+        [None, DATE, COUNT, HOURS, COUNT, None, COUNT, None],
+        widths={"A": 18, "B": 24},
+    )
 
     # 부서 순위: ranked, then the small samples without a rank
     rk = report.ranking
-    sheet(cols("report.xlsx.ranking_cols"),
-          [(st.rank, dept_name(svc, st.department, lang), st.n, st.mean, st.score,
-            None if st.rank else small_flag(st.n, lang)) for st in rk.ranked + rk.unranked],
-          [COUNT, None, COUNT, MEAN, MEAN, None], widths={"A": 8, "B": 20, "F": 20})
+    sheet(
+        cols("report.xlsx.ranking_cols"),
+        [
+            (
+                st.rank,
+                dept_name(svc, st.department, lang),
+                st.n,
+                st.mean,
+                st.score,
+                None if st.rank else small_flag(st.n, lang),
+            )
+            for st in rk.ranked + rk.unranked
+        ],
+        [COUNT, None, COUNT, MEAN, MEAN, None],
+        widths={"A": 8, "B": 20, "F": 20},
+    )
 
     # 월별 추이
-    sheet(cols("report.xlsx.trend_cols"),
-          ((p.month, p.rated, p.mean, p.answered, p.on_time_rate) for p in i.trend),
-          [None, COUNT, MEAN, COUNT, PCT], widths={"A": 10})
+    sheet(
+        cols("report.xlsx.trend_cols"),
+        ((p.month, p.rated, p.mean, p.answered, p.on_time_rate) for p in i.trend),
+        [None, COUNT, MEAN, COUNT, PCT],
+        widths={"A": 10},
+    )
 
     # 평가 원자료 (anonymised)
     def raw():
         for n, (dept, officer, sent, rated, *scores) in enumerate(report.raw_ratings, start=1):
-            yield [n, dept_name(svc, dept, lang), officer, sent.astimezone(svc.tz).date(),
-                   rated.astimezone(svc.tz).date(), *scores]
+            yield [
+                n,
+                dept_name(svc, dept, lang),
+                officer,
+                sent.astimezone(svc.tz).date(),
+                rated.astimezone(svc.tz).date(),
+                *scores,
+            ]
 
-    sheet(cols("report.xlsx.raw_cols", items=items), raw(), [None, None, None, DATE, DATE],
-          widths={"A": 8, "B": 18, "D": 12, "E": 12})
+    sheet(
+        cols("report.xlsx.raw_cols", items=items),
+        raw(),
+        [None, None, None, DATE, DATE],
+        widths={"A": 8, "B": 18, "D": 12, "E": 12},
+    )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -727,9 +988,15 @@ class _At:
 def _portable(svc: Services) -> Services:
     """What drawing needs of ``svc`` (district, time zone, now), without keys or callables that
     cannot or must not cross to another process."""
-    return dataclasses.replace(svc, clock=_At(svc.now()), cipher=None,  # type: ignore[arg-type]  # not used there
-                               http_transport=None, nhis_service_key=None,
-                               agency_webhook_secret=None, receipt_key=b"")
+    return dataclasses.replace(
+        svc,
+        clock=_At(svc.now()),
+        cipher=None,  # type: ignore[arg-type]  # not used there
+        http_transport=None,
+        nhis_service_key=None,
+        agency_webhook_secret=None,
+        receipt_key=b"",
+    )
 
 
 def _files(report: Report, svc: Services) -> tuple[bytes, bytes]:
@@ -754,8 +1021,7 @@ async def render(report: Report, svc: Services) -> tuple[bytes, bytes]:
         _drawing -= 1
         _last_drawn = time.monotonic()
         loop.call_later(POOL_IDLE_S, _retire_if_idle)
-    return (await asyncio.to_thread(chart_png, report, svc),
-            await asyncio.to_thread(workbook_xlsx, report, svc))
+    return (await asyncio.to_thread(chart_png, report, svc), await asyncio.to_thread(workbook_xlsx, report, svc))
 
 
 def filenames(span: Span) -> tuple[str, str]:
@@ -764,6 +1030,7 @@ def filenames(span: Span) -> tuple[str, str]:
 
 # --- the scheduled monthly report ----------------------------------------------------------
 
+
 def first_working_day(svc: Services, day: date) -> date:
     d = date(day.year, day.month, 1)
     return d if svc.calendar.is_business_day(d) else svc.calendar.next_business_day(d)
@@ -771,8 +1038,10 @@ def first_working_day(svc: Services, day: date) -> date:
 
 async def evaluators(session: AsyncSession) -> list[int]:
     rows = await session.execute(
-        select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
-        .where(RoleGrant.role == EVALUATOR, RoleGrant.revoked_at.is_(None), User.is_active.is_(True)))
+        select(RoleGrant.user_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(RoleGrant.role == EVALUATOR, RoleGrant.revoked_at.is_(None), User.is_active.is_(True))
+    )
     return sorted(set(rows.scalars()))
 
 
@@ -788,8 +1057,9 @@ def _key(span: Span, chat_id: int, part: str) -> str:
     return f"report:{span.label}:{chat_id}:{part}"
 
 
-async def send_monthly(session: AsyncSession, svc: Services, *,
-                       reads: async_sessionmaker[AsyncSession] | None = None) -> int:
+async def send_monthly(
+    session: AsyncSession, svc: Services, *, reads: async_sessionmaker[AsyncSession] | None = None
+) -> int:
     """Queue last month's report to the evaluation team's chat (EVALUATION_CHAT_ID; without one,
     to every evaluator), once, from ``send_hour`` on the first working day of the month. Returns the
     number of recipients queued. Safe to run often: the outbox keys make a repeat a no-op.
@@ -800,15 +1070,23 @@ async def send_monthly(session: AsyncSession, svc: Services, *,
     report takes."""
     r = rules()["report"]
     now = svc.now().astimezone(svc.tz)
-    due = datetime.combine(first_working_day(svc, now.date()), datetime.min.time(), svc.tz) \
-        + timedelta(hours=r["send_hour"])
+    due = datetime.combine(first_working_day(svc, now.date()), datetime.min.time(), svc.tz) + timedelta(
+        hours=r["send_hour"]
+    )
     if now < due:
         return 0
     span = Span.last_complete("month", now.date())
-    async with (reads() if reads is not None else nullcontext(session)) as rs:
+    async with reads() if reads is not None else nullcontext(session) as rs:
         recipients = [svc.evaluation_chat_id] if svc.evaluation_chat_id else await evaluators(rs)
-        queued = set((await rs.scalars(select(OutboxMessage.dedup_key).where(
-            OutboxMessage.dedup_key.in_([_key(span, c, "text") for c in recipients])))).all())
+        queued = set(
+            (
+                await rs.scalars(
+                    select(OutboxMessage.dedup_key).where(
+                        OutboxMessage.dedup_key.in_([_key(span, c, "text") for c in recipients])
+                    )
+                )
+            ).all()
+        )
         todo = [c for c in recipients if _key(span, c, "text") not in queued]
         if not todo:
             return 0
@@ -823,11 +1101,21 @@ async def send_monthly(session: AsyncSession, svc: Services, *,
         lang = user.language if user else "ko"
         period = escape(period_text(span, svc, lang))
         await enqueue(session, key=_key(span, chat, "text"), chat_id=chat, text=summary(report, svc, lang))
-        await enqueue(session, key=_key(span, chat, "chart"), chat_id=chat, method="sendPhoto",
-                      params={"photo": photo, "caption": t(lang, "report.chart_caption", period=period)})
-        await enqueue(session, key=_key(span, chat, "xlsx"), chat_id=chat, method="sendDocument",
-                      params={"document": document,
-                              "caption": t(lang, "report.xlsx_caption", period=period)})
-    await session.execute(delete(OutboxFile).where(
-        OutboxFile.created_at < svc.now() - timedelta(days=r["file_retention_days"])))
+        await enqueue(
+            session,
+            key=_key(span, chat, "chart"),
+            chat_id=chat,
+            method="sendPhoto",
+            params={"photo": photo, "caption": t(lang, "report.chart_caption", period=period)},
+        )
+        await enqueue(
+            session,
+            key=_key(span, chat, "xlsx"),
+            chat_id=chat,
+            method="sendDocument",
+            params={"document": document, "caption": t(lang, "report.xlsx_caption", period=period)},
+        )
+    await session.execute(
+        delete(OutboxFile).where(OutboxFile.created_at < svc.now() - timedelta(days=r["file_retention_days"]))
+    )
     return len(todo)

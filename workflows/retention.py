@@ -25,6 +25,7 @@ destroyed ``onestop.retention_days`` after completion (birth_death.purge_expired
 and poll ids ``retention_days_after_answer`` after the answer (opinion_days.purge_expired), new
 residents' subscriptions ``retention_days`` after the move-in (new_residents.expire).
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,9 +38,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import (AgencyNotification, AnswerFile, Complaint, ComplaintEvent, ComplaintPhoto, FsmRecord,
-                           LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, OnestopApplication,
-                           OnestopItem, OnestopReminder, OpinionEntry, OpinionTopic, OutboxMessage, Rating, User)
+from bot.db.models import (
+    AgencyNotification,
+    AnswerFile,
+    Complaint,
+    ComplaintEvent,
+    ComplaintPhoto,
+    FsmRecord,
+    LicenseTaxConfirmation,
+    LicenseTaxEvent,
+    LicenseTaxNotice,
+    OnestopApplication,
+    OnestopItem,
+    OnestopReminder,
+    OpinionEntry,
+    OpinionTopic,
+    OutboxMessage,
+    Rating,
+    User,
+)
 from workflows import audit, states
 
 if TYPE_CHECKING:
@@ -78,10 +95,16 @@ class RetentionPolicy:
     @classmethod
     def from_settings(cls, s) -> "RetentionPolicy":
         """From bot.config.Settings (RETENTION_* and FORM_TTL_DAYS, validated there)."""
-        return cls(contact_days=s.retention_contact_days, complaint_days=s.retention_complaint_days,
-                   onestop_days=s.retention_onestop_days, opinion_days=s.retention_opinion_days,
-                   outbox_days=s.retention_outbox_days, form_days=s.form_ttl_days,
-                   taxpayer_name_days=s.retention_taxpayer_name_days, tax_record_days=s.retention_tax_record_days)
+        return cls(
+            contact_days=s.retention_contact_days,
+            complaint_days=s.retention_complaint_days,
+            onestop_days=s.retention_onestop_days,
+            opinion_days=s.retention_opinion_days,
+            outbox_days=s.retention_outbox_days,
+            form_days=s.form_ttl_days,
+            taxpayer_name_days=s.retention_taxpayer_name_days,
+            tax_record_days=s.retention_tax_record_days,
+        )
 
     def days(self, kind: str) -> int:
         return getattr(self, {"forms": "form_days"}.get(kind, f"{kind}_days"))
@@ -96,6 +119,7 @@ def period_text(days: int, lang: str) -> str:
 
 
 # --- shared with workflows/privacy.py: anonymise in place ----------------------------------------
+
 
 async def ensure_anonymous_user(session: AsyncSession) -> None:
     if await session.get(User, ANONYMOUS_USER) is not None:
@@ -125,14 +149,32 @@ async def scrub_complaints(session: AsyncSession, svc: "Services", ids: Sequence
     await session.flush()
     await ensure_anonymous_user(session)
     C = Complaint
-    await session.execute(_quiet(update(C).where(C.id.in_(ids)).values(
-        description="", address=func.nullif(dong_of(svc.district.dongs), NO_ADDRESS), latitude=None,
-        longitude=None, phone_enc=None, answer_text=None, citizen_id=ANONYMOUS_USER, anonymised_at=now)))
+    await session.execute(
+        _quiet(
+            update(C)
+            .where(C.id.in_(ids))
+            .values(
+                description="",
+                address=func.nullif(dong_of(svc.district.dongs), NO_ADDRESS),
+                latitude=None,
+                longitude=None,
+                phone_enc=None,
+                answer_text=None,
+                citizen_id=ANONYMOUS_USER,
+                anonymised_at=now,
+            )
+        )
+    )
     await session.execute(_quiet(delete(ComplaintPhoto).where(ComplaintPhoto.complaint_id.in_(ids))))
     await session.execute(_quiet(delete(AnswerFile).where(AnswerFile.complaint_id.in_(ids))))  # the answer's files
     E = ComplaintEvent
-    await session.execute(_quiet(update(E).where(E.complaint_id.in_(ids)).values(
-        note=None, actor_id=case((E.actor_role == "citizen", None), else_=E.actor_id))))
+    await session.execute(
+        _quiet(
+            update(E)
+            .where(E.complaint_id.in_(ids))
+            .values(note=None, actor_id=case((E.actor_role == "citizen", None), else_=E.actor_id))
+        )
+    )
     await session.execute(_quiet(update(Rating).where(Rating.complaint_id.in_(ids)).values(comment=None)))
 
 
@@ -145,9 +187,17 @@ async def scrub_onestop(session: AsyncSession, ids: Sequence[int], now: datetime
         return
     await session.flush()
     await ensure_anonymous_user(session)
-    apps = (await session.execute(select(OnestopApplication).where(OnestopApplication.id.in_(ids))
-                                  .options(selectinload(OnestopApplication.items)
-                                           .selectinload(OnestopItem.events)))).scalars().all()
+    apps = (
+        (
+            await session.execute(
+                select(OnestopApplication)
+                .where(OnestopApplication.id.in_(ids))
+                .options(selectinload(OnestopApplication.items).selectinload(OnestopItem.events))
+            )
+        )
+        .scalars()
+        .all()
+    )
     item_ids = []
     for app in apps:
         family = app.citizen_id
@@ -163,8 +213,9 @@ async def scrub_onestop(session: AsyncSession, ids: Sequence[int], now: datetime
                     ev.actor_id = None
     await session.flush()
     if item_ids:
-        await session.execute(_quiet(update(AgencyNotification).where(AgencyNotification.item_id.in_(item_ids))
-                                     .values(payload={})))
+        await session.execute(
+            _quiet(update(AgencyNotification).where(AgencyNotification.item_id.in_(item_ids)).values(payload={}))
+        )
 
 
 async def scrub_tax_notices(session: AsyncSession, ids: Sequence[int], now: datetime) -> None:
@@ -176,10 +227,20 @@ async def scrub_tax_notices(session: AsyncSession, ids: Sequence[int], now: date
     await session.flush()
     await ensure_anonymous_user(session)
     N = LicenseTaxNotice
-    await session.execute(_quiet(update(N).where(N.id.in_(ids)).values(
-        business_name="", taxpayer_name_enc=None, citizen_id=ANONYMOUS_USER, anonymised_at=now)))
-    await session.execute(_quiet(update(LicenseTaxEvent).where(
-        LicenseTaxEvent.notice_id.in_(ids), LicenseTaxEvent.actor_kind == "citizen").values(actor_id=None)))
+    await session.execute(
+        _quiet(
+            update(N)
+            .where(N.id.in_(ids))
+            .values(business_name="", taxpayer_name_enc=None, citizen_id=ANONYMOUS_USER, anonymised_at=now)
+        )
+    )
+    await session.execute(
+        _quiet(
+            update(LicenseTaxEvent)
+            .where(LicenseTaxEvent.notice_id.in_(ids), LicenseTaxEvent.actor_kind == "citizen")
+            .values(actor_id=None)
+        )
+    )
     for c in await session.scalars(select(LicenseTaxConfirmation).where(LicenseTaxConfirmation.notice_id.in_(ids))):
         if "business_name" in (c.payload or {}):
             c.payload = {k: v for k, v in c.payload.items() if k != "business_name"}
@@ -190,8 +251,9 @@ async def scrub_tax_notices(session: AsyncSession, ids: Sequence[int], now: date
 Handle = Callable[[list], Awaitable[str]]
 
 
-async def _in_batches(session: AsyncSession, query: Select, key, size: int, handle: Handle,
-                      action: str, subject_kind: str, now: datetime) -> int:
+async def _in_batches(
+    session: AsyncSession, query: Select, key, size: int, handle: Handle, action: str, subject_kind: str, now: datetime
+) -> int:
     """Run ``handle`` over the keys ``query`` selects, ``size`` at a time in key order, committing
     each batch with one audit entry (``handle`` returns its detail). A key cursor, so a row that
     still matches after its batch is never taken twice."""
@@ -202,8 +264,15 @@ async def _in_batches(session: AsyncSession, query: Select, key, size: int, hand
         if not keys:
             return total
         detail = await handle(keys)
-        audit.record(session, action, actor_id=None, actor_role=audit.SYSTEM, subject_kind=subject_kind,
-                     detail=f"{len(keys)} rows; {detail}"[:audit.DETAIL_MAX], at=now)
+        audit.record(
+            session,
+            action,
+            actor_id=None,
+            actor_role=audit.SYSTEM,
+            subject_kind=subject_kind,
+            detail=f"{len(keys)} rows; {detail}"[: audit.DETAIL_MAX],
+            at=now,
+        )
         await session.commit()
         total, last = total + len(keys), keys[-1]
         if len(keys) < size:
@@ -227,12 +296,26 @@ async def purge_contacts(session: AsyncSession, svc: "Services", policy: Retenti
         await session.execute(_quiet(update(A).where(A.id.in_(ids)).values(contact_phone_enc=None)))
         return "one-stop phones deleted " + await _receipts(session, A.receipt_no, A.id, ids)
 
-    n = await _in_batches(session, select(C.id).where(C.phone_enc.is_not(None), C.state.in_(states.FINAL),
-                                                      C.closed_at < cutoff),
-                          C.id, policy.batch, complaints, "retention_contact", "complaint", now)
-    return n + await _in_batches(session, select(A.id).where(A.contact_phone_enc.is_not(None), A.state == "completed",
-                                                             A.completed_at < cutoff),
-                                 A.id, policy.batch, onestops, "retention_contact", "onestop", now)
+    n = await _in_batches(
+        session,
+        select(C.id).where(C.phone_enc.is_not(None), C.state.in_(states.FINAL), C.closed_at < cutoff),
+        C.id,
+        policy.batch,
+        complaints,
+        "retention_contact",
+        "complaint",
+        now,
+    )
+    return n + await _in_batches(
+        session,
+        select(A.id).where(A.contact_phone_enc.is_not(None), A.state == "completed", A.completed_at < cutoff),
+        A.id,
+        policy.batch,
+        onestops,
+        "retention_contact",
+        "onestop",
+        now,
+    )
 
 
 async def purge_complaints(session: AsyncSession, svc: "Services", policy: RetentionPolicy, now: datetime) -> int:
@@ -243,8 +326,9 @@ async def purge_complaints(session: AsyncSession, svc: "Services", policy: Reten
         await scrub_complaints(session, svc, ids, now)
         return "complaints anonymised " + receipts
 
-    q = select(C.id).where(C.anonymised_at.is_(None), C.state.in_(states.FINAL),
-                           C.closed_at < now - timedelta(days=policy.complaint_days))
+    q = select(C.id).where(
+        C.anonymised_at.is_(None), C.state.in_(states.FINAL), C.closed_at < now - timedelta(days=policy.complaint_days)
+    )
     return await _in_batches(session, q, C.id, policy.batch, handle, "retention_complaint", "complaint", now)
 
 
@@ -257,10 +341,16 @@ async def purge_onestop(session: AsyncSession, svc: "Services", policy: Retentio
         return "one-stop applications anonymised " + receipts
 
     reminding = exists().where(OnestopReminder.application_id == A.id, OnestopReminder.status == "pending")
-    notifying = exists().where(I.application_id == A.id, AgencyNotification.item_id == I.id,
-                               AgencyNotification.status == "pending")
-    q = select(A.id).where(A.anonymised_at.is_(None), A.state == "completed",
-                           A.completed_at < now - timedelta(days=policy.onestop_days), ~reminding, ~notifying)
+    notifying = exists().where(
+        I.application_id == A.id, AgencyNotification.item_id == I.id, AgencyNotification.status == "pending"
+    )
+    q = select(A.id).where(
+        A.anonymised_at.is_(None),
+        A.state == "completed",
+        A.completed_at < now - timedelta(days=policy.onestop_days),
+        ~reminding,
+        ~notifying,
+    )
     return await _in_batches(session, q, A.id, policy.batch, handle, "retention_onestop", "onestop", now)
 
 
@@ -272,8 +362,11 @@ async def purge_opinions(session: AsyncSession, svc: "Services", policy: Retenti
         await session.execute(_quiet(delete(E).where(E.id.in_(ids))))
         return "opinions deleted, topics " + ",".join(map(str, topics))
 
-    q = (select(E.id).join(T, T.id == E.topic_id)
-         .where(T.answer_published_at < now - timedelta(days=policy.opinion_days)))
+    q = (
+        select(E.id)
+        .join(T, T.id == E.topic_id)
+        .where(T.answer_published_at < now - timedelta(days=policy.opinion_days))
+    )
     return await _in_batches(session, q, E.id, policy.batch, handle, "retention_opinion", "opinion_topic", now)
 
 
@@ -315,8 +408,11 @@ async def purge_taxpayer_names(session: AsyncSession, svc: "Services", policy: R
         await session.execute(_quiet(update(N).where(N.id.in_(ids)).values(taxpayer_name_enc=None)))
         return "taxpayer names deleted " + await _receipts(session, N.notice_no, N.id, ids)
 
-    q = select(N.id).where(N.taxpayer_name_enc.is_not(None), N.state.in_(TAX_FINAL),
-                           _tax_closed() < now - timedelta(days=policy.taxpayer_name_days))
+    q = select(N.id).where(
+        N.taxpayer_name_enc.is_not(None),
+        N.state.in_(TAX_FINAL),
+        _tax_closed() < now - timedelta(days=policy.taxpayer_name_days),
+    )
     return await _in_batches(session, q, N.id, policy.batch, handle, "retention_taxpayer_name", "tax_notice", now)
 
 
@@ -328,14 +424,22 @@ async def purge_tax_records(session: AsyncSession, svc: "Services", policy: Rete
         await scrub_tax_notices(session, ids, now)
         return "tax notices anonymised " + nos
 
-    q = select(N.id).where(N.anonymised_at.is_(None), N.state.in_(TAX_FINAL),
-                           _tax_closed() < now - timedelta(days=policy.tax_record_days))
+    q = select(N.id).where(
+        N.anonymised_at.is_(None), N.state.in_(TAX_FINAL), _tax_closed() < now - timedelta(days=policy.tax_record_days)
+    )
     return await _in_batches(session, q, N.id, policy.batch, handle, "retention_tax_record", "tax_notice", now)
 
 
-PURGES = {"contact": purge_contacts, "complaint": purge_complaints, "onestop": purge_onestop,
-          "opinion": purge_opinions, "outbox": purge_outbox, "forms": purge_forms,
-          "taxpayer_name": purge_taxpayer_names, "tax_record": purge_tax_records}
+PURGES = {
+    "contact": purge_contacts,
+    "complaint": purge_complaints,
+    "onestop": purge_onestop,
+    "opinion": purge_opinions,
+    "outbox": purge_outbox,
+    "forms": purge_forms,
+    "taxpayer_name": purge_taxpayer_names,
+    "tax_record": purge_tax_records,
+}
 assert tuple(PURGES) == KINDS
 
 

@@ -1,4 +1,5 @@
 """Who may do what: roles, grants, invites and the per-complaint permission rules."""
+
 from __future__ import annotations
 
 import secrets
@@ -78,19 +79,27 @@ class RoleError(ValueError):
 
 
 async def load_principal(session: AsyncSession, user_id: int, admin_ids: frozenset[int]) -> Principal:
-    rows = (await session.execute(
-        select(RoleGrant.role, RoleGrant.department_code)
-        .where(RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None)))).all()
+    rows = (
+        await session.execute(
+            select(RoleGrant.role, RoleGrant.department_code).where(
+                RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None)
+            )
+        )
+    ).all()
     return principal_of(user_id, [(r.role, r.department_code) for r in rows], admin_ids)
 
 
-async def user_and_principal(session: AsyncSession, user_id: int,
-                             admin_ids: frozenset[int]) -> tuple[User | None, Principal]:
+async def user_and_principal(
+    session: AsyncSession, user_id: int, admin_ids: frozenset[int]
+) -> tuple[User | None, Principal]:
     """The user's row (None before first contact) and principal, in one query (every update's start)."""
-    rows = (await session.execute(
-        select(User, RoleGrant.role, RoleGrant.department_code)
-        .outerjoin(RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None))
-        .where(User.id == user_id))).all()
+    rows = (
+        await session.execute(
+            select(User, RoleGrant.role, RoleGrant.department_code)
+            .outerjoin(RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None))
+            .where(User.id == user_id)
+        )
+    ).all()
     user = rows[0][0] if rows else None
     return user, principal_of(user_id, [(r.role, r.department_code) for r in rows if r.role], admin_ids)
 
@@ -114,9 +123,18 @@ def _check(role: str, department_code: str | None, departments) -> None:
             raise RoleError("role.unknown_department", dept=department_code)
 
 
-async def grant(session: AsyncSession, *, user_id: int, role: str, department_code: str | None,
-                by: int | None, departments, actor_role: str = ADMIN, audited: bool = True,
-                now: datetime | None = None) -> RoleGrant:
+async def grant(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    role: str,
+    department_code: str | None,
+    by: int | None,
+    departments,
+    actor_role: str = ADMIN,
+    audited: bool = True,
+    now: datetime | None = None,
+) -> RoleGrant:
     """Grant a role; an officer moved to another department keeps one active grant. A change is
     audited (role_grant) as done by ``by`` in the capacity ``actor_role``; granting again is not."""
     _check(role, department_code, departments)
@@ -125,8 +143,17 @@ async def grant(session: AsyncSession, *, user_id: int, role: str, department_co
         department_code = None
     if await session.get(User, user_id) is None:
         session.add(User(id=user_id))
-    active = (await session.execute(select(RoleGrant).where(
-        RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None)))).scalars().all()
+    active = (
+        (
+            await session.execute(
+                select(RoleGrant).where(
+                    RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None)
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     previous = None
     for g in active:
         if g.department_code == department_code:
@@ -137,58 +164,109 @@ async def grant(session: AsyncSession, *, user_id: int, role: str, department_co
     session.add(g)
     await session.flush()
     if audited:
-        audit.record(session, audit.ROLE_GRANT, actor_id=by, actor_role=actor_role, subject_kind="user",
-                     subject_id=user_id, detail=audit.details(role=role, dept=department_code, previous=previous),
-                     at=now)
+        audit.record(
+            session,
+            audit.ROLE_GRANT,
+            actor_id=by,
+            actor_role=actor_role,
+            subject_kind="user",
+            subject_id=user_id,
+            detail=audit.details(role=role, dept=department_code, previous=previous),
+            at=now,
+        )
     return g
 
 
 async def held(session: AsyncSession, user_id: int, role: str) -> tuple[bool, str | None]:
     """(whether ``user_id`` holds ``role`` now, its department): read before a grant, it says what
     the grant changed — new, the same, or a move from one department to another."""
-    row = (await session.execute(select(RoleGrant.department_code).where(
-        RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None))
-        .order_by(RoleGrant.id.desc()).limit(1))).first()
+    row = (
+        await session.execute(
+            select(RoleGrant.department_code)
+            .where(RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None))
+            .order_by(RoleGrant.id.desc())
+            .limit(1)
+        )
+    ).first()
     return (row is not None, row[0] if row else None)
 
 
-async def revoke(session: AsyncSession, *, user_id: int, role: str, by: int, actor_role: str = ADMIN,
-                 now: datetime | None = None) -> int:
+async def revoke(
+    session: AsyncSession, *, user_id: int, role: str, by: int, actor_role: str = ADMIN, now: datetime | None = None
+) -> int:
     """Revoke a role; returns how many active grants were ended (0 = the user did not have it, and
     nothing is audited)."""
     if role not in GRANTABLE:
         raise RoleError("role.unknown_role", role=role)
     now = now or utcnow()
-    active = (await session.execute(select(RoleGrant).where(
-        RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None)))).scalars().all()
+    active = (
+        (
+            await session.execute(
+                select(RoleGrant).where(
+                    RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None)
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     for g in active:
         g.revoked_at, g.revoked_by = now, by
     if active:
         depts = sorted({g.department_code for g in active if g.department_code})
-        audit.record(session, audit.ROLE_REVOKE, actor_id=by, actor_role=actor_role, subject_kind="user",
-                     subject_id=user_id, detail=audit.details(role=role, dept=",".join(depts) or None), at=now)
+        audit.record(
+            session,
+            audit.ROLE_REVOKE,
+            actor_id=by,
+            actor_role=actor_role,
+            subject_kind="user",
+            subject_id=user_id,
+            detail=audit.details(role=role, dept=",".join(depts) or None),
+            at=now,
+        )
     return len(active)
 
 
-async def create_invite(session: AsyncSession, *, role: str, department_code: str | None, by: int,
-                        departments, now: datetime | None = None, actor_role: str = ADMIN,
-                        audited: bool = True) -> Invite:
+async def create_invite(
+    session: AsyncSession,
+    *,
+    role: str,
+    department_code: str | None,
+    by: int,
+    departments,
+    now: datetime | None = None,
+    actor_role: str = ADMIN,
+    audited: bool = True,
+) -> Invite:
     """A one-time link; audited (invite_create) unless the caller records a batch itself."""
     _check(role, department_code, departments)
     now = now or utcnow()
-    inv = Invite(token=secrets.token_urlsafe(12), role=role,
-                 department_code=department_code if role in DEPARTMENT_ROLES else None,
-                 created_by=by, created_at=now, expires_at=now + INVITE_TTL)
+    inv = Invite(
+        token=secrets.token_urlsafe(12),
+        role=role,
+        department_code=department_code if role in DEPARTMENT_ROLES else None,
+        created_by=by,
+        created_at=now,
+        expires_at=now + INVITE_TTL,
+    )
     session.add(inv)
     await session.flush()
     if audited:
-        audit.record(session, audit.INVITE_CREATE, actor_id=by, actor_role=actor_role, subject_kind="invite",
-                     detail=audit.details(role=role, dept=inv.department_code), at=now)
+        audit.record(
+            session,
+            audit.INVITE_CREATE,
+            actor_id=by,
+            actor_role=actor_role,
+            subject_kind="invite",
+            detail=audit.details(role=role, dept=inv.department_code),
+            at=now,
+        )
     return inv
 
 
-async def redeem_invite(session: AsyncSession, *, token: str, user_id: int, departments,
-                        now: datetime | None = None) -> RoleGrant:
+async def redeem_invite(
+    session: AsyncSession, *, token: str, user_id: int, departments, now: datetime | None = None
+) -> RoleGrant:
     """One-time: a used or expired link is refused with a clear reason."""
     now = now or utcnow()
     inv = await session.get(Invite, token, with_for_update=True)
@@ -199,12 +277,27 @@ async def redeem_invite(session: AsyncSession, *, token: str, user_id: int, depa
     if inv.expires_at < now:
         raise RoleError("invite.expired")
     inv.used_by, inv.used_at = user_id, now
-    g = await grant(session, user_id=user_id, role=inv.role, department_code=inv.department_code,
-                    by=inv.created_by, departments=departments, audited=False, now=now)
+    g = await grant(
+        session,
+        user_id=user_id,
+        role=inv.role,
+        department_code=inv.department_code,
+        by=inv.created_by,
+        departments=departments,
+        audited=False,
+        now=now,
+    )
     # one entry: the person who redeemed the link (a citizen until now), the role, who invited them
-    audit.record(session, audit.INVITE_REDEEM, actor_id=user_id, actor_role=CITIZEN, subject_kind="user",
-                 subject_id=user_id, detail=audit.details(role=inv.role, dept=inv.department_code,
-                                                          invited_by=inv.created_by), at=now)
+    audit.record(
+        session,
+        audit.INVITE_REDEEM,
+        actor_id=user_id,
+        actor_role=CITIZEN,
+        subject_kind="user",
+        subject_id=user_id,
+        detail=audit.details(role=inv.role, dept=inv.department_code, invited_by=inv.created_by),
+        at=now,
+    )
     return g
 
 
@@ -212,9 +305,15 @@ async def officers_of(session: AsyncSession, department_code: str, role: str = O
     """Current officers (or, with ``role=HEAD``, heads) of a department — grant not revoked — who
     can be reached (have not blocked the bot, or pressed /start since)."""
     rows = await session.execute(
-        select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
-        .where(RoleGrant.role == role, RoleGrant.department_code == department_code,
-               RoleGrant.revoked_at.is_(None), User.is_active.is_(True)))
+        select(RoleGrant.user_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(
+            RoleGrant.role == role,
+            RoleGrant.department_code == department_code,
+            RoleGrant.revoked_at.is_(None),
+            User.is_active.is_(True),
+        )
+    )
     return sorted(set(rows.scalars()))
 
 
@@ -222,9 +321,15 @@ async def unreachable_of(session: AsyncSession, department_code: str) -> list[in
     """Current officers of a department Telegram refused to reach (403: never opened the bot, or
     blocked it): each must press /start."""
     rows = await session.execute(
-        select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
-        .where(RoleGrant.role == OFFICER, RoleGrant.department_code == department_code,
-               RoleGrant.revoked_at.is_(None), User.is_active.is_(False)))
+        select(RoleGrant.user_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(
+            RoleGrant.role == OFFICER,
+            RoleGrant.department_code == department_code,
+            RoleGrant.revoked_at.is_(None),
+            User.is_active.is_(False),
+        )
+    )
     return sorted(set(rows.scalars()))
 
 
@@ -232,8 +337,10 @@ async def admins(session: AsyncSession, admin_ids: frozenset[int]) -> list[int]:
     """Everyone who is an admin: ADMIN_IDS and the active admin grants (of users who have not
     blocked the bot)."""
     granted = await session.scalars(
-        select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
-        .where(RoleGrant.role == ADMIN, RoleGrant.revoked_at.is_(None), User.is_active.is_(True)))
+        select(RoleGrant.user_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(RoleGrant.role == ADMIN, RoleGrant.revoked_at.is_(None), User.is_active.is_(True))
+    )
     return sorted(set(admin_ids) | set(granted))
 
 
@@ -292,12 +399,19 @@ class Colleague:
     name: str
 
 
-async def colleagues(session: AsyncSession, department_code: str, lang: str, *,
-                     reachable_only: bool = True) -> list[Colleague]:
+async def colleagues(
+    session: AsyncSession, department_code: str, lang: str, *, reachable_only: bool = True
+) -> list[Colleague]:
     """The department's current officers and head(s), by name (for assigning a complaint)."""
-    q = (select(RoleGrant.id, RoleGrant.user_id, User).join(User, User.id == RoleGrant.user_id)
-         .where(RoleGrant.role.in_(DEPARTMENT_ROLES), RoleGrant.department_code == department_code,
-                RoleGrant.revoked_at.is_(None)))
+    q = (
+        select(RoleGrant.id, RoleGrant.user_id, User)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(
+            RoleGrant.role.in_(DEPARTMENT_ROLES),
+            RoleGrant.department_code == department_code,
+            RoleGrant.revoked_at.is_(None),
+        )
+    )
     if reachable_only:
         q = q.where(User.is_active.is_(True))
     seen: dict[int, Colleague] = {}
@@ -324,7 +438,11 @@ async def departments_of(session: AsyncSession, user_ids) -> dict[int, str]:
     ids = {i for i in user_ids if i and i > 0}
     if not ids:
         return {}
-    rows = (await session.execute(select(RoleGrant.user_id, RoleGrant.department_code).where(
-        RoleGrant.user_id.in_(ids), RoleGrant.role.in_(DEPARTMENT_ROLES), RoleGrant.revoked_at.is_(None))
-        .order_by(RoleGrant.id))).all()
+    rows = (
+        await session.execute(
+            select(RoleGrant.user_id, RoleGrant.department_code)
+            .where(RoleGrant.user_id.in_(ids), RoleGrant.role.in_(DEPARTMENT_ROLES), RoleGrant.revoked_at.is_(None))
+            .order_by(RoleGrant.id)
+        )
+    ).all()
     return {uid: dept for uid, dept in rows}

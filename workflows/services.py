@@ -2,6 +2,7 @@
 show, and which service a free sentence is about ("출생신고 하려면…" -> /birth) or whether it is
 only a greeting. No aiogram here: handlers/common.py renders the menu and runs the entries.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,10 @@ class Catalogue:
 
 def load(path: str | Path = DEFAULT_PATH) -> Catalogue:
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    services = tuple(Service(s["code"], s["command"], tuple(s.get("keywords", ())), bool(s.get("operators")))
-                     for s in raw["services"])
+    services = tuple(
+        Service(s["code"], s["command"], tuple(s.get("keywords", ())), bool(s.get("operators")))
+        for s in raw["services"]
+    )
     codes = [s.code for s in services]
     if len(set(codes)) != len(codes):
         raise ValueError(f"{path}: a service code appears twice")

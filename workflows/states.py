@@ -4,6 +4,7 @@ received → assigned → in_progress → answered → closed, plus transferred,
 reopened and extended, and withdrawn (취하: the resident takes back a complaint still being
 handled, e.g. before deleting their data). Every transition becomes an append-only ComplaintEvent.
 """
+
 from __future__ import annotations
 
 RECEIVED, ASSIGNED, IN_PROGRESS, ANSWERED, CLOSED = "received", "assigned", "in_progress", "answered", "closed"

@@ -23,6 +23,7 @@ Events: ``supplement_request`` (note: what is missing), ``supplement_extend`` (n
 day), ``supplement_reply`` (note: the resident's text), ``supplement_withdraw`` (the officer took the
 request back), ``supplement_expired`` (the last day passed; note: that day).
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,13 @@ from workflows.roles import Principal
 from workflows.texts import LANGS, escape, t, t_fit
 
 DATA_FILE = Path(__file__).parent / "data" / "supplement.json"
-REQUEST, EXTEND, REPLY, WITHDRAW, EXPIRED = ("supplement_request", "supplement_extend", "supplement_reply",
-                                              "supplement_withdraw", "supplement_expired")
+REQUEST, EXTEND, REPLY, WITHDRAW, EXPIRED = (
+    "supplement_request",
+    "supplement_extend",
+    "supplement_reply",
+    "supplement_withdraw",
+    "supplement_expired",
+)
 EVENTS = (REQUEST, EXTEND, REPLY, WITHDRAW, EXPIRED)
 REPLY_MIN, REPLY_MAX = 2, 2000
 MAX_PHOTOS = 5  # as complaints.MAX_PHOTOS: a reply's photos join the complaint's
@@ -70,10 +76,18 @@ class Rule:
 def rule(path: str | None = None) -> Rule:
     raw = json.loads(Path(path or DATA_FILE).read_text(encoding="utf-8"))
     r, again, ext = raw["request"], raw["second_request"], raw["extension"]
-    return Rule(int(r["default_days"]), tuple(int(d) for d in r["choices_days"]), int(r["max_days"]),
-                int(r["text_min"]), int(r["text_max"]), int(again["days"]), int(again["times"]),
-                int(ext["max_requests"]), tuple(int(d) for d in ext["choices_days"]),
-                int(raw["reminder"]["business_days_before"]))
+    return Rule(
+        int(r["default_days"]),
+        tuple(int(d) for d in r["choices_days"]),
+        int(r["max_days"]),
+        int(r["text_min"]),
+        int(r["text_max"]),
+        int(again["days"]),
+        int(again["times"]),
+        int(ext["max_requests"]),
+        tuple(int(d) for d in ext["choices_days"]),
+        int(raw["reminder"]["business_days_before"]),
+    )
 
 
 class NotPaused(Exception):
@@ -103,6 +117,7 @@ def is_paused(c: Complaint) -> bool:
 
 
 # --- dates ----------------------------------------------------------------------------------
+
 
 def last_day(svc: Services, start: date, days: int) -> date:
     """민법 §157/§159/§161 (시행령 §24④): the first day not counted, so the period of ``days`` days
@@ -177,6 +192,7 @@ def shifted_deadline(svc: Services, c: Complaint, paused_at: datetime, until: da
 
 # --- what the events say -------------------------------------------------------------------------
 
+
 def _cycle(c: Complaint) -> tuple[list[ComplaintEvent], str | None]:
     """The events of the last 보완 request cycle — from the request that opened it (one made when no
     other was open or expired) to now — and how it stands: "open" (paused), "expired" (its last day
@@ -227,13 +243,14 @@ def requests_made(c: Complaint) -> int:
 
 
 def status_line(svc: Services, c: Complaint, lang: str) -> str:
-    """"보완 요청 중 (~12-18)" for worklist lines and cards; empty when not paused."""
+    """ "보완 요청 중 (~12-18)" for worklist lines and cards; empty when not paused."""
     if not is_paused(c):
         return ""
     return t(lang, "sp.paused", due=c.pause_due_at.astimezone(svc.tz).strftime("%m-%d"))
 
 
 # --- who hears of it ------------------------------------------------------------------------------
+
 
 async def _officers_for(session: AsyncSession, c: Complaint) -> list[int]:
     """The officer in charge while they can still act on it, else the department's officers (and the
@@ -263,27 +280,52 @@ def resident_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
     return rows
 
 
-async def _tell_resident(session: AsyncSession, svc: Services, c: Complaint, key: str, *, dedup: str,
-                         buttons: bool = False, **values) -> None:
+async def _tell_resident(
+    session: AsyncSession, svc: Services, c: Complaint, key: str, *, dedup: str, buttons: bool = False, **values
+) -> None:
     lang = (await _langs(session, [c.citizen_id]))[c.citizen_id]
-    text = t(lang, key, receipt=c.receipt_no, due=svc.fmt(c.pause_due_at, lang) if c.pause_due_at else "-",
-             deadline=svc.fmt(c.deadline_at, lang), **{k: v(lang) if callable(v) else v for k, v in values.items()})
-    await enqueue(session, key=dedup, chat_id=c.citizen_id, text=text,
-                  buttons=resident_buttons(c, lang) if buttons else None)
+    text = t(
+        lang,
+        key,
+        receipt=c.receipt_no,
+        due=svc.fmt(c.pause_due_at, lang) if c.pause_due_at else "-",
+        deadline=svc.fmt(c.deadline_at, lang),
+        **{k: v(lang) if callable(v) else v for k, v in values.items()},
+    )
+    await enqueue(
+        session, key=dedup, chat_id=c.citizen_id, text=text, buttons=resident_buttons(c, lang) if buttons else None
+    )
 
 
-async def _tell_officers(session: AsyncSession, svc: Services, c: Complaint, key: str, *, dedup: str,
-                         buttons=None, fit: str | None = None, **values) -> None:
+async def _tell_officers(
+    session: AsyncSession,
+    svc: Services,
+    c: Complaint,
+    key: str,
+    *,
+    dedup: str,
+    buttons=None,
+    fit: str | None = None,
+    **values,
+) -> None:
     ids = await _officers_for(session, c)
     langs = await _langs(session, ids)
     for oid in ids:
         lang = langs[oid]
-        vals = dict(receipt=c.receipt_no, due=svc.fmt(c.pause_due_at, lang) if c.pause_due_at else "-",
-                    deadline=svc.fmt(c.deadline_at, lang),
-                    **{k: v(lang) if callable(v) else v for k, v in values.items()})
+        vals = dict(
+            receipt=c.receipt_no,
+            due=svc.fmt(c.pause_due_at, lang) if c.pause_due_at else "-",
+            deadline=svc.fmt(c.deadline_at, lang),
+            **{k: v(lang) if callable(v) else v for k, v in values.items()},
+        )
         text = t_fit(lang, key, "reply", fit, **vals) if fit is not None else t(lang, key, **vals)
-        await enqueue(session, key=f"{dedup}:{oid}", chat_id=oid, text=text,
-                      buttons=buttons(c, lang) if callable(buttons) else _open_button(c, lang))
+        await enqueue(
+            session,
+            key=f"{dedup}:{oid}",
+            chat_id=oid,
+            text=text,
+            buttons=buttons(c, lang) if callable(buttons) else _open_button(c, lang),
+        )
 
 
 async def _asked_by(session: AsyncSession, svc: Services, c: Complaint, p: Principal):
@@ -296,6 +338,7 @@ async def _asked_by(session: AsyncSession, svc: Services, c: Complaint, p: Princ
 
 # --- the officer's side --------------------------------------------------------------------------
 
+
 def validate_request(text: str | None) -> str:
     text = (text or "").strip()
     r = rule()
@@ -306,12 +349,21 @@ def validate_request(text: str | None) -> str:
     return text
 
 
-def _event(c: Complaint, action: str, actor: Principal | None, now: datetime, note: str | None = None,
-           role: str | None = None) -> None:
-    c.events.append(ComplaintEvent(
-        at=now, actor_id=actor.user_id if actor else None,
-        actor_role=role or ("officer" if actor and actor.is_officer else "citizen" if actor else "system"),
-        action=action, from_state=c.state, to_state=c.state, department_code=c.department_code, note=note))
+def _event(
+    c: Complaint, action: str, actor: Principal | None, now: datetime, note: str | None = None, role: str | None = None
+) -> None:
+    c.events.append(
+        ComplaintEvent(
+            at=now,
+            actor_id=actor.user_id if actor else None,
+            actor_role=role or ("officer" if actor and actor.is_officer else "citizen" if actor else "system"),
+            action=action,
+            from_state=c.state,
+            to_state=c.state,
+            department_code=c.department_code,
+            note=note,
+        )
+    )
     c.updated_at = now
 
 
@@ -319,6 +371,7 @@ def check_may_request(p: Principal, c: Complaint) -> None:
     """The officer may open a 보완 request on this complaint now (complaints._check_officer:
     Forbidden, casework.Taken; TransitionError when it is not open; AlreadyPaused)."""
     from workflows.complaints import _check_officer
+
     _check_officer(p, c)
     if c.state not in states.OPEN:
         raise states.TransitionError(REQUEST, c.state)
@@ -326,8 +379,7 @@ def check_may_request(p: Principal, c: Complaint) -> None:
         raise AlreadyPaused(c.receipt_no)
 
 
-async def request(session: AsyncSession, svc: Services, p: Principal, c: Complaint, what: str,
-                  due: datetime) -> None:
+async def request(session: AsyncSession, svc: Services, p: Principal, c: Complaint, what: str, due: datetime) -> None:
     """Open a 보완 request: paused from now until the resident answers; the resident is told what is
     missing, by when, and that the processing period stops meanwhile."""
     check_may_request(p, c)
@@ -337,9 +389,18 @@ async def request(session: AsyncSession, svc: Services, p: Principal, c: Complai
         raise ValueError("past")
     c.paused_at, c.pause_due_at = now, due
     _event(c, REQUEST, p, now, note=what)
-    await _tell_resident(session, svc, c, "sp.push.request", dedup=f"sp:req:{c.id}:{len(c.events)}", buttons=True,
-                         what=escape(what), by=await _asked_by(session, svc, c, p))
+    await _tell_resident(
+        session,
+        svc,
+        c,
+        "sp.push.request",
+        dedup=f"sp:req:{c.id}:{len(c.events)}",
+        buttons=True,
+        what=escape(what),
+        by=await _asked_by(session, svc, c, p),
+    )
     from workflows.casework import refresh_cards
+
     await refresh_cards(session, svc, c)
 
 
@@ -352,6 +413,7 @@ def _end_pause(svc: Services, c: Complaint, now: datetime) -> None:
 async def withdraw(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> None:
     """The officer takes the request back: processing resumes, the deadline moved on likewise."""
     from workflows.complaints import _check_officer
+
     _check_officer(p, c)
     if not is_paused(c) or c.state not in states.OPEN:
         raise NotPaused(c.receipt_no)
@@ -360,12 +422,14 @@ async def withdraw(session: AsyncSession, svc: Services, p: Principal, c: Compla
     _event(c, WITHDRAW, p, now)
     await _tell_resident(session, svc, c, "sp.push.withdrawn", dedup=f"sp:wd:{c.id}:{len(c.events)}")
     from workflows.casework import refresh_cards
+
     await refresh_cards(session, svc, c)
 
 
 async def ask_again(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> None:
     """시행령 §24③: the last day passed without 보완 — ask once more, with 10 days."""
     from workflows.complaints import _check_officer
+
     _check_officer(p, c)
     now = svc.now()
     if is_paused(c) and c.state in states.OPEN:
@@ -378,14 +442,17 @@ async def ask_again(session: AsyncSession, svc: Services, p: Principal, c: Compl
     what = what_missing(c)
     c.paused_at, c.pause_due_at = now, due_in(svc, r.again_days, now)
     _event(c, REQUEST, p, now, note=what)
-    await _tell_resident(session, svc, c, "sp.push.again", dedup=f"sp:req:{c.id}:{len(c.events)}", buttons=True,
-                         what=escape(what))
+    await _tell_resident(
+        session, svc, c, "sp.push.again", dedup=f"sp:req:{c.id}:{len(c.events)}", buttons=True, what=escape(what)
+    )
 
 
 # --- the resident's side -------------------------------------------------------------------------
 
+
 def _check_resident(p: Principal, c: Complaint, *, late_ok: bool = False) -> None:
     from workflows.complaints import NotFound
+
     if c.citizen_id != p.user_id:
         raise NotFound(c.id)
     if not (awaiting(c) if late_ok else is_paused(c) and c.state in states.OPEN):
@@ -396,8 +463,9 @@ def room_for_photos(c: Complaint) -> int:
     return max(0, MAX_PHOTOS - len(c.photos))
 
 
-async def reply(session: AsyncSession, svc: Services, p: Principal, c: Complaint, text: str,
-                photos: list[tuple[str, str]] = ()) -> int:
+async def reply(
+    session: AsyncSession, svc: Services, p: Principal, c: Complaint, text: str, photos: list[tuple[str, str]] = ()
+) -> int:
     """The resident's 보완: processing resumes with the deadline moved on by the paused time; the
     officer in charge (or the department) gets the answer, the resident the new deadline. A late 보완
     (after the last day, processing already running again) is taken and passed on the same way, without
@@ -410,7 +478,7 @@ async def reply(session: AsyncSession, svc: Services, p: Principal, c: Complaint
     if len(text) < REPLY_MIN and not photos:
         raise ValueError("short")
     now = svc.now()
-    added = list(photos)[:room_for_photos(c)]
+    added = list(photos)[: room_for_photos(c)]
     start = len(c.photos)
     for i, (fid, uid) in enumerate(added):
         c.photos.append(ComplaintPhoto(position=start + i, file_id=fid, file_unique_id=uid))
@@ -422,11 +490,21 @@ async def reply(session: AsyncSession, svc: Services, p: Principal, c: Complaint
     if not late:  # (a late one: the resident's own screen says it was passed on)
         await _tell_resident(session, svc, c, "sp.push.replied", dedup=f"sp:replied:{c.id}:{n}")
     from workflows.complaints import staff_text
-    await _tell_officers(session, svc, c, "sp.op.replied_late" if late else "sp.op.replied", dedup=f"sp:reply:{c.id}:{n}",
-                         fit=staff_text(text) or "-", photos=len(added),
-                         buttons=lambda c, lang: _open_button(c, lang) + (
-                             [[(t(lang, "op.btn.media"), callbacks.officer("media", c.id))]] if added else []))
+
+    await _tell_officers(
+        session,
+        svc,
+        c,
+        "sp.op.replied_late" if late else "sp.op.replied",
+        dedup=f"sp:reply:{c.id}:{n}",
+        fit=staff_text(text) or "-",
+        photos=len(added),
+        buttons=lambda c, lang: (
+            _open_button(c, lang) + ([[(t(lang, "op.btn.media"), callbacks.officer("media", c.id))]] if added else [])
+        ),
+    )
     from workflows.casework import refresh_cards
+
     await refresh_cards(session, svc, c)
     return len(added)
 
@@ -445,12 +523,20 @@ async def more_time(session: AsyncSession, svc: Services, p: Principal, c: Compl
     c.pause_due_at = end_of(svc, last_day(svc, base, days))
     _event(c, EXTEND, p, now, note=c.pause_due_at.astimezone(svc.tz).date().isoformat(), role="citizen")
     n = len(c.events)
-    await _tell_resident(session, svc, c, "sp.push.more_time", dedup=f"sp:more:{c.id}:{n}", buttons=True,
-                         left=r.max_extensions - extensions_used(c))
+    await _tell_resident(
+        session,
+        svc,
+        c,
+        "sp.push.more_time",
+        dedup=f"sp:more:{c.id}:{n}",
+        buttons=True,
+        left=r.max_extensions - extensions_used(c),
+    )
     await _tell_officers(session, svc, c, "sp.op.more_time", dedup=f"sp:more_op:{c.id}:{n}", days=days)
 
 
 # --- a final decision ends it; transfer keeps it -------------------------------------------------
+
 
 def end_with_decision(c: Complaint) -> None:
     """Called when the complaint leaves the open states (answered, rejected, withdrawn by the
@@ -461,15 +547,24 @@ def end_with_decision(c: Complaint) -> None:
 
 # --- the scheduled duty: the resident's reminder, the officer's notice at the last day -----------------
 
+
 async def run_duty(session: AsyncSession, svc: Services) -> int:
     """Every few minutes (bot/scheduler.Duties.deadlines): the resident is reminded on the business day
     before the last day (from 09:00), once per last day; after the last day the officer in charge (or
     the department) is told once, with 다시 요청 (10일) while allowed, and 반려."""
     now = svc.now()
-    rows = (await session.execute(select(Complaint).options(selectinload(Complaint.events),
-                                                            selectinload(Complaint.photos))
-                                  .where(Complaint.paused_at.is_not(None), Complaint.state.in_(states.OPEN))
-                                  .order_by(Complaint.pause_due_at, Complaint.id))).scalars().all()
+    rows = (
+        (
+            await session.execute(
+                select(Complaint)
+                .options(selectinload(Complaint.events), selectinload(Complaint.photos))
+                .where(Complaint.paused_at.is_not(None), Complaint.state.in_(states.OPEN))
+                .order_by(Complaint.pause_due_at, Complaint.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
     r = rule()
     n = 0
     for c in rows:
@@ -481,16 +576,39 @@ async def run_duty(session: AsyncSession, svc: Services) -> int:
             again = requests_made(c) <= r.again_times
 
             def buttons(c: Complaint, lang: str, again=again):
-                row = [(t(lang, "sp.btn.again", days=r.again_days), callbacks.officer("supp_again", c.id))] if again else []
+                row = (
+                    [(t(lang, "sp.btn.again", days=r.again_days), callbacks.officer("supp_again", c.id))]
+                    if again
+                    else []
+                )
                 return [row + [(t(lang, "op.btn.reject"), callbacks.officer("reject", c.id))], *_open_button(c, lang)]
-            await _tell_officers(session, svc, c, "sp.op.expired", dedup=f"sp:expired:{c.id}:{stamp}", buttons=buttons,
-                                 what=escape(what_missing(c)), last=lambda lang: svc.fmt(due, lang))  # noqa: B023 - called before the loop moves on
+
+            await _tell_officers(
+                session,
+                svc,
+                c,
+                "sp.op.expired",
+                dedup=f"sp:expired:{c.id}:{stamp}",
+                buttons=buttons,
+                what=escape(what_missing(c)),
+                last=lambda lang: svc.fmt(due, lang),  # noqa: B023 - called before the loop moves on
+            )
             lang = (await _langs(session, [c.citizen_id]))[c.citizen_id]
-            await enqueue(session, key=f"sp:expired_r:{c.id}:{stamp}", chat_id=c.citizen_id,
-                          text=t(lang, "sp.push.expired", receipt=c.receipt_no, last=svc.fmt(due, lang),
-                                 deadline=svc.fmt(c.deadline_at, lang)),
-                          buttons=[[(t(lang, "sp.btn.reply"), cb("reply", c.id))]])
+            await enqueue(
+                session,
+                key=f"sp:expired_r:{c.id}:{stamp}",
+                chat_id=c.citizen_id,
+                text=t(
+                    lang,
+                    "sp.push.expired",
+                    receipt=c.receipt_no,
+                    last=svc.fmt(due, lang),
+                    deadline=svc.fmt(c.deadline_at, lang),
+                ),
+                buttons=[[(t(lang, "sp.btn.reply"), cb("reply", c.id))]],
+            )
             from workflows.casework import refresh_cards
+
             await refresh_cards(session, svc, c)
             n += 1
             continue
@@ -501,10 +619,15 @@ async def run_duty(session: AsyncSession, svc: Services) -> int:
         asked = max((e.at for e in current(c) if e.action in (REQUEST, EXTEND)), default=c.paused_at)
         if now >= remind_at and asked < remind_at:  # (a period set within the last day is not reminded of)
             lang = (await _langs(session, [c.citizen_id]))[c.citizen_id]
-            if await enqueue(session, key=f"sp:remind:{c.id}:{stamp}", chat_id=c.citizen_id,
-                             text=t(lang, "sp.push.remind", receipt=c.receipt_no, what=escape(what_missing(c)),
-                                    due=svc.fmt(due, lang)),
-                             buttons=resident_buttons(c, lang)):
+            if await enqueue(
+                session,
+                key=f"sp:remind:{c.id}:{stamp}",
+                chat_id=c.citizen_id,
+                text=t(
+                    lang, "sp.push.remind", receipt=c.receipt_no, what=escape(what_missing(c)), due=svc.fmt(due, lang)
+                ),
+                buttons=resident_buttons(c, lang),
+            ):
                 n += 1
     return n
 
@@ -519,4 +642,3 @@ def _previous_business_day(svc: Services, d: date) -> date:
 def paused_hours(svc: Services, c: Complaint) -> float:
     """Working hours the open 보완 has lasted so far (for the officer's view)."""
     return svc.calendar.business_hours_between(c.paused_at, svc.now()) if is_paused(c) else 0.0
-

@@ -6,6 +6,7 @@ Use `t(lang, key, **values)`. A missing Chinese text falls back to English, then
 English one to Korean; a missing key is a programming error and raises KeyError (a test checks every
 key used in the code exists, in every language).
 """
+
 from __future__ import annotations
 
 import html
@@ -27,13 +28,42 @@ _KOREAN = (0,)  # any other language code
 
 # the catalogue (one .po file per language) a key belongs to, by the key's prefix
 CATALOGUES = {
-    "common": ("start", "help", "menu", "hint", "cancel", "language", "unknown_command", "fallback",
-               "stale_button", "not_allowed", "flood", "error", "undelivered", "btn", "edit"),
+    "common": (
+        "start",
+        "help",
+        "menu",
+        "hint",
+        "cancel",
+        "language",
+        "unknown_command",
+        "fallback",
+        "stale_button",
+        "not_allowed",
+        "flood",
+        "error",
+        "undelivered",
+        "btn",
+        "edit",
+    ),
     "commands": ("cmd",),
     "privacy": ("privacy", "rrn"),
     "complaint": ("cf", "status", "state", "action", "push", "citizen", "rate", "attach"),
-    "officer": ("op", "staff_link", "group", "grp", "ans", "tpl", "desk", "bounce", "reach", "esc", "ws", "sp",
-                "role", "invite"),
+    "officer": (
+        "op",
+        "staff_link",
+        "group",
+        "grp",
+        "ans",
+        "tpl",
+        "desk",
+        "bounce",
+        "reach",
+        "esc",
+        "ws",
+        "sp",
+        "role",
+        "invite",
+    ),
     "admin": ("admin", "bc", "audit"),
     "food": ("food",),
     "reports": ("report", "ranking"),
@@ -174,12 +204,30 @@ def pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT, sep: str = "\n") -> 
 
 # --- Korean particles that follow the word (첫인사는, 민원을, 청소행정과로) -----------------------
 
-PARTICLES = {"은/는": ("은", "는"), "이/가": ("이", "가"), "을/를": ("을", "를"), "과/와": ("과", "와"),
-             "와/과": ("과", "와"), "으로/로": ("으로", "로"), "이나/나": ("이나", "나"), "아/야": ("아", "야")}
+PARTICLES = {
+    "은/는": ("은", "는"),
+    "이/가": ("이", "가"),
+    "을/를": ("을", "를"),
+    "과/와": ("과", "와"),
+    "와/과": ("과", "와"),
+    "으로/로": ("으로", "로"),
+    "이나/나": ("이나", "나"),
+    "아/야": ("아", "야"),
+}
 # how a final digit or Latin letter is read aloud: True = the reading ends in a consonant (a
 # 받침), "ㄹ" = in ㄹ (which takes 로, not 으로). 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔; L 엘, M 엠, N 엔, R 알
-_READ_FINAL = {"0": True, "1": "ㄹ", "3": True, "6": True, "7": "ㄹ", "8": "ㄹ",
-               "l": "ㄹ", "m": True, "n": True, "r": "ㄹ"}
+_READ_FINAL = {
+    "0": True,
+    "1": "ㄹ",
+    "3": True,
+    "6": True,
+    "7": "ㄹ",
+    "8": "ㄹ",
+    "l": "ㄹ",
+    "m": True,
+    "n": True,
+    "r": "ㄹ",
+}
 _BRACKETED = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])$")
 
 
@@ -221,7 +269,7 @@ class _Formatter(string.Formatter):
         alone = format_spec.startswith("~")
         if format_spec.removeprefix("~") in PARTICLES:
             with_particle = particle(str(value), format_spec.removeprefix("~"))
-            return with_particle[len(str(value)):] if alone else with_particle
+            return with_particle[len(str(value)) :] if alone else with_particle
         return super().format_field(value, format_spec)
 
 
@@ -242,8 +290,7 @@ def t(lang: str, key: str, **values) -> str:
     return _FORMATTER.format(text, **values) if _HAS_PARTICLE.search(text) else text.format(**values)
 
 
-def t_fit(lang: str, key: str, field: str, text: str | None, *, limit: int = MESSAGE_LIMIT,
-          **values) -> str:
+def t_fit(lang: str, key: str, field: str, text: str | None, *, limit: int = MESSAGE_LIMIT, **values) -> str:
     """t(lang, key, ...) with one user-written value, `field`, clipped to the room the rest of the
     message leaves under `limit` (after parsing), then escaped: the message always fits."""
     room = limit - visible_len(t(lang, key, **values, **{field: ""}))

@@ -23,6 +23,7 @@ before), the return (which department has it again, without the departments' int
 desk (that it decides) and the desk's decision — one message each, so /status and the messages
 never disagree about who has it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -106,9 +107,18 @@ def _event(c: Complaint, action: str, p: Principal, svc: Services, note: str) ->
     before = c.state
     c.state = states.next_state(c.state, "transfer")  # a return or a move to the desk is a transfer
     now = svc.now()
-    c.events.append(ComplaintEvent(at=now, actor_id=p.user_id, actor_role="officer" if p.is_officer else "admin",
-                                   action=action, from_state=before, to_state=c.state,
-                                   department_code=c.department_code, note=note))
+    c.events.append(
+        ComplaintEvent(
+            at=now,
+            actor_id=p.user_id,
+            actor_role="officer" if p.is_officer else "admin",
+            action=action,
+            from_state=before,
+            to_state=c.state,
+            department_code=c.department_code,
+            note=note,
+        )
+    )
     c.updated_at = now
     return len(c.events)
 
@@ -135,14 +145,29 @@ def reason_lines(svc: Services, c: Complaint, lang: str) -> str:
             lines, deciding = [], True
         elif e.action == TO_DESK:
             target, reason = _split(e.note)
-            lines.append(t(lang, "bounce.line_attempt", sender=_dept(svc, events[i - 1].department_code, lang),
-                           to=_dept(svc, target, lang), note=escape(reason)))
+            lines.append(
+                t(
+                    lang,
+                    "bounce.line_attempt",
+                    sender=_dept(svc, events[i - 1].department_code, lang),
+                    to=_dept(svc, target, lang),
+                    note=escape(reason),
+                )
+            )
         elif e.action in MOVES and deciding:
             deciding = False  # the desk's decision itself
         elif e.action in MOVES:
             sender = events[i - 1].department_code if i else None
-            lines.append(t(lang, "bounce.line", action=t(lang, f"action.{e.action}"), sender=_dept(svc, sender, lang),
-                           to=_dept(svc, e.department_code, lang), note=escape(e.note or "")))
+            lines.append(
+                t(
+                    lang,
+                    "bounce.line",
+                    action=t(lang, f"action.{e.action}"),
+                    sender=_dept(svc, sender, lang),
+                    to=_dept(svc, e.department_code, lang),
+                    note=escape(e.note or ""),
+                )
+            )
     return "\n".join(lines)
 
 
@@ -155,8 +180,9 @@ def history_note(svc: Services, events: Sequence[ComplaintEvent], i: int, lang: 
     return where + (f" — {escape(reason)}" if staff and reason else "")
 
 
-async def to_desk(session: AsyncSession, svc: Services, p: Principal, c: Complaint, aimed_at: str,
-                  reason: str) -> Complaint:
+async def to_desk(
+    session: AsyncSession, svc: Services, p: Principal, c: Complaint, aimed_at: str, reason: str
+) -> Complaint:
     """The third move goes to the first-contact desk instead: it becomes the desk's, whose officers
     get a card with every department's reason and decide by transferring it."""
     from workflows.casework import refresh_cards
@@ -169,13 +195,15 @@ async def to_desk(session: AsyncSession, svc: Services, p: Principal, c: Complai
     _audit(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=source, bounce="desk")
     await _push_citizen(session, svc, c, "push.to_desk", key=f"push:{c.id}:{n}")
     await refresh_cards(session, svc, c)
-    await _notify_department(session, svc, c, "op.desk_bounced", key=f"bounce:{c.id}:{n}",
-                             reasons=lambda lang: reason_lines(svc, c, lang))
+    await _notify_department(
+        session, svc, c, "op.desk_bounced", key=f"bounce:{c.id}:{n}", reasons=lambda lang: reason_lines(svc, c, lang)
+    )
     return c
 
 
 def validate_reason(reason: str | None) -> str:
     from workflows.complaints import _reason
+
     return _reason(reason, REASON_MAX)
 
 
@@ -202,6 +230,13 @@ async def give_back(session: AsyncSession, svc: Services, p: Principal, c: Compl
     _audit(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=source, bounce="return")
     await _push_citizen(session, svc, c, "push.returned", key=f"push:{c.id}:{n}")
     await refresh_cards(session, svc, c)  # the returning department's copies: gone back
-    await _notify_department(session, svc, c, "op.returned_in", key=f"ret:{c.id}:{n}", note=escape(reason),
-                             from_department=lambda lang: _dept(svc, source, lang))
+    await _notify_department(
+        session,
+        svc,
+        c,
+        "op.returned_in",
+        key=f"ret:{c.id}:{n}",
+        note=escape(reason),
+        from_department=lambda lang: _dept(svc, source, lang),
+    )
     return c

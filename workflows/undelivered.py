@@ -15,6 +15,7 @@ transaction that marks the row failed, so the follow-up rows exist exactly when 
    never the chat id or the message itself. Keys ``undelivered:<row id>:<chat>``.
 3. A notice that fails is only logged (by the worker): nothing about a notice, so nothing loops.
 """
+
 from __future__ import annotations
 
 import html
@@ -33,8 +34,11 @@ TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
 CAPTIONED = ("sendPhoto", "sendDocument")
 
 _LINK = re.compile(r'<a\s[^>]*?href\s*=\s*["\']([^"\']*)["\'][^>]*>(.*?)</a\s*>', re.I | re.S)
-_TAG = re.compile(r"</?(?:b|strong|i|em|u|ins|s|strike|del|span|tg-spoiler|tg-emoji|a|code|pre|blockquote)"
-                  r"(?:\s[^<>]*)?/?>", re.I)
+_TAG = re.compile(
+    r"</?(?:b|strong|i|em|u|ins|s|strike|del|span|tg-spoiler|tg-emoji|a|code|pre|blockquote)"
+    r"(?:\s[^<>]*)?/?>",
+    re.I,
+)
 _WORD = re.compile(r"[a-z_-]+")
 # Telegram's reasons that plain text within the limits can cure (Bot API and TDLib wording)
 _FIXABLE = re.compile(r"parse entities|too long|too_long|entit", re.I)
@@ -44,10 +48,12 @@ def plain_text(text: str) -> str:
     """The text Telegram's HTML mode would show, as plain text: the tags of its formatting removed
     (a link as ``label (address)``), ``&lt;`` and the like unescaped. A ``<`` that opens no such
     tag is kept as typed."""
+
     def link(m: re.Match) -> str:
         url, label = m.group(1), m.group(2)
         shown = html.unescape(_TAG.sub("", label))
         return f"{label} ({url})" if url and html.unescape(url) != shown else label
+
     return html.unescape(_TAG.sub("", _LINK.sub(link, text)))
 
 
@@ -108,9 +114,10 @@ def plain_rows(row: OutboxMessage) -> list[Queued]:
 
     def messages(text: str, first: int) -> list[Queued]:
         parts = split(plain_text(text))
-        return [Queued(key(first + i), row.chat_id, method="sendMessage",
-                       params={"text": part, "parse_mode": None})
-                for i, part in enumerate(parts)]
+        return [
+            Queued(key(first + i), row.chat_id, method="sendMessage", params={"text": part, "parse_mode": None})
+            for i, part in enumerate(parts)
+        ]
 
     if row.method == "sendMessage" and isinstance(p.get("text"), str):
         p.pop("entities", None)
@@ -123,9 +130,13 @@ def plain_rows(row: OutboxMessage) -> list[Queued]:
         if len(caption.encode("utf-16-le")) // 2 <= CAPTION_LIMIT:
             out = [Queued(key(0), row.chat_id, method=row.method, params={**p, "caption": caption})]
         else:  # the photo or file without its caption, then the caption as messages
-            out = [Queued(key(0), row.chat_id, method=row.method, params=p),
-                   *[Queued(key(1 + i), row.chat_id, method="sendMessage", params={"text": part, "parse_mode": None})
-                     for i, part in enumerate(split(caption))]]
+            out = [
+                Queued(key(0), row.chat_id, method=row.method, params=p),
+                *[
+                    Queued(key(1 + i), row.chat_id, method="sendMessage", params={"text": part, "parse_mode": None})
+                    for i, part in enumerate(split(caption))
+                ],
+            ]
     else:
         return []
     if markup and out:
@@ -160,17 +171,27 @@ async def _recipient(session: AsyncSession, svc: Services, chat_id: int) -> tupl
 async def _tell(session: AsyncSession, svc: Services, row: OutboxMessage, error: str) -> int:
     who, dept, targets = await _recipient(session, svc, row.chat_id)
     targets = [c for c in targets if c != row.chat_id]  # not the chat that could not be reached
-    langs = dict((await session.execute(select(User.id, User.language)
-                                        .where(User.id.in_([c for c in targets if c > 0])))).all())
+    langs = dict(
+        (await session.execute(select(User.id, User.language).where(User.id.in_([c for c in targets if c > 0])))).all()
+    )
     retried = row.dedup_key.startswith(PLAIN + ":")
 
     def notice(lang: str) -> str:
         to = t(lang, who, dept=escape(svc.district.department(dept).name(lang)) if dept else "")
-        text = t(lang, "undelivered.notice", id=_original_id(row), kind=escape(kind(row.dedup_key)),
-                 method=row.method, to=to, error=escape(_error(error)))
+        text = t(
+            lang,
+            "undelivered.notice",
+            id=_original_id(row),
+            kind=escape(kind(row.dedup_key)),
+            method=row.method,
+            to=to,
+            error=escape(_error(error)),
+        )
         return text + ("\n" + t(lang, "undelivered.retried") if retried else "")
-    return await enqueue_many(session, [Queued(f"{NOTICE}:{row.id}:{c}", c, text=notice(langs.get(c, "ko")))
-                                        for c in targets])
+
+    return await enqueue_many(
+        session, [Queued(f"{NOTICE}:{row.id}:{c}", c, text=notice(langs.get(c, "ko"))) for c in targets]
+    )
 
 
 async def refused(svc: Services, session: AsyncSession, row: OutboxMessage, error: str) -> None:

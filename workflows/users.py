@@ -1,4 +1,5 @@
 """Residents: first contact, language, and consent (개인정보 보호법 §15, §22)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -40,10 +41,14 @@ async def set_language(session: AsyncSession, user: User, lang: str) -> None:
 
 
 async def active_consent(session: AsyncSession, user_id: int, purpose: str = COMPLAINT_PURPOSE) -> Consent | None:
-    return (await session.execute(
-        select(Consent).where(Consent.user_id == user_id, Consent.purpose == purpose,
-                              Consent.withdrawn_at.is_(None))
-        .order_by(Consent.granted_at.desc()).limit(1))).scalar_one_or_none()
+    return (
+        await session.execute(
+            select(Consent)
+            .where(Consent.user_id == user_id, Consent.purpose == purpose, Consent.withdrawn_at.is_(None))
+            .order_by(Consent.granted_at.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
 
 
 async def give_consent(session: AsyncSession, user_id: int, purpose: str = COMPLAINT_PURPOSE) -> Consent:

@@ -14,6 +14,7 @@ workflows/agency_notify.py) and payment confirmations to licensing bodies
   ``MAX_ATTEMPTS``; any other answer, a channel or secret not configured, or too many attempts
   fail the row, and the queue's ``failed`` hands it to people (relay by hand).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -74,6 +75,7 @@ class Request:
 class Queue:
     """One table of webhook rows (columns id, channel, status, attempts, next_attempt_at, target,
     last_error) and what its feature does around a POST."""
+
     name: str  # for the log
     model: Any
     # the request for a claimed row, or why it cannot be sent ("channel or secret not configured")
@@ -88,18 +90,31 @@ class Queue:
 async def deliver_due(session: AsyncSession, svc: Services, queue: Queue, *, limit: int = 20) -> int:
     """POST every row of ``queue`` that is due; returns how many were delivered (see the module)."""
     m, now = queue.model, svc.now()
-    await session.execute(update(m).where(m.status == SENDING, m.next_attempt_at <= now - STALE_SENDING)
-                          .values(status=PENDING))  # claims of a run that died mid-send
-    ids = list(await session.scalars(select(m.id).where(
-        m.channel == WEBHOOK, m.status == PENDING, m.next_attempt_at <= now).order_by(m.id).limit(limit)))
+    await session.execute(
+        update(m).where(m.status == SENDING, m.next_attempt_at <= now - STALE_SENDING).values(status=PENDING)
+    )  # claims of a run that died mid-send
+    ids = list(
+        await session.scalars(
+            select(m.id)
+            .where(m.channel == WEBHOOK, m.status == PENDING, m.next_attempt_at <= now)
+            .order_by(m.id)
+            .limit(limit)
+        )
+    )
     await session.commit()
     done = 0
     if not ids:
         return done
     async with httpx.AsyncClient(transport=svc.http_transport, timeout=TIMEOUT, **queue.client_options) as client:
         for row_id in ids:
-            claimed = cast(CursorResult, await session.execute(
-                update(m).where(m.id == row_id, m.status == PENDING).values(status=SENDING, next_attempt_at=svc.now())))
+            claimed = cast(
+                CursorResult,
+                await session.execute(
+                    update(m)
+                    .where(m.id == row_id, m.status == PENDING)
+                    .values(status=SENDING, next_attempt_at=svc.now())
+                ),
+            )
             row = await session.get(m, row_id) if claimed.rowcount == 1 else None
             if row is None:
                 await session.commit()
@@ -116,9 +131,16 @@ async def deliver_due(session: AsyncSession, svc: Services, queue: Queue, *, lim
             raw = body_bytes(request.body)
             started, error, resp = svc.now(), None, None
             try:
-                resp = await client.post(request.url, content=raw, headers={
-                    "Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(request.secret, raw),
-                    "Idempotency-Key": request.idempotency_key, "User-Agent": request.user_agent})
+                resp = await client.post(
+                    request.url,
+                    content=raw,
+                    headers={
+                        "Content-Type": "application/json; charset=utf-8",
+                        SIGNATURE_HEADER: sign(request.secret, raw),
+                        "Idempotency-Key": request.idempotency_key,
+                        "User-Agent": request.user_agent,
+                    },
+                )
             except httpx.HTTPError as e:
                 error = type(e).__name__
             if resp is not None and 200 <= resp.status_code < 300:

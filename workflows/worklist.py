@@ -11,6 +11,7 @@ sub-requests routed to their department, the tax department's notices for its of
 Each line says what it is, where (동 or place), a few words of it (clipped, then escaped), who has
 it (by name) and the time left in business time (BusinessCalendar.business_hours_left).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import (Complaint, LicenseTaxNotice, OnestopApplication, OnestopItem, RoleGrant, User)
+from bot.db.models import Complaint, LicenseTaxNotice, OnestopApplication, OnestopItem, RoleGrant, User
 from workflows import callbacks, roles, states
 from workflows.business_time import Period
 from workflows.complaints import dong_of, of_department, staff_text
@@ -91,6 +92,7 @@ class NotAllowed(PermissionError):
 
 # --- time left, in business time -----------------------------------------------------------------
 
+
 def _hours(h: float) -> str:
     h = round(h, 1)
     return f"{h:.0f}" if h == int(h) else f"{h:.1f}"
@@ -101,7 +103,9 @@ def span(svc: Services, hours: float, lang: str) -> str:
     per_day = 8
     days, rest = divmod(round(abs(hours), 1), per_day)
     if days:
-        return t(lang, "ws.span.days", d=int(days), h=_hours(rest)) if rest else t(lang, "ws.span.days_only", d=int(days))
+        return (
+            t(lang, "ws.span.days", d=int(days), h=_hours(rest)) if rest else t(lang, "ws.span.days_only", d=int(days))
+        )
     return t(lang, "ws.span.hours", h=_hours(rest))
 
 
@@ -123,6 +127,7 @@ def time_left(svc: Services, deadline: datetime, now: datetime, lang: str) -> st
 
 # --- complaints -------------------------------------------------------------------------------------
 
+
 def _dong_padded():
     # the 동 as a whole word of the typed address, as workflows/indicators.dong_of matches it
     return literal(" ") + func.replace(func.replace(Complaint.address, ",", " "), "(", " ") + " "
@@ -137,8 +142,11 @@ def _complaint_filters(svc: Services, p: Principal, view: View, now: datetime) -
     elif view.scope == OVERDUE:
         where += [Complaint.deadline_at < now, Complaint.paused_at.is_(None)]  # 보완 요청 중: not overdue
     elif view.scope == TODAY:
-        where += [Complaint.deadline_at >= now, Complaint.deadline_at < day_bounds(svc, now)[1],
-                  Complaint.paused_at.is_(None)]
+        where += [
+            Complaint.deadline_at >= now,
+            Complaint.deadline_at < day_bounds(svc, now)[1],
+            Complaint.paused_at.is_(None),
+        ]
     if view.category:
         where.append(Complaint.category_code == view.category)
     if 0 <= view.dong < len(svc.district.dongs):
@@ -153,17 +161,31 @@ def complaint_place(svc: Services, c: Complaint, lang: str) -> str:
     return t(lang, "ws.place.pin") if c.latitude is not None else t(lang, "ws.place.none")
 
 
-def complaint_line(svc: Services, c: Complaint, n: int, names: dict[int, str], now: datetime, lang: str, *,
-                   words: int = WORDS) -> str:
+def complaint_line(
+    svc: Services, c: Complaint, n: int, names: dict[int, str], now: datetime, lang: str, *, words: int = WORDS
+) -> str:
     who = escape(names.get(c.officer_id, "")) if c.officer_id else t(lang, "ws.nobody")
     paused = c.state in states.OPEN and c.paused_at is not None  # 보완 요청 중: the clock stands still
-    when = (status_line(svc, c, lang) if paused else time_left(svc, c.deadline_at, now, lang) if c.state in states.OPEN
-            else t(lang, f"state.{c.state}"))
+    when = (
+        status_line(svc, c, lang)
+        if paused
+        else time_left(svc, c.deadline_at, now, lang)
+        if c.state in states.OPEN
+        else t(lang, f"state.{c.state}")
+    )
     overdue = c.state in states.OPEN and c.deadline_at < now and not paused
-    return t(lang, "ws.line", n=n, receipt=c.receipt_no, flag="⚠️ " if overdue else "",
-             category=escape(svc.district.category(c.category_code).name(lang)),
-             place=escape(complaint_place(svc, c, lang)), words=escape(clip(staff_text(c.description), words)),
-             who=who, when=when)
+    return t(
+        lang,
+        "ws.line",
+        n=n,
+        receipt=c.receipt_no,
+        flag="⚠️ " if overdue else "",
+        category=escape(svc.district.category(c.category_code).name(lang)),
+        place=escape(complaint_place(svc, c, lang)),
+        words=escape(clip(staff_text(c.description), words)),
+        who=who,
+        when=when,
+    )
 
 
 def _page_no(view: View, total: int) -> int:
@@ -171,19 +193,24 @@ def _page_no(view: View, total: int) -> int:
     return min(max(view.page, 0), max(0, -(-total // PAGE_SIZE) - 1))
 
 
-async def _complaint_page(session: AsyncSession, svc: Services, p: Principal, view: View, lang: str,
-                          where: list, order, title, **kw) -> Page:
+async def _complaint_page(
+    session: AsyncSession, svc: Services, p: Principal, view: View, lang: str, where: list, order, title, **kw
+) -> Page:
     total = int(await session.scalar(select(func.count()).select_from(Complaint).where(*where)) or 0)
     page = _page_no(view, total)
-    rows = (await session.scalars(select(Complaint).where(*where).order_by(*order)
-                                  .offset(page * PAGE_SIZE).limit(PAGE_SIZE))).all()
+    rows = (
+        await session.scalars(
+            select(Complaint).where(*where).order_by(*order).offset(page * PAGE_SIZE).limit(PAGE_SIZE)
+        )
+    ).all()
     names = await roles.staff_names(session, [c.officer_id for c in rows], lang)
     now = svc.now()
     lines = []
     for i, c in enumerate(rows):
         n = page * PAGE_SIZE + i + 1
-        lines.append(Line(complaint_line(svc, c, n, names, now, lang), f"{n} · {c.receipt_no}",
-                          callbacks.officer("open", c.id)))
+        lines.append(
+            Line(complaint_line(svc, c, n, names, now, lang), f"{n} · {c.receipt_no}", callbacks.officer("open", c.id))
+        )
     return Page(view.with_(page=page), title(total), lines, total, **kw)
 
 
@@ -204,18 +231,38 @@ async def complaints_page(session: AsyncSession, svc: Services, p: Principal, vi
     filters = _filter_words(svc, view, lang)
 
     def title(n: int) -> str:
-        return t(lang, "ws.inbox.title", department=escape(svc.district.department(p.department).name(lang)), n=n,
-                 filters=t(lang, "ws.filtered", filters=filters) if filters else "")
-    return await _complaint_page(session, svc, p, view, lang, where, (Complaint.deadline_at, Complaint.id), title,
-                                 scopes=(ALL, MINE, UNASSIGNED, OVERDUE, TODAY), categories=True, dongs=True,
-                                 empty_key="op.inbox_empty")
+        return t(
+            lang,
+            "ws.inbox.title",
+            department=escape(svc.district.department(p.department).name(lang)),
+            n=n,
+            filters=t(lang, "ws.filtered", filters=filters) if filters else "",
+        )
+
+    return await _complaint_page(
+        session,
+        svc,
+        p,
+        view,
+        lang,
+        where,
+        (Complaint.deadline_at, Complaint.id),
+        title,
+        scopes=(ALL, MINE, UNASSIGNED, OVERDUE, TODAY),
+        categories=True,
+        dongs=True,
+        empty_key="op.inbox_empty",
+    )
 
 
 async def category_counts(session: AsyncSession, svc: Services, p: Principal, view: View) -> list[tuple[str, int]]:
     """The categories among the list's complaints (the category filter left out), most first."""
     where = _complaint_filters(svc, p, view.with_(category=""), svc.now())
-    rows = (await session.execute(select(Complaint.category_code, func.count()).where(*where)
-                                  .group_by(Complaint.category_code))).all()
+    rows = (
+        await session.execute(
+            select(Complaint.category_code, func.count()).where(*where).group_by(Complaint.category_code)
+        )
+    ).all()
     return sorted(((code, n) for code, n in rows if code in svc.district.categories), key=lambda r: (-r[1], r[0]))
 
 
@@ -240,22 +287,36 @@ async def search_page(session: AsyncSession, svc: Services, p: Principal, view: 
     where = [of_department(p.department)]
     for w in search_words(view.query):
         pattern = _like(w)
-        where.append(or_(Complaint.description.ilike(pattern, escape="\\"),
-                         Complaint.address.ilike(pattern, escape="\\"),
-                         Complaint.receipt_no.like(pattern, escape="\\")))
+        where.append(
+            or_(
+                Complaint.description.ilike(pattern, escape="\\"),
+                Complaint.address.ilike(pattern, escape="\\"),
+                Complaint.receipt_no.like(pattern, escape="\\"),
+            )
+        )
+
     def title(n: int) -> str:
-        return t(lang, "ws.search.title", words=escape(view.query), n=n,
-                 department=escape(svc.district.department(p.department).name(lang)))
-    return await _complaint_page(session, svc, p, view, lang, where,
-                                 (Complaint.received_at.desc(), Complaint.id.desc()), title)
+        return t(
+            lang,
+            "ws.search.title",
+            words=escape(view.query),
+            n=n,
+            department=escape(svc.district.department(p.department).name(lang)),
+        )
+
+    return await _complaint_page(
+        session, svc, p, view, lang, where, (Complaint.received_at.desc(), Complaint.id.desc()), title
+    )
 
 
 # --- one-stop sub-requests --------------------------------------------------------------------------
+
 
 async def onestop_page(session: AsyncSession, svc: Services, p: Principal, view: View, lang: str) -> Page:
     from sqlalchemy.orm import selectinload
 
     from workflows import birth_death as bd
+
     if not p.is_officer:
         raise NotAllowed()
     where = [OnestopItem.department_code == p.department, OnestopItem.state.in_(bd.WORKABLE)]
@@ -265,36 +326,71 @@ async def onestop_page(session: AsyncSession, svc: Services, p: Principal, view:
         where.append(OnestopItem.officer_id.is_(None))
     if 0 <= view.dong < len(svc.district.dongs):
         where.append(OnestopApplication.dong == svc.district.dongs[view.dong])
-    base = select(OnestopItem).join(OnestopApplication, OnestopApplication.id == OnestopItem.application_id).where(*where)
+    base = (
+        select(OnestopItem).join(OnestopApplication, OnestopApplication.id == OnestopItem.application_id).where(*where)
+    )
     total = int(await session.scalar(select(func.count()).select_from(base.subquery())) or 0)
     page = _page_no(view, total)
-    items = (await session.scalars(base.options(selectinload(OnestopItem.application))
-                                   .order_by(OnestopItem.id).offset(page * PAGE_SIZE).limit(PAGE_SIZE))).all()
+    items = (
+        await session.scalars(
+            base.options(selectinload(OnestopItem.application))
+            .order_by(OnestopItem.id)
+            .offset(page * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+    ).all()
     names = await roles.staff_names(session, [it.officer_id for it in items], lang)
     lines = []
     for i, it in enumerate(items):
         app = it.application
         n = page * PAGE_SIZE + i + 1
-        lines.append(Line(t(lang, "ws.onestop.line", n=n, receipt=app.receipt_no,
-                            icon=bd.STATE_ICONS[it.state], service=escape(bd.item_name(it, app.kind, lang, svc.district)),
-                            kind=t(lang, bd.KIND_KEYS[app.kind]), place=escape(app.dong or "-"),
-                            who=escape(names[it.officer_id]) if it.officer_id else t(lang, "ws.nobody"),
-                            state=t(lang, bd.STATE_KEYS[it.state]), filed=svc.fmt(app.created_at, lang)),
-                          f"{n} · {app.receipt_no}", bd.cb_item("open", it.id)))
+        lines.append(
+            Line(
+                t(
+                    lang,
+                    "ws.onestop.line",
+                    n=n,
+                    receipt=app.receipt_no,
+                    icon=bd.STATE_ICONS[it.state],
+                    service=escape(bd.item_name(it, app.kind, lang, svc.district)),
+                    kind=t(lang, bd.KIND_KEYS[app.kind]),
+                    place=escape(app.dong or "-"),
+                    who=escape(names[it.officer_id]) if it.officer_id else t(lang, "ws.nobody"),
+                    state=t(lang, bd.STATE_KEYS[it.state]),
+                    filed=svc.fmt(app.created_at, lang),
+                ),
+                f"{n} · {app.receipt_no}",
+                bd.cb_item("open", it.id),
+            )
+        )
     filters = _filter_words(svc, view, lang)
-    title = t(lang, "ws.onestop.title", department=escape(svc.district.department(p.department).name(lang)), n=total,
-              filters=t(lang, "ws.filtered", filters=filters) if filters else "")
-    return Page(view.with_(page=page), title, lines, total, scopes=(ALL, MINE, UNASSIGNED), dongs=True,
-                empty_key="onestop.op.list_empty")
+    title = t(
+        lang,
+        "ws.onestop.title",
+        department=escape(svc.district.department(p.department).name(lang)),
+        n=total,
+        filters=t(lang, "ws.filtered", filters=filters) if filters else "",
+    )
+    return Page(
+        view.with_(page=page),
+        title,
+        lines,
+        total,
+        scopes=(ALL, MINE, UNASSIGNED),
+        dongs=True,
+        empty_key="onestop.op.list_empty",
+    )
 
 
 # --- 등록면허세 notices -------------------------------------------------------------------------------
+
 
 async def tax_page(session: AsyncSession, svc: Services, p: Principal, view: View, lang: str) -> Page:
     """The tax department's open notices: 종 to settle (unassigned: nobody settled it yet) and unpaid
     ones (overdue / due today by the notice's due date); the counts, held payments, refunds and
     failed confirmations above, as /taxinbox always showed them."""
     from workflows import license_tax as lt
+
     if not lt.is_tax_officer(svc, p):
         raise NotAllowed()
     N = LicenseTaxNotice
@@ -312,8 +408,9 @@ async def tax_page(session: AsyncSession, svc: Services, p: Principal, view: Vie
         where.append(N.dong == svc.district.dongs[view.dong])
     total = int(await session.scalar(select(func.count()).select_from(N).where(*where)) or 0)
     page = _page_no(view, total)
-    rows = (await session.scalars(select(N).where(*where).order_by(N.id).offset(page * PAGE_SIZE)
-                                  .limit(PAGE_SIZE))).all()
+    rows = (
+        await session.scalars(select(N).where(*where).order_by(N.id).offset(page * PAGE_SIZE).limit(PAGE_SIZE))
+    ).all()
     names = await roles.staff_names(session, [n.officer_id for n in rows], lang)
     lines = []
     for i, n in enumerate(rows):
@@ -321,25 +418,58 @@ async def tax_page(session: AsyncSession, svc: Services, p: Principal, view: Vie
             when = t(lang, "ws.tax.awaiting")
         else:
             late = n.due_date is not None and n.due_date < today
-            when = t(lang, "ws.tax.due", amount=lt.won(n.amount, lang), due=n.due_date.isoformat() if n.due_date else "-",
-                     late=" ⚠️" if late else "")
+            when = t(
+                lang,
+                "ws.tax.due",
+                amount=lt.won(n.amount, lang),
+                due=n.due_date.isoformat() if n.due_date else "-",
+                late=" ⚠️" if late else "",
+            )
         k = page * PAGE_SIZE + i + 1
-        lines.append(Line(t(lang, "ws.tax.line", n=k, no=n.notice_no,
-                            licence=escape(clip(n.licence_name, 24)), place=escape(n.dong or "-"),
-                            business=escape(clip(n.business_name, 24)),
-                            who=escape(names[n.officer_id]) if n.officer_id else t(lang, "ws.nobody"), when=when),
-                          f"{k} · {n.notice_no}", lt.cb("open", n.id)))
+        lines.append(
+            Line(
+                t(
+                    lang,
+                    "ws.tax.line",
+                    n=k,
+                    no=n.notice_no,
+                    licence=escape(clip(n.licence_name, 24)),
+                    place=escape(n.dong or "-"),
+                    business=escape(clip(n.business_name, 24)),
+                    who=escape(names[n.officer_id]) if n.officer_id else t(lang, "ws.nobody"),
+                    when=when,
+                ),
+                f"{k} · {n.notice_no}",
+                lt.cb("open", n.id),
+            )
+        )
     box = await lt.inbox(session)
     refunds = "\n".join(t(lang, "lt.inbox.refund_line", no=x.notice_no, receipt=c.receipt_no) for x, c in box.refunds)
-    failed = "\n".join(t(lang, "lt.inbox.failed_line", body=escape(c.body_code), error=escape(c.last_error or "-"))
-                       for c in box.failed)
+    failed = "\n".join(
+        t(lang, "lt.inbox.failed_line", body=escape(c.body_code), error=escape(c.last_error or "-")) for c in box.failed
+    )
     header = t(lang, "lt.inbox", **box.counts, refund_lines=refunds or "-", failed_lines=failed or "-")
-    held = [[(t(lang, "lt.inbox.held_btn", status=t(lang, lt.PAY_KEYS[x.status]), amount=lt.won(x.amount, lang)),
-              lt.cb("pay_open", x.id))] for x in box.held]
+    held = [
+        [
+            (
+                t(lang, "lt.inbox.held_btn", status=t(lang, lt.PAY_KEYS[x.status]), amount=lt.won(x.amount, lang)),
+                lt.cb("pay_open", x.id),
+            )
+        ]
+        for x in box.held
+    ]
     filters = _filter_words(svc, view, lang)
     title = t(lang, "ws.tax.title", n=total, filters=t(lang, "ws.filtered", filters=filters) if filters else "")
-    return Page(view.with_(page=page), title, lines, total, header=header, extra_buttons=held,
-                scopes=(ALL, MINE, UNASSIGNED, OVERDUE, TODAY), dongs=True)
+    return Page(
+        view.with_(page=page),
+        title,
+        lines,
+        total,
+        header=header,
+        extra_buttons=held,
+        scopes=(ALL, MINE, UNASSIGNED, OVERDUE, TODAY),
+        dongs=True,
+    )
 
 
 SOURCES = {COMPLAINTS: complaints_page, SEARCH: search_page, ONESTOP: onestop_page, TAX: tax_page}
@@ -354,6 +484,7 @@ async def page(session: AsyncSession, svc: Services, p: Principal, view: View, l
 
 
 # --- cards or a morning digest (/settings) ------------------------------------------------------------
+
 
 async def card_mode(session: AsyncSession, user_id: int) -> str:
     mode = await session.scalar(select(User.card_mode).where(User.id == user_id))
@@ -394,41 +525,67 @@ async def digest_for(session: AsyncSession, svc: Services, p: Principal, now: da
     theirs = [] if p.is_head else [or_(Complaint.officer_id == p.user_id, Complaint.officer_id.is_(None))]
     end = day_bounds(svc, now)[1]
     unassigned = base + [Complaint.officer_id.is_(None)]
-    sections = {"new": unassigned + [Complaint.deadline_at >= end],
-                "today": base + theirs + [Complaint.deadline_at >= now, Complaint.deadline_at < end,
-                                          Complaint.paused_at.is_(None)],
-                "overdue": base + theirs + [Complaint.deadline_at < now, Complaint.paused_at.is_(None)],
-                "unassigned": unassigned}
+    sections = {
+        "new": unassigned + [Complaint.deadline_at >= end],
+        "today": base
+        + theirs
+        + [Complaint.deadline_at >= now, Complaint.deadline_at < end, Complaint.paused_at.is_(None)],
+        "overdue": base + theirs + [Complaint.deadline_at < now, Complaint.paused_at.is_(None)],
+        "unassigned": unassigned,
+    }
     found, counts = {}, {}
     for name, where in sections.items():
         counts[name] = int(await session.scalar(select(func.count()).select_from(Complaint).where(*where)) or 0)
-        found[name] = list((await session.scalars(select(Complaint).where(*where)
-                                                  .order_by(Complaint.deadline_at, Complaint.id).limit(DIGEST_ITEMS))).all())
+        found[name] = list(
+            (
+                await session.scalars(
+                    select(Complaint).where(*where).order_by(Complaint.deadline_at, Complaint.id).limit(DIGEST_ITEMS)
+                )
+            ).all()
+        )
     return Digest(found["new"], found["today"], found["overdue"], counts)
 
 
-async def render_digest(session: AsyncSession, svc: Services, p: Principal, d: Digest, now: datetime,
-                        lang: str) -> tuple[str, list[list[tuple[str, str]]]]:
+async def render_digest(
+    session: AsyncSession, svc: Services, p: Principal, d: Digest, now: datetime, lang: str
+) -> tuple[str, list[list[tuple[str, str]]]]:
     names = await roles.staff_names(session, [c.officer_id for c in d.new + d.today + d.overdue], lang)
-    blocks = [t(lang, "ws.digest.head", date=svc.fmt(now, lang),
-                department=escape(svc.district.department(p.department).name(lang)), **d.counts)]
+    blocks = [
+        t(
+            lang,
+            "ws.digest.head",
+            date=svc.fmt(now, lang),
+            department=escape(svc.district.department(p.department).name(lang)),
+            **d.counts,
+        )
+    ]
     for name, rows in (("overdue", d.overdue), ("today", d.today), ("new", d.new)):
         if not rows:
             continue
         lines = [complaint_line(svc, c, i + 1, names, now, lang, words=30) for i, c in enumerate(rows)]
         more = d.counts[name] - len(rows)
-        blocks.append(t(lang, f"ws.digest.{name}", n=d.counts[name]) + "\n" + "\n".join(lines)
-                      + ("\n" + t(lang, "ws.digest.more", n=more) if more > 0 else ""))
+        blocks.append(
+            t(lang, f"ws.digest.{name}", n=d.counts[name])
+            + "\n"
+            + "\n".join(lines)
+            + ("\n" + t(lang, "ws.digest.more", n=more) if more > 0 else "")
+        )
     if not any(d.counts.values()):
         blocks.append(t(lang, "ws.digest.nothing"))
     text = "\n\n".join(blocks)
     if visible_len(text) > 4000:  # cannot happen with DIGEST_ITEMS lines of clipped text; keep the counts
         text = blocks[0]
     view = View(COMPLAINTS)
-    buttons = [[(t(lang, "ws.digest.btn.unassigned", n=d.counts["unassigned"]), list_data(view.with_(scope=UNASSIGNED))),
-                (t(lang, "ws.digest.btn.today", n=d.counts["today"]), list_data(view.with_(scope=TODAY)))],
-               [(t(lang, "ws.digest.btn.overdue", n=d.counts["overdue"]), list_data(view.with_(scope=OVERDUE))),
-                (t(lang, "ws.digest.btn.mine"), list_data(view.with_(scope=MINE)))]]
+    buttons = [
+        [
+            (t(lang, "ws.digest.btn.unassigned", n=d.counts["unassigned"]), list_data(view.with_(scope=UNASSIGNED))),
+            (t(lang, "ws.digest.btn.today", n=d.counts["today"]), list_data(view.with_(scope=TODAY))),
+        ],
+        [
+            (t(lang, "ws.digest.btn.overdue", n=d.counts["overdue"]), list_data(view.with_(scope=OVERDUE))),
+            (t(lang, "ws.digest.btn.mine"), list_data(view.with_(scope=MINE))),
+        ],
+    ]
     return text, buttons
 
 
@@ -444,11 +601,19 @@ async def send_digests(session: AsyncSession, svc: Services) -> int:
     local = now.astimezone(svc.tz)
     if not svc.calendar.is_business_day(local.date()) or local.time() < DIGEST_AT:
         return 0
-    rows = (await session.execute(
-        select(RoleGrant.user_id, RoleGrant.role, RoleGrant.department_code, User.language)
-        .join(User, User.id == RoleGrant.user_id)
-        .where(RoleGrant.role.in_(roles.DEPARTMENT_ROLES), RoleGrant.revoked_at.is_(None),
-               User.is_active.is_(True), User.card_mode == DIGEST).order_by(RoleGrant.id))).all()
+    rows = (
+        await session.execute(
+            select(RoleGrant.user_id, RoleGrant.role, RoleGrant.department_code, User.language)
+            .join(User, User.id == RoleGrant.user_id)
+            .where(
+                RoleGrant.role.in_(roles.DEPARTMENT_ROLES),
+                RoleGrant.revoked_at.is_(None),
+                User.is_active.is_(True),
+                User.card_mode == DIGEST,
+            )
+            .order_by(RoleGrant.id)
+        )
+    ).all()
     people: dict[int, tuple[Principal, str]] = {}
     for uid, role, dept, lang in rows:
         if uid in people:

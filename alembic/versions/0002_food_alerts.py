@@ -3,6 +3,7 @@
 Revision ID: 0002
 Revises: 0001
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa
@@ -28,8 +29,9 @@ def upgrade() -> None:
         sa.Column("import_key", sa.String(length=300), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_food_operators_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_food_operators_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_food_operators")),
         sa.UniqueConstraint("import_key", name=op.f("uq_food_operators_import_key")),
         sa.UniqueConstraint("invite_token", name=op.f("uq_food_operators_invite_token")),

@@ -3,6 +3,7 @@
 Revision ID: 0003
 Revises: 0002
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa
@@ -22,8 +23,9 @@ def upgrade() -> None:
         sa.Column("dong", sa.String(length=20), nullable=True),
         sa.Column("subscribed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("unsubscribed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_opinion_subscriptions_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_opinion_subscriptions_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_opinion_subscriptions")),
     )
     with op.batch_alter_table("opinion_subscriptions", schema=None) as batch_op:
@@ -76,10 +78,15 @@ def upgrade() -> None:
         sa.Column("theme", sa.String(length=40), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["topic_id"], ["opinion_topics.id"],
-                                name=op.f("fk_opinion_entries_topic_id_opinion_topics"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_opinion_entries_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["topic_id"],
+            ["opinion_topics.id"],
+            name=op.f("fk_opinion_entries_topic_id_opinion_topics"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_opinion_entries_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_opinion_entries")),
         sa.UniqueConstraint("topic_id", "user_id", "slot", name="uq_opinion_entries_topic_user_slot"),
     )
@@ -95,10 +102,15 @@ def upgrade() -> None:
         sa.Column("poll_choice", sa.JSON(), nullable=True),
         sa.Column("voted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["topic_id"], ["opinion_topics.id"],
-                                name=op.f("fk_opinion_participants_topic_id_opinion_topics"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_opinion_participants_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["topic_id"],
+            ["opinion_topics.id"],
+            name=op.f("fk_opinion_participants_topic_id_opinion_topics"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_opinion_participants_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_opinion_participants")),
         sa.UniqueConstraint("topic_id", "user_id", name="uq_opinion_participants_topic_user"),
     )
@@ -111,8 +123,12 @@ def upgrade() -> None:
         sa.Column("topic_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["topic_id"], ["opinion_topics.id"],
-                                name=op.f("fk_opinion_polls_topic_id_opinion_topics"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["topic_id"],
+            ["opinion_topics.id"],
+            name=op.f("fk_opinion_polls_topic_id_opinion_topics"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("poll_id", name=op.f("pk_opinion_polls")),
     )
     with op.batch_alter_table("opinion_polls", schema=None) as batch_op:
@@ -130,8 +146,12 @@ def upgrade() -> None:
         sa.Column("policy_note", sa.Text(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("recorded_by", sa.BigInteger(), nullable=True),
-        sa.ForeignKeyConstraint(["topic_id"], ["opinion_topics.id"],
-                                name=op.f("fk_opinion_themes_topic_id_opinion_topics"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["topic_id"],
+            ["opinion_topics.id"],
+            name=op.f("fk_opinion_themes_topic_id_opinion_topics"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_opinion_themes")),
         sa.UniqueConstraint("topic_id", "rank", name="uq_opinion_themes_topic_rank"),
     )

@@ -6,6 +6,7 @@ filters of workflows/indicators.py read.
 Revision ID: 0004
 Revises: 0003
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa

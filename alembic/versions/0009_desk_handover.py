@@ -3,6 +3,7 @@
 Revision ID: 0009_handover
 Revises: 0008
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa

@@ -3,6 +3,7 @@
 Revision ID: 0010_lt_area
 Revises: 0009_handover
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa
@@ -16,11 +17,16 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('license_tax_notices') as batch:
-        batch.alter_column('figure', existing_type=sa.Integer(), type_=sa.Float(), existing_nullable=True)
+    with op.batch_alter_table("license_tax_notices") as batch:
+        batch.alter_column("figure", existing_type=sa.Integer(), type_=sa.Float(), existing_nullable=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('license_tax_notices') as batch:
-        batch.alter_column('figure', existing_type=sa.Float(), type_=sa.Integer(), existing_nullable=True,
-                           postgresql_using='round(figure)::integer')
+    with op.batch_alter_table("license_tax_notices") as batch:
+        batch.alter_column(
+            "figure",
+            existing_type=sa.Float(),
+            type_=sa.Integer(),
+            existing_nullable=True,
+            postgresql_using="round(figure)::integer",
+        )

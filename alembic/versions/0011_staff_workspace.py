@@ -4,6 +4,7 @@ after each event, the copies of a complaint's card (to edit them when it is take
 Revision ID: 0011_staff_workspace
 Revises: 0010_lt_area
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa
@@ -29,8 +30,12 @@ def upgrade() -> None:
         sa.Column("complaint_id", sa.Integer(), nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("dedup_key", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(["complaint_id"], ["complaints.id"], ondelete="CASCADE",
-                                name=op.f("fk_complaint_cards_complaint_id_complaints")),
+        sa.ForeignKeyConstraint(
+            ["complaint_id"],
+            ["complaints.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_complaint_cards_complaint_id_complaints"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_cards")),
         sa.UniqueConstraint("dedup_key", name=op.f("uq_complaint_cards_dedup_key")),
     )

@@ -4,6 +4,7 @@
 Revision ID: 0012_casework_resident
 Revises: 0011_staff_workspace
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa
@@ -28,8 +29,12 @@ def upgrade() -> None:
         sa.Column("file_id", sa.String(length=200), nullable=False),
         sa.Column("file_unique_id", sa.String(length=100), nullable=False),
         sa.Column("file_name", sa.String(length=255), nullable=True),
-        sa.ForeignKeyConstraint(["complaint_id"], ["complaints.id"], ondelete="CASCADE",
-                                name=op.f("fk_answer_files_complaint_id_complaints")),
+        sa.ForeignKeyConstraint(
+            ["complaint_id"],
+            ["complaints.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_answer_files_complaint_id_complaints"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_answer_files")),
     )
     op.create_index(op.f("ix_answer_files_complaint_id"), "answer_files", ["complaint_id"], unique=False)
@@ -44,8 +49,7 @@ def upgrade() -> None:
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_answer_templates")),
     )
-    op.create_index(op.f("ix_answer_templates_department_code"), "answer_templates", ["department_code"],
-                    unique=False)
+    op.create_index(op.f("ix_answer_templates_department_code"), "answer_templates", ["department_code"], unique=False)
 
 
 def downgrade() -> None:

@@ -12,6 +12,7 @@ Existing answered complaints are filled here with the calendar as it is now
 Revision ID: 0013_processing_hours
 Revises: 0012_casework_resident
 """
+
 import os
 from typing import Sequence, Union
 
@@ -26,13 +27,19 @@ depends_on: Union[str, Sequence[str], None] = None
 BATCH = 5000
 # Covering indexes for the report's grouped queries (same names, more columns).
 NEW_INDEXES = [
-    ("complaints", "ix_complaints_answered_at",
-     ["answered_at", "deadline_at", "department_code", "answered_by", "processing_hours"]),
+    (
+        "complaints",
+        "ix_complaints_answered_at",
+        ["answered_at", "deadline_at", "department_code", "answered_by", "processing_hours"],
+    ),
     ("complaints", "ix_complaints_closed_at", ["closed_at", "state", "department_code", "answered_by"]),
     ("ratings", "ix_ratings_rated_at", ["rated_at", "overall", "complaint_id", "department_code"]),
     ("complaint_events", "ix_complaint_events_complaint_id", ["complaint_id", "action"]),
-    ("complaint_events", "ix_complaint_events_action_at", ["action", "at", "complaint_id", "department_code",
-                                                           "actor_id"]),
+    (
+        "complaint_events",
+        "ix_complaint_events_action_at",
+        ["action", "at", "complaint_id", "department_code", "actor_id"],
+    ),
 ]
 OLD_INDEXES = [
     ("complaints", "ix_complaints_answered_at", ["answered_at", "deadline_at"]),
@@ -50,15 +57,22 @@ def backfill(conn) -> int:
     from workflows.business_time import BusinessCalendar
 
     hours = BusinessCalendar.from_file(tz=os.environ.get("TIMEZONE") or "Asia/Seoul").business_hours_between
-    c = sa.table("complaints", sa.column("id", sa.Integer), sa.column("received_at", UTCDateTime),
-                 sa.column("answered_at", UTCDateTime), sa.column("processing_hours", sa.Float))
+    c = sa.table(
+        "complaints",
+        sa.column("id", sa.Integer),
+        sa.column("received_at", UTCDateTime),
+        sa.column("answered_at", UTCDateTime),
+        sa.column("processing_hours", sa.Float),
+    )
     update = sa.update(c).where(c.c.id == sa.bindparam("cid")).values(processing_hours=sa.bindparam("h"))
     last, done = 0, 0
     while True:
         rows = conn.execute(
             sa.select(c.c.id, c.c.received_at, c.c.answered_at)
             .where(c.c.id > last, c.c.answered_at.is_not(None), c.c.processing_hours.is_(None))
-            .order_by(c.c.id).limit(BATCH)).all()
+            .order_by(c.c.id)
+            .limit(BATCH)
+        ).all()
         if not rows:
             return done
         conn.execute(update, [{"cid": i, "h": hours(received, answered)} for i, received, answered in rows])

@@ -1,4 +1,5 @@
 """Apply Alembic migrations programmatically (the schema exists only through them)."""
+
 from __future__ import annotations
 
 from pathlib import Path

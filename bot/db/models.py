@@ -2,12 +2,29 @@
 
 Times are stored as timezone-aware UTC (`UTCDateTime`) so SQLite and PostgreSQL agree.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer,
-                        LargeBinary, MetaData, SmallInteger, String, Text, TypeDecorator, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -158,11 +175,11 @@ class Complaint(Base):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
     photos: Mapped[list["ComplaintPhoto"]] = relationship(
-        back_populates="complaint", order_by="ComplaintPhoto.position", cascade="all, delete-orphan",
-        lazy="selectin")
+        back_populates="complaint", order_by="ComplaintPhoto.position", cascade="all, delete-orphan", lazy="selectin"
+    )
     events: Mapped[list["ComplaintEvent"]] = relationship(
-        back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan",
-        lazy="selectin")
+        back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class ComplaintPhoto(Base):
@@ -297,6 +314,7 @@ class FsmRecord(Base):
 
 # --- indicators (issue 8) ---
 
+
 class OutboxFile(Base):
     """A file an outbox row sends by multipart upload (a report's chart or spreadsheet).
 
@@ -314,11 +332,16 @@ class OutboxFile(Base):
 # Period filters of workflows/indicators.py (month/quarter/year ranges) read these columns.
 Index("ix_complaints_received_at", Complaint.received_at)
 # covers the on-time rate, the processing time and their grouping by department and officer
-Index("ix_complaints_answered_at", Complaint.answered_at, Complaint.deadline_at, Complaint.department_code,
-      Complaint.answered_by, Complaint.processing_hours)
+Index(
+    "ix_complaints_answered_at",
+    Complaint.answered_at,
+    Complaint.deadline_at,
+    Complaint.department_code,
+    Complaint.answered_by,
+    Complaint.processing_hours,
+)
 # covers first-contact resolution (closed in the period, grouped by department and officer)
-Index("ix_complaints_closed_at", Complaint.closed_at, Complaint.state, Complaint.department_code,
-      Complaint.answered_by)
+Index("ix_complaints_closed_at", Complaint.closed_at, Complaint.state, Complaint.department_code, Complaint.answered_by)
 Index("ix_ratings_sent_at", Rating.sent_at)
 # covers the trend and the ranking with the staff-rating filter (workflows.ratings.counted)
 Index("ix_ratings_rated_at", Rating.rated_at, Rating.overall, Rating.complaint_id, Rating.department_code)
@@ -326,8 +349,14 @@ Index("ix_ratings_rated_at", Rating.rated_at, Rating.overall, Rating.complaint_i
 Index("ix_complaint_events_complaint_id", ComplaintEvent.complaint_id, ComplaintEvent.action)
 # covers the report's event counts (answers, transfers, reopens, extensions in the period, by
 # department and officer, and the complaints they touched)
-Index("ix_complaint_events_action_at", ComplaintEvent.action, ComplaintEvent.at, ComplaintEvent.complaint_id,
-      ComplaintEvent.department_code, ComplaintEvent.actor_id)
+Index(
+    "ix_complaint_events_action_at",
+    ComplaintEvent.action,
+    ComplaintEvent.at,
+    ComplaintEvent.complaint_id,
+    ComplaintEvent.department_code,
+    ComplaintEvent.actor_id,
+)
 
 
 # --- food alerts (issue 6) ---
@@ -342,8 +371,9 @@ class FoodOperator(Base):
 
     __tablename__ = "food_operators"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"),
-                                                nullable=True, unique=True)
+    user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=True, unique=True
+    )
     business_name: Mapped[str] = mapped_column(String(100))
     business_type: Mapped[str] = mapped_column(String(20), index=True)  # code in food_alerts.json
     dong: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
@@ -405,8 +435,9 @@ class OpinionSubscription(Base):
     A resident who only took part once has a row with active False (for the 동)."""
 
     __tablename__ = "opinion_subscriptions"
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     dong: Mapped[str | None] = mapped_column(String(20), nullable=True)
     subscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -538,8 +569,8 @@ class OnestopApplication(Base):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
     items: Mapped[list["OnestopItem"]] = relationship(
-        back_populates="application", order_by="OnestopItem.id", cascade="all, delete-orphan",
-        lazy="selectin")
+        back_populates="application", order_by="OnestopItem.id", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class OnestopItem(Base):
@@ -549,8 +580,7 @@ class OnestopItem(Base):
     __tablename__ = "onestop_items"
     __table_args__ = (UniqueConstraint("application_id", "code", name="uq_onestop_items_application_code"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("onestop_applications.id", ondelete="CASCADE"),
-                                                index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("onestop_applications.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     department_code: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     agency_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
@@ -564,7 +594,8 @@ class OnestopItem(Base):
 
     application: Mapped[OnestopApplication] = relationship(back_populates="items")
     events: Mapped[list["OnestopItemEvent"]] = relationship(
-        order_by="OnestopItemEvent.id", cascade="all, delete-orphan", lazy="selectin")
+        order_by="OnestopItemEvent.id", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class OnestopItemEvent(Base):
@@ -609,12 +640,12 @@ class OnestopReminder(Base):
     sent once through the outbox, or skipped/cancelled."""
 
     __tablename__ = "onestop_reminders"
-    __table_args__ = (UniqueConstraint("application_id", "code", "days_before",
-                                       name="uq_onestop_reminders_application_code_days"),
-                      Index("ix_onestop_reminders_due", "status", "due_at"))
+    __table_args__ = (
+        UniqueConstraint("application_id", "code", "days_before", name="uq_onestop_reminders_application_code_days"),
+        Index("ix_onestop_reminders_due", "status", "due_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("onestop_applications.id", ondelete="CASCADE"),
-                                                index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("onestop_applications.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     deadline: Mapped[date] = mapped_column(Date)
     days_before: Mapped[int] = mapped_column(SmallInteger)
@@ -629,11 +660,13 @@ class OnestopRating(Base):
     application link, when the application itself is destroyed after its retention period."""
 
     __tablename__ = "onestop_ratings"
-    __table_args__ = (UniqueConstraint("application_id", "department_code",
-                                       name="uq_onestop_ratings_application_department"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "department_code", name="uq_onestop_ratings_application_department"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("onestop_applications.id", ondelete="SET NULL"), nullable=True, index=True)
+        ForeignKey("onestop_applications.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     department_code: Mapped[str] = mapped_column(String(40), index=True)
     officer_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -657,8 +690,9 @@ class NewResident(Base):
     in outbox keys, so subscribing again after stopping sends the information again."""
 
     __tablename__ = "new_residents"
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     token: Mapped[str] = mapped_column(String(32), unique=True)
     dong: Mapped[str] = mapped_column(String(20))
     moved_in_on: Mapped[date] = mapped_column(Date, index=True)
@@ -719,7 +753,9 @@ class LicenseTaxNotice(Base):
     citizen_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
     licence_code: Mapped[str] = mapped_column(String(60))
     licence_name: Mapped[str] = mapped_column(String(200))  # Korean name, as it was when requested
-    request_kind: Mapped[str] = mapped_column(String(20))  # new / change_holder / change_class_up / ... (license_tax.json)
+    request_kind: Mapped[str] = mapped_column(
+        String(20)
+    )  # new / change_holder / change_class_up / ... (license_tax.json)
     figure: Mapped[float | None] = mapped_column(Float, nullable=True)  # 영업장 면적 ㎡ (85.5) or 종업원 수
     tax_class: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # 제N종
     class_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -6,6 +6,7 @@ the reader's (make_read_sessionmaker): a deferred transaction that takes no writ
 writer turn, so reports, lists, /status and the start of every update read beside the writer
 (SQLite WAL: readers and the one writer do not block each other). A read session refuses to flush.
 On PostgreSQL the reader's transactions are READ ONLY."""
+
 from __future__ import annotations
 
 import asyncio
@@ -65,8 +66,9 @@ class WriterTurn:
         except TimeoutError:
             holder = self._holder
             if holder is None or not holder.done():
-                raise OperationalError("BEGIN IMMEDIATE", None,
-                                       sqlite3.OperationalError("database is locked (waiting for a writer turn)")) from None
+                raise OperationalError(
+                    "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked (waiting for a writer turn)")
+                ) from None
             # the holder finished without commit, rollback or returning its connection (a session
             # dropped without closing): its transaction is gone, so is its claim
             log.error("SQLite writer turn held by a finished task; taken back")
@@ -122,6 +124,7 @@ def make_engine(url: str, **kw) -> AsyncEngine:
         @event.listens_for(engine.sync_engine, "checkin")
         def _returned(_dbapi_conn, record):  # noqa: ANN001
             turn.give_back(record.info)
+
     return engine
 
 
@@ -144,5 +147,6 @@ def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     options: dict = {READ_ONLY: True}
     if engine.dialect.name == "postgresql":
         options["postgresql_readonly"] = True
-    return async_sessionmaker(engine.execution_options(**options), expire_on_commit=False,
-                              autoflush=False, sync_session_class=ReadOnlySession)
+    return async_sessionmaker(
+        engine.execution_options(**options), expire_on_commit=False, autoflush=False, sync_session_class=ReadOnlySession
+    )

@@ -1,5 +1,6 @@
 """What an English-speaking resident reads: Hangul is allowed only as the Korean form of a proper
 name given in English right before it, "English (Korean)" (texts.both): "Jayang 1-dong (자양1동)"."""
+
 from __future__ import annotations
 
 import html

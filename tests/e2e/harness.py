@@ -1,4 +1,5 @@
 """Runs the real bot (aiogram Dispatcher + Bot over HTTP) against the suite's fake Bot API server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -55,11 +56,18 @@ def process_env(**settings: str) -> dict[str, str]:
 class BotHarness:
     def __init__(self, fake: FakeTelegram, tmp_path: Path, **env: str):
         self.fake = fake
-        self.env = {"BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url,
-                    "DATABASE_URL": env.pop("DATABASE_URL", None) or databases.new_database_url(tmp_path),
-                    "DATA_DIR": str(tmp_path), "DATA_KEY": TEST_KEY, "ADMIN_IDS": str(ADMIN),
-                    "POLLING_TIMEOUT": "1", "DELIVERY_RATE": "200",
-                    "FLOOD_LIMIT": "1000", **env}  # scripted users type fast; tests/e2e/test_flood.py sets its own
+        self.env = {
+            "BOT_TOKEN": fake.token,
+            "TELEGRAM_API_URL": fake.base_url,
+            "DATABASE_URL": env.pop("DATABASE_URL", None) or databases.new_database_url(tmp_path),
+            "DATA_DIR": str(tmp_path),
+            "DATA_KEY": TEST_KEY,
+            "ADMIN_IDS": str(ADMIN),
+            "POLLING_TIMEOUT": "1",
+            "DELIVERY_RATE": "200",
+            "FLOOD_LIMIT": "1000",
+            **env,
+        }  # scripted users type fast; tests/e2e/test_flood.py sets its own
         if databases.TEST_REDIS_URL and "REDIS_URL" not in env:
             # the PostgreSQL run keeps FSM state in Redis, as several instances would
             self.env.update(REDIS_URL=databases.TEST_REDIS_URL, REDIS_PREFIX=databases.redis_prefix())
@@ -113,16 +121,18 @@ class BotHarness:
         return result
 
     # --- conversation helpers -----------------------------------------------------------
-    async def say(self, user_id: int, text: str | None = None, expect: str | None = None, *,
-                  timeout: float = 5.0, **kw) -> Call | None:
+    async def say(
+        self, user_id: int, text: str | None = None, expect: str | None = None, *, timeout: float = 5.0, **kw
+    ) -> Call | None:
         mark = self.fake.mark()
         self.fake.message(user_id, text, **kw)
         if expect is None:
             return None
         return await self.fake.wait_text(kw.get("chat_id") or user_id, expect, after=mark, timeout=timeout)
 
-    async def press(self, user_id: int, label: str, expect: str | None = None, *, chat_id: int | None = None,
-                    timeout: float = 5.0) -> Call | None:
+    async def press(
+        self, user_id: int, label: str, expect: str | None = None, *, chat_id: int | None = None, timeout: float = 5.0
+    ) -> Call | None:
         msg_id, data = self.fake.button(chat_id or user_id, label)
         mark = self.fake.mark()
         self.fake.callback(user_id, data, message_id=msg_id, chat_id=chat_id)

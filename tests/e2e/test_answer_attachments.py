@@ -1,6 +1,7 @@
 """Working the case with the resident (issue 16 §4) through the real bot and the fake Bot API:
 answers that carry photos and documents, the department's saved answer templates, an answer
 started from a group card finished in the private chat, and an officer's photo outside any form."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,13 @@ async def filed(h, fake) -> Complaint:
 
 
 def after(fake, mark: int, chat: int) -> list:
-    return [c for c in fake.requests[mark:] if c.status == 200 and c.params.get("chat_id") == chat
-            and c.method in ("sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup")]
+    return [
+        c
+        for c in fake.requests[mark:]
+        if c.status == 200
+        and c.params.get("chat_id") == chat
+        and c.method in ("sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup")
+    ]
 
 
 async def test_an_answer_with_two_photos_and_a_pdf_reaches_the_resident_text_first(harness, fake):
@@ -48,14 +54,25 @@ async def test_an_answer_with_two_photos_and_a_pdf_reaches_the_resident_text_fir
     # a video, a voice message, a sticker: refused, the form stays at the preview
     await h.say(CLEAN_1, video=True, expect="동영상은 붙이지 않았습니다")
     await h.say(CLEAN_1, sticker=True, expect="스티커는 붙이지 않았습니다")
-    await h.say(CLEAN_1, document={"file_name": "setup.exe", "mime_type": "application/x-msdownload"},
-                expect=".exe 파일은 붙이지 않았습니다")
-    sent = [await send(fake, CLEAN_1, "첨부 1/5: 사진", photo=True),
-            await send(fake, CLEAN_1, "첨부 2/5: 사진", photo=True, caption="현장 사진")]
+    await h.say(
+        CLEAN_1,
+        document={"file_name": "setup.exe", "mime_type": "application/x-msdownload"},
+        expect=".exe 파일은 붙이지 않았습니다",
+    )
+    sent = [
+        await send(fake, CLEAN_1, "첨부 1/5: 사진", photo=True),
+        await send(fake, CLEAN_1, "첨부 2/5: 사진", photo=True, caption="현장 사진"),
+    ]
     caption_note = fake.sent(CLEAN_1)[-1].params["text"]
     assert "캡션" in caption_note  # the caption is not silently taken as (or dropped from) the answer
-    sent.append(await send(fake, CLEAN_1, "첨부 3/5: 회신 공문.pdf", document={
-        "file_name": "회신 공문.pdf", "mime_type": "application/pdf", "file_size": 2_400_000}))
+    sent.append(
+        await send(
+            fake,
+            CLEAN_1,
+            "첨부 3/5: 회신 공문.pdf",
+            document={"file_name": "회신 공문.pdf", "mime_type": "application/pdf", "file_size": 2_400_000},
+        )
+    )
     photos = [u["message"]["photo"][-1]["file_id"] for u in sent[:2]]
     pdf = [sent[2]["message"]["document"]["file_id"]]
 
@@ -118,23 +135,31 @@ async def test_a_sixth_file_is_refused_and_one_can_be_removed(harness, fake):
     await h.say(CLEAN_1, photo=True, expect="첨부 1/5: 사진")
     await h.say(CLEAN_1, TEXT, expect="첨부 1개")
     for i, name in enumerate(("공문.hwp", "목록.xlsx", "안내.docx", "현장.jpg"), 2):
-        await h.say(CLEAN_1, document={"file_name": name, "mime_type": "application/octet-stream"},
-                    expect=f"첨부 {i}/5: {name}")
+        await h.say(
+            CLEAN_1, document={"file_name": name, "mime_type": "application/octet-stream"}, expect=f"첨부 {i}/5: {name}"
+        )
     await h.say(CLEAN_1, photo=True, expect="첨부는 5개까지입니다")
     await h.press(CLEAN_1, "미리보기", expect="첨부 5개")
     await h.press(CLEAN_1, "첨부 빼기", expect="뺄 첨부를 고르세요")
     await h.press(CLEAN_1, "3. 목록.xlsx", expect="첨부 4개: 1. 사진, 2. 공문.hwp, 3. 안내.docx, 4. 현장.jpg")
     # the old removal list is stale now (the attachments changed)
-    msg_id, data = fake.button(next(x for x in reversed(fake.sent(CLEAN_1)) if "뺄 첨부" in x.params.get("text", "")),
-                               "모두 빼기")
+    msg_id, data = fake.button(
+        next(x for x in reversed(fake.sent(CLEAN_1)) if "뺄 첨부" in x.params.get("text", "")), "모두 빼기"
+    )
     mark = fake.mark()
     fake.callback(CLEAN_1, data, message_id=msg_id)
     alert = await fake.wait_for(lambda x: x.method == "answerCallbackQuery", after=mark)
     assert "유효하지 않습니다" in alert.params["text"]
     mark = fake.mark()
     await h.press(CLEAN_1, "보내기 (첨부 4개)", expect="답변을 보냈습니다")
-    await fake.wait_for(lambda x: x.method == "sendMediaGroup" and x.params.get("chat_id") == CITIZEN
-                        and x.params["media"][0]["type"] == "document", after=mark)
+    await fake.wait_for(
+        lambda x: (
+            x.method == "sendMediaGroup"
+            and x.params.get("chat_id") == CITIZEN
+            and x.params["media"][0]["type"] == "document"
+        ),
+        after=mark,
+    )
     got = after(fake, mark, CITIZEN)
     assert [x.method for x in got] == ["sendMessage", "sendPhoto", "sendMediaGroup"]
     assert [m["type"] for m in got[2].params["media"]] == ["document"] * 3
@@ -154,7 +179,11 @@ async def test_templates_kept_used_and_deleted_per_department(harness, fake):
     await h.say(CLEAN_1, "[내부] 대형폐기물 수거 완료", expect="답변 글을 적어 주세요")
     await h.say(CLEAN_1, "짧아요", expect="너무 짧습니다")
     mark = fake.mark()
-    await h.say(CLEAN_1, "신고하신 대형 폐기물을 수거했습니다. 앞으로도 불편 사항을 알려 주세요.", expect="템플릿을 저장했습니다")
+    await h.say(
+        CLEAN_1,
+        "신고하신 대형 폐기물을 수거했습니다. 앞으로도 불편 사항을 알려 주세요.",
+        expect="템플릿을 저장했습니다",
+    )
     listed = (await fake.wait_text(CLEAN_1, "답변 템플릿</b> 1개", after=mark)).params["text"]
     assert "[내부] 대형폐기물 수거 완료" in listed
     await h.press(CLEAN_1, "새 템플릿", expect="제목을 적어 주세요")
@@ -240,8 +269,12 @@ async def test_an_answer_pressed_in_the_group_is_written_in_the_private_chat(gro
     await fake.wait_idle()
 
     # an officer the bot cannot write to (never started it): a link in the group, nothing else
-    fake.fail_next("sendMessage", error_code=403, chat_id=CLEAN_2,
-                   description="Forbidden: bot can't initiate conversation with a user")
+    fake.fail_next(
+        "sendMessage",
+        error_code=403,
+        chat_id=CLEAN_2,
+        description="Forbidden: bot can't initiate conversation with a user",
+    )
     alert, mark = await press_in_group(fake, CLEAN_2, f"op:answer:{c.id}", card)
     assert "1:1 대화로 보낼 수 없었습니다" in alert.params["text"]
     reply = await fake.wait_text(GROUP, "1:1 대화에서 합니다", after=mark)
@@ -271,7 +304,11 @@ async def test_an_answer_pressed_in_the_group_is_written_in_the_private_chat(gro
 
     # the card's button again, now that it is answered: said at once, nothing sent anywhere
     alert, mark = await press_in_group(fake, CLEAN_2, f"op:answer:{c.id}", card)
-    assert "할 수 없는 처리입니다" in alert.params["text"] and not after(fake, mark, CLEAN_2) and not after(fake, mark, GROUP)
+    assert (
+        "할 수 없는 처리입니다" in alert.params["text"]
+        and not after(fake, mark, CLEAN_2)
+        and not after(fake, mark, GROUP)
+    )
     # the link left in the group, once the other officer opened the bot: the rights are checked again
     await h.say(CLEAN_2, f"/start ans_{c.receipt_no}", expect="할 수 없는 처리입니다")
     await h.say(ROADS_1, f"/start ans_{c.receipt_no}", expect="찾을 수 없습니다")
@@ -308,8 +345,11 @@ async def test_an_officers_photo_outside_a_form(harness, fake):
     assert "사진 1장 첨부" in offer.params["text"]
     # a PDF: only how to attach it to an answer (it is no complaint photo)
     mark = fake.mark()
-    await h.say(CLEAN_1, document={"file_name": "회신.pdf", "mime_type": "application/pdf"},
-                expect="답변에 사진이나 문서를 붙이려면")
+    await h.say(
+        CLEAN_1,
+        document={"file_name": "회신.pdf", "mime_type": "application/pdf"},
+        expect="답변에 사진이나 문서를 붙이려면",
+    )
     await fake.wait_idle()
     assert not any("이 형식" in x for x in (c.params.get("text", "") for c in after(fake, mark, CLEAN_1)))
     # a resident's photo is still offered as a complaint, with no word about answers
@@ -324,8 +364,17 @@ async def test_many_templates_page_in_the_answer_form(harness, fake):
     await officers(h)
     c = await filed(h, fake)
     async with h.app.sessionmaker() as s:
-        s.add_all([AnswerTemplate(department_code="CLEAN", title=f"안내 {i:02d}", created_by=CLEAN_1,
-                                  body=f"{i}번 안내 문구입니다. 확인 부탁드립니다.") for i in range(10)])
+        s.add_all(
+            [
+                AnswerTemplate(
+                    department_code="CLEAN",
+                    title=f"안내 {i:02d}",
+                    created_by=CLEAN_1,
+                    body=f"{i}번 안내 문구입니다. 확인 부탁드립니다.",
+                )
+                for i in range(10)
+            ]
+        )
         await s.commit()
     await h.press(CLEAN_1, "답변", expect="답변을 적어 주세요")
     listed = await h.press(CLEAN_1, "템플릿", expect="템플릿</b> 10개 (1/2쪽)")

@@ -2,6 +2,7 @@
 an admin exports it with /audit (others are refused), and the complaint form's photo step refuses
 videos, PDFs, disguised and oversized files — taking an image sent as a file as a photo — while
 the form carries on."""
+
 import io
 
 from openpyxl import load_workbook
@@ -43,7 +44,10 @@ async def test_audit_log_and_its_export(harness, fake):
     await fake.wait_for(lambda call: call.method == "sendLocation" and call.params["chat_id"] == OFFICER, after=mark)
     rows = await h.db(select(AuditEntry).order_by(AuditEntry.id))
     assert [(e.action, e.actor_id) for e in rows] == [
-        ("role_grant", ADMIN), ("complaint_view", OFFICER), ("complaint_media", OFFICER)]
+        ("role_grant", ADMIN),
+        ("complaint_view", OFFICER),
+        ("complaint_media", OFFICER),
+    ]
     assert rows[1].subject_id == c.receipt_no and rows[1].detail == "dept=CLEAN via=find contact=yes"
 
     # not an admin: the same refusal as /grant; and the command is not offered to them
@@ -60,8 +64,10 @@ async def test_audit_log_and_its_export(harness, fake):
     summary = await h.say(ADMIN, "/audit", expect="감사 로그")
     text = summary.params["text"]
     assert "최근 30일" in text and "총 3건" in text and "민원 카드 열람" in text and "complaint_media" in text
-    doc = await fake.wait_for(lambda call: call.method == "sendDocument" and call.params["chat_id"] == ADMIN
-                              and call.status == 200, after=mark)
+    doc = await fake.wait_for(
+        lambda call: call.method == "sendDocument" and call.params["chat_id"] == ADMIN and call.status == 200,
+        after=mark,
+    )
     upload = doc.params["document"]
     assert upload.filename.startswith("audit-") and upload.filename.endswith(".xlsx")
     assert "이 내보내기도 기록됩니다" in doc.params["caption"]
@@ -86,39 +92,69 @@ async def test_photo_step_refuses_other_files_and_takes_an_image_file_as_a_photo
     assert "동영상" in refused.params["text"] and "JPEG" in refused.params["text"]
     # the step's buttons stay at hand (no photo yet: the only one is to go on without photos)
     assert "건너뛰기" in str(refused.params["reply_markup"])
-    pdf = await h.say(CITIZEN, document={"file_name": "민원.pdf", "mime_type": "application/pdf",
-                                         "content": b"%PDF-1.7\n..."}, expect="받을 수 없습니다")
+    pdf = await h.say(
+        CITIZEN,
+        document={"file_name": "민원.pdf", "mime_type": "application/pdf", "content": b"%PDF-1.7\n..."},
+        expect="받을 수 없습니다",
+    )
     assert ".pdf 파일" in pdf.params["text"]
-    await h.say(CITIZEN, document={"file_name": "setup.exe", "mime_type": "application/x-msdownload",
-                                   "file_size": 40_000}, expect=".exe 파일")
-    big = await h.say(CITIZEN, document={"file_name": "IMG_0001.JPG", "mime_type": "image/jpeg",
-                                         "file_size": 15 * MB}, expect="파일이 너무 큽니다")
+    await h.say(
+        CITIZEN,
+        document={"file_name": "setup.exe", "mime_type": "application/x-msdownload", "file_size": 40_000},
+        expect=".exe 파일",
+    )
+    big = await h.say(
+        CITIZEN,
+        document={"file_name": "IMG_0001.JPG", "mime_type": "image/jpeg", "file_size": 15 * MB},
+        expect="파일이 너무 큽니다",
+    )
     assert "15MB" in big.params["text"] and "10MB 이하" in big.params["text"]
     # no size in the message: getFile says, and it is refused before the bytes are fetched
     downloads = len(fake.downloads)
-    await h.say(CITIZEN, document={"file_name": "huge.png", "mime_type": "image/png", "file_size": None,
-                                   "content": b"\x89PNG\r\n\x1a\n" + b"\x00" * (11 * MB)}, expect="파일이 너무 큽니다")
+    await h.say(
+        CITIZEN,
+        document={
+            "file_name": "huge.png",
+            "mime_type": "image/png",
+            "file_size": None,
+            "content": b"\x89PNG\r\n\x1a\n" + b"\x00" * (11 * MB),
+        },
+        expect="파일이 너무 큽니다",
+    )
     assert len(fake.downloads) == downloads
     # named and declared an image, but it is not one
-    await h.say(CITIZEN, document={"file_name": "photo.jpg", "mime_type": "image/jpeg",
-                                   "content": b"MZ\x90\x00 not a picture"}, expect="이미지가 아닙니다")
+    await h.say(
+        CITIZEN,
+        document={"file_name": "photo.jpg", "mime_type": "image/jpeg", "content": b"MZ\x90\x00 not a picture"},
+        expect="이미지가 아닙니다",
+    )
     await h.say(CITIZEN, sticker=True, expect="스티커")
     # Telegram cannot fetch the file, or will not take the image as a photo (a HEIC it cannot read)
     fake.fail_next("getFile", error_code=400, description="Bad Request: file is temporarily unavailable")
-    await h.say(CITIZEN, document={"file_name": "a.png", "mime_type": "image/png", "content": b"\x89PNG\r\n\x1a\n"},
-                expect="파일을 받지 못했습니다")
+    await h.say(
+        CITIZEN,
+        document={"file_name": "a.png", "mime_type": "image/png", "content": b"\x89PNG\r\n\x1a\n"},
+        expect="파일을 받지 못했습니다",
+    )
     fake.fail_next("sendPhoto", error_code=400, description="Bad Request: IMAGE_PROCESS_FAILED")
     heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
-    await h.say(CITIZEN, document={"file_name": "IMG_0003.HEIC", "mime_type": "image/heic", "content": heic},
-                expect="사진으로 바꿀 수 없습니다")
+    await h.say(
+        CITIZEN,
+        document={"file_name": "IMG_0003.HEIC", "mime_type": "image/heic", "content": heic},
+        expect="사진으로 바꿀 수 없습니다",
+    )
     assert (await h.one(Complaint, citizen_id=CITIZEN)) is None
 
     # a real image sent as a file, without a size: fetched, checked, sent back as a photo, counted
     mark = fake.mark()
-    await h.say(CITIZEN, document={"file_name": "IMG_0002.jpeg", "mime_type": "image/jpeg", "file_size": None,
-                                   "content": JPEG}, expect="사진 1/5장")
-    echoed = await fake.wait_for(lambda call: call.method == "sendPhoto" and call.params["chat_id"] == CITIZEN,
-                                 after=mark)
+    await h.say(
+        CITIZEN,
+        document={"file_name": "IMG_0002.jpeg", "mime_type": "image/jpeg", "file_size": None, "content": JPEG},
+        expect="사진 1/5장",
+    )
+    echoed = await fake.wait_for(
+        lambda call: call.method == "sendPhoto" and call.params["chat_id"] == CITIZEN, after=mark
+    )
     assert echoed.params["photo"].content == JPEG and "사진으로 바꿔 받았습니다" in echoed.params["caption"]
     await h.say(CITIZEN, photo=True, expect="사진 2/5장")
     await h.press(CITIZEN, "완료", expect="위치를 알려 주세요")

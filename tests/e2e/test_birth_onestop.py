@@ -1,6 +1,7 @@
 """The birth one-stop through the real bot and the fake Bot API: a parent files, the 동 주민센터 and
 the 보건소 complete their parts (one after a 보완요청 answered from the chat), 한국전력공사 is told by
 a signed webhook to a local server on 127.0.0.1, the parent gets the completion message and rates."""
+
 from __future__ import annotations
 
 import json
@@ -105,7 +106,7 @@ async def test_birth_one_stop_end_to_end(bot, fake, kepco):
     await h.say(PARENT, sticker=True, expect="날짜를 알아보지 못했습니다")
     await h.say(PARENT, born.isoformat(), expect="몇째")
     await h.press(PARENT, "첫째", expect="가구의 주소지 동")
-    await h.restart()   # the form survives a restart
+    await h.restart()  # the form survives a restart
     fast(h)
     await h.say(PARENT, "아무 말", expect="아래 버튼으로 답해 주세요")
     await h.press(PARENT, "중곡1동", expect="출생신고는 하셨나요")
@@ -113,7 +114,9 @@ async def test_birth_one_stop_end_to_end(bot, fake, kepco):
     mark = fake.mark()
     await h.press(PARENT, "답하지 않기", expect="첫해 예상 합계")  # the list comes in parts; the totals last
     text = "\n".join(c.params["text"] for c in fake.requests[mark:] if c in fake.sent(PARENT, "sendMessage"))
-    assert "받으실 수 있는 지원" in text and "동 주민센터에서 처리하는 지원" in text and "보건소에서 처리하는 지원" in text
+    assert (
+        "받으실 수 있는 지원" in text and "동 주민센터에서 처리하는 지원" in text and "보건소에서 처리하는 지원" in text
+    )
     assert "<b>1. 부모급여</b> — 월 100만원 (0세) · 월 50만원 (1세)" in text and "첫해 1,200만원" in text
     assert "첫만남이용권" in text and "200만원 (한 번)" in text
     assert "출산가구 전기요금 감면" in text and "첫해 최대 19만 2천원 ⚠️ 확인 필요" in text
@@ -146,7 +149,11 @@ async def test_birth_one_stop_end_to_end(bot, fake, kepco):
     await press_on(fake, HEALTH_OFFICER, grant_card, "접수", "접수했습니다")
     await press_on(fake, HEALTH_OFFICER, grant_card, "보완요청", "보완 요청을 적어")
     await h.say(HEALTH_OFFICER, "짧음", expect="5~1,000자로")
-    await h.say(HEALTH_OFFICER, "6개월 거주 확인을 위해 주민등록등본을 보건소로 보내 주세요.", expect="보완 요청을 가족에게 보냈습니다")
+    await h.say(
+        HEALTH_OFFICER,
+        "6개월 거주 확인을 위해 주민등록등본을 보건소로 보내 주세요.",
+        expect="보완 요청을 가족에게 보냈습니다",
+    )
     await fake.wait_text(PARENT, "보건소에서 보완을 요청했습니다")
     await h.press(PARENT, "답하기", expect="보완 요청에 답해 주세요")
     await h.say(PARENT, "내일 보건소에 방문해서 내겠습니다.", expect="보건소에 답을 전했습니다")
@@ -155,7 +162,9 @@ async def test_birth_one_stop_end_to_end(bot, fake, kepco):
     await fake.wait_text(PARENT, "다음 달 25일에 지급됩니다")
 
     # the 동 주민센터: its four parts; another department's officer cannot touch them
-    cards = [await fake.wait_text(DONG_OFFICER, name) for name in ("부모급여", "아동수당", "첫만남이용권", "가정양육수당")]
+    cards = [
+        await fake.wait_text(DONG_OFFICER, name) for name in ("부모급여", "아동수당", "첫만남이용권", "가정양육수당")
+    ]
     msg_id, data = fake.button(cards[0], "처리완료")
     mark = fake.mark()
     fake.callback(HEALTH_OFFICER, data, message_id=msg_id)
@@ -176,7 +185,9 @@ async def test_birth_one_stop_end_to_end(bot, fake, kepco):
     await h.press(PARENT, "4", expect="소중한 평가 감사합니다")
     rows = await h.db(select(OnestopRating).order_by(OnestopRating.department_code))
     assert [(r.department_code, r.officer_id, r.overall, r.closing) for r in rows] == [
-        ("DONG-JUNGGOK1", DONG_OFFICER, 5, 4), ("HEALTH", HEALTH_OFFICER, 5, 4)]
+        ("DONG-JUNGGOK1", DONG_OFFICER, 5, 4),
+        ("HEALTH", HEALTH_OFFICER, 5, 4),
+    ]
 
     status = await h.say(PARENT, "/status", expect="모두 완료 (6/6)")
     assert "✅ 샘플구 출산지원금 — 보건소: 처리완료" in status.params["text"]

@@ -3,6 +3,7 @@
 it, types a text or sends a photo with a caption, sees the preview exactly as it will be sent,
 confirms; the messages go through the outbox, and the delivery report counts sent, blocked (a
 resident who blocked the bot: 403) and failed. Bad input and non-admins get clear answers."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -21,9 +22,11 @@ async def grant(h, uid: int, dept: str) -> None:
 
 async def delivered(h, prefix: str, n: int) -> None:
     """Wait until the outbox has tried every message of the send (none pending)."""
+
     async def done():
         rows = await h.db(select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(prefix)))
         return len(rows) == n and all(r.status != "pending" for r in rows)
+
     await h.eventually(done, timeout=10)
 
 
@@ -44,7 +47,11 @@ async def test_broadcast_to_a_department_and_to_residents_with_the_delivery_repo
 
     screen = await h.say(ADMIN, "/broadcast", expect="누구에게 보낼까요")
     assert "광고·홍보는 안 됩니다" in screen.params["text"]
-    assert labels(screen) == ["전체 직원 (4명)", "부서 담당자·과장 고르기", "동의한 주민 전체 (3명)"]  # 3 officers + the admin
+    assert labels(screen) == [
+        "전체 직원 (4명)",
+        "부서 담당자·과장 고르기",
+        "동의한 주민 전체 (3명)",
+    ]  # 3 officers + the admin
     depts = await h.press(ADMIN, "부서 담당자·과장 고르기", expect="어느 부서의 담당자·과장")
     assert "청소행정과 (2)" in labels(depts) and "건설과 (1)" in labels(depts) and "복지정책과 (0)" in labels(depts)
     await h.press(ADMIN, "복지정책과 (0)", expect="지금 받을 수 있는 사람이 없습니다")
@@ -84,19 +91,27 @@ async def test_broadcast_to_a_department_and_to_residents_with_the_delivery_repo
     assert "서비스 안내" in ask.params["text"] and "광고·홍보성 내용은 보내지 마세요" in ask.params["text"]
     await h.say(ADMIN, photo=True, caption="나" * 1025, expect="사진 설명이 너무 깁니다: 1025자 (최대 1024자)")
     mark = fake.mark()
-    await h.say(ADMIN, photo=True, caption="12월 10일부터 민원 상담 전화가 02-450-1114로 바뀝니다.", expect="3명에게 보낼까요")
+    await h.say(
+        ADMIN, photo=True, caption="12월 10일부터 민원 상담 전화가 02-450-1114로 바뀝니다.", expect="3명에게 보낼까요"
+    )
     shown = await fake.wait_for(lambda c: c.method == "sendPhoto" and c.params.get("chat_id") == ADMIN, after=mark)
     await h.press(ADMIN, "보내기", expect="3명에게 보내는 중입니다")
     for uid in RESIDENTS[:2]:
         got = await fake.wait_for(lambda c, uid=uid: c.method == "sendPhoto" and c.params.get("chat_id") == uid)
         assert (got.params["photo"], got.params["caption"]) == (shown.params["photo"], shown.params["caption"])
-    rows = await h.db(select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(f"bc:{ADMIN}:"),
-                                                  OutboxMessage.method == "sendPhoto"))
+    rows = await h.db(
+        select(OutboxMessage).where(
+            OutboxMessage.dedup_key.startswith(f"bc:{ADMIN}:"), OutboxMessage.method == "sendPhoto"
+        )
+    )
     await delivered(h, rows[0].dedup_key.rsplit(":", 1)[0] + ":", 3)
     await h.press(ADMIN, "전달 결과 보기", expect="대상 3명 · 보냄 2 · 차단 1 · 실패 0 · 대기 0")
 
     audit = await h.db(select(AuditEntry).where(AuditEntry.action == "broadcast_send").order_by(AuditEntry.id))
-    assert [a.detail for a in audit] == ["audience=dept:CLEAN recipients=2", "audience=residents recipients=3 photo=yes"]
+    assert [a.detail for a in audit] == [
+        "audience=dept:CLEAN recipients=2",
+        "audience=residents recipients=3 photo=yes",
+    ]
     assert not any("점검" in (a.detail or "") for a in audit)  # the text is never in the log
 
     # a forged report button: a non-admin is refused; an admin asking for a send that is not theirs gets none

@@ -3,6 +3,7 @@
 summary, receipt, /status — and read /start and /help, all in Chinese. Hangul is allowed only as the
 Korean form of a name or an institution given in brackets after its Chinese or English form
 ("Jayang 1-dong (자양1동)", "区厅(구청)"), and in the language picker's own label."""
+
 from __future__ import annotations
 
 import html
@@ -68,8 +69,9 @@ async def test_complaint_in_chinese(harness, fake, how):
         await say(h, user, "/language", "언어를 선택하세요")  # a Korean app: Korean until they choose
         start = fake.mark()
         await h.press(user, "中文", expect="今后将用中文为您提供服务")
-        commands = await fake.wait_for(lambda c: c.method == "setMyCommands"
-                                       and (c.params.get("scope") or {}).get("chat_id") == user, after=start)
+        commands = await fake.wait_for(
+            lambda c: c.method == "setMyCommands" and (c.params.get("scope") or {}).get("chat_id") == user, after=start
+        )
         assert "提交民愿" in str(commands.params["commands"])
     await say(h, user, "/start", "个人信息收集与使用同意")
     await fake.wait_text(user, "您好，这里是")

@@ -1,5 +1,6 @@
 """The whole loop through the real bot: consent, filing with photo and location, routing to the
 officer, take, answer, resolved, 5-item rating — plus the history and the database rows."""
+
 from sqlalchemy import select
 
 from bot.db.models import Complaint, ComplaintEvent, Consent, OutboxMessage, Rating
@@ -72,8 +73,9 @@ async def test_full_loop(harness, fake, caplog):
 
     c = await h.one(Complaint, citizen_id=CITIZEN)
     assert c.state == "closed" and c.resolved is True
-    events = await h.db(select(ComplaintEvent.action).where(ComplaintEvent.complaint_id == c.id)
-                        .order_by(ComplaintEvent.id))
+    events = await h.db(
+        select(ComplaintEvent.action).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id)
+    )
     assert events == ["submit", "take", "start", "answer", "close"]
     r = await h.one(Rating, complaint_id=c.id)
     assert (r.overall, r.greeting, r.guidance, r.tone, r.answer, r.closing) == (5, 4, 5, 5, 3, 5)

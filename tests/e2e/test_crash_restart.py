@@ -23,6 +23,7 @@ Telegram exactly once per dedup key — except copies explained by the at-least-
 first copy accepted before a kill, the sent mark not committed, the second sent after the
 restart), which are listed, never hidden. ``pytest -s`` prints the counts.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -46,33 +47,45 @@ from tests.fakes.telegram_server import SENT_METHODS, FakeTelegram
 
 RESIDENTS = 200
 FIRST_RESIDENT = 10_000
-PATIENCE = 6.0            # seconds a resident waits for an answer before sending the same again
-MAX_PATIENCE = 30.0       # ... doubled after each silence, up to this
-STUCK_AFTER = 4           # the bot answered an action on the same question this often, never with a new one
-FILING_DEADLINE = 600     # seconds for all residents to see a receipt (normally 40-130 s)
-DRAIN_DEADLINE = 240      # seconds for the officers to take every complaint and the outbox to drain
+PATIENCE = 6.0  # seconds a resident waits for an answer before sending the same again
+MAX_PATIENCE = 30.0  # ... doubled after each silence, up to this
+STUCK_AFTER = 4  # the bot answered an action on the same question this often, never with a new one
+FILING_DEADLINE = 600  # seconds for all residents to see a receipt (normally 40-130 s)
+DRAIN_DEADLINE = 240  # seconds for the officers to take every complaint and the outbox to drain
 KILL_AT_RECEIPTS = (40, 120)
 RECEIPT = re.compile(r"\d{4}-\d{6}")
-CATEGORIES = [c for c in json.loads((Path(__file__).resolve().parents[2] / "workflows" / "data" /
-                                     "sample_district.json").read_text(encoding="utf-8"))["categories"]
-              if c["code"] != "other"]            # 12 categories, 12 departments
+CATEGORIES = [
+    c
+    for c in json.loads(
+        (Path(__file__).resolve().parents[2] / "workflows" / "data" / "sample_district.json").read_text(
+            encoding="utf-8"
+        )
+    )["categories"]
+    if c["code"] != "other"
+]  # 12 categories, 12 departments
 OFFICERS = {c["department"]: 9_001 + i for i, c in enumerate(CATEGORIES)}
 
 # what the bot's messages mean to a resident (first match wins)
 PROMPTS = [
-    ("receipt", "민원이 접수되었습니다"), ("receipt", "이미 제출된 민원입니다"),
-    ("privacy", "개인정보 수집·이용 동의"), ("consented", "동의가 기록되었습니다"),
+    ("receipt", "민원이 접수되었습니다"),
+    ("receipt", "이미 제출된 민원입니다"),
+    ("privacy", "개인정보 수집·이용 동의"),
+    ("consented", "동의가 기록되었습니다"),
     ("category", "민원 분야를 골라 주세요"),
-    ("description", "무엇이 문제인지"), ("description", "글로 적어서 보내 주세요"),
-    ("photos", "사진이 있으면"), ("photos", "/5장 받았습니다"), ("photos", "사진을 보내거나"),
-    ("location", "위치를 알려 주세요"), ("location", "주소는 2~300자로"),
-    ("phone", "연락처를 남기시겠어요"), ("phone", "전화번호 형식이 아닙니다"),
+    ("description", "무엇이 문제인지"),
+    ("description", "글로 적어서 보내 주세요"),
+    ("photos", "사진이 있으면"),
+    ("photos", "/5장 받았습니다"),
+    ("photos", "사진을 보내거나"),
+    ("location", "위치를 알려 주세요"),
+    ("location", "주소는 2~300자로"),
+    ("phone", "연락처를 남기시겠어요"),
+    ("phone", "전화번호 형식이 아닙니다"),
     ("summary", "신청 내용 확인"),
 ]
 NEUTRAL = ("이 버튼은 더 이상 유효하지 않습니다", "위 메시지의 버튼을 눌러 주세요", "잠시 후 다시 시도해 주세요")
 INFO = ("위치를 받았습니다", "민원 도우미입니다", "담당자가 민원을 맡았습니다")
-LOST = ("이 내용을 민원으로 신청할까요", "글로 적어 보내 주시면", "먼저 개인정보 수집·이용에 동의",
-        "취소했습니다")
+LOST = ("이 내용을 민원으로 신청할까요", "글로 적어 보내 주시면", "먼저 개인정보 수집·이용에 동의", "취소했습니다")
 FORM_STEPS = ("category", "description", "photos", "location", "phone", "summary")
 ANSWERS = {*FORM_STEPS, "receipt", "privacy", "consented"}
 
@@ -91,6 +104,7 @@ def kind_of(text: str) -> str:
 @dataclass
 class Seen:
     """One message (or button alert) that reached a chat through the fake Bot API."""
+
     seq: int
     wall: float
     method: str
@@ -127,14 +141,22 @@ class ObservedTelegram(FakeTelegram):
                 msg = result if isinstance(result, dict) else {}
             self._seq += 1
             markup = p.get("reply_markup") if isinstance(p.get("reply_markup"), dict) else {}
-            seen = Seen(self._seq, time.time(), method, text, msg.get("message_id"),
-                        markup.get("inline_keyboard"), kind_of(text))
+            seen = Seen(
+                self._seq,
+                time.time(),
+                method,
+                text,
+                msg.get("message_id"),
+                markup.get("inline_keyboard"),
+                kind_of(text),
+            )
             self.chats.setdefault(chat, []).append(seen)
             if (ev := self._waiters.pop(chat, None)) is not None:
                 ev.set()
             if self.on_accepted is not None:
                 self.on_accepted(chat, seen)
             return result
+
         return handle
 
     def press(self, user_id: int, seen: Seen, label: str) -> None:
@@ -175,7 +197,9 @@ class Resident:
 
     def __post_init__(self) -> None:
         self.category = CATEGORIES[self.i % len(CATEGORIES)]
-        self.text = f"주민 {self.i}번 신고: {self.category['name_ko']} 관련 불편이 계속되고 있습니다. 확인 부탁드립니다."
+        self.text = (
+            f"주민 {self.i}번 신고: {self.category['name_ko']} 관련 불편이 계속되고 있습니다. 확인 부탁드립니다."
+        )
 
     @property
     def log(self) -> list[Seen]:
@@ -258,8 +282,10 @@ class Resident:
             key = prompt.seq if prompt else 0
             acts_on[key] = acts_on.get(key, 0) + heard  # silence is latency; answers without a way on are not
             if acts_on[key] > STUCK_AFTER:  # a person would give up on this and start again
-                self.anomalies.append(f"stuck at {prompt.kind if prompt else 'start'}: {STUCK_AFTER} answers, "
-                                      "none with a new question; starting the form again")
+                self.anomalies.append(
+                    f"stuck at {prompt.kind if prompt else 'start'}: {STUCK_AFTER} answers, "
+                    "none with a new question; starting the form again"
+                )
                 acts_on.clear()
                 self.tg.message(self.uid, "/complaint")
                 continue
@@ -292,7 +318,8 @@ class Officer:
                         new = self.tg.chats[self.uid][mark:]
                         mark = len(self.tg.chats[self.uid])
                         done = any(receipt in s.text and "맡았습니다" in s.text for s in new) or any(
-                            "할 수 없는 처리입니다" in s.text for s in new)
+                            "할 수 없는 처리입니다" in s.text for s in new
+                        )
                     if done:
                         break
                 self.taken.add(receipt)
@@ -314,7 +341,8 @@ class BotProcess:
         mark = self.tg.mark()
         with open(self.logs / f"bot-{self.runs}.log", "wb") as err:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=err)
+                sys.executable, "-m", "bot", env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=err
+            )
         await self.tg.wait_for(lambda c: c.method == "getUpdates", after=mark, timeout=60)
         self.restart_walls.append(time.time())
 
@@ -331,9 +359,18 @@ class BotProcess:
 
 
 def _env(tg: FakeTelegram, tmp_path: Path, url: str) -> dict[str, str]:
-    env = process_env(BOT_TOKEN=tg.token, TELEGRAM_API_URL=tg.base_url, DATABASE_URL=url, DATA_DIR=str(tmp_path),
-               DATA_KEY=TEST_KEY, ADMIN_IDS=str(ADMIN), POLLING_TIMEOUT="1", DELIVERY_RATE="200",
-               FLOOD_LIMIT="100000", LOG_LEVEL="WARNING")
+    env = process_env(
+        BOT_TOKEN=tg.token,
+        TELEGRAM_API_URL=tg.base_url,
+        DATABASE_URL=url,
+        DATA_DIR=str(tmp_path),
+        DATA_KEY=TEST_KEY,
+        ADMIN_IDS=str(ADMIN),
+        POLLING_TIMEOUT="1",
+        DELIVERY_RATE="200",
+        FLOOD_LIMIT="100000",
+        LOG_LEVEL="WARNING",
+    )
     if databases.TEST_REDIS_URL:
         env.update(REDIS_URL=databases.TEST_REDIS_URL, REDIS_PREFIX=databases.redis_prefix())
     return env
@@ -343,12 +380,32 @@ async def _rows(url: str):
     engine = create_async_engine(url)
     try:
         async with engine.connect() as c:
-            complaints = (await c.execute(select(Complaint.citizen_id, Complaint.receipt_no, Complaint.description,
-                                                 Complaint.category_code, Complaint.state,
-                                                 Complaint.received_at))).all()
-            outbox = (await c.execute(select(OutboxMessage.id, OutboxMessage.dedup_key, OutboxMessage.chat_id,
-                                             OutboxMessage.payload, OutboxMessage.method, OutboxMessage.status, OutboxMessage.sent_at,
-                                             OutboxMessage.attempts))).all()
+            complaints = (
+                await c.execute(
+                    select(
+                        Complaint.citizen_id,
+                        Complaint.receipt_no,
+                        Complaint.description,
+                        Complaint.category_code,
+                        Complaint.state,
+                        Complaint.received_at,
+                    )
+                )
+            ).all()
+            outbox = (
+                await c.execute(
+                    select(
+                        OutboxMessage.id,
+                        OutboxMessage.dedup_key,
+                        OutboxMessage.chat_id,
+                        OutboxMessage.payload,
+                        OutboxMessage.method,
+                        OutboxMessage.status,
+                        OutboxMessage.sent_at,
+                        OutboxMessage.attempts,
+                    )
+                )
+            ).all()
         return complaints, outbox
     finally:
         await engine.dispose()
@@ -375,8 +432,7 @@ async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
         if len(kills) == 0 and receipts >= KILL_AT_RECEIPTS[0]:
             what = f"the receipt of resident #{receipts} accepted, before the bot saw the answer"
         elif len(kills) == 1 and bot.runs == 2 and receipts >= KILL_AT_RECEIPTS[1] and "새 민원" in seen.text:
-            what = (f"an officer card accepted after {receipts} receipts, before the bot could mark its "
-                    "outbox row sent")
+            what = f"an officer card accepted after {receipts} receipts, before the bot could mark its outbox row sent"
         else:
             return
         midway = sum(1 for r in residents if r.uid not in done_residents and any(x.kind in FORM_STEPS for x in r.log))
@@ -412,9 +468,13 @@ async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
         drain_deadline = time.monotonic() + DRAIN_DEADLINE
         while True:
             complaints, outbox = await _rows(url)
-            settled = (len(complaints) >= RESIDENTS and all(c.state != "received" for c in complaints)
-                       and all(r.status != "pending" for r in outbox) and not kill_requested.is_set()
-                       and len(kills) == len(KILL_AT_RECEIPTS))
+            settled = (
+                len(complaints) >= RESIDENTS
+                and all(c.state != "received" for c in complaints)
+                and all(r.status != "pending" for r in outbox)
+                and not kill_requested.is_set()
+                and len(kills) == len(KILL_AT_RECEIPTS)
+            )
             if settled or time.monotonic() > drain_deadline:
                 break
             await asyncio.sleep(0.25)
@@ -435,13 +495,16 @@ async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
     problems: list[str] = []
     for r in residents:
         if not r.done:
-            problems.append(f"resident {r.uid} never saw a receipt ({r.actions} actions, last: "
-                            f"{r.log[-1].text[:40] if r.log else None!r})")
+            problems.append(
+                f"resident {r.uid} never saw a receipt ({r.actions} actions, last: "
+                f"{r.log[-1].text[:40] if r.log else None!r})"
+            )
         for no in r.receipts:
             owners = by_receipt.get(no, [])
             if len(owners) != 1 or owners[0].citizen_id != r.uid:
-                problems.append(f"receipt {no} seen by {r.uid}: {len(owners)} complaints "
-                                f"{[o.citizen_id for o in owners]}")
+                problems.append(
+                    f"receipt {no} seen by {r.uid}: {len(owners)} complaints {[o.citizen_id for o in owners]}"
+                )
         mine = by_citizen.get(r.uid, [])
         if len(mine) != 1:
             problems.append(f"resident {r.uid} has {len(mine)} complaints")
@@ -452,8 +515,9 @@ async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
 
     # --- every outbox row reached Telegram once (per dedup key) ---------------------------------
     def copies(row) -> list[Seen]:
-        return [s for s in tg.chats.get(row.chat_id, [])
-                if s.method == "sendMessage" and s.text == row.payload.get("text")]
+        return [
+            s for s in tg.chats.get(row.chat_id, []) if s.method == "sendMessage" and s.text == row.payload.get("text")
+        ]
 
     missing, window_dups, other_dups = [], [], []
     for row in outbox:
@@ -472,17 +536,23 @@ async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
         explained = None
         for k, kill_wall in enumerate(bot.kill_walls):
             if len(sent) == 2 and sent[0].wall <= kill_wall < sent[1].wall and row.sent_at.timestamp() > kill_wall:
-                explained = (f"{row.dedup_key} → chat {row.chat_id}: accepted by Telegram "
-                             f"{kill_wall - sent[0].wall:.3f}s before SIGKILL {k + 1}, its sent mark not yet "
-                             f"committed; sent again {sent[1].wall - kill_wall:.1f}s after the kill")
+                explained = (
+                    f"{row.dedup_key} → chat {row.chat_id}: accepted by Telegram "
+                    f"{kill_wall - sent[0].wall:.3f}s before SIGKILL {k + 1}, its sent mark not yet "
+                    f"committed; sent again {sent[1].wall - kill_wall:.1f}s after the kill"
+                )
         (window_dups if explained else other_dups).append(
-            explained or f"{row.dedup_key} → chat {row.chat_id}: {len(sent)} copies at "
-                         f"{[round(s.wall - started, 3) for s in sent]}")
+            explained
+            or f"{row.dedup_key} → chat {row.chat_id}: {len(sent)} copies at "
+            f"{[round(s.wall - started, 3) for s in sent]}"
+        )
 
-    card_delay = sorted(s.wall - c.received_at.timestamp() for c in complaints
-                        for s in tg.chats.get(OFFICERS[next(x["department"] for x in CATEGORIES
-                                                            if x["code"] == c.category_code)], [])
-                        if c.receipt_no in s.text and "새 민원" in s.text)
+    card_delay = sorted(
+        s.wall - c.received_at.timestamp()
+        for c in complaints
+        for s in tg.chats.get(OFFICERS[next(x["department"] for x in CATEGORIES if x["code"] == c.category_code)], [])
+        if c.receipt_no in s.text and "새 민원" in s.text
+    )
     bot_logs = "\n".join(p.read_text(errors="replace") for p in sorted(tmp_path.glob("bot-*.log")))
     tracebacks = bot_logs.count("Traceback")
     released = sum(int(n) for n in re.findall(r"released (\d+) event-isolation lock", bot_logs))
@@ -496,23 +566,27 @@ async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
         f"setup {setup_s:.1f}s, filing {filing_s:.1f}s, total {total_s:.1f}s\n"
         + "".join(f"  {k}\n" for k in kills)
         + f"  complaints {len(complaints)}, receipts seen {sum(len(r.receipts) for r in residents)}, "
-          f"resident actions {sum(r.actions for r in residents)}, resends after silence "
-          f"{sum(r.resends for r in residents)}, longest silence a resident met "
-          f"{max(r.longest_silence for r in residents):.1f}s, steps asked again {sum(r.regressions for r in residents)}, "
-          f"updates delivered again by Telegram {redelivered}\n"
-          f"  outbox rows {len(outbox)} (officer cards {cards}, card edits {edits}, resident pushes {pushes}); sent once "
-          f"{len(outbox) - len(missing) - len(window_dups) - len(other_dups)}; duplicated in the "
-          f"at-least-once window {len(window_dups)}; other duplicates {len(other_dups)}; missing {len(missing)}\n"
-          f"  bot logs: {tracebacks} tracebacks; Redis isolation locks of a killed process released at start: {released}\n"
-          f"  filed → officer card accepted: median {card_delay[len(card_delay) // 2]:.1f}s, "
-          f"max {card_delay[-1]:.1f}s\n"
+        f"resident actions {sum(r.actions for r in residents)}, resends after silence "
+        f"{sum(r.resends for r in residents)}, longest silence a resident met "
+        f"{max(r.longest_silence for r in residents):.1f}s, steps asked again {sum(r.regressions for r in residents)}, "
+        f"updates delivered again by Telegram {redelivered}\n"
+        f"  outbox rows {len(outbox)} (officer cards {cards}, card edits {edits}, resident pushes {pushes}); sent once "
+        f"{len(outbox) - len(missing) - len(window_dups) - len(other_dups)}; duplicated in the "
+        f"at-least-once window {len(window_dups)}; other duplicates {len(other_dups)}; missing {len(missing)}\n"
+        f"  bot logs: {tracebacks} tracebacks; Redis isolation locks of a killed process released at start: {released}\n"
+        f"  filed → officer card accepted: median {card_delay[len(card_delay) // 2]:.1f}s, "
+        f"max {card_delay[-1]:.1f}s\n"
         + "".join(f"  duplicate: {d}\n" for d in window_dups + other_dups)
-        + "".join(f"  unexpected answer: {u!r}\n" for u in sorted({u for r in residents for u in r.unexpected})[:10]))
+        + "".join(f"  unexpected answer: {u!r}\n" for u in sorted({u for r in residents for u in r.unexpected})[:10])
+    )
     print("\n" + summary)
     assert len(bot.kill_walls) == 2 and bot.runs == 3, summary
     if problems:  # each troubled resident's chat, for reading next to bot-*.log
-        chats = {r.uid: [(round(x.wall - started, 2), x.method, x.kind, x.text[:60]) for x in r.log]
-                 for r in residents if r.anomalies or not r.done}
+        chats = {
+            r.uid: [(round(x.wall - started, 2), x.method, x.kind, x.text[:60]) for x in r.log]
+            for r in residents
+            if r.anomalies or not r.done
+        }
         (tmp_path / "residents.json").write_text(json.dumps(chats, ensure_ascii=False, indent=0), encoding="utf-8")
     assert not problems, summary + "\n".join(problems[:30]) + f"\n(chats in {tmp_path / 'residents.json'})"
     assert not not_taken, summary + f"not taken by an officer: {not_taken[:10]}"
@@ -524,6 +598,7 @@ async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
 
 
 # --- the two windows a crash leaves between the form's state and what the resident saw ---------
+
 
 async def _to_phone_step(h, fake, user_id: int) -> None:
     from tests.e2e.test_complaint_loop import consent
@@ -542,7 +617,7 @@ async def test_a_summary_that_never_arrived_is_shown_again(harness, fake):
     h, user = harness, 120
     await _to_phone_step(h, fake, user)
     ctx = h.app.dp.fsm.get_context(bot=h.app.bot, chat_id=user, user_id=user)
-    await ctx.set_state("ComplaintForm:confirm")          # saved, but the summary was never sent
+    await ctx.set_state("ComplaintForm:confirm")  # saved, but the summary was never sent
     await h.say(user, "010-1234-5678", expect="신청 내용 확인")
     await h.press(user, "제출", expect="민원이 접수되었습니다")
 
@@ -554,7 +629,7 @@ async def test_a_summary_whose_step_was_not_saved_asks_that_step_again(harness, 
     await _to_phone_step(h, fake, user)
     await h.press(user, "건너뛰기", expect="신청 내용 확인")
     ctx = h.app.dp.fsm.get_context(bot=h.app.bot, chat_id=user, user_id=user)
-    await ctx.set_state("ComplaintForm:phone")            # the commit of the phone step was lost
+    await ctx.set_state("ComplaintForm:phone")  # the commit of the phone step was lost
     await h.press(user, "제출", expect="연락처를 남기시겠어요")
     await h.press(user, "건너뛰기", expect="신청 내용 확인")
     await h.press(user, "제출", expect="민원이 접수되었습니다")

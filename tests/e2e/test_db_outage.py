@@ -11,6 +11,7 @@ During the outage a resident who sends a message or presses a button hears "잠�
 row or form change remains; the delivery worker and a scheduled duty survive it. Afterwards the
 same conversation goes on where it was.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -96,8 +97,10 @@ async def _at(h: BotHarness, user_id: int, state: str) -> bool:
 
 async def _counts(h: BotHarness) -> dict[str, int]:
     async with h.app.sessionmaker() as s:
-        return {m.__tablename__: await s.scalar(select(func.count()).select_from(m))
-                for m in (Complaint, OutboxMessage, ProcessedUpdate)}
+        return {
+            m.__tablename__: await s.scalar(select(func.count()).select_from(m))
+            for m in (Complaint, OutboxMessage, ProcessedUpdate)
+        }
 
 
 async def _to_summary(h: BotHarness, user_id: int, text: str) -> None:
@@ -118,7 +121,7 @@ async def test_database_outage_asks_to_retry_and_keeps_nothing_half_written(fake
                 await consent(h, user)
                 await h.say(user, "/complaint", expect="민원 분야를 골라 주세요")
                 await h.press(user, "쓰레기·청소", expect="무엇이 문제인지")
-            await _to_summary(h, B, TEXT_B)          # B is at the summary, A at the text step
+            await _to_summary(h, B, TEXT_B)  # B is at the summary, A at the text step
             await h.eventually(lambda: _at(h, B, "ComplaintForm:confirm"))  # committed after the reply
             fsm_before = {u: await _fsm(h, u) for u in (A, B)}
             counts_before = await _counts(h)
@@ -134,23 +137,28 @@ async def test_database_outage_asks_to_retry_and_keeps_nothing_half_written(fake
             b_update = fake.callback(B, submit_data, message_id=submit_msg)
             duty = asyncio.create_task(h.app.duties.deadlines())  # a scheduled duty in the outage
             await fake.wait_text(A, RETRY, after=mark, timeout=answer_within)
-            alert = await fake.wait_for(lambda c: c.method == "answerCallbackQuery"
-                                        and RETRY in (c.params.get("text") or ""), after=mark,
-                                        timeout=answer_within)
+            alert = await fake.wait_for(
+                lambda c: c.method == "answerCallbackQuery" and RETRY in (c.params.get("text") or ""),
+                after=mark,
+                timeout=answer_within,
+            )
             assert alert.params.get("show_alert") is True
             assert h._task is not None and not h._task.done(), "the bot stopped during the outage"
             await asyncio.sleep(max(0.0, hold - (time.monotonic() - started)))
             await switch.restore()
             outage = time.monotonic() - started
-            await duty                                 # its failure was logged and recorded, not raised
+            await duty  # its failure was logged and recorded, not raised
             duty_failures = list(h.app.duties.failures)
 
             # the user was answered once per update; nothing of the two updates was kept
             assert sum(RETRY in t for t in fake.texts(A)) == 1
             assert not any(RETRY in t for t in fake.texts(B)), "B was answered by an alert, not twice"
             assert await _counts(h) == counts_before
-            marked = await h.db(select(ProcessedUpdate.update_id).where(
-                ProcessedUpdate.update_id.in_([a_update["update_id"], b_update["update_id"]])))
+            marked = await h.db(
+                select(ProcessedUpdate.update_id).where(
+                    ProcessedUpdate.update_id.in_([a_update["update_id"], b_update["update_id"]])
+                )
+            )
             assert marked == [], "an update that was not handled is marked processed"
             assert {u: await _fsm(h, u) for u in (A, B)} == fsm_before
             assert fsm_before[A][0] == "ComplaintForm:description" and fsm_before[B][0] == "ComplaintForm:confirm"
@@ -181,7 +189,7 @@ async def test_database_outage_asks_to_retry_and_keeps_nothing_half_written(fake
     assert "reminders" in duty_failures, duty_failures
     warnings = [r for r in caplog.records if "database unavailable" in r.getMessage()]
     updates = [r.getMessage() for r in warnings if r.name == "bot.errors"]
-    assert len(updates) == 2, updates            # one line per update
+    assert len(updates) == 2, updates  # one line per update
     assert not any(r.exc_info for r in warnings)  # no traceback: an outage is not a bug
     # the delivery worker says so in one line per pass, pausing longer each time
     assert all(r.levelname == "WARNING" for r in warnings if r.name == "bot.delivery")

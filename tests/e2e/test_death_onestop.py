@@ -1,6 +1,7 @@
 """The death one-stop through the real bot: gentle questions, one §17 screen per outside agency (a
 refusal drops only that agency), the personal checklist with dates from the date of death, a
 notice to 국민연금공단's Telegram chat acknowledged there, the 세무과's sub-request, /status."""
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,7 @@ async def test_death_report_gives_the_checklist_and_tells_the_agencies(bot, fake
     await h.say(OTHER, "/birth", expect="개인정보 수집·이용 동의")
     await h.press(OTHER, "동의하지 않음", expect="아무것도 저장하지 않았습니다")
     mark = fake.mark()
-    msg_id, data = fake.button(OTHER, "동의합니다")   # the old screen's button, pressed late
+    msg_id, data = fake.button(OTHER, "동의합니다")  # the old screen's button, pressed late
     fake.callback(OTHER, data, message_id=msg_id)
     stale = await fake.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
     assert "더 이상 유효하지 않습니다" in stale.params["text"]
@@ -55,18 +56,18 @@ async def test_death_report_gives_the_checklist_and_tells_the_agencies(bot, fake
     await h.press(REPORTER, "동의합니다", expect="돌아가신 날을 적어 주세요")
     await h.say(REPORTER, "2026-02-30", expect="날짜를 알아보지 못했습니다")
     await h.say(REPORTER, died.isoformat(), expect="고인과 어떤 관계")
-    await h.say(REPORTER, "/death", expect="작성 중인 사망 원스톱 신고")   # paused and resumed
+    await h.say(REPORTER, "/death", expect="작성 중인 사망 원스톱 신고")  # paused and resumed
     await h.press(REPORTER, "이어서 하기", expect="고인과 어떤 관계")
     await h.press(REPORTER, "함께 살던 친족", expect="고인의 주소지 동")
     await h.press(REPORTER, "능동", expect="사망신고는 하셨나요")
     await h.press(REPORTER, "아직입니다", expect="외국에 주소를 둔 분이 있나요")
-    await h.say(REPORTER, "네 아들이 미국에 살아요", expect="아래 버튼으로")   # typed at a button step: asked again
+    await h.say(REPORTER, "네 아들이 미국에 살아요", expect="아래 버튼으로")  # typed at a button step: asked again
     await h.press(REPORTER, "예, 상속인 가운데 있습니다", expect="(1/4)")
-    await h.press(REPORTER, "제공에 동의합니다", expect="(2/4)")               # 국민연금공단
+    await h.press(REPORTER, "제공에 동의합니다", expect="(2/4)")  # 국민연금공단
     await h.press(REPORTER, "동의하지 않음", expect="국민건강보험공단에는 아무것도 전달하지 않습니다")
     await fake.wait_text(REPORTER, "(3/4)")
-    await h.press(REPORTER, "제공에 동의합니다", expect="(4/4)")               # 금융감독원
-    await h.press(REPORTER, "제공에 동의합니다", expect="전화번호")            # 차량등록사업소
+    await h.press(REPORTER, "제공에 동의합니다", expect="(4/4)")  # 금융감독원
+    await h.press(REPORTER, "제공에 동의합니다", expect="전화번호")  # 차량등록사업소
     await h.press(REPORTER, "건너뛰기", expect="미리 알려 드릴까요")
     summary = await h.press(REPORTER, "알려 주세요", expect="신고 내용 확인")
     assert "알려 드릴 곳 5곳" in summary.params["text"] and "국민건강보험공단" in summary.params["text"]
@@ -86,17 +87,27 @@ async def test_death_report_gives_the_checklist_and_tells_the_agencies(bot, fake
     assert "기한 전에 이 대화창으로 알려 드리겠습니다" in checklist
     app = await h.one(OnestopApplication, citizen_id=REPORTER)
     states = {it.code: it.state for it in app.items}
-    assert states == {"NPS": "notified", "NHIS": "skipped", "FSS": "pending", "VEHICLE": "pending",
-                      "TAX": "pending", "DONG_WELFARE": "pending"}
-    reminders = {r.code: r.deadline for r in await h.db(
-        select(OnestopReminder).where(OnestopReminder.application_id == app.id))}
+    assert states == {
+        "NPS": "notified",
+        "NHIS": "skipped",
+        "FSS": "pending",
+        "VEHICLE": "pending",
+        "TAX": "pending",
+        "DONG_WELFARE": "pending",
+    }
+    reminders = {
+        r.code: r.deadline for r in await h.db(select(OnestopReminder).where(OnestopReminder.application_id == app.id))
+    }
     assert {"death_report", "renunciation", "inheritance_tax", "safe_inheritance"} <= set(reminders)
     assert reminders["inheritance_tax"] == nine["inheritance_tax"]
     assert app.facts["abroad"] == "heir"
 
     # 국민연금공단 acknowledges in its own chat; the reporter hears of it
     notice = await fake.wait_text(NPS_CHAT, "원스톱 통보")
-    assert "돌아가신 날: " + died.isoformat() in notice.params["text"] and "신고인: 함께 살던 친족" in notice.params["text"]
+    assert (
+        "돌아가신 날: " + died.isoformat() in notice.params["text"]
+        and "신고인: 함께 살던 친족" in notice.params["text"]
+    )
     await press_on(fake, NPS_STAFF, notice, "수신 확인", "수신 확인 기록", chat_id=NPS_CHAT)
     n = await h.one(AgencyNotification, agency_code="NPS")
     assert (n.status, n.ack_by) == ("acknowledged", NPS_STAFF)
@@ -105,7 +116,9 @@ async def test_death_report_gives_the_checklist_and_tells_the_agencies(bot, fake
     # the 세무과 works its part; the coordinator relays the agencies without a channel by hand
     tax_card = await fake.wait_text(TAX_OFFICER, "세무과 (지방세)")
     assert "신고인: 함께 살던 친족" in tax_card.params["text"]
-    await complete_card(fake, TAX_OFFICER, tax_card, note="고인의 지방세 체납은 없습니다. 취득세 신고는 6개월 안에 해 주세요.")
+    await complete_card(
+        fake, TAX_OFFICER, tax_card, note="고인의 지방세 체납은 없습니다. 취득세 신고는 6개월 안에 해 주세요."
+    )
     await fake.wait_text(REPORTER, "고인의 지방세 체납은 없습니다")
     relay = await fake.wait_text(CIVIL_OFFICER, "차량등록사업소에 보낼 통보 채널이 설정되지 않았거나")
     assert "직접 전달" in relay.params["text"]

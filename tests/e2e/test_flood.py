@@ -1,4 +1,5 @@
 """One account sending too fast gets one polite pause message; the rest is dropped, others go on."""
+
 import asyncio
 
 from tests.e2e.harness import BotHarness

@@ -1,6 +1,7 @@
 """Food-poisoning alerts through the real bot against the fake Bot API: the daily job fanning out to
 2,000 operators with 429s now and then (each delivered exactly once), an operator registering,
 changing and stopping, a 위생과 officer's outbreak notice, and an admin's licence-CSV import."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,11 +26,33 @@ FIRST_OPERATOR = 1_000_000
 
 
 def nhis_transport(risk: int = 3) -> httpx.MockTransport:
-    body = {"response": {"header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"}, "body": {"items": [
-        {"dissCd": "3", "dt": "20260701", "znCd": "11", "lowrnkZnCd": "11215", "cnt": 812, "risk": risk,
-         "dissRiskXpln": "식중독 발생 가능성이 높으므로 식중독 예방에 경계가 요망됩니다."},
-        {"dissCd": "3", "dt": "20260702", "znCd": "11", "lowrnkZnCd": "11215", "cnt": 700, "risk": 2,
-         "dissRiskXpln": "주의"}]}}}
+    body = {
+        "response": {
+            "header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"},
+            "body": {
+                "items": [
+                    {
+                        "dissCd": "3",
+                        "dt": "20260701",
+                        "znCd": "11",
+                        "lowrnkZnCd": "11215",
+                        "cnt": 812,
+                        "risk": risk,
+                        "dissRiskXpln": "식중독 발생 가능성이 높으므로 식중독 예방에 경계가 요망됩니다.",
+                    },
+                    {
+                        "dissCd": "3",
+                        "dt": "20260702",
+                        "znCd": "11",
+                        "lowrnkZnCd": "11215",
+                        "cnt": 700,
+                        "risk": 2,
+                        "dissRiskXpln": "주의",
+                    },
+                ]
+            },
+        }
+    }
     return httpx.MockTransport(lambda request: httpx.Response(200, json=body))
 
 
@@ -37,8 +60,10 @@ async def add_operators(h: BotHarness, ids, dong: str = "자양1동", btype: str
     async with h.app.sessionmaker() as s:
         s.add_all(User(id=i) for i in ids)
         await s.flush()
-        s.add_all(FoodOperator(user_id=i, business_name=f"식당{i}", business_type=btype, dong=dong, status="active")
-                  for i in ids)
+        s.add_all(
+            FoodOperator(user_id=i, business_name=f"식당{i}", business_type=btype, dong=dong, status="active")
+            for i in ids
+        )
         await s.commit()
 
 
@@ -52,8 +77,11 @@ async def test_daily_job_alerts_2000_operators_exactly_once_through_429s(fake, t
         await add_operators(h, ids)
 
         def delivered() -> int:
-            return sum(1 for c in fake.requests if c.method == "sendMessage" and c.status == 200
-                       and c.params.get("chat_id", 0) >= FIRST_OPERATOR)
+            return sum(
+                1
+                for c in fake.requests
+                if c.method == "sendMessage" and c.status == 200 and c.params.get("chat_id", 0) >= FIRST_OPERATOR
+            )
 
         async def throttle_now_and_then():
             for at, times in ((500, 2), (1200, 1), (1700, 3)):
@@ -69,19 +97,32 @@ async def test_daily_job_alerts_2000_operators_exactly_once_through_429s(fake, t
 
         async def all_sent():
             async with h.app.sessionmaker() as s:
-                return await s.scalar(select(func.count()).select_from(OutboxMessage).where(
-                    OutboxMessage.dedup_key.startswith("food:"), OutboxMessage.status == "sent")) == OPERATORS
+                return (
+                    await s.scalar(
+                        select(func.count())
+                        .select_from(OutboxMessage)
+                        .where(OutboxMessage.dedup_key.startswith("food:"), OutboxMessage.status == "sent")
+                    )
+                    == OPERATORS
+                )
+
         await h.eventually(all_sent, timeout=55)
         elapsed = time.perf_counter() - t0
         await injector
 
-        accepted = Counter(c.params["chat_id"] for c in fake.requests if c.method == "sendMessage"
-                           and c.status == 200 and c.params.get("chat_id", 0) >= FIRST_OPERATOR)
+        accepted = Counter(
+            c.params["chat_id"]
+            for c in fake.requests
+            if c.method == "sendMessage" and c.status == 200 and c.params.get("chat_id", 0) >= FIRST_OPERATOR
+        )
         assert set(accepted) == set(ids) and set(accepted.values()) == {1}  # none lost, none twice
         throttled = sum(1 for c in fake.requests if c.method == "sendMessage" and c.status == 429)
         assert throttled == 7 and h.app.worker.stats["retry_after"] == 7
-        sample = next(c for c in fake.requests if c.method == "sendMessage" and c.status == 200
-                      and c.params.get("chat_id") == FIRST_OPERATOR)
+        sample = next(
+            c
+            for c in fake.requests
+            if c.method == "sendMessage" and c.status == 200 and c.params.get("chat_id") == FIRST_OPERATOR
+        )
         assert "오늘의 식중독 예측: 경고" in sample.params["text"] and "경계가 요망됩니다" in sample.params["text"]
         assert elapsed > OPERATORS / 200  # the worker kept to DELIVERY_RATE=200
     finally:
@@ -104,10 +145,16 @@ async def test_operator_registers_changes_and_stops(harness, fake, caplog):
     assert "한강 &lt;식당&gt;" in confirm.params["text"] and "수집 항목" not in confirm.params["text"]
     await h.press(op, "알림 받기", expect="등록되었습니다")
     row = await h.one(FoodOperator, user_id=op)
-    assert (row.business_name, row.business_type, row.dong, row.status) == ("한강 <식당>", "korean", "자양1동", "active")
+    assert (row.business_name, row.business_type, row.dong, row.status) == (
+        "한강 <식당>",
+        "korean",
+        "자양1동",
+        "active",
+    )
     assert await h.one(RoleGrant, user_id=op, role=OPERATOR, revoked_at=None)
-    commands = await fake.wait_for(lambda c: c.method == "setMyCommands"
-                                   and (c.params.get("scope") or {}).get("chat_id") == op)
+    commands = await fake.wait_for(
+        lambda c: c.method == "setMyCommands" and (c.params.get("scope") or {}).get("chat_id") == op
+    )
     assert any(cmd["command"] == "foodalert" for cmd in commands.params["commands"])
 
     status = await h.say(op, "/foodalert", expect="등록됨")
@@ -139,8 +186,11 @@ async def test_hygiene_officer_sends_an_outbreak_notice_to_one_dong(harness, fak
     await h.press(officer, "중곡1동", expect="받을 영업자가 없습니다")
     await h.press(officer, "자양1동", expect="받는 곳: 자양1동 (2곳)")
     await h.say(officer, "짧음", expect="너무 짧습니다")
-    preview = await h.say(officer, "자양1동 음식점에서 노로바이러스 의심 환자가 발생했습니다. 조리 전 손 씻기를 지켜 주세요.",
-                          expect="발생 알림 미리보기")
+    preview = await h.say(
+        officer,
+        "자양1동 음식점에서 노로바이러스 의심 환자가 발생했습니다. 조리 전 손 씻기를 지켜 주세요.",
+        expect="발생 알림 미리보기",
+    )
     assert "위생과 식중독 발생 알림" in preview.params["text"]
     assert not [c for c in fake.sent() if c.params.get("chat_id") in (501, 502, 503)]  # nothing before confirming
     await h.press(officer, "보내기", expect="2곳에 보내고")
@@ -159,17 +209,26 @@ async def test_hygiene_officer_sends_an_outbreak_notice_to_one_dong(harness, fak
 
 def document_update(fake, user_id: int, name: str, size: int) -> None:
     n = int(time.time() * 1000) % 1_000_000
-    fake.raw_update({"update_id": 900_000 + n, "message": {
-        "message_id": 9000 + n % 1000, "date": int(time.time()),
-        "chat": {"id": user_id, "type": "private", "first_name": "Admin"},
-        "from": {"id": user_id, "is_bot": False, "first_name": "Admin"},
-        "document": {"file_id": f"BQACdoc{n}", "file_unique_id": f"u{n}", "file_name": name, "file_size": size}}})
+    fake.raw_update(
+        {
+            "update_id": 900_000 + n,
+            "message": {
+                "message_id": 9000 + n % 1000,
+                "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private", "first_name": "Admin"},
+                "from": {"id": user_id, "is_bot": False, "first_name": "Admin"},
+                "document": {"file_id": f"BQACdoc{n}", "file_unique_id": f"u{n}", "file_name": name, "file_size": size},
+            },
+        }
+    )
 
 
-LICENCE_CSV = ("개방서비스명,사업장명,소재지전체주소,업태구분명,영업상태명\n"
-               "일반음식점,한강식당,서울특별시 광진구 화양동 1-1,한식,영업/정상\n"
-               "일반음식점,용궁반점,서울특별시 광진구 자양동 2,중국식,영업/정상\n"
-               "일반음식점,문닫은집,서울특별시 광진구 구의동 3,분식,폐업\n").encode("cp949")
+LICENCE_CSV = (
+    "개방서비스명,사업장명,소재지전체주소,업태구분명,영업상태명\n"
+    "일반음식점,한강식당,서울특별시 광진구 화양동 1-1,한식,영업/정상\n"
+    "일반음식점,용궁반점,서울특별시 광진구 자양동 2,중국식,영업/정상\n"
+    "일반음식점,문닫은집,서울특별시 광진구 구의동 3,분식,폐업\n"
+).encode("cp949")
 
 
 async def test_admin_imports_the_licence_csv_and_an_operator_redeems_a_link(harness, fake, monkeypatch):
@@ -182,6 +241,7 @@ async def test_admin_imports_the_licence_csv_and_an_operator_redeems_a_link(harn
         destination.write(LICENCE_CSV)
         destination.seek(0)
         return destination
+
     monkeypatch.setattr(h.app.bot, "download", download)
     mark = fake.mark()
     document_update(fake, ADMIN, "일반음식점.CSV", len(LICENCE_CSV))
@@ -199,8 +259,11 @@ async def test_admin_imports_the_licence_csv_and_an_operator_redeems_a_link(harn
 
     async def invited() -> bool:  # the reply can reach the fake before its unit of work commits
         async with h.app.sessionmaker() as s:
-            return await s.scalar(select(func.count()).select_from(FoodOperator)
-                                  .where(FoodOperator.status == "invited")) == 1
+            return (
+                await s.scalar(select(func.count()).select_from(FoodOperator).where(FoodOperator.status == "invited"))
+                == 1
+            )
+
     await h.eventually(invited)
 
     # not an admin: a CSV is just a document
@@ -219,10 +282,13 @@ async def test_the_fake_can_enforce_a_global_rate_limit():
     await fake.start()
     try:
         async with aiohttp.ClientSession() as http:
+
             async def send(i):
-                async with http.post(f"{fake.base_url}/bot{fake.token}/sendMessage",
-                                     data={"chat_id": str(i), "text": "x"}) as r:
+                async with http.post(
+                    f"{fake.base_url}/bot{fake.token}/sendMessage", data={"chat_id": str(i), "text": "x"}
+                ) as r:
                     return r.status, await r.json()
+
             answers = [await send(i) for i in range(5)]
             assert [s for s, _ in answers] == [200, 200, 200, 429, 429]
             assert answers[3][1]["parameters"] == {"retry_after": 1}
@@ -246,16 +312,23 @@ async def test_hygiene_officers_get_the_delivery_report_of_a_notice(harness, fak
     await h.press(officer, "발생 알림 보내기", expect="누구에게")
     await h.press(officer, "동별", expect="동을 골라")
     await h.press(officer, "자양1동", expect="받는 곳: 자양1동 (3곳)")
-    await h.say(officer, "자양1동 음식점에서 노로바이러스 의심 환자가 발생했습니다. 조리 전 손 씻기를 지켜 주세요.",
-                expect="발생 알림 미리보기")
+    await h.say(
+        officer,
+        "자양1동 음식점에서 노로바이러스 의심 환자가 발생했습니다. 조리 전 손 씻기를 지켜 주세요.",
+        expect="발생 알림 미리보기",
+    )
     await h.press(officer, "보내기", expect="3곳에 보내고")
     for op in (501, 502):
         await fake.wait_text(op, "노로바이러스 의심 환자")
 
     async def settled():
         async with h.app.sessionmaker() as s:
-            return not await s.scalar(select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.dedup_key.startswith("food:notice:"), OutboxMessage.status == "pending"))
+            return not await s.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.dedup_key.startswith("food:notice:"), OutboxMessage.status == "pending")
+            )
+
     await h.eventually(settled, timeout=15)
     await h.app.duties.newsletter_report()
     await h.app.duties.newsletter_report()  # a second run reports nothing again

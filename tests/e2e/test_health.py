@@ -1,5 +1,6 @@
 """/healthz (public listener) and /metrics (export listener) reflect handled updates and the
 outbox; the public port does not serve /metrics."""
+
 import httpx
 
 from tests.e2e.harness import BotHarness, free_port

@@ -1,5 +1,6 @@
 """Issue 16 §5, rules that keep the figures honest, through the real bot: staff do not rate their
 own department's or their own handling, and the figures leave such ratings out."""
+
 from datetime import timedelta
 
 from sqlalchemy import select

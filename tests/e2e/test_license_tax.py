@@ -4,6 +4,7 @@ virtual account and PNG; forged bank notifications are refused; a signed one pay
 resident's receipt and the licensing body's webhook (a local aiohttp server on 127.0.0.1) both
 arrive within one second; a repeated notification pays once; the body checks the payment with
 /verify; the licence is refused and a refund request reaches 세무과."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,6 @@ from workflows.district import DEFAULT_PATH
 
 RESIDENT, TAX_OFFICER, BODY_CHAT, BODY_STAFF = 100, 300, -100500, 501
 PAY_SECRET, BODY_SECRET = "bank-e2e-secret", "police-e2e-secret"
-
-
 
 
 class BodyEndpoint:
@@ -74,8 +73,13 @@ async def bot(fake, tmp_path, police):
     raw["license_tax"]["bodies_file"] = str(tmp_path / "bodies.json")
     (tmp_path / "district.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     port = free_port()
-    h = BotHarness(fake, tmp_path, DISTRICT_CONFIG=str(tmp_path / "district.json"), HTTP_PORT=str(port),
-                   PAYMENT_WEBHOOK_SECRET=PAY_SECRET)
+    h = BotHarness(
+        fake,
+        tmp_path,
+        DISTRICT_CONFIG=str(tmp_path / "district.json"),
+        HTTP_PORT=str(port),
+        PAYMENT_WEBHOOK_SECRET=PAY_SECRET,
+    )
     await h.start()
     h.app.worker.private_interval = h.app.worker.group_interval = 0.02  # no need to wait Telegram's 1 s per chat
     h.url = f"http://127.0.0.1:{port}/payments/notify"
@@ -85,9 +89,15 @@ async def bot(fake, tmp_path, police):
 
 def bank_body(n: LicenseTaxNotice, tx: str, amount: int | None = None) -> bytes:
     now = int(time.time())
-    return json.dumps({"transaction_id": tx, "account": n.virtual_account, "amount": amount or n.amount,
-                       "paid_at": f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(now))}+00:00",
-                       "timestamp": now}).encode()
+    return json.dumps(
+        {
+            "transaction_id": tx,
+            "account": n.virtual_account,
+            "amount": amount or n.amount,
+            "paid_at": f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(now))}+00:00",
+            "timestamp": now,
+        }
+    ).encode()
 
 
 async def notify(h, raw: bytes, signature: str | None) -> httpx.Response:
@@ -167,15 +177,21 @@ async def test_notice_payment_and_confirmation_within_a_second(bot, fake, police
     await h.eventually(lambda: asyncio.sleep(0, police.received), timeout=3)
     body_after = police.received[0][0] - t0
     resident_after = receipt.time - loop0
-    print(f"\npayment notification -> bank answered 200: {answered_after * 1000:.0f} ms; -> licensing body "
-          f"webhook: {body_after * 1000:.0f} ms; -> resident's receipt: {resident_after * 1000:.0f} ms")
+    print(
+        f"\npayment notification -> bank answered 200: {answered_after * 1000:.0f} ms; -> licensing body "
+        f"webhook: {body_after * 1000:.0f} ms; -> resident's receipt: {resident_after * 1000:.0f} ms"
+    )
     assert body_after < 1.0 and resident_after < 1.0
     _arrived, sent, signed = police.received[0]
     n = await h.one(LicenseTaxNotice, id=n.id)
     assert signed and sent["notice_no"] == n.notice_no and sent["amount"] == 40500
     assert sent["verification_code"] == n.verification_code and "김납세" not in json.dumps(sent, ensure_ascii=False)
-    receipt_png = await fake.wait_for(lambda c: c.method == "sendDocument" and c.params["chat_id"] == RESIDENT
-                                      and "영수증" in c.params.get("caption", ""), after=mark)
+    receipt_png = await fake.wait_for(
+        lambda c: (
+            c.method == "sendDocument" and c.params["chat_id"] == RESIDENT and "영수증" in c.params.get("caption", "")
+        ),
+        after=mark,
+    )
     print("--- RECEIPT ---\n" + receipt.params["text"] + f"\n[PNG {len(receipt_png.params['document'].content)} bytes]")
 
     # the same notification again (a replay) and a second payment into the same account: paid once
@@ -193,8 +209,9 @@ async def test_notice_payment_and_confirmation_within_a_second(bot, fake, police
     assert (c.status, c.attempts, c.channel) == ("sent", 1, "webhook")
 
     # the body checks it in its registered chat; another chat learns nothing
-    ok = await h.say(BODY_STAFF, f"/verify {n.notice_no} {n.verification_code}", chat_id=BODY_CHAT,
-                     expect="검증코드가 일치합니다")
+    ok = await h.say(
+        BODY_STAFF, f"/verify {n.notice_no} {n.verification_code}", chat_id=BODY_CHAT, expect="검증코드가 일치합니다"
+    )
     assert "납부 완료" in ok.params["text"] and "40,500원" in ok.params["text"]
     await h.say(BODY_STAFF, f"/verify {n.notice_no}", chat_id=-100999, expect="등록된 인허가기관이 아닙니다")
 
@@ -207,10 +224,21 @@ async def test_notice_payment_and_confirmation_within_a_second(bot, fake, police
     await fake.wait_text(TAX_OFFICER, f"새 민원 {complaint.receipt_no}")
     inbox = await h.say(TAX_OFFICER, "/taxinbox", expect="등록면허세 처리함")
     assert f"{n.notice_no} → {complaint.receipt_no}" in inbox.params["text"]
-    actions = await h.db(select(LicenseTaxEvent.action).where(LicenseTaxEvent.notice_id == n.id)
-                         .order_by(LicenseTaxEvent.id))
-    assert actions == ["requested", "class_confirmed", "issued", "payment_received", "paid", "confirmation_queued",
-                       "confirmation_sent", "payment_received", "verified", "refund_requested"]
+    actions = await h.db(
+        select(LicenseTaxEvent.action).where(LicenseTaxEvent.notice_id == n.id).order_by(LicenseTaxEvent.id)
+    )
+    assert actions == [
+        "requested",
+        "class_confirmed",
+        "issued",
+        "payment_received",
+        "paid",
+        "confirmation_queued",
+        "confirmation_sent",
+        "payment_received",
+        "verified",
+        "refund_requested",
+    ]
 
 
 async def test_officer_marks_paid_and_a_telegram_body_is_told(bot, fake):
@@ -273,7 +301,7 @@ async def test_what_people_type_and_a_change_decided_by_40_2_1(bot, fake):
     await h.press(RESIDENT, "노래연습장업", expect="이번 신청은 어떤 경우인가요")
     ask = await h.press(RESIDENT, "변경면허를 받습니다", expect="무엇이 바뀌나요")
     assert "시행령 §40②1" in ask.params["text"] and "1월 1일 갱신분" in ask.params["text"]
-    await h.say(RESIDENT, "상호가 바뀌어요", expect="아래 버튼으로")     # typed at a button step
+    await h.say(RESIDENT, "상호가 바뀌어요", expect="아래 버튼으로")  # typed at a button step
     answer = await h.press(RESIDENT, "그 밖의 내용만 바뀝니다", expect="과세되지 않는 경우입니다")
     assert "40,500원" not in answer.params["text"] and "§40②1" in answer.params["text"]
     assert await h.one(LicenseTaxNotice, citizen_id=RESIDENT) is None
@@ -314,8 +342,8 @@ async def test_what_people_type_and_a_change_decided_by_40_2_1(bot, fake):
     assert n.notice_no in told.params["text"] and "§40②1" in told.params["text"]
     n = await h.one(LicenseTaxNotice, id=n.id)
     assert n.state == lt.NON_TAXABLE and n.virtual_account is None
-    assert not [t for t in fake.texts(RESIDENT) if "납부 계좌:" in t]   # no notice to pay
-    await h.press(TAX_OFFICER, "비과세 확인", expect=None)   # pressed again: already done
+    assert not [t for t in fake.texts(RESIDENT) if "납부 계좌:" in t]  # no notice to pay
+    await h.press(TAX_OFFICER, "비과세 확인", expect=None)  # pressed again: already done
     assert (await h.one(LicenseTaxNotice, id=n.id)).state == lt.NON_TAXABLE
 
     # 30평 is shown converted, with the rule

@@ -2,6 +2,7 @@
 messages (one per topic, its places listed with addresses and map links); 수신 거부 stops it at
 once; the follow-up a week later opens a question routed as 질의; in English, no Korean is left
 but the Korean form of a name given in English."""
+
 import asyncio
 from datetime import timedelta
 
@@ -60,27 +61,44 @@ async def test_a_30s_household_with_a_toddler_receives_the_venues_of_자양1동(
     assert "다음 소식지는" in done.params["text"] and STOP in str(done.params["reply_markup"])
     sub = await h.one(NewResident, user_id=RESIDENT)
     assert (sub.dong, sub.head_age, sub.children_under_7, sub.school_age_children, sub.seniors_65, sub.pet) == (
-        "자양1동", "30s", True, None, False, None)
+        "자양1동",
+        "30s",
+        True,
+        None,
+        False,
+        None,
+    )
     assert (await h.one(Consent, user_id=RESIDENT, purpose="new_resident_info")).withdrawn_at is None
 
     await fake.wait_for(lambda c: "어린이집" in c.params.get("text", ""), timeout=10, after=mark)
-    received = [c for c in fake.requests[mark:] if c in fake.sent(RESIDENT, "sendMessage") + fake.sent(RESIDENT, "sendVenue")
-                and c is not done]
+    received = [
+        c
+        for c in fake.requests[mark:]
+        if c in fake.sent(RESIDENT, "sendMessage") + fake.sent(RESIDENT, "sendVenue") and c is not done
+    ]
     # three messages (basics, libraries and parks, young children), each listing its places
     assert [c.method for c in received] == ["sendMessage"] * 3 and fake.sent(RESIDENT, "sendVenue") == []
     basics, life, young = (c.params["text"] for c in received)
-    assert ("• <b>자양1동 주민센터</b>\n   서울특별시 샘플구 자양로 117 · ☎ 02-450-1711 · 평일 09:00–18:00 · "
-            '<a href="https://map.kakao.com/link/map/') in basics and ',37.53718,127.08291">🗺 지도</a>' in basics
+    assert (
+        "• <b>자양1동 주민센터</b>\n   서울특별시 샘플구 자양로 117 · ☎ 02-450-1711 · 평일 09:00–18:00 · "
+        '<a href="https://map.kakao.com/link/map/'
+    ) in basics and ',37.53718,127.08291">🗺 지도</a>' in basics
     for place in ("샘플구립 자양한강도서관", "자양근린공원", "뚝섬한강공원 자양지구"):
         assert f"• <b>{place}</b>" in life
-    for place, at in (("샘플구립 자양해오름어린이집", "37.53802,127.08124"), ("자양튼튼소아청소년과의원", "37.53907,127.08262"),
-                      ("자양1동 어린이공원 놀이터", "37.53612,127.08391")):
+    for place, at in (
+        ("샘플구립 자양해오름어린이집", "37.53802,127.08124"),
+        ("자양튼튼소아청소년과의원", "37.53907,127.08262"),
+        ("자양1동 어린이공원 놀이터", "37.53612,127.08391"),
+    ):
         assert f"• <b>{place}</b>" in young and at in young
     assert "샘플구 자양노인복지관" not in basics + life + young
     assert all(c.params["link_preview_options"] == {"is_disabled": True} for c in received)
     # one 수신 거부, under the last message (and under the confirmation): not one per place
     assert [("🔕 수신 거부" in keyboard_labels(c)) if "reply_markup" in c.params else False for c in received] == [
-        False, False, True]
+        False,
+        False,
+        True,
+    ]
     # the follow-up waits a week in the outbox, without holding anything back
     follow = (await h.db(select(OutboxMessage).where(OutboxMessage.dedup_key.like("newres:%:followup"))))[0]
     assert follow.status == "pending"
@@ -95,8 +113,14 @@ async def test_stop_button_stops_it_at_once(harness, fake):
     h = harness  # Telegram's pace: one message per second to this chat
     await register(h)
     h.app.worker.private_interval = 1.0
-    first = await fake.wait_for(lambda c: "🏡 <b>자양1동 생활정보</b>" in c.params.get("text", "")
-                                and c.params["chat_id"] == RESIDENT and c.status == 200, timeout=10)
+    first = await fake.wait_for(
+        lambda c: (
+            "🏡 <b>자양1동 생활정보</b>" in c.params.get("text", "")
+            and c.params["chat_id"] == RESIDENT
+            and c.status == 200
+        ),
+        timeout=10,
+    )
     msg_id, data = fake.button(await fake.wait_text(RESIDENT, "등록했습니다"), STOP)  # under the confirmation
     mark = fake.mark()
     fake.callback(RESIDENT, data, message_id=msg_id)
@@ -118,8 +142,9 @@ async def test_follow_up_question_goes_to_the_department_as_질의(harness, fake
     await register(h)
     # a week later (the row's not_before brought forward)
     async with h.app.sessionmaker() as s:
-        await s.execute(update(OutboxMessage).where(OutboxMessage.dedup_key.like("newres:%:followup"))
-                        .values(not_before=utcnow()))
+        await s.execute(
+            update(OutboxMessage).where(OutboxMessage.dedup_key.like("newres:%:followup")).values(not_before=utcnow())
+        )
         await s.commit()
     h.app.worker.wake()
     follow = await fake.wait_text(RESIDENT, "일주일이 되었습니다", timeout=10)
@@ -134,7 +159,9 @@ async def test_follow_up_question_goes_to_the_department_as_질의(harness, fake
     await fake.wait_text(RESIDENT, "무엇에 관한 문의인가요", after=mark)
     await h.press(RESIDENT, "쓰레기·재활용", expect="문의 내용을 적어 주세요")
     await h.say(RESIDENT, "짧아요", expect="최소 10자")
-    filed = await h.say(RESIDENT, "김장철 배추 쓰레기는 음식물로 버려야 하나요, 일반 쓰레기인가요?", expect="문의가 접수되었습니다")
+    filed = await h.say(
+        RESIDENT, "김장철 배추 쓰레기는 음식물로 버려야 하나요, 일반 쓰레기인가요?", expect="문의가 접수되었습니다"
+    )
     assert "청소행정과" in filed.params["text"]
     c = await h.one(Complaint, citizen_id=RESIDENT)
     assert (c.kind, c.department_code, c.category_code, c.period) == ("질의", "CLEAN", "waste", "7d")
@@ -162,8 +189,9 @@ async def test_an_english_resident_reads_english_in_every_message(harness, fake)
     await h.press(user, "I agree, send it", expect="Done. The information for Jayang 1-dong (자양1동)")
     await fake.wait_for(lambda c: "Public car parks" in c.params.get("text", ""), timeout=10, after=mark)
     async with h.app.sessionmaker() as s:  # the follow-up, a week later
-        await s.execute(update(OutboxMessage).where(OutboxMessage.dedup_key.like("newres:%:followup"))
-                        .values(not_before=utcnow()))
+        await s.execute(
+            update(OutboxMessage).where(OutboxMessage.dedup_key.like("newres:%:followup")).values(not_before=utcnow())
+        )
         await s.commit()
     h.app.worker.wake()
     await fake.wait_text(user, "It has been a week", timeout=10)
@@ -174,5 +202,9 @@ async def test_an_english_resident_reads_english_in_every_message(harness, fake)
     # every text a resident of 자양1동 gets, as sent (printed for the issue note: pytest -s)
     print("\n--- /moving in English: a household with everything, 자양1동 ---")
     for c in (c for c in calls if c.method == "sendMessage"):
-        buttons = keyboard_labels(c) if "reply_markup" in c.params and c.params["reply_markup"].get("inline_keyboard") else []
-        print(f"\n[{c.method}]\n{c.params.get('text', '')}" + (f"\n[buttons: {' | '.join(buttons)}]" if buttons else ""))
+        buttons = (
+            keyboard_labels(c) if "reply_markup" in c.params and c.params["reply_markup"].get("inline_keyboard") else []
+        )
+        print(
+            f"\n[{c.method}]\n{c.params.get('text', '')}" + (f"\n[buttons: {' | '.join(buttons)}]" if buttons else "")
+        )

@@ -1,6 +1,7 @@
 """The monthly newsletter through the real bot: the editor prepares, previews and confirms; the
 send-date job queues it to 1,000 subscribers; the bot is restarted halfway through delivery; every
 subscriber gets exactly one copy and the editor gets the counts. An admin loads an issue from a file."""
+
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
@@ -17,7 +18,7 @@ from tests.fakes.telegram_server import FakeTelegram
 EDITOR = 300
 SUBSCRIBERS = range(10_001, 11_001)
 BLOCKED = {10_007, 10_500, 10_999}  # blocked the bot since subscribing: 403
-BROKEN = 10_123                     # a 400 from Telegram
+BROKEN = 10_123  # a 400 from Telegram
 KST = ZoneInfo("Asia/Seoul")
 TEXT = "<b>샘플구 12월 소식</b>\n김장철 음식물 쓰레기 배출 요령과 연말 행사를 알려 드립니다."
 
@@ -38,11 +39,18 @@ class FileFake(FakeTelegram):
     def document(self, user_id: int, file_id: str, name: str, content: bytes) -> dict:
         """Queue a message with a document the bot can download."""
         self.files[file_id] = content
-        msg = {"message_id": self._next_message_id(user_id), "date": int(time.time()),
-               "chat": {"id": user_id, "type": "private", "first_name": "User"},
-               "from": {"id": user_id, "is_bot": False, "first_name": "User", "language_code": "ko"},
-               "document": {"file_id": file_id, "file_unique_id": "u" + file_id, "file_name": name,
-                            "file_size": len(content)}}
+        msg = {
+            "message_id": self._next_message_id(user_id),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "User"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "User", "language_code": "ko"},
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": "u" + file_id,
+                "file_name": name,
+                "file_size": len(content),
+            },
+        }
         return self.raw_update({"update_id": self._next_update_id, "message": msg})
 
 
@@ -60,16 +68,32 @@ async def add_subscribers(h) -> None:
     async with h.app.sessionmaker() as s:
         s.add_all([User(id=uid, language="ko") for uid in SUBSCRIBERS])
         await s.flush()
-        s.add_all([NewResident(user_id=uid, token=f"t{uid}", dong="자양1동", moved_in_on=date(2026, 11, 1),
-                               subscribed_at=now) for uid in SUBSCRIBERS])
-        s.add_all([Consent(user_id=uid, purpose="new_resident_info", version="2026-11-21", granted_at=now)
-                   for uid in SUBSCRIBERS])
+        s.add_all(
+            [
+                NewResident(
+                    user_id=uid, token=f"t{uid}", dong="자양1동", moved_in_on=date(2026, 11, 1), subscribed_at=now
+                )
+                for uid in SUBSCRIBERS
+            ]
+        )
+        s.add_all(
+            [
+                Consent(user_id=uid, purpose="new_resident_info", version="2026-11-21", granted_at=now)
+                for uid in SUBSCRIBERS
+            ]
+        )
         await s.commit()
 
 
 def newsletter_calls(fake, status=200):
-    return [c for c in fake.requests if c.method == "sendMessage" and c.status == status
-            and c.params["chat_id"] != EDITOR and "샘플구 12월 소식" in str(c.params.get("text"))]
+    return [
+        c
+        for c in fake.requests
+        if c.method == "sendMessage"
+        and c.status == status
+        and c.params["chat_id"] != EDITOR
+        and "샘플구 12월 소식" in str(c.params.get("text"))
+    ]
 
 
 async def prepare_issue(h, fake):
@@ -83,14 +107,18 @@ async def prepare_issue(h, fake):
     await h.say(EDITOR, "구청 누리집 | javascript:alert(1)", expect="1번째 줄의 링크는 텔레그램이 받지 않습니다")
     # a port Telegram cannot read (the letter O, not zero) passed the old check; every subscriber's
     # copy would then have been refused for its button
-    await h.say(EDITOR, "구청 누리집 | https://www.sample-gu.example\n행사 | https://www.sample-gu.example:8O80/",
-                expect="2번째 줄의 링크는 텔레그램이 받지 않습니다: ':' 뒤의 포트 번호는 65535 이하의 숫자여야 합니다")
+    await h.say(
+        EDITOR,
+        "구청 누리집 | https://www.sample-gu.example\n행사 | https://www.sample-gu.example:8O80/",
+        expect="2번째 줄의 링크는 텔레그램이 받지 않습니다: ':' 뒤의 포트 번호는 65535 이하의 숫자여야 합니다",
+    )
     mark = fake.mark()
     confirm = await h.say(EDITOR, "구청 누리집 | https://www.sample-gu.example", expect="소식지를")
     preview = [c for c in fake.requests[mark:] if c.method == "sendMessage" and "샘플구 12월 소식" in c.params["text"]]
     assert len(preview) == 1 and preview[0].params["chat_id"] == EDITOR  # the preview went to the editor only
     assert preview[0].params["reply_markup"]["inline_keyboard"][0] == [
-        {"text": "구청 누리집", "url": "https://www.sample-gu.example"}]
+        {"text": "구청 누리집", "url": "https://www.sample-gu.example"}
+    ]
     assert "2026-12 소식지를 2026-12-28(월) 10:00에 구독자(현재 1000명)" in confirm.params["text"]
     assert await h.one(NewsletterIssue) is None  # nothing is scheduled before the editor confirms
     await h.press(EDITOR, "확정", expect="확정했습니다")
@@ -110,7 +138,11 @@ async def test_1000_subscribers_get_exactly_one_copy_across_a_restart(harness, f
     fake.fail_next("sendMessage", error_code=400, chat_id=BROKEN)
     at(h, datetime(2026, 12, 1, 9, 0, tzinfo=KST))  # the editor prepares December's issue
     issue = await prepare_issue(h, fake)
-    assert issue.status == "scheduled" and issue.editor_id == EDITOR and issue.links == [["구청 누리집", "https://www.sample-gu.example"]]
+    assert (
+        issue.status == "scheduled"
+        and issue.editor_id == EDITOR
+        and issue.links == [["구청 누리집", "https://www.sample-gu.example"]]
+    )
     send_at = issue.send_at
 
     # the day before the send date the daily job sends nothing
@@ -122,8 +154,10 @@ async def test_1000_subscribers_get_exactly_one_copy_across_a_restart(harness, f
     at(h, send_at)
     started = time.monotonic()
     await h.app.duties.newsletter()
+
     async def half_sent():
         return len(newsletter_calls(fake)) > 400
+
     await h.eventually(half_sent, timeout=20)
     await h.restart()  # the worker stops halfway (in-flight sends finish and are recorded)
     before_restart = len(newsletter_calls(fake))
@@ -133,9 +167,13 @@ async def test_1000_subscribers_get_exactly_one_copy_across_a_restart(harness, f
     assert len(rows) == 1000 and len({r.chat_id for r in rows}) == 1000
 
     async def finished():
-        pending = await h.db(select(OutboxMessage.id).where(OutboxMessage.dedup_key.like("newsletter:%"),
-                                                            OutboxMessage.status == "pending"))
+        pending = await h.db(
+            select(OutboxMessage.id).where(
+                OutboxMessage.dedup_key.like("newsletter:%"), OutboxMessage.status == "pending"
+            )
+        )
         return not pending
+
     await h.eventually(finished, timeout=30)
     elapsed = time.monotonic() - started
     await h.app.duties.newsletter_report()
@@ -152,8 +190,10 @@ async def test_1000_subscribers_get_exactly_one_copy_across_a_restart(harness, f
     assert (issue.status, issue.sent_count, issue.blocked_count, issue.failed_count) == ("sent", 996, 3, 1)
     blocked_users = await h.db(select(User.id).where(User.is_active.is_(False)))
     assert set(blocked_users) == BLOCKED
-    print(f"\n1,000-subscriber send with a restart: {before_restart} delivered before the restart; "
-          f"report: {text!r}; {elapsed:.1f} s")  # for the issue note (pytest -s)
+    print(
+        f"\n1,000-subscriber send with a restart: {before_restart} delivered before the restart; "
+        f"report: {text!r}; {elapsed:.1f} s"
+    )  # for the issue note (pytest -s)
 
     # next month: the blocked subscribers are not tried again
     await h.say(EDITOR, "/newsletter", expect="2027-01 소식지")
@@ -164,7 +204,9 @@ async def test_1000_subscribers_get_exactly_one_copy_across_a_restart(harness, f
     january = await h.one(NewsletterIssue, month="2027-01")
     at(h, january.send_at)
     await h.app.duties.newsletter()
-    jan_rows = await h.db(select(OutboxMessage.chat_id).where(OutboxMessage.dedup_key.like(f"newsletter:{january.id}:%")))
+    jan_rows = await h.db(
+        select(OutboxMessage.chat_id).where(OutboxMessage.dedup_key.like(f"newsletter:{january.id}:%"))
+    )
     assert len(jan_rows) == 997 and not BLOCKED & set(jan_rows)
 
 

@@ -2,6 +2,7 @@
 handler raises, the person hears an apology with a way on and the log has the traceback but not
 what they wrote; buttons on messages Telegram reports as inaccessible still work; forged input
 gets a clean refusal."""
+
 from __future__ import annotations
 
 import asyncio
@@ -84,8 +85,9 @@ async def test_an_apology_that_fails_is_not_tried_again(buggy, fake, caplog):
     await fake.wait_for(lambda c: c.method == "sendMessage" and c.status == 403, after=mark)
     await asyncio.sleep(0.5)
     assert [c.method for c in fake.requests[mark:] if c.method != "getUpdates"] == ["sendMessage"]
-    assert any("could not tell the user about the error (TelegramForbiddenError)" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "could not tell the user about the error (TelegramForbiddenError)" in r.getMessage() for r in caplog.records
+    )
     await buggy.say(CITIZEN, "/help", expect="도움말")
 
 
@@ -98,10 +100,18 @@ def press_inaccessible(fake, user_id: int, label: str) -> dict:
     """Press a button of the bot's last keyboard as Telegram reports it once that message is
     deleted or too old: the callback's message is only chat and id, with date 0 and no text."""
     message_id, data = fake.button(user_id, label)
-    return fake.raw_update({"update_id": next(_update_ids), "callback_query": {
-        "id": f"gone-{message_id}-{data}", "chat_instance": f"ci{user_id}", "data": data,
-        "from": {"id": user_id, "is_bot": False, "first_name": "User", "language_code": "ko"},
-        "message": {"message_id": message_id, "date": 0, "chat": {"id": user_id, "type": "private"}}}})
+    return fake.raw_update(
+        {
+            "update_id": next(_update_ids),
+            "callback_query": {
+                "id": f"gone-{message_id}-{data}",
+                "chat_instance": f"ci{user_id}",
+                "data": data,
+                "from": {"id": user_id, "is_bot": False, "first_name": "User", "language_code": "ko"},
+                "message": {"message_id": message_id, "date": 0, "chat": {"id": user_id, "type": "private"}},
+            },
+        }
+    )
 
 
 async def test_buttons_on_inaccessible_messages_still_act(harness, fake, caplog):
@@ -109,7 +119,7 @@ async def test_buttons_on_inaccessible_messages_still_act(harness, fake, caplog)
     await consent(h)
     await h.say(CITIZEN, "집 앞 가로등이 고장났어요. 밤에 너무 어두워요.", expect="민원으로 신청할까요")
     mark = fake.mark()
-    press_inaccessible(fake, CITIZEN, "신청")                       # free-text offer: drops its keyboard
+    press_inaccessible(fake, CITIZEN, "신청")  # free-text offer: drops its keyboard
     await fake.wait_text(CITIZEN, "사진이 있으면", after=mark)
     await h.press(CITIZEN, "건너뛰기", expect="위치")
     await h.press(CITIZEN, "건너뛰기", expect="연락처")
@@ -128,10 +138,18 @@ async def test_buttons_on_inaccessible_messages_still_act(harness, fake, caplog)
 
 # --- forged or malformed input: a clean refusal ------------------------------------------------------
 
-@pytest.mark.parametrize("forged", ["op:take:99999999999999999999999",   # beyond a 64-bit integer
-                                    "op:take:3000000000",                # beyond PostgreSQL's integer ids
-                                    "st:-99999999999999999999", "fb:1:99999999999999999999",
-                                    "lt:open:99999999999999999999:0", "osi:take:99999999999999999999"])
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "op:take:99999999999999999999999",  # beyond a 64-bit integer
+        "op:take:3000000000",  # beyond PostgreSQL's integer ids
+        "st:-99999999999999999999",
+        "fb:1:99999999999999999999",
+        "lt:open:99999999999999999999:0",
+        "osi:take:99999999999999999999",
+    ],
+)
 async def test_forged_ids_on_buttons_are_answered_as_stale(harness, fake, forged, caplog):
     await harness.say(CITIZEN, "/start", expect="민원 도우미")
     mark = fake.mark()
@@ -139,13 +157,16 @@ async def test_forged_ids_on_buttons_are_answered_as_stale(harness, fake, forged
     ack = await fake.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
     assert "유효하지" in ack.params["text"]
     await asyncio.sleep(0.3)
-    assert not [t for t in fake.texts(CITIZEN) if "죄송합니다" in t]   # no apology: nothing failed
+    assert not [t for t in fake.texts(CITIZEN) if "죄송합니다" in t]  # no apology: nothing failed
     assert not [r for r in caplog.records if r.name == "bot.errors"]
 
 
 async def test_an_admin_typing_an_impossible_user_id_gets_the_usage(harness, fake):
-    for command in ("/grant 99999999999999999999 officer CLEAN", "/grant ٣ officer CLEAN",
-                    "/revoke 99999999999999999999 officer"):
+    for command in (
+        "/grant 99999999999999999999 officer CLEAN",
+        "/grant ٣ officer CLEAN",
+        "/revoke 99999999999999999999 officer",
+    ):
         await harness.say(ADMIN, command, expect="사용법")
     assert not [t for t in fake.texts(ADMIN) if "죄송합니다" in t]
 
@@ -174,7 +195,7 @@ WEBHOOK_SECRET = "s3cret-token_for-tests-0123456789"
 async def _slowly(raw: bytes, size: int = 16):
     """A body sent chunked (no Content-Length), a few bytes at a time."""
     for i in range(0, len(raw), size):
-        yield raw[i:i + size]
+        yield raw[i : i + size]
         await asyncio.sleep(0.005)
 
 
@@ -187,18 +208,34 @@ async def test_webhook_refuses_deeply_nested_json_and_reads_chunked_updates(fake
     from tests.e2e.harness import free_port
 
     port = free_port()
-    h = await BotHarness(fake, tmp_path, HTTP_PORT=str(port), WEBHOOK_SECRET=WEBHOOK_SECRET,
-                         WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook").start()
-    base, headers = f"http://127.0.0.1:{port}", {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
-                                                 "Content-Type": "application/json"}
+    h = await BotHarness(
+        fake,
+        tmp_path,
+        HTTP_PORT=str(port),
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook",
+    ).start()
+    base, headers = (
+        f"http://127.0.0.1:{port}",
+        {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET, "Content-Type": "application/json"},
+    )
     try:
         async with aiohttp.ClientSession() as http:
             nested = b"[" * 50_000 + b"]" * 50_000
             async with http.post(f"{base}/telegram/webhook", data=nested, headers=headers) as r:
                 assert (r.status, await r.json()) == (400, {"ok": False, "error": "not an update"})
-            update = json.dumps({"update_id": 777, "message": {
-                "message_id": 1, "date": int(time.time()), "chat": {"id": CITIZEN, "type": "private"},
-                "from": {"id": CITIZEN, "is_bot": False, "first_name": "U"}, "text": "/help"}}).encode()
+            update = json.dumps(
+                {
+                    "update_id": 777,
+                    "message": {
+                        "message_id": 1,
+                        "date": int(time.time()),
+                        "chat": {"id": CITIZEN, "type": "private"},
+                        "from": {"id": CITIZEN, "is_bot": False, "first_name": "U"},
+                        "text": "/help",
+                    },
+                }
+            ).encode()
             mark = fake.mark()
             async with http.post(f"{base}/telegram/webhook", data=_slowly(update), headers=headers) as r:
                 assert r.request_info.headers.get("Transfer-Encoding") == "chunked"
@@ -210,8 +247,8 @@ async def test_webhook_refuses_deeply_nested_json_and_reads_chunked_updates(fake
         await h.stop()
 
 
-
 # --- outbox rows Telegram refuses for good (workflows/undelivered.py) --------------------------------
+
 
 async def test_a_card_telegram_refuses_twice_is_reported_to_the_admin(harness, fake):
     h, officer = harness, 200
@@ -225,7 +262,10 @@ async def test_a_card_telegram_refuses_twice_is_reported_to_the_admin(harness, f
     text = notice.params["text"]
     assert "청소행정과 담당자" in text and "(new, sendMessage)" in text and "can't parse entities" in text
     assert "폐기물" not in text and str(officer) not in text
-    assert [c.status for c in fake.requests if c.method == "sendMessage" and c.params["chat_id"] == officer] == [400, 400]
+    assert [c.status for c in fake.requests if c.method == "sendMessage" and c.params["chat_id"] == officer] == [
+        400,
+        400,
+    ]
 
 
 async def test_every_http_endpoint_answers_a_chunked_body_cleanly(fake, tmp_path):
@@ -241,12 +281,28 @@ async def test_every_http_endpoint_answers_a_chunked_body_cleanly(fake, tmp_path
     from tests.e2e.harness import free_port
 
     public, export = free_port(), free_port()
-    h = await BotHarness(fake, tmp_path, HTTP_PORT=str(public), EXPORT_PORT=str(export), PAYMENT_WEBHOOK_SECRET="pay",
-                         WEBHOOK_SECRET=WEBHOOK_SECRET, WEBHOOK_URL=f"http://127.0.0.1:{public}/telegram/webhook").start()
+    h = await BotHarness(
+        fake,
+        tmp_path,
+        HTTP_PORT=str(public),
+        EXPORT_PORT=str(export),
+        PAYMENT_WEBHOOK_SECRET="pay",
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+        WEBHOOK_URL=f"http://127.0.0.1:{public}/telegram/webhook",
+    ).start()
     answers = {}
-    update = json.dumps({"update_id": 1, "message": {
-        "message_id": 1, "date": int(time.time()), "chat": {"id": CITIZEN, "type": "private"},
-        "from": {"id": CITIZEN, "is_bot": False, "first_name": "U"}, "text": "/help"}}).encode()
+    update = json.dumps(
+        {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": CITIZEN, "type": "private"},
+                "from": {"id": CITIZEN, "is_bot": False, "first_name": "U"},
+                "text": "/help",
+            },
+        }
+    ).encode()
     try:
         async with aiohttp.ClientSession() as http:
             for port, setups in ((public, public_routes()), (export, export_routes())):
@@ -256,9 +312,12 @@ async def test_every_http_endpoint_answers_a_chunked_body_cleanly(fake, tmp_path
                     path = re.sub(r"\{\w+\}", "x", path)
                     method = "POST" if route.method in ("POST", "*") else route.method
                     for body in (update, b"\x00\xff not json {[" * 100, b"[" * 5_000 + b"]" * 5_000):
-                        async with http.request(method, f"http://127.0.0.1:{port}{path}",
-                                                data=_slowly(body, max(16, len(body) // 20)),
-                                                headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}) as r:
+                        async with http.request(
+                            method,
+                            f"http://127.0.0.1:{port}{path}",
+                            data=_slowly(body, max(16, len(body) // 20)),
+                            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+                        ) as r:
                             assert r.request_info.headers.get("Transfer-Encoding") == "chunked"
                             answers[(method, path, body[:2])] = r.status
     finally:

@@ -10,6 +10,7 @@ Bot API, with officers in two departments (청소행정과 CLEAN, 건설과 ROAD
 * An officer Telegram refuses (403: never opened the bot) is named to the admins once, the cards
   are held for them and come again, as they stand now, when they press /start.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -56,7 +57,10 @@ async def test_the_desk_finds_takes_and_transfers_what_nobody_else_can(harness, 
     c = await file(h, "복지·돌봄", "기초생활 수급 신청은 어디서 어떻게 하나요?")
     assert c.department_code == "WELFARE" and c.handed_to == "CIVIL"
     card = await fake.wait_text(DESK, f"새 민원 {c.receipt_no}")
-    assert "민원여권과(첫 창구)로 넘어온 민원" in card.params["text"] and "복지정책과에 연락 가능한 담당자가 없습니다" in card.params["text"]
+    assert (
+        "민원여권과(첫 창구)로 넘어온 민원" in card.params["text"]
+        and "복지정책과에 연락 가능한 담당자가 없습니다" in card.params["text"]
+    )
     assert not any(c.receipt_no in x for x in fake.texts(CLEAN_1) + fake.texts(ROADS_1))
 
     inbox = await h.say(DESK, "/inbox", expect="민원여권과 처리함")
@@ -72,18 +76,33 @@ async def test_the_desk_finds_takes_and_transfers_what_nobody_else_can(harness, 
     c = await h.one(Complaint, id=c.id)
     assert c.department_code == "ROADS" and c.handed_to is None and c.state == "transferred"
     events = await h.db(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))
-    assert [(e.action, e.actor_id, e.note) for e in events][:2] == [("submit", CITIZEN, None), ("handover", None, "no_officer")]
+    assert [(e.action, e.actor_id, e.note) for e in events][:2] == [
+        ("submit", CITIZEN, None),
+        ("handover", None, "no_officer"),
+    ]
     assert (events[2].action, events[2].actor_id) == ("transfer", DESK)
     await h.say(DESK, f"/find {c.receipt_no}", expect="찾을 수 없습니다")  # passed on: no longer the desk's
 
 
 def overdue_rows(n: int, now, *, citizen: int = CITIZEN) -> list[Complaint]:
     """``n`` complaints past their deadline (2 days and more), two of three for 건설과."""
-    return [Complaint(receipt_no=f"{now.year}-{i + 1:06d}", submit_key=f"seed{i}", citizen_id=citizen,
-                      category_code="road" if i % 3 else "waste", kind="고충", period="7d",
-                      description=f"가로등이 꺼져 있습니다 (신고 {i}).", department_code="ROADS" if i % 3 else "CLEAN",
-                      state="received", received_at=now - timedelta(days=12), updated_at=now,
-                      deadline_at=now - timedelta(days=2, minutes=n - i)) for i in range(n)]
+    return [
+        Complaint(
+            receipt_no=f"{now.year}-{i + 1:06d}",
+            submit_key=f"seed{i}",
+            citizen_id=citizen,
+            category_code="road" if i % 3 else "waste",
+            kind="고충",
+            period="7d",
+            description=f"가로등이 꺼져 있습니다 (신고 {i}).",
+            department_code="ROADS" if i % 3 else "CLEAN",
+            state="received",
+            received_at=now - timedelta(days=12),
+            updated_at=now,
+            deadline_at=now - timedelta(days=2, minutes=n - i),
+        )
+        for i in range(n)
+    ]
 
 
 async def test_escalation_reaches_the_current_officers_and_the_head_in_one_digest(harness, fake):
@@ -107,7 +126,9 @@ async def test_escalation_reaches_the_current_officers_and_the_head_in_one_diges
     admin = [x for x in fake.texts(ADMIN) if "처리 기한을 넘긴 민원" in x]
     assert len(admin) == 1
     digest = admin[0]
-    assert "처리 기한을 넘긴 민원 29건" in digest and "<b>건설과</b> 19건" in digest and "<b>청소행정과</b> 10건" in digest
+    assert (
+        "처리 기한을 넘긴 민원 29건" in digest and "<b>건설과</b> 19건" in digest and "<b>청소행정과</b> 10건" in digest
+    )
     assert re.search(r"\n• \d{4}-000001 · 2일 지남 · 접수\n", digest)  # the most overdue first
     print("\n--- the escalation digest the admin received ---\n" + digest)
     for uid, n in ((CLEAN_1, 10), (ROADS_1, 19), (ROADS_HEAD, 19)):
@@ -128,8 +149,12 @@ async def test_600_overdue_at_start_do_not_delay_a_residents_help(fake, tmp_path
     async with make_sessionmaker(engine)() as s:
         s.add_all([User(id=CITIZEN), User(id=ROADS_1), User(id=CLEAN_1)])
         await s.flush()
-        s.add_all([RoleGrant(user_id=ROADS_1, role="officer", department_code="ROADS"),
-                   RoleGrant(user_id=CLEAN_1, role="officer", department_code="CLEAN")])
+        s.add_all(
+            [
+                RoleGrant(user_id=ROADS_1, role="officer", department_code="ROADS"),
+                RoleGrant(user_id=CLEAN_1, role="officer", department_code="CLEAN"),
+            ]
+        )
         await s.flush()
         s.add_all(overdue_rows(600, now))
         await s.commit()
@@ -144,8 +169,9 @@ async def test_600_overdue_at_start_do_not_delay_a_residents_help(fake, tmp_path
         digest = await fake.wait_text(ADMIN, "처리 기한을 넘긴 민원 600건", timeout=10)
         assert "<b>건설과</b> 400건" in digest.params["text"] and "<b>청소행정과</b> 200건" in digest.params["text"]
         for officer in (ROADS_1, CLEAN_1):  # each officer's digest leaves on its own chat's pace
-            await fake.wait_for(lambda c, o=officer: str(c.params.get("chat_id")) == str(o)
-                                and c.method == "sendMessage", timeout=10)
+            await fake.wait_for(
+                lambda c, o=officer: str(c.params.get("chat_id")) == str(o) and c.method == "sendMessage", timeout=10
+            )
         await fake.wait_idle()
         assert len([x for x in fake.texts(ADMIN) if "처리 기한" in x]) == 1  # not 600
         assert len(fake.texts(ROADS_1)) == 1 and len(fake.texts(CLEAN_1)) == 1

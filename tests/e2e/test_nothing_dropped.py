@@ -2,6 +2,7 @@
 when a button is pressed, a button acts only on the step it was shown for, a photo's caption is
 taken with the photo, text typed at a button step leaves the form as it was, and what was asked
 before the privacy consent goes on after it."""
+
 from sqlalchemy import select
 
 from bot.db.models import Complaint, FoodOperator
@@ -68,8 +69,9 @@ async def test_a_double_tap_on_done_does_not_jump_past_the_place(harness, fake):
     fake.callback(CITIZEN, data, message_id=msg_id)
     fake.callback(CITIZEN, data, message_id=msg_id)  # the second tap of a double tap
     await fake.wait_text(CITIZEN, "위치를 알려 주세요", after=mark)
-    await fake.wait_for(lambda c: c.method == "answerCallbackQuery" and "유효하지" in c.params.get("text", ""),
-                        after=mark)
+    await fake.wait_for(
+        lambda c: c.method == "answerCallbackQuery" and "유효하지" in c.params.get("text", ""), after=mark
+    )
     # still at the place: an address typed now is the address, not a wrong phone number
     await h.say(CITIZEN, "서울 샘플구 화양동 45", expect="연락처를 남기시겠어요")
     summary = await h.press(CITIZEN, "건너뛰기", expect="신청 내용 확인")
@@ -105,8 +107,12 @@ async def test_a_photo_with_a_caption_is_taken_whole_in_the_form_and_outside_it(
     # at the text step: the caption is the complaint's text and the photo is attached
     await h.say(CITIZEN, "/complaint", expect="민원 분야를 골라 주세요")
     await h.press(CITIZEN, "도로·보도·가로등", expect="무엇이 문제인지")
-    got = await h.say(CITIZEN, photo=True, caption="집 앞 가로등이 사흘째 꺼져 있어 밤길이 위험합니다.",
-                      expect="사진 1장이 첨부되어 있습니다")
+    got = await h.say(
+        CITIZEN,
+        photo=True,
+        caption="집 앞 가로등이 사흘째 꺼져 있어 밤길이 위험합니다.",
+        expect="사진 1장이 첨부되어 있습니다",
+    )
     assert labels(got) == ["✅ 완료 (사진 1장 첨부)", "🗑 사진 모두 빼기"]
     # at the photo step: the photo is taken and the caption is added to the text, as the reply says
     added = await h.say(CITIZEN, photo=True, caption="전봇대 번호는 자양-112입니다.", expect="사진 2/5장")
@@ -128,8 +134,9 @@ async def test_a_photo_with_a_caption_is_taken_whole_in_the_form_and_outside_it(
     await h.say(CITIZEN, "/cancel", expect="삭제했습니다")
 
     # outside any form: offered as a complaint, the caption as its text and the photo attached
-    offer = await h.say(CITIZEN, photo=True, caption="공원 벤치가 부서져서 못이 튀어나와 있어요.",
-                        expect="민원으로 신청할까요")
+    offer = await h.say(
+        CITIZEN, photo=True, caption="공원 벤치가 부서져서 못이 튀어나와 있어요.", expect="민원으로 신청할까요"
+    )
     assert "사진 1장" in offer.params["text"]
     await h.press(CITIZEN, "신청", expect="사진 1장이 첨부되어 있습니다")
     await h.press(CITIZEN, "완료", expect="위치")
@@ -201,5 +208,8 @@ async def test_what_was_asked_before_the_consent_goes_on_after_it(harness, fake)
     mark = fake.mark()
     await h.press(fourth, "동의합니다", expect="동의가 기록되었습니다")
     await fake.wait_idle()
-    assert not any("민원 분야를 골라" in c.params.get("text", "") for c in fake.requests[mark:]
-                   if c.method == "sendMessage" and c.params.get("chat_id") == fourth)
+    assert not any(
+        "민원 분야를 골라" in c.params.get("text", "")
+        for c in fake.requests[mark:]
+        if c.method == "sendMessage" and c.params.get("chat_id") == fourth
+    )

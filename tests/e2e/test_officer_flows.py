@@ -1,4 +1,5 @@
 """Transfer, reject, extend, reopen and the department wall, through the real bot."""
+
 from sqlalchemy import select
 
 from bot.db.models import Complaint, ComplaintEvent, Rating
@@ -46,7 +47,11 @@ async def test_transfer_then_answer_by_new_department(harness, fake):
     events = await h.db(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))
     transfer = next(e for e in events if e.action == "transfer")
     assert (transfer.from_state, transfer.to_state, transfer.actor_id, transfer.department_code) == (
-        "received", "transferred", CLEAN_OFFICER, "ROADS")
+        "received",
+        "transferred",
+        CLEAN_OFFICER,
+        "ROADS",
+    )
 
 
 async def test_reopen_goes_back_to_the_same_department(harness, fake):

@@ -2,6 +2,7 @@
 reads is English — 동 names, places, legal bases, consent screens —, Hangul only as the Korean form
 of a name given in English ("Junggok 1-dong (중곡1동)"); the birth benefit list comes in readable
 parts; a body's phone is one a resident can dial, or the screen says it is not published."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -38,9 +39,16 @@ async def test_birth_in_english(harness, fake):
     parts = [c for c in fake.requests[mark:] if c in fake.sent(PARENT, "sendMessage")]
     # the list in readable parts: the community centre's, the health centre's, other bodies', totals
     assert len(parts) >= 4 and parts[-1] is last
-    heads = [next((i for i, c in enumerate(parts) if head in c.params["text"]), None) for head in (
-        "Support you can apply for", "Handled by the community centre", "Handled by the public health centre",
-        "Discounts from other bodies", "Expected first-year total")]
+    heads = [
+        next((i for i, c in enumerate(parts) if head in c.params["text"]), None)
+        for head in (
+            "Support you can apply for",
+            "Handled by the community centre",
+            "Handled by the public health centre",
+            "Discounts from other bodies",
+            "Expected first-year total",
+        )
+    ]
     assert heads[0] == heads[1] == 0 and heads[1] < heads[2] < heads[3] < heads[4] == len(parts) - 1  # a part each
     assert all(visible_len(c.params["text"]) <= 1500 for c in parts)  # was one message of 2,500 characters
     assert ["reply_markup" in c.params for c in parts] == [False] * (len(parts) - 1) + [True]  # buttons under the last
@@ -52,7 +60,9 @@ async def test_birth_in_english(harness, fake):
     assert "☎ 123 (no area code)" in kepco.params["text"] and "to be confirmed" not in kepco.params["text"]
     assert "is not yet known to us" in kepco.params["text"]
     gas = await h.press(PARENT, "I agree to this provision", expect="the local city-gas supplier")
-    assert "We cannot give this body's own number yet; the district office (☎ 02-450-1114) can help." in gas.params["text"]
+    assert (
+        "We cannot give this body's own number yet; the district office (☎ 02-450-1114) can help." in gas.params["text"]
+    )
     await h.press(PARENT, "I agree to this provision", expect="A phone number the bodies can call you on")
     await h.press(PARENT, "Skip", expect="Please review")
     await h.press(PARENT, "Apply", expect="Your application is filed")
@@ -69,7 +79,9 @@ async def test_death_in_english(harness, fake):
     await say(h, REPORTER, "/death", "deeply sorry for your loss")
     await h.press(REPORTER, "I agree", expect="On what day did they pass away")
     await say(h, REPORTER, died.isoformat(), "What is your relationship to the deceased")
-    await h.press(REPORTER, "a relative who lived with the deceased", expect="Which neighbourhood (dong) did the deceased live in")
+    await h.press(
+        REPORTER, "a relative who lived with the deceased", expect="Which neighbourhood (dong) did the deceased live in"
+    )
     await h.press(REPORTER, "Neung-dong", expect="Has the death been reported")
     await h.press(REPORTER, "Not yet", expect="address abroad")
     nps = await h.press(REPORTER, "Yes, an heir lives abroad", expect="(1/4)")

@@ -3,6 +3,7 @@
 (``georeport``) reads services, a service definition, both pages of a 1,680-complaint month and
 single requests, in JSON and in XML; errors are GeoReport error lists in the requested format;
 nothing personal is in any answer."""
+
 from __future__ import annotations
 
 import asyncio
@@ -85,8 +86,9 @@ async def test_a_georeport_client_reads_everything(bot, transport, fmt):
 
     first = await asyncio.to_thread(client.get_service_requests, **AUGUST)
     assert len(first) == 1000 and first[0]["service_request_id"] == f"2026-{100000 + AUGUST_COUNT - 1:06d}"
-    assert transport.last.headers["Content-Type"] == ("application/json; charset=utf-8" if fmt == "json"
-                                                      else "text/xml; charset=utf-8")
+    assert transport.last.headers["Content-Type"] == (
+        "application/json; charset=utf-8" if fmt == "json" else "text/xml; charset=utf-8"
+    )
     transport.extra = transport.next_page()  # follow Link: <…page=2…>; rel="next"
     assert transport.extra == {**AUGUST, "page": "2", "page_size": "1000"}
     second = await asyncio.to_thread(client.get_service_requests)
@@ -104,8 +106,12 @@ async def test_a_georeport_client_reads_everything(bot, transport, fmt):
     assert not sensitive["address"] and not sensitive["lat"] and not sensitive["long"]
 
     october = await asyncio.to_thread(client.get_service_requests, start_date="2026-10-01", end_date="2026-10-31")
-    assert [r["service_request_id"] for r in october][:4] == ["2026-000023", "2026-000022", "2026-000021",
-                                                               "2026-000020"]
+    assert [r["service_request_id"] for r in october][:4] == [
+        "2026-000023",
+        "2026-000022",
+        "2026-000021",
+        "2026-000020",
+    ]
     for raw in (json.dumps(october, ensure_ascii=False), transport.last.text):
         for secret in (NAME, PHONE, "680-1", "집 앞", "37.534567", "gAAAA"):
             assert secret not in raw
@@ -118,6 +124,7 @@ async def test_a_georeport_client_reads_everything(bot, transport, fmt):
 async def test_errors_are_georeport_error_lists(bot):
     base = bot.export + "/open311/v2"
     async with httpx.AsyncClient() as http:
+
         async def error(url, expected, fmt, **params):
             r = await http.get(url, params=params)
             assert r.status_code == expected, (url, r.text)

@@ -3,6 +3,7 @@ prepares a topic with a poll in the chat, residents subscribe, the day runs (ann
 10:00, native poll answers, opinions, an edit), the analysis is made at 24:00, edited, approved
 and published to every participant once, and the policy answer follows. A second run does the
 day with 200 residents."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -11,8 +12,16 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import (Consent, OpinionEntry, OpinionParticipant, OpinionPoll, OpinionSubscription,
-                           OpinionTopic, OutboxMessage, User)
+from bot.db.models import (
+    Consent,
+    OpinionEntry,
+    OpinionParticipant,
+    OpinionPoll,
+    OpinionSubscription,
+    OpinionTopic,
+    OutboxMessage,
+    User,
+)
 from tests.e2e.harness import ADMIN
 from tests.unit.conftest import KST, Clock
 from tests.unit.test_opinion_analysis import OPINIONS
@@ -28,9 +37,17 @@ def next_update_id(fake) -> int:
 
 
 def poll_answer(fake, user_id: int, poll_id: str, options: list[int]) -> None:
-    fake.raw_update({"update_id": next_update_id(fake), "poll_answer": {
-        "poll_id": poll_id, "option_ids": options, "option_persistent_ids": [str(o) for o in options],
-        "user": {"id": user_id, "is_bot": False, "first_name": "Resident"}}})
+    fake.raw_update(
+        {
+            "update_id": next_update_id(fake),
+            "poll_answer": {
+                "poll_id": poll_id,
+                "option_ids": options,
+                "option_persistent_ids": [str(o) for o in options],
+                "user": {"id": user_id, "is_bot": False, "first_name": "Resident"},
+            },
+        }
+    )
 
 
 async def run_duties(h, clock, *at) -> None:
@@ -48,8 +65,12 @@ async def prepare_topic(h, *, photo: bool = True) -> None:
     await h.say(OFFICER, "골목 주차 문제", expect="2/5")
     if photo:
         await h.say(OFFICER, photo=True, expect="캡션")
-        await h.say(OFFICER, photo=True, caption="주택가 골목 주차 민원이 해마다 늘고 있습니다. 무엇부터 할지 묻습니다.",
-                    expect="3/5")
+        await h.say(
+            OFFICER,
+            photo=True,
+            caption="주택가 골목 주차 민원이 해마다 늘고 있습니다. 무엇부터 할지 묻습니다.",
+            expect="3/5",
+        )
     else:
         await h.say(OFFICER, "주택가 골목 주차 민원이 해마다 늘고 있습니다. 무엇부터 할지 묻습니다.", expect="3/5")
     await h.say(OFFICER, "www.sample-gu.example", expect="https://")
@@ -113,8 +134,11 @@ async def test_an_opinion_day_through_the_chat(harness, fake):
     await h.press(R1, "2번 고치기", expect="2번 의견을 고칩니다")
     await h.say(R1, "x" * 1001, expect="5~1000자로 보내 주세요 (지금 1001자)")
     await h.say(R1, "공영주차장을 더 지어 주세요.", expect="2번 의견을 새 내용으로 바꾸었습니다")
-    edited = {**first["message"], "text": "골목 불법주차 때문에 소방차가 들어갈 수 없습니다. 주차 단속 부탁드립니다.",
-              "edit_date": first["message"]["date"] + 60}
+    edited = {
+        **first["message"],
+        "text": "골목 불법주차 때문에 소방차가 들어갈 수 없습니다. 주차 단속 부탁드립니다.",
+        "edit_date": first["message"]["date"] + 60,
+    }
     mark = fake.mark()
     fake.raw_update({"update_id": next_update_id(fake), "edited_message": edited})
     await fake.wait_text(R1, "1번 의견을 새 내용으로 바꾸었습니다", after=mark)
@@ -200,8 +224,9 @@ async def _count(h, model, n: int) -> bool:
 
 async def _all_sent(h) -> bool:
     async with h.app.sessionmaker() as s:
-        return not await s.scalar(select(func.count()).select_from(OutboxMessage)
-                                  .where(OutboxMessage.status == "pending"))
+        return not await s.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+        )
 
 
 N = 200
@@ -223,18 +248,26 @@ async def test_two_hundred_residents(harness, fake):
         s.add_all(User(id=uid) for uid in residents)
         await s.flush()
         s.add_all(Consent(user_id=uid, purpose=od.PURPOSE, version=PRIVACY_VERSION) for uid in residents)
-        s.add_all(OpinionSubscription(user_id=uid, active=True, subscribed_at=clock.at,
-                                      dong=dongs[i % 5] if i % 4 else None) for i, uid in enumerate(residents))
+        s.add_all(
+            OpinionSubscription(user_id=uid, active=True, subscribed_at=clock.at, dong=dongs[i % 5] if i % 4 else None)
+            for i, uid in enumerate(residents)
+        )
         await s.commit()
 
     mark = fake.mark()
     await run_duties(h, clock, 2026, 12, 17, 10, 0)
     await h.eventually(lambda: _all_sent(h), timeout=30)
-    polls = {c.params["chat_id"]: c.result["poll"]["id"] for c in fake.requests[mark:]
-             if c.method == "sendPoll" and c.status == 200}
+    polls = {
+        c.params["chat_id"]: c.result["poll"]["id"]
+        for c in fake.requests[mark:]
+        if c.method == "sendPoll" and c.status == 200
+    }
     assert set(polls) == set(residents)
-    announced = Counter(c.params["chat_id"] for c in fake.requests[mark:] if c.status == 200
-                        and c.method == "sendMessage" and "소통 Day 2026-12-17" in c.params.get("text", ""))
+    announced = Counter(
+        c.params["chat_id"]
+        for c in fake.requests[mark:]
+        if c.status == 200 and c.method == "sendMessage" and "소통 Day 2026-12-17" in c.params.get("text", "")
+    )
     assert set(announced) == set(residents) and set(announced.values()) == {1}
     await h.eventually(lambda: _count(h, OpinionPoll, N), timeout=10)
 
@@ -275,22 +308,34 @@ async def test_two_hundred_residents(harness, fake):
     mark = fake.mark()
     await h.press(OFFICER, "공개", expect="참여자 180명에게")
     await h.eventually(lambda: _all_sent(h), timeout=30)
-    got = Counter(c.params["chat_id"] for c in fake.requests[mark:]
-                  if c.status == 200 and c.method == "sendMessage" and "분석 결과입니다" in c.params.get("text", ""))
+    got = Counter(
+        c.params["chat_id"]
+        for c in fake.requests[mark:]
+        if c.status == 200 and c.method == "sendMessage" and "분석 결과입니다" in c.params.get("text", "")
+    )
     assert set(got) == set(residents[:180]) and set(got.values()) == {1}
     assert od.topic_indicators(h.app.svc, await h.one(OpinionTopic)).analysis == od.Achieved(1, True)
 
 
 def _told(fake, users, n: int, contains: str):
     """Every one of ``users`` got at least ``n`` messages containing ``contains`` (one scan)."""
+
     async def check():
-        got = Counter(c.params["chat_id"] for c in fake.requests if c.status == 200 and c.method == "sendMessage"
-                      and contains in c.params.get("text", ""))
+        got = Counter(
+            c.params["chat_id"]
+            for c in fake.requests
+            if c.status == 200 and c.method == "sendMessage" and contains in c.params.get("text", "")
+        )
         return all(got[u] >= n for u in users)
+
     return check()
 
 
 async def _voted(h, n: int) -> bool:
     async with h.app.sessionmaker() as s:
-        return await s.scalar(select(func.count()).select_from(OpinionParticipant)
-                              .where(OpinionParticipant.poll_choice.is_not(None))) == n
+        return (
+            await s.scalar(
+                select(func.count()).select_from(OpinionParticipant).where(OpinionParticipant.poll_choice.is_not(None))
+            )
+            == n
+        )

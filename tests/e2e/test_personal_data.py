@@ -65,11 +65,16 @@ async def test_a_resident_number_is_refused_at_every_text_step_and_the_form_stay
     r = await h.one(Rating, complaint_id=c.id)
     assert c.state == "closed" and r.comment == "빨리 처리해 주셔서 감사합니다."
     # nowhere: not the case, its history, the rating, the forms, any message queued or sent, the logs
-    stored = [c.address, c.description, c.answer_text, r.comment,
-              *(e.note or "" for e in await h.db(select(ComplaintEvent))),
-              *(str(p) for p in await h.db(select(FsmRecord.data))),
-              *(str(p) for p in await h.db(select(OutboxMessage.payload))),
-              *(call.params.get("text", "") for call in fake.sent(OFFICER))]
+    stored = [
+        c.address,
+        c.description,
+        c.answer_text,
+        r.comment,
+        *(e.note or "" for e in await h.db(select(ComplaintEvent))),
+        *(str(p) for p in await h.db(select(FsmRecord.data))),
+        *(str(p) for p in await h.db(select(OutboxMessage.payload))),
+        *(call.params.get("text", "") for call in fake.sent(OFFICER)),
+    ]
     for digits in ("1234567", "2234567", "２２３４５６７"):
         assert not any(digits in s for s in stored)
     logged = "\n".join(rec.getMessage() for rec in caplog.records)
@@ -85,8 +90,16 @@ async def test_a_resident_number_is_refused_outside_a_form_and_in_an_edited_mess
     msg = fake.message(101, "가로등이 고장났어요. 밤에 너무 어두워요.", language_code="en")
     await fake.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == 101)
     mark = fake.mark()
-    fake.raw_update({"update_id": msg["update_id"] + 1, "edited_message": {
-        **msg["message"], "edit_date": msg["message"]["date"] + 1, "text": "가로등 고장, 900101_1234567"}})
+    fake.raw_update(
+        {
+            "update_id": msg["update_id"] + 1,
+            "edited_message": {
+                **msg["message"],
+                "edit_date": msg["message"]["date"] + 1,
+                "text": "가로등 고장, 900101_1234567",
+            },
+        }
+    )
     await fake.wait_text(101, "resident registration number", after=mark)
 
 

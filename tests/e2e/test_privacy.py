@@ -2,6 +2,7 @@
 and deletes it. The officer is told the complaint was withdrawn, /status shows nothing, the
 database keeps no text or phone of theirs, the audit log has every step, and an old or repeated
 confirmation button does nothing."""
+
 from sqlalchemy import select
 
 from bot.db.models import AuditEntry, Complaint, Consent, OutboxMessage
@@ -78,8 +79,14 @@ async def test_resident_deletes_their_data_with_a_complaint_open(harness, fake):
     assert "폐기물" not in bodies
     # every step is in the audit log, by the resident, without the data
     actions = await h.db(select(AuditEntry.action).where(AuditEntry.actor_id == CITIZEN))
-    assert {"privacy_view", "privacy_withdraw_complaint", "privacy_anonymise_complaint", "privacy_withdraw_consents",
-            "privacy_forget_messages", "privacy_delete"} <= set(actions)
+    assert {
+        "privacy_view",
+        "privacy_withdraw_complaint",
+        "privacy_anonymise_complaint",
+        "privacy_withdraw_consents",
+        "privacy_forget_messages",
+        "privacy_delete",
+    } <= set(actions)
     assert actions.count("privacy_delete") == 1  # the double press recorded nothing
     details = " ".join(d or "" for d in await h.db(select(AuditEntry.detail)))
     assert "5678" not in details and "폐기물" not in details

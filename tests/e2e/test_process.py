@@ -1,5 +1,6 @@
 """`python -m bot` as a separate process: it migrates, polls the fake server and stops cleanly;
 without BOT_TOKEN it explains itself and exits with code 2."""
+
 import asyncio
 import signal
 import sys
@@ -12,14 +13,27 @@ pytestmark = pytest.mark.slow  # each starts `python -m bot` (5-13 s): scripts/t
 
 
 def _env(tmp_path, **extra):
-    return process_env(**{"DATA_DIR": str(tmp_path), "DATA_KEY": TEST_KEY, "ADMIN_IDS": "1", "POLLING_TIMEOUT": "1",
-                           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'proc.db'}", **extra})
+    return process_env(
+        **{
+            "DATA_DIR": str(tmp_path),
+            "DATA_KEY": TEST_KEY,
+            "ADMIN_IDS": "1",
+            "POLLING_TIMEOUT": "1",
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'proc.db'}",
+            **extra,
+        }
+    )
 
 
 async def test_bot_process_answers_and_stops_on_sigterm(fake, tmp_path):
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", env=_env(tmp_path, BOT_TOKEN=fake.token, TELEGRAM_API_URL=fake.base_url),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        env=_env(tmp_path, BOT_TOKEN=fake.token, TELEGRAM_API_URL=fake.base_url),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         await fake.wait_for(lambda c: c.method == "getUpdates", timeout=30)
         mark = fake.mark()
@@ -37,8 +51,13 @@ async def test_bot_process_answers_and_stops_on_sigterm(fake, tmp_path):
 
 async def test_bot_process_without_token_exits_2(tmp_path):
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", env=_env(tmp_path, BOT_TOKEN=""),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        env=_env(tmp_path, BOT_TOKEN=""),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     text = err.decode()
     assert proc.returncode == 2
@@ -48,20 +67,27 @@ async def test_bot_process_without_token_exits_2(tmp_path):
 
 async def test_bot_process_with_malformed_token_exits_2(tmp_path):
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", env=_env(tmp_path, BOT_TOKEN="not-a-token"),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        env=_env(tmp_path, BOT_TOKEN="not-a-token"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2 and "Traceback" not in err.decode()
 
 
 async def _read_until(stream: asyncio.StreamReader, seen: list[str], predicate, timeout: float) -> None:
     """Collect stderr lines into ``seen`` until one matches ``predicate``."""
+
     async def loop():
         while line := await stream.readline():
             seen.append(line.decode(errors="replace"))
             if predicate(seen[-1]):
                 return
         raise AssertionError("the process ended first:\n" + "".join(seen)[-2000:])
+
     await asyncio.wait_for(loop(), timeout)
 
 
@@ -74,9 +100,13 @@ async def test_telegram_unreachable_at_start_is_retried_then_served(fake, tmp_pa
     port = await proxy.start()
     await proxy.cut()  # the port refuses connections, as when Telegram cannot be reached
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot",
+        sys.executable,
+        "-m",
+        "bot",
         env=_env(tmp_path, BOT_TOKEN=fake.token, TELEGRAM_API_URL=f"http://127.0.0.1:{port}"),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     seen: list[str] = []
     try:
         await _read_until(proc.stderr, seen, lambda line: "trying again in 2 s" in line, timeout=30)
@@ -101,9 +131,13 @@ async def test_a_stop_while_telegram_is_unreachable_ends_at_once(tmp_path):
     from tests.e2e.harness import free_port
 
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot",
+        sys.executable,
+        "-m",
+        "bot",
         env=_env(tmp_path, BOT_TOKEN="123456:TEST-TOKEN", TELEGRAM_API_URL=f"http://127.0.0.1:{free_port()}"),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     seen: list[str] = []
     await _read_until(proc.stderr, seen, lambda line: "Telegram unreachable at start" in line, timeout=30)
     proc.send_signal(signal.SIGTERM)
@@ -114,8 +148,13 @@ async def test_a_stop_while_telegram_is_unreachable_ends_at_once(tmp_path):
 
 async def test_a_token_telegram_refuses_stops_with_one_message_and_exit_2(fake, tmp_path):
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", env=_env(tmp_path, BOT_TOKEN="123456:WRONG-TOKEN", TELEGRAM_API_URL=fake.base_url),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        env=_env(tmp_path, BOT_TOKEN="123456:WRONG-TOKEN", TELEGRAM_API_URL=fake.base_url),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     text = err.decode()
     assert proc.returncode == 2, text[-2000:]

@@ -1,6 +1,7 @@
 """The evaluation team through the real bot: /report with its text, PNG and XLSX (cells checked
 against the hand-computed sample), the monthly report through the outbox, /ranking, and the
 Open311 export on the bot's HTTP server."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,8 +18,6 @@ from workflows import reports
 
 EVALUATOR, CITIZEN = 500, 600
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
 
 
 @pytest.fixture
@@ -40,8 +39,9 @@ def _sheet(wb, name: str, *key_cols: int) -> dict:
 
 
 async def _upload(fake, method: str, chat_id: int, after: int) -> Upload:
-    call = await fake.wait_for(lambda c: c.method == method and c.params.get("chat_id") == chat_id
-                               and c.status == 200, after=after, timeout=15)
+    call = await fake.wait_for(
+        lambda c: c.method == method and c.params.get("chat_id") == chat_id and c.status == 200, after=after, timeout=15
+    )
     field = "photo" if method == "sendPhoto" else "document"
     assert isinstance(call.params[field], Upload), call.params
     return call.params[field]
@@ -153,8 +153,9 @@ async def test_open311_export(bot):
             assert r.status == 200 and r.content_type == "application/json"
             services = await r.json()
         assert {s["service_code"] for s in services} >= {"waste", "road", "parking"}
-        async with http.get(f"{base}/requests.json",
-                            params={"start_date": "2026-10-01", "end_date": "2026-10-31"}) as r:
+        async with http.get(
+            f"{base}/requests.json", params={"start_date": "2026-10-01", "end_date": "2026-10-31"}
+        ) as r:
             assert r.status == 200
             out = await r.json()
         assert [x["service_request_id"] for x in out] == [f"2026-{n:06d}" for n in (6, 5, 4, 3, 2, 1)]
@@ -163,8 +164,9 @@ async def test_open311_export(bot):
         for x in out:
             assert not {"citizen_id", "phone", "phone_enc", "answer_text"} & set(x) and x["description"] is None
         assert "gAAAA" not in raw and "샘플 민원 내용" not in raw
-        async with http.get(f"{base}/requests.json", params={"status": "open", "start_date": "2026-10-01",
-                                                             "end_date": "2026-10-31"}) as r:
+        async with http.get(
+            f"{base}/requests.json", params={"status": "open", "start_date": "2026-10-01", "end_date": "2026-10-31"}
+        ) as r:
             assert [x["service_request_id"] for x in await r.json()] == ["2026-000005", "2026-000003"]
         async with http.get(f"{base}/requests.json", params={"status": "pending"}) as r:
             assert r.status == 400 and (await r.json())[0]["code"] == 400
@@ -179,11 +181,12 @@ async def test_a_recurring_place_typed_with_markup_does_not_stop_the_report(bot,
     from tests.fakes.tg_rules import parse_html
     from tests.indicator_sample import _complaint, _life, kst
 
-    place = "자양동 680-1 <대성빌딩> 뒤편 <a href=\"https://phish.sample-gu.example/\">안내</a>"
+    place = '자양동 680-1 <대성빌딩> 뒤편 <a href="https://phish.sample-gu.example/">안내</a>'
     async with bot.app.sessionmaker() as s:
         for n, day in ((20, 5), (21, 6), (22, 7)):
-            c = _complaint(n, "CLEAN", "waste", kst(2026, 10, day, 10), kst(2026, 10, day + 8, 18), "received",
-                           address=place)
+            c = _complaint(
+                n, "CLEAN", "waste", kst(2026, 10, day, 10), kst(2026, 10, day + 8, 18), "received", address=place
+            )
             s.add(_life(c))
         await s.commit()
     await bot.say(ADMIN, f"/grant {EVALUATOR} evaluator", expect="역할을 부여했습니다")

@@ -2,6 +2,7 @@
 tax cards in department group chats carry nothing personal (a private deep link opens the item);
 a photo with a caption at the complaint form's location or phone step keeps both; an edited
 message is handled the same way in every form."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -32,6 +33,7 @@ def labels(call) -> list[str]:
 
 # --- 1. English 동 names ---------------------------------------------------------------------------
 
+
 async def test_food_alert_registration_shows_english_dong_names(harness, fake):
     h = fast(harness)
     start = fake.mark()
@@ -50,8 +52,9 @@ async def test_food_alert_registration_shows_english_dong_names(harness, fake):
     change = await h.press(EN, "dong", expect="Choose the dong your business is in")
     assert "Hwayang-dong (화양동)" in labels(change)
     await fake.wait_idle()
-    assert not check(fake.requests[start:], proper_names(h.app.svc.district)), \
-        check(fake.requests[start:], proper_names(h.app.svc.district))
+    assert not check(fake.requests[start:], proper_names(h.app.svc.district)), check(
+        fake.requests[start:], proper_names(h.app.svc.district)
+    )
 
 
 async def test_opinion_day_dong_buttons_and_home_in_english(harness, fake):
@@ -96,6 +99,7 @@ CITIZEN = 100
 
 async def to_location_step(h, photos: int = 0):
     from tests.e2e.test_complaint_loop import consent
+
     await consent(h, CITIZEN)
     await h.say(CITIZEN, "/complaint", expect="민원 분야를 골라 주세요")
     await h.press(CITIZEN, "쓰레기·청소", expect="무엇이 문제인지")
@@ -107,6 +111,7 @@ async def to_location_step(h, photos: int = 0):
 
 async def test_a_photo_with_a_caption_at_the_place_and_phone_steps_keeps_both(harness, fake):
     from bot.db.models import Complaint
+
     h = fast(harness)
     await to_location_step(h)
     got = await h.say(CITIZEN, photo=True, caption="자양1동 12-3 골목 입구", expect="사진 설명을 주소로 받았습니다")
@@ -124,6 +129,7 @@ async def test_a_photo_with_a_caption_at_the_place_and_phone_steps_keeps_both(ha
 
 async def test_a_photo_without_caption_or_past_five_at_those_steps_is_said_and_the_step_stays(harness, fake):
     from bot.db.models import Complaint
+
     h = fast(harness)
     await to_location_step(h, photos=4)
     # no caption: attached, and the place is asked again with its buttons
@@ -199,19 +205,27 @@ async def file_birth(h, born):
 async def test_one_stop_group_cards_hold_nothing_of_the_family_and_open_in_private(grouped, fake):
     from bot.db.models import OnestopApplication, OnestopItem
     from workflows import birth_death as bd
+
     h = grouped
     for uid, dept in ((DONG_OFFICER, "DONG-JUNGGOK1"), (HEALTH_OFFICER, "HEALTH")):
         await h.say(ADMIN, f"/grant {uid} officer {dept}", expect="역할을 부여했습니다")
     born = bd.local_today(h.app.svc) - timedelta(days=10)
     await file_birth(h, born)
     app = await h.one(OnestopApplication, citizen_id=PARENT)
-    item = (await h.db(select(OnestopItem).where(OnestopItem.application_id == app.id,
-                                                 OnestopItem.department_code == "DONG-JUNGGOK1")))[0]
+    item = (
+        await h.db(
+            select(OnestopItem).where(
+                OnestopItem.application_id == app.id, OnestopItem.department_code == "DONG-JUNGGOK1"
+            )
+        )
+    )[0]
     for name in ("부모급여", "아동수당", "첫만남이용권", "가정양육수당"):  # every card is out before the link is used
         await fake.wait_text(DONG_GROUP, name)
         private = await fake.wait_text(DONG_OFFICER, name)
         assert born.isoformat() in private.params["text"]  # the officers' own cards: the facts
-    card = await fake.wait_text(DONG_GROUP, f"{app.receipt_no}] {bd.item_name(item, app.kind, 'ko', h.app.svc.district)}")
+    card = await fake.wait_text(
+        DONG_GROUP, f"{app.receipt_no}] {bd.item_name(item, app.kind, 'ko', h.app.svc.district)}"
+    )
     text = card.params["text"]
     assert "원스톱 세부 신청이 들어왔습니다" in text and "중곡1동 · 상태: 신청됨" in text
     assert born.isoformat() not in text and "첫째" not in text and "2222" not in text
@@ -287,18 +301,21 @@ async def test_tax_group_cards_hold_no_business_or_amount_and_open_for_tax_offic
 
 # --- 4. edited messages ------------------------------------------------------------------------
 
+
 def edit(fake, sent: dict, text: str) -> int:
     """Queue Telegram's edit of an earlier message (as a resident edits it in the app); the mark."""
     mark = fake.mark()
     msg = sent["message"]
-    fake.raw_update({"update_id": fake._next_update_id, "edited_message": {
-        **msg, "edit_date": msg["date"] + 30, "text": text}})
+    fake.raw_update(
+        {"update_id": fake._next_update_id, "edited_message": {**msg, "edit_date": msg["date"] + 30, "text": text}}
+    )
     return mark
 
 
 async def test_an_edit_is_never_applied_to_a_form_and_an_edit_with_a_resident_number_is_refused(harness, fake):
     from bot.db.models import Complaint, FsmRecord, OutboxMessage
     from tests.e2e.test_complaint_loop import consent
+
     h = fast(harness)
     await consent(h, CITIZEN)
     await h.say(CITIZEN, "/complaint", expect="민원 분야를 골라 주세요")
@@ -328,15 +345,19 @@ async def test_an_edit_is_never_applied_to_a_form_and_an_edit_with_a_resident_nu
     await h.say(CITIZEN, "자양1동 12-5 골목 입구", expect="신청 내용 확인")
     await h.press(CITIZEN, "제출", expect="민원이 접수되었습니다")
     c = await h.one(Complaint, citizen_id=CITIZEN)
-    assert c.description == "골목 입구에 대형 폐기물이 일주일째 방치되어 있습니다." and c.address == "자양1동 12-5 골목 입구"
+    assert (
+        c.description == "골목 입구에 대형 폐기물이 일주일째 방치되어 있습니다."
+        and c.address == "자양1동 12-5 골목 입구"
+    )
     # after the form: an edit of the filed text changes nothing and says how to add to it
     mark = edit(fake, text_msg, "취소할게요")
     plain = await fake.wait_text(CITIZEN, "고치신 메시지는 반영되지 않습니다", after=mark)
     assert "새 메시지로" in plain.params["text"]
     await fake.wait_idle()
     assert (await h.one(Complaint, id=c.id)).description == c.description
-    stored = [str(p) for p in await h.db(select(FsmRecord.data))] + \
-             [str(p) for p in await h.db(select(OutboxMessage.payload))]
+    stored = [str(p) for p in await h.db(select(FsmRecord.data))] + [
+        str(p) for p in await h.db(select(OutboxMessage.payload))
+    ]
     assert not any("1234567" in s for s in stored)
 
 

@@ -1,4 +1,5 @@
 """Restarts, replays, 429s, double presses and bad input, through the real bot."""
+
 import asyncio
 
 from sqlalchemy import func, select
@@ -41,8 +42,8 @@ async def test_submit_pressed_twice_and_replayed_update_make_one_complaint(harne
     msg_id, data = fake.button(CITIZEN, "제출")
     mark = fake.mark()
     first = fake.callback(CITIZEN, data, message_id=msg_id)
-    fake.callback(CITIZEN, data, message_id=msg_id)   # a second tap
-    fake.raw_update(first)                              # Telegram delivers the first one again
+    fake.callback(CITIZEN, data, message_id=msg_id)  # a second tap
+    fake.raw_update(first)  # Telegram delivers the first one again
     await fake.wait_text(CITIZEN, "민원이 접수되었습니다", after=mark)
     await fake.wait_text(CITIZEN, "이미 제출된 민원입니다", after=mark)
     await asyncio.sleep(0.3)
@@ -83,7 +84,7 @@ async def test_bad_input_gets_a_clear_answer_and_the_form_stays(harness, fake):
     await h.press(CITIZEN, "동의합니다", expect="동의가 기록되었습니다")
     await fake.wait_text(CITIZEN, "민원 분야")  # the /complaint asked before consent goes on by itself
     await fake.wait_idle()
-    await h.say(CITIZEN, "아무 글", expect="민원 분야를 골라 주세요")          # text instead of a button
+    await h.say(CITIZEN, "아무 글", expect="민원 분야를 골라 주세요")  # text instead of a button
     await h.press(CITIZEN, "소음·악취", expect="무엇이 문제인지")
     await h.say(CITIZEN, sticker=True, expect="글로 적어서 보내 주세요")
     await h.say(CITIZEN, photo=True, expect="글로 적어서 보내 주세요")
@@ -119,7 +120,7 @@ async def test_free_text_is_offered_as_a_complaint(harness, fake):
     await consent(h)
     offer = await h.say(CITIZEN, "집 앞 가로등이 고장났어요. 밤에 너무 어두워요.", expect="민원으로 신청할까요")
     assert "도로·보도·가로등" in offer.params["text"]
-    await h.press(CITIZEN, "신청", expect="사진이 있으면")   # the sentence is kept as the text
+    await h.press(CITIZEN, "신청", expect="사진이 있으면")  # the sentence is kept as the text
     await h.press(CITIZEN, "건너뛰기", expect="위치")
     await h.press(CITIZEN, "건너뛰기", expect="연락처")
     summary = await h.press(CITIZEN, "건너뛰기", expect="신청 내용 확인")
@@ -153,6 +154,7 @@ async def test_english(harness, fake):
 
 def _redis_up() -> bool:
     import socket
+
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
         return True

@@ -3,6 +3,7 @@
 lists; search; the morning digest instead of cards; officers by name; one officer taking a
 complaint updates every other copy of its card and a second one may only take it over explicitly;
 assigning to a colleague; a revoked officer's complaints handed on; internal notes for staff only."""
+
 from __future__ import annotations
 
 import os
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import (Complaint, ComplaintEvent, LicenseTaxNotice, OnestopApplication, OnestopItem, User)
+from bot.db.models import Complaint, ComplaintEvent, LicenseTaxNotice, OnestopApplication, OnestopItem, User
 from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
 from tests.e2e.test_complaint_loop import consent
 
@@ -48,9 +49,15 @@ async def staff(fake, tmp_path):
         if uid in telegram_names:
             kw.setdefault("first_name", telegram_names[uid])
         return await say(uid, *args, **kw)
+
     h.say = say_as
-    for uid, grant in ((KIM, "CLEAN 김민수"), (LEE, "CLEAN"), (PARK, "CLEAN 박지훈"), (CHOI, "ROADS 최도로"),
-                       (JUNG, "ROADS 정건설")):
+    for uid, grant in (
+        (KIM, "CLEAN 김민수"),
+        (LEE, "CLEAN"),
+        (PARK, "CLEAN 박지훈"),
+        (CHOI, "ROADS 최도로"),
+        (JUNG, "ROADS 정건설"),
+    ):
         await h.say(ADMIN, f"/grant {uid} officer {grant}", expect="역할을 부여했습니다")
         await h.say(uid, "/settings", expect="새 민원 알림: 카드")
     yield h
@@ -65,11 +72,30 @@ async def seed(h, rows: list[dict]) -> list[Complaint]:
             await s.flush()
         out = []
         for r in rows:
-            c = Complaint(**{"citizen_id": RESIDENT, "category_code": "waste", "kind": "고충", "period": "7d",
-                             "state": "received", "received_at": MONDAY - timedelta(days=1), "updated_at": MONDAY,
-                             "department_code": "CLEAN", **r, "submit_key": f"seed-{r['receipt_no']}"})
-            c.events = [ComplaintEvent(at=c.received_at, actor_id=RESIDENT, actor_role="citizen", action="submit",
-                                       to_state="received", department_code=c.department_code)]
+            c = Complaint(
+                **{
+                    "citizen_id": RESIDENT,
+                    "category_code": "waste",
+                    "kind": "고충",
+                    "period": "7d",
+                    "state": "received",
+                    "received_at": MONDAY - timedelta(days=1),
+                    "updated_at": MONDAY,
+                    "department_code": "CLEAN",
+                    **r,
+                    "submit_key": f"seed-{r['receipt_no']}",
+                }
+            )
+            c.events = [
+                ComplaintEvent(
+                    at=c.received_at,
+                    actor_id=RESIDENT,
+                    actor_role="citizen",
+                    action="submit",
+                    to_state="received",
+                    department_code=c.department_code,
+                )
+            ]
             s.add(c)
             out.append(c)
         await s.commit()
@@ -82,9 +108,11 @@ def sixty() -> list[dict]:
     rows = []
     dongs = ("화양동 {i}-1", "구의1동 {i}번지", "서울 광진구 자양1동 {i}")  # by i % 3
     for i in range(1, 61):
-        r = {"receipt_no": f"2026-9{i:05d}",
-             "description": f"골목 {i}번 전봇대 아래 쓰레기 무단투기가 계속됩니다. 단속과 수거를 부탁드립니다.",
-             "address": dongs[i % 3].format(i=i)}
+        r = {
+            "receipt_no": f"2026-9{i:05d}",
+            "description": f"골목 {i}번 전봇대 아래 쓰레기 무단투기가 계속됩니다. 단속과 수거를 부탁드립니다.",
+            "address": dongs[i % 3].format(i=i),
+        }
         if i <= 6:
             r["deadline_at"] = MONDAY - timedelta(hours=i)
         elif i <= 10:
@@ -104,9 +132,17 @@ def sixty() -> list[dict]:
 
 
 def roads() -> list[dict]:
-    return [{"receipt_no": f"2026-9{60 + j:05d}", "category_code": "road", "department_code": "ROADS",
-             "description": f"도로 파임 {j}곳이 위험합니다. 보수해 주세요.", "address": "자양1동 {j}",
-             "deadline_at": MONDAY + timedelta(days=2)} for j in range(1, 6)]
+    return [
+        {
+            "receipt_no": f"2026-9{60 + j:05d}",
+            "category_code": "road",
+            "department_code": "ROADS",
+            "description": f"도로 파임 {j}곳이 위험합니다. 보수해 주세요.",
+            "address": "자양1동 {j}",
+            "deadline_at": MONDAY + timedelta(days=2),
+        }
+        for j in range(1, 6)
+    ]
 
 
 def screen(call) -> str:
@@ -127,7 +163,7 @@ async def test_inbox_every_complaint_paged_and_filtered_never_another_department
     assert first < second
     lines = text.split("\n")
     at = next(i for i, x in enumerate(lines) if "<b>2026-900001</b>" in x)
-    line = lines[at:at + 2]
+    line = lines[at : at + 2]
     assert "쓰레기·청소 · 구의1동" in line[0] and "&lt;b&gt;불법&lt;/b&gt; 투기 &amp; 악취" in line[1]
     assert "…" in line[1] and "👤 미배정" in line[1] and "⚠️ 1시간 지남" in line[1]
     assert "⏰ 오늘 12:00까지 (2시간)" in text and "📍 위치만" in text  # 2026-900007: a pin, no address
@@ -156,7 +192,9 @@ async def test_inbox_every_complaint_paged_and_filtered_never_another_department
 
     await h.press(KIM, "전체", expect="60건 중 1–10")
     picker = await h.press(KIM, "분야 ▾", expect="분야를 고르세요")
-    assert "쓰레기·청소 (50)" in str(picker.params["reply_markup"]) and "도로·보도·가로등 (10)" in str(picker.params["reply_markup"])
+    assert "쓰레기·청소 (50)" in str(picker.params["reply_markup"]) and "도로·보도·가로등 (10)" in str(
+        picker.params["reply_markup"]
+    )
     roads_only = await h.press(KIM, "도로·보도·가로등", expect="10건 중 1–10")
     assert "— 도로·보도·가로등" in roads_only.params["text"]
     await h.press(KIM, "필터 지우기", expect="60건 중 1–10")
@@ -173,8 +211,9 @@ async def test_inbox_every_complaint_paged_and_filtered_never_another_department
     assert "2026-9000" not in other.params["text"].replace("2026-90006", "")
     # a forged list button cannot reach another department: the view is always the presser's own
     fake.callback(CHOI, "ls:c:a::-1:0::", message_id=other.result["message_id"])
-    await fake.wait_for(lambda c: c.method == "editMessageText" and c.params["chat_id"] == CHOI
-                        and "미처리 5건" in c.params["text"])
+    await fake.wait_for(
+        lambda c: c.method == "editMessageText" and c.params["chat_id"] == CHOI and "미처리 5건" in c.params["text"]
+    )
     if SHOW:
         print("\n\n---\n".join(shown))
 
@@ -226,7 +265,9 @@ async def test_taking_updates_every_copy_and_a_second_officer_takes_over_only_ex
         assert edit.params["message_id"] == cards[uid].result["message_id"]
         assert "👤 김민수 님이 맡았습니다" in edit.params["text"]
         assert [b["text"] for row in edit.params["reply_markup"]["inline_keyboard"] for b in row] == ["열기"]
-    group_edit = await fake.wait_for(lambda x: x.method == "editMessageText" and x.params["chat_id"] == GROUP, after=mark)
+    group_edit = await fake.wait_for(
+        lambda x: x.method == "editMessageText" and x.params["chat_id"] == GROUP, after=mark
+    )
     assert group_edit.params["message_id"] == group_card.result["message_id"]
     assert "김민수 님이 맡았습니다" in group_edit.params["text"] and "폐기물" not in group_edit.params["text"]
     own = await fake.wait_for(lambda x: x.method == "editMessageText" and x.params["chat_id"] == KIM, after=mark)
@@ -237,8 +278,12 @@ async def test_taking_updates_every_copy_and_a_second_officer_takes_over_only_ex
     told = await fake.wait_text(LEE, "김민수 님이 맡고 있습니다")
     assert "넘겨받기" in str(told.params["reply_markup"])
     fake.callback(LEE, f"op:take:{c.id}", message_id=cards[LEE].result["message_id"])  # 접수 likewise
-    await fake.wait_for(lambda x: x.method == "sendMessage" and x.params["chat_id"] == LEE
-                        and "김민수 님이 맡고 있습니다" in x.params["text"], after=fake.requests.index(told) + 1)
+    await fake.wait_for(
+        lambda x: (
+            x.method == "sendMessage" and x.params["chat_id"] == LEE and "김민수 님이 맡고 있습니다" in x.params["text"]
+        ),
+        after=fake.requests.index(told) + 1,
+    )
     assert (await h.one(Complaint, id=c.id)).officer_id == KIM  # nothing changed without the confirmation
 
     mark = fake.mark()
@@ -251,7 +296,12 @@ async def test_taking_updates_every_copy_and_a_second_officer_takes_over_only_ex
     assert c.officer_id == LEE
     events = await h.db(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))
     take_over = events[-1]
-    assert (take_over.action, take_over.actor_id, take_over.officer_id, take_over.note) == ("takeover", LEE, LEE, str(KIM))
+    assert (take_over.action, take_over.actor_id, take_over.officer_id, take_over.note) == (
+        "takeover",
+        LEE,
+        LEE,
+        str(KIM),
+    )
 
     # the history staff read names both; 건설과 cannot take it over with a forged button
     card = await h.say(PARK, f"/find {c.receipt_no}", expect="담당자 이영희")
@@ -332,8 +382,14 @@ async def test_assign_to_a_colleague_notes_for_staff_and_a_revoked_officers_comp
     await h.press(KIM, "박지훈", expect="박지훈 님께 맡겼습니다")
     given = await fake.wait_text(PARK, "민원을 맡겼습니다", after=mark)
     assert c.receipt_no in given.params["text"] and "📌 김민수 님이" in given.params["text"]
-    await fake.wait_for(lambda x: x.method == "editMessageText" and x.params["chat_id"] == LEE
-                        and "박지훈 님이 맡았습니다" in x.params["text"], after=mark)
+    await fake.wait_for(
+        lambda x: (
+            x.method == "editMessageText"
+            and x.params["chat_id"] == LEE
+            and "박지훈 님이 맡았습니다" in x.params["text"]
+        ),
+        after=mark,
+    )
     assert (await h.one(Complaint, id=c.id)).officer_id == PARK
     # 김민수 no longer has it: 답변 tells him who does
     fake.callback(KIM, f"op:answer:{c.id}", message_id=1)
@@ -350,14 +406,25 @@ async def test_assign_to_a_colleague_notes_for_staff_and_a_revoked_officers_comp
     await h.say(RESIDENT, "/status", expect="내 민원")
     await h.press(RESIDENT, c.receipt_no, expect="처리 이력")
     assert not any("통화함" in x or "내부 메모" in x for x in fake.texts(RESIDENT))
-    note = (await h.db(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id,
-                                                    ComplaintEvent.action == "note")))[0]
+    note = (
+        await h.db(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id, ComplaintEvent.action == "note"))
+    )[0]
     assert (note.actor_id, note.actor_role) == (PARK, "officer")
 
     # 박지훈 leaves: the admin chooses where his open complaints go — here, back to unassigned
-    await seed(h, [{"receipt_no": "2026-900777", "officer_id": PARK, "state": "in_progress",
-                    "description": "음식물 쓰레기 수거함이 넘칩니다.", "address": "화양동 1",
-                    "deadline_at": MONDAY + timedelta(days=3)}])
+    await seed(
+        h,
+        [
+            {
+                "receipt_no": "2026-900777",
+                "officer_id": PARK,
+                "state": "in_progress",
+                "description": "음식물 쓰레기 수거함이 넘칩니다.",
+                "address": "화양동 1",
+                "deadline_at": MONDAY + timedelta(days=3),
+            }
+        ],
+    )
     mark = fake.mark()
     await h.say(ADMIN, f"/revoke {PARK} officer", expect="회수")
     ask = await fake.wait_text(ADMIN, "박지훈 님이 맡던 청소행정과 민원 2건", after=mark)
@@ -378,17 +445,32 @@ async def test_assign_to_a_colleague_notes_for_staff_and_a_revoked_officers_comp
     await fake.wait_for(lambda x: x.method == "answerCallbackQuery" and "다른 부서" in x.params.get("text", ""))
     await h.say(LEE, f"/find {c.receipt_no}", expect=c.receipt_no)
     await h.press(LEE, "접수", expect="맡았습니다")
-    actions = [e.action for e in await h.db(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id)
-                                            .order_by(ComplaintEvent.id))]
+    actions = [
+        e.action
+        for e in await h.db(
+            select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id)
+        )
+    ]
     assert actions == ["submit", "take", "assign", "note", "release", "take"]
     assert "담당자 해제 — 박지훈 (관리자)" in " ".join(fake.texts(LEE)[-6:])
 
 
 async def test_revoked_officers_complaints_go_to_the_colleague_the_admin_names(staff, fake):
     h = staff
-    await seed(h, [{"receipt_no": f"2026-90080{i}", "officer_id": KIM, "state": "assigned",
-                    "description": "가로등 아래 쓰레기가 쌓였습니다.", "address": "구의1동 3",
-                    "deadline_at": MONDAY + timedelta(days=2)} for i in range(3)])
+    await seed(
+        h,
+        [
+            {
+                "receipt_no": f"2026-90080{i}",
+                "officer_id": KIM,
+                "state": "assigned",
+                "description": "가로등 아래 쓰레기가 쌓였습니다.",
+                "address": "구의1동 3",
+                "deadline_at": MONDAY + timedelta(days=2),
+            }
+            for i in range(3)
+        ],
+    )
     mark = fake.mark()
     await h.say(ADMIN, f"/grant {KIM} officer ROADS 김민수", expect="건설과")  # moved: same question
     ask = await fake.wait_text(ADMIN, "김민수 님이 맡던 청소행정과 민원 3건", after=mark)
@@ -417,19 +499,44 @@ async def test_onestop_and_tax_lists_show_every_item_paged(staff, fake):
         s.add(User(id=RESIDENT))
         await s.flush()
         for i in range(1, 24):  # 23 birth sub-requests for 청소행정과 (as if routed there), 2 of them 김민수's
-            app = OnestopApplication(receipt_no=f"OS-2026-{i:05d}", submit_key=f"os-{i}", kind="birth", citizen_id=RESIDENT,
-                                     dong=("자양1동", "화양동")[i % 2], event_date=MONDAY.date(), state="open",
-                                     created_at=MONDAY - timedelta(hours=i))
-            app.items = [OnestopItem(code="parental_allowance", department_code="CLEAN", state="pending",
-                                     officer_id=KIM if i <= 2 else None)]
+            app = OnestopApplication(
+                receipt_no=f"OS-2026-{i:05d}",
+                submit_key=f"os-{i}",
+                kind="birth",
+                citizen_id=RESIDENT,
+                dong=("자양1동", "화양동")[i % 2],
+                event_date=MONDAY.date(),
+                state="open",
+                created_at=MONDAY - timedelta(hours=i),
+            )
+            app.items = [
+                OnestopItem(
+                    code="parental_allowance",
+                    department_code="CLEAN",
+                    state="pending",
+                    officer_id=KIM if i <= 2 else None,
+                )
+            ]
             s.add(app)
         for i in range(1, 14):  # 13 등록면허세 notices: 7 to settle, 6 unpaid (2 past due)
-            s.add(LicenseTaxNotice(
-                notice_no=f"LT-2026-{i:06d}", submit_key=f"lt-{i}", citizen_id=RESIDENT, licence_code="karaoke",
-                licence_name="노래연습장업 <신규>", request_kind="new", rate_column="city_500k", legal_basis="지방세법 §34",
-                body_code="POLICE", business_name=f"별빛노래방 {i}호점", dong="군자동",
-                state="awaiting_class" if i <= 7 else "issued", amount=None if i <= 7 else 40500,
-                due_date=None if i <= 7 else (MONDAY.date() + timedelta(days=-1 if i <= 9 else 5))))
+            s.add(
+                LicenseTaxNotice(
+                    notice_no=f"LT-2026-{i:06d}",
+                    submit_key=f"lt-{i}",
+                    citizen_id=RESIDENT,
+                    licence_code="karaoke",
+                    licence_name="노래연습장업 <신규>",
+                    request_kind="new",
+                    rate_column="city_500k",
+                    legal_basis="지방세법 §34",
+                    body_code="POLICE",
+                    business_name=f"별빛노래방 {i}호점",
+                    dong="군자동",
+                    state="awaiting_class" if i <= 7 else "issued",
+                    amount=None if i <= 7 else 40500,
+                    due_date=None if i <= 7 else (MONDAY.date() + timedelta(days=-1 if i <= 9 else 5)),
+                )
+            )
         await s.commit()
 
     listed = await h.say(KIM, "/onestop", expect="원스톱 처리함 (23건)")

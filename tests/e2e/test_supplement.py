@@ -3,6 +3,7 @@
 the chat and the processing deadline moves on by exactly the paused business time; nothing escalates
 while paused; the resident is reminded the business day before the last day, may ask for more time;
 the officer is told once when the last day passes and may ask again; stale and forged buttons."""
+
 from __future__ import annotations
 
 import asyncio
@@ -19,9 +20,19 @@ WHAT = "무단투기 장소의 정확한 위치(건물 번호)를 알려 주세�
 
 async def one_complaint(h, **kw) -> Complaint:
     deadline = h.app.svc.calendar.deadline(MONDAY, Period(days=7))  # Tue 2026-12-15 18:00
-    (c,) = await seed(h, [{"receipt_no": "2026-000501", "received_at": MONDAY, "deadline_at": deadline,
-                           "description": "골목 전봇대 아래 쓰레기 무단투기가 계속됩니다. 수거해 주세요.",
-                           "address": "화양동 12-3", **kw}])
+    (c,) = await seed(
+        h,
+        [
+            {
+                "receipt_no": "2026-000501",
+                "received_at": MONDAY,
+                "deadline_at": deadline,
+                "description": "골목 전봇대 아래 쓰레기 무단투기가 계속됩니다. 수거해 주세요.",
+                "address": "화양동 12-3",
+                **kw,
+            }
+        ],
+    )
     return c
 
 
@@ -35,8 +46,9 @@ async def press_on(h, fake, uid: int, call, label: str, expect: str):
 async def alert(fake, uid: int, data: str, contains: str, message_id: int = 1):
     mark = fake.mark()
     fake.callback(uid, data, message_id=message_id)
-    return await fake.wait_for(lambda c: c.method == "answerCallbackQuery" and contains in (c.params.get("text") or ""),
-                               after=mark)
+    return await fake.wait_for(
+        lambda c: c.method == "answerCallbackQuery" and contains in (c.params.get("text") or ""), after=mark
+    )
 
 
 async def fresh(h, cid: int) -> Complaint:
@@ -106,7 +118,8 @@ async def test_request_answer_moves_the_deadline_by_the_paused_time(staff, fake)
 
     listed = await h.say(RESIDENT, "/status", expect="내 민원")
     assert "2026-000501 · 📝 보완 요청 — 답해 주세요 · 청소행정과 · 기한 2026-12-17(목) 23:59" in str(
-        listed.params["reply_markup"])
+        listed.params["reply_markup"]
+    )
     ask = await press_on(h, fake, RESIDENT, listed, "2026-000501", "보완 요청</b>")
     assert WHAT in ask.params["text"] and "12-17(목) 23:59까지" in ask.params["text"]
     ask = await press_on(h, fake, RESIDENT, ask, "보완하기", "보완 내용을 보내 주세요")
@@ -121,8 +134,9 @@ async def test_request_answer_moves_the_deadline_by_the_paused_time(staff, fake)
     assert "화양동 12-3번지 건물 뒤편입니다." in told.params["text"] and "사진 1장" in told.params["text"]
     row = await fresh(h, c.id)
     assert row.paused_at is None and row.deadline_at == MONDAY.replace(day=28, hour=18)
-    events = await h.db(select(ComplaintEvent.action).where(ComplaintEvent.complaint_id == c.id)
-                        .order_by(ComplaintEvent.id))
+    events = await h.db(
+        select(ComplaintEvent.action).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id)
+    )
     assert events[-3:] == ["supplement_request", "supplement_extend", "supplement_reply"]
 
     # stale: the request's button again, and the reminder's
@@ -173,7 +187,10 @@ async def test_expiry_notice_once_then_ask_again_withdraw_and_limits(staff, fake
     await h.app.duties.supplement()  # told once
     await asyncio.sleep(0.3)
     assert sorted(x.params["chat_id"] for x in fake.requests if "보완이 없습니다" in (x.params.get("text") or "")) == [
-        KIM, LEE, PARK]
+        KIM,
+        LEE,
+        PARK,
+    ]
 
     await press_on(h, fake, KIM, notice, "다시 요청 (10일)", "다시 요청했습니다")
     await fake.wait_text(RESIDENT, "다시 요청드립니다")

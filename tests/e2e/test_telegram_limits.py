@@ -2,6 +2,7 @@
 a fake server that refuses what Telegram refuses (HTML it cannot parse, messages over 4,096
 characters after parsing): an address with markup, an answer and a comment at their maximum
 lengths, and the complete history of such a complaint."""
+
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent
 from tests.fakes.tg_rules import TEXT_LIMIT, fix_text, parse_html, text_length
@@ -10,7 +11,7 @@ from bot.db.models import Complaint
 CITIZEN, OFFICER = 100, 200
 PLACE = "자양동 680-1 <대성빌딩> 뒤편"
 LINK = '<a href="https://phish.sample-gu.example/">환급 신청</a>'
-ANSWER = "수거 일정 <12월 1일> 안내: " + "답" * 3980   # 4,000 characters, the most an officer may write
+ANSWER = "수거 일정 <12월 1일> 안내: " + "답" * 3980  # 4,000 characters, the most an officer may write
 COMMENT = "아직 그대로 있습니다 <사진 참고> " + "의" * 980  # 1,000 characters, the most a resident may write
 
 
@@ -20,7 +21,9 @@ def shown(call) -> str:
     return fix_text(plain, entities, allow_empty=False)
 
 
-async def file_with_typed_address(h, address: str, description: str = "골목 입구에 대형 폐기물이 일주일째 방치되어 있습니다."):
+async def file_with_typed_address(
+    h, address: str, description: str = "골목 입구에 대형 폐기물이 일주일째 방치되어 있습니다."
+):
     await h.say(CITIZEN, "/complaint", expect="민원 분야를 골라 주세요")
     await h.press(CITIZEN, "쓰레기·청소", expect="무엇이 문제인지")
     await h.say(CITIZEN, description, expect="사진이 있으면")
@@ -70,7 +73,9 @@ async def test_longest_answer_and_comment_reopen_reaches_the_department_and_stat
     # ... and reads everything when opening the complaint: the last answer and the history, then the card
     mark = fake.mark()
     await h.say(OFFICER, f"/find {c.receipt_no}", expect="위치:")
-    parts = [call for call in fake.requests[mark:] if call.method == "sendMessage" and call.params["chat_id"] == OFFICER]
+    parts = [
+        call for call in fake.requests[mark:] if call.method == "sendMessage" and call.params["chat_id"] == OFFICER
+    ]
     seen = "\n".join(shown(call) for call in parts)
     assert ANSWER in seen and COMMENT in seen
     assert "위치:" in shown(parts[-1]) and parts[-1].params.get("reply_markup")  # the card with its buttons, last
@@ -80,7 +85,9 @@ async def test_longest_answer_and_comment_reopen_reaches_the_department_and_stat
     mark = fake.mark()
     await h.press(CITIZEN, c.receipt_no, expect="처리 이력")
     await fake.wait_for(lambda call: COMMENT[-50:] in call.params.get("text", "") and call.status == 200, after=mark)
-    parts = [call for call in fake.requests[mark:] if call.method == "sendMessage" and call.params["chat_id"] == CITIZEN]
+    parts = [
+        call for call in fake.requests[mark:] if call.method == "sendMessage" and call.params["chat_id"] == CITIZEN
+    ]
     assert len(parts) >= 2 and all(call.status == 200 for call in parts)
     seen = "\n".join(shown(call) for call in parts)
     assert description in seen and ANSWER in seen and COMMENT in seen

@@ -3,6 +3,7 @@
 transfer → return (the reason first on the sender's card) → transfer again, which is the third move
 and goes to the desk with both departments' reasons → the desk assigns it → no return button, and a
 forged return is refused. The resident hears where the complaint is at each change."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -52,38 +53,66 @@ async def test_transfer_return_transfer_goes_to_the_desk_which_decides(harness, 
     await h.say(CLEAN_1, "가로등 고장이 먼저입니다. 건설과 소관입니다.", expect="건설과로 반송했습니다")
     back = await fake.wait_text(ROADS_1, f"반송된 민원 {c.receipt_no}")
     text = back.params["text"]
-    assert text.startswith(f"↩️ <b>반송된 민원 {c.receipt_no}</b> — 청소행정과가 되돌려 보냈습니다\n"
-                           "반송 사유: 가로등 고장이 먼저입니다. 건설과 소관입니다.")
+    assert text.startswith(
+        f"↩️ <b>반송된 민원 {c.receipt_no}</b> — 청소행정과가 되돌려 보냈습니다\n"
+        "반송 사유: 가로등 고장이 먼저입니다. 건설과 소관입니다."
+    )
     assert "↩️ 반송" not in labels(back)  # a return is not returned: transfer it or handle it
     row = (await h.db(select(Complaint).where(Complaint.id == c.id)))[0]
     assert (row.department_code, row.deadline_at, row.officer_id) == ("ROADS", c.deadline_at, None)
     await fake.wait_text(CITIZEN, "다시 건설과에서 처리합니다")
 
     # 3. 건설과 transfers it again: the third move goes to the desk instead
-    await transfer(h, fake, ROADS_1, back, "청소행정과", "주변 쓰레기 민원이 더 큽니다. 청소행정과로 보냅니다.",
-                   "민원여권과(첫 창구)로 보냈습니다")
+    await transfer(
+        h,
+        fake,
+        ROADS_1,
+        back,
+        "청소행정과",
+        "주변 쓰레기 민원이 더 큽니다. 청소행정과로 보냅니다.",
+        "민원여권과(첫 창구)로 보냈습니다",
+    )
     desk_card = await fake.wait_text(DESK, f"부서 간 조정 민원 {c.receipt_no}")
-    for line in ("• 이송: 건설과 → 청소행정과 — 쓰레기 수거가 먼저라 청소행정과 소관입니다.",
-                 "• 반송: 청소행정과 → 건설과 — 가로등 고장이 먼저입니다. 건설과 소관입니다.",
-                 "• 다시 보내려 함: 건설과 → 청소행정과 — 주변 쓰레기 민원이 더 큽니다. 청소행정과로 보냅니다."):
+    for line in (
+        "• 이송: 건설과 → 청소행정과 — 쓰레기 수거가 먼저라 청소행정과 소관입니다.",
+        "• 반송: 청소행정과 → 건설과 — 가로등 고장이 먼저입니다. 건설과 소관입니다.",
+        "• 다시 보내려 함: 건설과 → 청소행정과 — 주변 쓰레기 민원이 더 큽니다. 청소행정과로 보냅니다.",
+    ):
         assert line in desk_card.params["text"]
     await fake.wait_text(CITIZEN, "민원여권과(첫 창구)가 정해 다시 알려 드립니다")
     assert not [x for x in fake.texts(CLEAN_1) if "이송된 민원" in x and x.count(c.receipt_no)][1:]  # no second card
     await h.say(ROADS_1, f"/find {c.receipt_no}", expect="찾을 수 없습니다")  # no longer 건설과's to move
 
     # 4. the desk decides: 청소행정과, which can no longer return it
-    await transfer(h, fake, DESK, desk_card, "청소행정과", "쓰레기 수거 후 가로등은 건설과와 협의하세요.", "이송했습니다")
-    final = await fake.wait_for(lambda x: x.method == "sendMessage" and x.params.get("chat_id") == CLEAN_1
-                                and "이송된 민원" in x.params.get("text", "") and "협의하세요" in x.params["text"])
+    await transfer(
+        h, fake, DESK, desk_card, "청소행정과", "쓰레기 수거 후 가로등은 건설과와 협의하세요.", "이송했습니다"
+    )
+    final = await fake.wait_for(
+        lambda x: (
+            x.method == "sendMessage"
+            and x.params.get("chat_id") == CLEAN_1
+            and "이송된 민원" in x.params.get("text", "")
+            and "협의하세요" in x.params["text"]
+        )
+    )
     assert "↩️ 반송" not in labels(final) and "이송" in labels(final)
     await fake.wait_text(CITIZEN, "청소행정과로 이송되었습니다")
     mark = fake.mark()
     await h.say(CLEAN_1, f"/find {c.receipt_no}")
-    opened = await fake.wait_for(lambda x: x.params.get("chat_id") == CLEAN_1 and x.params.get("reply_markup")
-                                 and c.receipt_no in x.params.get("text", ""), after=mark)
+    opened = await fake.wait_for(
+        lambda x: (
+            x.params.get("chat_id") == CLEAN_1
+            and x.params.get("reply_markup")
+            and c.receipt_no in x.params.get("text", "")
+        ),
+        after=mark,
+    )
     assert "↩️ 반송" not in labels(opened) and "이송" in labels(opened)
     shown = "\n".join(x.params.get("text", "") for x in fake.requests[mark:] if x.params.get("chat_id") == CLEAN_1)
-    for line in ("반송 → 건설과 — 가로등 고장이 먼저입니다.", "첫 창구 조정 요청 → 민원여권과 — 주변 쓰레기 민원이 더 큽니다."):
+    for line in (
+        "반송 → 건설과 — 가로등 고장이 먼저입니다.",
+        "첫 창구 조정 요청 → 민원여권과 — 주변 쓰레기 민원이 더 큽니다.",
+    ):
         assert line in shown  # the whole story in the history the officer reads
 
     # a forged (or old) return button is refused, and nothing moves

@@ -2,6 +2,7 @@
 the secret token) to a round-robin balancer in front of two bots sharing one database; a
 conversation crosses both; forged requests are refused; exactly one instance runs the scheduler
 and the delivery worker, and when it dies the other takes over within the lease."""
+
 from __future__ import annotations
 
 import asyncio
@@ -68,8 +69,8 @@ class Instance:
 
     async def start(self) -> "Instance":
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", env=self.env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            sys.executable, "-m", "bot", env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+        )
         end = time.monotonic() + 30
         while (await self.health()) is None:
             assert self.proc.returncode is None, (await self.proc.stderr.read()).decode()[-2000:]
@@ -112,8 +113,12 @@ async def cluster(fake, tmp_path):
     ports = [free_port(), free_port()]
     lb = RoundRobin(ports)
     await lb.start()
-    env = dict(WEBHOOK_URL=lb.url, WEBHOOK_SECRET=SECRET, LEASE_SECONDS=str(LEASE),
-               DATABASE_URL=databases.new_database_url(tmp_path))
+    env = dict(
+        WEBHOOK_URL=lb.url,
+        WEBHOOK_SECRET=SECRET,
+        LEASE_SECONDS=str(LEASE),
+        DATABASE_URL=databases.new_database_url(tmp_path),
+    )
     a = BotHarness(fake, tmp_path, HTTP_PORT=str(ports[0]), INSTANCE_ID="bot-a", **env)
     b_env = process_env(**{**a.env, "HTTP_PORT": str(ports[1]), "INSTANCE_ID": "bot-b", "LOG_LEVEL": "WARNING"})
     b = Instance(b_env, ports[1])
@@ -167,9 +172,16 @@ async def post(port: int, **kw) -> int:
 @pytest.mark.parametrize("header", [None, "wrong-secret-0123456789", SECRET[:-1]])
 async def test_a_forged_update_is_refused_and_not_handled(cluster, fake, header):
     a, _b, _lb, ports = cluster
-    update = {"update_id": 987654, "message": {
-        "message_id": 1, "date": int(time.time()), "chat": {"id": 555, "type": "private", "first_name": "X"},
-        "from": {"id": 555, "is_bot": False, "first_name": "X"}, "text": "/start"}}
+    update = {
+        "update_id": 987654,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": 555, "type": "private", "first_name": "X"},
+            "from": {"id": 555, "is_bot": False, "first_name": "X"},
+            "text": "/start",
+        },
+    }
     headers = {"X-Telegram-Bot-Api-Secret-Token": header} if header else {}
     for port in ports:
         assert await post(port, json=update, headers=headers) == 401
@@ -210,14 +222,27 @@ async def test_one_instance_in_webhook_mode_serves_and_refuses_forgeries(fake, t
     """Webhook mode on either engine with one instance: it holds the lease, answers a resident,
     and refuses a request without the secret."""
     port = free_port()
-    h = await BotHarness(fake, tmp_path, HTTP_PORT=str(port), WEBHOOK_SECRET=SECRET, LEASE_SECONDS=str(LEASE),
-                         WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook").start()
+    h = await BotHarness(
+        fake,
+        tmp_path,
+        HTTP_PORT=str(port),
+        WEBHOOK_SECRET=SECRET,
+        LEASE_SECONDS=str(LEASE),
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook",
+    ).start()
     try:
         assert h.app.singletons.running
         await consent(h, user_id=102)
-        update = {"update_id": 555555, "message": {
-            "message_id": 1, "date": int(time.time()), "chat": {"id": 556, "type": "private", "first_name": "X"},
-            "from": {"id": 556, "is_bot": False, "first_name": "X"}, "text": "/start"}}
+        update = {
+            "update_id": 555555,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": 556, "type": "private", "first_name": "X"},
+                "from": {"id": 556, "is_bot": False, "first_name": "X"},
+                "text": "/start",
+            },
+        }
         assert await post(port, json=update) == 401
         await asyncio.sleep(0.3)
         assert fake.sent(556) == []

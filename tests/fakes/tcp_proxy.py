@@ -5,6 +5,7 @@
 host goes away) and stops listening, so new connections are refused at once.
 ``await proxy.restore()`` listens again on the same port. ``connections`` counts the ones accepted.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -59,8 +60,10 @@ class TcpProxy:
             return
         self.connections += 1
         self._writers.update((client_w, server_w))
-        pipes = [asyncio.create_task(self._pipe(client_r, server_w)),
-                 asyncio.create_task(self._pipe(server_r, client_w))]
+        pipes = [
+            asyncio.create_task(self._pipe(client_r, server_w)),
+            asyncio.create_task(self._pipe(server_r, client_w)),
+        ]
         self._pipes.update(pipes)
         try:
             await asyncio.gather(*pipes, return_exceptions=True)

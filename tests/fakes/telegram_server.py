@@ -45,35 +45,88 @@ from aiohttp import web
 
 from tests.fakes.tg_rules import TelegramRefusal, check_request
 
-SENT_METHODS = frozenset({
-    "sendMessage", "sendPhoto", "sendMediaGroup", "sendLocation", "sendVenue", "sendDocument",
-    "sendPoll", "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "copyMessage",
-    "forwardMessage"})
-TRUE_METHODS = frozenset({
-    "setMyCommands", "deleteMyCommands", "answerCallbackQuery", "sendChatAction",
-    "setChatMenuButton", "close", "logOut", "setMyDescription", "setMyShortDescription",
-    "setMyName", "pinChatMessage", "unpinChatMessage"})
+SENT_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendDocument",
+        "sendPoll",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "editMessageCaption",
+        "copyMessage",
+        "forwardMessage",
+    }
+)
+TRUE_METHODS = frozenset(
+    {
+        "setMyCommands",
+        "deleteMyCommands",
+        "answerCallbackQuery",
+        "sendChatAction",
+        "setChatMenuButton",
+        "close",
+        "logOut",
+        "setMyDescription",
+        "setMyShortDescription",
+        "setMyName",
+        "pinChatMessage",
+        "unpinChatMessage",
+    }
+)
 # Free-text or file-id fields that must stay strings even when they look like JSON ("123").
-STRING_KEYS = frozenset({
-    "text", "caption", "parse_mode", "question", "title", "address", "callback_query_id",
-    "inline_message_id", "action", "emoji", "url", "phone_number", "first_name", "last_name",
-    "name", "description", "short_description", "language_code", "file_id", "photo", "document",
-    "video", "audio", "sticker", "animation", "voice", "thumbnail", "vcard", "explanation"})
-CONTENT_KEYS = ("text", "entities", "caption", "photo", "document", "location", "venue",
-                "sticker", "contact", "poll")
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
-                "markup are exactly the same as a current content and reply markup of the message")
-CONFLICT = ("Conflict: terminated by other getUpdates request; make sure that only one bot "
-            "instance is running")
+STRING_KEYS = frozenset(
+    {
+        "text",
+        "caption",
+        "parse_mode",
+        "question",
+        "title",
+        "address",
+        "callback_query_id",
+        "inline_message_id",
+        "action",
+        "emoji",
+        "url",
+        "phone_number",
+        "first_name",
+        "last_name",
+        "name",
+        "description",
+        "short_description",
+        "language_code",
+        "file_id",
+        "photo",
+        "document",
+        "video",
+        "audio",
+        "sticker",
+        "animation",
+        "voice",
+        "thumbnail",
+        "vcard",
+        "explanation",
+    }
+)
+CONTENT_KEYS = ("text", "entities", "caption", "photo", "document", "location", "venue", "sticker", "contact", "poll")
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply "
+    "markup are exactly the same as a current content and reply markup of the message"
+)
+CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 # Over every fake of the run (tests/conftest.py prints them at the end): API requests received,
 # of them getUpdates, and refused as the real Bot API would (tg_rules).
 TOTALS = {"calls": 0, "getUpdates": 0, "refused": 0}
-INSTANCES: list["FakeTelegram"] = []   # every fake built; tests/conftest.py checks each test's
+INSTANCES: list["FakeTelegram"] = []  # every fake built; tests/conftest.py checks each test's
 
 
 @dataclass
 class Upload:
     """A file part of a multipart request."""
+
     filename: str
     content: bytes
     content_type: str = "application/octet-stream"
@@ -82,11 +135,12 @@ class Upload:
 @dataclass
 class Call:
     """One API request as received; ``status`` stays 0 while a long poll is pending."""
+
     method: str
     params: dict[str, Any]
-    time: float           # event loop time of arrival
+    time: float  # event loop time of arrival
     status: int = 0
-    result: Any = None    # the ``result`` returned on success
+    result: Any = None  # the ``result`` returned on success
 
 
 class ApiError(Exception):
@@ -116,27 +170,39 @@ def _texts_of(call: Call) -> list[str]:
 
 
 class FakeTelegram:
-    def __init__(self, token: str = "123456:TEST-TOKEN", bot_id: int = 123456,
-                 bot_username: str = "minwon_test_bot", rate_limit: int | None = None):
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_id: int = 123456,
+        bot_username: str = "minwon_test_bot",
+        rate_limit: int | None = None,
+    ):
         self.token, self.base_url = token, ""
         self.refused: list[tuple[str, str, str]] = []  # (method, description, short params)
-        self.refusals_expected = False         # see expect_refusals()
-        self.local_mode = False                # as telegram-bot-api --local: webhooks on http, any port
+        self.refusals_expected = False  # see expect_refusals()
+        self.local_mode = False  # as telegram-bot-api --local: webhooks on http, any port
         INSTANCES.append(self)
-        self.rate_limit = rate_limit                     # sendMessage per second, None = unlimited
+        self.rate_limit = rate_limit  # sendMessage per second, None = unlimited
         self._recent_sends: collections.deque[float] = collections.deque()
-        self.me = {"id": bot_id, "is_bot": True, "first_name": "Minwon Test Bot",
-                   "username": bot_username, "can_join_groups": True,
-                   "can_read_all_group_messages": False, "supports_inline_queries": False,
-                   "can_connect_to_business": False, "has_main_web_app": False}
+        self.me = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Minwon Test Bot",
+            "username": bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
         self.requests: list[Call] = []
         self.updates_delivered = 0
         self.dropped_updates: list[dict] = []  # not in the bot's allowed_updates, never delivered
-        self.downloads: list[str] = []         # paths fetched from /file/bot{token}/...
-        self.files: dict[str, bytes] = {}      # file_id -> the bytes getFile/download serve
-        self._pending: list[list] = []         # [update, fetched?] until acknowledged by offset
+        self.downloads: list[str] = []  # paths fetched from /file/bot{token}/...
+        self.files: dict[str, bytes] = {}  # file_id -> the bytes getFile/download serve
+        self._pending: list[list] = []  # [update, fetched?] until acknowledged by offset
         self._allowed: list[str] | None = None
-        self._messages: dict[tuple[int, int], dict] = {}   # (chat_id, message_id) -> Message
+        self._messages: dict[tuple[int, int], dict] = {}  # (chat_id, message_id) -> Message
         self._chats: dict[int, dict] = {}
         self._users: dict[int, dict] = {}
         self._msg_ids: dict[int, itertools.count] = {}
@@ -146,7 +212,7 @@ class FakeTelegram:
         self._blocked: set[int] = set()
         self._poll_generation = 0
         self._closing = False
-        self._changed = asyncio.Event()        # replaced on every change; see _notify
+        self._changed = asyncio.Event()  # replaced on every change; see _notify
         self._runner: web.AppRunner | None = None
         # webhook mode (setWebhook): pending updates are POSTed to the URL one at a time, with the
         # secret token header, and retried until the bot answers 2xx — as Telegram does
@@ -154,31 +220,44 @@ class FakeTelegram:
         self.webhook_posts: list[tuple[int, int]] = []  # (update_id, HTTP status) per attempt
         self._pusher: asyncio.Task | None = None
         handlers: dict[str, Callable[[dict], Any]] = {
-            "getMe": lambda p: self.me, "getUpdates": self._get_updates,
-            "deleteWebhook": self._delete_webhook, "getMyCommands": lambda p: [],
+            "getMe": lambda p: self.me,
+            "getUpdates": self._get_updates,
+            "deleteWebhook": self._delete_webhook,
+            "getMyCommands": lambda p: [],
             "setWebhook": self._set_webhook,
-            "getWebhookInfo": lambda p: {"url": (self.webhook or {}).get("url", ""),
-                                         "has_custom_certificate": False,
-                                         "pending_update_count": len(self._pending)},
-            "deleteMessage": self._delete, "deleteMessages": self._delete,
-            "getFile": lambda p: {"file_id": p["file_id"], "file_unique_id": "u" + p["file_id"],
-                                  "file_size": len(self.files.get(p["file_id"], b"x" * 1024)),
-                                  "file_path": f"photos/{p['file_id']}.jpg"},
+            "getWebhookInfo": lambda p: {
+                "url": (self.webhook or {}).get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._pending),
+            },
+            "deleteMessage": self._delete,
+            "deleteMessages": self._delete,
+            "getFile": lambda p: {
+                "file_id": p["file_id"],
+                "file_unique_id": "u" + p["file_id"],
+                "file_size": len(self.files.get(p["file_id"], b"x" * 1024)),
+                "file_path": f"photos/{p['file_id']}.jpg",
+            },
             "sendMessage": self._send_message,
             "sendPhoto": lambda p: self._bot_message(
-                p, photo=self._photo_sizes(p.get("photo")), caption=p.get("caption")),
+                p, photo=self._photo_sizes(p.get("photo")), caption=p.get("caption")
+            ),
             "sendDocument": lambda p: self._bot_message(
-                p, document=self._document(p.get("document")), caption=p.get("caption")),
+                p, document=self._document(p.get("document")), caption=p.get("caption")
+            ),
             "sendLocation": lambda p: self._bot_message(p, location=self._loc(p)),
-            "sendVenue": lambda p: self._bot_message(p, location=self._loc(p), venue={
-                "location": self._loc(p), "title": p["title"], "address": p["address"]}),
-            "sendPoll": self._send_poll, "sendMediaGroup": self._send_media_group,
+            "sendVenue": lambda p: self._bot_message(
+                p, location=self._loc(p), venue={"location": self._loc(p), "title": p["title"], "address": p["address"]}
+            ),
+            "sendPoll": self._send_poll,
+            "sendMediaGroup": self._send_media_group,
             "copyMessage": lambda p: {"message_id": self._copy(p, p.get("caption"))["message_id"]},
             "forwardMessage": lambda p: self._copy(p, None),
             "editMessageText": lambda p: self._edit(p, "text"),
             "editMessageCaption": lambda p: self._edit(p, "caption"),
             "editMessageReplyMarkup": lambda p: self._edit(p, "reply_markup"),
-            **{name: (lambda p: True) for name in TRUE_METHODS}}
+            **{name: (lambda p: True) for name in TRUE_METHODS},
+        }
         self._handlers = {name.lower(): fn for name, fn in handlers.items()}  # case-insensitive
 
     # ------------------------------------------------------------------ lifecycle
@@ -187,8 +266,7 @@ class FakeTelegram:
         app = web.Application(client_max_size=64 * 2**20)
         app.router.add_route("*", "/file/bot{token}/{path:.+}", self._handle_file)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False,
-                                     shutdown_timeout=1.0)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
@@ -196,19 +274,31 @@ class FakeTelegram:
 
     async def stop(self) -> None:
         self._closing = True
-        self._notify()                         # pending long polls answer [] at once
+        self._notify()  # pending long polls answer [] at once
         await self._stop_pusher()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
 
     # ------------------------------------------------------------------ queueing updates
-    def message(self, user_id: int, text: str | None = None, *, chat_id: int | None = None,
-                chat_type: str = "private", first_name: str = "User", language_code: str = "ko",
-                photo: bool = False, location: tuple[float, float] | None = None,
-                sticker: bool = False, contact_phone: str | None = None,
-                caption: str | None = None, update_id: int | None = None,
-                document: dict | None = None, video: bool = False) -> dict:
+    def message(
+        self,
+        user_id: int,
+        text: str | None = None,
+        *,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        first_name: str = "User",
+        language_code: str = "ko",
+        photo: bool = False,
+        location: tuple[float, float] | None = None,
+        sticker: bool = False,
+        contact_phone: str | None = None,
+        caption: str | None = None,
+        update_id: int | None = None,
+        document: dict | None = None,
+        video: bool = False,
+    ) -> dict:
         """Queue a Message update from a user; returns the update dict.
 
         ``document``: Document fields (file_name, mime_type, file_size ...; file_id and
@@ -220,13 +310,23 @@ class FakeTelegram:
         chat_id = user_id if chat_id is None else chat_id
         if chat_type == "private" and chat_id < 0:
             chat_type = "supergroup" if str(chat_id).startswith("-100") else "group"
-        user = self._users[user_id] = {"id": user_id, "is_bot": False, "first_name": first_name,
-                                       "language_code": language_code}
-        chat = self._chats[chat_id] = {"id": chat_id, "type": chat_type, **(
-            {"first_name": first_name} if chat_type == "private"
-            else {"title": f"Test {chat_type} {chat_id}"})}
-        msg: dict[str, Any] = {"message_id": self._next_message_id(chat_id),
-                               "date": int(time.time()), "chat": chat, "from": user}
+        user = self._users[user_id] = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+        chat = self._chats[chat_id] = {
+            "id": chat_id,
+            "type": chat_type,
+            **({"first_name": first_name} if chat_type == "private" else {"title": f"Test {chat_type} {chat_id}"}),
+        }
+        msg: dict[str, Any] = {
+            "message_id": self._next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+        }
         if text is not None:
             msg["text"] = text
             if text.startswith("/") and len(text) > 1 and not text[1].isspace():
@@ -238,12 +338,18 @@ class FakeTelegram:
             msg["location"] = {"latitude": float(location[0]), "longitude": float(location[1])}
         if sticker:
             n = next(self._ids)
-            msg["sticker"] = {"file_id": f"CAACsticker{n}", "file_unique_id": f"AgADsticker{n}",
-                              "type": "regular", "width": 512, "height": 512,
-                              "is_animated": False, "is_video": False, "emoji": "👍"}
+            msg["sticker"] = {
+                "file_id": f"CAACsticker{n}",
+                "file_unique_id": f"AgADsticker{n}",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "👍",
+            }
         if contact_phone is not None:
-            msg["contact"] = {"phone_number": contact_phone, "first_name": first_name,
-                              "user_id": user_id}
+            msg["contact"] = {"phone_number": contact_phone, "first_name": first_name, "user_id": user_id}
         if document is not None:
             doc, n = dict(document), next(self._ids)
             content = doc.pop("content", None)
@@ -255,23 +361,39 @@ class FakeTelegram:
             msg["document"] = {k: v for k, v in doc.items() if v is not None}
         if video:
             n = next(self._ids)
-            msg["video"] = {"file_id": f"BAACvideo{n}", "file_unique_id": f"AgADvideo{n}", "width": 640,
-                            "height": 360, "duration": 5, "mime_type": "video/mp4", "file_size": 750_000}
+            msg["video"] = {
+                "file_id": f"BAACvideo{n}",
+                "file_unique_id": f"AgADvideo{n}",
+                "width": 640,
+                "height": 360,
+                "duration": 5,
+                "mime_type": "video/mp4",
+                "file_size": 750_000,
+            }
         if caption is not None:
             msg["caption"] = caption
         self._messages[(chat_id, msg["message_id"])] = msg
         return self._queue({"update_id": update_id, "message": msg})
 
-    def callback(self, user_id: int, data: str, *, message_id: int, chat_id: int | None = None,
-                 update_id: int | None = None) -> dict:
+    def callback(
+        self, user_id: int, data: str, *, message_id: int, chat_id: int | None = None, update_id: int | None = None
+    ) -> dict:
         """Queue a button press on message ``message_id`` (as recorded, or a minimal one)."""
         chat_id = user_id if chat_id is None else chat_id
         msg = self._messages.get((chat_id, message_id)) or {
-            "message_id": message_id, "date": int(time.time()), "chat": self._chat(chat_id),
-            "from": self.me}
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chat(chat_id),
+            "from": self.me,
+        }
         user = self._users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": "User"}
-        query = {"id": str(next(self._ids)), "from": user, "chat_instance": f"ci{chat_id}",
-                 "message": copy.deepcopy(msg), "data": data}
+        query = {
+            "id": str(next(self._ids)),
+            "from": user,
+            "chat_instance": f"ci{chat_id}",
+            "message": copy.deepcopy(msg),
+            "data": data,
+        }
         return self._queue({"update_id": update_id, "callback_query": query})
 
     def raw_update(self, update: dict) -> dict:
@@ -299,9 +421,14 @@ class FakeTelegram:
     # ------------------------------------------------------------------ inspecting
     def sent(self, chat_id: int | None = None, method: str | None = None) -> list[Call]:
         """Successful message-like calls (SENT_METHODS), optionally for one chat / method."""
-        return [c for c in self.requests if c.status == 200 and c.method in SENT_METHODS
-                and (chat_id is None or c.params.get("chat_id") == chat_id)
-                and (method is None or c.method == method)]
+        return [
+            c
+            for c in self.requests
+            if c.status == 200
+            and c.method in SENT_METHODS
+            and (chat_id is None or c.params.get("chat_id") == chat_id)
+            and (method is None or c.method == method)
+        ]
 
     def texts(self, chat_id: int) -> list[str]:
         return [t for c in self.sent(chat_id) for t in _texts_of(c)]
@@ -321,16 +448,17 @@ class FakeTelegram:
 
     def button(self, call_or_chat: Call | int, label_contains: str) -> tuple[int, str]:
         """(message_id, callback_data) of the first inline button whose text matches."""
-        call = (call_or_chat if isinstance(call_or_chat, Call)
-                else self._last_with_keyboard(call_or_chat))
+        call = call_or_chat if isinstance(call_or_chat, Call) else self._last_with_keyboard(call_or_chat)
         result = call.result if isinstance(call.result, dict) else {}
         message_id = result.get("message_id", call.params.get("message_id"))
         buttons = [b for row in _inline_kb(call.params.get("reply_markup")) or [] for b in row]
         for b in buttons:
             if label_contains in b.get("text", "") and "callback_data" in b:
                 return message_id, b["callback_data"]
-        raise AssertionError(f"no callback button containing {label_contains!r} in "
-                             f"{call.method} #{message_id}: {[b.get('text') for b in buttons]}")
+        raise AssertionError(
+            f"no callback button containing {label_contains!r} in "
+            f"{call.method} #{message_id}: {[b.get('text') for b in buttons]}"
+        )
 
     def _last_with_keyboard(self, chat_id: int) -> Call:
         for c in reversed(self.sent(chat_id)):
@@ -338,25 +466,36 @@ class FakeTelegram:
                 return c
         raise AssertionError(f"no message with an inline keyboard was sent to chat {chat_id}")
 
-    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 5.0, *,
-                       after: int = 0) -> Call:
+    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 5.0, *, after: int = 0) -> Call:
         """The first call with index >= ``after`` matching ``predicate``, waiting if needed."""
         return await self._until(
-            lambda: next((c for c in self.requests[after:] if predicate(c)), None), timeout,
-            lambda: f"no call #{after}+ matched in {timeout}s; recent calls:\n" + self._recent())
+            lambda: next((c for c in self.requests[after:] if predicate(c)), None),
+            timeout,
+            lambda: f"no call #{after}+ matched in {timeout}s; recent calls:\n" + self._recent(),
+        )
 
-    async def wait_text(self, chat_id: int, contains: str, timeout: float = 5.0, *,
-                        after: int = 0) -> Call:
-        return await self.wait_for(lambda c: (
-            c.status == 200 and c.method in SENT_METHODS and c.params.get("chat_id") == chat_id
-            and any(contains in t for t in _texts_of(c))), timeout, after=after)
+    async def wait_text(self, chat_id: int, contains: str, timeout: float = 5.0, *, after: int = 0) -> Call:
+        return await self.wait_for(
+            lambda c: (
+                c.status == 200
+                and c.method in SENT_METHODS
+                and c.params.get("chat_id") == chat_id
+                and any(contains in t for t in _texts_of(c))
+            ),
+            timeout,
+            after=after,
+        )
 
     async def wait_idle(self, timeout: float = 5.0) -> None:
         """Until every queued update was fetched and then acknowledged by a later getUpdates."""
-        await self._until(lambda: True if not self._pending else None, timeout, lambda: (
-            f"{len(self._pending)} update(s) not acknowledged "
-            f"({sum(fetched for _, fetched in self._pending)} fetched); recent calls:\n"
-            + self._recent()))
+        await self._until(
+            lambda: True if not self._pending else None,
+            timeout,
+            lambda: (
+                f"{len(self._pending)} update(s) not acknowledged "
+                f"({sum(fetched for _, fetched in self._pending)} fetched); recent calls:\n" + self._recent()
+            ),
+        )
 
     def _recent(self) -> str:
         polls = sum(c.method == "getUpdates" for c in self.requests)
@@ -385,16 +524,27 @@ class FakeTelegram:
             return False
 
     # ------------------------------------------------------------------ fault injection
-    def fail_next(self, method: str, *, error_code: int = 429, description: str | None = None,
-                  retry_after: int | None = 1, chat_id: int | None = None, times: int = 1) -> None:
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error_code: int = 429,
+        description: str | None = None,
+        retry_after: int | None = 1,
+        chat_id: int | None = None,
+        times: int = 1,
+    ) -> None:
         if description is None:
-            description = {429: f"Too Many Requests: retry after {retry_after}",
-                           403: "Forbidden: bot was blocked by the user",
-                           400: "Bad Request: injected failure"}.get(error_code, "Injected error")
+            description = {
+                429: f"Too Many Requests: retry after {retry_after}",
+                403: "Forbidden: bot was blocked by the user",
+                400: "Bad Request: injected failure",
+            }.get(error_code, "Injected error")
         # aiogram raises TelegramRetryAfter for *any* error carrying retry_after: 429 only.
         params = {"retry_after": retry_after} if error_code == 429 and retry_after else None
-        self._faults.append({"method": method, "chat_id": chat_id, "times": times,
-                             "error": ApiError(error_code, description, params)})
+        self._faults.append(
+            {"method": method, "chat_id": chat_id, "times": times, "error": ApiError(error_code, description, params)}
+        )
 
     def _over_rate_limit(self, method: str, now: float) -> ApiError | None:
         """The optional enforced global limit: more than ``rate_limit`` sendMessage in 1 s -> 429."""
@@ -464,14 +614,12 @@ class FakeTelegram:
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         self.downloads.append(path := request.match_info["path"])
         file_id = path.removeprefix("photos/").removesuffix(".jpg")
         if file_id in self.files:
             return web.Response(body=self.files[file_id])
-        return web.Response(body=b"\xff\xd8\xff\xe0FAKE-JPEG " + path.encode(),
-                            content_type="image/jpeg")
+        return web.Response(body=b"\xff\xd8\xff\xe0FAKE-JPEG " + path.encode(), content_type="image/jpeg")
 
     async def _read_params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -486,25 +634,28 @@ class FakeTelegram:
             if isinstance(v, str) and v.startswith("attach://") and v[9:] in uploads:
                 return uploads.pop(v[9:])
             return v
+
         for key, value in list(params.items()):
             params[key] = attach(value)
             for item in value if isinstance(value, list) else []:  # sendMediaGroup's media
                 if isinstance(item, dict) and "media" in item:
                     item["media"] = attach(item["media"])
-        return {**params, **uploads}           # parts sent under their own field name
+        return {**params, **uploads}  # parts sent under their own field name
 
     # ------------------------------------------------------------------ API methods
     async def _get_updates(self, p: dict) -> list[dict]:
         if self.webhook is not None:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
-        self._poll_generation += 1             # a newer poll terminates a pending one (409)
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        self._poll_generation += 1  # a newer poll terminates a pending one (409)
         generation, loop = self._poll_generation, asyncio.get_running_loop()
-        if "allowed_updates" in p:             # persists across calls, like Telegram's
+        if "allowed_updates" in p:  # persists across calls, like Telegram's
             self._allowed = p["allowed_updates"] or None
-        if isinstance(p.get("offset"), int):   # acknowledge what was fetched below offset
-            self._pending = [e for e in self._pending
-                             if not (e[1] and e[0]["update_id"] < p["offset"])]
+        if isinstance(p.get("offset"), int):  # acknowledge what was fetched below offset
+            self._pending = [e for e in self._pending if not (e[1] and e[0]["update_id"] < p["offset"])]
         self._notify()
         limit = min(max(int(p.get("limit", 100)), 1), 100)
         deadline = loop.time() + float(p.get("timeout", 0))
@@ -559,11 +710,15 @@ class FakeTelegram:
                     self._pending.remove(entry)
                     self.dropped_updates.append(entry[0])
                     continue
-                headers = ({"X-Telegram-Bot-Api-Secret-Token": self.webhook["secret_token"]}
-                           if self.webhook.get("secret_token") else {})
+                headers = (
+                    {"X-Telegram-Bot-Api-Secret-Token": self.webhook["secret_token"]}
+                    if self.webhook.get("secret_token")
+                    else {}
+                )
                 try:
-                    async with http.post(self.webhook["url"], json=entry[0], headers=headers,
-                                         timeout=aiohttp.ClientTimeout(total=60)) as r:
+                    async with http.post(
+                        self.webhook["url"], json=entry[0], headers=headers, timeout=aiohttp.ClientTimeout(total=60)
+                    ) as r:
                         status = r.status
                 except (TimeoutError, aiohttp.ClientError):
                     status = 0
@@ -593,9 +748,14 @@ class FakeTelegram:
     def _chat(self, chat_id: Any) -> dict:
         if not isinstance(chat_id, int):
             raise ApiError(400, "Bad Request: chat not found")
-        return self._chats.get(chat_id) or {"id": chat_id, **(
-            {"type": "private", "first_name": "User"} if chat_id > 0
-            else {"type": "group", "title": f"Test group {chat_id}"})}
+        return self._chats.get(chat_id) or {
+            "id": chat_id,
+            **(
+                {"type": "private", "first_name": "User"}
+                if chat_id > 0
+                else {"type": "group", "title": f"Test group {chat_id}"}
+            ),
+        }
 
     def _inline_markup(self, p: dict) -> dict | None:
         """The markup to echo (Message.reply_markup is inline-only)."""
@@ -604,8 +764,13 @@ class FakeTelegram:
 
     def _bot_message(self, p: dict, **content: Any) -> dict:
         markup, chat = self._inline_markup(p), self._chat(p.get("chat_id"))
-        msg = {"message_id": self._next_message_id(chat["id"]), "date": int(time.time()),
-               "chat": chat, "from": self.me, **{k: v for k, v in content.items() if v is not None}}
+        msg = {
+            "message_id": self._next_message_id(chat["id"]),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.me,
+            **{k: v for k, v in content.items() if v is not None},
+        }
         if markup is not None:
             msg["reply_markup"] = markup
         self._messages[(chat["id"], msg["message_id"])] = msg
@@ -616,39 +781,69 @@ class FakeTelegram:
 
     def _photo_sizes(self, file_id: Any = None) -> list[dict]:
         n = next(self._ids)
-        sizes = [{"file_id": f"AgACphoto{n}_{w}", "file_unique_id": f"AQADphoto{n}_{w}",
-                  "width": w, "height": w * 3 // 4, "file_size": w * 100} for w in (90, 320, 1280)]
-        if isinstance(file_id, str):           # re-sent by file_id: keep it on the largest
+        sizes = [
+            {
+                "file_id": f"AgACphoto{n}_{w}",
+                "file_unique_id": f"AQADphoto{n}_{w}",
+                "width": w,
+                "height": w * 3 // 4,
+                "file_size": w * 100,
+            }
+            for w in (90, 320, 1280)
+        ]
+        if isinstance(file_id, str):  # re-sent by file_id: keep it on the largest
             sizes[-1]["file_id"] = file_id
         return sizes
 
     def _document(self, doc: Any) -> dict:
         n, upload = next(self._ids), isinstance(doc, Upload)
-        return {"file_id": doc if isinstance(doc, str) else f"BQACdoc{n}",
-                "file_unique_id": f"AgADdoc{n}", "file_name": doc.filename if upload else "file",
-                "file_size": len(doc.content) if upload else 1}
+        return {
+            "file_id": doc if isinstance(doc, str) else f"BQACdoc{n}",
+            "file_unique_id": f"AgADdoc{n}",
+            "file_name": doc.filename if upload else "file",
+            "file_size": len(doc.content) if upload else 1,
+        }
 
     @staticmethod
     def _loc(p: dict) -> dict:
         return {"latitude": float(p["latitude"]), "longitude": float(p["longitude"])}
 
     def _send_poll(self, p: dict) -> dict:
-        options = [{"persistent_id": str(i), "voter_count": 0,
-                    "text": o["text"] if isinstance(o, dict) else str(o)}
-                   for i, o in enumerate(p["options"])]
-        return self._bot_message(p, poll={
-            "id": str(next(self._ids)), "question": p["question"], "options": options,
-            "total_voter_count": 0, "is_closed": False, "is_anonymous": p.get("is_anonymous", True),
-            "type": p.get("type", "regular"),
-            "allows_multiple_answers": p.get("allows_multiple_answers", False),
-            "allows_revoting": False, "members_only": False})
+        options = [
+            {"persistent_id": str(i), "voter_count": 0, "text": o["text"] if isinstance(o, dict) else str(o)}
+            for i, o in enumerate(p["options"])
+        ]
+        return self._bot_message(
+            p,
+            poll={
+                "id": str(next(self._ids)),
+                "question": p["question"],
+                "options": options,
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": p.get("is_anonymous", True),
+                "type": p.get("type", "regular"),
+                "allows_multiple_answers": p.get("allows_multiple_answers", False),
+                "allows_revoting": False,
+                "members_only": False,
+            },
+        )
 
     def _send_media_group(self, p: dict) -> list[dict]:
         group_id = str(next(self._ids))
-        return [self._bot_message(
-            p, caption=item.get("caption"), media_group_id=group_id,
-            **({"photo": self._photo_sizes(item.get("media"))} if item.get("type") == "photo"
-               else {"document": self._document(item.get("media"))})) for item in p["media"]]
+        return [
+            self._bot_message(
+                p,
+                caption=item.get("caption"),
+                media_group_id=group_id,
+                **(
+                    {"photo": self._photo_sizes(item.get("media"))}
+                    if item.get("type") == "photo"
+                    else {"document": self._document(item.get("media"))}
+                ),
+            )
+            for item in p["media"]
+        ]
 
     def _copy(self, p: dict, caption: str | None) -> dict:
         """copyMessage / forwardMessage: a new bot message with the original's content."""

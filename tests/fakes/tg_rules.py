@@ -19,6 +19,7 @@ Lengths are counted as TDLib counts them: in Unicode code points (``utf8_length`
 after entity parsing, control-character cleaning and trimming of spaces and newlines. Markdown
 parse modes are not parsed here (the project sends HTML); their texts are measured raw.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -27,26 +28,44 @@ import math
 import re
 from typing import Any
 
-TEXT_LIMIT = 4096        # MessageContent.cpp: option message_text_length_max (default 4096)
-CAPTION_LIMIT = 1024     # MessageContent.cpp: option message_caption_length_max (default 1024)
+TEXT_LIMIT = 4096  # MessageContent.cpp: option message_text_length_max (default 4096)
+CAPTION_LIMIT = 1024  # MessageContent.cpp: option message_caption_length_max (default 1024)
 RAW_TEXT_LIMIT = 1 << 15  # Client.cpp get_formatted_text: "Text is too long" over 32768 bytes
 CALLBACK_ANSWER_LIMIT = 200  # Bot API answerCallbackQuery: text 0-200 characters (server-side)
-CALLBACK_DATA_LIMIT = 64     # Bot API InlineKeyboardButton.callback_data: 1-64 bytes (server-side)
-POLL_QUESTION_LIMIT = 300    # MessageContent.cpp: MAX_POLL_QUESTION_LENGTH = is_bot ? 300 : 255
-POLL_OPTION_LIMIT = 100      # PollOption.cpp: MAX_POLL_OPTION_LENGTH
-POLL_OPTIONS_MAX = 12        # OptionManager.cpp: poll_answer_count_max (Bot API 10: 1-12 options)
-COMMANDS_MAX = 100           # Bot API setMyCommands: at most 100 commands (server: BOT_COMMANDS_TOO_MUCH)
-COMMAND_LIMIT = 32           # BotCommand.cpp: MAX_COMMAND_TEXT_LENGTH
+CALLBACK_DATA_LIMIT = 64  # Bot API InlineKeyboardButton.callback_data: 1-64 bytes (server-side)
+POLL_QUESTION_LIMIT = 300  # MessageContent.cpp: MAX_POLL_QUESTION_LENGTH = is_bot ? 300 : 255
+POLL_OPTION_LIMIT = 100  # PollOption.cpp: MAX_POLL_OPTION_LENGTH
+POLL_OPTIONS_MAX = 12  # OptionManager.cpp: poll_answer_count_max (Bot API 10: 1-12 options)
+COMMANDS_MAX = 100  # Bot API setMyCommands: at most 100 commands (server: BOT_COMMANDS_TOO_MUCH)
+COMMAND_LIMIT = 32  # BotCommand.cpp: MAX_COMMAND_TEXT_LENGTH
 COMMAND_DESCRIPTION_LIMIT = 256  # BotCommand.cpp: MAX_COMMAND_DESCRIPTION_LENGTH
-ALBUM_MAX = 10               # Bot API sendMediaGroup: 2-10 items (server: MULTI_MEDIA_TOO_LONG)
+ALBUM_MAX = 10  # Bot API sendMediaGroup: 2-10 items (server: MULTI_MEDIA_TOO_LONG)
 WEBHOOK_PORTS = (80, 88, 443, 8443)  # telegram-bot-api WebhookActor::start_up (not in --local mode)
 
-CAPTION_METHODS = frozenset({
-    "sendphoto", "senddocument", "sendvideo", "sendanimation", "sendaudio", "sendvoice",
-    "sendpaidmedia", "editmessagecaption", "copymessage"})
-EDIT_METHODS = frozenset({
-    "editmessagetext", "editmessagecaption", "editmessagemedia", "editmessagereplymarkup",
-    "editmessagelivelocation", "stopmessagelivelocation", "stoppoll"})
+CAPTION_METHODS = frozenset(
+    {
+        "sendphoto",
+        "senddocument",
+        "sendvideo",
+        "sendanimation",
+        "sendaudio",
+        "sendvoice",
+        "sendpaidmedia",
+        "editmessagecaption",
+        "copymessage",
+    }
+)
+EDIT_METHODS = frozenset(
+    {
+        "editmessagetext",
+        "editmessagecaption",
+        "editmessagemedia",
+        "editmessagereplymarkup",
+        "editmessagelivelocation",
+        "stopmessagelivelocation",
+        "stoppoll",
+    }
+)
 
 
 class TelegramRefusal(Exception):
@@ -71,15 +90,16 @@ def _fail(message: str) -> TelegramRefusal:
 
 # ------------------------------------------------------------------ HTML parse mode
 
+
 class _HtmlError(Exception):
     """An error of MessageEntity.cpp parse_html, without the "Can't parse entities: " prefix."""
 
 
-def _is_space(c: int) -> bool:          # tdutils misc.h is_space (NUL counts: end of the C string)
+def _is_space(c: int) -> bool:  # tdutils misc.h is_space (NUL counts: end of the C string)
     return c in (0x20, 0x09, 0x0D, 0x0A, 0x00, 0x0B)
 
 
-def _is_alpha(c: int) -> bool:          # misc.h is_alpha: ASCII letters only
+def _is_alpha(c: int) -> bool:  # misc.h is_alpha: ASCII letters only
     return 0x61 <= (c | 0x20) <= 0x7A
 
 
@@ -94,12 +114,14 @@ def _is_hex(c: int) -> bool:
 def _decode_html_entity(src: bytes, pos: int) -> tuple[int, int]:
     """MessageEntity.cpp decode_html_entity: (code point, position after) or (0, pos) when the
     '&' does not start &lt; &gt; &amp; &quot; &#NN; &#xHH; (the ';' is optional)."""
+
     def at(k: int) -> int:
         return src[k] if k < len(src) else 0
+
     end, res = pos + 1, 0
-    if at(pos + 1) == 0x23:                                   # '#'
+    if at(pos + 1) == 0x23:  # '#'
         end += 1
-        if at(pos + 2) == 0x78:                               # 'x', lower case only
+        if at(pos + 2) == 0x78:  # 'x', lower case only
             end += 1
             while _is_hex(at(end)):
                 res = res * 16 + int(chr(at(end)), 16)
@@ -113,10 +135,10 @@ def _decode_html_entity(src: bytes, pos: int) -> tuple[int, int]:
     else:
         while _is_alpha(at(end)):
             end += 1
-        res = {b"lt": 0x3C, b"gt": 0x3E, b"amp": 0x26, b"quot": 0x22}.get(src[pos + 1:end], 0)
+        res = {b"lt": 0x3C, b"gt": 0x3E, b"amp": 0x26, b"quot": 0x22}.get(src[pos + 1 : end], 0)
         if res == 0:
-            return 0, pos                                     # unsupported literal entity
-    if at(end) == 0x3B:                                       # ';'
+            return 0, pos  # unsupported literal entity
+    if at(end) == 0x3B:  # ';'
         end += 1
     return res, end
 
@@ -129,7 +151,7 @@ def _to_int32(value: bytes) -> int:
     return -n if m.group(1) else n
 
 
-def _date_flags_ok(fmt: str) -> bool:   # FormattedDate.cpp get_date_flags
+def _date_flags_ok(fmt: str) -> bool:  # FormattedDate.cpp get_date_flags
     return fmt in ("r", "R") or all(c in "tTdDwW" for c in fmt)
 
 
@@ -161,20 +183,20 @@ def _parse_html(text: str) -> tuple[str, list[dict]]:
 
     out = bytearray()
     entities: list[dict] = []
-    nested: list[list] = []     # [tag, argument, date, utf16 offset, byte position in out]
+    nested: list[list] = []  # [tag, argument, date, utf16 offset, byte position in out]
     utf16 = 0
     i = 0
     while i < n:
         c = src[i]
-        if c == 0x26:                                          # '&'
+        if c == 0x26:  # '&'
             code, after = _decode_html_entity(src, i)
             if code:
                 i = after
                 utf16 += 1 + (code > 0xFFFF)
                 out += chr(code).encode("utf-8", "surrogatepass")
                 continue
-        if c != 0x3C:                                          # not '<'
-            if c & 0xC0 != 0x80:                               # first byte of a character
+        if c != 0x3C:  # not '<'
+            if c & 0xC0 != 0x80:  # first byte of a character
                 utf16 += 1 + (c >= 0xF0)
             out.append(c)
             i += 1
@@ -182,17 +204,34 @@ def _parse_html(text: str) -> tuple[str, list[dict]]:
 
         begin = i
         i += 1
-        if at(i) != 0x2F:                                      # a start tag
+        if at(i) != 0x2F:  # a start tag
             while not _is_space(at(i)) and at(i) != 0x3E:
                 i += 1
             if at(i) == 0:
                 raise _HtmlError(f"Unclosed start tag at byte offset {begin}")
-            tag = src[begin + 1:i].lower().decode("utf-8", "replace")
-            if tag not in ("a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins",
-                           "tg-spoiler", "tg-emoji", "tg-time", "span", "pre", "code", "blockquote"):
+            tag = src[begin + 1 : i].lower().decode("utf-8", "replace")
+            if tag not in (
+                "a",
+                "b",
+                "strong",
+                "i",
+                "em",
+                "s",
+                "strike",
+                "del",
+                "u",
+                "ins",
+                "tg-spoiler",
+                "tg-emoji",
+                "tg-time",
+                "span",
+                "pre",
+                "code",
+                "blockquote",
+            ):
                 raise _HtmlError(f'Unsupported start tag "{tag}" at byte offset {begin}')
             argument, date = b"", 0
-            while at(i) != 0x3E:                               # attributes up to '>'
+            while at(i) != 0x3E:  # attributes up to '>'
                 while at(i) != 0 and _is_space(at(i)):
                     i += 1
                 if at(i) == 0x3E:
@@ -205,7 +244,7 @@ def _parse_html(text: str) -> tuple[str, list[dict]]:
                     raise _HtmlError(f'Empty attribute name in the tag "{tag}" at byte offset {begin}')
                 while at(i) != 0 and _is_space(at(i)):
                     i += 1
-                if at(i) != 0x3D:                              # an attribute without a value
+                if at(i) != 0x3D:  # an attribute without a value
                     if at(i) == 0:
                         raise _HtmlError(f'Unclosed start tag "{tag}" at byte offset {begin}')
                     if tag == "blockquote" and name == b"expandable":
@@ -216,14 +255,14 @@ def _parse_html(text: str) -> tuple[str, list[dict]]:
                     i += 1
                 if at(i) == 0:
                     raise _HtmlError(f'Unclosed start tag "{tag}" at byte offset {begin}')
-                if at(i) not in (0x22, 0x27):                  # a name token, case-insensitive
+                if at(i) not in (0x22, 0x27):  # a name token, case-insensitive
                     token_begin = i
                     while (0x30 <= at(i) <= 0x39 or _is_alpha(at(i))) or at(i) in (0x2E, 0x2D):
                         i += 1
                     value = src[token_begin:i].lower()
                     if not _is_space(at(i)) and at(i) != 0x3E:
                         raise _HtmlError(f"Unexpected end of name token at byte offset {token_begin}")
-                else:                                          # a quoted string, entities decoded
+                else:  # a quoted string, entities decoded
                     quote = at(i)
                     i += 1
                     buf = bytearray()
@@ -258,25 +297,23 @@ def _parse_html(text: str) -> tuple[str, list[dict]]:
             if tag == "span" and argument != b"spoiler":
                 raise _HtmlError(f'Tag "span" must have class "tg-spoiler" at byte offset {begin}')
             nested.append([tag, argument, date, utf16, len(out)])
-        else:                                                  # an end tag
+        else:  # an end tag
             if not nested:
                 raise _HtmlError(f"Unexpected end tag at byte offset {begin}")
             while not _is_space(at(i)) and at(i) != 0x3E:
                 i += 1
-            end_tag = src[begin + 2:i].lower().decode("utf-8", "replace")
+            end_tag = src[begin + 2 : i].lower().decode("utf-8", "replace")
             while _is_space(at(i)) and at(i) != 0:
                 i += 1
             if at(i) != 0x3E:
                 raise _HtmlError(f"Unclosed end tag at byte offset {begin}")
             tag, argument, date, offset, out_begin = nested[-1]
             if end_tag and end_tag != tag:
-                raise _HtmlError(f'Unmatched end tag at byte offset {begin}, expected "</{tag}>", '
-                                 f'found "</{end_tag}>"')
+                raise _HtmlError(f'Unmatched end tag at byte offset {begin}, expected "</{tag}>", found "</{end_tag}>"')
             if utf16 > offset:
-                _close_entity(entities, tag, argument, date, offset, utf16 - offset,
-                              bytes(out[out_begin:]))
+                _close_entity(entities, tag, argument, date, offset, utf16 - offset, bytes(out[out_begin:]))
             nested.pop()
-        i += 1                                                 # past '>'
+        i += 1  # past '>'
     if nested:
         raise _HtmlError(f'Can\'t find end tag corresponding to start tag "{nested[-1][0]}"')
     for e in entities:
@@ -286,61 +323,93 @@ def _parse_html(text: str) -> tuple[str, list[dict]]:
     try:  # only a surrogate from &#xD800; and the like can make it invalid (need_recheck_utf8)
         result = bytes(out).decode("utf-8")
     except UnicodeDecodeError:
-        raise _HtmlError("Text contains invalid Unicode characters after decoding HTML entities, "
-                         "check for unmatched surrogate code units") from None
+        raise _HtmlError(
+            "Text contains invalid Unicode characters after decoding HTML entities, "
+            "check for unmatched surrogate code units"
+        ) from None
     return result, entities
 
 
-_PRIORITY = {"blockquote": 0, "expandable_blockquote": 0, "pre": 11, "code": 20, "date_time": 30,
-             "text_link": 49, "text_mention": 49, "bold": 90, "italic": 91, "underline": 92,
-             "strikethrough": 93, "spoiler": 94, "custom_emoji": 99}  # MessageEntity::get_type_priority
-_SIMPLE = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "s": "strikethrough",
-           "strike": "strikethrough", "del": "strikethrough", "u": "underline", "ins": "underline",
-           "tg-spoiler": "spoiler", "span": "spoiler"}
+_PRIORITY = {
+    "blockquote": 0,
+    "expandable_blockquote": 0,
+    "pre": 11,
+    "code": 20,
+    "date_time": 30,
+    "text_link": 49,
+    "text_mention": 49,
+    "bold": 90,
+    "italic": 91,
+    "underline": 92,
+    "strikethrough": 93,
+    "spoiler": 94,
+    "custom_emoji": 99,
+}  # MessageEntity::get_type_priority
+_SIMPLE = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "u": "underline",
+    "ins": "underline",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+}
 
 
-def _close_entity(entities: list[dict], tag: str, argument: bytes, date: int, offset: int,
-                  length: int, inner: bytes) -> None:
+def _close_entity(
+    entities: list[dict], tag: str, argument: bytes, date: int, offset: int, length: int, inner: bytes
+) -> None:
     """The entity of a closed tag (the end-tag branch of parse_html)."""
     arg = argument.decode("utf-8", "replace")
     if tag in _SIMPLE:
         entities.append({"type": _SIMPLE[tag], "offset": offset, "length": length})
     elif tag == "tg-emoji":
-        if not re.fullmatch(r"-?[1-9]\d*", arg) or not -2**63 <= int(arg) < 2**63:
+        if not re.fullmatch(r"-?[1-9]\d*", arg) or not -(2**63) <= int(arg) < 2**63:
             raise _HtmlError("Invalid custom emoji identifier specified")
-        entities.append({"type": "custom_emoji", "offset": offset, "length": length,
-                         "custom_emoji_id": arg})
+        entities.append({"type": "custom_emoji", "offset": offset, "length": length, "custom_emoji_id": arg})
     elif tag == "tg-time":
         if not _date_flags_ok(arg):
             raise _HtmlError("Invalid date format used")
         if date > 0:
-            entities.append({"type": "date_time", "offset": offset, "length": length,
-                             "unix_time": date, **({"date_time_format": arg} if arg else {})})
+            entities.append(
+                {
+                    "type": "date_time",
+                    "offset": offset,
+                    "length": length,
+                    "unix_time": date,
+                    **({"date_time_format": arg} if arg else {}),
+                }
+            )
     elif tag == "a":
         url = arg or inner.decode("utf-8", "replace")
         if (user_id := _link_user_id(url)) is not None:
-            entities.append({"type": "text_mention", "offset": offset, "length": length,
-                             "user": {"id": user_id}})
-        elif check_link(url) is None:                   # an invalid link is dropped silently
+            entities.append({"type": "text_mention", "offset": offset, "length": length, "user": {"id": user_id}})
+        elif check_link(url) is None:  # an invalid link is dropped silently
             entities.append({"type": "text_link", "offset": offset, "length": length, "url": url})
     elif tag == "pre":
         last = entities[-1] if entities else None
-        if (last and last["type"] == "code" and last["offset"] == offset and last["length"] == length
-                and last.get("language")):
+        if (
+            last
+            and last["type"] == "code"
+            and last["offset"] == offset
+            and last["length"] == length
+            and last.get("language")
+        ):
             last["type"] = "pre"
         else:
             entities.append({"type": "pre", "offset": offset, "length": length})
     elif tag == "code":
         last = entities[-1] if entities else None
-        if (last and last["type"] == "pre" and last["offset"] == offset and last["length"] == length
-                and arg):
+        if last and last["type"] == "pre" and last["offset"] == offset and last["length"] == length and arg:
             last["language"] = arg
         else:
-            entities.append({"type": "code", "offset": offset, "length": length,
-                             **({"language": arg} if arg else {})})
+            entities.append({"type": "code", "offset": offset, "length": length, **({"language": arg} if arg else {})})
     elif tag == "blockquote":
-        entities.append({"type": "expandable_blockquote" if arg else "blockquote",
-                         "offset": offset, "length": length})
+        entities.append({"type": "expandable_blockquote" if arg else "blockquote", "offset": offset, "length": length})
 
 
 def parse_html(text: str) -> tuple[str, list[dict]]:
@@ -354,8 +423,8 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
 
 # ------------------------------------------------------------------ text cleaning and lengths
 
-_REMOVED = re.compile("[\r\u2028-\u202e\u0333\u033f\u030a]")   # misc.cpp clean_input_string
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")                    # ... control characters -> ' '
+_REMOVED = re.compile("[\r\u2028-\u202e\u0333\u033f\u030a]")  # misc.cpp clean_input_string
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")  # ... control characters -> ' '
 _SPACES = re.compile("[\u1680\u180e\u2000-\u200a\u202f\u205f\u2800\u3000\ufffc\U000e0000-\U000e007f]")
 _EMPTY_CHARS = frozenset(" \n\u200b\u200c\u200d\u200e\u200f\u202e\ufeff\u00a0")
 
@@ -411,13 +480,14 @@ def formatted_text(text: str, parse_mode: Any, *, where: str = "") -> tuple[str,
             except _HtmlError as e:
                 raise _HtmlError(f"Can't parse entities: {e}") from None
         if mode in ("markdown", "markdownv2"):
-            return text, []                    # not modelled: measured raw
+            return text, []  # not modelled: measured raw
         raise _HtmlError("Unsupported parse_mode")
     except _HtmlError as e:
         raise _fail(f"{where}{e}") from None
 
 
 # ------------------------------------------------------------------ URLs
+
 
 class _UrlError(Exception):
     pass
@@ -434,7 +504,7 @@ def _check_url_part(part: bytes, name: str, allow_colon: bool) -> None:
         if (_is_digit(c) or _is_alpha(c)) or c in _URL_PART_OK or (allow_colon and c == 0x3A):
             i += 1
             continue
-        if c == 0x25:                                          # '%'
+        if c == 0x25:  # '%'
             if i + 2 < len(part) and _is_hex(part[i + 1]) and _is_hex(part[i + 2]):
                 i += 3
                 continue
@@ -452,10 +522,10 @@ def parse_url(url: str, default_https: bool = False) -> dict:
     while k < len(raw) and raw[k] not in b":/?#@[]":
         k += 1
     protocol_str = raw[:k].lower()
-    if raw[k:k + 3] == b"://":
+    if raw[k : k + 3] == b"://":
         if protocol_str not in (b"http", b"https"):
             raise _UrlError("Unsupported URL protocol")
-        https, rest = protocol_str == b"https", raw[k + 3:]
+        https, rest = protocol_str == b"https", raw[k + 3 :]
     else:
         https, rest = default_https, raw
     k = 0
@@ -467,7 +537,7 @@ def parse_url(url: str, default_https: bool = False) -> dict:
         colon -= 1
     port = 0
     if colon > 0 and userinfo_host_port[colon] == 0x3A:
-        digits = userinfo_host_port[colon + 1:]
+        digits = userinfo_host_port[colon + 1 :]
         while len(digits) > 1 and digits[:1] == b"0":
             digits = digits[1:]
         # to_integer_safe<int>: the whole slice must be the number; 0 is no port either
@@ -478,7 +548,7 @@ def parse_url(url: str, default_https: bool = False) -> dict:
     if port < 0 or port > 65535:
         raise _UrlError("Wrong port number specified in the URL")
     at_pos = userinfo_host.rfind(b"@")
-    userinfo, host = (userinfo_host[:at_pos], userinfo_host[at_pos + 1:]) if at_pos >= 0 else (b"", userinfo_host)
+    userinfo, host = (userinfo_host[:at_pos], userinfo_host[at_pos + 1 :]) if at_pos >= 0 else (b"", userinfo_host)
     is_ipv6 = False
     if host[:1] == b"[" and host[-1:] == b"]":
         try:
@@ -494,9 +564,15 @@ def parse_url(url: str, default_https: bool = False) -> dict:
     if not is_ipv6:
         _check_url_part(host, "host", False)
         _check_url_part(userinfo, "userinfo", True)
-    return {"https": https, "userinfo": userinfo.decode("utf-8", "replace"),
-            "host": host.decode("utf-8", "replace"), "is_ipv6": is_ipv6, "specified_port": port,
-            "port": port or (443 if https else 80), "query": query.decode("utf-8", "replace") or "/"}
+    return {
+        "https": https,
+        "userinfo": userinfo.decode("utf-8", "replace"),
+        "host": host.decode("utf-8", "replace"),
+        "is_ipv6": is_ipv6,
+        "specified_port": port,
+        "port": port or (443 if https else 80),
+        "query": query.decode("utf-8", "replace") or "/",
+    }
 
 
 def check_link(url: str, http_only: bool = False, https_only: bool = False) -> str | None:
@@ -506,7 +582,7 @@ def check_link(url: str, http_only: bool = False, https_only: bool = False) -> s
         link, scheme = url, ""
         for prefix in ("tg:", "ton:", "tonsite:"):
             if link.lower().startswith(prefix):
-                link, scheme = link[len(prefix):], prefix[:-1]
+                link, scheme = link[len(prefix) :], prefix[:-1]
                 break
         if scheme and link.startswith("//"):
             link = link[2:]
@@ -516,8 +592,7 @@ def check_link(url: str, http_only: bool = False, https_only: bool = False) -> s
         if scheme:
             if http_only:
                 raise _UrlError("Only HTTP links are allowed")
-            if (link.lower().startswith("http://") or u["https"] or u["userinfo"]
-                    or u["specified_port"] or u["is_ipv6"]):
+            if link.lower().startswith("http://") or u["https"] or u["userinfo"] or u["specified_port"] or u["is_ipv6"]:
                 raise _UrlError("Wrong tg URL" if scheme == "tg" else "Wrong ton URL")
             for ch in u["host"]:
                 if not (ch.isascii() and (ch.isalnum() or ch in "-_" or (scheme == "tonsite" and ch == "."))):
@@ -531,6 +606,7 @@ def check_link(url: str, http_only: bool = False, https_only: bool = False) -> s
 
 
 # ------------------------------------------------------------------ reply markup
+
 
 def _json(value: Any, what: str) -> Any:
     if isinstance(value, str):
@@ -547,8 +623,16 @@ def _button_type(b: dict) -> str | None:
     for key in ("url", "callback_data"):
         if isinstance(b.get(key), str) and b[key]:
             return key
-    for key in ("callback_game", "pay", "switch_inline_query", "switch_inline_query_chosen_chat",
-                "switch_inline_query_current_chat", "login_url", "web_app", "copy_text"):
+    for key in (
+        "callback_game",
+        "pay",
+        "switch_inline_query",
+        "switch_inline_query_chosen_chat",
+        "switch_inline_query_current_chat",
+        "login_url",
+        "web_app",
+        "copy_text",
+    ):
         if key in b:
             return key
     return None
@@ -571,8 +655,11 @@ def check_reply_markup(markup: Any, *, inline_only: bool = False) -> None:
         for b in row:
             if isinstance(b, dict):
                 if not isinstance(b.get("text"), str):
-                    raise _fail('Can\'t parse keyboard button: Field "text" must be of type String'
-                                if "text" in b else 'Can\'t parse keyboard button: Can\'t find field "text"')
+                    raise _fail(
+                        'Can\'t parse keyboard button: Field "text" must be of type String'
+                        if "text" in b
+                        else "Can't parse keyboard button: Can't find field \"text\""
+                    )
             elif not isinstance(b, str):
                 raise _fail("Can't parse keyboard button: KeyboardButton must be a String or an Object")
     inline = markup.get("inline_keyboard")
@@ -585,20 +672,29 @@ def check_reply_markup(markup: Any, *, inline_only: bool = False) -> None:
             if not isinstance(b, dict):
                 raise _fail("Can't parse inline keyboard button: InlineKeyboardButton must be an Object")
             if not isinstance(b.get("text"), str):
-                raise _fail('Can\'t parse inline keyboard button: Field "text" must be of type String'
-                            if "text" in b else 'Can\'t parse inline keyboard button: Can\'t find field "text"')
+                raise _fail(
+                    'Can\'t parse inline keyboard button: Field "text" must be of type String'
+                    if "text" in b
+                    else "Can't parse inline keyboard button: Can't find field \"text\""
+                )
             if str(b.get("style") or "default").lower() not in ("default", "primary", "danger", "success"):
                 raise _fail("Can't parse inline keyboard button: invalid button style specified")
             if _button_type(b) is None:
-                raise _fail("Can't parse inline keyboard button: Text buttons are unallowed in the "
-                            "inline keyboard")
+                raise _fail("Can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
     # ReplyMarkup.cpp: the kind of markup, then each inline button that has a text
-    kind = ("keyboard" if any(row for row in rows or []) else
-            "inline" if any(row for row in inline or []) else
-            "remove" if markup.get("remove_keyboard") or markup.get("hide_keyboard") else
-            "force_reply" if markup.get("force_reply") or markup.get("force_reply_keyboard") else None)
+    kind = (
+        "keyboard"
+        if any(row for row in rows or [])
+        else "inline"
+        if any(row for row in inline or [])
+        else "remove"
+        if markup.get("remove_keyboard") or markup.get("hide_keyboard")
+        else "force_reply"
+        if markup.get("force_reply") or markup.get("force_reply_keyboard")
+        else None
+    )
     if inline_only and kind not in (None, "inline"):
-        raise _fail("Inline keyboard expected")             # get_inline_reply_markup, for edits
+        raise _fail("Inline keyboard expected")  # get_inline_reply_markup, for edits
     if kind != "inline":
         return
     buttons = [b for row in inline for b in row if b["text"]]
@@ -611,15 +707,18 @@ def check_reply_markup(markup: Any, *, inline_only: bool = False) -> None:
             url = (b[kind_of_button] or {}).get("url", "") if isinstance(b[kind_of_button], dict) else ""
             label = "Web App" if kind_of_button == "web_app" else "login"
             if _link_user_id(url) is not None:
-                raise _fail(f"Link to a user can't be used in {'Web App URL' if label == 'Web App' else 'login URL'} buttons")
+                raise _fail(
+                    f"Link to a user can't be used in {'Web App URL' if label == 'Web App' else 'login URL'} buttons"
+                )
             if error := check_link(url, http_only=True, https_only=True):
                 raise _fail(f"Inline keyboard button {label} {error}")
-    for b in buttons:                                       # server-side: 1-64 bytes
+    for b in buttons:  # server-side: 1-64 bytes
         if _button_type(b) == "callback_data" and len(b["callback_data"].encode("utf-8")) > CALLBACK_DATA_LIMIT:
             raise _fail("BUTTON_DATA_INVALID")
 
 
 # ------------------------------------------------------------------ the requests
+
 
 def _caption(params: dict, method: str, *, where: str = "") -> None:
     """A media caption: parsed by the Bot API, then at most 1024 characters (MessageContent.cpp
@@ -630,8 +729,7 @@ def _caption(params: dict, method: str, *, where: str = "") -> None:
         return
     plain, entities = formatted_text(caption, params.get("parse_mode"), where=where)
     if text_length(fix_text(plain, entities, allow_empty=True)) > CAPTION_LIMIT:
-        raise _fail("MEDIA_CAPTION_TOO_LONG" if method == "editmessagecaption"
-                    else "Message caption is too long")
+        raise _fail("MEDIA_CAPTION_TOO_LONG" if method == "editmessagecaption" else "Message caption is too long")
 
 
 def _location(params: dict, method: str) -> None:
@@ -645,7 +743,7 @@ def _location(params: dict, method: str) -> None:
         try:
             values.append(float(v))
         except (TypeError, ValueError):
-            values.append(0.0)                              # td::to_double of garbage is 0
+            values.append(0.0)  # td::to_double of garbage is 0
     lat, lon = values
     if not (math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180):
         raise _fail("Wrong venue location specified" if method == "sendvenue" else "Invalid location specified")
@@ -690,7 +788,7 @@ def _commands(params: dict) -> None:
             raise _fail("Can't parse BotCommand: expected an Object")
         for key in ("command", "description"):
             if not isinstance(c.get(key), str):
-                raise _fail(f'Can\'t parse BotCommand: Can\'t find field "{key}"')
+                raise _fail(f"Can't parse BotCommand: Can't find field \"{key}\"")
         command = clean_input_string(c["command"]).strip(" \t\r\n\x00\x0b").removeprefix("/")
         if not command:
             raise _fail("Command must be non-empty")
@@ -713,7 +811,7 @@ def _webhook(params: dict, local_mode: bool) -> None:
     HTTPS only, ports 80, 88, 443, 8443 -- both skipped by a server run with --local."""
     url = str(params.get("url") or "")
     if not url:
-        return                                              # same as deleteWebhook
+        return  # same as deleteWebhook
     try:
         u = parse_url(url, default_https=True)
     except _UrlError:
@@ -762,9 +860,9 @@ def check_request(method: str, params: dict, *, local_mode: bool = False) -> Non
                 if isinstance(caption, str) and caption:
                     formatted_text(caption, item.get("parse_mode"), where="Can't parse InputMedia: ")
         if not media:
-            raise _fail("There are no messages to send")    # MessagesManager::send_message_group
+            raise _fail("There are no messages to send")  # MessagesManager::send_message_group
         if len(media) > ALBUM_MAX:
-            raise _fail("MULTI_MEDIA_TOO_LONG")              # server: too many media in an album
+            raise _fail("MULTI_MEDIA_TOO_LONG")  # server: too many media in an album
         for item in media:
             if isinstance(item, dict):
                 _caption(item, m)

@@ -1,6 +1,7 @@
 """Shared fixtures for the unit tests of workflows/: a Services with a controllable clock and a
 migrated database per test (SQLite: migrated once per session, then copied; PostgreSQL when
 TEST_DATABASE_URL is set: created from a migrated template, see tests/databases.py)."""
+
 from __future__ import annotations
 
 import base64
@@ -60,8 +61,14 @@ def clock() -> Clock:
 
 @pytest.fixture
 def svc(district, calendar, clock) -> Services:
-    return Services(district=district, calendar=calendar, cipher=Cipher(TEST_KEY),
-                    admin_ids=frozenset({ADMIN_ID}), tz=KST, clock=clock)
+    return Services(
+        district=district,
+        calendar=calendar,
+        cipher=Cipher(TEST_KEY),
+        admin_ids=frozenset({ADMIN_ID}),
+        tz=KST,
+        clock=clock,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Notices to outside bodies (workflows/agency_notify.py): signed webhooks with retries through an
 injected httpx transport (no network), Telegram-chat notices acknowledged in their own chat, and
 what happens to the family's item in each case."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,10 @@ URL = "https://kepco.example/onestop"
 @pytest.fixture
 def district_with_channels(tmp_path):
     raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
-    raw["onestop"]["channels"] = {"KEPCO": {"type": "webhook", "url": URL},
-                                  "NPS": {"type": "telegram", "chat_id": NPS_CHAT}}
+    raw["onestop"]["channels"] = {
+        "KEPCO": {"type": "webhook", "url": URL},
+        "NPS": {"type": "telegram", "chat_id": NPS_CHAT},
+    }
     path = tmp_path / "district.json"
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     return load_district(path)
@@ -56,20 +59,41 @@ class Receiver:
 @pytest.fixture
 def make_svc(district_with_channels, calendar, clock):
     def make(receiver: Receiver | None = None, secret: str | None = SECRET) -> Services:
-        return Services(district=district_with_channels, calendar=calendar, cipher=Cipher(TEST_KEY),
-                        admin_ids=frozenset({ADMIN_ID}), tz=KST, clock=clock,
-                        http_transport=httpx.MockTransport(receiver) if receiver else None,
-                        agency_webhook_secret=secret)
+        return Services(
+            district=district_with_channels,
+            calendar=calendar,
+            cipher=Cipher(TEST_KEY),
+            admin_ids=frozenset({ADMIN_ID}),
+            tz=KST,
+            clock=clock,
+            http_transport=httpx.MockTransport(receiver) if receiver else None,
+            agency_webhook_secret=secret,
+        )
+
     return make
 
 
 async def _birth(session, svc, *, kepco=True, phone="010-1234-5678"):
     session.add(User(id=PARENT))
-    await roles.grant(session, user_id=CIVIL_OFFICER, role="officer", department_code="CIVIL", by=ADMIN_ID,
-                      departments=svc.district.departments)
-    app, _ = await bd.submit(session, svc, kind=bd.BIRTH, citizen_id=PARENT, submit_key="b1",
-                             answers=BirthAnswers(date(2026, 11, 2), 1, "중곡1동", True), provision={"KEPCO": kepco},
-                             collected_at=svc.now(), phone_enc=svc.cipher.encrypt(phone) if phone else None)
+    await roles.grant(
+        session,
+        user_id=CIVIL_OFFICER,
+        role="officer",
+        department_code="CIVIL",
+        by=ADMIN_ID,
+        departments=svc.district.departments,
+    )
+    app, _ = await bd.submit(
+        session,
+        svc,
+        kind=bd.BIRTH,
+        citizen_id=PARENT,
+        submit_key="b1",
+        answers=BirthAnswers(date(2026, 11, 2), 1, "중곡1동", True),
+        provision={"KEPCO": kepco},
+        collected_at=svc.now(),
+        phone_enc=svc.cipher.encrypt(phone) if phone else None,
+    )
     await session.commit()
     return app, next(it for it in app.items if it.code == "birth_household_electricity")
 
@@ -85,7 +109,11 @@ def test_channels_and_signatures(district_with_channels):
     assert body == '{"a":"한","b":1}'.encode()
     sig = an.sign(SECRET, body)
     assert sig.startswith("sha256=") and an.verify(SECRET, body, sig)
-    assert not an.verify(SECRET, body + b" ", sig) and not an.verify("other", body, sig) and not an.verify(SECRET, body, None)
+    assert (
+        not an.verify(SECRET, body + b" ", sig)
+        and not an.verify("other", body, sig)
+        and not an.verify(SECRET, body, None)
+    )
     for bad in ({"type": "webhook", "url": "http://kepco.example/x"}, {"type": "telegram"}, {"type": "sms"}):
         raw = dict(district_with_channels.raw, onestop={"channels": {"X": bad}})
         with pytest.raises(ValueError):
@@ -112,7 +140,9 @@ async def test_webhook_acknowledged_closes_the_item(session, make_svc):
     assert n.acknowledged_at == svc.now()
     item = await bd.get_item(session, item.id)
     assert item.state == bd.DONE and [e.action for e in item.events] == ["submit", "ack"]
-    push = (await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key == f"osack:{item.id}"))).scalar_one()
+    push = (
+        await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key == f"osack:{item.id}"))
+    ).scalar_one()
     assert push.chat_id == PARENT and "한국전력공사에 전달되어 확인을 받았습니다" in push.payload["text"]
     assert await an.deliver_due(session, svc) == 0  # nothing left to send
 
@@ -147,7 +177,9 @@ async def test_a_refused_notice_goes_to_the_coordinator_by_hand(session, make_sv
     assert (n.status, n.last_error) == ("failed", "HTTP 400")
     item = await bd.get_item(session, item.id)
     assert (item.state, item.department_code, item.agency_code) == (bd.PENDING, "CIVIL", "KEPCO")
-    card = (await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key.startswith("osrelay:")))).scalar_one()
+    card = (
+        await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key.startswith("osrelay:")))
+    ).scalar_one()
     assert card.chat_id == CIVIL_OFFICER and "직접 전달" in card.payload["text"]
 
 
@@ -173,10 +205,16 @@ async def test_no_secret_means_no_unsigned_post(session, make_svc):
 async def test_telegram_channel_is_acknowledged_in_its_own_chat_only(session, make_svc):
     svc = make_svc()
     session.add(User(id=PARENT))
-    app, _ = await bd.submit(session, svc, kind=bd.DEATH, citizen_id=PARENT, submit_key="d1",
-                             answers=DeathAnswers(date(2026, 11, 20), "cohabiting_relative", "중곡1동", False),
-                             provision={"NPS": True, "NHIS": False, "FSS": False, "VEHICLE": False},
-                             collected_at=svc.now())
+    app, _ = await bd.submit(
+        session,
+        svc,
+        kind=bd.DEATH,
+        citizen_id=PARENT,
+        submit_key="d1",
+        answers=DeathAnswers(date(2026, 11, 20), "cohabiting_relative", "중곡1동", False),
+        provision={"NPS": True, "NHIS": False, "FSS": False, "VEHICLE": False},
+        collected_at=svc.now(),
+    )
     await session.commit()
     nps = next(it for it in app.items if it.code == "NPS")
     assert nps.state == bd.NOTIFIED

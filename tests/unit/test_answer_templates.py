@@ -1,6 +1,7 @@
 """Answer templates (workflows/answer_templates.py) and answer attachments (workflows/answer_files.py):
 limits, one department's templates never another's, soft delete, paging; which files an answer
 takes, how they are sent to the resident after the answer, and that retention removes them."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,6 +22,7 @@ BODY = "요청하신 폐기물을 오늘 오후에 수거했습니다. 감사합
 
 
 # --- templates ------------------------------------------------------------------------------------
+
 
 async def test_limits_of_title_and_body(session, svc):
     with pytest.raises(tpls.Invalid) as e:
@@ -84,6 +86,7 @@ async def test_pages_by_title_and_the_department_limit(session, svc, monkeypatch
 
 # --- attachments ----------------------------------------------------------------------------------
 
+
 def photo(n: int) -> Attachment:
     return Attachment(af.PHOTO, f"AgACphoto{n}", f"AQADphoto{n}")
 
@@ -92,16 +95,33 @@ def doc(n: int, name: str) -> Attachment:
     return Attachment(af.DOCUMENT, f"BQACdoc{n}", f"AgADdoc{n}", name)
 
 
-@pytest.mark.parametrize("name, mime", [
-    ("회신.pdf", "application/pdf"), ("공문.HWP", None), ("공문.hwpx", ""), ("안내.docx", None),
-    ("목록.xlsx", None), ("사진.JPG", None), ("사진.png", "image/png"), (None, "application/pdf"),
-    (None, "application/x-hwp")])
+@pytest.mark.parametrize(
+    "name, mime",
+    [
+        ("회신.pdf", "application/pdf"),
+        ("공문.HWP", None),
+        ("공문.hwpx", ""),
+        ("안내.docx", None),
+        ("목록.xlsx", None),
+        ("사진.JPG", None),
+        ("사진.png", "image/png"),
+        (None, "application/pdf"),
+        (None, "application/x-hwp"),
+    ],
+)
 def test_office_documents_are_taken(name, mime):
     assert af.add([], doc(1, name), kind=af.DOCUMENT, mime_type=mime, file_name=name) == [doc(1, name)]
 
 
-@pytest.mark.parametrize("name, mime", [("setup.exe", "application/x-msdownload"), ("묶음.zip", "application/zip"),
-                                        (None, "application/octet-stream"), ("영상.mp4", "video/mp4")])
+@pytest.mark.parametrize(
+    "name, mime",
+    [
+        ("setup.exe", "application/x-msdownload"),
+        ("묶음.zip", "application/zip"),
+        (None, "application/octet-stream"),
+        ("영상.mp4", "video/mp4"),
+    ],
+)
 def test_other_documents_are_refused(name, mime):
     with pytest.raises(af.Refused) as e:
         af.add([], doc(1, name), kind=af.DOCUMENT, mime_type=mime, file_name=name)
@@ -109,8 +129,17 @@ def test_other_documents_are_refused(name, mime):
     assert "붙이지 않았습니다" in af.refusal_text("ko", e.value)
 
 
-@pytest.mark.parametrize("kind, word", [("video", "동영상"), ("voice", "음성 메시지"), ("sticker", "스티커"),
-                                        ("animation", "GIF"), ("video_note", "동영상 메시지"), ("audio", "오디오")])
+@pytest.mark.parametrize(
+    "kind, word",
+    [
+        ("video", "동영상"),
+        ("voice", "음성 메시지"),
+        ("sticker", "스티커"),
+        ("animation", "GIF"),
+        ("video_note", "동영상 메시지"),
+        ("audio", "오디오"),
+    ],
+)
 def test_videos_voice_and_stickers_are_refused(kind, word):
     with pytest.raises(af.Refused) as e:
         af.add([], None, kind=kind)
@@ -158,8 +187,14 @@ async def test_sent_with_the_answer_after_it_and_removed_by_retention(session, s
     rows = await af.save_and_send(session, c, [photo(1), doc(2, "회신.pdf"), photo(3)])
     await session.commit()
     assert [(r.position, r.kind) for r in rows] == [(0, "photo"), (1, "document"), (2, "photo")]
-    to_resident = [r for r in (await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == CITIZEN)
-                                                     .order_by(OutboxMessage.id)))]
+    to_resident = [
+        r
+        for r in (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.chat_id == CITIZEN).order_by(OutboxMessage.id)
+            )
+        )
+    ]
     assert [r.method for r in to_resident[-3:]] == ["sendMessage", "sendMediaGroup", "sendDocument"]
     assert "답변" in to_resident[-3].payload["text"] and c.receipt_no in to_resident[-1].payload["caption"]
     assert [x.file_id for x in await af.files_of(session, c.id)] == ["AgACphoto1", "BQACdoc2", "AgACphoto3"]

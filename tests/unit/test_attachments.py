@@ -1,5 +1,6 @@
 """What the bot accepts as a file (workflows/attachments.py): kinds, declared types, sizes known
 and unknown, the bytes after a download, and the refusal texts."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,20 +31,40 @@ def test_a_photo_is_taken_as_it_is_up_to_the_limit():
     assert e.value.code == "size"
 
 
-@pytest.mark.parametrize(("mime", "name"), [
-    ("image/jpeg", "IMG_0001.JPG"), ("image/png", "scan.png"), ("image/webp", "a.webp"),
-    ("image/heic", "IMG_0002.HEIC"), ("IMAGE/HEIF", None), ("image/jpeg", "no-extension"),
-    (None, "photo.jpeg"), ("application/octet-stream", "IMG.HEIC"), ("", "x.webp")])
+@pytest.mark.parametrize(
+    ("mime", "name"),
+    [
+        ("image/jpeg", "IMG_0001.JPG"),
+        ("image/png", "scan.png"),
+        ("image/webp", "a.webp"),
+        ("image/heic", "IMG_0002.HEIC"),
+        ("IMAGE/HEIF", None),
+        ("image/jpeg", "no-extension"),
+        (None, "photo.jpeg"),
+        ("application/octet-stream", "IMG.HEIC"),
+        ("", "x.webp"),
+    ],
+)
 def test_an_image_sent_as_a_file_is_converted(mime, name):
     assert at.check_image(Incoming("document", mime, name, 3 * MB)) == CONVERT
     assert at.check_image(Incoming("document", mime, name, None)) == CONVERT  # unknown: measured after download
 
 
-@pytest.mark.parametrize(("mime", "name"), [
-    ("application/pdf", "민원.pdf"), ("application/x-msdownload", "setup.exe"), ("image/gif", "a.gif"),
-    ("image/svg+xml", "logo.svg"), ("image/tiff", "scan.tif"), ("text/plain", "photo.jpg"),
-    (None, "setup.exe"), (None, None), ("application/octet-stream", "archive.zip"),
-    ("application/zip", "photos.zip")])
+@pytest.mark.parametrize(
+    ("mime", "name"),
+    [
+        ("application/pdf", "민원.pdf"),
+        ("application/x-msdownload", "setup.exe"),
+        ("image/gif", "a.gif"),
+        ("image/svg+xml", "logo.svg"),
+        ("image/tiff", "scan.tif"),
+        ("text/plain", "photo.jpg"),
+        (None, "setup.exe"),
+        (None, None),
+        ("application/octet-stream", "archive.zip"),
+        ("application/zip", "photos.zip"),
+    ],
+)
 def test_other_files_are_refused_by_type(mime, name):
     with pytest.raises(Refused) as e:
         at.check_image(Incoming("document", mime, name, 1000))
@@ -64,15 +85,27 @@ def test_a_big_image_file_is_refused_before_the_download():
     assert (e.value.code, e.value.size) == ("size", 25 * MB)
 
 
-@pytest.mark.parametrize(("data", "kind"), [(JPEG, "image/jpeg"), (PNG, "image/png"), (WEBP, "image/webp"),
-                                            (HEIC, "image/heic")])
+@pytest.mark.parametrize(
+    ("data", "kind"), [(JPEG, "image/jpeg"), (PNG, "image/png"), (WEBP, "image/webp"), (HEIC, "image/heic")]
+)
 def test_the_bytes_are_sniffed(data, kind):
     assert at.sniff_image(data) == kind
     assert at.check_image_bytes(data, file_name="x") == kind
 
 
-@pytest.mark.parametrize("data", [PDF, EXE, b"", b"RIFF\x00\x00\x00\x00WAVE", b"\x00\x00\x00\x18ftypmp42",
-                                  b"GIF89a" + b"\x00" * 10, b"<svg xmlns=", b"\xff\xd8"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        PDF,
+        EXE,
+        b"",
+        b"RIFF\x00\x00\x00\x00WAVE",
+        b"\x00\x00\x00\x18ftypmp42",
+        b"GIF89a" + b"\x00" * 10,
+        b"<svg xmlns=",
+        b"\xff\xd8",
+    ],
+)
 def test_content_that_is_not_an_accepted_image_is_refused(data):
     assert at.sniff_image(data) is None
     with pytest.raises(Refused) as e:
@@ -88,8 +121,18 @@ def test_the_downloaded_size_is_checked_when_telegram_gave_none():
     assert at.check_image_bytes(JPEG + b"\x00" * (10 * MB - len(JPEG))) == "image/jpeg"  # exactly the limit
 
 
-@pytest.mark.parametrize(("name", "ext"), [("a.PDF", ".pdf"), ("x.tar.gz", ".gz"), ("noext", None), (None, None),
-                                           ("weird.<b>", None), ("a.verylongext1", None), ("  b.Jpg ", ".jpg")])
+@pytest.mark.parametrize(
+    ("name", "ext"),
+    [
+        ("a.PDF", ".pdf"),
+        ("x.tar.gz", ".gz"),
+        ("noext", None),
+        (None, None),
+        ("weird.<b>", None),
+        ("a.verylongext1", None),
+        ("  b.Jpg ", ".jpg"),
+    ],
+)
 def test_extension(name, ext):
     assert at.extension(name) == ext
 

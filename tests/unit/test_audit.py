@@ -1,5 +1,6 @@
 """The audit log (workflows/audit.py): what each workflow records, the export window, the
 spreadsheet, and that no entry or cell ever carries a phone number, a name or a text."""
+
 from __future__ import annotations
 
 import io
@@ -44,26 +45,38 @@ def assert_clean(rows: list[AuditEntry]) -> None:
 @pytest.fixture
 async def staff(session, district):
     session.add(User(id=CITIZEN))
-    for uid, dept in ((CLEAN_1, "CLEAN"), (ROADS_1, "ROADS"), (CIVIL_1, "CIVIL"), (DONG_1, "DONG-JUNGGOK1"),
-                      (TAX_1, "TAX")):
-        await roles.grant(session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID,
-                          departments=district.departments)
+    for uid, dept in (
+        (CLEAN_1, "CLEAN"),
+        (ROADS_1, "ROADS"),
+        (CIVIL_1, "CIVIL"),
+        (DONG_1, "DONG-JUNGGOK1"),
+        (TAX_1, "TAX"),
+    ):
+        await roles.grant(
+            session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID, departments=district.departments
+        )
     await session.execute(delete(AuditEntry))  # the set-up's own grants: each test starts with an empty log
     await session.commit()
-    return {uid: await roles.load_principal(session, uid, frozenset({ADMIN_ID}))
-            for uid in (CLEAN_1, ROADS_1, CIVIL_1, DONG_1, TAX_1, ADMIN_ID)}
+    return {
+        uid: await roles.load_principal(session, uid, frozenset({ADMIN_ID}))
+        for uid in (CLEAN_1, ROADS_1, CIVIL_1, DONG_1, TAX_1, ADMIN_ID)
+    }
 
 
 # --- role changes ---------------------------------------------------------------------------------
 
+
 async def test_role_changes_are_recorded_once_each(session, svc, district):
-    g = await roles.grant(session, user_id=NEWBIE, role="officer", department_code="CLEAN", by=ADMIN_ID,
-                          departments=district.departments)
-    again = await roles.grant(session, user_id=NEWBIE, role="officer", department_code="CLEAN", by=ADMIN_ID,
-                              departments=district.departments)
+    g = await roles.grant(
+        session, user_id=NEWBIE, role="officer", department_code="CLEAN", by=ADMIN_ID, departments=district.departments
+    )
+    again = await roles.grant(
+        session, user_id=NEWBIE, role="officer", department_code="CLEAN", by=ADMIN_ID, departments=district.departments
+    )
     assert again.id == g.id
-    await roles.grant(session, user_id=NEWBIE, role="officer", department_code="ROADS", by=ADMIN_ID,
-                      departments=district.departments)
+    await roles.grant(
+        session, user_id=NEWBIE, role="officer", department_code="ROADS", by=ADMIN_ID, departments=district.departments
+    )
     assert await roles.revoke(session, user_id=NEWBIE, role="officer", by=ADMIN_ID) == 1
     assert await roles.revoke(session, user_id=NEWBIE, role="officer", by=ADMIN_ID) == 0  # nothing to end
     await session.commit()
@@ -77,17 +90,27 @@ async def test_role_changes_are_recorded_once_each(session, svc, district):
 
 
 async def test_an_invite_is_recorded_when_made_and_when_used(session, svc, district):
-    inv = await roles.create_invite(session, role="officer", department_code="CLEAN", by=ADMIN_ID,
-                                    departments=district.departments)
+    inv = await roles.create_invite(
+        session, role="officer", department_code="CLEAN", by=ADMIN_ID, departments=district.departments
+    )
     await roles.redeem_invite(session, token=inv.token, user_id=NEWBIE, departments=district.departments)
     await session.commit()
     made, used = await entries(session)
     assert (made.action, made.actor_id, made.actor_role, made.detail) == (
-        "invite_create", ADMIN_ID, "admin", "role=officer dept=CLEAN")
+        "invite_create",
+        ADMIN_ID,
+        "admin",
+        "role=officer dept=CLEAN",
+    )
     assert inv.token not in str(made.detail) and made.subject_id is None  # the link itself is a credential
     # one entry for the redemption, by the person who used the link (no second role_grant entry)
     assert (used.action, used.actor_id, used.actor_role, used.subject_id, used.detail) == (
-        "invite_redeem", NEWBIE, "citizen", str(NEWBIE), f"role=officer dept=CLEAN invited_by={ADMIN_ID}")
+        "invite_redeem",
+        NEWBIE,
+        "citizen",
+        str(NEWBIE),
+        f"role=officer dept=CLEAN invited_by={ADMIN_ID}",
+    )
 
 
 async def test_a_self_registration_is_recorded_as_the_citizen(session, svc, district):
@@ -97,31 +120,47 @@ async def test_a_self_registration_is_recorded_as_the_citizen(session, svc, dist
     await fa.stop(session, NEWBIE)
     await session.commit()
     assert [(e.action, e.actor_id, e.actor_role) for e in await entries(session)] == [
-        ("role_grant", NEWBIE, "citizen"), ("role_revoke", NEWBIE, "citizen")]
+        ("role_grant", NEWBIE, "citizen"),
+        ("role_revoke", NEWBIE, "citizen"),
+    ]
     assert "한강식당" not in str([e.detail for e in await entries(session)])
 
 
 async def test_food_import_is_one_entry_not_one_per_invite(session, svc):
-    csv = ("개방서비스명,사업장명,소재지전체주소,업태구분명,영업상태명\n"
-           "일반음식점,한강식당,서울특별시 광진구 화양동 1-1,한식,영업/정상\n"
-           "일반음식점,용궁반점,서울특별시 광진구 자양동 2,중국식,영업/정상\n").encode()
+    csv = (
+        "개방서비스명,사업장명,소재지전체주소,업태구분명,영업상태명\n"
+        "일반음식점,한강식당,서울특별시 광진구 화양동 1-1,한식,영업/정상\n"
+        "일반음식점,용궁반점,서울특별시 광진구 자양동 2,중국식,영업/정상\n"
+    ).encode()
     parsed = food_import.parse_licence_csv(csv, svc.district.dongs, food_config())
     done = await food_import.import_businesses(session, svc, parsed.rows, by=ADMIN_ID)
     await session.commit()
     assert len(done.created) == 2
     rows = await entries(session)
     assert [(e.action, e.actor_id, e.detail) for e in rows] == [
-        (audit.FOOD_IMPORT, ADMIN_ID, "rows=2 created=2 already=0")]
+        (audit.FOOD_IMPORT, ADMIN_ID, "rows=2 created=2 already=0")
+    ]
     assert "한강식당" not in str(rows[0].detail)
 
 
 # --- complaints -----------------------------------------------------------------------------------
 
+
 async def _complaint(session, svc, *, phone: bool = True, photos: int = 2, place: bool = True):
-    c, _ = await complaints.submit(session, svc, citizen_id=CITIZEN, submit_key=f"k{photos}{phone}{place}", draft=Draft(
-        category="road", description=LAMP, photos=[(f"AgAC{i}", f"u{i}") for i in range(photos)],
-        latitude=37.5 if place else None, longitude=127.0 if place else None,
-        phone_enc=svc.cipher.encrypt(PHONE) if phone else None))
+    c, _ = await complaints.submit(
+        session,
+        svc,
+        citizen_id=CITIZEN,
+        submit_key=f"k{photos}{phone}{place}",
+        draft=Draft(
+            category="road",
+            description=LAMP,
+            photos=[(f"AgAC{i}", f"u{i}") for i in range(photos)],
+            latitude=37.5 if place else None,
+            longitude=127.0 if place else None,
+            phone_enc=svc.cipher.encrypt(PHONE) if phone else None,
+        ),
+    )
     await session.commit()
     return c
 
@@ -136,9 +175,18 @@ async def test_the_officer_card_and_media_views_are_recorded(session, svc, staff
     await session.commit()
     view, seen = await entries(session)
     assert (view.action, view.actor_id, view.actor_role, view.subject_kind, view.subject_id, view.detail) == (
-        "complaint_view", ROADS_1, "officer", "complaint", c.receipt_no, "dept=ROADS via=find contact=yes")
+        "complaint_view",
+        ROADS_1,
+        "officer",
+        "complaint",
+        c.receipt_no,
+        "dept=ROADS via=find contact=yes",
+    )
     assert (seen.action, seen.subject_id, seen.detail) == (
-        "complaint_media", c.receipt_no, "dept=ROADS photos=2 location=yes")
+        "complaint_media",
+        c.receipt_no,
+        "dept=ROADS photos=2 location=yes",
+    )
     assert_clean(await entries(session))  # ... the log does not
     assert view.at == svc.now()
 
@@ -150,7 +198,8 @@ async def test_nothing_to_show_is_not_recorded_as_a_view_of_media(session, svc, 
     complaints.officer_view(session, svc, staff[ROADS_1], c, "en")
     await session.commit()
     assert [(e.action, e.detail) for e in await entries(session)] == [
-        ("complaint_view", "dept=ROADS via=open contact=no")]
+        ("complaint_view", "dept=ROADS via=open contact=no")
+    ]
 
 
 async def test_every_officer_action_on_a_complaint_is_recorded_without_its_text(session, svc, staff):
@@ -168,9 +217,13 @@ async def test_every_officer_action_on_a_complaint_is_recorded_without_its_text(
     await session.commit()
     rows = await entries(session)
     assert [(e.action, e.actor_id, e.subject_id) for e in rows] == [
-        ("complaint_take", ROADS_1, c.receipt_no), ("complaint_extend", ROADS_1, c.receipt_no),
-        ("complaint_transfer", ROADS_1, c.receipt_no), ("complaint_take", CLEAN_1, c.receipt_no),
-        ("complaint_answer", CLEAN_1, c.receipt_no), ("complaint_reject", ROADS_1, d.receipt_no)]
+        ("complaint_take", ROADS_1, c.receipt_no),
+        ("complaint_extend", ROADS_1, c.receipt_no),
+        ("complaint_transfer", ROADS_1, c.receipt_no),
+        ("complaint_take", CLEAN_1, c.receipt_no),
+        ("complaint_answer", CLEAN_1, c.receipt_no),
+        ("complaint_reject", ROADS_1, d.receipt_no),
+    ]
     assert rows[1].detail == f"dept=ROADS deadline={c.deadline_at.astimezone(KST):%Y-%m-%d}"
     assert rows[2].detail == "dept=CLEAN source=ROADS"
     assert rows[5].detail == f"dept=ROADS remedy={next(iter(svc.district.remedies))}"
@@ -189,12 +242,20 @@ async def test_a_refused_action_leaves_no_entry(session, svc, staff):
 
 # --- one-stop -------------------------------------------------------------------------------------
 
+
 async def _birth(session, svc):
-    answers = BirthAnswers(birth_date=date(2026, 11, 2), order=3, dong="중곡1동", report_made=True,
-                           heating="city_gas")
-    app, _ = await bd.submit(session, svc, kind=bd.BIRTH, citizen_id=CITIZEN, submit_key="b1", answers=answers,
-                             provision={"KEPCO": True, "CITYGAS": True}, collected_at=svc.now(),
-                             phone_enc=svc.cipher.encrypt(PHONE))
+    answers = BirthAnswers(birth_date=date(2026, 11, 2), order=3, dong="중곡1동", report_made=True, heating="city_gas")
+    app, _ = await bd.submit(
+        session,
+        svc,
+        kind=bd.BIRTH,
+        citizen_id=CITIZEN,
+        submit_key="b1",
+        answers=answers,
+        provision={"KEPCO": True, "CITYGAS": True},
+        collected_at=svc.now(),
+        phone_enc=svc.cipher.encrypt(PHONE),
+    )
     await session.commit()
     return app, {it.code: it for it in app.items}
 
@@ -220,8 +281,12 @@ async def test_onestop_card_contact_and_actions_are_recorded(session, svc, staff
     await session.commit()
     rows = await entries(session)
     assert [(e.action, e.actor_id) for e in rows] == [
-        ("onestop_view", CIVIL_1), ("onestop_contact", CIVIL_1), ("onestop_take", DONG_1),
-        ("onestop_supplement", DONG_1), ("onestop_complete", CIVIL_1)]
+        ("onestop_view", CIVIL_1),
+        ("onestop_contact", CIVIL_1),
+        ("onestop_take", DONG_1),
+        ("onestop_supplement", DONG_1),
+        ("onestop_complete", CIVIL_1),
+    ]
     assert all(e.subject_kind == "onestop" and e.subject_id == app.receipt_no for e in rows)
     assert rows[1].detail == "item=multi_child_city_gas dept=CIVIL agency=CITYGAS"
     assert rows[4].detail.endswith("message=yes")
@@ -233,9 +298,16 @@ async def test_onestop_card_contact_and_actions_are_recorded(session, svc, staff
 
 # --- 등록면허세 --------------------------------------------------------------------------------------
 
+
 async def test_tax_officer_views_and_actions_are_recorded_without_the_taxpayer(session, svc, staff):
-    draft = lt.Draft(licence="mail_order", kind="new", body="POLICE_GWANGJIN", business_name="광진상회",
-                     dong="중곡1동", taxpayer_name=TAXPAYER)
+    draft = lt.Draft(
+        licence="mail_order",
+        kind="new",
+        body="POLICE_GWANGJIN",
+        business_name="광진상회",
+        dong="중곡1동",
+        taxpayer_name=TAXPAYER,
+    )
     n, _ = await lt.request_notice(session, svc, citizen_id=CITIZEN, submit_key="t1", draft=draft)
     await session.commit()
     tax = staff[TAX_1]
@@ -256,6 +328,7 @@ async def test_tax_officer_views_and_actions_are_recorded_without_the_taxpayer(s
 
 # --- reports --------------------------------------------------------------------------------------
 
+
 async def test_report_exports_are_recorded(session, svc):
     report = await reports.build(session, svc, Span("month", 2026, 10))
     reports.record_export(session, svc, report, actor_id=4001)
@@ -263,12 +336,22 @@ async def test_report_exports_are_recorded(session, svc):
     await session.commit()
     a, b = await entries(session)
     assert (a.action, a.actor_id, a.actor_role, a.subject_id, a.detail) == (
-        "report_export", 4001, "evaluator", "2026-10", "ratings=0 recurring=0")
-    assert (b.action, b.actor_id, b.actor_role, b.detail) == ("report_send", None, "system",
-                                                              "ratings=0 recurring=0 recipients=3")
+        "report_export",
+        4001,
+        "evaluator",
+        "2026-10",
+        "ratings=0 recurring=0",
+    )
+    assert (b.action, b.actor_id, b.actor_role, b.detail) == (
+        "report_send",
+        None,
+        "system",
+        "ratings=0 recurring=0 recipients=3",
+    )
 
 
 # --- the export -----------------------------------------------------------------------------------
+
 
 def test_parse_days():
     assert audit.parse_days(None) == audit.parse_days("") == audit.parse_days("  ") == 30
@@ -287,11 +370,24 @@ def test_details_names_codes_only():
 
 async def test_export_window_counts_and_spreadsheet(session, svc):
     now = svc.now()
-    for days_ago, action, detail in ((40, "role_grant", "role=officer"), (31, "complaint_view", "old"),
-                                      (29, "complaint_view", "dept=CLEAN"), (2, "complaint_media", "=HYPERLINK(1)"),
-                                      (1, "complaint_view", "dept=ROADS"), (0.001, "other_module_action", None)):
-        audit.record(session, action, actor_id=7, actor_role="officer", subject_kind="complaint",
-                     subject_id="2026-000001", detail=detail, at=now - timedelta(days=days_ago))
+    for days_ago, action, detail in (
+        (40, "role_grant", "role=officer"),
+        (31, "complaint_view", "old"),
+        (29, "complaint_view", "dept=CLEAN"),
+        (2, "complaint_media", "=HYPERLINK(1)"),
+        (1, "complaint_view", "dept=ROADS"),
+        (0.001, "other_module_action", None),
+    ):
+        audit.record(
+            session,
+            action,
+            actor_id=7,
+            actor_role="officer",
+            subject_kind="complaint",
+            subject_id="2026-000001",
+            detail=detail,
+            at=now - timedelta(days=days_ago),
+        )
     audit.record(session, "complaint_view", actor_id=7, actor_role="officer", at=now + timedelta(minutes=1))  # not yet
     await session.commit()
     e = await audit.export(session, tz=KST, now=now, days=30, actor_id=ADMIN_ID, lang="ko")
@@ -303,7 +399,11 @@ async def test_export_window_counts_and_spreadsheet(session, svc):
     # the export itself is on record
     last = (await entries(session))[-1]
     assert (last.action, last.actor_id, last.actor_role, last.detail) == (
-        "audit_export", ADMIN_ID, "admin", "days=30 rows=4 total=4")
+        "audit_export",
+        ADMIN_ID,
+        "admin",
+        "days=30 rows=4 total=4",
+    )
 
     wb = load_workbook(io.BytesIO(e.xlsx))
     assert wb.sheetnames == ["감사 로그", "요약"]
@@ -313,18 +413,34 @@ async def test_export_window_counts_and_spreadsheet(session, svc):
     assert len(rows) == 5
     first = rows[1]
     assert first[1] == (now - timedelta(days=29)).astimezone(KST).strftime("%Y-%m-%d %H:%M:%S")
-    assert first[2:] == (7, "officer", "complaint_view", "민원 카드 열람 (연락처 포함)", "complaint", "2026-000001",
-                         "dept=CLEAN")
+    assert first[2:] == (
+        7,
+        "officer",
+        "complaint_view",
+        "민원 카드 열람 (연락처 포함)",
+        "complaint",
+        "2026-000001",
+        "dept=CLEAN",
+    )
     assert rows[2][8] == "'=HYPERLINK(1)"  # text, never a formula
     assert rows[4][5] == "other_module_action"  # no label: the code stands in
     summary = list(wb["요약"].iter_rows(values_only=True))
-    assert summary[0] == ("행위", "설명", "건수") and summary[2] == ("complaint_view", "민원 카드 열람 (연락처 포함)", 2)
+    assert summary[0] == ("행위", "설명", "건수") and summary[2] == (
+        "complaint_view",
+        "민원 카드 열람 (연락처 포함)",
+        2,
+    )
 
     text = audit.summary_text(e, tz=KST, lang="ko")
-    assert "최근 30일" in text and "총 4건" in text and "민원 카드 열람 (연락처 포함) <code>complaint_view</code>: 2건" in text
+    assert (
+        "최근 30일" in text
+        and "총 4건" in text
+        and "민원 카드 열람 (연락처 포함) <code>complaint_view</code>: 2건" in text
+    )
     assert "Audit log" in audit.summary_text(e, tz=KST, lang="en")
-    english = load_workbook(io.BytesIO(audit.workbook_xlsx(e.rows, e.counts, tz=KST, lang="en", since=e.since,
-                                                         until=e.until)))
+    english = load_workbook(
+        io.BytesIO(audit.workbook_xlsx(e.rows, e.counts, tz=KST, lang="en", since=e.since, until=e.until))
+    )
     assert english.sheetnames == ["Audit log", "Summary"]
 
 

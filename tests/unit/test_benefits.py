@@ -1,4 +1,5 @@
 """The benefits engine (workflows/benefits.py) on real cases, against the catalogue as shipped."""
+
 from __future__ import annotations
 
 import copy
@@ -7,8 +8,17 @@ from datetime import date
 
 import pytest
 
-from workflows.benefits import (CATALOGUE_PATH, Catalogue, Household, add_months, age_months, district_grant,
-                                load_catalogue, voucher_last_day, won)
+from workflows.benefits import (
+    CATALOGUE_PATH,
+    Catalogue,
+    Household,
+    add_months,
+    age_months,
+    district_grant,
+    load_catalogue,
+    voucher_last_day,
+    won,
+)
 from workflows.district import load_district
 
 CAT = load_catalogue()
@@ -24,13 +34,19 @@ def test_first_child_born_2026_03_02_in_the_sample_district():
     h = Household(birth_date=date(2026, 3, 2), order=1)
     ev = CAT.evaluate(h, today=date(2026, 3, 10), region_class="capital_area", grant=SAMPLE_GRANT)
     got = _by_code(ev)
-    assert list(got) == ["parental_allowance", "child_allowance", "first_meeting_voucher", "home_care_allowance",
-                         "birth_household_electricity", "district_birth_grant"]
-    assert got["parental_allowance"].first_year == 12 * 1_000_000       # 0세 월 100만원 x 12
-    assert got["child_allowance"].first_year == 12 * 100_000            # 월 10만원, no add-on in 수도권
-    assert got["first_meeting_voucher"].first_year == 2_000_000         # 첫째 200만원
+    assert list(got) == [
+        "parental_allowance",
+        "child_allowance",
+        "first_meeting_voucher",
+        "home_care_allowance",
+        "birth_household_electricity",
+        "district_birth_grant",
+    ]
+    assert got["parental_allowance"].first_year == 12 * 1_000_000  # 0세 월 100만원 x 12
+    assert got["child_allowance"].first_year == 12 * 100_000  # 월 10만원, no add-on in 수도권
+    assert got["first_meeting_voucher"].first_year == 2_000_000  # 첫째 200만원
     assert got["home_care_allowance"].first_year == 0 and got["home_care_allowance"].starts_later
-    assert got["home_care_allowance"].confirmed is False                # kr-facts [L]
+    assert got["home_care_allowance"].confirmed is False  # kr-facts [L]
     elec = got["birth_household_electricity"]
     assert (elec.first_year, elec.upper_bound, elec.confirmed) == (12 * 16_000, True, False)
     assert got["district_birth_grant"].first_year == 300_000 and got["district_birth_grant"].confirmed is False
@@ -53,16 +69,20 @@ def test_second_child_in_a_basic_livelihood_household():
     h = Household(birth_date=date(2026, 11, 2), order=2, recipient=True)
     ev = CAT.evaluate(h, today=date(2026, 11, 23), region_class="capital_area", grant=SAMPLE_GRANT)
     got = _by_code(ev)
-    assert got["first_meeting_voucher"].first_year == 3_000_000         # 둘째 이후 300만원
-    assert got["childbirth_grant"].first_year == 1_000_000               # 해산급여, kr-facts [L]
+    assert got["first_meeting_voucher"].first_year == 3_000_000  # 둘째 이후 300만원
+    assert got["childbirth_grant"].first_year == 1_000_000  # 해산급여, kr-facts [L]
     assert got["childbirth_grant"].confirmed is False
-    assert got["diaper_formula_voucher"].first_year is None              # amount not known: no guess
+    assert got["diaper_formula_voucher"].first_year is None  # amount not known: no guess
     assert got["district_birth_grant"].first_year == 500_000
     assert "multi_child_electricity" not in got and "multi_child_city_gas" not in got
     assert ev.total(confirmed=True) == 12_000_000 + 1_200_000 + 3_000_000
     # the same family skipping the optional question is not offered 해산급여
-    skipped = CAT.evaluate(Household(date(2026, 11, 2), 2, recipient=None), today=date(2026, 11, 23),
-                           region_class="capital_area", grant=SAMPLE_GRANT)
+    skipped = CAT.evaluate(
+        Household(date(2026, 11, 2), 2, recipient=None),
+        today=date(2026, 11, 23),
+        region_class="capital_area",
+        grant=SAMPLE_GRANT,
+    )
     assert "childbirth_grant" not in _by_code(skipped) and "diaper_formula_voucher" not in _by_code(skipped)
 
 
@@ -74,10 +94,16 @@ def test_third_child_heating_and_the_kepco_exclusive_group():
     assert "multi_child_city_gas" in got and got["multi_child_city_gas"].first_year is None
     assert "multi_child_district_heating" not in got
     assert "birth_household_electricity" in got and "multi_child_electricity" not in got
-    assert [(a.code, b.code) for a, b in ev.not_combined] == [("multi_child_electricity", "birth_household_electricity")]
+    assert [(a.code, b.code) for a, b in ev.not_combined] == [
+        ("multi_child_electricity", "birth_household_electricity")
+    ]
     assert got["district_birth_grant"].first_year == 1_000_000
-    district = CAT.evaluate(Household(date(2026, 11, 2), 3, heating="district"), today=date(2026, 11, 23),
-                            region_class="capital_area", grant=None)
+    district = CAT.evaluate(
+        Household(date(2026, 11, 2), 3, heating="district"),
+        today=date(2026, 11, 23),
+        region_class="capital_area",
+        grant=None,
+    )
     assert "multi_child_district_heating" in _by_code(district)
 
 
@@ -97,8 +123,12 @@ def test_amount_rule_text_and_won():
     assert CAT.amount_rule_text(b, h, "en", None, "capital_area") == "₩1,000,000/month (age 0) · ₩500,000/month (age 1)"
     voucher = CAT.amount_rule_text(CAT.benefits["first_meeting_voucher"], h, "ko", None, "capital_area")
     assert voucher == "200만원 (한 번), 2028-03-01까지 사용"
-    assert "지역 추가 월 5천원" not in CAT.amount_rule_text(CAT.benefits["child_allowance"], h, "ko", None, "capital_area")
-    assert won(16_000, "ko") == "1만 6천원" and won(12_000_000, "ko") == "1,200만원" and won(192_000, "ko") == "19만 2천원"
+    assert "지역 추가 월 5천원" not in CAT.amount_rule_text(
+        CAT.benefits["child_allowance"], h, "ko", None, "capital_area"
+    )
+    assert (
+        won(16_000, "ko") == "1만 6천원" and won(12_000_000, "ko") == "1,200만원" and won(192_000, "ko") == "19만 2천원"
+    )
     assert won(5_000, "ko") == "5,000원" and won(None, "ko") == "-"
 
 
@@ -148,7 +178,7 @@ def test_the_voucher_s_last_day_is_one_date_in_both_languages():
     assert ko == "200만원 (한 번), 2028-01-30까지 사용"
     assert en == "₩2,000,000 (once), usable up to and including 2028-01-30"
     assert "2028-01-31" not in ko + en
-    assert voucher_last_day(date(2024, 2, 29), 2) == date(2026, 2, 28)   # no 2/29: the month's last day
+    assert voucher_last_day(date(2024, 2, 29), 2) == date(2026, 2, 28)  # no 2/29: the month's last day
     assert voucher_last_day(date(2026, 3, 1), 2) == date(2028, 2, 29)
 
 
@@ -166,19 +196,23 @@ def test_monthly_benefits_count_from_the_month_the_60_day_rule_allows():
     assert t_late["parental_allowance"].first_year == 10 * 1_000_000
     assert t_late["parental_allowance"].paid_from == date(2026, 12, 1) and t_late["parental_allowance"].late
     assert t_late["child_allowance"].first_year == 10 * 100_000
-    assert t_late["first_meeting_voucher"].first_year == 2_000_000       # a lump sum: no month rule
+    assert t_late["first_meeting_voucher"].first_year == 2_000_000  # a lump sum: no month rule
     assert late.total(confirmed=True) == 15_200_000 - 2 * 1_100_000
     # the 60th day after birth is still in time (the birth day not counted); the 61st is not
     assert not _by_code(CAT.evaluate(h, today=date(2026, 11, 30), region_class="capital_area"))["child_allowance"].late
     assert _by_code(CAT.evaluate(h, today=date(2026, 12, 1), region_class="capital_area"))["child_allowance"].late
     # the family is told from which month
-    rule = CAT.amount_rule_text(CAT.benefits["parental_allowance"], h, "ko", None, "capital_area",
-                                applied_on=date(2026, 12, 4))
+    rule = CAT.amount_rule_text(
+        CAT.benefits["parental_allowance"], h, "ko", None, "capital_area", applied_on=date(2026, 12, 4)
+    )
     assert rule.endswith("2026-12분부터 지급 (출생 후 60일이 지나 신청하면 신청한 달부터)")
-    en = CAT.amount_rule_text(CAT.benefits["child_allowance"], h, "en", None, "capital_area", applied_on=date(2026, 12, 4))
+    en = CAT.amount_rule_text(
+        CAT.benefits["child_allowance"], h, "en", None, "capital_area", applied_on=date(2026, 12, 4)
+    )
     assert "paid from 2026-12" in en
-    assert "분부터" not in CAT.amount_rule_text(CAT.benefits["parental_allowance"], h, "ko", None, "capital_area",
-                                               applied_on=date(2026, 11, 30))
+    assert "분부터" not in CAT.amount_rule_text(
+        CAT.benefits["parental_allowance"], h, "ko", None, "capital_area", applied_on=date(2026, 11, 30)
+    )
 
 
 def test_a_late_application_keeps_regional_add_ons_to_the_months_paid():

@@ -1,5 +1,6 @@
 """The birth/death one-stop service layer (workflows/birth_death.py): deadlines and fines, the
 death checklist, consent refusal, routing, officer actions, completion, rating and reminders."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -7,8 +8,15 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import (AgencyNotification, OnestopApplication, OnestopItem, OnestopRating, OnestopReminder,
-                           OutboxMessage, User)
+from bot.db.models import (
+    AgencyNotification,
+    OnestopApplication,
+    OnestopItem,
+    OnestopRating,
+    OnestopReminder,
+    OutboxMessage,
+    User,
+)
 from handlers.birth import late_warning
 from tests.unit.conftest import ADMIN_ID, KST
 from workflows import agency_notify, birth_death as bd, roles
@@ -24,9 +32,10 @@ def _checklist(svc, death: date) -> dict[str, date]:
 
 # --- periods, the §122 fine and the checklist ----------------------------------------------------
 
+
 def test_period_end_follows_civil_code_160():
     assert bd.period_end(date(2026, 3, 2), 1) == date(2026, 4, 1)
-    assert bd.period_end(date(2026, 8, 31), 1) == date(2026, 9, 30)   # no 9/31: the month's last day
+    assert bd.period_end(date(2026, 8, 31), 1) == date(2026, 9, 30)  # no 9/31: the month's last day
     assert bd.period_end(date(2026, 1, 30), 1) == date(2026, 2, 28)
     assert bd.period_end(date(2026, 9, 1), 3) == date(2026, 11, 30)
     assert bd.period_end(date(2026, 9, 1), 12) == date(2027, 8, 31)
@@ -41,8 +50,8 @@ def test_birth_report_deadline_first_child_born_2026_03_02(svc):
 
 
 def test_birth_forty_days_ago_gets_the_122_warning_with_the_right_band(svc):
-    today = bd.local_today(svc)                     # 2026-11-23
-    born = today - timedelta(days=40)               # 2026-10-14
+    today = bd.local_today(svc)  # 2026-11-23
+    born = today - timedelta(days=40)  # 2026-10-14
     deadline = bd.rule_deadline(bd.birth_report_rule(), born, svc)
     assert deadline == date(2026, 11, 13)
     fine = bd.late_fine(deadline, today, load_catalogue().late_fines)
@@ -54,8 +63,9 @@ def test_birth_forty_days_ago_gets_the_122_warning_with_the_right_band(svc):
     assert late_warning(svc, today - timedelta(days=20), "ko") is None  # still within the month
 
 
-@pytest.mark.parametrize(("late_days", "fine"), [(1, 10_000), (6, 10_000), (7, 20_000), (30, 30_000),
-                                                 (95, 40_000), (200, 50_000)])
+@pytest.mark.parametrize(
+    ("late_days", "fine"), [(1, 10_000), (6, 10_000), (7, 20_000), (30, 30_000), (95, 40_000), (200, 50_000)]
+)
 def test_fine_bands(late_days, fine):
     deadline = date(2026, 1, 31)
     assert bd.late_fine(deadline, deadline + timedelta(days=late_days), load_catalogue().late_fines).fine == fine
@@ -64,11 +74,11 @@ def test_fine_bands(late_days, fine):
 
 def test_death_on_the_31st(svc):
     got = _checklist(svc, date(2026, 8, 31))
-    assert got["death_report"] == date(2026, 9, 30)       # 8/31 counted, no 9/31 -> 9/30
-    assert got["renunciation"] == date(2026, 11, 30)      # from 9/1, 3 months
+    assert got["death_report"] == date(2026, 9, 30)  # 8/31 counted, no 9/31 -> 9/30
+    assert got["renunciation"] == date(2026, 11, 30)  # from 9/1, 3 months
     # from the end of August, 6 months -> Sunday 2027-02-28 -> 3/1 삼일절 -> Tuesday 3/2
     assert got["inheritance_tax"] == got["acquisition_tax"] == date(2027, 3, 2)
-    assert got["safe_inheritance"] == date(2027, 8, 31)   # 1 year from the end of the month of death
+    assert got["safe_inheritance"] == date(2027, 8, 31)  # 1 year from the end of the month of death
     jan = _checklist(svc, date(2026, 1, 31))
     # 1/31 + 1 month -> Saturday 2/28; Sunday 3/1 삼일절, 3/2 대체공휴일 -> Tuesday 3/3
     assert jan["death_report"] == date(2026, 3, 3)
@@ -78,8 +88,8 @@ def test_death_on_the_31st(svc):
 def test_death_on_a_public_holiday(svc):
     assert svc.calendar.is_holiday(date(2026, 9, 25))  # 추석
     got = _checklist(svc, date(2026, 9, 25))
-    assert got["death_report"] == date(2026, 10, 26)      # 10/24 is a Saturday
-    assert got["renunciation"] == date(2026, 12, 28)      # 12/25 기독탄신일, then a weekend
+    assert got["death_report"] == date(2026, 10, 26)  # 10/24 is a Saturday
+    assert got["renunciation"] == date(2026, 12, 28)  # 12/25 기독탄신일, then a weekend
     assert got["inheritance_tax"] == date(2027, 3, 31)
     assert got["safe_inheritance"] == date(2027, 9, 30)
 
@@ -91,18 +101,38 @@ def test_checklist_text_marks_a_report_already_made(svc):
     assert "상속포기·한정승인 신고</b>: 2027-02-22(월)까지" in text
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("2026-03-02", date(2026, 3, 2)), ("2026.3.2", date(2026, 3, 2)), ("2026/03/02", date(2026, 3, 2)),
-    ("20260302", date(2026, 3, 2)), ("2026년 3월 2일", date(2026, 3, 2)), ("3월 2일", date(2026, 3, 2)),
-    ("12월 30일", date(2025, 12, 30)), ("오늘", date(2026, 11, 23)), ("어제", date(2026, 11, 22)),
-    (" 2026-11-23 ", date(2026, 11, 23))])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-03-02", date(2026, 3, 2)),
+        ("2026.3.2", date(2026, 3, 2)),
+        ("2026/03/02", date(2026, 3, 2)),
+        ("20260302", date(2026, 3, 2)),
+        ("2026년 3월 2일", date(2026, 3, 2)),
+        ("3월 2일", date(2026, 3, 2)),
+        ("12월 30일", date(2025, 12, 30)),
+        ("오늘", date(2026, 11, 23)),
+        ("어제", date(2026, 11, 22)),
+        (" 2026-11-23 ", date(2026, 11, 23)),
+    ],
+)
 def test_parse_date(typed, expected):
     assert bd.parse_date(typed, date(2026, 11, 23), oldest=date(2024, 11, 24)) == expected
 
 
-@pytest.mark.parametrize(("typed", "code"), [
-    ("2026-11-24", "future"), ("2027-01-01", "future"), ("2026-02-30", "format"), ("어제쯤", "format"),
-    ("", "format"), ("x" * 500, "format"), ("2020-01-01", "too_old"), ("13월 1일", "format")])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("2026-11-24", "future"),
+        ("2027-01-01", "future"),
+        ("2026-02-30", "format"),
+        ("어제쯤", "format"),
+        ("", "format"),
+        ("x" * 500, "format"),
+        ("2020-01-01", "too_old"),
+        ("13월 1일", "format"),
+    ],
+)
 def test_parse_date_errors(typed, code):
     with pytest.raises(DateInputError) as e:
         bd.parse_date(typed, date(2026, 11, 23), oldest=date(2024, 11, 24))
@@ -111,9 +141,11 @@ def test_parse_date_errors(typed, code):
 
 # --- consent refusal drops exactly the dependent services ------------------------------------------
 
+
 def _third_child(**kw) -> BirthAnswers:
-    return BirthAnswers(birth_date=date(2026, 11, 2), order=3, dong="중곡1동", report_made=True,
-                        heating="city_gas", **kw)
+    return BirthAnswers(
+        birth_date=date(2026, 11, 2), order=3, dong="중곡1동", report_made=True, heating="city_gas", **kw
+    )
 
 
 def test_refusing_one_provision_drops_exactly_its_services(svc):
@@ -122,9 +154,14 @@ def test_refusing_one_provision_drops_exactly_its_services(svc):
     plan = bd.plan_birth(svc, _third_child(), {"KEPCO": False, "CITYGAS": True})
     skipped = {it.code for it in plan.items if it.skipped}
     assert skipped == {"birth_household_electricity"}
-    assert {it.code for it in plan.applied()} == {"parental_allowance", "child_allowance", "first_meeting_voucher",
-                                                  "home_care_allowance", "multi_child_city_gas",
-                                                  "district_birth_grant"}
+    assert {it.code for it in plan.applied()} == {
+        "parental_allowance",
+        "child_allowance",
+        "first_meeting_voucher",
+        "home_care_allowance",
+        "multi_child_city_gas",
+        "district_birth_grant",
+    }
     # the confirmed total does not move: only the refused body's (capped) discount went
     assert plan.total(confirmed=True) == preview.total(confirmed=True)
     both = bd.plan_birth(svc, _third_child(), {"KEPCO": False, "CITYGAS": False})
@@ -161,34 +198,57 @@ def test_refusing_one_agency_after_a_death_drops_only_that_notice(svc):
 
 # --- filing, routing, officers, completion, rating ----------------------------------------------
 
+
 @pytest.fixture
 async def officers(session, district):
     session.add_all([User(id=PARENT), User(id=OTHER)])
-    for uid, dept in ((DONG_OFFICER, "DONG-JUNGGOK1"), (HEALTH_OFFICER, "HEALTH"), (TAX_OFFICER, "TAX"),
-                      (CIVIL_OFFICER, "CIVIL")):
-        await roles.grant(session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID,
-                          departments=district.departments)
+    for uid, dept in (
+        (DONG_OFFICER, "DONG-JUNGGOK1"),
+        (HEALTH_OFFICER, "HEALTH"),
+        (TAX_OFFICER, "TAX"),
+        (CIVIL_OFFICER, "CIVIL"),
+    ):
+        await roles.grant(
+            session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID, departments=district.departments
+        )
     await session.commit()
-    return {uid: await roles.load_principal(session, uid, frozenset())
-            for uid in (DONG_OFFICER, HEALTH_OFFICER, TAX_OFFICER, CIVIL_OFFICER)}
+    return {
+        uid: await roles.load_principal(session, uid, frozenset())
+        for uid in (DONG_OFFICER, HEALTH_OFFICER, TAX_OFFICER, CIVIL_OFFICER)
+    }
 
 
 async def _file_birth(session, svc, answers, provision=None, key="form-1", phone_enc=None):
-    app, created = await bd.submit(session, svc, kind=bd.BIRTH, citizen_id=PARENT, submit_key=key, answers=answers,
-                                   provision=provision or {}, collected_at=svc.now(), phone_enc=phone_enc)
+    app, created = await bd.submit(
+        session,
+        svc,
+        kind=bd.BIRTH,
+        citizen_id=PARENT,
+        submit_key=key,
+        answers=answers,
+        provision=provision or {},
+        collected_at=svc.now(),
+        phone_enc=phone_enc,
+    )
     await session.commit()
     return app, created
 
 
 async def _outbox(session, prefix: str) -> list[OutboxMessage]:
-    return list((await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(prefix))
-                                       .order_by(OutboxMessage.id))).scalars())
+    return list(
+        (
+            await session.execute(
+                select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(prefix)).order_by(OutboxMessage.id)
+            )
+        ).scalars()
+    )
 
 
 async def test_submit_fans_out_one_sub_request_per_benefit(session, svc, officers):
     answers = _third_child()
-    app, created = await _file_birth(session, svc, answers, {"KEPCO": False, "CITYGAS": True},
-                                     phone_enc=svc.cipher.encrypt("010-1234-5678"))
+    app, created = await _file_birth(
+        session, svc, answers, {"KEPCO": False, "CITYGAS": True}, phone_enc=svc.cipher.encrypt("010-1234-5678")
+    )
     assert created and app.receipt_no == "2026-000001" and app.state == bd.OPEN
     items = {it.code: it for it in app.items}
     assert items["birth_household_electricity"].state == bd.SKIPPED
@@ -241,7 +301,9 @@ async def test_completion_message_and_rating_attributed_to_each_office(session, 
             continue
         officer = officers[DONG_OFFICER] if it.department_code == "DONG-JUNGGOK1" else officers[HEALTH_OFFICER]
         item = await bd.get_item(session, it.id)
-        await bd.complete(session, svc, officer, item, "처리했습니다. 축하드립니다!" if it.code == "district_birth_grant" else None)
+        await bd.complete(
+            session, svc, officer, item, "처리했습니다. 축하드립니다!" if it.code == "district_birth_grant" else None
+        )
         await session.commit()
     app = await bd.get_application(session, app.id)
     assert app.state == bd.COMPLETED and app.completed_at == svc.now()
@@ -249,7 +311,10 @@ async def test_completion_message_and_rating_attributed_to_each_office(session, 
     assert len(done) == 1 and "모두 처리되었습니다" in done[0].payload["text"]
     assert "축하드립니다!" in (await _outbox(session, "osdone:"))[-1].payload["text"]
     rows = (await session.execute(select(OnestopRating).order_by(OnestopRating.department_code))).scalars().all()
-    assert [(r.department_code, r.officer_id) for r in rows] == [("DONG-JUNGGOK1", DONG_OFFICER), ("HEALTH", HEALTH_OFFICER)]
+    assert [(r.department_code, r.officer_id) for r in rows] == [
+        ("DONG-JUNGGOK1", DONG_OFFICER),
+        ("HEALTH", HEALTH_OFFICER),
+    ]
     with pytest.raises(OnestopError):
         await bd.rate(session, svc, user_id=OTHER, application_id=app.id, item="overall", score=5)
     with pytest.raises(OnestopError):
@@ -270,8 +335,17 @@ async def test_everything_refused_completes_at_once_without_a_survey(session, sv
     a = DeathAnswers(date(2026, 11, 20), "relative", "중곡1동", True)
     svc.district.raw["onestop"]["death_agencies"] = ["NPS"]
     try:
-        app, _created = await bd.submit(session, svc, kind=bd.DEATH, citizen_id=PARENT, submit_key="d1", answers=a,
-                                        provision={"NPS": False}, collected_at=svc.now(), reminders_on=False)
+        app, _created = await bd.submit(
+            session,
+            svc,
+            kind=bd.DEATH,
+            citizen_id=PARENT,
+            submit_key="d1",
+            answers=a,
+            provision={"NPS": False},
+            collected_at=svc.now(),
+            reminders_on=False,
+        )
     finally:
         svc.district.raw["onestop"]["death_agencies"] = ["NPS", "NHIS", "FSS", "VEHICLE", "TAX", "DONG_WELFARE"]
     assert app.state == bd.COMPLETED and [it.state for it in app.items] == [bd.SKIPPED]
@@ -279,6 +353,7 @@ async def test_everything_refused_completes_at_once_without_a_survey(session, sv
 
 
 # --- reminders ------------------------------------------------------------------------------------
+
 
 async def _reminders(session) -> list[OnestopReminder]:
     return list((await session.execute(select(OnestopReminder).order_by(OnestopReminder.due_at))).scalars())
@@ -289,7 +364,8 @@ async def test_birth_report_reminders_a_week_before_and_on_the_last_day(session,
     rows = await _reminders(session)
     assert [(r.code, r.deadline, r.days_before, r.due_at.astimezone(KST)) for r in rows] == [
         ("birth_report", date(2026, 12, 21), 7, datetime(2026, 12, 14, 9, tzinfo=KST)),
-        ("birth_report", date(2026, 12, 21), 0, datetime(2026, 12, 21, 9, tzinfo=KST))]
+        ("birth_report", date(2026, 12, 21), 0, datetime(2026, 12, 21, 9, tzinfo=KST)),
+    ]
     assert await bd.send_due_reminders(session, svc) == 0
     clock.set(2026, 12, 14, 9, 1)
     assert await bd.send_due_reminders(session, svc) == 1
@@ -309,12 +385,26 @@ async def test_birth_report_reminders_a_week_before_and_on_the_last_day(session,
 
 async def test_death_checklist_reminders_and_opt_out(session, svc, officers, clock):
     a = DeathAnswers(date(2026, 11, 20), "cohabiting_relative", "중곡1동", False)
-    app, _ = await bd.submit(session, svc, kind=bd.DEATH, citizen_id=PARENT, submit_key="d2", answers=a,
-                             provision={}, collected_at=svc.now(), reminders_on=True)
+    app, _ = await bd.submit(
+        session,
+        svc,
+        kind=bd.DEATH,
+        citizen_id=PARENT,
+        submit_key="d2",
+        answers=a,
+        provision={},
+        collected_at=svc.now(),
+        reminders_on=True,
+    )
     await session.commit()
     rows = await _reminders(session)
-    assert {r.code for r in rows} == {"death_report", "renunciation", "inheritance_tax", "acquisition_tax",
-                                      "safe_inheritance"}
+    assert {r.code for r in rows} == {
+        "death_report",
+        "renunciation",
+        "inheritance_tax",
+        "acquisition_tax",
+        "safe_inheritance",
+    }
     assert len(rows) == 2 + 3 + 2 + 2 + 2  # the offsets of each rule in death_agencies.json
     first = rows[0]
     assert (first.code, first.deadline, first.days_before) == ("death_report", date(2026, 12, 21), 7)
@@ -325,8 +415,17 @@ async def test_death_checklist_reminders_and_opt_out(session, svc, officers, clo
     await bd.stop_reminders(session, svc, PARENT, app.id)
     assert all(r.status in ("skipped", "cancelled") for r in await _reminders(session))
     # opting out on the form creates none at all
-    await bd.submit(session, svc, kind=bd.DEATH, citizen_id=OTHER, submit_key="d3", answers=a, provision={},
-                    collected_at=svc.now(), reminders_on=False)
+    await bd.submit(
+        session,
+        svc,
+        kind=bd.DEATH,
+        citizen_id=OTHER,
+        submit_key="d3",
+        answers=a,
+        provision={},
+        collected_at=svc.now(),
+        reminders_on=False,
+    )
     await session.commit()
     assert len(await _reminders(session)) == len(rows)
 
@@ -387,7 +486,7 @@ def test_tax_deadlines_run_nine_months_when_someone_lives_abroad(svc):
     assert home["inheritance_tax"].deadline == home["acquisition_tax"].deadline == date(2026, 9, 30)
     assert heir["inheritance_tax"].deadline == heir["acquisition_tax"].deadline == date(2026, 12, 31)
     assert deceased["inheritance_tax"].deadline == date(2026, 12, 31)
-    assert deceased["acquisition_tax"].deadline == date(2026, 9, 30)     # the deceased abroad is not enough
+    assert deceased["acquisition_tax"].deadline == date(2026, 9, 30)  # the deceased abroad is not enough
     assert "§67④" in heir["inheritance_tax"].rule.legal_basis and "§67①" in home["inheritance_tax"].rule.legal_basis
     assert "외국에 주소를 둔 상속인" in heir["acquisition_tax"].rule.legal_basis
     for code in ("death_report", "renunciation", "safe_inheritance"):
@@ -395,15 +494,27 @@ def test_tax_deadlines_run_nine_months_when_someone_lives_abroad(svc):
     # the same §161 shift as the 6-month dates: from the end of May, 9 months -> Sun 2027-02-28,
     # 3/1 삼일절 -> Tuesday 3/2
     assert {e.rule.code: e.deadline for e in bd.death_checklist(svc, date(2026, 5, 20), abroad="heir")}[
-        "inheritance_tax"] == date(2027, 3, 2)
+        "inheritance_tax"
+    ] == date(2027, 3, 2)
     text = bd.checklist_text(svc, death, False, "ko", abroad="deceased")
-    assert "상속세 신고·납부</b>: 2026-12-31(목)까지" in text and "취득세(상속) 신고·납부</b>: 2026-09-30(수)까지" in text
+    assert (
+        "상속세 신고·납부</b>: 2026-12-31(목)까지" in text and "취득세(상속) 신고·납부</b>: 2026-09-30(수)까지" in text
+    )
 
 
 async def test_an_heir_abroad_moves_the_reminders_and_the_status_checklist(session, svc, officers):
     a = DeathAnswers(date(2026, 11, 20), "cohabiting_relative", "중곡1동", False, abroad="heir")
-    app, _ = await bd.submit(session, svc, kind=bd.DEATH, citizen_id=PARENT, submit_key="abroad", answers=a,
-                             provision={}, collected_at=svc.now(), reminders_on=True)
+    app, _ = await bd.submit(
+        session,
+        svc,
+        kind=bd.DEATH,
+        citizen_id=PARENT,
+        submit_key="abroad",
+        answers=a,
+        provision={},
+        collected_at=svc.now(),
+        reminders_on=True,
+    )
     await session.commit()
     deadlines = {r.code: r.deadline for r in await _reminders(session)}
     assert deadlines["inheritance_tax"] == deadlines["acquisition_tax"] == date(2027, 8, 31)  # not 2027-05-31

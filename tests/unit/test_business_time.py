@@ -247,9 +247,7 @@ def test_business_hours_between(cal):
     # over 설: Fri 2/13 09:00 -> Thu 2/19 09:00 = one full day.
     assert cal.business_hours_between(kst(2026, 2, 13, 9), kst(2026, 2, 19, 9)) == 8.0
     # 10 minutes -> 1/6 h
-    assert cal.business_hours_between(
-        kst(2026, 4, 14, 9), kst(2026, 4, 14, 9, 10)
-    ) == pytest.approx(1 / 6)
+    assert cal.business_hours_between(kst(2026, 4, 14, 9), kst(2026, 4, 14, 9, 10)) == pytest.approx(1 / 6)
     # end before start
     assert cal.business_hours_between(kst(2026, 4, 14, 14), kst(2026, 4, 14, 11)) == 0.0
     # mixed zones: 07:00 UTC = 16:00 KST Friday -> Mon 10:00 KST

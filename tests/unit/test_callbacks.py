@@ -1,5 +1,6 @@
 """workflows/callbacks.py builds (without aiogram) the same strings that the aiogram
 CallbackData classes in handlers/callbacks.py pack and unpack."""
+
 from __future__ import annotations
 
 import pytest
@@ -82,7 +83,7 @@ def test_no_number_on_any_button_is_unbounded():
         for name, f in cls.model_fields.items():
             if f.annotation is not int:
                 continue
-            for forged in (2**31, 2**63, -2**63 - 1):
+            for forged in (2**31, 2**63, -(2**63) - 1):
                 if name == "at" and forged == 2**31:
                     continue  # unix seconds: past 2038 is fine
                 with pytest.raises(ValidationError):
@@ -91,8 +92,15 @@ def test_no_number_on_any_button_is_unbounded():
     assert checked >= 20
 
 
-@pytest.mark.parametrize("forged", ["op:take:99999999999999999999999", "op:take:3000000000", "rt:1:overall:99999999999999999999",
-                                    "fb:1:-99999999999999999999999"])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "op:take:99999999999999999999999",
+        "op:take:3000000000",
+        "rt:1:overall:99999999999999999999",
+        "fb:1:-99999999999999999999999",
+    ],
+)
 def test_forged_numbers_do_not_unpack(forged):
     cls = {"op": OfficerCb, "rt": RateCb, "fb": FeedbackCb}[forged.split(":")[0]]
     with pytest.raises(ValueError):

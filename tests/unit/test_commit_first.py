@@ -2,6 +2,7 @@
 middlewares, FSM storage and handlers on SQLite, with a Bot session that records, at every Bot API
 call, whether the update's database transaction was open (a connection held: bot.fsm_storage.CONNECTED)
 and what another connection could already read."""
+
 from __future__ import annotations
 
 import asyncio
@@ -37,12 +38,24 @@ class Recording(BaseSession):
         async with self.sm() as other:  # a reader beside the update: what has been committed
             consents = await other.scalar(select(func.count()).select_from(Consent))
             states = await other.scalar(select(func.count()).select_from(FsmRecord))
-        self.calls.append((method.__api_method__, held is not None and bool(held.info.get(CONNECTED)), consents, states,
-                           getattr(method, "reply_markup", None)))
+        self.calls.append(
+            (
+                method.__api_method__,
+                held is not None and bool(held.info.get(CONNECTED)),
+                consents,
+                states,
+                getattr(method, "reply_markup", None),
+            )
+        )
         result = True
         if method.__api_method__ in ("sendMessage", "editMessageText"):
-            result = {"message_id": next(self.ids), "date": int(time.time()), "from": ME, "text": method.text,
-                      "chat": {"id": UID, "type": "private"}}
+            result = {
+                "message_id": next(self.ids),
+                "date": int(time.time()),
+                "from": ME,
+                "text": method.text,
+                "chat": {"id": UID, "type": "private"},
+            }
         elif method.__api_method__ == "getMe":
             result = ME
         return self.check_response(bot, method, 200, json.dumps({"ok": True, "result": result})).result
@@ -56,18 +69,32 @@ class Recording(BaseSession):
 
 
 def _message(n: int, text: str, bot) -> Update:
-    msg = {"message_id": 100 + n, "date": int(time.time()), "text": text, "chat": {"id": UID, "type": "private"},
-           "from": {"id": UID, "is_bot": False, "first_name": "주민", "language_code": "ko"}}
+    msg = {
+        "message_id": 100 + n,
+        "date": int(time.time()),
+        "text": text,
+        "chat": {"id": UID, "type": "private"},
+        "from": {"id": UID, "is_bot": False, "first_name": "주민", "language_code": "ko"},
+    }
     if text.startswith("/"):
         msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
     return Update.model_validate({"update_id": n, "message": msg}, context={"bot": bot})
 
 
 def _press(n: int, data: str, bot) -> Update:
-    query = {"id": str(n), "from": {"id": UID, "is_bot": False, "first_name": "주민", "language_code": "ko"},
-             "chat_instance": "c", "data": data,
-             "message": {"message_id": 1, "date": int(time.time()), "from": ME, "text": ".",
-                         "chat": {"id": UID, "type": "private"}}}
+    query = {
+        "id": str(n),
+        "from": {"id": UID, "is_bot": False, "first_name": "주민", "language_code": "ko"},
+        "chat_instance": "c",
+        "data": data,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "from": ME,
+            "text": ".",
+            "chat": {"id": UID, "type": "private"},
+        },
+    }
     return Update.model_validate({"update_id": n, "callback_query": query}, context={"bot": bot})
 
 
@@ -78,9 +105,16 @@ async def _recorded_app(migrated_template, tmp_path):  # noqa: ANN001, ANN202
         shutil.copyfile(migrated_template, path)
     else:  # the PostgreSQL run has no SQLite template: migrate one (alembic runs its own loop: a thread)
         await asyncio.to_thread(upgrade_to_head, f"sqlite+aiosqlite:///{path}")
-    settings = load_settings({"BOT_TOKEN": "42:TEST", "DATABASE_URL": f"sqlite+aiosqlite:///{path}",
-                              "DATA_DIR": str(tmp_path), "TELEGRAM_API_URL": "http://127.0.0.1:9",
-                              "DATA_KEY": base64.urlsafe_b64encode(b"c" * 32).decode()}, dotenv=False)
+    settings = load_settings(
+        {
+            "BOT_TOKEN": "42:TEST",
+            "DATABASE_URL": f"sqlite+aiosqlite:///{path}",
+            "DATA_DIR": str(tmp_path),
+            "TELEGRAM_API_URL": "http://127.0.0.1:9",
+            "DATA_KEY": base64.urlsafe_b64encode(b"c" * 32).decode(),
+        },
+        dotenv=False,
+    )
     app = build_app(settings)
     rec = Recording(app.sessionmaker)
     request_middlewares(rec)
@@ -92,8 +126,14 @@ async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_te
     app, rec = await _recorded_app(migrated_template, tmp_path)
     try:
         await app.dp.feed_update(app.bot, _message(1, "/start", app.bot))
-        agree = next(b.callback_data for _, _, _, _, kb in rec.calls if kb is not None
-                     for row in kb.inline_keyboard for b in row if b.callback_data and "동의" in b.text)
+        agree = next(
+            b.callback_data
+            for _, _, _, _, kb in rec.calls
+            if kb is not None
+            for row in kb.inline_keyboard
+            for b in row
+            if b.callback_data and "동의" in b.text
+        )
         await app.dp.feed_update(app.bot, _press(2, agree, app.bot))
         await app.dp.feed_update(app.bot, _message(3, "/complaint", app.bot))
     finally:
@@ -112,8 +152,12 @@ async def test_two_first_updates_of_a_new_user_at_once_neither_waits_on_the_othe
     app, rec = await _recorded_app(migrated_template, tmp_path)
     try:
         started = time.monotonic()
-        await asyncio.wait_for(asyncio.gather(*(app.dp.feed_update(app.bot, _message(n, text, app.bot))
-                                                for n, text in ((1, "/start"), (2, "/help")))), timeout=8)
+        await asyncio.wait_for(
+            asyncio.gather(
+                *(app.dp.feed_update(app.bot, _message(n, text, app.bot)) for n, text in ((1, "/start"), (2, "/help")))
+            ),
+            timeout=8,
+        )
         took = time.monotonic() - started
         async with app.sessionmaker() as s:
             users = await s.scalar(select(func.count()).select_from(User))

@@ -3,6 +3,7 @@
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (see conftest). A 고충 (7 days) filed then
 is due Tuesday 2026-12-01 18:00: Mon 23, Tue 24, Wed 25, Thu 26, Fri 27, Mon 30, Tue 1 (초일 산입).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,12 +33,14 @@ KEYS = itertools.count(1)
 
 # --- helpers -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 async def people(session, district):
     session.add_all([User(id=CITIZEN), User(id=OTHER), User(id=EN_CITIZEN, language="en")])
     for uid, dept in [(ROADS_1, "ROADS"), (ROADS_2, "ROADS"), (CLEAN_1, "CLEAN"), (CIVIL_1, "CIVIL")]:
-        await roles.grant(session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID,
-                          departments=district.departments)
+        await roles.grant(
+            session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID, departments=district.departments
+        )
     (await session.get(User, ROADS_2)).language = "en"
     await session.commit()
 
@@ -46,10 +49,16 @@ async def who(session, user_id: int) -> roles.Principal:
     return await roles.load_principal(session, user_id, frozenset({ADMIN_ID}))
 
 
-async def file(session, svc, category: str = "road", *, citizen: int = CITIZEN, key: str | None = None,
-               text: str = LAMP, **draft) -> Complaint:
-    c, created = await complaints.submit(session, svc, citizen_id=citizen, submit_key=key or f"k{next(KEYS)}",
-                                         draft=Draft(category=category, description=text, **draft))
+async def file(
+    session, svc, category: str = "road", *, citizen: int = CITIZEN, key: str | None = None, text: str = LAMP, **draft
+) -> Complaint:
+    c, created = await complaints.submit(
+        session,
+        svc,
+        citizen_id=citizen,
+        submit_key=key or f"k{next(KEYS)}",
+        draft=Draft(category=category, description=text, **draft),
+    )
     assert created
     await session.commit()
     return c
@@ -67,15 +76,18 @@ def callback_data(row: OutboxMessage) -> list[list[str]]:
 
 def with_group_chat(svc, dept: str = "ROADS", chat: int = GROUP):
     d = svc.district
-    district = dataclasses.replace(d, departments={
-        **d.departments, dept: dataclasses.replace(d.departments[dept], group_chat_id=chat)})
+    district = dataclasses.replace(
+        d, departments={**d.departments, dept: dataclasses.replace(d.departments[dept], group_chat_id=chat)}
+    )
     return dataclasses.replace(svc, district=district)
 
 
 def with_instant_category(svc, code: str = "other"):
     """A district whose profile maps a category to 기타 (즉시, 3 working hours); the sample has none."""
     d = svc.district
-    district = dataclasses.replace(d, categories={**d.categories, code: dataclasses.replace(d.categories[code], kind="기타")})
+    district = dataclasses.replace(
+        d, categories={**d.categories, code: dataclasses.replace(d.categories[code], kind="기타")}
+    )
     return dataclasses.replace(svc, district=district)
 
 
@@ -84,6 +96,7 @@ async def count(session, model) -> int:
 
 
 # --- filing --------------------------------------------------------------------------------
+
 
 async def test_submit_creates_numbered_received_complaint_and_notifies_department(session, svc, people, calendar):
     c1 = await file(session, svc, "road", address="서울 샘플구 능동로 10")
@@ -109,7 +122,9 @@ async def test_submit_creates_numbered_received_complaint_and_notifies_departmen
     assert callback_data(by_chat[ROADS_1]) == [
         [f"op:take:{c1.id}", f"op:answer:{c1.id}"],
         [f"op:transfer:{c1.id}", f"op:reject:{c1.id}", f"op:extend:{c1.id}"],
-        [f"op:assign:{c1.id}", f"op:note:{c1.id}"], [f"op:supplement:{c1.id}"]]
+        [f"op:assign:{c1.id}", f"op:note:{c1.id}"],
+        [f"op:supplement:{c1.id}"],
+    ]
 
     c2 = await file(session, svc, "road")
     assert c2.receipt_no == "2026-000002"
@@ -117,9 +132,16 @@ async def test_submit_creates_numbered_received_complaint_and_notifies_departmen
 
 
 async def test_submitted_complaint_reads_back_the_same(db_sessionmaker, session, svc, people):
-    c = await file(session, svc, "waste", text="골목에 쓰레기 무단투기가 심해요. 치워 주세요.",
-                   photos=[("f1", "u1"), ("f2", "u2")], latitude=37.5384, longitude=127.0823,
-                   phone_enc=svc.cipher.encrypt("010-1234-5678"))
+    c = await file(
+        session,
+        svc,
+        "waste",
+        text="골목에 쓰레기 무단투기가 심해요. 치워 주세요.",
+        photos=[("f1", "u1"), ("f2", "u2")],
+        latitude=37.5384,
+        longitude=127.0823,
+        phone_enc=svc.cipher.encrypt("010-1234-5678"),
+    )
     async with db_sessionmaker() as s2:
         c2 = await complaints.get_visible(s2, await who(s2, CITIZEN), complaint_id=c.id)
         assert c2.receipt_no == c.receipt_no and c2.department_code == "CLEAN"
@@ -169,8 +191,13 @@ async def test_submit_with_group_chat_posts_there_too(session, svc, people):
 async def test_submit_is_idempotent_per_submit_key(session, svc, people):
     first = await file(session, svc, "road", key="form-1")
     rows_before = len(await outbox(session))
-    again, created = await complaints.submit(session, svc, citizen_id=CITIZEN, submit_key="form-1",
-                                             draft=Draft(category="waste", description="완전히 다른 내용입니다만"))
+    again, created = await complaints.submit(
+        session,
+        svc,
+        citizen_id=CITIZEN,
+        submit_key="form-1",
+        draft=Draft(category="waste", description="완전히 다른 내용입니다만"),
+    )
     await session.commit()
     assert created is False
     assert again.id == first.id and again.receipt_no == "2026-000001" and again.category_code == "road"
@@ -182,13 +209,20 @@ async def test_submit_is_idempotent_per_submit_key(session, svc, people):
     assert await complaints.find_by_submit_key(session, OTHER, "form-1") is None
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("짧아요", "short"), ("  아홉 글자입니다  ", "short"), ("", "short"), ("가" * 2001, "long"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("짧아요", "short"),
+        ("  아홉 글자입니다  ", "short"),
+        ("", "short"),
+        ("가" * 2001, "long"),
+    ],
+)
 async def test_submit_description_limits(session, svc, people, text, code):
     with pytest.raises(ValueError, match=f"^{code}$"):
-        await complaints.submit(session, svc, citizen_id=CITIZEN, submit_key="x",
-                                draft=Draft(category="road", description=text))
+        await complaints.submit(
+            session, svc, citizen_id=CITIZEN, submit_key="x", draft=Draft(category="road", description=text)
+        )
     assert await count(session, Complaint) == 0
     assert await count(session, OutboxMessage) == 0
 
@@ -201,8 +235,9 @@ async def test_submit_description_bounds_are_inclusive(session, svc, people):
 
 async def test_submit_unknown_category_refused(session, svc, people):
     with pytest.raises(ValueError):
-        await complaints.submit(session, svc, citizen_id=CITIZEN, submit_key="x",
-                                draft=Draft(category="aliens", description=LAMP))
+        await complaints.submit(
+            session, svc, citizen_id=CITIZEN, submit_key="x", draft=Draft(category="aliens", description=LAMP)
+        )
 
 
 async def test_receipt_number_runs_per_year_in_district_time(session, svc, clock, people):
@@ -216,6 +251,7 @@ async def test_receipt_number_runs_per_year_in_district_time(session, svc, clock
 
 # --- officer actions -----------------------------------------------------------------------
 
+
 async def test_take_then_answer(session, svc, clock, people):
     c = await file(session, svc)
     p1, p2 = await who(session, ROADS_1), await who(session, ROADS_2)
@@ -225,7 +261,13 @@ async def test_take_then_answer(session, svc, clock, people):
     assert c.state == "assigned" and c.officer_id == ROADS_1
     ev = c.events[-1]
     assert (ev.action, ev.from_state, ev.to_state, ev.actor_id, ev.actor_role, ev.at) == (
-        "take", "received", "assigned", ROADS_1, "officer", clock())
+        "take",
+        "received",
+        "assigned",
+        ROADS_1,
+        "officer",
+        clock(),
+    )
     [push] = await outbox(session, f"push:{c.id}:")
     assert push.chat_id == CITIZEN
     assert push.payload["text"] == "[2026-000001] 건설과 담당자가 민원을 맡았습니다. 기한: 2026-12-01(화) 18:00"
@@ -249,7 +291,12 @@ async def test_take_then_answer(session, svc, clock, people):
     assert (c.answer_text, c.answered_at, c.answered_by, c.officer_id) == (ANSWER, clock(), ROADS_1, ROADS_1)
     ev = c.events[-1]
     assert (ev.action, ev.from_state, ev.to_state, ev.actor_id, ev.note) == (
-        "answer", "assigned", "answered", ROADS_1, ANSWER)
+        "answer",
+        "assigned",
+        "answered",
+        ROADS_1,
+        ANSWER,
+    )
     push = (await outbox(session, f"push:{c.id}:"))[-1]
     assert push.chat_id == CITIZEN and ANSWER in push.payload["text"] and "건설과의 답변" in push.payload["text"]
     assert callback_data(push) == [[f"fb:1:{c.id}", f"fb:0:{c.id}"]]
@@ -270,7 +317,10 @@ async def test_start_answer_takes_and_starts_once(session, svc, people):
     await complaints.start_answer(session, svc, p, c)
     assert c.state == "in_progress" and c.officer_id == ROADS_1
     assert [(e.action, e.from_state, e.to_state) for e in c.events] == [
-        ("submit", None, "received"), ("take", "received", "assigned"), ("start", "assigned", "in_progress")]
+        ("submit", None, "received"),
+        ("take", "received", "assigned"),
+        ("start", "assigned", "in_progress"),
+    ]
     await complaints.start_answer(session, svc, p, c)
     assert len(c.events) == 3
     await complaints.answer(session, svc, p, c, ANSWER)
@@ -330,7 +380,13 @@ async def test_transfer(session, svc, clock, people):
     assert c.deadline_at == DUE  # 이송: the district received it when it did
     ev = c.events[-1]
     assert (ev.action, ev.from_state, ev.to_state, ev.department_code, ev.actor_id, ev.note) == (
-        "transfer", "assigned", "transferred", "CLEAN", ROADS_1, reason)
+        "transfer",
+        "assigned",
+        "transferred",
+        "CLEAN",
+        ROADS_1,
+        reason,
+    )
     n = len(c.events)
 
     [officer_row] = await outbox(session, f"tr:{c.id}:{n}:")
@@ -341,7 +397,8 @@ async def test_transfer(session, svc, clock, people):
     [citizen_row] = await outbox(session, f"push:{c.id}:{n}")
     assert citizen_row.chat_id == CITIZEN
     assert citizen_row.payload["text"] == (
-        f"[2026-000001] 민원이 청소행정과로 이송되었습니다.\n사유: {reason}\n처리 기한: 2026-12-01(화) 18:00")
+        f"[2026-000001] 민원이 청소행정과로 이송되었습니다.\n사유: {reason}\n처리 기한: 2026-12-01(화) 18:00"
+    )
 
     # the old department lost it, the new one has it
     with pytest.raises(Forbidden):
@@ -364,12 +421,15 @@ async def test_transfer_to_department_without_officers_tells_first_contact(sessi
     assert [r.chat_id for r in rows] == [CIVIL_1]
 
 
-@pytest.mark.parametrize(("dept", "reason", "message"), [
-    ("ROADS", "다른 부서 소관입니다", "same department"),
-    ("NOPE", "다른 부서 소관입니다", "unknown department"),
-    ("CLEAN", "짧음", "short"),
-    ("CLEAN", "가" * 501, "long"),
-])
+@pytest.mark.parametrize(
+    ("dept", "reason", "message"),
+    [
+        ("ROADS", "다른 부서 소관입니다", "same department"),
+        ("NOPE", "다른 부서 소관입니다", "unknown department"),
+        ("CLEAN", "짧음", "short"),
+        ("CLEAN", "가" * 501, "long"),
+    ],
+)
 async def test_transfer_refused(session, svc, people, dept, reason, message):
     c = await file(session, svc)
     with pytest.raises(ValueError, match=message):
@@ -379,8 +439,9 @@ async def test_transfer_refused(session, svc, people, dept, reason, message):
 
 
 async def test_transfer_notice_names_source_department_in_officers_language(session, svc, people, district):
-    await roles.grant(session, user_id=2102, role="officer", department_code="CLEAN", by=ADMIN_ID,
-                      departments=district.departments)
+    await roles.grant(
+        session, user_id=2102, role="officer", department_code="CLEAN", by=ADMIN_ID, departments=district.departments
+    )
     (await session.get(User, 2102)).language = "en"
     c = await file(session, svc)
     await complaints.transfer(session, svc, await who(session, ROADS_1), c, "CLEAN", "청소행정과 소관입니다")
@@ -400,13 +461,23 @@ async def test_extend_once_by_the_original_period(session, svc, clock, people):
     assert c.deadline_at == datetime(2026, 12, 10, 18, 0, tzinfo=KST)
     assert c.extended is True and c.state == "extended"
     ev = c.events[-1]
-    assert (ev.action, ev.from_state, ev.to_state, ev.note) == ("extend", "received", "extended",
-                                                                "현장 확인과 업체 견적이 필요합니다")
+    assert (ev.action, ev.from_state, ev.to_state, ev.note) == (
+        "extend",
+        "received",
+        "extended",
+        "현장 확인과 업체 견적이 필요합니다",
+    )
     [push] = await outbox(session, f"push:{c.id}:")
     assert push.chat_id == CITIZEN and "2026-12-10(목) 18:00으로 연장" in push.payload["text"]
     assert [cb for row in complaints.officer_buttons(c, "ko") for _, cb in row] == [
-        f"op:take:{c.id}", f"op:answer:{c.id}", f"op:transfer:{c.id}", f"op:reject:{c.id}",  # no second extension
-        f"op:assign:{c.id}", f"op:note:{c.id}", f"op:supplement:{c.id}"]  # nobody has taken it yet: 접수 stays
+        f"op:take:{c.id}",
+        f"op:answer:{c.id}",
+        f"op:transfer:{c.id}",
+        f"op:reject:{c.id}",  # no second extension
+        f"op:assign:{c.id}",
+        f"op:note:{c.id}",
+        f"op:supplement:{c.id}",
+    ]  # nobody has taken it yet: 접수 stays
 
     with pytest.raises(AlreadyExtended):
         await complaints.extend(session, svc, p, c, "한 번 더 연장하고 싶습니다")
@@ -459,7 +530,11 @@ async def test_reject(session, svc, clock, people, district):
     assert c.state == "rejected" and c.closed_at == clock() and c.officer_id == ROADS_1
     ev = c.events[-1]
     assert (ev.action, ev.from_state, ev.to_state, ev.note) == (
-        "reject", "received", "rejected", f"{reason}\n[other_agency]")
+        "reject",
+        "received",
+        "rejected",
+        f"{reason}\n[other_agency]",
+    )
     [push] = await outbox(session, f"push:{c.id}:")
     assert push.chat_id == CITIZEN
     assert reason in push.payload["text"]
@@ -467,7 +542,11 @@ async def test_reject(session, svc, clock, people, district):
 
     [survey] = (await session.execute(select(Rating))).scalars().all()
     assert (survey.complaint_id, survey.department_code, survey.officer_id, survey.sent_at) == (
-        c.id, "ROADS", ROADS_1, clock())
+        c.id,
+        "ROADS",
+        ROADS_1,
+        clock(),
+    )
     [ask] = await outbox(session, f"survey:{c.id}")
     assert ask.chat_id == CITIZEN and "건설과의 민원 처리에 얼마나 만족" in ask.payload["text"]
     assert callback_data(ask) == [[f"rt:{c.id}:overall:{s}" for s in range(1, 6)]]
@@ -496,6 +575,7 @@ async def test_reject_after_answer_is_refused(session, svc, people):
 
 # --- the citizen's answer ------------------------------------------------------------------
 
+
 async def test_citizen_close_queues_survey_for_answering_officer(session, svc, clock, people):
     c = await file(session, svc)
     await complaints.take(session, svc, await who(session, ROADS_1), c)
@@ -511,7 +591,12 @@ async def test_citizen_close_queues_survey_for_answering_officer(session, svc, c
     assert c.state == "closed" and c.resolved is True and c.closed_at == clock()
     ev = c.events[-1]
     assert (ev.action, ev.from_state, ev.to_state, ev.actor_id, ev.actor_role) == (
-        "close", "answered", "closed", CITIZEN, "citizen")
+        "close",
+        "answered",
+        "closed",
+        CITIZEN,
+        "citizen",
+    )
     [r] = (await session.execute(select(Rating))).scalars().all()
     assert (r.complaint_id, r.department_code, r.officer_id) == (c.id, "ROADS", ROADS_2)
     assert len(await outbox(session, "survey:")) == 1
@@ -547,7 +632,12 @@ async def test_citizen_reopen(session, svc, clock, people):
     assert c.reminded_for is None and c.escalated_for is None
     ev = c.events[-1]
     assert (ev.action, ev.from_state, ev.to_state, ev.actor_id, ev.note) == (
-        "reopen", "answered", "reopened", CITIZEN, comment)
+        "reopen",
+        "answered",
+        "reopened",
+        CITIZEN,
+        comment,
+    )
     rows = await outbox(session, f"reopen:{c.id}:")
     assert sorted(r.chat_id for r in rows) == [ROADS_1, ROADS_2]
     ko = next(r for r in rows if r.chat_id == ROADS_1).payload["text"]
@@ -566,6 +656,7 @@ async def test_reopen_only_after_answer(session, svc, people):
 
 
 # --- scheduled duties (reminders and escalations: tests/unit/test_escalation.py) -----------
+
 
 async def test_autoclose_answered(session, svc, clock, people):
     assert svc.district.answered_autoclose_days == 7
@@ -587,7 +678,13 @@ async def test_autoclose_answered(session, svc, clock, people):
     assert c.state == "closed" and c.closed_at == clock() and c.resolved is None
     ev = c.events[-1]
     assert (ev.action, ev.from_state, ev.to_state, ev.actor_id, ev.actor_role, ev.note) == (
-        "close", "answered", "closed", None, "system", "auto")
+        "close",
+        "answered",
+        "closed",
+        None,
+        "system",
+        "auto",
+    )
     assert fresh.state == "received" and confirmed.state == "closed"
     [push] = await outbox(session, f"push:{c.id}:{len(c.events)}")
     assert push.payload["text"] == "[2026-000001] 답변 후 7일 동안 응답이 없어 민원을 종결했습니다."
@@ -600,6 +697,7 @@ async def test_autoclose_answered(session, svc, clock, people):
 
 
 # --- queries -------------------------------------------------------------------------------
+
 
 async def test_inbox_and_list_for_citizen(session, svc, clock, people):
     a = await file(session, svc, "road")
@@ -624,13 +722,24 @@ async def test_events_are_stored(db_sessionmaker, session, svc, people):
     await complaints.answer(session, svc, p, c, ANSWER)
     await session.commit()
     async with db_sessionmaker() as s2:
-        evs = (await s2.execute(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id)
-                                .order_by(ComplaintEvent.id))).scalars().all()
+        evs = (
+            (
+                await s2.execute(
+                    select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert [(e.action, e.from_state, e.to_state) for e in evs] == [
-            ("submit", None, "received"), ("take", "received", "assigned"), ("answer", "assigned", "answered")]
+            ("submit", None, "received"),
+            ("take", "received", "assigned"),
+            ("answer", "assigned", "answered"),
+        ]
 
 
 # --- outbox --------------------------------------------------------------------------------
+
 
 async def test_enqueue_same_key_once(session):
     assert await enqueue(session, key="k1", chat_id=5, text="안녕", buttons=[[("A", "a:1")]]) is True
@@ -639,8 +748,11 @@ async def test_enqueue_same_key_once(session):
     await session.commit()
     rows = await outbox(session)
     assert [r.dedup_key for r in rows] == ["k1", "k2"]
-    assert rows[0].payload == {"text": "안녕", "parse_mode": "HTML",
-                               "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": "a:1"}]]}}
+    assert rows[0].payload == {
+        "text": "안녕",
+        "parse_mode": "HTML",
+        "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": "a:1"}]]},
+    }
     assert "reply_markup" not in rows[1].payload
     assert rows[0].status == "pending" and rows[0].method == "sendMessage" and rows[0].attempts == 0
     assert session.info.get("outbox_added") is True

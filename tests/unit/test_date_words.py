@@ -1,4 +1,5 @@
 """Both date readers take a date as a Korean, English or Chinese resident types it (workflows/date_words.py)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -17,7 +18,9 @@ def test_words_for_a_day(typed, days):
     assert parse_move_in_date(typed, TODAY) == TODAY + timedelta(days=days)
 
 
-@pytest.mark.parametrize("typed", ["2026年3月2日", "2026년 3월 2일", "2026-03-02", "3月2日", "3월 2일", "3/2", "3月2号"])
+@pytest.mark.parametrize(
+    "typed", ["2026年3月2日", "2026년 3월 2일", "2026-03-02", "3月2日", "3월 2일", "3/2", "3月2号"]
+)
 def test_shapes_of_a_date(typed):
     assert parse_date(typed, TODAY, oldest=TODAY - timedelta(days=30)) == date(2026, 3, 2)
     assert parse_move_in_date(typed, TODAY) == date(2026, 3, 2)

@@ -101,19 +101,29 @@ def gaps(ts: list[float]) -> list[float]:
 
 
 async def test_every_row_sent_once_with_message_id(fake, bot, db) -> None:
-    await queue(db,
-                dict(chat_id=1, text="<b>hello</b>", buttons=[[("OK", "ok:1")]]),
-                dict(chat_id=2, text="first"), dict(chat_id=2, text="second"),
-                dict(chat_id=3, method="sendPhoto", params={"photo": "AgACfile", "caption": "c"}),
-                dict(chat_id=4, method="sendLocation", params={"latitude": 37.5, "longitude": 127.0}),
-                dict(chat_id=5, method="sendVenue", params={"latitude": 37.5, "longitude": 127.0,
-                                                            "title": "구청", "address": "1 Rd"}),
-                dict(chat_id=6, method="sendDocument", params={"document": "BQACdoc"}),
-                dict(chat_id=7, method="sendMediaGroup", params={"media": [
-                    {"type": "photo", "media": "AgAC1", "caption": "a"},
-                    {"type": "photo", "media": "AgAC2"}]}),
-                dict(chat_id=8, method="copyMessage", params={"from_chat_id": 1, "message_id": 1}),
-                dict(chat_id=-100500, text="to a group"))
+    await queue(
+        db,
+        dict(chat_id=1, text="<b>hello</b>", buttons=[[("OK", "ok:1")]]),
+        dict(chat_id=2, text="first"),
+        dict(chat_id=2, text="second"),
+        dict(chat_id=3, method="sendPhoto", params={"photo": "AgACfile", "caption": "c"}),
+        dict(chat_id=4, method="sendLocation", params={"latitude": 37.5, "longitude": 127.0}),
+        dict(
+            chat_id=5,
+            method="sendVenue",
+            params={"latitude": 37.5, "longitude": 127.0, "title": "구청", "address": "1 Rd"},
+        ),
+        dict(chat_id=6, method="sendDocument", params={"document": "BQACdoc"}),
+        dict(
+            chat_id=7,
+            method="sendMediaGroup",
+            params={
+                "media": [{"type": "photo", "media": "AgAC1", "caption": "a"}, {"type": "photo", "media": "AgAC2"}]
+            },
+        ),
+        dict(chat_id=8, method="copyMessage", params={"from_chat_id": 1, "message_id": 1}),
+        dict(chat_id=-100500, text="to a group"),
+    )
     reported: list[int] = []
 
     async def on_sent(row: OutboxMessage) -> None:
@@ -158,7 +168,7 @@ async def test_retry_after_pauses_all_sending_then_sends(fake, db) -> None:
     limited = [i for i, c in enumerate(fake.requests) if c.status == 429]
     assert len(limited) == 1 and worker.stats["retry_after"] == 1
     t429 = fake.requests[limited[0]].time
-    before, after = fake.requests[:limited[0]], fake.requests[limited[0] + 1:]
+    before, after = fake.requests[: limited[0]], fake.requests[limited[0] + 1 :]
     # chat 3 again plus every chat not sent before the 429 (rows in flight wait too): all after the pause
     assert 3 in {c.params["chat_id"] for c in after} and len(before) + len(after) == 6
     assert all(c.time - t429 >= 0.95 for c in after), [c.time - t429 for c in after]
@@ -172,14 +182,25 @@ async def test_forbidden_marks_failed_and_user_inactive(fake, bot, db) -> None:
         await session.commit()
     fake.block_user(42)
     fake.block_user(-600)
-    await queue(db, dict(chat_id=42, text="a"), dict(chat_id=42, text="b"), dict(chat_id=43),
-                dict(chat_id=-600), dict(chat_id=44))  # 44 has no User row
+    await queue(
+        db,
+        dict(chat_id=42, text="a"),
+        dict(chat_id=42, text="b"),
+        dict(chat_id=43),
+        dict(chat_id=-600),
+        dict(chat_id=44),
+    )  # 44 has no User row
     worker = DeliveryWorker(bot, db, **FAST)
     async with running(worker):
         rows = await wait_rows(db, none_pending)
 
     assert [(r.chat_id, r.status) for r in rows] == [
-        (42, "failed"), (42, "failed"), (43, "sent"), (-600, "failed"), (44, "sent")]
+        (42, "failed"),
+        (42, "failed"),
+        (43, "sent"),
+        (-600, "failed"),
+        (44, "sent"),
+    ]
     assert all("blocked" in r.last_error for r in rows if r.status == "failed")
     assert worker.stats["forbidden"] == 3 and worker.stats["failed"] == 3
     async with db() as session:
@@ -189,11 +210,14 @@ async def test_forbidden_marks_failed_and_user_inactive(fake, bot, db) -> None:
 
 
 async def test_bad_request_fails_without_retry(fake, bot, db) -> None:
-    fake.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found",
-                   chat_id=77)
-    await queue(db, dict(chat_id=77), dict(chat_id=78),
-                dict(chat_id=79, method="sendMessage", params={}),       # no text: invalid
-                dict(chat_id=80, method="sendSticker", params={"sticker": "x"}))  # not allowed
+    fake.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found", chat_id=77)
+    await queue(
+        db,
+        dict(chat_id=77),
+        dict(chat_id=78),
+        dict(chat_id=79, method="sendMessage", params={}),  # no text: invalid
+        dict(chat_id=80, method="sendSticker", params={"sticker": "x"}),
+    )  # not allowed
     worker = DeliveryWorker(bot, db, **FAST)
     assert await worker.drain_once() == 1
     await asyncio.sleep(0.25)  # past the per-chat interval
@@ -208,8 +232,7 @@ async def test_bad_request_fails_without_retry(fake, bot, db) -> None:
 
 
 async def test_private_chat_spacing_does_not_block_others(fake, bot, db) -> None:
-    await queue(db, *[dict(chat_id=1, text=f"m{i}") for i in range(3)],
-                *[dict(chat_id=100 + c) for c in range(20)])
+    await queue(db, *[dict(chat_id=1, text=f"m{i}") for i in range(3)], *[dict(chat_id=100 + c) for c in range(20)])
     worker = DeliveryWorker(bot, db, rate=100.0, private_interval=1.0, idle_poll=0.05)
     async with running(worker):
         await wait_rows(db, none_pending)
@@ -223,10 +246,10 @@ async def test_private_chat_spacing_does_not_block_others(fake, bot, db) -> None
 
 async def test_group_chat_spacing(fake, bot, db) -> None:
     group = -1001234567890
-    await queue(db, *[dict(chat_id=group, text=f"g{i}") for i in range(3)],
-                *[dict(chat_id=7, text=f"p{i}") for i in range(3)])
-    worker = DeliveryWorker(bot, db, rate=100.0, private_interval=0.1, group_interval=0.6,
-                            idle_poll=0.05)
+    await queue(
+        db, *[dict(chat_id=group, text=f"g{i}") for i in range(3)], *[dict(chat_id=7, text=f"p{i}") for i in range(3)]
+    )
+    worker = DeliveryWorker(bot, db, rate=100.0, private_interval=0.1, group_interval=0.6, idle_poll=0.05)
     async with running(worker):
         await wait_rows(db, none_pending)
 
@@ -253,8 +276,9 @@ async def test_chat_order_kept_while_its_first_row_backs_off(fake, bot, db) -> N
         assert fake.sent(chat_id=5) == []
 
         async with db() as session:  # let the back-off expire now
-            await session.execute(update(OutboxMessage).where(OutboxMessage.id == rows[0].id)
-                                  .values(not_before=utcnow()))
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == rows[0].id).values(not_before=utcnow())
+            )
             await session.commit()
         worker.wake()
         await wait_rows(db, none_pending)
@@ -278,8 +302,7 @@ async def test_network_error_backs_off_then_fails_after_max_attempts(fake, db) -
         assert await worker.drain_once() == 0  # not due yet: not tried
         assert worker.stats["network_errors"] == 1
         async with db() as session:
-            await session.execute(update(OutboxMessage).values(
-                not_before=utcnow() - timedelta(seconds=1), attempts=2))
+            await session.execute(update(OutboxMessage).values(not_before=utcnow() - timedelta(seconds=1), attempts=2))
             await session.commit()
         worker._chat_ready.clear()
         assert await worker.drain_once() == 0
@@ -349,6 +372,7 @@ async def test_run_survives_an_exception(fake, bot, db) -> None:
         if len(calls) == 1:
             raise RuntimeError("database is locked")
         return await real_due()
+
     worker._due = flaky
     await queue(db, dict(chat_id=12))
     async with running(worker):
@@ -372,6 +396,7 @@ async def test_a_database_outage_pauses_longer_each_time_and_logs_no_traceback(f
         if len(calls) <= 4:
             raise OperationalError("SELECT", None, sqlite3.OperationalError("database is locked"))
         return await real_due()
+
     worker._due = down_then_up
     await queue(db, dict(chat_id=13))
     with caplog.at_level(logging.WARNING, logger="bot.delivery"):

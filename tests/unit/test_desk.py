@@ -3,6 +3,7 @@ who can act (issue 16 §1; workflows/complaints.hand_to_desk, roles.can_handle).
 
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (tests/unit/conftest.py).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -23,7 +24,9 @@ async def test_the_desk_may_see_take_and_transfer_what_it_was_handed(session, sv
     assert [(e.note, e.actor_role, e.department_code) for e in handover] == [("no_officer", "system", "WELFARE")]
     [card] = await outbox(session, f"new:{c.id}:")
     assert card.chat_id == CIVIL_1
-    assert card.payload["text"].startswith("📨 <b>민원여권과(첫 창구)로 넘어온 민원</b> — 복지정책과에 연락 가능한 담당자가 없습니다.")
+    assert card.payload["text"].startswith(
+        "📨 <b>민원여권과(첫 창구)로 넘어온 민원</b> — 복지정책과에 연락 가능한 담당자가 없습니다."
+    )
 
     desk = await who(session, CIVIL_1)
     assert (await complaints.get_visible(session, desk, receipt_no=c.receipt_no)).id == c.id
@@ -48,8 +51,15 @@ async def test_the_desk_takes_a_complaint_it_was_handed(session, svc, people):
     await complaints.answer(session, svc, desk, c, ANSWER)
     await session.commit()
     assert c.state == "answered" and c.answered_by == CIVIL_1
-    events = (await session.execute(select(ComplaintEvent.action).where(ComplaintEvent.complaint_id == c.id)
-                                    .order_by(ComplaintEvent.id))).scalars().all()
+    events = (
+        (
+            await session.execute(
+                select(ComplaintEvent.action).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
     assert events == ["submit", "handover", "take", "answer"]
 
 

@@ -1,5 +1,6 @@
 """bot/scheduler.Duties on stop: a duty that is running commits before the scheduler shuts down
 (CI once saw a SIGTERM cancel the 소통 Day duty half-way, logged by APScheduler as a traceback)."""
+
 from __future__ import annotations
 
 import asyncio

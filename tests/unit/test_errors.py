@@ -2,6 +2,7 @@
 (an alert on a pressed button, else a chat message); any other error: an apology with a way on, a
 log with the traceback but without what the person wrote, and no loop when the apology fails;
 bot/fsm_locks.py: locks of a dead poller."""
+
 from __future__ import annotations
 
 import asyncio
@@ -19,18 +20,21 @@ from tests import databases
 RETRY = "잠시 후 다시 시도해 주세요"
 
 
-@pytest.mark.parametrize("exc, expected", [
-    (OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked")), True),
-    (InterfaceError("SELECT 1", {}, Exception("connection is closed")), True),
-    (DBAPIError("SELECT 1", {}, Exception("gone"), connection_invalidated=True), True),
-    (ConnectionRefusedError(111, "Connect call failed"), True),
-    (TimeoutError(), True),
-    (PoolTimeout("QueuePool limit reached"), True),
-    (IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed")), False),
-    (DBAPIError("SELECT 1", {}, Exception("syntax"), connection_invalidated=False), False),
-    (KeyError("retention"), False),
-    (ValueError("bad"), False),
-])
+@pytest.mark.parametrize(
+    "exc, expected",
+    [
+        (OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked")), True),
+        (InterfaceError("SELECT 1", {}, Exception("connection is closed")), True),
+        (DBAPIError("SELECT 1", {}, Exception("gone"), connection_invalidated=True), True),
+        (ConnectionRefusedError(111, "Connect call failed"), True),
+        (TimeoutError(), True),
+        (PoolTimeout("QueuePool limit reached"), True),
+        (IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed")), False),
+        (DBAPIError("SELECT 1", {}, Exception("syntax"), connection_invalidated=False), False),
+        (KeyError("retention"), False),
+        (ValueError("bad"), False),
+    ],
+)
 def test_what_counts_as_unreachable(exc, expected):
     assert store_unavailable(exc) is expected
 
@@ -61,9 +65,18 @@ class Bot:
 
 USER = {"id": 77, "is_bot": False, "first_name": "주민", "language_code": "ko"}
 MESSAGE = {"message_id": 5, "date": 0, "chat": {"id": 77, "type": "private"}, "from": USER, "text": "안녕"}
-CALLBACK = Update.model_validate({"update_id": 2, "callback_query": {
-    "id": "q1", "from": {**USER, "language_code": "en"}, "chat_instance": "c", "data": "x",
-    "message": {**MESSAGE, "from": {"id": 1, "is_bot": True, "first_name": "bot"}}}})
+CALLBACK = Update.model_validate(
+    {
+        "update_id": 2,
+        "callback_query": {
+            "id": "q1",
+            "from": {**USER, "language_code": "en"},
+            "chat_instance": "c",
+            "data": "x",
+            "message": {**MESSAGE, "from": {"id": 1, "is_bot": True, "first_name": "bot"}},
+        },
+    }
+)
 
 
 async def test_a_message_gets_one_message_in_korean():
@@ -86,8 +99,15 @@ async def test_a_button_already_answered_gets_a_message_instead():
 
 async def test_nothing_to_answer_for_a_poll_answer():
     bot = Bot()
-    await ask_to_retry(bot, Update.model_validate({"update_id": 3, "poll_answer": {
-        "poll_id": "p", "user": USER, "option_ids": [0], "option_persistent_ids": ["0"]}}))
+    await ask_to_retry(
+        bot,
+        Update.model_validate(
+            {
+                "update_id": 3,
+                "poll_answer": {"poll_id": "p", "user": USER, "option_ids": [0], "option_persistent_ids": ["0"]},
+            }
+        ),
+    )
     assert bot.calls == []
 
 
@@ -135,7 +155,7 @@ async def test_a_bug_on_a_button_answers_it_and_says_sorry_in_the_chat_with_a_wa
     bot = Bot()
     await apologise(bot, CALLBACK)
     assert [c[:2] for c in bot.calls] == [("alert", "q1"), ("message", 77)]
-    assert bot.calls[0][3] is False and "Sorry" in bot.calls[0][2]        # a toast, in English
+    assert bot.calls[0][3] is False and "Sorry" in bot.calls[0][2]  # a toast, in English
     assert "/menu" in bot.calls[1][2] and "Sorry" in bot.calls[1][2]
 
 
@@ -151,7 +171,8 @@ async def test_an_apology_that_cannot_be_sent_is_logged_once_and_not_retried(cap
     await apologise(bot, CALLBACK)  # does not raise
     assert [c[0] for c in bot.calls] == ["answer", "message"]
     assert [r.getMessage() for r in caplog.records] == [
-        "update 2: could not tell the user about the error (TelegramForbiddenError)"]
+        "update 2: could not tell the user about the error (TelegramForbiddenError)"
+    ]
 
 
 @pytest.mark.skipif(not databases.TEST_REDIS_URL, reason="needs TEST_REDIS_URL (the PostgreSQL + Redis run)")
@@ -168,7 +189,7 @@ async def test_a_dead_pollers_isolation_locks_are_released_and_nobody_elses():
     try:
         key = StorageKey(bot_id=1, chat_id=77, user_id=77)
         held = redis.lock(isolation.key_builder.build(key, "lock"), timeout=60)
-        assert await held.acquire(blocking=False)          # a process that died holding it
+        assert await held.acquire(blocking=False)  # a process that died holding it
         await redis.set(f"{other}:77:77:default:lock", "another district's bot")
         await redis.set(f"{ours}:77:77:default:data", "{}")
         assert await release_dead_locks(isolation) == 1
@@ -176,6 +197,7 @@ async def test_a_dead_pollers_isolation_locks_are_released_and_nobody_elses():
         async def next_update_of_that_user():
             async with isolation.lock(key):
                 pass
+
         await asyncio.wait_for(next_update_of_that_user(), 2)  # at once, not after the lock's 60 s
         assert await redis.exists(f"{other}:77:77:default:lock", f"{ours}:77:77:default:data") == 2
     finally:

@@ -4,6 +4,7 @@ head (과장) of a department (issue 16 §1).
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (tests/unit/conftest.py); a 고충 filed then
 is due Tuesday 2026-12-01 18:00 (tests/unit/test_complaints_service.py).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,8 +14,19 @@ import pytest
 from bot import commands
 from bot.db.models import Complaint
 from tests.unit.conftest import ADMIN_ID
-from tests.unit.test_complaints_service import (ANSWER, CITIZEN, CLEAN_1, GROUP, ROADS_1, ROADS_2, file,  # noqa: F401
-                                                outbox, people, who, with_group_chat)
+from tests.unit.test_complaints_service import (
+    ANSWER,
+    CITIZEN,
+    CLEAN_1,
+    GROUP,
+    ROADS_1,
+    ROADS_2,
+    file,
+    outbox,
+    people,  # noqa: F401 - a fixture, used by name
+    who,
+    with_group_chat,
+)
 from workflows import complaints, escalation, roles
 from workflows.complaints import Forbidden
 from workflows.texts import MESSAGE_LIMIT, visible_len
@@ -23,12 +35,14 @@ ROADS_HEAD = 2003
 
 
 async def grant(session, svc, uid: int, role: str, dept: str | None = None):
-    await roles.grant(session, user_id=uid, role=role, department_code=dept, by=ADMIN_ID,
-                      departments=svc.district.departments)
+    await roles.grant(
+        session, user_id=uid, role=role, department_code=dept, by=ADMIN_ID, departments=svc.district.departments
+    )
     await session.commit()
 
 
 # --- reminders -----------------------------------------------------------------------------
+
 
 async def test_reminders_once_per_deadline_within_working_hours(db_sessionmaker, session, svc, clock, people):
     assert svc.district.reminder_business_hours_before == 8
@@ -47,7 +61,8 @@ async def test_reminders_once_per_deadline_within_working_hours(db_sessionmaker,
     await session.commit()
     rows = await outbox(session, "remind:")
     assert sorted((r.dedup_key.split(":")[1], r.chat_id) for r in rows) == sorted(
-        [(str(free.id), ROADS_1), (str(free.id), ROADS_2), (str(taken.id), ROADS_1)])
+        [(str(free.id), ROADS_1), (str(free.id), ROADS_2), (str(taken.id), ROADS_1)]
+    )
     assert "근무시간 8.0시간 남음" in next(r for r in rows if r.chat_id == ROADS_1).payload["text"]
     assert "(8.0 working hours left)" in next(r for r in rows if r.chat_id == ROADS_2).payload["text"]
 
@@ -95,6 +110,7 @@ async def test_a_reminder_never_goes_to_a_revoked_or_moved_officer(session, svc,
 
 # --- escalation ----------------------------------------------------------------------------
 
+
 async def test_escalation_is_one_digest_per_recipient_for_the_people_who_can_act(session, svc, clock, people):
     """One run: every current officer and the head of each department get one digest of their
     department's overdue complaints (with open buttons), the group chat one without buttons, and
@@ -123,9 +139,12 @@ async def test_escalation_is_one_digest_per_recipient_for_the_people_who_can_act
         assert f"• {c.receipt_no} · 15시간 지남" in admin
     assert done.receipt_no not in admin and "reply_markup" not in rows[ADMIN_ID].payload
     roads = rows[ROADS_2].payload
-    assert free.receipt_no in roads["text"] and taken.receipt_no in roads["text"] and trash.receipt_no not in roads["text"]
+    assert (
+        free.receipt_no in roads["text"] and taken.receipt_no in roads["text"] and trash.receipt_no not in roads["text"]
+    )
     assert [[b["callback_data"] for b in line] for line in roads["reply_markup"]["inline_keyboard"]] == [
-        [f"op:open:{free.id}", f"op:open:{taken.id}"]]
+        [f"op:open:{free.id}", f"op:open:{taken.id}"]
+    ]
     assert "2 complaints past their deadline" in roads["text"]  # ROADS_2 reads English
     head = rows[ROADS_HEAD].payload["text"]
     assert "<b>건설과</b> 2건" in head and free.receipt_no in head and trash.receipt_no not in head
@@ -151,11 +170,23 @@ def overdue(svc, n: int, *, citizen: int = CITIZEN, late: timedelta = timedelta(
     """``n`` complaints past their deadline by ``late`` and more (one minute apart), two of three
     for 건설과, one for 청소행정과; stored directly (a resident files at most 10 a day)."""
     now = svc.now()
-    return [Complaint(receipt_no=f"2026-{i + 1:06d}", submit_key=f"bulk{i}", citizen_id=citizen,
-                      category_code="road" if i % 3 else "waste", kind="고충", period="7d",
-                      description=f"가로등 고장 신고 번호 {i} 입니다.", department_code="ROADS" if i % 3 else "CLEAN",
-                      state="received", received_at=now - late - timedelta(days=9),
-                      deadline_at=now - late - timedelta(minutes=n - i), updated_at=now) for i in range(n)]
+    return [
+        Complaint(
+            receipt_no=f"2026-{i + 1:06d}",
+            submit_key=f"bulk{i}",
+            citizen_id=citizen,
+            category_code="road" if i % 3 else "waste",
+            kind="고충",
+            period="7d",
+            description=f"가로등 고장 신고 번호 {i} 입니다.",
+            department_code="ROADS" if i % 3 else "CLEAN",
+            state="received",
+            received_at=now - late - timedelta(days=9),
+            deadline_at=now - late - timedelta(minutes=n - i),
+            updated_at=now,
+        )
+        for i in range(n)
+    ]
 
 
 async def test_a_digest_of_hundreds_is_one_message_within_telegrams_limit(session, svc, clock, people):
@@ -173,6 +204,7 @@ async def test_a_digest_of_hundreds_is_one_message_within_telegrams_limit(sessio
 
 
 # --- the head (과장) -------------------------------------------------------------------------
+
 
 async def test_a_head_is_granted_for_one_department_and_acts_like_its_officer(session, svc, people):
     with pytest.raises(roles.RoleError) as e:

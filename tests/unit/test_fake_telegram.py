@@ -12,8 +12,13 @@ import pytest
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import (TelegramBadRequest, TelegramConflictError, TelegramForbiddenError,
-                                TelegramRetryAfter, TelegramUnauthorizedError)
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
 from aiogram.filters import Command
 from aiogram.methods import GetUpdates
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
@@ -161,8 +166,9 @@ async def test_photo_message_download_and_photo_upload(fake: FakeTelegram) -> No
         received.append(message)
         file = await bot.get_file(message.photo[-1].file_id)
         data = await bot.download_file(file.file_path)
-        await message.answer_photo(BufferedInputFile(data.read(), "copy.jpg"),
-                                   caption=f"사진 {len(message.photo)}장 받음")
+        await message.answer_photo(
+            BufferedInputFile(data.read(), "copy.jpg"), caption=f"사진 {len(message.photo)}장 받음"
+        )
 
     async with polling(fake, router):
         update = fake.message(3, photo=True, caption="포트홀")
@@ -298,8 +304,7 @@ async def test_wrong_token_unknown_method_and_multipart_fields(fake: FakeTelegra
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{fake.base_url}/bot{fake.token}/fooBar", data={"a": "1"}) as r:
             assert r.status == 404
-            assert await r.json() == {"ok": False, "error_code": 404,
-                                      "description": "Not Found: method not found"}
+            assert await r.json() == {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
         form = aiohttp.FormData()
         form.add_field("chat_id", "5")
         form.add_field("text", "123")
@@ -316,10 +321,10 @@ async def test_other_methods_return_objects_aiogram_accepts(fake: FakeTelegram) 
     bot = make_bot(fake)
     try:
         kb = InlineKeyboardBuilder().button(text="확인", callback_data="ok").as_markup()
-        photo = await bot.send_photo(2, BufferedInputFile(b"img", "a.jpg"), caption="사진",
-                                     reply_markup=kb)
-        edited = await bot.edit_message_caption(chat_id=2, message_id=photo.message_id,
-                                                caption="새 설명", reply_markup=kb)
+        photo = await bot.send_photo(2, BufferedInputFile(b"img", "a.jpg"), caption="사진", reply_markup=kb)
+        edited = await bot.edit_message_caption(
+            chat_id=2, message_id=photo.message_id, caption="새 설명", reply_markup=kb
+        )
         assert edited.caption == "새 설명" and edited.photo
         bare = await bot.edit_message_reply_markup(chat_id=2, message_id=photo.message_id)
         assert bare.reply_markup is None
@@ -329,8 +334,10 @@ async def test_other_methods_return_objects_aiogram_accepts(fake: FakeTelegram) 
         assert venue.venue.title == "구청" and venue.location.latitude == 37.5
         poll = await bot.send_poll(2, "만족하셨나요?", ["예", "아니오"])
         assert [o.text for o in poll.poll.options] == ["예", "아니오"]
-        media = [InputMediaPhoto(media=BufferedInputFile(b"1", "1.jpg"), caption="첫째"),
-                 InputMediaPhoto(media=BufferedInputFile(b"2", "2.jpg"))]
+        media = [
+            InputMediaPhoto(media=BufferedInputFile(b"1", "1.jpg"), caption="첫째"),
+            InputMediaPhoto(media=BufferedInputFile(b"2", "2.jpg")),
+        ]
         group = await bot.send_media_group(2, media)
         assert len(group) == 2 and group[0].media_group_id == group[1].media_group_id
         assert isinstance(fake.sent(2, "sendMediaGroup")[0].params["media"][1]["media"], Upload)
@@ -353,6 +360,7 @@ async def test_polling_can_restart_against_the_same_fake(fake: FakeTelegram) -> 
         @router.message()
         async def reply(message: Message) -> None:
             await message.answer(f"pong {message.text}")
+
         return router
 
     async with polling(fake, make_router()):

@@ -1,5 +1,6 @@
 """Food-poisoning alerts (workflows/food_alerts.py, food_import.py): grade mapping, threshold, season,
 registration, de-duplication of alerts, the failed-fetch rule, outbreak notices, the CSV import."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,17 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import (Consent, FoodAlertRun, FoodForecast, FoodNotice, FoodOperator, Invite,
-                           OutboxMessage, RoleGrant, User)
+from bot.db.models import (
+    Consent,
+    FoodAlertRun,
+    FoodForecast,
+    FoodNotice,
+    FoodOperator,
+    Invite,
+    OutboxMessage,
+    RoleGrant,
+    User,
+)
 from bot.scheduler import Duties
 from workflows import food_alerts as fa
 from workflows import food_import, roles
@@ -26,24 +36,30 @@ HYGIENE_OFFICER = 700
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 def row(risk: int, day: date = DAY, low: str = "11215", guidance: str = "주의 <요망>") -> ForecastRow:
     return ForecastRow(day=day, zn_cd="11", lowrnk_zn_cd=low, risk=risk, cnt=100, guidance=guidance)
 
 
-async def add_operators(session, n: int, *, start: int = 5000, dong: str = "자양1동", btype: str = "korean",
-                        lang: str = "ko") -> list[int]:
+async def add_operators(
+    session, n: int, *, start: int = 5000, dong: str = "자양1동", btype: str = "korean", lang: str = "ko"
+) -> list[int]:
     ids = list(range(start, start + n))
     session.add_all(User(id=i, language=lang) for i in ids)
     await session.flush()
-    session.add_all(FoodOperator(user_id=i, business_name=f"식당{i}", business_type=btype, dong=dong,
-                                 status=fa.ACTIVE) for i in ids)
+    session.add_all(
+        FoodOperator(user_id=i, business_name=f"식당{i}", business_type=btype, dong=dong, status=fa.ACTIVE) for i in ids
+    )
     await session.commit()
     return ids
 
 
 async def outbox(session, prefix: str = "food:") -> list[OutboxMessage]:
-    return list(await session.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(prefix))
-                                      .order_by(OutboxMessage.id)))
+    return list(
+        await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(prefix)).order_by(OutboxMessage.id)
+        )
+    )
 
 
 def nhis(*answers):
@@ -55,16 +71,33 @@ def nhis(*answers):
         answer = answers[min(len(calls), len(answers)) - 1]
         if isinstance(answer, bytes):
             return httpx.Response(200, content=answer)
-        items = [{"dissCd": "3", "dt": f"{d:%Y%m%d}", "znCd": "11", "lowrnkZnCd": low, "cnt": 10, "risk": r,
-                  "dissRiskXpln": "식중독 발생 가능성 안내"} for d, low, r in answer]
-        return httpx.Response(200, json={"response": {"header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"},
-                                                      "body": {"items": items}}})
+        items = [
+            {
+                "dissCd": "3",
+                "dt": f"{d:%Y%m%d}",
+                "znCd": "11",
+                "lowrnkZnCd": low,
+                "cnt": 10,
+                "risk": r,
+                "dissRiskXpln": "식중독 발생 가능성 안내",
+            }
+            for d, low, r in answer
+        ]
+        return httpx.Response(
+            200,
+            json={
+                "response": {"header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"}, "body": {"items": items}}
+            },
+        )
+
     return httpx.MockTransport(handler), calls
 
 
-KEY_ERROR = (b"<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg><returnAuthMsg>"
-             b"SERVICE_KEY_IS_NOT_REGISTERED_ERROR</returnAuthMsg><returnReasonCode>30</returnReasonCode>"
-             b"</cmmMsgHeader></OpenAPI_ServiceResponse>")
+KEY_ERROR = (
+    b"<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg><returnAuthMsg>"
+    b"SERVICE_KEY_IS_NOT_REGISTERED_ERROR</returnAuthMsg><returnReasonCode>30</returnReasonCode>"
+    b"</cmmMsgHeader></OpenAPI_ServiceResponse>"
+)
 
 
 @pytest.fixture
@@ -84,8 +117,17 @@ def duties(db_sessionmaker, svc, caplog):
 
 # --- grades, threshold, season ----------------------------------------------------------------
 
-@pytest.mark.parametrize(("risk", "ko", "en"), [(1, "관심", "Attention"), (2, "주의", "Caution"),
-                                                (3, "경고", "Warning"), (4, "위험", "Danger"), ("3", "경고", "Warning")])
+
+@pytest.mark.parametrize(
+    ("risk", "ko", "en"),
+    [
+        (1, "관심", "Attention"),
+        (2, "주의", "Caution"),
+        (3, "경고", "Warning"),
+        (4, "위험", "Danger"),
+        ("3", "경고", "Warning"),
+    ],
+)
 def test_grade_mapping(risk, ko, en):
     g = fa.grade(CFG, risk)
     assert (g.name("ko"), g.name("en")) == (ko, en)
@@ -105,9 +147,17 @@ def test_threshold_default_is_caution_and_configurable():
     assert [fa.at_or_above_threshold(strict, r) for r in (1, 2, 3, 4)] == [False, False, True, True]
 
 
-@pytest.mark.parametrize(("day", "expected"), [(date(2026, 4, 30), False), (date(2026, 5, 1), True),
-                                               (date(2026, 7, 15), True), (date(2026, 9, 30), True),
-                                               (date(2026, 10, 1), False), (date(2027, 1, 10), False)])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 4, 30), False),
+        (date(2026, 5, 1), True),
+        (date(2026, 7, 15), True),
+        (date(2026, 9, 30), True),
+        (date(2026, 10, 1), False),
+        (date(2027, 1, 10), False),
+    ],
+)
 def test_season_is_may_to_september_by_default(day, expected):
     assert fa.in_season(CFG, day) is expected
 
@@ -140,8 +190,10 @@ def test_pick_today_prefers_the_district_then_the_city_and_never_another_day():
 
 # --- registration ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "error"), [("", "short"), ("가", "short"), ("가" * 61, "long"),
-                                             ("900101-1234567", "rrn")])
+
+@pytest.mark.parametrize(
+    ("text", "error"), [("", "short"), ("가", "short"), ("가" * 61, "long"), ("900101-1234567", "rrn")]
+)
 def test_business_name_validation(text, error):
     with pytest.raises(ValueError, match=error):
         fa.validate_name(text)
@@ -172,6 +224,7 @@ async def test_register_change_and_stop(session, svc):
 
 # --- alerts and de-duplication ------------------------------------------------------------------
 
+
 async def test_one_alert_per_operator_per_day_per_grade(session, summer):
     ids = await add_operators(session, 5)
     assert await fa.alert_operators(session, summer, row(2)) == 5
@@ -199,6 +252,7 @@ async def test_fanout_commits_in_batches_so_the_worker_starts_early(session, sum
     async def counted():
         commits.append(len(await outbox(session)))
         await real_commit()
+
     monkeypatch.setattr(session, "commit", counted)
     assert await fa.alert_operators(session, summer, row(2), commit_every=2) == 5
     assert commits == [2, 4, 5]  # the worker could send the first rows while the rest were queued
@@ -227,8 +281,9 @@ async def test_blocked_and_invited_operators_get_nothing_and_english_speakers_en
     ids = await add_operators(session, 2)
     en = await add_operators(session, 1, start=8000, lang="en")
     (await session.get(User, ids[0])).is_active = False
-    session.add(FoodOperator(business_name="초대만", business_type="korean", status=fa.INVITED,
-                             invite_token="tok-unused"))
+    session.add(
+        FoodOperator(business_name="초대만", business_type="korean", status=fa.INVITED, invite_token="tok-unused")
+    )
     await session.commit()
     assert await fa.alert_operators(session, summer, row(4)) == 2
     msgs = {m.chat_id: m.payload["text"] for m in await outbox(session)}
@@ -237,16 +292,21 @@ async def test_blocked_and_invited_operators_get_nothing_and_english_speakers_en
 
 # --- the morning run --------------------------------------------------------------------------
 
+
 async def test_morning_fetches_stores_and_alerts_once(session, summer, duties):
     ids = await add_operators(session, 4)
-    summer.http_transport, calls = nhis([(DAY, "11215", 3), (DAY, "0", 2), (DAY, "11110", 4),
-                                         (DAY + timedelta(days=1), "11215", 2)])
+    summer.http_transport, calls = nhis(
+        [(DAY, "11215", 3), (DAY, "0", 2), (DAY, "11110", 4), (DAY + timedelta(days=1), "11215", 2)]
+    )
     assert await fa.morning(summer, duties.run) == "alerted"
     assert await fa.morning(summer, duties.run) == "alerted"
     assert len(calls) == 2 and calls[0].url.params["znCd"] == "11"
     stored = list(await session.scalars(select(FoodForecast).order_by(FoodForecast.id)))
     assert {(f.day, f.lowrnk_zn_cd, f.risk) for f in stored} == {
-        (DAY, "11215", 3), (DAY, "0", 2), (DAY + timedelta(days=1), "11215", 2)}  # not 11110
+        (DAY, "11215", 3),
+        (DAY, "0", 2),
+        (DAY + timedelta(days=1), "11215", 2),
+    }  # not 11110
     assert all(f.fetched_at == summer.now() for f in stored)
     assert (await fa.todays_forecast(session, summer)).risk == 3
     assert sorted(m.chat_id for m in await outbox(session)) == ids
@@ -267,8 +327,14 @@ async def test_morning_off_season_or_without_a_key_does_nothing(session, svc, cl
 
 async def test_failed_fetch_retries_until_0730_then_tells_hygiene_once(session, summer, clock, duties):
     await add_operators(session, 3)
-    await roles.grant(session, user_id=HYGIENE_OFFICER, role=OFFICER, department_code="HYGIENE", by=1,
-                      departments=summer.district.departments)
+    await roles.grant(
+        session,
+        user_id=HYGIENE_OFFICER,
+        role=OFFICER,
+        department_code="HYGIENE",
+        by=1,
+        departments=summer.district.departments,
+    )
     await session.commit()
     summer.http_transport, calls = nhis(KEY_ERROR)
     slept = []
@@ -302,8 +368,14 @@ async def test_stale_rows_are_not_sent_as_today(session, summer, clock, duties):
 
 async def test_a_recheck_that_fails_after_a_good_morning_tells_nobody(session, summer, clock, duties):
     await add_operators(session, 2)
-    await roles.grant(session, user_id=HYGIENE_OFFICER, role=OFFICER, department_code="HYGIENE", by=1,
-                      departments=summer.district.departments)
+    await roles.grant(
+        session,
+        user_id=HYGIENE_OFFICER,
+        role=OFFICER,
+        department_code="HYGIENE",
+        by=1,
+        departments=summer.district.departments,
+    )
     await session.commit()
     summer.http_transport, _ = nhis([(DAY, "11215", 2)], KEY_ERROR)
     assert await fa.morning(summer, duties.run) == "alerted"
@@ -313,11 +385,11 @@ async def test_a_recheck_that_fails_after_a_good_morning_tells_nobody(session, s
 
 
 async def test_report_fetch_failure_is_a_no_op_without_hygiene_officers(session, summer):
-    assert await fa.report_fetch_failure(session, summer, error=ForecastError("timeout", retryable=True),
-                                         cfg=CFG) == 0
+    assert await fa.report_fetch_failure(session, summer, error=ForecastError("timeout", retryable=True), cfg=CFG) == 0
 
 
 # --- outbreak notices -------------------------------------------------------------------------
+
 
 async def test_notice_audiences_and_double_send(session, svc):
     a = await add_operators(session, 2, start=100, dong="자양1동", btype="korean")
@@ -327,11 +399,25 @@ async def test_notice_audiences_and_double_send(session, svc):
     assert [u for u, _ in await fa.notice_recipients(session, "type", "korean")] == a
     with pytest.raises(ValueError):
         await fa.notice_recipients(session, "everyone")
-    notice, new = await fa.send_notice(session, svc, form_id="f1", officer_id=HYGIENE_OFFICER, kind="dong",
-                                       value="자양1동", text="자양1동 식당에서 <노로바이러스> 의심 환자 발생")
+    notice, new = await fa.send_notice(
+        session,
+        svc,
+        form_id="f1",
+        officer_id=HYGIENE_OFFICER,
+        kind="dong",
+        value="자양1동",
+        text="자양1동 식당에서 <노로바이러스> 의심 환자 발생",
+    )
     assert new and notice.recipients == 2
-    again, new = await fa.send_notice(session, svc, form_id="f1", officer_id=HYGIENE_OFFICER, kind="dong",
-                                      value="자양1동", text="자양1동 식당에서 노로바이러스 의심 환자 발생")
+    again, new = await fa.send_notice(
+        session,
+        svc,
+        form_id="f1",
+        officer_id=HYGIENE_OFFICER,
+        kind="dong",
+        value="자양1동",
+        text="자양1동 식당에서 노로바이러스 의심 환자 발생",
+    )
     assert not new and again.id == notice.id
     msgs = await outbox(session, "food:notice:")
     assert sorted(m.chat_id for m in msgs) == a
@@ -364,14 +450,23 @@ def licence_csv(rows=CSV_ROWS, encoding="utf-8-sig") -> bytes:
 def test_parse_licence_export(svc, encoding):
     parsed = food_import.parse_licence_csv(licence_csv(encoding=encoding), svc.district.dongs)
     assert [(r.name, r.business_type, r.dong) for r in parsed.rows] == [
-        ("한강식당", "korean", "화양동"), ("용궁반점", "chinese", None), ("치킨, 맥주", "pub", "군자동"),
-        ("새로운맛", "other", "광장동"), ("=HYPERLINK(1)", "korean", "능동")]
+        ("한강식당", "korean", "화양동"),
+        ("용궁반점", "chinese", None),
+        ("치킨, 맥주", "pub", "군자동"),
+        ("새로운맛", "other", "광장동"),
+        ("=HYPERLINK(1)", "korean", "능동"),
+    ]
     assert parsed.skipped == {"closed": 1, "no_name": 1, "duplicate": 1}
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (b"", "empty"), ("사업장명,업태구분명\n가,한식\n".encode(), "missing_columns"),
-    (bytes([0xff, 0xfe, 0x00, 0xd8]) * 10, "encoding")])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "empty"),
+        ("사업장명,업태구분명\n가,한식\n".encode(), "missing_columns"),
+        (bytes([0xFF, 0xFE, 0x00, 0xD8]) * 10, "encoding"),
+    ],
+)
 def test_unusable_files(svc, data, code):
     with pytest.raises(food_import.CsvError) as e:
         food_import.parse_licence_csv(data, svc.district.dongs)
@@ -406,11 +501,13 @@ async def test_import_creates_pending_invitations_then_claims(session, svc):
     assert '"치킨, 맥주"' in sheet[3] and sheet[5].startswith("'=HYPERLINK(1)")  # not run as a formula
 
     # someone redeems the first link: the business becomes theirs (and gets alerts)
-    await roles.redeem_invite(session, token=ops[0].invite_token, user_id=321, departments=svc.district.departments,
-                              now=svc.now())
+    await roles.redeem_invite(
+        session, token=ops[0].invite_token, user_id=321, departments=svc.district.departments, now=svc.now()
+    )
     await fa.register(session, svc, user_id=654, name="자기식당", business_type="cafe", dong="능동")
-    await roles.redeem_invite(session, token=ops[1].invite_token, user_id=654, departments=svc.district.departments,
-                              now=svc.now())
+    await roles.redeem_invite(
+        session, token=ops[1].invite_token, user_id=654, departments=svc.district.departments, now=svc.now()
+    )
     assert await fa.claim_redeemed(session) == 1  # 654 already has a registration: theirs is kept
     await session.commit()
     mine = await fa.get_operator(session, 321)

@@ -1,5 +1,6 @@
 """The FSM storage in our database (bot/fsm_storage.py), inside an update's session as the bot uses it:
 read once per update, and a value a handler changes in place is still saved."""
+
 from __future__ import annotations
 
 from aiogram.fsm.storage.base import StorageKey
@@ -18,7 +19,11 @@ async def test_state_and_data_are_read_once_per_update_and_nested_changes_are_sa
     selects = []
     async with db_sessionmaker() as s:
         token = update_session.set(s)
-        listen = lambda *a: selects.append(a[2]) if "fsm_records" in a[2] and a[2].lstrip().upper().startswith("SELECT") else None  # noqa: E731
+
+        def listen(*a) -> None:
+            if "fsm_records" in a[2] and a[2].lstrip().upper().startswith("SELECT"):
+                selects.append(a[2])
+
         event.listen(s.bind.sync_engine, "before_cursor_execute", listen)
         try:
             assert await storage.get_state(KEY) == "Form:photos"

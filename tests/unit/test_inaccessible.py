@@ -1,6 +1,7 @@
 """bot/inaccessible.py against the fake Bot API: a callback whose message Telegram reports as
 inaccessible reaches the handlers with a message that can be edited like any other — a keyboard
 that cannot be removed any more counts as removed, text that cannot be edited in is sent anew."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,9 +28,19 @@ def gone(bot: Bot, message_id: int) -> GoneMessage:
 
 
 async def test_the_middleware_hands_handlers_a_message_they_can_edit(bot):
-    update = Update.model_validate({"update_id": 1, "callback_query": {
-        "id": "q", "chat_instance": "c", "data": "x", "from": {"id": CHAT, "is_bot": False, "first_name": "U"},
-        "message": {"message_id": 7, "date": 0, "chat": {"id": CHAT, "type": "private"}}}}, context={"bot": bot})
+    update = Update.model_validate(
+        {
+            "update_id": 1,
+            "callback_query": {
+                "id": "q",
+                "chat_instance": "c",
+                "data": "x",
+                "from": {"id": CHAT, "is_bot": False, "first_name": "U"},
+                "message": {"message_id": 7, "date": 0, "chat": {"id": CHAT, "type": "private"}},
+            },
+        },
+        context={"bot": bot},
+    )
     assert type(update.callback_query.message) is InaccessibleMessage  # how aiogram reads date 0
     seen = []
 
@@ -48,7 +59,9 @@ async def test_a_keyboard_on_a_message_telegram_refuses_to_edit_counts_as_remove
 
 
 async def test_a_keyboard_on_a_message_that_still_exists_is_removed(bot, fake):
-    sent = await bot.send_message(CHAT, "확인", reply_markup={"inline_keyboard": [[{"text": "예", "callback_data": "y"}]]})
+    sent = await bot.send_message(
+        CHAT, "확인", reply_markup={"inline_keyboard": [[{"text": "예", "callback_data": "y"}]]}
+    )
     result = await gone(bot, sent.message_id).edit_reply_markup(reply_markup=None)
     assert isinstance(result, Message) and result.reply_markup is None
 

@@ -1,5 +1,6 @@
 """Indicators on the hand-computed sample of tests/indicator_sample.py (see its table).
 Every expected number below is worked out by hand in the comments."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -24,6 +25,7 @@ async def sample(session, clock):
 
 # --- periods -------------------------------------------------------------------------------
 
+
 def test_spans_and_their_neighbours():
     assert (OCT.start, OCT.end, OCT.label) == (date(2026, 10, 1), date(2026, 11, 1), "2026-10")
     assert OCT.previous().label == "2026-09" and OCT.year_before().label == "2025-10"
@@ -45,7 +47,12 @@ def test_bounds_are_local_midnights_cut_at_now(svc, clock):
 
 def test_weeks_run_monday_to_sunday_in_iso_numbering():
     w = Span.containing("week", date(2026, 11, 4))  # a Wednesday
-    assert (w.label, w.start, w.end, w.last_day) == ("2026-W45", date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 8))
+    assert (w.label, w.start, w.end, w.last_day) == (
+        "2026-W45",
+        date(2026, 11, 2),
+        date(2026, 11, 9),
+        date(2026, 11, 8),
+    )
     assert w.previous().label == "2026-W44" and w.year_before().label == "2025-W45"
     w53 = Span("week", 2026, 53)  # 2026 has 53 ISO weeks: 12-28 .. 2027-01-03
     assert (w53.start, w53.last_day) == (date(2026, 12, 28), date(2027, 1, 3))
@@ -54,42 +61,90 @@ def test_weeks_run_monday_to_sunday_in_iso_numbering():
         Span("week", 2025, 53)
 
 
-@pytest.mark.parametrize(("arg", "label"), [
-    (None, "2026-10"), ("", "2026-10"), ("month", "2026-10"), ("월", "2026-10"), ("지난달", "2026-10"),
-    ("quarter", "2026-Q3"), ("year", "2025"), ("작년", "2025"), ("week", "2026-W44"), ("지난주", "2026-W44"),
-    ("이번달", "2026-11"), ("이번주", "2026-W45"), ("이번분기", "2026-Q4"), ("올해", "2026"),
-    ("2026-10", "2026-10"), ("2026-3", "2026-03"), ("2026-q2", "2026-Q2"), ("2025Q4", "2025-Q4"), ("2025", "2025"),
-    ("2026-W44", "2026-W44"), ("2026w45", "2026-W45"), (" 분기 ", "2026-Q3")])
+@pytest.mark.parametrize(
+    ("arg", "label"),
+    [
+        (None, "2026-10"),
+        ("", "2026-10"),
+        ("month", "2026-10"),
+        ("월", "2026-10"),
+        ("지난달", "2026-10"),
+        ("quarter", "2026-Q3"),
+        ("year", "2025"),
+        ("작년", "2025"),
+        ("week", "2026-W44"),
+        ("지난주", "2026-W44"),
+        ("이번달", "2026-11"),
+        ("이번주", "2026-W45"),
+        ("이번분기", "2026-Q4"),
+        ("올해", "2026"),
+        ("2026-10", "2026-10"),
+        ("2026-3", "2026-03"),
+        ("2026-q2", "2026-Q2"),
+        ("2025Q4", "2025-Q4"),
+        ("2025", "2025"),
+        ("2026-W44", "2026-W44"),
+        ("2026w45", "2026-W45"),
+        (" 분기 ", "2026-Q3"),
+    ],
+)
 def test_parse_span(arg, label):
     # Monday 2026-11-02: a kind alone is the last complete period of that kind
     assert parse_span(arg, date(2026, 11, 2)).label == label
 
 
-@pytest.mark.parametrize(("arg", "error"), [
-    ("2026-13", "bad"), ("2026-00", "bad"), ("last week", "bad"), ("2026-10-01", "bad"), ("99999", "bad"),
-    ("2026-12", "future"), ("2027", "future"), ("2027-Q1", "future"), ("1800", "bad"), ("2025-W53", "bad"),
-    ("2026-W46", "future")])
+@pytest.mark.parametrize(
+    ("arg", "error"),
+    [
+        ("2026-13", "bad"),
+        ("2026-00", "bad"),
+        ("last week", "bad"),
+        ("2026-10-01", "bad"),
+        ("99999", "bad"),
+        ("2026-12", "future"),
+        ("2027", "future"),
+        ("2027-Q1", "future"),
+        ("1800", "bad"),
+        ("2025-W53", "bad"),
+        ("2026-W46", "future"),
+    ],
+)
 def test_parse_span_refuses(arg, error):
     with pytest.raises(ValueError, match=error):
         parse_span(arg, date(2026, 11, 2))
 
 
-@pytest.mark.parametrize(("at", "expected"), [
-    # 00:30 on New Year's Day in Seoul is still 31 December in UTC: the district's day counts
-    ((2027, 1, 1, 0, 30), {"": "2026-12", "month": "2026-12", "quarter": "2026-Q4", "year": "2026",
-                           "week": "2026-W52"}),  # W53 (12-28 .. 01-03) is still running
-    ((2026, 12, 31, 23, 59), {"": "2026-11", "month": "2026-11", "quarter": "2026-Q3", "year": "2025",
-                              "week": "2026-W52", "이번달": "2026-12"}),
-    ((2026, 3, 1, 0, 0), {"": "2026-02", "quarter": "2025-Q4", "year": "2025"}),
-    ((2026, 11, 22, 23, 59), {"week": "2026-W46"}),  # Sunday night: this week is not over yet
-    ((2026, 11, 23, 0, 0), {"week": "2026-W47"}),    # Monday 00:00: last week (16-22) is complete
-])
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        # 00:30 on New Year's Day in Seoul is still 31 December in UTC: the district's day counts
+        (
+            (2027, 1, 1, 0, 30),
+            {"": "2026-12", "month": "2026-12", "quarter": "2026-Q4", "year": "2026", "week": "2026-W52"},
+        ),  # W53 (12-28 .. 01-03) is still running
+        (
+            (2026, 12, 31, 23, 59),
+            {
+                "": "2026-11",
+                "month": "2026-11",
+                "quarter": "2026-Q3",
+                "year": "2025",
+                "week": "2026-W52",
+                "이번달": "2026-12",
+            },
+        ),
+        ((2026, 3, 1, 0, 0), {"": "2026-02", "quarter": "2025-Q4", "year": "2025"}),
+        ((2026, 11, 22, 23, 59), {"week": "2026-W46"}),  # Sunday night: this week is not over yet
+        ((2026, 11, 23, 0, 0), {"week": "2026-W47"}),  # Monday 00:00: last week (16-22) is complete
+    ],
+)
 def test_requested_span_is_the_last_complete_period_on_the_district_clock(at, expected, svc, clock):
     clock.at = kst(*at).astimezone(timezone.utc)  # the real clock is UTC
     assert {arg: ind.requested_span(arg, svc).label for arg in expected} == expected
 
 
 # --- the business-hours median and percentile -----------------------------------------------
+
 
 def test_quantile_interpolates_between_ranks():
     # sorted 4, 8, 24, 46: median at position 1.5 -> (8 + 24) / 2 = 16;
@@ -127,16 +182,31 @@ async def test_business_hours_skip_holidays(session, svc, clock):
     clock.at = NOW
     session.add(User(id=100))
     await session.flush()
-    session.add(Complaint(receipt_no="2026-000900", submit_key="h", citizen_id=100, category_code="waste",
-                          kind="고충", period="7d", description="x" * 10, department_code="CLEAN",
-                          state="answered", received_at=kst(2026, 10, 2, 17), deadline_at=kst(2026, 10, 13, 18),
-                          answered_at=kst(2026, 10, 6, 10), answered_by=201, updated_at=NOW))
+    session.add(
+        Complaint(
+            receipt_no="2026-000900",
+            submit_key="h",
+            citizen_id=100,
+            category_code="waste",
+            kind="고충",
+            period="7d",
+            description="x" * 10,
+            department_code="CLEAN",
+            state="answered",
+            received_at=kst(2026, 10, 2, 17),
+            deadline_at=kst(2026, 10, 13, 18),
+            answered_at=kst(2026, 10, 6, 10),
+            answered_by=201,
+            updated_at=NOW,
+        )
+    )
     await session.commit()
     s = await ind.speed(session, svc, *OCT.bounds(svc))
     assert s.district.hours == [2.0]
 
 
 # --- satisfaction --------------------------------------------------------------------------
+
 
 async def test_satisfaction(sample, svc):
     s = await ind.satisfaction(sample, *OCT.bounds(svc))
@@ -158,6 +228,7 @@ async def test_satisfaction(sample, svc):
 
 # --- soft and smart ------------------------------------------------------------------------
 
+
 async def test_transfers_reopens_first_contact(sample, svc):
     f = await ind.flow(sample, svc, *OCT.bounds(svc))
     # c4: filed at TRAFFIC 10-15 10:00, passed on at 15:00 by 401: 2 h + 2 h lost, counted at TRAFFIC
@@ -175,6 +246,7 @@ async def test_transfers_reopens_first_contact(sample, svc):
 
 # --- volume --------------------------------------------------------------------------------
 
+
 async def test_volume_by_department_category_and_dong(sample, svc):
     v = await ind.volume(sample, svc, *OCT.bounds(svc))
     assert v.received == {"CLEAN": 4, "ROADS": 2} and v.total == 6
@@ -184,6 +256,7 @@ async def test_volume_by_department_category_and_dong(sample, svc):
 
 
 # --- the report's bundle: changes and trend ------------------------------------------------
+
 
 async def test_compute_gives_previous_and_year_ago_for_changes(sample, svc):
     i = await ind.compute(sample, svc, OCT)
@@ -220,11 +293,27 @@ async def test_indicators_run_grouped_sql_not_per_row(sample, svc, db_sessionmak
 
 # --- recurring complaints ------------------------------------------------------------------
 
+
 def _at(session, n: int, when: datetime, *, cat="waste", address=None, lat=None, lon=None):
-    session.add(Complaint(receipt_no=f"2026-{n:06d}", submit_key=f"r{n}", citizen_id=100, category_code=cat,
-                          kind="고충", period="7d", description="x" * 10, department_code="CLEAN",
-                          state="received", received_at=when, deadline_at=when, address=address,
-                          latitude=lat, longitude=lon, updated_at=when))
+    session.add(
+        Complaint(
+            receipt_no=f"2026-{n:06d}",
+            submit_key=f"r{n}",
+            citizen_id=100,
+            category_code=cat,
+            kind="고충",
+            period="7d",
+            description="x" * 10,
+            department_code="CLEAN",
+            state="received",
+            received_at=when,
+            deadline_at=when,
+            address=address,
+            latitude=lat,
+            longitude=lon,
+            updated_at=when,
+        )
+    )
 
 
 async def test_recurring_finder(session, svc, clock):
@@ -257,9 +346,11 @@ async def test_recurring_finder(session, svc, clock):
 
     hot = await ind.recurring(session, svc, until)
     by_receipts = {tuple(h.receipts): h for h in hot}
-    assert set(by_receipts) == {("2026-000001", "2026-000002", "2026-000003"),
-                                ("2026-000005", "2026-000006", "2026-000007"),
-                                ("2026-000009", "2026-000010", "2026-000011")}
+    assert set(by_receipts) == {
+        ("2026-000001", "2026-000002", "2026-000003"),
+        ("2026-000005", "2026-000006", "2026-000007"),
+        ("2026-000009", "2026-000010", "2026-000011"),
+    }
     a = by_receipts[("2026-000001", "2026-000002", "2026-000003")]
     assert a.category == "waste" and a.count == 3 and a.first == kst(2026, 10, 2)
     assert a.last == kst(2026, 10, 20)
@@ -287,41 +378,74 @@ def test_rules_file_has_a_source_and_date():
 
 # --- one-stops and opinion days ------------------------------------------------------------
 
+
 async def test_onestop_and_opinion_day_figures(session, svc, clock):
     from bot.db.models import OnestopApplication, OnestopItem, OpinionTopic
 
     clock.at = NOW
     session.add(User(id=100))
     await session.flush()
-    app = OnestopApplication(receipt_no="OS-1", submit_key="os1", kind="birth", citizen_id=100, dong="능동",
-                             event_date=date(2026, 10, 1), facts={}, consents={}, state="open",
-                             created_at=kst(2026, 10, 12, 10))
+    app = OnestopApplication(
+        receipt_no="OS-1",
+        submit_key="os1",
+        kind="birth",
+        citizen_id=100,
+        dong="능동",
+        event_date=date(2026, 10, 1),
+        facts={},
+        consents={},
+        state="open",
+        created_at=kst(2026, 10, 12, 10),
+    )
     session.add(app)
     await session.flush()
     # done Mon 10:00 + 6 h -> 16:00 (lunch skipped) = 5 h; Tue 10:00 = 7 + 1 = 8 h; one not done; one in November
-    for code, dept, agency, done in (("a", "DONG-JAYANG1", None, kst(2026, 10, 12, 16)),
-                                     ("b", "DONG-JAYANG1", None, kst(2026, 10, 13, 10)),
-                                     ("c", None, "KEPCO", kst(2026, 10, 14, 10)),
-                                     ("d", "HEALTH", None, None),
-                                     ("e", "HEALTH", None, kst(2026, 11, 2, 9))):
-        session.add(OnestopItem(application_id=app.id, code=code, department_code=dept, agency_code=agency,
-                                state="done" if done else "pending", done_at=done, updated_at=NOW))
+    for code, dept, agency, done in (
+        ("a", "DONG-JAYANG1", None, kst(2026, 10, 12, 16)),
+        ("b", "DONG-JAYANG1", None, kst(2026, 10, 13, 10)),
+        ("c", None, "KEPCO", kst(2026, 10, 14, 10)),
+        ("d", "HEALTH", None, None),
+        ("e", "HEALTH", None, kst(2026, 11, 2, 9)),
+    ):
+        session.add(
+            OnestopItem(
+                application_id=app.id,
+                code=code,
+                department_code=dept,
+                agency_code=agency,
+                state="done" if done else "pending",
+                done_at=done,
+                updated_at=NOW,
+            )
+        )
     day = date(2026, 10, 15)  # the third Thursday
-    session.add(OpinionTopic(
-        day=day, department_code="CIVIL", status="answered", title="t", background="b", question="q",
-        created_by=1, announce_at=kst(2026, 10, 15, 10), close_at=kst(2026, 10, 16),
-        analysis_due_at=kst(2026, 10, 19), answer_due_at=kst(2026, 11, 5),
-        analysis_published_at=kst(2026, 10, 17, 15), answer_published_at=kst(2026, 10, 30, 11),
-        analysis={"participants": 12, "opinions": 30}))
+    session.add(
+        OpinionTopic(
+            day=day,
+            department_code="CIVIL",
+            status="answered",
+            title="t",
+            background="b",
+            question="q",
+            created_by=1,
+            announce_at=kst(2026, 10, 15, 10),
+            close_at=kst(2026, 10, 16),
+            analysis_due_at=kst(2026, 10, 19),
+            answer_due_at=kst(2026, 11, 5),
+            analysis_published_at=kst(2026, 10, 17, 15),
+            answer_published_at=kst(2026, 10, 30, 11),
+            analysis={"participants": 12, "opinions": 30},
+        )
+    )
     await session.commit()
     lo, hi = OCT.bounds(svc)
     offices = await ind.onestop_offices(session, svc, lo, hi)
-    assert {k: (w.done, w.hours) for k, w in offices.items()} == {
-        "DONG-JAYANG1": (2, [5.0, 8.0]), "KEPCO": (1, [16.0])}
+    assert {k: (w.done, w.hours) for k, w in offices.items()} == {"DONG-JAYANG1": (2, [5.0, 8.0]), "KEPCO": (1, [16.0])}
     assert offices["DONG-JAYANG1"].median == 6.5
     topics, summary = await ind.opinion_days(session, OCT, svc)
     # analysis published 10-17 = 2 days after the day (due 10-19: on time); answer 10-30 = 15 days
-    assert [(tp.analysis.days, tp.analysis.on_time, tp.answer.days, tp.answer.on_time) for tp in topics] \
-        == [(2, True, 15, True)]
+    assert [(tp.analysis.days, tp.analysis.on_time, tp.answer.days, tp.answer.on_time) for tp in topics] == [
+        (2, True, 15, True)
+    ]
     assert summary["opinions"] == 30 and summary["on_time_rate"] == 1.0
     assert (await ind.opinion_days(session, Span("month", 2026, 9), svc))[0] == []

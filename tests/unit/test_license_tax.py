@@ -1,6 +1,7 @@
 """등록면허세 one-stop (workflows/license_tax.py, licensing_bodies.py, notice_render.py): every cell of
 the §34 table, the column rules of §34②③④, the Luhn check digit of the virtual accounts, the
 non-taxable cases of 시행령 §40②, and the notice → payment → confirmation service layer."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,8 +12,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import (Complaint, LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, OutboxFile,
-                           OutboxMessage, User)
+from bot.db.models import (
+    Complaint,
+    LicenseTaxConfirmation,
+    LicenseTaxEvent,
+    LicenseTaxNotice,
+    OutboxFile,
+    OutboxMessage,
+    User,
+)
 from tests.unit.conftest import ADMIN_ID, KST
 from workflows import agency_notify, license_tax as lt, licensing_bodies, notice_render, roles
 from workflows.district import DEFAULT_PATH, load_district
@@ -42,12 +50,32 @@ def confirmed_catalogue(tmp_path):
     write after reading 별표 1)."""
     raw = json.loads(lt.DATA.read_text(encoding="utf-8"))
     for c in lt.CLASSES:
-        raw["licences"].append({"code": f"test_class_{c}", "ko": f"시험 면허 {c}종", "en": f"test licence {c}",
-                                "class": c, "confirmed": True, "confidence": "high", "source": "test"})
-    raw["licences"].append({"code": "test_banded", "ko": "면적별 시험 면허", "en": "banded", "class": None,
-                            "confirmed": False, "figure": "area_m2", "source": "test",
-                            "bands": [{"min": 0, "max": 100, "class": 5, "confirmed": True},
-                                      {"min": 100, "max": None, "class": 4, "confirmed": True}]})
+        raw["licences"].append(
+            {
+                "code": f"test_class_{c}",
+                "ko": f"시험 면허 {c}종",
+                "en": f"test licence {c}",
+                "class": c,
+                "confirmed": True,
+                "confidence": "high",
+                "source": "test",
+            }
+        )
+    raw["licences"].append(
+        {
+            "code": "test_banded",
+            "ko": "면적별 시험 면허",
+            "en": "banded",
+            "class": None,
+            "confirmed": False,
+            "figure": "area_m2",
+            "source": "test",
+            "bands": [
+                {"min": 0, "max": 100, "class": 5, "confirmed": True},
+                {"min": 100, "max": None, "class": 4, "confirmed": True},
+            ],
+        }
+    )
     path = tmp_path / "catalogue.json"
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     return path
@@ -55,22 +83,25 @@ def confirmed_catalogue(tmp_path):
 
 # --- §34①: every cell, through the column rules -------------------------------------------------------
 
+
 def test_the_data_file_holds_the_statute_table_with_its_source():
     assert CAT.rates == STATUTE
     assert "§34①" in CAT.rates_source and CAT.effective_from
 
 
 @pytest.mark.parametrize("tax_class", lt.CLASSES)
-@pytest.mark.parametrize("info, place, column", [
-    (district_info("special_city_gu"), "중곡1동", "city_500k"),
-    (district_info("city", population_jan1=512_000), "어느동", "city_500k"),
-    (district_info("city", population_jan1=310_000), "어느동", "city"),
-    (district_info("gun"), "어느읍", "county"),
-])
+@pytest.mark.parametrize(
+    "info, place, column",
+    [
+        (district_info("special_city_gu"), "중곡1동", "city_500k"),
+        (district_info("city", population_jan1=512_000), "어느동", "city_500k"),
+        (district_info("city", population_jan1=310_000), "어느동", "city"),
+        (district_info("gun"), "어느읍", "county"),
+    ],
+)
 def test_every_cell_of_the_table(tmp_path, tax_class, info, place, column):
     cat = lt.load_catalogue(confirmed_catalogue(tmp_path))
-    district = dataclasses.replace(load_district(), raw={**load_district().raw, "district": info},
-                                   dongs=(place,))
+    district = dataclasses.replace(load_district(), raw={**load_district().raw, "district": info}, dongs=(place,))
     a = lt.assess(cat, district, licence=f"test_class_{tax_class}", kind="new", place=place)
     assert (a.column.code, a.tax_class, a.class_confirmed) == (column, tax_class, True)
     assert a.amount == STATUTE[tax_class][column]
@@ -78,32 +109,58 @@ def test_every_cell_of_the_table(tmp_path, tax_class, info, place, column):
 
 # --- §34②③④: which column ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("info, place, column, by_area", [
-    (district_info("special_city_gu"), "중곡1동", "city_500k", None),                 # §34③ 특별시의 구
-    (district_info("metro_city_gu"), "둔산동", "city_500k", None),                    # §34③ 광역시의 구
-    (district_info("metro_city_gun"), "기장읍", "county", None),                      # §34③ 단서 광역시의 군
-    (district_info("city", population_jan1=500_000), "동", "city_500k", None),       # §34④ exactly 50만
-    (district_info("city", population_jan1=499_999), "동", "city", None),
-    (district_info("urban_rural_city", population_dong_areas=650_000, eup_myeon=["진접읍", "수동면"]),
-     "다산동", "city_500k", "dong"),                                                # §34② 동 area, 50만 이상
-    (district_info("urban_rural_city", population_dong_areas=650_000, eup_myeon=["진접읍", "수동면"]),
-     "진접읍", "county", "eup_myeon"),                                              # §34② 읍 area = 군
-    (district_info("urban_rural_city", population_dong_areas=650_000, eup_myeon=["진접읍", "수동면"]),
-     "수동면", "county", "eup_myeon"),                                              # 면 area = 군
-    (district_info("urban_rural_city", population_dong_areas=210_000, eup_myeon=["진접읍"]),
-     "금곡동", "city", "dong"),                                                     # 동 area under 50만
-    (district_info("special_self_governing_city", population_dong_areas=300_000, eup_myeon=["조치원읍"]),
-     "조치원읍", "county", "eup_myeon"),                                            # §34② 특별자치시
-    (district_info("gun"), "어느면", "county", None),                                # 군
-])
+
+@pytest.mark.parametrize(
+    "info, place, column, by_area",
+    [
+        (district_info("special_city_gu"), "중곡1동", "city_500k", None),  # §34③ 특별시의 구
+        (district_info("metro_city_gu"), "둔산동", "city_500k", None),  # §34③ 광역시의 구
+        (district_info("metro_city_gun"), "기장읍", "county", None),  # §34③ 단서 광역시의 군
+        (district_info("city", population_jan1=500_000), "동", "city_500k", None),  # §34④ exactly 50만
+        (district_info("city", population_jan1=499_999), "동", "city", None),
+        (
+            district_info("urban_rural_city", population_dong_areas=650_000, eup_myeon=["진접읍", "수동면"]),
+            "다산동",
+            "city_500k",
+            "dong",
+        ),  # §34② 동 area, 50만 이상
+        (
+            district_info("urban_rural_city", population_dong_areas=650_000, eup_myeon=["진접읍", "수동면"]),
+            "진접읍",
+            "county",
+            "eup_myeon",
+        ),  # §34② 읍 area = 군
+        (
+            district_info("urban_rural_city", population_dong_areas=650_000, eup_myeon=["진접읍", "수동면"]),
+            "수동면",
+            "county",
+            "eup_myeon",
+        ),  # 면 area = 군
+        (
+            district_info("urban_rural_city", population_dong_areas=210_000, eup_myeon=["진접읍"]),
+            "금곡동",
+            "city",
+            "dong",
+        ),  # 동 area under 50만
+        (
+            district_info("special_self_governing_city", population_dong_areas=300_000, eup_myeon=["조치원읍"]),
+            "조치원읍",
+            "county",
+            "eup_myeon",
+        ),  # §34② 특별자치시
+        (district_info("gun"), "어느면", "county", None),  # 군
+    ],
+)
 def test_column_rules(info, place, column, by_area):
     c = lt.column_for(info, place, CAT)
     assert (c.code, c.by_area) == (column, by_area)
     assert "§34" in c.area.basis
 
 
-@pytest.mark.parametrize("info", [district_info("province"), district_info("city"),
-                                  district_info("urban_rural_city", eup_myeon=["진접읍"]), {}])
+@pytest.mark.parametrize(
+    "info",
+    [district_info("province"), district_info("city"), district_info("urban_rural_city", eup_myeon=["진접읍"]), {}],
+)
 def test_column_rules_refuse_an_incomplete_profile(info):
     with pytest.raises(ValueError):
         lt.column_for(info, "다산동", CAT)
@@ -112,8 +169,9 @@ def test_column_rules_refuse_an_incomplete_profile(info):
 def test_a_doonong_city_charges_its_eup_area_the_county_rate(tmp_path):
     cat = lt.load_catalogue(confirmed_catalogue(tmp_path))
     info = district_info("urban_rural_city", population_dong_areas=650_000, eup_myeon=["진접읍"])
-    district = dataclasses.replace(load_district(), raw={**load_district().raw, "district": info},
-                                   dongs=("다산동", "진접읍"))
+    district = dataclasses.replace(
+        load_district(), raw={**load_district().raw, "district": info}, dongs=("다산동", "진접읍")
+    )
     dong = lt.assess(cat, district, licence="test_class_3", kind="new", place="다산동")
     eup = lt.assess(cat, district, licence="test_class_3", kind="new", place="진접읍")
     assert (dong.amount, eup.amount) == (40500, 12000)
@@ -122,11 +180,24 @@ def test_a_doonong_city_charges_its_eup_area_the_county_rate(tmp_path):
 
 # --- the catalogue -----------------------------------------------------------------------------------
 
+
 def test_secondary_source_examples_are_unconfirmed_and_low_confidence():
-    examples = {"liquor_manufacturing": 1, "tourist_lodging": 1, "food_preservation": 2, "overseas_construction": 2,
-                "door_to_door_sales": 3, "karaoke": 3, "mail_order": 3, "radio_station": 3,
-                "building_use_change": 4, "technology_broker": 4, "lawyer_practice": 4, "laundry": 5,
-                "job_placement": 5, "tutoring_room": 5}
+    examples = {
+        "liquor_manufacturing": 1,
+        "tourist_lodging": 1,
+        "food_preservation": 2,
+        "overseas_construction": 2,
+        "door_to_door_sales": 3,
+        "karaoke": 3,
+        "mail_order": 3,
+        "radio_station": 3,
+        "building_use_change": 4,
+        "technology_broker": 4,
+        "lawyer_practice": 4,
+        "laundry": 5,
+        "job_placement": 5,
+        "tutoring_room": 5,
+    }
     for code, cls in examples.items():
         lic = CAT.licences[code]
         assert (lic.tax_class, lic.confirmed, lic.confidence) == (cls, False, "low"), code
@@ -146,9 +217,18 @@ def test_bands_give_the_class_by_the_figure(tmp_path):
     assert lic.class_for(99) == (5, True) and lic.class_for(100) == (4, True) and lic.class_for(None) == (None, False)
 
 
-@pytest.mark.parametrize("query, code", [("노래방", "karaoke"), ("음식점", "food_service_general"),
-                                         ("카페", "food_service_rest"), ("온라인 쇼핑몰", "mail_order"),
-                                         ("online", "mail_order"), ("세 탁", "laundry"), ("우주여행", None)])
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ("노래방", "karaoke"),
+        ("음식점", "food_service_general"),
+        ("카페", "food_service_rest"),
+        ("온라인 쇼핑몰", "mail_order"),
+        ("online", "mail_order"),
+        ("세 탁", "laundry"),
+        ("우주여행", None),
+    ],
+)
 def test_keyword_search(query, code):
     found = [lic.code for lic in CAT.search(query)]
     assert (code in found) if code else found == []
@@ -167,8 +247,11 @@ def test_a_broken_catalogue_is_refused(tmp_path):
 
 # --- 시행령 §40②: non-taxable -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind, case", [("change_rep_name", "change_not_taxable"), ("change_other", "change_not_taxable"),
-                                        ("community", "community")])
+
+@pytest.mark.parametrize(
+    "kind, case",
+    [("change_rep_name", "change_not_taxable"), ("change_other", "change_not_taxable"), ("community", "community")],
+)
 def test_non_taxable_kinds_are_answered_without_an_amount(district, kind, case):
     a = lt.assess(CAT, district, licence="mail_order", kind=kind, place="중곡1동")
     assert not a.taxable and a.non_taxable.code == case and a.amount is None
@@ -187,9 +270,14 @@ def test_a_change_is_taxed_only_when_40_2_1_says_so(district, tmp_path):
     노래연습장업 in a 서울 구 that changes only its name or address owes 0원, not 40,500원."""
     change = CAT.kinds["change"]
     assert change.asks and [k.code for k in CAT.first_kinds()] == ["new", "change", "community"]
-    assert [r.code for r in CAT.reasons(change)] == ["change_holder", "change_class_up", "change_rep_name",
-                                                     "change_other", "change_unsure"]
-    with pytest.raises(LicenseTaxError):   # "a change" alone is no answer: what changed decides
+    assert [r.code for r in CAT.reasons(change)] == [
+        "change_holder",
+        "change_class_up",
+        "change_rep_name",
+        "change_other",
+        "change_unsure",
+    ]
+    with pytest.raises(LicenseTaxError):  # "a change" alone is no answer: what changed decides
         lt.assess(CAT, district, licence="karaoke", kind="change", place="화양동")
     for reason in ("change_rep_name", "change_other"):
         a = lt.assess(CAT, district, licence="karaoke", kind=reason, place="화양동")
@@ -206,14 +294,17 @@ def test_a_change_is_taxed_only_when_40_2_1_says_so(district, tmp_path):
     assert shown and not [b for b in shown if "kr-facts" in b or "http" in b or "flSeq" in b or ".md" in b]
 
 
-@pytest.mark.parametrize("closed, idle, case", [
-    (date(2026, 12, 30), None, "closed_by_jan"),       # 1월 1일 현재 폐업신고
-    (date(2027, 1, 25), None, "closed_by_jan"),        # 1월 25일까지 포함
-    (date(2027, 1, 26), None, None),
-    (None, date(2026, 1, 1), "idle_one_year"),         # 365 days idle on 1 January 2027
-    (None, date(2026, 1, 2), None),
-    (None, None, None),
-])
+@pytest.mark.parametrize(
+    "closed, idle, case",
+    [
+        (date(2026, 12, 30), None, "closed_by_jan"),  # 1월 1일 현재 폐업신고
+        (date(2027, 1, 25), None, "closed_by_jan"),  # 1월 25일까지 포함
+        (date(2027, 1, 26), None, None),
+        (None, date(2026, 1, 1), "idle_one_year"),  # 365 days idle on 1 January 2027
+        (None, date(2026, 1, 2), None),
+        (None, None, None),
+    ],
+)
 def test_periodic_levy_exemptions(closed, idle, case):
     found = lt.periodic_exempt(CAT, 2027, closure_reported_on=closed, idle_since=idle)
     assert (found.code if found else None) == case
@@ -221,11 +312,14 @@ def test_periodic_levy_exemptions(closed, idle, case):
 
 # --- numbers ---------------------------------------------------------------------------------------------
 
+
 def test_luhn_check_digit_known_values():
-    assert lt.check_digit("7992739871") == "3"          # the textbook example: 79927398713
+    assert lt.check_digit("7992739871") == "3"  # the textbook example: 79927398713
     assert lt.valid_check_digit("79927398713") and not lt.valid_check_digit("79927398710")
-    assert lt.check_digit("0") == "0" and lt.check_digit("5620100000012") == lt.virtual_account(
-        lt.payment_config(load_district()), 12)[-1]
+    assert (
+        lt.check_digit("0") == "0"
+        and lt.check_digit("5620100000012") == lt.virtual_account(lt.payment_config(load_district()), 12)[-1]
+    )
     with pytest.raises(ValueError):
         lt.check_digit("12a")
 
@@ -238,11 +332,11 @@ def test_check_digit_catches_every_single_digit_error_and_adjacent_swaps():
         for i in range(len(good)):
             for d in "0123456789":
                 if d != good[i]:
-                    assert not lt.valid_check_digit(good[:i] + d + good[i + 1:])
+                    assert not lt.valid_check_digit(good[:i] + d + good[i + 1 :])
         for i in range(len(good) - 1):
             a, b = good[i], good[i + 1]
             if a != b and {a, b} != {"0", "9"}:
-                assert not lt.valid_check_digit(good[:i] + b + a + good[i + 2:])
+                assert not lt.valid_check_digit(good[:i] + b + a + good[i + 2 :])
 
 
 def test_virtual_account_layout():
@@ -252,7 +346,7 @@ def test_virtual_account_layout():
     assert lt.format_account(cfg, acc) == f"56201-00000012-{acc[-1]}"
     assert lt.normalize_account(lt.format_account(cfg, acc)) == acc
     with pytest.raises(ValueError):
-        lt.virtual_account(cfg, 10 ** 8)
+        lt.virtual_account(cfg, 10**8)
 
 
 def test_due_date_follows_35_1():
@@ -266,17 +360,39 @@ def test_due_date_follows_35_1():
 TODAY = date(2026, 11, 23)  # the unit tests' clock (conftest MONDAY_10); dates below are relative to it
 
 
-@pytest.mark.parametrize("typed, days", [("2026-12-01", 8), ("2026.12.1", 8), ("20261201", 8), ("2026년 12월 1일", 8),
-                                         ("오늘", 0), ("내일", 1), ("12월 4일", 11), ("12/4", 11), (" 12월 4일 ", 11),
-                                         ("11월 23일", 0), ("11월 22일", 364)])
+@pytest.mark.parametrize(
+    "typed, days",
+    [
+        ("2026-12-01", 8),
+        ("2026.12.1", 8),
+        ("20261201", 8),
+        ("2026년 12월 1일", 8),
+        ("오늘", 0),
+        ("내일", 1),
+        ("12월 4일", 11),
+        ("12/4", 11),
+        (" 12월 4일 ", 11),
+        ("11월 23일", 0),
+        ("11월 22일", 364),
+    ],
+)
 def test_parse_issue_date(typed, days):
     """Typed as in the birth and death forms; a date without a year is the next such day (11월 22일,
     a day ago this year, means next year's)."""
     assert lt.parse_issue_date(typed, TODAY) == TODAY + timedelta(days=days)
 
 
-@pytest.mark.parametrize("typed, code", [("모레쯤", "date_format"), ("2026-02-30", "date_format"), ("13월 1일", "date_format"),
-                                         ("2026-11-22", "date_past"), ("어제", "date_past"), ("2028-01-01", "date_far")])
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("모레쯤", "date_format"),
+        ("2026-02-30", "date_format"),
+        ("13월 1일", "date_format"),
+        ("2026-11-22", "date_past"),
+        ("어제", "date_past"),
+        ("2028-01-01", "date_far"),
+    ],
+)
 def test_parse_issue_date_errors(typed, code):
     with pytest.raises(LicenseTaxError) as e:
         lt.parse_issue_date(typed, TODAY)
@@ -313,10 +429,22 @@ def test_inputs_refuse_resident_numbers_and_bad_figures():
             lt.parse_figure(bad)
 
 
-@pytest.mark.parametrize("typed, m2, pyeong", [
-    ("85.5", 85.5, None), ("85.5㎡", 85.5, None), ("85.5 m2", 85.5, None), ("99.99제곱미터", 99.99, None),
-    ("30평", 99.17, 30), ("30 평", 99.17, 30), ("25.5평", 84.3, 25.5), ("약 30평", 99.17, 30), ("1평", 3.31, 1),
-    ("121평", 400, 121), ("1,210평", 4000, 1210)])
+@pytest.mark.parametrize(
+    "typed, m2, pyeong",
+    [
+        ("85.5", 85.5, None),
+        ("85.5㎡", 85.5, None),
+        ("85.5 m2", 85.5, None),
+        ("99.99제곱미터", 99.99, None),
+        ("30평", 99.17, 30),
+        ("30 평", 99.17, 30),
+        ("25.5평", 84.3, 25.5),
+        ("약 30평", 99.17, 30),
+        ("1평", 3.31, 1),
+        ("121평", 400, 121),
+        ("1,210평", 4000, 1210),
+    ],
+)
 def test_floor_areas_as_people_type_them(typed, m2, pyeong):
     """㎡ with decimals, or 평 converted with the rule shown to the resident: 1평 = 400/121 ㎡ ≈ 3.3058 ㎡."""
     f = lt.parse_figure(typed, "area_m2")
@@ -333,10 +461,22 @@ def test_staff_counts_are_whole_people():
 
 
 def test_png_sheets_render_with_and_without_the_korean_font():
-    sheet = notice_render.Sheet("고지서", "Notice", "샘플구 세무과", "Sample-gu", (
-        notice_render.Row("상호", "Business", "광진상회 " * 20), notice_render.Row("세액", "Amount", "40,500원",
-                                                                             "KRW 40,500", strong=True)),
-        "면허증을 받기 전까지", "Before the certificate", "2026-11-23", "2026-11-23", "납부 완료", "PAID")
+    sheet = notice_render.Sheet(
+        "고지서",
+        "Notice",
+        "샘플구 세무과",
+        "Sample-gu",
+        (
+            notice_render.Row("상호", "Business", "광진상회 " * 20),
+            notice_render.Row("세액", "Amount", "40,500원", "KRW 40,500", strong=True),
+        ),
+        "면허증을 받기 전까지",
+        "Before the certificate",
+        "2026-11-23",
+        "2026-11-23",
+        "납부 완료",
+        "PAID",
+    )
     assert notice_render.korean_font_dir() is not None  # installed from PyPI by requirements.lock
     for korean in (True, False):
         png = notice_render.render(sheet, korean=korean)
@@ -344,6 +484,7 @@ def test_png_sheets_render_with_and_without_the_korean_font():
 
 
 # --- the service layer -----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def bodies_file(tmp_path):
@@ -370,30 +511,51 @@ def tsvc(svc, bodies_file, tmp_path):
 async def people(session, district):
     session.add(User(id=CITIZEN))
     for uid, dept in ((TAX_OFFICER, "TAX"), (CLEAN_OFFICER, "CLEAN")):
-        await roles.grant(session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID,
-                          departments=district.departments)
+        await roles.grant(
+            session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID, departments=district.departments
+        )
     await session.commit()
     return {uid: await roles.load_principal(session, uid, frozenset()) for uid in (TAX_OFFICER, CLEAN_OFFICER)}
 
 
 def draft(**kw) -> Draft:
-    return Draft(**{"licence": "mail_order", "kind": "new", "body": "POLICE_GWANGJIN", "business_name": "광진상회",
-                    "dong": "중곡1동", "taxpayer_name": "김납세", **kw})
+    return Draft(
+        **{
+            "licence": "mail_order",
+            "kind": "new",
+            "body": "POLICE_GWANGJIN",
+            "business_name": "광진상회",
+            "dong": "중곡1동",
+            "taxpayer_name": "김납세",
+            **kw,
+        }
+    )
 
 
 async def outbox(session, prefix: str) -> list[OutboxMessage]:
-    return list((await session.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(prefix))
-                                       .order_by(OutboxMessage.id))).all())
+    return list(
+        (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(prefix)).order_by(OutboxMessage.id)
+            )
+        ).all()
+    )
 
 
 async def events(session, n) -> list[str]:
-    return list((await session.scalars(select(LicenseTaxEvent.action).where(LicenseTaxEvent.notice_id == n.id)
-                                       .order_by(LicenseTaxEvent.id))).all())
+    return list(
+        (
+            await session.scalars(
+                select(LicenseTaxEvent.action).where(LicenseTaxEvent.notice_id == n.id).order_by(LicenseTaxEvent.id)
+            )
+        ).all()
+    )
 
 
 async def issued(session, tsvc, people, **kw) -> LicenseTaxNotice:
-    n, _created = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key=kw.pop("key", "form-1"),
-                                          draft=draft(**kw))
+    n, _created = await lt.request_notice(
+        session, tsvc, citizen_id=CITIZEN, submit_key=kw.pop("key", "form-1"), draft=draft(**kw)
+    )
     if n.state == lt.AWAITING_CLASS:
         await lt.confirm_class(session, tsvc, people[TAX_OFFICER], n, 3)
     await session.commit()
@@ -430,17 +592,26 @@ async def test_an_unconfirmed_class_waits_for_the_tax_officer(session, tsvc, peo
 
 
 async def test_a_confirmed_class_issues_at_once_with_the_expected_issue_date(session, tsvc, people):
-    n, _ = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="f",
-                                   draft=draft(licence="test_class_2", expected_issue_date=date(2026, 12, 10)))
+    n, _ = await lt.request_notice(
+        session,
+        tsvc,
+        citizen_id=CITIZEN,
+        submit_key="f",
+        draft=draft(licence="test_class_2", expected_issue_date=date(2026, 12, 10)),
+    )
     assert (n.state, n.amount, n.due_date) == (lt.ISSUED, 54000, date(2026, 12, 9))
 
 
 async def test_requests_are_validated(session, tsvc, people):
-    for bad, code in ((draft(kind="change_rep_name"), "non_taxable"), (draft(kind="change"), "unknown"),
-                      (draft(body="NOPE"), "unknown"),
-                      (draft(dong="강남동"), "unknown"), (draft(business_name=" "), "business"),
-                      (draft(licence="food_service_general"), "figure"),
-                      (draft(taxpayer_name="800101-2345678"), "rrn")):
+    for bad, code in (
+        (draft(kind="change_rep_name"), "non_taxable"),
+        (draft(kind="change"), "unknown"),
+        (draft(body="NOPE"), "unknown"),
+        (draft(dong="강남동"), "unknown"),
+        (draft(business_name=" "), "business"),
+        (draft(licence="food_service_general"), "figure"),
+        (draft(taxpayer_name="800101-2345678"), "rrn"),
+    ):
         with pytest.raises(LicenseTaxError) as e:
             await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="x", draft=bad)
         assert e.value.code == code
@@ -449,8 +620,14 @@ async def test_requests_are_validated(session, tsvc, people):
 async def test_exact_payment_pays_once_and_tells_resident_and_body(session, tsvc, people):
     n = await issued(session, tsvc, people)
     at = tsvc.now() + timedelta(minutes=5)
-    r = await lt.record_bank_payment(session, tsvc, transaction_id="TX-1", account=lt.format_account(
-        lt.payment_config(tsvc.district), n.virtual_account), amount=40500, paid_at=at)
+    r = await lt.record_bank_payment(
+        session,
+        tsvc,
+        transaction_id="TX-1",
+        account=lt.format_account(lt.payment_config(tsvc.district), n.virtual_account),
+        amount=40500,
+        paid_at=at,
+    )
     await session.commit()
     assert r.status == lt.APPLIED and n.state == lt.PAID and n.paid_amount == 40500
     assert lt.check_code(tsvc.receipt_key, n, n.verification_code)
@@ -462,19 +639,29 @@ async def test_exact_payment_pays_once_and_tells_resident_and_body(session, tsvc
     c = await session.scalar(select(LicenseTaxConfirmation))
     assert (c.channel, c.status, c.body_code) == ("telegram", "sent", "POLICE_GWANGJIN")
     with pytest.raises(lt.DuplicatePayment):
-        await lt.record_bank_payment(session, tsvc, transaction_id="TX-1", account=n.virtual_account, amount=40500,
-                                     paid_at=at)
-    again = await lt.record_bank_payment(session, tsvc, transaction_id="TX-2", account=n.virtual_account,
-                                         amount=40500, paid_at=at)
+        await lt.record_bank_payment(
+            session, tsvc, transaction_id="TX-1", account=n.virtual_account, amount=40500, paid_at=at
+        )
+    again = await lt.record_bank_payment(
+        session, tsvc, transaction_id="TX-2", account=n.virtual_account, amount=40500, paid_at=at
+    )
     assert again.status == lt.HELD_DUPLICATE and n.state == lt.PAID
-    assert await events(session, n) == ["requested", "class_confirmed", "issued", "payment_received", "paid",
-                                        "confirmation_queued", "payment_received"]
+    assert await events(session, n) == [
+        "requested",
+        "class_confirmed",
+        "issued",
+        "payment_received",
+        "paid",
+        "confirmation_queued",
+        "payment_received",
+    ]
 
 
 async def test_a_wrong_amount_is_held_for_the_officer(session, tsvc, people):
     n = await issued(session, tsvc, people)
-    r = await lt.record_bank_payment(session, tsvc, transaction_id="TX-9", account=n.virtual_account, amount=40000,
-                                     paid_at=tsvc.now())
+    r = await lt.record_bank_payment(
+        session, tsvc, transaction_id="TX-9", account=n.virtual_account, amount=40000, paid_at=tsvc.now()
+    )
     await session.commit()
     assert r.status == lt.HELD_MISMATCH and n.state == lt.ISSUED
     assert "보류된 입금" in (await outbox(session, "lt:held:"))[0].payload["text"]
@@ -490,8 +677,9 @@ async def test_a_wrong_amount_is_held_for_the_officer(session, tsvc, people):
 async def test_unknown_or_malformed_accounts_are_held(session, tsvc, people):
     n = await issued(session, tsvc, people)
     wrong_digit = n.virtual_account[:-1] + str((int(n.virtual_account[-1]) + 1) % 10)
-    r = await lt.record_bank_payment(session, tsvc, transaction_id="TX-3", account=wrong_digit, amount=40500,
-                                     paid_at=tsvc.now())
+    r = await lt.record_bank_payment(
+        session, tsvc, transaction_id="TX-3", account=wrong_digit, amount=40500, paid_at=tsvc.now()
+    )
     assert r.status == lt.HELD_UNMATCHED and r.notice is None and n.state == lt.ISSUED
     with pytest.raises(LicenseTaxError):
         await lt.resolve_payment(session, tsvc, people[TAX_OFFICER], r.payment, accept=True)
@@ -499,8 +687,11 @@ async def test_unknown_or_malformed_accounts_are_held(session, tsvc, people):
     assert r.payment.status == lt.TO_RETURN
     for bad in ({"transaction_id": ""}, {"amount": 0}, {"amount": -5}):
         with pytest.raises(LicenseTaxError):
-            await lt.record_bank_payment(session, tsvc, **{"transaction_id": "T", "account": n.virtual_account,
-                                                           "amount": 1, "paid_at": tsvc.now(), **bad})
+            await lt.record_bank_payment(
+                session,
+                tsvc,
+                **{"transaction_id": "T", "account": n.virtual_account, "amount": 1, "paid_at": tsvc.now(), **bad},
+            )
 
 
 async def test_officer_marks_paid_and_cancels_with_a_reason(session, tsvc, people):
@@ -515,8 +706,9 @@ async def test_officer_marks_paid_and_cancels_with_a_reason(session, tsvc, peopl
     assert e.value.code == "reason"
     await lt.cancel(session, tsvc, people[TAX_OFFICER], m, "중복 신청으로 취소합니다")
     assert m.state == lt.CANCELLED and "중복 신청" in (await outbox(session, "lt:cancelled:"))[0].payload["text"]
-    late = await lt.record_bank_payment(session, tsvc, transaction_id="TX-c", account=m.virtual_account,
-                                        amount=40500, paid_at=tsvc.now())
+    late = await lt.record_bank_payment(
+        session, tsvc, transaction_id="TX-c", account=m.virtual_account, amount=40500, paid_at=tsvc.now()
+    )
     assert late.status == lt.HELD_CANCELLED
 
 
@@ -524,8 +716,9 @@ async def test_the_officer_closes_a_change_as_non_taxable_from_the_class_card(se
     """변경면허 whose taxability the resident could not tell: the 종 card offers 비과세 (시행령 §40②1);
     closing it issues no notice, tells the resident why, and is audited. A new licence has no such
     choice. The card gives the legal basis in words, no file names or URLs."""
-    n, _ = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="chg",
-                                   draft=draft(kind="change_unsure"))
+    n, _ = await lt.request_notice(
+        session, tsvc, citizen_id=CITIZEN, submit_key="chg", draft=draft(kind="change_unsure")
+    )
     await session.commit()
     assert n.state == lt.AWAITING_CLASS and n.request_kind == "change_unsure"
     card = (await outbox(session, "lt:class:"))[0]
@@ -546,17 +739,20 @@ async def test_the_officer_closes_a_change_as_non_taxable_from_the_class_card(se
     assert (n.state, n.amount, n.virtual_account) == (lt.NON_TAXABLE, 0, None)
     assert "§40②1" in n.legal_basis
     told = (await outbox(session, "lt:non_taxable:"))[0]
-    assert told.chat_id == CITIZEN and "비과세로 확인했습니다" in told.payload["text"] and "§40②1" in told.payload["text"]
+    assert (
+        told.chat_id == CITIZEN and "비과세로 확인했습니다" in told.payload["text"] and "§40②1" in told.payload["text"]
+    )
     assert await outbox(session, "lt:notice") == []
     assert await events(session, n) == ["requested", "non_taxable"]
     assert lt.state_text(n, "ko") == "비과세" and lt.state_text(n, "en") == "not taxable"
-    with pytest.raises(LicenseTaxError) as e:   # pressed twice
+    with pytest.raises(LicenseTaxError) as e:  # pressed twice
         await lt.declare_non_taxable(session, tsvc, people[TAX_OFFICER], n)
     assert e.value.code == "stale"
 
     new, _ = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="new", draft=draft())
-    assert lt.cb("nontax_ask", new.id) not in [b for row in lt.officer_buttons(new, "ko", lt.catalogue_for(tsvc.district))
-                                               for _, b in row]
+    assert lt.cb("nontax_ask", new.id) not in [
+        b for row in lt.officer_buttons(new, "ko", lt.catalogue_for(tsvc.district)) for _, b in row
+    ]
     with pytest.raises(LicenseTaxError) as e:
         await lt.declare_non_taxable(session, tsvc, people[TAX_OFFICER], new)
     assert e.value.code == "not_change"
@@ -564,8 +760,13 @@ async def test_the_officer_closes_a_change_as_non_taxable_from_the_class_card(se
 
 async def test_a_floor_area_with_decimals_is_kept_as_typed(session, tsvc, people):
     f = lt.parse_figure("30평")
-    n, _ = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="area",
-                                   draft=draft(licence="food_service_general", figure=f.value))
+    n, _ = await lt.request_notice(
+        session,
+        tsvc,
+        citizen_id=CITIZEN,
+        submit_key="area",
+        draft=draft(licence="food_service_general", figure=f.value),
+    )
     await session.commit()
     await session.refresh(n)
     assert n.figure == 99.17
@@ -607,8 +808,9 @@ async def test_verify_only_from_the_bodys_chat_or_the_tax_division(session, tsvc
     with pytest.raises(LicenseTaxError) as e:  # the city hall's chat may not see the police's notices
         await lt.verify(session, tsvc, chat_id=-1001000000103, principal=body_user, notice_no=n.notice_no)
     assert e.value.code == "not_found"
-    assert (await lt.verify(session, tsvc, chat_id=TAX_OFFICER, principal=people[TAX_OFFICER],
-                            notice_no=n.notice_no)).id == n.id
+    assert (
+        await lt.verify(session, tsvc, chat_id=TAX_OFFICER, principal=people[TAX_OFFICER], notice_no=n.notice_no)
+    ).id == n.id
 
 
 async def test_verify_with_a_wrong_or_non_ascii_code_says_no_and_keeps_the_right_code_to_itself(session, tsvc, people):
@@ -625,14 +827,16 @@ async def test_verify_with_a_wrong_or_non_ascii_code_says_no_and_keeps_the_right
 async def test_inbox_lists_what_waits_for_the_tax_division(session, tsvc, people):
     waiting, _ = await lt.request_notice(session, tsvc, citizen_id=CITIZEN, submit_key="a", draft=draft())
     unpaid = await issued(session, tsvc, people, key="b")
-    await lt.record_bank_payment(session, tsvc, transaction_id="T", account=unpaid.virtual_account, amount=1,
-                                 paid_at=tsvc.now())
+    await lt.record_bank_payment(
+        session, tsvc, transaction_id="T", account=unpaid.virtual_account, amount=1, paid_at=tsvc.now()
+    )
     box = await lt.inbox(session)
     assert [n.id for n in box.awaiting] == [waiting.id] and [n.id for n in box.unpaid] == [unpaid.id]
     assert box.counts == {"awaiting": 1, "unpaid": 1, "held": 1, "refunds": 0, "failed": 0}
 
 
 # --- confirmations to licensing bodies over webhooks ---------------------------------------------------
+
 
 class Receiver:
     def __init__(self, *answers):
@@ -702,8 +906,9 @@ async def test_a_crashed_send_is_claimed_again_later(session, tsvc, people, cloc
 
 
 async def test_department_body_tells_its_officers(session, tsvc, people, district):
-    await roles.grant(session, user_id=3003, role="officer", department_code="HYGIENE", by=ADMIN_ID,
-                      departments=district.departments)
+    await roles.grant(
+        session, user_id=3003, role="officer", department_code="HYGIENE", by=ADMIN_ID, departments=district.departments
+    )
     n = await issued(session, tsvc, people, body="GU_HYGIENE")
     await lt.mark_paid(session, tsvc, people[TAX_OFFICER], n)
     msg = (await outbox(session, "lt:body:"))[0]
@@ -715,7 +920,7 @@ def test_callback_strings_match_the_handlers_callback_data():
 
     assert lt.cb("class", 12, 3) == LtCb(action="class", id=12, arg=3).pack()
     assert lt.cb("open", 7) == LtCb(action="open", id=7).pack()
-    assert all(len(lt.cb(a, 10 ** 9, 5).encode()) <= 64 for a in ("refuse_ask", "paid_ask", "pay_open"))
+    assert all(len(lt.cb(a, 10**9, 5).encode()) <= 64 for a in ("refuse_ask", "paid_ask", "pay_open"))
 
 
 def test_sample_bodies_load_with_their_channels(district):
@@ -732,8 +937,10 @@ def test_every_error_code_raised_has_its_text():
     from pathlib import Path
 
     root = Path(lt.__file__).resolve().parents[1]
-    src = "".join((root / f).read_text(encoding="utf-8") for f in ("workflows/license_tax.py", "handlers/license_tax.py",
-                                                                   "handlers/http_payments.py"))
+    src = "".join(
+        (root / f).read_text(encoding="utf-8")
+        for f in ("workflows/license_tax.py", "handlers/license_tax.py", "handlers/http_payments.py")
+    )
     codes = set(re.findall(r'LicenseTaxError\("(\w+)"\)', src)) | {"duplicate"}
     assert codes and codes <= set(lt.ERROR_KEYS)
     assert set(lt.STATE_KEYS) == {lt.AWAITING_CLASS, lt.ISSUED, lt.PAID, lt.CANCELLED, lt.REFUND, lt.NON_TAXABLE}

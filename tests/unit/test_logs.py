@@ -12,8 +12,14 @@ def test_redact_masks_phones_and_resident_numbers():
 def test_redact_catches_every_way_a_resident_number_is_typed():
     """The same detector as the bot's input guard (workflows/contact.py): dashes, dots, spaces,
     full-width digits; a phone or receipt number next to it stays readable where it is no phone."""
-    for typed in ("900101–1234567", "900101 1234567", "9001011234567", "９００１０１－１２３４５６７",
-                  "900101.2234567", "850315_5123456"):
+    for typed in (
+        "900101–1234567",
+        "900101 1234567",
+        "9001011234567",
+        "９００１０１－１２３４５６７",
+        "900101.2234567",
+        "850315_5123456",
+    ):
         out = redact(f"text {typed} end")
         assert "234567" not in out and "123456" not in out.replace("900101", "") and "******" in out, out
     assert redact("０１０－１２３４－５６７８") == "010-****-****"

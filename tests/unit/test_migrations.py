@@ -1,4 +1,5 @@
 """alembic/ matches bot/db/models.py, and the migrations go down and up again."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,8 +15,20 @@ from bot.db.migrate import alembic_config, upgrade_to_head
 from bot.db.models import Base
 from tests import databases
 
-CORE_TABLES = {"users", "consents", "role_grants", "invites", "receipt_counters", "complaints",
-          "complaint_photos", "complaint_events", "ratings", "outbox", "processed_updates", "fsm_records"}
+CORE_TABLES = {
+    "users",
+    "consents",
+    "role_grants",
+    "invites",
+    "receipt_counters",
+    "complaints",
+    "complaint_photos",
+    "complaint_events",
+    "ratings",
+    "outbox",
+    "processed_updates",
+    "fsm_records",
+}
 
 
 async def _on(url: str, fn):
@@ -35,6 +48,7 @@ async def _state(url: str) -> tuple[set[str], str | None]:
     def read(conn):
         tables = set(inspect(conn).get_table_names()) - {"alembic_version"}
         return tables, MigrationContext.configure(conn).get_current_revision()
+
     return await _on(url, read)
 
 
@@ -86,9 +100,15 @@ async def test_instances_starting_together_migrate_once(tmp_path):
     import sys
 
     url = databases.empty_database_url(tmp_path)
-    procs = [await asyncio.create_subprocess_exec(
-        sys.executable, "-c", f"from bot.db.migrate import upgrade_to_head; upgrade_to_head({url!r})",
-        stderr=asyncio.subprocess.PIPE) for _ in range(3)]  # alembic's context is per process
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            f"from bot.db.migrate import upgrade_to_head; upgrade_to_head({url!r})",
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]  # alembic's context is per process
     for proc in procs:
         _, err = await asyncio.wait_for(proc.communicate(), 60)
         assert proc.returncode == 0, err.decode()[-1500:]

@@ -1,4 +1,5 @@
 """The monthly newsletter: the send-date rule, preparing an issue, fan-out exactly once, counts."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -27,14 +28,18 @@ def cal():
 
 # --- the send-date rule -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("year", "month", "expected"), [
-    (2026, 12, date(2026, 12, 28)),  # 25th = 기독탄신일, a Friday -> Monday
-    (2027, 4, date(2027, 4, 26)),    # 25th = a Sunday -> Monday
-    (2026, 10, date(2026, 10, 26)),  # 25th = a Sunday -> Monday
-    (2026, 7, date(2026, 7, 27)),    # 25th = a Saturday -> Monday
-    (2026, 11, date(2026, 11, 25)),  # a Wednesday: the day itself
-    (2027, 1, date(2027, 1, 25)),    # a Monday
-])
+
+@pytest.mark.parametrize(
+    ("year", "month", "expected"),
+    [
+        (2026, 12, date(2026, 12, 28)),  # 25th = 기독탄신일, a Friday -> Monday
+        (2027, 4, date(2027, 4, 26)),  # 25th = a Sunday -> Monday
+        (2026, 10, date(2026, 10, 26)),  # 25th = a Sunday -> Monday
+        (2026, 7, date(2026, 7, 27)),  # 25th = a Saturday -> Monday
+        (2026, 11, date(2026, 11, 25)),  # a Wednesday: the day itself
+        (2027, 1, date(2027, 1, 25)),  # a Monday
+    ],
+)
 def test_send_date_25th_or_next_working_day(cal, year, month, expected):
     assert nl.send_date(year, month, cal, 25) == expected
 
@@ -65,6 +70,7 @@ def test_issue_month_turns_over_after_the_send_time(svc):
 
 # --- content ----------------------------------------------------------------------------------------
 
+
 def test_check_text_limits():
     assert nl.check_text("  <b>12월</b> 소식  ", has_photo=False) == "<b>12월</b> 소식"
     with pytest.raises(NewsletterError) as e:
@@ -79,11 +85,20 @@ def test_check_text_limits():
 
 
 def test_parse_links():
-    got = nl.parse_links("구청 누리집 | https://www.sample-gu.example\n\n[행사 안내](https://sample-gu.example/e?id=1)\nhttps://a.sample.example/x")
-    assert got == [("구청 누리집", "https://www.sample-gu.example"), ("행사 안내", "https://sample-gu.example/e?id=1"),
-                   ("a.sample.example", "https://a.sample.example/x")]
-    for bad, line, why in (("구청 | ftp://x.kr", 1, "protocol"), ("ok | https://a.kr\njavascript:alert(1)", 2, "port"),
-                           ("그냥 글", 1, "host"), ("", 1, "host")):
+    got = nl.parse_links(
+        "구청 누리집 | https://www.sample-gu.example\n\n[행사 안내](https://sample-gu.example/e?id=1)\nhttps://a.sample.example/x"
+    )
+    assert got == [
+        ("구청 누리집", "https://www.sample-gu.example"),
+        ("행사 안내", "https://sample-gu.example/e?id=1"),
+        ("a.sample.example", "https://a.sample.example/x"),
+    ]
+    for bad, line, why in (
+        ("구청 | ftp://x.kr", 1, "protocol"),
+        ("ok | https://a.kr\njavascript:alert(1)", 2, "port"),
+        ("그냥 글", 1, "host"),
+        ("", 1, "host"),
+    ):
         with pytest.raises(NewsletterError) as e:
             nl.parse_links(bad)
         assert e.value.code == "bad_link" and e.value.kw == {"line": line, "why": why}
@@ -100,9 +115,12 @@ def test_parse_file_md_and_txt():
     txt = nl.parse_file("\ufeff# 제목 아님\r\n본문".encode("utf-8"), "a.txt")
     assert txt.text == "# 제목 아님\n본문" and txt.links == []
     assert nl.parse_file("한글 본문입니다".encode("cp949"), "win.txt").text == "한글 본문입니다"
-    for data, name, code in ((b"x", "a.pdf", "file_type"), (b"x" * 70000, "a.txt", "file_size"),
-                             (b"\xff\xd8\xff\xe0FAKE-JPEG\x00", "a.txt", "file_encoding"),
-                             (b"   \n", "a.md", "empty")):
+    for data, name, code in (
+        (b"x", "a.pdf", "file_type"),
+        (b"x" * 70000, "a.txt", "file_size"),
+        (b"\xff\xd8\xff\xe0FAKE-JPEG\x00", "a.txt", "file_encoding"),
+        (b"   \n", "a.md", "empty"),
+    ):
         with pytest.raises(NewsletterError) as e:
             nl.parse_file(data, name)
         assert e.value.code == code
@@ -112,7 +130,9 @@ def test_render_text_and_photo():
     method, params = nl.render("<b>소식</b>", None, [("누리집", "https://sample-gu.example")], "ko")
     assert method == "sendMessage" and params["text"] == "<b>소식</b>" and params["parse_mode"] == "HTML"
     assert params["reply_markup"]["inline_keyboard"] == [
-        [{"text": "누리집", "url": "https://sample-gu.example"}], [{"text": "🔕 수신 거부", "callback_data": STOP_CB}]]
+        [{"text": "누리집", "url": "https://sample-gu.example"}],
+        [{"text": "🔕 수신 거부", "callback_data": STOP_CB}],
+    ]
     method, params = nl.render("사진 설명", "AgACphoto", [], "en")
     assert method == "sendPhoto" and params["photo"] == "AgACphoto" and params["caption"] == "사진 설명"
     assert "text" not in params and params["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("🔕 Stop")
@@ -127,6 +147,7 @@ def test_is_editor():
 
 # --- scheduling, fan-out, counts --------------------------------------------------------------------
 
+
 async def subscribers(session, ids, *, inactive=(), withdrawn=()):
     for uid in ids:
         session.add(User(id=uid, language="en" if uid % 10 == 0 else "ko", is_active=uid not in inactive))
@@ -135,14 +156,26 @@ async def subscribers(session, ids, *, inactive=(), withdrawn=()):
         session.add(NewResident(user_id=uid, token=f"t{uid}", dong="자양1동", moved_in_on=date(2026, 11, 1)))
     await session.flush()
     now = datetime.now(KST)
-    session.add_all([Consent(user_id=uid, purpose="new_resident_info", version="t", granted_at=now,
-                             withdrawn_at=now if uid in withdrawn else None) for uid in ids])
+    session.add_all(
+        [
+            Consent(
+                user_id=uid,
+                purpose="new_resident_info",
+                version="t",
+                granted_at=now,
+                withdrawn_at=now if uid in withdrawn else None,
+            )
+            for uid in ids
+        ]
+    )
     session.add(User(id=EDITOR))
     await session.commit()
 
 
 async def issue_rows(session, issue_id):
-    return list(await session.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.like(f"newsletter:{issue_id}:%"))))
+    return list(
+        await session.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.like(f"newsletter:{issue_id}:%")))
+    )
 
 
 async def test_schedule_sets_the_send_time_and_replaces_until_sent(session, svc, clock):
@@ -150,7 +183,9 @@ async def test_schedule_sets_the_send_time_and_replaces_until_sent(session, svc,
     issue = await nl.schedule(session, svc, editor_id=EDITOR, draft=Draft(text="첫 안"))
     assert issue.month == "2026-11" and issue.status == "scheduled"
     assert issue.send_at == datetime(2026, 11, 25, 10, 0, tzinfo=KST)
-    again = await nl.schedule(session, svc, editor_id=EDITOR, draft=Draft(text="고친 안", links=[("a", "https://a.kr")]))
+    again = await nl.schedule(
+        session, svc, editor_id=EDITOR, draft=Draft(text="고친 안", links=[("a", "https://a.kr")])
+    )
     assert again.id == issue.id and again.text == "고친 안" and again.links == [["a", "https://a.kr"]]
     await session.commit()
     clock.set(2026, 11, 25, 10, 0)
@@ -180,7 +215,7 @@ async def test_fan_out_only_on_the_send_date_to_active_consenting_subscribers_on
     await session.commit()
     clock.set(2026, 12, 28, 10, 0)
     assert await nl.fan_out(session, svc) == 28  # 30 - 2 blocked - 1 withdrawn + 1 new
-    assert await nl.fan_out(session, svc) == 0   # the run again: nothing more
+    assert await nl.fan_out(session, svc) == 0  # the run again: nothing more
     got = await issue_rows(session, issue.id)
     assert sorted(r.chat_id for r in got) == sorted(set(range(1, 31)) - {3, 4, 5} | {99})
     assert len({r.dedup_key for r in got}) == 28
@@ -226,11 +261,16 @@ async def test_report_waits_for_delivery_then_sends_the_counts_once(session, svc
     await nl.fan_out(session, svc)
     assert await nl.report(session, svc) == 0  # all still pending
     rows = await issue_rows(session, issue.id)
-    outcome = {1: ("failed", "Forbidden: bot was blocked by the user"), 2: ("failed", "Bad Request: chat not found"),
-               3: ("cancelled", "unsubscribed")}
+    outcome = {
+        1: ("failed", "Forbidden: bot was blocked by the user"),
+        2: ("failed", "Bad Request: chat not found"),
+        3: ("cancelled", "unsubscribed"),
+    }
     for r in rows:
         status, error = outcome.get(r.chat_id, ("sent", None))
-        await session.execute(update(OutboxMessage).where(OutboxMessage.id == r.id).values(status=status, last_error=error))
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == r.id).values(status=status, last_error=error)
+        )
     await session.commit()
     clock.set(2026, 12, 28, 10, 5)
     assert await nl.report(session, svc) == 1
@@ -238,7 +278,12 @@ async def test_report_waits_for_delivery_then_sends_the_counts_once(session, svc
     await session.commit()
     await session.refresh(issue)
     assert (issue.status, issue.sent_count, issue.blocked_count, issue.failed_count, issue.cancelled_count) == (
-        "sent", 7, 1, 1, 1)
+        "sent",
+        7,
+        1,
+        1,
+        1,
+    )
     msg = await session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == EDITOR))
     assert msg.dedup_key == f"nlreport:{issue.id}:{EDITOR}"
     assert "대상 10명" in msg.payload["text"] and "보냄 7 · 차단 1 · 실패 1 · 수신 거부로 취소 1" in msg.payload["text"]
@@ -271,10 +316,14 @@ async def test_daily_expires_sends_and_reports(session, svc, clock):
     clock.set(2026, 12, 28, 10, 0)
     assert await nl.daily(session, svc) == 1 + 2  # one expired, two queued
     assert await session.get(NewResident, 1) is None
-    withdrawn = await session.scalar(select(func.count()).select_from(Consent).where(Consent.user_id == 1,
-                                                                                     Consent.withdrawn_at.is_not(None)))
+    withdrawn = await session.scalar(
+        select(func.count()).select_from(Consent).where(Consent.user_id == 1, Consent.withdrawn_at.is_not(None))
+    )
     assert withdrawn == 1
-    assert nl.next_send_text(svc, "ko", datetime(2026, 12, 28, 10, 0, tzinfo=KST) + timedelta(minutes=1)) == "2027-01-25(월) 10:00"
+    assert (
+        nl.next_send_text(svc, "ko", datetime(2026, 12, 28, 10, 0, tzinfo=KST) + timedelta(minutes=1))
+        == "2027-01-25(월) 10:00"
+    )
 
 
 def test_scheduler_runs_the_job_daily_at_the_send_time():
@@ -293,14 +342,23 @@ async def test_enqueue_many_skips_existing_and_repeated_keys(session):
 
     session.add(User(id=1))
     await enqueue(session, key="k1", chat_id=1, text="old")
-    added = await nl.enqueue_many(session, [Queued("k1", 1, "again"), Queued("k2", 1, "new", [[("b", "cb")]]),
-                                            Queued("k2", 1, "twice"), Queued("k3", 2, method="sendVenue",
-                                                                             params={"title": "x"})])
+    added = await nl.enqueue_many(
+        session,
+        [
+            Queued("k1", 1, "again"),
+            Queued("k2", 1, "new", [[("b", "cb")]]),
+            Queued("k2", 1, "twice"),
+            Queued("k3", 2, method="sendVenue", params={"title": "x"}),
+        ],
+    )
     assert added == 2 and await enqueue_many(session, []) == 0
     got = {r.dedup_key: r for r in await session.scalars(select(OutboxMessage))}
     assert got["k1"].payload["text"] == "old"
-    assert got["k2"].payload == {"text": "new", "parse_mode": "HTML",
-                                 "reply_markup": {"inline_keyboard": [[{"text": "b", "callback_data": "cb"}]]}}
+    assert got["k2"].payload == {
+        "text": "new",
+        "parse_mode": "HTML",
+        "reply_markup": {"inline_keyboard": [[{"text": "b", "callback_data": "cb"}]]},
+    }
     assert got["k3"].method == "sendVenue" and got["k3"].payload == {"title": "x"}
     assert session.info["outbox_added"] is True
 
@@ -309,13 +367,34 @@ async def test_enqueue_many_skips_existing_and_repeated_keys(session):
 
 # Each passes the old check (http(s), a netloc with a dot) or fails it, against what Telegram does.
 URLS = [
-    "https://news.sample-gu.example:8O80/", "https://news.sample-gu.example:65536/x", "https://news.sample-gu.example:0/",
-    "https://news.sample-gu.example:/", "https://news.sample-gu.example:8080/ok", "https://news.sample-gu.example:00443/",
-    "https://bad host.example/", "https://exa%zzmple.example/", "https://[::1]/", "https://[::zz]/", "https://user:pw@h.example/",
-    "https://h.example/<a>", "http://한글도메인.example/", "https://sample-gu/", "https://./", "https:///path",
-    "news.sample-gu.example/x", "tg://resolve?domain=sample_gu", "tg://resolve:80?domain=x", "tg://user?id=123",
-    "ton://wallet", "tonsite://site.ton", "ftp://h.example/", "mailto:a@b.example", "https://h.example?q=<b>",
-    "HTTPS://H.EXAMPLE/", "https://h_x.example/", "https://h.example:443:80/",
+    "https://news.sample-gu.example:8O80/",
+    "https://news.sample-gu.example:65536/x",
+    "https://news.sample-gu.example:0/",
+    "https://news.sample-gu.example:/",
+    "https://news.sample-gu.example:8080/ok",
+    "https://news.sample-gu.example:00443/",
+    "https://bad host.example/",
+    "https://exa%zzmple.example/",
+    "https://[::1]/",
+    "https://[::zz]/",
+    "https://user:pw@h.example/",
+    "https://h.example/<a>",
+    "http://한글도메인.example/",
+    "https://sample-gu/",
+    "https://./",
+    "https:///path",
+    "news.sample-gu.example/x",
+    "tg://resolve?domain=sample_gu",
+    "tg://resolve:80?domain=x",
+    "tg://user?id=123",
+    "ton://wallet",
+    "tonsite://site.ton",
+    "ftp://h.example/",
+    "mailto:a@b.example",
+    "https://h.example?q=<b>",
+    "HTTPS://H.EXAMPLE/",
+    "https://h_x.example/",
+    "https://h.example:443:80/",
 ]
 
 
@@ -339,4 +418,5 @@ def test_a_link_telegram_refuses_is_refused_with_the_reason():
         nl.parse_file("본문입니다\n[구청 소식](https://news.sample-gu.example:99999/)\n".encode(), "a.md")
     assert (e.value.code, e.value.kw) == ("bad_link", {"line": 2, "why": "port"})
     assert nl.parse_links("https://news.sample-gu.example:8080/a") == [
-        ("news.sample-gu.example", "https://news.sample-gu.example:8080/a")]
+        ("news.sample-gu.example", "https://news.sample-gu.example:8080/a")
+    ]

@@ -1,5 +1,6 @@
 """The NHIS forecast client (workflows/nhis_forecast.py) against httpx.MockTransport fixtures built
 from the documented field list (kr-facts.md §1.3): no network."""
+
 from __future__ import annotations
 
 import json
@@ -15,26 +16,36 @@ KEY = "test+key/123=="
 
 
 def item(dt="20260701", low="11215", risk=2, cnt=1234, xpln="식중독 발생 가능성이 중간 단계이므로 주의가 요망됩니다."):
-    return {"dissCd": "3", "dt": dt, "znCd": "11", "lowrnkZnCd": low, "cnt": cnt, "risk": risk,
-            "dissRiskXpln": xpln}
+    return {"dissCd": "3", "dt": dt, "znCd": "11", "lowrnkZnCd": low, "cnt": cnt, "risk": risk, "dissRiskXpln": xpln}
 
 
 def ok(items) -> bytes:
-    return json.dumps({"response": {
-        "header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"},
-        "body": {"numOfRows": 100, "pageNo": 1, "totalCount": len(items) if isinstance(items, list) else 0,
-                 "items": items}}}, ensure_ascii=False).encode()
+    return json.dumps(
+        {
+            "response": {
+                "header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"},
+                "body": {
+                    "numOfRows": 100,
+                    "pageNo": 1,
+                    "totalCount": len(items) if isinstance(items, list) else 0,
+                    "items": items,
+                },
+            }
+        },
+        ensure_ascii=False,
+    ).encode()
 
 
 def gateway_error(code: str, name: str) -> bytes:
     """data.go.kr's XML-style error body (sent even when type=json was asked for)."""
-    return (f"<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
-            f"<returnAuthMsg>{name}</returnAuthMsg><returnReasonCode>{code}</returnReasonCode>"
-            f"</cmmMsgHeader></OpenAPI_ServiceResponse>").encode()
+    return (
+        f"<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
+        f"<returnAuthMsg>{name}</returnAuthMsg><returnReasonCode>{code}</returnReasonCode>"
+        f"</cmmMsgHeader></OpenAPI_ServiceResponse>"
+    ).encode()
 
 
-HTML_PAGE = (b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
-             b"<body><h1>Bad Gateway</h1></body></html>")
+HTML_PAGE = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
 
 
 class Api:
@@ -55,6 +66,7 @@ class Api:
 def client(api: Api, slept: list | None = None, **kw) -> NhisForecastClient:
     async def sleep(s):
         (slept if slept is not None else []).append(s)
+
     return NhisForecastClient(KEY, transport=httpx.MockTransport(api), sleep=sleep, **kw)
 
 
@@ -62,7 +74,10 @@ async def test_success_rows_and_request_shape():
     api = Api((200, ok([item(), item(dt="20260702", risk="3", cnt="2000"), item(low=0, risk=1)])))
     rows = await client(api).fetch("11")
     assert [(r.day, r.lowrnk_zn_cd, r.risk, r.cnt) for r in rows] == [
-        (date(2026, 7, 1), "11215", 2, 1234), (date(2026, 7, 2), "11215", 3, 2000), (date(2026, 7, 1), "0", 1, 1234)]
+        (date(2026, 7, 1), "11215", 2, 1234),
+        (date(2026, 7, 2), "11215", 3, 2000),
+        (date(2026, 7, 1), "0", 1, 1234),
+    ]
     assert rows[0].guidance.startswith("식중독 발생 가능성")
     req = api.requests[0]
     assert req.url.path == "/B550928/dissForecastInfoSvc/getDissForecastInfo"
@@ -98,8 +113,9 @@ async def test_xml_error_body_with_an_unregistered_key_is_not_retried():
 
 async def test_xml_per_second_limit_is_retried_with_backoff():
     slept = []
-    api = Api((200, gateway_error("23", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_PER_SECOND_EXCEEDS_ERROR")),
-              (200, ok([item()])))
+    api = Api(
+        (200, gateway_error("23", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_PER_SECOND_EXCEEDS_ERROR")), (200, ok([item()]))
+    )
     rows = await client(api, slept).fetch("11")
     assert len(rows) == 1 and len(api.requests) == 2 and slept == [2.0]
 
@@ -142,7 +158,9 @@ async def test_network_error_every_time():
     assert e.value.code == "network" and len(api.requests) == 2
 
 
-@pytest.mark.parametrize(("status", "code", "calls"), [(404, "http_404", 1), (500, "http_500", 3), (429, "http_429", 3)])
+@pytest.mark.parametrize(
+    ("status", "code", "calls"), [(404, "http_404", 1), (500, "http_500", 3), (429, "http_429", 3)]
+)
 async def test_http_errors(status, code, calls):
     api = Api((status, b'{"error": "x"}'))
     with pytest.raises(ForecastError) as e:
@@ -150,8 +168,16 @@ async def test_http_errors(status, code, calls):
     assert e.value.code == code and len(api.requests) == calls
 
 
-@pytest.mark.parametrize(("body", "code"), [(b"", "empty_body"), (b"   \n", "empty_body"), (b"null", "malformed"),
-                                            (b'{"response": {}}', "malformed"), (b"[1, 2]", "malformed")])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"", "empty_body"),
+        (b"   \n", "empty_body"),
+        (b"null", "malformed"),
+        (b'{"response": {}}', "malformed"),
+        (b"[1, 2]", "malformed"),
+    ],
+)
 def test_parse_bodies_that_are_not_forecasts(body, code):
     with pytest.raises(ForecastError) as e:
         parse(200, body)
@@ -187,19 +213,21 @@ class PagedApi:
         if page == self.flaky_page:
             self.flaky_page = None
             return httpx.Response(502, content=HTML_PAGE)
-        chunk = self.rows[(page - 1) * size:page * size]
+        chunk = self.rows[(page - 1) * size : page * size]
         body = {"numOfRows": size, "pageNo": page, "items": {"item": chunk} if chunk else ""}
         if self.total is not None:
             body["totalCount"] = self.total
-        return httpx.Response(200, json={"response": {
-            "header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"}, "body": body}})
+        return httpx.Response(
+            200, json={"response": {"header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"}, "body": body}}
+        )
 
 
 def district_rows(n: int) -> list[dict]:
     """n rows for 서울's 시군구 (11110, 11140, ...) over three days; ours (11215) comes last."""
     codes = [f"{11110 + 30 * i}" for i in range(n // 3 - 1)] + ["11215"]
-    return [item(dt=f"2026070{d}", low=code, risk=1 + (d == 1 and code == "11215"))
-            for code in codes for d in (1, 2, 3)]
+    return [
+        item(dt=f"2026070{d}", low=code, risk=1 + (d == 1 and code == "11215")) for code in codes for d in (1, 2, 3)
+    ]
 
 
 async def test_every_page_is_read_not_only_the_first():

@@ -4,6 +4,7 @@ to rate it, and a department's figures never count a rating from its own staff �
 
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (tests/unit/conftest.py).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,8 +14,14 @@ from sqlalchemy import select
 
 from bot.db.models import OnestopRating
 from tests.unit.conftest import ADMIN_ID
-from tests.unit.test_birth_death import (DONG_OFFICER, HEALTH_OFFICER, PARENT, _file_birth, _outbox,  # noqa: F401
-                                         officers)
+from tests.unit.test_birth_death import (
+    DONG_OFFICER,
+    HEALTH_OFFICER,
+    PARENT,
+    _file_birth,
+    _outbox,
+    officers,  # noqa: F401 - a fixture, used by name
+)
 from workflows import birth_death as bd, indicators, roles
 from workflows.birth_death import BirthAnswers, OnestopError
 
@@ -34,8 +41,9 @@ async def _figures(session, svc) -> dict[str, tuple[int, float | None]]:
 
 
 async def _grant(session, district, uid: int, dept: str) -> None:
-    await roles.grant(session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID,
-                      departments=district.departments)
+    await roles.grant(
+        session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID, departments=district.departments
+    )
     await session.commit()
 
 
@@ -45,8 +53,9 @@ def _by(officers, dept):
 
 async def test_a_parent_who_is_staff_of_one_office_rates_only_the_others(session, svc, district, officers):
     await _grant(session, district, PARENT, "HEALTH")  # the parent works at 보건소; a colleague handled it
-    app, _ = await _file_birth(session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True),
-                               {"KEPCO": False})
+    app, _ = await _file_birth(
+        session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True), {"KEPCO": False}
+    )
     await _complete_all(session, svc, app, lambda dept: _by(officers, dept))
     rows = (await session.execute(select(OnestopRating))).scalars().all()
     assert [r.department_code for r in rows] == ["DONG-JUNGGOK1"]  # 보건소 is not offered for rating
@@ -61,8 +70,9 @@ async def test_a_parent_who_is_staff_of_one_office_rates_only_the_others(session
 async def test_a_staff_member_who_handled_items_is_not_asked(session, svc, district, officers):
     await _grant(session, district, PARENT, "DONG-JUNGGOK1")  # the parent is the 주민센터 officer themself
     parent = await roles.load_principal(session, PARENT, frozenset())
-    app, _ = await _file_birth(session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True),
-                               {"KEPCO": False})
+    app, _ = await _file_birth(
+        session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True), {"KEPCO": False}
+    )
     await _complete_all(session, svc, app, lambda dept: parent if dept == "DONG-JUNGGOK1" else officers[HEALTH_OFFICER])
     assert (await session.execute(select(OnestopRating))).scalars().all() == []
     [told] = await _outbox(session, "ossurvey:")
@@ -71,8 +81,9 @@ async def test_a_staff_member_who_handled_items_is_not_asked(session, svc, distr
 
 
 async def test_a_role_granted_after_the_survey_leaves_that_office_unrated(session, svc, district, officers):
-    app, _ = await _file_birth(session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True),
-                               {"KEPCO": False})
+    app, _ = await _file_birth(
+        session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True), {"KEPCO": False}
+    )
     await _complete_all(session, svc, app, lambda dept: _by(officers, dept))
     assert len((await session.execute(select(OnestopRating))).scalars().all()) == 2
     await _grant(session, district, PARENT, "HEALTH")  # joined 보건소 before answering
@@ -82,8 +93,14 @@ async def test_a_role_granted_after_the_survey_leaves_that_office_unrated(sessio
     await session.commit()
     figures = await _figures(session, svc)
     assert figures["DONG-JUNGGOK1"] == (1, 2.0) and figures["HEALTH"][0] == 0
-    await roles.grant(session, user_id=PARENT, role="head", department_code="DONG-JUNGGOK1", by=ADMIN_ID,
-                      departments=district.departments)  # also 과장 of the 주민센터: every office is their own
+    await roles.grant(
+        session,
+        user_id=PARENT,
+        role="head",
+        department_code="DONG-JUNGGOK1",
+        by=ADMIN_ID,
+        departments=district.departments,
+    )  # also 과장 of the 주민센터: every office is their own
     with pytest.raises(OnestopError) as e:
         await bd.rate(session, svc, user_id=PARENT, application_id=app.id, item="guidance", score=3)
     assert e.value.code == "own_staff"

@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 export: services, service definitions, discovery, requests, filters and
 paging, the XML of the spec, and nothing personal (no typed address, no precise place, no place at
 all for sensitive categories, no internal state names)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,7 +12,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from tests.indicator_sample import NOW, kst, seed
-from tests.open311_sample import (AUGUST_COUNT, NAME, PERSONAL, PHONE, seed_august, seed_personal)
+from tests.open311_sample import AUGUST_COUNT, NAME, PERSONAL, PHONE, seed_august, seed_personal
 from workflows import open311, states
 from workflows.district import load_district
 from workflows.open311 import Open311Error, parse_filters
@@ -19,8 +20,23 @@ from workflows.open311 import Open311Error, parse_filters
 PERSONAL_KEYS = ("citizen", "phone", "comment", "answer", "officer", "user")
 # pieces of the typed addresses and texts that must never leave: the name, the phone, the house
 # number, the words around them, the precise coordinates
-SECRETS = (NAME, PHONE, "010-", "1234", "5678", "680-1", "77-3", "집 앞", "댁 옆", "연락", "님께",
-           "37.5345", "127.0823", "gAAAA", "샘플 민원 내용")
+SECRETS = (
+    NAME,
+    PHONE,
+    "010-",
+    "1234",
+    "5678",
+    "680-1",
+    "77-3",
+    "집 앞",
+    "댁 옆",
+    "연락",
+    "님께",
+    "37.5345",
+    "127.0823",
+    "gAAAA",
+    "샘플 민원 내용",
+)
 
 
 @pytest.fixture
@@ -34,9 +50,15 @@ def test_services_one_per_category(svc):
     out = open311.services(svc.district)
     assert len(out) == len(svc.district.categories)
     waste = next(s for s in out if s["service_code"] == "waste")
-    assert waste == {"service_code": "waste", "service_name": "쓰레기·청소", "description": "Waste and cleaning",
-                     "metadata": False, "type": "realtime", "keywords": waste["keywords"],
-                     "group": "청소행정과"}
+    assert waste == {
+        "service_code": "waste",
+        "service_name": "쓰레기·청소",
+        "description": "Waste and cleaning",
+        "metadata": False,
+        "type": "realtime",
+        "keywords": waste["keywords"],
+        "group": "청소행정과",
+    }
     json.dumps(out)  # plain JSON
 
 
@@ -51,9 +73,15 @@ def test_discovery_lists_the_endpoint(svc):
     d = open311.discovery(svc.district, "http://127.0.0.1:9000/open311/v2")
     assert set(d) == {"changeset", "contact", "key_service", "endpoints"}  # all fields required
     assert d["changeset"] == svc.district.raw["updated"] and "02-450-1114" in d["contact"]
-    assert d["endpoints"] == [{"specification": "http://wiki.open311.org/GeoReport_v2",
-                               "url": "http://127.0.0.1:9000/open311/v2", "changeset": d["changeset"],
-                               "type": "production", "formats": ["text/xml", "application/json"]}]
+    assert d["endpoints"] == [
+        {
+            "specification": "http://wiki.open311.org/GeoReport_v2",
+            "url": "http://127.0.0.1:9000/open311/v2",
+            "changeset": d["changeset"],
+            "type": "production",
+            "formats": ["text/xml", "application/json"],
+        }
+    ]
 
 
 async def test_requests_fields_and_statuses(sample, svc):
@@ -66,16 +94,30 @@ async def test_requests_fields_and_statuses(sample, svc):
     by_id = {r["service_request_id"]: r for r in out}
     c4 = by_id["2026-000004"]
     assert c4 == {
-        "service_request_id": "2026-000004", "status": "closed", "status_notes": "처리 완료",
-        "service_name": "도로·보도·가로등", "service_code": "road", "description": None,
-        "agency_responsible": "건설과", "service_notice": None,
-        "requested_datetime": "2026-10-15T10:00:00+09:00", "updated_datetime": "2026-10-15T10:00:00+09:00",
+        "service_request_id": "2026-000004",
+        "status": "closed",
+        "status_notes": "처리 완료",
+        "service_name": "도로·보도·가로등",
+        "service_code": "road",
+        "description": None,
+        "agency_responsible": "건설과",
+        "service_notice": None,
+        "requested_datetime": "2026-10-15T10:00:00+09:00",
+        "updated_datetime": "2026-10-15T10:00:00+09:00",
         "expected_datetime": "2026-10-23T18:00:00+09:00",
         "address": "능동, 샘플구, 서울특별시",  # typed: "서울 광진구 능동 45": only the 동 leaves
-        "address_id": None, "zipcode": None, "lat": None, "long": None, "media_url": None}
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+    }
     assert by_id["2026-000001"]["address"] == "자양2동, 샘플구, 서울특별시"  # typed "… 자양2동 123-4"
     assert by_id["2026-000002"]["address"] is None  # typed "광진구 능동로 120": a road, no 동
-    assert by_id["2026-000003"]["status"] == "open" and by_id["2026-000003"]["status_notes"] == "민원인의 요청으로 다시 처리 중"
+    assert (
+        by_id["2026-000003"]["status"] == "open"
+        and by_id["2026-000003"]["status_notes"] == "민원인의 요청으로 다시 처리 중"
+    )
     assert (by_id["2026-000003"]["lat"], by_id["2026-000003"]["long"]) == (37.54, 127.08)  # 37.5401, 127.0801
     assert by_id["2026-000005"]["status"] == "open" and by_id["2026-000005"]["status_notes"] == "담당자가 검토 중"
     assert by_id["2026-000006"]["status"] == "closed"  # rejected is closed in Open311
@@ -100,8 +142,12 @@ async def test_a_typed_name_and_phone_never_leave(sample, svc):
     assert one["status"] == "open" and one["status_notes"] == "처리 중"
     with_dong = await open311.request(sample, svc, "2026-000021")
     assert with_dong["address"] == "자양2동, 샘플구, 서울특별시" and with_dong["status_notes"] == "답변 완료"
-    for text in (json.dumps(listed, ensure_ascii=False), json.dumps([one], ensure_ascii=False),
-                 open311.to_xml("service_requests", listed), open311.to_xml("service_requests", [one])):
+    for text in (
+        json.dumps(listed, ensure_ascii=False),
+        json.dumps([one], ensure_ascii=False),
+        open311.to_xml("service_requests", listed),
+        open311.to_xml("service_requests", [one]),
+    ):
         for secret in SECRETS:
             assert secret not in text, (secret, text)
 
@@ -121,7 +167,9 @@ def test_location_withheld_comes_from_the_district_profile(district):
     without = {k: v for k, v in district.raw.items() if k != "open311"}
     assert open311.location_withheld(dataclasses.replace(district, raw=without)) == {"welfare", "health"}
     with pytest.raises(ValueError, match="nope"):
-        open311.location_withheld(dataclasses.replace(district, raw={**raw, "open311": {"location_withheld": ["nope"]}}))
+        open311.location_withheld(
+            dataclasses.replace(district, raw={**raw, "open311": {"location_withheld": ["nope"]}})
+        )
     assert open311.location_withheld(load_district()) == {"welfare", "health"}  # the shipped profile
 
 
@@ -139,10 +187,14 @@ async def test_requests_filters(sample, svc):
         return [r["service_request_id"] for r in page.requests]
 
     assert await ids(start_date="2026-10-01", end_date="2026-10-31", status="open") == ["2026-000005", "2026-000003"]
-    assert await ids(start_date="2026-10-01", end_date="2026-10-31", status="closed,open", service_code="road") \
-        == ["2026-000005", "2026-000004"]
-    assert await ids(start_date="2026-10-13T00:00:00+09:00", end_date="2026-10-14T23:59:59+09:00") \
-        == ["2026-000003", "2026-000002"]
+    assert await ids(start_date="2026-10-01", end_date="2026-10-31", status="closed,open", service_code="road") == [
+        "2026-000005",
+        "2026-000004",
+    ]
+    assert await ids(start_date="2026-10-13T00:00:00+09:00", end_date="2026-10-14T23:59:59+09:00") == [
+        "2026-000003",
+        "2026-000002",
+    ]
     assert await ids(start_date="2026-10-12T00:00:00Z", end_date="2026-10-13T00:00:00Z") == ["2026-000001"]
     # default window: the 90 days before now (2026-08-04 .. 11-02): September and October
     assert len(await ids()) == 8
@@ -156,8 +208,12 @@ async def test_a_month_of_1680_comes_in_two_pages(sample, svc):
     q = {"start_date": "2026-08-01", "end_date": "2026-08-31"}
     first = await open311.requests(sample, svc, parse_filters(q, svc))
     assert len(first.requests) == 1000
-    assert first.next_query == {"start_date": "2026-08-01T00:00:00+09:00", "end_date": "2026-09-01T00:00:00+09:00",
-                                "page": "2", "page_size": "1000"}
+    assert first.next_query == {
+        "start_date": "2026-08-01T00:00:00+09:00",
+        "end_date": "2026-09-01T00:00:00+09:00",
+        "page": "2",
+        "page_size": "1000",
+    }
     second = await open311.requests(sample, svc, parse_filters(first.next_query, svc))
     assert len(second.requests) == AUGUST_COUNT - 1000 and second.next_query is None
     got = [r["service_request_id"] for r in first.requests + second.requests]
@@ -173,15 +229,29 @@ async def test_a_month_of_1680_comes_in_two_pages(sample, svc):
     assert pages == [700, 700, 280]
 
 
-@pytest.mark.parametrize("query", [
-    {"start_date": "yesterday"}, {"end_date": "2026-13-01"}, {"status": "pending"},
-    {"service_code": "nope"}, {"start_date": "2026-10-10", "end_date": "2026-10-01"},
-    {"service_request_id": ",".join(str(i) for i in range(101))},
-    {"end_date": "9999-12-31"}, {"start_date": "0001-01-01"}, {"end_date": "9999-12-31T23:00:00-05:00"},
-    {"start_date": "1999-12-31T23:59:59+09:00", "end_date": "2026-10-01"},
-    {"start_date": "2026-10-01", "end_date": "3000-01-01"},
-    {"page": "0"}, {"page": "two"}, {"page": "-1"}, {"page": "²"}, {"page_size": "1001"}, {"page_size": "0"},
-    {"page": "10000000000"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start_date": "yesterday"},
+        {"end_date": "2026-13-01"},
+        {"status": "pending"},
+        {"service_code": "nope"},
+        {"start_date": "2026-10-10", "end_date": "2026-10-01"},
+        {"service_request_id": ",".join(str(i) for i in range(101))},
+        {"end_date": "9999-12-31"},
+        {"start_date": "0001-01-01"},
+        {"end_date": "9999-12-31T23:00:00-05:00"},
+        {"start_date": "1999-12-31T23:59:59+09:00", "end_date": "2026-10-01"},
+        {"start_date": "2026-10-01", "end_date": "3000-01-01"},
+        {"page": "0"},
+        {"page": "two"},
+        {"page": "-1"},
+        {"page": "²"},
+        {"page_size": "1001"},
+        {"page_size": "0"},
+        {"page": "10000000000"},
+    ],
+)
 def test_bad_filters_are_400(svc, clock, query):
     clock.at = NOW
     with pytest.raises(Open311Error) as e:
@@ -207,17 +277,21 @@ async def test_xml_has_the_specs_shape(sample, svc):
     waste = next(s for s in services if s.findtext("service_code") == "waste")
     assert waste.findtext("metadata") == "false" and waste.findtext("group") == "청소행정과"
 
-    page = await open311.requests(sample, svc, parse_filters({"start_date": "2026-10-01", "end_date": "2026-10-31"}, svc))
+    page = await open311.requests(
+        sample, svc, parse_filters({"start_date": "2026-10-01", "end_date": "2026-10-31"}, svc)
+    )
     reqs = _strict(open311.to_xml("service_requests", page.requests))
-    assert reqs.tag == "service_requests" and [r.findtext("service_request_id") for r in reqs] \
-        == [r["service_request_id"] for r in page.requests]
+    assert reqs.tag == "service_requests" and [r.findtext("service_request_id") for r in reqs] == [
+        r["service_request_id"] for r in page.requests
+    ]
     c3 = next(r for r in reqs if r.findtext("service_request_id") == "2026-000003")
     assert [c.tag for c in c3] == list(page.requests[0])  # every field, in the spec's order
     assert c3.findtext("lat") == "37.54" and c3.findtext("description") == "" and c3.findtext("status") == "open"
 
     errors = _strict(open311.to_xml("errors", Open311Error(404, "service_code not found: a<b&c").as_json()))
-    assert [(e.findtext("code"), e.findtext("description")) for e in errors.iter("error")] \
-        == [("404", "service_code not found: a<b&c")]
+    assert [(e.findtext("code"), e.findtext("description")) for e in errors.iter("error")] == [
+        ("404", "service_code not found: a<b&c")
+    ]
 
     definition = _strict(open311.to_xml("service_definition", open311.service_definition(svc.district, "road")))
     assert definition.findtext("service_code") == "road" and list(definition.find("attributes")) == []

@@ -1,5 +1,6 @@
 """workflows/opinion_analysis.py: the simple Korean keyword rule and the theme grouping, on a
 fixed set of 50 opinions written for this test (topic: "우리 동네 생활환경, 무엇부터 바꿀까요?")."""
+
 from __future__ import annotations
 
 import json
@@ -79,32 +80,43 @@ def _opinions(texts=OPINIONS, users=None) -> list[Opinion]:
     return [Opinion(i + 1, (users or {}).get(i, 1000 + i), text) for i, text in enumerate(texts)]
 
 
-@pytest.mark.parametrize(("token", "expected"), [
-    ("놀이터에서는", "놀이터"),      # longest particle first
-    ("주차장이", "주차"),           # particle, then a synonym
-    ("어르신들이", "노인"),         # particle, plural 들, synonym
-    ("문제입니다", None),           # copula cut, then a stopword
-    ("카페예요", "카페"),           # copula
-    ("좋겠습니다", None),           # predicate
-    ("불편해요", None),
-    ("만들어", None),
-    ("도로", "도로"),               # only one syllable would remain: stays whole
-    ("결과", "결과"),
-    ("밤에", None),                 # one-syllable noun with a particle
-    ("번으로", None),
-    ("횡단보도", "횡단보도"),       # keep: would lose its 도
-    ("마을", "마을"),
-    ("cctv", "CCTV"),
-    ("10", None),
-    ("설치", None),                 # a stopword in every theme
-])
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("놀이터에서는", "놀이터"),  # longest particle first
+        ("주차장이", "주차"),  # particle, then a synonym
+        ("어르신들이", "노인"),  # particle, plural 들, synonym
+        ("문제입니다", None),  # copula cut, then a stopword
+        ("카페예요", "카페"),  # copula
+        ("좋겠습니다", None),  # predicate
+        ("불편해요", None),
+        ("만들어", None),
+        ("도로", "도로"),  # only one syllable would remain: stays whole
+        ("결과", "결과"),
+        ("밤에", None),  # one-syllable noun with a particle
+        ("번으로", None),
+        ("횡단보도", "횡단보도"),  # keep: would lose its 도
+        ("마을", "마을"),
+        ("cctv", "CCTV"),
+        ("10", None),
+        ("설치", None),  # a stopword in every theme
+    ],
+)
 def test_keyword_rule(token, expected):
     assert keyword(token, RULES) == expected
 
 
 def test_keywords_of_a_sentence():
-    assert keywords("불법주차 단속 CCTV를 골목 입구에 설치해 주세요.", RULES) == ["주차", "단속", "CCTV", "골목", "입구"]
-    assert keywords("https://sample.example 주차, 주차장, 공영주차장!", RULES) == ["주차"]  # once per opinion, URL dropped
+    assert keywords("불법주차 단속 CCTV를 골목 입구에 설치해 주세요.", RULES) == [
+        "주차",
+        "단속",
+        "CCTV",
+        "골목",
+        "입구",
+    ]
+    assert keywords("https://sample.example 주차, 주차장, 공영주차장!", RULES) == [
+        "주차"
+    ]  # once per opinion, URL dropped
     assert keywords("", RULES) == []
 
 
@@ -113,14 +125,21 @@ def test_fifty_opinions_top_themes_and_counts():
     a = analyse(_opinions(), rules=RULES)
     assert (a.participants, a.opinions, a.voters) == (50, 50, 0)
     assert [(th.keyword, len(th.opinion_ids), th.participants) for th in a.themes] == [
-        ("주차", 12, 12), ("쓰레기", 9, 9), ("놀이터", 6, 6), ("버스", 6, 6), ("조명", 5, 5)]
+        ("주차", 12, 12),
+        ("쓰레기", 9, 9),
+        ("놀이터", 6, 6),
+        ("버스", 6, 6),
+        ("조명", 5, 5),
+    ]
     assert a.other == 12 and sum(len(th.opinion_ids) for th in a.themes) + a.other == 50
     assert a.themes[0].related == ["골목", "차량"] and a.themes[1].related == ["무단투기"]
     assert a.themes[0].share == pytest.approx(0.24)
     # representative opinions: the most typical first, shortened to the data's length
     assert a.themes[0].examples[0].startswith("저녁마다 골목에 불법주차")
-    assert a.themes[2].examples == ["놀이터 바닥 고무매트가 찢어져서 아이들이 넘어집니다.",
-                                    "어린이 놀이터에 그늘막이 없어서 여름에 놀 수가 없어요."]
+    assert a.themes[2].examples == [
+        "놀이터 바닥 고무매트가 찢어져서 아이들이 넘어집니다.",
+        "어린이 놀이터에 그늘막이 없어서 여름에 놀 수가 없어요.",
+    ]
     assert all(len(ex) <= RULES.representative_chars for th in a.themes for ex in th.examples)
     # every opinion of a theme mentions its keyword
     for th in a.themes:
@@ -142,16 +161,22 @@ def test_grouping_does_not_depend_on_the_order():
     random.Random(7).shuffle(shuffled)
     a = analyse([Opinion(i + 1, 1000 + i, text) for i, text in shuffled], rules=RULES)
     b = analyse(_opinions(), rules=RULES)
-    assert [(th.keyword, sorted(th.opinion_ids), th.examples) for th in a.themes] == \
-           [(th.keyword, sorted(th.opinion_ids), th.examples) for th in b.themes]
+    assert [(th.keyword, sorted(th.opinion_ids), th.examples) for th in a.themes] == [
+        (th.keyword, sorted(th.opinion_ids), th.examples) for th in b.themes
+    ]
 
 
 def test_participants_poll_and_dong_share():
     users = {i: 2000 + i // 3 for i in range(50)}  # 17 people wrote 3, 3, ..., 2
     votes = {2000: [0], 2001: [1], 2002: [1], 2003: [], 3000: [2], 3001: [0, 2]}  # 3000, 3001 only voted
     dongs = {2000: "자양1동", 2001: "자양1동", 2002: "화양동", 3000: "화양동", 3001: None, 9999: "능동"}
-    a = analyse(_opinions(users=users), rules=RULES, poll_options=["공유주차", "단속", "주차장 건립"],
-                votes=votes, dong_of=dongs)
+    a = analyse(
+        _opinions(users=users),
+        rules=RULES,
+        poll_options=["공유주차", "단속", "주차장 건립"],
+        votes=votes,
+        dong_of=dongs,
+    )
     assert (a.participants, a.opinions, a.voters) == (19, 50, 5)  # 17 writers + 2 voters; an empty vote is none
     assert a.poll == [("공유주차", 2, 0.4), ("단속", 2, 0.4), ("주차장 건립", 2, 0.4)]
     assert a.dongs == [("자양1동", 2, 0.5), ("화양동", 2, 0.5)] and a.dong_unknown == 15

@@ -1,6 +1,7 @@
 """workflows/opinion_days.py: the third-Thursday rule, the day's times and deadlines, opinions
 (3 per person, 1,000 characters, an edit replaces), votes, the scheduled duties run twice or
 late, the indicators, and the sendPoll path through the delivery worker."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +11,7 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, select
 
-from bot.db.models import (OpinionEntry, OpinionParticipant, OpinionPoll, OpinionTheme, OpinionTopic,
-                           OutboxMessage, User)
+from bot.db.models import OpinionEntry, OpinionParticipant, OpinionPoll, OpinionTheme, OpinionTopic, OutboxMessage, User
 from tests.unit.conftest import ADMIN_ID, KST
 from workflows import opinion_days as od
 from workflows import roles
@@ -27,16 +27,20 @@ def kst(*args) -> datetime:
 
 # --- the day -----------------------------------------------------------------------------------
 
+
 def test_next_days_from_the_issue():
     assert od.opinion_days_after(date(2026, 11, 21), 3) == [date(2026, 12, 17), date(2027, 1, 21), date(2027, 2, 18)]
 
 
-@pytest.mark.parametrize(("first", "third_thursday"), [
-    (date(2027, 4, 1), date(2027, 4, 15)),   # the 1st is a Thursday: the 15th, the earliest possible
-    (date(2026, 10, 1), date(2026, 10, 15)),
-    (date(2027, 1, 1), date(2027, 1, 21)),   # the 1st is a Friday: the 21st, the latest possible
-    (date(2026, 5, 1), date(2026, 5, 21)),
-])
+@pytest.mark.parametrize(
+    ("first", "third_thursday"),
+    [
+        (date(2027, 4, 1), date(2027, 4, 15)),  # the 1st is a Thursday: the 15th, the earliest possible
+        (date(2026, 10, 1), date(2026, 10, 15)),
+        (date(2027, 1, 1), date(2027, 1, 21)),  # the 1st is a Friday: the 21st, the latest possible
+        (date(2026, 5, 1), date(2026, 5, 21)),
+    ],
+)
 def test_third_thursday_edges(first, third_thursday):
     assert first.weekday() in (3, 4)
     assert od.third_thursday(first.year, first.month) == third_thursday
@@ -69,18 +73,20 @@ def test_next_day_turns_over_at_the_announcement(svc, clock):
 def test_schedule_of_one_day(svc):
     s = od.schedule(svc, date(2026, 12, 17))
     assert s.announce_at == kst(2026, 12, 17, 10, 0)
-    assert s.close_at == kst(2026, 12, 18, 0, 0)                    # 24:00 on the day
-    assert s.analysis_due_at == kst(2026, 12, 21, 0, 0)             # end of Sunday, day + 3
-    assert s.answer_due_at == kst(2027, 1, 7, 0, 0)                 # end of day + 20 (Jan 6)
-    assert s.analysis_remind_at == kst(2026, 12, 19, 9, 0)          # day 2
-    assert s.answer_remind_at == kst(2027, 1, 4, 9, 0)              # day 18
+    assert s.close_at == kst(2026, 12, 18, 0, 0)  # 24:00 on the day
+    assert s.analysis_due_at == kst(2026, 12, 21, 0, 0)  # end of Sunday, day + 3
+    assert s.answer_due_at == kst(2027, 1, 7, 0, 0)  # end of day + 20 (Jan 6)
+    assert s.analysis_remind_at == kst(2026, 12, 19, 9, 0)  # day 2
+    assert s.answer_remind_at == kst(2027, 1, 4, 9, 0)  # day 18
     assert s.analysis_escalate_at == kst(2026, 12, 21, 9, 0)
-    assert s.prepare_remind_at == kst(2026, 12, 14, 9, 0)           # the Monday before
+    assert s.prepare_remind_at == kst(2026, 12, 14, 9, 0)  # the Monday before
 
 
 def test_deadlines_are_data(svc, district):
-    other = dataclasses.replace(district, raw={**district.raw, "opinion_days": {"analysis_days": 7, "answer_days": 30,
-                                                                                 "answer_reminder_day": 25}})
+    other = dataclasses.replace(
+        district,
+        raw={**district.raw, "opinion_days": {"analysis_days": 7, "answer_days": 30, "answer_reminder_day": 25}},
+    )
     svc2 = dataclasses.replace(svc, district=other)
     s = od.schedule(svc2, date(2026, 12, 17))
     assert s.analysis_due_at == kst(2026, 12, 25, 0, 0) and s.answer_due_at == kst(2027, 1, 17, 0, 0)
@@ -104,17 +110,28 @@ def test_callback_strings_match_the_handlers():
 
 # --- validation ----------------------------------------------------------------------------------
 
+
 def test_topic_fields_are_checked(svc):
     with pytest.raises(OpinionError) as e:
         od.clean_title("x")
     assert e.value.code == "opd.err.title" and e.value.kw["n"] == 1
     assert od.clean_link(" https://www.sample-gu.example/a?b=1 ") == "https://www.sample-gu.example/a?b=1"
-    for bad in ("www.example.com", "javascript:alert(1)", "https://", "https://a b.com", "http://x" + "y" * 300 + ".kr"):
+    for bad in (
+        "www.example.com",
+        "javascript:alert(1)",
+        "https://",
+        "https://a b.com",
+        "http://x" + "y" * 300 + ".kr",
+    ):
         with pytest.raises(OpinionError):
             od.clean_link(bad)
     assert od.parse_poll_options(svc, "찬성\n\n 반대 \n") == ["찬성", "반대"]
-    for bad, code in (("하나만", "opd.err.poll_count"), ("\n".join(str(i) for i in range(11)), "opd.err.poll_count"),
-                      ("가\n" + "나" * 101, "opd.err.poll_long"), ("찬성\n찬성", "opd.err.poll_dup")):
+    for bad, code in (
+        ("하나만", "opd.err.poll_count"),
+        ("\n".join(str(i) for i in range(11)), "opd.err.poll_count"),
+        ("가\n" + "나" * 101, "opd.err.poll_long"),
+        ("찬성\n찬성", "opd.err.poll_dup"),
+    ):
         with pytest.raises(OpinionError) as e:
             od.parse_poll_options(svc, bad)
         assert e.value.code == code
@@ -122,6 +139,7 @@ def test_topic_fields_are_checked(svc):
 
 
 # --- fixtures for the service layer -------------------------------------------------------------
+
 
 async def _users(session, *ids, lang="ko"):
     for uid in ids:
@@ -133,17 +151,33 @@ async def _users(session, *ids, lang="ko"):
 async def world(session, svc, clock):
     """An officer of the 소통 department (CIVIL in the sample), three residents, now 2026-11-23."""
     await _users(session, OFFICER, OTHER_OFFICER, ADMIN_ID, *RESIDENTS)
-    await roles.grant(session, user_id=OFFICER, role="officer", department_code="CIVIL", by=ADMIN_ID,
-                      departments=svc.district.departments)
-    await roles.grant(session, user_id=OTHER_OFFICER, role="officer", department_code="ROADS", by=ADMIN_ID,
-                      departments=svc.district.departments)
+    await roles.grant(
+        session,
+        user_id=OFFICER,
+        role="officer",
+        department_code="CIVIL",
+        by=ADMIN_ID,
+        departments=svc.district.departments,
+    )
+    await roles.grant(
+        session,
+        user_id=OTHER_OFFICER,
+        role="officer",
+        department_code="ROADS",
+        by=ADMIN_ID,
+        departments=svc.district.departments,
+    )
     await session.commit()
     return session
 
 
-DRAFT = od.TopicDraft(title="골목 주차, 어떻게 풀까요?", background="주택가 골목 주차 민원이 해마다 늘고 있습니다. 공유주차와 단속 가운데 무엇을 먼저 할지 묻습니다.",
-                      question="가장 먼저 해야 할 일은 무엇인가요?", link="https://www.sample-gu.example/parking",
-                      poll_options=["공유주차 확대", "단속 강화", "공영주차장 건립"])
+DRAFT = od.TopicDraft(
+    title="골목 주차, 어떻게 풀까요?",
+    background="주택가 골목 주차 민원이 해마다 늘고 있습니다. 공유주차와 단속 가운데 무엇을 먼저 할지 묻습니다.",
+    question="가장 먼저 해야 할 일은 무엇인가요?",
+    link="https://www.sample-gu.example/parking",
+    poll_options=["공유주차 확대", "단속 강화", "공영주차장 건립"],
+)
 
 
 async def _open_day(session, svc, clock, subscribe=RESIDENTS) -> OpinionTopic:
@@ -159,15 +193,21 @@ async def _open_day(session, svc, clock, subscribe=RESIDENTS) -> OpinionTopic:
 
 
 async def _outbox(session, prefix: str) -> list[OutboxMessage]:
-    return list(await session.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(prefix))
-                                      .order_by(OutboxMessage.id)))
+    return list(
+        await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.dedup_key.startswith(prefix)).order_by(OutboxMessage.id)
+        )
+    )
 
 
 # --- scheduling and announcing -------------------------------------------------------------------
 
+
 async def test_schedule_replaces_an_unannounced_topic(world, svc):
     first, _ = await od.schedule_topic(world, svc, OFFICER, DRAFT)
-    second, replaced = await od.schedule_topic(world, svc, OFFICER, dataclasses.replace(DRAFT, title="새 제목입니다", poll_options=[]))
+    second, replaced = await od.schedule_topic(
+        world, svc, OFFICER, dataclasses.replace(DRAFT, title="새 제목입니다", poll_options=[])
+    )
     assert replaced and second.id == first.id and second.title == "새 제목입니다" and second.poll_options is None
     assert await world.scalar(select(func.count()).select_from(OpinionTopic)) == 1
     with pytest.raises(OpinionError):
@@ -239,6 +279,7 @@ async def test_without_officers_the_admins_are_told(session, svc, clock):
 
 # --- opinions and votes --------------------------------------------------------------------------
 
+
 async def test_three_opinions_per_person_and_an_edit_replaces(world, svc, clock):
     topic = await _open_day(world, svc, clock)
     uid = RESIDENTS[0]
@@ -256,7 +297,11 @@ async def test_three_opinions_per_person_and_an_edit_replaces(world, svc, clock)
     assert e3.slot == 3
     assert await od.replace_by_message(world, svc, uid, 999, "의견이 아닌 메시지") is None
     texts = [x.text for x in await od.my_opinions(world, topic.id, uid)]
-    assert texts == ["1번째 의견: 공유주차를 늘려 주세요.", "고친 의견: 단속부터 강화해 주세요.", "메시지를 고쳐서 바꾼 의견입니다."]
+    assert texts == [
+        "1번째 의견: 공유주차를 늘려 주세요.",
+        "고친 의견: 단속부터 강화해 주세요.",
+        "메시지를 고쳐서 바꾼 의견입니다.",
+    ]
     # another resident has their own three
     assert (await od.add_opinion(world, svc, topic, RESIDENTS[1], "다른 주민의 첫 의견입니다.")).slot == 1
     with pytest.raises(OpinionError):
@@ -266,8 +311,11 @@ async def test_three_opinions_per_person_and_an_edit_replaces(world, svc, clock)
 async def test_opinion_length_and_personal_numbers(world, svc, clock):
     topic = await _open_day(world, svc, clock)
     assert len((await od.add_opinion(world, svc, topic, RESIDENTS[0], "가" * 1000)).text) == 1000
-    for text, code in (("가" * 1001, "opd.err.opinion_len"), ("   네  ", "opd.err.opinion_len"),
-                       ("제 번호는 900101-1234567 입니다. 연락 주세요.", "opd.err.rrn")):
+    for text, code in (
+        ("가" * 1001, "opd.err.opinion_len"),
+        ("   네  ", "opd.err.opinion_len"),
+        ("제 번호는 900101-1234567 입니다. 연락 주세요.", "opd.err.rrn"),
+    ):
         with pytest.raises(OpinionError) as e:
             await od.add_opinion(world, svc, topic, RESIDENTS[1], text)
         assert e.value.code == code
@@ -283,9 +331,11 @@ async def test_nothing_is_taken_outside_the_day(world, svc, clock):
     await od.announce_due(world, svc)
     entry = await od.add_opinion(world, svc, topic, RESIDENTS[0], "열린 뒤에 보낸 의견입니다.", message_id=7)
     clock.set(2026, 12, 18, 0, 0)  # 24:00: closed even before the close duty has run
-    for call in (od.add_opinion(world, svc, topic, RESIDENTS[0], "자정이 지난 뒤의 의견입니다."),
-                 od.replace_opinion(world, svc, topic, RESIDENTS[0], entry.slot, "자정이 지난 뒤의 수정입니다."),
-                 od.replace_by_message(world, svc, RESIDENTS[0], 7, "자정이 지난 뒤의 수정입니다.")):
+    for call in (
+        od.add_opinion(world, svc, topic, RESIDENTS[0], "자정이 지난 뒤의 의견입니다."),
+        od.replace_opinion(world, svc, topic, RESIDENTS[0], entry.slot, "자정이 지난 뒤의 수정입니다."),
+        od.replace_by_message(world, svc, RESIDENTS[0], 7, "자정이 지난 뒤의 수정입니다."),
+    ):
         with pytest.raises(OpinionError):
             await call
     assert (await od.my_opinions(world, topic.id, RESIDENTS[0]))[0].text == "열린 뒤에 보낸 의견입니다."
@@ -316,12 +366,15 @@ async def test_votes_match_the_poll_sent_to_that_resident(world, svc, clock):
 
 # --- close, analysis, publication, policy answer ---------------------------------------------------
 
+
 async def test_the_whole_cycle_and_its_indicators(world, svc, clock):
     topic = await _open_day(world, svc, clock)
     await od.set_dong(world, svc, RESIDENTS[0], "자양1동")
-    texts = {RESIDENTS[0]: ["골목 불법주차 때문에 소방차가 못 들어갑니다.", "공영주차장을 늘려 주세요."],
-             RESIDENTS[1]: ["주차 단속을 밤에도 해 주세요."],
-             RESIDENTS[2]: ["버스 배차 간격이 너무 깁니다.", "마을버스 노선을 늘려 주세요."]}
+    texts = {
+        RESIDENTS[0]: ["골목 불법주차 때문에 소방차가 못 들어갑니다.", "공영주차장을 늘려 주세요."],
+        RESIDENTS[1]: ["주차 단속을 밤에도 해 주세요."],
+        RESIDENTS[2]: ["버스 배차 간격이 너무 깁니다.", "마을버스 노선을 늘려 주세요."],
+    }
     for uid, items in texts.items():
         for text in items:
             await od.add_opinion(world, svc, topic, uid, text)
@@ -336,7 +389,10 @@ async def test_the_whole_cycle_and_its_indicators(world, svc, clock):
     assert topic.status == od.CLOSED
     data = topic.analysis
     assert (data["participants"], data["opinions"], data["voters"]) == (3, 5, 0)
-    assert [(th["keyword"], th["opinions"], th["participants"]) for th in data["themes"]] == [("주차", 3, 2), ("버스", 2, 1)]
+    assert [(th["keyword"], th["opinions"], th["participants"]) for th in data["themes"]] == [
+        ("주차", 3, 2),
+        ("버스", 2, 1),
+    ]
     assert data["dongs"] == [["자양1동", 1, 1.0]] and data["dong_unknown"] == 2
     drafts = await _outbox(world, f"opd:draft:{topic.id}:")
     assert [r.chat_id for r in drafts] == [OFFICER] and "주차" in drafts[0].payload["text"]
@@ -366,7 +422,9 @@ async def test_the_whole_cycle_and_its_indicators(world, svc, clock):
         await od.record_theme_answer(world, svc, topic, OFFICER, rows[1].id, "maybe", "알 수 없는 상태입니다.")
     with pytest.raises(OpinionError):
         await od.record_theme_answer(world, svc, topic, OFFICER, rows[1].id, "not", "짧")
-    await od.record_theme_answer(world, svc, topic, OFFICER, rows[1].id, "reviewing", "버스 회사와 배차를 협의 중입니다.")
+    await od.record_theme_answer(
+        world, svc, topic, OFFICER, rows[1].id, "reviewing", "버스 회사와 배차를 협의 중입니다."
+    )
     # day 18 reminder, then published on day 25: late
     clock.set(2027, 1, 4, 9, 0)
     assert await od.deadline_reminders(world, svc) == 1 and await od.deadline_reminders(world, svc) == 0
@@ -416,8 +474,10 @@ def test_achieved_and_summary(svc):
     assert od.achieved(svc, day, due, kst(2026, 12, 18, 0, 5), now) == od.Achieved(1, True)
     assert od.achieved(svc, day, due, None, kst(2026, 12, 20, 12, 0)) == od.Achieved(None, None)
     assert od.achieved(svc, day, due, None, due) == od.Achieved(None, False)
-    rows = [od.TopicIndicators(1, day, 10, 20, od.Achieved(2, True), od.Achieved(None, None)),
-            od.TopicIndicators(2, day, 5, 7, od.Achieved(4, False), od.Achieved(19, True))]
+    rows = [
+        od.TopicIndicators(1, day, 10, 20, od.Achieved(2, True), od.Achieved(None, None)),
+        od.TopicIndicators(2, day, 5, 7, od.Achieved(4, False), od.Achieved(19, True)),
+    ]
     s = od.summarise(rows)
     assert s["avg_days_to_analysis"] == 3 and s["avg_days_to_answer"] == 19
     assert s["analysis_on_time_rate"] == 0.5 and s["answer_on_time_rate"] == 1.0
@@ -447,6 +507,7 @@ async def test_retention_deletes_opinions_a_year_after_the_answer(world, svc, cl
 
 # --- the sendPoll path through the outbox worker ---------------------------------------------------
 
+
 async def test_a_poll_sent_by_the_worker_records_its_poll_id(db_sessionmaker, svc, clock):
     from aiogram import Bot
     from aiogram.client.session.aiohttp import AiohttpSession
@@ -459,8 +520,9 @@ async def test_a_poll_sent_by_the_worker_records_its_poll_id(db_sessionmaker, sv
     assert "sendPoll" in RESULT_HOOKS
     async with db_sessionmaker() as s:
         await _users(s, OFFICER, *RESIDENTS)
-        await roles.grant(s, user_id=OFFICER, role="officer", department_code="CIVIL", by=None,
-                          departments=svc.district.departments)
+        await roles.grant(
+            s, user_id=OFFICER, role="officer", department_code="CIVIL", by=None, departments=svc.district.departments
+        )
         topic = await _open_day(s, svc, clock)
         tid = topic.id
     fake = FakeTelegram()
@@ -477,8 +539,9 @@ async def test_a_poll_sent_by_the_worker_records_its_poll_id(db_sessionmaker, sv
             polls = {p.poll_id: p for p in await s.scalars(select(OpinionPoll))}
             assert {c.result["poll"]["id"] for c in sent} == set(polls)
             assert {(p.topic_id, p.user_id) for p in polls.values()} == {(tid, u) for u in RESIDENTS}
-            assert not await s.scalar(select(func.count()).select_from(OutboxMessage)
-                                      .where(OutboxMessage.status != "sent"))
+            assert not await s.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent")
+            )
     finally:
         await bot.session.close()
         await fake.stop()
@@ -500,8 +563,9 @@ async def test_duties_run_each_step_once_in_their_own_transactions(db_sessionmak
 
     async with db_sessionmaker() as s:
         await _users(s, OFFICER, *RESIDENTS)
-        await roles.grant(s, user_id=OFFICER, role="officer", department_code="CIVIL", by=None,
-                          departments=svc.district.departments)
+        await roles.grant(
+            s, user_id=OFFICER, role="officer", department_code="CIVIL", by=None, departments=svc.district.departments
+        )
         topic, _ = await od.schedule_topic(s, svc, OFFICER, DRAFT)
         await od.subscribe(s, svc, RESIDENTS[0])
         await s.commit()
@@ -516,8 +580,12 @@ async def test_duties_run_each_step_once_in_their_own_transactions(db_sessionmak
         t = await od.get_topic(s, topic.id)
         assert t.status == od.CLOSED and t.analysis["participants"] == 0
         keys = list(await s.scalars(select(OutboxMessage.dedup_key).order_by(OutboxMessage.id)))
-        assert keys == [f"opd:ann:{t.id}:{RESIDENTS[0]}", f"opd:poll:{t.id}:{RESIDENTS[0]}",
-                        f"opd:announced:{t.id}:{OFFICER}", f"opd:draft:{t.id}:{OFFICER}"]
+        assert keys == [
+            f"opd:ann:{t.id}:{RESIDENTS[0]}",
+            f"opd:poll:{t.id}:{RESIDENTS[0]}",
+            f"opd:announced:{t.id}:{OFFICER}",
+            f"opd:draft:{t.id}:{OFFICER}",
+        ]
         en = od.analysis_text(svc, t, t.analysis, "en")
         assert "0 participants · 0 opinions · 0 voters" in en and "Poll" in en
     assert woken  # the delivery worker is woken after the outbox grew

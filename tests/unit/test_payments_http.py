@@ -1,6 +1,7 @@
 """POST /payments/notify (handlers/http_payments.py) on a local aiohttp test server: the HMAC
 signature, replays (same transaction id, stale timestamp), malformed bodies, the unset secret, and
 logs that carry no payment data."""
+
 from __future__ import annotations
 
 import asyncio
@@ -30,12 +31,23 @@ CITIZEN, TAX_OFFICER = 1001, 2001
 @pytest.fixture
 async def notice(session, svc, district):
     session.add(User(id=CITIZEN))
-    await roles.grant(session, user_id=TAX_OFFICER, role="officer", department_code="TAX", by=ADMIN_ID,
-                      departments=district.departments)
+    await roles.grant(
+        session,
+        user_id=TAX_OFFICER,
+        role="officer",
+        department_code="TAX",
+        by=ADMIN_ID,
+        departments=district.departments,
+    )
     officer = await roles.load_principal(session, TAX_OFFICER, frozenset())
     svc = dataclasses.replace(svc, receipt_key=b"r" * 32)
-    n, _ = await lt.request_notice(session, svc, citizen_id=CITIZEN, submit_key="f", draft=Draft(
-        licence="karaoke", kind="new", body="POLICE_GWANGJIN", business_name="노래세상", dong="화양동"))
+    n, _ = await lt.request_notice(
+        session,
+        svc,
+        citizen_id=CITIZEN,
+        submit_key="f",
+        draft=Draft(licence="karaoke", kind="new", body="POLICE_GWANGJIN", business_name="노래세상", dong="화양동"),
+    )
     await lt.confirm_class(session, svc, officer, n, 3)
     await session.commit()
     return n
@@ -43,9 +55,14 @@ async def notice(session, svc, district):
 
 async def client_for(db_sessionmaker, svc, secret: str | None) -> TestClient:
     wakes = []
-    app = SimpleNamespace(settings=SimpleNamespace(payment_webhook_secret=secret), sessionmaker=db_sessionmaker,
-                          svc=dataclasses.replace(svc, receipt_key=b"r" * 32),
-                          worker=SimpleNamespace(wake=lambda: wakes.append(1)), duties=None, wakes=wakes)
+    app = SimpleNamespace(
+        settings=SimpleNamespace(payment_webhook_secret=secret),
+        sessionmaker=db_sessionmaker,
+        svc=dataclasses.replace(svc, receipt_key=b"r" * 32),
+        worker=SimpleNamespace(wake=lambda: wakes.append(1)),
+        duties=None,
+        wakes=wakes,
+    )
     web_app = web.Application()
     web_app[APP_KEY] = app
     http_payments.setup(web_app, app)
@@ -63,8 +80,14 @@ async def client(db_sessionmaker, svc, notice):
 
 
 def body(n: LicenseTaxNotice, svc, **kw) -> bytes:
-    data = {"transaction_id": "BANK-1", "account": n.virtual_account, "amount": n.amount,
-            "paid_at": svc.now().isoformat(), "timestamp": int(svc.now().timestamp()), **kw}
+    data = {
+        "transaction_id": "BANK-1",
+        "account": n.virtual_account,
+        "amount": n.amount,
+        "paid_at": svc.now().isoformat(),
+        "timestamp": int(svc.now().timestamp()),
+        **kw,
+    }
     return json.dumps(data).encode()
 
 
@@ -117,9 +140,20 @@ async def test_a_stale_timestamp_is_a_replay(client, notice, svc, db_sessionmake
     assert await payments(db_sessionmaker) == 0
 
 
-@pytest.mark.parametrize("change", [{"amount": "40500"}, {"amount": True}, {"transaction_id": ""},
-                                    {"paid_at": "2026-11-23T10:00:00"}, {"paid_at": "어제"}, {"timestamp": "now"},
-                                    {"account": 56201}, {"transaction_id": "BANK-\x001"}, {"account": "5620\x00"}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"amount": "40500"},
+        {"amount": True},
+        {"transaction_id": ""},
+        {"paid_at": "2026-11-23T10:00:00"},
+        {"paid_at": "어제"},
+        {"timestamp": "now"},
+        {"account": 56201},
+        {"transaction_id": "BANK-\x001"},
+        {"account": "5620\x00"},
+    ],
+)
 async def test_malformed_fields_are_refused(client, notice, svc, db_sessionmaker, change):
     status, answer = await post(client, body(notice, svc, **change))
     assert status == 400 and answer["error"].startswith("malformed")
@@ -143,14 +177,13 @@ async def test_json_nested_thousands_deep_is_malformed_not_a_crash(client, db_se
 async def _slowly(raw: bytes, size: int = 16):
     """A body sent chunked (no Content-Length), a few bytes at a time."""
     for i in range(0, len(raw), size):
-        yield raw[i:i + size]
+        yield raw[i : i + size]
         await asyncio.sleep(0.005)
 
 
 async def test_a_chunked_body_is_read_whole(client, notice, svc, db_sessionmaker):
     raw = body(notice, svc)
-    headers = {"Content-Type": "application/json",
-               http_payments.SIGNATURE_HEADER: agency_notify.sign(SECRET, raw)}
+    headers = {"Content-Type": "application/json", http_payments.SIGNATURE_HEADER: agency_notify.sign(SECRET, raw)}
     resp = await client.post("/payments/notify", data=_slowly(raw), headers=headers)
     assert resp.request_info.headers.get("Transfer-Encoding") == "chunked"
     assert (resp.status, await resp.json()) == (200, {"status": "applied", "notice_no": notice.notice_no})

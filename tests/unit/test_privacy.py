@@ -1,6 +1,7 @@
 """A resident's own data (workflows/privacy.py): what is held, and deleting it — running cases
 ended first with notices to the offices, everything personal anonymised or deleted, consents
 withdrawn but kept as proof, every step audited, a second run harmless."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,10 +9,29 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import (AgencyNotification, AuditEntry, Complaint, ComplaintEvent, ComplaintPhoto, Consent,
-                           FoodOperator, FsmRecord, LicenseTaxEvent, LicenseTaxNotice, NewResident, OnestopApplication,
-                           OnestopItem, OnestopReminder, OpinionEntry, OpinionParticipant, OpinionSubscription,
-                           OpinionTopic, OutboxMessage, Rating, User)
+from bot.db.models import (
+    AgencyNotification,
+    AuditEntry,
+    Complaint,
+    ComplaintEvent,
+    ComplaintPhoto,
+    Consent,
+    FoodOperator,
+    FsmRecord,
+    LicenseTaxEvent,
+    LicenseTaxNotice,
+    NewResident,
+    OnestopApplication,
+    OnestopItem,
+    OnestopReminder,
+    OpinionEntry,
+    OpinionParticipant,
+    OpinionSubscription,
+    OpinionTopic,
+    OutboxMessage,
+    Rating,
+    User,
+)
 from tests.unit.conftest import ADMIN_ID
 from workflows import complaints, food_alerts, privacy, ratings, roles, users
 from workflows.complaints import Draft
@@ -34,8 +54,9 @@ async def world(session, svc, district):
     progress and messages queued and sent. NEIGHBOUR has a complaint of their own."""
     session.add_all([User(id=ME), User(id=NEIGHBOUR)])
     for uid, dept in ((ROADS_OFFICER, "ROADS"), (DONG_OFFICER, "DONG-HWAYANG"), (TAX_OFFICER, "TAX")):
-        await roles.grant(session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID,
-                          departments=district.departments)
+        await roles.grant(
+            session, user_id=uid, role="officer", department_code=dept, by=ADMIN_ID, departments=district.departments
+        )
     await users.give_consent(session, ME)
     officer = await roles.load_principal(session, ROADS_OFFICER, frozenset())
     me = roles.Principal(user_id=ME)
@@ -44,69 +65,152 @@ async def world(session, svc, district):
         return Draft(category="road", description=TEXT, phone_enc=svc.cipher.encrypt(PHONE), **kw)
 
     w = {}
-    w["open"], _ = await complaints.submit(session, svc, citizen_id=ME, submit_key="open", draft=draft(
-        photos=[("f1", "u1"), ("f2", "u2")], address="서울 광진구 자양2동 12-3", latitude=37.53, longitude=127.07))
+    w["open"], _ = await complaints.submit(
+        session,
+        svc,
+        citizen_id=ME,
+        submit_key="open",
+        draft=draft(
+            photos=[("f1", "u1"), ("f2", "u2")], address="서울 광진구 자양2동 12-3", latitude=37.53, longitude=127.07
+        ),
+    )
     await complaints.take(session, svc, officer, w["open"])
     w["answered"], _ = await complaints.submit(session, svc, citizen_id=ME, submit_key="answered", draft=draft())
     await complaints.start_answer(session, svc, officer, w["answered"])
     await complaints.answer(session, svc, officer, w["answered"], ANSWER)
-    w["closed"], _ = await complaints.submit(session, svc, citizen_id=ME, submit_key="closed",
-                                             draft=draft(address="화양동 5"))
+    w["closed"], _ = await complaints.submit(
+        session, svc, citizen_id=ME, submit_key="closed", draft=draft(address="화양동 5")
+    )
     await complaints.start_answer(session, svc, officer, w["closed"])
     await complaints.answer(session, svc, officer, w["closed"], ANSWER)
     await complaints.citizen_close(session, svc, me, w["closed"])
     await ratings.rate(session, svc, user_id=ME, complaint_id=w["closed"].id, item="overall", score=5)
     await ratings.comment(session, svc, user_id=ME, complaint_id=w["closed"].id, text="김주무관님 친절했어요")
-    w["neighbour"], _ = await complaints.submit(session, svc, citizen_id=NEIGHBOUR, submit_key="nb", draft=Draft(
-        category="road", description="이웃의 민원입니다. 가로등이 꺼져 있어요.", phone_enc=svc.cipher.encrypt("010-1111-2222")))
+    w["neighbour"], _ = await complaints.submit(
+        session,
+        svc,
+        citizen_id=NEIGHBOUR,
+        submit_key="nb",
+        draft=Draft(
+            category="road",
+            description="이웃의 민원입니다. 가로등이 꺼져 있어요.",
+            phone_enc=svc.cipher.encrypt("010-1111-2222"),
+        ),
+    )
 
-    app = OnestopApplication(receipt_no="2026-900001", submit_key="os", kind="birth", citizen_id=ME, dong="화양동",
-                             event_date=date(2026, 11, 10), facts={"birth_date": "2026-11-10", "dong": "화양동"},
-                             consents={"version": "v1", "collection": "2026-11-20T10:00:00+09:00"},
-                             contact_phone_enc=svc.cipher.encrypt(PHONE), state="open", created_at=svc.now())
+    app = OnestopApplication(
+        receipt_no="2026-900001",
+        submit_key="os",
+        kind="birth",
+        citizen_id=ME,
+        dong="화양동",
+        event_date=date(2026, 11, 10),
+        facts={"birth_date": "2026-11-10", "dong": "화양동"},
+        consents={"version": "v1", "collection": "2026-11-20T10:00:00+09:00"},
+        contact_phone_enc=svc.cipher.encrypt(PHONE),
+        state="open",
+        created_at=svc.now(),
+    )
     session.add(app)
     await session.flush()
-    office = OnestopItem(application_id=app.id, code="parent_pay", department_code="DONG-HWAYANG", state="received",
-                         note="서류를 더 보내 주세요", updated_at=svc.now())
-    outside = OnestopItem(application_id=app.id, code="kepco_discount", agency_code="KEPCO", state="pending",
-                          updated_at=svc.now())
+    office = OnestopItem(
+        application_id=app.id,
+        code="parent_pay",
+        department_code="DONG-HWAYANG",
+        state="received",
+        note="서류를 더 보내 주세요",
+        updated_at=svc.now(),
+    )
+    outside = OnestopItem(
+        application_id=app.id, code="kepco_discount", agency_code="KEPCO", state="pending", updated_at=svc.now()
+    )
     session.add_all([office, outside])
     await session.flush()
-    session.add(AgencyNotification(item_id=outside.id, agency_code="KEPCO", channel="webhook", target="https://x.example",
-                                   payload={"facts": {"birth_date": "2026-11-10"}}, status="pending"))
-    session.add(OnestopReminder(application_id=app.id, code="birth_report", deadline=date(2026, 12, 9), days_before=7,
-                                due_at=svc.now() + timedelta(days=9), status="pending"))
+    session.add(
+        AgencyNotification(
+            item_id=outside.id,
+            agency_code="KEPCO",
+            channel="webhook",
+            target="https://x.example",
+            payload={"facts": {"birth_date": "2026-11-10"}},
+            status="pending",
+        )
+    )
+    session.add(
+        OnestopReminder(
+            application_id=app.id,
+            code="birth_report",
+            deadline=date(2026, 12, 9),
+            days_before=7,
+            due_at=svc.now() + timedelta(days=9),
+            status="pending",
+        )
+    )
     w["app"], w["office_item"] = app, office
 
     def notice(no: str, state: str, **kw) -> LicenseTaxNotice:
-        return LicenseTaxNotice(notice_no=no, submit_key=no, citizen_id=ME, licence_code="karaoke",
-                                licence_name="노래연습장업", request_kind="new", rate_column="city_500k", amount=40500,
-                                legal_basis="지방세법 §34", body_code="POLICE", business_name="행복노래방", dong="화양동",
-                                taxpayer_name_enc=svc.cipher.encrypt("홍길동"), state=state, created_at=svc.now(),
-                                updated_at=svc.now(), **kw)
+        return LicenseTaxNotice(
+            notice_no=no,
+            submit_key=no,
+            citizen_id=ME,
+            licence_code="karaoke",
+            licence_name="노래연습장업",
+            request_kind="new",
+            rate_column="city_500k",
+            amount=40500,
+            legal_basis="지방세법 §34",
+            body_code="POLICE",
+            business_name="행복노래방",
+            dong="화양동",
+            taxpayer_name_enc=svc.cipher.encrypt("홍길동"),
+            state=state,
+            created_at=svc.now(),
+            updated_at=svc.now(),
+            **kw,
+        )
+
     w["unpaid"] = notice("LT-2026-000001", "issued", virtual_account="9990000011")
     w["paid"] = notice("LT-2026-000002", "paid", paid_amount=40500, paid_at=svc.now() - timedelta(days=3))
     session.add_all([w["unpaid"], w["paid"]])
 
-    topic = OpinionTopic(day=date(2026, 11, 19), department_code="CIVIL", status="closed", title="t", background="b",
-                         question="q", created_by=1, announce_at=svc.now(), close_at=svc.now(),
-                         analysis_due_at=svc.now(), answer_due_at=svc.now())
+    topic = OpinionTopic(
+        day=date(2026, 11, 19),
+        department_code="CIVIL",
+        status="closed",
+        title="t",
+        background="b",
+        question="q",
+        created_by=1,
+        announce_at=svc.now(),
+        close_at=svc.now(),
+        analysis_due_at=svc.now(),
+        answer_due_at=svc.now(),
+    )
     session.add(topic)
     await session.flush()
-    session.add_all([OpinionSubscription(user_id=ME, active=True, dong="자양2동", subscribed_at=svc.now()),
-                     OpinionParticipant(topic_id=topic.id, user_id=ME, dong="자양2동", poll_choice=[1]),
-                     OpinionEntry(topic_id=topic.id, user_id=ME, slot=1, text="공원에 그늘막을 더 설치해 주세요")])
+    session.add_all(
+        [
+            OpinionSubscription(user_id=ME, active=True, dong="자양2동", subscribed_at=svc.now()),
+            OpinionParticipant(topic_id=topic.id, user_id=ME, dong="자양2동", poll_choice=[1]),
+            OpinionEntry(topic_id=topic.id, user_id=ME, slot=1, text="공원에 그늘막을 더 설치해 주세요"),
+        ]
+    )
     await users.give_consent(session, ME, "opinion")
     session.add(NewResident(user_id=ME, token="tok", dong="자양2동", moved_in_on=date(2026, 11, 1)))
     await users.give_consent(session, ME, "new_resident_info")
     await food_alerts.register(session, svc, user_id=ME, name="행복식당", business_type="korean", dong="화양동")
-    session.add_all([FsmRecord(key=f"fsm:42:{ME}:{ME}:default", state="LtForm:name", data={"name": "홍길동"}),
-                     FsmRecord(key=f"fsm:42:{NEIGHBOUR}:{NEIGHBOUR}:default", state="X", data={"a": 1})])
+    session.add_all(
+        [
+            FsmRecord(key=f"fsm:42:{ME}:{ME}:default", state="LtForm:name", data={"name": "홍길동"}),
+            FsmRecord(key=f"fsm:42:{NEIGHBOUR}:{NEIGHBOUR}:default", state="X", data={"a": 1}),
+        ]
+    )
     await enqueue(session, key="later-to-me", chat_id=ME, text="곧 보낼 안내", not_before=svc.now() + timedelta(days=7))
     await session.commit()
     # what went out already: everything queued so far counts as sent
-    await session.execute(OutboxMessage.__table__.update().where(OutboxMessage.dedup_key != "later-to-me")
-                          .values(status="sent"))
+    await session.execute(
+        OutboxMessage.__table__.update().where(OutboxMessage.dedup_key != "later-to-me").values(status="sent")
+    )
     await session.commit()
     return w
 
@@ -116,6 +220,7 @@ async def count(session, model, *where) -> int:
 
 
 # --- see ---------------------------------------------------------------------------------------------
+
 
 async def test_what_is_held_counts_and_masks(session, svc, world):
     h = await privacy.what_is_held(session, svc, ME)
@@ -144,6 +249,7 @@ async def test_nothing_held_for_a_stranger(session, svc):
 
 # --- delete ------------------------------------------------------------------------------------------
 
+
 async def test_delete_my_data(session, svc, world):
     now = svc.now()
     consents_before = await count(session, Consent, Consent.user_id == ME)
@@ -153,7 +259,11 @@ async def test_delete_my_data(session, svc, world):
     assert out.withdrawn == [world["open"].receipt_no] and out.closed == [world["answered"].receipt_no]
     assert (out.complaints, out.onestop, out.onestop_withdrawn) == (3, 1, ["2026-900001"])
     assert (out.tax_cancelled, out.tax_anonymised, out.tax_kept, out.taxpayer_names) == (
-        ["LT-2026-000001"], 1, ["LT-2026-000002"], 1)
+        ["LT-2026-000001"],
+        1,
+        ["LT-2026-000002"],
+        1,
+    )
     assert sorted(out.subscriptions) == ["food_alert", "new_resident", "opinion"] and out.opinions == 2
     assert out.consents == 4 and out.forms == 1
 
@@ -171,13 +281,25 @@ async def test_delete_my_data(session, svc, world):
     # every complaint of theirs: anonymised, unlinked, no photos, notes or rating comment
     for cid in (world["open"].id, world["answered"].id, world["closed"].id):
         x = await session.get(Complaint, cid, populate_existing=True)
-        assert (x.description, x.phone_enc, x.answer_text, x.latitude, x.citizen_id) == ("", None, None, None,
-                                                                                        ANONYMOUS_USER)
+        assert (x.description, x.phone_enc, x.answer_text, x.latitude, x.citizen_id) == (
+            "",
+            None,
+            None,
+            None,
+            ANONYMOUS_USER,
+        )
         assert x.anonymised_at == now
     assert await count(session, ComplaintPhoto) == 0
     assert await count(session, ComplaintEvent, ComplaintEvent.actor_id == ME) == 0
-    assert await count(session, ComplaintEvent, ComplaintEvent.note.is_not(None),
-                       ComplaintEvent.complaint_id != world["neighbour"].id) == 0
+    assert (
+        await count(
+            session,
+            ComplaintEvent,
+            ComplaintEvent.note.is_not(None),
+            ComplaintEvent.complaint_id != world["neighbour"].id,
+        )
+        == 0
+    )
     r = await session.scalar(select(Rating).where(Rating.complaint_id == world["closed"].id))
     assert r.overall == 5 and r.comment is None
     assert await complaints.list_for_citizen(session, ME) == []
@@ -190,8 +312,9 @@ async def test_delete_my_data(session, svc, world):
     assert app.state == "completed" and app.facts == {} and app.contact_phone_enc is None
     assert app.citizen_id == ANONYMOUS_USER and app.event_date == date(2026, 11, 1)
     assert {it.state for it in app.items} == {"skipped"} and {it.note for it in app.items} == {None}
-    office_notice = await session.scalar(select(OutboxMessage).where(
-        OutboxMessage.dedup_key == f"oswithdrawn:{world['office_item'].id}:{DONG_OFFICER}"))
+    office_notice = await session.scalar(
+        select(OutboxMessage).where(OutboxMessage.dedup_key == f"oswithdrawn:{world['office_item'].id}:{DONG_OFFICER}")
+    )
     assert office_notice is not None and "2026-11-10" not in office_notice.payload["text"]
     agency = await session.scalar(select(AgencyNotification))
     assert agency.status == "cancelled" and agency.payload == {}
@@ -200,9 +323,18 @@ async def test_delete_my_data(session, svc, world):
     # tax: the unpaid notice cancelled (tax officers told, nobody named), the paid one kept
     unpaid = await session.get(LicenseTaxNotice, world["unpaid"].id, populate_existing=True)
     assert (unpaid.state, unpaid.business_name, unpaid.taxpayer_name_enc, unpaid.citizen_id) == (
-        "cancelled", "", None, ANONYMOUS_USER)
-    assert await session.scalar(select(LicenseTaxEvent.action).where(LicenseTaxEvent.notice_id == unpaid.id)) == "withdrawn"
-    tax_notice = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedup_key == f"lt:withdrawn:{unpaid.id}:{TAX_OFFICER}"))
+        "cancelled",
+        "",
+        None,
+        ANONYMOUS_USER,
+    )
+    assert (
+        await session.scalar(select(LicenseTaxEvent.action).where(LicenseTaxEvent.notice_id == unpaid.id))
+        == "withdrawn"
+    )
+    tax_notice = await session.scalar(
+        select(OutboxMessage).where(OutboxMessage.dedup_key == f"lt:withdrawn:{unpaid.id}:{TAX_OFFICER}")
+    )
     assert tax_notice is not None and "행복노래방" not in tax_notice.payload["text"]
     paid = await session.get(LicenseTaxNotice, world["paid"].id, populate_existing=True)
     assert (paid.state, paid.citizen_id, paid.business_name, paid.taxpayer_name_enc) == ("paid", ME, "행복노래방", None)
@@ -256,8 +388,13 @@ async def test_the_resident_can_come_back(session, svc, world):
     await privacy.delete_my_data(session, svc, ME, svc.now())
     await session.commit()
     await users.give_consent(session, ME)
-    c, created = await complaints.submit(session, svc, citizen_id=ME, submit_key="after", draft=Draft(
-        category="road", description="다시 신청하는 새 민원입니다. 신호등 고장."))
+    c, created = await complaints.submit(
+        session,
+        svc,
+        citizen_id=ME,
+        submit_key="after",
+        draft=Draft(category="road", description="다시 신청하는 새 민원입니다. 신호등 고장."),
+    )
     await session.commit()
     assert created and [x.id for x in await complaints.list_for_citizen(session, ME)] == [c.id]
 
@@ -274,4 +411,4 @@ def test_a_deletion_confirmation_is_valid_for_ten_minutes(svc):
     assert privacy.confirmation_valid(shown, now)
     assert privacy.confirmation_valid(shown - 600, now)
     assert not privacy.confirmation_valid(shown - 606, now)  # older than 10 min (+5 s grace)
-    assert not privacy.confirmation_valid(shown + 60, now)   # from the future: forged or a broken clock
+    assert not privacy.confirmation_valid(shown + 60, now)  # from the future: forged or a broken clock

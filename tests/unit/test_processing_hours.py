@@ -1,6 +1,7 @@
 """Processing time stored when a complaint is answered (complaints.processing_hours, migration
 0013): the report reads it in SQL, and its figures are the ones the working calendar gave when
 the report computed every pair (received_at, answered_at) in Python."""
+
 from __future__ import annotations
 
 import random
@@ -43,24 +44,50 @@ def generated(n: int, seed_: int = 17) -> list[Complaint]:
         answered = received + timedelta(minutes=rnd.choice((rnd.randrange(1, 600), rnd.randrange(1, 60 * 24 * 20))))
         if answered > NOW:
             answered = None
-        out.append(Complaint(
-            receipt_no=f"2026-9{k:05d}", submit_key=f"gen-{k}", citizen_id=CITIZEN, category_code="waste",
-            kind="고충", period="7d", description="생성된 민원입니다.", department_code=dept, officer_id=officer,
-            state="answered" if answered else "assigned", received_at=received,
-            deadline_at=received + timedelta(days=rnd.choice((3, 9, 14))), answer_text="답변" if answered else None,
-            answered_at=answered, answered_by=officer if answered else None, updated_at=received,
-            events=[ComplaintEvent(at=received, actor_id=CITIZEN, actor_role="citizen", action="submit",
-                                   to_state="received", department_code=dept)]))
+        out.append(
+            Complaint(
+                receipt_no=f"2026-9{k:05d}",
+                submit_key=f"gen-{k}",
+                citizen_id=CITIZEN,
+                category_code="waste",
+                kind="고충",
+                period="7d",
+                description="생성된 민원입니다.",
+                department_code=dept,
+                officer_id=officer,
+                state="answered" if answered else "assigned",
+                received_at=received,
+                deadline_at=received + timedelta(days=rnd.choice((3, 9, 14))),
+                answer_text="답변" if answered else None,
+                answered_at=answered,
+                answered_by=officer if answered else None,
+                updated_at=received,
+                events=[
+                    ComplaintEvent(
+                        at=received,
+                        actor_id=CITIZEN,
+                        actor_role="citizen",
+                        action="submit",
+                        to_state="received",
+                        department_code=dept,
+                    )
+                ],
+            )
+        )
     return out
 
 
 def figures(levels: ind.Levels[ind.Speed]) -> dict:
     """Every speed figure at every level, hours as sorted lists (their order is not a figure)."""
+
     def one(s: ind.Speed):
         return (s.answered, s.on_time, s.overdue, s.extensions, sorted(s.hours), s.median, s.p90, s.on_time_rate)
 
-    return {"district": one(levels.district), **{d: one(s) for d, s in levels.departments.items()},
-            **{f"{d}/{o}": one(s) for (d, o), s in levels.officers.items()}}
+    return {
+        "district": one(levels.district),
+        **{d: one(s) for d, s in levels.departments.items()},
+        **{f"{d}/{o}": one(s) for (d, o), s in levels.officers.items()},
+    }
 
 
 async def test_stored_hours_give_the_figures_the_calendar_gave(session, svc, clock, monkeypatch):
@@ -79,8 +106,13 @@ async def test_stored_hours_give_the_figures_the_calendar_gave(session, svc, clo
     filled = await session.run_sync(backfill)
     await session.commit()
     assert filled == before[2]["district"][0] + 1  # + c8, answered in 2025
-    stored = (await session.execute(select(Complaint.received_at, Complaint.answered_at, Complaint.processing_hours)
-                                    .where(Complaint.answered_at.is_not(None)))).all()
+    stored = (
+        await session.execute(
+            select(Complaint.received_at, Complaint.answered_at, Complaint.processing_hours).where(
+                Complaint.answered_at.is_not(None)
+            )
+        )
+    ).all()
     assert all(h == svc.calendar.business_hours_between(r, a) for r, a, h in stored)
     # the Python pass is gone: the calendar is not asked again
     calls = []
@@ -132,8 +164,10 @@ async def test_report_figures_do_not_change_with_the_column(session, svc, clock,
     new = await reports.build(session, svc, span)
     old.generated_at = new.generated_at
     assert reports.summary(new, svc, "ko") == reports.summary(old, svc, "ko")
-    for snap_old, snap_new in zip((old.indicators.current, old.indicators.previous, old.indicators.year_ago),
-                                  (new.indicators.current, new.indicators.previous, new.indicators.year_ago)):
+    for snap_old, snap_new in zip(
+        (old.indicators.current, old.indicators.previous, old.indicators.year_ago),
+        (new.indicators.current, new.indicators.previous, new.indicators.year_ago),
+    ):
         assert figures(snap_new.speed) == figures(snap_old.speed)
         assert snap_new.smile == snap_old.smile and snap_new.flow == snap_old.flow
 
@@ -160,14 +194,32 @@ async def test_migration_fills_the_answered_complaints_of_a_0012_database(tmp_pa
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(insert(User.__table__).values(id=CITIZEN, language="ko", language_chosen=False,
-                                                              is_active=True, created_at=NOW))
+            await conn.execute(
+                insert(User.__table__).values(
+                    id=CITIZEN, language="ko", language_chosen=False, is_active=True, created_at=NOW
+                )
+            )
             for k, (r, a) in enumerate(zip(received, answered)):
-                await conn.execute(insert(C).values(
-                    id=k + 1, receipt_no=f"2026-{k:06d}", submit_key=f"m{k}", citizen_id=CITIZEN,
-                    category_code="waste", kind="고충", period="7d", description="이전 민원", department_code="CLEAN",
-                    state="answered" if a else "assigned", received_at=r, deadline_at=r + timedelta(days=9),
-                    extended=False, answered_at=a, answered_by=201 if a else None, updated_at=r))
+                await conn.execute(
+                    insert(C).values(
+                        id=k + 1,
+                        receipt_no=f"2026-{k:06d}",
+                        submit_key=f"m{k}",
+                        citizen_id=CITIZEN,
+                        category_code="waste",
+                        kind="고충",
+                        period="7d",
+                        description="이전 민원",
+                        department_code="CLEAN",
+                        state="answered" if a else "assigned",
+                        received_at=r,
+                        deadline_at=r + timedelta(days=9),
+                        extended=False,
+                        answered_at=a,
+                        answered_by=201 if a else None,
+                        updated_at=r,
+                    )
+                )
         await asyncio.to_thread(upgrade_to_head, url)
         async with engine.connect() as conn:
             rows = dict((await conn.execute(select(C.c.id, C.c.processing_hours).order_by(C.c.id))).all())

@@ -1,4 +1,5 @@
 """Best Office: minimum sample and Bayesian mean, so 3 ratings of 5 do not beat 300 of 4.8."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,8 +13,8 @@ from workflows.ranking import bayesian_mean, public_ranking, rank
 
 def test_bayesian_mean_formula():
     # (C·m + Σx) / (C + n) with m = 4.2, C = 20
-    assert bayesian_mean(15, 3, 4.2, 20) == pytest.approx(99 / 23)          # 4.304
-    assert bayesian_mean(1440, 300, 4.2, 20) == pytest.approx(1524 / 320)   # 4.7625
+    assert bayesian_mean(15, 3, 4.2, 20) == pytest.approx(99 / 23)  # 4.304
+    assert bayesian_mean(1440, 300, 4.2, 20) == pytest.approx(1524 / 320)  # 4.7625
     assert bayesian_mean(0, 0, 4.2, 20) == 4.2  # no ratings: the prior
 
 
@@ -33,8 +34,8 @@ def test_minimum_sample_and_district_prior():
     assert r.prior_mean == pytest.approx(1503 / 315)
     m = 1503 / 315
     assert [(s.department, s.rank) for s in r.ranked] == [("STEADY", 1), ("OK", 2)]
-    assert r.ranked[0].score == pytest.approx((20 * m + 1440) / 320)   # 4.79911
-    assert r.ranked[1].score == pytest.approx((20 * m + 48) / 32)      # 4.48214
+    assert r.ranked[0].score == pytest.approx((20 * m + 1440) / 320)  # 4.79911
+    assert r.ranked[1].score == pytest.approx((20 * m + 48) / 32)  # 4.48214
     assert [(s.department, s.n, s.rank) for s in r.unranked] == [("LUCKY", 3, None)]
 
 
@@ -57,16 +58,29 @@ async def test_public_ranking_reads_the_last_year_of_ratings(session, svc, clock
     def rated(dept: str, score: int, when):
         nonlocal n
         n += 1
-        c = Complaint(receipt_no=f"2026-{n:06d}", submit_key=f"k{n}", citizen_id=100, category_code="waste",
-                      kind="고충", period="7d", description="x" * 10, department_code=dept, state="closed",
-                      received_at=when, deadline_at=when, updated_at=when)
+        c = Complaint(
+            receipt_no=f"2026-{n:06d}",
+            submit_key=f"k{n}",
+            citizen_id=100,
+            category_code="waste",
+            kind="고충",
+            period="7d",
+            description="x" * 10,
+            department_code=dept,
+            state="closed",
+            received_at=when,
+            deadline_at=when,
+            updated_at=when,
+        )
         session.add(c)
         return c, Rating(department_code=dept, officer_id=None, sent_at=when, rated_at=when, overall=score)
 
-    pairs = ([rated("CLEAN", 5, NOW - timedelta(days=10)) for _ in range(3)]
-             + [rated("ROADS", 4, NOW - timedelta(days=d)) for d in range(1, 13)]
-             + [rated("PARKS", 1, NOW - timedelta(days=400)) for _ in range(20)]   # too old
-             + [rated("PARKS", 5, NOW + timedelta(hours=1))])                      # not yet
+    pairs = (
+        [rated("CLEAN", 5, NOW - timedelta(days=10)) for _ in range(3)]
+        + [rated("ROADS", 4, NOW - timedelta(days=d)) for d in range(1, 13)]
+        + [rated("PARKS", 1, NOW - timedelta(days=400)) for _ in range(20)]  # too old
+        + [rated("PARKS", 5, NOW + timedelta(hours=1))]
+    )  # not yet
     await session.flush()
     for c, r in pairs:
         r.complaint_id = c.id

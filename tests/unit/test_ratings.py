@@ -1,4 +1,5 @@
 """The 친절 OSS satisfaction survey (workflows/ratings.py)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,10 +20,16 @@ CITIZEN, OTHER, OFFICER = 1001, 1002, 2001
 async def closed(session, svc, district):
     """A complaint answered by OFFICER and closed by CITIZEN: the survey has been sent."""
     session.add_all([User(id=CITIZEN), User(id=OTHER)])
-    await roles.grant(session, user_id=OFFICER, role="officer", department_code="ROADS", by=ADMIN_ID,
-                      departments=district.departments)
-    c, _ = await complaints.submit(session, svc, citizen_id=CITIZEN, submit_key="s1",
-                                   draft=Draft(category="road", description="집 앞 가로등이 고장났어요. 고쳐 주세요."))
+    await roles.grant(
+        session, user_id=OFFICER, role="officer", department_code="ROADS", by=ADMIN_ID, departments=district.departments
+    )
+    c, _ = await complaints.submit(
+        session,
+        svc,
+        citizen_id=CITIZEN,
+        submit_key="s1",
+        draft=Draft(category="road", description="집 앞 가로등이 고장났어요. 고쳐 주세요."),
+    )
     officer = await roles.load_principal(session, OFFICER, frozenset())
     await complaints.answer(session, svc, officer, c, "가로등을 교체했습니다. 감사합니다.")
     await complaints.citizen_close(session, svc, await roles.load_principal(session, CITIZEN, frozenset()), c)
@@ -43,7 +50,9 @@ async def test_survey_row_and_question(session, svc, closed):
     r = (await session.execute(select(Rating))).scalar_one()
     assert (r.complaint_id, r.department_code, r.officer_id, r.sent_at) == (closed.id, "ROADS", OFFICER, svc.now())
     assert r.overall is None and r.rated_at is None and ratings.next_item(r) == "greeting"
-    ask = (await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key == f"survey:{closed.id}"))).scalar_one()
+    ask = (
+        await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key == f"survey:{closed.id}"))
+    ).scalar_one()
     assert ask.chat_id == CITIZEN
     assert ask.payload["text"].startswith("[2026-000001] 건설과의 민원 처리에 얼마나 만족하셨나요?")
     kb = ask.payload["reply_markup"]["inline_keyboard"]
@@ -72,7 +81,13 @@ async def test_rate_overall_then_items_in_order(session, svc, clock, closed):
     await session.commit()
     stored = (await session.execute(select(Rating))).scalar_one()
     assert (stored.overall, stored.greeting, stored.guidance, stored.tone, stored.answer, stored.closing) == (
-        4, 5, 4, 3, 2, 1)
+        4,
+        5,
+        4,
+        3,
+        2,
+        1,
+    )
     assert stored.rated_at == clock()
 
 
@@ -142,8 +157,9 @@ async def test_comment_limit_and_once(session, svc, closed):
     with pytest.raises(RatingError) as ei:
         await ratings.comment(session, svc, user_id=CITIZEN, complaint_id=closed.id, text="가" * 1001)
     assert ei.value.code == "too_long"
-    r = await ratings.comment(session, svc, user_id=CITIZEN, complaint_id=closed.id,
-                              text="  " + "나" * ratings.COMMENT_MAX + "  ")
+    r = await ratings.comment(
+        session, svc, user_id=CITIZEN, complaint_id=closed.id, text="  " + "나" * ratings.COMMENT_MAX + "  "
+    )
     assert r.comment == "나" * 1000
     with pytest.raises(RatingError) as ei:
         await ratings.comment(session, svc, user_id=CITIZEN, complaint_id=closed.id, text="또")

@@ -1,6 +1,7 @@
 """Officers Telegram refuses (403) and their /start (workflows/reachability.py, issue 16 §1): the
 delivery worker's part is simulated here — the row marked failed and the user inactive — and the
 end-to-end path is in tests/e2e/test_nobody_stuck.py."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -14,14 +15,17 @@ from workflows import complaints, reachability
 async def refuse(session, svc, row: OutboxMessage) -> None:
     """What bot/delivery.py does on a 403 for a private chat, then its on_forbidden hook."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(status="failed"))
-    was = await session.execute(update(User).where(User.id == row.chat_id, User.is_active.is_(True))
-                                .values(is_active=False))
+    was = await session.execute(
+        update(User).where(User.id == row.chat_id, User.is_active.is_(True)).values(is_active=False)
+    )
     await reachability.forbidden(svc, session, row, bool(was.rowcount))
     await session.commit()
 
 
 async def card(session, c, chat: int) -> OutboxMessage:
-    return (await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key == f"new:{c.id}:{chat}"))).scalar_one()
+    return (
+        await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key == f"new:{c.id}:{chat}"))
+    ).scalar_one()
 
 
 async def test_the_admins_hear_once_when_the_last_reachable_officer_drops_out(session, svc, people):

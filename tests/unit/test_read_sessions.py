@@ -1,6 +1,7 @@
 """Read sessions (bot/db/session.make_read_sessionmaker): they read beside the writer, take no write
 lock, and refuse to write; the FSM storage's first look in an update goes through one, and its
 writes wait for the update's one short transaction."""
+
 from __future__ import annotations
 
 import asyncio

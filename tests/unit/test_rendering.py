@@ -1,6 +1,7 @@
 """What the bot renders is what Telegram accepts: user text escaped (workflows/texts.escape), user text
 shortened before templating (clip, t_fit), long screens sent whole across messages (pack) — each
 checked against Telegram's own HTML parser and limits (tests/fakes/tg_rules.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,6 +26,7 @@ def shown(text: str) -> str:
 
 
 # --- the helpers ------------------------------------------------------------------------------
+
 
 def test_clip_cuts_plain_text_on_a_character_boundary():
     assert clip("짧은 글", 10) == "짧은 글" and clip(None, 5) == ""
@@ -62,8 +64,15 @@ def test_pack_gathers_whole_blocks_within_the_limit():
 
 
 def test_t_fit_shortens_the_user_text_to_the_room_left():
-    text = t_fit("ko", "op.reopened_in", "answer", "답" * 4000 + "<끝>", receipt="2026-000001",
-                 note=escape("의" * 1000), deadline="2026-12-01(화) 18:00")
+    text = t_fit(
+        "ko",
+        "op.reopened_in",
+        "answer",
+        "답" * 4000 + "<끝>",
+        receipt="2026-000001",
+        note=escape("의" * 1000),
+        deadline="2026-12-01(화) 18:00",
+    )
     assert text_length(shown(text)) <= TEXT_LIMIT and visible_len(text) == MESSAGE_LIMIT
     assert ("의" * 1000) in shown(text) and shown(text).endswith(ELLIPSIS)
     short = t_fit("ko", "op.reopened_in", "answer", "짧은 <답변>", receipt="2026-000001", note="x", deadline="d")
@@ -71,6 +80,7 @@ def test_t_fit_shortens_the_user_text_to_the_room_left():
 
 
 # --- the complaint's texts --------------------------------------------------------------------
+
 
 async def test_an_address_with_markup_reaches_the_department_as_typed(session, svc, people):
     c = await file(session, svc, "waste", address=PLACE + " " + LINK)
@@ -107,8 +117,11 @@ async def test_the_reopen_notice_fits_and_the_officer_can_read_it_all(session, s
     comment = "해결되지 않았습니다 <사진 참고> " + "의" * 980
     await complaints.answer(session, svc, await who(session, CLEAN_1), c, answer)
     await complaints.citizen_reopen(session, svc, await who(session, CITIZEN), c, comment)
-    [row] = [r for r in (await session.execute(select(OutboxMessage))).scalars()
-             if r.dedup_key.startswith("reopen:") and r.chat_id == CLEAN_1]
+    [row] = [
+        r
+        for r in (await session.execute(select(OutboxMessage))).scalars()
+        if r.dedup_key.startswith("reopen:") and r.chat_id == CLEAN_1
+    ]
     notice = shown(row.payload["text"])
     assert text_length(notice) <= TEXT_LIMIT and comment in notice and answer[:1000] in notice
     view = complaints.officer_view(session, svc, await who(session, CLEAN_1), c, "ko")
@@ -117,6 +130,7 @@ async def test_the_reopen_notice_fits_and_the_officer_can_read_it_all(session, s
 
 
 # --- the evaluators' summary ------------------------------------------------------------------
+
 
 async def test_report_summary_shows_a_recurring_place_typed_with_markup(session, svc, people, clock):
     for _ in range(3):
@@ -138,6 +152,7 @@ def test_template_values_from_the_district_profile_are_escaped(svc):
 
 # --- screens that may be long: sent whole, in several messages --------------------------------
 
+
 async def test_one_stop_status_with_long_requests_for_more_is_sent_whole(session, svc):
     from datetime import date
 
@@ -148,8 +163,14 @@ async def test_one_stop_status_with_long_requests_for_more_is_sent_whole(session
     from tests.unit.conftest import ADMIN_ID
 
     session.add(User(id=PARENT))
-    await roles.grant(session, user_id=DONG_OFFICER, role="officer", department_code="DONG-JUNGGOK1", by=ADMIN_ID,
-                      departments=svc.district.departments)
+    await roles.grant(
+        session,
+        user_id=DONG_OFFICER,
+        role="officer",
+        department_code="DONG-JUNGGOK1",
+        by=ADMIN_ID,
+        departments=svc.district.departments,
+    )
     await session.commit()
     officer = await roles.load_principal(session, DONG_OFFICER, frozenset())
     app, _ = await _file_birth(session, svc, bd.BirthAnswers(date(2026, 11, 2), 1, "중곡1동", False), {"KEPCO": True})
@@ -170,8 +191,15 @@ def test_birth_benefit_list_and_privacy_screens_fit(svc):
     from handlers import birth, privacy as privacy_screens
     from workflows.privacy import ConsentLine, Deleted, Held
 
-    data = {"date": "2026-11-02", "order": 3, "dong": "중곡1동", "reported": False, "recipient": True,
-            "heating": "city_gas", "provision": {}}
+    data = {
+        "date": "2026-11-02",
+        "order": 3,
+        "dong": "중곡1동",
+        "reported": False,
+        "recipient": True,
+        "heating": "city_gas",
+        "provision": {},
+    }
     p = birth.plan(svc, data)
     messages = birth.benefits_messages(svc, p, data, "ko")
     seen = "\n".join(shown(m) for m in messages)
@@ -179,8 +207,11 @@ def test_birth_benefit_list_and_privacy_screens_fit(svc):
     assert all(it.name("ko") in seen for it in p.items)
 
     at = datetime(2026, 11, 23, 1, tzinfo=timezone.utc)
-    many = Held(since=at, phones=[f"010-****-{n:04d}" for n in range(400)],
-                consents=[ConsentLine("complaint", f"2026-{n:04d} <v>", at, at) for n in range(120)])
+    many = Held(
+        since=at,
+        phones=[f"010-****-{n:04d}" for n in range(400)],
+        consents=[ConsentLine("complaint", f"2026-{n:04d} <v>", at, at) for n in range(120)],
+    )
     messages = privacy_screens.held_messages(svc, many, "ko")
     seen = "\n".join(shown(m) for m in messages)
     assert len(messages) >= 3 and all(text_length(shown(m)) <= TEXT_LIMIT for m in messages)

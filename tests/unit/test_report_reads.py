@@ -1,5 +1,6 @@
 """Reports never hold anyone up: the figures are read in a read session (no write lock), and the
 writer's session begins its transaction only after them, for the rows the report writes."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """The report: summary text, chart PNG, XLSX cells, and the scheduled monthly send."""
+
 from __future__ import annotations
 
 import io
@@ -63,15 +64,22 @@ async def test_summary_lists_small_samples_apart(session, svc, clock):
 
 # --- the period in words -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("span", "ko", "en"), [
-    (Span("month", 2026, 11), "2026년 11월 (11월 1일~30일)", "November 2026 (1–30 Nov)"),
-    (Span("month", 2028, 2), "2028년 2월 (2월 1일~29일)", "February 2028 (1–29 Feb)"),
-    (Span("quarter", 2026, 4), "2026년 4분기 (10월 1일~12월 31일)", "Q4 2026 (1 Oct – 31 Dec)"),
-    (Span("year", 2025), "2025년 (1월 1일~12월 31일)", "2025 (1 Jan – 31 Dec)"),
-    (Span("week", 2026, 49), "2026년 49주 (11월 30일~12월 6일)", "Week 49 of 2026 (30 Nov – 6 Dec)"),
-    (Span("week", 2026, 53), "2026년 53주 (2026년 12월 28일~2027년 1월 3일)",
-     "Week 53 of 2026 (28 Dec 2026 – 3 Jan 2027)"),
-])
+
+@pytest.mark.parametrize(
+    ("span", "ko", "en"),
+    [
+        (Span("month", 2026, 11), "2026년 11월 (11월 1일~30일)", "November 2026 (1–30 Nov)"),
+        (Span("month", 2028, 2), "2028년 2월 (2월 1일~29일)", "February 2028 (1–29 Feb)"),
+        (Span("quarter", 2026, 4), "2026년 4분기 (10월 1일~12월 31일)", "Q4 2026 (1 Oct – 31 Dec)"),
+        (Span("year", 2025), "2025년 (1월 1일~12월 31일)", "2025 (1 Jan – 31 Dec)"),
+        (Span("week", 2026, 49), "2026년 49주 (11월 30일~12월 6일)", "Week 49 of 2026 (30 Nov – 6 Dec)"),
+        (
+            Span("week", 2026, 53),
+            "2026년 53주 (2026년 12월 28일~2027년 1월 3일)",
+            "Week 53 of 2026 (28 Dec 2026 – 3 Jan 2027)",
+        ),
+    ],
+)
 def test_period_in_words(span, ko, en, svc, clock):
     clock.at = datetime.combine(span.end, datetime.min.time(), KST) + timedelta(days=400)
     assert reports.period_text(span, svc, "ko") == ko and reports.period_text(span, svc, "en") == en
@@ -87,6 +95,7 @@ def test_a_running_period_says_so(svc, clock):
 
 
 # --- chart ---------------------------------------------------------------------------------
+
 
 def _drawn(report, svc):
     """The chart's figure, drawn (tick labels exist), and every non-empty text in it."""
@@ -117,10 +126,23 @@ async def test_chart_is_korean_rounded_and_marks_small_samples(session, svc, clo
     fig, texts = _drawn(report, svc)
     words = [x.get_text() for x in texts]
     assert fig.get_suptitle() == "샘플구 민원 지표 — 2026년 10월 (10월 1일~31일)"
-    for expected in ("부서별 평균 만족도 (1~5점)", "부서별 법정 기한 내 처리율", "구 전체 추이 (최근 12개월)",
-                     "평균 만족도 (1~5점)", "기한 내 처리 (%)", "청소행정과", "건설과", "구 전체 평균 4.0점",
-                     "4.0점 (n=3)", "4.0점 · 표본 적음 (n=1)", "66.7% (답변 3건)", "100.0% · 표본 적음 (답변 1건)",
-                     "표본 적음: 2건 미만, 순위 제외", "평균 만족도", "기한 내 처리율"):
+    for expected in (
+        "부서별 평균 만족도 (1~5점)",
+        "부서별 법정 기한 내 처리율",
+        "구 전체 추이 (최근 12개월)",
+        "평균 만족도 (1~5점)",
+        "기한 내 처리 (%)",
+        "청소행정과",
+        "건설과",
+        "구 전체 평균 4.0점",
+        "4.0점 (n=3)",
+        "4.0점 · 표본 적음 (n=1)",
+        "66.7% (답변 3건)",
+        "100.0% · 표본 적음 (답변 1건)",
+        "표본 적음: 2건 미만, 순위 제외",
+        "평균 만족도",
+        "기한 내 처리율",
+    ):
         assert expected in words, expected
     # no department codes, no English words: Hangul, digits and signs only
     assert not [w for w in words if re.search(r"[A-Za-z]{2,}", w)]
@@ -162,17 +184,34 @@ def test_chart_is_a_png(report, svc):
 
 # --- spreadsheet ---------------------------------------------------------------------------
 
+
 def _rows(ws) -> dict:
     return {r[0].value: r for r in ws.iter_rows(min_row=2)}
 
 
 def test_workbook_cells(report, svc):
     wb = load_workbook(io.BytesIO(reports.workbook_xlsx(report, svc)))
-    assert wb.sheetnames == ["요약", "만족도", "처리 속도", "이송·재개", "접수량", "반복 민원", "원스톱·소통 Day",
-                             "부서 순위", "월별 추이", "평가 원자료"]
+    assert wb.sheetnames == [
+        "요약",
+        "만족도",
+        "처리 속도",
+        "이송·재개",
+        "접수량",
+        "반복 민원",
+        "원스톱·소통 Day",
+        "부서 순위",
+        "월별 추이",
+        "평가 원자료",
+    ]
     ws = wb["요약"]
-    assert [c.value for c in ws[1]] == ["지표", "2026년 10월", "2026년 9월", "2026년 9월 대비", "2025년 10월",
-                                        "2025년 10월 대비"]
+    assert [c.value for c in ws[1]] == [
+        "지표",
+        "2026년 10월",
+        "2026년 9월",
+        "2026년 9월 대비",
+        "2025년 10월",
+        "2025년 10월 대비",
+    ]
     summary = _rows(ws)
     assert summary["기간"][1].value == "2026년 10월 (10월 1일~31일)"
     mean = summary["평균 만족도 (1~5점)"]
@@ -211,7 +250,10 @@ def test_workbook_cells(report, svc):
     assert speed[("구 전체", None, None)][p90] == pytest.approx(39.4)
 
     flow = rows_by_key(wb["이송·재개"], 0, 1, 2)
-    assert (flow[("부서", "교통행정과", None)]["이송"], flow[("부서", "교통행정과", None)]["이송 전 근무시간 합계"]) == (1, 4.0)
+    assert (
+        flow[("부서", "교통행정과", None)]["이송"],
+        flow[("부서", "교통행정과", None)]["이송 전 근무시간 합계"],
+    ) == (1, 4.0)
     assert flow[("구 전체", None, None)]["재개 비율"] == 0.25
     assert flow[("구 전체", None, None)]["첫 접촉 해결률"] == pytest.approx(2 / 3)
 
@@ -223,10 +265,27 @@ def test_workbook_cells(report, svc):
     assert ranking[("청소행정과",)]["순위"] is None and ranking[("청소행정과",)]["비고"] == "표본 적음 (n=3)"
 
     raw = list(wb["평가 원자료"].iter_rows(values_only=True))
-    assert raw[0] == ("번호", "부서", "담당자", "설문 발송일", "평가일", "종합", "첫인사", "안내", "말투", "답변", "끝인사")
+    assert raw[0] == (
+        "번호",
+        "부서",
+        "담당자",
+        "설문 발송일",
+        "평가일",
+        "종합",
+        "첫인사",
+        "안내",
+        "말투",
+        "답변",
+        "끝인사",
+    )
     assert [r[5] for r in raw[1:]] == [4, 5, 3, 4]  # c9 (10-01), c1, c2, c4 in rating order
-    assert raw[2][1:6] == ("청소행정과", 201, kst(2026, 10, 13).replace(tzinfo=None),
-                           kst(2026, 10, 13).replace(tzinfo=None), 5)
+    assert raw[2][1:6] == (
+        "청소행정과",
+        201,
+        kst(2026, 10, 13).replace(tzinfo=None),
+        kst(2026, 10, 13).replace(tzinfo=None),
+        5,
+    )
     assert wb["평가 원자료"]["D3"].number_format == "yyyy-mm-dd"
     flat = " ".join(str(c) for r in raw for c in r)
     assert "010-" not in flat and "의견" not in flat and "2026-0000" not in flat  # anonymised
@@ -247,11 +306,16 @@ async def test_workbook_ranks_only_sufficient_samples(session, svc, clock):
     ranking = list(wb["부서 순위"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[5]) for r in ranking] == [(1, "청소행정과", None), (None, "건설과", "표본 적음 (n=1)")]
     sat = rows_by_key(wb["만족도"], 0, 1, 2)
-    assert sat[("부서", "청소행정과", None)]["표본"] is None and sat[("부서", "건설과", None)]["표본"] == "표본 적음 (n=1)"
+    assert (
+        sat[("부서", "청소행정과", None)]["표본"] is None and sat[("부서", "건설과", None)]["표본"] == "표본 적음 (n=1)"
+    )
 
 
 def test_one_stop_offices_by_name(report, svc):
-    report.indicators.onestop = {"NPS": OfficeWork(done=2, hours=[3.0, 6.0]), "WELFARE": OfficeWork(done=1, hours=[8.0])}
+    report.indicators.onestop = {
+        "NPS": OfficeWork(done=2, hours=[3.0, 6.0]),
+        "WELFARE": OfficeWork(done=1, hours=[8.0]),
+    }
     ws = load_workbook(io.BytesIO(reports.workbook_xlsx(report, svc)))["원스톱·소통 Day"]
     rows = {r[1].value: r for r in ws.iter_rows(min_row=2)}
     assert set(rows) == {"국민연금공단", "복지정책과"}  # an outside body and a department, by name
@@ -264,8 +328,13 @@ async def test_a_typed_address_never_runs_as_a_formula(session, svc, clock):
     await seed(session)
     place = '=HYPERLINK("https://phish.example/","자양동 1")'
     for n, day in ((30, 5), (31, 6), (32, 7)):
-        session.add(_life(_complaint(n, "CLEAN", "waste", kst(2026, 10, day, 10), kst(2026, 10, day + 8, 18),
-                                     "received", address=place)))
+        session.add(
+            _life(
+                _complaint(
+                    n, "CLEAN", "waste", kst(2026, 10, day, 10), kst(2026, 10, day + 8, 18), "received", address=place
+                )
+            )
+        )
     await session.commit()
     report = await reports.build(session, svc, OCT)
     ws = load_workbook(io.BytesIO(reports.workbook_xlsx(report, svc)))["반복 민원"]
@@ -282,8 +351,11 @@ async def test_report_texts_carry_no_developer_notes(report, svc):
     assert not [(k, s) for k in keys for s in TEXTS[k] if DEV_NOTE.search(s)]
     _, texts = _drawn(report, svc)
     wb = load_workbook(io.BytesIO(reports.workbook_xlsx(report, svc)))
-    shown = ([reports.summary(report, svc, "ko")] + [x.get_text() for x in texts]
-             + [c for s in wb for r in s.iter_rows(values_only=True) for c in r if isinstance(c, str)])
+    shown = (
+        [reports.summary(report, svc, "ko")]
+        + [x.get_text() for x in texts]
+        + [c for s in wb for r in s.iter_rows(values_only=True) for c in r if isinstance(c, str)]
+    )
     assert not [s for s in shown if DEV_NOTE.search(s)]
     codes = set(svc.district.departments)
     assert not [s for s in shown if set(re.findall(r"[A-Z][A-Z0-9-]+", s)) & codes]
@@ -312,8 +384,13 @@ async def test_monthly_report_waits_for_the_first_working_day(session, svc, cloc
     await session.commit()
     rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars().all()
     assert [(r.chat_id, r.method) for r in rows] == [
-        (700, "sendMessage"), (700, "sendPhoto"), (700, "sendDocument"),
-        (701, "sendMessage"), (701, "sendPhoto"), (701, "sendDocument")]
+        (700, "sendMessage"),
+        (700, "sendPhoto"),
+        (700, "sendDocument"),
+        (701, "sendMessage"),
+        (701, "sendPhoto"),
+        (701, "sendDocument"),
+    ]
     assert "2026년 10월 (10월 1일~31일)" in rows[0].payload["text"] and "만족도 4.00점" in rows[0].payload["text"]
     assert rows[1].payload["caption"].startswith("2026년 10월 (10월 1일~31일)")
     assert "Satisfaction 4.00" in rows[3].payload["text"]

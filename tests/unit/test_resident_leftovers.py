@@ -1,6 +1,7 @@
 """The tax division's and a licensing department's group chats (workflows/group_cards.py): a held
 payment, a payment matching no notice and a department body's 납부 확인 reach the group without the
 business, taxpayer, amount, account or transaction; the officers still get all of it in private."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,8 +9,14 @@ import dataclasses
 import pytest
 
 from tests.unit.conftest import ADMIN_ID
-from tests.unit.test_license_tax import (TAX_OFFICER, bodies_file, issued, outbox, people,  # noqa: F401 (fixtures)
-                                         tsvc)
+from tests.unit.test_license_tax import (
+    TAX_OFFICER,
+    bodies_file,  # noqa: F401 - a fixture, used by name
+    issued,
+    outbox,
+    people,  # noqa: F401 (fixtures)
+    tsvc,  # noqa: F401 - a fixture, used by name
+)
 from workflows import group_cards, license_tax as lt, roles
 
 TAX_GROUP, HYGIENE_GROUP = -1001000000602, -1001000000603
@@ -18,9 +25,11 @@ TAX_GROUP, HYGIENE_GROUP = -1001000000602, -1001000000603
 @pytest.fixture
 def gsvc(tsvc):
     d = tsvc.district
-    deps = {**d.departments,
-            "TAX": dataclasses.replace(d.departments["TAX"], group_chat_id=TAX_GROUP),
-            "HYGIENE": dataclasses.replace(d.departments["HYGIENE"], group_chat_id=HYGIENE_GROUP)}
+    deps = {
+        **d.departments,
+        "TAX": dataclasses.replace(d.departments["TAX"], group_chat_id=TAX_GROUP),
+        "HYGIENE": dataclasses.replace(d.departments["HYGIENE"], group_chat_id=HYGIENE_GROUP),
+    }
     return dataclasses.replace(tsvc, district=dataclasses.replace(d, departments=deps), bot_username="minwon_bot")
 
 
@@ -30,8 +39,9 @@ def group_row(rows, chat_id):
 
 async def test_a_held_payment_reaches_the_group_without_amount_account_or_business(session, gsvc, people):
     n = await issued(session, gsvc, people)
-    r = await lt.record_bank_payment(session, gsvc, transaction_id="TX-SECRET-9", account=n.virtual_account,
-                                     amount=40000, paid_at=gsvc.now())
+    r = await lt.record_bank_payment(
+        session, gsvc, transaction_id="TX-SECRET-9", account=n.virtual_account, amount=40000, paid_at=gsvc.now()
+    )
     await session.commit()
     rows = await outbox(session, "lt:held:")
     officer = group_row(rows, TAX_OFFICER).payload["text"]
@@ -46,18 +56,23 @@ async def test_a_held_payment_reaches_the_group_without_amount_account_or_busine
 async def test_a_payment_matching_no_notice_is_told_to_the_group_as_such(session, gsvc, people):
     n = await issued(session, gsvc, people)
     wrong = n.virtual_account[:-1] + str((int(n.virtual_account[-1]) + 1) % 10)
-    r = await lt.record_bank_payment(session, gsvc, transaction_id="TX-4", account=wrong, amount=40500,
-                                     paid_at=gsvc.now())
+    r = await lt.record_bank_payment(
+        session, gsvc, transaction_id="TX-4", account=wrong, amount=40500, paid_at=gsvc.now()
+    )
     await session.commit()
     group = group_row(await outbox(session, "lt:held:"), TAX_GROUP).payload
-    assert "고지번호를 알 수 없는 입금" in group["text"] and "40,500" not in group["text"] and wrong not in group["text"]
+    assert (
+        "고지번호를 알 수 없는 입금" in group["text"] and "40,500" not in group["text"] and wrong not in group["text"]
+    )
     assert f"start=ltp_{r.payment.id}" in str(group["reply_markup"])
 
 
 async def test_a_department_body_group_gets_the_paid_notice_without_business_amount_or_code(
-        session, gsvc, people, district):
-    await roles.grant(session, user_id=3003, role="officer", department_code="HYGIENE", by=ADMIN_ID,
-                      departments=district.departments)
+    session, gsvc, people, district
+):
+    await roles.grant(
+        session, user_id=3003, role="officer", department_code="HYGIENE", by=ADMIN_ID, departments=district.departments
+    )
     n = await issued(session, gsvc, people, body="GU_HYGIENE")
     await lt.mark_paid(session, gsvc, people[TAX_OFFICER], n)
     rows = await outbox(session, "lt:body:")

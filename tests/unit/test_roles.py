@@ -1,4 +1,5 @@
 """Roles, grants, invites and permissions (workflows/roles.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,8 +9,7 @@ from sqlalchemy import select
 
 from bot.db.models import Invite, RoleGrant, User
 from workflows import roles
-from workflows.roles import (ADMIN, CITIZEN, EVALUATOR, OFFICER, OPERATOR, Principal, RoleError,
-                             can_handle, can_view)
+from workflows.roles import ADMIN, CITIZEN, EVALUATOR, OFFICER, OPERATOR, Principal, RoleError, can_handle, can_view
 from workflows.texts import t
 
 ADMINS = frozenset({9001})
@@ -23,13 +23,21 @@ def shown(e: RoleError, lang: str) -> str:
 
 
 async def active(session, user_id: int) -> list[RoleGrant]:
-    return list((await session.execute(select(RoleGrant).where(
-        RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None)).order_by(RoleGrant.id))).scalars())
+    return list(
+        (
+            await session.execute(
+                select(RoleGrant)
+                .where(RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None))
+                .order_by(RoleGrant.id)
+            )
+        ).scalars()
+    )
 
 
 async def grant(session, district, user_id, role, dept=None) -> RoleGrant:
-    return await roles.grant(session, user_id=user_id, role=role, department_code=dept, by=BY,
-                             departments=district.departments)
+    return await roles.grant(
+        session, user_id=user_id, role=role, department_code=dept, by=BY, departments=district.departments
+    )
 
 
 def test_grantable():
@@ -141,15 +149,17 @@ async def test_load_principal_adds_admin_for_admin_ids(session):
 
 
 async def test_invite_create_and_redeem_once(session, district):
-    inv = await roles.create_invite(session, role=OFFICER, department_code="PARKS", by=BY,
-                                    departments=district.departments, now=T0)
+    inv = await roles.create_invite(
+        session, role=OFFICER, department_code="PARKS", by=BY, departments=district.departments, now=T0
+    )
     await session.commit()
     assert len(inv.token) >= 16 and inv.role == OFFICER and inv.department_code == "PARKS"
     assert inv.created_at == T0 and inv.expires_at == T0 + timedelta(days=7)
     assert inv.used_by is None
 
-    g = await roles.redeem_invite(session, token=inv.token, user_id=42, departments=district.departments,
-                                  now=T0 + timedelta(days=1))
+    g = await roles.redeem_invite(
+        session, token=inv.token, user_id=42, departments=district.departments, now=T0 + timedelta(days=1)
+    )
     await session.commit()
     assert (g.user_id, g.role, g.department_code, g.granted_by) == (42, OFFICER, "PARKS", BY)
     stored = await session.get(Invite, inv.token)
@@ -158,26 +168,34 @@ async def test_invite_create_and_redeem_once(session, district):
 
     for user in (43, 42):
         with pytest.raises(RoleError) as ei:
-            await roles.redeem_invite(session, token=inv.token, user_id=user, departments=district.departments,
-                                      now=T0 + timedelta(days=2))
+            await roles.redeem_invite(
+                session, token=inv.token, user_id=user, departments=district.departments, now=T0 + timedelta(days=2)
+            )
         assert ei.value.code == "invite.used" and shown(ei.value, "ko")
     assert await active(session, 43) == []
 
 
 async def test_invite_expired(session, district):
-    inv = await roles.create_invite(session, role=EVALUATOR, department_code="PARKS", by=BY,
-                                    departments=district.departments, now=T0)
+    inv = await roles.create_invite(
+        session, role=EVALUATOR, department_code="PARKS", by=BY, departments=district.departments, now=T0
+    )
     await session.commit()
     assert inv.department_code is None  # only officers are bound to a department
     with pytest.raises(RoleError) as ei:
-        await roles.redeem_invite(session, token=inv.token, user_id=42, departments=district.departments,
-                                  now=T0 + timedelta(days=7, seconds=1))
+        await roles.redeem_invite(
+            session,
+            token=inv.token,
+            user_id=42,
+            departments=district.departments,
+            now=T0 + timedelta(days=7, seconds=1),
+        )
     assert ei.value.code == "invite.expired" and shown(ei.value, "en")
     assert (await session.get(Invite, inv.token)).used_by is None
     assert await active(session, 42) == []
     # still valid at the last moment
-    g = await roles.redeem_invite(session, token=inv.token, user_id=42, departments=district.departments,
-                                  now=T0 + timedelta(days=7))
+    g = await roles.redeem_invite(
+        session, token=inv.token, user_id=42, departments=district.departments, now=T0 + timedelta(days=7)
+    )
     assert g.role == EVALUATOR
 
 
@@ -186,16 +204,15 @@ async def test_invite_unknown_and_bad_requests(session, district):
         await roles.redeem_invite(session, token="nope", user_id=42, departments=district.departments)
     assert ei.value.code == "invite.unknown"
     with pytest.raises(RoleError) as ei:
-        await roles.create_invite(session, role=OFFICER, department_code=None, by=BY,
-                                  departments=district.departments)
+        await roles.create_invite(session, role=OFFICER, department_code=None, by=BY, departments=district.departments)
     assert ei.value.code == "role.need_department"
     with pytest.raises(RoleError) as ei:
-        await roles.create_invite(session, role=OFFICER, department_code="NOPE", by=BY,
-                                  departments=district.departments)
+        await roles.create_invite(
+            session, role=OFFICER, department_code="NOPE", by=BY, departments=district.departments
+        )
     assert ei.value.code == "role.unknown_department"
     with pytest.raises(RoleError) as ei:
-        await roles.create_invite(session, role="mayor", department_code=None, by=BY,
-                                  departments=district.departments)
+        await roles.create_invite(session, role="mayor", department_code=None, by=BY, departments=district.departments)
     assert ei.value.code == "role.unknown_role"
     assert (await session.execute(select(Invite))).scalars().all() == []
 

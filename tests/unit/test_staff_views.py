@@ -1,14 +1,23 @@
 """What staff and group chats see of what a resident typed (issue 15 §1): a department's group chat
 gets only what the whole group may see and a link to open the case in private; officers see phone
 numbers typed into free text masked, while the resident's own view keeps them."""
+
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
 
-from tests.unit.test_complaints_service import (CITIZEN, GROUP, ROADS_1, file, outbox, people, who,  # noqa: F401
-                                                with_group_chat)
+from tests.unit.test_complaints_service import (
+    CITIZEN,
+    GROUP,
+    ROADS_1,
+    file,
+    outbox,
+    people,  # noqa: F401 - a fixture, used by name
+    who,
+    with_group_chat,
+)
 from workflows import complaints, roles
 from workflows.links import private_chat
 from workflows.opinion_analysis import Opinion, analyse
@@ -35,8 +44,9 @@ async def test_a_group_card_holds_nothing_the_resident_wrote_and_opens_in_privat
     assert "새 민원 2026-000001" in group and "도로·보도·가로등" in group and "자양1동" in group
     assert "2026-12-01(화) 18:00" in group and "접수" in group
     assert [p for p in PERSONAL if p in group] == []
-    assert keyboard(rows[GROUP]) == [[{"text": "🔒 1:1 대화에서 열기",
-                                       "url": "https://t.me/minwon_bot?start=case_2026-000001"}]]
+    assert keyboard(rows[GROUP]) == [
+        [{"text": "🔒 1:1 대화에서 열기", "url": "https://t.me/minwon_bot?start=case_2026-000001"}]
+    ]
     # the officers' own copies keep the work buttons, with the phones typed in the text masked
     officer = rows[ROADS_1].payload["text"]
     assert "홍길동 010-****-3333" in officer and "(010-****-5555)" in officer and "6666" not in officer

@@ -1,4 +1,5 @@
 """The complaint state machine (workflows/states.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -59,12 +60,33 @@ def test_every_other_transition_is_refused(state, action):
     assert (ei.value.action, ei.value.state) == (action, state)
 
 
-@pytest.mark.parametrize(("state", "action"), [
-    (R, "close"), (C, "reopen"), (A, "take"), (P, "take"), (E, "take"), (P, "start"),
-    (AN, "answer"), (AN, "transfer"), (AN, "reject"), (AN, "extend"), (RJ, "reopen"),
-    (RJ, "answer"), (C, "close"), (C, "answer"), (RO, "close"), (R, "reopen"),
-    (AN, "withdraw"), (C, "withdraw"), (RJ, "withdraw"), (W, "withdraw"), (W, "reopen"), (W, "answer"),
-])
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [
+        (R, "close"),
+        (C, "reopen"),
+        (A, "take"),
+        (P, "take"),
+        (E, "take"),
+        (P, "start"),
+        (AN, "answer"),
+        (AN, "transfer"),
+        (AN, "reject"),
+        (AN, "extend"),
+        (RJ, "reopen"),
+        (RJ, "answer"),
+        (C, "close"),
+        (C, "answer"),
+        (RO, "close"),
+        (R, "reopen"),
+        (AN, "withdraw"),
+        (C, "withdraw"),
+        (RJ, "withdraw"),
+        (W, "withdraw"),
+        (W, "reopen"),
+        (W, "answer"),
+    ],
+)
 def test_sample_of_forbidden_transitions(state, action):
     with pytest.raises(TransitionError, match=f"cannot {action} a complaint that is {state}"):
         next_state(state, action)

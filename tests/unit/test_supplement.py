@@ -3,6 +3,7 @@ rule in workflows/data/supplement.json (민원처리법 §22, 시행령 §20·§
 
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (tests/unit/conftest.py); a 고충 filed then is
 due Tuesday 2026-12-01 18:00."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -13,8 +14,17 @@ from sqlalchemy import select
 
 from bot.db.models import Complaint
 from tests.unit.conftest import KST
-from tests.unit.test_complaints_service import (ANSWER, CITIZEN, OTHER, ROADS_1, ROADS_2, file, outbox,  # noqa: F401
-                                                people, who)
+from tests.unit.test_complaints_service import (
+    ANSWER,
+    CITIZEN,
+    OTHER,
+    ROADS_1,
+    ROADS_2,
+    file,
+    outbox,
+    people,  # noqa: F401 - a fixture, used by name
+    who,
+)
 from workflows import complaints, escalation, indicators, supplement as sp, worklist
 from workflows.casework import Taken
 from workflows.complaints import NotFound
@@ -32,10 +42,12 @@ def fake(period: str, deadline: datetime):
 
 # --- the arithmetic ------------------------------------------------------------------------------
 
+
 def test_rule_is_data_with_sources():
     r = sp.rule()
     assert r.again_days == 10 and r.max_extensions == 2 and r.default_days in r.choices_days
     import json
+
     raw = json.loads(sp.DATA_FILE.read_text(encoding="utf-8"))
     assert all(s["confidence"] in ("H", "M", "L") and s["where"] for s in raw["sources"])
     assert any("§24" in s["rule"] for s in raw["sources"]) and any("§20" in s["rule"] for s in raw["sources"])
@@ -84,14 +96,22 @@ def test_typed_dates(svc):
     assert sp.parse_due(svc, "12/4") == sp.parse_due(svc, "12월 4일") == sp.parse_due(svc, "12.4")
     assert sp.parse_due(svc, "11/28") == at(2026, 11, 30, 23, 59, 59)  # a Saturday -> Monday
     assert sp.parse_due(svc, "1/5") == at(2027, 1, 5, 23, 59, 59)  # passed this year: next year's
-    for text, why in (("내일", "format"), ("2026-13-01", "format"), ("2026-02-30", "format"), ("", "format"),
-                      ("2026-11-23", "past"), ("2026-11-01", "past"), ("2027-06-01", "far")):
+    for text, why in (
+        ("내일", "format"),
+        ("2026-13-01", "format"),
+        ("2026-02-30", "format"),
+        ("", "format"),
+        ("2026-11-23", "past"),
+        ("2026-11-01", "past"),
+        ("2027-06-01", "far"),
+    ):
         with pytest.raises(ValueError) as e:
             sp.parse_due(svc, text)
         assert str(e.value) == why, text
 
 
 # --- the whole round -----------------------------------------------------------------------------
+
 
 async def test_request_reply_moves_the_deadline_and_nothing_escalates_meanwhile(session, svc, clock, people):
     c = await file(session, svc)
@@ -103,13 +123,18 @@ async def test_request_reply_moves_the_deadline_and_nothing_escalates_meanwhile(
     assert c.paused_at == clock.at and c.pause_due_at == at(2026, 11, 30, 23, 59, 59)
     assert c.state == "assigned" and c.events[-1].action == sp.REQUEST and c.events[-1].note == WHAT
     push = (await outbox(session, "sp:req:"))[-1]
-    assert push.chat_id == CITIZEN and WHAT in push.payload["text"] and "처리기간에 들어가지 않습니다" in push.payload["text"]
+    assert (
+        push.chat_id == CITIZEN
+        and WHAT in push.payload["text"]
+        and "처리기간에 들어가지 않습니다" in push.payload["text"]
+    )
     assert "2026-11-30(월) 23:59" in push.payload["text"]
     labels = [b["callback_data"] for row in push.payload["reply_markup"]["inline_keyboard"] for b in row]
     assert labels == [f"sp:reply:{c.id}:0", f"sp:more:{c.id}:0"]
     cards = await outbox(session, f"new:{c.id}:")  # every copy of the card says it waits for the resident
-    assert cards and all("보완 요청 중 (~11-30)" in r.payload["text"] or "(until 11-30)" in r.payload["text"]
-                         for r in cards)
+    assert cards and all(
+        "보완 요청 중 (~11-30)" in r.payload["text"] or "(until 11-30)" in r.payload["text"] for r in cards
+    )
 
     clock.set(2026, 12, 2, 10, 0)  # past the original deadline, still paused: not overdue anywhere
     assert await escalation.send_due_reminders(session, svc) == 0
@@ -133,7 +158,11 @@ async def test_request_reply_moves_the_deadline_and_nothing_escalates_meanwhile(
     assert c.deadline_at == at(2026, 12, 11, 18, 0)
     assert c.events[-1].action == sp.REPLY and len(c.photos) == 1
     told = (await outbox(session, "sp:reply:"))[-1]
-    assert told.chat_id == ROADS_1 and "광진 123-4" in told.payload["text"] and "2026-12-11(금) 18:00" in told.payload["text"]
+    assert (
+        told.chat_id == ROADS_1
+        and "광진 123-4" in told.payload["text"]
+        and "2026-12-11(금) 18:00" in told.payload["text"]
+    )
     assert "2026-12-11" in (await outbox(session, "sp:replied:"))[-1].payload["text"]
     with pytest.raises(sp.NotPaused):  # the same answer twice
         await sp.reply(session, svc, resident, c, "또 보냅니다")
@@ -169,8 +198,9 @@ async def test_more_time_twice_then_no_more(session, svc, clock, people):
     assert sp.resident_buttons(c, "ko") == [[("📝 보완하기", f"sp:reply:{c.id}:0")]]  # no more 연장 button
 
 
-async def test_reminder_before_the_last_day_then_expiry_notice_once_then_ask_again(db_sessionmaker, session, svc,
-                                                                                    clock, people):
+async def test_reminder_before_the_last_day_then_expiry_notice_once_then_ask_again(
+    db_sessionmaker, session, svc, clock, people
+):
     c = await file(session, svc)
     officer = await who(session, ROADS_1)
     await complaints.take(session, svc, officer, c)
@@ -266,6 +296,7 @@ async def test_answer_while_paused_ends_the_request(session, svc, people):
 
 async def test_deleting_my_data_forgets_my_supplement_in_officers_chats(session, svc, clock, people):
     from workflows import privacy
+
     c = await file(session, svc)
     await sp.request(session, svc, await who(session, ROADS_1), c, WHAT, sp.due_in(svc, 7))
     await sp.reply(session, svc, await who(session, CITIZEN), c, "전봇대 번호는 광진 123-4 입니다.")
@@ -278,6 +309,7 @@ async def test_deleting_my_data_forgets_my_supplement_in_officers_chats(session,
 
 def test_buttons_the_outbox_carries_match_the_handlers_callback_data():
     from handlers.supplement import SuppCb
+
     assert SuppCb(action="reply", cid=5).pack() == sp.cb("reply", 5)
     assert SuppCb.unpack(sp.cb("more", 7)) == SuppCb(action="more", cid=7, n=0)
     with pytest.raises(ValueError):  # a forged number beyond a database id fails the filter (answered as stale)

@@ -1,5 +1,6 @@
 """The text catalogues (workflows/locales): every key the code uses exists in every language, with
 the same placeholders; t() picks the language and falls back."""
+
 from __future__ import annotations
 
 import ast
@@ -23,8 +24,7 @@ TEXTS_FILE = ROOT / "workflows" / "texts.py"
 _spec = importlib.util.spec_from_file_location("catalogues_tool", ROOT / "scripts" / "catalogues.py")
 catalogues_tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(catalogues_tool)
-SOURCES = sorted(p for d in ("handlers", "workflows", "bot") for p in (ROOT / d).rglob("*.py")
-                 if p != TEXTS_FILE)
+SOURCES = sorted(p for d in ("handlers", "workflows", "bot") for p in (ROOT / d).rglob("*.py") if p != TEXTS_FILE)
 CODE = {p: p.read_text(encoding="utf-8") for p in SOURCES}
 
 # Korean deliberately empty: "입력하신 {what} 내용은" reads naturally with nothing in it,
@@ -37,10 +37,10 @@ ZH_UNFINISHED: set[str] = set()
 NOT_HTML = ("lt.sheet.",)
 
 LITERAL_PATTERNS = [
-    re.compile(r'\bt\(\s*\w+,\s*"([^"]+)"'),                       # t(lang, "key", ...)
-    re.compile(r'\btr\("([^"]+)"'),                                  # tr("key")
+    re.compile(r'\bt\(\s*\w+,\s*"([^"]+)"'),  # t(lang, "key", ...)
+    re.compile(r'\btr\("([^"]+)"'),  # tr("key")
     re.compile(r'(?<!def )(?:_notify_department|_push_citizen)\([\w\s,]*?"([^"]+)"'),  # text_key
-    re.compile(r'RoleError\("([^"]+)"'),                             # shown as t(lang, e.code)
+    re.compile(r'RoleError\("([^"]+)"'),  # shown as t(lang, e.code)
 ]
 
 
@@ -59,9 +59,12 @@ def _dotted_constants() -> set[str]:
     found = set()
     for src in CODE.values():
         for node in ast.walk(ast.parse(src)):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                    and re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", node.value)
-                    and node.value.split(".")[0] in namespaces):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", node.value)
+                and node.value.split(".")[0] in namespaces
+            ):
                 found.add(node.value)
     return found
 
@@ -81,24 +84,28 @@ def _edit_fields() -> tuple[str, ...]:
 def _family_keys() -> dict[str, set[str]]:
     return {
         "state": {f"state.{s}" for s in states.ALL},
-        "action": {f"action.{a}" for a in (*states.TRANSITIONS, "submit", "handover", *casework.OWNER_EVENTS,
-                                           *casework.STAFF_ONLY)},
+        "action": {
+            f"action.{a}"
+            for a in (*states.TRANSITIONS, "submit", "handover", *casework.OWNER_EVENTS, *casework.STAFF_ONLY)
+        },
         "desk.reason": {f"desk.reason.{r}" for r in complaints.HANDOVER_REASONS},
         "op.btn": {f"op.btn.{a}" for a in _officer_button_actions()},
         "cf.edit": {f"cf.edit.{f}" for f in _edit_fields()},
         "rate.item": {f"rate.item.{i}" for i in ratings.ITEMS},
         "role.name": {f"role.name.{r}" for r in roles.GRANTABLE},
-        "cmd": {f"cmd.{n}" for n in (*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER,
-                                     *commands.ADMIN)},
+        "cmd": {f"cmd.{n}" for n in (*commands.EVERYONE, *commands.CITIZEN, *commands.OFFICER, *commands.ADMIN)},
         "cancel.what": {f"cancel.what.{w}" for w in ("complaint", "answer", "other")},
-        "ws.scope": {f"ws.scope.{s}" for s in (worklist.ALL, worklist.MINE, worklist.UNASSIGNED, worklist.OVERDUE,
-                                              worklist.TODAY)},
+        "ws.scope": {
+            f"ws.scope.{s}"
+            for s in (worklist.ALL, worklist.MINE, worklist.UNASSIGNED, worklist.OVERDUE, worklist.TODAY)
+        },
         "ws.digest": {f"ws.digest.{s}" for s in ("new", "today", "overdue")},
         "ws.mode": {f"ws.mode.{m}" for m in (worklist.CARDS, worklist.DIGEST)},
         "ws.btn.mode": {f"ws.btn.mode.{m}" for m in (worklist.CARDS, worklist.DIGEST)},
         "menu": {f"menu.{s.code}" for s in services.catalogue().services},
-        "hint.what": {f"hint.what.{s.code}" for s in services.catalogue().services
-                      if s.keywords and s.code != "foodalert"},  # food alerts have their own hint
+        "hint.what": {
+            f"hint.what.{s.code}" for s in services.catalogue().services if s.keywords and s.code != "foodalert"
+        },  # food alerts have their own hint
         "nr.kind": {f"nr.kind.{k}" for k in ("centre", *district_info.KINDS)},
     }
 
@@ -114,9 +121,20 @@ def _f_string_families() -> set[str]:
 def test_scan_finds_the_code():
     keys = _literal_keys()
     assert len(SOURCES) > 20
-    assert {"op.new", "op.transferred_in", "op.reopened_in", "push.answered", "push.assigned",
-            "push.autoclosed", "rate.ask", "role.unknown_department", "invite.expired",
-            "cf.submitted", "privacy.notice", "help"} <= keys
+    assert {
+        "op.new",
+        "op.transferred_in",
+        "op.reopened_in",
+        "push.answered",
+        "push.assigned",
+        "push.autoclosed",
+        "rate.ask",
+        "role.unknown_department",
+        "invite.expired",
+        "cf.submitted",
+        "privacy.notice",
+        "help",
+    } <= keys
     assert all(re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", k) for k in keys), keys
     assert {"cf.offer_free_text", "cf.offer_free_text_nocat"} <= _dotted_constants()
     assert _officer_button_actions() == {"take", "answer", "transfer", "reject", "extend", "media", "assign", "note"}
@@ -172,10 +190,17 @@ def test_catalogue(name):
     assert keys, f"{name}: empty catalogue"
     assert len(set(keys)) == len(keys)
     for lang, msgs in entries.items():
-        assert [m.id for m in msgs] == keys, f"{lang}/{name}.po: keys differ from ko/{name}.po (run scripts/catalogues.py sync)"
+        assert [m.id for m in msgs] == keys, (
+            f"{lang}/{name}.po: keys differ from ko/{name}.po (run scripts/catalogues.py sync)"
+        )
         assert [m.id for m in msgs if m.fuzzy] == [], f"{lang}/{name}.po: fuzzy entries"
-        empty = [m.id for m in msgs if not m.string.strip() and not (lang == SOURCE_LANG and m.id in KO_MAY_BE_EMPTY)
-                 and not (lang == "zh" and name in ZH_UNFINISHED)]
+        empty = [
+            m.id
+            for m in msgs
+            if not m.string.strip()
+            and not (lang == SOURCE_LANG and m.id in KO_MAY_BE_EMPTY)
+            and not (lang == "zh" and name in ZH_UNFINISHED)
+        ]
         assert empty == [], f"{lang}/{name}.po: untranslated {empty}"
     assert [k for k in keys if texts.catalogue_of(k) != name] == [], f"{name}: keys filed in the wrong catalogue"
     assert all("." in k or k in {"help", "flood", "not_allowed", "unknown_command", "stale_button"} for k in keys)
@@ -216,14 +241,27 @@ def test_every_used_key_has_a_catalogue():
 def test_catalogues_are_in_normal_form():
     """What scripts/catalogues.py sync writes: ordered like Korean, the Korean source above each
     translation. (Hand edits that change only a msgstr stay in normal form.)"""
-    stale = [str(p.relative_to(ROOT)) for p, text in catalogues_tool.normal_form().items()
-             if not p.exists() or p.read_text(encoding="utf-8") != text]
+    stale = [
+        str(p.relative_to(ROOT))
+        for p, text in catalogues_tool.normal_form().items()
+        if not p.exists() or p.read_text(encoding="utf-8") != text
+    ]
     assert stale == [], "run: python scripts/catalogues.py sync"
 
 
-@pytest.mark.parametrize("text", [
-    "첫 줄\n둘째 줄\n", "\n앞뒤 줄바꿈\n\n", '따옴표 "x" \\ 역슬래시\t탭', "  앞뒤 공백  ", "<b>{a:은/는}</b>\n\n\n{b}",
-    "줄 끝 공백 \n 다음", "\u00a0no-break space\u200b", "한 줄"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "첫 줄\n둘째 줄\n",
+        "\n앞뒤 줄바꿈\n\n",
+        '따옴표 "x" \\ 역슬래시\t탭',
+        "  앞뒤 공백  ",
+        "<b>{a:은/는}</b>\n\n\n{b}",
+        "줄 끝 공백 \n 다음",
+        "\u00a0no-break space\u200b",
+        "한 줄",
+    ],
+)
 def test_texts_round_trip_through_a_catalogue(tmp_path, text):
     """Multi-line texts, quotes, backslashes, tabs and edge spaces come back byte for byte."""
     po = tmp_path / "ko" / "LC_MESSAGES" / "common.po"
@@ -236,21 +274,31 @@ def _t_calls():
     """(file, line, key, keyword names or None if **kwargs) of every t(lang, "literal", ...) call."""
     for path, src in CODE.items():
         for node in ast.walk(ast.parse(src)):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
-                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-                    and isinstance(node.args[1].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "t"
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+                and isinstance(node.args[1].value, str)
+            ):
                 names = [k.arg for k in node.keywords]
-                yield (f"{path.relative_to(ROOT)}:{node.lineno}", node.args[1].value,
-                       None if None in names else set(names))
+                yield (
+                    f"{path.relative_to(ROOT)}:{node.lineno}",
+                    node.args[1].value,
+                    None if None in names else set(names),
+                )
 
 
 def test_t_calls_pass_every_placeholder():
     """A placeholder without a value raises KeyError at run time, in front of the user."""
     calls = list(_t_calls())
     assert len(calls) > 100
-    problems = [f"{where} {key}: needs {sorted(_fields(TEXTS[key][0]))}, given {sorted(names)}"
-                for where, key, names in calls
-                if key in TEXTS and names is not None and not _fields(TEXTS[key][0]) <= names]
+    problems = [
+        f"{where} {key}: needs {sorted(_fields(TEXTS[key][0]))}, given {sorted(names)}"
+        for where, key, names in calls
+        if key in TEXTS and names is not None and not _fields(TEXTS[key][0]) <= names
+    ]
     assert problems == []
 
 
@@ -310,44 +358,78 @@ def test_t_falls_back_to_korean_when_english_is_empty(monkeypatch):
     assert t("ja", "test.only_ko") == "한국어만"
 
 
-@pytest.mark.parametrize(("code", "lang"), [("en", "en"), ("en-US", "en"), ("EN", "en"), ("ko", "ko"),
-                                            ("ko-KR", "ko"), ("ja", "ko"), (None, "ko"), ("", "ko"),
-                                            ("zh", "zh"), ("zh-hans", "zh"), ("zh-CN", "zh"), ("zh-sg", "zh"),
-                                            ("zh-hant", "zh"), ("zh-TW", "zh"), ("zu", "ko")])
+@pytest.mark.parametrize(
+    ("code", "lang"),
+    [
+        ("en", "en"),
+        ("en-US", "en"),
+        ("EN", "en"),
+        ("ko", "ko"),
+        ("ko-KR", "ko"),
+        ("ja", "ko"),
+        (None, "ko"),
+        ("", "ko"),
+        ("zh", "zh"),
+        ("zh-hans", "zh"),
+        ("zh-CN", "zh"),
+        ("zh-sg", "zh"),
+        ("zh-hant", "zh"),
+        ("zh-TW", "zh"),
+        ("zu", "ko"),
+    ],
+)
 def test_norm_lang(code, lang):
     assert norm_lang(code) == lang
 
 
 # --- particles follow the word (issue 15 §4) ---------------------------------------------------
 
-@pytest.mark.parametrize("word, pair, expected", [
-    ("첫인사", "은/는", "첫인사는"), ("답변", "은/는", "답변은"), ("말투", "은/는", "말투는"),
-    ("민원", "을/를", "민원을"), ("의견", "이/가", "의견이"), ("안내", "이/가", "안내가"),
-    ("부모급여", "와/과", "부모급여와"), ("첫만남이용권", "와/과", "첫만남이용권과"),
-    ("청소행정과", "으로/로", "청소행정과로"), ("건설과", "으로/로", "건설과로"),
-    ("자양1동", "으로/로", "자양1동으로"), ("서울", "으로/로", "서울로"),  # ㄹ takes 로
-    ("제1종", "으로/로", "제1종으로"),
-    ("2020-01-01", "은/는", "2020-01-01은"), ("2026-000122", "을/를", "2026-000122를"),  # 일 / 이
-    ("2026-12-10(목) 18:00", "으로/로", "2026-12-10(목) 18:00으로"), ("7", "으로/로", "7로"),
-    ("<b>첫인사</b>", "은/는", "<b>첫인사</b>는"),                      # tags do not count
-    ("부모급여 (Parental allowance)", "을/를", "부모급여 (Parental allowance)를"),  # nor an aside
-    ("「주차 문제」", "을/를", "「주차 문제」를"), ("A &amp; B", "이/가", "A &amp; B가"),
-])
+
+@pytest.mark.parametrize(
+    "word, pair, expected",
+    [
+        ("첫인사", "은/는", "첫인사는"),
+        ("답변", "은/는", "답변은"),
+        ("말투", "은/는", "말투는"),
+        ("민원", "을/를", "민원을"),
+        ("의견", "이/가", "의견이"),
+        ("안내", "이/가", "안내가"),
+        ("부모급여", "와/과", "부모급여와"),
+        ("첫만남이용권", "와/과", "첫만남이용권과"),
+        ("청소행정과", "으로/로", "청소행정과로"),
+        ("건설과", "으로/로", "건설과로"),
+        ("자양1동", "으로/로", "자양1동으로"),
+        ("서울", "으로/로", "서울로"),  # ㄹ takes 로
+        ("제1종", "으로/로", "제1종으로"),
+        ("2020-01-01", "은/는", "2020-01-01은"),
+        ("2026-000122", "을/를", "2026-000122를"),  # 일 / 이
+        ("2026-12-10(목) 18:00", "으로/로", "2026-12-10(목) 18:00으로"),
+        ("7", "으로/로", "7로"),
+        ("<b>첫인사</b>", "은/는", "<b>첫인사</b>는"),  # tags do not count
+        ("부모급여 (Parental allowance)", "을/를", "부모급여 (Parental allowance)를"),  # nor an aside
+        ("「주차 문제」", "을/를", "「주차 문제」를"),
+        ("A &amp; B", "이/가", "A &amp; B가"),
+    ],
+)
 def test_particle_follows_the_last_syllable(word, pair, expected):
     from workflows.texts import particle
+
     assert particle(word, pair) == expected
 
 
 def test_templates_choose_the_particle():
     assert t("ko", "rate.item", n=1, item="첫인사") == "1/5 <b>첫인사</b>는 어땠나요?"
     assert t("ko", "rate.item", n=4, item="답변") == "4/5 <b>답변</b>은 어땠나요?"
-    assert t("ko", "op.transferred", receipt="2026-000123", department="청소행정과") == "2026-000123을 청소행정과로 이송했습니다."
+    assert (
+        t("ko", "op.transferred", receipt="2026-000123", department="청소행정과")
+        == "2026-000123을 청소행정과로 이송했습니다."
+    )
     assert t("ko", "nr.date_past", date="2020-01-02", days=90).startswith("2020-01-02는 너무 오래전입니다")
     assert t("en", "rate.item", n=1, item="greeting") == "1/5 How was the <b>greeting</b>?"
     assert t("ko", "report.usage")  # a template without a particle is formatted as before
 
 
 def test_no_template_leaves_the_particle_to_the_reader():
-    """"첫인사은(는)": a template writes {value:은/는}, never both forms."""
+    """ "첫인사은(는)": a template writes {value:은/는}, never both forms."""
     both = re.compile(r"(은\(는\)|는\(은\)|이\(가\)|가\(이\)|을\(를\)|를\(을\)|과\(와\)|와\(과\)|\(으\)로|\(이\)나)")
     assert [k for k, pair in TEXTS.items() if any(both.search(s) for s in pair)] == []

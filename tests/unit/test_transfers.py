@@ -4,6 +4,7 @@ which decides; what the desk assigned cannot be returned.
 
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (tests/unit/conftest.py).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -60,8 +61,10 @@ async def test_return_goes_back_to_the_sender_with_its_reason_first(session, svc
     cards = await outbox(session, f"ret:{c.id}:")
     assert {m.chat_id for m in cards} == {ROADS_1, ROADS_2}  # the sender's officers
     card = cards[0]
-    assert card.payload["text"].startswith("↩️ <b>반송된 민원 " + c.receipt_no + "</b> — 청소행정과가 되돌려 보냈습니다\n"
-                                           "반송 사유: 가로등 고장은 건설과 소관입니다.")
+    assert card.payload["text"].startswith(
+        "↩️ <b>반송된 민원 " + c.receipt_no + "</b> — 청소행정과가 되돌려 보냈습니다\n"
+        "반송 사유: 가로등 고장은 건설과 소관입니다."
+    )
     [push] = [m for m in await outbox(session, f"push:{c.id}:") if "다시" in m.payload["text"]]
     assert push.chat_id == CITIZEN and "건설과에서 처리합니다" in push.payload["text"]
     assert "가로등 고장은" not in push.payload["text"]  # the departments' dispute stays between them
@@ -83,9 +86,11 @@ async def test_the_third_move_goes_to_the_desk_which_decides(session, svc, peopl
     [card] = await outbox(session, f"bounce:{c.id}:")
     assert card.chat_id == CIVIL_1
     text = card.payload["text"]
-    for line in ("• 이송: 건설과 → 청소행정과 — 쓰레기 관련이라 청소행정과 소관입니다.",
-                 "• 반송: 청소행정과 → 건설과 — 가로등 고장은 건설과 소관입니다.",
-                 "• 다시 보내려 함: 건설과 → 청소행정과 — 가로등 주변 쓰레기 문제입니다."):
+    for line in (
+        "• 이송: 건설과 → 청소행정과 — 쓰레기 관련이라 청소행정과 소관입니다.",
+        "• 반송: 청소행정과 → 건설과 — 가로등 고장은 건설과 소관입니다.",
+        "• 다시 보내려 함: 건설과 → 청소행정과 — 가로등 주변 쓰레기 문제입니다.",
+    ):
         assert line in text
     with pytest.raises(complaints.Forbidden):  # no longer either department's to move
         await complaints.transfer(session, svc, roads, c, "PARKS", "다른 부서로 보냅니다.")
@@ -103,8 +108,17 @@ async def test_a_return_that_would_be_the_third_move_goes_to_the_desk(session, s
     roads, clean = await who(session, ROADS_1), await who(session, CLEAN_1)
     await complaints.transfer(session, svc, roads, c, "PARKS", "공원 안 가로등입니다.")
     c.department_code = "CLEAN"  # (공원녹지과 has no officer here: as if it had passed it on to 청소행정과)
-    c.events.append(ComplaintEvent(at=svc.now(), actor_role="officer", action="transfer", from_state="transferred",
-                                   to_state="transferred", department_code="CLEAN", note="쓰레기 문제입니다."))
+    c.events.append(
+        ComplaintEvent(
+            at=svc.now(),
+            actor_role="officer",
+            action="transfer",
+            from_state="transferred",
+            to_state="transferred",
+            department_code="CLEAN",
+            note="쓰레기 문제입니다.",
+        )
+    )
     await session.commit()
     assert transfers.returnable(c) == "PARKS"
     await transfers.give_back(session, svc, clean, c, "가로등 고장은 건설과 소관입니다.")

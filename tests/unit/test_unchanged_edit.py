@@ -1,5 +1,6 @@
 """bot/unchanged_edit.py against the fake Bot API: an edit that changes nothing succeeds quietly,
 every other Bad Request still raises."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,8 +34,7 @@ async def test_removing_a_keyboard_twice(fake, tolerant):
         msg = await _message_with_button(bot)
         await bot.edit_message_reply_markup(chat_id=5, message_id=msg.message_id, reply_markup=None)
         if tolerant:  # the second removal (a redelivered press) is a success, and the answer after it goes out
-            assert await bot.edit_message_reply_markup(chat_id=5, message_id=msg.message_id,
-                                                       reply_markup=None) is True
+            assert await bot.edit_message_reply_markup(chat_id=5, message_id=msg.message_id, reply_markup=None) is True
             await bot.send_message(5, "민원이 접수되었습니다.")
             assert fake.texts(5)[-1] == "민원이 접수되었습니다."
         else:  # without the middleware the fake answers as Telegram does

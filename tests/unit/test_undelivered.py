@@ -2,6 +2,7 @@
 the fake Bot API): once more as plain text, split at Telegram's limits; when that fails too, the
 admins — or an officer's department group — are told who did not get what, without personal data;
 a failed notice ends there."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,11 +24,12 @@ from workflows.outbox import enqueue
 from workflows.undelivered import kind, plain_text, split
 
 RESIDENT, OFFICER, GRANTED_ADMIN, GROUP = 501, 502, 503, -100777
-PARSE = "Bad Request: can't parse entities: Unsupported start tag \"주민이쓴\" at byte offset 12"
+PARSE = 'Bad Request: can\'t parse entities: Unsupported start tag "주민이쓴" at byte offset 12'
 FAST = dict(rate=200.0, private_interval=0.01, group_interval=0.01, idle_poll=0.02)
 
 
 # --- the plain text ----------------------------------------------------------------------------------
+
 
 def test_plain_text_drops_formatting_and_keeps_what_it_says():
     assert plain_text("<b>민원 2026-000123</b> &lt;접수&gt; &amp; <i>처리</i>") == "민원 2026-000123 <접수> & 처리"
@@ -54,10 +56,14 @@ def test_kind_names_what_it_was_without_ids_or_tokens():
 
 # --- through the delivery worker ---------------------------------------------------------------------
 
+
 @pytest.fixture
 async def bot(fake):
-    b = Bot(fake.token, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url)),
-            default=DefaultBotProperties(parse_mode=ParseMode.HTML))  # as the app makes it
+    b = Bot(
+        fake.token,
+        session=AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url)),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )  # as the app makes it
     yield b
     await b.session.close()
 
@@ -65,19 +71,26 @@ async def bot(fake):
 @pytest.fixture
 async def people(db_sessionmaker, district):
     async with db_sessionmaker() as s:
-        s.add_all([User(id=i, language="en" if i == GRANTED_ADMIN else "ko")
-                   for i in (RESIDENT, OFFICER, GRANTED_ADMIN, ADMIN_ID)])
+        s.add_all(
+            [
+                User(id=i, language="en" if i == GRANTED_ADMIN else "ko")
+                for i in (RESIDENT, OFFICER, GRANTED_ADMIN, ADMIN_ID)
+            ]
+        )
         await s.flush()
-        await roles.grant(s, user_id=OFFICER, role="officer", department_code="CLEAN", by=ADMIN_ID,
-                          departments=district.departments)
-        await roles.grant(s, user_id=GRANTED_ADMIN, role="admin", department_code=None, by=ADMIN_ID,
-                          departments=district.departments)
+        await roles.grant(
+            s, user_id=OFFICER, role="officer", department_code="CLEAN", by=ADMIN_ID, departments=district.departments
+        )
+        await roles.grant(
+            s, user_id=GRANTED_ADMIN, role="admin", department_code=None, by=ADMIN_ID, departments=district.departments
+        )
         await s.commit()
 
 
 def worker_for(bot, db_sessionmaker, svc) -> DeliveryWorker:
-    return DeliveryWorker(bot, db_sessionmaker, on_refused=lambda s, row, e: undelivered.refused(svc, s, row, e),
-                          **FAST)
+    return DeliveryWorker(
+        bot, db_sessionmaker, on_refused=lambda s, row, e: undelivered.refused(svc, s, row, e), **FAST
+    )
 
 
 async def drain(worker: DeliveryWorker, db_sessionmaker, rounds: int = 8) -> list[OutboxMessage]:
@@ -96,8 +109,13 @@ async def queue(db_sessionmaker, key: str, chat_id: int, text: str | None = None
 
 async def test_refused_formatting_is_sent_again_as_plain_text_with_its_buttons(fake, bot, db_sessionmaker, svc, people):
     fake.fail_next("sendMessage", error_code=400, description=PARSE, chat_id=RESIDENT)
-    await queue(db_sessionmaker, "push:7:2", RESIDENT, "<b>민원 2026-000007</b>: 답변 &amp; 안내 <완료>",
-                buttons=[[("해결됨", "fb:1:7")]])
+    await queue(
+        db_sessionmaker,
+        "push:7:2",
+        RESIDENT,
+        "<b>민원 2026-000007</b>: 답변 &amp; 안내 <완료>",
+        buttons=[[("해결됨", "fb:1:7")]],
+    )
     rows = await drain(worker_for(bot, db_sessionmaker, svc), db_sessionmaker)
     assert [(r.dedup_key, r.status) for r in rows] == [("push:7:2", "failed"), (f"plain:{rows[0].id}:0:push", "sent")]
     sent = fake.sent(RESIDENT)
@@ -115,7 +133,11 @@ async def test_a_message_too_long_is_sent_as_plain_parts(fake, bot, db_sessionma
     assert rows[0].status == "failed" and "too long" in rows[0].last_error  # as Telegram answers
     parts = [c.params["text"] for c in fake.sent(RESIDENT)]
     assert len(parts) == 2 and all(len(p) <= 4096 for p in parts) and all(r.status == "sent" for r in rows[1:])
-    assert parts[0].startswith("월간 소식\n0. ") and parts[1][0].isdigit() and parts[1].endswith("59. 구청 소식과 행사 안내입니다. <자세히>")
+    assert (
+        parts[0].startswith("월간 소식\n0. ")
+        and parts[1][0].isdigit()
+        and parts[1].endswith("59. 구청 소식과 행사 안내입니다. <자세히>")
+    )
     assert "<b>" not in "".join(parts) and "\n".join(parts) == plain_text(long)
 
 
@@ -139,10 +161,16 @@ async def test_refused_twice_the_admins_are_told_who_did_not_get_what(fake, bot,
 
 async def test_an_officers_refused_card_goes_to_the_department_group(fake, bot, db_sessionmaker, svc, people):
     d = svc.district
-    svc = dataclasses.replace(svc, district=dataclasses.replace(d, departments={
-        **d.departments, "CLEAN": dataclasses.replace(d.departments["CLEAN"], group_chat_id=GROUP)}))
+    svc = dataclasses.replace(
+        svc,
+        district=dataclasses.replace(
+            d, departments={**d.departments, "CLEAN": dataclasses.replace(d.departments["CLEAN"], group_chat_id=GROUP)}
+        ),
+    )
     fake.fail_next("sendLocation", error_code=400, description="Bad Request: wrong latitude", chat_id=OFFICER)
-    await queue(db_sessionmaker, "new:5:loc", OFFICER, method="sendLocation", params={"latitude": 37.5, "longitude": 127.0})
+    await queue(
+        db_sessionmaker, "new:5:loc", OFFICER, method="sendLocation", params={"latitude": 37.5, "longitude": 127.0}
+    )
     rows = await drain(worker_for(bot, db_sessionmaker, svc), db_sessionmaker)
     assert [r.dedup_key for r in rows] == ["new:5:loc", f"undelivered:{rows[0].id}:{GROUP}"]  # no text: no plain retry
     (notice,) = fake.sent(GROUP)

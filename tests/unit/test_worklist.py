@@ -1,5 +1,6 @@
 """workflows/worklist.py and casework.py without Telegram: list buttons that fit, time left in
 business time, who gets a new complaint's card, the digest's days, names only for staff."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -15,8 +16,11 @@ from workflows import worklist as wl
 
 
 def test_list_buttons_are_packed_the_same_way_on_both_sides_and_fit_64_bytes():
-    for view in (wl.View(), wl.View(wl.COMPLAINTS, wl.OVERDUE, "environment", 14, 123),
-                 wl.View(wl.SEARCH, page=2, query="자양1동 폐기물")):
+    for view in (
+        wl.View(),
+        wl.View(wl.COMPLAINTS, wl.OVERDUE, "environment", 14, 123),
+        wl.View(wl.SEARCH, page=2, query="자양1동 폐기물"),
+    ):
         for picker in ("", "c", "d"):
             assert wl.list_data(view, picker) == ListCb.of(view, picker).pack()
     words = fit_query("광진구 자양1동 골목 입구 대형 폐기물 방치 신고합니다")
@@ -37,7 +41,9 @@ async def test_an_officer_who_chose_the_digest_gets_no_card_unless_it_is_due_wit
     await wl.set_card_mode(session, ROADS_2, wl.DIGEST)
     await session.commit()
     c = await file(session, svc, "road")
-    rows = (await session.scalars(select(OutboxMessage.chat_id).where(OutboxMessage.dedup_key.like(f"new:{c.id}:%")))).all()
+    rows = (
+        await session.scalars(select(OutboxMessage.chat_id).where(OutboxMessage.dedup_key.like(f"new:{c.id}:%")))
+    ).all()
     assert sorted(rows) == [ROADS_1]
     urgent = Complaint(period="3h")  # 기타 즉시: 3 working hours
     assert await wl.card_recipients(session, urgent, [ROADS_1, ROADS_2]) == [ROADS_1, ROADS_2]
@@ -81,6 +87,9 @@ async def test_notes_and_take_overs_are_for_staff_only(session, svc, people):
     assert "현장 사진" not in resident and "넘겨받음" not in resident and "내부 메모" not in resident
     assert "내부 메모 — 이름 미등록 담당자(#2002): 현장 사진은 내일 찍겠습니다." in staff
     assert "담당자 변경(넘겨받음) → 이름 미등록 담당자(#2002)" in staff
-    told = (await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == ROADS_1,
-                                                              OutboxMessage.dedup_key.like("ws:%")))).all()
+    told = (
+        await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.chat_id == ROADS_1, OutboxMessage.dedup_key.like("ws:%"))
+        )
+    ).all()
     assert len(told) == 1 and "넘겨받았습니다" in told[0].payload["text"]

@@ -1,6 +1,7 @@
 """bot/db/session.WriterTurn: SQLite transactions of this process take turns in arrival order;
 a turn not given within the timeout fails like a locked database; a turn left behind by a task
 that ended is taken back."""
+
 from __future__ import annotations
 
 import asyncio
@@ -70,7 +71,7 @@ async def test_no_turn_within_the_timeout_is_a_locked_database():
 async def test_a_turn_left_by_a_finished_task_is_taken_back(caplog):
     turn = WriterTurn(timeout=0.1)
     await asyncio.create_task(turn._acquire())  # that task ends holding the turn
-    left_behind = {"writer_turn": turn._turn}    # ... on a connection that is returned later
+    left_behind = {"writer_turn": turn._turn}  # ... on a connection that is returned later
     with caplog.at_level(logging.ERROR):
         await asyncio.wait_for(turn._acquire(), 2)
     assert "taken back" in caplog.text
