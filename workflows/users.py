@@ -18,10 +18,17 @@ async def ensure_user(session: AsyncSession, user_id: int, language_code: str | 
         user = User(id=user_id, language=norm_lang(language_code))
         session.add(user)
         await session.flush()
-    elif not user.is_active:
-        user.is_active = True  # they wrote to us again, so they unblocked the bot
-        session.info["reactivated"] = user_id  # workflows/reachability.reactivated, called by the middleware
+    else:
+        _back(session, user)
     return user
+
+
+def _back(session: AsyncSession, user: User) -> None:
+    """They wrote to us again, so they unblocked the bot: active again, and the middleware has
+    workflows/reachability.reactivated send what was held for them."""
+    if not user.is_active:
+        user.is_active = True
+        session.info["reactivated"] = user.id
 
 
 async def attach(session: AsyncSession, known: User | None, user_id: int, language_code: str | None) -> User:
@@ -30,9 +37,7 @@ async def attach(session: AsyncSession, known: User | None, user_id: int, langua
     if known is None:
         return await ensure_user(session, user_id, language_code)
     user = await session.merge(known, load=False)
-    if not user.is_active:
-        user.is_active = True  # they wrote to us again, so they unblocked the bot
-        session.info["reactivated"] = user_id
+    _back(session, user)
     return user
 
 
