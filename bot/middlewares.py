@@ -13,6 +13,7 @@ from aiogram.types import TelegramObject, Update, User as TgUser
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.commit_first import owed_answers, send_owed_answers
 from bot.db.models import ProcessedUpdate
 from bot.fsm_storage import adopt_prefetched, track_connection, update_session, update_task
 from bot.metrics import Metrics
@@ -84,6 +85,7 @@ class UpdateContextMiddleware(BaseMiddleware):
             adopt_prefetched(session)  # the FSM row aiogram's middleware read for this update
             session.add(ProcessedUpdate(update_id=event.update_id))  # written with the update's work
             token, task_token = update_session.set(session), update_task.set(asyncio.current_task())
+            owed_token = owed_answers.set({})
             try:
                 data["session"] = session
                 if tg_user is not None and principal is not None:
@@ -99,6 +101,7 @@ class UpdateContextMiddleware(BaseMiddleware):
                 data["tr"] = partial(t, data["lang"])
                 result = await handler(event, data)
                 await session.commit()
+                await send_owed_answers(data["bot"])
             except Exception as e:
                 try:
                     await session.rollback()
@@ -115,6 +118,7 @@ class UpdateContextMiddleware(BaseMiddleware):
             finally:
                 update_session.reset(token)
                 update_task.reset(task_token)
+                owed_answers.reset(owed_token)
                 self._metrics.observe(time.perf_counter() - started)
                 if session.info.pop("outbox_added", False):
                     self._wake()

@@ -116,7 +116,7 @@ async def _recorded_app(migrated_template, tmp_path):  # noqa: ANN001, ANN202
         dotenv=False,
     )
     app = build_app(settings)
-    rec = Recording(app.sessionmaker)
+    rec = Recording(app.reads)  # a read session: takes no write lock, counted as no write
     request_middlewares(rec)
     app.bot.session = rec
     return app, rec
@@ -166,3 +166,77 @@ async def test_two_first_updates_of_a_new_user_at_once_neither_waits_on_the_othe
     assert took < 3, f"the two updates waited on each other ({took:.1f} s)"
     assert users == 1
     assert sum(1 for c in rec.calls if c[0] == "sendMessage") >= 2  # both answered
+
+
+def _write_transactions(app) -> list[int]:  # noqa: ANN001
+    """A counter of the write transactions begun on the app's engine (read sessions not counted)."""
+    from sqlalchemy import event
+
+    from bot.db.session import READ_ONLY
+
+    began = [0]
+
+    def on_begin(conn) -> None:  # noqa: ANN001
+        if not conn.get_execution_options().get(READ_ONLY):
+            began[0] += 1
+
+    event.listen(app.engine.sync_engine, "begin", on_begin)
+    return began
+
+
+async def test_a_button_answered_first_then_worked_on_writes_once(migrated_template, tmp_path):
+    """The agree button's handler stops the spinner first, then records the consent and replies: the
+    bare answer is owed until the consent is committed, so the update writes in one transaction and
+    the spinner stops right before the reply (bot/commit_first.py)."""
+    app, rec = await _recorded_app(migrated_template, tmp_path)
+    try:
+        await app.dp.feed_update(app.bot, _message(1, "/start", app.bot))
+        agree = next(
+            b.callback_data
+            for _, _, _, _, kb in rec.calls
+            if kb is not None
+            for row in kb.inline_keyboard
+            for b in row
+            if b.callback_data and "동의" in b.text
+        )
+        before, writes = len(rec.calls), _write_transactions(app)
+        await app.dp.feed_update(app.bot, _press(2, agree, app.bot))
+    finally:
+        await app.engine.dispose()
+    calls = rec.calls[before:]
+    assert [c[0] for c in calls[:2]] == ["answerCallbackQuery", "sendMessage"]
+    assert calls[0][2] == 1, "the spinner stopped before the consent was saved"
+    assert writes[0] == 1, f"{writes[0]} write transactions for one button press"
+
+
+async def test_an_owed_answer_gives_way_to_the_error_answer_and_to_a_fuller_answer(migrated_template, tmp_path):
+    """A handler that answers the press bare and then fails: the press gets one answer, the error
+    handler's (Telegram refuses a second); a handler that answers bare, then with a text: one answer,
+    the text."""
+    from aiogram import F
+    from aiogram.types import CallbackQuery
+
+    app, rec = await _recorded_app(migrated_template, tmp_path)
+
+    async def fails(query: CallbackQuery) -> None:
+        await query.answer()
+        raise RuntimeError("a bug after the answer")
+
+    async def says_more(query: CallbackQuery) -> None:
+        await query.answer()
+        await query.answer("접수 마감", show_alert=True)
+
+    app.dp.callback_query.register(fails, F.data == "boom")
+    app.dp.callback_query.register(says_more, F.data == "more")
+    try:
+        await app.dp.feed_update(app.bot, _message(1, "/start", app.bot))
+        before = len(rec.calls)
+        await app.dp.feed_update(app.bot, _press(2, "boom", app.bot))
+        failed = [c[0] for c in rec.calls[before:]]
+        before = len(rec.calls)
+        await app.dp.feed_update(app.bot, _press(3, "more", app.bot))
+        fuller = rec.calls[before:]
+    finally:
+        await app.engine.dispose()
+    assert failed == ["answerCallbackQuery", "sendMessage"], failed  # the error's answer, then the apology
+    assert [c[0] for c in fuller] == ["answerCallbackQuery"], fuller
