@@ -10,7 +10,7 @@ import asyncio
 import logging
 from datetime import timedelta
 from functools import partial
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
@@ -167,125 +167,48 @@ class Duties:
         await self.run("license_tax", licensing_bodies.deliver_due)
 
 
-def build_scheduler(duties: Duties, tz: str) -> AsyncIOScheduler:
-    sched = AsyncIOScheduler(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1})
-    # Every 5 minutes; a run missed while the process was down is done once on start (coalesce).
-    sched.add_job(
-        duties.deadlines, "interval", minutes=5, id="deadlines", replace_existing=True, misfire_grace_time=300
-    )
-    # 보완 요청: reminders and expiry notices, every 5 minutes like the deadlines (what is due is in the rows).
-    sched.add_job(
-        duties.supplement,
-        "interval",
-        minutes=5,
-        id="supplement",
-        replace_existing=True,
-        misfire_grace_time=300,
-        coalesce=True,
-    )
-    # Officers' morning digest: 08:30 Monday–Friday (send_digests skips public holidays); a run missed
-    # while the bot was down happens within 3 h, once.
-    sched.add_job(
-        duties.officer_digest,
-        "cron",
-        day_of_week="mon-fri",
-        hour=8,
-        minute=30,
-        id="officer_digest",
-        replace_existing=True,
-        misfire_grace_time=3 * 3600,
-        coalesce=True,
-    )
-    sched.add_job(duties.autoclose, "cron", minute=7, id="autoclose", replace_existing=True, misfire_grace_time=3600)
-    sched.add_job(
-        duties.housekeeping,
-        "cron",
-        hour=3,
-        minute=30,
-        id="housekeeping",
-        replace_existing=True,
-        misfire_grace_time=6 * 3600,
-    )
-    # Retention at a quiet hour; a run missed while the bot was down happens within 6 h, once; what
-    # is due is in the rows themselves (closed_at, anonymised_at ...), so a late or repeated run is harmless.
-    sched.add_job(
-        duties.retention,
-        "cron",
-        hour=3,
-        minute=45,
-        id="retention",
-        replace_existing=True,
-        misfire_grace_time=6 * 3600,
-        coalesce=True,
-    )
-    sched.add_job(
-        duties.onestop,
-        "interval",
-        minutes=1,
-        id="onestop",
-        replace_existing=True,
-        misfire_grace_time=300,
-        coalesce=True,
-    )
-    sched.add_job(
-        duties.monthly_report, "cron", minute=11, id="monthly_report", replace_existing=True, misfire_grace_time=3600
-    )
+# When each duty runs: (duty, trigger, the trigger's fields, seconds a run missed while the bot was
+# down may still start late). Every job coalesces (missed runs are done once) and runs one at a time;
+# what is due is in the rows themselves, so a late or repeated run is harmless.
+SCHEDULE: tuple[tuple[str, str, dict[str, Any], int], ...] = (
+    ("deadlines", "interval", {"minutes": 5}, 300),
+    ("supplement", "interval", {"minutes": 5}, 300),  # 보완 요청: reminders and expiry notices
+    # officers' morning digest, Monday–Friday (send_digests skips public holidays)
+    ("officer_digest", "cron", {"day_of_week": "mon-fri", "hour": 8, "minute": 30}, 3 * 3600),
+    ("autoclose", "cron", {"minute": 7}, 3600),
+    ("housekeeping", "cron", {"hour": 3, "minute": 30}, 6 * 3600),
+    ("retention", "cron", {"hour": 3, "minute": 45}, 6 * 3600),  # at a quiet hour
+    ("onestop", "interval", {"minutes": 1}, 300),
+    ("monthly_report", "cron", {"minute": 11}, 3600),
     # 06:30 alerts (the morning run retries until 07:30) and a 12:30 re-check that sends an update if
-    # the grade changed; a run missed while the bot was down still happens within 3 h, once (coalesce).
-    sched.add_job(
-        duties.food_alerts,
-        "cron",
-        hour="6,12",
-        minute=30,
-        id="food_alerts",
-        replace_existing=True,
-        misfire_grace_time=3 * 3600,
-        coalesce=True,
-    )
-    # 소통 Day: every minute, so 10:00 and 24:00 are kept to the minute; what is due is in
-    # opinion_topics, so a late, missed or repeated run does each step once.
-    sched.add_job(
-        duties.opinion_days,
-        "cron",
-        hour="*",
-        minute="*",
-        id="opinion_days",
-        replace_existing=True,
-        misfire_grace_time=50,
-        coalesce=True,
-    )
-    # Newsletter: daily at the send time in data/new_residents.json (the issue row says whether today
-    # is its send date); a run missed while the bot was down happens within 6 h, once. Counts: 5 min.
+    # the grade changed
+    ("food_alerts", "cron", {"hour": "6,12", "minute": 30}, 3 * 3600),
+    # 소통 Day: every minute, so 10:00 and 24:00 are kept to the minute
+    ("opinion_days", "cron", {"hour": "*", "minute": "*"}, 50),
+    # the newsletter: daily at the send time in data/new_residents.json (filled in below; the
+    # issue row says whether today is its send date); its delivery counts every 5 minutes
+    ("newsletter", "cron", {}, 6 * 3600),
+    ("newsletter_report", "interval", {"minutes": 5}, 300),
+    # 등록면허세 confirmations: retries every 30 s (the first attempt is made right after the payment)
+    ("license_tax", "interval", {"seconds": 30}, 60),
+)
+
+
+def build_scheduler(duties: Duties, tz: str) -> AsyncIOScheduler:
     from workflows.new_residents import settings as new_resident_settings
 
-    nl_at = new_resident_settings().newsletter.send_time
-    sched.add_job(
-        duties.newsletter,
-        "cron",
-        hour=nl_at.hour,
-        minute=nl_at.minute,
-        id="newsletter",
-        replace_existing=True,
-        misfire_grace_time=6 * 3600,
-        coalesce=True,
-    )
-    sched.add_job(
-        duties.newsletter_report,
-        "interval",
-        minutes=5,
-        id="newsletter_report",
-        replace_existing=True,
-        misfire_grace_time=300,
-        coalesce=True,
-    )
-    # 등록면허세 confirmations: retries every 30 s (the first attempt is made right after the payment).
-    sched.add_job(
-        duties.license_tax,
-        "interval",
-        seconds=30,
-        id="license_tax",
-        replace_existing=True,
-        misfire_grace_time=60,
-        coalesce=True,
-    )
+    sched = AsyncIOScheduler(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1})
+    send_at = new_resident_settings().newsletter.send_time
+    for name, trigger, fields, grace in SCHEDULE:
+        if name == "newsletter":
+            fields = {"hour": send_at.hour, "minute": send_at.minute}
+        sched.add_job(
+            getattr(duties, name),
+            trigger,
+            **fields,
+            id=name,
+            replace_existing=True,
+            misfire_grace_time=grace,
+            coalesce=True,
+        )
     return sched

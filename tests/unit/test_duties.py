@@ -107,3 +107,20 @@ async def test_scheduler_stop_during_a_duty_logs_no_failure(caplog):
         await asyncio.sleep(0.05)
     assert log == ["commit"] and duties.failures == []
     assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
+
+
+def test_every_duty_is_scheduled_once_and_coalesces():
+    """bot/scheduler.SCHEDULE names each duty of Duties once; a run missed while the bot was down is
+    done once, late by at most its grace."""
+    import inspect
+
+    from bot.scheduler import SCHEDULE, Duties, build_scheduler
+
+    sched = build_scheduler(Duties(None, None, lambda: None), "Asia/Seoul")
+    duties = {n for n, f in inspect.getmembers(Duties, inspect.iscoroutinefunction) if not n.startswith("_")} - {
+        "run",
+        "finish",
+    }
+    assert {j.id for j in sched.get_jobs()} == duties == {name for name, *_ in SCHEDULE}
+    assert len(SCHEDULE) == len(duties)
+    assert all(j.coalesce and j.misfire_grace_time >= 50 for j in sched.get_jobs())
