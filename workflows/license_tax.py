@@ -982,19 +982,14 @@ async def _issue(
         note=f"{n.amount} won, account {n.virtual_account}, due {n.due_date}",
     )
     lang = await _lang(session, n.citizen_id)
-    await enqueue(
+    await _to_citizen(
         session,
-        key=f"lt:notice:{n.id}",
-        chat_id=n.citizen_id,
-        text=notice_text(svc, n, lang),
-        buttons=[[(t(lang, "lt.btn.refused"), cb("refuse_ask", n.id))]],
-    )
-    await _send_png(
-        session,
-        f"lt:notice_png:{n.id}",
-        n.citizen_id,
+        n,
+        lang,
+        "notice",
+        notice_text(svc, n, lang),
         f"{n.notice_no}.png",
-        notice_render.render(notice_sheet(svc, n)),
+        notice_sheet(svc, n),
         t(lang, "lt.png.notice", no=n.notice_no),
     )
 
@@ -1157,22 +1152,39 @@ async def _paid(
         note="after the due date" if late else None,
     )
     lang = await _lang(session, n.citizen_id)
-    await enqueue(
+    await _to_citizen(
         session,
-        key=f"lt:receipt:{n.id}",
-        chat_id=n.citizen_id,
-        text=receipt_text(svc, n, lang),
-        buttons=[[(t(lang, "lt.btn.refused"), cb("refuse_ask", n.id))]],
-    )
-    await _send_png(
-        session,
-        f"lt:receipt_png:{n.id}",
-        n.citizen_id,
+        n,
+        lang,
+        "receipt",
+        receipt_text(svc, n, lang),
         f"{n.notice_no}-receipt.png",
-        notice_render.render(receipt_sheet(svc, n)),
+        receipt_sheet(svc, n),
         t(lang, "lt.png.receipt", no=n.notice_no, code=n.verification_code),
     )
     await _confirm_to_body(session, svc, n)
+
+
+async def _to_citizen(
+    session: AsyncSession,
+    n: LicenseTaxNotice,
+    lang: str,
+    kind: str,
+    text: str,
+    png_name: str,
+    sheet: notice_render.Sheet,
+    caption: str,
+) -> None:
+    """The notice or the receipt to the resident: its text with the "not mine" button, then the
+    sheet as a picture (one outbox key each, so a repeat sends neither twice)."""
+    await enqueue(
+        session,
+        key=f"lt:{kind}:{n.id}",
+        chat_id=n.citizen_id,
+        text=text,
+        buttons=[[(t(lang, "lt.btn.refused"), cb("refuse_ask", n.id))]],
+    )
+    await _send_png(session, f"lt:{kind}_png:{n.id}", n.citizen_id, png_name, notice_render.render(sheet), caption)
 
 
 async def _confirm_to_body(session: AsyncSession, svc: Services, n: LicenseTaxNotice) -> None:
