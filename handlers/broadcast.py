@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.callbacks import BroadcastCb
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
-from handlers.states import resumes
 from handlers.replies import answer_in
+from handlers.states import resumes
 from workflows import broadcast as bc
 from workflows.context import Services
 from workflows.roles import Principal
@@ -205,9 +205,7 @@ async def photo_step(
     await _take(message, state, session, svc, lang, message.caption, message.photo[-1].file_id)
 
 
-@router.message(BroadcastForm.text, NOT_COMMAND)
-async def not_text(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "bc.text_or_photo"))
+answer_in(router, "bc.text_or_photo", BroadcastForm.text)
 
 
 @router.message(BroadcastForm.confirm, F.photo)

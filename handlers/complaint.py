@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards as kb
 from handlers import media
-from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP
 from handlers.callbacks import CategoryCb, EditCb, FormCb, FreeTextCb, MenuCb, StepCb
+from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP
 from handlers.privacy import after_consent, ask_consent_first
+from handlers.replies import answer_in
 from handlers.states import ComplaintForm, resumes
 from workflows import complaints, users
 from workflows.complaints import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_PHOTOS, Draft
@@ -301,9 +302,7 @@ async def photo_at_description(message: Message, state: FSMContext, svc: Service
     await message.answer(" ".join(said))
 
 
-@router.message(ComplaintForm.description, NOT_COMMAND)
-async def description_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.text_expected"))
+answer_in(router, "cf.text_expected", ComplaintForm.description)
 
 
 async def add_caption(message: Message, state: FSMContext, lang: str) -> str | None:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commands import set_commands_for
 from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP, RoleFilter
 from handlers.keyboards import markup
+from handlers.replies import answer_in
 from handlers.states import resumes, step_token
 from workflows import food_alerts as fa
 from workflows import food_import, roles
@@ -262,10 +263,7 @@ async def name_typed(message: Message, state: FSMContext, session: AsyncSession,
     await ask_type(message, lang)
 
 
-@router.message(FoodForm.name, NOT_COMMAND)
-@router.message(FoodForm.edit_name, NOT_COMMAND)
-async def name_not_text(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "food.name.text_only"))
+answer_in(router, "food.name.text_only", FoodForm.name, FoodForm.edit_name)
 
 
 @router.callback_query(FoodCb.filter(F.action.in_({"type", "dong"})), SHOWN_AT_STEP)
@@ -550,9 +548,7 @@ async def notice_text(message: Message, state: FSMContext, session: AsyncSession
     await show_preview(message, state, session, svc, lang)
 
 
-@router.message(NoticeForm.text, NOT_COMMAND)
-async def notice_not_text(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "food.notice.text_only"))
+answer_in(router, "food.notice.text_only", NoticeForm.text)
 
 
 @router.callback_query(NoticeCb.filter(F.action == "send"), NoticeForm.confirm)

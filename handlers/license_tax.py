@@ -630,9 +630,7 @@ async def cancel_reason(
     await message.answer(t(lang, "lt.op.cancel_done", no=n.notice_no))
 
 
-@router.message(TaxOfficerForm.cancel_reason, NOT_COMMAND)
-async def cancel_reason_text(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "lt.text_expected"))
+answer_in(router, "lt.text_expected", TaxOfficerForm.cancel_reason)
 
 
 @router.callback_query(LtCb.filter(F.action.in_({"pay_open", "accept", "return"})))

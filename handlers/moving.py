@@ -25,6 +25,7 @@ from bot.delivery import METHODS
 from handlers import media
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.replies import answer_in
 from handlers.states import resumes
 from workflows import new_residents, newsletter, users
 from workflows.context import Services
@@ -175,9 +176,7 @@ async def got_date(message: Message, state: FSMContext, svc: Services, lang: str
     await ask_dong(message, state, svc, lang)
 
 
-@router.message(MovingForm.date, NOT_COMMAND)
-async def date_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "nr.date_format"))
+answer_in(router, "nr.date_format", MovingForm.date)
 
 
 async def ask_dong(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
@@ -289,9 +288,7 @@ async def show_consent(message: Message, state: FSMContext, lang: str, svc: Serv
     )
 
 
-@router.message(MovingForm.consent, NOT_COMMAND)
-async def consent_expected(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.use_buttons"))
+answer_in(router, "cf.use_buttons", MovingForm.consent)
 
 
 @router.callback_query(ConsentCb.filter())
@@ -638,9 +635,7 @@ async def nl_preview(
     )
 
 
-@router.message(NewsletterForm.confirm, NOT_COMMAND)
-async def nl_use_buttons(message: Message, lang: str) -> None:
-    await message.answer(t(lang, "cf.use_buttons"))
+answer_in(router, "cf.use_buttons", NewsletterForm.confirm)
 
 
 @router.callback_query(NlCb.filter(F.action.in_({"confirm", "rewrite", "cancel"})))
