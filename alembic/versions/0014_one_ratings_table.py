@@ -1,8 +1,9 @@
 """one rating table for complaints and one-stops (issue 18 §1): ``ratings`` gets a ``service``
 (complaint / onestop), a nullable ``complaint_id`` and an ``application_id`` (SET NULL: a one-stop's
 ratings stay when the application is destroyed), one row per complaint and one per (application,
-department); the rows of ``onestop_ratings`` move into it (new ids, the same values, times and
-application link) and the table goes. The downgrade moves them back.
+department); the rows of ``onestop_ratings`` move into it (each id plus the highest ``ratings``
+id; the same values, times and application link) and the table goes. The downgrade moves them
+back.
 
 Revision ID: 0014_one_ratings_table
 Revises: 0013_processing_hours
@@ -18,20 +19,9 @@ down_revision: Union[str, Sequence[str], None] = "0013_processing_hours"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
+SCORES = ("overall", "greeting", "guidance", "tone", "answer", "closing")
 # the columns both tables have, copied as they are
-SHARED = (
-    "application_id",
-    "department_code",
-    "officer_id",
-    "sent_at",
-    "overall",
-    "greeting",
-    "guidance",
-    "tone",
-    "answer",
-    "closing",
-    "rated_at",
-)
+SHARED = ("application_id", "department_code", "officer_id", "sent_at", *SCORES, "rated_at")
 SUBJECT = (
     "service = 'complaint' AND complaint_id IS NOT NULL AND application_id IS NULL"
     " OR service = 'onestop' AND complaint_id IS NULL"
@@ -98,12 +88,7 @@ def downgrade() -> None:
         sa.Column("department_code", sa.String(length=40), nullable=False),
         sa.Column("officer_id", sa.BigInteger(), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("overall", sa.SmallInteger(), nullable=True),
-        sa.Column("greeting", sa.SmallInteger(), nullable=True),
-        sa.Column("guidance", sa.SmallInteger(), nullable=True),
-        sa.Column("tone", sa.SmallInteger(), nullable=True),
-        sa.Column("answer", sa.SmallInteger(), nullable=True),
-        sa.Column("closing", sa.SmallInteger(), nullable=True),
+        *(sa.Column(c, sa.SmallInteger(), nullable=True) for c in SCORES),
         sa.Column("rated_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["application_id"],

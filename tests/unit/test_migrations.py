@@ -133,155 +133,81 @@ async def test_instances_starting_together_migrate_once(tmp_path):
 
 T0 = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
 SCORES = ("overall", "greeting", "guidance", "tone", "answer", "closing")
+UNRATED = (None,) * len(SCORES)
 
 
-def _t(name: str, *cols: str, times: tuple[str, ...] = ()) -> sa.TableClause:
+def _t(name: str, *cols: str, times: tuple[str, ...] = ("sent_at", "rated_at")) -> sa.TableClause:
     return sa.table(name, *(sa.column(c) for c in cols), *(sa.column(c, UTCDateTime) for c in times))
 
 
-RATING_TIMES = ("sent_at", "rated_at")
 RATING_COLS = ("id", "department_code", "officer_id", *SCORES)
-ONESTOP_RATINGS = _t("onestop_ratings", *RATING_COLS, "application_id", times=RATING_TIMES)
-OLD_RATINGS = _t("ratings", *RATING_COLS, "complaint_id", "comment", times=RATING_TIMES)
-NEW_RATINGS = _t("ratings", *RATING_COLS, "service", "complaint_id", "application_id", "comment", times=RATING_TIMES)
+ONESTOP_RATINGS = _t("onestop_ratings", *RATING_COLS, "application_id")
+OLD_RATINGS = _t("ratings", *RATING_COLS, "complaint_id", "comment")
+NEW_RATINGS = _t("ratings", *RATING_COLS, "service", "complaint_id", "application_id", "comment")
 
 
-def _scores(*s: int | None) -> dict:
-    return dict(zip(SCORES, s))
+def _rating(id: int, dept: str, officer: int | None, sent: datetime, rated: datetime | None, scores, **subject):
+    return dict(
+        id=id,
+        department_code=dept,
+        officer_id=officer,
+        sent_at=sent,
+        rated_at=rated,
+        **dict(zip(SCORES, scores)),
+        **subject,
+    )
 
 
 # at 0013: two complaint ratings (one with a comment, one unanswered) and three one-stop rows
 # (two departments of a live application, one whose application was destroyed)
+RATED = T0 + timedelta(hours=1)
 COMPLAINT_ROWS = [
-    dict(
-        id=1,
-        complaint_id=1,
-        department_code="ROADS",
-        officer_id=501,
-        sent_at=T0,
-        rated_at=T0 + timedelta(hours=1),
-        comment="친절했어요",
-        **_scores(5, 5, 4, 5, 4, 5),
-    ),
-    dict(
-        id=2,
-        complaint_id=2,
-        department_code="PARKS",
-        officer_id=None,
-        sent_at=T0,
-        rated_at=None,
-        comment=None,
-        **_scores(None, None, None, None, None, None),
-    ),
+    _rating(1, "ROADS", 501, T0, RATED, (5, 5, 4, 5, 4, 5), complaint_id=1, comment="친절했어요"),
+    _rating(2, "PARKS", None, T0, None, UNRATED, complaint_id=2, comment=None),
 ]
 ONESTOP_ROWS = [
-    dict(
-        id=7,
-        application_id=1,
-        department_code="DONG-JUNGGOK1",
-        officer_id=601,
-        sent_at=T0 + timedelta(days=1),
-        rated_at=T0 + timedelta(days=2),
-        **_scores(4, 5, 3, 4, 5, 2),
-    ),
-    dict(
-        id=8,
-        application_id=1,
-        department_code="HEALTH",
-        officer_id=602,
-        sent_at=T0 + timedelta(days=1),
-        rated_at=T0 + timedelta(days=2),
-        **_scores(4, 5, 3, 4, 5, 2),
-    ),
-    dict(
-        id=9,
-        application_id=None,
-        department_code="HEALTH",
-        officer_id=603,
-        sent_at=T0 - timedelta(days=400),
-        rated_at=T0 - timedelta(days=399),
-        **_scores(3, None, None, None, None, None),
+    _rating(7, "DONG-JUNGGOK1", 601, T0, RATED, (4, 5, 3, 4, 5, 2), application_id=1),
+    _rating(8, "HEALTH", 602, T0, RATED, (4, 5, 3, 4, 5, 2), application_id=1),
+    _rating(
+        9, "HEALTH", 603, T0 - timedelta(days=400), T0 - timedelta(days=399), (3, *UNRATED[1:]), application_id=None
     ),
 ]
+
+
+def _insert(conn, name: str, rows: list[dict]) -> None:
+    """Rows into a table as it is at this revision (not as the models have it now)."""
+    typed = {datetime: UTCDateTime, dict: sa.JSON}
+    table = sa.table(name, *(sa.column(k, typed.get(type(v))) for k, v in rows[0].items()))
+    conn.execute(sa.insert(table), rows)
 
 
 def _seed_0013(conn) -> None:
-    conn.execute(
-        sa.insert(_t("users", "id", "language", "language_chosen", "is_active", "card_mode", times=("created_at",))),
-        [dict(id=100, language="ko", language_chosen=False, is_active=True, card_mode="cards", created_at=T0)],
-    )
-    complaint = _t(
+    _insert(conn, "users", [dict(id=100, language="ko", language_chosen=False, is_active=True, created_at=T0)])
+    complaint = dict(citizen_id=100, category_code="road", kind="건의", period="7d", description="x" * 20)
+    times = dict(received_at=T0, deadline_at=T0, updated_at=T0)
+    _insert(
+        conn,
         "complaints",
-        "id",
-        "receipt_no",
-        "submit_key",
-        "citizen_id",
-        "category_code",
-        "kind",
-        "period",
-        "description",
-        "department_code",
-        "state",
-        "extended",
-        times=("received_at", "deadline_at", "updated_at"),
-    )
-    conn.execute(
-        sa.insert(complaint),
         [
-            dict(
-                id=i,
-                receipt_no=f"R-{i}",
-                submit_key=f"k{i}",
-                citizen_id=100,
-                category_code="road",
-                kind="건의",
-                period="7d",
-                description="x" * 20,
-                department_code=d,
-                state="closed",
-                extended=False,
-                received_at=T0,
-                deadline_at=T0,
-                updated_at=T0,
-            )
+            dict(id=i, receipt_no=f"R-{i}", submit_key=f"k{i}", department_code=d, state="closed", extended=False)
+            | complaint
+            | times
             for i, d in ((1, "ROADS"), (2, "PARKS"))
         ],
     )
-    app = sa.table(
-        "onestop_applications",
-        *(sa.column(c) for c in ("id", "receipt_no", "submit_key", "kind", "citizen_id", "dong", "event_date")),
-        *(sa.column(c) for c in ("report_made", "reminders_on", "state")),
-        sa.column("facts", sa.JSON),
-        sa.column("consents", sa.JSON),
-        sa.column("created_at", UTCDateTime),
-    )
-    conn.execute(
-        sa.insert(app).values(
-            id=1,
-            receipt_no="OS-1",
-            submit_key="os1",
-            kind="birth",
-            citizen_id=100,
-            dong="중곡1동",
-            event_date=date(2026, 11, 2),
-            report_made=True,
-            facts={},
-            consents={},
-            reminders_on=True,
-            state="completed",
-            created_at=T0,
-        )
-    )
-    conn.execute(sa.insert(OLD_RATINGS), COMPLAINT_ROWS)
-    conn.execute(sa.insert(ONESTOP_RATINGS), ONESTOP_ROWS)
+    application = dict(id=1, receipt_no="OS-1", submit_key="os1", kind="birth", citizen_id=100, dong="중곡1동")
+    facts = dict(event_date=date(2026, 11, 2), report_made=True, facts={}, consents={}, reminders_on=True)
+    _insert(conn, "onestop_applications", [application | facts | dict(state="completed", created_at=T0)])
+    _insert(conn, "ratings", COMPLAINT_ROWS)
+    _insert(conn, "onestop_ratings", ONESTOP_ROWS)
 
 
 def _rows(conn, table: sa.TableClause) -> list[dict]:
     return [dict(r._mapping) for r in conn.execute(sa.select(table).order_by(table.c.id))]
 
 
-def _values(row: dict) -> dict:
-    return {k: v for k, v in row.items() if k not in ("id", "service", "complaint_id", "comment")}
+def _without(row: dict, *keys: str) -> dict:
+    return {k: v for k, v in row.items() if k not in keys}
 
 
 async def test_0014_moves_onestop_ratings_into_ratings_and_back(tmp_path):
@@ -297,8 +223,10 @@ async def test_0014_moves_onestop_ratings_into_ratings_and_back(tmp_path):
     moved = rows[2:]
     assert [r["service"] for r in moved] == ["onestop"] * 3
     assert all(r["complaint_id"] is None and r["comment"] is None for r in moved)
-    assert len({r["id"] for r in rows}) == 5 and all(r["id"] > 2 for r in moved)
-    assert [_values(r) for r in moved] == [{k: v for k, v in r.items() if k != "id"} for r in ONESTOP_ROWS]
+    assert [r["id"] for r in moved] == [9, 10, 11]  # their own ids after the complaints' highest
+    assert [_without(r, "id", "service", "complaint_id", "comment") for r in moved] == [
+        _without(r, "id") for r in ONESTOP_ROWS
+    ]
 
     def constraints(conn) -> None:
         # one per (application, department); a subject that fits the service; new rows get new ids
@@ -319,16 +247,8 @@ async def test_0014_moves_onestop_ratings_into_ratings_and_back(tmp_path):
     await asyncio.to_thread(command.downgrade, alembic_config(url), "0013_processing_hours")
     back = await _on(url, lambda conn: (_rows(conn, OLD_RATINGS), _rows(conn, ONESTOP_RATINGS)))
     assert back[0] == COMPLAINT_ROWS
-    assert [{k: v for k, v in r.items() if k != "id"} for r in back[1]] == [
-        *({k: v for k, v in r.items() if k != "id"} for r in ONESTOP_ROWS),
-        dict(
-            application_id=None,
-            department_code="TAX",
-            officer_id=None,
-            sent_at=T0,
-            rated_at=None,
-            **_scores(None, None, None, None, None, None),
-        ),
+    assert [_without(r, "id") for r in back[1]] == [
+        _without(r, "id") for r in [*ONESTOP_ROWS, _rating(0, "TAX", None, T0, None, UNRATED, application_id=None)]
     ]
     columns = await _on(url, lambda conn: {c["name"] for c in inspect(conn).get_columns("ratings")})
     assert "service" not in columns and "application_id" not in columns

@@ -105,3 +105,23 @@ async def test_a_role_granted_after_the_survey_leaves_that_office_unrated(sessio
     with pytest.raises(RatingError) as e:
         await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="guidance", score=3)
     assert e.value.code == "own_staff"
+
+
+async def test_one_stop_ratings_stay_out_of_the_complaint_figures(session, svc, officers):
+    """One table holds both services' ratings: the complaint figures (Smile, trend, ranking, the
+    report's raw ratings) read only complaint rows, the one-stop figures only one-stop rows."""
+    from workflows import ranking, reports
+
+    app, _ = await _file_birth(
+        session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True), {"KEPCO": False}
+    )
+    await _complete_all(session, svc, app, lambda dept: _by(officers, dept))
+    await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=1)
+    await session.commit()
+    lo, hi = svc.now() - timedelta(days=1), svc.now() + timedelta(days=1)
+    smile = await indicators.satisfaction(session, lo, hi)
+    assert smile.district.sent == 0 and smile.district.rated == 0 and smile.departments == {}
+    assert await ranking.department_totals(session, lo, hi) == []
+    assert await reports.raw_ratings(session, lo, hi) == []
+    assert all(p.rated == 0 for p in await indicators.trend(session, svc, svc.now().date(), months=2))
+    assert (await _figures(session, svc))["DONG-JUNGGOK1"] == (1, 1.0)
