@@ -120,6 +120,7 @@ async def fill(sm, n: int, forms: int) -> None:
                 insert(Rating),
                 [
                     dict(
+                        service="complaint",
                         complaint_id=i,
                         department_code="ROADS",
                         officer_id=7,

@@ -93,8 +93,19 @@ class RateCb(CallbackData, prefix="rt"):  # workflows/callbacks.rating
     score: Num
 
 
-class RateMoreCb(CallbackData, prefix="rd"):
+class RateMoreCb(CallbackData, prefix="rd"):  # workflows/callbacks.rating_details
     cid: Num
+    go: Num
+
+
+class OsRateCb(CallbackData, prefix="osr"):  # a one-stop's survey: workflows/callbacks.onestop_rating
+    app: Num
+    item: str
+    score: Num
+
+
+class OsRateMoreCb(CallbackData, prefix="osrm"):  # workflows/callbacks.onestop_rating_details
+    app: Num
     go: Num
 
 

@@ -1,4 +1,5 @@
-"""Citizens after an answer: 해결됨 / 해결 안 됨, then the 친절 OSS 5-item rating."""
+"""Citizens after an answer: 해결됨 / 해결 안 됨, then the 친절 OSS 5-item rating — the same survey,
+questions and buttons for a complaint and for a completed one-stop (workflows/ratings.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP
-from handlers.callbacks import FeedbackCb, RateCb, RateMoreCb, StepCb
+from handlers.callbacks import FeedbackCb, OsRateCb, OsRateMoreCb, RateCb, RateMoreCb, StepCb
 from handlers.keyboards import markup
 from handlers.states import CitizenForm
 from handlers import keyboards as kb
@@ -90,26 +91,37 @@ async def reopen_text_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "citizen.ask_reopen"))
 
 
+REFUSED = {"already": "rate.already", "handled": "rate.refused.handled", "own_staff": "rate.refused.own_staff"}
+
+
+def _subject(data: RateCb | RateMoreCb | OsRateCb | OsRateMoreCb) -> dict[str, int]:
+    """The survey a button belongs to: a complaint's or a one-stop application's."""
+    if isinstance(data, (RateCb, RateMoreCb)):
+        return {"complaint_id": data.cid}
+    return {"application_id": data.app}
+
+
 @router.callback_query(RateCb.filter())
+@router.callback_query(OsRateCb.filter())
 async def rate(
-    query: CallbackQuery, callback_data: RateCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
+    query: CallbackQuery,
+    callback_data: RateCb | OsRateCb,
+    state: FSMContext,
+    session: AsyncSession,
+    svc: Services,
+    lang: str,
 ) -> None:
     try:
         r = await ratings.rate(
             session,
             svc,
             user_id=query.from_user.id,
-            complaint_id=callback_data.cid,
             item=callback_data.item,
             score=callback_data.score,
+            **_subject(callback_data),
         )
     except RatingError as e:
-        text = {
-            "already": "rate.already",
-            "handled": "rate.refused.handled",
-            "own_staff": "rate.refused.own_staff",
-        }.get(e.code, "stale_button")
-        await query.answer(t(lang, text), show_alert=True)
+        await query.answer(t(lang, REFUSED.get(e.code, "stale_button")), show_alert=True)
         return
     await session.commit()
     await query.answer()
@@ -120,8 +132,8 @@ async def rate(
             reply_markup=markup(
                 [
                     [
-                        (t(lang, "rate.details_yes"), RateMoreCb(cid=r.complaint_id, go=1).pack()),
-                        (t(lang, "rate.details_no"), RateMoreCb(cid=r.complaint_id, go=0).pack()),
+                        (t(lang, "rate.details_yes"), ratings.details_data(r, True)),
+                        (t(lang, "rate.details_no"), ratings.details_data(r, False)),
                     ]
                 ]
             ),
@@ -131,25 +143,29 @@ async def rate(
 
 
 async def ask_next(message: Message, state: FSMContext, r, lang: str) -> None:
+    """The next item's question; after the last one, a complaint's survey asks for a comment."""
     item = ratings.next_item(r)
     if item is not None:
         n = ratings.ITEMS.index(item) + 1
         await message.answer(
             t(lang, "rate.item", n=n, item=t(lang, f"rate.item.{item}")),
-            reply_markup=markup(ratings.score_buttons(r.complaint_id, item)),
+            reply_markup=markup(ratings.score_buttons(r, item)),
         )
-    else:
+    elif r.service == ratings.COMPLAINT:
         await state.set_state(CitizenForm.rating_comment)
         await state.set_data({"cid": r.complaint_id})
         await message.answer(t(lang, "rate.ask_comment"), reply_markup=kb.step(lang, CitizenForm.rating_comment))
+    else:
+        await message.answer(t(lang, "rate.done"))
 
 
 @router.callback_query(RateMoreCb.filter())
+@router.callback_query(OsRateMoreCb.filter())
 async def rate_more(
-    query: CallbackQuery, callback_data: RateMoreCb, state: FSMContext, session: AsyncSession, lang: str
+    query: CallbackQuery, callback_data: RateMoreCb | OsRateMoreCb, state: FSMContext, session: AsyncSession, lang: str
 ) -> None:
     try:
-        r = await ratings._own_rating(session, query.from_user.id, callback_data.cid)
+        r = await ratings.answers(session, query.from_user.id, **_subject(callback_data))
     except RatingError:
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return

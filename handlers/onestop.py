@@ -33,7 +33,6 @@ from workflows import birth_death as bd, district_info
 from workflows.birth_death import OnestopError, Plan
 from workflows.contact import InvalidPhone, normalize_phone
 from workflows.context import Services
-from workflows.ratings import ITEMS as RATING_ITEMS, OVERALL
 from workflows.texts import escape, t
 
 router = Router(name="onestop")
@@ -83,17 +82,6 @@ class SupplementCb(CallbackData, prefix="osup"):  # workflows/birth_death.cb_sup
 class ReminderCb(CallbackData, prefix="orem"):  # workflows/birth_death.cb_reminder
     action: str  # reported, stop
     app: Num
-
-
-class OsRateCb(CallbackData, prefix="osr"):  # workflows/birth_death.cb_rate
-    app: Num
-    item: str
-    score: Num
-
-
-class OsRateMoreCb(CallbackData, prefix="osrm"):  # workflows/birth_death.cb_rate_more
-    app: Num
-    go: Num
 
 
 Ask = Callable[[Message, FSMContext, Services, str, str], Awaitable[None]]
@@ -595,72 +583,6 @@ async def reminder_button(
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(text)
-
-
-@router.callback_query(OsRateCb.filter())
-async def rate(query: CallbackQuery, callback_data: OsRateCb, session: AsyncSession, svc: Services, lang: str) -> None:
-    try:
-        r = await bd.rate(
-            session,
-            svc,
-            user_id=query.from_user.id,
-            application_id=callback_data.app,
-            item=callback_data.item,
-            score=callback_data.score,
-        )
-    except OnestopError as e:
-        await query.answer(
-            t(lang, "rate.already")
-            if e.code == "already"
-            else t(lang, "rate.refused.own_staff")
-            if e.code == "own_staff"
-            else t(lang, "stale_button"),
-            show_alert=True,
-        )
-        return
-    await session.commit()
-    await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    if callback_data.item == OVERALL:
-        await query.message.answer(
-            t(lang, "rate.thanks_overall", score=r.overall),
-            reply_markup=markup(
-                [
-                    [
-                        (t(lang, "rate.details_yes"), bd.cb_rate_more(callback_data.app, True)),
-                        (t(lang, "rate.details_no"), bd.cb_rate_more(callback_data.app, False)),
-                    ]
-                ]
-            ),
-        )
-        return
-    await _ask_next_rating(query.message, r, callback_data.app, lang)
-
-
-async def _ask_next_rating(message: Message, r, app_id: int, lang: str) -> None:
-    item = bd.next_rating_item(r)
-    if item is None:
-        await message.answer(t(lang, "rate.done"))
-        return
-    await message.answer(
-        t(lang, "rate.item", n=RATING_ITEMS.index(item) + 1, item=t(lang, f"rate.item.{item}")),
-        reply_markup=markup(bd.rating_buttons(app_id, item)),
-    )
-
-
-@router.callback_query(OsRateMoreCb.filter())
-async def rate_more(query: CallbackQuery, callback_data: OsRateMoreCb, session: AsyncSession, lang: str) -> None:
-    try:
-        r = await bd.ratings_of(session, query.from_user.id, callback_data.app)
-    except OnestopError:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return
-    await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    if callback_data.go:
-        await _ask_next_rating(query.message, r, callback_data.app, lang)
-    else:
-        await query.message.answer(t(lang, "rate.done"))
 
 
 # --- anything else typed or sent into a form ----------------------------------------------------------

@@ -229,6 +229,7 @@ def _rating(
     c: Complaint, sent: datetime, rated: datetime | None = None, overall: int | None = None, **items: int
 ) -> Rating:
     return Rating(
+        service="complaint",
         complaint_id=c.id,
         department_code=c.department_code,
         officer_id=c.answered_by or c.officer_id,

@@ -38,11 +38,10 @@ from bot.db.models import (
     OnestopApplication,
     OnestopItem,
     OnestopItemEvent,
-    OnestopRating,
     OnestopReminder,
     User,
 )
-from workflows import agency_notify, audit, district_info
+from workflows import agency_notify, audit, district_info, ratings
 from workflows.benefits import (
     Catalogue,
     DistrictGrant,
@@ -56,7 +55,6 @@ from workflows.contact import mask_phones
 from workflows.context import Services, fmt_day
 from workflows.district import District
 from workflows.outbox import enqueue
-from workflows.ratings import ITEMS as RATING_ITEMS, OVERALL
 from workflows.roles import Principal, can_handle, officers_of
 from workflows.texts import ENGLISH_DATA, escape, pack, t
 from workflows.date_words import COMPACT, FULL, RELATIVE_DAYS, SHORT
@@ -130,7 +128,7 @@ class OnestopError(ValueError):
 
     def __init__(self, code: str):
         super().__init__(code)
-        self.code = code  # not_found, forbidden, state, short, long, already, bad_item, bad_score
+        self.code = code  # not_found, forbidden, state, short, long
 
 
 # --- callback data (matched by CallbackData classes in handlers/onestop*.py) ---------------
@@ -146,14 +144,6 @@ def cb_supplement(item_id: int) -> str:
 
 def cb_reminder(action: str, application_id: int) -> str:
     return f"orem:{action}:{application_id}"
-
-
-def cb_rate(application_id: int, item: str, score: int) -> str:
-    return f"osr:{application_id}:{item}:{score}"
-
-
-def cb_rate_more(application_id: int, go: bool) -> str:
-    return f"osrm:{application_id}:{int(go)}"
 
 
 # --- rules: data files and the district profile --------------------------------------------
@@ -1458,10 +1448,8 @@ async def _maybe_complete(session: AsyncSession, svc: Services, app: OnestopAppl
     return True
 
 
-# --- the 5-item rating of a completed one-stop (친절 OSS) ---------------------------------------
-# workflows/ratings.py is keyed by complaint (ratings.complaint_id is a required foreign key to
-# complaints), so a one-stop gets a parallel table with the same five items: the family answers
-# once and the answers are attributed to every department that completed a part.
+# --- the 5-item rating of a completed one-stop (친절 OSS: workflows/ratings.py) -----------------
+# The family answers once and the answers are attributed to every department that completed a part.
 
 
 async def send_survey(session: AsyncSession, svc: Services, app: OnestopApplication) -> bool:
@@ -1469,14 +1457,13 @@ async def send_survey(session: AsyncSession, svc: Services, app: OnestopApplicat
     for it in app.items:
         if it.state == DONE and it.department_code and it.officer_id is not None:
             handled[it.department_code] = it.officer_id
-    if not handled or await session.scalar(select(OnestopRating.id).where(OnestopRating.application_id == app.id)):
+    if not handled or await ratings.onestop_surveyed(session, app.id):
         return False
-    from workflows.ratings import onestop_conflict  # staff do not rate their own work (issue 16 §5)
-
-    reason, excluded = await onestop_conflict(session, app, app.citizen_id, handled)
+    # staff do not rate their own work (issue 16 §5)
+    reason, excluded = await ratings.onestop_conflict(session, app, app.citizen_id, handled)
     handled = {d: o for d, o in handled.items() if d not in excluded}
+    lang = await _lang(session, app.citizen_id)
     if not handled:  # say why there is no survey rather than stay silent
-        lang = await _lang(session, app.citizen_id)
         await enqueue(
             session,
             key=f"ossurvey:{app.id}",
@@ -1488,75 +1475,16 @@ async def send_survey(session: AsyncSession, svc: Services, app: OnestopApplicat
             ),
         )
         return False
-    now = svc.now()
-    for dept, officer in handled.items():
-        session.add(OnestopRating(application_id=app.id, department_code=dept, officer_id=officer, sent_at=now))
-    lang = await _lang(session, app.citizen_id)
+    rows = ratings.open_onestop(session, svc, app.id, handled)
     names = ", ".join(escape(svc.district.department(d).name(lang)) for d in handled)
     await enqueue(
         session,
         key=f"ossurvey:{app.id}",
         chat_id=app.citizen_id,
         text=t(lang, "onestop.rate.ask", receipt=app.receipt_no, departments=names),
-        buttons=rating_buttons(app.id, OVERALL),
+        buttons=ratings.score_buttons(rows[0], ratings.OVERALL),
     )
     return True
-
-
-def rating_buttons(application_id: int, item: str) -> list[list[tuple[str, str]]]:
-    labels = {1: "1 😞", 2: "2", 3: "3", 4: "4", 5: "5 😊"}
-    return [[(labels[s], cb_rate(application_id, item, s)) for s in range(1, 6)]]
-
-
-async def _own_ratings(session: AsyncSession, user_id: int, application_id: int) -> list[OnestopRating]:
-    rows = (
-        (
-            await session.execute(
-                select(OnestopRating)
-                .join(OnestopApplication, OnestopApplication.id == OnestopRating.application_id)
-                .where(OnestopRating.application_id == application_id, OnestopApplication.citizen_id == user_id)
-                .order_by(OnestopRating.id)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    if not rows:
-        raise OnestopError("not_found")
-    return list(rows)
-
-
-async def rate(
-    session: AsyncSession, svc: Services, *, user_id: int, application_id: int, item: str, score: int
-) -> OnestopRating:
-    if item != OVERALL and item not in RATING_ITEMS:
-        raise OnestopError("bad_item")
-    if not isinstance(score, int) or not 1 <= score <= 5:
-        raise OnestopError("bad_score")
-    from workflows.ratings import own_departments  # granted a role in a rated department since the survey
-
-    own = await own_departments(session, user_id)
-    rows = [r for r in await _own_ratings(session, user_id, application_id) if r.department_code not in own]
-    if not rows:
-        raise OnestopError("own_staff")
-    first = rows[0]
-    if getattr(first, item) is not None:
-        raise OnestopError("already")
-    if item != OVERALL and first.overall is None:
-        raise OnestopError("bad_item")
-    for r in rows:  # their own department's row, if any, stays unrated: not counted
-        setattr(r, item, score)
-        r.rated_at = svc.now()
-    return first
-
-
-async def ratings_of(session: AsyncSession, user_id: int, application_id: int) -> OnestopRating:
-    rows = await _own_ratings(session, user_id, application_id)
-    return next((r for r in rows if r.overall is not None), rows[0])  # the rows the family rated
-
-
-def next_rating_item(r: OnestopRating) -> str | None:
-    return next((i for i in RATING_ITEMS if getattr(r, i) is None), None)
 
 
 # --- reminders and the family's own switches ----------------------------------------------------

@@ -20,3 +20,17 @@ def citizen_feedback(resolved: bool, complaint_id: int) -> str:
 
 def rating(complaint_id: int, item: str, score: int) -> str:
     return f"rt:{complaint_id}:{item}:{score}"
+
+
+def rating_details(complaint_id: int, go: bool) -> str:
+    """After the overall score: rate the items too (go) or not: handlers/callbacks.RateMoreCb."""
+    return f"rd:{complaint_id}:{int(go)}"
+
+
+def onestop_rating(application_id: int, item: str, score: int) -> str:
+    """A one-stop's survey (workflows/ratings.py): handlers/callbacks.OsRateCb."""
+    return f"osr:{application_id}:{item}:{score}"
+
+
+def onestop_rating_details(application_id: int, go: bool) -> str:
+    return f"osrm:{application_id}:{int(go)}"

@@ -30,10 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Complaint, ComplaintEvent, OnestopApplication, OnestopItem, Rating, UTCDateTime
 from workflows import states
 from workflows.context import Services
-from workflows.ratings import counted
+from workflows.ratings import COMPLAINT, ITEMS, ONESTOP, counted
 
 RULES_FILE = Path(__file__).parent / "data" / "indicators.json"
-ITEMS = ("greeting", "guidance", "tone", "answer", "closing")  # 첫인사, 안내, 말투, 답변, 끝인사
 METRES_PER_DEGREE = 111_320.0
 
 
@@ -339,7 +338,11 @@ async def satisfaction(session: AsyncSession, lo: datetime, hi: datetime) -> Lev
             item_n=[int(x) for x in rest[5 : 5 + k]],
             item_sum=[int(x) for x in rest[5 + k :]],
         )
-    q = select(*keys, func.count(), func.count(R.overall)).where(R.sent_at >= lo, R.sent_at < hi).group_by(*keys)
+    q = (
+        select(*keys, func.count(), func.count(R.overall))
+        .where(R.sent_at >= lo, R.sent_at < hi, R.service == COMPLAINT)
+        .group_by(*keys)
+    )
     for dept, officer, sent, responded in (await session.execute(q)).all():
         s = fine.setdefault((dept, officer), Smile())
         s.sent, s.responded = sent, responded
@@ -797,12 +800,11 @@ async def onestop_offices(session: AsyncSession, svc: Services, lo: datetime, hi
         await session.execute(select(office, A.created_at, I.done_at).join(A, A.id == I.application_id).where(done))
     ).all():
         out[k].hours.append(hours(created, finished))
-    from bot.db.models import OnestopRating as R
-
+    R = Rating
     for k, n, total in (
         await session.execute(
             select(R.department_code, func.count(), func.sum(R.overall))
-            .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None))
+            .where(R.rated_at >= lo, R.rated_at < hi, R.overall.is_not(None), counted(ONESTOP))
             .group_by(R.department_code)
         )
     ).all():

@@ -1,7 +1,13 @@
-"""친절 OSS 5-item satisfaction survey (광주광역시 model; Chatwoot CSAT conventions).
+"""친절 OSS 5-item satisfaction survey (광주광역시 model; Chatwoot CSAT conventions), one for every
+service that asks it (a ``ratings`` row each, bot/db/models.Rating):
 
-Sent once per complaint when it reaches a final decision; the department and the officer who
-answered are snapshotted when the survey is sent, so a later transfer does not move the score.
+* a complaint: sent once when it reaches a final decision (``send_survey``);
+* a one-stop (출생·사망 원스톱, workflows/birth_death.py): sent once when the application completes,
+  one row per department that completed a part (``open_onestop``); the family answers once and
+  every answer goes to each of those rows.
+
+The department and the officer are snapshotted when the survey is sent, so a later transfer does
+not move the score. The overall score comes first, then the five items in order (``next_item``).
 
 Honest figures (issue 16 §5): an officer does not rate a complaint they handled, nor one of their
 own department's (the resident is told why instead of getting the survey), and a department's
@@ -10,10 +16,10 @@ figures leave out ratings given while the rater was its staff (``counted``).
 
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, ComplaintEvent, Rating, RoleGrant, User
+from bot.db.models import Complaint, ComplaintEvent, OnestopApplication, Rating, RoleGrant, User
 from workflows import callbacks
 from workflows.context import Services
 from workflows.outbox import enqueue
@@ -22,12 +28,14 @@ from workflows.texts import t
 ITEMS = ("greeting", "guidance", "tone", "answer", "closing")  # 첫인사, 안내, 말투, 답변, 끝인사
 OVERALL = "overall"
 COMMENT_MAX = 1000
+COMPLAINT, ONESTOP = "complaint", "onestop"  # Rating.service
 
 
 class RatingError(ValueError):
     def __init__(self, code: str):
         super().__init__(code)
-        self.code = code  # "not_found", "already", "bad_score", "bad_item", "handled", "own_staff"
+        # "not_found", "already", "bad_score", "bad_item", "handled", "own_staff", "too_long"
+        self.code = code
 
 
 STAFF_ROLES = ("officer", "head")
@@ -64,11 +72,14 @@ async def conflict(session: AsyncSession, c: Complaint, user_id: int) -> str | N
     return None
 
 
-def counted():
-    """The filter every rating figure uses: leave out a rating given while the rater was staff of
-    the rated department (grants are kept with their dates, so a later grant or revocation does
-    not move it)."""
+def counted(service: str = COMPLAINT):
+    """The filter every rating figure uses: the ``service``'s ratings, as counted. For complaints,
+    leave out a rating given while the rater was staff of the rated department (grants are kept
+    with their dates, so a later grant or revocation does not move it); for one-stops the rule is
+    applied when the rating is asked and given (``onestop_conflict``), not afterwards."""
     R = Rating
+    if service != COMPLAINT:
+        return R.service == service
     at = R.rated_at
     # First, uncorrelated and computed once: the complaints of anyone who ever held a staff role.
     # Every other rating counts without the per-rating look-up below (a report reads 100,000s).
@@ -77,27 +88,30 @@ def counted():
         .join(RoleGrant, Complaint.citizen_id == RoleGrant.user_id)
         .where(RoleGrant.role.in_(STAFF_ROLES))
     )
-    return or_(
-        R.complaint_id.not_in(staff_filed),
-        ~exists(
-            select(RoleGrant.id)
-            .join(Complaint, Complaint.citizen_id == RoleGrant.user_id)
-            .where(
-                Complaint.id == R.complaint_id,
-                RoleGrant.department_code == R.department_code,
-                RoleGrant.role.in_(STAFF_ROLES),
-                RoleGrant.granted_at <= at,
-                or_(RoleGrant.revoked_at.is_(None), RoleGrant.revoked_at > at),
-            )
+    return and_(
+        R.service == COMPLAINT,
+        or_(
+            R.complaint_id.not_in(staff_filed),
+            ~exists(
+                select(RoleGrant.id)
+                .join(Complaint, Complaint.citizen_id == RoleGrant.user_id)
+                .where(
+                    Complaint.id == R.complaint_id,
+                    RoleGrant.department_code == R.department_code,
+                    RoleGrant.role.in_(STAFF_ROLES),
+                    RoleGrant.granted_at <= at,
+                    or_(RoleGrant.revoked_at.is_(None), RoleGrant.revoked_at > at),
+                )
+            ),
         ),
     )
 
 
 # --- the same rule for a one-stop (출생·사망 원스톱: workflows/birth_death.py) ------------------------
 # A one-stop is rated once by the family and the answers go to every department that completed a
-# part (one onestop_ratings row each). Its rows keep no rater once the application is destroyed, so
-# the rule is applied when the rating is asked and when it is given, not by a filter afterwards:
-# the figures count only what was rated (overall not null).
+# part (one ratings row each). Its rows keep no rater once the application is destroyed, so the
+# rule is applied when the rating is asked and when it is given, not by a filter afterwards: the
+# figures count only what was rated (overall not null).
 
 ONESTOP_STAFF_ACTIONS = frozenset({"take", "complete", "supplement", "ack", "relay"})  # OnestopItemEvent
 
@@ -131,9 +145,26 @@ async def onestop_conflict(session: AsyncSession, app, user_id: int, departments
     return None, await own_departments(session, user_id) & set(departments)
 
 
-def score_buttons(complaint_id: int, item: str) -> list[list[tuple[str, str]]]:
+# --- asking ----------------------------------------------------------------------------------
+
+
+def _subject(r: Rating) -> int:
+    subject = r.complaint_id if r.service == COMPLAINT else r.application_id
+    if subject is None:  # a one-stop's rows once the application is destroyed
+        raise RatingError("not_found")
+    return subject
+
+
+def score_buttons(r: Rating, item: str) -> list[list[tuple[str, str]]]:
+    """The 1..5 buttons for ``item`` (or OVERALL) of ``r``'s survey."""
     labels = {1: "1 😞", 2: "2", 3: "3", 4: "4", 5: "5 😊"}
-    return [[(labels[s], callbacks.rating(complaint_id, item, s)) for s in range(1, 6)]]
+    data = callbacks.rating if r.service == COMPLAINT else callbacks.onestop_rating
+    return [[(labels[s], data(_subject(r), item, s)) for s in range(1, 6)]]
+
+
+def details_data(r: Rating, go: bool) -> str:
+    """The callback data of "rate the items too" (go) or "no, thanks" after the overall score."""
+    return (callbacks.rating_details if r.service == COMPLAINT else callbacks.onestop_rating_details)(_subject(r), go)
 
 
 async def send_survey(session: AsyncSession, svc: Services, c: Complaint) -> bool:
@@ -148,14 +179,14 @@ async def send_survey(session: AsyncSession, svc: Services, c: Complaint) -> boo
             session, key=f"survey:{c.id}", chat_id=c.citizen_id, text=t(lang, NOT_OFFERED[reason], receipt=c.receipt_no)
         )
         return False
-    session.add(
-        Rating(
-            complaint_id=c.id,
-            department_code=c.department_code,
-            officer_id=c.answered_by or c.officer_id,
-            sent_at=svc.now(),
-        )
+    r = Rating(
+        service=COMPLAINT,
+        complaint_id=c.id,
+        department_code=c.department_code,
+        officer_id=c.answered_by or c.officer_id,
+        sent_at=svc.now(),
     )
+    session.add(r)
     await enqueue(
         session,
         key=f"survey:{c.id}",
@@ -163,43 +194,101 @@ async def send_survey(session: AsyncSession, svc: Services, c: Complaint) -> boo
         text=t(
             lang, "rate.ask", receipt=c.receipt_no, department=svc.district.department(c.department_code).name(lang)
         ),
-        buttons=score_buttons(c.id, OVERALL),
+        buttons=score_buttons(r, OVERALL),
     )
     return True
 
 
-async def _own_rating(session: AsyncSession, user_id: int, complaint_id: int) -> Rating:
-    row = (
-        await session.execute(
-            select(Rating)
-            .join(Complaint, Complaint.id == Rating.complaint_id)
-            .where(Rating.complaint_id == complaint_id, Complaint.citizen_id == user_id)
+async def onestop_surveyed(session: AsyncSession, application_id: int) -> bool:
+    return await session.scalar(select(Rating.id).where(Rating.application_id == application_id).limit(1)) is not None
+
+
+def open_onestop(
+    session: AsyncSession, svc: Services, application_id: int, departments: dict[str, int | None]
+) -> list[Rating]:
+    """The rows of a one-stop's survey: one per department (code → the officer who completed its
+    part); the caller asks the question with ``score_buttons(rows[0], OVERALL)``."""
+    now = svc.now()
+    rows = [
+        Rating(service=ONESTOP, application_id=application_id, department_code=d, officer_id=o, sent_at=now)
+        for d, o in departments.items()
+    ]
+    session.add_all(rows)
+    return rows
+
+
+# --- answering --------------------------------------------------------------------------------
+
+
+async def _own(
+    session: AsyncSession, user_id: int, complaint_id: int | None, application_id: int | None
+) -> list[Rating]:
+    """The survey rows of ``user_id``'s complaint or one-stop application (one row, or one per
+    department), in the order they were created."""
+    R = Rating
+    if complaint_id is not None:
+        q = (
+            select(R)
+            .join(Complaint, Complaint.id == R.complaint_id)
+            .where(R.complaint_id == complaint_id, Complaint.citizen_id == user_id)
         )
-    ).scalar_one_or_none()
-    if row is None:
+    elif application_id is not None:
+        q = (
+            select(R)
+            .join(OnestopApplication, OnestopApplication.id == R.application_id)
+            .where(R.application_id == application_id, OnestopApplication.citizen_id == user_id)
+        )
+    else:
+        raise TypeError("a complaint_id or an application_id")
+    rows = list((await session.execute(q.order_by(R.id))).scalars())
+    if not rows:
         raise RatingError("not_found")
-    return row
+    return rows
+
+
+async def answers(
+    session: AsyncSession, user_id: int, *, complaint_id: int | None = None, application_id: int | None = None
+) -> Rating:
+    """The row holding ``user_id``'s answers so far (a one-stop: one the family rated, if any)."""
+    rows = await _own(session, user_id, complaint_id, application_id)
+    return next((r for r in rows if r.overall is not None), rows[0])
 
 
 async def rate(
-    session: AsyncSession, svc: Services, *, user_id: int, complaint_id: int, item: str, score: int
+    session: AsyncSession,
+    svc: Services,
+    *,
+    user_id: int,
+    item: str,
+    score: int,
+    complaint_id: int | None = None,
+    application_id: int | None = None,
 ) -> Rating:
-    """Record one answer. The overall score is given once; each item once."""
+    """Record one answer, of a complaint's survey or of a one-stop's (given to every department
+    rated). The overall score is given once, first; then each item once. Returns the row."""
     if item != OVERALL and item not in ITEMS:
         raise RatingError("bad_item")
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise RatingError("bad_score")
-    r = await _own_rating(session, user_id, complaint_id)
-    c = await session.get(Complaint, complaint_id)
-    if c is not None and (reason := await conflict(session, c, user_id)) is not None:
-        raise RatingError(reason)  # e.g. granted a role in that department since the survey
-    if getattr(r, item) is not None:
+    rows = await _own(session, user_id, complaint_id, application_id)
+    if complaint_id is not None:
+        c = await session.get(Complaint, complaint_id)
+        if c is not None and (reason := await conflict(session, c, user_id)) is not None:
+            raise RatingError(reason)  # e.g. granted a role in that department since the survey
+    else:  # granted a role in a rated department since the survey: that row stays unrated, not counted
+        own = await own_departments(session, user_id)
+        rows = [r for r in rows if r.department_code not in own]
+        if not rows:
+            raise RatingError("own_staff")
+    first = rows[0]
+    if getattr(first, item) is not None:
         raise RatingError("already")
-    if item != OVERALL and r.overall is None:
+    if item != OVERALL and first.overall is None:
         raise RatingError("bad_item")  # items come after the overall score
-    setattr(r, item, score)
-    r.rated_at = svc.now()
-    return r
+    for r in rows:
+        setattr(r, item, score)
+        r.rated_at = svc.now()
+    return first
 
 
 def next_item(r: Rating) -> str | None:
@@ -207,7 +296,8 @@ def next_item(r: Rating) -> str | None:
 
 
 async def comment(session: AsyncSession, svc: Services, *, user_id: int, complaint_id: int, text: str) -> Rating:
-    r = await _own_rating(session, user_id, complaint_id)
+    """A complaint's survey ends with an optional comment (a one-stop's does not)."""
+    [r] = await _own(session, user_id, complaint_id, None)
     text = (text or "").strip()
     if len(text) > COMMENT_MAX:
         raise RatingError("too_long")

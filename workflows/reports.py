@@ -42,10 +42,10 @@ from bot.db.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
 from workflows import audit
 from workflows import indicators as ind
 from workflows.context import Services
-from workflows.indicators import ITEMS, Indicators, Levels, Span, change, local_today, rules
+from workflows.indicators import Indicators, Levels, Span, change, local_today, rules
 from workflows.outbox import enqueue
 from workflows.ranking import Ranking, department_totals, rank
-from workflows.ratings import counted
+from workflows.ratings import ITEMS, counted
 from workflows.roles import EVALUATOR
 from workflows.texts import escape, t
 

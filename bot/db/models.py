@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -254,11 +255,33 @@ Index("ix_complaints_officer_id", Complaint.officer_id)  # an officer's own list
 
 
 class Rating(Base):
-    """친절 OSS 5-item survey: one per complaint; department and officer snapshotted when sent."""
+    """친절 OSS 5-item survey (workflows/ratings.py) of one service:
+
+    * complaint: one per complaint;
+    * onestop: one per department that completed a part of a one-stop application (the family
+      answers once; the answers are attributed to each office). Kept, without the application
+      link, when the application itself is destroyed after its retention period.
+
+    The department and the officer are snapshotted when the survey is sent."""
 
     __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("application_id", "department_code", name="uq_ratings_application_department"),
+        # a complaint's row goes with the complaint (CASCADE); a one-stop's loses its link (SET NULL)
+        CheckConstraint(
+            "service = 'complaint' AND complaint_id IS NOT NULL AND application_id IS NULL"
+            " OR service = 'onestop' AND complaint_id IS NULL",
+            name="subject",
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), unique=True)
+    service: Mapped[str] = mapped_column(String(10))  # complaint / onestop
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), unique=True, nullable=True
+    )
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("onestop_applications.id", ondelete="SET NULL"), nullable=True
+    )
     department_code: Mapped[str] = mapped_column(String(40), index=True)
     officer_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -268,7 +291,7 @@ class Rating(Base):
     tone: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     answer: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     closing: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)  # complaints only
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
@@ -343,8 +366,10 @@ Index(
 # covers first-contact resolution (closed in the period, grouped by department and officer)
 Index("ix_complaints_closed_at", Complaint.closed_at, Complaint.state, Complaint.department_code, Complaint.answered_by)
 Index("ix_ratings_sent_at", Rating.sent_at)
-# covers the trend and the ranking with the staff-rating filter (workflows.ratings.counted)
-Index("ix_ratings_rated_at", Rating.rated_at, Rating.overall, Rating.complaint_id, Rating.department_code)
+# covers the trend, the ranking and the one-stop figures with their filter (workflows.ratings.counted)
+Index(
+    "ix_ratings_rated_at", Rating.rated_at, Rating.overall, Rating.service, Rating.complaint_id, Rating.department_code
+)
 # a complaint's events, and whether it was ever transferred or reopened (first-contact resolution)
 Index("ix_complaint_events_complaint_id", ComplaintEvent.complaint_id, ComplaintEvent.action)
 # covers the report's event counts (answers, transfers, reopens, extensions in the period, by
@@ -652,31 +677,6 @@ class OnestopReminder(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending / sent / skipped / cancelled
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-
-
-class OnestopRating(Base):
-    """친절 OSS 5-item rating of a completed one-stop, one row per department that handled a part
-    (the family answers once; the answers are attributed to each office). Kept, without the
-    application link, when the application itself is destroyed after its retention period."""
-
-    __tablename__ = "onestop_ratings"
-    __table_args__ = (
-        UniqueConstraint("application_id", "department_code", name="uq_onestop_ratings_application_department"),
-    )
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("onestop_applications.id", ondelete="SET NULL"), nullable=True, index=True
-    )
-    department_code: Mapped[str] = mapped_column(String(40), index=True)
-    officer_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    overall: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    greeting: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    guidance: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    tone: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    answer: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    closing: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
-    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 # --- new residents (issue 5) ---

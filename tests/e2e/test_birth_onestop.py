@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.db.models import AgencyNotification, OnestopApplication, OnestopRating
+from bot.db.models import AgencyNotification, OnestopApplication, Rating
 from tests.e2e.harness import ADMIN, BotHarness
 from workflows import agency_notify, birth_death as bd
 from workflows.district import DEFAULT_PATH
@@ -183,7 +183,7 @@ async def test_birth_one_stop_end_to_end(bot, fake, kepco):
     for label, nxt in (("5", "안내"), ("4", "말투"), ("5", "답변"), ("5", "끝인사")):
         await h.press(PARENT, label, expect=nxt)
     await h.press(PARENT, "4", expect="소중한 평가 감사합니다")
-    rows = await h.db(select(OnestopRating).order_by(OnestopRating.department_code))
+    rows = await h.db(select(Rating).where(Rating.service == "onestop").order_by(Rating.department_code))
     assert [(r.department_code, r.officer_id, r.overall, r.closing) for r in rows] == [
         ("DONG-JUNGGOK1", DONG_OFFICER, 5, 4),
         ("HEALTH", HEALTH_OFFICER, 5, 4),

@@ -12,16 +12,17 @@ from bot.db.models import (
     AgencyNotification,
     OnestopApplication,
     OnestopItem,
-    OnestopRating,
     OnestopReminder,
     OutboxMessage,
+    Rating,
     User,
 )
 from handlers.birth import late_warning
 from tests.unit.conftest import ADMIN_ID, KST
-from workflows import agency_notify, birth_death as bd, roles
+from workflows import agency_notify, birth_death as bd, callbacks, ratings, roles
 from workflows.benefits import load_catalogue
 from workflows.birth_death import BirthAnswers, DateInputError, DeathAnswers, OnestopError
+from workflows.ratings import RatingError
 
 PARENT, OTHER, DONG_OFFICER, HEALTH_OFFICER, TAX_OFFICER, CIVIL_OFFICER = 1001, 1002, 2001, 2002, 2003, 2004
 
@@ -310,23 +311,25 @@ async def test_completion_message_and_rating_attributed_to_each_office(session, 
     done = await _outbox(session, "oscomplete:")
     assert len(done) == 1 and "모두 처리되었습니다" in done[0].payload["text"]
     assert "축하드립니다!" in (await _outbox(session, "osdone:"))[-1].payload["text"]
-    rows = (await session.execute(select(OnestopRating).order_by(OnestopRating.department_code))).scalars().all()
+    rows = (await session.execute(select(Rating).order_by(Rating.department_code))).scalars().all()
     assert [(r.department_code, r.officer_id) for r in rows] == [
         ("DONG-JUNGGOK1", DONG_OFFICER),
         ("HEALTH", HEALTH_OFFICER),
     ]
-    with pytest.raises(OnestopError):
-        await bd.rate(session, svc, user_id=OTHER, application_id=app.id, item="overall", score=5)
-    with pytest.raises(OnestopError):
-        await bd.rate(session, svc, user_id=PARENT, application_id=app.id, item="greeting", score=5)  # overall first
-    await bd.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=4)
-    r = await bd.rate(session, svc, user_id=PARENT, application_id=app.id, item="greeting", score=5)
-    assert bd.next_rating_item(r) == "guidance"
-    with pytest.raises(OnestopError) as e:
-        await bd.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=1)
+    with pytest.raises(RatingError):
+        await ratings.rate(session, svc, user_id=OTHER, application_id=app.id, item="overall", score=5)
+    with pytest.raises(RatingError):
+        await ratings.rate(
+            session, svc, user_id=PARENT, application_id=app.id, item="greeting", score=5
+        )  # overall first
+    await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=4)
+    r = await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="greeting", score=5)
+    assert ratings.next_item(r) == "guidance"
+    with pytest.raises(RatingError) as e:
+        await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=1)
     assert e.value.code == "already"
     await session.commit()
-    rows = (await session.execute(select(OnestopRating))).scalars().all()
+    rows = (await session.execute(select(Rating))).scalars().all()
     assert {(r.overall, r.greeting) for r in rows} == {(4, 5)}
     assert len(await _outbox(session, "ossurvey:")) == 1
 
@@ -456,12 +459,13 @@ async def test_purge_after_retention_keeps_ratings(session, svc, officers, clock
     await session.commit()
     assert await session.scalar(select(func.count()).select_from(OnestopApplication)) == 0
     assert await session.scalar(select(func.count()).select_from(OnestopItem)) == 0
-    ratings = (await session.execute(select(OnestopRating))).scalars().all()
-    assert len(ratings) == 2 and all(r.application_id is None for r in ratings)
+    rows = (await session.execute(select(Rating))).scalars().all()
+    assert len(rows) == 2 and all(r.service == "onestop" and r.application_id is None for r in rows)
 
 
 def test_callback_strings_match_the_handlers_callback_data():
-    from handlers.onestop import OsRateCb, OsRateMoreCb, ReminderCb, SupplementCb
+    from handlers.callbacks import OsRateCb, OsRateMoreCb
+    from handlers.onestop import ReminderCb, SupplementCb
     from handlers.onestop_officer import AgencyAckCb, OsItemCb
 
     big = 2_147_483_647
@@ -470,9 +474,11 @@ def test_callback_strings_match_the_handlers_callback_data():
     assert agency_notify.ack_callback(big) == AgencyAckCb(n=big).pack()
     assert bd.cb_supplement(big) == SupplementCb(item=big).pack()
     assert bd.cb_reminder("reported", big) == ReminderCb(action="reported", app=big).pack()
-    assert bd.cb_rate(big, "greeting", 5) == OsRateCb(app=big, item="greeting", score=5).pack()
-    assert bd.cb_rate_more(big, True) == OsRateMoreCb(app=big, go=1).pack()
-    assert all(len(s.encode()) <= 64 for s in (bd.cb_item("skip_note", big), bd.cb_rate(big, "guidance", 5)))
+    assert callbacks.onestop_rating(big, "greeting", 5) == OsRateCb(app=big, item="greeting", score=5).pack()
+    assert callbacks.onestop_rating_details(big, True) == OsRateMoreCb(app=big, go=1).pack()
+    assert all(
+        len(s.encode()) <= 64 for s in (bd.cb_item("skip_note", big), callbacks.onestop_rating(big, "guidance", 5))
+    )
 
 
 def test_tax_deadlines_run_nine_months_when_someone_lives_abroad(svc):

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, datetime, timedelta, timezone
 
+import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.db.migrate import alembic_config, upgrade_to_head
-from bot.db.models import Base
+from bot.db.models import Base, UTCDateTime
 from tests import databases
 
 CORE_TABLES = {
@@ -35,6 +39,15 @@ async def _on(url: str, fn):
     engine = create_async_engine(url)
     try:
         async with engine.connect() as conn:
+            return await conn.run_sync(fn)
+    finally:
+        await engine.dispose()
+
+
+async def _write(url: str, fn):
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
             return await conn.run_sync(fn)
     finally:
         await engine.dispose()
@@ -114,3 +127,130 @@ async def test_instances_starting_together_migrate_once(tmp_path):
         assert proc.returncode == 0, err.decode()[-1500:]
     tables, rev = await _state(url)
     assert tables == TABLES and rev == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+# --- 0014: one ratings table for complaints and one-stops ---------------------------------------
+
+T0 = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+SCORES = ("overall", "greeting", "guidance", "tone", "answer", "closing")
+UNRATED = (None,) * len(SCORES)
+
+
+def _t(name: str, *cols: str, times: tuple[str, ...] = ("sent_at", "rated_at")) -> sa.TableClause:
+    return sa.table(name, *(sa.column(c) for c in cols), *(sa.column(c, UTCDateTime) for c in times))
+
+
+RATING_COLS = ("id", "department_code", "officer_id", *SCORES)
+ONESTOP_RATINGS = _t("onestop_ratings", *RATING_COLS, "application_id")
+OLD_RATINGS = _t("ratings", *RATING_COLS, "complaint_id", "comment")
+NEW_RATINGS = _t("ratings", *RATING_COLS, "service", "complaint_id", "application_id", "comment")
+
+
+def _rating(id: int, dept: str, officer: int | None, sent: datetime, rated: datetime | None, scores, **subject):
+    return dict(
+        id=id,
+        department_code=dept,
+        officer_id=officer,
+        sent_at=sent,
+        rated_at=rated,
+        **dict(zip(SCORES, scores)),
+        **subject,
+    )
+
+
+# at 0013: two complaint ratings (one with a comment, one unanswered) and three one-stop rows
+# (two departments of a live application, one whose application was destroyed)
+RATED = T0 + timedelta(hours=1)
+COMPLAINT_ROWS = [
+    _rating(1, "ROADS", 501, T0, RATED, (5, 5, 4, 5, 4, 5), complaint_id=1, comment="친절했어요"),
+    _rating(2, "PARKS", None, T0, None, UNRATED, complaint_id=2, comment=None),
+]
+ONESTOP_ROWS = [
+    _rating(7, "DONG-JUNGGOK1", 601, T0, RATED, (4, 5, 3, 4, 5, 2), application_id=1),
+    _rating(8, "HEALTH", 602, T0, RATED, (4, 5, 3, 4, 5, 2), application_id=1),
+    _rating(
+        9, "HEALTH", 603, T0 - timedelta(days=400), T0 - timedelta(days=399), (3, *UNRATED[1:]), application_id=None
+    ),
+]
+
+
+def _insert(conn, name: str, rows: list[dict]) -> None:
+    """Rows into a table as it is at this revision (not as the models have it now)."""
+    typed = {datetime: UTCDateTime, dict: sa.JSON}
+    table = sa.table(name, *(sa.column(k, typed.get(type(v))) for k, v in rows[0].items()))
+    conn.execute(sa.insert(table), rows)
+
+
+def _seed_0013(conn) -> None:
+    _insert(conn, "users", [dict(id=100, language="ko", language_chosen=False, is_active=True, created_at=T0)])
+    complaint = dict(citizen_id=100, category_code="road", kind="건의", period="7d", description="x" * 20)
+    times = dict(received_at=T0, deadline_at=T0, updated_at=T0)
+    _insert(
+        conn,
+        "complaints",
+        [
+            dict(id=i, receipt_no=f"R-{i}", submit_key=f"k{i}", department_code=d, state="closed", extended=False)
+            | complaint
+            | times
+            for i, d in ((1, "ROADS"), (2, "PARKS"))
+        ],
+    )
+    application = dict(id=1, receipt_no="OS-1", submit_key="os1", kind="birth", citizen_id=100, dong="중곡1동")
+    facts = dict(event_date=date(2026, 11, 2), report_made=True, facts={}, consents={}, reminders_on=True)
+    _insert(conn, "onestop_applications", [application | facts | dict(state="completed", created_at=T0)])
+    _insert(conn, "ratings", COMPLAINT_ROWS)
+    _insert(conn, "onestop_ratings", ONESTOP_ROWS)
+
+
+def _rows(conn, table: sa.TableClause) -> list[dict]:
+    return [dict(r._mapping) for r in conn.execute(sa.select(table).order_by(table.c.id))]
+
+
+def _without(row: dict, *keys: str) -> dict:
+    return {k: v for k, v in row.items() if k not in keys}
+
+
+async def test_0014_moves_onestop_ratings_into_ratings_and_back(tmp_path):
+    url = databases.empty_database_url(tmp_path)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0013_processing_hours")
+    await _write(url, _seed_0013)
+
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
+    tables, _ = await _state(url)
+    assert "onestop_ratings" not in tables
+    rows = await _on(url, lambda conn: _rows(conn, NEW_RATINGS))
+    assert rows[:2] == [dict(r, service="complaint", application_id=None) for r in COMPLAINT_ROWS]
+    moved = rows[2:]
+    assert [r["service"] for r in moved] == ["onestop"] * 3
+    assert all(r["complaint_id"] is None and r["comment"] is None for r in moved)
+    assert [r["id"] for r in moved] == [9, 10, 11]  # their own ids after the complaints' highest
+    assert [_without(r, "id", "service", "complaint_id", "comment") for r in moved] == [
+        _without(r, "id") for r in ONESTOP_ROWS
+    ]
+
+    def constraints(conn) -> None:
+        # one per (application, department); a subject that fits the service; new rows get new ids
+        for bad in (
+            dict(service="onestop", application_id=1, department_code="HEALTH"),
+            dict(service="complaint", complaint_id=None, department_code="ROADS"),
+            dict(service="onestop", complaint_id=2, department_code="PARKS"),
+            dict(service="complaint", complaint_id=1, department_code="ROADS"),
+        ):
+            with pytest.raises(IntegrityError), conn.begin_nested():
+                conn.execute(sa.insert(NEW_RATINGS).values(sent_at=T0, **bad))
+        conn.execute(
+            sa.insert(NEW_RATINGS).values(service="onestop", application_id=None, department_code="TAX", sent_at=T0)
+        )
+
+    await _write(url, constraints)
+
+    await asyncio.to_thread(command.downgrade, alembic_config(url), "0013_processing_hours")
+    back = await _on(url, lambda conn: (_rows(conn, OLD_RATINGS), _rows(conn, ONESTOP_RATINGS)))
+    assert back[0] == COMPLAINT_ROWS
+    assert [_without(r, "id") for r in back[1]] == [
+        _without(r, "id") for r in [*ONESTOP_ROWS, _rating(0, "TAX", None, T0, None, UNRATED, application_id=None)]
+    ]
+    columns = await _on(url, lambda conn: {c["name"] for c in inspect(conn).get_columns("ratings")})
+    assert "service" not in columns and "application_id" not in columns
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
+    assert await _diff(url) == []

@@ -1,5 +1,5 @@
 """Honest one-stop figures (issue 16 §5; workflows/ratings.onestop_conflict, birth_death.send_survey and
-rate, indicators.onestop_offices): a staff member who handled items of an application is not asked
+ratings.rate, indicators.onestop_offices): a staff member who handled items of an application is not asked
 to rate it, and a department's figures never count a rating from its own staff — as for complaints.
 
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (tests/unit/conftest.py).
@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import OnestopRating
+from bot.db.models import Rating
 from tests.unit.conftest import ADMIN_ID
 from tests.unit.test_birth_death import (
     DONG_OFFICER,
@@ -22,8 +22,9 @@ from tests.unit.test_birth_death import (
     _outbox,
     officers,  # noqa: F401 - a fixture, used by name
 )
-from workflows import birth_death as bd, indicators, roles
-from workflows.birth_death import BirthAnswers, OnestopError
+from workflows import birth_death as bd, indicators, ratings, roles
+from workflows.birth_death import BirthAnswers
+from workflows.ratings import RatingError
 
 
 async def _complete_all(session, svc, app, officer_for) -> None:
@@ -57,11 +58,11 @@ async def test_a_parent_who_is_staff_of_one_office_rates_only_the_others(session
         session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True), {"KEPCO": False}
     )
     await _complete_all(session, svc, app, lambda dept: _by(officers, dept))
-    rows = (await session.execute(select(OnestopRating))).scalars().all()
+    rows = (await session.execute(select(Rating))).scalars().all()
     assert [r.department_code for r in rows] == ["DONG-JUNGGOK1"]  # 보건소 is not offered for rating
     [ask] = await _outbox(session, "ossurvey:")
     assert "중곡1동" in ask.payload["text"] and "보건소" not in ask.payload["text"]
-    await bd.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=5)
+    await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=5)
     await session.commit()
     figures = await _figures(session, svc)
     assert figures["DONG-JUNGGOK1"] == (1, 5.0) and figures["HEALTH"][0] == 0
@@ -74,7 +75,7 @@ async def test_a_staff_member_who_handled_items_is_not_asked(session, svc, distr
         session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True), {"KEPCO": False}
     )
     await _complete_all(session, svc, app, lambda dept: parent if dept == "DONG-JUNGGOK1" else officers[HEALTH_OFFICER])
-    assert (await session.execute(select(OnestopRating))).scalars().all() == []
+    assert (await session.execute(select(Rating))).scalars().all() == []
     [told] = await _outbox(session, "ossurvey:")
     assert told.chat_id == PARENT and "직접 처리하셔서 만족도 평가는 받지 않습니다" in told.payload["text"]
     assert told.payload.get("reply_markup") is None
@@ -85,11 +86,11 @@ async def test_a_role_granted_after_the_survey_leaves_that_office_unrated(sessio
         session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True), {"KEPCO": False}
     )
     await _complete_all(session, svc, app, lambda dept: _by(officers, dept))
-    assert len((await session.execute(select(OnestopRating))).scalars().all()) == 2
+    assert len((await session.execute(select(Rating))).scalars().all()) == 2
     await _grant(session, district, PARENT, "HEALTH")  # joined 보건소 before answering
-    r = await bd.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=2)
+    r = await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=2)
     assert r.department_code == "DONG-JUNGGOK1"
-    await bd.rate(session, svc, user_id=PARENT, application_id=app.id, item="greeting", score=3)
+    await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="greeting", score=3)
     await session.commit()
     figures = await _figures(session, svc)
     assert figures["DONG-JUNGGOK1"] == (1, 2.0) and figures["HEALTH"][0] == 0
@@ -101,6 +102,26 @@ async def test_a_role_granted_after_the_survey_leaves_that_office_unrated(sessio
         by=ADMIN_ID,
         departments=district.departments,
     )  # also 과장 of the 주민센터: every office is their own
-    with pytest.raises(OnestopError) as e:
-        await bd.rate(session, svc, user_id=PARENT, application_id=app.id, item="guidance", score=3)
+    with pytest.raises(RatingError) as e:
+        await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="guidance", score=3)
     assert e.value.code == "own_staff"
+
+
+async def test_one_stop_ratings_stay_out_of_the_complaint_figures(session, svc, officers):
+    """One table holds both services' ratings: the complaint figures (Smile, trend, ranking, the
+    report's raw ratings) read only complaint rows, the one-stop figures only one-stop rows."""
+    from workflows import ranking, reports
+
+    app, _ = await _file_birth(
+        session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True), {"KEPCO": False}
+    )
+    await _complete_all(session, svc, app, lambda dept: _by(officers, dept))
+    await ratings.rate(session, svc, user_id=PARENT, application_id=app.id, item="overall", score=1)
+    await session.commit()
+    lo, hi = svc.now() - timedelta(days=1), svc.now() + timedelta(days=1)
+    smile = await indicators.satisfaction(session, lo, hi)
+    assert smile.district.sent == 0 and smile.district.rated == 0 and smile.departments == {}
+    assert await ranking.department_totals(session, lo, hi) == []
+    assert await reports.raw_ratings(session, lo, hi) == []
+    assert all(p.rated == 0 for p in await indicators.trend(session, svc, svc.now().date(), months=2))
+    assert (await _figures(session, svc))["DONG-JUNGGOK1"] == (1, 1.0)

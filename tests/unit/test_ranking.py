@@ -73,7 +73,9 @@ async def test_public_ranking_reads_the_last_year_of_ratings(session, svc, clock
             updated_at=when,
         )
         session.add(c)
-        return c, Rating(department_code=dept, officer_id=None, sent_at=when, rated_at=when, overall=score)
+        return c, Rating(
+            service="complaint", department_code=dept, officer_id=None, sent_at=when, rated_at=when, overall=score
+        )
 
     pairs = (
         [rated("CLEAN", 5, NOW - timedelta(days=10)) for _ in range(3)]
