@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextvars import ContextVar
+from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -59,13 +60,13 @@ class CommitBeforeTelegram(BaseRequestMiddleware):
         if owed is not None and isinstance(method, AnswerCallbackQuery):
             if _bare(method):
                 owed[method.callback_query_id] = method  # sent after the update's writes are committed
-                return Response[TelegramType](ok=True, result=True)
+                return Response[TelegramType](ok=True, result=cast(TelegramType, True))  # what Telegram answers
             owed.pop(method.callback_query_id, None)  # this answer says more: it replaces the bare one
         if session.in_transaction():
             await session.commit()
         while owed:
             _, answer = owed.popitem()
-            await _send(answer, make_request(bot, answer))
+            await _send(answer, make_request(bot, cast(Any, answer)))  # on through the rest of the chain
         return await make_request(bot, method)
 
 
