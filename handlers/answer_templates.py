@@ -170,14 +170,12 @@ async def attach(message: Message, state: FSMContext, session: AsyncSession, lan
     name = escape(af.name(lang, files[-1]))
     caption = (message.caption or "").strip()
     if await state.get_state() == OfficerForm.answer_text.state:
-        if caption and complaints.ANSWER_MIN <= len(caption) <= complaints.ANSWER_MAX:
+        if caption and complaints.ANSWER.fits(caption):
             await show_preview(message, state, lang, c, caption)  # the caption is the answer's text
             return
         said = t(lang, "ans.files.added_write", n=len(files), max=af.MAX_FILES, name=name)
-        if caption:
-            said += "\n" + t(
-                lang, "op.answer_short" if len(caption) < complaints.ANSWER_MIN else "op.answer_long", n=len(caption)
-            )
+        if caption and (problem := complaints.ANSWER.problem(caption)) is not None:
+            said += "\n" + problem.text(lang)
         await message.answer(said)
         return
     said = t(lang, "ans.files.added", n=len(files), max=af.MAX_FILES, name=name)

@@ -18,7 +18,7 @@ from handlers.privacy import after_consent, ask_consent_first
 from handlers.replies import answer_in
 from handlers.states import ComplaintForm, resumes
 from workflows import complaints, users
-from workflows.complaints import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_PHOTOS, Draft
+from workflows.complaints import DESCRIPTION_MAX, MAX_PHOTOS, Draft
 from workflows.contact import InvalidPhone, has_phone, mask_phone, normalize_phone
 from workflows.context import Services
 from workflows.texts import escape, t
@@ -193,7 +193,7 @@ async def free_text_choice(
     category = (
         callback_data.cat if callback_data.action == "file" and callback_data.cat in svc.district.categories else None
     )
-    fits = text is not None and DESCRIPTION_MIN <= len(text) <= DESCRIPTION_MAX
+    fits = complaints.DESCRIPTION.fits(text)
     await begin(
         query.message,
         state,
@@ -234,11 +234,9 @@ async def category_expected(message: Message, state: FSMContext, svc: Services, 
 
 
 def description_error(text: str, lang: str) -> str | None:
-    if len(text) < DESCRIPTION_MIN:
-        return t(lang, "cf.too_short", n=len(text))
-    if len(text) > DESCRIPTION_MAX:
-        return t(lang, "cf.too_long", n=len(text))
-    return None
+    """What is wrong with the complaint's text, as the resident is told; None when it fits."""
+    e = complaints.DESCRIPTION.problem(text)
+    return None if e is None else e.text(lang)
 
 
 @router.message(ComplaintForm.description, F.text, NOT_COMMAND)

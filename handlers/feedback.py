@@ -69,11 +69,8 @@ async def reopen_comment(
         await message.answer(t(lang, "stale_button"))
         return
     text = message.text.strip()
-    if len(text) < complaints.DESCRIPTION_MIN:
-        await message.answer(t(lang, "cf.too_short", n=len(text)))
-        return
-    if len(text) > 1000:
-        await message.answer(t(lang, "rate.comment_long", n=len(text)))
+    if (e := complaints.REOPEN_REASON.problem(text)) is not None:
+        await message.answer(e.text(lang))
         return
     try:
         await complaints.citizen_reopen(session, svc, principal, c, text)

@@ -29,6 +29,7 @@ from handlers.replies import answer_in
 from handlers.states import resumes
 from workflows import new_residents, newsletter, users
 from workflows.context import Services
+from workflows.errors import DomainError
 from workflows.district_info import DistrictDataError
 from workflows.new_residents import FACTS, DateError, Household
 from workflows.newsletter import NewsletterError
@@ -101,7 +102,6 @@ FACT_LABELS = {
     "pet": "nr.label.pet",
     "car": "nr.label.car",
 }
-QUESTION_ERRORS = {"short": "cf.too_short", "long": "cf.too_long", "rrn": "cf.rrn_refused"}
 
 
 def stop_markup(lang: str, *, again: bool = False):
@@ -414,12 +414,12 @@ async def got_question(message: Message, state: FSMContext, session: AsyncSessio
             text=text,
             submit_key=data.get("form_id", ""),
         )
-    except ValueError as e:
-        if str(e) in QUESTION_ERRORS:  # too short, too long, a resident registration number
-            await message.answer(t(lang, QUESTION_ERRORS[str(e)], n=len(text)))
-        else:
-            await state.clear()
-            await message.answer(t(lang, "stale_button"))
+    except DomainError as e:  # too short, too long, a resident registration number
+        await message.answer(e.text(lang))
+        return
+    except ValueError:
+        await state.clear()
+        await message.answer(t(lang, "stale_button"))
         return
     await session.commit()
     await state.clear()

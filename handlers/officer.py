@@ -22,8 +22,9 @@ from handlers.replies import answer_in
 from workflows import casework, complaints, roles, states
 from workflows import worklist as wl
 from workflows.casework import Taken
-from workflows.complaints import ANSWER_MAX, ANSWER_MIN, AlreadyExtended, NotFound
+from workflows.complaints import AlreadyExtended, NotFound
 from workflows.context import Services
+from workflows.errors import DomainError, Length
 from workflows.roles import Principal, can_handle
 from workflows.states import TransitionError
 from workflows.texts import escape, t
@@ -302,11 +303,8 @@ async def answer_text(
     if c is None:
         return
     text = message.text.strip()
-    if len(text) < ANSWER_MIN:
-        await message.answer(t(lang, "op.answer_short", n=len(text)))
-        return
-    if len(text) > ANSWER_MAX:
-        await message.answer(t(lang, "op.answer_long", n=len(text)))
+    if (e := complaints.ANSWER.problem(text)) is not None:
+        await message.answer(e.text(lang))
         return
     await answer_ui.show_preview(message, state, lang, c, text)  # attachments kept, more may come
 
@@ -370,12 +368,10 @@ async def transfer_dept(
     )
 
 
-def _reason_error(lang: str, text: str, max_len: int) -> str | None:
-    if len(text) < complaints.REASON_MIN:
-        return t(lang, "op.reason_short", min=complaints.REASON_MIN)
-    if len(text) > max_len:
-        return t(lang, "op.reason_long", max=max_len, n=len(text))
-    return None
+def _reason_error(lang: str, text: str, rule: Length = complaints.REASON) -> str | None:
+    """What is wrong with a typed reason, as the officer is told; None when it fits."""
+    e = rule.problem(text)
+    return None if e is None else e.text(lang)
 
 
 @router.message(OfficerForm.transfer_reason, F.text, NOT_COMMAND)
@@ -386,7 +382,7 @@ async def transfer_reason(
     if c is None:
         return
     reason = message.text.strip()
-    if err := _reason_error(lang, reason, 500):
+    if err := _reason_error(lang, reason):
         await message.answer(err)
         return
     if not await finish(
@@ -406,7 +402,7 @@ async def reject_reason(
     if c is None:
         return
     reason = message.text.strip()
-    if err := _reason_error(lang, reason, 1000):
+    if err := _reason_error(lang, reason, complaints.REJECT_REASON):
         await message.answer(err)
         return
     await state.update_data(reason=reason)
@@ -455,7 +451,7 @@ async def extend_reason(
     if c is None:
         return
     reason = message.text.strip()
-    if err := _reason_error(lang, reason, 500):
+    if err := _reason_error(lang, reason):
         await message.answer(err)
         return
     try:
@@ -517,10 +513,8 @@ async def note_text(
         return
     try:
         casework.add_note(svc, principal, c, message.text)
-    except ValueError as e:
-        await message.answer(
-            t(lang, "ws.note.short") if str(e) == "short" else t(lang, "ws.note.long", n=len(message.text.strip()))
-        )
+    except DomainError as e:
+        await message.answer(e.text(lang))
         return
     await session.commit()
     await state.clear()

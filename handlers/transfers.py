@@ -66,7 +66,7 @@ async def return_reason(
     if c is None:
         return
     reason = message.text.strip()
-    if err := _reason_error(lang, reason, transfers.REASON_MAX):
+    if err := _reason_error(lang, reason):
         await message.answer(err)  # the form stays: they may write it again
         return
     try:

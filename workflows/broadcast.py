@@ -22,6 +22,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Consent, OutboxMessage, RoleGrant, User
+from workflows.errors import DomainError
 from workflows import audit, roles
 from workflows.context import Services
 from workflows.outbox import Queued, delivery_counts, enqueue_many
@@ -41,15 +42,10 @@ ERROR_KEYS = {
 AUDIENCE_KEYS = {STAFF: "bc.aud.staff", RESIDENTS: "bc.aud.residents"}
 
 
-class BroadcastError(ValueError):
+class BroadcastError(DomainError):
     """Input that cannot be sent; .code names the text (ERROR_KEYS)."""
 
-    def __init__(self, code: str, **kw):
-        super().__init__(code)
-        self.code, self.kw = code, kw
-
-    def text(self, lang: str) -> str:
-        return t(lang, ERROR_KEYS[self.code], **self.kw)
+    keys = ERROR_KEYS
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Complaint, ComplaintCard, ComplaintEvent, OutboxMessage, RoleGrant
+from workflows.errors import Length
 from workflows import callbacks, roles, states
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue, enqueue_many, keyboard
@@ -33,6 +34,7 @@ from workflows.roles import Principal, can_handle
 from workflows.texts import clip, escape, t
 
 NOTE_MIN, NOTE_MAX = 2, 1000
+NOTE = Length(NOTE_MIN, NOTE_MAX, "ws.note.short", "ws.note.long")
 # events only staff see: never in the resident's /status (complaints.history) or the export
 STAFF_ONLY = frozenset({"note", "takeover", "release"})
 OWNER_EVENTS = frozenset({"take", "assign", "takeover", "release"})  # events that set officer_id
@@ -283,12 +285,8 @@ async def _tell_department(
 
 
 def validate_note(text: str | None) -> str:
-    text = (text or "").strip()
-    if len(text) < NOTE_MIN:
-        raise ValueError("short")
-    if len(text) > NOTE_MAX:
-        raise ValueError("long")
-    return text
+    """The note stripped, or DomainError saying it is too short or too long."""
+    return NOTE.check(text or "")
 
 
 def add_note(svc: Services, p: Principal, c: Complaint, text: str) -> None:

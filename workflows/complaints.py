@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.models import Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter, User
 from workflows import audit, callbacks, states
+from workflows.errors import Length
 from workflows.business_time import Period
 from workflows.casework import refresh_cards, register_card
 from workflows.context import Services
@@ -29,6 +30,12 @@ from workflows.texts import MESSAGE_LIMIT, escape, pack, t, t_fit, visible_len
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
 ANSWER_MIN, ANSWER_MAX = 10, 4000
 REASON_MIN = 5
+# what a resident or an officer types, and what they are told when it does not fit
+DESCRIPTION = Length(DESCRIPTION_MIN, DESCRIPTION_MAX, "cf.too_short", "cf.too_long")
+ANSWER = Length(ANSWER_MIN, ANSWER_MAX, "op.answer_short", "op.answer_long")
+REASON = Length(REASON_MIN, 500, "op.reason_short", "op.reason_long")  # transfer, extension
+REJECT_REASON = Length(REASON_MIN, 1000, "op.reason_short", "op.reason_long")
+REOPEN_REASON = Length(DESCRIPTION_MIN, 1000, "cf.too_short", "rate.comment_long")
 MAX_PHOTOS = 5
 
 
@@ -222,12 +229,8 @@ async def _counter_past_used(session: AsyncSession, year: int) -> None:
 
 
 def validate_description(text: str) -> str:
-    text = (text or "").strip()
-    if len(text) < DESCRIPTION_MIN:
-        raise ValueError("short")
-    if len(text) > DESCRIPTION_MAX:
-        raise ValueError("long")
-    return text
+    """The text stripped, or DomainError saying it is too short or too long."""
+    return DESCRIPTION.check(text or "")
 
 
 def preview_deadline(svc: Services, category: str, at: datetime | None = None) -> datetime:
@@ -693,15 +696,6 @@ def handover_line(svc: Services, c: Complaint, lang: str) -> str:
     )
 
 
-def _reason(note: str | None, max_len: int) -> str:
-    note = (note or "").strip()
-    if len(note) < REASON_MIN:
-        raise ValueError("short")
-    if len(note) > max_len:
-        raise ValueError("long")
-    return note
-
-
 # --- officer actions -----------------------------------------------------------------------
 
 
@@ -777,7 +771,7 @@ async def transfer(
         raise ValueError("unknown department")
     if to_department == c.department_code:
         raise ValueError("same department")
-    reason = _reason(reason, 500)
+    reason = REASON.check(reason or "")
     from workflows import transfers  # a third move between departments goes to the desk instead
 
     if transfers.goes_to_desk(c.events):
@@ -808,7 +802,7 @@ async def reject(
     remedy = svc.district.remedies.get(remedy_code)
     if remedy is None:
         raise ValueError("unknown remedy")
-    reason = _reason(reason, 1000)
+    reason = REJECT_REASON.check(reason or "")
     now = svc.now()
     _transition(c, "reject", p, now, note=f"{reason}\n[{remedy.code}]")
     c.closed_at, c.officer_id = now, c.officer_id or p.user_id
@@ -839,7 +833,7 @@ async def extend(session: AsyncSession, svc: Services, p: Principal, c: Complain
     _check_officer(p, c)
     if c.extended:
         raise AlreadyExtended(c.receipt_no)
-    reason = _reason(reason, 500)
+    reason = REASON.check(reason or "")
     new_deadline = extended_deadline(svc, c)
     _transition(c, "extend", p, svc.now(), note=reason)
     c.extended, c.deadline_at = True, new_deadline

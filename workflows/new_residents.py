@@ -27,6 +27,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Complaint, NewResident, OutboxMessage, User
+from workflows.errors import DomainError
 from workflows import complaints, district_info, users
 from workflows.complaints import Draft
 from workflows.contact import looks_like_rrn
@@ -472,7 +473,7 @@ async def file_question(
         raise ValueError("unknown topic")
     text = complaints.validate_description(text)
     if looks_like_rrn(text):
-        raise ValueError("rrn")
+        raise DomainError("cf.rrn_refused")
     cat = svc.district.category(tp.category)
     district = replace(
         svc.district, categories={**svc.district.categories, cat.code: replace(cat, kind=cfg.question_kind)}

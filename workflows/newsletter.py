@@ -28,6 +28,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
+from workflows.errors import DomainError
 from workflows import links as links_
 from workflows import new_residents, outbox
 from workflows.business_time import BusinessCalendar
@@ -65,19 +66,15 @@ URL_PROBLEM_KEYS = {
 }
 
 
-class NewsletterError(ValueError):
+class NewsletterError(DomainError):
     """Something the editor has to fix; ``code`` names the text shown (ERROR_KEYS); a link Telegram
     would refuse also says why (``why``: one of workflows.links.PROBLEMS)."""
 
-    def __init__(self, code: str, **kw):
-        super().__init__(code)
-        self.code, self.kw = code, kw
+    keys = ERROR_KEYS
 
-    def text(self, lang: str) -> str:
-        values = dict(self.kw)
-        if "why" in values:
-            values["why"] = t(lang, URL_PROBLEM_KEYS[values["why"]])
-        return t(lang, ERROR_KEYS[self.code], **values)
+    def text(self, lang: str, **more) -> str:
+        why = self.values.get("why")
+        return super().text(lang, **more, **({"why": t(lang, URL_PROBLEM_KEYS[why])} if why else {}))
 
 
 def cfg() -> NewsletterSettings:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Invite, RoleGrant, User, utcnow
+from workflows.errors import DomainError
 from workflows import audit
 from workflows.texts import escape, t
 
@@ -66,16 +67,12 @@ def can_handle(p: Principal, department_code: str, handed_to: str | None = None)
     return p.is_officer and p.department in (department_code, handed_to)
 
 
-class RoleError(ValueError):
+class RoleError(DomainError):
     """A grant/revoke/invite request that cannot be carried out; .code names the text to show."""
 
-    def __init__(self, code: str, **kw):
-        super().__init__(code)
-        self.code, self.kw = code, kw
-
-    def text(self, lang: str) -> str:
+    def text(self, lang: str, **more) -> str:
         """The message for the admin; the values are what they typed (a role, a department code)."""
-        return t(lang, self.code, **{k: escape(str(v)) for k, v in self.kw.items()})
+        return t(lang, self.code, **{k: escape(str(v)) for k, v in {**self.values, **more}.items()})
 
 
 async def load_principal(session: AsyncSession, user_id: int, admin_ids: frozenset[int]) -> Principal:

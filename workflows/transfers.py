@@ -39,7 +39,6 @@ from workflows.texts import escape, t
 TRANSFER, RETURN, TO_DESK = "transfer", "return", "to_desk"
 MOVES = (TRANSFER, RETURN)  # counted moves between departments
 BOUNCE_LIMIT = 3  # the third move goes to the desk instead
-REASON_MAX = 500
 
 
 class NotReturnable(PermissionError):
@@ -202,9 +201,9 @@ async def to_desk(
 
 
 def validate_reason(reason: str | None) -> str:
-    from workflows.complaints import _reason
+    from workflows.complaints import REASON
 
-    return _reason(reason, REASON_MAX)
+    return REASON.check(reason or "")
 
 
 async def give_back(session: AsyncSession, svc: Services, p: Principal, c: Complaint, reason: str) -> Complaint:

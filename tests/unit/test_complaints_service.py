@@ -212,10 +212,10 @@ async def test_submit_is_idempotent_per_submit_key(session, svc, people):
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("짧아요", "short"),
-        ("  아홉 글자입니다  ", "short"),
-        ("", "short"),
-        ("가" * 2001, "long"),
+        ("짧아요", "cf.too_short"),
+        ("  아홉 글자입니다  ", "cf.too_short"),
+        ("", "cf.too_short"),
+        ("가" * 2001, "cf.too_long"),
     ],
 )
 async def test_submit_description_limits(session, svc, people, text, code):

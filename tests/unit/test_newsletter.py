@@ -78,7 +78,7 @@ def test_check_text_limits():
     assert e.value.code == "empty"
     with pytest.raises(NewsletterError) as e:
         nl.check_text("가" * 3501, has_photo=False)
-    assert (e.value.code, e.value.kw) == ("too_long", {"n": 3501, "max": 3500})
+    assert (e.value.code, e.value.values) == ("too_long", {"n": 3501, "max": 3500})
     with pytest.raises(NewsletterError) as e:
         nl.check_text("가" * 1025, has_photo=True)
     assert e.value.code == "photo_too_long"
@@ -101,7 +101,7 @@ def test_parse_links():
     ):
         with pytest.raises(NewsletterError) as e:
             nl.parse_links(bad)
-        assert e.value.code == "bad_link" and e.value.kw == {"line": line, "why": why}
+        assert e.value.code == "bad_link" and e.value.values == {"line": line, "why": why}
     with pytest.raises(NewsletterError) as e:
         nl.parse_links("\n".join(f"https://a{i}.kr" for i in range(6)))
     assert e.value.code == "too_many_links"
@@ -411,12 +411,12 @@ def test_button_urls_are_checked_as_telegram_does(url):
 def test_a_link_telegram_refuses_is_refused_with_the_reason():
     with pytest.raises(NewsletterError) as e:
         nl.parse_links("구청 소식 | https://news.sample-gu.example:8O80/")
-    assert (e.value.code, e.value.kw) == ("bad_link", {"line": 1, "why": "port"})
+    assert (e.value.code, e.value.values) == ("bad_link", {"line": 1, "why": "port"})
     assert "포트 번호는 65535 이하의 숫자" in e.value.text("ko") and "1번째 줄" in e.value.text("ko")
     assert "port after ':' must be a number up to 65535" in e.value.text("en")
     with pytest.raises(NewsletterError) as e:  # a file's link line is checked too (it used to become text)
         nl.parse_file("본문입니다\n[구청 소식](https://news.sample-gu.example:99999/)\n".encode(), "a.md")
-    assert (e.value.code, e.value.kw) == ("bad_link", {"line": 2, "why": "port"})
+    assert (e.value.code, e.value.values) == ("bad_link", {"line": 2, "why": "port"})
     assert nl.parse_links("https://news.sample-gu.example:8080/a") == [
         ("news.sample-gu.example", "https://news.sample-gu.example:8080/a")
     ]

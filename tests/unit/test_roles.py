@@ -10,7 +10,6 @@ from sqlalchemy import select
 from bot.db.models import Invite, RoleGrant, User
 from workflows import roles
 from workflows.roles import ADMIN, CITIZEN, EVALUATOR, OFFICER, OPERATOR, Principal, RoleError, can_handle, can_view
-from workflows.texts import t
 
 ADMINS = frozenset({9001})
 BY = 9001
@@ -18,8 +17,8 @@ T0 = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
 
 
 def shown(e: RoleError, lang: str) -> str:
-    """What the handlers show: t(lang, e.code, **e.kw) (must not raise)."""
-    return t(lang, e.code, **e.kw)
+    """What the handlers show: e.text(lang) (must not raise)."""
+    return e.text(lang)
 
 
 async def active(session, user_id: int) -> list[RoleGrant]:
