@@ -1,4 +1,7 @@
 import collections
+import os
+import signal
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +31,37 @@ def _drop_test_databases():
     yield
     databases.drop_test_databases()
     databases.drop_test_redis_keys()
+
+
+def _bot_children() -> list[int]:
+    """Processes this test process started that still run ``python -m bot`` (Linux /proc)."""
+    me, found = os.getpid(), []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if ppid == me and b"-m" in cmd and b"bot" in cmd:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_bot_left_running():
+    """A ``python -m bot`` a test started never outlives it: one that failed to stop (a timeout in
+    the test's own teardown) would go on polling and could answer the next test's fake Telegram
+    (the same token on a reused port). It is killed, and the test fails saying so."""
+    yield
+    left = _bot_children()
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    if left:
+        pytest.fail(f"a bot process this test started was still running at its end (killed: {left})", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

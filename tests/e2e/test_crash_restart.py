@@ -355,7 +355,12 @@ class BotProcess:
         if self.proc is None or self.proc.returncode is not None:
             return self.proc.returncode if self.proc else 0
         self.proc.send_signal(signal.SIGTERM)
-        return await asyncio.wait_for(self.proc.wait(), 30)
+        try:
+            return await asyncio.wait_for(self.proc.wait(), 30)
+        except TimeoutError:  # reported by the exit code (never left running into the next test)
+            self.proc.kill()
+            await self.proc.wait()
+            return -int(signal.SIGKILL)
 
 
 def _env(tg: FakeTelegram, tmp_path: Path, url: str) -> dict[str, str]:
