@@ -1243,11 +1243,7 @@ async def _schedule_reminders(session: AsyncSession, svc: Services, app: Onestop
 class ItemTransitionError(TransitionError, OnestopError):
     """A move the item's state does not allow: OnestopError("state") to the screens."""
 
-    kind = "one-stop item"
-
-    def __init__(self, action: str, state: str | None):
-        super().__init__(action, state)
-        self.code = "state"
+    kind, code = "one-stop item", "state"
 
 
 ITEM = Machine(

@@ -142,11 +142,7 @@ class NoticeTransitionError(TransitionError, LicenseTaxError):
     """A move the notice's state does not allow: "stale" to the screens (it has moved on since the
     button was shown)."""
 
-    kind = "licence tax notice"
-
-    def __init__(self, action: str, state: str | None):
-        super().__init__(action, state)
-        self.code = "stale"
+    kind, code = "licence tax notice", "stale"
 
 
 # The notice's states; each action (also the LicenseTaxEvent's action) -> (from, to). A request

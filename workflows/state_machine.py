@@ -6,7 +6,8 @@ Each model declares its table once — its states and, per action, the states th
 from and the state it leads to — and every state change goes through ``Machine.move`` (or
 ``Machine.apply``, which also sets the record's state column), so a move not in the table raises a
 TransitionError everywhere. A model names its record in a subclass (``kind``) and may make that
-subclass one of its own errors as well, so its screens keep answering a refused move as before.
+subclass one of its own errors as well (with the ``code`` that error carries), so its screens keep
+answering a refused move as before.
 
 Each model writes its own append-only event rows (their tables differ: who acted is a role, a kind
 or just an id, and the parent differs; opinion-day topics keep their times on the topic itself):
@@ -20,6 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 
+@dataclass(frozen=True)
+class Move:
+    """One state change as its event row records it."""
+
+    action: str
+    from_state: str
+    to_state: str
+
+
 class TransitionError(Exception):
     """The action is not allowed from the record's current state (or is no action of its model)."""
 
@@ -28,15 +38,6 @@ class TransitionError(Exception):
     def __init__(self, action: str, state: str | None):
         Exception.__init__(self, f"cannot {action} a {self.kind} that is {state}")
         self.action, self.state = action, state
-
-
-@dataclass(frozen=True)
-class Move:
-    """One state change as its event row records it."""
-
-    action: str
-    from_state: str
-    to_state: str
 
 
 class Machine:
