@@ -722,8 +722,7 @@ async def start_answer(session: AsyncSession, svc: Services, p: Principal, c: Co
     _check_officer(p, c)
     if c.state == states.IN_PROGRESS:
         return c
-    if c.state not in states.OPEN:
-        raise states.TransitionError("start", c.state)
+    states.MACHINE.require(c.state, "start")  # before taking it
     if c.state in states.UNASSIGNED or c.officer_id is None:
         await take(session, svc, p, c)
     _transition(c, "start", p, svc.now())
