@@ -56,6 +56,7 @@ from workflows.context import Services, fmt_day
 from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.roles import Principal, can_handle, officers_of
+from workflows.state_machine import Machine, TransitionError
 from workflows.texts import ENGLISH_DATA, escape, pack, t
 from workflows.date_words import COMPACT, FULL, RELATIVE_DAYS, SHORT
 
@@ -1104,7 +1105,7 @@ async def submit(
                 chat_text=agency_chat_text(svc, app, item),
             )
             if channels[item.agency_code].type == agency_notify.TELEGRAM:
-                _transition(item, "notify", None, now, NOTIFIED)
+                _transition(item, "notify", None, now)
     await _schedule_reminders(session, svc, app)
     await _maybe_complete(session, svc, app)  # every item dropped: nothing to wait for
     return app, True
@@ -1238,31 +1239,38 @@ async def _schedule_reminders(session: AsyncSession, svc: Services, app: Onestop
 
 # --- state changes -----------------------------------------------------------------------------
 
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "take": (frozenset({PENDING}), RECEIVED),
-    "complete": (WORKABLE, DONE),
-    "supplement": (frozenset({PENDING, RECEIVED}), SUPPLEMENT),
-    "reply": (frozenset({SUPPLEMENT}), RECEIVED),
-    "notify": (frozenset({PENDING}), NOTIFIED),
-    "ack": (frozenset({PENDING, NOTIFIED}), DONE),
-    "relay": (frozenset({PENDING, NOTIFIED}), PENDING),
-    "withdraw": (WORKABLE | {NOTIFIED}, SKIPPED),  # the family withdrew (workflows/privacy.py)
-}
+
+class ItemTransitionError(TransitionError, OnestopError):
+    """A move the item's state does not allow: OnestopError("state") to the screens."""
+
+    kind, code = "one-stop item", "state"
 
 
-def _transition(
-    item: OnestopItem, action: str, actor_id: int | None, now: datetime, to: str | None = None, note: str | None = None
-) -> None:
-    allowed, target = TRANSITIONS[action]
-    if item.state not in allowed:
-        raise OnestopError("state")
-    before = item.state
-    item.state = to or target
+ITEM = Machine(
+    (PENDING, RECEIVED, SUPPLEMENT, DONE, NOTIFIED, SKIPPED),
+    {
+        "take": ({PENDING}, RECEIVED),
+        "complete": (WORKABLE, DONE),
+        "supplement": ({PENDING, RECEIVED}, SUPPLEMENT),
+        "reply": ({SUPPLEMENT}, RECEIVED),
+        "notify": ({PENDING}, NOTIFIED),
+        "ack": ({PENDING, NOTIFIED}, DONE),
+        "relay": ({PENDING, NOTIFIED}, PENDING),
+        "withdraw": (WORKABLE | {NOTIFIED}, SKIPPED),  # the family withdrew (workflows/privacy.py)
+    },
+    error=ItemTransitionError,
+)
+
+
+def _transition(item: OnestopItem, action: str, actor_id: int | None, now: datetime, note: str | None = None) -> None:
+    move = ITEM.apply(item, action)
     item.updated_at = now
     if item.state == DONE:
         item.done_at = now
     item.events.append(
-        OnestopItemEvent(at=now, actor_id=actor_id, action=action, from_state=before, to_state=item.state, note=note)
+        OnestopItemEvent(
+            at=now, actor_id=actor_id, action=action, from_state=move.from_state, to_state=move.to_state, note=note
+        )
     )
 
 
@@ -1543,8 +1551,8 @@ async def withdraw(session: AsyncSession, svc: Services, app: OnestopApplication
     now = svc.now()
     dropped = []
     for item in app.items:
-        if item.state in FINAL:
-            continue
+        if not ITEM.allows(item.state, "withdraw"):
+            continue  # done or dropped already
         at_office = item.department_code is not None and item.state in WORKABLE
         _transition(item, "withdraw", app.citizen_id, now)
         dropped.append(item.id)

@@ -622,13 +622,12 @@ def _record(
 
 
 def _transition(c: Complaint, action: str, actor: Principal | None, now: datetime, note: str | None = None) -> str:
-    before = c.state
-    c.state = states.next_state(c.state, action)
+    move = states.MACHINE.apply(c, action)
     from workflows.supplement import end_with_decision
 
     end_with_decision(c)  # a final decision ends an open 보완 request with it
-    _record(c, action, actor, now, note=note, from_state=before)
-    return before
+    _record(c, action, actor, now, note=note, from_state=move.from_state)
+    return move.from_state
 
 
 def _check_officer(p: Principal, c: Complaint) -> None:
@@ -723,8 +722,7 @@ async def start_answer(session: AsyncSession, svc: Services, p: Principal, c: Co
     _check_officer(p, c)
     if c.state == states.IN_PROGRESS:
         return c
-    if c.state not in states.OPEN:
-        raise states.TransitionError("start", c.state)
+    states.MACHINE.require(c.state, "start")  # before taking it
     if c.state in states.UNASSIGNED or c.officer_id is None:
         await take(session, svc, p, c)
     _transition(c, "start", p, svc.now())

@@ -50,6 +50,7 @@ from workflows.context import Services, fmt_day
 from workflows.district import District
 from workflows.outbox import enqueue
 from workflows.roles import Principal, officers_of
+from workflows.state_machine import Machine, TransitionError
 from workflows.texts import ENGLISH_DATA, clip, escape, t
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,30 @@ class LicenseTaxError(ValueError):
 
     def text(self, lang: str, **values) -> str:
         return t(lang, ERROR_KEYS[self.code], **values)
+
+
+class NoticeTransitionError(TransitionError, LicenseTaxError):
+    """A move the notice's state does not allow: "stale" to the screens (it has moved on since the
+    button was shown)."""
+
+    kind, code = "licence tax notice", "stale"
+
+
+# The notice's states; each action (also the LicenseTaxEvent's action) -> (from, to). A request
+# starts awaiting_class (its "requested" event) and is issued at once when the 종 is certain.
+NOTICE = Machine(
+    (AWAITING_CLASS, ISSUED, PAID, CANCELLED, REFUND, NON_TAXABLE),
+    {
+        "issued": ({AWAITING_CLASS}, ISSUED),
+        "non_taxable": ({AWAITING_CLASS}, NON_TAXABLE),
+        "paid": ({ISSUED}, PAID),
+        "cancelled": (OPEN_STATES, CANCELLED),  # by the tax officer
+        "withdrawn": (OPEN_STATES, CANCELLED),  # by the resident
+        "licence_refused": (OPEN_STATES, CANCELLED),  # not yet paid: no tax is due
+        "refund_requested": ({PAID}, REFUND),  # paid: §37 refund
+    },
+    error=NoticeTransitionError,
+)
 
 
 class DuplicatePayment(LicenseTaxError):
@@ -743,11 +768,10 @@ def _event(
     )
 
 
-def _set_state(
+def _move(
     session: AsyncSession,
     svc: Services,
     n: LicenseTaxNotice,
-    state: str,
     action: str,
     *,
     actor_kind: str,
@@ -755,10 +779,18 @@ def _set_state(
     note: str | None = None,
     payment: LicenseTaxPayment | None = None,
 ) -> None:
-    before = n.state
-    n.state, n.updated_at = state, svc.now()
+    move = NOTICE.apply(n, action)
+    n.updated_at = svc.now()
     _event(
-        session, svc, n, action, actor_kind=actor_kind, actor_id=actor_id, from_state=before, note=note, payment=payment
+        session,
+        svc,
+        n,
+        action,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        from_state=move.from_state,
+        note=note,
+        payment=payment,
     )
 
 
@@ -906,8 +938,7 @@ async def confirm_class(
 ) -> None:
     """The tax officer settles the 종 (시행령 별표 1) of a request; the notice is issued with it."""
     _check_officer(svc, officer)
-    if n.state != AWAITING_CLASS:
-        raise LicenseTaxError("stale")
+    NOTICE.require(n.state, "issued")
     if tax_class not in CLASSES:
         raise LicenseTaxError("unknown")
     cat = catalogue_for(svc.district)
@@ -934,8 +965,7 @@ async def declare_non_taxable(session: AsyncSession, svc: Services, officer: Pri
     changes nor the 종 goes up; the 1 January renewal is not applied for here): no notice, nothing to
     pay; the resident is told why, in words, to show the licensing body."""
     _check_officer(svc, officer)
-    if n.state != AWAITING_CLASS:
-        raise LicenseTaxError("stale")
+    NOTICE.require(n.state, "non_taxable")
     cat = catalogue_for(svc.district)
     kind = cat.kinds.get(n.request_kind)
     if kind is None or not kind.is_change:
@@ -943,9 +973,7 @@ async def declare_non_taxable(session: AsyncSession, svc: Services, officer: Pri
     case = cat.non_taxable["change_not_taxable"]
     n.officer_id, n.amount, n.closed_at = officer.user_id, 0, svc.now()
     n.legal_basis = case.basis
-    _set_state(
-        session, svc, n, NON_TAXABLE, "non_taxable", actor_kind="officer", actor_id=officer.user_id, note=case.basis
-    )
+    _move(session, svc, n, "non_taxable", actor_kind="officer", actor_id=officer.user_id, note=case.basis)
     _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "non_taxable")
     lang = await _lang(session, n.citizen_id)
     await enqueue(
@@ -971,11 +999,10 @@ async def _issue(
     n.bank_code, n.virtual_account = cfg.bank_code, virtual_account(cfg, n.id)
     n.due_date = due_date(local_today(svc), n.expected_issue_date, cfg.default_due_days)
     n.issued_at = svc.now()
-    _set_state(
+    _move(
         session,
         svc,
         n,
-        ISSUED,
         "issued",
         actor_kind=actor_kind,
         actor_id=actor_id,
@@ -1060,7 +1087,7 @@ def _match(n: LicenseTaxNotice | None, amount: int) -> str:
         return HELD_UNMATCHED
     if n.state in (PAID, REFUND):
         return HELD_DUPLICATE
-    if n.state != ISSUED:
+    if not NOTICE.allows(n.state, "paid"):
         return HELD_CANCELLED
     return APPLIED if amount == n.amount else HELD_MISMATCH
 
@@ -1121,7 +1148,7 @@ async def _claim(session: AsyncSession, n: LicenseTaxNotice) -> bool:
     this session read it) decides between concurrent ones."""
     res = await session.execute(
         update(LicenseTaxNotice)
-        .where(LicenseTaxNotice.id == n.id, LicenseTaxNotice.state == ISSUED)
+        .where(LicenseTaxNotice.id == n.id, LicenseTaxNotice.state.in_(NOTICE.sources("paid")))
         .values(state=PAID)
         .execution_options(synchronize_session=False)
     )
@@ -1140,11 +1167,10 @@ async def _paid(
     n.paid_at, n.paid_amount = p.paid_at, p.amount
     n.verification_code = verification_code(receipt_key(svc), n.notice_no, p.amount, p.paid_at)
     late = n.due_date is not None and p.paid_at.astimezone(svc.tz).date() > n.due_date
-    _set_state(
+    _move(
         session,
         svc,
         n,
-        PAID,
         "paid",
         actor_kind=actor_kind,
         actor_id=actor_id,
@@ -1248,8 +1274,7 @@ async def confirmation_failed(session: AsyncSession, svc: Services, c: LicenseTa
 async def mark_paid(session: AsyncSession, svc: Services, officer: Principal, n: LicenseTaxNotice) -> LicenseTaxPayment:
     """세무과 수납 처리 from the chat (a payment seen in the bank's own system)."""
     _check_officer(svc, officer)
-    if n.state != ISSUED:
-        raise LicenseTaxError("stale")
+    NOTICE.require(n.state, "paid")
     now = svc.now()
     p = LicenseTaxPayment(
         transaction_id=f"officer:{n.id}",
@@ -1282,7 +1307,7 @@ async def resolve_payment(
     if p.status not in HELD:
         raise LicenseTaxError("stale")
     n = await session.get(LicenseTaxNotice, p.notice_id) if p.notice_id else None
-    if accept and (n is None or n.state != ISSUED or p.status != HELD_MISMATCH):
+    if accept and (n is None or not NOTICE.allows(n.state, "paid") or p.status != HELD_MISMATCH):
         raise LicenseTaxError("cannot_accept")
     if accept and not await _claim(session, n):
         raise LicenseTaxError("stale")
@@ -1318,10 +1343,9 @@ async def cancel(session: AsyncSession, svc: Services, officer: Principal, n: Li
     reason = re.sub(r"\s+", " ", reason or "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
         raise LicenseTaxError("reason")
-    if n.state not in OPEN_STATES:
-        raise LicenseTaxError("stale")
+    NOTICE.require(n.state, "cancelled")
     n.closed_at = svc.now()
-    _set_state(session, svc, n, CANCELLED, "cancelled", actor_kind="officer", actor_id=officer.user_id, note=reason)
+    _move(session, svc, n, "cancelled", actor_kind="officer", actor_id=officer.user_id, note=reason)
     _audit(session, svc, officer.user_id, audit.TAX_ACTION, n, "cancelled")
     lang = await _lang(session, n.citizen_id)
     await enqueue(
@@ -1336,14 +1360,13 @@ async def withdraw(session: AsyncSession, svc: Services, n: LicenseTaxNotice) ->
     """The resident withdraws a request not yet paid (before deleting their data,
     workflows/privacy.py): the notice is cancelled and the tax officers are told. A paid notice is
     a tax record and stays; False when there was nothing to withdraw."""
-    if n.state not in OPEN_STATES:
+    if not NOTICE.allows(n.state, "withdrawn"):
         return False
     n.closed_at = svc.now()
-    _set_state(
+    _move(
         session,
         svc,
         n,
-        CANCELLED,
         "withdrawn",
         actor_kind="citizen",
         actor_id=n.citizen_id,
@@ -1360,15 +1383,14 @@ async def licence_refused(
     refund request goes to 세무과 as a routed request (a complaint the resident can follow)."""
     from workflows import complaints
 
-    if n.state in OPEN_STATES:
+    if NOTICE.allows(n.state, "licence_refused"):
         if actor_kind == "officer":
             _audit(session, svc, actor_id, audit.TAX_ACTION, n, "licence_refused", outcome="cancelled")
         n.closed_at = svc.now()
-        _set_state(
+        _move(
             session,
             svc,
             n,
-            CANCELLED,
             "licence_refused",
             actor_kind=actor_kind,
             actor_id=actor_id,
@@ -1382,8 +1404,7 @@ async def licence_refused(
             text=t(lang, "lt.citizen.refused_unpaid", no=n.notice_no),
         )
         return "cancelled"
-    if n.state != PAID:
-        raise LicenseTaxError("stale")
+    NOTICE.require(n.state, "refund_requested")
     if actor_kind == "officer":
         _audit(session, svc, actor_id, audit.TAX_ACTION, n, "licence_refused", outcome="refund")
     cfg = payment_config(svc.district)
@@ -1407,11 +1428,10 @@ async def licence_refused(
         draft=complaints.Draft(category=cfg.refund_category, description=description),
     )
     n.refund_complaint_id, n.closed_at = c.id, svc.now()
-    _set_state(
+    _move(
         session,
         svc,
         n,
-        REFUND,
         "refund_requested",
         actor_kind=actor_kind,
         actor_id=actor_id,

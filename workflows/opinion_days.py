@@ -40,6 +40,7 @@ from workflows.context import Services
 from workflows.opinion_analysis import Opinion, Rules, analyse
 from workflows.outbox import enqueue
 from workflows.roles import Principal, officers_of
+from workflows.state_machine import Machine, TransitionError
 from workflows.texts import escape, t
 
 DATA_PATH = Path(__file__).parent / "data" / "opinion_days.json"
@@ -65,6 +66,38 @@ class OpinionError(ValueError):
     def __init__(self, code: str, **kw):
         super().__init__(code)
         self.code, self.kw = code, kw
+
+
+_REFUSED = {"publish_analysis": "opd.err.not_draft", "publish_answer": "opd.err.not_answerable"}
+
+
+class TopicTransitionError(TransitionError, OpinionError):
+    """A move the topic's status does not allow; ``code`` the text the organiser is shown."""
+
+    kind = "opinion-day topic"
+
+    def __init__(self, action: str, state: str | None):
+        super().__init__(action, state)
+        # the other moves are the scheduler's (and a replacement before the announcement)
+        self.code, self.kw = _REFUSED.get(action, "opd.err.closed"), {}
+
+
+# The topic's status (OpinionTopic.status); action -> (from, to). Scheduled by an organiser (and
+# replaced until announced), announced at 10:00 or missed, closed at 24:00, then the analysis and
+# the policy answer are published. The times are columns of the topic (no event table).
+TOPIC = Machine(
+    (SCHEDULED, OPEN, CLOSED, ANALYSED, ANSWERED, MISSED),
+    {
+        "reschedule": ({SCHEDULED}, SCHEDULED),
+        "announce": ({SCHEDULED}, OPEN),
+        "miss": ({SCHEDULED}, MISSED),
+        "close": ({OPEN}, CLOSED),
+        "publish_analysis": ({CLOSED}, ANALYSED),
+        "publish_answer": ({ANALYSED}, ANSWERED),
+    },
+    error=TopicTransitionError,
+    column="status",
+)
 
 
 # --- the day -----------------------------------------------------------------------------------
@@ -365,9 +398,11 @@ async def schedule_topic(session: AsyncSession, svc: Services, by: int, draft: T
     topic = await topic_on(session, day)
     replaced = topic is not None
     if topic is None:
-        topic = OpinionTopic(day=day, created_at=svc.now())
+        topic = OpinionTopic(day=day, created_at=svc.now(), status=SCHEDULED)
         session.add(topic)
-    topic.department_code, topic.status, topic.created_by = config(svc).department, SCHEDULED, by
+    else:
+        TOPIC.apply(topic, "reschedule")
+    topic.department_code, topic.created_by = config(svc).department, by
     topic.title, topic.background, topic.question, topic.link = title, background, question, link
     topic.image_file_id, topic.poll_options = draft.image_file_id, options
     topic.announce_at, topic.close_at = sch.announce_at, sch.close_at
@@ -750,14 +785,14 @@ async def build_analysis(session: AsyncSession, svc: Services, topic: OpinionTop
 
 
 def staff_buttons(topic: OpinionTopic, lang: str) -> list[list[tuple[str, str]]]:
-    if topic.status == CLOSED:
+    if TOPIC.allows(topic.status, "publish_analysis"):
         return [
             [
                 (t(lang, "opd.btn.publish"), cb("pub", topic.id)),
                 (t(lang, "opd.btn.edit_analysis"), cb("anedit", topic.id)),
             ]
         ]
-    if topic.status == ANALYSED:
+    if TOPIC.allows(topic.status, "publish_answer"):
         return [[(t(lang, "opd.btn.policy"), cb("themes", topic.id))]]
     return []
 
@@ -795,17 +830,15 @@ async def _participants(session: AsyncSession, topic_id: int) -> list[int]:
 
 async def set_analysis_text(session: AsyncSession, svc: Services, topic: OpinionTopic, text: str) -> str:
     """The officer's edit of the draft (HTML as Telegram gives it) replaces it before publication."""
-    if topic.status != CLOSED:
-        raise OpinionError("opd.err.not_draft")
+    TOPIC.require(topic.status, "publish_analysis")
     topic.analysis_text = _length(text, ANALYSIS_TEXT_LEN, "opd.err.analysis_len")
     return topic.analysis_text
 
 
 async def publish_analysis(session: AsyncSession, svc: Services, topic: OpinionTopic, by: int) -> int:
     """Publish the (approved) analysis: every participant gets it once. Returns how many."""
-    if topic.status != CLOSED:
-        raise OpinionError("opd.err.not_draft")
-    topic.status, topic.analysis_published_at, topic.analysis_published_by = ANALYSED, svc.now(), by
+    TOPIC.apply(topic, "publish_analysis")
+    topic.analysis_published_at, topic.analysis_published_by = svc.now(), by
     langs = await _langs(session, await _participants(session, topic.id))
     for uid, lang in langs.items():
         await enqueue(
@@ -830,8 +863,7 @@ async def record_theme_answer(
     session: AsyncSession, svc: Services, topic: OpinionTopic, by: int, theme_id: int, status: str, note: str
 ) -> OpinionTheme:
     """What was reflected in policy for one theme, and how (it can be rewritten until published)."""
-    if topic.status != ANALYSED:
-        raise OpinionError("opd.err.not_answerable")
+    TOPIC.require(topic.status, "publish_answer")
     theme = await session.get(OpinionTheme, theme_id)
     if theme is None or theme.topic_id != topic.id:
         raise OpinionError("opd.err.no_such_theme")
@@ -854,13 +886,13 @@ def _theme_line(theme: OpinionTheme, lang: str) -> str:
 
 async def publish_answer(session: AsyncSession, svc: Services, topic: OpinionTopic, by: int) -> int:
     """Publish what was reflected: every participant gets it, with the themes they raised first."""
-    if topic.status != ANALYSED:
-        raise OpinionError("opd.err.not_answerable")
+    TOPIC.require(topic.status, "publish_answer")
     rows = await themes(session, topic.id)
     missing = [th.keyword for th in rows if th.policy_status is None]
     if missing:
         raise OpinionError("opd.err.themes_missing", themes=", ".join(missing))
-    topic.status, topic.answer_published_at, topic.answer_published_by = ANSWERED, svc.now(), by
+    TOPIC.apply(topic, "publish_answer")
+    topic.answer_published_at, topic.answer_published_by = svc.now(), by
     raised: dict[int, list[str]] = {}
     for uid, theme in (
         await session.execute(
@@ -910,7 +942,7 @@ async def announce_due(session: AsyncSession, svc: Services) -> int:
     )
     for topic in due:
         if topic.close_at <= now:
-            topic.status = MISSED
+            TOPIC.apply(topic, "miss")
             await _tell_organisers(
                 session,
                 svc,
@@ -920,7 +952,8 @@ async def announce_due(session: AsyncSession, svc: Services) -> int:
                 day=lambda lang, d=topic.day: fmt_day(d, lang),
             )
             continue
-        topic.status, topic.announced_at = OPEN, now
+        TOPIC.apply(topic, "announce")
+        topic.announced_at = now
         langs = await _langs(session, await subscribers(session))
         for uid, lang in langs.items():
             await send_topic(session, svc, topic, uid, lang)
@@ -937,7 +970,8 @@ async def close_due(session: AsyncSession, svc: Services) -> int:
         await session.scalars(select(OpinionTopic).where(OpinionTopic.status == OPEN, OpinionTopic.close_at <= now))
     )
     for topic in due:
-        topic.status, topic.closed_at = CLOSED, now
+        TOPIC.apply(topic, "close")
+        topic.closed_at = now
         await build_analysis(session, svc, topic)
         await _tell_organisers(
             session,

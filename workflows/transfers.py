@@ -103,8 +103,7 @@ def returnable(c: Complaint) -> str | None:
 
 
 def _event(c: Complaint, action: str, p: Principal, svc: Services, note: str) -> int:
-    before = c.state
-    c.state = states.next_state(c.state, "transfer")  # a return or a move to the desk is a transfer
+    before = states.MACHINE.apply(c, "transfer").from_state  # a return or a move to the desk is a transfer
     now = svc.now()
     c.events.append(
         ComplaintEvent(

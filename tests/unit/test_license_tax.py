@@ -25,6 +25,7 @@ from tests.unit.conftest import ADMIN_ID, KST
 from workflows import agency_notify, license_tax as lt, licensing_bodies, notice_render, roles
 from workflows.district import DEFAULT_PATH, load_district
 from workflows.license_tax import Draft, LicenseTaxError
+from workflows.state_machine import TransitionError
 
 CITIZEN, TAX_OFFICER, CLEAN_OFFICER, POLICE_CHAT, OTHER_CHAT = 1001, 2001, 2002, -1001000000101, -100999
 SECRET = "body-secret"
@@ -945,3 +946,46 @@ def test_every_error_code_raised_has_its_text():
     assert codes and codes <= set(lt.ERROR_KEYS)
     assert set(lt.STATE_KEYS) == {lt.AWAITING_CLASS, lt.ISSUED, lt.PAID, lt.CANCELLED, lt.REFUND, lt.NON_TAXABLE}
     assert set(lt.PAY_KEYS) == {lt.APPLIED, lt.ACCEPTED, lt.TO_RETURN, *lt.HELD}
+
+
+# The service paths that used to check the state with ifs now ask the notice's table (lt.NOTICE):
+# from every state the table does not allow, each refuses with the same TransitionError ("stale" to
+# the screens) and leaves the notice and its history as they were.
+NOTICE_PATHS = {
+    "issued": lambda s, svc, people, n: lt.confirm_class(s, svc, people[TAX_OFFICER], n, 3),
+    "non_taxable": lambda s, svc, people, n: lt.declare_non_taxable(s, svc, people[TAX_OFFICER], n),
+    "paid": lambda s, svc, people, n: lt.mark_paid(s, svc, people[TAX_OFFICER], n),
+    "cancelled": lambda s, svc, people, n: lt.cancel(s, svc, people[TAX_OFFICER], n, "잘못 신청된 고지입니다"),
+    # unpaid: cancelled (licence_refused); otherwise only a paid notice files a refund request
+    "refund_requested": lambda s, svc, people, n: lt.licence_refused(s, svc, n, actor_kind="body", actor_id=77),
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "state"),
+    [
+        (action, state)
+        for action in NOTICE_PATHS
+        for state in lt.NOTICE.states
+        if not lt.NOTICE.allows(state, action)
+        and not (action == "refund_requested" and lt.NOTICE.allows(state, "licence_refused"))
+    ],
+)
+async def test_a_notice_cannot_be_moved_illegally(session, tsvc, people, action, state):
+    n = await issued(session, tsvc, people)
+    n.state = state  # put there directly, as if by an earlier press
+    await session.commit()
+    before = await events(session, n)
+    with pytest.raises(TransitionError) as e:
+        await NOTICE_PATHS[action](session, tsvc, people, n)
+    assert isinstance(e.value, LicenseTaxError) and e.value.code == "stale" and e.value.action == action
+    assert n.state == state and await events(session, n) == before
+
+
+@pytest.mark.parametrize("state", [s for s in lt.NOTICE.states if not lt.NOTICE.allows(s, "withdrawn")])
+async def test_a_notice_past_withdrawal_stays(session, tsvc, people, state):
+    n = await issued(session, tsvc, people)
+    n.state = state
+    await session.commit()
+    assert await lt.withdraw(session, tsvc, n) is False
+    assert n.state == state and await events(session, n) == ["requested", "class_confirmed", "issued"]

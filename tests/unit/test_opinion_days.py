@@ -16,6 +16,7 @@ from tests.unit.conftest import ADMIN_ID, KST
 from workflows import opinion_days as od
 from workflows import roles
 from workflows.opinion_days import OpinionError
+from workflows.state_machine import TransitionError
 
 OFFICER, OTHER_OFFICER = 500, 501
 RESIDENTS = (1001, 1002, 1003)
@@ -589,3 +590,36 @@ async def test_duties_run_each_step_once_in_their_own_transactions(db_sessionmak
         en = od.analysis_text(svc, t, t.analysis, "en")
         assert "0 participants · 0 opinions · 0 voters" in en and "Poll" in en
     assert woken  # the delivery worker is woken after the outbox grew
+
+
+# The paths that used to check the topic's status with ifs now ask its table (od.TOPIC): from every
+# status the table does not allow, each refuses with the same TransitionError (the organiser is shown
+# the text it showed before) and leaves the topic as it was.
+TOPIC_PATHS = {
+    "reschedule": ("reschedule", lambda s, svc, tp: od.schedule_topic(s, svc, OFFICER, DRAFT)),
+    "set_analysis_text": ("publish_analysis", lambda s, svc, tp: od.set_analysis_text(s, svc, tp, "분석 " * 10)),
+    "publish_analysis": ("publish_analysis", lambda s, svc, tp: od.publish_analysis(s, svc, tp, OFFICER)),
+    "record_theme_answer": (
+        "publish_answer",
+        lambda s, svc, tp: od.record_theme_answer(s, svc, tp, OFFICER, 1, "partly", "공유주차를 늘립니다."),
+    ),
+    "publish_answer": ("publish_answer", lambda s, svc, tp: od.publish_answer(s, svc, tp, OFFICER)),
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [(p, s) for p, (action, _f) in TOPIC_PATHS.items() for s in od.TOPIC.states if not od.TOPIC.allows(s, action)],
+)
+async def test_a_topic_cannot_be_moved_illegally(world, svc, path, status):
+    topic, _ = await od.schedule_topic(world, svc, OFFICER, DRAFT)
+    topic.status = status  # put there directly, as if by an earlier press
+    await world.commit()
+    action, call = TOPIC_PATHS[path]
+    with pytest.raises(TransitionError) as e:
+        await call(world, svc, topic)
+    assert isinstance(e.value, OpinionError) and e.value.action == action
+    assert e.value.code == {"publish_analysis": "opd.err.not_draft", "publish_answer": "opd.err.not_answerable"}.get(
+        action, "opd.err.closed"
+    )
+    assert topic.status == status and topic.analysis_published_at is None and topic.answer_published_at is None
