@@ -25,7 +25,7 @@ from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.db.models import OutboxMessage  # noqa: E402
+from workflows.models import OutboxMessage  # noqa: E402
 from bot.db.session import make_engine, make_sessionmaker  # noqa: E402
 from bot.delivery import DeliveryWorker  # noqa: E402
 from tests.fakes.telegram_server import FakeTelegram  # noqa: E402

@@ -41,7 +41,7 @@ from aiogram.client.session.aiohttp import AiohttpSession  # noqa: E402
 from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
 
 from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.db.models import FoodOperator, User  # noqa: E402
+from workflows.models import FoodOperator, User  # noqa: E402
 from bot.db.session import make_engine, make_sessionmaker  # noqa: E402
 from bot.delivery import DeliveryWorker  # noqa: E402
 from bot.scheduler import Duties  # noqa: E402

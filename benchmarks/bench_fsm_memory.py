@@ -60,7 +60,7 @@ async def seed(app, first: int, n: int) -> None:
     """Residents who consented earlier, inserted in bulk."""
     from sqlalchemy import insert
 
-    from bot.db.models import Consent, User, utcnow
+    from workflows.models import Consent, User, utcnow
     from workflows.texts import PRIVACY_VERSION
     from workflows.users import COMPLAINT_PURPOSE
 
@@ -93,7 +93,7 @@ async def open_forms(app, session, first: int, n: int) -> tuple[float, int]:
 async def store_footprint(app, db_path: Path, redis_url: str | None, prefix: str) -> dict:
     from sqlalchemy import func, select
 
-    from bot.db.models import FsmRecord
+    from workflows.models import FsmRecord
 
     if redis_url:
         redis = app.dp.storage.redis

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select  # noqa: E402
 
 from bot.db.migrate import upgrade_to_head  # noqa: E402
-from bot.db.models import (
+from workflows.models import (
     Complaint,
     ComplaintEvent,
     ComplaintPhoto,

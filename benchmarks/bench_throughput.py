@@ -182,7 +182,7 @@ async def complaint_rate(
 ) -> tuple:
     from sqlalchemy import func, select
 
-    from bot.db.models import Complaint
+    from workflows.models import Complaint
 
     from sqlalchemy import event
 

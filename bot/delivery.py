@@ -66,7 +66,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import OutboxFile, OutboxMessage, User, utcnow
+from workflows.models import OutboxFile, OutboxMessage, User, utcnow
 from bot.retry import bypass_retries
 from bot.errors import store_unavailable
 

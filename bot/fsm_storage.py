@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 
-from bot.db.models import FsmRecord, utcnow
+from workflows.models import FsmRecord, utcnow
 
 
 # The session of the update being handled (set by bot.middlewares). FSM changes then commit in

@@ -24,7 +24,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Lease
+from workflows.models import Lease
 
 log = logging.getLogger(__name__)
 SINGLETONS = "singletons"

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.commit_first import owed_answers, send_owed_answers
-from bot.db.models import ProcessedUpdate
+from workflows.models import ProcessedUpdate
 from bot.fsm_storage import adopt_prefetched, track_connection, update_session, update_task
 from bot.metrics import Metrics
 from bot.errors import store_unavailable

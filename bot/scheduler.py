@@ -16,7 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import ProcessedUpdate, utcnow
+from workflows.models import ProcessedUpdate, utcnow
 from workflows import complaints, escalation
 from workflows.context import Services
 

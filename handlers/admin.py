@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import RoleGrant
+from workflows.models import RoleGrant
 
 from bot.commands import set_commands_for
 from handlers.callbacks import OrphansCb

@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_commands_for
-from bot.db.models import User
+from workflows.models import User
 from handlers import keyboards as kb
 from handlers.callbacks import LangCb, MenuCb
 from handlers.privacy import show_privacy

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from sqlalchemy import func, select, text
 
-from bot.db.models import OutboxMessage
+from workflows.models import OutboxMessage
 from bot.http import APP_KEY
 
 if TYPE_CHECKING:

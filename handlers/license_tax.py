@@ -643,7 +643,7 @@ async def officer_payment(
     principal: Principal,
     duties=None,
 ) -> None:
-    from bot.db.models import LicenseTaxNotice, LicenseTaxPayment
+    from workflows.models import LicenseTaxNotice, LicenseTaxPayment
 
     if not lt.is_tax_officer(svc, principal):
         await query.answer(t(lang, "lt.err.not_tax_officer"), show_alert=True)

@@ -11,7 +11,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import LicenseTaxNotice, LicenseTaxPayment
+from workflows.models import LicenseTaxNotice, LicenseTaxPayment
 from handlers.keyboards import markup
 from workflows import group_cards
 from workflows import license_tax as lt

@@ -341,7 +341,7 @@ async def open_request(message: Message, session: AsyncSession, principal: Princ
     """Filter: the resident has a complaint waiting for their 보완 (the one due first)."""
     from sqlalchemy import select
 
-    from bot.db.models import Complaint
+    from workflows.models import Complaint
 
     if message.from_user is None or message.chat.type != "private" or principal.is_officer:
         return False

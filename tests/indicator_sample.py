@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.db.models import Complaint, ComplaintEvent, Rating, User
+from workflows.models import Complaint, ComplaintEvent, Rating, User
 
 KST = ZoneInfo("Asia/Seoul")
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=KST)

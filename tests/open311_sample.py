@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert
 
-from bot.db.models import Complaint
+from workflows.models import Complaint
 from tests.indicator_sample import CITIZEN, kst
 
 NAME, PHONE = "홍길동", "010-1234-5678"

@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AgencyNotification, OnestopItem
+from workflows.models import AgencyNotification, OnestopItem
 from workflows import webhooks
 from workflows.context import Services
 from workflows.district import District

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AnswerFile, Complaint, User
+from workflows.models import AnswerFile, Complaint, User
 from workflows.attachments import OTHER_KINDS, extension, what
 from workflows.outbox import enqueue
 from workflows.texts import CAPTION_LIMIT, clip, escape, t

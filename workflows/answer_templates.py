@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AnswerTemplate
+from workflows.models import AnswerTemplate
 from workflows.complaints import ANSWER_MAX, ANSWER_MIN
 from workflows.context import Services
 

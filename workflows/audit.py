@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AuditEntry, utcnow
+from workflows.models import AuditEntry, utcnow
 from workflows.texts import TEXTS, t
 
 DETAIL_MAX = 500

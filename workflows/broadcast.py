@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Consent, OutboxMessage, RoleGrant, User
+from workflows.models import Consent, OutboxMessage, RoleGrant, User
 from workflows.errors import DomainError
 from workflows import audit, roles
 from workflows.context import Services

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, ComplaintCard, ComplaintEvent, OutboxMessage, RoleGrant
+from workflows.models import Complaint, ComplaintCard, ComplaintEvent, OutboxMessage, RoleGrant
 from workflows.errors import Length
 from workflows import callbacks, roles, states
 from workflows.context import Services

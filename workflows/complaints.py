@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter, User
+from workflows.models import Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter, User
 from workflows import audit, callbacks, states
 from workflows.errors import Length
 from workflows.business_time import Period

@@ -27,7 +27,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Complaint, User
+from workflows.models import Complaint, User
 from workflows import callbacks, roles, states
 from workflows.complaints import officer_buttons
 from workflows.context import Services

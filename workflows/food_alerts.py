@@ -31,7 +31,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import FoodAlertRun, FoodForecast, FoodNotice, FoodOperator, Invite, User, utcnow
+from workflows.models import FoodAlertRun, FoodForecast, FoodNotice, FoodOperator, Invite, User, utcnow
 from workflows import roles, users
 from workflows.context import Services
 from workflows.contact import looks_like_rrn

@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import FoodOperator, Invite
+from workflows.models import FoodOperator, Invite
 from workflows import audit, roles
 from workflows.context import Services
 from workflows.food_alerts import INVITED, FoodConfig, config

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.db.models import LicenseTaxNotice, LicenseTaxPayment, OnestopItem
+from workflows.models import LicenseTaxNotice, LicenseTaxPayment, OnestopItem
 from workflows.context import Services
 from workflows.links import private_chat
 from workflows.texts import escape, t

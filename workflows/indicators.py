@@ -27,7 +27,7 @@ from typing import Any, AsyncIterator, Callable, Generic, Iterable, Sequence, Ty
 from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, ComplaintEvent, OnestopApplication, OnestopItem, Rating, UTCDateTime
+from workflows.models import Complaint, ComplaintEvent, OnestopApplication, OnestopItem, Rating, UTCDateTime
 from workflows import states
 from workflows.context import Services
 from workflows.ratings import COMPLAINT, ITEMS, ONESTOP, counted

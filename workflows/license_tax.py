@@ -43,7 +43,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, LicenseTaxPayment, User
+from workflows.models import (
+    Complaint,
+    LicenseTaxConfirmation,
+    LicenseTaxEvent,
+    LicenseTaxNotice,
+    LicenseTaxPayment,
+    User,
+)
 from workflows import audit, licensing_bodies, notice_render
 from workflows.contact import looks_like_rrn
 from workflows.context import Services, fmt_day

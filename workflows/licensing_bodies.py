@@ -34,7 +34,7 @@ import certifi
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import LicenseTaxConfirmation
+from workflows.models import LicenseTaxConfirmation
 from workflows import agency_notify
 from workflows import webhooks
 from workflows.agency_notify import Channel

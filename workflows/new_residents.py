@@ -26,7 +26,7 @@ from urllib.parse import quote
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, NewResident, OutboxMessage, User
+from workflows.models import Complaint, NewResident, OutboxMessage, User
 from workflows.errors import DomainError
 from workflows import complaints, district_info, users
 from workflows.complaints import Draft

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
+from workflows.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
 from workflows.errors import DomainError
 from workflows import links as links_
 from workflows import new_residents, outbox

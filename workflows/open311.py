@@ -34,7 +34,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint
+from workflows.models import Complaint
 from workflows import states
 from workflows.context import Services
 from workflows.district import District

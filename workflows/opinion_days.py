@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import (
+from workflows.models import (
     OpinionEntry,
     OpinionParticipant,
     OpinionPoll,

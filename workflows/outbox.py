@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import OutboxMessage, utcnow
+from workflows.models import OutboxMessage, utcnow
 from workflows.links import is_link
 
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback_data or an https:// link)

@@ -28,7 +28,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import (
+from workflows.models import (
     AgencyNotification,
     Complaint,
     Consent,

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Rating
+from workflows.models import Rating
 from workflows.ratings import counted
 from workflows.context import Services
 from workflows.indicators import rules

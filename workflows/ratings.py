@@ -1,5 +1,5 @@
 """친절 OSS 5-item satisfaction survey (광주광역시 model; Chatwoot CSAT conventions), one for every
-service that asks it (a ``ratings`` row each, bot/db/models.Rating):
+service that asks it (a ``ratings`` row each, workflows/models.Rating):
 
 * a complaint: sent once when it reaches a final decision (``send_survey``);
 * a one-stop (출생·사망 원스톱, workflows/birth_death.py): sent once when the application completes,
@@ -19,7 +19,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, ComplaintEvent, OnestopApplication, Rating, RoleGrant, User
+from workflows.models import Complaint, ComplaintEvent, OnestopApplication, Rating, RoleGrant, User
 from workflows import callbacks
 from workflows.context import Services
 from workflows.outbox import enqueue

@@ -23,7 +23,7 @@ from collections import defaultdict
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, OutboxMessage, User
+from workflows.models import Complaint, OutboxMessage, User
 from workflows import complaints, roles, states
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue_many

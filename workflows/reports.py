@@ -38,7 +38,7 @@ from typing import NamedTuple
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
+from workflows.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
 from workflows import audit
 from workflows import indicators as ind
 from workflows.context import Services

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Invite, RoleGrant, User, utcnow
+from workflows.models import Invite, RoleGrant, User, utcnow
 from workflows.errors import DomainError
 from workflows import audit
 from workflows.texts import escape, t

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Complaint, ComplaintEvent, ComplaintPhoto, User
+from workflows.models import Complaint, ComplaintEvent, ComplaintPhoto, User
 from workflows import callbacks, roles, states
 from workflows.business_time import Period
 from workflows.context import Services

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, ComplaintEvent
+from workflows.models import Complaint, ComplaintEvent
 from workflows import audit, states
 from workflows.context import Services
 from workflows.roles import Principal

@@ -23,7 +23,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import OutboxMessage, User
+from workflows.models import OutboxMessage, User
 from workflows import roles
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue_many

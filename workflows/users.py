@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Consent, User, utcnow
+from workflows.models import Consent, User, utcnow
 from workflows.texts import PRIVACY_VERSION, norm_lang
 
 COMPLAINT_PURPOSE = "complaint"  # 민원 접수·처리·결과 통지·만족도 조사

@@ -20,7 +20,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Complaint, LicenseTaxNotice, OnestopApplication, OnestopItem, RoleGrant, User
+from workflows.models import Complaint, LicenseTaxNotice, OnestopApplication, OnestopItem, RoleGrant, User
 from workflows import callbacks, roles, states
 from workflows.business_time import Period
 from workflows.complaints import dong_of, of_department, staff_text

@@ -53,7 +53,7 @@ OLD_INDEXES = [
 def backfill(conn) -> int:
     """processing_hours of every answered complaint that has none, in batches by id; returns how
     many were filled."""
-    from bot.db.models import UTCDateTime
+    from workflows.models import UTCDateTime
     from workflows.business_time import BusinessCalendar
 
     hours = BusinessCalendar.from_file(tz=os.environ.get("TIMEZONE") or "Asia/Seoul").business_hours_between

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import AnswerFile, AnswerTemplate, Complaint
+from workflows.models import AnswerFile, AnswerTemplate, Complaint
 from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
 from tests.e2e.test_complaint_loop import consent, file_complaint
 

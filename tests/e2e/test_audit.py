@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.db.models import AuditEntry, Complaint
+from workflows.models import AuditEntry, Complaint
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent
 

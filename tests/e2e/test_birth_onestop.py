@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.db.models import AgencyNotification, OnestopApplication, Rating
+from workflows.models import AgencyNotification, OnestopApplication, Rating
 from tests.e2e.harness import ADMIN, BotHarness
 from workflows import agency_notify, birth_death as bd
 from workflows.district import DEFAULT_PATH

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db.models import AuditEntry, OutboxMessage
+from workflows.models import AuditEntry, OutboxMessage
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent
 

@@ -3,7 +3,7 @@ officer, take, answer, resolved, 5-item rating — plus the history and the data
 
 from sqlalchemy import select
 
-from bot.db.models import Complaint, ComplaintEvent, Consent, OutboxMessage, Rating
+from workflows.models import Complaint, ComplaintEvent, Consent, OutboxMessage, Rating
 from tests.e2e.harness import ADMIN
 
 CITIZEN, OFFICER = 100, 200

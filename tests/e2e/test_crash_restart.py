@@ -40,7 +40,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.db.models import Complaint, OutboxMessage
+from workflows.models import Complaint, OutboxMessage
 from tests import databases
 from tests.e2e.harness import ADMIN, TEST_KEY, process_env
 from tests.fakes.telegram_server import SENT_METHODS, FakeTelegram

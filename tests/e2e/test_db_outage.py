@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.db.models import Complaint, OutboxMessage, ProcessedUpdate
+from workflows.models import Complaint, OutboxMessage, ProcessedUpdate
 from tests import databases
 from tests.e2e.harness import ADMIN, BotHarness
 from tests.e2e.test_complaint_loop import consent

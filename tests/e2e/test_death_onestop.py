@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import AgencyNotification, OnestopApplication, OnestopReminder
+from workflows.models import AgencyNotification, OnestopApplication, OnestopReminder
 from tests.e2e.harness import ADMIN, BotHarness
 from tests.e2e.test_birth_onestop import complete_card, fast, press_on
 from workflows import birth_death as bd

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import FoodOperator, OutboxMessage, RoleGrant, User
+from workflows.models import FoodOperator, OutboxMessage, RoleGrant, User
 from handlers.foodalert import FoodCb
 from tests.e2e.harness import ADMIN, BotHarness
 from workflows.roles import OPERATOR

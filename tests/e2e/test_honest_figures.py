@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.db.models import Complaint, Rating, RoleGrant
+from workflows.models import Complaint, Rating, RoleGrant
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent, file_complaint
 from workflows.ranking import department_totals

@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.db.models import Complaint, LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, LicenseTaxPayment
+from workflows.models import Complaint, LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, LicenseTaxPayment
 from tests.e2e.harness import ADMIN, BotHarness, free_port
 from workflows import agency_notify, license_tax as lt, licensing_bodies
 from workflows.district import DEFAULT_PATH

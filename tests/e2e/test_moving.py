@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.db.models import Complaint, Consent, NewResident, OutboxMessage, utcnow
+from workflows.models import Complaint, Consent, NewResident, OutboxMessage, utcnow
 
 RESIDENT, OFFICER = 100, 200
 STOP = "수신 거부"

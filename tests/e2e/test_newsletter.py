@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.db.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
+from workflows.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
 from tests.e2e.harness import ADMIN
 from tests.fakes.telegram_server import FakeTelegram
 

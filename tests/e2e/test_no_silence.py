@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, Message
 
 from sqlalchemy import select
 
-from bot.db.models import Complaint
+from workflows.models import Complaint
 from tests.e2e.harness import ADMIN, BotHarness
 from tests.e2e.test_complaint_loop import consent, file_complaint
 

@@ -21,7 +21,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db.migrate import upgrade_to_head
-from bot.db.models import Complaint, ComplaintEvent, OutboxMessage, RoleGrant, User, utcnow
+from workflows.models import Complaint, ComplaintEvent, OutboxMessage, RoleGrant, User, utcnow
 from bot.db.session import make_engine, make_sessionmaker
 from tests.e2e.harness import ADMIN, BotHarness
 from tests.e2e.test_complaint_loop import consent

@@ -5,7 +5,7 @@ before the privacy consent goes on after it."""
 
 from sqlalchemy import select
 
-from bot.db.models import Complaint, FoodOperator
+from workflows.models import Complaint, FoodOperator
 from tests.e2e.test_complaint_loop import consent
 
 CITIZEN = 100

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from bot.db.models import Complaint, ComplaintEvent, Rating
+from workflows.models import Complaint, ComplaintEvent, Rating
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent, file_complaint
 

@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import (
+from workflows.models import (
     Consent,
     OpinionEntry,
     OpinionParticipant,

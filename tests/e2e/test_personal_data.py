@@ -5,7 +5,7 @@ resident's text, phone, address or name; officers see phone numbers typed into f
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Complaint, ComplaintEvent, FsmRecord, OutboxMessage, Rating
+from workflows.models import Complaint, ComplaintEvent, FsmRecord, OutboxMessage, Rating
 from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
 from tests.e2e.test_complaint_loop import consent
 

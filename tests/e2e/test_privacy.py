@@ -5,7 +5,7 @@ confirmation button does nothing."""
 
 from sqlalchemy import select
 
-from bot.db.models import AuditEntry, Complaint, Consent, OutboxMessage
+from workflows.models import AuditEntry, Complaint, Consent, OutboxMessage
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent, file_complaint
 from workflows.retention import ANONYMOUS_USER

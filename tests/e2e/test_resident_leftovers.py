@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import FoodOperator, LicenseTaxNotice, OpinionSubscription
+from workflows.models import FoodOperator, LicenseTaxNotice, OpinionSubscription
 from tests.e2e.english import check, proper_names
 from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
 from workflows import license_tax as lt
@@ -110,7 +110,7 @@ async def to_location_step(h, photos: int = 0):
 
 
 async def test_a_photo_with_a_caption_at_the_place_and_phone_steps_keeps_both(harness, fake):
-    from bot.db.models import Complaint
+    from workflows.models import Complaint
 
     h = fast(harness)
     await to_location_step(h)
@@ -128,7 +128,7 @@ async def test_a_photo_with_a_caption_at_the_place_and_phone_steps_keeps_both(ha
 
 
 async def test_a_photo_without_caption_or_past_five_at_those_steps_is_said_and_the_step_stays(harness, fake):
-    from bot.db.models import Complaint
+    from workflows.models import Complaint
 
     h = fast(harness)
     await to_location_step(h, photos=4)
@@ -203,7 +203,7 @@ async def file_birth(h, born):
 
 
 async def test_one_stop_group_cards_hold_nothing_of_the_family_and_open_in_private(grouped, fake):
-    from bot.db.models import OnestopApplication, OnestopItem
+    from workflows.models import OnestopApplication, OnestopItem
     from workflows import birth_death as bd
 
     h = grouped
@@ -313,7 +313,7 @@ def edit(fake, sent: dict, text: str) -> int:
 
 
 async def test_an_edit_is_never_applied_to_a_form_and_an_edit_with_a_resident_number_is_refused(harness, fake):
-    from bot.db.models import Complaint, FsmRecord, OutboxMessage
+    from workflows.models import Complaint, FsmRecord, OutboxMessage
     from tests.e2e.test_complaint_loop import consent
 
     h = fast(harness)

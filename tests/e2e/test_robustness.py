@@ -4,7 +4,7 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from bot.db.models import Complaint, OutboxMessage
+from workflows.models import Complaint, OutboxMessage
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent
 

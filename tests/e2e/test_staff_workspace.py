@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Complaint, ComplaintEvent, LicenseTaxNotice, OnestopApplication, OnestopItem, User
+from workflows.models import Complaint, ComplaintEvent, LicenseTaxNotice, OnestopApplication, OnestopItem, User
 from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
 from tests.e2e.test_complaint_loop import consent
 

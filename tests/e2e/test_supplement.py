@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.db.models import Complaint, ComplaintEvent, OutboxMessage
+from workflows.models import Complaint, ComplaintEvent, OutboxMessage
 from tests.e2e.test_staff_workspace import CHOI, JUNG, KIM, LEE, MONDAY, PARK, RESIDENT, seed, staff  # noqa: F401
 from workflows.business_time import Period
 

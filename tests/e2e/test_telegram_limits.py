@@ -6,7 +6,7 @@ lengths, and the complete history of such a complaint."""
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent
 from tests.fakes.tg_rules import TEXT_LIMIT, fix_text, parse_html, text_length
-from bot.db.models import Complaint
+from workflows.models import Complaint
 
 CITIZEN, OFFICER = 100, 200
 PLACE = "자양동 680-1 <대성빌딩> 뒤편"

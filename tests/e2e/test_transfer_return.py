@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db.models import Complaint
+from workflows.models import Complaint
 from tests.e2e.test_complaint_loop import consent
 from tests.e2e.test_nobody_stuck import CITIZEN, grant, file
 

@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.db.models import Complaint, Lease, ProcessedUpdate
+from workflows.models import Complaint, Lease, ProcessedUpdate
 from tests import databases
 from tests.e2e.harness import ADMIN, BotHarness, free_port, process_env
 from tests.e2e.test_complaint_loop import consent, file_complaint

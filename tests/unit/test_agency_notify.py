@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import AgencyNotification, OutboxMessage, User
+from workflows.models import AgencyNotification, OutboxMessage, User
 from tests.unit.conftest import ADMIN_ID, KST, TEST_KEY
 from workflows import agency_notify as an
 from workflows import birth_death as bd, roles

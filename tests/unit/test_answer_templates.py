@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import AnswerFile, AnswerTemplate, OutboxMessage
+from workflows.models import AnswerFile, AnswerTemplate, OutboxMessage
 from tests.unit.test_complaints_service import CITIZEN, ROADS_1, file, people, who  # noqa: F401
 from workflows import answer_files as af
 from workflows import answer_templates as tpls

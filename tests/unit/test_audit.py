@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
-from bot.db.models import AuditEntry, User
+from workflows.models import AuditEntry, User
 from tests.unit.conftest import ADMIN_ID, KST
 from workflows import audit, birth_death as bd, complaints, food_import, license_tax as lt, reports, roles
 from workflows.birth_death import BirthAnswers, OnestopError

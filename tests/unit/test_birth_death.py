@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import (
+from workflows.models import (
     AgencyNotification,
     OnestopApplication,
     OnestopItem,

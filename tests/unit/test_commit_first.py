@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from bot.app import build_app, request_middlewares
 from bot.config import load_settings
 from bot.db.migrate import upgrade_to_head
-from bot.db.models import Consent, FsmRecord, User
+from workflows.models import Consent, FsmRecord, User
 from bot.fsm_storage import CONNECTED, update_session
 
 ME = {"id": 42, "is_bot": True, "first_name": "민원봇", "username": "minwon_test_bot"}

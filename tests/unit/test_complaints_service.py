@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.db.models import Complaint, ComplaintEvent, OutboxMessage, Rating, ReceiptCounter, User
+from workflows.models import Complaint, ComplaintEvent, OutboxMessage, Rating, ReceiptCounter, User
 from tests.unit.conftest import ADMIN_ID, KST, MONDAY_10
 from workflows import casework, complaints, roles
 from workflows.business_time import Period

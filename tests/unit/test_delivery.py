@@ -18,7 +18,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
 from sqlalchemy import select, update
 
-from bot.db.models import OutboxMessage, User, utcnow
+from workflows.models import OutboxMessage, User, utcnow
 from bot.db.session import make_engine, make_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.retry import RetryAfterMiddleware

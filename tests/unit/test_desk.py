@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Complaint, ComplaintEvent, User
+from workflows.models import Complaint, ComplaintEvent, User
 from tests.unit.test_complaints_service import ANSWER, CIVIL_1, ROADS_1, ROADS_2, file, outbox, people, who  # noqa: F401
 from workflows import complaints
 from workflows.complaints import NotFound

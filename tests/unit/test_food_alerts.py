@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import (
+from workflows.models import (
     Consent,
     FoodAlertRun,
     FoodForecast,

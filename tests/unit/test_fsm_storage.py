@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import event
 
-from bot.db.models import FsmRecord
+from workflows.models import FsmRecord
 from bot.fsm_storage import DatabaseStorage, update_session
 
 KEY = StorageKey(bot_id=42, chat_id=7, user_id=7)

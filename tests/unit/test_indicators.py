@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import event
 
-from bot.db.models import Complaint, User
+from workflows.models import Complaint, User
 from tests.indicator_sample import KST, NOW, kst, seed
 from workflows import indicators as ind
 from workflows.indicators import Span, parse_span, quantile
@@ -380,7 +380,7 @@ def test_rules_file_has_a_source_and_date():
 
 
 async def test_onestop_and_opinion_day_figures(session, svc, clock):
-    from bot.db.models import OnestopApplication, OnestopItem, OpinionTopic
+    from workflows.models import OnestopApplication, OnestopItem, OpinionTopic
 
     clock.at = NOW
     session.add(User(id=100))

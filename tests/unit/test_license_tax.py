@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import (
+from workflows.models import (
     Complaint,
     LicenseTaxConfirmation,
     LicenseTaxEvent,

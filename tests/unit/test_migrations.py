@@ -1,4 +1,4 @@
-"""alembic/ matches bot/db/models.py, and the migrations go down and up again."""
+"""alembic/ matches workflows/models.py, and the migrations go down and up again."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.db.migrate import alembic_config, upgrade_to_head
-from bot.db.models import Base, UTCDateTime
+from workflows.models import Base, UTCDateTime
 from tests import databases
 
 CORE_TABLES = {

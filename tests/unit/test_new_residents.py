@@ -11,7 +11,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 
-from bot.db.models import Complaint, Consent, NewResident, OutboxMessage, User, utcnow
+from workflows.models import Complaint, Consent, NewResident, OutboxMessage, User, utcnow
 from bot.delivery import DeliveryWorker
 from handlers.moving import NrCb
 from workflows import new_residents as nr

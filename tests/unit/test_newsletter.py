@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.db.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
+from workflows.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
 from workflows import newsletter as nl
 from workflows import users
 from workflows.business_time import BusinessCalendar

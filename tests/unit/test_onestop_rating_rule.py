@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Rating
+from workflows.models import Rating
 from tests.unit.conftest import ADMIN_ID
 from tests.unit.test_birth_death import (
     DONG_OFFICER,

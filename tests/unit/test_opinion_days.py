@@ -11,7 +11,15 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, select
 
-from bot.db.models import OpinionEntry, OpinionParticipant, OpinionPoll, OpinionTheme, OpinionTopic, OutboxMessage, User
+from workflows.models import (
+    OpinionEntry,
+    OpinionParticipant,
+    OpinionPoll,
+    OpinionTheme,
+    OpinionTopic,
+    OutboxMessage,
+    User,
+)
 from tests.unit.conftest import ADMIN_ID, KST
 from workflows import opinion_days as od
 from workflows import roles

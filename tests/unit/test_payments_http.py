@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.http import APP_KEY
-from bot.db.models import LicenseTaxNotice, LicenseTaxPayment, User
+from workflows.models import LicenseTaxNotice, LicenseTaxPayment, User
 from handlers import http_payments
 from tests.unit.conftest import ADMIN_ID
 from workflows import agency_notify, license_tax as lt, roles

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import (
+from workflows.models import (
     AgencyNotification,
     AuditEntry,
     Complaint,

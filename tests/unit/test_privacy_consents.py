@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from bot.db.models import OnestopApplication, OnestopItem, User
+from workflows.models import OnestopApplication, OnestopItem, User
 from handlers.privacy import held_messages
 from workflows import privacy, users
 

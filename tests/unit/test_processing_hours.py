@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.db.models import Complaint, ComplaintEvent
+from workflows.models import Complaint, ComplaintEvent
 from tests.indicator_sample import CITIZEN, KST, NOW, OFFICERS, kst, seed
 from tests.unit.test_complaints_service import ANSWER, ROADS_1, file, people, who  # noqa: F401 (fixture)
 from workflows import complaints
@@ -182,7 +182,7 @@ async def test_migration_fills_the_answered_complaints_of_a_0012_database(tmp_pa
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from bot.db.migrate import alembic_config, upgrade_to_head
-    from bot.db.models import User
+    from workflows.models import User
     from tests import databases
     from workflows.business_time import BusinessCalendar
 

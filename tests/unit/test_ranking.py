@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.db.models import Complaint, Rating, User
+from workflows.models import Complaint, Rating, User
 from tests.indicator_sample import NOW
 from workflows.ranking import bayesian_mean, public_ranking, rank
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import OutboxMessage, Rating, User
+from workflows.models import OutboxMessage, Rating, User
 from tests.unit.conftest import ADMIN_ID
 from workflows import complaints, ratings, roles
 from workflows.complaints import Draft

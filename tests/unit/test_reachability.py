@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot.db.models import OutboxMessage, User
+from workflows.models import OutboxMessage, User
 from tests.unit.conftest import ADMIN_ID
 from tests.unit.test_complaints_service import CIVIL_1, ROADS_1, ROADS_2, file, outbox, people, who  # noqa: F401
 from workflows import complaints, reachability

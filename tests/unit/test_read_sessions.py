@@ -10,7 +10,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import event, select
 
-from bot.db.models import FsmRecord, ProcessedUpdate
+from workflows.models import FsmRecord, ProcessedUpdate
 from bot.db.session import make_read_sessionmaker
 from bot.fsm_storage import DatabaseStorage, update_session
 

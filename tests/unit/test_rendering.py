@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import OutboxMessage
+from workflows.models import OutboxMessage
 from tests.fakes.tg_rules import TEXT_LIMIT, TelegramRefusal, check_request, fix_text, parse_html, text_length
 from tests.unit.test_complaints_service import CLEAN_1, CITIZEN, file, people, who  # noqa: F401 (fixture)
 from workflows import complaints, indicators, reports
@@ -159,7 +159,7 @@ async def test_one_stop_status_with_long_requests_for_more_is_sent_whole(session
     from tests.unit.test_birth_death import DONG_OFFICER, PARENT, _file_birth
     from workflows import birth_death as bd
     from workflows import roles
-    from bot.db.models import User
+    from workflows.models import User
     from tests.unit.conftest import ADMIN_ID
 
     session.add(User(id=PARENT))

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import OutboxMessage, ProcessedUpdate
+from workflows.models import OutboxMessage, ProcessedUpdate
 from bot.db.session import ReadOnlySession, make_read_sessionmaker
 from bot.scheduler import Duties
 from tests.indicator_sample import NOW, kst, seed
@@ -21,7 +21,7 @@ def reads(db_sessionmaker):
 
 
 async def _evaluator(session, uid: int) -> None:
-    from bot.db.models import User
+    from workflows.models import User
 
     session.add(User(id=uid, language="ko"))
     await session.flush()

@@ -12,7 +12,7 @@ from matplotlib.colors import to_hex
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.db.models import OutboxFile, OutboxMessage, User
+from workflows.models import OutboxFile, OutboxMessage, User
 from tests.indicator_sample import KST, NOW, _complaint, _life, kst, seed
 from workflows import reports, roles
 from workflows.indicators import OfficeWork, Span

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import ConfigError, load_settings
-from bot.db.models import (
+from workflows.models import (
     AgencyNotification,
     AuditEntry,
     Complaint,

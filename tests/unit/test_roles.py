@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Invite, RoleGrant, User
+from workflows.models import Invite, RoleGrant, User
 from workflows import roles
 from workflows.roles import ADMIN, CITIZEN, EVALUATOR, OFFICER, OPERATOR, Principal, RoleError, can_handle, can_view
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Complaint
+from workflows.models import Complaint
 from tests.unit.conftest import KST
 from tests.unit.test_complaints_service import (
     ANSWER,

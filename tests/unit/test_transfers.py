@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.db.models import ComplaintEvent
+from workflows.models import ComplaintEvent
 from tests.unit.test_complaints_service import CITIZEN, CIVIL_1, CLEAN_1, ROADS_1, ROADS_2, file, outbox, people, who  # noqa: F401
 from workflows import complaints, states, transfers
 from workflows.transfers import NotReturnable

@@ -16,7 +16,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from sqlalchemy import select
 
-from bot.db.models import OutboxMessage, User
+from workflows.models import OutboxMessage, User
 from bot.delivery import DeliveryWorker
 from tests.unit.conftest import ADMIN_ID
 from workflows import roles, undelivered

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.db.models import Complaint, OutboxMessage, User
+from workflows.models import Complaint, OutboxMessage, User
 from handlers.worklist import ListCb, fit_query
 from tests.unit.conftest import KST
 from tests.unit.test_complaints_service import CITIZEN, ROADS_1, ROADS_2, file, people, who  # noqa: F401
