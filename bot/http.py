@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Callable
 
 from aiohttp import web
 
+from handlers.http_app import APP_KEY
+
 if TYPE_CHECKING:
     from bot.app import App
 
-APP_KEY: web.AppKey = web.AppKey("app", object)
 
 Setup = Callable[[web.Application, "App"], None]
 

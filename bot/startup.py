@@ -24,7 +24,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import User
 
-from bot.commands import set_default_commands
+from handlers.commands import set_default_commands
 from bot.retry import bypass_retries
 
 if TYPE_CHECKING:

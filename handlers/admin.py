@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import RoleGrant
 
-from bot.commands import set_commands_for
+from handlers.commands import set_commands_for
 from handlers.callbacks import OrphansCb
 from handlers.filters import RoleFilter
 from handlers.keyboards import markup

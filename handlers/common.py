@@ -16,7 +16,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands import set_commands_for
+from handlers.commands import set_commands_for
 from workflows.models import User
 from handlers import keyboards as kb
 from handlers.callbacks import LangCb, MenuCb

@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import commands
+from handlers import commands
 from handlers import media
 from handlers.callbacks import FreeTextCb
 from handlers.common import point_free_text, service_hint

@@ -30,7 +30,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import commands
+from handlers import commands
 from handlers.answer_templates import IN_PRIVATE, continue_in_private, open_answer_link
 from handlers.callbacks import OfficerCb
 from workflows.context import Services

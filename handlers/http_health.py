@@ -11,7 +11,7 @@ from aiohttp import web
 from sqlalchemy import func, select, text
 
 from workflows.models import OutboxMessage
-from bot.http import APP_KEY
+from handlers.http_app import APP_KEY
 
 if TYPE_CHECKING:
     from bot.app import App

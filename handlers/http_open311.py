@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from sqlalchemy.exc import DBAPIError
 
-from bot.http import APP_KEY
+from handlers.http_app import APP_KEY
 from workflows import open311
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.http import APP_KEY
+from handlers.http_app import APP_KEY
 
 from handlers.license_tax import kick
 from workflows import agency_notify

@@ -17,7 +17,7 @@ from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.http import APP_KEY
+from handlers.http_app import APP_KEY
 
 if TYPE_CHECKING:
     from bot.app import App

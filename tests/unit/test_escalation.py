@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import commands
+from handlers import commands
 from workflows.models import Complaint
 from tests.unit.conftest import ADMIN_ID
 from tests.unit.test_complaints_service import (

@@ -324,7 +324,7 @@ async def test_a_database_outage_is_a_georeport_503(svc, clock):
     from aiohttp.test_utils import TestClient, TestServer
     from sqlalchemy.exc import OperationalError
 
-    from bot.http import APP_KEY
+    from handlers.http_app import APP_KEY
     from handlers import http_open311
 
     def down():

@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from bot.http import APP_KEY
+from handlers.http_app import APP_KEY
 from workflows.models import LicenseTaxNotice, LicenseTaxPayment, User
 from handlers import http_payments
 from tests.unit.conftest import ADMIN_ID

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot import commands
+from handlers import commands
 from workflows import casework, complaints, district_info, ratings, roles, services, states, worklist
 from tests.fakes.tg_rules import TelegramRefusal, parse_html
 from workflows import texts

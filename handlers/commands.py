@@ -32,7 +32,7 @@ def commands(lang: str, names) -> list[BotCommand]:
 
 
 def names_for(p: Principal) -> tuple[str, ...]:
-    names = CITIZEN + EVERYONE
+    names: tuple[str, ...] = CITIZEN + EVERYONE
     if p.is_officer:
         names = OFFICER + TAX + names
     if p.is_evaluator:
