@@ -351,7 +351,7 @@ class DeliveryWorker:
         return True
 
     async def _with_files(self, payload: dict) -> dict:
-        """A value ``{"outbox_file": id}`` (workflows.reports.attach) becomes that stored file,
+        """A value ``{"outbox_file": id}`` (workflows.outbox.attach) becomes that stored file,
         uploaded by multipart. Raises LookupError if the file is gone."""
         refs = {k: v["outbox_file"] for k, v in payload.items() if isinstance(v, dict) and "outbox_file" in v}
         if not refs:

@@ -55,7 +55,7 @@ from workflows import audit, licensing_bodies, notice_render
 from workflows.contact import looks_like_rrn
 from workflows.context import Services, fmt_day
 from workflows.district import District
-from workflows.outbox import enqueue
+from workflows.outbox import attach, enqueue
 from workflows.roles import Principal, officers_of
 from workflows.state_machine import Machine, TransitionError
 from workflows.texts import ENGLISH_DATA, clip, escape, t
@@ -1031,8 +1031,6 @@ async def _issue(
 async def _send_png(session: AsyncSession, key: str, chat_id: int, filename: str, png: bytes, caption: str) -> None:
     """The notice or receipt as an image; the caption is one short template line (notice number and
     code only), far within Telegram's 1,024 characters, so it is sent whole."""
-    from workflows.reports import attach  # the outbox's stored-file helper
-
     await enqueue(
         session,
         key=key,

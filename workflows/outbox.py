@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from workflows.models import OutboxMessage, utcnow
+from workflows.models import OutboxFile, OutboxMessage, utcnow
 from workflows.links import is_link
 
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback_data or an https:// link)
@@ -28,6 +28,15 @@ def keyboard(buttons: Buttons | None) -> dict | None:
             for row in buttons
         ]
     }
+
+
+async def attach(session: AsyncSession, filename: str, content: bytes, content_type: str) -> dict:
+    """Store a file for the outbox; the returned value goes into a payload field (bot/delivery.py
+    uploads it when the row is sent)."""
+    f = OutboxFile(filename=filename, content=content, content_type=content_type)
+    session.add(f)
+    await session.flush()
+    return {"outbox_file": f.id}
 
 
 async def enqueue(

@@ -43,7 +43,7 @@ from workflows import audit
 from workflows import indicators as ind
 from workflows.context import Services
 from workflows.indicators import Indicators, Levels, Span, change, local_today, rules
-from workflows.outbox import enqueue
+from workflows.outbox import attach, enqueue
 from workflows.ranking import Ranking, department_totals, rank
 from workflows.ratings import ITEMS, counted
 from workflows.roles import EVALUATOR
@@ -1043,14 +1043,6 @@ async def evaluators(session: AsyncSession) -> list[int]:
         .where(RoleGrant.role == EVALUATOR, RoleGrant.revoked_at.is_(None), User.is_active.is_(True))
     )
     return sorted(set(rows.scalars()))
-
-
-async def attach(session: AsyncSession, filename: str, content: bytes, content_type: str) -> dict:
-    """Store a file for the outbox; the returned value goes into a payload field."""
-    f = OutboxFile(filename=filename, content=content, content_type=content_type)
-    session.add(f)
-    await session.flush()
-    return {"outbox_file": f.id}
 
 
 def _key(span: Span, chat_id: int, part: str) -> str:
