@@ -98,6 +98,18 @@ def _press(n: int, data: str, bot) -> Update:
     return Update.model_validate({"update_id": n, "callback_query": query}, context={"bot": bot})
 
 
+def _agree_button(rec: Recording) -> str:
+    """The callback data of the consent's agree button the bot sent."""
+    return next(
+        b.callback_data
+        for _, _, _, _, kb in rec.calls
+        if kb is not None
+        for row in kb.inline_keyboard
+        for b in row
+        if b.callback_data and "동의" in b.text
+    )
+
+
 async def _recorded_app(migrated_template, tmp_path):  # noqa: ANN001, ANN202
     """The bot's own app on a SQLite file, its Bot API calls answered and noted by ``Recording``."""
     path = tmp_path / "bot.db"  # SQLite on both runs: the engine where a held transaction blocks every writer
@@ -126,14 +138,7 @@ async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_te
     app, rec = await _recorded_app(migrated_template, tmp_path)
     try:
         await app.dp.feed_update(app.bot, _message(1, "/start", app.bot))
-        agree = next(
-            b.callback_data
-            for _, _, _, _, kb in rec.calls
-            if kb is not None
-            for row in kb.inline_keyboard
-            for b in row
-            if b.callback_data and "동의" in b.text
-        )
+        agree = _agree_button(rec)
         await app.dp.feed_update(app.bot, _press(2, agree, app.bot))
         await app.dp.feed_update(app.bot, _message(3, "/complaint", app.bot))
     finally:
@@ -191,14 +196,7 @@ async def test_a_button_answered_first_then_worked_on_writes_once(migrated_templ
     app, rec = await _recorded_app(migrated_template, tmp_path)
     try:
         await app.dp.feed_update(app.bot, _message(1, "/start", app.bot))
-        agree = next(
-            b.callback_data
-            for _, _, _, _, kb in rec.calls
-            if kb is not None
-            for row in kb.inline_keyboard
-            for b in row
-            if b.callback_data and "동의" in b.text
-        )
+        agree = _agree_button(rec)
         before, writes = len(rec.calls), _write_transactions(app)
         await app.dp.feed_update(app.bot, _press(2, agree, app.bot))
     finally:
