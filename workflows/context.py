@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from workflows.business_time import BusinessCalendar
 from workflows.contact import Cipher
 from workflows.district import District
-
-if TYPE_CHECKING:
-    from workflows.retention import RetentionPolicy
+from workflows.retention_policy import RetentionPolicy
 
 WEEKDAYS = {
     "ko": "월화수목금토일",
@@ -33,9 +31,7 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _default_retention() -> "RetentionPolicy":
-    from workflows.retention import RetentionPolicy  # imported late: retention imports the models
-
+def _default_retention() -> RetentionPolicy:
     return RetentionPolicy()
 
 
@@ -61,7 +57,7 @@ class Services:
     # Complaints one resident may file per day of the district (DAILY_COMPLAINT_LIMIT).
     daily_complaint_limit: int = 10
     # Retention periods (RETENTION_* settings, FORM_TTL_DAYS): the daily purge and the notices.
-    retention: "RetentionPolicy" = field(default_factory=_default_retention)
+    retention: RetentionPolicy = field(default_factory=_default_retention)
 
     def now(self) -> datetime:
         return self.clock()

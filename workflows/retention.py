@@ -29,7 +29,6 @@ residents' subscriptions ``retention_days`` after the move-in (new_residents.exp
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Awaitable, Callable, Sequence
 
@@ -58,6 +57,8 @@ from workflows.models import (
     User,
 )
 from workflows import audit, states
+from workflows.indicators import NO_ADDRESS, dong_of
+from workflows.retention_policy import DAYS_PER_YEAR, RetentionPolicy
 
 if TYPE_CHECKING:
     from workflows.context import Services
@@ -69,45 +70,6 @@ KINDS = ("contact", "complaint", "onestop", "opinion", "outbox", "forms", "taxpa
 # 등록면허세 notices that are over (a tax record from then on); open ones are never purged.
 TAX_FINAL = ("paid", "cancelled", "refund_requested", "non_taxable")
 OUTBOX_DONE = ("sent", "failed", "cancelled")
-DAYS_PER_YEAR = 365
-
-
-@dataclass(frozen=True)
-class RetentionPolicy:
-    """Days each kind is kept after its clock starts (see the module docstring)."""
-
-    contact_days: int = 365
-    complaint_days: int = 365
-    onestop_days: int = 365
-    opinion_days: int = 365
-    outbox_days: int = 90
-    form_days: int = 30
-    taxpayer_name_days: int = 365
-    tax_record_days: int = 5 * DAYS_PER_YEAR
-    batch: int = 500  # rows per transaction
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
-                raise ValueError(f"retention: {f.name} must be a whole number > 0, got {v!r}")
-
-    @classmethod
-    def from_settings(cls, s) -> "RetentionPolicy":
-        """From bot.config.Settings (RETENTION_* and FORM_TTL_DAYS, validated there)."""
-        return cls(
-            contact_days=s.retention_contact_days,
-            complaint_days=s.retention_complaint_days,
-            onestop_days=s.retention_onestop_days,
-            opinion_days=s.retention_opinion_days,
-            outbox_days=s.retention_outbox_days,
-            form_days=s.form_ttl_days,
-            taxpayer_name_days=s.retention_taxpayer_name_days,
-            tax_record_days=s.retention_tax_record_days,
-        )
-
-    def days(self, kind: str) -> int:
-        return getattr(self, {"forms": "form_days"}.get(kind, f"{kind}_days"))
 
 
 def period_text(days: int, lang: str) -> str:
@@ -142,7 +104,6 @@ async def scrub_complaints(session: AsyncSession, svc: "Services", ids: Sequence
     indicators.dong_of; "(other)" outside the district's 동, NULL with coordinates only); the
     resident's link goes to ANONYMOUS_USER. Kept: department, category, kind, state, times,
     deadline, officers and the events' actions, rating scores."""
-    from workflows.indicators import NO_ADDRESS, dong_of
 
     if not ids:
         return
