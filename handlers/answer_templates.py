@@ -38,6 +38,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import media
+from handlers.case_forms import button_complaint, complaint_for, form_complaint, tell_taken
 from handlers.callbacks import AnswerCb, Num, OfficerCb
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
@@ -139,17 +140,11 @@ async def after_answer(session: AsyncSession, c, data: dict) -> None:
     await af.save_and_send(session, c, _files(data))
 
 
-async def _form_complaint(message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal):
-    from handlers.officer import _form_complaint as form_complaint
-
-    return await form_complaint(message, state, session, lang, p)
-
-
 @router.message(OfficerForm.answer_confirm, media.ANY_FILE, NOT_COMMAND)
 @router.message(OfficerForm.answer_text, media.ANY_FILE, NOT_COMMAND)
 async def attach(message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal) -> None:
     """A photo or document for the answer; anything else is refused and the form stays as it was."""
-    data, c = await _form_complaint(message, state, session, lang, principal)
+    data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     await session.commit()  # the complaint's row lock is not held while Telegram is asked
@@ -194,15 +189,6 @@ async def attach(message: Message, state: FSMContext, session: AsyncSession, lan
     )
 
 
-async def _button_complaint(
-    query: CallbackQuery, cid: int, state: FSMContext, session: AsyncSession, lang: str, p: Principal, *steps
-):
-    """The complaint of the officer's open answer form the button belongs to, else None (answered)."""
-    from handlers.officer import _button_complaint as of_form
-
-    return await of_form(query, cid, state, session, lang, p, *steps)
-
-
 @router.callback_query(AnsFileCb.filter())
 async def files_button(
     query: CallbackQuery,
@@ -213,7 +199,7 @@ async def files_button(
     principal: Principal,
 ) -> None:
     cb = callback_data
-    data, c = await _button_complaint(query, cb.cid, state, session, lang, principal, OfficerForm.answer_confirm)
+    data, c = await button_complaint(query, cb.cid, state, session, lang, principal, OfficerForm.answer_confirm)
     if c is None:
         return
     await session.commit()
@@ -259,7 +245,7 @@ async def template_button(
     principal: Principal,
 ) -> None:
     cb = callback_data
-    _data, c = await _button_complaint(
+    _data, c = await button_complaint(
         query, cb.cid, state, session, lang, principal, OfficerForm.answer_text, OfficerForm.answer_confirm
     )
     if c is None:
@@ -310,7 +296,6 @@ async def open_answer(
     msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, p: Principal, c
 ) -> None:
     """Start the answer form for ``c`` in ``msg``'s (private) chat, as the card's 답변 button does."""
-    from handlers.officer import tell_taken
 
     try:
         casework.check_free(p, c)
@@ -362,9 +347,9 @@ async def continue_in_private(
     """A card's 답변 (or another action that asks for text) pressed in a group: nothing is collected
     there. The officer gets the answer form (the card, for the other actions) in the private chat;
     if the bot cannot write to them, the group gets a short reply with a link that opens it."""
-    from handlers.officer import _complaint, show_card
+    from handlers.officer import show_card
 
-    c = await _complaint(session, principal, callback_data.cid)
+    c = await complaint_for(session, principal, callback_data.cid)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
@@ -391,7 +376,7 @@ async def continue_in_private(
         )
         return
     await query.answer(t(lang, "grp.form.opened", receipt=receipt), show_alert=True)
-    c = await _complaint(session, principal, cid)
+    c = await complaint_for(session, principal, cid)
     if c is None:  # moved on in the meantime
         await pm.answer(t(lang, "op.not_your_department"))
         return

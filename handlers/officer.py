@@ -15,6 +15,7 @@ from handlers.filters import NOT_COMMAND
 from handlers import supplement
 from handlers import answer_templates as answer_ui
 from handlers import worklist as lists
+from handlers.case_forms import button_complaint, complaint_for, finish, form_complaint, reason_error, tell_taken
 from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
 from handlers.keyboards import markup
 from handlers.states import OfficerForm
@@ -24,7 +25,7 @@ from workflows import worklist as wl
 from workflows.casework import Taken
 from workflows.complaints import AlreadyExtended, NotFound
 from workflows.context import Services
-from workflows.errors import DomainError, Length
+from workflows.errors import DomainError
 from workflows.roles import Principal, can_handle
 from workflows.states import TransitionError
 from workflows.texts import escape, t
@@ -32,43 +33,6 @@ from workflows.texts import escape, t
 router = Router(name="officer")
 SUPPLEMENT_ACTIONS = ("supplement", "supp_cancel", "supp_again")
 RECEIPT = re.compile(r"^\d{4}-\d{6}$")
-
-
-async def _complaint(session: AsyncSession, p: Principal, cid: int):
-    """The complaint if this officer may act on it, else None (another department's is invisible)."""
-    try:
-        c = await complaints.get_visible(session, p, complaint_id=cid)
-    except NotFound:
-        return None
-    return c if can_handle(p, c.department_code, c.handed_to) else None
-
-
-async def _form_complaint(
-    message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal
-) -> tuple[dict, object | None]:
-    """The complaint an officer's open form is about; ends the form if it is no longer theirs."""
-    data = await state.get_data()
-    c = await _complaint(session, p, data.get("cid", 0))
-    if c is None:
-        await state.clear()
-        await message.answer(t(lang, "op.not_your_department"))
-    return data, c
-
-
-async def _button_complaint(
-    query: CallbackQuery, cid: int, state: FSMContext, session: AsyncSession, lang: str, p: Principal, *steps
-) -> tuple[dict, object | None]:
-    """The complaint behind a form's button, if the button belongs to the officer's open form at one
-    of ``steps`` (else it is stale) and the complaint is still theirs (else the form ends)."""
-    data = await state.get_data()
-    if await state.get_state() not in {s.state for s in steps} or data.get("cid") != cid:
-        await query.answer(t(lang, "stale_button"), show_alert=True)
-        return data, None
-    c = await _complaint(session, p, cid)
-    if c is None:
-        await state.clear()
-        await query.answer(t(lang, "op.not_your_department"), show_alert=True)
-    return data, c
 
 
 async def show_card(
@@ -154,7 +118,7 @@ async def officer_action(
     lang: str,
     principal: Principal,
 ) -> None:
-    c = await _complaint(session, principal, callback_data.cid)
+    c = await complaint_for(session, principal, callback_data.cid)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
@@ -247,34 +211,6 @@ async def officer_action(
         await msg.answer(t(lang, "op.already_extended"))
 
 
-async def tell_taken(msg: Message, session: AsyncSession, lang: str, c, e: Taken) -> None:
-    """Another officer has it: say who, and offer to take it over (explicitly, recorded)."""
-    name = (await roles.staff_names(session, [e.officer_id], lang))[e.officer_id]
-    await msg.answer(
-        t(lang, "ws.taken_by", receipt=c.receipt_no, name=escape(name)),
-        reply_markup=markup([[(t(lang, "op.btn.takeover"), OfficerCb(action="takeover", cid=c.id).pack())]]),
-    )
-
-
-async def finish(msg: Message, state: FSMContext, session: AsyncSession, lang: str, c, work) -> bool:
-    """Run a form's last step (``work``, the domain call) on complaint ``c``: a state that no longer
-    allows it, or a colleague who took it over meanwhile, ends the form with what happened; done, it
-    is committed and the form ends. True when done."""
-    try:
-        await work
-    except TransitionError as e:
-        await state.clear()
-        await msg.answer(t(lang, "op.bad_state", state=t(lang, f"state.{e.state}")))
-        return False
-    except Taken as e:
-        await state.clear()
-        await tell_taken(msg, session, lang, c, e)
-        return False
-    await session.commit()
-    await state.clear()
-    return True
-
-
 async def send_media(msg: Message, session: AsyncSession, svc: Services, p: Principal, c, lang: str) -> None:
     media = complaints.media_view(session, svc, p, c)  # audited when there is something to show
     if media.empty:
@@ -299,7 +235,7 @@ async def send_media(msg: Message, session: AsyncSession, svc: Services, p: Prin
 async def answer_text(
     message: Message, state: FSMContext, session: AsyncSession, lang: str, principal: Principal
 ) -> None:
-    _data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     text = message.text.strip()
@@ -319,7 +255,7 @@ async def answer_confirm(
     lang: str,
     principal: Principal,
 ) -> None:
-    data, c = await _button_complaint(
+    data, c = await button_complaint(
         query, callback_data.cid, state, session, lang, principal, OfficerForm.answer_confirm
     )
     if c is None:
@@ -353,7 +289,7 @@ async def transfer_dept(
     lang: str,
     principal: Principal,
 ) -> None:
-    c = await _complaint(session, principal, callback_data.cid)
+    c = await complaint_for(session, principal, callback_data.cid)
     if c is None or callback_data.dept not in svc.district.departments:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
@@ -368,21 +304,15 @@ async def transfer_dept(
     )
 
 
-def _reason_error(lang: str, text: str, rule: Length = complaints.REASON) -> str | None:
-    """What is wrong with a typed reason, as the officer is told; None when it fits."""
-    e = rule.problem(text)
-    return None if e is None else e.text(lang)
-
-
 @router.message(OfficerForm.transfer_reason, F.text, NOT_COMMAND)
 async def transfer_reason(
     message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
 ) -> None:
-    data, c = await _form_complaint(message, state, session, lang, principal)
+    data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     reason = message.text.strip()
-    if err := _reason_error(lang, reason):
+    if err := reason_error(lang, reason):
         await message.answer(err)
         return
     if not await finish(
@@ -398,11 +328,11 @@ async def transfer_reason(
 async def reject_reason(
     message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
 ) -> None:
-    _data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     reason = message.text.strip()
-    if err := _reason_error(lang, reason, complaints.REJECT_REASON):
+    if err := reason_error(lang, reason, complaints.REJECT_REASON):
         await message.answer(err)
         return
     await state.update_data(reason=reason)
@@ -424,7 +354,7 @@ async def reject_remedy(
     lang: str,
     principal: Principal,
 ) -> None:
-    data, c = await _button_complaint(
+    data, c = await button_complaint(
         query, callback_data.cid, state, session, lang, principal, OfficerForm.reject_remedy
     )
     if c is None:
@@ -447,11 +377,11 @@ async def reject_remedy(
 async def extend_reason(
     message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
 ) -> None:
-    _data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     reason = message.text.strip()
-    if err := _reason_error(lang, reason):
+    if err := reason_error(lang, reason):
         await message.answer(err)
         return
     try:
@@ -478,7 +408,7 @@ async def extend_reason(
 async def assign_to(
     query: CallbackQuery, callback_data: AssignCb, session: AsyncSession, svc: Services, lang: str, principal: Principal
 ) -> None:
-    c = await _complaint(session, principal, callback_data.cid)
+    c = await complaint_for(session, principal, callback_data.cid)
     grant = await roles.current_grant(session, callback_data.g)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -508,7 +438,7 @@ async def assign_to(
 async def note_text(
     message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
 ) -> None:
-    _data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     try:

@@ -15,6 +15,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.case_forms import tell_taken
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
@@ -230,8 +231,6 @@ async def confirm(
         await sp.request(session, svc, principal, c, data["what"], datetime.fromisoformat(data["due"]))
     except Taken as e:  # a colleague took it over meanwhile
         await state.clear()
-        from handlers.officer import tell_taken
-
         await tell_taken(query.message, session, lang, c, e)
         return
     except (Forbidden, NotFound):

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import ReturnCb
 from handlers.filters import NOT_COMMAND
-from handlers.officer import _complaint, _form_complaint, _reason_error, finish, tell_taken
+from handlers.case_forms import complaint_for, finish, form_complaint, reason_error, tell_taken
 from handlers.states import OfficerForm
 from handlers.replies import answer_in
 from workflows import casework, transfers
@@ -36,7 +36,7 @@ async def return_button(
     lang: str,
     principal: Principal,
 ) -> None:
-    c = await _complaint(session, principal, callback_data.cid)
+    c = await complaint_for(session, principal, callback_data.cid)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
@@ -62,11 +62,11 @@ async def return_button(
 async def return_reason(
     message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
 ) -> None:
-    _data, c = await _form_complaint(message, state, session, lang, principal)
+    _data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
     reason = message.text.strip()
-    if err := _reason_error(lang, reason):
+    if err := reason_error(lang, reason):
         await message.answer(err)  # the form stays: they may write it again
         return
     try:
