@@ -25,6 +25,7 @@ from bot.delivery import METHODS
 from handlers import media
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
+from handlers.privacy import privacy_section, show_privacy
 from handlers.replies import answer_in
 from handlers.states import resumes
 from workflows import new_residents, newsletter, users
@@ -343,7 +344,8 @@ async def stop(query: CallbackQuery, session: AsyncSession, lang: str) -> None:
     await query.message.answer(t(lang, "nr.stopped" if stopped else "nr.stop_nothing"))
 
 
-async def privacy_section(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> None:
+@privacy_section
+async def subscription_section(message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int) -> None:
     """Shown under /privacy: the subscription, with the button that stops it at once."""
     sub = await new_residents.subscription(session, user_id)
     consent_row = await users.active_consent(session, user_id, new_residents.settings().consent_purpose)
@@ -367,8 +369,6 @@ async def privacy_section(message: Message, session: AsyncSession, svc: Services
 async def ask(query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     await query.answer()
     if await users.active_consent(session, query.from_user.id) is None:
-        from handlers.privacy import show_privacy
-
         await query.message.answer(t(lang, "nr.q.need_consent"))
         await show_privacy(query.message, session, svc, lang, query.from_user.id)
         return

@@ -81,6 +81,16 @@ async def show_privacy(
     await message.answer(text, reply_markup=_markup(lang, consent is not None, data_buttons))
 
 
+# Other features' parts of /privacy, shown under the notice: (message, session, svc, lang, user_id).
+SECTIONS: list[Callable[..., Awaitable[None]]] = []
+
+
+def privacy_section(fn):
+    """Register a feature's part of /privacy (a decorator)."""
+    SECTIONS.append(fn)
+    return fn
+
+
 # --- what was asked before the consent goes on after it -----------------------------------------------
 
 # name -> goes on with it: (message, state, session, svc, lang, user_id, **what was kept)
@@ -117,9 +127,8 @@ async def _take_pending(state: FSMContext) -> dict | None:
 @router.message(Command("privacy"))
 async def privacy_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
     await show_privacy(message, session, svc, lang, message.from_user.id, data_buttons=True)
-    from handlers.moving import privacy_section  # the new-resident subscription, with its stop button
-
-    await privacy_section(message, session, svc, lang, message.from_user.id)
+    for section in SECTIONS:  # e.g. the new-resident subscription, with its stop button
+        await section(message, session, svc, lang, message.from_user.id)
 
 
 @router.callback_query(PrivacyCb.filter())
