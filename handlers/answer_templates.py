@@ -38,8 +38,9 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import media
+from handlers.case_view import open_receipt, show_card
 from handlers.case_forms import button_complaint, complaint_for, form_complaint, tell_taken
-from handlers.callbacks import AnswerCb, Num, OfficerCb
+from handlers.callbacks import AnswerCb, Num, OfficerCb, ResidentFilesCb
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.states import OfficerForm, TemplateForm
@@ -79,10 +80,6 @@ class TplCb(CallbackData, prefix="tpl"):  # /templates
     a: str  # l list, v view, d delete?, y delete!, k keep, n new
     t: Num = 0
     p: Num = 0
-
-
-class ResidentFilesCb(CallbackData, prefix="arf"):  # /status: the answer's attachments again
-    cid: Num
 
 
 class IsOfficer(Filter):
@@ -322,8 +319,6 @@ async def open_answer_link(
         await message.answer(t(lang, "status.not_found"))
         return
     if not (p.is_officer and can_handle(p, c.department_code, c.handed_to)):
-        from handlers.officer import open_receipt
-
         await open_receipt(message, session, svc, lang, p, receipt, via="link")  # the resident's own view
         return
     await open_answer(message, state, session, svc, lang, p, c)
@@ -347,8 +342,6 @@ async def continue_in_private(
     """A card's 답변 (or another action that asks for text) pressed in a group: nothing is collected
     there. The officer gets the answer form (the card, for the other actions) in the private chat;
     if the bot cannot write to them, the group gets a short reply with a link that opens it."""
-    from handlers.officer import show_card
-
     c = await complaint_for(session, principal, callback_data.cid)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -543,17 +536,6 @@ answer_in(router, "op.text_expected", TemplateForm.title, TemplateForm.body)
 
 
 # --- the resident: the answer's attachments again ----------------------------------------------
-
-
-async def offer_files(msg: Message, session: AsyncSession, c, lang: str) -> None:
-    """Under the resident's /status detail: the answer's attachments, with a button to get them again."""
-    n = await af.count_of(session, c.id)
-    await session.commit()
-    if n:
-        await msg.answer(
-            t(lang, "status.answer_files", receipt=c.receipt_no, n=n),
-            reply_markup=markup([[(t(lang, "status.btn.answer_files"), ResidentFilesCb(cid=c.id).pack())]]),
-        )
 
 
 async def send_files(msg: Message, files, caption: str) -> None:

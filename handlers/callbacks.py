@@ -128,3 +128,7 @@ class BroadcastCb(CallbackData, prefix="bc"):  # /broadcast (handlers/broadcast.
 class OrphansCb(CallbackData, prefix="orph"):  # after /revoke: where a former officer's complaints go
     g: Num  # the ended grant
     to: Num = 0  # the colleague's current grant; 0 = back to unassigned, the department told
+
+
+class ResidentFilesCb(CallbackData, prefix="arf"):  # /status: the answer's attachments again
+    cid: Num

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import commands
 from handlers.answer_templates import IN_PRIVATE, continue_in_private, open_answer_link
 from handlers.callbacks import OfficerCb
+from handlers.case_view import open_receipt
 from workflows.context import Services
 from workflows.links import private_chat
 from workflows.roles import Principal
@@ -144,8 +145,6 @@ async def private_only_button(query: CallbackQuery, lang: str) -> None:
 async def start_case(
     message: Message, command: CommandObject, session: AsyncSession, svc: Services, lang: str, principal: Principal
 ) -> None:
-    from handlers.officer import open_receipt
-
     await open_receipt(message, session, svc, lang, principal, command.args[len("case_") :], via="link")
 
 

@@ -15,6 +15,7 @@ from handlers.filters import NOT_COMMAND
 from handlers import supplement
 from handlers import answer_templates as answer_ui
 from handlers import worklist as lists
+from handlers.case_view import open_receipt, show_card
 from handlers.case_forms import button_complaint, complaint_for, finish, form_complaint, reason_error, tell_taken
 from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
 from handlers.keyboards import markup
@@ -23,32 +24,16 @@ from handlers.replies import answer_in
 from workflows import casework, complaints, roles, states
 from workflows import worklist as wl
 from workflows.casework import Taken
-from workflows.complaints import AlreadyExtended, NotFound
+from workflows.complaints import AlreadyExtended
 from workflows.context import Services
 from workflows.errors import DomainError
-from workflows.roles import Principal, can_handle
+from workflows.roles import Principal
 from workflows.states import TransitionError
 from workflows.texts import escape, t
 
 router = Router(name="officer")
 SUPPLEMENT_ACTIONS = ("supplement", "supp_cancel", "supp_again")
 RECEIPT = re.compile(r"^\d{4}-\d{6}$")
-
-
-async def show_card(
-    message: Message, session: AsyncSession, svc: Services, c, lang: str, p: Principal, via: str
-) -> None:
-    buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code, c.handed_to) else []
-    names = await casework.names_for(session, c, lang)
-    *before, card = complaints.officer_view(
-        session, svc, p, c, lang, via=via, names=names
-    )  # audited: it shows the phone
-    await session.commit()
-    for text in before:  # an answered complaint: the last answer and the history in full
-        await message.answer(text)
-    if c.answer_text:
-        await answer_ui.offer_files(message, session, c, lang)  # what went with the answer
-    await message.answer(card, reply_markup=markup(buttons) if buttons else None)
 
 
 async def show_inbox(message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal) -> None:
@@ -86,26 +71,6 @@ async def find_cmd(
     if words != " ".join(wl.search_words(receipt)):
         await message.answer(t(lang, "ws.search.cut", words=escape(words)))
     await lists.show(message, session, svc, lang, principal, wl.View(wl.SEARCH, query=words))
-
-
-async def open_receipt(
-    message: Message, session: AsyncSession, svc: Services, lang: str, p: Principal, receipt: str, *, via: str
-) -> None:
-    """One complaint by its receipt number: the officer card for its department's officers, the
-    resident's own view for the resident; anyone else is told there is no such complaint. From
-    /find, and from a group card's link (/start case_<receipt>, handlers/group.py)."""
-    try:
-        c = await complaints.get_visible(session, p, receipt_no=receipt)
-    except NotFound:
-        await message.answer(t(lang, "status.not_found"))
-        return
-    if p.is_officer and can_handle(p, c.department_code, c.handed_to):
-        await show_card(message, session, svc, c, lang, p, via=via)
-    else:  # the resident's own complaint
-        from handlers.status import send_detail
-
-        await send_detail(message, svc, c, lang)
-        await answer_ui.offer_files(message, session, c, lang)  # the answer's attachments, again
 
 
 @router.callback_query(OfficerCb.filter())

@@ -10,8 +10,10 @@ from contextlib import nullcontext
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.callbacks import MenuCb, StatusCb
+from handlers.callbacks import MenuCb, ResidentFilesCb, StatusCb
+from handlers.keyboards import markup
 from handlers.onestop import show_status as onestop_status  # birth/death one-stop items (issue 3)
+from workflows import answer_files as af
 from workflows import complaints
 from workflows.complaints import NotFound
 from workflows.context import Services
@@ -103,6 +105,15 @@ async def status_detail(
         return
     await query.answer()
     await send_detail(query.message, svc, c, lang)
-    from handlers.answer_templates import offer_files
-
     await offer_files(query.message, session, c, lang)  # the answer's photos and documents, again
+
+
+async def offer_files(msg: Message, session: AsyncSession, c, lang: str) -> None:
+    """Under the resident's /status detail: the answer's attachments, with a button to get them again."""
+    n = await af.count_of(session, c.id)
+    await session.commit()
+    if n:
+        await msg.answer(
+            t(lang, "status.answer_files", receipt=c.receipt_no, n=n),
+            reply_markup=markup([[(t(lang, "status.btn.answer_files"), ResidentFilesCb(cid=c.id).pack())]]),
+        )
