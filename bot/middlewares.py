@@ -75,11 +75,15 @@ class UpdateContextMiddleware(BaseMiddleware):
         tg_user: TgUser | None = data.get("event_from_user")
         known = principal = None
         async with self._reads() as r:
-            if await r.get(ProcessedUpdate, event.update_id) is not None:
-                log.info("update %s already processed; skipped", event.update_id)
-                return None
-            if tg_user is not None and not tg_user.is_bot:
-                known, principal = await user_and_principal(r, tg_user.id, self._admins)
+            if tg_user is not None and not tg_user.is_bot:  # handled already? and who: one query
+                known, principal, handled = await user_and_principal(
+                    r, tg_user.id, self._admins, update_id=event.update_id
+                )
+            else:
+                handled = await r.get(ProcessedUpdate, event.update_id) is not None
+        if handled:
+            log.info("update %s already processed; skipped", event.update_id)
+            return None
         async with self._sm() as session:
             track_connection(session)
             adopt_prefetched(session)  # the FSM row aiogram's middleware read for this update

@@ -6,10 +6,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from workflows.models import Invite, RoleGrant, User, utcnow
+from workflows.models import Invite, ProcessedUpdate, RoleGrant, User, utcnow
 from workflows.errors import DomainError
 from workflows import audit
 from workflows.texts import escape, t
@@ -87,18 +87,25 @@ async def load_principal(session: AsyncSession, user_id: int, admin_ids: frozens
 
 
 async def user_and_principal(
-    session: AsyncSession, user_id: int, admin_ids: frozenset[int]
-) -> tuple[User | None, Principal]:
-    """The user's row (None before first contact) and principal, in one query (every update's start)."""
+    session: AsyncSession, user_id: int, admin_ids: frozenset[int], *, update_id: int | None = None
+) -> tuple[User | None, Principal, bool]:
+    """The user's row (None before first contact), their principal and, with ``update_id``, whether
+    that update was handled already: one query, at every update's start (bot/middlewares.py)."""
+    handled = (
+        exists().where(ProcessedUpdate.update_id == update_id) if update_id is not None else literal(False)
+    ).label("handled")
+    one = select(literal(1).label("one")).subquery()  # a row even before the user's first contact
     rows = (
         await session.execute(
-            select(User, RoleGrant.role, RoleGrant.department_code)
+            select(handled, User, RoleGrant.role, RoleGrant.department_code)
+            .select_from(one)
+            .outerjoin(User, User.id == user_id)
             .outerjoin(RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None))
-            .where(User.id == user_id)
         )
     ).all()
-    user = rows[0][0] if rows else None
-    return user, principal_of(user_id, [(r.role, r.department_code) for r in rows if r.role], admin_ids)
+    user = rows[0][1]
+    grants = [(r.role, r.department_code) for r in rows if r.role]
+    return user, principal_of(user_id, grants, admin_ids), bool(rows[0][0])
 
 
 def principal_of(user_id: int, grants: list[tuple[str, str | None]], admin_ids: frozenset[int]) -> Principal:

@@ -259,3 +259,19 @@ def test_principal_defaults():
     p = Principal(5)
     assert p.roles == {CITIZEN} and p.department is None
     assert not (p.is_admin or p.is_officer or p.is_evaluator)
+
+
+async def test_one_query_says_who_it_is_and_whether_the_update_was_handled(session, district):
+    """Every update's first look (bot/middlewares.py): the user, their principal and the update's
+    processed mark, before and after first contact, with and without roles."""
+    from workflows.models import ProcessedUpdate
+
+    user, p, handled = await roles.user_and_principal(session, 777, frozenset(), update_id=5)
+    assert (user, p.roles, handled) == (None, frozenset({CITIZEN}), False)  # never seen: still one row
+    await grant(session, district, 777, OFFICER, "CLEAN")
+    session.add(ProcessedUpdate(update_id=5))
+    await session.flush()
+    user, p, handled = await roles.user_and_principal(session, 777, frozenset({777}), update_id=5)
+    assert user is not None and user.id == 777 and handled
+    assert p.roles == {CITIZEN, OFFICER, ADMIN} and p.department == "CLEAN"
+    assert (await roles.user_and_principal(session, 777, frozenset(), update_id=6))[2] is False
