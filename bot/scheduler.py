@@ -162,9 +162,9 @@ class Duties:
     async def license_tax(self) -> None:
         """등록면허세: POST the payment confirmations due to licensing bodies' webhooks (also started at
         once after each payment; rows are claimed, so overlapping runs send each once)."""
-        from workflows import licensing_bodies
+        from workflows import license_tax
 
-        await self.run("license_tax", licensing_bodies.deliver_due)
+        await self.run("license_tax", license_tax.deliver_confirmations)
 
 
 # When each duty runs: (duty, trigger, the trigger's fields, seconds a run missed while the bot was

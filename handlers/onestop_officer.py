@@ -215,7 +215,7 @@ async def agency_ack(
     query: CallbackQuery, callback_data: AgencyAckCb, session: AsyncSession, svc: Services, lang: str
 ) -> None:
     try:
-        n = await agency_notify.acknowledge(
+        n = await bd.acknowledge_notice(
             session, svc, notification_id=callback_data.n, chat_id=query.message.chat.id, user_id=query.from_user.id
         )
     except agency_notify.AckError as e:

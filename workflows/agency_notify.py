@@ -96,7 +96,7 @@ def ack_callback(notification_id: int) -> str:
 async def create(
     session: AsyncSession, svc: Services, *, item: OnestopItem, channel: Channel, payload: dict, chat_text: str
 ) -> AgencyNotification:
-    """Record a notice; a Telegram one is queued at once, a webhook one waits for deliver_due."""
+    """Record a notice; a Telegram one is queued at once, a webhook one waits for birth_death.deliver_notices."""
     now = svc.now()
     n = AgencyNotification(
         item_id=item.id,
@@ -132,21 +132,14 @@ def _ref(resp: httpx.Response) -> str | None:
     return str(ref)[:200] if ref is not None else None
 
 
-async def deliver_due(session: AsyncSession, svc: Services, *, limit: int = 20) -> int:
-    """Scheduler duty: POST every webhook notice that is due (workflows/webhooks.py)."""
-    return await webhooks.deliver_due(session, svc, QUEUE, limit=limit)
-
-
-async def _request(session: AsyncSession, svc: Services, n: AgencyNotification) -> webhooks.Request | str:
-    from workflows import birth_death
-
+def request(svc: Services, n: AgencyNotification, *, phone: str | None) -> webhooks.Request | str:
+    """The signed POST of one webhook notice (``phone``: the family's contact number, only in the
+    request itself), or why it cannot be sent."""
     channel = channels(svc.district).get(n.agency_code)
     secret = (channel.secret if channel else None) or getattr(svc, "agency_webhook_secret", None)
     if channel is None or channel.type != WEBHOOK or not channel.url or not secret:
         return "channel or secret not configured"
-    item = await birth_death.get_item(session, n.item_id)
     body = dict(n.payload)
-    phone = await birth_death.contact_for(svc, item.application, item)
     if phone:
         body["contact_phone"] = phone
     body.update(notification_id=n.id, sent_at=svc.now().isoformat())
@@ -155,37 +148,20 @@ async def _request(session: AsyncSession, svc: Services, n: AgencyNotification) 
     )
 
 
-async def _delivered(
-    session: AsyncSession, svc: Services, n: AgencyNotification, resp: httpx.Response, _ms: int
-) -> None:
-    from workflows import birth_death
-
+def delivered(svc: Services, n: AgencyNotification, resp: httpx.Response) -> None:
+    """A 2xx: the notice is acknowledged (with the body's ``reference``, when its answer names one)."""
     n.status, n.sent_at, n.acknowledged_at, n.ack_ref = ACKNOWLEDGED, svc.now(), svc.now(), _ref(resp)
-    await birth_death.outside_acknowledged(session, svc, await birth_death.get_item(session, n.item_id), ref=n.ack_ref)
 
 
-async def _failed(session: AsyncSession, svc: Services, n: AgencyNotification, error: str) -> None:
-    from workflows import birth_death
-
-    await _fail(session, svc, n, await birth_death.get_item(session, n.item_id), error)
-
-
-QUEUE = webhooks.Queue("agency notice", AgencyNotification, _request, _delivered, _failed)
-
-
-async def _fail(session: AsyncSession, svc: Services, n: AgencyNotification, item: OnestopItem, error: str) -> None:
-    from workflows import birth_death
-
+def failed(n: AgencyNotification, error: str) -> None:
     n.status, n.last_error = FAILED, error[:300]
-    await birth_death.relay_by_hand(session, svc, item, error)
 
 
 async def acknowledge(
     session: AsyncSession, svc: Services, *, notification_id: int, chat_id: int, user_id: int
 ) -> AgencyNotification:
-    """수신 확인 pressed in the body's Telegram chat (only that chat counts)."""
-    from workflows import birth_death
-
+    """수신 확인 pressed in the body's Telegram chat (only that chat counts): the notice is marked;
+    what it means for the family's item is the one-stop service's (birth_death.acknowledge_notice)."""
     n = await session.get(AgencyNotification, notification_id)
     if n is None or n.channel != TELEGRAM:
         raise AckError("not_found")
@@ -193,8 +169,5 @@ async def acknowledge(
         raise AckError("wrong_chat")
     if n.status == ACKNOWLEDGED:
         raise AckError("already")
-    now = svc.now()
-    n.status, n.acknowledged_at, n.ack_by = ACKNOWLEDGED, now, user_id
-    item = await birth_death.get_item(session, n.item_id)
-    await birth_death.outside_acknowledged(session, svc, item, actor_id=user_id, ref=f"telegram:{user_id}")
+    n.status, n.acknowledged_at, n.ack_by = ACKNOWLEDGED, svc.now(), user_id
     return n

@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+import httpx
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,7 +42,7 @@ from workflows.models import (
     OnestopReminder,
     User,
 )
-from workflows import agency_notify, audit, district_info, ratings
+from workflows import agency_notify, audit, district_info, group_cards, ratings, webhooks
 from workflows.benefits import (
     Catalogue,
     DistrictGrant,
@@ -1161,6 +1162,32 @@ async def contact_for(svc: Services, app: OnestopApplication, item: OnestopItem)
     return None
 
 
+# the officers' heads (texts) -> the group's, which leave out what the family wrote
+GROUP_HEADS = {
+    "onestop.op.new": "onestop.op.new",
+    "onestop.op.reply": "onestop.group.reply",
+    "onestop.op.relay_failed": "onestop.op.relay_failed",
+    "onestop.op.withdrawn": "onestop.op.withdrawn",
+}
+
+
+def group_card(svc: Services, item: OnestopItem, head: str, lang: str) -> str:
+    """What a department's group chat sees of a sub-request (workflows/group_cards.py): its kind,
+    receipt number, the 동 and its state."""
+    app = item.application
+    dong = (app.facts or {}).get("dong")
+    return t(
+        lang,
+        "onestop.group.card",
+        head=t(lang, GROUP_HEADS.get(head, "onestop.group.update")),
+        kind=t(lang, KIND_KEYS[app.kind]),
+        receipt=app.receipt_no,
+        service=escape(item_name(item, app.kind, lang, svc.district)),
+        dong=escape(svc.district.dong_name(dong, lang)) if dong else t(lang, "op.group.no_dong"),
+        state=t(lang, STATE_KEYS[item.state]),
+    )
+
+
 async def _notify_department(
     session: AsyncSession,
     svc: Services,
@@ -1181,13 +1208,11 @@ async def _notify_department(
         recipients = [(oid, await _lang(session, oid)) for oid in await officers_of(session, coordinator)]
     for chat_id, lang in recipients:
         if chat_id == dept.group_chat_id:  # the group: nothing of the family's (workflows/group_cards.py)
-            from workflows import group_cards
-
             await enqueue(
                 session,
                 key=f"{key}:{chat_id}",
                 chat_id=chat_id,
-                text=group_cards.onestop_card(svc, item, head, lang),
+                text=group_card(svc, item, head, lang),
                 buttons=group_cards.open_buttons(svc, group_cards.ONESTOP, item.id, lang),
             )
             continue
@@ -1387,6 +1412,52 @@ async def outside_acknowledged(
     )
     await _maybe_complete(session, svc, app)
     return item
+
+
+async def acknowledge_notice(
+    session: AsyncSession, svc: Services, *, notification_id: int, chat_id: int, user_id: int
+) -> AgencyNotification:
+    """수신 확인 pressed in the outside body's chat (agency_notify.acknowledge checks it): the
+    family's item is done."""
+    n = await agency_notify.acknowledge(session, svc, notification_id=notification_id, chat_id=chat_id, user_id=user_id)
+    await outside_acknowledged(session, svc, await _item_of(session, n), actor_id=user_id, ref=f"telegram:{user_id}")
+    return n
+
+
+# --- webhook notices: agency_notify builds and signs them, workflows/webhooks.py sends them; what
+# a delivery or a failure does to the family's item is decided here
+
+
+async def _item_of(session: AsyncSession, n: AgencyNotification) -> OnestopItem:
+    item = await get_item(session, n.item_id)
+    if item is None:  # item_id is a foreign key: only a database edited by hand gets here
+        raise LookupError(f"agency notice {n.id}: item {n.item_id} is gone")
+    return item
+
+
+async def _notice_request(session: AsyncSession, svc: Services, n: AgencyNotification) -> webhooks.Request | str:
+    item = await _item_of(session, n)
+    return agency_notify.request(svc, n, phone=await contact_for(svc, item.application, item))
+
+
+async def _notice_delivered(
+    session: AsyncSession, svc: Services, n: AgencyNotification, resp: httpx.Response, _ms: int
+) -> None:
+    agency_notify.delivered(svc, n, resp)
+    await outside_acknowledged(session, svc, await _item_of(session, n), ref=n.ack_ref)
+
+
+async def _notice_failed(session: AsyncSession, svc: Services, n: AgencyNotification, error: str) -> None:
+    agency_notify.failed(n, error)
+    await relay_by_hand(session, svc, await _item_of(session, n), error)
+
+
+NOTICES = webhooks.Queue("agency notice", AgencyNotification, _notice_request, _notice_delivered, _notice_failed)
+
+
+async def deliver_notices(session: AsyncSession, svc: Services, *, limit: int = 20) -> int:
+    """POST every webhook notice to an outside body that is due; returns how many were delivered."""
+    return await webhooks.deliver_due(session, svc, NOTICES, limit=limit)
 
 
 def _follow_up(kind: str, code: str, lang: str) -> str:
@@ -1646,6 +1717,6 @@ async def run_duties(session: AsyncSession, svc: Services) -> int:
     """The one scheduler entry: reminders, outside-body notices (webhooks with retries), purge."""
     n = await send_due_reminders(session, svc)
     await session.commit()
-    n += await agency_notify.deliver_due(session, svc)
+    n += await deliver_notices(session, svc)
     n += await purge_expired(session, svc)
     return n

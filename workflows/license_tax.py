@@ -39,6 +39,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,7 +52,7 @@ from workflows.models import (
     LicenseTaxPayment,
     User,
 )
-from workflows import audit, licensing_bodies, notice_render
+from workflows import audit, group_cards, licensing_bodies, notice_render, webhooks
 from workflows.contact import looks_like_rrn
 from workflows.context import Services, fmt_day
 from workflows.district import District
@@ -1254,6 +1255,25 @@ async def _confirm_to_body(session: AsyncSession, svc: Services, n: LicenseTaxNo
         await confirmation_failed(session, svc, c, "no channel configured")
 
 
+async def _confirmation_delivered(
+    session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, resp: httpx.Response, ms: int
+) -> None:
+    c.status, c.sent_at = licensing_bodies.SENT, svc.now()
+    await confirmation_sent(session, svc, c, f"webhook HTTP {resp.status_code} in {ms} ms")
+
+
+async def _confirmation_gave_up(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, error: str) -> None:
+    c.status, c.last_error = licensing_bodies.FAILED, error[:300]
+    await confirmation_failed(session, svc, c, error)
+
+
+async def deliver_confirmations(session: AsyncSession, svc: Services, *, limit: int = 20) -> int:
+    """POST every webhook payment confirmation that is due (licensing_bodies.webhook_queue); returns
+    how many were delivered."""
+    queue = licensing_bodies.webhook_queue(_confirmation_delivered, _confirmation_gave_up)
+    return await webhooks.deliver_due(session, svc, queue, limit=limit)
+
+
 async def confirmation_sent(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, note: str) -> None:
     n = await session.get(LicenseTaxNotice, c.notice_id)
     _event(session, svc, n, "confirmation_sent", actor_kind="system", note=note)
@@ -1617,14 +1637,12 @@ async def _notify_officers(
         ]
     for chat_id, lang in recipients:
         if chat_id == dept.group_chat_id:  # the group: no business, taxpayer or amount (workflows/group_cards.py)
-            from workflows import group_cards
-
             await enqueue(
                 session,
                 key=f"{key}:{chat_id}",
                 chat_id=chat_id,
-                text=group_cards.tax_card(svc, n, text_key, lang),
-                buttons=group_cards.tax_buttons(svc, n, payment, lang),
+                text=group_card(svc, n, text_key, lang),
+                buttons=group_buttons(svc, n, payment, lang),
             )
             continue
         text = t(
@@ -1655,6 +1673,42 @@ def _tax_phone(svc: Services) -> str:
 def _body_name(svc: Services, code: str, lang: str) -> str:
     body = licensing_bodies.load_bodies(svc.district).get(code)
     return body.name(lang) if body else code
+
+
+# the officers' heads (texts) -> the group's, which leave out what the payer wrote
+GROUP_HEADS = {
+    "lt.op.new_change": "lt.group.new_change",
+    "lt.op.new_unconfirmed": "lt.group.new_unconfirmed",
+    "lt.op.withdrawn": "lt.group.withdrawn",
+    "lt.op.payment_held": "lt.group.payment_held",
+    "lt.op.relay_by_hand": "lt.group.relay_by_hand",
+}
+
+
+def group_card(svc: Services, n: LicenseTaxNotice | None, head: str, lang: str) -> str:
+    """What a department's group chat sees of a notice (workflows/group_cards.py): its number,
+    state, the licence and the 동 — no business, taxpayer or amount."""
+    line = (
+        t(
+            lang,
+            "lt.group.notice",
+            no=n.notice_no,
+            state=state_text(n, lang),
+            licence=escape(_licence_name(svc, n, lang)),
+            dong=escape(svc.district.dong_name(n.dong, lang)),
+        )
+        if n is not None
+        else t(lang, "lt.group.no_notice")
+    )
+    return t(lang, "lt.group.card", head=t(lang, GROUP_HEADS.get(head, "lt.group.update")), notice=line)
+
+
+def group_buttons(
+    svc: Services, n: LicenseTaxNotice | None, payment: LicenseTaxPayment | None, lang: str
+) -> list[list[tuple[str, str]]] | None:
+    if payment is not None:
+        return group_cards.open_buttons(svc, group_cards.PAYMENT, payment.id, lang)
+    return group_cards.open_buttons(svc, group_cards.TAX, n.id, lang) if n is not None else None
 
 
 def _licence_name(svc: Services, n: LicenseTaxNotice, lang: str) -> str:

@@ -11,7 +11,7 @@ rows here are license_tax_confirmations):
 * ``webhook``: a JSON POST signed with HMAC-SHA256 over the exact body (``X-Onestop-Signature:
   sha256=<hex>``; the channel's ``secret`` or the AGENCY_WEBHOOK_SECRET setting), with
   ``Idempotency-Key: license-tax-<notice no>``. Delivered at once after the payment commits (the
-  caller starts ``deliver_due``), retried with backoff by the scheduler; a 2xx is delivery. Other
+  caller starts ``license_tax.deliver_confirmations``), retried with backoff by the scheduler; a 2xx is delivery. Other
   4xx, a missing secret or too many attempts fail it and the tax officers relay it by hand.
 * ``department``: a department of the district itself (e.g. 위생과 for 식품접객업): its officers.
 
@@ -28,7 +28,7 @@ import ssl
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable
 
 import certifi
 import httpx
@@ -127,7 +127,7 @@ async def queue(
     group_text: Callable[[str], str] | None = None,
 ) -> LicenseTaxConfirmation:
     """Record the confirmation for one paid notice; chat and department ones go into the outbox now
-    (same transaction as the payment), a webhook one waits for deliver_due. A department body's
+    (same transaction as the payment), a webhook one waits for license_tax.deliver_confirmations. A department body's
     group chat gets ``group_text`` (nothing of the business or the payment), its officers the whole."""
     now = svc.now()
     if body.channel is not None and body.channel.type == WEBHOOK:
@@ -173,12 +173,6 @@ async def queue(
     return c
 
 
-async def deliver_due(session: AsyncSession, svc: Services, *, limit: int = 20) -> int:
-    """POST every webhook confirmation that is due (workflows/webhooks.py); returns how many were
-    delivered."""
-    return await webhooks.deliver_due(session, svc, _queue(), limit=limit)
-
-
 async def _request(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation) -> webhooks.Request | str:
     body = load_bodies(svc.district).get(c.body_code)
     channel = body.channel if body else None
@@ -194,22 +188,19 @@ async def _request(session: AsyncSession, svc: Services, c: LicenseTaxConfirmati
     )
 
 
-async def _delivered(
-    session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, resp: httpx.Response, ms: int
-) -> None:
-    from workflows import license_tax
-
-    c.status, c.sent_at = SENT, svc.now()
-    await license_tax.confirmation_sent(session, svc, c, f"webhook HTTP {resp.status_code} in {ms} ms")
-
-
-def _queue() -> webhooks.Queue:
+def webhook_queue(
+    delivered: Callable[[AsyncSession, Services, LicenseTaxConfirmation, httpx.Response, int], Awaitable[None]],
+    failed: Callable[[AsyncSession, Services, LicenseTaxConfirmation, str], Awaitable[None]],
+) -> webhooks.Queue:
+    """The signed webhook queue of the confirmations (workflows/webhooks.py): the request is built
+    here from the body's channel; what a delivery or a failure does to the notice is the tax
+    service's (license_tax.deliver_confirmations)."""
     return webhooks.Queue(
         "license tax confirmation",
         LicenseTaxConfirmation,
         _request,
-        _delivered,
-        _fail,
+        delivered,
+        failed,
         client_options={"verify": _ssl_context()},
     )
 
@@ -219,10 +210,3 @@ def _ssl_context() -> ssl.SSLContext:
     """Built once: loading the CA bundle for every client costs tens of milliseconds, which the
     confirmation right after a payment should not wait for."""
     return ssl.create_default_context(cafile=certifi.where())
-
-
-async def _fail(session: AsyncSession, svc: Services, c: LicenseTaxConfirmation, error: str) -> None:
-    from workflows import license_tax
-
-    c.status, c.last_error = FAILED, error[:300]
-    await license_tax.confirmation_failed(session, svc, c, error)

@@ -127,7 +127,7 @@ async def test_webhook_acknowledged_closes_the_item(session, make_svc):
     n = await _notice(session)
     assert (n.channel, n.status, n.attempts, n.target) == ("webhook", "pending", 0, URL)
     assert "contact_phone" not in json.dumps(n.payload)  # never stored in the notice row
-    assert await an.deliver_due(session, svc) == 1
+    assert await bd.deliver_notices(session, svc) == 1
     await session.commit()
     req = rx.requests[0]
     assert req.url == URL and req.headers["Idempotency-Key"] == f"onestop-{n.id}"
@@ -144,25 +144,25 @@ async def test_webhook_acknowledged_closes_the_item(session, make_svc):
         await session.execute(select(OutboxMessage).where(OutboxMessage.dedup_key == f"osack:{item.id}"))
     ).scalar_one()
     assert push.chat_id == PARENT and "한국전력공사에 전달되어 확인을 받았습니다" in push.payload["text"]
-    assert await an.deliver_due(session, svc) == 0  # nothing left to send
+    assert await bd.deliver_notices(session, svc) == 0  # nothing left to send
 
 
 async def test_server_errors_are_retried_with_backoff(session, make_svc, clock):
     rx = Receiver(503, httpx.ConnectError("refused"), 200)
     svc = make_svc(rx)
     await _birth(session, svc, phone=None)
-    assert await an.deliver_due(session, svc) == 0
+    assert await bd.deliver_notices(session, svc) == 0
     n = await _notice(session)
     assert (n.status, n.attempts, n.last_error) == ("pending", 1, "HTTP 503")
     assert (n.next_attempt_at - svc.now()).total_seconds() == 60
-    assert await an.deliver_due(session, svc) == 0 and len(rx.requests) == 1  # not due yet
+    assert await bd.deliver_notices(session, svc) == 0 and len(rx.requests) == 1  # not due yet
     clock.advance(seconds=61)
-    await an.deliver_due(session, svc)
+    await bd.deliver_notices(session, svc)
     n = await _notice(session)
     assert (n.attempts, n.last_error) == (2, "ConnectError")
     assert (n.next_attempt_at - svc.now()).total_seconds() == 120
     clock.advance(seconds=121)
-    assert await an.deliver_due(session, svc) == 1
+    assert await bd.deliver_notices(session, svc) == 1
     n = await _notice(session)
     assert (n.status, n.attempts) == ("acknowledged", 3)
     assert "contact_phone" not in rx.body()  # no phone was left
@@ -172,7 +172,7 @@ async def test_server_errors_are_retried_with_backoff(session, make_svc, clock):
 async def test_a_refused_notice_goes_to_the_coordinator_by_hand(session, make_svc):
     svc = make_svc(Receiver(400))
     _, item = await _birth(session, svc)
-    await an.deliver_due(session, svc)
+    await bd.deliver_notices(session, svc)
     n = await _notice(session)
     assert (n.status, n.last_error) == ("failed", "HTTP 400")
     item = await bd.get_item(session, item.id)
@@ -187,7 +187,7 @@ async def test_too_many_attempts_fail_and_relay(session, make_svc, clock):
     svc = make_svc(Receiver(*[500] * an.MAX_ATTEMPTS))
     _, item = await _birth(session, svc)
     for _ in range(an.MAX_ATTEMPTS):
-        await an.deliver_due(session, svc)
+        await bd.deliver_notices(session, svc)
         clock.advance(hours=2)
     n = await _notice(session)
     assert (n.status, n.attempts) == ("failed", an.MAX_ATTEMPTS)
@@ -198,7 +198,7 @@ async def test_no_secret_means_no_unsigned_post(session, make_svc):
     rx = Receiver()
     svc = make_svc(rx, secret=None)
     await _birth(session, svc)
-    await an.deliver_due(session, svc)
+    await bd.deliver_notices(session, svc)
     assert rx.requests == [] and (await _notice(session)).status == "failed"
 
 
@@ -224,18 +224,18 @@ async def test_telegram_channel_is_acknowledged_in_its_own_chat_only(session, ma
     assert msg.chat_id == NPS_CHAT and "돌아가신 날: 2026-11-20" in msg.payload["text"]
     assert msg.payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == f"oack:{n.id}"
     with pytest.raises(an.AckError) as e:
-        await an.acknowledge(session, svc, notification_id=n.id, chat_id=PARENT, user_id=PARENT)
+        await bd.acknowledge_notice(session, svc, notification_id=n.id, chat_id=PARENT, user_id=PARENT)
     assert e.value.code == "wrong_chat"
-    await an.acknowledge(session, svc, notification_id=n.id, chat_id=NPS_CHAT, user_id=NPS_STAFF)
+    await bd.acknowledge_notice(session, svc, notification_id=n.id, chat_id=NPS_CHAT, user_id=NPS_STAFF)
     await session.commit()
     n = await _notice(session)
     assert (n.status, n.ack_by, n.acknowledged_at) == ("acknowledged", NPS_STAFF, svc.now())
     assert (await bd.get_item(session, nps.id)).state == bd.DONE
     with pytest.raises(an.AckError) as e:
-        await an.acknowledge(session, svc, notification_id=n.id, chat_id=NPS_CHAT, user_id=NPS_STAFF)
+        await bd.acknowledge_notice(session, svc, notification_id=n.id, chat_id=NPS_CHAT, user_id=NPS_STAFF)
     assert e.value.code == "already"
     with pytest.raises(an.AckError):
-        await an.acknowledge(session, svc, notification_id=999, chat_id=NPS_CHAT, user_id=NPS_STAFF)
+        await bd.acknowledge_notice(session, svc, notification_id=999, chat_id=NPS_CHAT, user_id=NPS_STAFF)
 
 
 async def test_nothing_is_held_while_the_body_answers_and_two_runs_send_once(session, make_svc, db_sessionmaker):
@@ -256,7 +256,7 @@ async def test_nothing_is_held_while_the_body_answers_and_two_runs_send_once(ses
     svc = make_svc(slow_body)
     await _birth(session, svc)
     async with db_sessionmaker() as second:
-        delivered = await asyncio.gather(an.deliver_due(session, svc), an.deliver_due(second, svc))
+        delivered = await asyncio.gather(bd.deliver_notices(session, svc), bd.deliver_notices(second, svc))
     assert sorted(delivered) == [0, 1] and len(sent) == 1
     n = await _notice(session)
     await session.refresh(n)

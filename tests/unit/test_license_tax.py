@@ -863,8 +863,8 @@ async def test_webhook_confirmation_is_signed_and_sent_once(session, tsvc, peopl
     receiver = Receiver(200)
     svc = dataclasses.replace(tsvc, http_transport=httpx.MockTransport(receiver))
     n = await paid_to_kea(session, svc, people)
-    assert await licensing_bodies.deliver_due(session, svc) == 1
-    assert await licensing_bodies.deliver_due(session, svc) == 0
+    assert await lt.deliver_confirmations(session, svc) == 1
+    assert await lt.deliver_confirmations(session, svc) == 0
     assert len(receiver.requests) == 1
     body = json.loads(receiver.requests[0].content)
     assert body["notice_no"] == n.notice_no and body["verification_code"] == n.verification_code
@@ -879,15 +879,15 @@ async def test_webhook_retries_then_relays_by_hand(session, tsvc, people, clock)
     receiver = Receiver(503, httpx.ConnectError("down"), 400)
     svc = dataclasses.replace(tsvc, http_transport=httpx.MockTransport(receiver))
     n = await paid_to_kea(session, svc, people)
-    assert await licensing_bodies.deliver_due(session, svc) == 0
+    assert await lt.deliver_confirmations(session, svc) == 0
     c = await session.scalar(select(LicenseTaxConfirmation))
     assert (c.status, c.attempts, c.last_error) == ("pending", 1, "HTTP 503")
-    assert await licensing_bodies.deliver_due(session, svc) == 0  # not due yet: backoff
+    assert await lt.deliver_confirmations(session, svc) == 0  # not due yet: backoff
     clock.advance(minutes=2)
-    await licensing_bodies.deliver_due(session, svc)
+    await lt.deliver_confirmations(session, svc)
     assert (c.status, c.last_error) == ("pending", "ConnectError")
     clock.advance(minutes=5)
-    await licensing_bodies.deliver_due(session, svc)
+    await lt.deliver_confirmations(session, svc)
     assert (c.status, c.last_error) == ("failed", "HTTP 400")
     relay = (await outbox(session, "lt:relay:"))[0]
     assert relay.chat_id == TAX_OFFICER and "한국에너지공단" in relay.payload["text"]
@@ -901,9 +901,9 @@ async def test_a_crashed_send_is_claimed_again_later(session, tsvc, people, cloc
     c = await session.scalar(select(LicenseTaxConfirmation))
     c.status = "sending"  # a process died between the claim and the POST's outcome
     await session.commit()
-    assert await licensing_bodies.deliver_due(session, svc) == 0
+    assert await lt.deliver_confirmations(session, svc) == 0
     clock.advance(minutes=6)
-    assert await licensing_bodies.deliver_due(session, svc) == 1
+    assert await lt.deliver_confirmations(session, svc) == 1
 
 
 async def test_department_body_tells_its_officers(session, tsvc, people, district):
