@@ -85,7 +85,7 @@ METHODS: dict[str, type[methods.TelegramMethod]] = {
         methods.SendPoll,
         methods.EditMessageText,
     )
-}  # editMessageText: a card copy rewritten when someone takes it (workflows/casework.py)
+}  # editMessageText: a card copy rewritten when someone takes it (workflows/complaints/casework.py)
 
 # What a sender needs from Telegram's answer (a poll's id, to match later poll_answer updates),
 # kept in the transaction that marks the row sent: method -> coroutine(session, row, result).

@@ -17,7 +17,8 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from workflows.models import ProcessedUpdate, utcnow
-from workflows import complaints, escalation
+from workflows import escalation
+from workflows.complaints import service as complaints
 from workflows.context import Services
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class Duties:
         """보완 요청: the resident's reminder the business day before the last day, and the officer's
         notice once the last day has passed (workflows/supplement.run_duty; once each: outbox keys
         and the supplement_expired event)."""
-        from workflows import supplement
+        from workflows.complaints import supplement
 
         await self.run("supplement", supplement.run_duty)
 

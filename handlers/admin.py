@@ -13,7 +13,8 @@ from handlers.commands import set_commands_for
 from handlers.callbacks import OrphansCb
 from handlers.filters import RoleFilter
 from handlers.keyboards import markup
-from workflows import casework, roles
+from workflows import roles
+from workflows.complaints import casework
 from workflows.context import Services
 from workflows.roles import ADMIN, Principal, RoleError
 from workflows.texts import escape, t

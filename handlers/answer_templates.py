@@ -47,15 +47,16 @@ from handlers.states import OfficerForm, TemplateForm
 from handlers.replies import answer_in
 from workflows import answer_files as af
 from workflows import answer_templates as tpls
-from workflows import casework, complaints
+from workflows.complaints import service as complaints
 from workflows.answer_files import Attachment
-from workflows.casework import Taken
-from workflows.complaints import NotFound
+from workflows.complaints.common import Taken
+from workflows.complaints.common import NotFound
 from workflows.context import Services
 from workflows.links import private_chat
 from workflows.roles import Principal, can_handle
 from workflows.states import OPEN, TransitionError
 from workflows.texts import clip, escape, t, t_fit
+from workflows.complaints.common import ANSWER, DESCRIPTION_MAX, check_free
 
 router = Router(name="answer_templates")
 outside = Router(name="officer_files")  # registered just before handlers/fallback.py
@@ -162,11 +163,11 @@ async def attach(message: Message, state: FSMContext, session: AsyncSession, lan
     name = escape(af.name(lang, files[-1]))
     caption = (message.caption or "").strip()
     if await state.get_state() == OfficerForm.answer_text.state:
-        if caption and complaints.ANSWER.fits(caption):
+        if caption and ANSWER.fits(caption):
             await show_preview(message, state, lang, c, caption)  # the caption is the answer's text
             return
         said = t(lang, "ans.files.added_write", n=len(files), max=af.MAX_FILES, name=name)
-        if caption and (problem := complaints.ANSWER.problem(caption)) is not None:
+        if caption and (problem := ANSWER.problem(caption)) is not None:
             said += "\n" + problem.text(lang)
         await message.answer(said)
         return
@@ -295,7 +296,7 @@ async def open_answer(
     """Start the answer form for ``c`` in ``msg``'s (private) chat, as the card's 답변 button does."""
 
     try:
-        casework.check_free(p, c)
+        check_free(p, c)
         await complaints.start_answer(session, svc, p, c)
     except Taken as e:
         await tell_taken(msg, session, lang, c, e)
@@ -587,7 +588,7 @@ async def officer_file(message: Message, state: FSMContext, svc: Services, lang:
     picture = bool(message.photo) or (
         message.document is not None and (message.document.mime_type or "").startswith("image/")
     )
-    caption = (message.caption or "").strip()[: complaints.DESCRIPTION_MAX + 1] or None
+    caption = (message.caption or "").strip()[: DESCRIPTION_MAX + 1] or None
     if not picture:
         await message.answer(t(lang, "cf.officer_file_hint"))
         if caption:

@@ -10,14 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import OfficerCb
 from handlers.keyboards import markup
-from workflows import complaints, roles
-from workflows.casework import Taken
-from workflows.complaints import NotFound
+from workflows import roles
+from workflows.complaints import service as complaints
+from workflows.complaints.common import Taken
+from workflows.complaints.common import NotFound
 from workflows.errors import Length
 from workflows.models import Complaint
 from workflows.roles import Principal, can_handle
 from workflows.states import TransitionError
 from workflows.texts import escape, t
+from workflows.complaints.common import REASON
 
 
 async def complaint_for(session: AsyncSession, p: Principal, cid: int) -> Complaint | None:
@@ -85,7 +87,7 @@ async def finish(msg: Message, state: FSMContext, session: AsyncSession, lang: s
     return True
 
 
-def reason_error(lang: str, text: str, rule: Length = complaints.REASON) -> str | None:
+def reason_error(lang: str, text: str, rule: Length = REASON) -> str | None:
     """What is wrong with a typed reason, as the officer is told; None when it fits."""
     e = rule.problem(text)
     return None if e is None else e.text(lang)

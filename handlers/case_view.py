@@ -9,17 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.keyboards import markup
 from handlers.status import offer_files, send_detail
-from workflows import casework, complaints
-from workflows.complaints import NotFound
+from workflows.complaints import casework
+from workflows.complaints import service as complaints
+from workflows.complaints.common import NotFound
 from workflows.context import Services
 from workflows.roles import Principal, can_handle
 from workflows.texts import t
+from workflows.complaints.cards import officer_buttons
 
 
 async def show_card(
     message: Message, session: AsyncSession, svc: Services, c, lang: str, p: Principal, via: str
 ) -> None:
-    buttons = complaints.officer_buttons(c, lang) if can_handle(p, c.department_code, c.handed_to) else []
+    buttons = officer_buttons(c, lang) if can_handle(p, c.department_code, c.handed_to) else []
     names = await casework.names_for(session, c, lang)
     *before, card = complaints.officer_view(
         session, svc, p, c, lang, via=via, names=names

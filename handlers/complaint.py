@@ -17,11 +17,13 @@ from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP
 from handlers.privacy import after_consent, ask_consent_first
 from handlers.replies import answer_in
 from handlers.states import ComplaintForm, resumes
-from workflows import complaints, users
-from workflows.complaints import DESCRIPTION_MAX, MAX_PHOTOS, Draft
+from workflows import users
+from workflows.complaints import service as complaints
+from workflows.complaints.common import DESCRIPTION_MAX, Draft, MAX_PHOTOS
 from workflows.contact import InvalidPhone, has_phone, mask_phone, normalize_phone
 from workflows.context import Services
 from workflows.texts import escape, t
+from workflows.complaints.common import DESCRIPTION, DailyLimit, place_html, repeat_of
 
 router = Router(name="complaint")
 
@@ -141,7 +143,7 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
     cat = svc.district.category(data["category"])
     dept = svc.district.department(svc.district.route(cat.code))
     phone = svc.cipher.decrypt(data["phone_enc"]) if data.get("phone_enc") else None
-    place = complaints.place_html(data.get("address"), data.get("lat"), data.get("lon"), lang)
+    place = place_html(data.get("address"), data.get("lat"), data.get("lon"), lang)
     text = t(
         lang,
         "cf.summary",
@@ -193,7 +195,7 @@ async def free_text_choice(
     category = (
         callback_data.cat if callback_data.action == "file" and callback_data.cat in svc.district.categories else None
     )
-    fits = complaints.DESCRIPTION.fits(text)
+    fits = DESCRIPTION.fits(text)
     await begin(
         query.message,
         state,
@@ -235,7 +237,7 @@ async def category_expected(message: Message, state: FSMContext, svc: Services, 
 
 def description_error(text: str, lang: str) -> str | None:
     """What is wrong with the complaint's text, as the resident is told; None when it fits."""
-    e = complaints.DESCRIPTION.problem(text)
+    e = DESCRIPTION.problem(text)
     return None if e is None else e.text(lang)
 
 
@@ -492,7 +494,7 @@ async def submit(
         c, created = await complaints.submit(
             session, svc, citizen_id=query.from_user.id, submit_key=callback_data.form, draft=draft
         )
-    except complaints.DailyLimit as e:  # the form stays: its 제출 works again from again_at
+    except DailyLimit as e:  # the form stays: its 제출 works again from again_at
         await query.message.answer(t(lang, "cf.daily_limit", n=e.limit, at=svc.fmt(e.again_at, lang)))
         return
     await session.commit()
@@ -509,7 +511,7 @@ async def submit(
             department=escape(svc.district.department(c.department_code).name(lang)),
             deadline=svc.fmt(c.deadline_at, lang),
         )
-        + (t(lang, "cf.repeat_of", receipt=repeat) if (repeat := complaints.repeat_of(c)) else "")
+        + (t(lang, "cf.repeat_of", receipt=repeat) if (repeat := repeat_of(c)) else "")
     )
 
 

@@ -16,7 +16,7 @@ from handlers.callbacks import FreeTextCb
 from handlers.common import point_free_text, service_hint
 from handlers.keyboards import markup
 from handlers.states import show_where, stale_press
-from workflows.complaints import DESCRIPTION_MAX
+from workflows.complaints.common import DESCRIPTION_MAX
 from workflows.context import Services
 from workflows.roles import Principal
 from workflows.texts import escape, t

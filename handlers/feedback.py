@@ -13,13 +13,15 @@ from handlers.callbacks import FeedbackCb, OsRateCb, OsRateMoreCb, RateCb, RateM
 from handlers.keyboards import markup
 from handlers.states import CitizenForm
 from handlers import keyboards as kb
-from workflows import complaints, ratings
-from workflows.complaints import NotFound
+from workflows import ratings
+from workflows.complaints import service as complaints
+from workflows.complaints.common import NotFound
 from workflows.context import Services
 from workflows.ratings import RatingError
 from workflows.roles import Principal
 from workflows.states import TransitionError
 from workflows.texts import t
+from workflows.complaints.common import REOPEN_REASON
 
 router = Router(name="feedback")
 
@@ -69,7 +71,7 @@ async def reopen_comment(
         await message.answer(t(lang, "stale_button"))
         return
     text = message.text.strip()
-    if (e := complaints.REOPEN_REASON.problem(text)) is not None:
+    if (e := REOPEN_REASON.problem(text)) is not None:
         await message.answer(e.text(lang))
         return
     try:

@@ -15,7 +15,7 @@ as before. One-stop and tax group cards carry only a link (workflows/group_cards
 handlers/staff_links.py).
 
 The link's payload brings the person back to what they asked for: ``case_<receipt>`` (a
-department group card's button, workflows/complaints.open_link_buttons, or /find in a group) opens
+department group card's button, workflows/complaints/cards.open_link_buttons, or /find in a group) opens
 that complaint as /find would, with the rights checked again; ``ans_<receipt>`` opens its answer
 form (left in the group when an officer pressed 답변 on a card there and the bot could not write to
 them: handlers/answer_templates.continue_in_private); ``status``, ``complaint``, ``inbox`` and

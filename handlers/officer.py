@@ -21,15 +21,19 @@ from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, 
 from handlers.keyboards import markup
 from handlers.states import OfficerForm
 from handlers.replies import answer_in
-from workflows import casework, complaints, roles, states
+from workflows import roles, states
+from workflows.complaints import casework
+from workflows.complaints import service as complaints
 from workflows import worklist as wl
-from workflows.casework import Taken
-from workflows.complaints import AlreadyExtended
+from workflows.complaints.common import Taken
+from workflows.complaints.common import AlreadyExtended
 from workflows.context import Services
 from workflows.errors import DomainError
 from workflows.roles import Principal
 from workflows.states import TransitionError
 from workflows.texts import escape, t
+from workflows.complaints.cards import officer_buttons
+from workflows.complaints.common import ANSWER, REJECT_REASON, check_free
 
 router = Router(name="officer")
 SUPPLEMENT_ACTIONS = ("supplement", "supp_cancel", "supp_again")
@@ -90,7 +94,7 @@ async def officer_action(
     action, msg = callback_data.action, query.message
     if action in ("take", "answer", "transfer", "reject", "extend", "assign", *SUPPLEMENT_ACTIONS):
         try:
-            casework.check_free(principal, c)
+            check_free(principal, c)
         except Taken as e:
             await query.answer()
             await tell_taken(msg, session, lang, c, e)
@@ -104,7 +108,7 @@ async def officer_action(
             await session.commit()
             await msg.answer(
                 t(lang, "op.taken", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)),
-                reply_markup=markup(complaints.officer_buttons(c, lang)),
+                reply_markup=markup(officer_buttons(c, lang)),
             )
         elif action == "answer":
             await complaints.start_answer(session, svc, principal, c)
@@ -147,7 +151,7 @@ async def officer_action(
             await casework.takeover(session, svc, principal, c)
             await session.commit()
             await msg.answer(
-                t(lang, "ws.took_over", receipt=c.receipt_no), reply_markup=markup(complaints.officer_buttons(c, lang))
+                t(lang, "ws.took_over", receipt=c.receipt_no), reply_markup=markup(officer_buttons(c, lang))
             )
         elif action == "assign":
             if c.state not in states.OPEN:
@@ -204,7 +208,7 @@ async def answer_text(
     if c is None:
         return
     text = message.text.strip()
-    if (e := complaints.ANSWER.problem(text)) is not None:
+    if (e := ANSWER.problem(text)) is not None:
         await message.answer(e.text(lang))
         return
     await answer_ui.show_preview(message, state, lang, c, text)  # attachments kept, more may come
@@ -297,7 +301,7 @@ async def reject_reason(
     if c is None:
         return
     reason = message.text.strip()
-    if err := reason_error(lang, reason, complaints.REJECT_REASON):
+    if err := reason_error(lang, reason, REJECT_REASON):
         await message.answer(err)
         return
     await state.update_data(reason=reason)

@@ -14,8 +14,8 @@ from handlers.callbacks import MenuCb, ResidentFilesCb, StatusCb
 from handlers.keyboards import markup
 from handlers.onestop import show_status as onestop_status  # birth/death one-stop items (issue 3)
 from workflows import answer_files as af
-from workflows import complaints
-from workflows.complaints import NotFound
+from workflows.complaints import service as complaints
+from workflows.complaints.common import NotFound
 from workflows.context import Services
 from workflows.roles import Principal
 from workflows.texts import t
@@ -45,7 +45,7 @@ async def _show_list(message: Message, session: AsyncSession, svc: Services, lan
         return
     b = InlineKeyboardBuilder()
     for c in rows:
-        waits = c.paused_at is not None  # a 보완 request waits for the resident (workflows/supplement.py)
+        waits = c.paused_at is not None  # a 보완 request waits for the resident (workflows/complaints/supplement.py)
         b.button(
             text=t(
                 lang,

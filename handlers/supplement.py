@@ -1,4 +1,4 @@
-"""보완 요청 in the chat (workflows/supplement.py): the officer asks (what is missing, by when,
+"""보완 요청 in the chat (workflows/complaints/supplement.py): the officer asks (what is missing, by when,
 a preview), withdraws or asks again; the resident answers (text and photos, confirmed) or asks for
 more time. The officer's entry is the card's 보완 요청 / 보완 요청 철회 button and the expiry notice's
 다시 요청 (handlers/officer.officer_action passes those presses to ``officer_entry``)."""
@@ -20,14 +20,17 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_in
-from workflows import complaints, states
-from workflows import supplement as sp
-from workflows.casework import Taken
-from workflows.complaints import Forbidden, NotFound
+from workflows import states
+from workflows.complaints import service as complaints
+from workflows.complaints import supplement as sp
+from workflows.complaints.common import Taken
+from workflows.complaints.common import Forbidden, NotFound
 from workflows.context import Services
 from workflows.roles import Principal, can_handle
 from workflows.states import TransitionError
 from workflows.texts import escape, t
+from workflows.complaints.cards import officer_buttons
+from workflows.complaints.common import MAX_PHOTOS, is_paused
 
 router = Router(name="supplement")
 
@@ -94,7 +97,7 @@ async def officer_entry(
             await session.commit()
             await msg.answer(
                 t(lang, "sp.withdrawn_done", receipt=c.receipt_no, deadline=svc.fmt(c.deadline_at, lang)),
-                reply_markup=markup(complaints.officer_buttons(c, lang)),
+                reply_markup=markup(officer_buttons(c, lang)),
             )
         elif action == "supp_again":
             await sp.ask_again(session, svc, p, c)
@@ -413,7 +416,7 @@ async def reply_photo(
         photos.append([best.file_id, best.file_unique_id])
     else:
         await message.answer(
-            t(lang, "sp.photo_no_room", max=sp.MAX_PHOTOS, caption=t(lang, "sp.caption_kept") if caption else "")
+            t(lang, "sp.photo_no_room", max=MAX_PHOTOS, caption=t(lang, "sp.caption_kept") if caption else "")
         )
     await state.update_data(text=text, photos=photos)
     await _reply_preview(message, state, lang, c)
@@ -465,7 +468,7 @@ async def reply_confirm(
         await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(
             t(lang, "sp.reply_cancelled", due=svc.fmt(c.pause_due_at, lang))
-            if sp.is_paused(c)
+            if is_paused(c)
             else t(lang, "sp.reply_cancelled_late")
         )
         return

@@ -1,5 +1,5 @@
 """반송 (issue 16 §4): the receiving department refuses a transfer back, with its reason
-(workflows/transfers.py has the rules: what can be returned, and when a move goes to the desk)."""
+(workflows/complaints/transfers.py has the rules: what can be returned, and when a move goes to the desk)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from handlers.filters import NOT_COMMAND
 from handlers.case_forms import complaint_for, finish, form_complaint, reason_error, tell_taken
 from handlers.states import OfficerForm
 from handlers.replies import answer_in
-from workflows import casework, transfers
-from workflows.casework import Taken
+from workflows.complaints import transfers
+from workflows.complaints.common import Taken
 from workflows.context import Services
 from workflows.roles import Principal
 from workflows.texts import escape, t
+from workflows.complaints.common import check_free
+from workflows.complaints import service as complaints
 
 router = Router(name="transfers")
 
@@ -45,7 +47,7 @@ async def return_button(
         await query.answer(t(lang, "op.not_returnable"), show_alert=True)
         return
     try:
-        casework.check_free(principal, c)
+        check_free(principal, c)
     except Taken as e:
         await query.answer()
         await tell_taken(query.message, session, lang, c, e)
@@ -70,7 +72,7 @@ async def return_reason(
         await message.answer(err)  # the form stays: they may write it again
         return
     try:
-        if not await finish(message, state, session, lang, c, transfers.give_back(session, svc, principal, c, reason)):
+        if not await finish(message, state, session, lang, c, complaints.give_back(session, svc, principal, c, reason)):
             return
     except transfers.NotReturnable:
         await state.clear()

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import AnswerTemplate
-from workflows.complaints import ANSWER_MAX, ANSWER_MIN
+from workflows.complaints.common import ANSWER_MAX, ANSWER_MIN
 from workflows.context import Services
 
 TITLE_MAX = 60

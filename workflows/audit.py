@@ -31,7 +31,7 @@ DETAIL_MAX = 500
 # role changes (workflows/roles.py)
 ROLE_GRANT, ROLE_REVOKE = "role_grant", "role_revoke"
 INVITE_CREATE, INVITE_REDEEM = "invite_create", "invite_redeem"
-# complaints (workflows/complaints.py): the card shows the decrypted phone; media = photos and place
+# complaints (workflows/complaints/service.py): the card shows the decrypted phone; media = photos and place
 COMPLAINT_VIEW, COMPLAINT_MEDIA = "complaint_view", "complaint_media"
 COMPLAINT_TAKE, COMPLAINT_ANSWER, COMPLAINT_TRANSFER = "complaint_take", "complaint_answer", "complaint_transfer"
 COMPLAINT_REJECT, COMPLAINT_EXTEND = "complaint_reject", "complaint_extend"

@@ -14,7 +14,7 @@ months ends the day before the corresponding day, or on the month's last day whe
 none) and §161 (a last day on a Saturday or 공휴일 moves to the next day). Every rule is data:
 benefits.json (출생신고, 과태료) and death_agencies.json (agencies, checklist).
 
-Like workflows/complaints.py: functions take the caller's session and Services; the caller
+Like workflows/complaints/service.py: functions take the caller's session and Services; the caller
 commits; every message the system sends on its own goes through the outbox in the same
 transaction as the change it reports.
 """
@@ -52,6 +52,7 @@ from workflows.benefits import (
     load_catalogue,
     period_end,
 )
+from workflows.complaints.common import next_receipt_no
 from workflows.contact import mask_phones
 from workflows.context import Services, fmt_day
 from workflows.district import District
@@ -1035,11 +1036,9 @@ async def submit(
         raise ValueError("unknown dong")
     plan = plan_birth(svc, answers, provision) if kind == BIRTH else plan_death(svc, answers, provision)
     now = svc.now()
-    from workflows.complaints import _next_receipt_no  # one receipt series for the whole district
-
     event = answers.birth_date if kind == BIRTH else answers.death_date
     app = OnestopApplication(
-        receipt_no=await _next_receipt_no(session, now.astimezone(svc.tz).year),
+        receipt_no=await next_receipt_no(session, now.astimezone(svc.tz).year),  # one series for the district
         submit_key=submit_key,
         kind=kind,
         citizen_id=citizen_id,

@@ -55,6 +55,11 @@ class Remedy:
         return self.en if lang in ENGLISH_DATA else self.ko
 
 
+def dong_in(address: str | None, dongs: tuple[str, ...]) -> str | None:
+    """The 동 a typed address names as a whole word (a complaint's place, a licence's address)."""
+    return next((w for w in re.split(r"[\s,()]+", address or "") if w in dongs), None)
+
+
 @dataclass(frozen=True)
 class District:
     name_ko: str
@@ -69,6 +74,9 @@ class District:
     reminder_business_hours_before: float = 8
     raw: dict = field(default_factory=dict, repr=False, compare=False)
     dongs_en: dict[str, str] = field(default_factory=dict)  # 동 -> its English name
+
+    def dong_in(self, address: str | None) -> str | None:
+        return dong_in(address, self.dongs)
 
     def dong_name(self, dong: str, lang: str) -> str:
         """A 동 as a resident of `lang` reads it: "자양1동", or "Jayang 1-dong (자양1동)" (texts.both)."""

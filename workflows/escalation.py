@@ -5,7 +5,7 @@ another department or one Telegram refuses is out at once):
 
 * the department's current officers (workflows/roles.officers_of: grant not revoked, reachable),
 * its head (과장, role ``head``), for escalations,
-* for a complaint handed to the first-contact desk (complaints.hand_to_desk), the desk's officers,
+* for a complaint handed to the first-contact desk (complaints/cards.hand_to_desk), the desk's officers,
 * the department's group chat, if it has one (numbers and times only: no personal data),
 * the admins: ONE digest per run listing every complaint that went overdue in it (receipt number,
   department, how long overdue) instead of a message per complaint.
@@ -29,7 +29,7 @@ from sqlalchemy.orm import selectinload
 
 from workflows.models import Complaint, User
 from workflows import callbacks, roles, states
-from workflows.complaints import officer_buttons
+from workflows.complaints.cards import officer_buttons
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue, enqueue_many
 from workflows.texts import MESSAGE_LIMIT, escape, t, visible_len

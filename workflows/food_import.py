@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from workflows.models import FoodOperator, Invite
 from workflows import audit, roles
 from workflows.context import Services
+from workflows.district import dong_in
 from workflows.food_alerts import INVITED, FoodConfig, config
 from workflows.roles import OPERATOR
 
@@ -73,13 +73,6 @@ def type_for_export(cfg: FoodConfig, name: str) -> str:
     return next((b.code for b in cfg.types.values() if name in b.export_names), "other")
 
 
-def dong_from_address(address: str, dongs: tuple[str, ...]) -> str | None:
-    for word in re.split(r"[\s,()]+", address or ""):
-        if word in dongs:
-            return word
-    return None
-
-
 def _columns(header: list[str], cfg: FoodConfig) -> dict[str, str]:
     present = {h.strip().lstrip("\ufeff") for h in header}
     found, missing = {}, []
@@ -121,7 +114,7 @@ def parse_licence_csv(data: bytes, dongs: tuple[str, ...], cfg: FoodConfig | Non
                 get("name")[:100],
                 get("address")[:200],
                 type_for_export(cfg, get("type")),
-                dong_from_address(get("address"), dongs),
+                dong_in(get("address"), dongs),
             )
             if row.key in seen:
                 out.skipped["duplicate"] += 1

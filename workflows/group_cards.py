@@ -3,7 +3,7 @@ registration-licence-tax notice (등록면허세): only what the whole group may
 it is, its receipt or notice number, the 동, its state — and a link that opens it in the officer's
 private chat (``/start os_<item>``, ``lt_<notice>``, ``ltp_<payment>``; handlers/staff_links.py),
 where the rights are checked again and viewing it is audited, as for complaints
-(workflows/complaints.group_card). Never the family's dates, relationship, answers or phone, nor a
+(workflows/complaints/cards.group_card). Never the family's dates, relationship, answers or phone, nor a
 business name, taxpayer, amount, account or transaction number: a group's members change, and the
 chat keeps what was posted.
 

@@ -54,6 +54,8 @@ from workflows.models import (
 )
 from workflows import audit, group_cards, licensing_bodies, notice_render, webhooks
 from workflows.contact import looks_like_rrn
+from workflows.complaints import service as complaints
+from workflows.complaints.common import Draft as ComplaintDraft
 from workflows.context import Services, fmt_day
 from workflows.district import District
 from workflows.outbox import attach, enqueue
@@ -1406,8 +1408,6 @@ async def licence_refused(
 ) -> str:
     """The licence was not granted. Unpaid: the notice is cancelled (no tax is due). Paid: a §37
     refund request goes to 세무과 as a routed request (a complaint the resident can follow)."""
-    from workflows import complaints
-
     if NOTICE.allows(n.state, "licence_refused"):
         if actor_kind == "officer":
             _audit(session, svc, actor_id, audit.TAX_ACTION, n, "licence_refused", outcome="cancelled")
@@ -1450,7 +1450,7 @@ async def licence_refused(
         svc,
         citizen_id=n.citizen_id,
         submit_key=f"lt-refund:{n.id}",
-        draft=complaints.Draft(category=cfg.refund_category, description=description),
+        draft=ComplaintDraft(category=cfg.refund_category, description=description),
     )
     n.refund_complaint_id, n.closed_at = c.id, svc.now()
     _move(

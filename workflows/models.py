@@ -167,7 +167,7 @@ class Complaint(Base):
     handed_to: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     # a 보완 request to the resident is open (민원처리법 §22): since when and by when. While it is
     # open the processing period stands still; the resident's reply moves deadline_at on by the
-    # business time it took (workflows/supplement.py)
+    # business time it took (workflows/complaints/supplement.py)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     pause_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -242,7 +242,7 @@ class ComplaintEvent(Base):
 class ComplaintCard(Base):
     """A copy of a complaint's card queued for an officer or a department group (its outbox row,
     by dedup key), so that every copy can be edited when someone takes the complaint
-    (workflows/casework.py)."""
+    (workflows/complaints/casework.py)."""
 
     __tablename__ = "complaint_cards"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -28,8 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Complaint, NewResident, OutboxMessage, User
 from workflows.errors import DomainError
-from workflows import complaints, district_info, users
-from workflows.complaints import Draft
+from workflows import district_info, users
+from workflows.complaints import service as complaints
+from workflows.complaints.common import Draft
 from workflows.contact import looks_like_rrn
 from workflows.context import Services
 from workflows.district_info import DongInfo, Place

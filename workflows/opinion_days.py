@@ -8,7 +8,7 @@ reflected in policy 20 days after; officers are reminded on day 2 and day 18, an
 escalated once, and the achieved times are the indicators (days to analysis, days to policy
 answer, on time). Numbers and times are data (``data/opinion_days.json``); the day is a rule.
 
-Service layer as in workflows/complaints.py: functions take the caller's session and Services,
+Service layer as in workflows/complaints/service.py: functions take the caller's session and Services,
 the caller commits; every message the system sends goes through the outbox with a dedup key,
 and what is due lives in ``opinion_topics`` (status, *_reminded_at, *_escalated_at), so a duty
 that runs late or twice does the right thing once.

@@ -47,7 +47,8 @@ from workflows.models import (
     OutboxMessage,
     User,
 )
-from workflows import audit, birth_death, complaints, food_alerts, license_tax, new_residents, states
+from workflows import audit, birth_death, food_alerts, license_tax, new_residents, states
+from workflows.complaints import service as complaints
 from workflows.contact import mask_phone
 from workflows.context import Services
 from workflows.retention import scrub_complaints, scrub_onestop, scrub_tax_notices

@@ -6,7 +6,7 @@ An officer granted before they ever opened the bot — or one who blocked it —
 
 * the refused card is HELD (status ``held``), not lost;
 * when that leaves the department with no officer the bot can reach (and no group chat), the
-  complaint is handed to the first-contact desk (complaints.hand_over), so someone can act on it,
+  complaint is handed to the first-contact desk (hand_over), so someone can act on it,
   and — once per episode, at the moment the last reachable officer drops out — the admins (and
   the department's head) are told which department it is and who must press /start.
 
@@ -24,10 +24,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Complaint, OutboxMessage, User
-from workflows import complaints, roles, states
+from workflows import roles, states
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue_many
 from workflows.texts import escape, t
+from workflows.complaints.cards import hand_over, send_card_again
+from workflows.complaints.common import UNREACHABLE
 
 HELD, RESENT, CANCELLED = "held", "resent", "cancelled"
 # outbox rows that are a complaint's card for an officer: the dedup key is "<kind>:<complaint id>:..."
@@ -79,7 +81,7 @@ async def forbidden(svc: Services, session: AsyncSession, row: OutboxMessage, ne
     if cid is not None:
         c = await session.get(Complaint, cid)
         if c is not None and c.state in states.OPEN and c.department_code == dept:
-            await complaints.hand_over(session, svc, c, complaints.UNREACHABLE)
+            await hand_over(session, svc, c, UNREACHABLE)
     if newly_inactive:  # the department has just lost its last reachable officer: a new episode
         await _tell(
             session,
@@ -117,7 +119,7 @@ async def reactivated(session: AsyncSession, svc: Services, user_id: int) -> int
             and roles.can_handle(p, c.department_code, c.handed_to)
         )
         if current:
-            await complaints.send_card_again(session, svc, c, user_id)
+            await send_card_again(session, svc, c, user_id)
             sent += 1
         ids = [r.id for r in rows_of.pop(c.id)]
         await session.execute(

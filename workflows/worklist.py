@@ -22,12 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Complaint, LicenseTaxNotice, OnestopApplication, OnestopItem, RoleGrant, User
 from workflows import callbacks, roles, states
-from workflows.business_time import Period
-from workflows.complaints import dong_of, of_department, staff_text
+from workflows.complaints.cards import CARDS, DIGEST
+from workflows.complaints.common import dong_of, of_department, staff_text, status_line
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue_many
 from workflows.roles import Principal
-from workflows.supplement import status_line
 from workflows.texts import clip, escape, t, visible_len
 
 PAGE_SIZE = 10
@@ -37,7 +36,6 @@ ALL, MINE, UNASSIGNED, OVERDUE, TODAY = "a", "m", "u", "o", "d"
 # sources
 COMPLAINTS, ONESTOP, TAX, SEARCH = "c", "o", "t", "q"
 # officers' choice for new complaints (users.card_mode)
-CARDS, DIGEST = "cards", "digest"
 DIGEST_AT = time(8, 30)
 DIGEST_ITEMS = 5  # lines per section of the digest (the rest: its buttons open the lists)
 
@@ -497,16 +495,6 @@ async def set_card_mode(session: AsyncSession, user_id: int, mode: str) -> None:
     user = await session.get(User, user_id)
     if user is not None:
         user.card_mode = mode
-
-
-async def card_recipients(session: AsyncSession, c: Complaint, officers: list[int]) -> list[int]:
-    """Who gets the card of a new (or transferred-in) complaint now: not the officers who chose the
-    morning digest — unless the complaint's period is counted in hours (기타 즉시: 3 working hours),
-    which cannot wait for tomorrow's digest."""
-    if not officers or Period.parse(c.period).days == 0:
-        return officers
-    digest = set((await session.scalars(select(User.id).where(User.id.in_(officers), User.card_mode == DIGEST))).all())
-    return [o for o in officers if o not in digest]
 
 
 @dataclass

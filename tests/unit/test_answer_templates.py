@@ -13,9 +13,9 @@ from workflows.models import AnswerFile, AnswerTemplate, OutboxMessage
 from tests.unit.test_complaints_service import CITIZEN, ROADS_1, file, people, who  # noqa: F401
 from workflows import answer_files as af
 from workflows import answer_templates as tpls
-from workflows import complaints
+from workflows.complaints import service as complaints
 from workflows.answer_files import Attachment
-from workflows.complaints import ANSWER_MAX, ANSWER_MIN
+from workflows.complaints.common import ANSWER_MAX, ANSWER_MIN
 from workflows.retention import purge_due
 
 BODY = "요청하신 폐기물을 오늘 오후에 수거했습니다. 감사합니다."

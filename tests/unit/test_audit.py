@@ -12,11 +12,13 @@ from sqlalchemy import delete, select
 
 from workflows.models import AuditEntry, User
 from tests.unit.conftest import ADMIN_ID, KST
-from workflows import audit, birth_death as bd, complaints, food_import, license_tax as lt, reports, roles
+from workflows import audit, birth_death as bd, food_import, license_tax as lt, reports, roles
+from workflows.complaints import service as complaints
 from workflows.birth_death import BirthAnswers, OnestopError
-from workflows.complaints import Draft
+from workflows.complaints.common import Draft
 from workflows.food_alerts import config as food_config
 from workflows.indicators import Span
+from workflows.complaints.common import Forbidden
 
 CITIZEN, CLEAN_1, ROADS_1, CIVIL_1, DONG_1, TAX_1, NEWBIE = 1001, 2101, 2001, 2201, 2301, 2401, 3001
 PHONE = "010-1234-5678"
@@ -232,7 +234,7 @@ async def test_every_officer_action_on_a_complaint_is_recorded_without_its_text(
 
 async def test_a_refused_action_leaves_no_entry(session, svc, staff):
     c = await _complaint(session, svc)
-    with pytest.raises(complaints.Forbidden):
+    with pytest.raises(Forbidden):
         await complaints.take(session, svc, staff[CLEAN_1], c)  # another department's
     with pytest.raises(ValueError):
         await complaints.transfer(session, svc, staff[ROADS_1], c, "CLEAN", "짧")

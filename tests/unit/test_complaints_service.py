@@ -1,4 +1,4 @@
-"""The complaint service layer (workflows/complaints.py) against a real migrated SQLite database.
+"""The complaint service layer (workflows/complaints/service.py) against a real migrated SQLite database.
 
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (see conftest). A 고충 (7 days) filed then
 is due Tuesday 2026-12-01 18:00: Mon 23, Tue 24, Wed 25, Thu 26, Fri 27, Mon 30, Tue 1 (초일 산입).
@@ -15,12 +15,15 @@ from sqlalchemy import func, select, update
 
 from workflows.models import Complaint, ComplaintEvent, OutboxMessage, Rating, ReceiptCounter, User
 from tests.unit.conftest import ADMIN_ID, KST, MONDAY_10
-from workflows import casework, complaints, roles
+from workflows import roles
+from workflows.complaints import casework
+from workflows.complaints import service as complaints
 from workflows.business_time import Period
-from workflows.complaints import AlreadyExtended, Draft, Forbidden, NotFound
-from workflows.casework import Taken
+from workflows.complaints.common import AlreadyExtended, Draft, Forbidden, NotFound
+from workflows.complaints.common import Taken
 from workflows.outbox import enqueue
 from workflows.states import TransitionError
+from workflows.complaints.cards import officer_buttons, officer_card
 
 CITIZEN, OTHER, EN_CITIZEN = 1001, 1002, 1003
 ROADS_1, ROADS_2, CLEAN_1, CIVIL_1 = 2001, 2002, 2101, 2201  # ROADS_2 reads English
@@ -148,7 +151,7 @@ async def test_submitted_complaint_reads_back_the_same(db_sessionmaker, session,
         assert c2.deadline_at == DUE and c2.deadline_at.tzinfo is not None
         assert [(p.position, p.file_id, p.file_unique_id) for p in c2.photos] == [(0, "f1", "u1"), (1, "f2", "u2")]
         assert complaints.phone_display(svc, c2) == "010-****-5678"
-        assert "010-1234-5678" in complaints.officer_card(svc, c2, "ko")
+        assert "010-1234-5678" in officer_card(svc, c2, "ko")
         assert "010-1234-5678" not in c2.phone_enc
     [row] = await outbox(session, f"new:{c.id}:")
     assert row.chat_id == CLEAN_1
@@ -469,7 +472,7 @@ async def test_extend_once_by_the_original_period(session, svc, clock, people):
     )
     [push] = await outbox(session, f"push:{c.id}:")
     assert push.chat_id == CITIZEN and "2026-12-10(목) 18:00으로 연장" in push.payload["text"]
-    assert [cb for row in complaints.officer_buttons(c, "ko") for _, cb in row] == [
+    assert [cb for row in officer_buttons(c, "ko") for _, cb in row] == [
         f"op:take:{c.id}",
         f"op:answer:{c.id}",
         f"op:transfer:{c.id}",

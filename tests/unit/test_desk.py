@@ -1,5 +1,5 @@
 """The first-contact desk can see, take and transfer what it is handed when a department has nobody
-who can act (issue 16 §1; workflows/complaints.hand_to_desk, roles.can_handle).
+who can act (issue 16 §1; workflows/complaints/cards.hand_to_desk, roles.can_handle).
 
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (tests/unit/conftest.py).
 """
@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from workflows.models import Complaint, ComplaintEvent, User
 from tests.unit.test_complaints_service import ANSWER, CIVIL_1, ROADS_1, ROADS_2, file, outbox, people, who  # noqa: F401
-from workflows import complaints
-from workflows.complaints import NotFound
+from workflows.complaints import service as complaints
+from workflows.complaints.common import NotFound
 
 WELFARE_TEXT = "기초생활 수급 신청 방법을 알려 주세요."
 

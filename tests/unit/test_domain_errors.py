@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from workflows import complaints, roles
+from workflows import roles
+from workflows.complaints import service as complaints
 from workflows.broadcast import ERROR_KEYS, BroadcastError
-from workflows.casework import validate_note
+from workflows.complaints.casework import validate_note
 from workflows.errors import DomainError, Length
 from workflows.texts import t
+from workflows.complaints.common import ANSWER, DESCRIPTION, REASON, REJECT_REASON, REOPEN_REASON
 
 
 @pytest.mark.parametrize(
     ("rule", "short", "long"),
     [
-        (complaints.DESCRIPTION, "cf.too_short", "cf.too_long"),
-        (complaints.ANSWER, "op.answer_short", "op.answer_long"),
-        (complaints.REASON, "op.reason_short", "op.reason_long"),
-        (complaints.REJECT_REASON, "op.reason_short", "op.reason_long"),
-        (complaints.REOPEN_REASON, "cf.too_short", "rate.comment_long"),
+        (DESCRIPTION, "cf.too_short", "cf.too_long"),
+        (ANSWER, "op.answer_short", "op.answer_long"),
+        (REASON, "op.reason_short", "op.reason_long"),
+        (REJECT_REASON, "op.reason_short", "op.reason_long"),
+        (REOPEN_REASON, "cf.too_short", "rate.comment_long"),
     ],
 )
 def test_a_length_rule_names_the_problem_with_its_numbers(rule: Length, short: str, long: str):

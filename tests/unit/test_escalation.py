@@ -27,8 +27,9 @@ from tests.unit.test_complaints_service import (
     who,
     with_group_chat,
 )
-from workflows import complaints, escalation, roles
-from workflows.complaints import Forbidden
+from workflows import escalation, roles
+from workflows.complaints import service as complaints
+from workflows.complaints.common import Forbidden
 from workflows.texts import MESSAGE_LIMIT, visible_len
 
 ROADS_HEAD = 2003

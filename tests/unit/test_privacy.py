@@ -33,8 +33,9 @@ from workflows.models import (
     User,
 )
 from tests.unit.conftest import ADMIN_ID
-from workflows import complaints, food_alerts, privacy, ratings, roles, users
-from workflows.complaints import Draft
+from workflows import food_alerts, privacy, ratings, roles, users
+from workflows.complaints import service as complaints
+from workflows.complaints.common import Draft
 from workflows.outbox import enqueue
 from workflows.retention import ANONYMOUS_USER
 

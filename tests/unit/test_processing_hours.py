@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from workflows.models import Complaint, ComplaintEvent
 from tests.indicator_sample import CITIZEN, KST, NOW, OFFICERS, kst, seed
 from tests.unit.test_complaints_service import ANSWER, ROADS_1, file, people, who  # noqa: F401 (fixture)
-from workflows import complaints
+from workflows.complaints import service as complaints
 from workflows import indicators as ind
 from workflows.indicators import Span
 

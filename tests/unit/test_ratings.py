@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from workflows.models import OutboxMessage, Rating, User
 from tests.unit.conftest import ADMIN_ID
-from workflows import complaints, ratings, roles
-from workflows.complaints import Draft
+from workflows import ratings, roles
+from workflows.complaints import service as complaints
+from workflows.complaints.common import Draft
 from workflows.ratings import ITEMS, OVERALL, RatingError
 
 CITIZEN, OTHER, OFFICER = 1001, 1002, 2001

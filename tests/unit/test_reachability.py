@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 from workflows.models import OutboxMessage, User
 from tests.unit.conftest import ADMIN_ID
 from tests.unit.test_complaints_service import CIVIL_1, ROADS_1, ROADS_2, file, outbox, people, who  # noqa: F401
-from workflows import complaints, reachability
+from workflows import reachability
+from workflows.complaints import service as complaints
 
 
 async def refuse(session, svc, row: OutboxMessage) -> None:

@@ -10,8 +10,11 @@ from sqlalchemy import select
 from workflows.models import OutboxMessage
 from tests.fakes.tg_rules import TEXT_LIMIT, TelegramRefusal, check_request, fix_text, parse_html, text_length
 from tests.unit.test_complaints_service import CLEAN_1, CITIZEN, file, people, who  # noqa: F401 (fixture)
-from workflows import complaints, indicators, reports
+from workflows import indicators, reports
+from workflows.complaints import service as complaints
 from workflows.texts import ELLIPSIS, MESSAGE_LIMIT, clip, escape, pack, t, t_fit, visible_len
+from workflows.complaints.cards import officer_card
+from workflows.complaints.common import ANSWER_MAX, DESCRIPTION_MAX
 
 PLACE = "자양동 680-1 <대성빌딩> 뒤편"
 LINK = '<a href="https://phish.sample-gu.example/">구청 환급 신청</a>'
@@ -87,12 +90,12 @@ async def test_an_address_with_markup_reaches_the_department_as_typed(session, s
     [row] = [r for r in (await session.execute(select(OutboxMessage))).scalars() if r.chat_id == CLEAN_1]
     assert f"위치: {PLACE} {LINK}" in shown(row.payload["text"])
     assert not any(e["type"] == "text_link" for e in parse_html(row.payload["text"])[1])
-    card = complaints.officer_card(svc, c, "ko")
+    card = officer_card(svc, c, "ko")
     assert f"위치: {PLACE} {LINK}" in shown(card)
 
 
 async def test_a_long_history_is_sent_whole_in_several_messages(session, svc, people):
-    c = await file(session, svc, "waste", text="설" * complaints.DESCRIPTION_MAX)
+    c = await file(session, svc, "waste", text="설" * DESCRIPTION_MAX)
     clean = await who(session, CLEAN_1)
     resident = await who(session, CITIZEN)
     comments = []
@@ -106,14 +109,14 @@ async def test_a_long_history_is_sent_whole_in_several_messages(session, svc, pe
         assert len(messages) >= 3
         seen = "\n".join(shown(m) for m in messages)
         assert all(text_length(shown(m)) <= TEXT_LIMIT for m in messages)
-        assert "설" * complaints.DESCRIPTION_MAX in seen and "마지막 답변 <완료> " + "끝" * 3980 in seen
+        assert "설" * DESCRIPTION_MAX in seen and "마지막 답변 <완료> " + "끝" * 3980 in seen
         assert all(comment in seen for comment in comments)  # every reopen comment, whole
         assert seen.count("\n") >= len(c.events)  # one line per event
 
 
 async def test_the_reopen_notice_fits_and_the_officer_can_read_it_all(session, svc, people):
     c = await file(session, svc, "waste")
-    answer = "답변 <전문> " + "답" * (complaints.ANSWER_MAX - 9)
+    answer = "답변 <전문> " + "답" * (ANSWER_MAX - 9)
     comment = "해결되지 않았습니다 <사진 참고> " + "의" * 980
     await complaints.answer(session, svc, await who(session, CLEAN_1), c, answer)
     await complaints.citizen_reopen(session, svc, await who(session, CITIZEN), c, comment)

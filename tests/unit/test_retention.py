@@ -32,8 +32,9 @@ from workflows.models import (
 )
 from tests.indicator_sample import NOW as SAMPLE_NOW, kst, seed
 from tests.unit.conftest import ADMIN_ID, KST
-from workflows import complaints, indicators, ranking, ratings, roles
-from workflows.complaints import Draft
+from workflows import indicators, ranking, ratings, roles
+from workflows.complaints import service as complaints
+from workflows.complaints.common import Draft
 from workflows.retention import ANONYMOUS_USER, RetentionPolicy, period_text, purge_due, run_duty
 
 CITIZEN, OFFICER = 1001, 2001

@@ -18,7 +18,8 @@ from tests.unit.test_complaints_service import (
     who,
     with_group_chat,
 )
-from workflows import complaints, roles
+from workflows import roles
+from workflows.complaints import service as complaints
 from workflows.links import private_chat
 from workflows.opinion_analysis import Opinion, analyse
 from workflows.opinion_days import DATA_PATH

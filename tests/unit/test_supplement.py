@@ -1,4 +1,4 @@
-"""보완 요청 (workflows/supplement.py): the paused time is kept out of the processing period, by the
+"""보완 요청 (workflows/complaints/supplement.py): the paused time is kept out of the processing period, by the
 rule in workflows/data/supplement.json (민원처리법 §22, 시행령 §20·§24·§25, 행정절차법 시행령 §11).
 
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (tests/unit/conftest.py); a 고충 filed then is
@@ -25,9 +25,12 @@ from tests.unit.test_complaints_service import (
     people,  # noqa: F401 - a fixture, used by name
     who,
 )
-from workflows import complaints, escalation, indicators, supplement as sp, worklist
-from workflows.casework import Taken
-from workflows.complaints import NotFound
+from workflows import escalation, indicators, worklist
+from workflows.complaints import service as complaints
+from workflows.complaints import supplement as sp
+from workflows.complaints.common import Taken
+from workflows.complaints.common import NotFound
+from workflows.complaints.cards import officer_card
 
 WHAT = "사진 속 가로등의 위치(전봇대 번호)를 알려 주세요."
 
@@ -143,7 +146,7 @@ async def test_request_reply_moves_the_deadline_and_nothing_escalates_meanwhile(
     assert page.total == 0
     page = await worklist.page(session, svc, officer, worklist.View(), "ko")
     assert "보완 요청 중 (~11-30)" in page.lines[0].text and "⚠️" not in page.lines[0].text
-    card = complaints.officer_card(svc, c, "ko")
+    card = officer_card(svc, c, "ko")
     assert "보완 요청 중" in card and "기한 경과" not in card
     speed = await indicators.speed(session, svc, at(2026, 11, 1, 0, 0), at(2026, 12, 31, 0, 0))
     assert speed.district.overdue == 0

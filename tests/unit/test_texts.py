@@ -14,10 +14,11 @@ import pytest
 from babel.messages.pofile import read_po
 
 from handlers import commands
-from workflows import casework, complaints, district_info, ratings, roles, services, states, worklist
+from workflows import district_info, ratings, roles, services, states, worklist
 from tests.fakes.tg_rules import TelegramRefusal, parse_html
 from workflows import texts
 from workflows.texts import CATALOGUES, LANGS, LOCALES, MESSAGE_LIMIT, SOURCE_LANG, TEXTS, norm_lang, t, visible_len
+from workflows.complaints.common import HANDOVER_REASONS, OWNER_EVENTS, STAFF_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS_FILE = ROOT / "workflows" / "texts.py"
@@ -39,7 +40,7 @@ NOT_HTML = ("lt.sheet.",)
 LITERAL_PATTERNS = [
     re.compile(r'\bt\(\s*\w+,\s*"([^"]+)"'),  # t(lang, "key", ...)
     re.compile(r'\btr\("([^"]+)"'),  # tr("key")
-    re.compile(r'(?<!def )(?:_notify_department|_push_citizen)\([\w\s,]*?"([^"]+)"'),  # text_key
+    re.compile(r'(?<!def )(?:notify_department|push_citizen)\([\w\s,]*?"([^"]+)"'),  # text_key
     re.compile(r'RoleError\("([^"]+)"'),  # shown as t(lang, e.code)
 ]
 
@@ -70,7 +71,7 @@ def _dotted_constants() -> set[str]:
 
 
 def _officer_button_actions() -> set[str]:
-    src = (ROOT / "workflows" / "complaints.py").read_text(encoding="utf-8")
+    src = (ROOT / "workflows" / "complaints" / "cards.py").read_text(encoding="utf-8")
     return set(re.findall(r'\bb\("(\w+)"\)', src))
 
 
@@ -84,11 +85,8 @@ def _edit_fields() -> tuple[str, ...]:
 def _family_keys() -> dict[str, set[str]]:
     return {
         "state": {f"state.{s}" for s in states.ALL},
-        "action": {
-            f"action.{a}"
-            for a in (*states.TRANSITIONS, "submit", "handover", *casework.OWNER_EVENTS, *casework.STAFF_ONLY)
-        },
-        "desk.reason": {f"desk.reason.{r}" for r in complaints.HANDOVER_REASONS},
+        "action": {f"action.{a}" for a in (*states.TRANSITIONS, "submit", "handover", *OWNER_EVENTS, *STAFF_ONLY)},
+        "desk.reason": {f"desk.reason.{r}" for r in HANDOVER_REASONS},
         "op.btn": {f"op.btn.{a}" for a in _officer_button_actions()},
         "cf.edit": {f"cf.edit.{f}" for f in _edit_fields()},
         "rate.item": {f"rate.item.{i}" for i in ratings.ITEMS},

@@ -1,4 +1,4 @@
-"""반송 and the no-ping-pong rule (issue 16 §4; workflows/transfers.py): a transferred complaint can be
+"""반송 and the no-ping-pong rule (issue 16 §4; workflows/complaints/transfers.py): a transferred complaint can be
 refused back with a reason; the third move between departments goes to the first-contact desk,
 which decides; what the desk assigned cannot be returned.
 
@@ -11,8 +11,12 @@ import pytest
 
 from workflows.models import ComplaintEvent
 from tests.unit.test_complaints_service import CITIZEN, CIVIL_1, CLEAN_1, ROADS_1, ROADS_2, file, outbox, people, who  # noqa: F401
-from workflows import complaints, states, transfers
-from workflows.transfers import NotReturnable
+from workflows import states
+from workflows.complaints import service as complaints
+from workflows.complaints import transfers
+from workflows.complaints.transfers import NotReturnable
+from workflows.complaints.cards import officer_buttons
+from workflows.complaints.common import Forbidden
 
 
 def ev(action: str, dept: str) -> ComplaintEvent:
@@ -48,12 +52,12 @@ async def test_return_goes_back_to_the_sender_with_its_reason_first(session, svc
     await complaints.transfer(session, svc, roads, c, "CLEAN", "쓰레기 관련이라 청소행정과 소관입니다.")
     await session.commit()
     assert transfers.returnable(c) == "ROADS"
-    assert any(label == "↩️ 반송" for row in complaints.officer_buttons(c, "ko") for label, _ in row)
+    assert any(label == "↩️ 반송" for row in officer_buttons(c, "ko") for label, _ in row)
     with pytest.raises(ValueError):
-        await transfers.give_back(session, svc, clean, c, "짧음")
-    with pytest.raises(complaints.Forbidden):  # the sender cannot return what it sent
-        await transfers.give_back(session, svc, roads, c, "우리 것이 아닙니다 정말로.")
-    await transfers.give_back(session, svc, clean, c, "가로등 고장은 건설과 소관입니다.")
+        await complaints.give_back(session, svc, clean, c, "짧음")
+    with pytest.raises(Forbidden):  # the sender cannot return what it sent
+        await complaints.give_back(session, svc, roads, c, "우리 것이 아닙니다 정말로.")
+    await complaints.give_back(session, svc, clean, c, "가로등 고장은 건설과 소관입니다.")
     await session.commit()
     assert (c.department_code, c.officer_id, c.handed_to, c.state) == ("ROADS", None, None, states.TRANSFERRED)
     assert c.deadline_at == deadline  # as with a transfer, the deadline stays
@@ -78,7 +82,7 @@ async def test_the_third_move_goes_to_the_desk_which_decides(session, svc, peopl
     c = await file(session, svc)
     roads, clean, desk = await who(session, ROADS_1), await who(session, CLEAN_1), await who(session, CIVIL_1)
     await complaints.transfer(session, svc, roads, c, "CLEAN", "쓰레기 관련이라 청소행정과 소관입니다.")
-    await transfers.give_back(session, svc, clean, c, "가로등 고장은 건설과 소관입니다.")
+    await complaints.give_back(session, svc, clean, c, "가로등 고장은 건설과 소관입니다.")
     await complaints.transfer(session, svc, roads, c, "CLEAN", "가로등 주변 쓰레기 문제입니다.")  # the third
     await session.commit()
     assert (c.department_code, c.handed_to, c.state) == ("CIVIL", None, states.TRANSFERRED)
@@ -92,15 +96,15 @@ async def test_the_third_move_goes_to_the_desk_which_decides(session, svc, peopl
         "• 다시 보내려 함: 건설과 → 청소행정과 — 가로등 주변 쓰레기 문제입니다.",
     ):
         assert line in text
-    with pytest.raises(complaints.Forbidden):  # no longer either department's to move
+    with pytest.raises(Forbidden):  # no longer either department's to move
         await complaints.transfer(session, svc, roads, c, "PARKS", "다른 부서로 보냅니다.")
     await complaints.transfer(session, svc, desk, c, "CLEAN", "쓰레기 수거가 핵심이라 청소행정과가 처리합니다.")
     await session.commit()
     assert c.department_code == "CLEAN" and transfers.desk_assigned(c.events)
     assert transfers.returnable(c) is None
-    assert not any(label == "↩️ 반송" for row in complaints.officer_buttons(c, "ko") for label, _ in row)
+    assert not any(label == "↩️ 반송" for row in officer_buttons(c, "ko") for label, _ in row)
     with pytest.raises(NotReturnable):
-        await transfers.give_back(session, svc, clean, c, "그래도 우리 소관이 아닙니다.")
+        await complaints.give_back(session, svc, clean, c, "그래도 우리 소관이 아닙니다.")
 
 
 async def test_a_return_that_would_be_the_third_move_goes_to_the_desk(session, svc, people):
@@ -121,7 +125,7 @@ async def test_a_return_that_would_be_the_third_move_goes_to_the_desk(session, s
     )
     await session.commit()
     assert transfers.returnable(c) == "PARKS"
-    await transfers.give_back(session, svc, clean, c, "가로등 고장은 건설과 소관입니다.")
+    await complaints.give_back(session, svc, clean, c, "가로등 고장은 건설과 소관입니다.")
     await session.commit()
     assert c.department_code == "CIVIL" and transfers.at_desk(c.events)
     [card] = await outbox(session, f"bounce:{c.id}:")

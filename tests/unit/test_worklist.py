@@ -11,8 +11,11 @@ from workflows.models import Complaint, OutboxMessage, User
 from handlers.worklist import ListCb, fit_query
 from tests.unit.conftest import KST
 from tests.unit.test_complaints_service import CITIZEN, ROADS_1, ROADS_2, file, people, who  # noqa: F401
-from workflows import casework, complaints, roles
+from workflows import roles
+from workflows.complaints import casework
+from workflows.complaints import service as complaints
 from workflows import worklist as wl
+from workflows.complaints.cards import card_recipients
 
 
 def test_list_buttons_are_packed_the_same_way_on_both_sides_and_fit_64_bytes():
@@ -46,7 +49,7 @@ async def test_an_officer_who_chose_the_digest_gets_no_card_unless_it_is_due_wit
     ).all()
     assert sorted(rows) == [ROADS_1]
     urgent = Complaint(period="3h")  # 기타 즉시: 3 working hours
-    assert await wl.card_recipients(session, urgent, [ROADS_1, ROADS_2]) == [ROADS_1, ROADS_2]
+    assert await card_recipients(session, urgent, [ROADS_1, ROADS_2]) == [ROADS_1, ROADS_2]
 
 
 async def test_the_digest_duty_runs_on_business_days_from_0830_once(session, svc, people, clock):

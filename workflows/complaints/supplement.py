@@ -37,15 +37,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from workflows.models import Complaint, ComplaintEvent, ComplaintPhoto, User
 from workflows import callbacks, roles, states
 from workflows.business_time import Period
+from workflows.complaints.cards import refresh_cards
+from workflows.complaints.common import MAX_PHOTOS, NotFound, check_officer, is_paused, langs_of, staff_text
 from workflows.context import Services
+from workflows.models import Complaint, ComplaintEvent, ComplaintPhoto
 from workflows.outbox import enqueue
 from workflows.roles import Principal
 from workflows.texts import LANGS, escape, t, t_fit
 
-DATA_FILE = Path(__file__).parent / "data" / "supplement.json"
+DATA_FILE = Path(__file__).parent.parent / "data" / "supplement.json"
 REQUEST, EXTEND, REPLY, WITHDRAW, EXPIRED = (
     "supplement_request",
     "supplement_extend",
@@ -55,7 +57,6 @@ REQUEST, EXTEND, REPLY, WITHDRAW, EXPIRED = (
 )
 EVENTS = (REQUEST, EXTEND, REPLY, WITHDRAW, EXPIRED)
 REPLY_MIN, REPLY_MAX = 2, 2000
-MAX_PHOTOS = 5  # as complaints.MAX_PHOTOS: a reply's photos join the complaint's
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,6 @@ class NotDue(Exception):
 def cb(action: str, cid: int, n: int = 0) -> str:
     """Callback data of a 보완 button (handlers/supplement.SuppCb packs the same string)."""
     return f"sp:{action}:{cid}:{n}"
-
-
-def is_paused(c: Complaint) -> bool:
-    return c.paused_at is not None
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -242,13 +239,6 @@ def requests_made(c: Complaint) -> int:
     return sum(e.action == REQUEST for e in current(c))
 
 
-def status_line(svc: Services, c: Complaint, lang: str) -> str:
-    """ "보완 요청 중 (~12-18)" for worklist lines and cards; empty when not paused."""
-    if not is_paused(c):
-        return ""
-    return t(lang, "sp.paused", due=c.pause_due_at.astimezone(svc.tz).strftime("%m-%d"))
-
-
 # --- who hears of it ------------------------------------------------------------------------------
 
 
@@ -260,12 +250,6 @@ async def _officers_for(session: AsyncSession, c: Complaint) -> list[int]:
     if c.officer_id and c.officer_id in {*own, *desk}:
         return [c.officer_id]
     return own or desk or await roles.officers_of(session, c.department_code, roles.HEAD)
-
-
-async def _langs(session: AsyncSession, ids) -> dict[int, str]:
-    ids = set(ids)
-    found = dict((await session.execute(select(User.id, User.language).where(User.id.in_(ids)))).all()) if ids else {}
-    return {i: found.get(i) or "ko" for i in ids}
 
 
 def _open_button(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
@@ -283,7 +267,7 @@ def resident_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
 async def _tell_resident(
     session: AsyncSession, svc: Services, c: Complaint, key: str, *, dedup: str, buttons: bool = False, **values
 ) -> None:
-    lang = (await _langs(session, [c.citizen_id]))[c.citizen_id]
+    lang = (await langs_of(session, [c.citizen_id]))[c.citizen_id]
     text = t(
         lang,
         key,
@@ -309,7 +293,7 @@ async def _tell_officers(
     **values,
 ) -> None:
     ids = await _officers_for(session, c)
-    langs = await _langs(session, ids)
+    langs = await langs_of(session, ids)
     for oid in ids:
         lang = langs[oid]
         vals = dict(
@@ -368,11 +352,9 @@ def _event(
 
 
 def check_may_request(p: Principal, c: Complaint) -> None:
-    """The officer may open a 보완 request on this complaint now (complaints._check_officer:
-    Forbidden, casework.Taken; TransitionError when it is not open; AlreadyPaused)."""
-    from workflows.complaints import _check_officer
-
-    _check_officer(p, c)
+    """The officer may open a 보완 request on this complaint now (complaints.check_officer:
+    Forbidden, common.Taken; TransitionError when it is not open; AlreadyPaused)."""
+    check_officer(p, c)
     if c.state not in states.OPEN:
         raise states.TransitionError(REQUEST, c.state)
     if is_paused(c):
@@ -399,8 +381,6 @@ async def request(session: AsyncSession, svc: Services, p: Principal, c: Complai
         what=escape(what),
         by=await _asked_by(session, svc, c, p),
     )
-    from workflows.casework import refresh_cards
-
     await refresh_cards(session, svc, c)
 
 
@@ -412,25 +392,19 @@ def _end_pause(svc: Services, c: Complaint, now: datetime) -> None:
 
 async def withdraw(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> None:
     """The officer takes the request back: processing resumes, the deadline moved on likewise."""
-    from workflows.complaints import _check_officer
-
-    _check_officer(p, c)
+    check_officer(p, c)
     if not is_paused(c) or c.state not in states.OPEN:
         raise NotPaused(c.receipt_no)
     now = svc.now()
     _end_pause(svc, c, now)
     _event(c, WITHDRAW, p, now)
     await _tell_resident(session, svc, c, "sp.push.withdrawn", dedup=f"sp:wd:{c.id}:{len(c.events)}")
-    from workflows.casework import refresh_cards
-
     await refresh_cards(session, svc, c)
 
 
 async def ask_again(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> None:
     """시행령 §24③: the last day passed without 보완 — ask once more, with 10 days."""
-    from workflows.complaints import _check_officer
-
-    _check_officer(p, c)
+    check_officer(p, c)
     now = svc.now()
     if is_paused(c) and c.state in states.OPEN:
         raise NotDue(c.receipt_no)
@@ -451,8 +425,6 @@ async def ask_again(session: AsyncSession, svc: Services, p: Principal, c: Compl
 
 
 def _check_resident(p: Principal, c: Complaint, *, late_ok: bool = False) -> None:
-    from workflows.complaints import NotFound
-
     if c.citizen_id != p.user_id:
         raise NotFound(c.id)
     if not (awaiting(c) if late_ok else is_paused(c) and c.state in states.OPEN):
@@ -489,8 +461,6 @@ async def reply(
     n = len(c.events)
     if not late:  # (a late one: the resident's own screen says it was passed on)
         await _tell_resident(session, svc, c, "sp.push.replied", dedup=f"sp:replied:{c.id}:{n}")
-    from workflows.complaints import staff_text
-
     await _tell_officers(
         session,
         svc,
@@ -503,8 +473,6 @@ async def reply(
             _open_button(c, lang) + ([[(t(lang, "op.btn.media"), callbacks.officer("media", c.id))]] if added else [])
         ),
     )
-    from workflows.casework import refresh_cards
-
     await refresh_cards(session, svc, c)
     return len(added)
 
@@ -593,7 +561,7 @@ async def run_duty(session: AsyncSession, svc: Services) -> int:
                 what=escape(what_missing(c)),
                 last=lambda lang: svc.fmt(due, lang),  # noqa: B023 - called before the loop moves on
             )
-            lang = (await _langs(session, [c.citizen_id]))[c.citizen_id]
+            lang = (await langs_of(session, [c.citizen_id]))[c.citizen_id]
             await enqueue(
                 session,
                 key=f"sp:expired_r:{c.id}:{stamp}",
@@ -607,8 +575,6 @@ async def run_duty(session: AsyncSession, svc: Services) -> int:
                 ),
                 buttons=[[(t(lang, "sp.btn.reply"), cb("reply", c.id))]],
             )
-            from workflows.casework import refresh_cards
-
             await refresh_cards(session, svc, c)
             n += 1
             continue
@@ -618,7 +584,7 @@ async def run_duty(session: AsyncSession, svc: Services) -> int:
         remind_at = datetime.combine(remind_from, svc.calendar.periods[0][0], svc.tz)
         asked = max((e.at for e in current(c) if e.action in (REQUEST, EXTEND)), default=c.paused_at)
         if now >= remind_at and asked < remind_at:  # (a period set within the last day is not reminded of)
-            lang = (await _langs(session, [c.citizen_id]))[c.citizen_id]
+            lang = (await langs_of(session, [c.citizen_id]))[c.citizen_id]
             if await enqueue(
                 session,
                 key=f"sp:remind:{c.id}:{stamp}",

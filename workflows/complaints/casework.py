@@ -25,37 +25,22 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from workflows.models import Complaint, ComplaintCard, ComplaintEvent, OutboxMessage, RoleGrant
-from workflows.errors import Length
 from workflows import callbacks, roles, states
+from workflows.complaints.cards import push_citizen, refresh_cards
+from workflows.complaints.common import check_free
 from workflows.context import Services
-from workflows.outbox import Queued, enqueue, enqueue_many, keyboard
+from workflows.errors import Length
+from workflows.models import Complaint, ComplaintEvent, RoleGrant
+from workflows.outbox import Queued, enqueue, enqueue_many
 from workflows.roles import Principal, can_handle
-from workflows.texts import clip, escape, t
+from workflows.texts import escape, t
 
 NOTE_MIN, NOTE_MAX = 2, 1000
 NOTE = Length(NOTE_MIN, NOTE_MAX, "ws.note.short", "ws.note.long")
-# events only staff see: never in the resident's /status (complaints.history) or the export
-STAFF_ONLY = frozenset({"note", "takeover", "release"})
-OWNER_EVENTS = frozenset({"take", "assign", "takeover", "release"})  # events that set officer_id
-
-
-class Taken(PermissionError):
-    """Another officer has the complaint: take it over explicitly first."""
-
-    def __init__(self, officer_id: int):
-        super().__init__(officer_id)
-        self.officer_id = officer_id
 
 
 class NotColleague(ValueError):
     """The chosen person is no (longer an) officer who may act on the complaint."""
-
-
-def check_free(p: Principal, c: Complaint) -> None:
-    """An open complaint in another officer's charge is theirs: raise Taken (who has it)."""
-    if c.state in states.OPEN and c.officer_id is not None and c.officer_id != p.user_id:
-        raise Taken(c.officer_id)
 
 
 def _event(
@@ -135,9 +120,7 @@ async def assign(session: AsyncSession, svc: Services, p: Principal, c: Complain
     c.officer_id = to_user
     _event(c, "assign", p.user_id, _role(p), svc, officer_id=to_user, to_state=to_state)
     if was_unassigned:
-        from workflows.complaints import _push_citizen
-
-        await _push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
+        await push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
     if to_user != p.user_id:
         await _tell_officer(session, svc, to_user, c, "ws.assigned_to_you", by=p)
     await refresh_cards(session, svc, c)
@@ -336,99 +319,3 @@ async def names_for(session: AsyncSession, c: Complaint, lang: str) -> dict[int,
 
 
 # --- the copies of a complaint's card ---------------------------------------------------------------
-
-
-async def register_card(session: AsyncSession, c: Complaint, chat_id: int, key: str) -> None:
-    """Remember that the outbox row ``key`` is a copy of this complaint's card."""
-    if await session.scalar(select(ComplaintCard.id).where(ComplaintCard.dedup_key == key[:200])) is None:
-        session.add(ComplaintCard(complaint_id=c.id, chat_id=chat_id, dedup_key=key[:200]))
-
-
-def _short_card(
-    svc: Services, c: Complaint, lang: str, *, group: bool, chat_dept: str | None, owner: str | None, mine: bool
-) -> tuple[str, list[list[tuple[str, str]]] | None]:
-    """The text and buttons a copy of the card shows now."""
-    from workflows.complaints import dong_of, group_card, officer_buttons, open_link_buttons, staff_text
-
-    d = svc.district
-    if c.department_code != chat_dept and chat_dept is not None and c.handed_to != chat_dept:
-        status = t(lang, "ws.card.moved", department=escape(d.department(c.department_code).name(lang)))
-    elif c.state not in states.OPEN:
-        status = t(lang, "ws.card.state", state=t(lang, f"state.{c.state}"))
-    elif owner:
-        status = t(lang, "ws.card.mine" if mine else "ws.card.taken", name=escape(owner))
-    else:
-        status = t(lang, "ws.card.unassigned")
-    if c.state in states.OPEN and c.paused_at is not None:  # 보완 요청 중 (workflows/supplement.py)
-        from workflows.supplement import status_line
-
-        status += " · " + status_line(svc, c, lang)
-    if group:
-        return group_card(svc, c, "ws.group.head", lang, status=status), open_link_buttons(svc, c, lang)
-    place = dong_of(svc, c) or (clip(staff_text(c.address), 30) if c.address else "")
-    text = t(
-        lang,
-        "ws.card",
-        receipt=c.receipt_no,
-        status=status,
-        category=escape(d.category(c.category_code).name(lang)),
-        place=escape(place or "-"),
-        words=escape(clip(staff_text(c.description), 80)),
-        deadline=svc.fmt(c.deadline_at, lang),
-    )
-    open_row = [(t(lang, "ws.btn.open"), callbacks.officer("open", c.id))]
-    if c.state in states.OPEN and chat_dept in (c.department_code, c.handed_to) and (mine or not owner):
-        return text, officer_buttons(c, lang)
-    return text, [open_row]
-
-
-async def refresh_cards(session: AsyncSession, svc: Services, c: Complaint) -> int:
-    """Rewrite every copy of the complaint's card to say who has it now (and in which state), with
-    the buttons that still make sense for that chat. Returns how many copies were changed."""
-    await session.flush()
-    rows = (
-        await session.execute(
-            select(ComplaintCard, OutboxMessage)
-            .join(OutboxMessage, OutboxMessage.dedup_key == ComplaintCard.dedup_key)
-            .where(ComplaintCard.complaint_id == c.id)
-            .order_by(ComplaintCard.id)
-        )
-    ).all()
-    if not rows:
-        return 0
-    officers = [card.chat_id for card, _ in rows if card.chat_id > 0]
-    langs = await roles.staff_languages(session, officers)
-    depts = await roles.departments_of(session, officers)
-    group_dept = {dep.group_chat_id: dep.code for dep in svc.district.departments.values() if dep.group_chat_id}
-    names: dict[str, dict[int, str]] = {}
-    n = 0
-    edits = []
-    for card, row in rows:
-        group = card.chat_id < 0
-        lang = "ko" if group else langs.get(card.chat_id, "ko")
-        if lang not in names:
-            names[lang] = await roles.staff_names(session, [c.officer_id], lang) if c.officer_id else {}
-        owner = names[lang].get(c.officer_id) if c.officer_id else None
-        chat_dept = group_dept.get(card.chat_id) if group else depts.get(card.chat_id)
-        text, buttons = _short_card(
-            svc, c, lang, group=group, chat_dept=chat_dept, owner=owner, mine=c.officer_id == card.chat_id
-        )
-        if row.status == "pending":  # not sent yet: it goes out as it is now
-            payload = {k: v for k, v in row.payload.items() if k != "reply_markup"}
-            payload.update(text=text, parse_mode="HTML")
-            if buttons:
-                payload["reply_markup"] = keyboard(buttons)
-            row.payload = payload
-            n += 1
-        elif row.status == "sent" and row.telegram_message_id:
-            edits.append(
-                Queued(
-                    f"card:{card.id}:{len(c.events)}",
-                    card.chat_id,
-                    text=text,
-                    buttons=buttons,
-                    method="editMessageText",
-                    params={"message_id": row.telegram_message_id},
-                )
-            )
-    return n + await enqueue_many(session, edits)

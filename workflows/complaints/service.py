@@ -7,53 +7,55 @@ transaction, so a state change and its message are stored together or not at all
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from workflows.models import Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter, User
 from workflows import audit, callbacks, states
-from workflows.errors import Length
 from workflows.business_time import Period
-from workflows.casework import refresh_cards, register_card
+from workflows.complaints import transfers
+from workflows.complaints.cards import (
+    notify_department,
+    officer_card,
+    push_citizen,
+    refresh_cards,
+)
+from workflows.complaints.casework import staff_event_detail
+from workflows.complaints.common import (
+    ANSWER_MAX,
+    ANSWER_MIN,
+    DESCRIPTION,
+    DESCRIPTION_MIN,
+    MAX_PHOTOS,
+    REASON,
+    REJECT_REASON,
+    OWNER_EVENTS,
+    REPEAT_NOTE,
+    STAFF_ONLY,
+    AlreadyExtended,
+    DailyLimit,
+    Draft,
+    NotFound,
+    audit_action,
+    check_officer,
+    lang_of,
+    loaded,
+    of_department,
+    next_receipt_no,
+    record_event,
+    staff_text,
+)
+from workflows.complaints.supplement import end_with_decision
+from workflows.complaints.transfers import RETURN, TO_DESK, history_note
 from workflows.context import Services
-from workflows.contact import mask_phone, mask_phones
-from workflows.links import private_chat
-from workflows.outbox import enqueue
-from workflows.roles import Principal, can_handle, can_view, officers_of
-from workflows.texts import MESSAGE_LIMIT, escape, pack, t, t_fit, visible_len
-
-DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 2000
-ANSWER_MIN, ANSWER_MAX = 10, 4000
-REASON_MIN = 5
-# what a resident or an officer types, and what they are told when it does not fit
-DESCRIPTION = Length(DESCRIPTION_MIN, DESCRIPTION_MAX, "cf.too_short", "cf.too_long")
-ANSWER = Length(ANSWER_MIN, ANSWER_MAX, "op.answer_short", "op.answer_long")
-REASON = Length(REASON_MIN, 500, "op.reason_short", "op.reason_long")  # transfer, extension
-REJECT_REASON = Length(REASON_MIN, 1000, "op.reason_short", "op.reason_long")
-REOPEN_REASON = Length(DESCRIPTION_MIN, 1000, "cf.too_short", "rate.comment_long")
-MAX_PHOTOS = 5
-
-
-class NotFound(LookupError):
-    """No such complaint, or not one this user may see (the two are not told apart)."""
-
-
-class Forbidden(PermissionError):
-    pass
-
-
-class DailyLimit(Exception):
-    """The resident has filed ``limit`` complaints in the district's day; they may file again at
-    ``again_at`` (the next local midnight)."""
-
-    def __init__(self, limit: int, again_at: datetime):
-        super().__init__(limit)
-        self.limit, self.again_at = limit, again_at
+from workflows.contact import mask_phone
+from workflows.models import Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter
+from workflows.ratings import send_survey
+from workflows.roles import Principal, can_view
+from workflows.texts import escape, pack, t, t_fit
 
 
 def _day_bounds(svc: Services) -> tuple[datetime, datetime]:
@@ -65,7 +67,6 @@ def _day_bounds(svc: Services) -> tuple[datetime, datetime]:
 
 
 REPEAT_WINDOW = timedelta(days=30)
-REPEAT_NOTE = "repeat_of:"  # on the submit event: the earlier receipt number
 
 
 def normalised(text: str) -> str:
@@ -94,12 +95,6 @@ async def earlier_repeat(
     return next((c for c in rows if normalised(c.description) == key), None)
 
 
-def repeat_of(c: Complaint) -> str | None:
-    """The receipt number this complaint repeats, if it was linked when filed."""
-    note = c.events[0].note if c.events else None
-    return note[len(REPEAT_NOTE) :] if note and note.startswith(REPEAT_NOTE) else None
-
-
 async def check_daily_limit(session: AsyncSession, svc: Services, citizen_id: int) -> None:
     """Raise DailyLimit when the resident already filed svc.daily_complaint_limit complaints today."""
     limit = svc.daily_complaint_limit
@@ -113,28 +108,7 @@ async def check_daily_limit(session: AsyncSession, svc: Services, citizen_id: in
         raise DailyLimit(limit, end)
 
 
-class AlreadyExtended(ValueError):
-    pass
-
-
-@dataclass
-class Draft:
-    """What the resident filled in; kept in FSM data until submitted."""
-
-    category: str
-    description: str
-    photos: list[tuple[str, str]] = field(default_factory=list)  # (file_id, file_unique_id)
-    address: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    phone_enc: str | None = None
-
-
 # --- queries -------------------------------------------------------------------------------
-
-
-def _load():
-    return (selectinload(Complaint.photos), selectinload(Complaint.events))
 
 
 async def get_visible(
@@ -143,7 +117,7 @@ async def get_visible(
     # FOR UPDATE (PostgreSQL; SQLite serialises writers anyway): an officer's answer and the
     # resident's reply to the same complaint in two instances take turns, and each sees the other's
     # change, so a transition is never decided on a stale state. Held until the update commits.
-    q = select(Complaint).options(*_load()).with_for_update(of=Complaint)
+    q = select(Complaint).options(*loaded()).with_for_update(of=Complaint)
     q = (
         q.where(Complaint.id == complaint_id)
         if complaint_id is not None
@@ -176,42 +150,7 @@ async def inbox(session: AsyncSession, department_code: str, limit: int = 30) ->
     return list(rows.scalars()), int(total or 0)
 
 
-def of_department(department_code: str):
-    """The complaints a department's officers may act on (roles.can_handle, as a query)."""
-    return or_(Complaint.department_code == department_code, Complaint.handed_to == department_code)
-
-
-async def _lang(session: AsyncSession, user_id: int) -> str:
-    u = await session.get(User, user_id)
-    return u.language if u else "ko"
-
-
-async def _langs(session: AsyncSession, user_ids) -> dict[int, str]:
-    """Languages of many users in one query (Korean for anyone unknown)."""
-    ids = set(user_ids)
-    found = dict((await session.execute(select(User.id, User.language).where(User.id.in_(ids)))).all()) if ids else {}
-    return {i: found.get(i, "ko") for i in ids}
-
-
 # --- filing --------------------------------------------------------------------------------
-
-
-async def _next_receipt_no(session: AsyncSession, year: int) -> str:
-    for _ in range(3):
-        seq = await session.scalar(
-            update(ReceiptCounter)
-            .where(ReceiptCounter.year == year)
-            .values(last_seq=ReceiptCounter.last_seq + 1)
-            .returning(ReceiptCounter.last_seq)
-        )
-        if seq is not None:
-            return f"{year}-{seq:06d}"
-        try:
-            async with session.begin_nested():
-                session.add(ReceiptCounter(year=year, last_seq=0))
-        except IntegrityError:
-            pass  # created concurrently; increment again
-    raise RuntimeError("could not allocate a receipt number")
 
 
 RECEIPT_TRIES = 5
@@ -242,7 +181,7 @@ async def submit(
 ) -> tuple[Complaint, bool]:
     """File a complaint once per form: the same submit_key returns the first complaint."""
     existing = (
-        await session.execute(select(Complaint).options(*_load()).where(Complaint.submit_key == submit_key))
+        await session.execute(select(Complaint).options(*loaded()).where(Complaint.submit_key == submit_key))
     ).scalar_one_or_none()
     if existing is not None:
         return existing, False
@@ -257,7 +196,7 @@ async def submit(
     period = svc.district.period_for(draft.category)
     dept = svc.district.route(draft.category)
     c = Complaint(
-        receipt_no=await _next_receipt_no(session, now.astimezone(svc.tz).year),
+        receipt_no=await next_receipt_no(session, now.astimezone(svc.tz).year),
         submit_key=submit_key,
         citizen_id=citizen_id,
         category_code=draft.category,
@@ -298,118 +237,21 @@ async def submit(
         except IntegrityError:
             # the same form submitted concurrently: return the one that won
             existing = (
-                await session.execute(select(Complaint).options(*_load()).where(Complaint.submit_key == submit_key))
+                await session.execute(select(Complaint).options(*loaded()).where(Complaint.submit_key == submit_key))
             ).scalar_one_or_none()
             if existing is not None:
                 return existing, False
             # the number is taken (a restored backup, numbers given by hand): past the highest in use
             year = now.astimezone(svc.tz).year
             await _counter_past_used(session, year)
-            c.receipt_no = await _next_receipt_no(session, year)
+            c.receipt_no = await next_receipt_no(session, year)
     else:
         raise RuntimeError("could not file the complaint under a free receipt number")
-    await _notify_department(session, svc, c, "op.new", key=f"new:{c.id}")
+    await notify_department(session, svc, c, "op.new", key=f"new:{c.id}")
     return c, True
 
 
 # --- officer cards and notifications -------------------------------------------------------
-
-
-def place_html(address: str | None, latitude: float | None, longitude: float | None, lang: str) -> str:
-    """Where the problem is, for an HTML message: the typed address (escaped: it is the resident's
-    text), else the coordinates, else "none"."""
-    if address:
-        return escape(address)
-    if latitude is not None:
-        return f"{latitude:.5f}, {longitude:.5f}"
-    return t(lang, "cf.none")
-
-
-def location_text(c: Complaint, lang: str) -> str:
-    """The place for officers: a phone number typed into the address masked (staff_text)."""
-    return place_html(staff_text(c.address) if c.address else None, c.latitude, c.longitude, lang)
-
-
-def staff_text(text: str | None) -> str:
-    """What a resident typed (the complaint, the address, a reopen comment) as officers see it: phone
-    numbers in it masked (010-****-5678), the rest as written. The contact phone the resident chose
-    to leave is the one officers call; the resident's own view (/status, the summary) keeps the text
-    whole, and the summary says so before they submit."""
-    return mask_phones(text)
-
-
-def officer_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
-    def b(action: str) -> tuple[str, str]:
-        return t(lang, f"op.btn.{action}"), callbacks.officer(action, c.id)
-
-    rows: list[list[tuple[str, str]]] = []
-    if c.state in states.OPEN:
-        unassigned = c.state in states.UNASSIGNED or c.officer_id is None
-        first = [b("take"), b("answer")] if unassigned else [b("answer")]
-        rows.append(first)
-        second = [b("transfer"), b("reject")]
-        if not c.extended:
-            second.append(b("extend"))
-        rows.append(second)
-        from workflows.transfers import returnable  # 반송: a transfer the department refuses back
-
-        if returnable(c):
-            rows.append([(t(lang, "op.btn.return"), callbacks.give_back(c.id))])
-        rows.append([b("assign"), b("note")])  # a colleague takes it; a note for colleagues (casework)
-        rows.append([b("supp_cancel" if c.paused_at is not None else "supplement")])  # 보완 (workflows/supplement.py)
-    if c.photos or c.latitude is not None:
-        rows.append([b("media")])
-    return rows
-
-
-def officer_card(svc: Services, c: Complaint, lang: str, officer_name: str | None = None) -> str:
-    """The card an officer opens (``officer_name``: the name of the officer in charge, plain text)."""
-    d = svc.district
-    phone = "-"
-    if c.phone_enc:
-        plain = svc.cipher.decrypt(c.phone_enc)
-        phone = plain or "-"
-    overdue = c.state in states.OPEN and c.deadline_at < svc.now() and c.paused_at is None
-    return t(
-        lang,
-        "op.card",
-        receipt=c.receipt_no,
-        state=t(lang, f"state.{c.state}"),
-        category=escape(d.category(c.category_code).name(lang)),
-        kind=c.kind,
-        department=escape(d.department(c.department_code).name(lang)),
-        officer=t(lang, "op.card_officer", officer=escape(officer_name or t(lang, "ws.unnamed", id=c.officer_id)))
-        if c.officer_id
-        else "",
-        received=svc.fmt(c.received_at, lang),
-        deadline=svc.fmt(c.deadline_at, lang),
-        overdue=(t(lang, "op.overdue") if overdue else "") + _paused_line(svc, c, lang),
-        location=location_text(c, lang),
-        photos=len(c.photos),
-        phone=escape(phone),
-        description=escape(staff_text(c.description)),
-    )
-
-
-def _paused_line(svc: Services, c: Complaint, lang: str) -> str:
-    from workflows.supplement import status_line  # 보완 요청 중: the processing period stands still
-
-    line = status_line(svc, c, lang)
-    return f" · {line}" if line else ""
-
-
-def _audit(session: AsyncSession, svc: Services, p: Principal, c: Complaint, action: str, **detail) -> None:
-    """One audit entry for an officer's action on a complaint: receipt number and codes only."""
-    audit.record(
-        session,
-        action,
-        actor_id=p.user_id,
-        actor_role="officer" if p.is_officer else "admin",
-        subject_kind="complaint",
-        subject_id=c.receipt_no,
-        detail=audit.details(dept=c.department_code, **detail),
-        at=svc.now(),
-    )
 
 
 def officer_view(
@@ -427,13 +269,11 @@ def officer_view(
     officer card (it shows the decrypted phone), last so that its buttons come last. The view is
     audited (complaint_view). Staff also read the history whenever it holds a note or a change of
     the officer in charge (``names``: staff names by user id, casework.names_for)."""
-    from workflows.casework import OWNER_EVENTS, STAFF_ONLY
-
     teamwork = any(e.action in STAFF_ONLY | OWNER_EVENTS - {"take"} | {"return", "to_desk"} for e in c.events)
     before = (
         pack(_answer_and_history(svc, c, lang, staff=True, names=names), sep="") if c.answer_text or teamwork else []
     )
-    _audit(session, svc, p, c, audit.COMPLAINT_VIEW, via=via, contact="yes" if c.phone_enc else "no")
+    audit_action(session, svc, p, c, audit.COMPLAINT_VIEW, via=via, contact="yes" if c.phone_enc else "no")
     return [*before, officer_card(svc, c, lang, (names or {}).get(c.officer_id))]
 
 
@@ -452,7 +292,7 @@ def media_view(session: AsyncSession, svc: Services, p: Principal, c: Complaint)
     there is something to show."""
     m = Media([ph.file_id for ph in c.photos], (c.latitude, c.longitude) if c.latitude is not None else None)
     if not m.empty:
-        _audit(
+        audit_action(
             session,
             svc,
             p,
@@ -464,235 +304,14 @@ def media_view(session: AsyncSession, svc: Services, p: Principal, c: Complaint)
     return m
 
 
-def dong_of(svc: Services, c: Complaint) -> str | None:
-    """The 동 the typed address names as a whole word (as the indicators and Open311 take it)."""
-    from workflows.food_import import dong_from_address
-
-    return dong_from_address(c.address, svc.district.dongs) if c.address else None
-
-
-def open_link_buttons(svc: Services, c: Complaint, lang: str) -> list[list[tuple[str, str]]] | None:
-    """For a group chat: one link button that opens the case in the private chat with the bot
-    (/start case_<receipt>, handlers/group.py), where the officer's rights are checked again."""
-    link = private_chat(svc.bot_username, f"case_{c.receipt_no}")
-    return [[(t(lang, "op.group.open"), link)]] if link else None
-
-
-def group_card(svc: Services, c: Complaint, head_key: str, lang: str, **head) -> str:
-    """What a department's group chat sees of a complaint — only what the whole group may see:
-    receipt number, category, the 동 (never the typed address), deadline and state. None of what
-    the resident wrote: even a few words of it can name them or a neighbour, and a phone or a name
-    cannot be told from the rest reliably; no contact phone, photo or place either. The officers
-    open the case itself in their private chat (open_link_buttons), where viewing it is audited."""
-    d = svc.district
-    return t(
-        lang,
-        "op.group.card",
-        head=t(lang, head_key, receipt=c.receipt_no, **head),
-        category=escape(d.category(c.category_code).name(lang)),
-        kind=c.kind,
-        dong=escape(dong_of(svc, c) or t(lang, "op.group.no_dong")),
-        deadline=svc.fmt(c.deadline_at, lang),
-        state=t(lang, f"state.{c.state}"),
-    )
-
-
-GROUP_HEADS = {
-    "op.new": "op.group.new",
-    "op.transferred_in": "op.group.transferred_in",
-    "op.reopened_in": "op.group.reopened_in",
-    "op.withdrawn": "op.group.withdrawn",
-    "op.returned_in": "op.group.returned_in",
-    "op.desk_bounced": "op.group.desk_bounced",
-}
-
-
-async def _notify_department(
-    session: AsyncSession, svc: Services, c: Complaint, text_key: str, *, key: str, to: list[int] | None = None, **extra
-) -> None:
-    """Tell every officer of the complaint's department with action buttons, and its group chat
-    with a group card (group_card) and a button to open it in private. An `extra` value may be a
-    function of the recipient's language."""
-    d = svc.district
-    dept = d.department(c.department_code)
-    officers = await officers_of(session, c.department_code) if to is None else to  # to: these officers only
-    handed = to is None and not officers and not dept.group_chat_id
-    if handed:  # nobody who can act: the first-contact desk takes it over
-        officers = await hand_to_desk(session, svc, c, NO_OFFICER)
-    if to is None and not handed and text_key in ("op.new", "op.transferred_in"):
-        from workflows.worklist import card_recipients  # officers who chose the morning digest: not now
-
-        officers = await card_recipients(session, c, officers)
-    langs = await _langs(session, officers)
-    recipients = [(oid, langs[oid]) for oid in officers]
-    if dept.group_chat_id and to is None:
-        recipients.append((dept.group_chat_id, "ko"))
-    has_phone = bool(c.phone_enc)
-    for chat_id, lang in recipients:
-        if chat_id == dept.group_chat_id:
-            head = {"from_department": extra["from_department"](lang)} if "from_department" in extra else {}
-            await enqueue(
-                session,
-                key=f"{key}:{chat_id}",
-                chat_id=chat_id,
-                text=group_card(svc, c, GROUP_HEADS[text_key], lang, **head),
-                buttons=open_link_buttons(svc, c, lang),
-            )
-            await register_card(session, c, chat_id, f"{key}:{chat_id}")
-            continue
-        values = dict(
-            receipt=c.receipt_no,
-            kind=c.kind,
-            category=escape(d.category(c.category_code).name(lang)),
-            deadline=svc.fmt(c.deadline_at, lang),
-            location=location_text(c, lang),
-            photos=len(c.photos),
-            phone=("✓" if has_phone else "-"),
-            description=(t(lang, "op.repeat_of", receipt=repeat) if (repeat := repeat_of(c)) else "")
-            + escape(staff_text(c.description)),
-            **{k: v(lang) if callable(v) else v for k, v in extra.items()},
-        )
-        # the previous answer (up to 4,000 characters) is quoted as far as the message has room
-        first = handover_line(svc, c, lang) if handed else ""
-        text = first + t_fit(
-            lang, text_key, "answer", c.answer_text, limit=MESSAGE_LIMIT - visible_len(first), **values
-        )
-        await enqueue(session, key=f"{key}:{chat_id}", chat_id=chat_id, text=text, buttons=officer_buttons(c, lang))
-        await register_card(session, c, chat_id, f"{key}:{chat_id}")  # edited when someone takes it
-
-
-async def _push_citizen(
-    session: AsyncSession,
-    svc: Services,
-    c: Complaint,
-    text_key: str,
-    *,
-    key: str,
-    buttons=None,
-    answer: str | None = None,
-    **extra,
-) -> None:
-    """One message to the resident; an officer's ``answer`` (plain text, up to 4,000 characters) is
-    quoted as far as the message has room (it is whole in /status)."""
-    lang = await _lang(session, c.citizen_id)
-    d = svc.district
-    text = t_fit(
-        lang,
-        text_key,
-        "answer",
-        answer,
-        receipt=c.receipt_no,
-        department=escape(d.department(c.department_code).name(lang)),
-        deadline=svc.fmt(c.deadline_at, lang),
-        **extra,
-    )
-    await enqueue(
-        session, key=key, chat_id=c.citizen_id, text=text, buttons=buttons(lang) if callable(buttons) else buttons
-    )
-
-
-def _record(
-    c: Complaint,
-    action: str,
-    actor: Principal | None,
-    now: datetime,
-    *,
-    note: str | None = None,
-    from_state: str | None = None,
-) -> None:
-    c.events.append(
-        ComplaintEvent(
-            at=now,
-            actor_id=actor.user_id if actor else None,
-            actor_role=(
-                "officer"
-                if actor and actor.is_officer and action in states.OFFICER_ACTIONS
-                else "citizen"
-                if actor
-                else "system"
-            ),
-            action=action,
-            from_state=from_state,
-            to_state=c.state,
-            department_code=c.department_code,
-            note=note,
-        )
-    )
-    c.updated_at = now
-
-
 def _transition(c: Complaint, action: str, actor: Principal | None, now: datetime, note: str | None = None) -> str:
     move = states.MACHINE.apply(c, action)
-    from workflows.supplement import end_with_decision
-
     end_with_decision(c)  # a final decision ends an open 보완 request with it
-    _record(c, action, actor, now, note=note, from_state=move.from_state)
+    record_event(c, action, actor, now, note=note, from_state=move.from_state)
     return move.from_state
 
 
-def _check_officer(p: Principal, c: Complaint) -> None:
-    """The officer may act on it: their department's (or handed to their desk), and nobody else
-    in charge of it (casework.Taken says who is: take it over explicitly first)."""
-    if not can_handle(p, c.department_code, c.handed_to):
-        raise Forbidden(c.receipt_no)
-    from workflows.casework import check_free
-
-    check_free(p, c)
-
-
 # --- the first-contact desk ----------------------------------------------------------------
-
-NO_OFFICER, UNREACHABLE = "no_officer", "unreachable"  # why a complaint was handed to the desk
-HANDOVER_REASONS = (NO_OFFICER, UNREACHABLE)
-
-
-async def hand_to_desk(session: AsyncSession, svc: Services, c: Complaint, reason: str) -> list[int]:
-    """Nobody in the complaint's department can act on it (no officer, or none Telegram reaches):
-    the first-contact desk (the profile's first_contact_department) may now see, take and transfer
-    it as well (roles.can_handle). Recorded once — the column and a "handover" event with the
-    reason — until a transfer moves it on. Returns the desk's reachable officers (none when the
-    complaint is the desk's own)."""
-    desk = svc.district.first_contact
-    if c.department_code == desk:
-        return []
-    if c.handed_to != desk:
-        c.handed_to = desk
-        _record(c, "handover", None, svc.now(), note=reason, from_state=c.state)
-    return await officers_of(session, desk)
-
-
-async def hand_over(session: AsyncSession, svc: Services, c: Complaint, reason: str) -> None:
-    """Hand the complaint to the desk (hand_to_desk) and send the desk's officers its card."""
-    await hand_to_desk(session, svc, c, reason)
-    await _notify_department(session, svc, c, "op.new", key=f"handover:{c.id}")
-
-
-async def send_card_again(session: AsyncSession, svc: Services, c: Complaint, officer_id: int) -> None:
-    """The card of a complaint, as it stands now, to one officer whose earlier card Telegram refused
-    (workflows/reachability.py)."""
-    await _notify_department(
-        session,
-        svc,
-        c,
-        "reach.resent",
-        to=[officer_id],
-        key=f"resend:{c.id}:{int(c.updated_at.timestamp())}",
-        state=lambda lang: t(lang, f"state.{c.state}"),
-    )
-
-
-def handover_line(svc: Services, c: Complaint, lang: str) -> str:
-    """The first line of a card the desk receives: whose complaint it is and why it came."""
-    d = svc.district
-    return (
-        t(
-            lang,
-            "desk.handed",
-            department=escape(d.department(c.department_code).name(lang)),
-            desk=escape(d.department(c.handed_to or d.first_contact).name(lang)),
-        )
-        + "\n\n"
-    )
 
 
 # --- officer actions -----------------------------------------------------------------------
@@ -701,25 +320,25 @@ def handover_line(svc: Services, c: Complaint, lang: str) -> str:
 async def take(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Complaint:
     """접수: the officer is in charge. Also for an open complaint nobody is in charge of any more
     (its officer's role ended: casework.release), whose state stays. Every copy of its card is
-    rewritten to say who took it (casework.refresh_cards)."""
-    _check_officer(p, c)
+    rewritten to say who took it (cards.refresh_cards)."""
+    check_officer(p, c)
     if c.state in states.UNASSIGNED:
         _transition(c, "take", p, svc.now())
     elif c.state in states.OPEN and c.officer_id is None:
-        _record(c, "take", p, svc.now(), from_state=c.state)
+        record_event(c, "take", p, svc.now(), from_state=c.state)
     else:
         raise states.TransitionError("take", c.state)
     c.officer_id = p.user_id
     c.events[-1].officer_id = p.user_id
-    _audit(session, svc, p, c, audit.COMPLAINT_TAKE)
-    await _push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
+    audit_action(session, svc, p, c, audit.COMPLAINT_TAKE)
+    await push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
     await refresh_cards(session, svc, c)
     return c
 
 
 async def start_answer(session: AsyncSession, svc: Services, p: Principal, c: Complaint) -> Complaint:
     """The officer opened the answer form: in_progress (taking it if nobody had)."""
-    _check_officer(p, c)
+    check_officer(p, c)
     if c.state == states.IN_PROGRESS:
         return c
     states.MACHINE.require(c.state, "start")  # before taking it
@@ -731,7 +350,7 @@ async def start_answer(session: AsyncSession, svc: Services, p: Principal, c: Co
 
 
 async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complaint, text: str) -> Complaint:
-    _check_officer(p, c)
+    check_officer(p, c)
     text = (text or "").strip()
     if len(text) < ANSWER_MIN:
         raise ValueError("short")
@@ -743,7 +362,7 @@ async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complain
     # the processing time the indicators report, once, by the calendar of the day it was answered
     c.processing_hours = svc.calendar.business_hours_between(c.received_at, now)
     c.officer_id = c.officer_id or p.user_id
-    _audit(session, svc, p, c, audit.COMPLAINT_ANSWER)
+    audit_action(session, svc, p, c, audit.COMPLAINT_ANSWER)
 
     def fb_buttons(lang: str):
         return [
@@ -753,7 +372,7 @@ async def answer(session: AsyncSession, svc: Services, p: Principal, c: Complain
             ]
         ]
 
-    await _push_citizen(
+    await push_citizen(
         session, svc, c, "push.answered", key=f"push:{c.id}:{len(c.events)}", buttons=fb_buttons, answer=text
     )
     await refresh_cards(session, svc, c)
@@ -764,24 +383,22 @@ async def transfer(
     session: AsyncSession, svc: Services, p: Principal, c: Complaint, to_department: str, reason: str
 ) -> Complaint:
     """이송 within the district: the deadline stays (the district received it when it did)."""
-    _check_officer(p, c)
+    check_officer(p, c)
     if to_department not in svc.district.departments:
         raise ValueError("unknown department")
     if to_department == c.department_code:
         raise ValueError("same department")
     reason = REASON.check(reason or "")
-    from workflows import transfers  # a third move between departments goes to the desk instead
-
     if transfers.goes_to_desk(c.events):
-        return await transfers.to_desk(session, svc, p, c, to_department, reason)
+        return await to_desk(session, svc, p, c, to_department, reason)
     from_dept = c.department_code
     c.department_code, c.officer_id, c.handed_to = to_department, None, None
     _transition(c, "transfer", p, svc.now(), note=reason)
-    _audit(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=from_dept)
+    audit_action(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=from_dept)
     n = len(c.events)
-    await _push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=escape(reason))
+    await push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=escape(reason))
     await refresh_cards(session, svc, c)  # the old department's copies: gone to the new one (before its cards)
-    await _notify_department(
+    await notify_department(
         session,
         svc,
         c,
@@ -796,7 +413,7 @@ async def transfer(
 async def reject(
     session: AsyncSession, svc: Services, p: Principal, c: Complaint, reason: str, remedy_code: str
 ) -> Complaint:
-    _check_officer(p, c)
+    check_officer(p, c)
     remedy = svc.district.remedies.get(remedy_code)
     if remedy is None:
         raise ValueError("unknown remedy")
@@ -804,9 +421,9 @@ async def reject(
     now = svc.now()
     _transition(c, "reject", p, now, note=f"{reason}\n[{remedy.code}]")
     c.closed_at, c.officer_id = now, c.officer_id or p.user_id
-    _audit(session, svc, p, c, audit.COMPLAINT_REJECT, remedy=remedy.code)
-    lang = await _lang(session, c.citizen_id)
-    await _push_citizen(
+    audit_action(session, svc, p, c, audit.COMPLAINT_REJECT, remedy=remedy.code)
+    lang = await lang_of(session, c.citizen_id)
+    await push_citizen(
         session,
         svc,
         c,
@@ -816,8 +433,6 @@ async def reject(
         remedy=remedy.text(lang),
     )
     await refresh_cards(session, svc, c)
-    from workflows.ratings import send_survey  # the survey follows every final decision
-
     await send_survey(session, svc, c)
     return c
 
@@ -828,15 +443,15 @@ def extended_deadline(svc: Services, c: Complaint) -> datetime:
 
 
 async def extend(session: AsyncSession, svc: Services, p: Principal, c: Complaint, reason: str) -> Complaint:
-    _check_officer(p, c)
+    check_officer(p, c)
     if c.extended:
         raise AlreadyExtended(c.receipt_no)
     reason = REASON.check(reason or "")
     new_deadline = extended_deadline(svc, c)
     _transition(c, "extend", p, svc.now(), note=reason)
     c.extended, c.deadline_at = True, new_deadline
-    _audit(session, svc, p, c, audit.COMPLAINT_EXTEND, deadline=f"{new_deadline.astimezone(svc.tz):%Y-%m-%d}")
-    await _push_citizen(session, svc, c, "push.extended", key=f"push:{c.id}:{len(c.events)}", note=escape(reason))
+    audit_action(session, svc, p, c, audit.COMPLAINT_EXTEND, deadline=f"{new_deadline.astimezone(svc.tz):%Y-%m-%d}")
+    await push_citizen(session, svc, c, "push.extended", key=f"push:{c.id}:{len(c.events)}", note=escape(reason))
     return c
 
 
@@ -849,8 +464,6 @@ async def citizen_close(session: AsyncSession, svc: Services, p: Principal, c: C
     now = svc.now()
     _transition(c, "close", p, now)
     c.closed_at, c.resolved = now, True
-    from workflows.ratings import send_survey
-
     await send_survey(session, svc, c)
     return c
 
@@ -869,7 +482,7 @@ async def citizen_reopen(session: AsyncSession, svc: Services, p: Principal, c: 
     c.resolved = False
     c.deadline_at = svc.calendar.deadline(now, Period.parse(c.period))
     c.reminded_for = c.escalated_for = None
-    await _notify_department(
+    await notify_department(
         session, svc, c, "op.reopened_in", key=f"reopen:{c.id}:{len(c.events)}", note=escape(staff_text(comment))
     )
     return c
@@ -891,7 +504,7 @@ async def citizen_withdraw(
         return c
     _transition(c, "withdraw", p, now, note=note)
     c.closed_at = now
-    await _notify_department(session, svc, c, "op.withdrawn", key=f"withdrawn:{c.id}")
+    await notify_department(session, svc, c, "op.withdrawn", key=f"withdrawn:{c.id}")
     return c
 
 
@@ -906,7 +519,7 @@ async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
         (
             await session.execute(
                 select(Complaint)
-                .options(*_load())
+                .options(*loaded())
                 .where(Complaint.state == states.ANSWERED, Complaint.answered_at <= now - timedelta(days=days))
                 .with_for_update(of=Complaint, skip_locked=True)
             )
@@ -914,12 +527,10 @@ async def autoclose_answered(session: AsyncSession, svc: Services) -> int:
         .scalars()
         .all()
     )  # one being replied to: next run
-    from workflows.ratings import send_survey
-
     for c in rows:
         _transition(c, "close", None, now, note="auto")
         c.closed_at = now
-        await _push_citizen(session, svc, c, "push.autoclosed", key=f"push:{c.id}:{len(c.events)}", days=days)
+        await push_citizen(session, svc, c, "push.autoclosed", key=f"push:{c.id}:{len(c.events)}", days=days)
         await send_survey(session, svc, c)
     return len(rows)
 
@@ -931,9 +542,6 @@ def history(
     characters, so a line always fits a message). For officers (``staff``) a resident's reopen
     comment has its phone numbers masked, and they read who acted and the internal notes
     (casework.staff_event_detail); the resident never sees the staff-only events."""
-    from workflows.casework import STAFF_ONLY, staff_event_detail
-    from workflows.transfers import RETURN, TO_DESK, history_note
-
     lines = []
     for i, e in enumerate(c.events):
         if e.action in STAFF_ONLY and not staff:
@@ -997,3 +605,61 @@ async def find_by_submit_key(session: AsyncSession, citizen_id: int, submit_key:
             select(Complaint).where(Complaint.submit_key == submit_key, Complaint.citizen_id == citizen_id)
         )
     ).scalar_one_or_none()
+
+
+# --- moves the transfer rules govern (workflows/complaints/transfers.py) -------------------------
+
+
+async def to_desk(
+    session: AsyncSession, svc: Services, p: Principal, c: Complaint, aimed_at: str, reason: str
+) -> Complaint:
+    """The third move goes to the first-contact desk instead: it becomes the desk's, whose officers
+    get a card with every department's reason and decide by transferring it."""
+    desk = svc.district.first_contact
+    source = c.department_code
+    c.department_code, c.officer_id, c.handed_to = desk, None, None
+    n = transfers.record_move(c, TO_DESK, p, svc, f"{aimed_at}\n{reason}")
+    audit_action(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=source, bounce="desk")
+    await push_citizen(session, svc, c, "push.to_desk", key=f"push:{c.id}:{n}")
+    await refresh_cards(session, svc, c)
+    await notify_department(
+        session,
+        svc,
+        c,
+        "op.desk_bounced",
+        key=f"bounce:{c.id}:{n}",
+        reasons=lambda lang: transfers.reason_lines(svc, c, lang),
+    )
+    return c
+
+
+async def give_back(session: AsyncSession, svc: Services, p: Principal, c: Complaint, reason: str) -> Complaint:
+    """반송: the receiving department sends a transferred complaint back to the department that sent
+    it, with its reason (5–500 characters), which that department's officers read first. Raises
+    transfers.NotReturnable (not a transfer it may refuse), TransitionError (closed), Forbidden/Taken (as any
+    officer action). When this would be the third move, the complaint goes to the desk instead."""
+    check_officer(p, c)
+    if c.state not in states.OPEN:
+        raise states.TransitionError(RETURN, c.state)
+    sender = transfers.returnable(c)
+    if sender is None:
+        raise transfers.NotReturnable(c.receipt_no)
+    reason = transfers.validate_reason(reason)
+    if transfers.goes_to_desk(c.events):
+        return await to_desk(session, svc, p, c, sender, reason)
+    source = c.department_code
+    c.department_code, c.officer_id, c.handed_to = sender, None, None
+    n = transfers.record_move(c, RETURN, p, svc, reason)
+    audit_action(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=source, bounce="return")
+    await push_citizen(session, svc, c, "push.returned", key=f"push:{c.id}:{n}")
+    await refresh_cards(session, svc, c)  # the returning department's copies: gone back
+    await notify_department(
+        session,
+        svc,
+        c,
+        "op.returned_in",
+        key=f"ret:{c.id}:{n}",
+        note=escape(reason),
+        from_department=lambda lang: transfers.department_name(svc, source, lang),
+    )
+    return c

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from workflows.models import Complaint, ComplaintEvent
-from workflows import audit, states
+from workflows import states
+from workflows.complaints.common import REASON
 from workflows.context import Services
 from workflows.roles import Principal
+from workflows.models import Complaint, ComplaintEvent
 from workflows.texts import escape, t
 
 TRANSFER, RETURN, TO_DESK = "transfer", "return", "to_desk"
@@ -102,7 +102,7 @@ def returnable(c: Complaint) -> str | None:
     return sender
 
 
-def _event(c: Complaint, action: str, p: Principal, svc: Services, note: str) -> int:
+def record_move(c: Complaint, action: str, p: Principal, svc: Services, note: str) -> int:
     before = states.MACHINE.apply(c, "transfer").from_state  # a return or a move to the desk is a transfer
     now = svc.now()
     c.events.append(
@@ -121,7 +121,7 @@ def _event(c: Complaint, action: str, p: Principal, svc: Services, note: str) ->
     return len(c.events)
 
 
-def _dept(svc: Services, code: str | None, lang: str) -> str:
+def department_name(svc: Services, code: str | None, lang: str) -> str:
     return escape(svc.district.department(code).name(lang)) if code in svc.district.departments else escape(code or "-")
 
 
@@ -147,8 +147,8 @@ def reason_lines(svc: Services, c: Complaint, lang: str) -> str:
                 t(
                     lang,
                     "bounce.line_attempt",
-                    sender=_dept(svc, events[i - 1].department_code, lang),
-                    to=_dept(svc, target, lang),
+                    sender=department_name(svc, events[i - 1].department_code, lang),
+                    to=department_name(svc, target, lang),
                     note=escape(reason),
                 )
             )
@@ -161,8 +161,8 @@ def reason_lines(svc: Services, c: Complaint, lang: str) -> str:
                     lang,
                     "bounce.line",
                     action=t(lang, f"action.{e.action}"),
-                    sender=_dept(svc, sender, lang),
-                    to=_dept(svc, e.department_code, lang),
+                    sender=department_name(svc, sender, lang),
+                    to=department_name(svc, e.department_code, lang),
                     note=escape(e.note or ""),
                 )
             )
@@ -173,68 +173,10 @@ def history_note(svc: Services, events: Sequence[ComplaintEvent], i: int, lang: 
     """What the history shows after a return or a move to the desk (HTML): where it went, and for
     staff the reason (the resident reads where their complaint is, not the departments' dispute)."""
     e = events[i]
-    where = f" → {_dept(svc, e.department_code, lang)}"
+    where = f" → {department_name(svc, e.department_code, lang)}"
     reason = e.note if e.action == RETURN else _split(e.note)[1]
     return where + (f" — {escape(reason)}" if staff and reason else "")
 
 
-async def to_desk(
-    session: AsyncSession, svc: Services, p: Principal, c: Complaint, aimed_at: str, reason: str
-) -> Complaint:
-    """The third move goes to the first-contact desk instead: it becomes the desk's, whose officers
-    get a card with every department's reason and decide by transferring it."""
-    from workflows.casework import refresh_cards
-    from workflows.complaints import _audit, _notify_department, _push_citizen
-
-    desk = svc.district.first_contact
-    source = c.department_code
-    c.department_code, c.officer_id, c.handed_to = desk, None, None
-    n = _event(c, TO_DESK, p, svc, f"{aimed_at}\n{reason}")
-    _audit(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=source, bounce="desk")
-    await _push_citizen(session, svc, c, "push.to_desk", key=f"push:{c.id}:{n}")
-    await refresh_cards(session, svc, c)
-    await _notify_department(
-        session, svc, c, "op.desk_bounced", key=f"bounce:{c.id}:{n}", reasons=lambda lang: reason_lines(svc, c, lang)
-    )
-    return c
-
-
 def validate_reason(reason: str | None) -> str:
-    from workflows.complaints import REASON
-
     return REASON.check(reason or "")
-
-
-async def give_back(session: AsyncSession, svc: Services, p: Principal, c: Complaint, reason: str) -> Complaint:
-    """반송: the receiving department sends a transferred complaint back to the department that sent
-    it, with its reason (5–500 characters), which that department's officers read first. Raises
-    NotReturnable (not a transfer it may refuse), TransitionError (closed), Forbidden/Taken (as any
-    officer action). When this would be the third move, the complaint goes to the desk instead."""
-    from workflows.casework import refresh_cards
-    from workflows.complaints import _audit, _check_officer, _notify_department, _push_citizen
-
-    _check_officer(p, c)
-    if c.state not in states.OPEN:
-        raise states.TransitionError(RETURN, c.state)
-    sender = returnable(c)
-    if sender is None:
-        raise NotReturnable(c.receipt_no)
-    reason = validate_reason(reason)
-    if goes_to_desk(c.events):
-        return await to_desk(session, svc, p, c, sender, reason)
-    source = c.department_code
-    c.department_code, c.officer_id, c.handed_to = sender, None, None
-    n = _event(c, RETURN, p, svc, reason)
-    _audit(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=source, bounce="return")
-    await _push_citizen(session, svc, c, "push.returned", key=f"push:{c.id}:{n}")
-    await refresh_cards(session, svc, c)  # the returning department's copies: gone back
-    await _notify_department(
-        session,
-        svc,
-        c,
-        "op.returned_in",
-        key=f"ret:{c.id}:{n}",
-        note=escape(reason),
-        from_department=lambda lang: _dept(svc, source, lang),
-    )
-    return c
