@@ -1,4 +1,4 @@
-"""The daily retention purge (workflows/retention.py) over a large backlog: no pass/fail.
+"""The daily retention purge (workflows/privacy/retention.py) over a large backlog: no pass/fail.
 
 Fills a migrated database with --complaints closed complaints a year and a half old (each with 2
 photos, 4 events with notes, a phone and a rated survey with a comment), as many outbox rows sent
@@ -37,7 +37,7 @@ from workflows.models import (
     User,
 )
 from bot.db.session import make_engine, make_sessionmaker  # noqa: E402
-from workflows import retention  # noqa: E402
+from workflows.privacy.service import retention  # noqa: E402
 from workflows.business_time import BusinessCalendar  # noqa: E402
 from workflows.contact import Cipher  # noqa: E402
 from workflows.context import Services  # noqa: E402

@@ -44,8 +44,9 @@ from workflows.business_time import BusinessCalendar
 from workflows.contact import Cipher
 from workflows.context import Services
 from workflows.district import load_district
-from workflows.retention import RetentionPolicy
-from workflows import reachability, undelivered
+from workflows.privacy.retention import RetentionPolicy
+from workflows import undelivered
+from workflows.complaints import reachability
 
 log = logging.getLogger(__name__)
 

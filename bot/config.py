@@ -90,7 +90,7 @@ class Settings:
     # renewed every LEASE_SECONDS/3; another instance takes over once LEASE_SECONDS have passed.
     instance_id: str = ""
     lease_seconds: float = 30.0
-    # Retention (issue 9, workflows/retention.py): whole days each kind of personal data is kept
+    # Retention (issue 9, workflows/privacy/retention.py): whole days each kind of personal data is kept
     # after its case ends; a daily job anonymises or deletes what is due. RETENTION_* settings.
     retention_complaint_days: int = 365  # complaint text, photos, location, answer, notes (after closing)
     retention_contact_days: int = 365  # contact phones of complaints and one-stops (after closing)

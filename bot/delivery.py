@@ -19,7 +19,7 @@ Outcomes (each committed at once in its own short transaction):
 * 429 ``TelegramRetryAfter``      -> ALL sending pauses ``retry_after`` s; row stays pending
 * 403 ``TelegramForbiddenError``  -> ``failed``; for a private chat ``User.is_active = False`` and
                                      ``on_forbidden`` (same transaction): an officer's card is held
-                                     for their /start, the admins told (workflows/reachability.py)
+                                     for their /start, the admins told (workflows/complaints/reachability.py)
 * 400 ``TelegramBadRequest`` (also 404, migrated group)
                                   -> ``failed``, never retried as it was; ``on_refused`` (in the
                                      same transaction) queues what follows: the text once more

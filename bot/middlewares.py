@@ -18,7 +18,7 @@ from workflows.models import ProcessedUpdate
 from bot.fsm_storage import adopt_prefetched, track_connection, update_session, update_task
 from bot.metrics import Metrics
 from bot.errors import store_unavailable
-from workflows import reachability
+from workflows.complaints import reachability
 from workflows.roles import remember_telegram_name, user_and_principal
 from workflows.texts import t
 from workflows.users import attach

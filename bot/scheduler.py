@@ -17,7 +17,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from workflows.models import ProcessedUpdate, utcnow
-from workflows import escalation
+from workflows.complaints import escalation
 from workflows.complaints import service as complaints
 from workflows.context import Services
 
@@ -113,34 +113,34 @@ class Duties:
     async def retention(self) -> None:
         """개인정보 보호법 §21: anonymise or delete the personal data whose retention period
         (svc.retention, the RETENTION_* settings) has run out; batched, each batch committed."""
-        from workflows import retention
+        from workflows.privacy import retention
 
         await self.run("retention", retention.run_duty)
 
     async def onestop(self) -> None:
         """Birth/death one-stop: due reminders, webhook notices to outside bodies (retried with
         backoff), destruction after the retention period (what is due is in the onestop tables)."""
-        from workflows import birth_death
+        from workflows.onestop import service as birth_death
 
         await self.run("onestop", birth_death.run_duties)
 
     async def monthly_report(self) -> None:
         """Due from the first working day of the month; hourly runs after that are no-ops."""
-        from workflows import reports
+        from workflows.indicators import reports
 
         await self.run("monthly_report", partial(reports.send_monthly, reads=self.reads))
 
     async def food_alerts(self) -> str:
         """In season: fetch the NHIS food-poisoning forecast and alert the operators; a failed fetch
-        is retried until 07:30, then the 위생과 officers are told once (workflows/food_alerts.py)."""
-        from workflows import food_alerts
+        is retried until 07:30, then the 위생과 officers are told once (workflows/food_alerts/service.py)."""
+        from workflows.food_alerts import service as food_alerts
 
         return await food_alerts.morning(self.svc, self.run)
 
     async def opinion_days(self) -> None:
         """소통 Day: announce at 10:00, close and draft the analysis at 24:00, preparation and
         deadline reminders, escalation, retention (each checks what is due in opinion_topics)."""
-        from workflows import opinion_days
+        from workflows.opinion_days import service as opinion_days
 
         for name, job in opinion_days.DUTIES:
             await self.run(name, job)
@@ -148,14 +148,15 @@ class Duties:
     async def newsletter(self) -> None:
         """Daily at the newsletter's send time: delete expired new-resident subscriptions, queue the
         month's issue on its send date (once: newsletter_issues and the outbox keys), report."""
-        from workflows import newsletter
+        from workflows.new_residents import newsletter
 
         await self.run("newsletter", newsletter.daily)
 
     async def newsletter_report(self) -> None:
         """Delivery counts to the editor once an issue's rows are all sent or failed; the same for
         food alerts and outbreak notices, to the 위생과 officers (workflows/outbox.delivery_counts)."""
-        from workflows import food_alerts, newsletter
+        from workflows.new_residents import newsletter
+        from workflows.food_alerts import service as food_alerts
 
         await self.run("newsletter_report", newsletter.report)
         await self.run("food_report", food_alerts.report_deliveries)
@@ -163,7 +164,7 @@ class Duties:
     async def license_tax(self) -> None:
         """등록면허세: POST the payment confirmations due to licensing bodies' webhooks (also started at
         once after each payment; rows are claimed, so overlapping runs send each once)."""
-        from workflows import license_tax
+        from workflows.license_tax import service as license_tax
 
         await self.run("license_tax", license_tax.deliver_confirmations)
 
@@ -196,7 +197,7 @@ SCHEDULE: tuple[tuple[str, str, dict[str, Any], int], ...] = (
 
 
 def build_scheduler(duties: Duties, tz: str) -> AsyncIOScheduler:
-    from workflows.new_residents import settings as new_resident_settings
+    from workflows.new_residents.service import settings as new_resident_settings
 
     sched = AsyncIOScheduler(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1})
     send_at = new_resident_settings().newsletter.send_time

@@ -1,7 +1,7 @@
 """The answer form's extras (issue 16 §4) and the department's answer templates.
 
 * Attachments: at the answer's preview (and already while the text is asked) an officer may send up
-  to 5 photos or documents (workflows/answer_files.py); the preview says "첨부 n개", 다시 쓰기 keeps
+  to 5 photos or documents (workflows/complaints/answer_files.py); the preview says "첨부 n개", 다시 쓰기 keeps
   them, [📎 첨부 빼기] removes one or all. On 보내기 (handlers/officer.py) they are stored and queued to
   the resident after the answer. The resident's /status detail offers them again (a button).
 * Templates: /templates lists, adds (title, then body) and deletes (with a confirmation) the
@@ -45,16 +45,16 @@ from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.states import OfficerForm, TemplateForm
 from handlers.replies import answer_in
-from workflows import answer_files as af
-from workflows import answer_templates as tpls
+from workflows.complaints import answer_files as af
+from workflows.complaints import answer_templates as tpls
 from workflows.complaints import service as complaints
-from workflows.answer_files import Attachment
+from workflows.complaints.answer_files import Attachment
 from workflows.complaints.common import Taken
 from workflows.complaints.common import NotFound
 from workflows.context import Services
 from workflows.links import private_chat
 from workflows.roles import Principal, can_handle
-from workflows.states import OPEN, TransitionError
+from workflows.complaints.states import OPEN, TransitionError
 from workflows.texts import clip, escape, t, t_fit
 from workflows.complaints.common import ANSWER, DESCRIPTION_MAX, check_free
 

@@ -22,9 +22,9 @@ from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
 from handlers.onestop import BirthForm, OsFlowCb
-from workflows import birth_death as bd
-from workflows.benefits import add_months, load_catalogue, won
-from workflows.birth_death import BirthAnswers, Plan
+from workflows.onestop import service as bd
+from workflows.onestop.benefits import add_months, load_catalogue, won
+from workflows.onestop.service import BirthAnswers, Plan
 from workflows.contact import mask_phone
 from workflows.context import Services
 from workflows.texts import ENGLISH_DATA, escape, pack, t

@@ -17,7 +17,7 @@ from workflows.complaints.common import NotFound
 from workflows.errors import Length
 from workflows.models import Complaint
 from workflows.roles import Principal, can_handle
-from workflows.states import TransitionError
+from workflows.complaints.states import TransitionError
 from workflows.texts import escape, t
 from workflows.complaints.common import REASON
 

@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
-from workflows.newsletter import is_editor as newsletter_editor
+from workflows.new_residents.newsletter import is_editor as newsletter_editor
 from workflows.roles import Principal
 from workflows.texts import LANGS, t
 

@@ -20,8 +20,8 @@ from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
 from handlers.onestop import DeathForm, OsFlowCb
-from workflows import birth_death as bd
-from workflows.birth_death import DeathAnswers, Plan
+from workflows.onestop import service as bd
+from workflows.onestop.service import DeathAnswers, Plan
 from workflows.contact import mask_phone
 from workflows.context import Services
 from workflows.texts import escape, pack, t

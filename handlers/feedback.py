@@ -19,7 +19,7 @@ from workflows.complaints.common import NotFound
 from workflows.context import Services
 from workflows.ratings import RatingError
 from workflows.roles import Principal
-from workflows.states import TransitionError
+from workflows.complaints.states import TransitionError
 from workflows.texts import t
 from workflows.complaints.common import REOPEN_REASON
 

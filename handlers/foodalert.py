@@ -1,6 +1,6 @@
 """/foodalert: operators register, change or stop food-poisoning alerts; 위생과 officers (and admins)
 see the numbers, make invite links and send outbreak notices with a preview; admins import the
-일반음식점 licence export by sending its .csv here. Rules live in workflows/food_alerts.py."""
+일반음식점 licence export by sending its .csv here. Rules live in workflows/food_alerts/service.py."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP, RoleFilter
 from handlers.keyboards import markup
 from handlers.replies import answer_in
 from handlers.states import resumes, step_token
-from workflows import food_alerts as fa
-from workflows import food_import, roles
+from workflows.food_alerts import service as fa
+from workflows import roles
+from workflows.food_alerts import food_import
 from workflows.context import Services
 from workflows.roles import ADMIN, OPERATOR, Principal
 from workflows.texts import escape, t

@@ -13,7 +13,7 @@ A page of requests that is not the last carries ``Link: <next page URL>; rel="ne
 GeoReport error lists in the requested format (XML when the format itself is unknown): 400 for a
 bad parameter or format, 404 for an unknown service code, request id or path, 405 for any method
 but GET, 503 while the database cannot be reached. The rules and what is exported are in
-workflows/open311.py.
+workflows/complaints/open311.py.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError
 
 from handlers.http_app import APP_KEY
-from workflows import open311
+from workflows.complaints import open311
 
 if TYPE_CHECKING:
     from bot.app import App

@@ -7,7 +7,7 @@ The body is JSON::
      "paid_at": "2026-11-23T10:05:00+09:00", "timestamp": 1795395900}
 
 signed with HMAC-SHA256 over the exact body bytes under the PAYMENT_WEBHOOK_SECRET setting, in the
-header ``X-Payment-Signature: sha256=<hex>`` (the same scheme as workflows/agency_notify.py).
+header ``X-Payment-Signature: sha256=<hex>`` (the same scheme as workflows/onestop/agency_notify.py).
 
 Answers: 200 with the outcome (``applied``, or ``held_*`` when the officer must look: wrong amount,
 unknown account, a notice already paid or cancelled); 401 unsigned or badly signed; 409 a replay —
@@ -30,8 +30,8 @@ from aiohttp import web
 from handlers.http_app import APP_KEY
 
 from handlers.license_tax import kick
-from workflows import agency_notify
-from workflows import license_tax as lt
+from workflows.onestop import agency_notify
+from workflows.license_tax import service as lt
 
 if TYPE_CHECKING:
     from bot.app import App

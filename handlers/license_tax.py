@@ -31,10 +31,11 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_in
-from workflows import license_tax as lt
-from workflows import licensing_bodies, users
+from workflows.license_tax import service as lt
+from workflows import users
+from workflows.license_tax import licensing_bodies
 from workflows.context import Services
-from workflows.license_tax import Draft, LicenseTaxError
+from workflows.license_tax.service import Draft, LicenseTaxError
 from workflows.roles import Principal
 from workflows.texts import escape, t
 

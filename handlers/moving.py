@@ -1,7 +1,7 @@
 """Residents: /moving (전입주민 생활정보), 수신 거부 and the follow-up question; editors: /newsletter.
 
 Thin: parsing, keyboards and replies. The rules (dates, tailoring, consent, the send date) are in
-workflows/new_residents.py and workflows/newsletter.py.
+workflows/new_residents/service.py and workflows/new_residents/newsletter.py.
 """
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ from handlers.keyboards import markup
 from handlers.privacy import privacy_section, show_privacy
 from handlers.replies import answer_in
 from handlers.states import resumes
-from workflows import new_residents, newsletter, users
+from workflows import users
+from workflows.new_residents import service as new_residents
+from workflows.new_residents import newsletter
 from workflows.context import Services
 from workflows.errors import DomainError
 from workflows.district_info import DistrictDataError
-from workflows.new_residents import FACTS, DateError, Household
-from workflows.newsletter import NewsletterError
+from workflows.new_residents.service import FACTS, DateError, Household
+from workflows.new_residents.newsletter import NewsletterError
 from workflows.roles import Principal
 from workflows.texts import escape, t
 

@@ -21,7 +21,8 @@ from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, 
 from handlers.keyboards import markup
 from handlers.states import OfficerForm
 from handlers.replies import answer_in
-from workflows import roles, states
+from workflows import roles
+from workflows.complaints import states
 from workflows.complaints import casework
 from workflows.complaints import service as complaints
 from workflows import worklist as wl
@@ -30,7 +31,7 @@ from workflows.complaints.common import AlreadyExtended
 from workflows.context import Services
 from workflows.errors import DomainError
 from workflows.roles import Principal
-from workflows.states import TransitionError
+from workflows.complaints.states import TransitionError
 from workflows.texts import escape, t
 from workflows.complaints.cards import officer_buttons
 from workflows.complaints.common import ANSWER, REJECT_REASON, check_free

@@ -29,8 +29,9 @@ from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
 from handlers.states import resumes, stale_press
-from workflows import birth_death as bd, district_info
-from workflows.birth_death import OnestopError, Plan
+from workflows import district_info
+from workflows.onestop import service as bd
+from workflows.onestop.service import OnestopError, Plan
 from workflows.contact import InvalidPhone, normalize_phone
 from workflows.context import Services
 from workflows.texts import escape, t

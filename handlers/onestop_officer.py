@@ -18,10 +18,10 @@ from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_in
 from handlers import worklist as lists
-from workflows import agency_notify
+from workflows.onestop import agency_notify
 from workflows import worklist as wl
-from workflows import birth_death as bd
-from workflows.birth_death import OnestopError
+from workflows.onestop import service as bd
+from workflows.onestop.service import OnestopError
 from workflows.context import Services
 from workflows.roles import Principal, can_handle
 from workflows.texts import escape, t

@@ -5,7 +5,7 @@ an edit (a button, or editing the Telegram message) replaces one. Officers of th
 소통 department prepare the next topic (title, background with an optional photo or link, the
 question, an optional native poll), approve or edit the automatic analysis draft and publish it,
 then record per theme what was reflected in policy and publish that. Rules live in
-workflows/opinion_days.py; this module parses, calls and renders.
+workflows/opinion_days/service.py; this module parses, calls and renders.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_in
-from workflows import opinion_days as od
+from workflows.opinion_days import service as od
 from workflows.context import Services
-from workflows.opinion_days import OpinionError, cb, fmt_day
+from workflows.opinion_days.service import OpinionError, cb, fmt_day
 from workflows.roles import Principal
 from workflows.texts import escape, t
 

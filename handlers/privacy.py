@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards as kb
 from handlers.callbacks import PrivacyCb, PrivacyDataCb
 from handlers.replies import answer_all
-from workflows import privacy, users
+from workflows import users
+from workflows.privacy import service as privacy
 from workflows.context import Services
-from workflows.privacy import Deleted, Held
-from workflows.retention import period_text
+from workflows.privacy.service import Deleted, Held
+from workflows.privacy.retention import period_text
 from workflows.roles import Principal
 from workflows.texts import MESSAGE_LIMIT, PRIVACY_VERSION, escape, pack, t, visible_len
 

@@ -11,9 +11,10 @@ from aiogram.types import BufferedInputFile, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.filters import RoleFilter
-from workflows import ranking, reports
+from workflows.indicators import ranking
+from workflows.indicators import reports
 from workflows.context import Services
-from workflows.indicators import requested_span, rules
+from workflows.indicators.service import requested_span, rules
 from workflows.roles import EVALUATOR
 from workflows.texts import escape, t
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from workflows.models import LicenseTaxNotice, LicenseTaxPayment
 from handlers.keyboards import markup
 from workflows import group_cards
-from workflows import license_tax as lt
+from workflows.license_tax import service as lt
 from workflows.context import Services
 from workflows.roles import Principal
 from workflows.texts import t

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.callbacks import MenuCb, ResidentFilesCb, StatusCb
 from handlers.keyboards import markup
 from handlers.onestop import show_status as onestop_status  # birth/death one-stop items (issue 3)
-from workflows import answer_files as af
+from workflows.complaints import answer_files as af
 from workflows.complaints import service as complaints
 from workflows.complaints.common import NotFound
 from workflows.context import Services

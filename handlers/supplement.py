@@ -20,14 +20,14 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_in
-from workflows import states
+from workflows.complaints import states
 from workflows.complaints import service as complaints
 from workflows.complaints import supplement as sp
 from workflows.complaints.common import Taken
 from workflows.complaints.common import Forbidden, NotFound
 from workflows.context import Services
 from workflows.roles import Principal, can_handle
-from workflows.states import TransitionError
+from workflows.complaints.states import TransitionError
 from workflows.texts import escape, t
 from workflows.complaints.cards import officer_buttons
 from workflows.complaints.common import MAX_PHOTOS, is_paused

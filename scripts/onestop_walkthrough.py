@@ -20,7 +20,7 @@ import walkthrough  # noqa: E402
 from tests.e2e.harness import ADMIN, BotHarness  # noqa: E402
 from tests.e2e.test_birth_onestop import SECRET, WebhookServer, complete_card, fast  # noqa: E402
 from tests.fakes.telegram_server import FakeTelegram  # noqa: E402
-from workflows import birth_death as bd  # noqa: E402
+from workflows.onestop import service as bd  # noqa: E402
 from workflows.district import DEFAULT_PATH  # noqa: E402
 
 PARENT, DONG, HEALTH, CIVIL, REPORTER = 100, 201, 202, 203, 300

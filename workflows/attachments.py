@@ -12,8 +12,8 @@
 
 Telegram may leave ``file_size`` out: the size is then unknown before the download (the Bot API's
 getFile is asked, and the downloaded bytes are measured). Spreadsheets and text files keep their
-own rules where they are read (workflows/food_import.py: .csv up to ``export.max_bytes`` in
-data/food_alerts.json; workflows/newsletter.py: .txt/.md up to ``file_max_bytes``).
+own rules where they are read (workflows/food_alerts/food_import.py: .csv up to ``export.max_bytes`` in
+data/food_alerts.json; workflows/new_residents/newsletter.py: .txt/.md up to ``file_max_bytes``).
 """
 
 from __future__ import annotations

@@ -35,10 +35,10 @@ INVITE_CREATE, INVITE_REDEEM = "invite_create", "invite_redeem"
 COMPLAINT_VIEW, COMPLAINT_MEDIA = "complaint_view", "complaint_media"
 COMPLAINT_TAKE, COMPLAINT_ANSWER, COMPLAINT_TRANSFER = "complaint_take", "complaint_answer", "complaint_transfer"
 COMPLAINT_REJECT, COMPLAINT_EXTEND = "complaint_reject", "complaint_extend"
-# birth/death one-stop (workflows/birth_death.py)
+# birth/death one-stop (workflows/onestop/service.py)
 ONESTOP_VIEW, ONESTOP_CONTACT = "onestop_view", "onestop_contact"
 ONESTOP_TAKE, ONESTOP_COMPLETE, ONESTOP_SUPPLEMENT = "onestop_take", "onestop_complete", "onestop_supplement"
-# 등록면허세 (workflows/license_tax.py): the officer's card, and every officer event on a notice
+# 등록면허세 (workflows/license_tax/service.py): the officer's card, and every officer event on a notice
 TAX_VIEW, TAX_ACTION = "tax_view", "tax_action"
 # exports and imports
 REPORT_EXPORT, REPORT_SEND = "report_export", "report_send"

@@ -307,7 +307,7 @@ class OutboxMessage(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     # pending, sent, failed, cancelled; held: an officer's card Telegram refused (403), kept for their
     # /start; then resent (the complaint's card went again, as it stands now) or cancelled (stale) —
-    # workflows/reachability.py
+    # workflows/complaints/reachability.py
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -352,7 +352,7 @@ class OutboxFile(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-# Period filters of workflows/indicators.py (month/quarter/year ranges) read these columns.
+# Period filters of workflows/indicators/service.py (month/quarter/year ranges) read these columns.
 Index("ix_complaints_received_at", Complaint.received_at)
 # covers the on-time rate, the processing time and their grouping by department and officer
 Index(

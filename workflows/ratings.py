@@ -2,7 +2,7 @@
 service that asks it (a ``ratings`` row each, workflows/models.Rating):
 
 * a complaint: sent once when it reaches a final decision (``send_survey``);
-* a one-stop (출생·사망 원스톱, workflows/birth_death.py): sent once when the application completes,
+* a one-stop (출생·사망 원스톱, workflows/onestop/service.py): sent once when the application completes,
   one row per department that completed a part (``open_onestop``); the family answers once and
   every answer goes to each of those rows.
 
@@ -107,7 +107,7 @@ def counted(service: str = COMPLAINT):
     )
 
 
-# --- the same rule for a one-stop (출생·사망 원스톱: workflows/birth_death.py) ------------------------
+# --- the same rule for a one-stop (출생·사망 원스톱: workflows/onestop/service.py) ------------------------
 # A one-stop is rated once by the family and the answers go to every department that completed a
 # part (one ratings row each). Its rows keep no rater once the application is destroyed, so the
 # rule is applied when the rating is asked and when it is given, not by a filter afterwards: the

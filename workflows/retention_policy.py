@@ -1,5 +1,5 @@
 """How long each kind of personal data is kept (RETENTION_* settings): the policy alone, so the
-services' context can hold one without importing the retention duty (workflows/retention.py)."""
+services' context can hold one without importing the retention duty (workflows/privacy/retention.py)."""
 
 from __future__ import annotations
 

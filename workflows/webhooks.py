@@ -1,6 +1,6 @@
 """One signed outbound webhook queue: notices to outside bodies (birth/death one-stop agencies,
-workflows/agency_notify.py) and payment confirmations to licensing bodies
-(workflows/licensing_bodies.py) are rows of their own tables, delivered here the same way.
+workflows/onestop/agency_notify.py) and payment confirmations to licensing bodies
+(workflows/license_tax/licensing_bodies.py) are rows of their own tables, delivered here the same way.
 
 * The body is JSON, signed with HMAC-SHA256 over its exact bytes (``X-Onestop-Signature:
   sha256=<hex>``), with an ``Idempotency-Key`` the receiver can drop a repeat by.

@@ -17,13 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Complaint, LicenseTaxNotice, OnestopApplication, OnestopItem, RoleGrant, User
-from workflows import callbacks, roles, states
+from workflows import callbacks, roles
+from workflows.complaints import states
 from workflows.complaints.cards import CARDS, DIGEST
-from workflows.complaints.common import dong_of, of_department, staff_text, status_line
+from workflows.complaints.common import dong_of, of_department, padded_address, staff_text, status_line
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue_many
 from workflows.roles import Principal
@@ -126,11 +127,6 @@ def time_left(svc: Services, deadline: datetime, now: datetime, lang: str) -> st
 # --- complaints -------------------------------------------------------------------------------------
 
 
-def _dong_padded():
-    # the 동 as a whole word of the typed address, as workflows/indicators.dong_of matches it
-    return literal(" ") + func.replace(func.replace(Complaint.address, ",", " "), "(", " ") + " "
-
-
 def _complaint_filters(svc: Services, p: Principal, view: View, now: datetime) -> list:
     where = [of_department(p.department), Complaint.state.in_(states.OPEN)]
     if view.scope == MINE:
@@ -148,7 +144,7 @@ def _complaint_filters(svc: Services, p: Principal, view: View, now: datetime) -
     if view.category:
         where.append(Complaint.category_code == view.category)
     if 0 <= view.dong < len(svc.district.dongs):
-        where.append(_dong_padded().like(f"% {svc.district.dongs[view.dong]} %"))
+        where.append(padded_address().like(f"% {svc.district.dongs[view.dong]} %"))
     return where
 
 
@@ -313,7 +309,7 @@ async def search_page(session: AsyncSession, svc: Services, p: Principal, view: 
 async def onestop_page(session: AsyncSession, svc: Services, p: Principal, view: View, lang: str) -> Page:
     from sqlalchemy.orm import selectinload
 
-    from workflows import birth_death as bd
+    from workflows.onestop import service as bd
 
     if not p.is_officer:
         raise NotAllowed()
@@ -387,7 +383,7 @@ async def tax_page(session: AsyncSession, svc: Services, p: Principal, view: Vie
     """The tax department's open notices: 종 to settle (unassigned: nobody settled it yet) and unpaid
     ones (overdue / due today by the notice's due date); the counts, held payments, refunds and
     failed confirmations above, as /taxinbox always showed them."""
-    from workflows import license_tax as lt
+    from workflows.license_tax import service as lt
 
     if not lt.is_tax_officer(svc, p):
         raise NotAllowed()

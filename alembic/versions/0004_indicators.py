@@ -1,7 +1,7 @@
 """satisfaction and performance indicators
 
 Files sent through the outbox (report charts and spreadsheets), and the indexes the period
-filters of workflows/indicators.py read.
+filters of workflows/indicators/service.py read.
 
 Revision ID: 0004
 Revises: 0003

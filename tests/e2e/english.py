@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 import re
 
-from workflows import benefits, district_info
+from workflows import district_info
+from workflows.onestop import benefits
 from workflows.district import District
 
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")

@@ -173,7 +173,7 @@ async def test_the_coordinator_opens_the_family_contact_to_relay_by_hand(harness
     from datetime import timedelta
 
     from tests.e2e.test_birth_onestop import press_on
-    from workflows import birth_death as bd
+    from workflows.onestop import service as bd
 
     h, coordinator = harness, 300
     await h.say(ADMIN, f"/grant {coordinator} officer CIVIL", expect="역할을 부여했습니다")

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from workflows.models import AgencyNotification, OnestopApplication, Rating
 from tests.e2e.harness import ADMIN, BotHarness
-from workflows import agency_notify, birth_death as bd
+from workflows.onestop import agency_notify
+from workflows.onestop import service as bd
 from workflows.district import DEFAULT_PATH
 
 PARENT, DONG_OFFICER, HEALTH_OFFICER = 100, 201, 202

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from workflows.models import AgencyNotification, OnestopApplication, OnestopReminder
 from tests.e2e.harness import ADMIN, BotHarness
 from tests.e2e.test_birth_onestop import complete_card, fast, press_on
-from workflows import birth_death as bd
+from workflows.onestop import service as bd
 from workflows.district import DEFAULT_PATH
 
 REPORTER, OTHER, CIVIL_OFFICER, TAX_OFFICER, NPS_STAFF = 300, 301, 203, 204, 555

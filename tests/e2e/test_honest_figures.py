@@ -8,7 +8,7 @@ from sqlalchemy import select
 from workflows.models import Complaint, Rating, RoleGrant
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent, file_complaint
-from workflows.ranking import department_totals
+from workflows.indicators.ranking import department_totals
 
 CITIZEN, CLEAN_OFFICER, CLEAN_OFFICER2, ROADS_OFFICER = 100, 200, 201, 300
 

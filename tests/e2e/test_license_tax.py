@@ -19,7 +19,9 @@ from sqlalchemy import select
 
 from workflows.models import Complaint, LicenseTaxConfirmation, LicenseTaxEvent, LicenseTaxNotice, LicenseTaxPayment
 from tests.e2e.harness import ADMIN, BotHarness, free_port
-from workflows import agency_notify, license_tax as lt, licensing_bodies
+from workflows.license_tax import service as lt
+from workflows.license_tax import licensing_bodies
+from workflows.onestop import agency_notify
 from workflows.district import DEFAULT_PATH
 
 RESIDENT, TAX_OFFICER, BODY_CHAT, BODY_STAFF = 100, 300, -100500, 501

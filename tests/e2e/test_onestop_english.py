@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.e2e.english import check, proper_names
-from workflows import birth_death as bd
+from workflows.onestop import service as bd
 from workflows.texts import visible_len
 
 PARENT, REPORTER = 400, 401

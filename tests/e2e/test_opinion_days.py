@@ -25,7 +25,7 @@ from workflows.models import (
 from tests.e2e.harness import ADMIN
 from tests.unit.conftest import KST, Clock
 from tests.unit.test_opinion_analysis import OPINIONS
-from workflows import opinion_days as od
+from workflows.opinion_days import service as od
 from workflows.texts import PRIVACY_VERSION
 
 OFFICER, R1, R2, R3 = 700, 801, 802, 803

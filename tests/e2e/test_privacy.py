@@ -8,7 +8,7 @@ from sqlalchemy import select
 from workflows.models import AuditEntry, Complaint, Consent, OutboxMessage
 from tests.e2e.harness import ADMIN
 from tests.e2e.test_complaint_loop import consent, file_complaint
-from workflows.retention import ANONYMOUS_USER
+from workflows.privacy.retention import ANONYMOUS_USER
 
 CITIZEN, OFFICER = 100, 200
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from tests.e2e.harness import ADMIN, BotHarness, free_port
 from tests.fakes.telegram_server import Upload
 from tests.indicator_sample import NOW, seed
-from workflows import reports
+from workflows.indicators import reports
 
 EVALUATOR, CITIZEN = 500, 600
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

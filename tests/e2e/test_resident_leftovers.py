@@ -13,7 +13,7 @@ from sqlalchemy import select
 from workflows.models import FoodOperator, LicenseTaxNotice, OpinionSubscription
 from tests.e2e.english import check, proper_names
 from tests.e2e.harness import ADMIN, BotHarness, district_with_groups
-from workflows import license_tax as lt
+from workflows.license_tax import service as lt
 
 EN = 500
 
@@ -204,7 +204,7 @@ async def file_birth(h, born):
 
 async def test_one_stop_group_cards_hold_nothing_of_the_family_and_open_in_private(grouped, fake):
     from workflows.models import OnestopApplication, OnestopItem
-    from workflows import birth_death as bd
+    from workflows.onestop import service as bd
 
     h = grouped
     for uid, dept in ((DONG_OFFICER, "DONG-JUNGGOK1"), (HEALTH_OFFICER, "HEALTH")):

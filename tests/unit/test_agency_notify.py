@@ -1,4 +1,4 @@
-"""Notices to outside bodies (workflows/agency_notify.py): signed webhooks with retries through an
+"""Notices to outside bodies (workflows/onestop/agency_notify.py): signed webhooks with retries through an
 injected httpx transport (no network), Telegram-chat notices acknowledged in their own chat, and
 what happens to the family's item in each case."""
 
@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from workflows.models import AgencyNotification, OutboxMessage, User
 from tests.unit.conftest import ADMIN_ID, KST, TEST_KEY
-from workflows import agency_notify as an
-from workflows import birth_death as bd, roles
-from workflows.birth_death import BirthAnswers, DeathAnswers
+from workflows.onestop import agency_notify as an
+from workflows import roles
+from workflows.onestop import service as bd
+from workflows.onestop.service import BirthAnswers, DeathAnswers
 from workflows.contact import Cipher
 from workflows.context import Services
 from workflows.district import DEFAULT_PATH, load_district

@@ -1,4 +1,4 @@
-"""Answer templates (workflows/answer_templates.py) and answer attachments (workflows/answer_files.py):
+"""Answer templates (workflows/complaints/answer_templates.py) and answer attachments (workflows/complaints/answer_files.py):
 limits, one department's templates never another's, soft delete, paging; which files an answer
 takes, how they are sent to the resident after the answer, and that retention removes them."""
 
@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from workflows.models import AnswerFile, AnswerTemplate, OutboxMessage
 from tests.unit.test_complaints_service import CITIZEN, ROADS_1, file, people, who  # noqa: F401
-from workflows import answer_files as af
-from workflows import answer_templates as tpls
+from workflows.complaints import answer_files as af
+from workflows.complaints import answer_templates as tpls
 from workflows.complaints import service as complaints
-from workflows.answer_files import Attachment
+from workflows.complaints.answer_files import Attachment
 from workflows.complaints.common import ANSWER_MAX, ANSWER_MIN
-from workflows.retention import purge_due
+from workflows.privacy.retention import purge_due
 
 BODY = "요청하신 폐기물을 오늘 오후에 수거했습니다. 감사합니다."
 

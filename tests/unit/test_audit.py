@@ -12,12 +12,16 @@ from sqlalchemy import delete, select
 
 from workflows.models import AuditEntry, User
 from tests.unit.conftest import ADMIN_ID, KST
-from workflows import audit, birth_death as bd, food_import, license_tax as lt, reports, roles
+from workflows import audit, roles
+from workflows.indicators import reports
+from workflows.food_alerts import food_import
+from workflows.license_tax import service as lt
+from workflows.onestop import service as bd
 from workflows.complaints import service as complaints
-from workflows.birth_death import BirthAnswers, OnestopError
+from workflows.onestop.service import BirthAnswers, OnestopError
 from workflows.complaints.common import Draft
-from workflows.food_alerts import config as food_config
-from workflows.indicators import Span
+from workflows.food_alerts.service import config as food_config
+from workflows.indicators.service import Span
 from workflows.complaints.common import Forbidden
 
 CITIZEN, CLEAN_1, ROADS_1, CIVIL_1, DONG_1, TAX_1, NEWBIE = 1001, 2101, 2001, 2201, 2301, 2401, 3001
@@ -116,7 +120,7 @@ async def test_an_invite_is_recorded_when_made_and_when_used(session, svc, distr
 
 
 async def test_a_self_registration_is_recorded_as_the_citizen(session, svc, district):
-    from workflows import food_alerts as fa
+    from workflows.food_alerts import service as fa
 
     await fa.register(session, svc, user_id=NEWBIE, name="한강식당", business_type="korean", dong=None)
     await fa.stop(session, NEWBIE)

@@ -1,4 +1,4 @@
-"""The benefits engine (workflows/benefits.py) on real cases, against the catalogue as shipped."""
+"""The benefits engine (workflows/onestop/benefits.py) on real cases, against the catalogue as shipped."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from workflows.benefits import (
+from workflows.onestop.benefits import (
     CATALOGUE_PATH,
     Catalogue,
     Household,

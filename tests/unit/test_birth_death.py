@@ -1,4 +1,4 @@
-"""The birth/death one-stop service layer (workflows/birth_death.py): deadlines and fines, the
+"""The birth/death one-stop service layer (workflows/onestop/service.py): deadlines and fines, the
 death checklist, consent refusal, routing, officer actions, completion, rating and reminders."""
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from workflows.models import (
 )
 from handlers.birth import late_warning
 from tests.unit.conftest import ADMIN_ID, KST
-from workflows import agency_notify, birth_death as bd, callbacks, ratings, roles
-from workflows.benefits import load_catalogue
-from workflows.birth_death import BirthAnswers, DateInputError, DeathAnswers, OnestopError
+from workflows import callbacks, ratings, roles
+from workflows.onestop import agency_notify
+from workflows.onestop import service as bd
+from workflows.onestop.benefits import load_catalogue
+from workflows.onestop.service import BirthAnswers, DateInputError, DeathAnswers, OnestopError
 from workflows.ratings import RatingError
 
 PARENT, OTHER, DONG_OFFICER, HEALTH_OFFICER, TAX_OFFICER, CIVIL_OFFICER = 1001, 1002, 2001, 2002, 2003, 2004

@@ -22,7 +22,7 @@ from workflows.business_time import Period
 from workflows.complaints.common import AlreadyExtended, Draft, Forbidden, NotFound
 from workflows.complaints.common import Taken
 from workflows.outbox import enqueue
-from workflows.states import TransitionError
+from workflows.complaints.states import TransitionError
 from workflows.complaints.cards import officer_buttons, officer_card
 
 CITIZEN, OTHER, EN_CITIZEN = 1001, 1002, 1003

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from workflows.birth_death import DateInputError, parse_date
-from workflows.new_residents import DateError, parse_move_in_date
+from workflows.onestop.service import DateInputError, parse_date
+from workflows.new_residents.service import DateError, parse_move_in_date
 
 TODAY = date(2026, 3, 10)
 

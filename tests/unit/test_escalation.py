@@ -1,4 +1,4 @@
-"""Reminders and escalations reach the people who can act now (workflows/escalation.py), and the
+"""Reminders and escalations reach the people who can act now (workflows/complaints/escalation.py), and the
 head (과장) of a department (issue 16 §1).
 
 The clock starts on Monday 2026-11-23 10:00 Asia/Seoul (tests/unit/conftest.py); a 고충 filed then
@@ -27,7 +27,8 @@ from tests.unit.test_complaints_service import (
     who,
     with_group_chat,
 )
-from workflows import escalation, roles
+from workflows import roles
+from workflows.complaints import escalation
 from workflows.complaints import service as complaints
 from workflows.complaints.common import Forbidden
 from workflows.texts import MESSAGE_LIMIT, visible_len

@@ -1,4 +1,4 @@
-"""Food-poisoning alerts (workflows/food_alerts.py, food_import.py): grade mapping, threshold, season,
+"""Food-poisoning alerts (workflows/food_alerts/service.py, food_import.py): grade mapping, threshold, season,
 registration, de-duplication of alerts, the failed-fetch rule, outbreak notices, the CSV import."""
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from workflows.models import (
     User,
 )
 from bot.scheduler import Duties
-from workflows import food_alerts as fa
-from workflows import food_import, roles
-from workflows.nhis_forecast import ForecastError, ForecastRow
+from workflows.food_alerts import service as fa
+from workflows import roles
+from workflows.food_alerts import food_import
+from workflows.food_alerts.nhis_forecast import ForecastError, ForecastRow
 from workflows.roles import OFFICER, OPERATOR
 
 CFG = fa.config()

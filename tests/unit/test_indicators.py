@@ -8,10 +8,11 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import event
 
+from workflows.complaints import common
 from workflows.models import Complaint, User
 from tests.indicator_sample import KST, NOW, kst, seed
-from workflows import indicators as ind
-from workflows.indicators import Span, parse_span, quantile
+from workflows.indicators import service as ind
+from workflows.indicators.service import Span, parse_span, quantile
 
 OCT = Span("month", 2026, 10)
 
@@ -252,7 +253,7 @@ async def test_volume_by_department_category_and_dong(sample, svc):
     assert v.received == {"CLEAN": 4, "ROADS": 2} and v.total == 6
     assert v.by_category == {"waste": 4, "road": 2}
     # "자양2동 123-4" and "능동 45" name a 동; "능동로 120" is a road, not 능동; c3, c5, c6 have no address
-    assert v.by_dong == {"자양2동": 1, "능동": 1, ind.OTHER_PLACE: 1, ind.NO_ADDRESS: 3}
+    assert v.by_dong == {"자양2동": 1, "능동": 1, common.OTHER_PLACE: 1, common.NO_ADDRESS: 3}
 
 
 # --- the report's bundle: changes and trend ------------------------------------------------

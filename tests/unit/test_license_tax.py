@@ -1,4 +1,4 @@
-"""등록면허세 one-stop (workflows/license_tax.py, licensing_bodies.py, notice_render.py): every cell of
+"""등록면허세 one-stop (workflows/license_tax/service.py, licensing_bodies.py, notice_render.py): every cell of
 the §34 table, the column rules of §34②③④, the Luhn check digit of the virtual accounts, the
 non-taxable cases of 시행령 §40②, and the notice → payment → confirmation service layer."""
 
@@ -22,9 +22,13 @@ from workflows.models import (
     User,
 )
 from tests.unit.conftest import ADMIN_ID, KST
-from workflows import agency_notify, license_tax as lt, licensing_bodies, notice_render, roles
+from workflows import roles
+from workflows.license_tax import service as lt
+from workflows.license_tax import licensing_bodies
+from workflows.license_tax import notice_render
+from workflows.onestop import agency_notify
 from workflows.district import DEFAULT_PATH, load_district
-from workflows.license_tax import Draft, LicenseTaxError
+from workflows.license_tax.service import Draft, LicenseTaxError
 from workflows.state_machine import TransitionError
 
 CITIZEN, TAX_OFFICER, CLEAN_OFFICER, POLICE_CHAT, OTHER_CHAT = 1001, 2001, 2002, -1001000000101, -100999
@@ -937,10 +941,10 @@ def test_every_error_code_raised_has_its_text():
     import re
     from pathlib import Path
 
-    root = Path(lt.__file__).resolve().parents[1]
+    root = Path(lt.__file__).resolve().parents[2]
     src = "".join(
         (root / f).read_text(encoding="utf-8")
-        for f in ("workflows/license_tax.py", "handlers/license_tax.py", "handlers/http_payments.py")
+        for f in ("workflows/license_tax/service.py", "handlers/license_tax.py", "handlers/http_payments.py")
     )
     codes = set(re.findall(r'LicenseTaxError\("(\w+)"\)', src)) | {"duplicate"}
     assert codes and codes <= set(lt.ERROR_KEYS)

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from workflows.models import Complaint, Consent, NewResident, OutboxMessage, User, utcnow
 from bot.delivery import DeliveryWorker
 from handlers.moving import NrCb
-from workflows import new_residents as nr
-from workflows.new_residents import ASK_CB, STOP_CB, DateError, Household
+from workflows.new_residents import service as nr
+from workflows.new_residents.service import ASK_CB, STOP_CB, DateError, Household
 from workflows.outbox import enqueue
 from tests.unit.conftest import KST
 

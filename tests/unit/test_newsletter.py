@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from workflows.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
-from workflows import newsletter as nl
+from workflows.new_residents import newsletter as nl
 from workflows import users
 from workflows.business_time import BusinessCalendar
-from workflows.new_residents import STOP_CB
-from workflows.newsletter import Draft, NewsletterError
+from workflows.new_residents.service import STOP_CB
+from workflows.new_residents.newsletter import Draft, NewsletterError
 from workflows.roles import Principal
 
 from tests.unit.conftest import KST

@@ -1,4 +1,4 @@
-"""The NHIS forecast client (workflows/nhis_forecast.py) against httpx.MockTransport fixtures built
+"""The NHIS forecast client (workflows/food_alerts/nhis_forecast.py) against httpx.MockTransport fixtures built
 from the documented field list (kr-facts.md §1.3): no network."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date
 import httpx
 import pytest
 
-from workflows.nhis_forecast import ForecastError, NhisForecastClient, parse
+from workflows.food_alerts.nhis_forecast import ForecastError, NhisForecastClient, parse
 
 KEY = "test+key/123=="
 

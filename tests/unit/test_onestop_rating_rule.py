@@ -22,8 +22,10 @@ from tests.unit.test_birth_death import (
     _outbox,
     officers,  # noqa: F401 - a fixture, used by name
 )
-from workflows import birth_death as bd, indicators, ratings, roles
-from workflows.birth_death import BirthAnswers
+from workflows import ratings, roles
+from workflows.indicators import service as indicators
+from workflows.onestop import service as bd
+from workflows.onestop.service import BirthAnswers
 from workflows.ratings import RatingError
 
 
@@ -110,7 +112,8 @@ async def test_a_role_granted_after_the_survey_leaves_that_office_unrated(sessio
 async def test_one_stop_ratings_stay_out_of_the_complaint_figures(session, svc, officers):
     """One table holds both services' ratings: the complaint figures (Smile, trend, ranking, the
     report's raw ratings) read only complaint rows, the one-stop figures only one-stop rows."""
-    from workflows import ranking, reports
+    from workflows.indicators import ranking
+    from workflows.indicators import reports
 
     app, _ = await _file_birth(
         session, svc, BirthAnswers(svc.now().date() - timedelta(days=21), 1, "중곡1동", True), {"KEPCO": False}

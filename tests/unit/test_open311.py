@@ -13,9 +13,9 @@ import pytest
 from bot.config import ConfigError, load_settings
 from tests.indicator_sample import NOW, kst, seed
 from tests.open311_sample import AUGUST_COUNT, NAME, PERSONAL, PHONE, seed_august, seed_personal
-from workflows import open311, states
+from workflows.complaints import open311, states
 from workflows.district import load_district
-from workflows.open311 import Open311Error, parse_filters
+from workflows.complaints.open311 import Open311Error, parse_filters
 
 PERSONAL_KEYS = ("citizen", "phone", "comment", "answer", "officer", "user")
 # pieces of the typed addresses and texts that must never leave: the name, the phone, the house

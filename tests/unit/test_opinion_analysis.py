@@ -1,4 +1,4 @@
-"""workflows/opinion_analysis.py: the simple Korean keyword rule and the theme grouping, on a
+"""workflows/opinion_days/analysis.py: the simple Korean keyword rule and the theme grouping, on a
 fixed set of 50 opinions written for this test (topic: "우리 동네 생활환경, 무엇부터 바꿀까요?")."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from workflows.opinion_analysis import Opinion, Rules, analyse, keyword, keywords
-from workflows.opinion_days import DATA_PATH
+from workflows.opinion_days.analysis import Opinion, Rules, analyse, keyword, keywords
+from workflows.opinion_days.service import DATA_PATH
 
 RULES = Rules.from_json(json.loads(DATA_PATH.read_text(encoding="utf-8"))["analysis"])
 

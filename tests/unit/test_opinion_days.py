@@ -1,4 +1,4 @@
-"""workflows/opinion_days.py: the third-Thursday rule, the day's times and deadlines, opinions
+"""workflows/opinion_days/service.py: the third-Thursday rule, the day's times and deadlines, opinions
 (3 per person, 1,000 characters, an edit replaces), votes, the scheduled duties run twice or
 late, the indicators, and the sendPoll path through the delivery worker."""
 
@@ -21,9 +21,9 @@ from workflows.models import (
     User,
 )
 from tests.unit.conftest import ADMIN_ID, KST
-from workflows import opinion_days as od
+from workflows.opinion_days import service as od
 from workflows import roles
-from workflows.opinion_days import OpinionError
+from workflows.opinion_days.service import OpinionError
 from workflows.state_machine import TransitionError
 
 OFFICER, OTHER_OFFICER = 500, 501

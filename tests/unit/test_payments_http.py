@@ -19,8 +19,10 @@ from handlers.http_app import APP_KEY
 from workflows.models import LicenseTaxNotice, LicenseTaxPayment, User
 from handlers import http_payments
 from tests.unit.conftest import ADMIN_ID
-from workflows import agency_notify, license_tax as lt, roles
-from workflows.license_tax import Draft
+from workflows import roles
+from workflows.license_tax import service as lt
+from workflows.onestop import agency_notify
+from workflows.license_tax.service import Draft
 
 # bot/http.py keys the App as web_app[APP_KEY]; the test app mirrors it.
 pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web.NotAppKeyWarning")

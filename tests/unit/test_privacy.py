@@ -1,4 +1,4 @@
-"""A resident's own data (workflows/privacy.py): what is held, and deleting it — running cases
+"""A resident's own data (workflows/privacy/service.py): what is held, and deleting it — running cases
 ended first with notices to the offices, everything personal anonymised or deleted, consents
 withdrawn but kept as proof, every step audited, a second run harmless."""
 
@@ -33,11 +33,13 @@ from workflows.models import (
     User,
 )
 from tests.unit.conftest import ADMIN_ID
-from workflows import food_alerts, privacy, ratings, roles, users
+from workflows import ratings, roles, users
+from workflows.privacy import service as privacy
+from workflows.food_alerts import service as food_alerts
 from workflows.complaints import service as complaints
 from workflows.complaints.common import Draft
 from workflows.outbox import enqueue
-from workflows.retention import ANONYMOUS_USER
+from workflows.privacy.retention import ANONYMOUS_USER
 
 ME, NEIGHBOUR = 1001, 1002
 ROADS_OFFICER, DONG_OFFICER, TAX_OFFICER = 2001, 2002, 2003

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from workflows.models import OnestopApplication, OnestopItem, User
 from handlers.privacy import held_messages
-from workflows import privacy, users
+from workflows import users
+from workflows.privacy import service as privacy
 
 ME = 1001
 

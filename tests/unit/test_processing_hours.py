@@ -16,8 +16,8 @@ from workflows.models import Complaint, ComplaintEvent
 from tests.indicator_sample import CITIZEN, KST, NOW, OFFICERS, kst, seed
 from tests.unit.test_complaints_service import ANSWER, ROADS_1, file, people, who  # noqa: F401 (fixture)
 from workflows.complaints import service as complaints
-from workflows import indicators as ind
-from workflows.indicators import Span
+from workflows.indicators import service as ind
+from workflows.indicators.service import Span
 
 OCT = Span("month", 2026, 10)
 
@@ -151,7 +151,7 @@ async def test_answer_stores_the_business_hours(session, svc, clock, people):
 async def test_report_figures_do_not_change_with_the_column(session, svc, clock, kind):
     """The whole report (every indicator, three periods, trend, ranking) on the sample: the same
     with the hours stored as computed at report time."""
-    from workflows import reports
+    from workflows.indicators import reports
 
     clock.at = NOW
     await seed(session)

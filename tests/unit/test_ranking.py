@@ -8,7 +8,7 @@ import pytest
 
 from workflows.models import Complaint, Rating, User
 from tests.indicator_sample import NOW
-from workflows.ranking import bayesian_mean, public_ranking, rank
+from workflows.indicators.ranking import bayesian_mean, public_ranking, rank
 
 
 def test_bayesian_mean_formula():

@@ -1,4 +1,4 @@
-"""Officers Telegram refuses (403) and their /start (workflows/reachability.py, issue 16 §1): the
+"""Officers Telegram refuses (403) and their /start (workflows/complaints/reachability.py, issue 16 §1): the
 delivery worker's part is simulated here — the row marked failed and the user inactive — and the
 end-to-end path is in tests/e2e/test_nobody_stuck.py."""
 
@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from workflows.models import OutboxMessage, User
 from tests.unit.conftest import ADMIN_ID
 from tests.unit.test_complaints_service import CIVIL_1, ROADS_1, ROADS_2, file, outbox, people, who  # noqa: F401
-from workflows import reachability
+from workflows.complaints import reachability
 from workflows.complaints import service as complaints
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from workflows.models import OutboxMessage
 from tests.fakes.tg_rules import TEXT_LIMIT, TelegramRefusal, check_request, fix_text, parse_html, text_length
 from tests.unit.test_complaints_service import CLEAN_1, CITIZEN, file, people, who  # noqa: F401 (fixture)
-from workflows import indicators, reports
+from workflows.indicators import service as indicators
+from workflows.indicators import reports
 from workflows.complaints import service as complaints
 from workflows.texts import ELLIPSIS, MESSAGE_LIMIT, clip, escape, pack, t, t_fit, visible_len
 from workflows.complaints.cards import officer_card
@@ -160,7 +161,7 @@ async def test_one_stop_status_with_long_requests_for_more_is_sent_whole(session
     from datetime import date
 
     from tests.unit.test_birth_death import DONG_OFFICER, PARENT, _file_birth
-    from workflows import birth_death as bd
+    from workflows.onestop import service as bd
     from workflows import roles
     from workflows.models import User
     from tests.unit.conftest import ADMIN_ID
@@ -192,7 +193,7 @@ def test_birth_benefit_list_and_privacy_screens_fit(svc):
     from datetime import datetime, timezone
 
     from handlers import birth, privacy as privacy_screens
-    from workflows.privacy import ConsentLine, Deleted, Held
+    from workflows.privacy.service import ConsentLine, Deleted, Held
 
     data = {
         "date": "2026-11-02",

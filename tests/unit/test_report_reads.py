@@ -12,7 +12,8 @@ from workflows.models import OutboxMessage, ProcessedUpdate
 from bot.db.session import ReadOnlySession, make_read_sessionmaker
 from bot.scheduler import Duties
 from tests.indicator_sample import NOW, kst, seed
-from workflows import reports, roles
+from workflows import roles
+from workflows.indicators import reports
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from workflows.models import OutboxFile, OutboxMessage, User
 from tests.indicator_sample import KST, NOW, _complaint, _life, kst, seed
-from workflows import reports, roles
-from workflows.indicators import OfficeWork, Span
+from workflows import roles
+from workflows.indicators import reports
+from workflows.indicators.service import OfficeWork, Span
 from workflows.texts import TEXTS
 
 OCT = Span("month", 2026, 10)

@@ -17,7 +17,8 @@ from tests.unit.test_license_tax import (
     people,  # noqa: F401 (fixtures)
     tsvc,  # noqa: F401 - a fixture, used by name
 )
-from workflows import group_cards, license_tax as lt, roles
+from workflows import group_cards, roles
+from workflows.license_tax import service as lt
 
 TAX_GROUP, HYGIENE_GROUP = -1001000000602, -1001000000603
 

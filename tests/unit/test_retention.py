@@ -1,4 +1,4 @@
-"""Retention (workflows/retention.py): each kind is anonymised or deleted when its period has run
+"""Retention (workflows/privacy/retention.py): each kind is anonymised or deleted when its period has run
 out and not a day before, the indicators read the same numbers afterwards, a second run does
 nothing, batches commit on their own, and the settings are validated."""
 
@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import ConfigError, load_settings
+from workflows.complaints import common
 from workflows.models import (
     AgencyNotification,
     AuditEntry,
@@ -32,10 +33,12 @@ from workflows.models import (
 )
 from tests.indicator_sample import NOW as SAMPLE_NOW, kst, seed
 from tests.unit.conftest import ADMIN_ID, KST
-from workflows import indicators, ranking, ratings, roles
+from workflows import ratings, roles
+from workflows.indicators import service as indicators
+from workflows.indicators import ranking
 from workflows.complaints import service as complaints
 from workflows.complaints.common import Draft
-from workflows.retention import ANONYMOUS_USER, RetentionPolicy, period_text, purge_due, run_duty
+from workflows.privacy.retention import ANONYMOUS_USER, RetentionPolicy, period_text, purge_due, run_duty
 
 CITIZEN, OFFICER = 1001, 2001
 PHONE = "010-2345-6789"
@@ -194,7 +197,7 @@ async def test_address_outside_the_districts_dongs_and_location_only(session, sv
     other = await closed_complaint(session, svc, "b1", address="광진구 능동로 120", lat=None, lon=None)
     located = await closed_complaint(session, svc, "b2", address=None)
     await purge_due(session, svc, svc.retention, other.closed_at + 400 * DAY)
-    assert (await fresh(session, Complaint, other.id)).address == indicators.OTHER_PLACE  # "능동로" is a road
+    assert (await fresh(session, Complaint, other.id)).address == common.OTHER_PLACE  # "능동로" is a road
     loc = await fresh(session, Complaint, located.id)
     assert loc.address is None and loc.latitude is None
 
@@ -289,8 +292,8 @@ async def test_indicator_numbers_are_unchanged_after_anonymisation(session, svc,
     assert before[0][0]["volume"]["by_dong"] == {
         "자양2동": 1,
         "능동": 1,
-        indicators.OTHER_PLACE: 1,
-        indicators.NO_ADDRESS: 3,
+        common.OTHER_PLACE: 1,
+        common.NO_ADDRESS: 3,
     }
 
     counts = await purge_due(session, svc, svc.retention, clock.at)

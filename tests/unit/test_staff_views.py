@@ -21,8 +21,8 @@ from tests.unit.test_complaints_service import (
 from workflows import roles
 from workflows.complaints import service as complaints
 from workflows.links import private_chat
-from workflows.opinion_analysis import Opinion, analyse
-from workflows.opinion_days import DATA_PATH
+from workflows.opinion_days.analysis import Opinion, analyse
+from workflows.opinion_days.service import DATA_PATH
 
 TEXT = "집 앞 가로등이 꺼졌어요. 홍길동 010-2222-3333 으로 연락 주세요."
 ADDRESS = "자양1동 12-3 김철수 씨 댁 앞 (010-4444-5555)"
@@ -87,7 +87,7 @@ async def test_officers_see_typed_phones_masked_and_the_resident_sees_them_whole
 def test_opinions_quoted_in_the_analysis_have_their_phones_masked():
     import json
 
-    from workflows.opinion_analysis import Rules
+    from workflows.opinion_days.analysis import Rules
 
     rules = Rules.from_json(json.loads(DATA_PATH.read_text(encoding="utf-8"))["analysis"])
     texts = [f"골목 주차 문제 해결해 주세요. 주차 단속 부탁드립니다 010-1234-56{i:02d}" for i in range(6)]

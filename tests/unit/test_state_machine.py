@@ -8,7 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from workflows import birth_death as bd, license_tax as lt, opinion_days as od, states
+from workflows.complaints import states
+from workflows.opinion_days import service as od
+from workflows.license_tax import service as lt
+from workflows.onestop import service as bd
 from workflows.state_machine import Machine, Move, TransitionError
 
 # --- the helper ------------------------------------------------------------------------------------

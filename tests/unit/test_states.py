@@ -1,11 +1,11 @@
-"""The complaint state machine (workflows/states.py)."""
+"""The complaint state machine (workflows/complaints/states.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from workflows import states
-from workflows.states import TransitionError, next_state, open311_status
+from workflows.complaints import states
+from workflows.complaints.states import TransitionError, next_state, open311_status
 
 R, A, P, AN, C = "received", "assigned", "in_progress", "answered", "closed"
 T, RJ, RO, E, W = "transferred", "rejected", "reopened", "extended", "withdrawn"

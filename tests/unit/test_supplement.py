@@ -25,7 +25,9 @@ from tests.unit.test_complaints_service import (
     people,  # noqa: F401 - a fixture, used by name
     who,
 )
-from workflows import escalation, indicators, worklist
+from workflows import worklist
+from workflows.complaints import escalation
+from workflows.indicators import service as indicators
 from workflows.complaints import service as complaints
 from workflows.complaints import supplement as sp
 from workflows.complaints.common import Taken
@@ -298,7 +300,7 @@ async def test_answer_while_paused_ends_the_request(session, svc, people):
 
 
 async def test_deleting_my_data_forgets_my_supplement_in_officers_chats(session, svc, clock, people):
-    from workflows import privacy
+    from workflows.privacy import service as privacy
 
     c = await file(session, svc)
     await sp.request(session, svc, await who(session, ROADS_1), c, WHAT, sp.due_in(svc, 7))

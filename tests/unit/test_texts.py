@@ -14,7 +14,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 from handlers import commands
-from workflows import district_info, ratings, roles, services, states, worklist
+from workflows import ratings, roles, services, worklist
+from workflows.complaints import states
+from workflows import district_info
 from tests.fakes.tg_rules import TelegramRefusal, parse_html
 from workflows import texts
 from workflows.texts import CATALOGUES, LANGS, LOCALES, MESSAGE_LIMIT, SOURCE_LANG, TEXTS, norm_lang, t, visible_len
@@ -34,7 +36,7 @@ KO_MAY_BE_EMPTY: set[str] = set()
 # catalogues whose Chinese translation is not finished yet: their zh entries may be empty (the
 # text falls back to English). Remove a name when its zh catalogue is complete.
 ZH_UNFINISHED: set[str] = set()
-# texts drawn into an image (workflows/notice_render.py), not sent as HTML
+# texts drawn into an image (workflows/license_tax/notice_render.py), not sent as HTML
 NOT_HTML = ("lt.sheet.",)
 
 LITERAL_PATTERNS = [

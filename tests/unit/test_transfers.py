@@ -11,7 +11,7 @@ import pytest
 
 from workflows.models import ComplaintEvent
 from tests.unit.test_complaints_service import CITIZEN, CIVIL_1, CLEAN_1, ROADS_1, ROADS_2, file, outbox, people, who  # noqa: F401
-from workflows import states
+from workflows.complaints import states
 from workflows.complaints import service as complaints
 from workflows.complaints import transfers
 from workflows.complaints.transfers import NotReturnable

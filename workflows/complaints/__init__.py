@@ -10,4 +10,8 @@ Modules, each standing only on those above it:
 * ``casework``: teamwork on one complaint: take over, assign, release, internal notes.
 * ``supplement``: 보완 요청, the pause it puts on the processing period.
 * ``service``: filing, the officer's decisions, the resident's answer, the history, the duties.
+
+Beside them: ``states`` (the transition table), ``escalation`` (reminders and escalations before a
+deadline), ``answer_templates`` and ``answer_files`` (what an officer's answer may carry),
+``reachability`` (officers Telegram cannot reach), ``open311`` (the public GeoReport v2 export).
 """

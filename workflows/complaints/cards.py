@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from workflows import callbacks, roles, states
+from workflows import callbacks, roles
+from workflows.complaints import states
 from workflows.business_time import Period
 from workflows.complaints import transfers
 from workflows.complaints.common import (
@@ -49,7 +50,9 @@ def officer_buttons(c: Complaint, lang: str) -> list[list[tuple[str, str]]]:
         if transfers.returnable(c):
             rows.append([(t(lang, "op.btn.return"), callbacks.give_back(c.id))])
         rows.append([b("assign"), b("note")])  # a colleague takes it; a note for colleagues (casework)
-        rows.append([b("supp_cancel" if c.paused_at is not None else "supplement")])  # 보완 (workflows/complaints/supplement.py)
+        rows.append(
+            [b("supp_cancel" if c.paused_at is not None else "supplement")]
+        )  # 보완 (workflows/complaints/supplement.py)
     if c.photos or c.latitude is not None:
         rows.append([b("media")])
     return rows
@@ -230,7 +233,7 @@ async def hand_over(session: AsyncSession, svc: Services, c: Complaint, reason: 
 
 async def send_card_again(session: AsyncSession, svc: Services, c: Complaint, officer_id: int) -> None:
     """The card of a complaint, as it stands now, to one officer whose earlier card Telegram refused
-    (workflows/reachability.py)."""
+    (workflows/complaints/reachability.py)."""
     await notify_department(
         session,
         svc,

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from workflows import callbacks, roles, states
+from workflows import callbacks, roles
+from workflows.complaints import states
 from workflows.complaints.cards import push_citizen, refresh_cards
 from workflows.complaints.common import check_free
 from workflows.context import Services

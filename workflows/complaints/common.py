@@ -6,15 +6,17 @@ complaint's state (service.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from workflows import audit, states
+from workflows import audit
+from workflows.complaints import states
 from workflows.context import Services
 from workflows.contact import mask_phones
 from workflows.errors import Length
@@ -249,3 +251,21 @@ def status_line(svc: Services, c: Complaint, lang: str) -> str:
     if not is_paused(c):
         return ""
     return t(lang, "sp.paused", due=c.pause_due_at.astimezone(svc.tz).strftime("%m-%d"))
+
+
+# --- the place in SQL: the figures, the Open311 export, retention and the officers' lists ---------
+
+NO_ADDRESS, OTHER_PLACE = "(location only)", "(other)"  # no typed address; one outside the district's 동
+
+
+def padded_address():
+    """The typed address with a space at each end and commas and brackets as spaces, so that a 동
+    can be matched as a whole word: "능동" matches "광진구 능동 123" but not the road "능동로"."""
+    return literal(" ") + func.replace(func.replace(Complaint.address, ",", " "), "(", " ") + " "
+
+
+def dong_case(dongs: Iterable[str]):
+    """SQL CASE: the 동 named as a whole word in the address, else OTHER_PLACE / NO_ADDRESS."""
+    whens = [(Complaint.address.is_(None), NO_ADDRESS)]
+    whens += [(padded_address().like(f"% {d} %"), d) for d in dongs]
+    return case(*whens, else_=OTHER_PLACE)

@@ -14,7 +14,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from workflows import audit, callbacks, states
+from workflows import audit, callbacks
+from workflows.complaints import states
 from workflows.business_time import Period
 from workflows.complaints import transfers
 from workflows.complaints.cards import (
@@ -492,7 +493,7 @@ async def citizen_withdraw(
     session: AsyncSession, svc: Services, p: Principal, c: Complaint, note: str | None = None
 ) -> Complaint:
     """취하: the resident takes back a complaint still being handled (before deleting their data,
-    workflows/privacy.py). Final at once; the department's officers are told to stop. An answered
+    workflows/privacy/service.py). Final at once; the department's officers are told to stop. An answered
     complaint waiting for the resident's confirmation is closed instead (the department's work is
     done: nobody to tell). No survey either way."""
     if c.citizen_id != p.user_id:
@@ -508,7 +509,7 @@ async def citizen_withdraw(
     return c
 
 
-# --- scheduled duties (reminders and escalations: workflows/escalation.py) -----------------
+# --- scheduled duties (reminders and escalations: workflows/complaints/escalation.py) -----------------
 
 
 async def autoclose_answered(session: AsyncSession, svc: Services) -> int:

@@ -37,7 +37,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from workflows import callbacks, roles, states
+from workflows import callbacks, roles
+from workflows.complaints import states
 from workflows.business_time import Period
 from workflows.complaints.cards import refresh_cards
 from workflows.complaints.common import MAX_PHOTOS, NotFound, check_officer, is_paused, langs_of, staff_text

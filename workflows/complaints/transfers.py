@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-from workflows import states
+from workflows.complaints import states
 from workflows.complaints.common import REASON
 from workflows.context import Services
 from workflows.roles import Principal

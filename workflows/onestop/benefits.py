@@ -18,7 +18,7 @@ from pathlib import Path
 from workflows import district_info
 from workflows.texts import ENGLISH_DATA, t
 
-CATALOGUE_PATH = Path(__file__).parent / "data" / "benefits.json"
+CATALOGUE_PATH = Path(__file__).parent.parent / "data" / "benefits.json"
 ORDER_MAX = 3  # 셋째 이상
 HEATING = ("city_gas", "district", "other")
 

@@ -26,7 +26,7 @@ from workflows.models import FoodOperator, Invite
 from workflows import audit, roles
 from workflows.context import Services
 from workflows.district import dong_in
-from workflows.food_alerts import INVITED, FoodConfig, config
+from workflows.food_alerts.service import INVITED, FoodConfig, config
 from workflows.roles import OPERATOR
 
 ENCODINGS = ("utf-8-sig", "cp949")

@@ -1,6 +1,6 @@
 """등록면허세 (면허분) one-stop, after 서울 광진구's 인허가기관 원스톱 (service-models.md): the tax is
 computed from the statute, paid into a virtual account without a visit, and the licensing body is
-told at once (workflows/licensing_bodies.py) instead of receiving a fax a month later.
+told at once (workflows/license_tax/licensing_bodies.py) instead of receiving a fax a month later.
 
 The law (kr-facts.md §2, data in data/license_tax.json):
 
@@ -52,7 +52,9 @@ from workflows.models import (
     LicenseTaxPayment,
     User,
 )
-from workflows import audit, group_cards, licensing_bodies, notice_render, webhooks
+from workflows import audit, group_cards, webhooks
+from workflows.license_tax import licensing_bodies
+from workflows.license_tax import notice_render
 from workflows.contact import looks_like_rrn
 from workflows.complaints import service as complaints
 from workflows.complaints.common import Draft as ComplaintDraft
@@ -65,7 +67,7 @@ from workflows.texts import ENGLISH_DATA, clip, escape, t
 
 log = logging.getLogger(__name__)
 
-DATA = Path(__file__).parent / "data" / "license_tax.json"
+DATA = Path(__file__).parent.parent / "data" / "license_tax.json"
 CITY_500K, CITY, COUNTY = "city_500k", "city", "county"
 COLUMNS = (CITY_500K, CITY, COUNTY)
 CLASSES = (1, 2, 3, 4, 5)
@@ -630,7 +632,7 @@ def parse_issue_date(text: str, today: date) -> date:
     """The expected licence date as people type it, read like the birth and death forms' dates
     (workflows/birth_death.parse_date: 2026-12-01, 2026.12.1, 20261201, 2026년 12월 1일, 12월 1일, 12/1,
     오늘, 내일): from today up to a year ahead; a date without a year is the next one in that window."""
-    from workflows.birth_death import DateInputError, parse_date
+    from workflows.onestop.service import DateInputError, parse_date
 
     try:
         return parse_date(text, today, oldest=today, latest=today + ISSUE_DATE_HORIZON)
@@ -1385,7 +1387,7 @@ async def cancel(session: AsyncSession, svc: Services, officer: Principal, n: Li
 
 async def withdraw(session: AsyncSession, svc: Services, n: LicenseTaxNotice) -> bool:
     """The resident withdraws a request not yet paid (before deleting their data,
-    workflows/privacy.py): the notice is cancelled and the tax officers are told. A paid notice is
+    workflows/privacy/service.py): the notice is cancelled and the tax officers are told. A paid notice is
     a tax record and stays; False when there was nothing to withdraw."""
     if not NOTICE.allows(n.state, "withdrawn"):
         return False
@@ -1534,7 +1536,7 @@ class Inbox:
 async def inbox(session: AsyncSession, limit: int = 10) -> Inbox:
     """What waits for 세무과: 종 to settle, unpaid notices, held payments, open refund requests and
     confirmations that could not be delivered."""
-    from workflows import states
+    from workflows.complaints import states
 
     async def notices(state: str):
         q = select(LicenseTaxNotice).where(LicenseTaxNotice.state == state)
@@ -1867,7 +1869,7 @@ def verify_text(svc: Services, n: LicenseTaxNotice, lang: str, *, code: str | No
     return text
 
 
-# --- the PNG sheets (rendered by workflows/notice_render.py) ---------------------------------------
+# --- the PNG sheets (rendered by workflows/license_tax/notice_render.py) ---------------------------------------
 
 
 def _row(key: str, value: str, value_en: str | None = None, *, strong: bool = False) -> notice_render.Row:

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from workflows.models import Rating
 from workflows.ratings import counted
 from workflows.context import Services
-from workflows.indicators import rules
+from workflows.indicators.service import rules
 
 
 def bayesian_mean(total: float, n: int, prior_mean: float, prior_weight: float) -> float:

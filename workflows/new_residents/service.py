@@ -5,7 +5,7 @@ facts; after an explicit opt-in consent (its own purpose, 개인정보 보호법
 information for their 동 and household at once (through the outbox: one message per topic, its notes
 and a list of its places with addresses and map links, 수신 거부 under the last one),
 a follow-up a week later with a way to ask the district a question (filed as a complaint of kind
-질의 to the responsible department), and the monthly newsletter (workflows/newsletter.py).
+질의 to the responsible department), and the monthly newsletter (workflows/new_residents/newsletter.py).
 
 수신 거부 deletes the subscription, withdraws the consent and cancels whatever of this feature is
 still waiting in the outbox for that chat. The subscription is also deleted ``retention_days``
@@ -28,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Complaint, NewResident, OutboxMessage, User
 from workflows.errors import DomainError
-from workflows import district_info, users
+from workflows import users
+from workflows import district_info
 from workflows.complaints import service as complaints
 from workflows.complaints.common import Draft
 from workflows.contact import looks_like_rrn
@@ -38,7 +39,7 @@ from workflows.outbox import enqueue
 from workflows.texts import ENGLISH_DATA, escape, pack, t
 from workflows.date_words import COMPACT, FULL, RELATIVE_DAYS, SHORT
 
-DEFAULT_PATH = Path(__file__).parent / "data" / "new_residents.json"
+DEFAULT_PATH = Path(__file__).parent.parent / "data" / "new_residents.json"
 FACTS = ("children_under_7", "school_age_children", "seniors_65", "pet", "car")
 # Callback data of the buttons this feature puts into the outbox; handlers/moving.NrCb packs the
 # same strings (prefix "nr", one field): a test checks both sides agree.

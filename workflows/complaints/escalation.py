@@ -28,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from workflows.models import Complaint, User
-from workflows import callbacks, roles, states
+from workflows import callbacks, roles
+from workflows.complaints import states
 from workflows.complaints.cards import officer_buttons
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue, enqueue_many

@@ -24,7 +24,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Complaint, OutboxMessage, User
-from workflows import roles, states
+from workflows import roles
+from workflows.complaints import states
 from workflows.context import Services
 from workflows.outbox import Queued, enqueue_many
 from workflows.texts import escape, t

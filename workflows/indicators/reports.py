@@ -1,6 +1,6 @@
 """The evaluation team's report: a text summary, a chart (PNG) and a spreadsheet (XLSX).
 
-``build`` gathers the figures (workflows/indicators.py, workflows/ranking.py); ``summary``,
+``build`` gathers the figures (workflows/indicators/service.py, workflows/indicators/ranking.py); ``summary``,
 ``chart_png`` and ``workbook_xlsx`` render them; ``send_monthly`` is the scheduled duty that
 queues last month's report to the evaluation team on the first working day of the month.
 
@@ -40,11 +40,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from workflows.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
 from workflows import audit
-from workflows import indicators as ind
+from workflows.indicators import service as ind
+from workflows.complaints.common import NO_ADDRESS, OTHER_PLACE
 from workflows.context import Services
-from workflows.indicators import Indicators, Levels, Span, change, local_today, rules
+from workflows.indicators.service import Indicators, Levels, Span, change, local_today, rules
 from workflows.outbox import attach, enqueue
-from workflows.ranking import Ranking, department_totals, rank
+from workflows.indicators.ranking import Ranking, department_totals, rank
 from workflows.ratings import ITEMS, counted
 from workflows.roles import EVALUATOR
 from workflows.texts import escape, t
@@ -166,7 +167,7 @@ def office_name(svc: Services, code: str, lang: str) -> str:
     one-stop (their catalogues), else the code."""
     if code in svc.district.departments:
         return dept_name(svc, code, lang)
-    from workflows import birth_death
+    from workflows.onestop import service as birth_death
 
     for kind in (birth_death.BIRTH, birth_death.DEATH):
         try:
@@ -439,7 +440,7 @@ def korean_font_family() -> str | None:
     (workflows.notice_render.korean_font_dir); None without it (Hangul would then be boxes)."""
     from matplotlib import font_manager
 
-    from workflows.notice_render import korean_font_dir
+    from workflows.license_tax.notice_render import korean_font_dir
 
     folder = korean_font_dir()
     if folder is None:
@@ -834,7 +835,7 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
     # 접수량
     v = i.volume
     by = cols("report.xlsx.volume_by")
-    places = {ind.NO_ADDRESS: t(lang, "report.xlsx.location_only"), ind.OTHER_PLACE: t(lang, "report.xlsx.no_dong")}
+    places = {NO_ADDRESS: t(lang, "report.xlsx.location_only"), OTHER_PLACE: t(lang, "report.xlsx.no_dong")}
     volume_rows = (
         [(by[0], dept_name(svc, k, lang), n) for k, n in sorted(v.received.items(), key=lambda kv: -kv[1])]
         + [(by[1], category_name(svc, k, lang), n) for k, n in sorted(v.by_category.items(), key=lambda kv: -kv[1])]

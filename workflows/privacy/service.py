@@ -4,7 +4,7 @@
 number only masked, a name only as "stored". ``delete_my_data`` first ends what is still running
 — complaints are withdrawn (취하) with a notice to the department's officers, open one-stop
 applications withdrawn with a notice to the offices, unpaid 등록면허세 notices cancelled with a
-notice to the tax officers — then anonymises every case in place (workflows/retention.py: the
+notice to the tax officers — then anonymises every case in place (workflows/privacy/retention.py: the
 rows stay for the indicators, without text, place, contact or the link to the person), deletes the
 opinion-day, new-resident and food-alert data, withdraws every consent, clears form data and
 cancels or deletes the messages queued for or sent to them. Every step is an audit entry.
@@ -47,11 +47,16 @@ from workflows.models import (
     OutboxMessage,
     User,
 )
-from workflows import audit, birth_death, food_alerts, license_tax, new_residents, states
+from workflows import audit
+from workflows.complaints import states
+from workflows.new_residents import service as new_residents
+from workflows.food_alerts import service as food_alerts
+from workflows.license_tax import service as license_tax
+from workflows.onestop import service as birth_death
 from workflows.complaints import service as complaints
 from workflows.contact import mask_phone
 from workflows.context import Services
-from workflows.retention import scrub_complaints, scrub_onestop, scrub_tax_notices
+from workflows.privacy.retention import scrub_complaints, scrub_onestop, scrub_tax_notices
 from workflows.roles import Principal
 from workflows.texts import escape, t
 

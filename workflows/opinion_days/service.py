@@ -37,13 +37,13 @@ from workflows.models import (
 from workflows import context, users
 from workflows.contact import looks_like_rrn
 from workflows.context import Services
-from workflows.opinion_analysis import Opinion, Rules, analyse
+from workflows.opinion_days.analysis import Opinion, Rules, analyse
 from workflows.outbox import enqueue
 from workflows.roles import Principal, officers_of
 from workflows.state_machine import Machine, TransitionError
 from workflows.texts import escape, t
 
-DATA_PATH = Path(__file__).parent / "data" / "opinion_days.json"
+DATA_PATH = Path(__file__).parent.parent / "data" / "opinion_days.json"
 PURPOSE = "opinion"  # consent purpose: 소통 Day 의견 수집·분석·결과 통지
 THURSDAY, NTH = 3, 3  # the third Thursday
 TITLE_LEN, BACKGROUND_LEN, QUESTION_LEN, LINK_LEN, OPTION_LEN = (2, 100), (10, 1500), (5, 300), 300, 100

@@ -35,14 +35,14 @@ from workflows.models import FoodAlertRun, FoodForecast, FoodNotice, FoodOperato
 from workflows import roles, users
 from workflows.context import Services
 from workflows.contact import looks_like_rrn
-from workflows.nhis_forecast import ForecastError, ForecastRow, NhisForecastClient
+from workflows.food_alerts.nhis_forecast import ForecastError, ForecastRow, NhisForecastClient
 from workflows.outbox import Queued, delivery_counts, enqueue, enqueue_many
 from workflows.roles import OPERATOR, officers_of
 from workflows.texts import ENGLISH_DATA, LANGS, clip, escape, t
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PATH = Path(__file__).parent / "data" / "food_alerts.json"
+DEFAULT_PATH = Path(__file__).parent.parent / "data" / "food_alerts.json"
 FETCH_DEADLINE = time(7, 30)  # after this, a missing forecast is reported, not waited for
 RETRY_EVERY = 600.0  # seconds between fetch attempts before the deadline
 FANOUT_BATCH = 500  # alerts queued per commit (keeps SQLite's write lock short)

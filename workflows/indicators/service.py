@@ -28,11 +28,12 @@ from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, se
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Complaint, ComplaintEvent, OnestopApplication, OnestopItem, Rating, UTCDateTime
-from workflows import states
+from workflows.complaints import states
+from workflows.complaints.common import dong_case
 from workflows.context import Services
 from workflows.ratings import COMPLAINT, ITEMS, ONESTOP, counted
 
-RULES_FILE = Path(__file__).parent / "data" / "indicators.json"
+RULES_FILE = Path(__file__).parent.parent / "data" / "indicators.json"
 METRES_PER_DEGREE = 111_320.0
 
 
@@ -523,17 +524,6 @@ async def flow(session: AsyncSession, svc: Services, lo: datetime, hi: datetime)
 
 # --- volume --------------------------------------------------------------------------------
 
-NO_ADDRESS, OTHER_PLACE = "(location only)", "(other)"
-
-
-def dong_of(dongs: Iterable[str]):
-    """SQL CASE: the 동 named as a whole word in the address, else OTHER_PLACE / NO_ADDRESS.
-    "능동" matches "광진구 능동 123" but not the road "능동로"."""
-    padded = literal(" ") + func.replace(func.replace(Complaint.address, ",", " "), "(", " ") + " "
-    whens = [(Complaint.address.is_(None), NO_ADDRESS)]
-    whens += [(padded.like(f"% {d} %"), d) for d in dongs]
-    return case(*whens, else_=OTHER_PLACE)
-
 
 @dataclass
 class Volume:
@@ -554,7 +544,7 @@ async def volume(session: AsyncSession, svc: Services, lo: datetime, hi: datetim
         rows = await session.execute(select(col, func.count()).where(*window).group_by(col))
         return {k: n for k, n in rows.all()}
 
-    dong = dong_of(svc.district.dongs).label("dong")
+    dong = dong_case(svc.district.dongs).label("dong")
     return Volume(
         received=await counts(C.department_code), by_category=await counts(C.category_code), by_dong=await counts(dong)
     )
@@ -816,7 +806,7 @@ async def onestop_offices(session: AsyncSession, svc: Services, lo: datetime, hi
 async def opinion_days(session: AsyncSession, span: Span, svc: Services) -> tuple[list, dict]:
     """Opinion days held in the period: days to the analysis and to the policy answer, and
     whether each public deadline was met (workflows.opinion_days.indicators)."""
-    from workflows import opinion_days as od
+    from workflows.opinion_days import service as od
 
     return await od.indicators(session, svc, span.start, span.end - timedelta(days=1))
 

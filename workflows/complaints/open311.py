@@ -9,7 +9,7 @@ plain-word status notes, times, the 동 and coordinates rounded to 0.001° (COOR
 Never: the resident's id, phone or name, the complaint text, the answer text, photos, the typed
 address (it is free text: a tested one held a neighbour's name and phone) or full-precision GPS.
 The query selects only the exported columns, and the typed address only through the SQL that
-turns it into a 동 (indicators.dong_of), so nothing else can leak by accident. Categories whose
+turns it into a 동 (common.dong_case), so nothing else can leak by accident. Categories whose
 place would say something about a person's health or circumstances (복지, 보건: the district
 profile's ``open311.location_withheld``) are exported with no place at all.
 
@@ -35,10 +35,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Complaint
-from workflows import states
+from workflows.complaints import states
 from workflows.context import Services
 from workflows.district import District
-from workflows.indicators import NO_ADDRESS, OTHER_PLACE, dong_of
+from workflows.complaints.common import NO_ADDRESS, OTHER_PLACE, dong_case
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = {"json": "application/json", "xml": "text/xml"}
@@ -227,7 +227,7 @@ def _exported(district: District):
         C.received_at,
         C.updated_at,
         C.deadline_at,
-        dong_of(district.dongs).label("dong"),
+        dong_case(district.dongs).label("dong"),
         C.latitude,
         C.longitude,
     )

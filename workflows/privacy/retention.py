@@ -56,8 +56,9 @@ from workflows.models import (
     Rating,
     User,
 )
-from workflows import audit, states
-from workflows.indicators import NO_ADDRESS, dong_of
+from workflows import audit
+from workflows.complaints import states
+from workflows.complaints.common import NO_ADDRESS, dong_case
 from workflows.retention_policy import DAYS_PER_YEAR, RetentionPolicy
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def period_text(days: int, lang: str) -> str:
     return f"{days} day{'s' if days > 1 else ''}" if lang == "en" else f"{days}天" if lang == "zh" else f"{days}일"
 
 
-# --- shared with workflows/privacy.py: anonymise in place ----------------------------------------
+# --- shared with workflows/privacy/service.py: anonymise in place ----------------------------------------
 
 
 async def ensure_anonymous_user(session: AsyncSession) -> None:
@@ -101,7 +102,7 @@ def _quiet(stmt):
 async def scrub_complaints(session: AsyncSession, svc: "Services", ids: Sequence[int], now: datetime) -> None:
     """Anonymise complaints in place: no text, answer (nor its attached files), photos, coordinates,
     phone, notes or rating comment; the address becomes its 동 (the same rule as the indicators' volume by 동,
-    indicators.dong_of; "(other)" outside the district's 동, NULL with coordinates only); the
+    complaints.common.dong_case; "(other)" outside the district's 동, NULL with coordinates only); the
     resident's link goes to ANONYMOUS_USER. Kept: department, category, kind, state, times,
     deadline, officers and the events' actions, rating scores."""
 
@@ -116,7 +117,7 @@ async def scrub_complaints(session: AsyncSession, svc: "Services", ids: Sequence
             .where(C.id.in_(ids))
             .values(
                 description="",
-                address=func.nullif(dong_of(svc.district.dongs), NO_ADDRESS),
+                address=func.nullif(dong_case(svc.district.dongs), NO_ADDRESS),
                 latitude=None,
                 longitude=None,
                 phone_enc=None,

@@ -1,9 +1,9 @@
 """Birth and death one-stop (출생·사망 원스톱, 대전 유성구 model): one report fans out into one
 sub-request per linked service, each routed to its office or outside body, with its own status.
 
-* Birth: the benefits engine (workflows/benefits.py) decides what the family can apply for; each
+* Birth: the benefits engine (workflows/onestop/benefits.py) decides what the family can apply for; each
   benefit becomes a sub-request for the household's 동 주민센터, the 보건소 or the 세무과, or a
-  notice to an outside body (한전, 도시가스사, 지역난방공사) through workflows/agency_notify.py.
+  notice to an outside body (한전, 도시가스사, 지역난방공사) through workflows/onestop/agency_notify.py.
   If the 출생신고 is not yet made its deadline is tracked and reminded of.
 * Death: each related agency of the district profile is told (departments as sub-requests,
   outside bodies through their channel) and the reporter gets a personal checklist with dates
@@ -42,8 +42,10 @@ from workflows.models import (
     OnestopReminder,
     User,
 )
-from workflows import agency_notify, audit, district_info, group_cards, ratings, webhooks
-from workflows.benefits import (
+from workflows import audit, group_cards, ratings, webhooks
+from workflows import district_info
+from workflows.onestop import agency_notify
+from workflows.onestop.benefits import (
     Catalogue,
     DistrictGrant,
     Household,
@@ -62,7 +64,7 @@ from workflows.state_machine import Machine, TransitionError
 from workflows.texts import ENGLISH_DATA, escape, pack, t
 from workflows.date_words import COMPACT, FULL, RELATIVE_DAYS, SHORT
 
-DEATH_RULES_PATH = Path(__file__).parent / "data" / "death_agencies.json"
+DEATH_RULES_PATH = Path(__file__).parent.parent / "data" / "death_agencies.json"
 NOTICE_VERSION = "2026-12-04"  # version of the one-stop consent screens (stored with each consent)
 
 BIRTH, DEATH = "birth", "death"
@@ -1280,7 +1282,7 @@ ITEM = Machine(
         "notify": ({PENDING}, NOTIFIED),
         "ack": ({PENDING, NOTIFIED}, DONE),
         "relay": ({PENDING, NOTIFIED}, PENDING),
-        "withdraw": (WORKABLE | {NOTIFIED}, SKIPPED),  # the family withdrew (workflows/privacy.py)
+        "withdraw": (WORKABLE | {NOTIFIED}, SKIPPED),  # the family withdrew (workflows/privacy/service.py)
     },
     error=ItemTransitionError,
 )
@@ -1612,7 +1614,7 @@ async def stop_reminders(session: AsyncSession, svc: Services, user_id: int, app
 
 
 async def withdraw(session: AsyncSession, svc: Services, app: OnestopApplication) -> int:
-    """The family withdraws an open application (before deleting their data, workflows/privacy.py):
+    """The family withdraws an open application (before deleting their data, workflows/privacy/service.py):
     every item not yet final is dropped, the offices working on one are told to stop, notices to
     outside bodies not yet sent and reminders are cancelled. No completion message, no survey.
     Returns how many items were dropped (0 when it was already finished)."""

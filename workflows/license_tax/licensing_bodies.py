@@ -2,7 +2,7 @@
 district profile names in license_tax.bodies_file) and the payment confirmation each receives in
 place of the fax (지방세법 §38: the body checks payment before issuing the certificate).
 
-Channels, as in workflows/agency_notify.py (whose Channel type, signature and backoff rules this
+Channels, as in workflows/onestop/agency_notify.py (whose Channel type, signature and backoff rules this
 module reuses; its own notices are tied to the birth/death one-stop's items, so the confirmation
 rows here are license_tax_confirmations):
 
@@ -35,9 +35,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import LicenseTaxConfirmation
-from workflows import agency_notify
+from workflows.onestop import agency_notify
 from workflows import webhooks
-from workflows.agency_notify import Channel
+from workflows.onestop.agency_notify import Channel
 from workflows.context import Services
 from workflows.district import District
 from workflows.outbox import Buttons, enqueue
@@ -46,7 +46,7 @@ from workflows.texts import ENGLISH_DATA
 
 log = logging.getLogger(__name__)
 
-DATA = Path(__file__).parent / "data" / "licensing_bodies.json"
+DATA = Path(__file__).parent.parent / "data" / "licensing_bodies.json"
 WEBHOOK, TELEGRAM, DEPARTMENT, MANUAL = agency_notify.WEBHOOK, agency_notify.TELEGRAM, "department", "manual"
 PENDING, SENDING, SENT, FAILED = webhooks.PENDING, webhooks.SENDING, "sent", "failed"
 

@@ -30,10 +30,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from workflows.models import Consent, NewResident, NewsletterIssue, OutboxMessage, User
 from workflows.errors import DomainError
 from workflows import links as links_
-from workflows import new_residents, outbox
+from workflows import outbox
+from workflows.new_residents import service as new_residents
 from workflows.business_time import BusinessCalendar
 from workflows.context import Services
-from workflows.new_residents import STOP_CB, NewsletterSettings
+from workflows.new_residents.service import STOP_CB, NewsletterSettings
 from workflows.outbox import Queued, enqueue, enqueue_many
 from workflows.roles import Principal
 from workflows.texts import escape, t
