@@ -126,6 +126,8 @@ def build_app(settings: Settings) -> App:
         bot,
         sm,
         rate=settings.delivery_rate,
+        private_interval=settings.delivery_private_interval,
+        group_interval=settings.delivery_group_interval,
         on_refused=partial(undelivered.refused, svc),  # a 400: plain text, then the admins
         on_forbidden=partial(reachability.forbidden, svc),  # a 403: held cards, admins told
         reads=reads,

@@ -54,6 +54,8 @@ class Settings:
     data_dir: Path = ROOT / "data"
     # Delivery limits (design: ~25 msg/s overall, 1/s per private chat, 20/min per group).
     delivery_rate: float = 25.0
+    delivery_private_interval: float = 1.0  # seconds between two messages to one private chat
+    delivery_group_interval: float = 3.0  # ... to one group chat
     polling_timeout: int = 30
     log_level: str = "INFO"
     # The bot's own HTTP server (exports, payment notifications, health); off unless a port is set.
@@ -218,6 +220,8 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         raise ConfigError(f"DISTRICT_CONFIG file not found: {district}")
     try:
         rate = float(env.get("DELIVERY_RATE") or 25)
+        private_interval = float(env.get("DELIVERY_PRIVATE_INTERVAL") or 1.0)
+        group_interval = float(env.get("DELIVERY_GROUP_INTERVAL") or 3.0)
         polling_timeout = int(env.get("POLLING_TIMEOUT") or 30)
         http_port = int(env["HTTP_PORT"]) if env.get("HTTP_PORT") else None
         export_port = int(env["EXPORT_PORT"]) if env.get("EXPORT_PORT") else None
@@ -228,7 +232,8 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         lease_seconds = float(env.get("LEASE_SECONDS") or 30)
     except ValueError:
         raise ConfigError(
-            "DELIVERY_RATE, FLOOD_WINDOW and LEASE_SECONDS must be numbers, POLLING_TIMEOUT, "
+            "DELIVERY_RATE, DELIVERY_PRIVATE_INTERVAL, DELIVERY_GROUP_INTERVAL, FLOOD_WINDOW and LEASE_SECONDS "
+            "must be numbers, POLLING_TIMEOUT, "
             "HTTP_PORT, EXPORT_PORT, FLOOD_LIMIT and FORM_TTL_DAYS whole numbers"
         ) from None
     if export_port is not None and export_port == http_port:
@@ -239,6 +244,11 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     if form_ttl_days <= 0:
         raise ConfigError(f"FORM_TTL_DAYS must be a whole number of days greater than 0, got {form_ttl_days}")
     retention_days = _retention_days(env)
+    if not (0 <= private_interval <= 60 and 0 <= group_interval <= 600):  # also refuses nan
+        raise ConfigError(
+            "DELIVERY_PRIVATE_INTERVAL (0-60 s) and DELIVERY_GROUP_INTERVAL (0-600 s) are the seconds between two "
+            "messages to one chat; Telegram's limits are 1 and 3"
+        )
     if lease_seconds < 1:
         raise ConfigError("LEASE_SECONDS must be at least 1 (the lease is renewed every third of it)")
     webhook_url = (env.get("WEBHOOK_URL") or "").strip() or None
@@ -273,6 +283,8 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         data_key=data_key,
         data_dir=data_dir,
         delivery_rate=rate,
+        delivery_private_interval=private_interval,
+        delivery_group_interval=group_interval,
         polling_timeout=polling_timeout,
         log_level=env.get("LOG_LEVEL") or "INFO",
         http_host=env.get("HTTP_HOST") or "127.0.0.1",

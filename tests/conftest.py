@@ -34,16 +34,22 @@ def _drop_test_databases():
 
 
 def _bot_children() -> list[int]:
-    """Processes this test process started that still run ``python -m bot`` (Linux /proc)."""
-    me, found = os.getpid(), []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    """Processes this test process started that still run ``python -m bot`` (Linux /proc: the
+    children each thread of this process started, not a scan of every process)."""
+    pids = set()
+    for children in Path("/proc/self/task").glob("*/children"):
         try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            cmd = (stat.parent / "cmdline").read_bytes().split(b"\0")
-        except (OSError, IndexError, ValueError):
+            pids.update(int(p) for p in children.read_text().split())
+        except OSError:
+            continue  # the thread ended meanwhile
+    found = []
+    for pid in sorted(pids):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
             continue  # gone meanwhile
-        if ppid == me and b"-m" in cmd and b"bot" in cmd:
-            found.append(int(stat.parent.name))
+        if b"-m" in cmd and b"bot" in cmd:
+            found.append(pid)
     return found
 
 

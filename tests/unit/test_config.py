@@ -100,3 +100,17 @@ def test_a_self_hosted_bot_api_server_may_post_anywhere():
     assert s.webhook_mode and not s.uses_official_api
     with pytest.raises(ConfigError, match="not a URL Telegram accepts"):
         settings(WEBHOOK_URL="http://10.0.0.5:99999/hook", TELEGRAM_API_URL="http://bot-api.internal:8081", **WEBHOOK)
+
+
+def test_delivery_spacing_defaults_to_telegrams_limits_and_refuses_nonsense():
+    s = settings()
+    assert (s.delivery_private_interval, s.delivery_group_interval) == (1.0, 3.0)
+    s = settings(DELIVERY_PRIVATE_INTERVAL="0.05", DELIVERY_GROUP_INTERVAL="0")
+    assert (s.delivery_private_interval, s.delivery_group_interval) == (0.05, 0.0)
+    for bad in (
+        {"DELIVERY_PRIVATE_INTERVAL": "-1"},
+        {"DELIVERY_GROUP_INTERVAL": "nan"},
+        {"DELIVERY_PRIVATE_INTERVAL": "1s"},
+    ):
+        with pytest.raises(ConfigError, match="DELIVERY_PRIVATE_INTERVAL"):
+            settings(**bad)
