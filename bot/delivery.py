@@ -89,7 +89,7 @@ METHODS: dict[str, type[methods.TelegramMethod]] = {
 
 # What a sender needs from Telegram's answer (a poll's id, to match later poll_answer updates),
 # kept in the transaction that marks the row sent: method -> coroutine(session, row, result).
-# Registered by the feature that needs it (handlers/opinion.py); a failing hook is logged and
+# Registered by the feature that needs it (handlers/opinion_days.py); a failing hook is logged and
 # never keeps the row from being marked sent.
 RESULT_HOOKS: dict[str, Callable[[AsyncSession, OutboxMessage, Any], Awaitable[None]]] = {}
 

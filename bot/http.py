@@ -28,14 +28,16 @@ Setup = Callable[[web.Application, "App"], None]
 
 def public_routes() -> list[Setup]:
     """Routes of the public listener (imported lazily, so bot.http stays import-light)."""
-    from handlers import http_health, http_payments, http_telegram
+    from handlers import http_health, http_telegram
+    from handlers.license_tax import http_payments
 
     return [http_health.setup, http_payments.setup, http_telegram.setup]
 
 
 def export_routes() -> list[Setup]:
     """Routes of the export listener."""
-    from handlers import http_health, http_open311
+    from handlers import http_health
+    from handlers.complaints import http_open311
 
     return [http_health.setup_export, http_open311.setup]
 

@@ -14,34 +14,26 @@ def _detached(router: Router) -> Router:
 
 
 def build_router() -> Router:
-    from handlers import (
-        admin,
-        answer_templates,
-        audit,
-        birth,
-        broadcast,
-        common,
-        complaint,
-        death,
-        edits,
-        fallback,
-        feedback,
-        foodalert,
-        group,
-        license_tax,
-        moving,
-        officer,
-        onestop,
-        onestop_officer,
-        opinion,
-        privacy,
-        reports,
-        staff_links,
-        status,
-        supplement,
-        transfers,
-        worklist,
-    )
+    from handlers import common, edits, fallback, group, privacy, staff_links, worklist
+    from handlers.admin import roles as admin
+    from handlers.complaints import answer_templates
+    from handlers.admin import audit
+    from handlers.onestop import birth
+    from handlers.admin import broadcast
+    from handlers.complaints import filing as complaint
+    from handlers.onestop import death
+    from handlers.complaints import feedback
+    from handlers import food_alerts as foodalert
+    from handlers.license_tax import chat as license_tax
+    from handlers import new_residents as moving
+    from handlers.complaints import officer
+    from handlers.onestop import resident as onestop
+    from handlers.onestop import officer as onestop_officer
+    from handlers import opinion_days as opinion
+    from handlers import indicators as reports
+    from handlers.complaints import status
+    from handlers.complaints import supplement
+    from handlers.complaints import transfers
 
     root = Router(name="root")
     root.include_routers(

@@ -118,7 +118,7 @@ class SettingsCb(CallbackData, prefix="set"):  # /settings: cards or the morning
     mode: str
 
 
-class BroadcastCb(CallbackData, prefix="bc"):  # /broadcast (handlers/broadcast.py)
+class BroadcastCb(CallbackData, prefix="bc"):  # /broadcast (handlers/admin/broadcast.py)
     action: str  # aud (an audience), depts (the department list), send, rewrite, cancel, report
     v: str = ""  # aud: staff, residents or dept
     d: str = ""  # aud with v=dept: the department code

@@ -7,7 +7,6 @@ typed it. Free text about a service, or a greeting, is answered here too (``poin
 
 from __future__ import annotations
 
-import importlib
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.handler import CallableObject
@@ -22,6 +21,7 @@ from handlers import keyboards as kb
 from handlers.callbacks import LangCb, MenuCb
 from handlers.privacy import show_privacy
 from handlers.states import ComplaintForm, OfficerForm
+from handlers.entries import ENTRIES, entry
 from workflows import roles, services, users
 from workflows.context import Services
 from workflows.roles import Principal, RoleError
@@ -87,25 +87,10 @@ async def menu_help(query: CallbackQuery, lang: str, principal: Principal) -> No
     await query.message.answer(help_text(lang, principal))
 
 
-# A service's command handler (module in handlers/, function); /complaint and /status have their
-# own menu handlers (handlers/complaint.py, handlers/status.py), which take the presser's id.
-ENTRIES = {
-    "birth": ("birth", "birth_cmd"),
-    "death": ("death", "death_cmd"),
-    "licensetax": ("license_tax", "licensetax_cmd"),
-    "moving": ("moving", "moving_cmd"),
-    "opinion": ("opinion", "opinion_cmd"),
-    "foodalert": ("foodalert", "foodalert_cmd"),
-    "privacy": ("privacy", "privacy_cmd"),
-    "language": ("common", "language_cmd"),
-}
-
-
 async def run_entry(code: str, message: Message, user, bot: Bot, data: dict) -> None:
     """Run service `code`'s command handler as if `user` had typed its command in this chat: the
     same function, with the handler data of this update (session, state, lang, principal ...)."""
-    module, name = ENTRIES[code]
-    handler = getattr(importlib.import_module("handlers." + module), name)
+    handler = ENTRIES[code]  # registered by the service's module (handlers/entries.py)
     command = services.catalogue().get(code).command
     typed = message.model_copy(
         update={"from_user": user, "text": f"/{command}", "entities": None, "reply_markup": None}
@@ -113,7 +98,7 @@ async def run_entry(code: str, message: Message, user, bot: Bot, data: dict) -> 
     await CallableObject(handler).call(typed, **data)
 
 
-@router.callback_query(MenuCb.filter(F.action.in_(set(ENTRIES))))
+@router.callback_query(MenuCb.filter(F.action.in_(ENTRIES)))  # the registry as it is when pressed
 async def menu_entry(query: CallbackQuery, callback_data: MenuCb, bot: Bot, lang: str, **data) -> None:
     if not isinstance(query.message, Message) or query.message.chat.type != "private":
         await query.answer(t(lang, "menu.private_only"), show_alert=True)
@@ -143,6 +128,7 @@ def service_hint(text: str, lang: str) -> tuple[str, list[tuple[str, str]]] | No
     return line, [(t(lang, f"menu.{s.code}"), MenuCb(action=s.code).pack())]
 
 
+@entry("language")
 @router.message(Command("language"))
 async def language_cmd(message: Message, lang: str) -> None:
     await message.answer(t(lang, "language.choose"), reply_markup=kb.language())

@@ -31,9 +31,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import commands
-from handlers.answer_templates import IN_PRIVATE, continue_in_private, open_answer_link
+from handlers.complaints.answer_templates import IN_PRIVATE, continue_in_private, open_answer_link
 from handlers.callbacks import OfficerCb
-from handlers.case_view import open_receipt
+from handlers.complaints.case_view import open_receipt
 from workflows.context import Services
 from workflows.links import private_chat
 from workflows.roles import Principal
@@ -79,7 +79,7 @@ PRIVATE_BUTTONS = {
     "at",
     "tpl",
     "arf",
-}  # the last four: handlers/answer_templates.py
+}  # the last four: handlers/complaints/answer_templates.py
 # the one-stop and tax officers' work buttons (an old group card's, or forged): their answers show the
 # family's or the payer's data; only an outside body's 수신 확인 and a licensing body's 면허 불허 stay
 PRIVATE_BUTTON_ACTIONS = {
@@ -97,7 +97,7 @@ def _private_button(data: str | None) -> bool:
 
 
 def _payload(name: str, args: str | None) -> str | None:
-    from handlers.officer import RECEIPT
+    from handlers.complaints.officer import RECEIPT
 
     receipt = (args or "").strip()
     if name == "find" and RECEIPT.match(receipt):
@@ -174,15 +174,15 @@ async def start_route(
 ) -> None:
     uid = message.from_user.id
     if command.args == "status":
-        from handlers.status import show_list
+        from handlers.complaints.status import show_list
 
         await show_list(message, session, svc, lang, uid)
     elif command.args == "complaint":
-        from handlers.complaint import begin
+        from handlers.complaints.filing import begin
 
         await begin(message, state, session, svc, lang, uid)
     elif command.args == "inbox":
-        from handlers.officer import show_inbox
+        from handlers.complaints.officer import show_inbox
 
         await show_inbox(message, session, svc, lang, principal)
     else:

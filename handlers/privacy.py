@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards as kb
 from handlers.callbacks import PrivacyCb, PrivacyDataCb
 from handlers.replies import answer_all
+from handlers.entries import entry
 from workflows import users
 from workflows.privacy import service as privacy
 from workflows.context import Services
@@ -125,6 +126,7 @@ async def _take_pending(state: FSMContext) -> dict | None:
     return pending
 
 
+@entry("privacy")
 @router.message(Command("privacy"))
 async def privacy_cmd(message: Message, session: AsyncSession, svc: Services, lang: str) -> None:
     await show_privacy(message, session, svc, lang, message.from_user.id, data_buttons=True)

@@ -28,7 +28,7 @@ async def open_from_group(
 ) -> None:
     kind, item_id = group_cards.parse(command.args)
     if kind == group_cards.ONESTOP:
-        from handlers.onestop_officer import _card, _item
+        from handlers.onestop.officer import _card, _item
 
         item = await _item(session, principal, item_id)
         if item is None:

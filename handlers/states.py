@@ -40,10 +40,10 @@ class OfficerForm(StatesGroup):
     reject_remedy = State()
     extend_reason = State()
     note_text = State()  # an internal note (workflows/casework.add_note)
-    return_reason = State()  # 반송: why the transfer is refused back (handlers/transfers.py)
+    return_reason = State()  # 반송: why the transfer is refused back (handlers/complaints/transfers.py)
 
 
-class TemplateForm(StatesGroup):  # /templates: a new answer template (handlers/answer_templates.py)
+class TemplateForm(StatesGroup):  # /templates: a new answer template (handlers/complaints/answer_templates.py)
     title = State()
     body = State()
 

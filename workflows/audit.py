@@ -8,7 +8,7 @@ Action names use underscores (``complaint_view``), one namespace per feature; ea
 label in workflows/texts.py (``audit.label.<action>``). Other modules may record actions of their
 own: the export shows them with their code when they have no label.
 
-An admin exports a window (``/audit [days]``, handlers/audit.py): ``export`` gathers the rows, builds
+An admin exports a window (``/audit [days]``, handlers/admin/audit.py): ``export`` gathers the rows, builds
 the spreadsheet in a worker thread and records the export itself.
 """
 

@@ -330,9 +330,11 @@ async def test_the_group_link_opens_the_answer_form_and_other_actions_open_the_c
     alert, mark = await press_in_group(fake, CLEAN_1, f"op:answer:{c.id}", card)
     # (the card copies rewritten by the take also name her: wait for the answer to this press)
     await fake.wait_for(
-        lambda c: c.params.get("chat_id") == CLEAN_1
-        and "이영희" in c.params.get("text", "")
-        and "넘겨받기" in json.dumps(c.params.get("reply_markup"), ensure_ascii=False),
+        lambda c: (
+            c.params.get("chat_id") == CLEAN_1
+            and "이영희" in c.params.get("text", "")
+            and "넘겨받기" in json.dumps(c.params.get("reply_markup"), ensure_ascii=False)
+        ),
         after=mark,
     )
     await h.say(CLEAN_2, TEXT, expect="답변 미리보기")

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from workflows.models import FoodOperator, OutboxMessage, RoleGrant, User
-from handlers.foodalert import FoodCb
+from handlers.food_alerts import FoodCb
 from tests.e2e.harness import ADMIN, BotHarness
 from workflows.roles import OPERATOR
 

@@ -17,7 +17,7 @@ from workflows.models import (
     Rating,
     User,
 )
-from handlers.birth import late_warning
+from handlers.onestop.birth import late_warning
 from tests.unit.conftest import ADMIN_ID, KST
 from workflows import callbacks, ratings, roles
 from workflows.onestop import agency_notify
@@ -467,8 +467,8 @@ async def test_purge_after_retention_keeps_ratings(session, svc, officers, clock
 
 def test_callback_strings_match_the_handlers_callback_data():
     from handlers.callbacks import OsRateCb, OsRateMoreCb
-    from handlers.onestop import ReminderCb, SupplementCb
-    from handlers.onestop_officer import AgencyAckCb, OsItemCb
+    from handlers.onestop.resident import ReminderCb, SupplementCb
+    from handlers.onestop.officer import AgencyAckCb, OsItemCb
 
     big = 2_147_483_647
     assert bd.cb_item("done", big) == OsItemCb(action="done", item=big).pack()

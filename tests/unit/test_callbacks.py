@@ -105,3 +105,24 @@ def test_forged_numbers_do_not_unpack(forged):
     cls = {"op": OfficerCb, "rt": RateCb, "fb": FeedbackCb}[forged.split(":")[0]]
     with pytest.raises(ValueError):
         cls.unpack(forged)
+
+
+def test_every_menu_service_runs_its_commands_own_handler():
+    """/menu's buttons run the command handler each feature registers (handlers/entries.py):
+    every service of services.json has one (complaint and status have their own menu handlers),
+    and it is the function the typed command runs."""
+    import handlers
+    from aiogram.filters import Command
+    from handlers.entries import ENTRIES
+    from workflows import services
+
+    root = handlers.build_router()
+    codes = {s.code for s in services.catalogue().services} - {"complaint", "status"}
+    assert set(ENTRIES) == codes
+    commands = {
+        h.callback: {c for f in h.filters or [] if isinstance(f.callback, Command) for c in f.callback.commands}
+        for router in root.chain_tail
+        for h in router.message.handlers
+    }
+    for code, handler in ENTRIES.items():
+        assert services.catalogue().get(code).command in commands.get(handler, set()), code

@@ -921,7 +921,7 @@ async def test_department_body_tells_its_officers(session, tsvc, people, distric
 
 
 def test_callback_strings_match_the_handlers_callback_data():
-    from handlers.license_tax import LtCb
+    from handlers.license_tax.chat import LtCb
 
     assert lt.cb("class", 12, 3) == LtCb(action="class", id=12, arg=3).pack()
     assert lt.cb("open", 7) == LtCb(action="open", id=7).pack()
@@ -944,7 +944,11 @@ def test_every_error_code_raised_has_its_text():
     root = Path(lt.__file__).resolve().parents[2]
     src = "".join(
         (root / f).read_text(encoding="utf-8")
-        for f in ("workflows/license_tax/service.py", "handlers/license_tax.py", "handlers/http_payments.py")
+        for f in (
+            "workflows/license_tax/service.py",
+            "handlers/license_tax/chat.py",
+            "handlers/license_tax/http_payments.py",
+        )
     )
     codes = set(re.findall(r'LicenseTaxError\("(\w+)"\)', src)) | {"duplicate"}
     assert codes and codes <= set(lt.ERROR_KEYS)

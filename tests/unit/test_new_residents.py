@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from workflows.models import Complaint, Consent, NewResident, OutboxMessage, User, utcnow
 from bot.delivery import DeliveryWorker
-from handlers.moving import NrCb
+from handlers.new_residents import NrCb
 from workflows.new_residents import service as nr
 from workflows.new_residents.service import ASK_CB, STOP_CB, DateError, Household
 from workflows.outbox import enqueue

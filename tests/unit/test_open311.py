@@ -325,7 +325,7 @@ async def test_a_database_outage_is_a_georeport_503(svc, clock):
     from sqlalchemy.exc import OperationalError
 
     from handlers.http_app import APP_KEY
-    from handlers import http_open311
+    from handlers.complaints import http_open311
 
     def down():
         raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))

@@ -110,7 +110,7 @@ def test_deadlines_are_data(svc, district):
 
 
 def test_callback_strings_match_the_handlers():
-    from handlers.opinion import OpdCb
+    from handlers.opinion_days import OpdCb
 
     assert od.cb("write", 12) == OpdCb(action="write", tid=12).pack()
     assert od.cb("tstat", 3, 45, "partly") == OpdCb(action="tstat", tid=3, n=45, s="partly").pack()
@@ -522,7 +522,7 @@ async def test_a_poll_sent_by_the_worker_records_its_poll_id(db_sessionmaker, sv
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
 
-    import handlers.opinion  # noqa: F401  registers the sendPoll result hook
+    import handlers.opinion_days  # noqa: F401  registers the sendPoll result hook
     from bot.delivery import RESULT_HOOKS, DeliveryWorker
     from tests.fakes.telegram_server import FakeTelegram
 

@@ -1,4 +1,4 @@
-"""POST /payments/notify (handlers/http_payments.py) on a local aiohttp test server: the HMAC
+"""POST /payments/notify (handlers/license_tax/http_payments.py) on a local aiohttp test server: the HMAC
 signature, replays (same transaction id, stale timestamp), malformed bodies, the unset secret, and
 logs that carry no payment data."""
 
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from handlers.http_app import APP_KEY
 from workflows.models import LicenseTaxNotice, LicenseTaxPayment, User
-from handlers import http_payments
+from handlers.license_tax import http_payments
 from tests.unit.conftest import ADMIN_ID
 from workflows import roles
 from workflows.license_tax import service as lt

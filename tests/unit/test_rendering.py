@@ -192,7 +192,8 @@ async def test_one_stop_status_with_long_requests_for_more_is_sent_whole(session
 def test_birth_benefit_list_and_privacy_screens_fit(svc):
     from datetime import datetime, timezone
 
-    from handlers import birth, privacy as privacy_screens
+    from handlers import privacy as privacy_screens
+    from handlers.onestop import birth
     from workflows.privacy.service import ConsentLine, Deleted, Held
 
     data = {

@@ -313,7 +313,7 @@ async def test_deleting_my_data_forgets_my_supplement_in_officers_chats(session,
 
 
 def test_buttons_the_outbox_carries_match_the_handlers_callback_data():
-    from handlers.supplement import SuppCb
+    from handlers.complaints.supplement import SuppCb
 
     assert SuppCb(action="reply", cid=5).pack() == sp.cb("reply", 5)
     assert SuppCb.unpack(sp.cb("more", 7)) == SuppCb(action="more", cid=7, n=0)

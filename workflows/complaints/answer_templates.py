@@ -1,6 +1,6 @@
 """A department's saved answer texts (issue 16 §4), for its officers only.
 
-Officers keep them with /templates (handlers/answer_templates.py): a title of at most
+Officers keep them with /templates (handlers/complaints/answer_templates.py): a title of at most
 ``TITLE_MAX`` characters and a body within the answer's own limits (complaints.ANSWER_MIN …
 ANSWER_MAX), at most ``MAX_PER_DEPARTMENT`` in use at once. A removed template keeps its row with
 ``deleted_at`` set. In the answer form a template's body becomes the answer's text, which the

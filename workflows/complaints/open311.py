@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 export of the complaints (read-only), for other systems.
 
 Spec: https://wiki.open311.org/GeoReport_v2 (and Service_Discovery, GeoReport_v2/Extensions for
-``page`` / ``page_size``). The routes are in handlers/http_open311.py, on the export listener
+``page`` / ``page_size``). The routes are in handlers/complaints/http_open311.py, on the export listener
 (EXPORT_HOST / EXPORT_PORT), never on the public webhook/payment port.
 
 Nothing personal leaves the district. Exported: receipt number, category, department, status and

@@ -277,7 +277,7 @@ def fmt_due(svc: Services, due: datetime, lang: str) -> str:
 
 def cb(action: str, tid: int = 0, n: int = 0, s: str = "") -> str:
     """Callback data of the buttons put into the outbox; the same string as
-    handlers.opinion.OpdCb(action=..., tid=..., n=..., s=...).pack() (a test checks)."""
+    handlers.opinion_days.OpdCb(action=..., tid=..., n=..., s=...).pack() (a test checks)."""
     return f"opd:{action}:{tid}:{n}:{s}"
 
 

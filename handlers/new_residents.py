@@ -28,6 +28,7 @@ from handlers.keyboards import markup
 from handlers.privacy import privacy_section, show_privacy
 from handlers.replies import answer_in
 from handlers.states import resumes
+from handlers.entries import entry
 from workflows import users
 from workflows.new_residents import service as new_residents
 from workflows.new_residents import newsletter
@@ -115,6 +116,7 @@ def stop_markup(lang: str, *, again: bool = False):
 # --- /moving --------------------------------------------------------------------------------
 
 
+@entry("moving")
 @router.message(Command("moving"))
 async def moving_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     sub = await new_residents.subscription(session, message.from_user.id)

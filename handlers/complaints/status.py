@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.callbacks import MenuCb, ResidentFilesCb, StatusCb
 from handlers.keyboards import markup
-from handlers.onestop import show_status as onestop_status  # birth/death one-stop items (issue 3)
+from handlers.onestop.resident import show_status as onestop_status  # birth/death one-stop items (issue 3)
 from workflows.complaints import answer_files as af
 from workflows.complaints import service as complaints
 from workflows.complaints.common import NotFound
@@ -66,7 +66,7 @@ async def send_detail(message: Message, svc: Services, c, lang: str) -> None:
     """One complaint in full: several messages when the answer and the history are long."""
     for text in complaints.detail_messages(svc, c, lang):
         await message.answer(text)
-    from handlers.supplement import status_block
+    from handlers.complaints.supplement import status_block
 
     await status_block(message, svc, c, lang)  # an open 보완 request: what, by when, the answer buttons
 

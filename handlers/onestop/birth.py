@@ -17,11 +17,12 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from handlers import onestop as os_
+from handlers.onestop import resident as os_
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
-from handlers.onestop import BirthForm, OsFlowCb
+from handlers.onestop.resident import BirthForm, OsFlowCb
+from handlers.entries import entry
 from workflows.onestop import service as bd
 from workflows.onestop.benefits import add_months, load_catalogue, won
 from workflows.onestop.service import BirthAnswers, Plan
@@ -296,6 +297,7 @@ FLOW = os_.register(
 # --- handlers ---------------------------------------------------------------------------------------------
 
 
+@entry("birth")
 @router.message(Command("birth"))
 async def birth_cmd(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     await os_.begin(message, state, svc, lang, KIND)

@@ -3,8 +3,8 @@
 body, the optional phone, submit, cancel), and what comes after filing: the per-item section of
 /status, answering a 보완요청, the reminder buttons and the 5-item rating.
 
-The flows themselves (their own questions and summaries) live in handlers/birth.py and
-handlers/death.py and register a `Flow` here. All form state is in the FSM (in the database),
+The flows themselves (their own questions and summaries) live in handlers/onestop/birth.py and
+handlers/onestop/death.py and register a `Flow` here. All form state is in the FSM (in the database),
 so a family can stop at any question and carry on later, even after a restart.
 """
 

@@ -22,6 +22,7 @@ from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP, RoleFilter
 from handlers.keyboards import markup
 from handlers.replies import answer_in
 from handlers.states import resumes, step_token
+from handlers.entries import entry
 from workflows.food_alerts import service as fa
 from workflows import roles
 from workflows.food_alerts import food_import
@@ -165,6 +166,7 @@ async def show_staff(
     )
 
 
+@entry("foodalert")
 @router.message(Command("foodalert"))
 async def foodalert_cmd(
     message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal

@@ -26,6 +26,7 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_in
+from handlers.entries import entry
 from workflows.opinion_days import service as od
 from workflows.context import Services
 from workflows.opinion_days.service import OpinionError, cb, fmt_day
@@ -142,6 +143,7 @@ async def show_home(message: Message, session: AsyncSession, svc: Services, lang
     await message.answer(text, reply_markup=markup(rows))
 
 
+@entry("opinion")
 @router.message(Command("opinion"))
 async def opinion_cmd(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
     await show_home(message, session, svc, lang, principal)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import ReturnCb
 from handlers.filters import NOT_COMMAND
-from handlers.case_forms import complaint_for, finish, form_complaint, reason_error, tell_taken
+from handlers.complaints.case_forms import complaint_for, finish, form_complaint, reason_error, tell_taken
 from handlers.states import OfficerForm
 from handlers.replies import answer_in
 from workflows.complaints import transfers

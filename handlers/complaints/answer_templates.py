@@ -2,7 +2,7 @@
 
 * Attachments: at the answer's preview (and already while the text is asked) an officer may send up
   to 5 photos or documents (workflows/complaints/answer_files.py); the preview says "첨부 n개", 다시 쓰기 keeps
-  them, [📎 첨부 빼기] removes one or all. On 보내기 (handlers/officer.py) they are stored and queued to
+  them, [📎 첨부 빼기] removes one or all. On 보내기 (handlers/complaints/officer.py) they are stored and queued to
   the resident after the answer. The resident's /status detail offers them again (a button).
 * Templates: /templates lists, adds (title, then body) and deletes (with a confirmation) the
   department's templates; [📋 템플릿] in the answer form lists them (paged) and puts the chosen one's
@@ -38,8 +38,8 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import media
-from handlers.case_view import open_receipt, show_card
-from handlers.case_forms import button_complaint, complaint_for, form_complaint, tell_taken
+from handlers.complaints.case_view import open_receipt, show_card
+from handlers.complaints.case_forms import button_complaint, complaint_for, form_complaint, tell_taken
 from handlers.callbacks import AnswerCb, Num, OfficerCb, ResidentFilesCb
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup

@@ -15,11 +15,12 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from handlers import onestop as os_
+from handlers.onestop import resident as os_
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
-from handlers.onestop import DeathForm, OsFlowCb
+from handlers.onestop.resident import DeathForm, OsFlowCb
+from handlers.entries import entry
 from workflows.onestop import service as bd
 from workflows.onestop.service import DeathAnswers, Plan
 from workflows.contact import mask_phone
@@ -147,6 +148,7 @@ FLOW = os_.register(
 )
 
 
+@entry("death")
 @router.message(Command("death"))
 async def death_cmd(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     await os_.begin(message, state, svc, lang, KIND)

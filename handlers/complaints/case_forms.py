@@ -1,4 +1,4 @@
-"""What the officer's forms share (handlers/officer.py and the forms beside it: transfers, 보완,
+"""What the officer's forms share (handlers/complaints/officer.py and the forms beside it: transfers, 보완,
 answer templates): the complaint a form or a button is about, if it is still the officer's; the end
 of a form's last step; a colleague who took the complaint meanwhile; a typed reason's problem."""
 

@@ -8,7 +8,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.keyboards import markup
-from handlers.status import offer_files, send_detail
+from handlers.complaints.status import offer_files, send_detail
 from workflows.complaints import casework
 from workflows.complaints import service as complaints
 from workflows.complaints.common import NotFound

@@ -12,11 +12,18 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import NOT_COMMAND
-from handlers import supplement
-from handlers import answer_templates as answer_ui
+from handlers.complaints import supplement
+from handlers.complaints import answer_templates as answer_ui
 from handlers import worklist as lists
-from handlers.case_view import open_receipt, show_card
-from handlers.case_forms import button_complaint, complaint_for, finish, form_complaint, reason_error, tell_taken
+from handlers.complaints.case_view import open_receipt, show_card
+from handlers.complaints.case_forms import (
+    button_complaint,
+    complaint_for,
+    finish,
+    form_complaint,
+    reason_error,
+    tell_taken,
+)
 from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
 from handlers.keyboards import markup
 from handlers.states import OfficerForm
@@ -167,7 +174,7 @@ async def officer_action(
                 return
             rows = [[(x.name[:40], AssignCb(cid=c.id, g=x.grant_id).pack())] for x in people[:30]]
             await msg.answer(t(lang, "ws.assign.ask", receipt=c.receipt_no), reply_markup=markup(rows))
-        elif action in SUPPLEMENT_ACTIONS:  # 보완 요청 (handlers/supplement.py)
+        elif action in SUPPLEMENT_ACTIONS:  # 보완 요청 (handlers/complaints/supplement.py)
             await supplement.officer_entry(msg, state, session, svc, lang, principal, c, action)
         elif action == "note":
             await state.set_state(OfficerForm.note_text)
@@ -289,7 +296,7 @@ async def transfer_reason(
         message, state, session, lang, c, complaints.transfer(session, svc, principal, c, data["dept"], reason)
     ):
         return
-    from handlers.transfers import sent_text  # a third move went to the desk instead
+    from handlers.complaints.transfers import sent_text  # a third move went to the desk instead
 
     await message.answer(sent_text(svc, c, lang, returned=False))
 

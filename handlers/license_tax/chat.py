@@ -31,6 +31,7 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_in
+from handlers.entries import entry
 from workflows.license_tax import service as lt
 from workflows import users
 from workflows.license_tax import licensing_bodies
@@ -116,6 +117,7 @@ async def _history(session: AsyncSession, svc: Services, lang: str, user_id: int
     return t(lang, "lt.history", lines="\n".join(lines)) + "\n\n"
 
 
+@entry("licensetax")
 @router.message(Command("licensetax"), F.chat.type == "private")
 async def licensetax_cmd(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     if not lt.enabled(svc.district):

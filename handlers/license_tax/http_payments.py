@@ -29,7 +29,7 @@ from aiohttp import web
 
 from handlers.http_app import APP_KEY
 
-from handlers.license_tax import kick
+from handlers.license_tax.chat import kick
 from workflows.onestop import agency_notify
 from workflows.license_tax import service as lt
 

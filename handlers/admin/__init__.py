@@ -1,0 +1,2 @@
+"""Admins: ``roles`` (/grant, /revoke, /invite, /departments), ``broadcast`` (a message to
+residents), ``audit`` (who saw or changed what)."""
