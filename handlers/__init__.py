@@ -14,26 +14,22 @@ def _detached(router: Router) -> Router:
 
 
 def build_router() -> Router:
+    # imported here, not at the top: importing one handler module must not import them all
     from handlers import common, edits, fallback, group, privacy, staff_links, worklist
-    from handlers.admin import roles as admin
-    from handlers.complaints import answer_templates
-    from handlers.admin import audit
-    from handlers.onestop import birth
-    from handlers.admin import broadcast
-    from handlers.complaints import filing as complaint
-    from handlers.onestop import death
-    from handlers.complaints import feedback
-    from handlers import food_alerts as foodalert
+    from handlers import food_alerts as foodalert, indicators as reports
+    from handlers import new_residents as moving, opinion_days as opinion
+    from handlers.admin import audit, broadcast, roles as admin
+    from handlers.complaints import (
+        answer_templates,
+        feedback,
+        filing as complaint,
+        officer,
+        status,
+        supplement,
+        transfers,
+    )
     from handlers.license_tax import chat as license_tax
-    from handlers import new_residents as moving
-    from handlers.complaints import officer
-    from handlers.onestop import resident as onestop
-    from handlers.onestop import officer as onestop_officer
-    from handlers import opinion_days as opinion
-    from handlers import indicators as reports
-    from handlers.complaints import status
-    from handlers.complaints import supplement
-    from handlers.complaints import transfers
+    from handlers.onestop import birth, death, officer as onestop_officer, resident as onestop
 
     root = Router(name="root")
     root.include_routers(

@@ -38,6 +38,11 @@ from workflows.context import Services
 from workflows.links import private_chat
 from workflows.roles import Principal
 from workflows.texts import escape, t
+from handlers.privacy import privacy_cmd
+from handlers.complaints.officer import RECEIPT
+from handlers.complaints.status import show_list
+from handlers.complaints.filing import begin
+from handlers.complaints.officer import show_inbox
 
 router = Router(name="group")
 
@@ -97,8 +102,6 @@ def _private_button(data: str | None) -> bool:
 
 
 def _payload(name: str, args: str | None) -> str | None:
-    from handlers.complaints.officer import RECEIPT
-
     receipt = (args or "").strip()
     if name == "find" and RECEIPT.match(receipt):
         return f"case_{receipt}"
@@ -174,18 +177,10 @@ async def start_route(
 ) -> None:
     uid = message.from_user.id
     if command.args == "status":
-        from handlers.complaints.status import show_list
-
         await show_list(message, session, svc, lang, uid)
     elif command.args == "complaint":
-        from handlers.complaints.filing import begin
-
         await begin(message, state, session, svc, lang, uid)
     elif command.args == "inbox":
-        from handlers.complaints.officer import show_inbox
-
         await show_inbox(message, session, svc, lang, principal)
     else:
-        from handlers.privacy import privacy_cmd
-
         await privacy_cmd(message, session, svc, lang)

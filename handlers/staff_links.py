@@ -18,6 +18,7 @@ from workflows.license_tax import service as lt
 from workflows.context import Services
 from workflows.roles import Principal
 from workflows.texts import t
+from handlers.onestop.officer import item_for_officer, officer_card
 
 router = Router(name="staff_links")
 
@@ -28,13 +29,11 @@ async def open_from_group(
 ) -> None:
     kind, item_id = group_cards.parse(command.args)
     if kind == group_cards.ONESTOP:
-        from handlers.onestop.officer import _card, _item
-
-        item = await _item(session, principal, item_id)
+        item = await item_for_officer(session, principal, item_id)
         if item is None:
             await message.answer(t(lang, "staff_link.not_found"))
             return
-        text, kb = await _card(session, svc, principal, item, lang)  # audited, committed
+        text, kb = await officer_card(session, svc, principal, item, lang)  # audited, committed
         await message.answer(text, reply_markup=kb)
         return
     if not lt.is_tax_officer(svc, principal):

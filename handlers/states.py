@@ -13,6 +13,7 @@ import zlib
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from aiogram.fsm.state import State, StatesGroup
+from workflows.texts import t
 
 if TYPE_CHECKING:
     from aiogram.fsm.context import FSMContext
@@ -94,8 +95,6 @@ async def stale_press(
 ) -> None:
     """A button pressed after its step: answered as stale, and the form shown where it is now (the
     resident may not have seen that it moved on, e.g. after a double tap or a restart)."""
-    from workflows.texts import t
-
     await query.answer(t(lang, "stale_button"), show_alert=True)
     if query.message is not None:
         await show_where(query.message, state, session, svc, lang)

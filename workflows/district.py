@@ -15,7 +15,7 @@ from pathlib import Path
 
 from workflows import district_info
 from workflows.business_time import Period
-from workflows.texts import ENGLISH_DATA
+from workflows.texts import ENGLISH_DATA, both
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "sample_district.json"
 
@@ -80,8 +80,6 @@ class District:
 
     def dong_name(self, dong: str, lang: str) -> str:
         """A 동 as a resident of `lang` reads it: "자양1동", or "Jayang 1-dong (자양1동)" (texts.both)."""
-        from workflows.texts import both
-
         return both(dong, self.dongs_en.get(dong), lang)
 
     def department(self, code: str) -> Department:

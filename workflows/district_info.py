@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable
 
 from workflows.texts import ENGLISH_DATA
+from workflows.texts import both
 
 DEFAULT_DIR = Path(__file__).parent / "data" / "dongs"
 
@@ -202,8 +203,6 @@ class Place:
 
     def title(self, lang: str) -> str:
         """The name in English with the Korean one in brackets, as on the signs (texts.both)."""
-        from workflows.texts import both
-
         return both(self.name, self.name_en, lang)
 
     def where(self, lang: str) -> str:

@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from workflows.models import Complaint, LicenseTaxNotice, OnestopApplication, OnestopItem, RoleGrant, User
 from workflows import callbacks, roles
@@ -29,6 +30,8 @@ from workflows.context import Services
 from workflows.outbox import Queued, enqueue_many
 from workflows.roles import Principal
 from workflows.texts import clip, escape, t, visible_len
+from workflows.onestop import service as bd
+from workflows.license_tax import service as lt
 
 PAGE_SIZE = 10
 WORDS = 40  # characters of the complaint on a list line
@@ -307,10 +310,6 @@ async def search_page(session: AsyncSession, svc: Services, p: Principal, view: 
 
 
 async def onestop_page(session: AsyncSession, svc: Services, p: Principal, view: View, lang: str) -> Page:
-    from sqlalchemy.orm import selectinload
-
-    from workflows.onestop import service as bd
-
     if not p.is_officer:
         raise NotAllowed()
     where = [OnestopItem.department_code == p.department, OnestopItem.state.in_(bd.WORKABLE)]
@@ -383,8 +382,6 @@ async def tax_page(session: AsyncSession, svc: Services, p: Principal, view: Vie
     """The tax department's open notices: 종 to settle (unassigned: nobody settled it yet) and unpaid
     ones (overdue / due today by the notice's due date); the counts, held payments, refunds and
     failed confirmations above, as /taxinbox always showed them."""
-    from workflows.license_tax import service as lt
-
     if not lt.is_tax_officer(svc, p):
         raise NotAllowed()
     N = LicenseTaxNotice

@@ -57,6 +57,7 @@ from workflows.roles import Principal, can_handle
 from workflows.complaints.states import OPEN, TransitionError
 from workflows.texts import clip, escape, t, t_fit
 from workflows.complaints.common import ANSWER, DESCRIPTION_MAX, check_free
+from handlers.fallback import offer
 
 router = Router(name="answer_templates")
 outside = Router(name="officer_files")  # registered just before handlers/fallback.py
@@ -583,8 +584,6 @@ async def resident_files(
 async def officer_file(message: Message, state: FSMContext, svc: Services, lang: str, bot: Bot) -> None:
     """Say how to attach it to an answer; a photo (or image file) is still offered as a complaint of
     their own, as to any resident, and a caption is never dropped."""
-    from handlers.fallback import offer
-
     picture = bool(message.photo) or (
         message.document is not None and (message.document.mime_type or "").startswith("image/")
     )

@@ -42,6 +42,7 @@ from workflows.complaints.states import TransitionError
 from workflows.texts import escape, t
 from workflows.complaints.cards import officer_buttons
 from workflows.complaints.common import ANSWER, REJECT_REASON, check_free
+from handlers.complaints.transfers import sent_text
 
 router = Router(name="officer")
 SUPPLEMENT_ACTIONS = ("supplement", "supp_cancel", "supp_again")
@@ -296,7 +297,6 @@ async def transfer_reason(
         message, state, session, lang, c, complaints.transfer(session, svc, principal, c, data["dept"], reason)
     ):
         return
-    from handlers.complaints.transfers import sent_text  # a third move went to the desk instead
 
     await message.answer(sent_text(svc, c, lang, returned=False))
 

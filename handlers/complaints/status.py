@@ -19,6 +19,7 @@ from workflows.complaints.common import NotFound
 from workflows.context import Services
 from workflows.roles import Principal
 from workflows.texts import t
+from handlers.complaints.supplement import status_block
 
 router = Router(name="status")
 
@@ -66,7 +67,6 @@ async def send_detail(message: Message, svc: Services, c, lang: str) -> None:
     """One complaint in full: several messages when the answer and the history are long."""
     for text in complaints.detail_messages(svc, c, lang):
         await message.answer(text)
-    from handlers.complaints.supplement import status_block
 
     await status_block(message, svc, c, lang)  # an open 보완 request: what, by when, the answer buttons
 

@@ -31,6 +31,8 @@ from workflows.complaints.states import TransitionError
 from workflows.texts import escape, t
 from workflows.complaints.cards import officer_buttons
 from workflows.complaints.common import MAX_PHOTOS, is_paused
+from workflows.models import Complaint
+from handlers.fallback import offer
 
 router = Router(name="supplement")
 
@@ -343,8 +345,6 @@ async def open_request(message: Message, session: AsyncSession, principal: Princ
     """Filter: the resident has a complaint waiting for their 보완 (the one due first)."""
     from sqlalchemy import select
 
-    from workflows.models import Complaint
-
     if message.from_user is None or message.chat.type != "private" or principal.is_officer:
         return False
     cid = await session.scalar(
@@ -439,7 +439,6 @@ async def as_new_complaint(
     await query.answer()
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
-    from handlers.fallback import offer
 
     await offer(query.message, state, svc, lang, data.get("text") or None, data.get("photos") or [])
 

@@ -39,6 +39,9 @@ from workflows.context import Services
 from workflows.license_tax.service import Draft, LicenseTaxError
 from workflows.roles import Principal
 from workflows.texts import escape, t
+from workflows.models import LicenseTaxNotice, LicenseTaxPayment
+from workflows import worklist as wl
+from handlers import worklist as lists
 
 router = Router(name="license_tax")
 _background: set[asyncio.Task] = set()
@@ -517,9 +520,6 @@ answer_in(
 async def taxinbox(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
     """The counts, held payments, refunds and failed confirmations, and every open notice paged and
     filtered (the officers' list helper: handlers/worklist.py, workflows/worklist.tax_page)."""
-    from handlers import worklist as lists
-    from workflows import worklist as wl
-
     await lists.show(message, session, svc, lang, principal, wl.View(wl.TAX))
 
 
@@ -646,8 +646,6 @@ async def officer_payment(
     principal: Principal,
     duties=None,
 ) -> None:
-    from workflows.models import LicenseTaxNotice, LicenseTaxPayment
-
     if not lt.is_tax_officer(svc, principal):
         await query.answer(t(lang, "lt.err.not_tax_officer"), show_alert=True)
         return

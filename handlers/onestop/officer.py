@@ -43,7 +43,7 @@ class OnestopOfficerForm(StatesGroup):
     supplement_text = State()
 
 
-async def _item(session: AsyncSession, p: Principal, item_id: int):
+async def item_for_officer(session: AsyncSession, p: Principal, item_id: int):
     """The sub-request if this officer's department handles it, else None."""
     item = await bd.get_item(session, item_id)
     if item is None or item.department_code is None or not can_handle(p, item.department_code):
@@ -61,7 +61,7 @@ async def onestop_cmd(message: Message, session: AsyncSession, svc: Services, la
     await show_list(message, session, svc, lang, principal)
 
 
-async def _card(session: AsyncSession, svc: Services, p: Principal, item, lang: str):
+async def officer_card(session: AsyncSession, svc: Services, p: Principal, item, lang: str):
     """The card (an audited view) and its buttons; the audit entry is committed before it is shown."""
     buttons = bd.officer_buttons(item, lang)
     text = bd.officer_view(session, svc, p, item, lang)
@@ -79,7 +79,7 @@ async def item_action(
     lang: str,
     principal: Principal,
 ) -> None:
-    item = await _item(session, principal, callback_data.item)
+    item = await item_for_officer(session, principal, callback_data.item)
     if item is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
         return
@@ -90,7 +90,7 @@ async def item_action(
     await query.answer()
     msg = query.message
     if action == "open":
-        text, kb = await _card(session, svc, principal, item, lang)
+        text, kb = await officer_card(session, svc, principal, item, lang)
         await msg.answer(text, reply_markup=kb)
     elif action == "contact":
         try:
@@ -115,7 +115,7 @@ async def item_action(
             await msg.answer(t(lang, "stale_button"))
             return
         await session.commit()
-        text, kb = await _card(session, svc, principal, item, lang)
+        text, kb = await officer_card(session, svc, principal, item, lang)
         await msg.answer(t(lang, "onestop.op.taken") + "\n" + text, reply_markup=kb)
     elif action == "done":
         await state.set_state(OnestopOfficerForm.done_note)
@@ -173,7 +173,7 @@ async def _complete(
 
 
 async def _form_item(message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal):
-    item = await _item(session, p, (await state.get_data()).get("item", 0))
+    item = await item_for_officer(session, p, (await state.get_data()).get("item", 0))
     if item is None or item.state not in bd.WORKABLE:
         await state.clear()
         await message.answer(t(lang, "op.not_your_department") if item is None else t(lang, "onestop.op.already_final"))

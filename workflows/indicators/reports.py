@@ -6,7 +6,7 @@ queues last month's report to the evaluation team on the first working day of th
 
 The chart and the spreadsheet are in Korean, with the departments' names from the district
 profile (one file is shared by every recipient of the monthly report). The chart is drawn with
-NanumGothic, the font the 등록면허세 notice uses (found by ``notice_render.korean_font_dir``).
+NanumGothic, the font the 등록면허세 notice uses (found by ``workflows.fonts.korean_font_dir``).
 
 Figures: the sheets keep the exact values and show them through number formats (means 0.00,
 rates 0.0 %, hours 0.0, changes with their sign; rate changes in %p), so an evaluator can still
@@ -42,6 +42,7 @@ from workflows.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
 from workflows import audit
 from workflows.indicators import service as ind
 from workflows.complaints.common import NO_ADDRESS, OTHER_PLACE
+from workflows.fonts import korean_font_dir
 from workflows.context import Services
 from workflows.indicators.service import Indicators, Levels, Span, change, local_today, rules
 from workflows.outbox import attach, enqueue
@@ -49,6 +50,7 @@ from workflows.indicators.ranking import Ranking, department_totals, rank
 from workflows.ratings import ITEMS, counted
 from workflows.roles import EVALUATOR
 from workflows.texts import escape, t
+from workflows.onestop import service as birth_death
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +169,6 @@ def office_name(svc: Services, code: str, lang: str) -> str:
     one-stop (their catalogues), else the code."""
     if code in svc.district.departments:
         return dept_name(svc, code, lang)
-    from workflows.onestop import service as birth_death
 
     for kind in (birth_death.BIRTH, birth_death.DEATH):
         try:
@@ -437,10 +438,8 @@ BELOW = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.09), "frameon": False
 @lru_cache(maxsize=1)
 def korean_font_family() -> str | None:
     """NanumGothic, registered with matplotlib from the folder the tax notice loads it from
-    (workflows.notice_render.korean_font_dir); None without it (Hangul would then be boxes)."""
+    (workflows.fonts.korean_font_dir); None without it (Hangul would then be boxes)."""
     from matplotlib import font_manager
-
-    from workflows.license_tax.notice_render import korean_font_dir
 
     folder = korean_font_dir()
     if folder is None:

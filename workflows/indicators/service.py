@@ -32,6 +32,7 @@ from workflows.complaints import states
 from workflows.complaints.common import dong_case
 from workflows.context import Services
 from workflows.ratings import COMPLAINT, ITEMS, ONESTOP, counted
+from workflows.opinion_days import service as od
 
 RULES_FILE = Path(__file__).parent.parent / "data" / "indicators.json"
 METRES_PER_DEGREE = 111_320.0
@@ -806,8 +807,6 @@ async def onestop_offices(session: AsyncSession, svc: Services, lo: datetime, hi
 async def opinion_days(session: AsyncSession, span: Span, svc: Services) -> tuple[list, dict]:
     """Opinion days held in the period: days to the analysis and to the policy answer, and
     whether each public deadline was met (workflows.opinion_days.indicators)."""
-    from workflows.opinion_days import service as od
-
     return await od.indicators(session, svc, span.start, span.end - timedelta(days=1))
 
 

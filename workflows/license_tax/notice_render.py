@@ -10,13 +10,12 @@ has the Korean text in full either way.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+from workflows.fonts import korean_font_dir
 
 WIDTH, MARGIN, LABEL_W, LINE_GAP = 960, 48, 250, 14
 INK, MUTED, ACCENT, RULE, PAPER, STAMP = "#1b1f24", "#5b6470", "#0b4f8a", "#c9d1da", "#ffffff", "#c0392b"
@@ -48,15 +47,6 @@ class Sheet:
 
 
 @lru_cache(maxsize=1)
-def korean_font_dir() -> Path | None:
-    """The folder of the bundled NanumGothic files, found without importing their package."""
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
-    return folder if (folder / "NanumGothic.ttf").exists() else None
-
-
 @lru_cache(maxsize=32)
 def _fonts(korean: bool, size: int, bold: bool):
     if korean:

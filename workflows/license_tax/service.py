@@ -57,6 +57,7 @@ from workflows.license_tax import licensing_bodies
 from workflows.license_tax import notice_render
 from workflows.contact import looks_like_rrn
 from workflows.complaints import service as complaints
+from workflows.complaints import states
 from workflows.complaints.common import Draft as ComplaintDraft
 from workflows.context import Services, fmt_day
 from workflows.district import District
@@ -64,6 +65,7 @@ from workflows.outbox import attach, enqueue
 from workflows.roles import Principal, officers_of
 from workflows.state_machine import Machine, TransitionError
 from workflows.texts import ENGLISH_DATA, clip, escape, t
+from workflows.onestop.service import DateInputError, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -632,8 +634,6 @@ def parse_issue_date(text: str, today: date) -> date:
     """The expected licence date as people type it, read like the birth and death forms' dates
     (workflows/birth_death.parse_date: 2026-12-01, 2026.12.1, 20261201, 2026년 12월 1일, 12월 1일, 12/1,
     오늘, 내일): from today up to a year ahead; a date without a year is the next one in that window."""
-    from workflows.onestop.service import DateInputError, parse_date
-
     try:
         return parse_date(text, today, oldest=today, latest=today + ISSUE_DATE_HORIZON)
     except DateInputError as e:
@@ -1536,7 +1536,6 @@ class Inbox:
 async def inbox(session: AsyncSession, limit: int = 10) -> Inbox:
     """What waits for 세무과: 종 to settle, unpaid notices, held payments, open refund requests and
     confirmations that could not be delivered."""
-    from workflows.complaints import states
 
     async def notices(state: str):
         q = select(LicenseTaxNotice).where(LicenseTaxNotice.state == state)
