@@ -19,7 +19,7 @@ from handlers.commands import set_commands_for
 from workflows.models import User
 from handlers import keyboards as kb
 from handlers.callbacks import LangCb, MenuCb
-from handlers.privacy import show_privacy
+from handlers.privacy import show_notice
 from handlers.states import ComplaintForm, OfficerForm
 from handlers.entries import ENTRIES, entry
 from workflows import roles, services, users
@@ -62,13 +62,15 @@ async def start_invite(
 @router.message(CommandStart())
 async def start(message: Message, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
     """The greeting lists every service, with the menu under it; the complaint consent follows
-    for someone who has not given it (each one-stop asks its own when it starts)."""
+    for someone who has not given it (each one-stop asks its own when it starts). The consent is read
+    before the first reply: the update's one transaction ends there (bot/commit_first.py)."""
+    consent = await users.active_consent(session, message.from_user.id)
     await message.answer(
         t(lang, "start.greeting", district=escape(pick(lang, svc.district.name_ko, svc.district.name_en))),
         reply_markup=kb.menu(lang, officer=principal.is_officer),
     )
-    if await users.active_consent(session, message.from_user.id) is None:
-        await show_privacy(message, session, svc, lang, message.from_user.id)
+    if consent is None:
+        await show_notice(message, svc, lang, None)
 
 
 @router.message(Command("help"))

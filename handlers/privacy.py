@@ -20,6 +20,7 @@ from handlers.callbacks import PrivacyCb, PrivacyDataCb
 from handlers.replies import answer_all
 from handlers.entries import entry
 from workflows import users
+from workflows.models import Consent
 from workflows.privacy import service as privacy
 from workflows.context import Services
 from workflows.privacy.service import Deleted, Held
@@ -73,7 +74,13 @@ async def show_privacy(
     message: Message, session: AsyncSession, svc: Services, lang: str, user_id: int, *, data_buttons: bool = False
 ) -> None:
     """The notice and the consent status with its buttons; from /privacy also the data buttons."""
-    consent = await users.active_consent(session, user_id)
+    await show_notice(message, svc, lang, await users.active_consent(session, user_id), data_buttons=data_buttons)
+
+
+async def show_notice(
+    message: Message, svc: Services, lang: str, consent: Consent | None, *, data_buttons: bool = False
+) -> None:
+    """The notice and the status of ``consent`` (read by the caller, before its first reply)."""
     text = notice_text(svc, lang) + "\n\n"
     text += (
         t(lang, "privacy.status_on", at=svc.fmt(consent.granted_at, lang), version=consent.version)

@@ -207,6 +207,32 @@ async def test_a_button_answered_first_then_worked_on_writes_once(migrated_templ
     assert writes[0] == 1, f"{writes[0]} write transactions for one button press"
 
 
+async def test_a_first_start_writes_once_and_reads_nothing_after_its_greeting(migrated_template, tmp_path):
+    """/start from someone new: the user row, the consent check and the processed mark in one write
+    transaction that ends before the greeting; the greeting and the privacy notice follow, and no
+    query runs between them (the consent is read first)."""
+    from sqlalchemy import event
+
+    app, rec = await _recorded_app(migrated_template, tmp_path)
+    writes = _write_transactions(app)
+    statements: list[tuple[int, str]] = []  # (Bot API calls made so far, the statement)
+    event.listen(
+        app.engine.sync_engine,
+        "before_cursor_execute",
+        lambda conn, cursor, stmt, *a: statements.append((len(rec.calls), " ".join(stmt.split()[:2]))),
+    )
+    try:
+        await app.dp.feed_update(app.bot, _message(1, "/start", app.bot))
+    finally:
+        await app.engine.dispose()
+    sent = [c for c in rec.calls if c[0] == "sendMessage"]
+    assert len(sent) == 2, [c[0] for c in rec.calls]  # the greeting, then the notice with its agree button
+    assert writes[0] == 1, f"{writes[0]} write transactions for /start"
+    # (Recording looks at what is committed at each call: a BEGIN and a count(*) on its own connection)
+    late = [st for n, st in statements if n > 0 and st not in ("BEGIN", "SELECT count(*)")]
+    assert not late, f"queries after the greeting was sent: {late}"
+
+
 async def test_an_owed_answer_gives_way_to_the_error_answer_and_to_a_fuller_answer(migrated_template, tmp_path):
     """A handler that answers the press bare and then fails: the press gets one answer, the error
     handler's (Telegram refuses a second); a handler that answers bare, then with a text: one answer,
