@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from workflows import callbacks, roles
 from workflows.complaints import states
 from workflows.complaints.cards import push_citizen, refresh_cards
-from workflows.complaints.common import check_free
+from workflows.complaints.common import record_event, check_free
 from workflows.context import Services
 from workflows.errors import Length
 from workflows.models import Complaint, ComplaintEvent, RoleGrant
@@ -42,37 +42,6 @@ NOTE = Length(NOTE_MIN, NOTE_MAX, "ws.note.short", "ws.note.long")
 
 class NotColleague(ValueError):
     """The chosen person is no (longer an) officer who may act on the complaint."""
-
-
-def _event(
-    c: Complaint,
-    action: str,
-    actor_id: int | None,
-    actor_role: str,
-    svc: Services,
-    *,
-    note: str | None = None,
-    officer_id: int | None = None,
-    to_state: str | None = None,
-) -> None:
-    before = c.state
-    if to_state:
-        c.state = to_state
-    now = svc.now()
-    c.events.append(
-        ComplaintEvent(
-            at=now,
-            actor_id=actor_id,
-            actor_role=actor_role,
-            action=action,
-            from_state=before,
-            to_state=c.state,
-            department_code=c.department_code,
-            note=note,
-            officer_id=officer_id,
-        )
-    )
-    c.updated_at = now
 
 
 def _role(p: Principal) -> str:
@@ -93,7 +62,16 @@ async def takeover(session: AsyncSession, svc: Services, p: Principal, c: Compla
     if previous == p.user_id:
         return None
     c.officer_id = p.user_id
-    _event(c, "takeover", p.user_id, _role(p), svc, note=str(previous) if previous else None, officer_id=p.user_id)
+    record_event(
+        c,
+        "takeover",
+        p,
+        svc.now(),
+        note=str(previous) if previous else None,
+        from_state=c.state,
+        role=_role(p),
+        officer_id=p.user_id,
+    )
     if previous:
         await _tell_officer(session, svc, previous, c, "ws.taken_over_from_you", by=p)
     await refresh_cards(session, svc, c)
@@ -119,7 +97,9 @@ async def assign(session: AsyncSession, svc: Services, p: Principal, c: Complain
     was_unassigned = c.state in states.UNASSIGNED
     to_state = states.next_state(c.state, "take") if was_unassigned else None
     c.officer_id = to_user
-    _event(c, "assign", p.user_id, _role(p), svc, officer_id=to_user, to_state=to_state)
+    before = c.state
+    c.state = to_state or c.state
+    record_event(c, "assign", p, svc.now(), from_state=before, role=_role(p), officer_id=to_user)
     if was_unassigned:
         await push_citizen(session, svc, c, "push.assigned", key=f"push:{c.id}:{len(c.events)}")
     if to_user != p.user_id:
@@ -134,7 +114,7 @@ async def release(session: AsyncSession, svc: Services, p: Principal, c: Complai
         return
     previous = c.officer_id
     c.officer_id = None
-    _event(c, "release", p.user_id, _role(p), svc, note=str(previous))
+    record_event(c, "release", p, svc.now(), note=str(previous), from_state=c.state, role=_role(p))
     await refresh_cards(session, svc, c)
 
 
@@ -278,7 +258,9 @@ def add_note(svc: Services, p: Principal, c: Complaint, text: str) -> None:
     one, whoever is in charge. Never shown to the resident."""
     if not can_handle(p, c.department_code, c.handed_to):
         raise PermissionError(c.receipt_no)
-    _event(c, "note", p.user_id, "officer", svc, note=validate_note(text), officer_id=c.officer_id)
+    record_event(
+        c, "note", p, svc.now(), note=validate_note(text), from_state=c.state, role="officer", officer_id=c.officer_id
+    )
 
 
 def staff_event_detail(e: ComplaintEvent, names: dict[int, str], lang: str) -> str:

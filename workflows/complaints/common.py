@@ -185,23 +185,29 @@ def record_event(
     *,
     note: str | None = None,
     from_state: str | None = None,
+    role: str | None = None,
+    officer_id: int | None = None,
 ) -> None:
+    """Append one event to the complaint's history, the only way one is written (events are never
+    changed): what, when, by whom and as what (``role``, else officer for an officer's action,
+    citizen for anyone else, system without an actor), the state it left (None when it was filed
+    or did not move) and the one it is in now, the department that had it, a note, and the officer
+    an assignment names."""
+    if role is None:
+        role = (
+            ("officer" if actor.is_officer and action in states.OFFICER_ACTIONS else "citizen") if actor else "system"
+        )
     c.events.append(
         ComplaintEvent(
             at=now,
             actor_id=actor.user_id if actor else None,
-            actor_role=(
-                "officer"
-                if actor and actor.is_officer and action in states.OFFICER_ACTIONS
-                else "citizen"
-                if actor
-                else "system"
-            ),
+            actor_role=role,
             action=action,
             from_state=from_state,
             to_state=c.state,
             department_code=c.department_code,
             note=note,
+            officer_id=officer_id,
         )
     )
     c.updated_at = now

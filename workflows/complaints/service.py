@@ -53,7 +53,7 @@ from workflows.complaints.supplement import end_with_decision
 from workflows.complaints.transfers import RETURN, TO_DESK, history_note
 from workflows.context import Services
 from workflows.contact import mask_phone
-from workflows.models import Complaint, ComplaintEvent, ComplaintPhoto, ReceiptCounter
+from workflows.models import Complaint, ComplaintPhoto, ReceiptCounter
 from workflows.ratings import send_survey
 from workflows.roles import Principal, can_view
 from workflows.texts import escape, pack, t, t_fit
@@ -217,18 +217,15 @@ async def submit(
             ComplaintPhoto(position=i, file_id=f, file_unique_id=u)
             for i, (f, u) in enumerate(draft.photos[:MAX_PHOTOS])
         ],
-        events=[
-            ComplaintEvent(
-                at=now,
-                actor_id=citizen_id,
-                actor_role="citizen",
-                action="submit",
-                from_state=None,
-                to_state=states.RECEIVED,
-                department_code=dept,
-                note=f"{REPEAT_NOTE}{earlier.receipt_no}" if earlier else None,
-            )
-        ],
+        events=[],
+    )
+    record_event(  # a repeat names the earlier receipt (repeat_of)
+        c,
+        "submit",
+        Principal(citizen_id),
+        now,
+        note=f"{REPEAT_NOTE}{earlier.receipt_no}" if earlier else None,
+        role="citizen",
     )
     for _ in range(RECEIPT_TRIES):
         try:

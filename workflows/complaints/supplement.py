@@ -41,7 +41,15 @@ from workflows import callbacks, roles
 from workflows.complaints import states
 from workflows.business_time import Period
 from workflows.complaints.cards import refresh_cards
-from workflows.complaints.common import MAX_PHOTOS, NotFound, check_officer, is_paused, langs_of, staff_text
+from workflows.complaints.common import (
+    record_event,
+    MAX_PHOTOS,
+    NotFound,
+    check_officer,
+    is_paused,
+    langs_of,
+    staff_text,
+)
 from workflows.context import Services
 from workflows.models import Complaint, ComplaintEvent, ComplaintPhoto
 from workflows.outbox import enqueue
@@ -337,19 +345,9 @@ def validate_request(text: str | None) -> str:
 def _event(
     c: Complaint, action: str, actor: Principal | None, now: datetime, note: str | None = None, role: str | None = None
 ) -> None:
-    c.events.append(
-        ComplaintEvent(
-            at=now,
-            actor_id=actor.user_id if actor else None,
-            actor_role=role or ("officer" if actor and actor.is_officer else "citizen" if actor else "system"),
-            action=action,
-            from_state=c.state,
-            to_state=c.state,
-            department_code=c.department_code,
-            note=note,
-        )
-    )
-    c.updated_at = now
+    """A 보완 event: the state stays (common.record_event); by the officer, the resident or the duty."""
+    role = role or ("officer" if actor and actor.is_officer else "citizen" if actor else "system")
+    record_event(c, action, actor, now, note=note, from_state=c.state, role=role)
 
 
 def check_may_request(p: Principal, c: Complaint) -> None:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 
 from workflows.complaints import states
-from workflows.complaints.common import REASON
+from workflows.complaints.common import REASON, record_event
 from workflows.context import Services
 from workflows.roles import Principal
 from workflows.models import Complaint, ComplaintEvent
@@ -103,21 +103,9 @@ def returnable(c: Complaint) -> str | None:
 
 
 def record_move(c: Complaint, action: str, p: Principal, svc: Services, note: str) -> int:
-    before = states.MACHINE.apply(c, "transfer").from_state  # a return or a move to the desk is a transfer
-    now = svc.now()
-    c.events.append(
-        ComplaintEvent(
-            at=now,
-            actor_id=p.user_id,
-            actor_role="officer" if p.is_officer else "admin",
-            action=action,
-            from_state=before,
-            to_state=c.state,
-            department_code=c.department_code,
-            note=note,
-        )
-    )
-    c.updated_at = now
+    """A return or a move to the desk (a transfer in the state table), recorded; the number of events."""
+    before = states.MACHINE.apply(c, "transfer").from_state
+    record_event(c, action, p, svc.now(), note=note, from_state=before, role="officer" if p.is_officer else "admin")
     return len(c.events)
 
 
