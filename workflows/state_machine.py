@@ -1,6 +1,6 @@
-"""One state machine for the four state models (issue 18 §1): complaints (workflows/complaints/states.py),
-one-stop items (workflows/onestop/service.py), 등록면허세 notices (workflows/license_tax/service.py) and
-opinion-day topics (workflows/opinion_days/service.py).
+"""One state machine for the five state models (issue 18 §1): complaints (workflows/complaints/states.py),
+one-stop items (workflows/onestop/service.py), 등록면허세 notices and payments
+(workflows/license_tax/service.py) and opinion-day topics (workflows/opinion_days/service.py).
 
 Each model declares its table once — its states and, per action, the states the action may start
 from and the state it leads to — and every state change goes through ``Machine.move`` (or

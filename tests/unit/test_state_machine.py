@@ -1,4 +1,4 @@
-"""workflows/state_machine.py, and the tables of the four state models walked through it: every move
+"""workflows/state_machine.py, and the tables of the five state models walked through it: every move
 in a table works, every other (state, action) raises TransitionError — the model's own, which its
 screens also answer as before (OnestopError "state", LicenseTaxError "stale", OpinionError)."""
 
@@ -133,6 +133,14 @@ NOTICE = _table(
         "refund_requested": (("paid",), "refund_requested"),
     }
 )
+HELD = ("held_mismatch", "held_unmatched", "held_duplicate", "held_cancelled")
+PAYMENT = _table(
+    {
+        "claim_lost": (("applied",), "held_duplicate"),
+        "accept": (("held_mismatch",), "accepted"),
+        "return": (HELD, "to_return"),
+    }
+)
 TOPIC = _table(
     {
         "reschedule": (("scheduled",), "scheduled"),
@@ -156,6 +164,7 @@ MODELS = {
     "complaint": (states.MACHINE, COMPLAINT, states.TransitionError, None),
     "one-stop item": (bd.ITEM, ITEM, bd.OnestopError, lambda action: "state"),
     "licence tax notice": (lt.NOTICE, NOTICE, lt.LicenseTaxError, lambda action: "stale"),
+    "licence tax payment": (lt.PAYMENT, PAYMENT, lt.LicenseTaxError, lambda action: "stale"),
     "opinion-day topic": (od.TOPIC, TOPIC, od.OpinionError, _opinion_code),
 }
 
@@ -202,5 +211,5 @@ def test_every_move_not_in_the_table_raises_transition_error(model, state, actio
 def test_the_walk_covers_every_state_and_action():
     for machine, table, _e, _c in MODELS.values():
         assert {s for s, _a in table} | {to for to in table.values()} <= set(machine.states)
-    assert len(_cases(True)) == sum(len(t) for _m, t, _e, _c in MODELS.values()) == 40 + 16 + 10 + 6
-    assert len(_cases(True)) + len(_cases(False)) == 10 * 9 + 6 * 8 + 6 * 7 + 6 * 6
+    assert len(_cases(True)) == sum(len(t) for _m, t, _e, _c in MODELS.values()) == 40 + 16 + 10 + 6 + 6
+    assert len(_cases(True)) + len(_cases(False)) == 10 * 9 + 6 * 8 + 6 * 7 + 6 * 6 + 7 * 3

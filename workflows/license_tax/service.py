@@ -176,6 +176,27 @@ NOTICE = Machine(
 )
 
 
+class PaymentTransitionError(TransitionError, LicenseTaxError):
+    """A move the payment's status does not allow: "stale" to the screens."""
+
+    kind, code = "licence tax payment", "stale"
+
+
+# A payment's status: set when it arrives (_match: applied to its notice, or held and why); then a
+# payment that lost the race for its notice is held as a duplicate, and the tax officer settles a
+# held one: accepted (an amount that differs, allowed) or to be returned to the payer.
+PAYMENT = Machine(
+    (APPLIED, *HELD, ACCEPTED, TO_RETURN),
+    {
+        "claim_lost": ({APPLIED}, HELD_DUPLICATE),  # another payment paid the notice a moment ago
+        "accept": ({HELD_MISMATCH}, ACCEPTED),
+        "return": (HELD, TO_RETURN),
+    },
+    error=PaymentTransitionError,
+    column="status",
+)
+
+
 class DuplicatePayment(LicenseTaxError):
     """The bank sent this transaction id before: a replay, answered 409, applied once."""
 
@@ -1112,7 +1133,7 @@ async def _after_payment(
     actor_id: int | None = None,
 ) -> None:
     if p.status == APPLIED and not await _claim(session, n):
-        p.status = HELD_DUPLICATE  # another payment paid it a moment ago (two notifications at once)
+        PAYMENT.apply(p, "claim_lost")  # another payment paid it a moment ago (two notifications at once)
     _event(
         session,
         svc,
@@ -1333,14 +1354,15 @@ async def resolve_payment(
     """A held payment: accept it as paying its notice (an amount mismatch the officer allows), or mark
     it to be returned to the payer."""
     _check_officer(svc, officer)
-    if p.status not in HELD:
-        raise LicenseTaxError("stale")
+    action = "accept" if accept else "return"
+    PAYMENT.require(p.status, "return")  # settled already (only a held payment can be): "stale"
     n = await session.get(LicenseTaxNotice, p.notice_id) if p.notice_id else None
-    if accept and (n is None or not NOTICE.allows(n.state, "paid") or p.status != HELD_MISMATCH):
+    if accept and (n is None or not NOTICE.allows(n.state, "paid") or not PAYMENT.allows(p.status, action)):
         raise LicenseTaxError("cannot_accept")
     if accept and not await _claim(session, n):
         raise LicenseTaxError("stale")
-    p.status, p.resolved_at, p.resolved_by = (ACCEPTED if accept else TO_RETURN), svc.now(), officer.user_id
+    PAYMENT.apply(p, action)
+    p.resolved_at, p.resolved_by = svc.now(), officer.user_id
     _event(
         session,
         svc,
@@ -1607,10 +1629,10 @@ def officer_buttons(n: LicenseTaxNotice, lang: str, cat: Catalogue | None = None
 
 
 def payment_buttons(p: LicenseTaxPayment, n: LicenseTaxNotice | None, lang: str) -> list[list[tuple[str, str]]]:
-    if p.status not in HELD:
+    if not PAYMENT.allows(p.status, "return"):  # not held (any more)
         return []
     row = []
-    if p.status == HELD_MISMATCH and n is not None and n.state == ISSUED:
+    if PAYMENT.allows(p.status, "accept") and n is not None and NOTICE.allows(n.state, "paid"):
         row.append((t(lang, "lt.btn.accept_payment"), cb("accept", p.id)))
     row.append((t(lang, "lt.btn.return_payment"), cb("return", p.id)))
     return [row]
