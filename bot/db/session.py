@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
@@ -45,14 +46,17 @@ class WriterTurn:
         self._holder: asyncio.Task | None = None
         self._turn = 0  # numbers the turns, so a stale give-back cannot end a later holder's turn
 
-    def take(self, info: dict) -> None:
-        """In SQLAlchemy's "begin" event (inside its greenlet): wait for this process's turn."""
+    def take(self, info: dict) -> float:
+        """In SQLAlchemy's "begin" event (inside its greenlet): wait for this process's turn.
+        Returns the seconds waited for it."""
         if not in_greenlet():
-            return  # used synchronously: no event loop to wait in (SQLite's busy_timeout applies)
+            return 0.0  # used synchronously: no event loop to wait in (SQLite's busy_timeout applies)
         if info.get(_HOLDS_TURN) == self._turn and self._lock.locked():
-            return  # this connection holds the current turn already
+            return 0.0  # this connection holds the current turn already
+        started = time.monotonic()
         await_(self._acquire())
         info[_HOLDS_TURN] = self._turn
+        return time.monotonic() - started
 
     def give_back(self, info: dict) -> None:
         """On commit or rollback (and, as a safety net, when the connection returns to the pool)."""
@@ -78,6 +82,24 @@ class WriterTurn:
         self._turn += 1
 
 
+_BUSY_MS = "busy_timeout_ms"  # key in the pooled connection's info: the busy_timeout it has now
+MIN_BUSY_MS = 100  # a transaction that used up its time waiting for the turn still rides out a checkpoint
+
+
+def _bound_busy_wait(conn, waited: float) -> None:  # noqa: ANN001
+    """A transaction waits at most BUSY_TIMEOUT_S in all: what it waited for its turn is taken off
+    SQLite's busy_timeout for its BEGIN IMMEDIATE. Otherwise, while another process holds the lock
+    (an outage), the writers queued behind the first would each wait the whole timeout once they
+    get the turn: the n-th resident would be told "try again" after n × 10 s. The PRAGMA runs only
+    when the value changes (a turn that took more than a second, and the first one after it)."""
+    ms = int(BUSY_TIMEOUT_S * 1000) if waited < 1.0 else max(MIN_BUSY_MS, int((BUSY_TIMEOUT_S - waited) * 1000))
+    if conn.info.get(_BUSY_MS, int(BUSY_TIMEOUT_S * 1000)) != ms:
+        cursor = conn.connection.dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={ms}")
+        cursor.close()
+        conn.info[_BUSY_MS] = ms
+
+
 def make_engine(url: str, **kw) -> AsyncEngine:
     # hide_parameters: a traceback of a failed statement would otherwise quote what a resident
     # typed (SQL parameters), past the log redaction in bot/logs.py
@@ -88,7 +110,7 @@ def make_engine(url: str, **kw) -> AsyncEngine:
         kw = {"pool_size": 5, "max_overflow": 200, **kw}
     engine = create_async_engine(url, **{"hide_parameters": True, **kw})
     if engine.dialect.name == "sqlite":
-        turn = WriterTurn()
+        turn = WriterTurn(BUSY_TIMEOUT_S)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
@@ -109,8 +131,9 @@ def make_engine(url: str, **kw) -> AsyncEngine:
                 return
             # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
             # that reads and then writes can never fail on a snapshot another writer moved on.
-            turn.take(conn.info)
+            waited = turn.take(conn.info)
             try:
+                _bound_busy_wait(conn, waited)
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
                 turn.give_back(conn.info)

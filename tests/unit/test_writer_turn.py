@@ -80,3 +80,41 @@ async def test_a_turn_left_by_a_finished_task_is_taken_back(caplog):
     assert turn._lock.locked()
     turn.give_back(mine)
     assert not turn._lock.locked()
+
+
+async def test_writers_queued_behind_another_process_lock_wait_the_timeout_once_in_all(tmp_path, monkeypatch):
+    """Another process holds the write lock (an outage, a CLI): the writers of this process queued
+    for their turn are each refused within about one timeout of their start, not one after the
+    other (the n-th after n timeouts): what a writer waited for its turn is taken off SQLite's
+    busy_timeout for its BEGIN IMMEDIATE."""
+    import sqlite3
+    import time
+
+    from bot.db import session as db_session
+
+    monkeypatch.setattr(db_session, "BUSY_TIMEOUT_S", 1.0)
+    path = tmp_path / "held.db"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    async with engine.begin() as c:
+        await c.execute(text("CREATE TABLE seen (n INTEGER)"))
+    sm = make_sessionmaker(engine)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other process's write lock
+    try:
+        started = time.monotonic()
+
+        async def writer(n: int) -> float:
+            with pytest.raises(OperationalError):
+                async with sm() as s:
+                    await s.execute(text("INSERT INTO seen VALUES (:n)"), {"n": n})
+            return time.monotonic() - started
+
+        took = await asyncio.gather(*(writer(n) for n in range(3)))
+    finally:
+        other.rollback()
+        other.close()
+    assert max(took) < 1.6, f"refused after {[round(t, 2) for t in took]} s (timeout 1 s each)"
+    async with sm() as s:  # the lock is free again: a writer goes through at once, with the whole timeout
+        await asyncio.wait_for(s.execute(text("INSERT INTO seen VALUES (9)")), 2)
+        await s.commit()
+    await engine.dispose()
