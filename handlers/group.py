@@ -39,10 +39,9 @@ from workflows.links import private_chat
 from workflows.roles import Principal
 from workflows.texts import escape, t
 from handlers.privacy import privacy_cmd
-from handlers.complaints.officer import RECEIPT
 from handlers.complaints.status import show_list
 from handlers.complaints.filing import begin
-from handlers.complaints.officer import show_inbox
+from handlers.complaints.officer import RECEIPT, show_inbox
 
 router = Router(name="group")
 

@@ -32,6 +32,7 @@ from handlers.states import resumes, stale_press
 from workflows import district_info
 from workflows.onestop import service as bd
 from workflows.onestop.service import OnestopError, Plan
+from workflows.date_words import DateInputError, parse_date
 from workflows.contact import InvalidPhone, normalize_phone
 from workflows.context import Services
 from workflows.texts import escape, t
@@ -331,8 +332,8 @@ def summary_items(svc: Services, items, kind: str, lang: str) -> str:
 async def read_date(message: Message, svc: Services, lang: str, *, oldest, errors: dict[str, str]):
     """The date typed into a form's date step, or None after saying what is wrong with it."""
     try:
-        return bd.parse_date(message.text, bd.local_today(svc), oldest=oldest)
-    except bd.DateInputError as e:
+        return parse_date(message.text, bd.local_today(svc), oldest=oldest)
+    except DateInputError as e:
         await message.answer(t(lang, errors[e.code]))
         return None
 

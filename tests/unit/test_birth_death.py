@@ -19,11 +19,12 @@ from workflows.models import (
 )
 from handlers.onestop.birth import late_warning
 from tests.unit.conftest import ADMIN_ID, KST
-from workflows import callbacks, ratings, roles
+from workflows import callbacks, date_words, ratings, roles
 from workflows.onestop import agency_notify
 from workflows.onestop import service as bd
 from workflows.onestop.benefits import load_catalogue
-from workflows.onestop.service import BirthAnswers, DateInputError, DeathAnswers, OnestopError
+from workflows.date_words import DateInputError
+from workflows.onestop.service import BirthAnswers, DeathAnswers, OnestopError
 from workflows.ratings import RatingError
 
 PARENT, OTHER, DONG_OFFICER, HEALTH_OFFICER, TAX_OFFICER, CIVIL_OFFICER = 1001, 1002, 2001, 2002, 2003, 2004
@@ -120,7 +121,7 @@ def test_checklist_text_marks_a_report_already_made(svc):
     ],
 )
 def test_parse_date(typed, expected):
-    assert bd.parse_date(typed, date(2026, 11, 23), oldest=date(2024, 11, 24)) == expected
+    assert date_words.parse_date(typed, date(2026, 11, 23), oldest=date(2024, 11, 24)) == expected
 
 
 @pytest.mark.parametrize(
@@ -138,7 +139,7 @@ def test_parse_date(typed, expected):
 )
 def test_parse_date_errors(typed, code):
     with pytest.raises(DateInputError) as e:
-        bd.parse_date(typed, date(2026, 11, 23), oldest=date(2024, 11, 24))
+        date_words.parse_date(typed, date(2026, 11, 23), oldest=date(2024, 11, 24))
     assert e.value.code == code
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from workflows.onestop.service import DateInputError, parse_date
+from workflows.date_words import DateInputError, parse_date
 from workflows.new_residents.service import DateError, parse_move_in_date
 
 TODAY = date(2026, 3, 10)

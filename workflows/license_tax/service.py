@@ -65,7 +65,7 @@ from workflows.outbox import attach, enqueue
 from workflows.roles import Principal, officers_of
 from workflows.state_machine import Machine, TransitionError
 from workflows.texts import ENGLISH_DATA, clip, escape, t
-from workflows.onestop.service import DateInputError, parse_date
+from workflows.date_words import DateInputError, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -653,7 +653,7 @@ _DATE_ERRORS = {"format": "date_format", "too_old": "date_past", "future": "date
 
 def parse_issue_date(text: str, today: date) -> date:
     """The expected licence date as people type it, read like the birth and death forms' dates
-    (workflows/birth_death.parse_date: 2026-12-01, 2026.12.1, 20261201, 2026년 12월 1일, 12월 1일, 12/1,
+    (workflows/date_words.parse_date: 2026-12-01, 2026.12.1, 20261201, 2026년 12월 1일, 12월 1일, 12/1,
     오늘, 내일): from today up to a year ahead; a date without a year is the next one in that window."""
     try:
         return parse_date(text, today, oldest=today, latest=today + ISSUE_DATE_HORIZON)
