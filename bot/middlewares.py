@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from functools import partial
 from typing import Any, Awaitable, Callable
 
 from aiogram import BaseMiddleware
@@ -17,10 +16,10 @@ from bot.commit_first import owed_answers, send_owed_answers
 from workflows.models import ProcessedUpdate
 from bot.fsm_storage import adopt_prefetched, track_connection, update_session, update_task
 from bot.metrics import Metrics
+from handlers.turn import Turn
 from bot.errors import store_unavailable
 from workflows.complaints import reachability
 from workflows.roles import remember_telegram_name, user_and_principal
-from workflows.texts import t
 from workflows.users import attach
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,8 @@ class UpdateContextMiddleware(BaseMiddleware):
                     data["lang"] = user.language
                 else:
                     data["lang"] = "ko"
-                data["tr"] = partial(t, data["lang"])
+                if principal is not None and "state" in data and "svc" in data:  # handlers/turn.py
+                    data["turn"] = Turn(data["state"], session, data["svc"], data["lang"], principal)
                 result = await handler(event, data)
                 await session.commit()
                 await send_owed_answers(data["bot"])

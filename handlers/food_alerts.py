@@ -29,6 +29,7 @@ from workflows.food_alerts import food_import
 from workflows.context import Services
 from workflows.roles import ADMIN, OPERATOR, Principal
 from workflows.texts import escape, t
+from handlers.turn import Turn
 
 router = Router(name="foodalert")
 router.message.filter(F.chat.type == "private")
@@ -168,9 +169,8 @@ async def show_staff(
 
 @entry("foodalert")
 @router.message(Command("foodalert"))
-async def foodalert_cmd(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def foodalert_cmd(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     await state.clear()
     cfg = fa.config()
     if is_staff(principal, cfg):
@@ -555,15 +555,8 @@ answer_in(router, "food.notice.text_only", NoticeForm.text)
 
 
 @router.callback_query(NoticeCb.filter(F.action == "send"), NoticeForm.confirm)
-async def notice_send(
-    query: CallbackQuery,
-    callback_data: NoticeCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def notice_send(query: CallbackQuery, callback_data: NoticeCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data = await state.get_data()
     if not is_staff(principal, fa.config()) or data.get("form_id") != callback_data.value:
         await query.answer(t(lang, "stale_button"), show_alert=True)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +41,7 @@ from handlers.privacy import privacy_cmd
 from handlers.complaints.status import show_list
 from handlers.complaints.filing import begin
 from handlers.complaints.officer import RECEIPT, show_inbox
+from handlers.turn import Turn
 
 router = Router(name="group")
 
@@ -120,18 +120,10 @@ async def private_only(message: Message, command: CommandObject, svc: Services, 
 
 
 @router.callback_query(F.message.chat.type.in_(GROUPS), OfficerCb.filter(F.action.in_(IN_PRIVATE)))
-async def form_in_private(
-    query: CallbackQuery,
-    callback_data: OfficerCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-    bot: Bot,
-) -> None:
+async def form_in_private(query: CallbackQuery, callback_data: OfficerCb, turn: Turn, bot: Bot) -> None:
     """답변 (or another action that asks for text) on a card in a group: it goes on in the private
     chat (handlers/answer_templates.continue_in_private); nothing is typed into the group."""
+    state, session, svc, lang, principal = turn
     await continue_in_private(query, callback_data, state, session, svc, lang, principal, bot)
 
 
@@ -151,29 +143,15 @@ async def start_case(
 
 
 @router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.regexp(r"^ans_\d{4}-\d{6}$")))
-async def start_answer(
-    message: Message,
-    command: CommandObject,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def start_answer(message: Message, command: CommandObject, turn: Turn) -> None:
     """The link left in a group when the bot could not write to the officer: the answer form."""
+    state, session, svc, lang, principal = turn
     await open_answer_link(message, state, session, svc, lang, principal, command.args[len("ans_") :])
 
 
 @router.message(F.chat.type == "private", CommandStart(deep_link=True, magic=F.args.in_(START_ROUTES)))
-async def start_route(
-    message: Message,
-    command: CommandObject,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def start_route(message: Message, command: CommandObject, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     uid = message.from_user.id
     if command.args == "status":
         await show_list(message, session, svc, lang, uid)

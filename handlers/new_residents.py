@@ -37,8 +37,8 @@ from workflows.errors import DomainError
 from workflows.district_info import DistrictDataError
 from workflows.new_residents.service import FACTS, DateError, Household
 from workflows.new_residents.newsletter import NewsletterError
-from workflows.roles import Principal
 from workflows.texts import escape, t
+from handlers.turn import Turn
 
 log = logging.getLogger(__name__)
 router = Router(name="moving")
@@ -460,9 +460,8 @@ async def _nl_error(message: Message, lang: str, e: NewsletterError, **kb) -> No
 
 
 @router.message(Command("newsletter"))
-async def newsletter_cmd(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def newsletter_cmd(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     if not newsletter.is_editor(principal):
         await message.answer(t(lang, "not_allowed"))
         return
@@ -643,15 +642,8 @@ answer_in(router, "cf.use_buttons", NewsletterForm.confirm)
 
 
 @router.callback_query(NlCb.filter(F.action.in_({"confirm", "rewrite", "cancel"})))
-async def nl_decide(
-    query: CallbackQuery,
-    callback_data: NlCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def nl_decide(query: CallbackQuery, callback_data: NlCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data = await state.get_data()
     if (
         await state.get_state() != NewsletterForm.confirm.state

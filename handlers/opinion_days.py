@@ -32,6 +32,7 @@ from workflows.context import Services
 from workflows.opinion_days.service import OpinionError, cb, fmt_day
 from workflows.roles import Principal
 from workflows.texts import escape, t
+from handlers.turn import Turn
 
 router = Router(name="opinion")
 
@@ -525,15 +526,8 @@ async def prep_options(message: Message, state: FSMContext, session: AsyncSessio
 
 
 @router.callback_query(OpdCb.filter(F.action.in_({"sched", "pedit", "pcancel", "pfield"})))
-async def prep_preview_action(
-    query: CallbackQuery,
-    callback_data: OpdCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def prep_preview_action(query: CallbackQuery, callback_data: OpdCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     if await state.get_state() != OpinionPrep.preview.state or not _staff(svc, principal):
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
@@ -648,15 +642,8 @@ async def _staff_topic(
 
 
 @router.callback_query(OpdCb.filter(F.action.in_({"draft", "pub", "anedit"})))
-async def analysis_action(
-    query: CallbackQuery,
-    callback_data: OpdCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def analysis_action(query: CallbackQuery, callback_data: OpdCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     topic = await _staff_topic(query, session, svc, lang, principal, callback_data.tid, od.CLOSED, "opd.err.not_draft")
     if topic is None:
         return
@@ -685,9 +672,8 @@ async def analysis_action(
 
 
 @router.message(OpinionStaff.analysis_text, F.text, NOT_COMMAND)
-async def analysis_text(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def analysis_text(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     topic = await od.get_topic(session, (await state.get_data()).get("tid", 0))
     if topic is None or not _staff(svc, principal):
         await state.clear()
@@ -729,15 +715,8 @@ async def _show_themes(msg: Message, session: AsyncSession, svc: Services, lang:
 
 
 @router.callback_query(OpdCb.filter(F.action.in_({"themes", "theme", "tstat", "ansp"})))
-async def policy_action(
-    query: CallbackQuery,
-    callback_data: OpdCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def policy_action(query: CallbackQuery, callback_data: OpdCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     topic = await _staff_topic(
         query, session, svc, lang, principal, callback_data.tid, od.ANALYSED, "opd.err.not_answerable"
     )
@@ -789,9 +768,8 @@ async def policy_action(
 
 
 @router.message(OpinionStaff.theme_note, F.text, NOT_COMMAND)
-async def theme_note(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def theme_note(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data = await state.get_data()
     topic = await od.get_topic(session, data.get("tid", 0))
     if topic is None or not _staff(svc, principal):

@@ -25,8 +25,8 @@ from workflows.privacy import service as privacy
 from workflows.context import Services
 from workflows.privacy.service import Deleted, Held
 from workflows.privacy.retention import period_text
-from workflows.roles import Principal
 from workflows.texts import MESSAGE_LIMIT, PRIVACY_VERSION, escape, pack, t, visible_len
+from handlers.turn import Turn
 
 router = Router(name="privacy")
 
@@ -142,15 +142,8 @@ async def privacy_cmd(message: Message, session: AsyncSession, svc: Services, la
 
 
 @router.callback_query(PrivacyCb.filter())
-async def privacy_action(
-    query: CallbackQuery,
-    callback_data: PrivacyCb,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-    state: FSMContext,
-) -> None:
+async def privacy_action(query: CallbackQuery, callback_data: PrivacyCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     uid = query.from_user.id
     await query.answer()
     pending = await _take_pending(state)

@@ -19,6 +19,7 @@ from workflows import broadcast as bc
 from workflows.context import Services
 from workflows.roles import Principal
 from workflows.texts import escape, t
+from handlers.turn import Turn
 
 router = Router(name="broadcast")
 
@@ -92,9 +93,8 @@ async def show_where(message: Message, state: FSMContext, session: AsyncSession,
 
 
 @router.message(Command("broadcast"))
-async def broadcast_cmd(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def broadcast_cmd(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     if not principal.is_admin:
         await message.answer(t(lang, "bc.admins_only"))
         return
@@ -120,9 +120,8 @@ async def _admin_in_form(
 
 
 @router.callback_query(BroadcastCb.filter(F.action == "depts"))
-async def departments(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def departments(query: CallbackQuery, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     if await _admin_in_form(query, state, lang, principal, BroadcastForm.audience) is None:
         return
     await query.answer()
@@ -139,15 +138,8 @@ async def departments(
 
 
 @router.callback_query(BroadcastCb.filter(F.action == "aud"))
-async def audience(
-    query: CallbackQuery,
-    callback_data: BroadcastCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def audience(query: CallbackQuery, callback_data: BroadcastCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     if await _admin_in_form(query, state, lang, principal, BroadcastForm.audience) is None:
         return
     a = bc.parse_audience(f"{callback_data.v}:{callback_data.d}" if callback_data.d else callback_data.v, svc)
@@ -184,9 +176,8 @@ async def _take(
 
 
 @router.message(BroadcastForm.text, F.text, NOT_COMMAND)
-async def text_step(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def text_step(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     if not principal.is_admin:  # the role ended while the form was open
         await state.clear()
         await message.answer(t(lang, "bc.admins_only"))
@@ -195,9 +186,8 @@ async def text_step(
 
 
 @router.message(BroadcastForm.text, F.photo)
-async def photo_step(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def photo_step(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     if not principal.is_admin:  # the role ended while the form was open
         await state.clear()
         await message.answer(t(lang, "bc.admins_only"))
@@ -217,15 +207,8 @@ answer_in(router, "cf.use_buttons", BroadcastForm.audience, BroadcastForm.confir
 
 
 @router.callback_query(BroadcastCb.filter(F.action.in_({"send", "rewrite", "cancel"})))
-async def confirm(
-    query: CallbackQuery,
-    callback_data: BroadcastCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def confirm(query: CallbackQuery, callback_data: BroadcastCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data = await _admin_in_form(query, state, lang, principal, BroadcastForm.confirm)
     if data is None:
         return

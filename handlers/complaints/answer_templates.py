@@ -58,6 +58,7 @@ from workflows.complaints.states import OPEN, TransitionError
 from workflows.texts import clip, escape, t, t_fit
 from workflows.complaints.common import ANSWER, DESCRIPTION_MAX, check_free
 from handlers.fallback import offer
+from handlers.turn import Turn
 
 router = Router(name="answer_templates")
 outside = Router(name="officer_files")  # registered just before handlers/fallback.py
@@ -234,15 +235,8 @@ async def files_button(
 
 
 @router.callback_query(AnsTplCb.filter())
-async def template_button(
-    query: CallbackQuery,
-    callback_data: AnsTplCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def template_button(query: CallbackQuery, callback_data: AnsTplCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     cb = callback_data
     _data, c = await button_complaint(
         query, cb.cid, state, session, lang, principal, OfficerForm.answer_text, OfficerForm.answer_confirm
@@ -409,9 +403,8 @@ async def _list(session: AsyncSession, svc: Services, lang: str, p: Principal, n
 
 
 @router.message(Command("templates"))
-async def templates_cmd(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def templates_cmd(message: Message, turn: Turn) -> None:
+    _state, session, svc, lang, principal = turn
     if not principal.is_officer:
         await message.answer(t(lang, "op.not_officer"))
         return
@@ -420,15 +413,8 @@ async def templates_cmd(
 
 
 @router.callback_query(TplCb.filter())
-async def templates_button(
-    query: CallbackQuery,
-    callback_data: TplCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def templates_button(query: CallbackQuery, callback_data: TplCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     cb, msg = callback_data, query.message
     if not principal.is_officer:
         await query.answer(t(lang, "op.not_officer"), show_alert=True)
@@ -512,9 +498,8 @@ async def template_title(
 
 
 @router.message(TemplateForm.body, F.text, NOT_COMMAND)
-async def template_body(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def template_body(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     if not principal.is_officer:
         await state.clear()
         await message.answer(t(lang, "op.not_officer"))

@@ -22,6 +22,7 @@ from workflows.roles import Principal
 from workflows.complaints.states import TransitionError
 from workflows.texts import t
 from workflows.complaints.common import REOPEN_REASON
+from handlers.turn import Turn
 
 router = Router(name="feedback")
 
@@ -35,15 +36,8 @@ async def _own(session: AsyncSession, p: Principal, cid: int):
 
 
 @router.callback_query(FeedbackCb.filter())
-async def feedback(
-    query: CallbackQuery,
-    callback_data: FeedbackCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def feedback(query: CallbackQuery, callback_data: FeedbackCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     c = await _own(session, principal, callback_data.cid)
     if c is None or c.state != "answered":
         await query.answer(t(lang, "stale_button"), show_alert=True)
@@ -61,9 +55,8 @@ async def feedback(
 
 
 @router.message(CitizenForm.reopen_comment, F.text, NOT_COMMAND)
-async def reopen_comment(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def reopen_comment(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data = await state.get_data()
     c = await _own(session, principal, data.get("cid", 0))
     if c is None:

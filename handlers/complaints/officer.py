@@ -43,6 +43,7 @@ from workflows.texts import escape, t
 from workflows.complaints.cards import officer_buttons
 from workflows.complaints.common import ANSWER, REJECT_REASON, check_free
 from handlers.complaints.transfers import sent_text
+from handlers.turn import Turn
 
 router = Router(name="officer")
 SUPPLEMENT_ACTIONS = ("supplement", "supp_cancel", "supp_again")
@@ -87,15 +88,8 @@ async def find_cmd(
 
 
 @router.callback_query(OfficerCb.filter())
-async def officer_action(
-    query: CallbackQuery,
-    callback_data: OfficerCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def officer_action(query: CallbackQuery, callback_data: OfficerCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     c = await complaint_for(session, principal, callback_data.cid)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -224,15 +218,8 @@ async def answer_text(
 
 
 @router.callback_query(AnswerCb.filter())
-async def answer_confirm(
-    query: CallbackQuery,
-    callback_data: AnswerCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def answer_confirm(query: CallbackQuery, callback_data: AnswerCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data, c = await button_complaint(
         query, callback_data.cid, state, session, lang, principal, OfficerForm.answer_confirm
     )
@@ -258,15 +245,8 @@ async def answer_confirm(
 
 
 @router.callback_query(TransferCb.filter())
-async def transfer_dept(
-    query: CallbackQuery,
-    callback_data: TransferCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def transfer_dept(query: CallbackQuery, callback_data: TransferCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     c = await complaint_for(session, principal, callback_data.cid)
     if c is None or callback_data.dept not in svc.district.departments:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -283,9 +263,8 @@ async def transfer_dept(
 
 
 @router.message(OfficerForm.transfer_reason, F.text, NOT_COMMAND)
-async def transfer_reason(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def transfer_reason(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
@@ -302,9 +281,8 @@ async def transfer_reason(
 
 
 @router.message(OfficerForm.reject_reason, F.text, NOT_COMMAND)
-async def reject_reason(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def reject_reason(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     _data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
@@ -322,15 +300,8 @@ async def reject_reason(
 
 
 @router.callback_query(RemedyCb.filter())
-async def reject_remedy(
-    query: CallbackQuery,
-    callback_data: RemedyCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data, c = await button_complaint(
         query, callback_data.cid, state, session, lang, principal, OfficerForm.reject_remedy
     )
@@ -351,9 +322,8 @@ async def reject_remedy(
 
 
 @router.message(OfficerForm.extend_reason, F.text, NOT_COMMAND)
-async def extend_reason(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def extend_reason(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     _data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return
@@ -412,9 +382,8 @@ async def assign_to(
 
 
 @router.message(OfficerForm.note_text, F.text, NOT_COMMAND)
-async def note_text(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def note_text(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     _data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return

@@ -33,6 +33,7 @@ from workflows.complaints.cards import officer_buttons
 from workflows.complaints.common import MAX_PHOTOS, is_paused
 from workflows.models import Complaint
 from handlers.fallback import offer
+from handlers.turn import Turn
 
 router = Router(name="supplement")
 
@@ -123,9 +124,8 @@ async def _form(message: Message, state: FSMContext, session: AsyncSession, lang
 
 
 @router.message(SupplementForm.what, F.text, NOT_COMMAND)
-async def what_text(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def what_text(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     _data, c = await _form(message, state, session, lang, principal)
     if c is None:
         return
@@ -162,9 +162,8 @@ async def _preview(message: Message, state: FSMContext, svc: Services, lang: str
 
 
 @router.message(SupplementForm.period, F.text, NOT_COMMAND)
-async def period_text(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def period_text(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     _data, c = await _form(message, state, session, lang, principal)
     if c is None:
         return
@@ -194,15 +193,8 @@ async def _officer_button(
 
 
 @router.callback_query(SuppCb.filter(F.action == "days"))
-async def period_days(
-    query: CallbackQuery,
-    callback_data: SuppCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def period_days(query: CallbackQuery, callback_data: SuppCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     _data, c = await _officer_button(query, callback_data, state, session, lang, principal, SupplementForm.period)
     if c is None:
         return
@@ -214,15 +206,8 @@ async def period_days(
 
 
 @router.callback_query(SuppCb.filter(F.action.in_({"send", "rewrite"})))
-async def confirm(
-    query: CallbackQuery,
-    callback_data: SuppCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def confirm(query: CallbackQuery, callback_data: SuppCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data, c = await _officer_button(query, callback_data, state, session, lang, principal, SupplementForm.confirm)
     if c is None:
         return
@@ -283,15 +268,8 @@ async def _own_paused(query: CallbackQuery, session: AsyncSession, lang: str, p:
 
 
 @router.callback_query(SuppCb.filter(F.action == "reply"))
-async def reply_start(
-    query: CallbackQuery,
-    callback_data: SuppCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def reply_start(query: CallbackQuery, callback_data: SuppCb, turn: Turn) -> None:
+    state, session, _svc, lang, principal = turn
     c = await _own_paused(query, session, lang, principal, callback_data.cid)
     if c is None:
         return
@@ -444,15 +422,8 @@ async def as_new_complaint(
 
 
 @router.callback_query(SuppCb.filter(F.action.in_({"rsend", "rcancel"})))
-async def reply_confirm(
-    query: CallbackQuery,
-    callback_data: SuppCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def reply_confirm(query: CallbackQuery, callback_data: SuppCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     data = await state.get_data()
     if await state.get_state() != SupplementReply.collect.state or data.get("cid") != callback_data.cid:
         await query.answer(t(lang, "stale_button"), show_alert=True)

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import ReturnCb
 from handlers.filters import NOT_COMMAND
@@ -16,10 +14,10 @@ from handlers.replies import answer_in
 from workflows.complaints import transfers
 from workflows.complaints.common import Taken
 from workflows.context import Services
-from workflows.roles import Principal
 from workflows.texts import escape, t
 from workflows.complaints.common import check_free
 from workflows.complaints import service as complaints
+from handlers.turn import Turn
 
 router = Router(name="transfers")
 
@@ -29,15 +27,8 @@ def _name(svc: Services, code: str, lang: str) -> str:
 
 
 @router.callback_query(ReturnCb.filter())
-async def return_button(
-    query: CallbackQuery,
-    callback_data: ReturnCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def return_button(query: CallbackQuery, callback_data: ReturnCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     c = await complaint_for(session, principal, callback_data.cid)
     if c is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -61,9 +52,8 @@ async def return_button(
 
 
 @router.message(OfficerForm.return_reason, F.text, NOT_COMMAND)
-async def return_reason(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def return_reason(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     _data, c = await form_complaint(message, state, session, lang, principal)
     if c is None:
         return

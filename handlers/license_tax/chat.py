@@ -42,6 +42,7 @@ from workflows.texts import escape, t
 from workflows.models import LicenseTaxNotice, LicenseTaxPayment
 from workflows import worklist as wl
 from handlers import worklist as lists
+from handlers.turn import Turn
 
 router = Router(name="license_tax")
 _background: set[asyncio.Task] = set()
@@ -533,16 +534,8 @@ async def _notice_for(query: CallbackQuery, session: AsyncSession, lang: str, no
 @router.callback_query(
     LtCb.filter(F.action.in_({"open", "class", "nontax_ask", "nontax", "cancel", "paid_ask", "paid"}))
 )
-async def officer_notice(
-    query: CallbackQuery,
-    callback_data: LtCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-    duties=None,
-) -> None:
+async def officer_notice(query: CallbackQuery, callback_data: LtCb, turn: Turn, duties=None) -> None:
+    state, session, svc, lang, principal = turn
     if not lt.is_tax_officer(svc, principal):
         await query.answer(t(lang, "lt.err.not_tax_officer"), show_alert=True)
         return
@@ -611,9 +604,8 @@ async def officer_notice(
 
 
 @router.message(TaxOfficerForm.cancel_reason, F.text, NOT_COMMAND)
-async def cancel_reason(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def cancel_reason(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     n = await lt.get_notice(session, notice_id=(await state.get_data()).get("notice", 0))
     if n is None:
         await state.clear()

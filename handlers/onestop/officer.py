@@ -25,6 +25,7 @@ from workflows.onestop.service import OnestopError
 from workflows.context import Services
 from workflows.roles import Principal, can_handle
 from workflows.texts import escape, t
+from handlers.turn import Turn
 
 router = Router(name="onestop_officer")
 
@@ -70,15 +71,8 @@ async def officer_card(session: AsyncSession, svc: Services, p: Principal, item,
 
 
 @router.callback_query(OsItemCb.filter())
-async def item_action(
-    query: CallbackQuery,
-    callback_data: OsItemCb,
-    state: FSMContext,
-    session: AsyncSession,
-    svc: Services,
-    lang: str,
-    principal: Principal,
-) -> None:
+async def item_action(query: CallbackQuery, callback_data: OsItemCb, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     item = await item_for_officer(session, principal, callback_data.item)
     if item is None:
         await query.answer(t(lang, "op.not_your_department"), show_alert=True)
@@ -182,18 +176,16 @@ async def _form_item(message: Message, state: FSMContext, session: AsyncSession,
 
 
 @router.message(OnestopOfficerForm.done_note, F.text, NOT_COMMAND)
-async def done_note(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def done_note(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     item = await _form_item(message, state, session, lang, principal)
     if item is not None:
         await _complete(message, state, session, svc, lang, principal, item, message.text)
 
 
 @router.message(OnestopOfficerForm.supplement_text, F.text, NOT_COMMAND)
-async def supplement_text(
-    message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str, principal: Principal
-) -> None:
+async def supplement_text(message: Message, turn: Turn) -> None:
+    state, session, svc, lang, principal = turn
     item = await _form_item(message, state, session, lang, principal)
     if item is None:
         return
