@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.commands import set_commands_for
 from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP, RoleFilter
 from handlers.keyboards import markup
-from handlers.replies import answer_in
+from handlers.replies import allowed, answer_in
 from handlers.states import resumes, step_token
 from handlers.entries import entry
 from workflows.food_alerts import service as fa
@@ -393,8 +393,7 @@ async def stop_answer(
 
 @router.callback_query(FoodCb.filter(F.action == "invite"))
 async def invite(query: CallbackQuery, session: AsyncSession, svc: Services, lang: str, principal: Principal) -> None:
-    if not is_staff(principal, fa.config()):
-        await query.answer(t(lang, "not_allowed"), show_alert=True)
+    if not await allowed(query, lang, is_staff(principal, fa.config())):
         return
     await query.answer()
     inv = await roles.create_invite(
@@ -428,8 +427,7 @@ def _audience_label(svc: Services, cfg: fa.FoodConfig, kind: str, value: str | N
 
 @router.callback_query(FoodCb.filter(F.action == "notice"))
 async def notice_start(query: CallbackQuery, state: FSMContext, lang: str, principal: Principal) -> None:
-    if not is_staff(principal, fa.config()):
-        await query.answer(t(lang, "not_allowed"), show_alert=True)
+    if not await allowed(query, lang, is_staff(principal, fa.config())):
         return
     await query.answer()
     await state.clear()

@@ -1,12 +1,13 @@
-"""Sending one screen that a workflow rendered as several messages (workflows/texts.pack), and the
-one-text answer a form step gives to a message it cannot take."""
+"""Sending one screen that a workflow rendered as several messages (workflows/texts.pack), the
+one-text answer a form step gives to a message it cannot take, and the alert for a button pressed by
+someone it is not for."""
 
 from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.state import State
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.filters import NOT_COMMAND
 from workflows.texts import t
@@ -26,3 +27,11 @@ def answer_in(router: Router, key: str, *states: State) -> None:
         await message.answer(t(lang, key))
 
     router.message.register(step_answer, StateFilter(*states), NOT_COMMAND)
+
+
+async def allowed(query: CallbackQuery, lang: str, ok: bool, key: str = "not_allowed") -> bool:
+    """A staff button pressed by someone it is not for (their role ended since it was shown, or a
+    forged press): answered with an alert saying so, and False; nothing else happens."""
+    if not ok:
+        await query.answer(t(lang, key), show_alert=True)
+    return ok

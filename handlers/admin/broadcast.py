@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.callbacks import BroadcastCb
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
-from handlers.replies import answer_in
+from handlers.replies import allowed, answer_in
 from handlers.states import resumes
 from workflows import broadcast as bc
 from workflows.context import Services
@@ -110,8 +110,7 @@ async def _admin_in_form(
     query: CallbackQuery, state: FSMContext, lang: str, principal: Principal, step: State | None
 ) -> dict | None:
     """The form's data when an admin presses a button of the step it is at, else None (answered)."""
-    if not principal.is_admin:
-        await query.answer(t(lang, "not_allowed"), show_alert=True)
+    if not await allowed(query, lang, principal.is_admin):
         return None
     if step is not None and await state.get_state() != step.state:
         await query.answer(t(lang, "stale_button"), show_alert=True)
@@ -249,8 +248,7 @@ async def delivery_report(
     lang: str,
     principal: Principal,
 ) -> None:
-    if not principal.is_admin:
-        await query.answer(t(lang, "not_allowed"), show_alert=True)
+    if not await allowed(query, lang, principal.is_admin):
         return
     counts = await bc.report(session, principal.user_id, callback_data.at)
     if counts is None:

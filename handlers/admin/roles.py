@@ -12,6 +12,7 @@ from workflows.models import RoleGrant
 from handlers.commands import set_commands_for
 from handlers.callbacks import OrphansCb
 from handlers.filters import RoleFilter
+from handlers.replies import allowed
 from handlers.keyboards import markup
 from workflows import roles
 from workflows.complaints import casework
@@ -140,8 +141,7 @@ async def orphans_to(
     lang: str,
     principal: Principal,
 ) -> None:
-    if not principal.is_admin:
-        await query.answer(t(lang, "not_allowed"), show_alert=True)
+    if not await allowed(query, lang, principal.is_admin):
         return
     ended = await session.get(RoleGrant, callback_data.g)
     target = await roles.current_grant(session, callback_data.to) if callback_data.to else None

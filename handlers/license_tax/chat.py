@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
-from handlers.replies import answer_in
+from handlers.replies import allowed, answer_in
 from handlers.entries import entry
 from workflows.license_tax import service as lt
 from workflows import users
@@ -536,8 +536,7 @@ async def _notice_for(query: CallbackQuery, session: AsyncSession, lang: str, no
 )
 async def officer_notice(query: CallbackQuery, callback_data: LtCb, turn: Turn, duties=None) -> None:
     state, session, svc, lang, principal = turn
-    if not lt.is_tax_officer(svc, principal):
-        await query.answer(t(lang, "lt.err.not_tax_officer"), show_alert=True)
+    if not await allowed(query, lang, lt.is_tax_officer(svc, principal), "lt.err.not_tax_officer"):
         return
     n = await _notice_for(query, session, lang, callback_data.id)
     if n is None:
@@ -638,8 +637,7 @@ async def officer_payment(
     principal: Principal,
     duties=None,
 ) -> None:
-    if not lt.is_tax_officer(svc, principal):
-        await query.answer(t(lang, "lt.err.not_tax_officer"), show_alert=True)
+    if not await allowed(query, lang, lt.is_tax_officer(svc, principal), "lt.err.not_tax_officer"):
         return
     p = await session.get(LicenseTaxPayment, callback_data.id)
     if p is None:
