@@ -5,14 +5,18 @@ A button shown for one step of a form carries that step (``st``, a short token o
 press that no handler takes (a stale button: the form has moved on, was cancelled or finished)
 reaches handlers/fallback.py, which answers it as stale and shows the form where it is now
 (``show_where``): each form registers how to show its current step with ``resumes``.
+
+A form whose questions come in an order (the one-stop forms) declares its steps once, as ``Steps``:
+the StatesGroup aiogram stores, the order the form walks and which steps are typed, not pressed,
+all come from that one line.
 """
 
 from __future__ import annotations
 
 import zlib
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable, cast
 
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.state import State, StatesGroup, StatesGroupMeta
 from workflows.texts import t
 
 if TYPE_CHECKING:
@@ -54,6 +58,35 @@ class CitizenForm(StatesGroup):
     rating_comment = State()
 
 
+class Steps:
+    """A form's steps in the order it asks them, declared once: ``Steps("BirthForm", "consent date
+    ... confirm", typed="date phone")``. The StatesGroup (``group``, named as a class of that name
+    would be, so stored states keep their meaning), each step's State (``form["date"]``), the steps
+    after one, and the steps answered by buttons (all but the typed ones) are read from it."""
+
+    def __init__(self, name: str, steps: str, *, typed: str = "") -> None:
+        self.names = tuple(steps.split())
+        self.typed = frozenset(typed.split())
+        if not self.typed <= set(self.names) or len(set(self.names)) != len(self.names):
+            raise ValueError(f"{name}: typed steps must be steps, each named once")
+        self.group = cast(type[StatesGroup], StatesGroupMeta(name, (StatesGroup,), {n: State() for n in self.names}))
+
+    def __getitem__(self, step: str) -> State:
+        return cast(State, getattr(self.group, step))
+
+    def step(self, raw_state: str | None) -> str | None:
+        """The step a stored state is at, if it is one of this form's."""
+        group, _, step = (raw_state or "").partition(":")
+        return step if group == self.group.__name__ and step in self.names else None
+
+    def after(self, step: str) -> tuple[str, ...]:
+        return self.names[self.names.index(step) + 1 :]
+
+    def pressed(self) -> tuple[State, ...]:
+        """The steps answered with buttons: text typed there is not an answer."""
+        return tuple(self[n] for n in self.names if n not in self.typed)
+
+
 # --- a button belongs to the step it was shown for ------------------------------------------------
 
 
@@ -67,12 +100,12 @@ Resume = Callable[["Message", "FSMContext", "AsyncSession", "Services", str], Aw
 RESUME: dict[str, Resume] = {}  # StatesGroup name -> shows that form's current step again
 
 
-def resumes(*groups: type[StatesGroup]) -> Callable[[Resume], Resume]:
+def resumes(*groups: type[StatesGroup] | Steps) -> Callable[[Resume], Resume]:
     """Registers how a form shows where it is: its current question, with its buttons."""
 
     def register(fn: Resume) -> Resume:
         for group in groups:
-            RESUME[group.__name__] = fn
+            RESUME[(group.group if isinstance(group, Steps) else group).__name__] = fn
         return fn
 
     return register

@@ -271,20 +271,7 @@ async def submitted(message: Message, svc: Services, lang: str, app) -> None:
 FLOW = os_.register(
     os_.Flow(
         kind=KIND,
-        group=BirthForm,
-        steps=(
-            "consent",
-            "date",
-            "order",
-            "dong",
-            "reported",
-            "recipient",
-            "heating",
-            "benefits",
-            "provision",
-            "phone",
-            "confirm",
-        ),
+        form=BirthForm,
         ask=ask,
         applies=applies,
         plan=plan,
@@ -303,7 +290,7 @@ async def birth_cmd(message: Message, state: FSMContext, svc: Services, lang: st
     await os_.begin(message, state, svc, lang, KIND)
 
 
-@router.message(BirthForm.date, F.text, NOT_COMMAND)
+@router.message(BirthForm["date"], F.text, NOT_COMMAND)
 async def got_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     oldest = add_months(bd.local_today(svc), -bd.BIRTH_MAX_AGE_MONTHS) + timedelta(days=1)
     born = await os_.read_date(message, svc, lang, oldest=oldest, errors=DATE_ERRORS)

@@ -126,19 +126,7 @@ async def submitted(message: Message, svc: Services, lang: str, app) -> None:
 FLOW = os_.register(
     os_.Flow(
         kind=KIND,
-        group=DeathForm,
-        steps=(
-            "consent",
-            "date",
-            "relationship",
-            "dong",
-            "reported",
-            "abroad",
-            "provision",
-            "phone",
-            "reminders",
-            "confirm",
-        ),
+        form=DeathForm,
         ask=ask,
         applies=lambda step, data: True,
         plan=plan,
@@ -154,7 +142,7 @@ async def death_cmd(message: Message, state: FSMContext, svc: Services, lang: st
     await os_.begin(message, state, svc, lang, KIND)
 
 
-@router.message(DeathForm.date, F.text, NOT_COMMAND)
+@router.message(DeathForm["date"], F.text, NOT_COMMAND)
 async def got_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     oldest = bd.local_today(svc) - timedelta(days=bd.DEATH_MAX_AGE_DAYS)
     died = await os_.read_date(message, svc, lang, oldest=oldest, errors=DATE_ERRORS)

@@ -28,7 +28,7 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
-from handlers.states import resumes, stale_press
+from handlers.states import Steps, resumes, stale_press
 from workflows import district_info
 from workflows.onestop import service as bd
 from workflows.onestop.service import OnestopError, Plan
@@ -40,31 +40,14 @@ from workflows.texts import escape, t
 router = Router(name="onestop")
 
 
-class BirthForm(StatesGroup):
-    consent = State()
-    date = State()
-    order = State()
-    dong = State()
-    reported = State()
-    recipient = State()
-    heating = State()
-    benefits = State()
-    provision = State()
-    phone = State()
-    confirm = State()
-
-
-class DeathForm(StatesGroup):
-    consent = State()
-    date = State()
-    relationship = State()
-    dong = State()
-    reported = State()
-    abroad = State()
-    provision = State()
-    phone = State()
-    reminders = State()
-    confirm = State()
+BirthForm = Steps(
+    "BirthForm",
+    "consent date order dong reported recipient heating benefits provision phone confirm",
+    typed="date phone",
+)
+DeathForm = Steps(
+    "DeathForm", "consent date relationship dong reported abroad provision phone reminders confirm", typed="date phone"
+)
 
 
 class FamilyForm(StatesGroup):
@@ -92,8 +75,7 @@ Ask = Callable[[Message, FSMContext, Services, str, str], Awaitable[None]]
 @dataclass(frozen=True)
 class Flow:
     kind: str
-    group: type[StatesGroup]
-    steps: tuple[str, ...]
+    form: Steps  # its questions in order (the shared ones and its own)
     ask: Ask  # the flow's own questions, and "confirm"
     applies: Callable[[str, dict], bool]  # is this step asked, given the answers so far
     plan: Callable[[Services, dict], Plan]  # the plan for the answers (provision as answered)
@@ -116,7 +98,7 @@ def register(flow: Flow) -> Flow:
 def flow_of_state(current: str | None) -> Flow | None:
     if not current:
         return None
-    return next((f for f in FLOWS.values() if current.startswith(f.group.__name__ + ":")), None)
+    return next((f for f in FLOWS.values() if f.form.step(current) is not None), None)
 
 
 def cb(kind: str, action: str, value: str = "") -> str:
@@ -153,7 +135,7 @@ async def start(message: Message, state: FSMContext, svc: Services, lang: str, k
 
 
 async def goto(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow, step: str) -> None:
-    await state.set_state(getattr(flow.group, step))
+    await state.set_state(flow.form[step])
     shared = SHARED_ASK.get(step)
     if shared is not None:
         await shared(message, state, svc, lang, flow)
@@ -168,8 +150,8 @@ async def current_step(state: FSMContext) -> str | None:
 
 async def advance(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
     data = await state.get_data()
-    step = await current_step(state)
-    for nxt in flow.steps[flow.steps.index(step) + 1 :]:
+    step = flow.form.step(await state.get_state())
+    for nxt in flow.form.after(step) if step is not None else ():
         if flow.applies(nxt, data):
             await goto(message, state, svc, lang, flow, nxt)
             return
@@ -421,7 +403,7 @@ async def got_provision(
     await ask_provision(query.message, state, svc, lang, flow)  # the next body, or on
 
 
-@router.message(StateFilter(BirthForm.phone, DeathForm.phone), F.text | F.contact, NOT_COMMAND)
+@router.message(StateFilter(BirthForm["phone"], DeathForm["phone"]), F.text | F.contact, NOT_COMMAND)
 async def got_phone(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     raw = message.contact.phone_number if message.contact else message.text
     try:
@@ -589,25 +571,7 @@ async def reminder_button(
 
 # --- anything else typed or sent into a form ----------------------------------------------------------
 
-BUTTON_STEPS = (
-    BirthForm.consent,
-    BirthForm.order,
-    BirthForm.dong,
-    BirthForm.reported,
-    BirthForm.recipient,
-    BirthForm.heating,
-    BirthForm.benefits,
-    BirthForm.provision,
-    BirthForm.confirm,
-    DeathForm.consent,
-    DeathForm.relationship,
-    DeathForm.dong,
-    DeathForm.reported,
-    DeathForm.abroad,
-    DeathForm.provision,
-    DeathForm.reminders,
-    DeathForm.confirm,
-)
+BUTTON_STEPS = (*BirthForm.pressed(), *DeathForm.pressed())
 
 
 @router.message(StateFilter(*BUTTON_STEPS), NOT_COMMAND)
@@ -616,12 +580,12 @@ async def use_buttons(message: Message, state: FSMContext, svc: Services, lang: 
     await ask_again(message, state, svc, lang)
 
 
-@router.message(StateFilter(BirthForm.phone, DeathForm.phone), NOT_COMMAND)
+@router.message(StateFilter(BirthForm["phone"], DeathForm["phone"]), NOT_COMMAND)
 async def phone_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.phone_bad"))
 
 
-@router.message(StateFilter(BirthForm.date, DeathForm.date), NOT_COMMAND)
+@router.message(StateFilter(BirthForm["date"], DeathForm["date"]), NOT_COMMAND)
 async def date_expected(message: Message, lang: str) -> None:
     """A sticker or photo where a date is asked (typed dates are read by the flows)."""
     await message.answer(t(lang, "onestop.date.format"))
