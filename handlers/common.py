@@ -155,7 +155,7 @@ async def cancel_cmd(message: Message, state: FSMContext, lang: str) -> None:
         return
     what = (
         "complaint"
-        if current.startswith(ComplaintForm.__name__)
+        if current.startswith(ComplaintForm.group.__name__)
         else "answer"
         if current.startswith(OfficerForm.__name__)
         else "other"

@@ -14,6 +14,7 @@ all come from that one line.
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Awaitable, Callable, cast
 
 from aiogram.fsm.state import State, StatesGroup, StatesGroupMeta
@@ -25,16 +26,6 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from workflows.context import Services
-
-
-class ComplaintForm(StatesGroup):
-    category = State()
-    description = State()
-    photos = State()
-    location = State()
-    phone = State()
-    confirm = State()
-    edit = State()
 
 
 class OfficerForm(StatesGroup):
@@ -60,18 +51,22 @@ class CitizenForm(StatesGroup):
 
 class Steps:
     """A form's steps in the order it asks them, declared once: ``Steps("BirthForm", "consent date
-    ... confirm", typed="date phone")``. The StatesGroup (``group``, named as a class of that name
-    would be, so stored states keep their meaning), each step's State (``form["date"]``), the steps
-    after one, and the steps answered by buttons (all but the typed ones) are read from it."""
+    ... confirm", typed="date phone")``. It stands where a StatesGroup would (``BirthForm.date`` is
+    that step's State); the StatesGroup itself (``group``) is named as the class was, so the states
+    stored in chats keep their meaning. The steps after one, and the steps answered by buttons (all
+    but the typed ones), are read from it."""
 
     def __init__(self, name: str, steps: str, *, typed: str = "") -> None:
         self.names = tuple(steps.split())
         self.typed = frozenset(typed.split())
-        if not self.typed <= set(self.names) or len(set(self.names)) != len(self.names):
-            raise ValueError(f"{name}: typed steps must be steps, each named once")
+        clash = set(self.names) & set(dir(Steps))
+        if clash or not self.typed <= set(self.names) or len(set(self.names)) != len(self.names):
+            raise ValueError(f"{name}: steps must be named once, not {sorted(clash)}; typed steps must be steps")
         self.group = cast(type[StatesGroup], StatesGroupMeta(name, (StatesGroup,), {n: State() for n in self.names}))
 
-    def __getitem__(self, step: str) -> State:
+    def __getattr__(self, step: str) -> State:
+        if step.startswith("__"):
+            raise AttributeError(step)
         return cast(State, getattr(self.group, step))
 
     def step(self, raw_state: str | None) -> str | None:
@@ -84,7 +79,60 @@ class Steps:
 
     def pressed(self) -> tuple[State, ...]:
         """The steps answered with buttons: text typed there is not an answer."""
-        return tuple(self[n] for n in self.names if n not in self.typed)
+        return tuple(getattr(self.group, n) for n in self.names if n not in self.typed)
+
+
+Ask = Callable[["Message", "FSMContext", "Services", str, str], Awaitable[None]]
+
+
+def _every_step(step: str, data: dict) -> bool:
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Form:
+    """The form-step helper: a form walks its ``steps`` in order, skipping those that do not apply
+    to the answers so far; ``ask`` shows one step's question (the chat is at that step by then).
+    A step answered while changing one answer from the summary (``editing`` in the form data)
+    goes straight back to the summary (``summary``), not on to the next question."""
+
+    steps: Steps
+    ask: Ask
+    applies: Callable[[str, dict], bool] = _every_step
+    summary: str = "confirm"
+
+    async def question(self, message: "Message", state: "FSMContext", svc: "Services", lang: str, step: str) -> None:
+        await self.ask(message, state, svc, lang, step)
+
+    async def goto(self, message: "Message", state: "FSMContext", svc: "Services", lang: str, step: str) -> None:
+        await state.set_state(getattr(self.steps, step))
+        await self.question(message, state, svc, lang, step)
+
+    async def advance(self, message: "Message", state: "FSMContext", svc: "Services", lang: str) -> None:
+        data = await state.get_data()
+        if data.get("editing"):
+            await state.update_data(editing=False)
+            await self.goto(message, state, svc, lang, self.summary)
+            return
+        step = self.steps.step(await state.get_state())
+        for nxt in self.steps.after(step) if step is not None else ():
+            if self.applies(nxt, data):
+                await self.goto(message, state, svc, lang, nxt)
+                return
+
+    async def ask_again(self, message: "Message", state: "FSMContext", svc: "Services", lang: str) -> bool:
+        """The question of the step the chat is at (False when it is not in this form)."""
+        step = self.steps.step(await state.get_state())
+        if step is not None:
+            await self.goto(message, state, svc, lang, step)
+        return step is not None
+
+
+ComplaintForm = Steps(
+    "ComplaintForm",
+    "category description photos location phone confirm edit",
+    typed="description photos location phone",
+)
 
 
 # --- a button belongs to the step it was shown for ------------------------------------------------

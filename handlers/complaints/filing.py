@@ -16,7 +16,7 @@ from handlers.callbacks import CategoryCb, EditCb, FormCb, FreeTextCb, MenuCb, S
 from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP
 from handlers.privacy import after_consent, ask_consent_first
 from handlers.replies import answer_in
-from handlers.states import ComplaintForm, resumes
+from handlers.states import ComplaintForm, Form, resumes
 from workflows import users
 from workflows.complaints import service as complaints
 from workflows.complaints.common import DESCRIPTION_MAX, Draft, MAX_PHOTOS
@@ -26,15 +26,6 @@ from workflows.texts import escape, t
 from workflows.complaints.common import DESCRIPTION, DailyLimit, place_html, repeat_of
 
 router = Router(name="complaint")
-
-STEPS = [
-    ComplaintForm.category,
-    ComplaintForm.description,
-    ComplaintForm.photos,
-    ComplaintForm.location,
-    ComplaintForm.phone,
-    ComplaintForm.confirm,
-]
 
 
 async def _consented(session: AsyncSession, user_id: int) -> bool:
@@ -78,11 +69,11 @@ async def begin(
         data["category"] = category
     await state.set_data(data)
     if not category:
-        await ask(message, state, svc, lang, ComplaintForm.category)
+        await FORM.goto(message, state, svc, lang, "category")
     elif description:
-        await ask(message, state, svc, lang, ComplaintForm.photos)
+        await FORM.goto(message, state, svc, lang, "photos")
     else:
-        await ask(message, state, svc, lang, ComplaintForm.description)
+        await FORM.goto(message, state, svc, lang, "description")
 
 
 @after_consent("complaint")
@@ -92,50 +83,40 @@ async def begin_after_consent(
     await begin(message, state, session, svc, lang, user_id, **kept)
 
 
-async def ask(message: Message, state: FSMContext, svc: Services, lang: str, step) -> None:
-    await state.set_state(step)
+async def question(message: Message, state: FSMContext, svc: Services, lang: str, step: str) -> None:
+    """One step's question (handlers/states.Form: the chat is at that step)."""
     data = await state.get_data()
-    if step == ComplaintForm.category:
+    if step == "category":
         await message.answer(
             t(lang, "cf.ask_category"), reply_markup=kb.categories(lang, svc.district, data.get("form_id", "-"))
         )
-    elif step == ComplaintForm.description:
+    elif step == "description":
         cat = svc.district.category(data["category"])
         await message.answer(t(lang, "cf.ask_description", category=escape(cat.name(lang))))
-    elif step == ComplaintForm.photos:
+    elif step == "photos":
         n = len(data.get("photos", []))
         await message.answer(
             t(lang, "cf.ask_photos_more", n=n) if n else t(lang, "cf.ask_photos"),
             reply_markup=kb.photos(lang, n, clear=True),
         )
-    elif step == ComplaintForm.location:
+    elif step == "location":
         await message.answer(t(lang, "cf.ask_location"), reply_markup=kb.step(lang, ComplaintForm.location))
-    elif step == ComplaintForm.phone:
+    elif step == "phone":
         await message.answer(t(lang, "cf.ask_phone"), reply_markup=kb.step(lang, ComplaintForm.phone))
+    elif step == "edit":
+        await message.answer(t(lang, "cf.edit_which"), reply_markup=kb.edit_fields(lang))
     else:
         await show_summary(message, state, svc, lang)
+
+
+FORM = Form(steps=ComplaintForm, ask=question)
+ANSWERS = ComplaintForm.names[: ComplaintForm.names.index(FORM.summary)]  # what the summary can send back to
 
 
 @resumes(ComplaintForm)
 async def show_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     """Where the form is now: its question again, with its buttons (a stale press, text at a button step)."""
-    current = await state.get_state()
-    if current == ComplaintForm.edit.state:
-        await message.answer(t(lang, "cf.edit_which"), reply_markup=kb.edit_fields(lang))
-    elif (step := next((s for s in STEPS if s.state == current), None)) is not None:
-        await ask(message, state, svc, lang, step)
-
-
-async def advance(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    """Next step, or straight back to the summary when the resident was editing one field."""
-    data = await state.get_data()
-    current = await state.get_state()
-    if data.get("editing"):
-        await state.update_data(editing=False)
-        await ask(message, state, svc, lang, ComplaintForm.confirm)
-        return
-    idx = next(i for i, s in enumerate(STEPS) if s.state == current)
-    await ask(message, state, svc, lang, STEPS[idx + 1])
+    await FORM.ask_again(message, state, svc, lang)
 
 
 async def show_summary(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
@@ -223,16 +204,16 @@ async def got_category(
     await state.update_data(category=callback_data.code)
     data = await state.get_data()
     if data.get("editing"):
-        await advance(query.message, state, svc, lang)
+        await FORM.advance(query.message, state, svc, lang)
     elif data.get("description"):  # pre-filled from free text
-        await ask(query.message, state, svc, lang, ComplaintForm.photos)
+        await FORM.goto(query.message, state, svc, lang, "photos")
     else:
-        await advance(query.message, state, svc, lang)
+        await FORM.advance(query.message, state, svc, lang)
 
 
 @router.message(ComplaintForm.category, NOT_COMMAND)
 async def category_expected(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    await ask(message, state, svc, lang, ComplaintForm.category)
+    await FORM.goto(message, state, svc, lang, "category")
 
 
 def description_error(text: str, lang: str) -> str | None:
@@ -248,7 +229,7 @@ async def got_description(message: Message, state: FSMContext, svc: Services, la
         await message.answer(error)
         return
     await state.update_data(description=text)
-    await advance(message, state, svc, lang)
+    await FORM.advance(message, state, svc, lang)
 
 
 # Photos: taken at the text step too (a photo with a caption is the most natural report), never
@@ -294,7 +275,7 @@ async def photo_at_description(message: Message, state: FSMContext, svc: Service
         if said:
             await message.answer(said[0])
         await state.update_data(description=caption)
-        await advance(message, state, svc, lang)
+        await FORM.advance(message, state, svc, lang)
         return
     if n:
         said.append(t(lang, "cf.photo_kept", n=n))
@@ -342,7 +323,7 @@ async def got_location(message: Message, state: FSMContext, svc: Services, lang:
     address = message.venue.address if message.venue else None
     await state.update_data(lat=loc.latitude, lon=loc.longitude, address=address)
     await message.answer(t(lang, "cf.location_ok"))
-    await advance(message, state, svc, lang)
+    await FORM.advance(message, state, svc, lang)
 
 
 def address_ok(text: str) -> bool:
@@ -356,7 +337,7 @@ async def got_address(message: Message, state: FSMContext, svc: Services, lang: 
         await message.answer(t(lang, "cf.location_bad"), reply_markup=kb.step(lang, ComplaintForm.location))
         return
     await state.update_data(address=text, lat=None, lon=None)
-    await advance(message, state, svc, lang)
+    await FORM.advance(message, state, svc, lang)
 
 
 async def photo_note(message: Message, state: FSMContext, lang: str, bot: Bot, step) -> str | None:
@@ -383,7 +364,7 @@ async def photo_at_location(message: Message, state: FSMContext, svc: Services, 
     if caption and address_ok(caption):
         await state.update_data(address=caption, lat=None, lon=None)
         await message.answer("\n".join(filter(None, [note, t(lang, "cf.caption_as_address", address=escape(caption))])))
-        await advance(message, state, svc, lang)
+        await FORM.advance(message, state, svc, lang)
         return
     said = [note, t(lang, "cf.caption_not_address") if caption else "", t(lang, "cf.location_still")]
     await message.answer("\n".join(filter(None, said)), reply_markup=kb.step(lang, ComplaintForm.location))
@@ -403,7 +384,7 @@ async def got_phone(message: Message, state: FSMContext, svc: Services, lang: st
         await message.answer(t(lang, "cf.phone_bad"), reply_markup=kb.step(lang, ComplaintForm.phone))
         return
     await state.update_data(phone_enc=svc.cipher.encrypt(phone))
-    await advance(message, state, svc, lang)
+    await FORM.advance(message, state, svc, lang)
 
 
 @router.message(ComplaintForm.phone, media.ANY_FILE, NOT_COMMAND)
@@ -422,7 +403,7 @@ async def photo_at_phone(message: Message, state: FSMContext, svc: Services, lan
     if phone is not None:
         await state.update_data(phone_enc=svc.cipher.encrypt(phone))
         await message.answer("\n".join(filter(None, [note, t(lang, "cf.caption_as_phone", phone=mask_phone(phone))])))
-        await advance(message, state, svc, lang)
+        await FORM.advance(message, state, svc, lang)
         return
     said = [note, t(lang, "cf.caption_not_phone") if caption else "", t(lang, "cf.phone_still")]
     await message.answer("\n".join(filter(None, said)), reply_markup=kb.step(lang, ComplaintForm.phone))
@@ -446,7 +427,7 @@ async def step_button(query: CallbackQuery, callback_data: StepCb, state: FSMCon
         if callback_data.action == "clear":
             await state.update_data(photos=[])
             await query.message.answer(t(lang, "cf.photos_cleared"))
-            await ask(query.message, state, svc, lang, ComplaintForm.photos)
+            await FORM.goto(query.message, state, svc, lang, "photos")
             return
         if callback_data.action == "skip" and n:  # the question's skip, pressed after photos came
             await query.message.answer(t(lang, "cf.photos_kept", n=n))
@@ -455,7 +436,7 @@ async def step_button(query: CallbackQuery, callback_data: StepCb, state: FSMCon
             await state.update_data(address=None, lat=None, lon=None)
         else:
             await state.update_data(phone_enc=None)
-    await advance(query.message, state, svc, lang)
+    await FORM.advance(query.message, state, svc, lang)
 
 
 # --- summary: submit, edit, cancel ----------------------------------------------------------
@@ -470,11 +451,11 @@ async def submit(
     if current != ComplaintForm.confirm.state or data.get("form_id") != callback_data.form:
         existing = await complaints.find_by_submit_key(session, query.from_user.id, callback_data.form)
         await query.answer()
-        step = next((s for s in STEPS if s.state == current), None)
-        if existing is None and step is not None and data.get("form_id") == callback_data.form:
+        step = ComplaintForm.step(current)
+        if existing is None and step not in (None, "edit") and data.get("form_id") == callback_data.form:
             # this form's summary was shown but the step before it was not saved (the bot stopped
             # in between): ask that step again rather than call the button stale
-            await ask(query.message, state, svc, lang, step)
+            await FORM.goto(query.message, state, svc, lang, step)
             return
         await query.message.answer(
             t(lang, "cf.already_submitted", receipt=existing.receipt_no) if existing else t(lang, "stale_button")
@@ -516,31 +497,23 @@ async def submit(
 
 
 @router.callback_query(FormCb.filter(F.action == "edit"), SHOWN_AT_STEP)
-async def edit(query: CallbackQuery, callback_data: FormCb, state: FSMContext, lang: str) -> None:
+async def edit(query: CallbackQuery, callback_data: FormCb, state: FSMContext, svc: Services, lang: str) -> None:
     await query.answer()
     data = await state.get_data()
     if await state.get_state() != ComplaintForm.confirm.state or data.get("form_id") != callback_data.form:
         await query.message.answer(t(lang, "stale_button"))
         return
-    await state.set_state(ComplaintForm.edit)
-    await query.message.answer(t(lang, "cf.edit_which"), reply_markup=kb.edit_fields(lang))
+    await FORM.goto(query.message, state, svc, lang, "edit")
 
 
 @router.callback_query(ComplaintForm.edit, EditCb.filter())
 async def edit_field(query: CallbackQuery, callback_data: EditCb, state: FSMContext, svc: Services, lang: str) -> None:
     await query.answer()
-    step = {
-        "category": ComplaintForm.category,
-        "description": ComplaintForm.description,
-        "photos": ComplaintForm.photos,
-        "location": ComplaintForm.location,
-        "phone": ComplaintForm.phone,
-    }.get(callback_data.field)
-    if step is None:
+    if callback_data.field not in ANSWERS:  # a forged field
         await query.message.answer(t(lang, "stale_button"))
         return
     await state.update_data(editing=True)  # the photos stay: the photo step offers to remove them
-    await ask(query.message, state, svc, lang, step)
+    await FORM.goto(query.message, state, svc, lang, callback_data.field)
 
 
 @router.callback_query(FormCb.filter(F.action == "cancel"), SHOWN_AT_STEP)
@@ -550,7 +523,7 @@ async def cancel(query: CallbackQuery, callback_data: FormCb, state: FSMContext,
     data = await state.get_data()
     if (
         current is None
-        or not current.startswith(ComplaintForm.__name__)
+        or not current.startswith(ComplaintForm.group.__name__)
         or (callback_data.form != "-" and data.get("form_id") != callback_data.form)
     ):
         await query.message.answer(t(lang, "stale_button"))

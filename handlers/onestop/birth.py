@@ -18,7 +18,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from handlers.onestop import resident as os_
-from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
 from handlers.onestop.resident import BirthForm, OsFlowCb
@@ -33,11 +32,6 @@ from workflows.texts import ENGLISH_DATA, escape, pack, t
 router = Router(name="birth")
 KIND = bd.BIRTH
 HEATING = ("city_gas", "district", "other")
-DATE_ERRORS = {
-    "format": "onestop.date.format",
-    "future": "onestop.date.future",
-    "too_old": "onestop.date.too_old_birth",
-}
 
 
 def answers(data: dict) -> BirthAnswers:
@@ -139,6 +133,13 @@ def benefits_messages(svc: Services, p: Plan, data: dict, lang: str) -> list[str
     totals.append(t(lang, "onestop.list.not_asked"))
     parts.append(totals)
     return [message for blocks in parts for message in pack(blocks, limit=READABLE)]
+
+
+async def warn_if_late(message: Message, svc: Services, lang: str, born: date) -> None:
+    """Said when the birth date is taken: the report is late (or nearly), with the fine."""
+    warning = late_warning(svc, born, lang)
+    if warning:
+        await message.answer(warning + t(lang, "onestop.fine.if_reported"))
 
 
 def late_warning(svc: Services, birth: date, lang: str) -> str | None:
@@ -271,12 +272,14 @@ async def submitted(message: Message, svc: Services, lang: str, app) -> None:
 FLOW = os_.register(
     os_.Flow(
         kind=KIND,
-        form=BirthForm,
+        steps=BirthForm,
         ask=ask,
         applies=applies,
         plan=plan,
         answers=answers,
         submitted=submitted,
+        oldest=lambda svc: add_months(bd.local_today(svc), -bd.BIRTH_MAX_AGE_MONTHS) + timedelta(days=1),
+        dated=warn_if_late,
     )
 )
 
@@ -290,26 +293,13 @@ async def birth_cmd(message: Message, state: FSMContext, svc: Services, lang: st
     await os_.begin(message, state, svc, lang, KIND)
 
 
-@router.message(BirthForm["date"], F.text, NOT_COMMAND)
-async def got_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    oldest = add_months(bd.local_today(svc), -bd.BIRTH_MAX_AGE_MONTHS) + timedelta(days=1)
-    born = await os_.read_date(message, svc, lang, oldest=oldest, errors=DATE_ERRORS)
-    if born is None:
-        return
-    await state.update_data(date=born.isoformat())
-    warning = late_warning(svc, born, lang)
-    if warning:
-        await message.answer(warning + t(lang, "onestop.fine.if_reported"))
-    await os_.advance(message, state, svc, lang, FLOW)
-
-
 async def _answer(
     query: CallbackQuery, callback_data: OsFlowCb, state: FSMContext, svc: Services, lang: str, step: str, **values
 ) -> None:
     if await os_.flow_for(query, callback_data, state, lang, step) is None:
         return
     await state.update_data(**values)
-    await os_.advance(query.message, state, svc, lang, FLOW)
+    await FLOW.advance(query.message, state, svc, lang)
 
 
 @router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "order") & F.value.in_({"1", "2", "3"})))

@@ -16,7 +16,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from handlers.onestop import resident as os_
-from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
 from handlers.onestop.resident import DeathForm, OsFlowCb
@@ -29,11 +28,6 @@ from workflows.texts import escape, pack, t
 
 router = Router(name="death")
 KIND = bd.DEATH
-DATE_ERRORS = {
-    "format": "onestop.date.format",
-    "future": "onestop.date.future",
-    "too_old": "onestop.date.too_old_death",
-}
 
 
 def answers(data: dict) -> DeathAnswers:
@@ -126,12 +120,12 @@ async def submitted(message: Message, svc: Services, lang: str, app) -> None:
 FLOW = os_.register(
     os_.Flow(
         kind=KIND,
-        form=DeathForm,
+        steps=DeathForm,
         ask=ask,
-        applies=lambda step, data: True,
         plan=plan,
         answers=answers,
         submitted=submitted,
+        oldest=lambda svc: bd.local_today(svc) - timedelta(days=bd.DEATH_MAX_AGE_DAYS),
     )
 )
 
@@ -140,16 +134,6 @@ FLOW = os_.register(
 @router.message(Command("death"))
 async def death_cmd(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     await os_.begin(message, state, svc, lang, KIND)
-
-
-@router.message(DeathForm["date"], F.text, NOT_COMMAND)
-async def got_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    oldest = bd.local_today(svc) - timedelta(days=bd.DEATH_MAX_AGE_DAYS)
-    died = await os_.read_date(message, svc, lang, oldest=oldest, errors=DATE_ERRORS)
-    if died is None:
-        return
-    await state.update_data(date=died.isoformat())
-    await os_.advance(message, state, svc, lang, FLOW)
 
 
 @router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "rel")))
@@ -162,7 +146,7 @@ async def got_relationship(
     if await os_.flow_for(query, callback_data, state, lang, "relationship") is None:
         return
     await state.update_data(relationship=callback_data.value)
-    await os_.advance(query.message, state, svc, lang, FLOW)
+    await FLOW.advance(query.message, state, svc, lang)
 
 
 @router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "abroad")))
@@ -175,7 +159,7 @@ async def got_abroad(
     if await os_.flow_for(query, callback_data, state, lang, "abroad") is None:
         return
     await state.update_data(abroad=callback_data.value)
-    await os_.advance(query.message, state, svc, lang, FLOW)
+    await FLOW.advance(query.message, state, svc, lang)
 
 
 @router.callback_query(OsFlowCb.filter((F.kind == KIND) & (F.action == "remind")))
@@ -185,4 +169,4 @@ async def got_reminders(
     if await os_.flow_for(query, callback_data, state, lang, "reminders") is None:
         return
     await state.update_data(reminders=callback_data.value == "1")
-    await os_.advance(query.message, state, svc, lang, FLOW)
+    await FLOW.advance(query.message, state, svc, lang)

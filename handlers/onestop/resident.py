@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Awaitable, Callable
 
 from aiogram import F, Router
@@ -28,7 +28,7 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import answer_all
-from handlers.states import Steps, resumes, stale_press
+from handlers.states import Form, Steps, resumes, stale_press
 from workflows import district_info
 from workflows.onestop import service as bd
 from workflows.onestop.service import OnestopError, Plan
@@ -69,18 +69,24 @@ class ReminderCb(CallbackData, prefix="orem"):  # workflows/birth_death.cb_remin
     app: Num
 
 
-Ask = Callable[[Message, FSMContext, Services, str, str], Awaitable[None]]
+@dataclass(frozen=True, kw_only=True)
+class Flow(Form):
+    """A one-stop form (handlers/states.Form): ``steps`` holds the shared questions and its own,
+    ``ask`` shows its own and "confirm"; the shared ones (``SHARED_ASK``) are asked here."""
 
-
-@dataclass(frozen=True)
-class Flow:
     kind: str
-    form: Steps  # its questions in order (the shared ones and its own)
-    ask: Ask  # the flow's own questions, and "confirm"
-    applies: Callable[[str, dict], bool]  # is this step asked, given the answers so far
     plan: Callable[[Services, dict], Plan]  # the plan for the answers (provision as answered)
     answers: Callable[[dict], object]  # BirthAnswers / DeathAnswers
     submitted: Callable[[Message, Services, str, object], Awaitable[None]]
+    oldest: Callable[[Services], date]  # the earliest date its date step takes
+    dated: Callable[[Message, Services, str, date], Awaitable[None]] | None = None  # said once a date is taken
+
+    async def question(self, message: Message, state: FSMContext, svc: Services, lang: str, step: str) -> None:
+        shared = SHARED_ASK.get(step)
+        if shared is not None:
+            await shared(message, state, svc, lang, self)
+        else:
+            await self.ask(message, state, svc, lang, step)
 
 
 FLOWS: dict[str, Flow] = {}
@@ -88,6 +94,8 @@ WHAT_KEYS = {bd.BIRTH: "onestop.what.birth", bd.DEATH: "onestop.what.death"}
 CONSENT_KEYS = {bd.BIRTH: "onestop.consent.birth", bd.DEATH: "onestop.consent.death"}
 REPORTED_KEYS = {bd.BIRTH: "onestop.ask.reported_birth", bd.DEATH: "onestop.ask.reported_death"}
 DONG_KEYS = {bd.BIRTH: "onestop.ask.dong_birth", bd.DEATH: "onestop.ask.dong_death"}
+DATE_KEYS = {"format": "onestop.date.format", "future": "onestop.date.future"}
+TOO_OLD_KEYS = {bd.BIRTH: "onestop.date.too_old_birth", bd.DEATH: "onestop.date.too_old_death"}
 
 
 def register(flow: Flow) -> Flow:
@@ -98,7 +106,7 @@ def register(flow: Flow) -> Flow:
 def flow_of_state(current: str | None) -> Flow | None:
     if not current:
         return None
-    return next((f for f in FLOWS.values() if f.form.step(current) is not None), None)
+    return next((f for f in FLOWS.values() if f.steps.step(current) is not None), None)
 
 
 def cb(kind: str, action: str, value: str = "") -> str:
@@ -131,16 +139,7 @@ async def begin(message: Message, state: FSMContext, svc: Services, lang: str, k
 
 async def start(message: Message, state: FSMContext, svc: Services, lang: str, kind: str) -> None:
     await state.set_data({"form": uuid.uuid4().hex, "kind": kind, "provision": {}})
-    await goto(message, state, svc, lang, FLOWS[kind], "consent")
-
-
-async def goto(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow, step: str) -> None:
-    await state.set_state(flow.form[step])
-    shared = SHARED_ASK.get(step)
-    if shared is not None:
-        await shared(message, state, svc, lang, flow)
-    else:
-        await flow.ask(message, state, svc, lang, step)
+    await FLOWS[kind].goto(message, state, svc, lang, "consent")
 
 
 async def current_step(state: FSMContext) -> str | None:
@@ -148,20 +147,10 @@ async def current_step(state: FSMContext) -> str | None:
     return current.split(":", 1)[1] if current and ":" in current else None
 
 
-async def advance(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
-    data = await state.get_data()
-    step = flow.form.step(await state.get_state())
-    for nxt in flow.form.after(step) if step is not None else ():
-        if flow.applies(nxt, data):
-            await goto(message, state, svc, lang, flow, nxt)
-            return
-
-
 async def ask_again(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     flow = flow_of_state(await state.get_state())
-    step = await current_step(state)
-    if flow is not None and step is not None:
-        await goto(message, state, svc, lang, flow, step)
+    if flow is not None:
+        await flow.ask_again(message, state, svc, lang)
 
 
 @resumes(BirthForm, DeathForm)
@@ -243,7 +232,7 @@ async def ask_provision(message: Message, state: FSMContext, svc: Services, lang
     bodies = plan.bodies
     pending = [b for b in bodies if b not in data.get("provision", {})]
     if not pending:
-        await advance(message, state, svc, lang, flow)
+        await flow.advance(message, state, svc, lang)
         return
     body = pending[0]
     name, retention = bd.body_info(flow.kind, body, lang)
@@ -281,7 +270,7 @@ async def ask_provision(message: Message, state: FSMContext, svc: Services, lang
 async def ask_phone(message: Message, state: FSMContext, svc: Services, lang: str, flow: Flow) -> None:
     if not wants_phone(flow, svc, await state.get_data()):
         await state.update_data(phone_enc=None)
-        await advance(message, state, svc, lang, flow)
+        await flow.advance(message, state, svc, lang)
         return
     await message.answer(
         t(lang, "onestop.ask.phone"),
@@ -311,13 +300,22 @@ def summary_items(svc: Services, items, kind: str, lang: str) -> str:
     return "\n".join(lines) or "-"
 
 
-async def read_date(message: Message, svc: Services, lang: str, *, oldest, errors: dict[str, str]):
-    """The date typed into a form's date step, or None after saying what is wrong with it."""
+@router.message(StateFilter(BirthForm.date, DeathForm.date), F.text, NOT_COMMAND)
+async def got_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    """The date typed at a flow's date step (of the birth, of the death): taken, or what is wrong
+    with it said and the step kept."""
+    flow = flow_of_state(await state.get_state())
+    if flow is None:
+        return
     try:
-        return parse_date(message.text, bd.local_today(svc), oldest=oldest)
+        day = parse_date(message.text, bd.local_today(svc), oldest=flow.oldest(svc))
     except DateInputError as e:
-        await message.answer(t(lang, errors[e.code]))
-        return None
+        await message.answer(t(lang, TOO_OLD_KEYS[flow.kind] if e.code == "too_old" else DATE_KEYS[e.code]))
+        return
+    await state.update_data(date=day.isoformat())
+    if flow.dated is not None:
+        await flow.dated(message, svc, lang, day)
+    await flow.advance(message, state, svc, lang)
 
 
 def wants_phone(flow: Flow, svc: Services, data: dict) -> bool:
@@ -356,7 +354,7 @@ async def got_consent(
         )
         return
     await state.update_data(collected_at=svc.now().isoformat())
-    await advance(query.message, state, svc, lang, flow)
+    await flow.advance(query.message, state, svc, lang)
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "dong"))
@@ -369,7 +367,7 @@ async def got_dong(query: CallbackQuery, callback_data: OsFlowCb, state: FSMCont
         await ask_again(query.message, state, svc, lang)
         return
     await state.update_data(dong=dongs[int(callback_data.value)])
-    await advance(query.message, state, svc, lang, flow)
+    await flow.advance(query.message, state, svc, lang)
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "reported"))
@@ -380,7 +378,7 @@ async def got_reported(
     if flow is None:
         return
     await state.update_data(reported=callback_data.value == "1")
-    await advance(query.message, state, svc, lang, flow)
+    await flow.advance(query.message, state, svc, lang)
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "provide"))
@@ -403,7 +401,7 @@ async def got_provision(
     await ask_provision(query.message, state, svc, lang, flow)  # the next body, or on
 
 
-@router.message(StateFilter(BirthForm["phone"], DeathForm["phone"]), F.text | F.contact, NOT_COMMAND)
+@router.message(StateFilter(BirthForm.phone, DeathForm.phone), F.text | F.contact, NOT_COMMAND)
 async def got_phone(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     raw = message.contact.phone_number if message.contact else message.text
     try:
@@ -412,7 +410,9 @@ async def got_phone(message: Message, state: FSMContext, svc: Services, lang: st
         await message.answer(t(lang, "cf.phone_bad"))
         return
     await state.update_data(phone_enc=svc.cipher.encrypt(phone))
-    await advance(message, state, svc, lang, flow_of_state(await state.get_state()))
+    flow = flow_of_state(await state.get_state())
+    if flow is not None:  # the filter matched one of the flows' phone steps
+        await flow.advance(message, state, svc, lang)
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "phone_skip"))
@@ -423,7 +423,7 @@ async def phone_skipped(
     if flow is None:
         return
     await state.update_data(phone_enc=None)
-    await advance(query.message, state, svc, lang, flow)
+    await flow.advance(query.message, state, svc, lang)
 
 
 @router.callback_query(OsFlowCb.filter(F.action == "submit"))
@@ -580,12 +580,12 @@ async def use_buttons(message: Message, state: FSMContext, svc: Services, lang: 
     await ask_again(message, state, svc, lang)
 
 
-@router.message(StateFilter(BirthForm["phone"], DeathForm["phone"]), NOT_COMMAND)
+@router.message(StateFilter(BirthForm.phone, DeathForm.phone), NOT_COMMAND)
 async def phone_expected(message: Message, lang: str) -> None:
     await message.answer(t(lang, "cf.phone_bad"))
 
 
-@router.message(StateFilter(BirthForm["date"], DeathForm["date"]), NOT_COMMAND)
+@router.message(StateFilter(BirthForm.date, DeathForm.date), NOT_COMMAND)
 async def date_expected(message: Message, lang: str) -> None:
     """A sticker or photo where a date is asked (typed dates are read by the flows)."""
     await message.answer(t(lang, "onestop.date.format"))
