@@ -27,7 +27,7 @@ from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.privacy import privacy_section, show_privacy
 from handlers.replies import answer_in
-from handlers.states import resumes
+from handlers.states import Form, Steps, resumes
 from handlers.entries import entry
 from workflows import users
 from workflows.new_residents import service as new_residents
@@ -71,11 +71,7 @@ class NlCb(CallbackData, prefix="nl"):
     form: str
 
 
-class MovingForm(StatesGroup):
-    date = State()
-    dong = State()
-    household = State()
-    consent = State()
+MovingForm = Steps("MovingForm", "date dong household consent", typed="date")
 
 
 class QuestionForm(StatesGroup):
@@ -131,37 +127,45 @@ async def moving_cmd(message: Message, state: FSMContext, session: AsyncSession,
             reply_markup=stop_markup(lang, again=True),
         )
         return
-    await begin(message, state, lang)
+    await begin(message, state, svc, lang)
 
 
 @router.callback_query(NrCb.filter(F.action == "again"))
-async def again(query: CallbackQuery, state: FSMContext, lang: str) -> None:
+async def again(query: CallbackQuery, state: FSMContext, svc: Services, lang: str) -> None:
     await query.answer()
-    await begin(query.message, state, lang)
+    await begin(query.message, state, svc, lang)
 
 
 @resumes(MovingForm, QuestionForm)
 async def show_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
     """Where the form is now (a stale button, or something it did not take)."""
     current = await state.get_state()
-    if current == MovingForm.date.state:
-        await message.answer(t(lang, "nr.intro", day=new_residents.settings().newsletter.send_day))
-    elif current == MovingForm.dong.state:
-        await ask_dong(message, state, svc, lang)
-    elif current == MovingForm.household.state:
-        await ask_household(message, state, svc, lang)
-    elif current == MovingForm.consent.state:
-        await show_consent(message, state, lang, svc)
-    elif current == QuestionForm.topic.state:
+    if await FORM.ask_again(message, state, svc, lang):
+        return
+    if current == QuestionForm.topic.state:
         await ask_topic(message, lang)
     elif (topic := new_residents.settings().topics.get((await state.get_data()).get("topic", ""))) is not None:
         await message.answer(t(lang, "nr.q.ask_text", topic=escape(topic.name(lang))))
 
 
-async def begin(message: Message, state: FSMContext, lang: str) -> None:
+async def begin(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
     await state.set_data({"form_id": uuid.uuid4().hex})
-    await state.set_state(MovingForm.date)
-    await message.answer(t(lang, "nr.intro", day=new_residents.settings().newsletter.send_day))
+    await FORM.goto(message, state, svc, lang, "date")
+
+
+async def question(message: Message, state: FSMContext, svc: Services, lang: str, step: str) -> None:
+    """One step's question (handlers/states.Form: the chat is at that step)."""
+    if step == "date":
+        await message.answer(t(lang, "nr.intro", day=new_residents.settings().newsletter.send_day))
+    elif step == "dong":
+        await ask_dong(message, state, svc, lang)
+    elif step == "household":
+        await ask_household(message, state, svc, lang)
+    else:
+        await show_consent(message, state, lang, svc)
+
+
+FORM = Form(steps=MovingForm, ask=question, summary="consent")
 
 
 @router.message(MovingForm.date, F.text, NOT_COMMAND)
@@ -178,14 +182,13 @@ async def got_date(message: Message, state: FSMContext, svc: Services, lang: str
             await message.answer(t(lang, "nr.date_format"))
         return
     await state.update_data(date=d.isoformat())
-    await ask_dong(message, state, svc, lang)
+    await FORM.advance(message, state, svc, lang)
 
 
 answer_in(router, "nr.date_format", MovingForm.date)
 
 
 async def ask_dong(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    await state.set_state(MovingForm.dong)
     b = InlineKeyboardBuilder()
     for dong in svc.district.dongs:  # English: "Jayang 1-dong (자양1동)", two to a row
         b.button(text=svc.district.dong_name(dong, lang), callback_data=DongCb(name=dong))
@@ -200,20 +203,20 @@ async def got_dong(query: CallbackQuery, callback_data: DongCb, state: FSMContex
         await query.message.answer(t(lang, "stale_button"))
         return
     await state.update_data(dong=callback_data.name, q=0)
-    await state.set_state(MovingForm.household)
-    await ask_household(query.message, state, svc, lang)
+    await FORM.advance(query.message, state, svc, lang)
 
 
 @router.message(MovingForm.dong, NOT_COMMAND)
 async def dong_expected(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    await ask_dong(message, state, svc, lang)
+    await FORM.ask_again(message, state, svc, lang)
 
 
 async def ask_household(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
+    """The next household question; after the last (or "skip the rest"), on to the consent."""
     data = await state.get_data()
     idx = data.get("q", 0)
     if idx >= len(QUESTIONS):
-        await show_consent(message, state, lang, svc)
+        await FORM.advance(message, state, svc, lang)
         return
     q = QUESTIONS[idx]
     b = InlineKeyboardBuilder()
@@ -253,12 +256,12 @@ async def got_household(
     if v not in ("skip", "rest"):
         update[q] = v if q == "head_age" else v == "y"
     await state.update_data(**update)
-    await ask_household(query.message, state, svc, lang)
+    await FORM.ask_again(query.message, state, svc, lang)
 
 
 @router.message(MovingForm.household, NOT_COMMAND)
 async def household_expected(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    await ask_household(message, state, svc, lang)
+    await FORM.ask_again(message, state, svc, lang)
 
 
 def household_text(h: Household, lang: str) -> str:
@@ -274,7 +277,6 @@ def household_text(h: Household, lang: str) -> str:
 
 async def show_consent(message: Message, state: FSMContext, lang: str, svc: Services) -> None:
     data = await state.get_data()
-    await state.set_state(MovingForm.consent)
     summary = t(
         lang,
         "nr.summary",
