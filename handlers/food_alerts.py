@@ -21,7 +21,7 @@ from handlers.commands import set_commands_for
 from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP, RoleFilter
 from handlers.keyboards import markup
 from handlers.replies import allowed, answer_in
-from handlers.states import resumes, step_token
+from handlers.states import Form, Steps, resumes, step_token
 from handlers.entries import entry
 from workflows.food_alerts import service as fa
 from workflows import roles
@@ -57,12 +57,8 @@ class NoticeCb(CallbackData, prefix="fn"):
     value: str = ""
 
 
-class FoodForm(StatesGroup):
-    name = State()
-    business_type = State()
-    dong = State()
-    confirm = State()
-    edit_name = State()
+# registration, in order; edit_name is a registered operator's change of name (handlers below)
+FoodForm = Steps("FoodForm", "name business_type dong confirm edit_name", typed="name edit_name")
 
 
 class NoticeForm(StatesGroup):
@@ -183,11 +179,10 @@ async def foodalert_cmd(message: Message, turn: Turn) -> None:
 
 
 @router.callback_query(FoodCb.filter(F.action.in_({"join", "redo"})), SHOWN_AT_STEP)
-async def join(query: CallbackQuery, state: FSMContext, lang: str) -> None:
+async def join(query: CallbackQuery, state: FSMContext, svc: Services, lang: str) -> None:
     await query.answer()
-    await state.set_state(FoodForm.name)
     await state.set_data({})
-    await query.message.answer(t(lang, "food.ask_name"))
+    await FORM.goto(query.message, state, svc, lang, "name")
 
 
 # --- the registration form's questions (each button carries its step), and where it is now ---------
@@ -228,17 +223,24 @@ async def show_confirm(message: Message, state: FSMContext, svc: Services, lang:
     )
 
 
+async def question(message: Message, state: FSMContext, svc: Services, lang: str, step: str) -> None:
+    """One step's question (handlers/states.Form: the chat is at that step)."""
+    if step == "business_type":
+        await ask_type(message, lang)
+    elif step == "dong":
+        await ask_dong(message, svc, lang)
+    elif step == "confirm":
+        await show_confirm(message, state, svc, lang)
+    else:  # the name, at registration or as a change
+        await message.answer(t(lang, "food.ask_name"))
+
+
+FORM = Form(steps=FoodForm, ask=question)
+
+
 @resumes(FoodForm)
 async def show_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
-    current = await state.get_state()
-    if current == FoodForm.business_type.state:
-        await ask_type(message, lang)
-    elif current == FoodForm.dong.state:
-        await ask_dong(message, svc, lang)
-    elif current == FoodForm.confirm.state:
-        await show_confirm(message, state, svc, lang)
-    else:
-        await message.answer(t(lang, "food.ask_name"))
+    await FORM.ask_again(message, state, svc, lang)
 
 
 @router.message(FoodForm.name, F.text, NOT_COMMAND)
@@ -262,8 +264,7 @@ async def name_typed(message: Message, state: FSMContext, session: AsyncSession,
         await show_operator(message, session, svc, cfg, lang, message.from_user.id)
         return
     await state.update_data(name=name)
-    await state.set_state(FoodForm.business_type)
-    await ask_type(message, lang)
+    await FORM.advance(message, state, svc, lang)
 
 
 answer_in(router, "food.name.text_only", FoodForm.name, FoodForm.edit_name)
@@ -284,13 +285,11 @@ async def picked(
     current = await state.get_state()
     if current == FoodForm.business_type.state and action == "type":
         await state.update_data(business_type=chosen)
-        await state.set_state(FoodForm.dong)
-        await ask_dong(query.message, svc, lang)
+        await FORM.advance(query.message, state, svc, lang)
         return
     if current == FoodForm.dong.state and action == "dong":
         await state.update_data(dong=chosen)
-        await state.set_state(FoodForm.confirm)
-        await show_confirm(query.message, state, svc, lang)
+        await FORM.advance(query.message, state, svc, lang)
         return
     op = await fa.get_operator(session, query.from_user.id)
     if op is None:
@@ -349,8 +348,7 @@ async def edit(
         return
     await state.clear()
     if callback_data.value == "name":
-        await state.set_state(FoodForm.edit_name)
-        await query.message.answer(t(lang, "food.ask_name"))
+        await FORM.goto(query.message, state, svc, lang, "edit_name")
     elif callback_data.value == "type":
         await query.message.answer(t(lang, "food.ask_type"), reply_markup=_types_kb(fa.config(), lang, FoodCb, "type"))
     else:
