@@ -81,6 +81,10 @@ class Steps:
         """The steps answered with buttons: text typed there is not an answer."""
         return tuple(getattr(self.group, n) for n in self.names if n not in self.typed)
 
+    def typed_in(self) -> tuple[State, ...]:
+        """The steps answered by typing: a photo or a sticker there is not an answer."""
+        return tuple(getattr(self.group, n) for n in self.names if n in self.typed)
+
 
 Ask = Callable[["Message", "FSMContext", "Services", str, str], Awaitable[None]]
 

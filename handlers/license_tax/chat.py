@@ -31,6 +31,7 @@ from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
 from handlers.replies import allowed, answer_in
+from handlers.states import Form, Steps, resumes
 from handlers.entries import entry
 from workflows.license_tax import service as lt
 from workflows import users
@@ -48,18 +49,13 @@ router = Router(name="license_tax")
 _background: set[asyncio.Task] = set()
 
 
-class LicenseTaxForm(StatesGroup):
-    consent = State()
-    licence = State()
-    kind = State()
-    change_reason = State()
-    figure = State()
-    body = State()
-    business = State()
-    dong = State()
-    taxpayer = State()
-    issue_date = State()
-    confirm = State()
+# a licence is picked from buttons or searched for by typing; change_reason and figure are asked
+# only for the kinds and licences that need them (_kind_picked)
+LicenseTaxForm = Steps(
+    "LicenseTaxForm",
+    "consent licence kind change_reason figure body business dong taxpayer issue_date confirm",
+    typed="licence figure business taxpayer issue_date",
+)
 
 
 class TaxOfficerForm(StatesGroup):
@@ -134,19 +130,86 @@ async def licensetax_cmd(message: Message, state: FSMContext, session: AsyncSess
     head = await _history(session, svc, lang, message.from_user.id)
     if await users.active_consent(session, message.from_user.id, lt.CONSENT_PURPOSE) is None:
         await state.set_state(LicenseTaxForm.consent)
-        await message.answer(
-            head + t(lang, "lt.consent"),
-            reply_markup=_form_kb(lang, form, [[(t(lang, "lt.btn.consent"), "consent", "")]]),
-        )
+        await message.answer(head + t(lang, "lt.consent"), reply_markup=_consent_kb(lang, form))
         return
     if head:
         await message.answer(head.strip())
-    await ask_licence(message, state, svc, lang)
+    await FORM.goto(message, state, svc, lang, "licence")
+
+
+def _consent_kb(lang: str, form: str):
+    return _form_kb(lang, form, [[(t(lang, "lt.btn.consent"), "consent", "")]])
+
+
+async def question(message: Message, state: FSMContext, svc: Services, lang: str, step: str) -> None:
+    """One step's question (handlers/states.Form: the chat is at that step)."""
+    data = await state.get_data()
+    cat = lt.catalogue_for(svc.district)
+    lic = cat.licences.get(data.get("licence", ""))
+    if step == "consent":
+        await message.answer(t(lang, "lt.consent"), reply_markup=_consent_kb(lang, data["form"]))
+    elif step == "kind" and lic is not None:
+        note = "" if lic.confirmed else "\n\n" + t(lang, "lt.unconfirmed_note" if lic.tax_class else "lt.no_class_note")
+        await message.answer(
+            t(lang, "lt.ask_kind", licence=escape(lic.name(lang))) + note,
+            reply_markup=_form_kb(lang, data["form"], [[(k.label(lang), "kind", k.code)] for k in cat.first_kinds()]),
+        )
+    elif (
+        step == "change_reason" and lic is not None
+    ):  # 변경면허: what changes decides whether it is taxed (시행령 §40②1)
+        reasons = cat.reasons(cat.kinds[data["parent_kind"]])
+        await message.answer(
+            t(lang, "lt.ask_change", licence=escape(lic.name(lang))),
+            reply_markup=_form_kb(lang, data["form"], [[(r.label(lang), "reason", r.code)] for r in reasons]),
+        )
+    elif step == "figure" and lic is not None and lic.figure:
+        await message.answer(t(lang, lt.FIGURE_KEYS[lic.figure][0]))
+    elif step == "body" and lic is not None:
+        bodies = licensing_bodies.load_bodies(svc.district)
+        order = [c for c in lic.bodies if c in bodies] + [c for c in bodies if c not in lic.bodies]
+        await message.answer(
+            t(lang, "lt.ask_body"),
+            reply_markup=_form_kb(lang, data["form"], [[(bodies[c].name(lang), "body", c)] for c in order]),
+        )
+    elif step == "business":
+        await message.answer(t(lang, "lt.ask_business", n=lt.BUSINESS_MAX))
+    elif step == "dong":
+        # English: "Jayang 1-dong (자양1동)", two to a row; the callback keeps the 동's index
+        items = [(svc.district.dong_name(d, lang), "dong", str(i)) for i, d in enumerate(svc.district.dongs)]
+        per_row = 2 if lang == "en" else 3
+        await message.answer(
+            t(lang, "lt.ask_dong"),
+            reply_markup=_form_kb(lang, data["form"], [items[i : i + per_row] for i in range(0, len(items), per_row)]),
+        )
+    elif step == "taxpayer":
+        await message.answer(
+            t(lang, "lt.ask_taxpayer", n=lt.NAME_MAX),
+            reply_markup=_form_kb(lang, data["form"], [[(t(lang, "btn.skip"), "skip", "")]]),
+        )
+    elif step == "issue_date":
+        await message.answer(
+            t(lang, "lt.ask_issue_date", **lt.date_example_values(lt.local_today(svc), lang)),
+            reply_markup=_form_kb(lang, data["form"], [[(t(lang, "btn.skip"), "skip", "")]]),
+        )
+    elif step == "confirm":
+        await show_summary(message, state, svc, lang)
+    elif step == "licence":
+        await ask_licence(message, state, svc, lang)
+    else:  # the licence chosen is no longer in the catalogue: chosen again
+        await FORM.goto(message, state, svc, lang, "licence")
+
+
+FORM = Form(steps=LicenseTaxForm, ask=question)
+
+
+@resumes(LicenseTaxForm)
+async def show_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    await FORM.ask_again(message, state, svc, lang)
 
 
 async def ask_licence(message: Message, state: FSMContext, svc: Services, lang: str, matches=None) -> None:
+    """The licence list, or the ones a search found (the chat is at the licence step)."""
     data = await state.get_data()
-    await state.set_state(LicenseTaxForm.licence)
     cat = lt.catalogue_for(svc.district)
     licences = list(cat.licences.values()) if matches is None else matches
     items = [(lic.name(lang), "lic", lic.code) for lic in licences]
@@ -173,7 +236,7 @@ async def consent(
     if await _stale(query, state, callback_data, lang, LicenseTaxForm.consent):
         return
     await users.give_consent(session, query.from_user.id, lt.CONSENT_PURPOSE)
-    await ask_licence(query.message, state, svc, lang)
+    await FORM.advance(query.message, state, svc, lang)
 
 
 @router.message(LicenseTaxForm.licence, F.text, NOT_COMMAND)
@@ -194,19 +257,14 @@ async def licence_chosen(
         return
     cat = lt.catalogue_for(svc.district)
     if callback_data.action == "all":
-        await ask_licence(query.message, state, svc, lang)
+        await FORM.ask_again(query.message, state, svc, lang)
         return
     lic = cat.licences.get(callback_data.value)
     if lic is None:
         await query.message.answer(t(lang, "stale_button"))
         return
     await state.update_data(licence=lic.code, figure=None)
-    await state.set_state(LicenseTaxForm.kind)
-    note = "" if lic.confirmed else "\n\n" + t(lang, "lt.unconfirmed_note" if lic.tax_class else "lt.no_class_note")
-    await query.message.answer(
-        t(lang, "lt.ask_kind", licence=escape(lic.name(lang))) + note,
-        reply_markup=_form_kb(lang, callback_data.form, [[(k.label(lang), "kind", k.code)] for k in cat.first_kinds()]),
-    )
+    await FORM.goto(query.message, state, svc, lang, "kind")
 
 
 @router.callback_query(LtFormCb.filter(F.action == "kind"))
@@ -221,15 +279,8 @@ async def kind_chosen(
         await query.message.answer(t(lang, "stale_button"))
         return
     if kind.asks:  # 변경면허: what changes decides whether it is taxed at all (시행령 §40②1)
-        lic = cat.licences[(await state.get_data())["licence"]]
         await state.update_data(parent_kind=kind.code)
-        await state.set_state(LicenseTaxForm.change_reason)
-        await query.message.answer(
-            t(lang, "lt.ask_change", licence=escape(lic.name(lang))),
-            reply_markup=_form_kb(
-                lang, callback_data.form, [[(r.label(lang), "reason", r.code)] for r in cat.reasons(kind)]
-            ),
-        )
+        await FORM.goto(query.message, state, svc, lang, "change_reason")
         return
     await _kind_picked(query.message, state, svc, lang, kind)
 
@@ -261,11 +312,7 @@ async def _kind_picked(message: Message, state: FSMContext, svc: Services, lang:
         return
     await state.update_data(kind=kind.code)
     lic = cat.licences[(await state.get_data())["licence"]]
-    if lic.figure:
-        await state.set_state(LicenseTaxForm.figure)
-        await message.answer(t(lang, lt.FIGURE_KEYS[lic.figure][0]))
-    else:
-        await ask_body(message, state, svc, lang)
+    await FORM.goto(message, state, svc, lang, "figure" if lic.figure else "body")
 
 
 @router.message(LicenseTaxForm.figure, F.text, NOT_COMMAND)
@@ -278,19 +325,7 @@ async def figure_given(message: Message, state: FSMContext, svc: Services, lang:
         await message.answer(t(lang, lt.FIGURE_ERROR_KEYS.get(lic.figure, "lt.err.figure")))
         return
     await state.update_data(figure=figure.value, figure_pyeong=figure.pyeong)
-    await ask_body(message, state, svc, lang)
-
-
-async def ask_body(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    data = await state.get_data()
-    await state.set_state(LicenseTaxForm.body)
-    lic = lt.catalogue_for(svc.district).licences[data["licence"]]
-    bodies = licensing_bodies.load_bodies(svc.district)
-    order = [c for c in lic.bodies if c in bodies] + [c for c in bodies if c not in lic.bodies]
-    await message.answer(
-        t(lang, "lt.ask_body"),
-        reply_markup=_form_kb(lang, data["form"], [[(bodies[c].name(lang), "body", c)] for c in order]),
-    )
+    await FORM.advance(message, state, svc, lang)
 
 
 @router.callback_query(LtFormCb.filter(F.action == "body"))
@@ -303,8 +338,7 @@ async def body_chosen(
         await query.message.answer(t(lang, "stale_button"))
         return
     await state.update_data(body=callback_data.value)
-    await state.set_state(LicenseTaxForm.business)
-    await query.message.answer(t(lang, "lt.ask_business", n=lt.BUSINESS_MAX))
+    await FORM.advance(query.message, state, svc, lang)
 
 
 async def _cleaned(message: Message, lang: str, limit: int, code: str) -> str | None:
@@ -321,15 +355,8 @@ async def business_given(message: Message, state: FSMContext, svc: Services, lan
     name = await _cleaned(message, lang, lt.BUSINESS_MAX, "business")
     if name is None:
         return
-    data = await state.update_data(business=name)
-    await state.set_state(LicenseTaxForm.dong)
-    # English: "Jayang 1-dong (자양1동)", two to a row; the callback keeps the 동's index
-    items = [(svc.district.dong_name(d, lang), "dong", str(i)) for i, d in enumerate(svc.district.dongs)]
-    per_row = 2 if lang == "en" else 3
-    await message.answer(
-        t(lang, "lt.ask_dong"),
-        reply_markup=_form_kb(lang, data["form"], [items[i : i + per_row] for i in range(0, len(items), per_row)]),
-    )
+    await state.update_data(business=name)
+    await FORM.advance(message, state, svc, lang)
 
 
 @router.callback_query(LtFormCb.filter(F.action == "dong"))
@@ -343,11 +370,7 @@ async def dong_chosen(
         await query.message.answer(t(lang, "stale_button"))
         return
     await state.update_data(dong=dongs[int(callback_data.value)])
-    await state.set_state(LicenseTaxForm.taxpayer)
-    await query.message.answer(
-        t(lang, "lt.ask_taxpayer", n=lt.NAME_MAX),
-        reply_markup=_form_kb(lang, callback_data.form, [[(t(lang, "btn.skip"), "skip", "")]]),
-    )
+    await FORM.advance(query.message, state, svc, lang)
 
 
 @router.message(LicenseTaxForm.taxpayer, F.text, NOT_COMMAND)
@@ -356,16 +379,7 @@ async def taxpayer_given(message: Message, state: FSMContext, svc: Services, lan
     if name is None:
         return
     await state.update_data(taxpayer_enc=svc.cipher.encrypt(name))
-    await ask_issue_date(message, state, svc, lang)
-
-
-async def ask_issue_date(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    data = await state.get_data()
-    await state.set_state(LicenseTaxForm.issue_date)
-    await message.answer(
-        t(lang, "lt.ask_issue_date", **lt.date_example_values(lt.local_today(svc), lang)),
-        reply_markup=_form_kb(lang, data["form"], [[(t(lang, "btn.skip"), "skip", "")]]),
-    )
+    await FORM.advance(message, state, svc, lang)
 
 
 @router.message(LicenseTaxForm.issue_date, F.text, NOT_COMMAND)
@@ -377,19 +391,16 @@ async def issue_date_given(message: Message, state: FSMContext, svc: Services, l
         await message.answer(e.text(lang, **lt.date_example_values(today, lang)))
         return
     await state.update_data(issue_date=d.isoformat())
-    await show_summary(message, state, svc, lang)
+    await FORM.advance(message, state, svc, lang)
 
 
 @router.callback_query(LtFormCb.filter(F.action == "skip"))
 async def skipped(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str) -> None:
     if await _stale(query, state, callback_data, lang, LicenseTaxForm.taxpayer, LicenseTaxForm.issue_date):
         return
-    if await state.get_state() == LicenseTaxForm.taxpayer.state:
-        await state.update_data(taxpayer_enc=None)
-        await ask_issue_date(query.message, state, svc, lang)
-    else:
-        await state.update_data(issue_date=None)
-        await show_summary(query.message, state, svc, lang)
+    skipping = "taxpayer_enc" if await state.get_state() == LicenseTaxForm.taxpayer.state else "issue_date"
+    await state.update_data({skipping: None})
+    await FORM.advance(query.message, state, svc, lang)
 
 
 def draft_of(svc: Services, data: dict) -> Draft:
@@ -452,7 +463,6 @@ async def show_summary(message: Message, state: FSMContext, svc: Services, lang:
         due=lt.fmt_date(svc, due, lang),
         issue=lt.fmt_date(svc, draft.expected_issue_date, lang),
     )
-    await state.set_state(LicenseTaxForm.confirm)
     await message.answer(text, reply_markup=_form_kb(lang, data["form"], [[(t(lang, "lt.btn.submit"), "submit", "")]]))
 
 
@@ -493,25 +503,8 @@ async def form_cancel(query: CallbackQuery, callback_data: LtFormCb, state: FSMC
     await query.message.answer(t(lang, "lt.cancelled"))
 
 
-answer_in(
-    router,
-    "lt.text_expected",
-    LicenseTaxForm.figure,
-    LicenseTaxForm.business,
-    LicenseTaxForm.taxpayer,
-    LicenseTaxForm.issue_date,
-    LicenseTaxForm.licence,
-)
-answer_in(
-    router,
-    "lt.button_expected",
-    LicenseTaxForm.consent,
-    LicenseTaxForm.kind,
-    LicenseTaxForm.change_reason,
-    LicenseTaxForm.body,
-    LicenseTaxForm.dong,
-    LicenseTaxForm.confirm,
-)
+answer_in(router, "lt.text_expected", *LicenseTaxForm.typed_in())
+answer_in(router, "lt.button_expected", *LicenseTaxForm.pressed())
 
 
 # --- 세무과 officers ------------------------------------------------------------------------------
