@@ -220,10 +220,17 @@ async def ask_licence(message: Message, state: FSMContext, svc: Services, lang: 
     await message.answer(t(lang, key, n=len(licences)), reply_markup=_form_kb(lang, data["form"], rows))
 
 
-async def _stale(query: CallbackQuery, state: FSMContext, cb: LtFormCb, lang: str, *states: State) -> bool:
+async def _stale(
+    query: CallbackQuery, state: FSMContext, svc: Services | None, cb: LtFormCb, lang: str, *states: State
+) -> bool:
+    """True (answered as stale) for a button of another form, or of this form at a step it has left;
+    then the question of the step it is at now is shown again, so the resident sees where it went on."""
     data = await state.get_data()
-    if data.get("form") != cb.form or (states and await state.get_state() not in {s.state for s in states}):
+    elsewhere = bool(states) and await state.get_state() not in {s.state for s in states}
+    if data.get("form") != cb.form or elsewhere:
         await query.answer(t(lang, "stale_button"), show_alert=True)
+        if data.get("form") == cb.form and svc is not None and isinstance(query.message, Message):
+            await FORM.ask_again(query.message, state, svc, lang)
         return True
     await query.answer()
     return False
@@ -233,7 +240,7 @@ async def _stale(query: CallbackQuery, state: FSMContext, cb: LtFormCb, lang: st
 async def consent(
     query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, session: AsyncSession, svc: Services, lang: str
 ) -> None:
-    if await _stale(query, state, callback_data, lang, LicenseTaxForm.consent):
+    if await _stale(query, state, svc, callback_data, lang, LicenseTaxForm.consent):
         return
     await users.give_consent(session, query.from_user.id, lt.CONSENT_PURPOSE)
     await FORM.advance(query.message, state, svc, lang)
@@ -253,7 +260,7 @@ async def search(message: Message, state: FSMContext, svc: Services, lang: str) 
 async def licence_chosen(
     query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
 ) -> None:
-    if await _stale(query, state, callback_data, lang, LicenseTaxForm.licence):
+    if await _stale(query, state, svc, callback_data, lang, LicenseTaxForm.licence):
         return
     cat = lt.catalogue_for(svc.district)
     if callback_data.action == "all":
@@ -271,7 +278,7 @@ async def licence_chosen(
 async def kind_chosen(
     query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
 ) -> None:
-    if await _stale(query, state, callback_data, lang, LicenseTaxForm.kind):
+    if await _stale(query, state, svc, callback_data, lang, LicenseTaxForm.kind):
         return
     cat = lt.catalogue_for(svc.district)
     kind = cat.kinds.get(callback_data.value)
@@ -289,7 +296,7 @@ async def kind_chosen(
 async def reason_chosen(
     query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
 ) -> None:
-    if await _stale(query, state, callback_data, lang, LicenseTaxForm.change_reason):
+    if await _stale(query, state, svc, callback_data, lang, LicenseTaxForm.change_reason):
         return
     cat = lt.catalogue_for(svc.district)
     parent = cat.kinds.get((await state.get_data()).get("parent_kind", ""))
@@ -332,7 +339,7 @@ async def figure_given(message: Message, state: FSMContext, svc: Services, lang:
 async def body_chosen(
     query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
 ) -> None:
-    if await _stale(query, state, callback_data, lang, LicenseTaxForm.body):
+    if await _stale(query, state, svc, callback_data, lang, LicenseTaxForm.body):
         return
     if callback_data.value not in licensing_bodies.load_bodies(svc.district):
         await query.message.answer(t(lang, "stale_button"))
@@ -363,7 +370,7 @@ async def business_given(message: Message, state: FSMContext, svc: Services, lan
 async def dong_chosen(
     query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str
 ) -> None:
-    if await _stale(query, state, callback_data, lang, LicenseTaxForm.dong):
+    if await _stale(query, state, svc, callback_data, lang, LicenseTaxForm.dong):
         return
     dongs = svc.district.dongs
     if not callback_data.value.isdigit() or int(callback_data.value) >= len(dongs):
@@ -396,7 +403,7 @@ async def issue_date_given(message: Message, state: FSMContext, svc: Services, l
 
 @router.callback_query(LtFormCb.filter(F.action == "skip"))
 async def skipped(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, svc: Services, lang: str) -> None:
-    if await _stale(query, state, callback_data, lang, LicenseTaxForm.taxpayer, LicenseTaxForm.issue_date):
+    if await _stale(query, state, svc, callback_data, lang, LicenseTaxForm.taxpayer, LicenseTaxForm.issue_date):
         return
     skipping = "taxpayer_enc" if await state.get_state() == LicenseTaxForm.taxpayer.state else "issue_date"
     await state.update_data({skipping: None})
@@ -497,7 +504,7 @@ async def submit(
 
 @router.callback_query(LtFormCb.filter(F.action == "cancel"))
 async def form_cancel(query: CallbackQuery, callback_data: LtFormCb, state: FSMContext, lang: str) -> None:
-    if await _stale(query, state, callback_data, lang):
+    if await _stale(query, state, None, callback_data, lang):
         return
     await state.clear()
     await query.message.answer(t(lang, "lt.cancelled"))

@@ -120,6 +120,13 @@ async def request_notice(h, fake):
     assert "세무과가 종을 확인한 뒤" in kind.params["text"]
     await h.press(RESIDENT, "새로 면허를 받습니다", expect="인허가기관")
     await h.press(RESIDENT, "광진경찰서", expect="상호(사업장 이름)")
+    # an earlier step's button pressed again: stale, and the step the form is at is asked again
+    msg_id, data = fake.button(kind, "새로 면허를 받습니다")
+    mark = fake.mark()
+    fake.callback(RESIDENT, data, message_id=msg_id)
+    await fake.wait_text(RESIDENT, "상호(사업장 이름)", after=mark)
+    alert = next(c for c in fake.requests[mark:] if c.method == "answerCallbackQuery")
+    assert alert.params.get("show_alert") and "더 이상 유효하지 않습니다" in alert.params.get("text", "")
     await h.say(RESIDENT, "x" * 61, expect="1~60자")
     await h.say(RESIDENT, "노래세상 <화양점>", expect="동을 골라 주세요")
     await h.press(RESIDENT, "화양동", expect="납세자 이름")
