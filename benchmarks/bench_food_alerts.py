@@ -46,7 +46,7 @@ from bot.db.session import make_engine, make_sessionmaker  # noqa: E402
 from bot.delivery import DeliveryWorker  # noqa: E402
 from bot.scheduler import Duties  # noqa: E402
 from tests.fakes.telegram_server import FakeTelegram  # noqa: E402
-from workflows.food_alerts.service import service as food_alerts  # noqa: E402
+from workflows.food_alerts import service as food_alerts  # noqa: E402
 from workflows.business_time import BusinessCalendar  # noqa: E402
 from workflows.contact import Cipher  # noqa: E402
 from workflows.context import Services  # noqa: E402

@@ -47,7 +47,7 @@ from sqlalchemy import text, update  # noqa: E402
 from bot.db.migrate import alembic_config, upgrade_to_head  # noqa: E402
 from workflows.models import Complaint, ProcessedUpdate  # noqa: E402
 from bot.db.session import make_engine, make_read_sessionmaker, make_sessionmaker  # noqa: E402
-from workflows.indicators.service import reports  # noqa: E402
+from workflows.indicators import reports  # noqa: E402
 from workflows.business_time import BusinessCalendar  # noqa: E402
 from workflows.contact import Cipher  # noqa: E402
 from workflows.context import Services  # noqa: E402

@@ -37,7 +37,7 @@ from workflows.models import (
     User,
 )
 from bot.db.session import make_engine, make_sessionmaker  # noqa: E402
-from workflows.privacy.service import retention  # noqa: E402
+from workflows.privacy import retention  # noqa: E402
 from workflows.business_time import BusinessCalendar  # noqa: E402
 from workflows.contact import Cipher  # noqa: E402
 from workflows.context import Services  # noqa: E402
