@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import RESULT_HOOKS
 from handlers import media
+from handlers.states import Form, Steps, resumes
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
 from handlers.keyboards import markup
@@ -48,14 +49,11 @@ class OpinionForm(StatesGroup):
     text = State()  # data: tid, slot (None = a new opinion)
 
 
-class OpinionPrep(StatesGroup):
-    title = State()
-    background = State()
-    link = State()
-    question = State()
-    poll = State()
-    options = State()
-    preview = State()
+# the preview (a summary that reads the database: subscribers, the topic it would replace) is shown
+# by _preview, not asked by the form helper
+OpinionPrep = Steps(
+    "OpinionPrep", "title background link question poll options preview", typed="title background link question options"
+)
 
 
 class OpinionStaff(StatesGroup):
@@ -372,23 +370,23 @@ FIELD_LABEL = {
 }
 
 
-async def _ask(msg: Message, state: FSMContext, svc: Services, lang: str, field: str) -> None:
+async def question(msg: Message, state: FSMContext, svc: Services, lang: str, field: str) -> None:
+    """One step's question (handlers/states.Form: the chat is at that step)."""
     if field == "title":
-        await state.set_state(OpinionPrep.title)
         await msg.answer(
             t(lang, "opd.prep.ask_title", day=fmt_day(od.next_day(svc), lang), min=od.TITLE_LEN[0], max=od.TITLE_LEN[1])
         )
     elif field == "background":
-        await state.set_state(OpinionPrep.background)
         await msg.answer(t(lang, "opd.prep.ask_background", min=od.BACKGROUND_LEN[0], max=od.BACKGROUND_LEN[1]))
     elif field == "link":
-        await state.set_state(OpinionPrep.link)
         await msg.answer(t(lang, "opd.prep.ask_link"), reply_markup=markup([[(t(lang, "btn.skip"), cb("nolink"))]]))
     elif field == "question":
-        await state.set_state(OpinionPrep.question)
         await msg.answer(t(lang, "opd.prep.ask_question", min=od.QUESTION_LEN[0], max=od.QUESTION_LEN[1]))
+    elif field == "options":
+        c = od.config(svc)
+        await msg.answer(t(lang, "opd.prep.ask_options", min=c.poll_min, max=c.poll_max, len=od.OPTION_LEN))
     else:
-        await state.set_state(OpinionPrep.poll)
+        assert field == "poll", field  # the preview is shown by _preview (show_step)
         await msg.answer(
             t(lang, "opd.prep.ask_poll"),
             reply_markup=markup(
@@ -405,7 +403,18 @@ async def _next(
     if data.get("editing") or done == "poll":
         await _preview(msg, state, session, svc, lang)
     else:
-        await _ask(msg, state, svc, lang, PREP_FIELDS[PREP_FIELDS.index(done) + 1])
+        await FORM.advance(msg, state, svc, lang)
+
+
+FORM = Form(steps=OpinionPrep, ask=question, summary="preview")
+
+
+@resumes(OpinionPrep)
+async def show_step(message: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
+    if await state.get_state() == OpinionPrep.preview.state:
+        await _preview(message, state, session, svc, lang)
+    else:
+        await FORM.ask_again(message, state, svc, lang)
 
 
 async def _preview(msg: Message, state: FSMContext, session: AsyncSession, svc: Services, lang: str) -> None:
@@ -446,7 +455,7 @@ async def prepare(query: CallbackQuery, state: FSMContext, svc: Services, lang: 
         return
     await query.answer()
     await state.set_data({})
-    await _ask(query.message, state, svc, lang, "title")
+    await FORM.goto(query.message, state, svc, lang, "title")
 
 
 def _field_handler(field: str, clean):
@@ -510,9 +519,7 @@ async def prep_poll(
     if callback_data.action == "pollno":
         await _next(query.message, state, session, svc, lang, "poll", poll=[])
         return
-    c = od.config(svc)
-    await state.set_state(OpinionPrep.options)
-    await query.message.answer(t(lang, "opd.prep.ask_options", min=c.poll_min, max=c.poll_max, len=od.OPTION_LEN))
+    await FORM.goto(query.message, state, svc, lang, "options")  # also when changing the poll from the preview
 
 
 @router.message(OpinionPrep.options, F.text, NOT_COMMAND)
@@ -545,7 +552,7 @@ async def prep_preview_action(query: CallbackQuery, callback_data: OpdCb, turn: 
     elif action == "pfield":
         if callback_data.s not in PREP_FIELDS:
             return
-        await _ask(msg, state, svc, lang, callback_data.s)
+        await FORM.goto(msg, state, svc, lang, callback_data.s)
     else:
         try:
             topic, _ = await od.schedule_topic(
@@ -793,14 +800,6 @@ async def theme_note(message: Message, turn: Turn) -> None:
 # --- registered last: anything else typed into a form of this feature ---------------------------------
 
 answer_in(
-    router,
-    "opd.prep.text_expected",
-    OpinionPrep.title,
-    OpinionPrep.background,
-    OpinionPrep.link,
-    OpinionPrep.question,
-    OpinionPrep.options,
-    OpinionStaff.analysis_text,
-    OpinionStaff.theme_note,
+    router, "opd.prep.text_expected", *OpinionPrep.typed_in(), OpinionStaff.analysis_text, OpinionStaff.theme_note
 )
-answer_in(router, "cf.use_buttons", OpinionPrep.poll, OpinionPrep.preview)
+answer_in(router, "cf.use_buttons", *OpinionPrep.pressed())

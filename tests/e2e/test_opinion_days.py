@@ -83,6 +83,11 @@ async def prepare_topic(h, *, photo: bool = True) -> None:
     await h.press(OFFICER, "수정", expect="무엇을 고칠까요")
     await h.press(OFFICER, "제목", expect="1/5")
     await h.say(OFFICER, "골목 주차, 어떻게 풀까요?", expect="미리보기")
+    # the poll changed from the preview: its options are asked again, then back to the preview
+    await h.press(OFFICER, "수정", expect="무엇을 고칠까요")
+    await h.press(OFFICER, "투표", expect="투표</b>를 붙일까요")
+    await h.press(OFFICER, "투표 붙이기", expect="투표 보기를 한 줄에 하나씩")
+    await h.say(OFFICER, "공유주차 확대\n단속 강화\n공영주차장 건립", expect="미리보기")
     await h.press(OFFICER, "예약", expect="예약했습니다")
 
 
