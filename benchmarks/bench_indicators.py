@@ -120,8 +120,8 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
         "department_code, note) VALUES (?,?,?,?,?,?,?,?,?)"
     )
     r_sql = (
-        "INSERT INTO ratings (complaint_id, department_code, officer_id, sent_at, overall, greeting, "
-        "guidance, tone, answer, closing, comment, rated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+        "INSERT INTO ratings (service, complaint_id, department_code, officer_id, sent_at, overall, greeting, "
+        "guidance, tone, answer, closing, comment, rated_at) VALUES ('complaint',?,?,?,?,?,?,?,?,?,?,?,?)"
     )
     counts = {"complaints": 0, "events": 0, "ratings": 0}
     batch_c, batch_e = [], []
