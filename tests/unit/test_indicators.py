@@ -275,6 +275,15 @@ async def test_compute_gives_previous_and_year_ago_for_changes(sample, svc):
     assert i.trend[0].mean is None and i.hotspots == []
 
 
+async def test_a_year_reads_the_year_before_once(sample, svc):
+    """For a year the previous period and the same period a year earlier are one year: read once
+    (a third of /report year's work before)."""
+    y = await ind.compute(sample, svc, Span("year", 2026))
+    assert y.previous is y.year_ago and y.previous.span.label == "2025"
+    m = await ind.compute(sample, svc, OCT)
+    assert m.previous is not m.year_ago
+
+
 async def test_indicators_run_grouped_sql_not_per_row(sample, svc, db_sessionmaker):
     """The number of statements does not grow with the rows: every query is an aggregate or
     a two-column fetch, never one query per complaint."""

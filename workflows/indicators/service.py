@@ -852,10 +852,14 @@ async def compute(session: AsyncSession, svc: Services, span: Span) -> Indicator
     lo, hi = span.bounds(svc)
     months = rules()["report"]["trend_months"]
     last_day = (min(hi, svc.now()) - timedelta(microseconds=1)).astimezone(svc.tz).date()
+    previous = await snapshot(session, svc, span.previous())
     return Indicators(
         current=await snapshot(session, svc, span),
-        previous=await snapshot(session, svc, span.previous()),
-        year_ago=await snapshot(session, svc, span.year_before()),
+        previous=previous,
+        # for a year the previous period is the year before: read once
+        year_ago=previous
+        if span.year_before() == span.previous()
+        else await snapshot(session, svc, span.year_before()),
         volume=await volume(session, svc, lo, hi),
         hotspots=await recurring(session, svc, hi),
         trend=await trend(session, svc, max(last_day, span.start), months),
