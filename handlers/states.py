@@ -6,9 +6,11 @@ press that no handler takes (a stale button: the form has moved on, was cancelle
 reaches handlers/fallback.py, which answers it as stale and shows the form where it is now
 (``show_where``): each form registers how to show its current step with ``resumes``.
 
-A form whose questions come in an order (the one-stop forms) declares its steps once, as ``Steps``:
-the StatesGroup aiogram stores, the order the form walks and which steps are typed, not pressed,
-all come from that one line.
+The form-step helper: a form whose questions come in an order declares its steps once, as
+``Steps`` (the StatesGroup aiogram stores, the order, which steps are typed and which pressed), and
+walks them with ``Form`` (ask, advance past what does not apply, back to the summary after an edit,
+ask again after a stale press). The complaint, birth, death, 등록면허세, /moving, food-alert and
+opinion-day forms use it; each keeps its questions in one ``question(step)`` function.
 """
 
 from __future__ import annotations
