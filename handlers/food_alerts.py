@@ -90,10 +90,6 @@ def _dongs_kb(svc: Services, lang: str, cb: type[CallbackData], action: str, **s
     return b.as_markup()
 
 
-def _dong_at(svc: Services, value: str) -> str | None:
-    return svc.district.dongs[int(value)] if value.isdigit() and int(value) < len(svc.district.dongs) else None
-
-
 def _operator_kb(lang: str):
     return markup(
         [
@@ -277,7 +273,9 @@ async def picked(
     """A 업종 or 동 button: the next registration step, or a change of a registered business."""
     cfg = fa.config()
     action, value = callback_data.action, callback_data.value
-    chosen = value if action == "type" and value in cfg.types else _dong_at(svc, value) if action == "dong" else None
+    chosen = (
+        value if action == "type" and value in cfg.types else svc.district.dong_at(value) if action == "dong" else None
+    )
     if chosen is None:
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
@@ -520,7 +518,13 @@ async def notice_audience(
         return
     kind = "all" if action == "audience" else (await state.get_data()).get("kind")
     chosen = (
-        None if kind == "all" else _dong_at(svc, value) if kind == "dong" else value if value in cfg.types else None
+        None
+        if kind == "all"
+        else svc.district.dong_at(value)
+        if kind == "dong"
+        else value
+        if value in cfg.types
+        else None
     )
     if kind not in fa.AUDIENCES or (kind != "all" and chosen is None):
         await query.message.answer(t(lang, "stale_button"))

@@ -78,6 +78,11 @@ class District:
     def dong_in(self, address: str | None) -> str | None:
         return dong_in(address, self.dongs)
 
+    def dong_at(self, index: str) -> str | None:
+        """The 동 a button names by its place in the list (callback data keeps the index, not the
+        name); None for an index no button had (a forged or stale press)."""
+        return self.dongs[int(index)] if index.isdigit() and int(index) < len(self.dongs) else None
+
     def dong_name(self, dong: str, lang: str) -> str:
         """A 동 as a resident of `lang` reads it: "자양1동", or "Jayang 1-dong (자양1동)" (texts.both)."""
         return both(dong, self.dongs_en.get(dong), lang)

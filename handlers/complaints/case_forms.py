@@ -87,6 +87,22 @@ async def finish(msg: Message, state: FSMContext, session: AsyncSession, lang: s
     return True
 
 
+async def reason_form(
+    message: Message, state: FSMContext, session: AsyncSession, lang: str, p: Principal, rule: Length = REASON
+) -> tuple[dict, Complaint, str] | None:
+    """The complaint of an officer's open reason form (이송, 반려, 연장, 반송) and the reason typed;
+    None after saying what is wrong: the form ends if the complaint is no longer theirs, and stays
+    for a reason that does not fit (they may write it again)."""
+    data, c = await form_complaint(message, state, session, lang, p)
+    if c is None:
+        return None
+    reason = (message.text or "").strip()  # the handlers take text messages only (F.text)
+    if err := reason_error(lang, reason, rule):
+        await message.answer(err)
+        return None
+    return data, c, reason
+
+
 def reason_error(lang: str, text: str, rule: Length = REASON) -> str | None:
     """What is wrong with a typed reason, as the officer is told; None when it fits."""
     e = rule.problem(text)

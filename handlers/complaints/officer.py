@@ -21,7 +21,7 @@ from handlers.complaints.case_forms import (
     complaint_for,
     finish,
     form_complaint,
-    reason_error,
+    reason_form,
     tell_taken,
 )
 from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
@@ -265,13 +265,10 @@ async def transfer_dept(query: CallbackQuery, callback_data: TransferCb, turn: T
 @router.message(OfficerForm.transfer_reason, F.text, NOT_COMMAND)
 async def transfer_reason(message: Message, turn: Turn) -> None:
     state, session, svc, lang, principal = turn
-    data, c = await form_complaint(message, state, session, lang, principal)
-    if c is None:
+    got = await reason_form(message, state, session, lang, principal)
+    if got is None:
         return
-    reason = message.text.strip()
-    if err := reason_error(lang, reason):
-        await message.answer(err)
-        return
+    data, c, reason = got
     if not await finish(
         message, state, session, lang, c, complaints.transfer(session, svc, principal, c, data["dept"], reason)
     ):
@@ -283,13 +280,10 @@ async def transfer_reason(message: Message, turn: Turn) -> None:
 @router.message(OfficerForm.reject_reason, F.text, NOT_COMMAND)
 async def reject_reason(message: Message, turn: Turn) -> None:
     state, session, svc, lang, principal = turn
-    _data, c = await form_complaint(message, state, session, lang, principal)
-    if c is None:
+    got = await reason_form(message, state, session, lang, principal, REJECT_REASON)
+    if got is None:
         return
-    reason = message.text.strip()
-    if err := reason_error(lang, reason, REJECT_REASON):
-        await message.answer(err)
-        return
+    _data, c, reason = got
     await state.update_data(reason=reason)
     await state.set_state(OfficerForm.reject_remedy)
     b = InlineKeyboardBuilder()
@@ -324,13 +318,10 @@ async def reject_remedy(query: CallbackQuery, callback_data: RemedyCb, turn: Tur
 @router.message(OfficerForm.extend_reason, F.text, NOT_COMMAND)
 async def extend_reason(message: Message, turn: Turn) -> None:
     state, session, svc, lang, principal = turn
-    _data, c = await form_complaint(message, state, session, lang, principal)
-    if c is None:
+    got = await reason_form(message, state, session, lang, principal)
+    if got is None:
         return
-    reason = message.text.strip()
-    if err := reason_error(lang, reason):
-        await message.answer(err)
-        return
+    _data, c, reason = got
     try:
         await complaints.extend(session, svc, principal, c, reason)
     except Taken as e:

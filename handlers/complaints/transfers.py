@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 
 from handlers.callbacks import ReturnCb
 from handlers.filters import NOT_COMMAND
-from handlers.complaints.case_forms import complaint_for, finish, form_complaint, reason_error, tell_taken
+from handlers.complaints.case_forms import complaint_for, finish, reason_form, tell_taken
 from handlers.states import OfficerForm
 from handlers.replies import answer_in
 from workflows.complaints import transfers
@@ -54,13 +54,10 @@ async def return_button(query: CallbackQuery, callback_data: ReturnCb, turn: Tur
 @router.message(OfficerForm.return_reason, F.text, NOT_COMMAND)
 async def return_reason(message: Message, turn: Turn) -> None:
     state, session, svc, lang, principal = turn
-    _data, c = await form_complaint(message, state, session, lang, principal)
-    if c is None:
+    got = await reason_form(message, state, session, lang, principal)
+    if got is None:
         return
-    reason = message.text.strip()
-    if err := reason_error(lang, reason):
-        await message.answer(err)  # the form stays: they may write it again
-        return
+    _data, c, reason = got
     try:
         if not await finish(message, state, session, lang, c, complaints.give_back(session, svc, principal, c, reason)):
             return

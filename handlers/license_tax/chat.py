@@ -372,11 +372,11 @@ async def dong_chosen(
 ) -> None:
     if await _stale(query, state, svc, callback_data, lang, LicenseTaxForm.dong):
         return
-    dongs = svc.district.dongs
-    if not callback_data.value.isdigit() or int(callback_data.value) >= len(dongs):
+    dong = svc.district.dong_at(callback_data.value)
+    if dong is None:
         await query.message.answer(t(lang, "stale_button"))
         return
-    await state.update_data(dong=dongs[int(callback_data.value)])
+    await state.update_data(dong=dong)
     await FORM.advance(query.message, state, svc, lang)
 
 

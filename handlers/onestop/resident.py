@@ -362,11 +362,11 @@ async def got_dong(query: CallbackQuery, callback_data: OsFlowCb, state: FSMCont
     flow = await flow_for(query, callback_data, state, lang, "dong")
     if flow is None:
         return
-    dongs = svc.district.dongs
-    if not callback_data.value.isdigit() or int(callback_data.value) >= len(dongs):
+    dong = svc.district.dong_at(callback_data.value)
+    if dong is None:
         await ask_again(query.message, state, svc, lang)
         return
-    await state.update_data(dong=dongs[int(callback_data.value)])
+    await state.update_data(dong=dong)
     await flow.advance(query.message, state, svc, lang)
 
 
