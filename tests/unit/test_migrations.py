@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.db.migrate import alembic_config, upgrade_to_head
+from bot.db.migrate import alembic_config, at_head, head_revision, upgrade_to_head
 from workflows.models import Base, UTCDateTime
 from tests import databases
 
@@ -101,6 +101,38 @@ def test_single_head_and_linear_history():
     revs = list(script.walk_revisions())
     assert revs[-1].down_revision is None
     assert all(not isinstance(r.down_revision, tuple) for r in revs)
+
+
+def test_the_quick_look_names_alembics_head(tmp_path):
+    """bot.db.migrate reads the head from the scripts' text (a restart need not import Alembic): it
+    must be Alembic's own answer, and give none when the history is not one line."""
+    assert head_revision() == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    for name, text in {
+        "a.py": 'revision = "a"\ndown_revision = None\n',
+        "b.py": 'revision = "b"\ndown_revision = "a"\n',
+        "c.py": 'revision = "c"\ndown_revision = "a"\n',  # a branch: two heads
+    }.items():
+        (tmp_path / name).write_text(text)
+    assert head_revision(tmp_path) is None
+    (tmp_path / "c.py").write_text('revision = "c"\ndown_revision = "b"\n')
+    assert head_revision(tmp_path) == "c"
+    (tmp_path / "d.py").write_text("revision = make_it()\n")  # not a plain string: Alembic decides
+    assert head_revision(tmp_path) is None
+
+
+async def test_a_database_behind_head_is_upgraded_and_one_at_head_left_alone(tmp_path):
+    url = databases.empty_database_url(tmp_path)
+    assert not await asyncio.to_thread(at_head, url)  # no schema yet
+    await asyncio.to_thread(upgrade_to_head, url)
+    assert await asyncio.to_thread(at_head, url)
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    previous = script.get_revision(script.get_current_head()).down_revision
+    await asyncio.to_thread(command.downgrade, alembic_config(url), previous)
+    assert not await asyncio.to_thread(at_head, url)
+    await asyncio.to_thread(upgrade_to_head, url)
+    tables, rev = await _state(url)
+    assert tables == TABLES and rev == script.get_current_head()
+    assert await _diff(url) == []
 
 
 async def test_instances_starting_together_migrate_once(tmp_path):

@@ -270,6 +270,22 @@ def test_texts_round_trip_through_a_catalogue(tmp_path, text):
     assert texts.load_catalogues(tmp_path)["ko"] == {"start.x": text}
 
 
+def test_a_changed_catalogue_is_read_again_not_taken_from_the_cache(tmp_path):
+    """load_catalogues keeps what it parsed (a start reads it back): an edited .po, or a cache it
+    cannot use, never gives the old texts."""
+    po = tmp_path / "ko" / "LC_MESSAGES" / "common.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(catalogues_tool.render("ko", [("start.x", "처음", [], [], False)]), encoding="utf-8")
+    assert texts.load_catalogues(tmp_path)["ko"] == {"start.x": "처음"}
+    assert len(list((tmp_path / "__pycache__").glob("texts-*.marshal"))) == 1
+    assert texts.load_catalogues(tmp_path)["ko"] == {"start.x": "처음"}  # from the cache
+    po.write_text(catalogues_tool.render("ko", [("start.x", "고침", [], [], False)]), encoding="utf-8")
+    assert texts.load_catalogues(tmp_path)["ko"] == {"start.x": "고침"}
+    (cache,) = (tmp_path / "__pycache__").glob("texts-*.marshal")  # the old one replaced
+    cache.write_bytes(b"\x00not marshal")
+    assert texts.load_catalogues(tmp_path)["ko"] == {"start.x": "고침"}
+
+
 def _t_calls():
     """(file, line, key, keyword names or None if **kwargs) of every t(lang, "literal", ...) call."""
     for path, src in CODE.items():
