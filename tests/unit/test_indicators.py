@@ -379,6 +379,37 @@ async def test_recurring_finder(session, svc, clock):
     assert len(await ind.recurring(session, svc, until, days=30)) == 1
 
 
+def test_neighbour_pairs_are_every_close_pair_once():
+    """The grid search (numpy) finds exactly the pairs a comparison of every two places finds
+    (ind._close), each once: random places in a few clusters (some on cell edges, some without
+    coordinates, some sharing an address, some south and west of 0°)."""
+    import random
+    from types import SimpleNamespace
+
+    rnd = random.Random(17)
+    radius, kx = 100.0, ind.METRES_PER_DEGREE * 0.79
+    places = []
+    for k in range(700):
+        centre = rnd.choice([(37.54, 127.08), (37.5409, 127.0811), (0.0004, -0.0003), (-33.9, -70.6)])
+        located = rnd.random() > 0.15
+        lat = centre[0] + rnd.uniform(-0.002, 0.002) if located else None
+        lon = centre[1] + rnd.uniform(-0.002, 0.002) if located else None
+        addr = rnd.choice([None, None, "자양로 1", "자양로 2", "<b>&"])
+        places.append(SimpleNamespace(id=k, cat=rnd.choice(["road", "waste"]), addr=addr, lat=lat, lon=lon))
+    columns = [[getattr(p, c) for p in places] for c in ("cat", "addr", "lat", "lon")]
+    first, second = ind.neighbour_pairs(*columns, radius, kx)
+    found = sorted(zip(first.tolist(), second.tolist()))
+    assert len(found) == len({frozenset(p) for p in found})  # each pair once, no place with itself
+    expected = {
+        frozenset((i, j))
+        for i in range(len(places))
+        for j in range(i + 1, len(places))
+        if ind._close(places[i], places[j], radius, kx)
+    }
+    assert {frozenset(p) for p in found} == expected and len(expected) > 1000
+    assert ind.neighbour_pairs([], [], [], [], radius, kx)[0].tolist() == []
+
+
 def test_rules_file_has_a_source_and_date():
     r = ind.rules()
     assert r["source"] and r["updated"]
