@@ -13,9 +13,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
 from workflows.fonts import korean_font_dir
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw
 
 WIDTH, MARGIN, LABEL_W, LINE_GAP = 960, 48, 250, 14
 INK, MUTED, ACCENT, RULE, PAPER, STAMP = "#1b1f24", "#5b6470", "#0b4f8a", "#c9d1da", "#ffffff", "#c0392b"
@@ -49,6 +52,8 @@ class Sheet:
 @lru_cache(maxsize=1)
 @lru_cache(maxsize=32)
 def _fonts(korean: bool, size: int, bold: bool):
+    from PIL import ImageFont  # Pillow is loaded when a sheet is drawn, not at start
+
     if korean:
         folder = korean_font_dir()
         name = "NanumGothicBold.ttf" if bold and (folder / "NanumGothicBold.ttf").exists() else "NanumGothic.ttf"
@@ -94,6 +99,8 @@ def render(sheet: Sheet, *, korean: bool | None = None) -> bytes:
 
     def pick(ko: str, en: str) -> str:
         return ko if korean else _ascii(en)
+
+    from PIL import Image, ImageDraw
 
     scratch = ImageDraw.Draw(Image.new("RGB", (10, 10)))
     value_w = WIDTH - 2 * MARGIN - LABEL_W

@@ -1,0 +1,48 @@
+"""What a start loads (issue 17: start time and idle memory): a restart finds the database at head
+without Alembic, and the libraries of the report (numpy, matplotlib, openpyxl), the PNG sheets
+(Pillow) and the catalogue parser (Babel) wait until they are used."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import sys
+
+from bot.db.migrate import upgrade_to_head
+from tests import databases
+
+LATER = ("alembic", "numpy", "matplotlib", "openpyxl", "PIL", "babel")
+
+START = """
+import json, sys
+from bot.config import load_settings
+from bot.db.migrate import upgrade_to_head
+settings = load_settings()
+upgrade_to_head(settings.database_url)  # as python -m bot does before it polls
+from bot.app import build_app
+build_app(settings)
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+async def test_a_restart_loads_no_migration_tool_nor_report_libraries(tmp_path):
+    url = databases.empty_database_url(tmp_path)
+    await asyncio.to_thread(upgrade_to_head, url)  # the first start migrated it
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "DATABASE_", "REDIS_"))}
+    env.update(
+        BOT_TOKEN="123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        TELEGRAM_API_URL="http://127.0.0.1:9",
+        DATABASE_URL=url,
+        DATA_DIR=str(tmp_path),
+        DATA_KEY=base64.urlsafe_b64encode(b"k" * 32).decode(),
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", START, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    loaded = set(json.loads(out.decode().strip().splitlines()[-1]))
+    assert {"aiogram", "sqlalchemy", "workflows", "handlers"} <= loaded  # it did build the bot
+    assert loaded.isdisjoint(LATER), sorted(loaded & set(LATER))
