@@ -30,7 +30,7 @@ from bot.metrics import Metrics
 from bot.fsm_storage import DatabaseStorage
 from bot.http import start_http
 from bot.leader import Leadership
-from bot.middlewares import UpdateContextMiddleware
+from bot.middlewares import FirstLook, UpdateContextMiddleware
 from bot.commit_first import CommitBeforeTelegram
 from bot.retry import RetryAfterMiddleware
 from bot.rrn_guard import RrnGuardMiddleware
@@ -134,10 +134,13 @@ def build_app(settings: Settings) -> App:
     )
     storage, isolation = build_storage(settings, sm, reads)
     # events_isolation: one update at a time per user/chat, so two quick messages cannot race on FSM state.
-    dp = Dispatcher(storage=storage, events_isolation=isolation)
-    # Order: aiogram's errors, user context and FSM middleware (the chat's lock, taken in arrival
-    # order; the state read beside the writer); NUL stripped; flood limit; the update's context
-    # (de-duplication, user and roles, the update's session and its one commit, inside the lock).
+    dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
+    # Order: aiogram's errors and user context; the FSM middleware (the chat's lock, taken in
+    # arrival order; the state read beside the writer, with the update's first look: FirstLook);
+    # NUL stripped; flood limit; the update's context (de-duplication, user and roles, the
+    # update's session and its one commit, inside the lock).
+    dp.fsm = FirstLook(dp.fsm, reads, settings.admin_ids)
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(StripNulMiddleware())  # PostgreSQL refuses NUL in text
     dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
     metrics = Metrics()

@@ -132,14 +132,20 @@ class DatabaseStorage(BaseStorage):
         """The row for a read. Outside an update's session (aiogram's FSM middleware reads the state
         before the update's session opens) through a read session, kept for the update to adopt
         (``adopt_prefetched``): read once per update, and no write transaction for a read."""
-        k = self._keys.build(key)
         if update_session.get() is None and self._reads is not None:
             async with self._reads() as r:
-                row = await r.get(FsmRecord, k)
-            _prefetched.set({k: row if row is not None else self._MISSING})  # this read only
-            return row
+                return await self.prefetch(r, key)
         async with self._session() as s:
-            return await self._row(s, k)
+            return await self._row(s, self._keys.build(key))
+
+    async def prefetch(self, reads: AsyncSession, key: StorageKey) -> FsmRecord | None:
+        """The row read in ``reads`` before the update's session opens, kept for it to adopt
+        (``adopt_prefetched``). bot/middlewares.FirstLook reads it with the update's first look,
+        in one read transaction."""
+        k = self._keys.build(key)
+        row = await reads.get(FsmRecord, k)
+        _prefetched.set({k: row if row is not None else self._MISSING})  # this read only
+        return row
 
     async def get_state(self, key: StorageKey) -> str | None:
         row = await self._look(key)

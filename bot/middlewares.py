@@ -8,13 +8,14 @@ import time
 from typing import Any, Awaitable, Callable
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update, User as TgUser
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.commit_first import owed_answers, send_owed_answers
 from workflows.models import ProcessedUpdate
-from bot.fsm_storage import adopt_prefetched, track_connection, update_session, update_task
+from bot.fsm_storage import DatabaseStorage, adopt_prefetched, track_connection, update_session, update_task
 from bot.metrics import Metrics
 from handlers.turn import Turn
 from bot.errors import store_unavailable
@@ -24,6 +25,44 @@ from workflows.users import attach
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+FIRST_LOOK = "minwon_first_look"  # handler data: (user, principal, handled) of the update, read by FirstLook
+
+
+async def first_look(
+    reads: AsyncSession, update_id: int, tg_user: TgUser | None, admins: frozenset[int]
+) -> tuple[Any, Any, bool]:
+    """(the user's row or None, their principal or None, whether the update was handled already):
+    one query."""
+    if tg_user is not None and not tg_user.is_bot:
+        return await user_and_principal(reads, tg_user.id, admins, update_id=update_id)
+    return None, None, await reads.get(ProcessedUpdate, update_id) is not None
+
+
+class FirstLook(FSMContextMiddleware):
+    """aiogram's FSM middleware (the chat's lock, then its state) with the update's first look read
+    in the same read transaction as the state: one read transaction per update, not two. Used with
+    the FSM in our database (DatabaseStorage); with Redis it is aiogram's middleware as it is, and
+    UpdateContextMiddleware reads the first look itself. Its body is aiogram's
+    FSMContextMiddleware.__call__ (3.31) with the state read in our read session."""
+
+    def __init__(self, fsm: FSMContextMiddleware, reads: async_sessionmaker[AsyncSession], admins: frozenset[int]):
+        super().__init__(fsm.storage, fsm.events_isolation, fsm.strategy)
+        self._reads, self._admins = reads, admins
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        storage = self.storage
+        context = self.resolve_event_context(data["bot"], data)
+        if not isinstance(storage, DatabaseStorage) or context is None or not isinstance(event, Update):
+            return await super().__call__(handler, event, data)
+        data["fsm_storage"] = storage
+        async with self.events_isolation.lock(key=context.key):  # the state is read inside the lock
+            async with self._reads() as r:
+                row = await storage.prefetch(r, context.key)
+                data[FIRST_LOOK] = await first_look(r, event.update_id, data.get("event_from_user"), self._admins)
+            data.update({"state": context, "raw_state": row.state if row else None})
+            return await handler(event, data)
 
 
 class UpdateContextMiddleware(BaseMiddleware):
@@ -72,14 +111,11 @@ class UpdateContextMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         started = time.perf_counter()
         tg_user: TgUser | None = data.get("event_from_user")
-        known = principal = None
-        async with self._reads() as r:
-            if tg_user is not None and not tg_user.is_bot:  # handled already? and who: one query
-                known, principal, handled = await user_and_principal(
-                    r, tg_user.id, self._admins, update_id=event.update_id
-                )
-            else:
-                handled = await r.get(ProcessedUpdate, event.update_id) is not None
+        look = data.pop(FIRST_LOOK, None)  # read with the FSM state (FirstLook), or here
+        if look is None:
+            async with self._reads() as r:
+                look = await first_look(r, event.update_id, tg_user, self._admins)
+        known, principal, handled = look
         if handled:
             log.info("update %s already processed; skipped", event.update_id)
             return None

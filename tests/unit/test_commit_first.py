@@ -151,6 +151,41 @@ async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_te
     assert rec.calls[-1][3] >= 1  # /complaint's first question: its FSM state already committed
 
 
+async def test_each_update_reads_its_state_user_and_mark_in_one_read_transaction(migrated_template, tmp_path):
+    """The chat's FSM row, whether the update was handled already, and the user with their roles:
+    one read transaction per update (bot/middlewares.FirstLook), not one for aiogram's state read
+    and another for ours."""
+    from sqlalchemy import event
+
+    from bot.db.session import READ_ONLY
+
+    app, rec = await _recorded_app(migrated_template, tmp_path)
+    reads: list[list[str]] = []  # the statements of each read transaction
+
+    def began(conn) -> None:  # noqa: ANN001
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.info["tx"] = []
+            reads.append(conn.info["tx"])
+
+    def ran(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        if conn.get_execution_options().get(READ_ONLY) and "tx" in conn.info:
+            conn.info["tx"].append(statement)
+
+    event.listen(app.engine.sync_engine, "begin", began)
+    event.listen(app.engine.sync_engine, "before_cursor_execute", ran)
+    try:
+        await app.dp.feed_update(app.bot, _message(1, "/start", app.bot))
+        await app.dp.feed_update(app.bot, _press(2, _agree_button(rec), app.bot))
+        await app.dp.feed_update(app.bot, _message(3, "/complaint", app.bot))
+    finally:
+        await app.engine.dispose()
+    state = 'WHERE fsm_records."key"'  # the chat's row (Recording's own reads count all rows: not the bot's)
+    ours = [tx for tx in reads if any(state in st or "processed_updates" in st for st in tx)]
+    assert len(ours) == 3, ours
+    for tx in ours:
+        assert any(state in st for st in tx) and any("processed_updates" in st for st in tx), tx
+
+
 async def test_two_first_updates_of_a_new_user_at_once_neither_waits_on_the_other(migrated_template, tmp_path):
     """The user row is created inside the chat's lock (bot/middlewares.py): created before it, the
     first update would hold the writer's turn while waiting for the lock the second holds."""
