@@ -650,10 +650,14 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
             ws.column_dimensions[col].width = w
 
         def cell(value, fmt: str | None):
-            c = WriteOnlyCell(ws, value=audit._cell(value))  # a resident's text never runs as a formula
+            value = audit._cell(value)  # a resident's text never runs as a formula
+            if fmt == DATE and isinstance(value, date) and not isinstance(value, datetime):
+                return value  # openpyxl gives a date this format by itself
             if fmt and isinstance(value, (int, float, date)) and not isinstance(value, bool):
+                c = WriteOnlyCell(ws, value=value)
                 c.number_format = fmt
-            return c
+                return c
+            return value  # a plain value: no cell object of our own (most of a large sheet)
 
         head = []
         for h in header:
