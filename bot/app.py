@@ -32,6 +32,7 @@ from bot.http import start_http
 from bot.leader import Leadership
 from bot.middlewares import FirstLook, UpdateContextMiddleware
 from bot.commit_first import CommitBeforeTelegram
+from bot.response_types import KeepResponseTypes
 from bot.retry import RetryAfterMiddleware
 from bot.rrn_guard import RrnGuardMiddleware
 from bot.unchanged_edit import UnchangedEditMiddleware
@@ -108,8 +109,10 @@ def build_storage(
 
 
 def request_middlewares(session) -> None:
-    """What every Bot API call goes through, in order: the update's writes committed first (no
-    transaction open across Telegram), 429 retried, an unchanged edit taken as done."""
+    """What every Bot API call goes through, in order: its answer type kept (built once), the
+    update's writes committed first (no transaction open across Telegram), 429 retried, an
+    unchanged edit taken as done."""
+    session.middleware(KeepResponseTypes())
     session.middleware(CommitBeforeTelegram())
     session.middleware(RetryAfterMiddleware())
     session.middleware(UnchangedEditMiddleware())

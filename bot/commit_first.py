@@ -37,6 +37,7 @@ from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from bot.fsm_storage import update_session, update_task
+from bot.response_types import response_type
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class CommitBeforeTelegram(BaseRequestMiddleware):
         if owed is not None and isinstance(method, AnswerCallbackQuery):
             if _bare(method):
                 owed[method.callback_query_id] = method  # sent after the update's writes are committed
-                return Response[TelegramType](ok=True, result=cast(TelegramType, True))  # what Telegram answers
+                return response_type(bool)(ok=True, result=True)  # what Telegram answers
             owed.pop(method.callback_query_id, None)  # this answer says more: it replaces the bare one
         if session.in_transaction():
             await session.commit()
