@@ -71,7 +71,7 @@ class UpdateContextMiddleware(BaseMiddleware):
 
     1. Reads, in a read session that takes no write lock (bot/db/session.py), whether the update was
        handled already (aiogram does not de-duplicate: a redelivered update is skipped) and the
-       user with their roles (one query).
+       user with their roles (one query), or takes what FirstLook read with the chat's FSM state.
     2. Opens the update's session, shared by the handlers and the FSM storage, and adds the
        processed-update mark to it: the mark, the FSM state and the handler's own writes are
        written in one short transaction at the end — before the first Bot API call the handler

@@ -14,12 +14,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.commands import set_commands_for
 from handlers.filters import NOT_COMMAND, SHOWN_AT_STEP, RoleFilter
-from handlers.keyboards import markup
+from handlers.keyboards import grid, markup
 from handlers.replies import allowed, answer_in
 from handlers.states import Form, Steps, resumes, step_token
 from handlers.entries import entry
@@ -75,19 +74,15 @@ def is_staff(p: Principal, cfg: fa.FoodConfig) -> bool:
 
 
 def _types_kb(cfg: fa.FoodConfig, lang: str, cb: type[CallbackData], action: str, **step):
-    b = InlineKeyboardBuilder()
-    for bt in cfg.types.values():
-        b.button(text=bt.name(lang), callback_data=cb(action=action, value=bt.code, **step))
-    b.adjust(2)
-    return b.as_markup()
+    return grid([(bt.name(lang), cb(action=action, value=bt.code, **step)) for bt in cfg.types.values()], 2)
 
 
 def _dongs_kb(svc: Services, lang: str, cb: type[CallbackData], action: str, **step):
-    b = InlineKeyboardBuilder()
-    for i, dong in enumerate(svc.district.dongs):  # English: "Jayang 1-dong (자양1동)", two to a row
-        b.button(text=svc.district.dong_name(dong, lang), callback_data=cb(action=action, value=str(i), **step))
-    b.adjust(2 if lang == "en" else 3)
-    return b.as_markup()
+    dongs = [
+        (svc.district.dong_name(d, lang), cb(action=action, value=str(i), **step))
+        for i, d in enumerate(svc.district.dongs)
+    ]
+    return grid(dongs, 2 if lang == "en" else 3)  # English: "Jayang 1-dong (자양1동)", two to a row
 
 
 def _operator_kb(lang: str):

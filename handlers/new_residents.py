@@ -18,13 +18,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import METHODS
 from handlers import media
 from handlers.filters import NOT_COMMAND
-from handlers.keyboards import markup
+from handlers.keyboards import grid, markup
 from handlers.privacy import privacy_section, show_privacy
 from handlers.replies import answer_in
 from handlers.states import Form, Steps, resumes
@@ -189,11 +188,9 @@ answer_in(router, "nr.date_format", MovingForm.date)
 
 
 async def ask_dong(message: Message, state: FSMContext, svc: Services, lang: str) -> None:
-    b = InlineKeyboardBuilder()
-    for dong in svc.district.dongs:  # English: "Jayang 1-dong (자양1동)", two to a row
-        b.button(text=svc.district.dong_name(dong, lang), callback_data=DongCb(name=dong))
-    b.adjust(2 if lang == "en" else 3)
-    await message.answer(t(lang, "nr.ask_dong", date=(await state.get_data())["date"]), reply_markup=b.as_markup())
+    dongs = [(svc.district.dong_name(d, lang), DongCb(name=d)) for d in svc.district.dongs]
+    kb = grid(dongs, 2 if lang == "en" else 3)  # English: "Jayang 1-dong (자양1동)", two to a row
+    await message.answer(t(lang, "nr.ask_dong", date=(await state.get_data())["date"]), reply_markup=kb)
 
 
 @router.callback_query(MovingForm.dong, DongCb.filter())
@@ -219,21 +216,18 @@ async def ask_household(message: Message, state: FSMContext, svc: Services, lang
         await FORM.advance(message, state, svc, lang)
         return
     q = QUESTIONS[idx]
-    b = InlineKeyboardBuilder()
+    answers: list[tuple[str, HouseCb]]
     if q == "head_age":
-        for code in new_residents.settings().age_bands:
-            b.button(text=new_residents.settings().age_band(code, lang), callback_data=HouseCb(q=q, v=code))
+        bands = new_residents.settings()
+        answers = [(bands.age_band(code, lang) or code, HouseCb(q=q, v=code)) for code in bands.age_bands]
         sizes = [3, 3]
     else:
-        b.button(text=t(lang, "nr.btn.yes"), callback_data=HouseCb(q=q, v="y"))
-        b.button(text=t(lang, "nr.btn.no"), callback_data=HouseCb(q=q, v="n"))
+        answers = [(t(lang, "nr.btn.yes"), HouseCb(q=q, v="y")), (t(lang, "nr.btn.no"), HouseCb(q=q, v="n"))]
         sizes = [2]
-    b.button(text=t(lang, "btn.skip"), callback_data=HouseCb(q=q, v="skip"))
-    b.button(text=t(lang, "nr.btn.skip_all"), callback_data=HouseCb(q=q, v="rest"))
-    b.adjust(*sizes, 2)
+    answers += [(t(lang, "btn.skip"), HouseCb(q=q, v="skip")), (t(lang, "nr.btn.skip_all"), HouseCb(q=q, v="rest"))]
     await message.answer(
         t(lang, QUESTION_TEXTS[q], dong=escape(svc.district.dong_name(data["dong"], lang)), date=data["date"]),
-        reply_markup=b.as_markup(),
+        reply_markup=grid(answers, *sizes, 2),
     )
 
 
@@ -384,11 +378,8 @@ async def ask(query: CallbackQuery, state: FSMContext, session: AsyncSession, sv
 
 
 async def ask_topic(message: Message, lang: str) -> None:
-    b = InlineKeyboardBuilder()
-    for topic in new_residents.settings().topics.values():
-        b.button(text=topic.name(lang), callback_data=TopicCb(code=topic.code))
-    b.adjust(2)
-    await message.answer(t(lang, "nr.q.ask_topic"), reply_markup=b.as_markup())
+    topics = [(topic.name(lang), TopicCb(code=topic.code)) for topic in new_residents.settings().topics.values()]
+    await message.answer(t(lang, "nr.q.ask_topic"), reply_markup=grid(topics, 2))
 
 
 @router.callback_query(QuestionForm.topic, TopicCb.filter())

@@ -17,7 +17,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, PollAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import RESULT_HOOKS
@@ -25,7 +24,7 @@ from handlers import media
 from handlers.states import Form, Steps, resumes
 from handlers.callbacks import Num
 from handlers.filters import NOT_COMMAND
-from handlers.keyboards import markup
+from handlers.keyboards import grid, markup
 from handlers.replies import answer_in
 from handlers.entries import entry
 from workflows.opinion_days import service as od
@@ -149,12 +148,9 @@ async def opinion_cmd(message: Message, session: AsyncSession, svc: Services, la
 
 
 def _dong_keyboard(svc: Services, lang: str):
-    b = InlineKeyboardBuilder()
-    for i, d in enumerate(svc.district.dongs):  # English: "Jayang 1-dong (자양1동)", two to a row
-        b.button(text=svc.district.dong_name(d, lang), callback_data=OpdCb(action="dong", n=i))
-    b.button(text=t(lang, "btn.skip"), callback_data=OpdCb(action="dong", n=-1))
-    b.adjust(2 if lang == "en" else 3)
-    return b.as_markup()
+    dongs = [(svc.district.dong_name(d, lang), OpdCb(action="dong", n=i)) for i, d in enumerate(svc.district.dongs)]
+    skip = (t(lang, "btn.skip"), OpdCb(action="dong", n=-1))
+    return grid([*dongs, skip], 2 if lang == "en" else 3)  # English: "Jayang 1-dong (자양1동)", two to a row
 
 
 @router.callback_query(OpdCb.filter(F.action == "sub"))
@@ -544,11 +540,8 @@ async def prep_preview_action(query: CallbackQuery, callback_data: OpdCb, turn: 
         await state.clear()
         await msg.answer(t(lang, "opd.prep.cancelled"))
     elif action == "pedit":
-        b = InlineKeyboardBuilder()
-        for f in PREP_FIELDS:
-            b.button(text=t(lang, FIELD_LABEL[f]), callback_data=OpdCb(action="pfield", s=f))
-        b.adjust(3)
-        await msg.answer(t(lang, "opd.prep.edit_which"), reply_markup=b.as_markup())
+        fields = [(t(lang, FIELD_LABEL[f]), OpdCb(action="pfield", s=f)) for f in PREP_FIELDS]
+        await msg.answer(t(lang, "opd.prep.edit_which"), reply_markup=grid(fields, 3))
     elif action == "pfield":
         if callback_data.s not in PREP_FIELDS:
             return
@@ -740,15 +733,13 @@ async def policy_action(query: CallbackQuery, callback_data: OpdCb, turn: Turn) 
     if action == "themes":
         await _show_themes(msg, session, svc, lang, topic)
     elif action == "theme":
-        b = InlineKeyboardBuilder()
-        for s in od.POLICY_STATUSES:
-            b.button(
-                text=t(lang, od.POLICY_LABEL[s]), callback_data=OpdCb(action="tstat", tid=topic.id, n=theme.id, s=s)
-            )
-        b.adjust(2)
+        statuses = [
+            (t(lang, od.POLICY_LABEL[s]), OpdCb(action="tstat", tid=topic.id, n=theme.id, s=s))
+            for s in od.POLICY_STATUSES
+        ]
         await msg.answer(
             t(lang, "opd.themes.ask_status", keyword=escape(theme.keyword), opinions=theme.opinions),
-            reply_markup=b.as_markup(),
+            reply_markup=grid(statuses, 2),
         )
     elif action == "tstat":
         await state.set_state(OpinionStaff.theme_note)

@@ -8,7 +8,6 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InputMediaPhoto, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import NOT_COMMAND
@@ -25,7 +24,7 @@ from handlers.complaints.case_forms import (
     tell_taken,
 )
 from handlers.callbacks import AnswerCb, AssignCb, MenuCb, OfficerCb, RemedyCb, SettingsCb, TransferCb
-from handlers.keyboards import markup
+from handlers.keyboards import grid, markup
 from handlers.states import OfficerForm
 from handlers.replies import answer_in
 from workflows import roles
@@ -121,12 +120,9 @@ async def officer_action(query: CallbackQuery, callback_data: OfficerCb, turn: T
         elif action == "transfer":
             if c.state not in states.OPEN:
                 raise TransitionError("transfer", c.state)
-            b = InlineKeyboardBuilder()
-            for d in svc.district.departments.values():
-                if d.code != c.department_code:
-                    b.button(text=d.name(lang), callback_data=TransferCb(cid=c.id, dept=d.code))
-            b.adjust(2)
-            await msg.answer(t(lang, "op.ask_transfer_dept", receipt=c.receipt_no), reply_markup=b.as_markup())
+            others = [d for d in svc.district.departments.values() if d.code != c.department_code]
+            kb = grid([(d.name(lang), TransferCb(cid=c.id, dept=d.code)) for d in others], 2)
+            await msg.answer(t(lang, "op.ask_transfer_dept", receipt=c.receipt_no), reply_markup=kb)
         elif action == "reject":
             if c.state not in states.OPEN:
                 raise TransitionError("reject", c.state)
@@ -286,11 +282,8 @@ async def reject_reason(message: Message, turn: Turn) -> None:
     _data, c, reason = got
     await state.update_data(reason=reason)
     await state.set_state(OfficerForm.reject_remedy)
-    b = InlineKeyboardBuilder()
-    for r in svc.district.remedies.values():
-        b.button(text=r.text(lang)[:60], callback_data=RemedyCb(cid=c.id, code=r.code))
-    b.adjust(1)
-    await message.answer(t(lang, "op.ask_remedy"), reply_markup=b.as_markup())
+    remedies = [(r.text(lang)[:60], RemedyCb(cid=c.id, code=r.code)) for r in svc.district.remedies.values()]
+    await message.answer(t(lang, "op.ask_remedy"), reply_markup=grid(remedies, 1))
 
 
 @router.callback_query(RemedyCb.filter())

@@ -5,13 +5,12 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from contextlib import nullcontext
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.callbacks import MenuCb, ResidentFilesCb, StatusCb
-from handlers.keyboards import markup
+from handlers.keyboards import grid, markup
 from handlers.onestop.resident import show_status as onestop_status  # birth/death one-stop items (issue 3)
 from workflows.complaints import answer_files as af
 from workflows.complaints import service as complaints
@@ -44,22 +43,19 @@ async def _show_list(message: Message, session: AsyncSession, svc: Services, lan
         if not await onestop_status(message, session, svc, lang, user_id):
             await message.answer(t(lang, "status.none"))
         return
-    b = InlineKeyboardBuilder()
+    lines = []
     for c in rows:
         waits = c.paused_at is not None  # a 보완 request waits for the resident (workflows/complaints/supplement.py)
-        b.button(
-            text=t(
-                lang,
-                "status.line",
-                receipt=c.receipt_no,
-                state=t(lang, "sp.state") if waits else t(lang, f"state.{c.state}"),
-                department=svc.district.department(c.department_code).name(lang),  # a button: plain text
-                deadline=svc.fmt(c.pause_due_at if waits else c.deadline_at, lang),
-            ),
-            callback_data=StatusCb(cid=c.id),
+        line = t(
+            lang,
+            "status.line",
+            receipt=c.receipt_no,
+            state=t(lang, "sp.state") if waits else t(lang, f"state.{c.state}"),
+            department=svc.district.department(c.department_code).name(lang),  # a button: plain text
+            deadline=svc.fmt(c.pause_due_at if waits else c.deadline_at, lang),
         )
-    b.adjust(1)
-    await message.answer(t(lang, "status.title", n=len(rows)), reply_markup=b.as_markup())
+        lines.append((line, StatusCb(cid=c.id)))
+    await message.answer(t(lang, "status.title", n=len(rows)), reply_markup=grid(lines, 1))
     await onestop_status(message, session, svc, lang, user_id)
 
 
