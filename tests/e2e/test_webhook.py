@@ -124,6 +124,9 @@ async def cluster(fake, tmp_path):
     b = Instance(b_env, ports[1])
     try:
         await b.start()
+        # b answers /healthz before it registers its webhook: wait for that registration, or a's
+        # start (which waits for "its" setWebhook) could take b's for its own and return early
+        await fake.wait_for(lambda c: c.method == "setWebhook", timeout=30)
         await a.start()
         yield a, b, lb, ports
     finally:  # the subprocess never outlives the test, whatever failed
