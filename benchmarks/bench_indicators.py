@@ -9,8 +9,9 @@ Then, in the same run, --repeat times each (min / median / max):
 * a bare ``SELECT count(*)`` over complaints, complaint_events and ratings,
 * the monthly report's figures (workflows.reports.build: every indicator, the previous period
   and a year earlier, the 12-month trend, the recurring finder, the ranking, the raw ratings),
-  read in a read session as /report does,
-* the same plus rendering (chart PNG and XLSX, in worker threads),
+  read in a read session in this process,
+* the report as /report makes it (reports.produce: the figures read in a report process, then
+  the chart PNG and the XLSX drawn at the same time in two; the first run starts the processes),
 * the same two for the yearly report (/report year),
 
 with the ratio to count(*) (median to median), which stays meaningful on a noisy machine; and
@@ -46,7 +47,7 @@ from sqlalchemy import text, update  # noqa: E402
 
 from bot.db.migrate import alembic_config, upgrade_to_head  # noqa: E402
 from workflows.models import Complaint, ProcessedUpdate  # noqa: E402
-from bot.db.session import make_engine, make_read_sessionmaker, make_sessionmaker  # noqa: E402
+from bot.db.session import ReadsAt, make_engine, make_read_sessionmaker, make_sessionmaker  # noqa: E402
 from workflows.indicators import reports  # noqa: E402
 from workflows.business_time import BusinessCalendar  # noqa: E402
 from workflows.contact import Cipher  # noqa: E402
@@ -263,13 +264,16 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
     return counts
 
 
-def services() -> Services:
+def services(path: Path | None = None) -> Services:
+    """As the bot has them; with ``path``, the report process reads the figures there (as the bot's
+    reports.produce does on a database file)."""
     return Services(
         district=load_district(),
         calendar=BusinessCalendar.from_file(),
         cipher=Cipher(base64.urlsafe_b64encode(b"k" * 32)),
         tz=KST,
         clock=lambda: NOW,
+        reads_elsewhere=ReadsAt(f"sqlite+aiosqlite:///{path}") if path else None,
     )
 
 
@@ -373,7 +377,7 @@ async def figure_timings(repeat: int, count_all, figures, everything) -> None:
 async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, timings: bool = True) -> None:
     engine = make_engine(f"sqlite+aiosqlite:///{path}")
     sm, reads = make_sessionmaker(engine), make_read_sessionmaker(engine)
-    svc = services()
+    svc = services(path)
     async with reads() as s:
         sizes = {
             t: await s.scalar(text(f"SELECT count(*) FROM {t}")) for t in ("complaints", "complaint_events", "ratings")
@@ -392,7 +396,13 @@ async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, tim
 
         return run
 
-    def everything(span):
+    def everything(span):  # as /report makes it: figures and files in the report processes
+        async def run():
+            return await reports.produce(reads, svc, span)
+
+        return run
+
+    def figures_here(span):  # for comparison: the figures read on this event loop, files drawn there
         async def run():
             async with reads() as s:
                 r = await reports.build(s, svc, span)
@@ -409,8 +419,10 @@ async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, tim
             job = everything(YEAR)
             during, took = await writes_during(sm, job)
             quiet, _ = await writes_during(sm, None, seconds=took)
+            here, took_here = await writes_during(sm, figures_here(YEAR))
             print(f"  run {k + 1}: while /report year runs ({took:5.1f} s): {during.summary()}")
             print(f"         no report, same time:         {quiet.summary()}")
+            print(f"         figures read in this process ({took_here:5.1f} s): {here.summary()}")
         if old_way:
 
             async def in_writer():  # as before: the report read in the update's own (writer) session

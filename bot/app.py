@@ -21,7 +21,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db.session import make_engine, make_read_sessionmaker, make_sessionmaker
+from bot.db.session import ReadsAt, make_engine, make_read_sessionmaker, make_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.flood import FloodLimitMiddleware
 from bot.inaccessible import InaccessibleMessageMiddleware
@@ -92,6 +92,7 @@ def build_services(settings: Settings) -> Services:
         receipt_key=settings.receipt_key,
         daily_complaint_limit=settings.daily_complaint_limit,
         retention=RetentionPolicy.from_settings(settings),
+        reads_elsewhere=None if ":memory:" in settings.database_url else ReadsAt(settings.database_url),
     )
 
 

@@ -30,9 +30,9 @@ async def report_cmd(
     lang: str,
     reads: async_sessionmaker[AsyncSession] | None = None,
 ) -> None:
-    """The figures are read in a read session (bot/db/session.py: no write lock, beside the writer)
-    and drawn in worker threads; the update's own session issues nothing before that, so its
-    transaction (the SQLite write lock) begins only for the audit row at the end."""
+    """The figures are read and drawn in the report processes (reports.produce; no write lock,
+    beside the writer); the update's own session issues nothing before that, so its transaction
+    (the SQLite write lock) begins only for the audit row at the end."""
     arg = (command.args or "").strip()
     try:
         span = requested_span(arg if len(arg) <= 20 else "?", svc)
@@ -44,9 +44,7 @@ async def report_cmd(
         return
     period = escape(reports.period_text(span, svc, lang))
     await message.answer(t(lang, "report.working", period=period))
-    async with (reads or _same(session))() as r:
-        report = await reports.build(r, svc, span)
-    png, xlsx = await reports.render(report, svc)
+    report, png, xlsx = await reports.produce(reads or _same(session), svc, span)
     reports.record_export(session, svc, report, actor_id=message.from_user.id)
     await session.commit()
     png_name, xlsx_name = reports.filenames(span)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Callable
@@ -58,6 +59,10 @@ class Services:
     daily_complaint_limit: int = 10
     # Retention periods (RETENTION_* settings, FORM_TTL_DAYS): the daily purge and the notices.
     retention: RetentionPolicy = field(default_factory=_default_retention)
+    # Read sessions another process can open on the bot's database (bot.db.session.ReadsAt): the
+    # report process reads the figures through it. None (an in-memory database, most unit tests):
+    # the figures are read in this process.
+    reads_elsewhere: Callable[[], AbstractAsyncContextManager[Any]] | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -13,6 +13,9 @@ import asyncio
 import logging
 import sqlite3
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
@@ -173,3 +176,22 @@ def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(
         engine.execution_options(**options), expire_on_commit=False, autoflush=False, sync_session_class=ReadOnlySession
     )
+
+
+@dataclass(frozen=True)
+class ReadsAt:
+    """Read sessions on the database at ``url``, for another process: it pickles (a URL), and
+    calling it there opens an engine of that process's own, yields its read sessionmaker and
+    disposes of the engine after. The report process reads the figures through it
+    (workflows.indicators.reports.produce), so their seconds of SQL and row handling run beside
+    the bot's event loop, not on it. The URL may hold a password: it is kept out of the repr."""
+
+    url: str = field(repr=False)
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+        engine = make_engine(self.url)
+        try:
+            yield make_read_sessionmaker(engine)
+        finally:
+            await engine.dispose()

@@ -4,8 +4,11 @@ writer's session begins its transaction only after them, for the rows the report
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import io
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from workflows.models import OutboxMessage, ProcessedUpdate
@@ -89,3 +92,56 @@ async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplo
     monkeypatch.setattr(reports, "POOL_IDLE_S", 0.0)
     reports._retire_if_idle()
     assert reports._POOL is None
+
+
+def _elsewhere(db_sessionmaker, svc, url: str | None = None):
+    from dataclasses import replace
+
+    from bot.db.session import ReadsAt
+
+    url = url or db_sessionmaker.kw["bind"].url.render_as_string(hide_password=False)
+    return replace(svc, reads_elsewhere=ReadsAt(url))
+
+
+async def test_the_figures_are_read_in_the_report_process(db_sessionmaker, reads, svc, clock, caplog, monkeypatch):
+    """A year's figures are seconds of SQL and of rows turned into figures: with a database another
+    process can open, they are read there, not on the bot's event loop (this process's build is
+    never called), and they are the figures this process would read."""
+    async with db_sessionmaker() as s:
+        clock.at = NOW
+        await seed(s)
+        await s.commit()
+    span = reports.Span("month", 2026, 10)
+    async with reads() as r:
+        here = await reports.build(r, svc, span)
+    real_build = reports.build
+
+    async def not_here(*a, **kw):
+        raise AssertionError("read in the bot's process")
+
+    monkeypatch.setattr(reports, "build", not_here)
+    report, png, xlsx = await reports.produce(reads, _elsewhere(db_sessionmaker, svc), span)
+    assert "report process" not in caplog.text
+    # the raw ratings stay in the spreadsheet (a year's would hold the bot's GIL coming back)
+    assert report == dataclasses.replace(here, raw_ratings=[]) and report.indicators.volume.total
+    assert report.rated == len(here.raw_ratings) > 0  # what the audit row counts
+    raw_sheet = load_workbook(io.BytesIO(xlsx)).worksheets[-1]
+    assert raw_sheet.max_row == 1 + len(here.raw_ratings)
+    assert png.startswith(b"\x89PNG")
+    monkeypatch.setattr(reports, "build", real_build)
+
+
+async def test_a_report_process_that_cannot_read_falls_back_to_a_read_session_here(
+    db_sessionmaker, reads, svc, clock, caplog, tmp_path
+):
+    async with db_sessionmaker() as s:
+        clock.at = NOW
+        await seed(s)
+        await s.commit()
+    span = reports.Span("month", 2026, 10)
+    broken = _elsewhere(db_sessionmaker, svc, f"sqlite+aiosqlite:///{tmp_path}/missing/dir/x.db")
+    report, png, _ = await reports.produce(reads, broken, span)
+    assert "report process could not make the report; making it here" in caplog.text
+    async with reads() as r:
+        assert reports.summary(report, svc, "ko") == reports.summary(await reports.build(r, svc, span), svc, "ko")
+    assert png.startswith(b"\x89PNG")
