@@ -83,7 +83,7 @@ async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplo
     await seed(session)
     report = await reports.build(session, svc, reports.Span("month", 2026, 10))
     png, xlsx = await reports.render(report, svc)
-    assert "drawing process unavailable" not in caplog.text
+    assert "report process unavailable" not in caplog.text
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert load_workbook(io.BytesIO(xlsx))["요약"]["B2"].value == "2026년 10월 (10월 1일~31일)"
     pool = reports._pool()
