@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import io
+import itertools
 import logging
 import threading
 import time
@@ -47,6 +48,7 @@ from workflows.context import Services
 from workflows.indicators.service import Indicators, Levels, Span, change, local_today, rules
 from workflows.outbox import attach, enqueue
 from workflows.indicators.ranking import Ranking, department_totals, rank
+from workflows.indicators.xlsx_rows import append_rows
 from workflows.ratings import ITEMS, counted
 from workflows.roles import EVALUATOR
 from workflows.texts import escape, t
@@ -671,6 +673,7 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
         for row in rows:
             values, fmts = (row.values, row.formats) if isinstance(row, Formatted) else (list(row), formats or [])
             ws.append([cell(v, fmts[k] if k < len(fmts) else None) for k, v in enumerate(values)])
+        return ws
 
     level_names = cols("report.xlsx.levels")
 
@@ -939,15 +942,18 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
                 *scores,
             ]
 
-    sheet(
+    # openpyxl writes the header and the first rating; the rest (numbers, text and dates only) are
+    # written as the sheet's XML, styled as that first row: a year's are 1.5M cells (xlsx_rows)
+    ratings = raw()
+    ws = sheet(
         cols("report.xlsx.raw_cols", items=items),
-        raw(),
+        itertools.islice(ratings, 1),
         [None, None, None, DATE, DATE],
         widths={"A": 8, "B": 18, "D": 12, "E": 12},
     )
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return append_rows(buf.getvalue(), ws.path.lstrip("/"), ([audit._cell(v) for v in r] for r in ratings))
 
 
 _POOL = None  # the report process: spawned at the first report, kept while reports come

@@ -1,0 +1,79 @@
+"""Many plain rows added to a sheet of a saved XLSX, written as the sheet's XML directly.
+
+openpyxl spends about 8 µs on every cell it writes: the anonymised raw ratings of a month are
+120,000 cells (1 s of the monthly report) and a year's 1.5 million (12 s). Those rows hold only
+numbers, text and dates, so they are written here as text, after openpyxl has written the sheet,
+its header and the first such row. Each column keeps the style openpyxl gave that first row (a
+date its number format), so the cells read back exactly as openpyxl's own would (a test compares
+the two). Text goes through the same XML escape rules as openpyxl's: &, < and > escaped, spaces
+at either end kept, and characters XML cannot hold refused."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from xml.sax.saxutils import escape
+
+_ROW = re.compile(r'<row r="(\d+)"')
+_CELL = re.compile(r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses too
+_END = "</sheetData>"
+
+
+def _cell(ref: str, value, style: str | None) -> str:
+    s = f' s="{style}"' if style else ""
+    if isinstance(value, (bool, datetime)):
+        raise TypeError(f"not a plain value for a fast row: {value!r}")
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"not a number Excel can hold: {value!r}")
+        return f'<c r="{ref}"{s} t="n"><v>{value!r}</v></c>'
+    if isinstance(value, date):
+        if not style:
+            raise ValueError(f"a date in column {ref} needs the date style of the row before")
+        from openpyxl.utils.datetime import to_excel
+
+        return f'<c r="{ref}"{s} t="n"><v>{to_excel(value)!r}</v></c>'
+    if isinstance(value, str):
+        if _ILLEGAL.search(value):
+            raise ValueError("text with a character XML cannot hold")
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+    raise TypeError(f"not a plain value for a fast row: {value!r}")
+
+
+def append_rows(xlsx: bytes, sheet_path: str, rows: Iterable[Sequence]) -> bytes:
+    """``xlsx`` with ``rows`` added at the end of the sheet at ``sheet_path`` (as openpyxl names
+    it: ``xl/worksheets/sheetN.xml``), each column styled as in the sheet's last row. None leaves a
+    cell empty, as openpyxl does."""
+    from openpyxl.utils import get_column_letter
+
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    xml = src.read(sheet_path).decode("utf-8")
+    at = xml.rindex(_END)
+    start = xml.rfind("<row ", 0, at)
+    last = _ROW.match(xml, start) if start >= 0 else None
+    if last is None:
+        raise ValueError("the sheet has no row to take the columns' styles from")
+    styles = {col: style for col, style in _CELL.findall(xml, last.end(), at)}
+    letters: list[str] = []
+    parts, r = [], int(last.group(1))
+    for row in rows:
+        r += 1
+        while len(letters) < len(row):
+            letters.append(get_column_letter(len(letters) + 1))
+        cells = "".join(
+            _cell(f"{letters[k]}{r}", v, styles.get(letters[k])) for k, v in enumerate(row) if v is not None
+        )
+        parts.append(f'<row r="{r}">{cells}</row>')
+    if not parts:
+        return xlsx
+    xml = xml[:at] + "".join(parts) + xml[at:]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, xml.encode("utf-8") if info.filename == sheet_path else src.read(info))
+    return out.getvalue()
