@@ -174,7 +174,7 @@ async def test_speed_in_business_hours(sample, svc):
     assert (clean.answered, clean.on_time, clean.overdue, clean.extensions) == (3, 2, 1, 1)
     assert clean.on_time_rate == pytest.approx(2 / 3)
     assert (roads.median, roads.on_time_rate, roads.overdue) == (8, 1.0, 1)
-    assert s.officers[("CLEAN", 201)].hours == [4, 46] and s.officers[("CLEAN", 201)].extensions == 1
+    assert list(s.officers[("CLEAN", 201)].hours) == [4, 46] and s.officers[("CLEAN", 201)].extensions == 1
     assert s.officers[("CLEAN", 202)].overdue == 1 and s.officers[("ROADS", 301)].overdue == 1
 
 
@@ -203,7 +203,7 @@ async def test_business_hours_skip_holidays(session, svc, clock):
     )
     await session.commit()
     s = await ind.speed(session, svc, *OCT.bounds(svc))
-    assert s.district.hours == [2.0]
+    assert list(s.district.hours) == [2.0]
 
 
 # --- satisfaction --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+from array import array
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -361,7 +362,9 @@ class Speed(Summable):
     on_time: int = 0  # of those, answered by the deadline
     overdue: int = 0  # deadlines that fell in the period and were missed
     extensions: int = 0  # deadline extensions granted in the period
-    hours: list[float] = field(default_factory=list)  # business hours receipt → answer
+    # business hours receipt → answer: a year's are ~300,000 at each level, so an array of doubles
+    # (the report crosses from its process as bytes, not as a million float objects to unpickle)
+    hours: array = field(default_factory=lambda: array("d"))
 
     @property
     def on_time_rate(self) -> float | None:
