@@ -48,7 +48,6 @@ from workflows.context import Services
 from workflows.indicators.service import Indicators, Levels, Span, change, local_today, rules
 from workflows.outbox import attach, enqueue
 from workflows.indicators.ranking import Ranking, department_totals, rank
-from workflows.indicators.xlsx_rows import append_rows
 from workflows.ratings import ITEMS, counted
 from workflows.roles import EVALUATOR
 from workflows.texts import escape, t
@@ -633,6 +632,8 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    from workflows.indicators.xlsx_rows import append_rows  # openpyxl too: loaded for a report only
 
     i = report.indicators
     cur, prev, year = i.current, i.previous, i.year_ago

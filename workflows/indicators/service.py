@@ -17,8 +17,8 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from array import array
 import re
+from array import array
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from functools import cache

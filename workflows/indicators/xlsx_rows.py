@@ -17,9 +17,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+
 _ROW = re.compile(r'<row r="(\d+)"')
 _CELL = re.compile(r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses too
 _END = "</sheetData>"
 
 
@@ -34,11 +37,9 @@ def _cell(ref: str, value, style: str | None) -> str:
     if isinstance(value, date):
         if not style:
             raise ValueError(f"a date in column {ref} needs the date style of the row before")
-        from openpyxl.utils.datetime import to_excel
-
         return f'<c r="{ref}"{s} t="n"><v>{to_excel(value)!r}</v></c>'
     if isinstance(value, str):
-        if _ILLEGAL.search(value):
+        if ILLEGAL_CHARACTERS_RE.search(value):  # what openpyxl refuses in a cell too
             raise ValueError("text with a character XML cannot hold")
         space = ' xml:space="preserve"' if value != value.strip() else ""
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
@@ -49,8 +50,6 @@ def append_rows(xlsx: bytes, sheet_path: str, rows: Iterable[Sequence]) -> bytes
     """``xlsx`` with ``rows`` added at the end of the sheet at ``sheet_path`` (as openpyxl names
     it: ``xl/worksheets/sheetN.xml``), each column styled as in the sheet's last row. None leaves a
     cell empty, as openpyxl does."""
-    from openpyxl.utils import get_column_letter
-
     src = zipfile.ZipFile(io.BytesIO(xlsx))
     xml = src.read(sheet_path).decode("utf-8")
     at = xml.rindex(_END)
