@@ -118,3 +118,24 @@ async def test_writers_queued_behind_another_process_lock_wait_the_timeout_once_
         await asyncio.wait_for(s.execute(text("INSERT INTO seen VALUES (9)")), 2)
         await s.commit()
     await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "timeout, waited, left_ms",
+    [(1.0, 0.99, 100), (1.0, 0.5, 500), (1.0, 0.05, 1000), (10.0, 0.99, 10000), (10.0, 4.0, 6000)],
+)
+def test_time_waited_for_the_turn_comes_off_the_busy_timeout(monkeypatch, timeout, waited, left_ms):
+    """What a writer waited for its turn is taken off SQLite's busy_timeout once it is more than a
+    tenth of the timeout (at most a second): with a 1 s timeout, 0.99 s waited left the whole
+    second before (2 s in all)."""
+    import sqlite3
+    from types import SimpleNamespace
+
+    from bot.db import session as db_session
+
+    monkeypatch.setattr(db_session, "BUSY_TIMEOUT_S", timeout)
+    raw = sqlite3.connect(":memory:")
+    raw.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+    conn = SimpleNamespace(info={}, connection=SimpleNamespace(dbapi_connection=raw))
+    db_session._bound_busy_wait(conn, waited)
+    assert raw.execute("PRAGMA busy_timeout").fetchone()[0] == left_ms
