@@ -158,6 +158,11 @@ def _decode(key: str, value: str) -> Any:
         return value
 
 
+def _message_id(call: Call) -> int | None:
+    result = call.result if isinstance(call.result, dict) else {}
+    return result.get("message_id", call.params.get("message_id"))
+
+
 def _inline_kb(markup: Any) -> list[list[dict]] | None:
     return markup.get("inline_keyboard") if isinstance(markup, dict) else None
 
@@ -447,18 +452,57 @@ class FakeTelegram:
         return _inline_kb(self._last_with_keyboard(chat_id).params["reply_markup"])
 
     def button(self, call_or_chat: Call | int, label_contains: str) -> tuple[int, str]:
-        """(message_id, callback_data) of the first inline button whose text matches."""
-        call = call_or_chat if isinstance(call_or_chat, Call) else self._last_with_keyboard(call_or_chat)
-        result = call.result if isinstance(call.result, dict) else {}
-        message_id = result.get("message_id", call.params.get("message_id"))
+        """(message_id, callback_data) of the first inline button whose text matches.
+
+        Given a chat, the button is looked for as a user finds it on screen: on the message most
+        recently sent or edited whose keyboard *now* shows it (an older version of an edited
+        message, or a deleted message, shows nothing). The bot may edit an earlier message (a
+        case card) after sending the one the test means, so "the last message with buttons"
+        alone would be a race. If no message shows it now, the last keyboard sent is used even if
+        it was edited away since: a stale button pressed late."""
+        if isinstance(call_or_chat, Call):
+            found = self._button_in(call_or_chat, label_contains)
+            if found is not None:
+                return found
+            call = call_or_chat
+        else:
+            for call in self._shown_keyboards(call_or_chat):
+                found = self._button_in(call, label_contains)
+                if found is not None:
+                    return found
+            # else, as before: the last keyboard sent, even if edited away since (a stale screen's
+            # button pressed late, as some tests mean to)
+            call = self._last_with_keyboard(call_or_chat)
+            found = self._button_in(call, label_contains)
+            if found is not None:
+                return found
         buttons = [b for row in _inline_kb(call.params.get("reply_markup")) or [] for b in row]
-        for b in buttons:
-            if label_contains in b.get("text", "") and "callback_data" in b:
-                return message_id, b["callback_data"]
         raise AssertionError(
             f"no callback button containing {label_contains!r} in "
-            f"{call.method} #{message_id}: {[b.get('text') for b in buttons]}"
+            f"{call.method} #{_message_id(call)} (the latest with buttons): {[b.get('text') for b in buttons]}"
         )
+
+    @staticmethod
+    def _button_in(call: Call, label_contains: str) -> tuple[int, str] | None:
+        for row in _inline_kb(call.params.get("reply_markup")) or []:
+            for b in row:
+                if label_contains in b.get("text", "") and "callback_data" in b:
+                    return _message_id(call), b["callback_data"]
+        return None
+
+    def _shown_keyboards(self, chat_id: int) -> list[Call]:
+        """Each message's latest send/edit in the chat, most recently touched first, if it still
+        exists and shows an inline keyboard."""
+        latest: dict[int, Call] = {}
+        for c in self.sent(chat_id):
+            message_id = _message_id(c)
+            latest.pop(message_id, None)
+            latest[message_id] = c
+        return [
+            c
+            for message_id, c in reversed(latest.items())
+            if (chat_id, message_id) in self._messages and _inline_kb(c.params.get("reply_markup"))
+        ]
 
     def _last_with_keyboard(self, chat_id: int) -> Call:
         for c in reversed(self.sent(chat_id)):

@@ -247,6 +247,38 @@ def test_invalid_raw_update_is_rejected() -> None:
     assert fake._pending == []
 
 
+async def test_button_is_found_on_the_message_that_shows_it_now(fake: FakeTelegram) -> None:
+    """A chat's button is looked up on the message most recently sent or edited whose keyboard
+    shows it now: a card edited after a list was sent does not hide the list's buttons."""
+
+    def kb(*labels: str):
+        b = InlineKeyboardBuilder()
+        for label in labels:
+            b.button(text=label, callback_data=f"cb:{label}")
+        return b.as_markup()
+
+    bot = make_bot(fake)
+    try:
+        card = await bot.send_message(1, "카드", reply_markup=kb("답변", "이송"))
+        listing = await bot.send_message(1, "목록", reply_markup=kb("안내 01", "답변"))
+        await bot.edit_message_text("카드 (작성 중)", chat_id=1, message_id=card.message_id, reply_markup=kb("답변", "이송"))
+        # the card was touched last, but only the list shows "안내 01"
+        assert fake.button(1, "안내 01") == (listing.message_id, "cb:안내 01")
+        # both show "답변": the one touched last
+        assert fake.button(1, "답변") == (card.message_id, "cb:답변")
+        # the list's keyboard edited away: its old button is not what a user sees now
+        await bot.edit_message_reply_markup(chat_id=1, message_id=listing.message_id, reply_markup=kb("뒤로"))
+        assert fake.button(1, "답변") == (card.message_id, "cb:답변")
+        # a deleted card shows nothing: "답변" is found on no shown message, so the last keyboard
+        # sent (the list's, as edited) is searched, and has none
+        await bot.delete_message(1, card.message_id)
+        with pytest.raises(AssertionError, match="no callback button containing '답변'"):
+            fake.button(1, "답변")
+        assert fake.button(1, "뒤로") == (listing.message_id, "cb:뒤로")
+    finally:
+        await bot.session.close()
+
+
 async def test_edits_unknown_and_unchanged_messages_are_bad_requests(fake: FakeTelegram) -> None:
     bot = make_bot(fake)
     try:
