@@ -261,7 +261,9 @@ async def test_button_is_found_on_the_message_that_shows_it_now(fake: FakeTelegr
     try:
         card = await bot.send_message(1, "카드", reply_markup=kb("답변", "이송"))
         listing = await bot.send_message(1, "목록", reply_markup=kb("안내 01", "답변"))
-        await bot.edit_message_text("카드 (작성 중)", chat_id=1, message_id=card.message_id, reply_markup=kb("답변", "이송"))
+        await bot.edit_message_text(
+            "카드 (작성 중)", chat_id=1, message_id=card.message_id, reply_markup=kb("답변", "이송")
+        )
         # the card was touched last, but only the list shows "안내 01"
         assert fake.button(1, "안내 01") == (listing.message_id, "cb:안내 01")
         # both show "답변": the one touched last
