@@ -9,19 +9,22 @@ Then, in the same run, --repeat times each (min / median / max):
 * a bare ``SELECT count(*)`` over complaints, complaint_events and ratings,
 * the monthly report's figures (workflows.reports.build: every indicator, the previous period
   and a year earlier, the 12-month trend, the recurring finder, the ranking, the raw ratings),
-  read in a read session in this process,
-* the report as /report makes it (reports.produce: the figures read in a report process, then
-  the chart PNG and the XLSX drawn at the same time in two; the first run starts the processes),
+  read in one read session in this process, and with its parts read several at once
+  (service.Lanes: each part in a session of its own, as the report process reads them),
+* the report as /report makes it (reports.produce: the figures read in the report process, then
+  the chart PNG and the XLSX drawn there; the first run starts the process), for each --lanes
+  width (parts read at once there: 1, and reports.LANES by default),
 * the same two for the yearly report (/report year),
 
 with the ratio to count(*) (median to median), which stays meaningful on a noisy machine; and
-the residents' updates while /report year runs: 8 residents each issue a small write
-transaction every 50 ms during the report, and the max and p99 of their waits are printed beside
+the residents' updates while /report year runs (for each --lanes width): 8 residents each issue
+a small write transaction every 50 ms during the report, and the max and p99 of their waits are
+printed beside
 the same writes for as long with no report running (--old-way adds the report read in the
 writer's session, as before read sessions).
 
 Run: .venv/bin/python benchmarks/bench_indicators.py [--complaints 1000000] [--ratings 600000]
-     [--db FILE [--reuse]] [--fresh] [--repeat 3] [--no-concurrency] [--old-way]
+     [--db FILE [--reuse]] [--fresh] [--repeat 3] [--lanes 1,2,3] [--no-concurrency] [--old-way]
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from workflows.business_time import BusinessCalendar  # noqa: E402
 from workflows.contact import Cipher  # noqa: E402
 from workflows.context import Services  # noqa: E402
 from workflows.district import load_district  # noqa: E402
-from workflows.indicators.service import Span  # noqa: E402
+from workflows.indicators.service import Lanes, Span  # noqa: E402
 
 KST = ZoneInfo("Asia/Seoul")
 START = datetime(2023, 11, 1, tzinfo=KST).astimezone(timezone.utc).replace(tzinfo=None)
@@ -347,22 +350,21 @@ async def writes_during(sm, job, *, seconds: float | None = None) -> tuple[Resid
     return residents, took
 
 
-async def figure_timings(repeat: int, count_all, figures, everything) -> None:
+async def figure_timings(repeat: int, count_all, figures, everything, widths: list[int]) -> None:
     t_count, _ = await timed(repeat, count_all)
     base = statistics.median(t_count)
-    print(f"{'':40s} {'min / median / max':>32s}   ratio to count(*) (median)")
-    print(f"{'SELECT count(*) x3 tables':40s} {spread(t_count)}")
+    print(f"{'':48s} {'min / median / max':>32s}   ratio to count(*) (median)")
+    print(f"{'SELECT count(*) x3 tables':48s} {spread(t_count)}")
     results = {}
-    for name, fn in (
-        ("monthly report, figures only", figures(REPORT)),
-        ("monthly report, with PNG + XLSX", everything(REPORT)),
-        ("yearly report, figures only", figures(YEAR)),
-        ("yearly report, with PNG + XLSX", everything(YEAR)),
-    ):
-        times, results[name] = await timed(repeat, fn)
-        print(f"{name:40s} {spread(times)}   {statistics.median(times) / base:7.1f}x")
+    for label, span in (("monthly", REPORT), ("yearly", YEAR)):
+        rows = [(f"{label} report, figures only", figures(span))]
+        rows += [(f"{label} report, figures, {w} parts at once", figures(span, w)) for w in widths if w > 1]
+        rows += [(f"{label} report, with PNG + XLSX, {w} at once", everything(span, w)) for w in widths]
+        for name, fn in rows:
+            times, results[name] = await timed(repeat, fn)
+            print(f"{name:48s} {spread(times)}   {statistics.median(times) / base:7.1f}x")
     report = results["monthly report, figures only"]
-    _, png, xlsx = results["monthly report, with PNG + XLSX"]
+    _, png, xlsx = results[f"monthly report, with PNG + XLSX, {widths[-1]} at once"]
     i = report.indicators
     d = i.current
     print(
@@ -374,7 +376,10 @@ async def figure_timings(repeat: int, count_all, figures, everything) -> None:
     )
 
 
-async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, timings: bool = True) -> None:
+async def measure(
+    path: Path, repeat: int, concurrency: bool, old_way: bool, timings: bool = True, widths: list[int] | None = None
+) -> None:
+    widths = widths or [1, reports.LANES]
     engine = make_engine(f"sqlite+aiosqlite:///{path}")
     sm, reads = make_sessionmaker(engine), make_read_sessionmaker(engine)
     svc = services(path)
@@ -389,16 +394,18 @@ async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, tim
             for t in sizes:
                 await s.scalar(text(f"SELECT count(*) FROM {t}"))
 
-    def figures(span):
+    def figures(span, width: int | None = None):  # in this process: one session, or lanes of sessions
         async def run():
+            if width is not None:
+                return await reports.build(Lanes(reads, width), svc, span)
             async with reads() as s:
                 return await reports.build(s, svc, span)
 
         return run
 
-    def everything(span):  # as /report makes it: figures and files in the report processes
+    def everything(span, width: int = reports.LANES):  # as /report makes it: in the report process
         async def run():
-            return await reports.produce(reads, svc, span)
+            return await reports.produce(reads, svc, span, width=width)
 
         return run
 
@@ -412,15 +419,15 @@ async def measure(path: Path, repeat: int, concurrency: bool, old_way: bool, tim
 
     await count_all()  # warm the page cache the same way for all
     if timings:
-        await figure_timings(repeat, count_all, figures, everything)
+        await figure_timings(repeat, count_all, figures, everything, widths)
     if concurrency:
         print("residents' updates (8 residents, one small write transaction each every 50 ms):")
         for k in range(repeat):
-            job = everything(YEAR)
-            during, took = await writes_during(sm, job)
+            for w in widths:
+                during, took = await writes_during(sm, everything(YEAR, w))
+                print(f"  run {k + 1}: /report year, {w} parts at once ({took:5.1f} s): {during.summary()}")
             quiet, _ = await writes_during(sm, None, seconds=took)
             here, took_here = await writes_during(sm, figures_here(YEAR))
-            print(f"  run {k + 1}: while /report year runs ({took:5.1f} s): {during.summary()}")
             print(f"         no report, same time:         {quiet.summary()}")
             print(f"         figures read in this process ({took_here:5.1f} s): {here.summary()}")
         if old_way:
@@ -457,6 +464,11 @@ def main() -> None:
         action="store_true",
         help="also run /report year in the writer's session, as before read sessions (stalls writes)",
     )
+    ap.add_argument(
+        "--lanes",
+        default=f"1,{reports.LANES}",
+        help="report parts read at once in the report process, compared in the same run (default: 1 and reports.LANES)",
+    )
     args = ap.parse_args()
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     reuse = args.reuse
@@ -475,7 +487,8 @@ def main() -> None:
         )
     else:
         print(f"database: {args.db} (cached)")
-    asyncio.run(measure(args.db, args.repeat, not args.no_concurrency, args.old_way, not args.no_timings))
+    widths = [int(w) for w in args.lanes.split(",")]
+    asyncio.run(measure(args.db, args.repeat, not args.no_concurrency, args.old_way, not args.no_timings, widths))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ writer's session begins its transaction only after them, for the rows the report
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import io
 
@@ -17,6 +18,7 @@ from bot.scheduler import Duties
 from tests.indicator_sample import NOW, kst, seed
 from workflows import roles
 from workflows.indicators import reports
+from workflows.indicators import service as ind
 
 
 @pytest.fixture
@@ -145,3 +147,75 @@ async def test_a_report_process_that_cannot_read_falls_back_to_a_read_session_he
     async with reads() as r:
         assert reports.summary(report, svc, "ko") == reports.summary(await reports.build(r, svc, span), svc, "ko")
     assert png.startswith(b"\x89PNG")
+
+
+async def test_a_report_read_in_lanes_is_the_report_read_in_one_session(db_sessionmaker, reads, svc, clock):
+    """The report process reads a report's parts several at once, each in a session of its own:
+    the same report as one session reading them one after another, for a month and for a year."""
+    async with db_sessionmaker() as s:
+        clock.at = NOW
+        await seed(s)
+        await s.commit()
+    for span in (reports.Span("month", 2026, 10), reports.Span("year", 2026)):
+        async with reads() as r:
+            one = await reports.build(r, svc, span)
+        lanes = await reports.build(ind.Lanes(reads, 3), svc, span)
+        assert lanes == one and one.raw_ratings and one.indicators.volume.total
+
+
+class _Sessions:
+    """Stand-in sessions that count how many are open at once."""
+
+    def __init__(self) -> None:
+        self.open = self.most = self.closed = 0
+
+    @contextlib.asynccontextmanager
+    async def __call__(self):
+        self.open += 1
+        self.most = max(self.most, self.open)
+        try:
+            yield self
+        finally:
+            self.open -= 1
+            self.closed += 1
+
+
+async def test_lanes_read_at_most_their_width_at_once_in_order_and_stop_on_a_failure():
+    sessions = _Sessions()
+
+    def part(k: int, fail: bool = False):
+        async def read(session):
+            assert isinstance(session, _Sessions)
+            await asyncio.sleep(0.01 * (5 - k % 5))  # later parts finish first
+            if fail:
+                raise ValueError("part failed")
+            return k
+
+        return read
+
+    assert await ind.Lanes(sessions, 2).all(*(part(k) for k in range(7))) == list(range(7))
+    assert sessions.most == 2 and sessions.open == 0 and sessions.closed == 7
+    # one session: one part after another, on that session
+    one = _Sessions()
+    assert await ind.Lanes(session=one).all(*(part(k) for k in range(3))) == [0, 1, 2]  # type: ignore[arg-type]
+    # a failure cancels the parts still running or waiting: no session is left open
+    sessions = _Sessions()
+    started: list[int] = []
+
+    def slow(k: int):
+        async def read(session):
+            started.append(k)
+            await asyncio.sleep(1)
+            return k
+
+        return read
+
+    with pytest.raises(ExceptionGroup) as failed:
+        await ind.Lanes(sessions, 2).all(part(0, fail=True), slow(1), slow(2), slow(3))
+    assert failed.group_contains(ValueError, match="part failed")
+    # slow(1) ran beside the failing part; slow(2) may have taken its lane before the cancel
+    # came; slow(3) never started (it would have, a second later, were the others not cancelled)
+    assert started[0] == 1 and 3 not in started
+    assert sessions.open == 0 and sessions.closed == 1 + len(started)
+    with pytest.raises(ValueError, match="not both"):
+        ind.Lanes(sessions, session=one)  # type: ignore[arg-type]

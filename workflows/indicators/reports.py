@@ -96,17 +96,20 @@ async def raw_ratings(session: AsyncSession, lo: datetime, hi: datetime) -> list
     return out
 
 
-async def build(session: AsyncSession, svc: Services, span: Span, *, min_sample: int | None = None) -> Report:
+async def build(reads: AsyncSession | ind.Lanes, svc: Services, span: Span, *, min_sample: int | None = None) -> Report:
     """The report for ``span``; ``min_sample`` defaults to indicators.json's report.min_sample and
-    is also the report's Best Office minimum (one threshold per report)."""
+    is also the report's Best Office minimum (one threshold per report). ``reads``: one session,
+    or ``Lanes`` to read the parts several at once (the report process)."""
+    lanes = ind.Lanes.of(reads)
     lo, hi = span.bounds(svc)
     minimum = rules()["report"]["min_sample"] if min_sample is None else min_sample
-    ranking = rank(
-        await department_totals(session, lo, hi), min_ratings=minimum, prior_weight=rules()["ranking"]["prior_weight"]
-    )
-    return Report(
-        await ind.compute(session, svc, span), ranking, await raw_ratings(session, lo, hi), svc.now(), minimum
-    )
+
+    async with asyncio.TaskGroup() as tg:  # the lanes' gate, not this, bounds what runs at once
+        ratings = tg.create_task(lanes.all(lambda s: raw_ratings(s, lo, hi), lambda s: department_totals(s, lo, hi)))
+        figures = tg.create_task(ind.compute(lanes, svc, span))
+    (raw, totals), indicators = ratings.result(), figures.result()
+    ranking = rank(totals, min_ratings=minimum, prior_weight=rules()["ranking"]["prior_weight"])
+    return Report(indicators, ranking, raw, svc.now(), minimum)
 
 
 def record_export(
@@ -959,6 +962,9 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
 
 _POOL = None  # the report process: spawned at the first report, kept while reports come
 _POOL_LOCK = threading.Lock()
+# parts of a report read at once in the report process (service.Lanes): measured in
+# benchmarks/bench_indicators.py against the residents' waits in the bot beside it
+LANES = 2
 POOL_IDLE_S = 600.0  # ended after this long without a report: its ~100 MB are not kept idle
 _busy = 0  # reports in flight
 _last_done = 0.0
@@ -1017,15 +1023,16 @@ def _files(report: Report, svc: Services) -> tuple[bytes, bytes]:
     return chart_png(report, svc), workbook_xlsx(report, svc)
 
 
-def _made_there(svc: Services, span: Span) -> tuple[Report, bytes, bytes]:
-    """In the report process: the figures, read through ``svc.reads_elsewhere``, and the files.
-    The report comes back without its raw ratings, which only the spreadsheet shows: a year's are
-    ~170,000 rows, 30 MB pickled, and reading them back held the bot's GIL for half a second."""
+def _made_there(svc: Services, span: Span, width: int) -> tuple[Report, bytes, bytes]:
+    """In the report process: the figures, read through ``svc.reads_elsewhere`` ``width`` parts
+    at a time, and the files. The report comes back without its raw ratings, which only the
+    spreadsheet shows: a year's are ~170,000 rows, 30 MB pickled, and reading them back held the
+    bot's GIL for half a second."""
 
     async def figures() -> Report:
         assert svc.reads_elsewhere is not None
-        async with svc.reads_elsewhere() as reads, reads() as session:
-            return await build(session, svc, span)
+        async with svc.reads_elsewhere() as reads:
+            return await build(ind.Lanes(reads, width), svc, span)
 
     report = asyncio.run(figures())
     return (dataclasses.replace(report, raw_ratings=[]), *_files(report, svc))
@@ -1059,7 +1066,7 @@ async def render(report: Report, svc: Services) -> tuple[bytes, bytes]:
 
 
 async def produce(
-    reads: Callable[[], AbstractAsyncContextManager[AsyncSession]], svc: Services, span: Span
+    reads: Callable[[], AbstractAsyncContextManager[AsyncSession]], svc: Services, span: Span, *, width: int = LANES
 ) -> tuple[Report, bytes, bytes]:
     """The report for ``span`` and its PNG and XLSX. Where another process can open the database
     (``svc.reads_elsewhere``), the figures are read in the report process too: seconds of SQL and
@@ -1070,7 +1077,7 @@ async def produce(
     drawn by ``render``."""
     if svc.reads_elsewhere is not None:
         try:
-            made: tuple[Report, bytes, bytes] = await _there(_made_there, _portable(svc), span)
+            made: tuple[Report, bytes, bytes] = await _there(_made_there, _portable(svc), span, width)
             return made
         except Exception:
             log.warning("report process could not make the report; making it here", exc_info=True)

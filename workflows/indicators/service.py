@@ -19,11 +19,12 @@ import json
 import math
 import re
 from array import array
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Generic, Iterable, Sequence, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Generic, Iterable, Sequence, TypeVar
 
 from sqlalchemy import Integer, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -224,6 +225,52 @@ async def in_chunks(session: AsyncSession, q) -> AsyncIterator[Sequence[Any]]:
     async for chunk in result.partitions(CHUNK):
         yield chunk
         await asyncio.sleep(0)
+
+
+T = TypeVar("T")
+
+
+class Lanes:
+    """Where a report's parts are read.
+
+    ``Lanes.of(session)``: one session, one part after another. This is the bot's own process,
+    where a report must not take the event loop or the read connections from the residents.
+    ``Lanes(sessions, width)``: each part in a session of its own from ``sessions``, ``width`` at a
+    time. This is the report process, on an engine of its own: SQLite's C code and the driver's
+    thread run beside the Python that turns rows into figures, and PostgreSQL runs the parts on
+    server processes of their own. The parts are independent reads, started in the order given."""
+
+    def __init__(
+        self,
+        sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]] | None = None,
+        width: int = 1,
+        *,
+        session: AsyncSession | None = None,
+    ) -> None:
+        if (sessions is None) == (session is None):
+            raise ValueError("Lanes take sessions to open or one session, not both")
+        if session is not None and width != 1:
+            raise ValueError("one session reads one part at a time")
+        self._sessions, self._session, self._gate = sessions, session, asyncio.Semaphore(max(1, width))
+
+    @classmethod
+    def of(cls, reads: "AsyncSession | Lanes") -> "Lanes":
+        return reads if isinstance(reads, Lanes) else cls(session=reads)
+
+    async def read(self, part: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        async with self._gate:
+            if self._session is not None:
+                return await part(self._session)
+            assert self._sessions is not None
+            async with self._sessions() as session:
+                return await part(session)
+
+    async def all(self, *parts: Callable[[AsyncSession], Awaitable[Any]]) -> list[Any]:
+        """Each part's result, in order. If one fails the others are cancelled (a TaskGroup), so
+        no part goes on reading a session its caller has closed."""
+        async with asyncio.TaskGroup() as tg:
+            tasks = [tg.create_task(self.read(p)) for p in parts]
+        return [t.result() for t in tasks]
 
 
 # --- roll-up -------------------------------------------------------------------------------
@@ -831,11 +878,13 @@ class Snapshot:
     flow: Levels[Flow]
 
 
-async def snapshot(session: AsyncSession, svc: Services, span: Span) -> Snapshot:
+async def snapshot(reads: AsyncSession | Lanes, svc: Services, span: Span) -> Snapshot:
     lo, hi = span.bounds(svc)
-    return Snapshot(
-        span, await satisfaction(session, lo, hi), await speed(session, svc, lo, hi), await flow(session, svc, lo, hi)
-    )
+    return Snapshot(span, *await Lanes.of(reads).all(*_snapshot_parts(svc, lo, hi)))
+
+
+def _snapshot_parts(svc: Services, lo: datetime, hi: datetime) -> list[Callable[[AsyncSession], Awaitable[Any]]]:
+    return [lambda s: satisfaction(s, lo, hi), lambda s: speed(s, svc, lo, hi), lambda s: flow(s, svc, lo, hi)]
 
 
 @dataclass
@@ -854,25 +903,37 @@ class Indicators:
         return self.current.span
 
 
-async def compute(session: AsyncSession, svc: Services, span: Span) -> Indicators:
+async def compute(reads: AsyncSession | Lanes, svc: Services, span: Span) -> Indicators:
     """Everything a report shows for ``span``, with the previous period and the same period a
-    year earlier for the changes."""
+    year earlier for the changes. The parts are read as ``reads`` allows (``Lanes``): one after
+    another in one session, or several at once in sessions of their own."""
+    lanes = Lanes.of(reads)
     lo, hi = span.bounds(svc)
     months = rules()["report"]["trend_months"]
     last_day = (min(hi, svc.now()) - timedelta(microseconds=1)).astimezone(svc.tz).date()
-    previous = await snapshot(session, svc, span.previous())
+    # for a year the previous period is the year before: read once
+    spans = [span, span.previous()] + ([] if span.year_before() == span.previous() else [span.year_before()])
+    snapshot_parts = [p for s in spans for p in _snapshot_parts(svc, *s.bounds(svc))]
+    parts = await lanes.all(  # the longest part of a month's report first (recurring: ~0.5 s)
+        lambda s: recurring(s, svc, hi),
+        *snapshot_parts,
+        lambda s: volume(s, svc, lo, hi),
+        lambda s: trend(s, svc, max(last_day, span.start), months),
+        lambda s: onestop_offices(s, svc, lo, hi),
+        lambda s: opinion_days(s, span, svc),
+    )
+    hotspots, *parts = parts
+    snaps = [Snapshot(s, *parts[3 * k : 3 * k + 3]) for k, s in enumerate(spans)]
+    vol, trend_points, offices, days = parts[len(snapshot_parts) :]
     return Indicators(
-        current=await snapshot(session, svc, span),
-        previous=previous,
-        # for a year the previous period is the year before: read once
-        year_ago=previous
-        if span.year_before() == span.previous()
-        else await snapshot(session, svc, span.year_before()),
-        volume=await volume(session, svc, lo, hi),
-        hotspots=await recurring(session, svc, hi),
-        trend=await trend(session, svc, max(last_day, span.start), months),
-        onestop=await onestop_offices(session, svc, lo, hi),
-        opinion_days=await opinion_days(session, span, svc),
+        current=snaps[0],
+        previous=snaps[1],
+        year_ago=snaps[2] if len(snaps) == 3 else snaps[1],
+        volume=vol,
+        hotspots=hotspots,
+        trend=trend_points,
+        onestop=offices,
+        opinion_days=days,
     )
 
 
