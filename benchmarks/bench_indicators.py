@@ -121,7 +121,7 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
     hours = BusinessCalendar.from_file().business_hours_between  # stored when answered, as the bot does
     e_sql = (
         "INSERT INTO complaint_events (complaint_id, at, actor_id, actor_role, action, from_state, to_state, "
-        "department_code, note) VALUES (?,?,?,?,?,?,?,?,?)"
+        "department_code, note, held_hours) VALUES (?,?,?,?,?,?,?,?,?,?)"
     )
     r_sql = (
         "INSERT INTO ratings (service, complaint_id, department_code, officer_id, sent_at, overall, greeting, "
@@ -135,7 +135,7 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
 
     def flush():
         db.executemany(c_sql, batch_c)
-        db.executemany(e_sql, batch_e)
+        db.executemany(e_sql, (e if len(e) == 10 else (*e, None) for e in batch_e))  # held_hours: transfers
         counts["complaints"] += len(batch_c)
         counts["events"] += len(batch_e)
         batch_c.clear(), batch_e.clear()
@@ -173,6 +173,9 @@ def generate(path: Path, n_complaints: int, n_ratings: int, seed: int = 8) -> di
                     "transferred",
                     dept,
                     "이송 사유",
+                    hours(
+                        received.replace(tzinfo=timezone.utc), at.replace(tzinfo=timezone.utc)
+                    ),  # as the bot stores it
                 )
             )
             state = "transferred"

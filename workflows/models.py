@@ -236,6 +236,9 @@ class ComplaintEvent(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     # the officer in charge after a take, assign, takeover or release (None: back to unassigned)
     officer_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # a transfer: the business hours the sending department held the complaint, from the move that
+    # brought it there (workflows.complaints.service.transfer; the indicators' hours lost in transfers)
+    held_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
     complaint: Mapped[Complaint] = relationship(back_populates="events")
 
 

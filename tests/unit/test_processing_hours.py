@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from workflows.models import Complaint, ComplaintEvent
 from tests.indicator_sample import CITIZEN, KST, NOW, OFFICERS, kst, seed
-from tests.unit.test_complaints_service import ANSWER, ROADS_1, file, people, who  # noqa: F401 (fixture)
+from tests.unit.test_complaints_service import ANSWER, CLEAN_1, ROADS_1, file, people, who  # noqa: F401 (fixture)
 from workflows.complaints import service as complaints
 from workflows.indicators import service as ind
 from workflows.indicators.service import Span
@@ -228,3 +228,141 @@ async def test_migration_fills_the_answered_complaints_of_a_0012_database(tmp_pa
     calendar = BusinessCalendar.from_file()
     assert rows == {1: 2.0, 2: calendar.business_hours_between(received[1], answered[1]), 3: None}
     assert rows[2] == 4.0
+
+
+# --- hours lost in transfers (complaint_events.held_hours, migration 0015) ----------------------
+
+TRANSFER_REASON = "청소행정과 소관이라 이송합니다"
+
+
+def backfill_transfers(sync_session) -> int:
+    """Migration 0015's own backfill, on the test database."""
+    path = Path(__file__).resolve().parents[2] / "alembic" / "versions" / "0015_transfer_hours.py"
+    spec = spec_from_file_location("migration_0015", path)
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.backfill(sync_session.connection())
+
+
+async def test_transfer_stores_the_hours_the_sender_held_it(session, svc, clock, people):
+    """From the move that brought the complaint to the sender: its filing, then the transfer
+    before (the desk's decision, too, counts from the move to the desk)."""
+    clock.at = kst(2026, 10, 2, 17)  # Friday 17:00; Sat, Sun and 10-05 (대체공휴일) are not counted
+    c = await file(session, svc)
+    clock.at = kst(2026, 10, 6, 10)  # Tuesday 10:00: 1 h on Friday + 1 h on Tuesday
+    await complaints.transfer(session, svc, await who(session, ROADS_1), c, "CLEAN", TRANSFER_REASON)
+    await session.commit()
+    clock.at = kst(2026, 10, 6, 15)  # 10:00-12:00 and 13:00-15:00: lunch is not counted
+    await complaints.transfer(session, svc, await who(session, CLEAN_1), c, "CIVIL", "민원여권과 소관입니다")
+    await session.commit()
+    held = (
+        await session.execute(
+            select(ComplaintEvent.action, ComplaintEvent.held_hours)
+            .where(ComplaintEvent.complaint_id == c.id)
+            .order_by(ComplaintEvent.id)
+        )
+    ).all()
+    assert held == [("submit", None), ("transfer", 2.0), ("transfer", 4.0)]
+    clock.at = kst(2026, 10, 7, 9)  # a running month ends at "now": the second transfer in it
+    f = await ind.flow(session, svc, *OCT.bounds(svc))
+    assert (f.departments["ROADS"].transfers, f.departments["ROADS"].transfer_hours) == (1, 2.0)
+    assert (f.departments["CLEAN"].transfers, f.departments["CLEAN"].transfer_hours) == (1, 4.0)
+
+
+async def test_flow_sums_the_stored_hours_and_runs_the_calendar_only_for_a_transfer_without(
+    session, svc, clock, monkeypatch
+):
+    """The sample's transfer (TRAFFIC held c4 4 h) before migration 0015: the calendar's hours;
+    after its backfill: the same from the stored column, without the calendar; a stored value is
+    what the report sums; a transfer stored without it is computed again."""
+    clock.at = NOW
+    await seed(session)
+    await session.commit()
+    E = ComplaintEvent
+    assert await session.scalar(select(E.id).where(E.held_hours.is_not(None))) is None
+    before = await ind.flow(session, svc, *OCT.bounds(svc))
+    assert (before.departments["TRAFFIC"].transfers, before.departments["TRAFFIC"].transfer_hours) == (1, 4.0)
+
+    assert await session.run_sync(backfill_transfers) == 1
+    assert await session.run_sync(backfill_transfers) == 0  # once
+    await session.commit()
+    assert (await session.execute(select(E.held_hours).where(E.action == "transfer"))).scalars().all() == [4.0]
+    calls = []
+    real = svc.calendar.business_hours_between
+    monkeypatch.setattr(svc.calendar, "business_hours_between", lambda *a: calls.append(a) or real(*a))
+    assert await ind.flow(session, svc, *OCT.bounds(svc)) == before and calls == []
+
+    await session.execute(update(E).where(E.action == "transfer").values(held_hours=7.5))
+    assert (await ind.flow(session, svc, *OCT.bounds(svc))).departments["TRAFFIC"].transfer_hours == 7.5
+    await session.execute(update(E).where(E.action == "transfer").values(held_hours=None))
+    assert await ind.flow(session, svc, *OCT.bounds(svc)) == before and len(calls) == 1
+
+
+async def test_migration_fills_the_transfers_of_a_0014_database(tmp_path):
+    """A database made by the previous head (0014): upgrading fills held_hours of its transfers
+    (from the filing, and from the transfer before) and leaves every other event empty."""
+    import asyncio
+
+    from alembic import command
+    from sqlalchemy import insert
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from bot.db.migrate import alembic_config, upgrade_to_head
+    from workflows.models import User
+    from tests import databases
+
+    url = databases.empty_database_url(tmp_path)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0014_one_ratings_table")
+    received = kst(2026, 10, 2, 17)
+    hops = [
+        (received, "submit", "ROADS"),
+        (kst(2026, 10, 6, 10), "transfer", "CLEAN"),
+        (kst(2026, 10, 6, 11), "take", "CLEAN"),
+        (kst(2026, 10, 6, 15), "transfer", "CIVIL"),
+    ]
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                insert(User.__table__).values(
+                    id=CITIZEN, language="ko", language_chosen=False, is_active=True, created_at=NOW
+                )
+            )
+            await conn.execute(
+                insert(Complaint.__table__).values(
+                    id=1,
+                    receipt_no="2026-000001",
+                    submit_key="m1",
+                    citizen_id=CITIZEN,
+                    category_code="road",
+                    kind="고충",
+                    period="7d",
+                    description="이전 민원",
+                    department_code="CIVIL",
+                    state="transferred",
+                    received_at=received,
+                    deadline_at=received + timedelta(days=9),
+                    extended=False,
+                    updated_at=received,
+                )
+            )
+            for k, (at, action, dept) in enumerate(hops, start=1):
+                await conn.execute(
+                    insert(ComplaintEvent.__table__).values(
+                        id=k,
+                        complaint_id=1,
+                        at=at,
+                        actor_id=CITIZEN,
+                        actor_role="officer",
+                        action=action,
+                        to_state="transferred",
+                        department_code=dept,
+                    )
+                )
+        await asyncio.to_thread(upgrade_to_head, url)
+        async with engine.connect() as conn:
+            E = ComplaintEvent.__table__
+            rows = dict((await conn.execute(select(E.c.id, E.c.held_hours).order_by(E.c.id))).all())
+    finally:
+        await engine.dispose()
+    assert rows == {1: None, 2: 2.0, 3: None, 4: 4.0}

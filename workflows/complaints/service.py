@@ -389,9 +389,11 @@ async def transfer(
     reason = REASON.check(reason or "")
     if transfers.goes_to_desk(c.events):
         return await to_desk(session, svc, p, c, to_department, reason)
-    from_dept = c.department_code
+    from_dept, arrived, now = c.department_code, transfers.arrived_at(c.events), svc.now()
     c.department_code, c.officer_id, c.handed_to = to_department, None, None
-    _transition(c, "transfer", p, svc.now(), note=reason)
+    _transition(c, "transfer", p, now, note=reason)
+    # the business hours the sender held it, for the indicators (hours lost in transfers), once
+    c.events[-1].held_hours = None if arrived is None else svc.calendar.business_hours_between(arrived, now)
     audit_action(session, svc, p, c, audit.COMPLAINT_TRANSFER, source=from_dept)
     n = len(c.events)
     await push_citizen(session, svc, c, "push.transferred", key=f"push:{c.id}:{n}", note=escape(reason))

@@ -27,6 +27,7 @@ never disagree about who has it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 
 from workflows.complaints import states
@@ -38,6 +39,7 @@ from workflows.texts import escape, t
 
 TRANSFER, RETURN, TO_DESK = "transfer", "return", "to_desk"
 MOVES = (TRANSFER, RETURN)  # counted moves between departments
+HOPS = ("submit", TRANSFER, RETURN, TO_DESK)  # the events that bring a complaint to a department
 BOUNCE_LIMIT = 3  # the third move goes to the desk instead
 
 
@@ -84,6 +86,11 @@ def _sender(events: Sequence[ComplaintEvent], event: ComplaintEvent) -> str | No
     """The department a move came from: where the complaint was just before it."""
     i = next(i for i, e in enumerate(events) if e is event)
     return events[i - 1].department_code if i else None
+
+
+def arrived_at(events: Sequence[ComplaintEvent]) -> datetime | None:
+    """When the complaint came to the department that has it: its last hop (HOPS)."""
+    return next((e.at for e in reversed(events) if e.action in HOPS), None)
 
 
 def returnable(c: Complaint) -> str | None:
