@@ -30,7 +30,7 @@ async def report_cmd(
     lang: str,
     reads: async_sessionmaker[AsyncSession] | None = None,
 ) -> None:
-    """The figures are read and drawn in the report processes (reports.produce; no write lock,
+    """The figures are read and drawn in the report process (reports.produce; no write lock,
     beside the writer); the update's own session issues nothing before that, so its transaction
     (the SQLite write lock) begins only for the audit row at the end."""
     arg = (command.args or "").strip()

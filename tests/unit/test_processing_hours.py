@@ -22,13 +22,17 @@ from workflows.indicators.service import Span
 OCT = Span("month", 2026, 10)
 
 
-def backfill(sync_session) -> int:
-    """The migration's own backfill, on the test database."""
-    path = Path(__file__).resolve().parents[2] / "alembic" / "versions" / "0013_processing_hours.py"
-    spec = spec_from_file_location("migration_0013", path)
+def _backfill_of(revision: str):
+    """A migration's own backfill, to run on the test database (session.run_sync)."""
+    path = Path(__file__).resolve().parents[2] / "alembic" / "versions" / f"{revision}.py"
+    spec = spec_from_file_location(f"migration_{revision}", path)
     module = module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.backfill(sync_session.connection())
+    return lambda sync_session: module.backfill(sync_session.connection())
+
+
+backfill = _backfill_of("0013_processing_hours")
+backfill_transfers = _backfill_of("0015_transfer_hours")
 
 
 def generated(n: int, seed_: int = 17) -> list[Complaint]:
@@ -233,15 +237,6 @@ async def test_migration_fills_the_answered_complaints_of_a_0012_database(tmp_pa
 # --- hours lost in transfers (complaint_events.held_hours, migration 0015) ----------------------
 
 TRANSFER_REASON = "청소행정과 소관이라 이송합니다"
-
-
-def backfill_transfers(sync_session) -> int:
-    """Migration 0015's own backfill, on the test database."""
-    path = Path(__file__).resolve().parents[2] / "alembic" / "versions" / "0015_transfer_hours.py"
-    spec = spec_from_file_location("migration_0015", path)
-    module = module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.backfill(sync_session.connection())
 
 
 async def test_transfer_stores_the_hours_the_sender_held_it(session, svc, clock, people):
