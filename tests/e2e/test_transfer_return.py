@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workflows.models import Complaint
+from workflows.business_time import BusinessCalendar
+from workflows.models import Complaint, ComplaintEvent
 from tests.e2e.test_complaint_loop import consent
 from tests.e2e.test_nobody_stuck import CITIZEN, grant, file
 
@@ -122,3 +123,13 @@ async def test_transfer_return_transfer_goes_to_the_desk_which_decides(harness, 
     assert "반송할 수 없습니다" in answer.params["text"] and answer.params.get("show_alert")
     row = (await h.db(select(Complaint).where(Complaint.id == c.id)))[0]
     assert row.department_code == "CLEAN"
+    # each transfer carries the business hours its sender held the complaint, from the move that
+    # brought it there (the filing, the return, the move to the desk), for the indicators
+    events = await h.db(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))
+    hops = [e for e in events if e.action in ("submit", "transfer", "return", "to_desk")]
+    assert [e.action for e in hops] == ["submit", "transfer", "return", "to_desk", "transfer"]
+    hours = BusinessCalendar.from_file().business_hours_between
+    assert [e.held_hours for e in hops if e.action == "transfer"] == [
+        hours(before.at, e.at) for before, e in zip(hops, hops[1:]) if e.action == "transfer"
+    ]
+    assert all(e.held_hours is None for e in events if e.action != "transfer")
