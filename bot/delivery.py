@@ -15,7 +15,10 @@ spreadsheet), uploaded by multipart; a missing file fails the row.
 
 Outcomes (each committed at once in its own short transaction):
 
-* accepted                        -> ``sent`` with sent_at and telegram_message_id (then ``on_sent``)
+* accepted                        -> ``sent`` with sent_at and telegram_message_id (then ``on_sent``);
+                                     a row rewritten while its request was in flight (a card taken
+                                     meanwhile) keeps what Telegram got and an edit follows
+                                     (workflows.outbox.rewrite / catch_up)
 * 429 ``TelegramRetryAfter``      -> ALL sending pauses ``retry_after`` s; row stays pending
 * 403 ``TelegramForbiddenError``  -> ``failed``; for a private chat ``User.is_active = False`` and
                                      ``on_forbidden`` (same transaction): an officer's card is held
@@ -67,6 +70,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from workflows.models import OutboxFile, OutboxMessage, User, utcnow
+from workflows.outbox import catch_up
 from bot.retry import bypass_retries
 from bot.errors import store_unavailable
 
@@ -396,6 +400,12 @@ class DeliveryWorker:
                         await self.on_refused(session, row, refused)
                 except Exception:
                     log.exception("outbox %s: what follows a refusal could not be queued", row.id)
+            if values.get("status") == "sent" and done.rowcount:
+                try:
+                    async with session.begin_nested():
+                        await catch_up(session, row, row.payload, row.telegram_message_id)
+                except Exception:
+                    log.exception("outbox %s: the edit to its rewritten text could not be queued", row.id)
             hook = RESULT_HOOKS.get(row.method) if result is not None and done.rowcount else None
             if hook is not None:
                 try:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workflows.models import OutboxFile, OutboxMessage, utcnow
 from workflows.links import is_link
@@ -125,6 +127,55 @@ async def enqueue_many(session: AsyncSession, messages: list[Queued]) -> int:
         )
     session.info["outbox_added"] = True
     return len(new)
+
+
+# What an edit can change of a sent message (editMessageText); without reply_markup, Telegram
+# takes the buttons away, as a rewrite without buttons means.
+EDITABLE = ("text", "parse_mode", "entities", "link_preview_options", "reply_markup")
+
+
+async def rewrite(session: AsyncSession, row: OutboxMessage, payload: dict) -> bool:
+    """Make a row not sent yet send ``payload`` instead (a card rewritten before it went out).
+
+    False when the row is no longer pending: the delivery worker marked it sent meanwhile. The row's
+    status and message id are then re-read, so the caller edits the sent message instead. A rewrite
+    that lands while the worker's request is in flight is caught up by ``catch_up``."""
+    done = cast(
+        CursorResult,
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending")
+            .values(payload=payload)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if done.rowcount:
+        set_committed_value(row, "payload", payload)
+        return True
+    await session.refresh(row, ["status", "telegram_message_id", "payload"])
+    return False
+
+
+async def catch_up(session: AsyncSession, row: OutboxMessage, sent: dict, message_id: int | None) -> bool:
+    """In the transaction that marks ``row`` sent with ``sent`` (the payload Telegram accepted): if
+    ``rewrite`` changed the row while the request was in flight, the row goes back to what Telegram
+    got and an edit brings the sent message to the rewritten text. True if an edit was queued."""
+    stored = await session.scalar(select(OutboxMessage.payload).where(OutboxMessage.id == row.id))
+    if stored is None or stored == sent:
+        return False
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id)
+        .values(payload=sent)
+        .execution_options(synchronize_session=False)
+    )
+    if row.method != "sendMessage" or not message_id:
+        return False
+    params = {k: v for k, v in stored.items() if k in EDITABLE}
+    params["message_id"] = message_id
+    return await enqueue(
+        session, key=f"rewritten:{row.id}", chat_id=row.chat_id, method="editMessageText", params=params
+    )
 
 
 def _key_range(prefix: str):

@@ -408,6 +408,7 @@ async def _rows(url: str):
                         OutboxMessage.status,
                         OutboxMessage.sent_at,
                         OutboxMessage.attempts,
+                        OutboxMessage.telegram_message_id,
                     )
                 )
             ).all()
@@ -552,6 +553,17 @@ async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
             f"{[round(s.wall - started, 3) for s in sent]}"
         )
 
+    # every card an officer has on screen (the copy its row recorded) says the complaint is taken:
+    # a card taken while its send was in flight was edited after (workflows.outbox.catch_up)
+    on_screen = {
+        row.dedup_key: (row.chat_id, tg._messages.get((row.chat_id, row.telegram_message_id), {}).get("text", ""))
+        for row in outbox
+        if row.dedup_key.startswith("new:") and row.telegram_message_id
+    }
+    stale_cards = [f"{key} → chat {chat}: {text[:60]!r}" for key, (chat, text) in on_screen.items() if "미배정" in text]
+    stale_cards += [f"{key}: not on screen" for key, (_, text) in on_screen.items() if not text]
+    stale_cards += [] if len(on_screen) == RESIDENTS else [f"{len(on_screen)} cards recorded, not {RESIDENTS}"]
+
     card_delay = sorted(
         s.wall - c.received_at.timestamp()
         for c in complaints
@@ -596,6 +608,7 @@ async def test_200_residents_while_the_bot_is_killed_twice(tmp_path):
     assert not problems, summary + "\n".join(problems[:30]) + f"\n(chats in {tmp_path / 'residents.json'})"
     assert not not_taken, summary + f"not taken by an officer: {not_taken[:10]}"
     assert not missing and not other_dups, summary + "\n".join(missing[:20])
+    assert not stale_cards, summary + "cards still showing 미배정:\n" + "\n".join(stale_cards[:20])
     # each kill can catch at most the worker's in-flight sends (max_in_flight = 8)
     assert len(window_dups) <= 8 * len(bot.kill_walls), summary
     assert tracebacks == 0, summary + "see bot-*.log"

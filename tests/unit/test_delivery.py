@@ -24,7 +24,7 @@ from bot.delivery import DeliveryWorker
 from bot.retry import RetryAfterMiddleware
 from tests import databases
 from tests.fakes.telegram_server import FakeTelegram
-from workflows.outbox import enqueue
+from workflows.outbox import enqueue, rewrite
 
 KEYS = itertools.count(1)
 FAST = dict(rate=200.0, private_interval=0.2, group_interval=0.2, idle_poll=0.05)
@@ -333,6 +333,49 @@ async def test_restart_midway_delivers_all_exactly_once(fake, bot, db) -> None:
     for chat in range(1000, 1030):
         assert fake.texts(chat) == sorted(fake.texts(chat))
         assert [r.telegram_message_id for r in rows if r.chat_id == chat] == list(range(1, 11))
+
+
+async def test_a_row_rewritten_while_in_flight_keeps_what_telegram_got_and_is_edited(fake, bot, db) -> None:
+    """A card taken while the worker's request is out (after Telegram accepted it, before the
+    worker marks it sent): the message on screen must end as the rewrite, not as the stale text."""
+    await queue(db, dict(chat_id=1, text="<b>new</b> case", buttons=[[("Take", "take:1")]]))
+    rewritten = {"text": "<b>new</b> case · taken", "parse_mode": "HTML"}  # no buttons any more
+
+    async def rewrite_in_flight(make_request, b, method):
+        answer = await make_request(b, method)
+        if method.__api_method__ == "sendMessage":
+            async with db() as session, session.begin():
+                row = await session.scalar(select(OutboxMessage))
+                assert await rewrite(session, row, rewritten)  # still pending: the worker has not marked it
+        return answer
+
+    bot.session.middleware(rewrite_in_flight)
+    worker = DeliveryWorker(bot, db, **FAST)
+    async with running(worker):
+        rows = await wait_rows(db, lambda rs: len(rs) == 2 and none_pending(rs))
+
+    first, edit = rows
+    assert first.status == "sent" and first.payload["text"] == "<b>new</b> case"  # what Telegram got
+    assert first.payload["reply_markup"]["inline_keyboard"][0][0]["text"] == "Take"
+    assert edit.dedup_key == f"rewritten:{first.id}" and edit.method == "editMessageText"
+    assert edit.status == "sent" and edit.payload["message_id"] == first.telegram_message_id
+    shown = fake._messages[(1, first.telegram_message_id)]
+    assert shown["text"] == rewritten["text"] and "reply_markup" not in shown  # the fake echoes tags
+
+
+async def test_a_rewrite_after_the_row_was_sent_says_so(fake, bot, db) -> None:
+    await queue(db, dict(chat_id=1, text="card"))
+    worker = DeliveryWorker(bot, db, **FAST)
+    async with db() as session:
+        stale = await session.scalar(select(OutboxMessage))  # read while pending
+    assert stale.status == "pending"
+    assert await worker.drain_once() == 1
+    async with db() as session, session.begin():
+        row = await session.merge(stale, load=False)
+        assert not await rewrite(session, row, {"text": "card · taken"})
+        assert row.status == "sent" and row.telegram_message_id  # re-read: the caller edits instead
+    (sent,) = await all_rows(db)
+    assert sent.payload["text"] == "card"
 
 
 async def test_global_rate(fake, bot, db) -> None:

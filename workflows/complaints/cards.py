@@ -27,7 +27,7 @@ from workflows.complaints.common import (
 from workflows.context import Services
 from workflows.links import private_chat
 from workflows.models import Complaint, ComplaintCard, OutboxMessage, User
-from workflows.outbox import Queued, enqueue, enqueue_many, keyboard
+from workflows.outbox import Queued, enqueue, enqueue_many, keyboard, rewrite
 from workflows.roles import officers_of
 from workflows.texts import MESSAGE_LIMIT, clip, escape, t, t_fit, visible_len
 
@@ -335,9 +335,10 @@ async def refresh_cards(session: AsyncSession, svc: Services, c: Complaint) -> i
             payload.update(text=text, parse_mode="HTML")
             if buttons:
                 payload["reply_markup"] = keyboard(buttons)
-            row.payload = payload
-            n += 1
-        elif row.status == "sent" and row.telegram_message_id:
+            if await rewrite(session, row, payload):
+                n += 1
+                continue
+        if row.status == "sent" and row.telegram_message_id:  # also one the worker sent meanwhile
             edits.append(
                 Queued(
                     f"card:{card.id}:{len(c.events)}",
