@@ -88,12 +88,13 @@ async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplo
     assert "report process unavailable" not in caplog.text
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert load_workbook(io.BytesIO(xlsx))["요약"]["B2"].value == "2026년 10월 (10월 1일~31일)"
-    pool = reports._pool()
-    assert pool.submit(os.getpid).result(timeout=30) != os.getpid()
-    # idle for POOL_IDLE_S after the last report: the process ends (its memory is not kept idle)
+    # two processes, neither this one: the chart is drawn while the spreadsheet is written
+    pids = {name: reports._pool(name).submit(os.getpid).result(timeout=30) for name in reports._POOLS}
+    assert sorted(pids) == ["chart", "report"] and len({os.getpid(), *pids.values()}) == 3
+    # idle for POOL_IDLE_S after the last report: the processes end (their memory is not kept idle)
     monkeypatch.setattr(reports, "POOL_IDLE_S", 0.0)
     reports._retire_if_idle()
-    assert reports._POOL is None
+    assert reports._POOLS == {}
 
 
 def _elsewhere(db_sessionmaker, svc, url: str | None = None):
@@ -147,6 +148,28 @@ async def test_a_report_process_that_cannot_read_falls_back_to_a_read_session_he
     async with reads() as r:
         assert reports.summary(report, svc, "ko") == reports.summary(await reports.build(r, svc, span), svc, "ko")
     assert png.startswith(b"\x89PNG")
+
+
+async def test_a_chart_process_that_fails_leaves_the_chart_to_the_report_process(
+    db_sessionmaker, reads, svc, clock, caplog
+):
+    from concurrent.futures import ProcessPoolExecutor
+
+    async with db_sessionmaker() as s:
+        clock.at = NOW
+        await seed(s)
+        await s.commit()
+    broken = ProcessPoolExecutor(max_workers=1)
+    broken.shutdown()
+    reports._drop_pools()
+    reports._POOLS["chart"] = broken  # every task refused
+    report, png, xlsx = await reports.produce(reads, _elsewhere(db_sessionmaker, svc), reports.Span("month", 2026, 10))
+    assert "chart process unavailable; drawing in the report process" in caplog.text
+    assert "could not make the report" not in caplog.text  # the figures and sheet came as they should
+    assert png.startswith(b"\x89PNG") and report.indicators.volume.total
+    assert load_workbook(io.BytesIO(xlsx))["요약"]["B2"].value == "2026년 10월 (10월 1일~31일)"
+    assert "chart" not in reports._POOLS  # dropped: the next report spawns a new one
+    reports._drop_pools()
 
 
 async def test_a_report_read_in_lanes_is_the_report_read_in_one_session(db_sessionmaker, reads, svc, clock):

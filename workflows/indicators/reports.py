@@ -960,38 +960,66 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
     return append_rows(buf.getvalue(), ws.path.lstrip("/"), ([audit._cell(v) for v in r] for r in ratings))
 
 
-_POOL = None  # the report process: spawned at the first report, kept while reports come
+# The report process reads the figures and writes the spreadsheet; the chart process, started at
+# the same moment, imports matplotlib and the Korean font while the figures are read and draws the
+# PNG while the spreadsheet is written (a month on 1M complaints: figures ~1.1 s, PNG ~0.45 s,
+# XLSX ~0.42 s; the two files one after another in one process kept /report past 2 s).
+REPORT_PROCESS, CHART_PROCESS = "report", "chart"
+_POOLS: dict = {}  # name -> ProcessPoolExecutor of one process: spawned at a report, kept while reports come
 _POOL_LOCK = threading.Lock()
 # parts of a report read at once in the report process (service.Lanes): measured in
 # benchmarks/bench_indicators.py against the residents' waits in the bot beside it
 LANES = 2
-POOL_IDLE_S = 600.0  # ended after this long without a report: its ~100 MB are not kept idle
+POOL_IDLE_S = 600.0  # ended after this long without a report: their ~100 MB each are not kept idle
 _busy = 0  # reports in flight
 _last_done = 0.0
 
 
-def _pool():
-    global _POOL
+def _warm_chart() -> None:
+    """The chart process's start: matplotlib and the Korean font loaded before the first chart."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure  # noqa: F401
+
+    korean_font_family()
+
+
+def _pool(name: str = REPORT_PROCESS):
     with _POOL_LOCK:
-        if _POOL is None:
+        pool = _POOLS.get(name)
+        if pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             # spawn, never fork: the bot's process has threads (the database driver's, the loop's)
-            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return _POOL
+            pool = _POOLS[name] = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm_chart if name == CHART_PROCESS else None,
+            )
+        return pool
+
+
+def _start(name: str) -> None:
+    """Spawn a process now (a pool spawns at its first task), so it starts while other work runs.
+    Best effort: a process that cannot start fails its first real task, which has a way round."""
+    import os
+
+    try:
+        _pool(name).submit(os.getpid)
+    except RuntimeError:  # shut down (retired between the lookup and the submit) or broken
+        pass
 
 
 def _retire_if_idle() -> None:
     if not _busy and time.monotonic() - _last_done >= POOL_IDLE_S - 1:
-        _drop_pool()
+        _drop_pools()
 
 
-def _drop_pool() -> None:
-    global _POOL
+def _drop_pools(*names: str) -> None:
+    """End the named processes (all, if none is named); the next report spawns them again."""
     with _POOL_LOCK:
-        pool, _POOL = _POOL, None
-    if pool is not None:
+        pools = [_POOLS.pop(n) for n in (names or list(_POOLS)) if n in _POOLS]
+    for pool in pools:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -1019,15 +1047,18 @@ def _portable(svc: Services) -> Services:
     )
 
 
-def _files(report: Report, svc: Services) -> tuple[bytes, bytes]:
-    return chart_png(report, svc), workbook_xlsx(report, svc)
+# In the report process: reports read there, kept until their spreadsheet is asked for (reports
+# queue behind each other in the one process; a few at most wait).
+_KEPT: dict[int, Report] = {}
+_KEEP_AT_MOST = 4
+_tokens = itertools.count(1)
 
 
-def _made_there(svc: Services, span: Span, width: int) -> tuple[Report, bytes, bytes]:
-    """In the report process: the figures, read through ``svc.reads_elsewhere`` ``width`` parts
-    at a time, and the files. The report comes back without its raw ratings, which only the
-    spreadsheet shows: a year's are ~170,000 rows, 30 MB pickled, and reading them back held the
-    bot's GIL for half a second."""
+def _figures_there(svc: Services, span: Span, width: int) -> tuple[Report, int]:
+    """In the report process: the figures, read through ``svc.reads_elsewhere`` ``width`` parts at
+    a time. They come back without the raw ratings, which only the spreadsheet shows (a year's are
+    ~170,000 rows, 30 MB pickled; reading them back held the bot's GIL for half a second): the full
+    report stays here under the returned token for ``_sheet_there``."""
 
     async def figures() -> Report:
         assert svc.reads_elsewhere is not None
@@ -1035,33 +1066,61 @@ def _made_there(svc: Services, span: Span, width: int) -> tuple[Report, bytes, b
             return await build(ind.Lanes(reads, width), svc, span)
 
     report = asyncio.run(figures())
-    return (dataclasses.replace(report, raw_ratings=[]), *_files(report, svc))
+    token = next(_tokens)
+    _KEPT[token] = report
+    while len(_KEPT) > _KEEP_AT_MOST:
+        _KEPT.pop(next(iter(_KEPT)))
+    return dataclasses.replace(report, raw_ratings=[]), token
 
 
-async def _there(fn: Callable, *args):
-    """``fn(*args)`` in the report process."""
+def _sheet_there(token: int, svc: Services) -> bytes:
+    """In the report process: the spreadsheet of a report ``_figures_there`` kept (KeyError if the
+    process is not the one that read it)."""
+    return workbook_xlsx(_KEPT.pop(token), svc)
+
+
+async def _there(fn: Callable, *args, process: str = REPORT_PROCESS):
+    """``fn(*args)`` in the report process (or the chart process)."""
     global _busy, _last_done
     loop = asyncio.get_running_loop()
     _busy += 1
     try:
-        return await loop.run_in_executor(_pool(), fn, *args)
+        return await loop.run_in_executor(_pool(process), fn, *args)
     finally:
         _busy -= 1
         _last_done = time.monotonic()
         loop.call_later(POOL_IDLE_S, _retire_if_idle)
 
 
-async def render(report: Report, svc: Services) -> tuple[bytes, bytes]:
-    """PNG and XLSX, drawn off the event loop in the report process. Not a thread: matplotlib's
-    drawing and openpyxl hold the GIL for long stretches, and the event loop waited behind them
-    (residents' small writes took up to 200 ms during a chart drawn in a thread, 30 ms without).
-    matplotlib, numpy, Pillow and openpyxl are imported there (and here only if the process cannot
-    be used: then worker threads, as before)."""
+async def _chart(report: Report, svc: Services) -> bytes:
+    """The PNG in the chart process (``report`` without its raw ratings: the chart does not show
+    them); in the report process if the chart process fails."""
     try:
-        return await _there(_files, report, _portable(svc))
+        png: bytes = await _there(chart_png, report, svc, process=CHART_PROCESS)
+        return png
+    except Exception:
+        log.warning("chart process unavailable; drawing in the report process", exc_info=True)
+        _drop_pools(CHART_PROCESS)
+    png = await _there(chart_png, report, svc)
+    return png
+
+
+async def render(report: Report, svc: Services) -> tuple[bytes, bytes]:
+    """PNG and XLSX, drawn off the event loop, at once: the PNG in the chart process, the XLSX in the
+    report process. Not threads: matplotlib's drawing and openpyxl hold the GIL for long stretches,
+    and the event loop waited behind them (residents' small writes took up to 200 ms during a chart
+    drawn in a thread, 30 ms without). matplotlib, numpy, Pillow and openpyxl are imported there
+    (and here only if the processes cannot be used: then worker threads, as before)."""
+    p = _portable(svc)
+    try:
+        _start(CHART_PROCESS)
+        png, xlsx = await asyncio.gather(
+            _chart(dataclasses.replace(report, raw_ratings=[]), p), _there(workbook_xlsx, report, p)
+        )
+        return png, xlsx
     except Exception:
         log.warning("report process unavailable; drawing in threads", exc_info=True)
-        _drop_pool()
+        _drop_pools()
     return (await asyncio.to_thread(chart_png, report, svc), await asyncio.to_thread(workbook_xlsx, report, svc))
 
 
@@ -1072,16 +1131,20 @@ async def produce(
     (``svc.reads_elsewhere``), the figures are read in the report process too: seconds of SQL and
     of rows turned into figures (a year: ~10 s on a large district) would otherwise run on the
     event loop between the residents' updates (their p99 wait during /report year: 101 ms, 20 ms
-    so). The report then comes without its raw ratings (``_made_there``). Else, or if that fails,
-    the figures are read here in a read session from ``reads`` (no write lock either way) and
-    drawn by ``render``."""
+    so). The report then comes without its raw ratings (``_figures_there``); the chart process
+    starts meanwhile and draws the PNG while the report process writes the XLSX. Else, or if that
+    fails, the figures are read here in a read session from ``reads`` (no write lock either way)
+    and drawn by ``render``."""
     if svc.reads_elsewhere is not None:
+        p = _portable(svc)
         try:
-            made: tuple[Report, bytes, bytes] = await _there(_made_there, _portable(svc), span, width)
-            return made
+            _start(CHART_PROCESS)
+            report, token = await _there(_figures_there, p, span, width)
+            png, xlsx = await asyncio.gather(_chart(report, p), _there(_sheet_there, token, p))
+            return report, png, xlsx
         except Exception:
             log.warning("report process could not make the report; making it here", exc_info=True)
-            _drop_pool()
+            _drop_pools()
     async with reads() as session:
         report = await build(session, svc, span)
     return (report, *await render(report, svc))
