@@ -75,6 +75,22 @@ def test_fast_rows_read_back_as_openpyxls_own():
     assert '<t xml:space="preserve"> 앞뒤 공백 </t>' in sheet
 
 
+def test_values_made_once_per_column_read_back_the_same_past_the_columns_limit(monkeypatch):
+    """Each column's repeated values are written from XML made once (1 and 1.0 and True apart);
+    a column with more distinct values than it keeps (a running number) is written cell by cell."""
+    from workflows.indicators import xlsx_rows
+
+    monkeypatch.setattr(xlsx_rows, "_DISTINCT_AT_MOST", 5)
+    rows = _rows(60)
+    for i, row in enumerate(rows):
+        row[5] = [1, 1.0, 1, 2.0][i % 4]  # the same number as int and float: each its own cell XML
+    theirs = _cells(_workbook(rows, None))
+    ours = _workbook(rows[:1], rows[1:])
+    assert _cells(ours) == theirs
+    sheet = zipfile.ZipFile(io.BytesIO(ours)).read("xl/worksheets/sheet2.xml").decode()
+    assert all(f'<c r="F{r}" t="n"><v>{v}</v></c>' in sheet for r, v in ((3, "1.0"), (4, 1), (7, "1.0"), (8, 1)))
+
+
 def test_no_rows_leave_the_file_as_it_was():
     xlsx = _workbook(_rows(1), None)
     assert append_rows(xlsx, "xl/worksheets/sheet2.xml", []) == xlsx

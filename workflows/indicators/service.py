@@ -483,7 +483,12 @@ async def speed(session: AsyncSession, svc: Services, lo: datetime, hi: datetime
     )
     for dept, officer, n in (await session.execute(q)).all():
         row(dept, officer).extensions = n
-    return _rollup(fine, Speed)
+    levels = _rollup(fine, Speed)
+    # sorted once here: each median and p90 the report and its spreadsheet ask for then sorts a
+    # sorted run, in linear time (a year's spreadsheet asked 700 times, 0.7 s of sorting)
+    for s in (levels.district, *levels.departments.values(), *levels.officers.values()):
+        s.hours = array("d", sorted(s.hours))
+    return levels
 
 
 # --- soft and smart ------------------------------------------------------------------------

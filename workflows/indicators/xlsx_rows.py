@@ -27,23 +27,34 @@ _END = "</sheetData>"
 
 
 def _cell(ref: str, value, style: str | None) -> str:
+    return f'<c r="{ref}"{_tail(ref, value, style)}'
+
+
+def _tail(ref: str, value, style: str | None) -> str:
+    """A cell's XML after its reference: the same for every cell of a column with this value."""
     s = f' s="{style}"' if style else ""
     if isinstance(value, (bool, datetime)):
         raise TypeError(f"not a plain value for a fast row: {value!r}")
     if isinstance(value, (int, float)):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"not a number Excel can hold: {value!r}")
-        return f'<c r="{ref}"{s} t="n"><v>{value!r}</v></c>'
+        return f'{s} t="n"><v>{value!r}</v></c>'
     if isinstance(value, date):
         if not style:
             raise ValueError(f"a date in column {ref} needs the date style of the row before")
-        return f'<c r="{ref}"{s} t="n"><v>{to_excel(value)!r}</v></c>'
+        return f'{s} t="n"><v>{to_excel(value)!r}</v></c>'
     if isinstance(value, str):
         if ILLEGAL_CHARACTERS_RE.search(value):  # what openpyxl refuses in a cell too
             raise ValueError("text with a character XML cannot hold")
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+        return f'{s} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
     raise TypeError(f"not a plain value for a fast row: {value!r}")
+
+
+# Values repeat down a column (a department's name, a day, a score): their XML is made once per
+# column, until the column shows it does not repeat (a running number).
+_REPEATING = (str, date, int, float)  # not bool (an int): _tail refuses it, uncached
+_DISTINCT_AT_MOST = 2_000
 
 
 def append_rows(xlsx: bytes, sheet_path: str, rows: Iterable[Sequence]) -> bytes:
@@ -59,15 +70,29 @@ def append_rows(xlsx: bytes, sheet_path: str, rows: Iterable[Sequence]) -> bytes
         raise ValueError("the sheet has no row to take the columns' styles from")
     styles = {col: style for col, style in _CELL.findall(xml, last.end(), at)}
     letters: list[str] = []
+    made: list[dict[tuple[type, object], str]] = []  # per column: value -> its cell's XML after the reference
     parts, r = [], int(last.group(1))
     for row in rows:
         r += 1
         while len(letters) < len(row):
             letters.append(get_column_letter(len(letters) + 1))
-        cells = "".join(
-            _cell(f"{letters[k]}{r}", v, styles.get(letters[k])) for k, v in enumerate(row) if v is not None
-        )
-        parts.append(f'<row r="{r}">{cells}</row>')
+            made.append({})
+        cells = []
+        for k, v in enumerate(row):
+            if v is None:
+                continue
+            ref = f"{letters[k]}{r}"
+            if not isinstance(v, _REPEATING):
+                cells.append(_cell(ref, v, styles.get(letters[k])))
+                continue
+            column, key = made[k], (type(v), v)
+            tail = column.get(key)
+            if tail is None:
+                tail = _tail(ref, v, styles.get(letters[k]))
+                if len(column) < _DISTINCT_AT_MOST:
+                    column[key] = tail
+            cells.append(f'<c r="{ref}"{tail}')
+        parts.append(f'<row r="{r}">{"".join(cells)}</row>')
     if not parts:
         return xlsx
     xml = xml[:at] + "".join(parts) + xml[at:]
