@@ -177,6 +177,9 @@ async def echo_rate(n_residents: int, steps: int, latency: float = 0.0) -> tuple
     return (n_residents * steps) / (time.perf_counter() - started), latencies
 
 
+CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
+
+
 async def complaint_rate(
     settings, n_residents: int, round_no: int, latency: float = 0.0, held: bool = False, offered: float = 0.0
 ) -> tuple:
@@ -187,10 +190,12 @@ async def complaint_rate(
     from sqlalchemy import event
 
     app, session = instant_app(settings, latency, held)
-    statements, transactions = [0], {"read": 0, "write": 0}
+    # [data statements, transaction control]: SQLite's BEGIN [IMMEDIATE] is a statement the engine
+    # issues (bot/db/session.py), asyncpg's is not; SAVEPOINTs are statements on both
+    statements, transactions = [0, 0], {"read": 0, "write": 0}
 
-    def count(*_args) -> None:
-        statements[0] += 1
+    def count(_conn, _cursor, statement: str, *_args) -> None:
+        statements[statement.lstrip()[:9].upper().startswith(CONTROL)] += 1
 
     def began(conn) -> None:  # noqa: ANN001
         transactions["read" if conn.get_execution_options().get(READ_ONLY) else "write"] += 1
@@ -218,7 +223,7 @@ async def complaint_rate(
             n_updates / seconds,
             latencies,
             int(filed or 0),
-            statements[0] / n_updates,
+            (statements[0] / n_updates, statements[1] / n_updates),
             retries,
             session.in_transaction / n_updates,
             (transactions["read"] / n_updates, transactions["write"] / n_updates),
@@ -377,13 +382,13 @@ def main() -> None:
         f"{os.cpu_count()} CPUs"
     )
     print(
-        f"{'engine':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'SQL/upd':>8} {'tx r+w':>9} "
+        f"{'engine':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'SQL/upd':>8} {'ctl':>5} {'tx r+w':>9} "
         f"{'in tx':>6} {'retry':>6}   {'echo/s':>8} {'ratio':>7} {'echo p99':>9}"
     )
     for label, rate, echo, lat, echo_lat, sql, retries, in_tx, tx in rows:
         print(
             f"{label:34} {rate:10.0f} {pct(lat, 50) * 1000:8.1f} {pct(lat, 95) * 1000:8.1f} {pct(lat, 99) * 1000:8.1f} "
-            f"{sql:8.1f} {tx[0]:4.1f}+{tx[1]:<4.1f} {in_tx:6.2f} {retries:6d}   {echo:8.0f} {rate / echo:7.3f} "
+            f"{sql[0]:8.1f} {sql[1]:5.1f} {tx[0]:4.1f}+{tx[1]:<4.1f} {in_tx:6.2f} {retries:6d}   {echo:8.0f} {rate / echo:7.3f} "
             f"{pct(echo_lat, 99) * 1000:9.2f}"
         )
     if rows:
@@ -391,6 +396,8 @@ def main() -> None:
         print(
             f"bare aiogram echo handler: {statistics.median(echo_all):.0f} updates/s "
             f"(p50 {pct(rows[0][4], 50) * 1000:.2f} ms); ratio = complaint updates/s ÷ echo updates/s of the same round; "
+            "SQL/upd = statements per update other than transaction control (BEGIN, SAVEPOINT, RELEASE, "
+            "ROLLBACK, COMMIT), which ctl counts (SQLite's BEGIN is issued as a statement, asyncpg's is not); "
             "tx r+w = read and write transactions per update; "
             "in tx = Bot API calls per update made while its database transaction was open; "
             "retry = answers 'try again shortly' (the database did not answer in time), each sent again; "
