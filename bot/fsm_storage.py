@@ -140,12 +140,21 @@ class DatabaseStorage(BaseStorage):
 
     async def prefetch(self, reads: AsyncSession, key: StorageKey) -> FsmRecord | None:
         """The row read in ``reads`` before the update's session opens, kept for it to adopt
-        (``adopt_prefetched``). bot/middlewares.FirstLook reads it with the update's first look,
-        in one read transaction."""
+        (``adopt_prefetched``). bot/middlewares.FirstLook reads it in the update's first-look
+        query instead (``row_key``, ``remember``)."""
         k = self._keys.build(key)
         row = await reads.get(FsmRecord, k)
-        _prefetched.set({k: row if row is not None else self._MISSING})  # this read only
+        self.remember(k, row)
         return row
+
+    def row_key(self, key: StorageKey) -> str:
+        """The primary key of ``key``'s row in fsm_records."""
+        return self._keys.build(key)
+
+    def remember(self, k: str, row: FsmRecord | None) -> None:
+        """Keep ``row`` (None: there is none), read before the update's session opened, for it to
+        adopt (``adopt_prefetched``)."""
+        _prefetched.set({k: row if row is not None else self._MISSING})  # this read only
 
     async def get_state(self, key: StorageKey) -> str | None:
         row = await self._look(key)

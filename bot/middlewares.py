@@ -9,18 +9,19 @@ from typing import Any, Awaitable, Callable
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import TelegramObject, Update, User as TgUser
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.commit_first import owed_answers, send_owed_answers
-from workflows.models import ProcessedUpdate
+from workflows.models import FsmRecord, ProcessedUpdate
 from bot.fsm_storage import DatabaseStorage, adopt_prefetched, track_connection, update_session, update_task
 from bot.metrics import Metrics
 from handlers.turn import Turn
 from bot.errors import store_unavailable
 from workflows.complaints import reachability
-from workflows.roles import remember_telegram_name, user_and_principal
+from workflows.roles import first_look_of, first_look_query, remember_telegram_name, user_and_principal
 from workflows.users import attach
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,26 @@ async def first_look(
     if tg_user is not None and not tg_user.is_bot:
         return await user_and_principal(reads, tg_user.id, admins, update_id=update_id)
     return None, None, await reads.get(ProcessedUpdate, update_id) is not None
+
+
+async def first_look_and_state(
+    reads: AsyncSession,
+    storage: DatabaseStorage,
+    key: StorageKey,
+    update_id: int,
+    tg_user: TgUser | None,
+    admins: frozenset[int],
+) -> tuple[tuple[Any, Any, bool], FsmRecord | None]:
+    """``first_look`` and the chat's FSM row, in one query (the row outer-joined to the first
+    look's), kept for the update's session to adopt."""
+    if tg_user is None or tg_user.is_bot:
+        return await first_look(reads, update_id, tg_user, admins), await storage.prefetch(reads, key)
+    k = storage.row_key(key)
+    query = first_look_query(tg_user.id, update_id).add_columns(FsmRecord).outerjoin(FsmRecord, FsmRecord.key == k)
+    rows = (await reads.execute(query)).all()
+    row = rows[0][-1]
+    storage.remember(k, row)
+    return first_look_of(rows, tg_user.id, admins), row
 
 
 class FirstLook(FSMContextMiddleware):
@@ -59,8 +80,9 @@ class FirstLook(FSMContextMiddleware):
         data["fsm_storage"] = storage
         async with self.events_isolation.lock(key=context.key):  # the state is read inside the lock
             async with self._reads() as r:
-                row = await storage.prefetch(r, context.key)
-                data[FIRST_LOOK] = await first_look(r, event.update_id, data.get("event_from_user"), self._admins)
+                data[FIRST_LOOK], row = await first_look_and_state(
+                    r, storage, context.key, event.update_id, data.get("event_from_user"), self._admins
+                )
             data.update({"state": context, "raw_state": row.state if row else None})
             return await handler(event, data)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import exists, literal, select
+from sqlalchemy import Select, exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Invite, ProcessedUpdate, RoleGrant, User, utcnow
@@ -91,20 +93,30 @@ async def user_and_principal(
 ) -> tuple[User | None, Principal, bool]:
     """The user's row (None before first contact), their principal and, with ``update_id``, whether
     that update was handled already: one query, at every update's start (bot/middlewares.py)."""
+    rows = (await session.execute(first_look_query(user_id, update_id))).all()
+    return first_look_of(rows, user_id, admin_ids)
+
+
+def first_look_query(user_id: int, update_id: int | None = None) -> Select:
+    """``user_and_principal``'s query: one row per active grant (one row without any), each
+    (handled, User or None, role, department code). A caller may add columns outer-joined on a
+    condition of their own (bot/middlewares.py adds the chat's FSM row): the rows stay as many."""
     handled = (
         exists().where(ProcessedUpdate.update_id == update_id) if update_id is not None else literal(False)
     ).label("handled")
     one = select(literal(1).label("one")).subquery()  # a row even before the user's first contact
-    rows = (
-        await session.execute(
-            select(handled, User, RoleGrant.role, RoleGrant.department_code)
-            .select_from(one)
-            .outerjoin(User, User.id == user_id)
-            .outerjoin(RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None))
-        )
-    ).all()
+    return (
+        select(handled, User, RoleGrant.role, RoleGrant.department_code)
+        .select_from(one)
+        .outerjoin(User, User.id == user_id)
+        .outerjoin(RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None))
+    )
+
+
+def first_look_of(rows: Sequence[Any], user_id: int, admin_ids: frozenset[int]) -> tuple[User | None, Principal, bool]:
+    """(user, principal, handled) from ``first_look_query``'s rows."""
     user = rows[0][1]
-    grants = [(r.role, r.department_code) for r in rows if r.role]
+    grants = [(r[2], r[3]) for r in rows if r[2]]
     return user, principal_of(user_id, grants, admin_ids), bool(rows[0][0])
 
 

@@ -155,7 +155,7 @@ async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_te
 async def test_each_update_reads_its_state_user_and_mark_in_one_read_transaction(migrated_template, tmp_path):
     """The chat's FSM row, whether the update was handled already, and the user with their roles:
     one read transaction per update (bot/middlewares.FirstLook), not one for aiogram's state read
-    and another for ours."""
+    and another for ours, and in it one query (first_look_and_state)."""
     from sqlalchemy import event
 
     from bot.db.session import READ_ONLY
@@ -180,11 +180,11 @@ async def test_each_update_reads_its_state_user_and_mark_in_one_read_transaction
         await app.dp.feed_update(app.bot, _message(3, "/complaint", app.bot))
     finally:
         await app.engine.dispose()
-    state = 'WHERE fsm_records."key"'  # the chat's row (Recording's own reads count all rows: not the bot's)
+    state = 'fsm_records."key" = '  # the chat's row (Recording's own reads count all rows: not the bot's)
     ours = [tx for tx in reads if any(state in st or "processed_updates" in st for st in tx)]
     assert len(ours) == 3, ours
-    for tx in ours:
-        assert any(state in st for st in tx) and any("processed_updates" in st for st in tx), tx
+    for tx in ours:  # one statement: the mark, the user and roles, and the state outer-joined
+        assert any(state in st and "processed_updates" in st and "role_grants" in st for st in tx), tx
 
 
 async def test_the_answer_type_of_every_call_is_kept_across_garbage_collection(migrated_template, tmp_path):

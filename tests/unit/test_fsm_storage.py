@@ -57,3 +57,65 @@ async def test_a_rollback_forgets_what_was_read(db_sessionmaker):
             update_session.reset(token)
     async with db_sessionmaker() as s:
         assert (await s.get(FsmRecord, "fsm:42:7:7:default")).state == "Form:text"
+
+
+async def test_the_first_look_reads_the_user_their_roles_and_the_chats_state_in_one_query(db_sessionmaker):
+    """bot/middlewares.first_look_and_state: one SELECT gives the user, every active grant, whether
+    the update was handled, and the chat's FSM row, which the update's session then adopts without
+    reading it again."""
+    from aiogram.types import User as TgUser
+
+    from bot.db.session import make_read_sessionmaker
+    from bot.fsm_storage import adopt_prefetched
+    from bot.middlewares import first_look_and_state
+    from workflows.models import ProcessedUpdate, RoleGrant, User
+
+    storage = DatabaseStorage(db_sessionmaker)
+    reads = make_read_sessionmaker(db_sessionmaker.kw["bind"])
+    async with db_sessionmaker() as s, s.begin():
+        s.add_all([User(id=7, language="ko"), ProcessedUpdate(update_id=5)])
+        await s.flush()
+        s.add_all(
+            [
+                RoleGrant(user_id=7, role="officer", department_code="D1"),
+                RoleGrant(user_id=7, role="evaluator", department_code=None),
+                FsmRecord(key="fsm:42:7:7:default", state="Form:text", data={"text": "쓰레기"}),
+            ]
+        )
+    selects: list[str] = []
+
+    def listen(*a) -> None:
+        if a[2].lstrip().upper().startswith("SELECT"):
+            selects.append(a[2])
+
+    engine = db_sessionmaker.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        async with reads() as r:
+            (user, principal, handled), row = await first_look_and_state(
+                r, storage, KEY, 5, TgUser(id=7, is_bot=False, first_name="A"), frozenset()
+            )
+        assert user.id == 7 and handled and row.state == "Form:text"
+        assert principal.roles >= {"officer", "evaluator"} and principal.department == "D1"
+        async with db_sessionmaker() as s:
+            token = update_session.set(s)
+            try:
+                adopt_prefetched(s)
+                assert await storage.get_data(KEY) == {"text": "쓰레기"}
+            finally:
+                update_session.reset(token)
+        assert len(selects) == 1, selects
+        # before the first contact: no user, no grants, no row; not handled
+        async with reads() as r:
+            (user, principal, handled), row = await first_look_and_state(
+                r,
+                storage,
+                StorageKey(bot_id=42, chat_id=8, user_id=8),
+                6,
+                TgUser(id=8, is_bot=False, first_name="B"),
+                frozenset({8}),
+            )
+        assert user is None and row is None and not handled and "admin" in principal.roles
+        assert len(selects) == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
