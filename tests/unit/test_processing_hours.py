@@ -10,9 +10,9 @@ from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
-from workflows.models import Complaint, ComplaintEvent
+from workflows.models import Complaint, ComplaintEvent, User
 from tests.indicator_sample import CITIZEN, KST, NOW, OFFICERS, kst, seed
 from tests.unit.test_complaints_service import ANSWER, CLEAN_1, ROADS_1, file, people, who  # noqa: F401 (fixture)
 from workflows.complaints import service as complaints
@@ -33,6 +33,13 @@ def _backfill_of(revision: str):
 
 backfill = _backfill_of("0013_processing_hours")
 backfill_transfers = _backfill_of("0015_transfer_hours")
+
+
+async def _citizen(conn) -> None:  # noqa: ANN001 - a Core connection of an older schema
+    """The complaints' resident, as a migration test's database of an older revision holds it."""
+    await conn.execute(
+        insert(User.__table__).values(id=CITIZEN, language="ko", language_chosen=False, is_active=True, created_at=NOW)
+    )
 
 
 def generated(n: int, seed_: int = 17) -> list[Complaint]:
@@ -182,11 +189,9 @@ async def test_migration_fills_the_answered_complaints_of_a_0012_database(tmp_pa
     import asyncio
 
     from alembic import command
-    from sqlalchemy import insert
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from bot.db.migrate import alembic_config, upgrade_to_head
-    from workflows.models import User
     from tests import databases
     from workflows.business_time import BusinessCalendar
 
@@ -198,11 +203,7 @@ async def test_migration_fills_the_answered_complaints_of_a_0012_database(tmp_pa
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(
-                insert(User.__table__).values(
-                    id=CITIZEN, language="ko", language_chosen=False, is_active=True, created_at=NOW
-                )
-            )
+            await _citizen(conn)
             for k, (r, a) in enumerate(zip(received, answered)):
                 await conn.execute(
                     insert(C).values(
@@ -299,11 +300,9 @@ async def test_migration_fills_the_transfers_of_a_0014_database(tmp_path):
     import asyncio
 
     from alembic import command
-    from sqlalchemy import insert
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from bot.db.migrate import alembic_config, upgrade_to_head
-    from workflows.models import User
     from tests import databases
 
     url = databases.empty_database_url(tmp_path)
@@ -318,11 +317,7 @@ async def test_migration_fills_the_transfers_of_a_0014_database(tmp_path):
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(
-                insert(User.__table__).values(
-                    id=CITIZEN, language="ko", language_chosen=False, is_active=True, created_at=NOW
-                )
-            )
+            await _citizen(conn)
             await conn.execute(
                 insert(Complaint.__table__).values(
                     id=1,
