@@ -148,7 +148,9 @@ def build_app(settings: Settings) -> App:
     dp.update.outer_middleware(StripNulMiddleware())  # PostgreSQL refuses NUL in text
     dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
     metrics = Metrics()
-    dp.update.outer_middleware(UpdateContextMiddleware(sm, settings.admin_ids, worker.wake, metrics, reads=reads))
+    # the update's unit of work writes a few rows: on SQLite all of it on the event loop's thread
+    short = make_sessionmaker(engine, short=True)
+    dp.update.outer_middleware(UpdateContextMiddleware(short, settings.admin_ids, worker.wake, metrics, reads=reads))
     errors.install(dp)  # whatever an update raises, the person is answered (bot/errors.py)
     dp.callback_query.outer_middleware(InaccessibleMessageMiddleware())  # buttons on messages Telegram hides
     for typed in (dp.message, dp.edited_message):  # a 주민등록번호 reaches no handler (bot/rrn_guard.py)

@@ -20,14 +20,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.util.concurrency import await_, in_greenlet
+
+from bot.db.sqlite_inline import InlineConnection, connector
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 10.0
 _HOLDS_TURN = "writer_turn"  # key in the pooled connection's info while its transaction holds the turn
 READ_ONLY = "minwon_read_only"  # execution option of the reader's engine (make_read_sessionmaker)
+SHORT = "minwon_short"  # execution option: the transaction writes a few rows (bot/db/sqlite_inline.py)
 
 
 class WriterTurn:
@@ -112,8 +116,15 @@ def make_engine(url: str, **kw) -> AsyncEngine:
     if url.startswith("sqlite") and ":memory:" not in url:
         # Room for every update's read session beside the writers queued for their turn (each
         # holds a pooled connection while it waits): the one holding the turn must never wait for
-        # a connection. Connections past pool_size are closed when they come back.
-        kw = {"pool_size": 5, "max_overflow": 200, **kw}
+        # a connection. Connections past pool_size are closed when they come back; 16 kept open:
+        # with 5, a burst opened and closed one every ninth update (a thread, four PRAGMAs and
+        # the schema read each time), 10 % of the updates/s (benchmarks/bench_throughput.py)
+        kw = {"pool_size": 16, "max_overflow": 200, **kw}
+    if url.startswith("sqlite"):  # short calls on the event loop's thread (bot/db/sqlite_inline.py)
+        from sqlalchemy.dialects.sqlite.aiosqlite import dialect
+
+        (database, *_), params = dialect().create_connect_args(make_url(url))
+        kw = {"async_creator": connector(database, **params), **kw}
     engine = create_async_engine(url, **{"hide_parameters": True, **kw})
     if engine.dialect.name == "sqlite":
         turn = WriterTurn(BUSY_TIMEOUT_S)
@@ -132,7 +143,9 @@ def make_engine(url: str, **kw) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin(conn):  # noqa: ANN001
-            if conn.get_execution_options().get(READ_ONLY):
+            options = conn.get_execution_options()
+            _short(conn.connection, bool(options.get(READ_ONLY) or options.get(SHORT)))
+            if options.get(READ_ONLY):
                 conn.exec_driver_sql("BEGIN")  # a reader: a snapshot, no write lock, no writer turn
                 return
             # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
@@ -148,17 +161,26 @@ def make_engine(url: str, **kw) -> AsyncEngine:
         @event.listens_for(engine.sync_engine, "commit")
         @event.listens_for(engine.sync_engine, "rollback")
         def _end(conn):  # noqa: ANN001
-            turn.give_back(conn.info)
+            turn.give_back(conn.info)  # (before the COMMIT or ROLLBACK: a short one is made inline, at once)
 
         @event.listens_for(engine.sync_engine, "checkin")
         def _returned(_dbapi_conn, record):  # noqa: ANN001
             turn.give_back(record.info)
+            _short(record, False)
 
     return engine
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def _short(record, short: bool) -> None:  # noqa: ANN001
+    driver = getattr(record, "driver_connection", None)
+    if isinstance(driver, InlineConnection):
+        driver.short = short
+
+
+def make_sessionmaker(engine: AsyncEngine, short: bool = False) -> async_sessionmaker[AsyncSession]:
+    """``short``: each transaction writes a few rows (an update's unit of work), so on SQLite all
+    of it runs on the event loop's thread (bot/db/sqlite_inline.py)."""
+    return async_sessionmaker(engine.execution_options(**{SHORT: True}) if short else engine, expire_on_commit=False)
 
 
 class ReadOnlySession(Session):
