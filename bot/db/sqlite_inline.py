@@ -112,10 +112,8 @@ class InlineConnection(aiosqlite.Connection):
         return await super()._execute(fn, *args, **kwargs)
 
     async def _statement(self, cursor: sqlite3.Cursor, fn, args: tuple) -> Any:  # noqa: ANN001
-        head = args[0].lstrip()[:16].upper()
-        if not _streak.allows():
-            pass
-        elif head.startswith("SELECT"):
+        head, inline = args[0].lstrip()[:16].upper(), _streak.allows()
+        if inline and head.startswith("SELECT"):
             self._deadline = time.perf_counter() + INLINE_BUDGET_S
             try:
                 return self._run(cursor, fn, args)
@@ -126,9 +124,9 @@ class InlineConnection(aiosqlite.Connection):
             finally:
                 self._deadline = None
         elif head.startswith("BEGIN IMMEDIATE"):
-            if self.short and self._begin_without_waiting(cursor, fn, args):
+            if inline and self.short and self._begin_without_waiting(cursor, fn, args):
                 return cursor
-        elif head.startswith(("BEGIN", "PRAGMA BUSY_TIMEOUT")) or self.short:
+        elif inline and (self.short or head.startswith(("BEGIN", "PRAGMA BUSY_TIMEOUT"))):
             return self._timed(partial(self._run, cursor, fn, args), (), head)
         self.on_thread += 1
         return await super()._execute(fn, *args)
