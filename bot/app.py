@@ -37,6 +37,7 @@ from bot.retry import RetryAfterMiddleware
 from bot.rrn_guard import RrnGuardMiddleware
 from bot.unchanged_edit import UnchangedEditMiddleware
 from bot import errors
+from bot.filters_on_loop import filters_on_loop
 from bot.fsm_locks import release_dead_locks
 from bot.scheduler import Duties, build_scheduler
 from bot.startup import connect
@@ -165,6 +166,7 @@ def build_app(settings: Settings) -> App:
 
     dp.shutdown.handlers.insert(0, HandlerObject(callback=finish_in_flight_updates))
     dp.include_router(build_router())
+    filters_on_loop(dp)  # F.… and State filters: checked on the loop, not in a worker thread
     dp["svc"], dp["settings"], dp["worker"] = svc, settings, worker
     dp["reads"] = reads  # handlers' long reads (reports, lists, /status) beside the writer
     duties = Duties(sm, svc, worker.wake, reads)
