@@ -36,6 +36,7 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.db.at_commit import queued
 from bot.fsm_storage import update_session, update_task
 from bot.response_types import response_type
 
@@ -63,7 +64,7 @@ class CommitBeforeTelegram(BaseRequestMiddleware):
                 owed[method.callback_query_id] = method  # sent after the update's writes are committed
                 return response_type(bool)(ok=True, result=True)  # what Telegram answers
             owed.pop(method.callback_query_id, None)  # this answer says more: it replaces the bare one
-        if session.in_transaction():
+        if session.in_transaction() or queued(session):  # the mark and the FSM row are queued (bot/db/at_commit.py)
             await session.commit()
         while owed:
             _, answer = owed.popitem()

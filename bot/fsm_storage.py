@@ -6,16 +6,20 @@ Used when REDIS_URL is not set (several instances use aiogram's RedisStorage ins
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, NamedTuple, cast
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import event
+from sqlalchemy import Insert, Table, bindparam, delete, event, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.attributes import flag_modified
+
+from bot.db.at_commit import at_commit
 
 from workflows.models import FsmRecord, utcnow
 
@@ -40,8 +44,24 @@ def track_connection(session: AsyncSession) -> None:
     )
 
 
+class Form(NamedTuple):
+    """A chat's FSM state and data as this update knows them (the row's two columns)."""
+
+    state: str | None
+    data: dict
+
+
+_MISSING = object()  # in a session's cache: the chat has no row
+_TABLE = cast(Table, FsmRecord.__table__)  # written and read as Core (bot/db/at_commit.py)
+
+
+def _form(row: Any) -> Any:
+    """A cache value from a row read (an FsmRecord, a Row of state and data, or None)."""
+    return Form(row.state, row.data or {}) if row is not None else _MISSING
+
+
 # The row aiogram's FSM middleware read for the update being handled (in the chat's lock, before
-# the update's session opened): {key: row or DatabaseStorage._MISSING}, the last read only.
+# the update's session opened): {key: Form or _MISSING}, the last read only.
 _prefetched: ContextVar[dict | None] = ContextVar("fsm_prefetched", default=None)
 
 
@@ -53,8 +73,30 @@ def adopt_prefetched(session: AsyncSession) -> None:
         DatabaseStorage._cache(session).update(rows)
 
 
-def _forget_rows(session, previous_transaction) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
-    session.info["fsm_rows"] = {}
+def _forget_rows(session, previous) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
+    if previous.parent is None and not previous.nested:  # with the writes queued (bot/db/at_commit.py)
+        session.info["fsm_rows"] = {}
+
+
+@functools.cache
+def _put(dialect: str) -> Insert:
+    """The row's one write, built once per dialect (parameters: ``_values``): an upsert, so it
+    holds whether or not the row is there by then (a retention purge may have removed an abandoned
+    form the chat has just come back to)."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    stmt = insert(_TABLE)
+    return stmt.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={"state": stmt.excluded.state, "data": stmt.excluded.data, "updated_at": stmt.excluded.updated_at},
+    )
+
+
+def _values(k: str, form: Form) -> dict[str, Any]:
+    return {"key": k, "state": form.state, "data": form.data, "updated_at": utcnow()}
+
+
+_READ = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("k"))
+_DROP = delete(_TABLE).where(_TABLE.c.key == bindparam("k"))
 
 
 class DatabaseStorage(BaseStorage):
@@ -74,61 +116,66 @@ class DatabaseStorage(BaseStorage):
         async with self._sm() as s, s.begin():
             yield s
 
-    _MISSING = object()
-
     @staticmethod
     def _cache(s: AsyncSession) -> dict:
-        """Rows read in this update's session, by key (``_MISSING``: known to be absent), so the state
-        and data are read from the database once per update, not at every get_state/get_data. A
-        rollback forgets them (what they said may have been undone)."""
+        """Forms read or written in this update's session, by key (``_MISSING``: known to be
+        absent), so the state and data are read from the database once per update, not at every
+        get_state/get_data. A rollback forgets them (what they said may have been undone)."""
         if "fsm_rows" not in s.info:
             event.listen(s.sync_session, "after_soft_rollback", _forget_rows)
             s.info["fsm_rows"] = {}
         return s.info["fsm_rows"]
 
-    async def _row(self, s: AsyncSession, k: str) -> FsmRecord | None:
-        """The row as this update knows it. In an update, the first look goes through a read session
-        (no write lock: the update's writes come in one short transaction at its end) and the row is
+    @staticmethod
+    async def _read(s: AsyncSession, k: str) -> Any:
+        return _form((await s.execute(_READ, {"k": k})).first())
+
+    async def _row(self, s: AsyncSession, k: str) -> Form | None:
+        """The form as this update knows it. In an update, the first look goes through a read session
+        (no write lock: the update's writes come in one short transaction at its end) and is
         remembered; the per-chat lock of aiogram's events isolation keeps it current."""
         if s is not update_session.get():
-            return await s.get(FsmRecord, k)
-        cache = self._cache(s)
-        row = cache.get(k)
-        if row is None:
-            if self._reads is None or s.info.get(CONNECTED):
-                row = await s.get(FsmRecord, k)  # it holds a connection: never wait for a second
-            else:  # what this update wrote is in the cache; anything else was committed
-                async with self._reads() as r:
-                    row = await r.get(FsmRecord, k)
-            cache[k] = row if row is not None else self._MISSING
-        return None if row is self._MISSING else row
+            found = await self._read(s, k)
+        else:
+            cache = self._cache(s)
+            found = cache.get(k)
+            if found is None:
+                if self._reads is None or s.info.get(CONNECTED):
+                    found = await self._read(s, k)  # it holds a connection: never wait for a second
+                else:  # what this update wrote is in the cache; anything else was committed
+                    async with self._reads() as r:
+                        found = await self._read(r, k)
+                cache[k] = found
+        return None if found is _MISSING else found
 
     async def _upsert(self, key: StorageKey, **values) -> None:
+        """In an update's session the write waits for its commit (bot/db/at_commit.py), replacing
+        any earlier one of this update; otherwise it is made at once."""
         k = self._keys.build(key)
         async with self._session() as s:
-            row = await self._row(s, k)
-            if row is not None and row not in s:
-                row = await s.merge(row, load=False)  # read beside the writer: now this update's own
-                self._cache(s)[k] = row
-            state = values.get("state", row.state if row else None)
-            data = values.get("data", row.data if row else {})
-            if state is None and not data:
-                if row is not None:
-                    await s.delete(row)  # nothing left to keep
-                    self._cache(s)[k] = self._MISSING
-                return
-            if row is None:
-                row = FsmRecord(key=k, state=state, data=copy.deepcopy(dict(data)), updated_at=utcnow())
-                s.add(row)
-                self._cache(s)[k] = row
+            known = await self._row(s, k)
+            state = values.get("state", known.state if known else None)
+            data = values.get("data", known.data if known else {})
+            write: tuple[Any, dict[str, Any]] | None = None
+            if state is None and not data:  # nothing left to keep
+                form = _MISSING
+                if known is not None:
+                    write = _DROP, {"k": k}
             else:
-                row.state, row.data, row.updated_at = state, copy.deepcopy(dict(data)), utcnow()
-                flag_modified(row, "data")  # a JSON value: its old and new forms may compare equal
+                form = Form(state, copy.deepcopy(dict(data)))
+                write = _put(s.get_bind().dialect.name), _values(k, form)
+            if s is not update_session.get():
+                if write is not None:
+                    await s.execute(*write)
+                return
+            self._cache(s)[k] = form
+            if write is not None:
+                at_commit(s, ("fsm", k), *write)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._upsert(key, state=state.state if isinstance(state, State) else state)
 
-    async def _look(self, key: StorageKey) -> FsmRecord | None:
+    async def _look(self, key: StorageKey) -> Form | None:
         """The row for a read. Outside an update's session (aiogram's FSM middleware reads the state
         before the update's session opens) through a read session, kept for the update to adopt
         (``adopt_prefetched``): read once per update, and no write transaction for a read."""
@@ -138,23 +185,25 @@ class DatabaseStorage(BaseStorage):
         async with self._session() as s:
             return await self._row(s, self._keys.build(key))
 
-    async def prefetch(self, reads: AsyncSession, key: StorageKey) -> FsmRecord | None:
+    async def prefetch(self, reads: AsyncSession, key: StorageKey) -> Form | None:
         """The row read in ``reads`` before the update's session opens, kept for it to adopt
         (``adopt_prefetched``). bot/middlewares.FirstLook reads it in the update's first-look
         query instead (``row_key``, ``remember``)."""
         k = self._keys.build(key)
-        row = await reads.get(FsmRecord, k)
-        self.remember(k, row)
-        return row
+        form = await self._read(reads, k)
+        _prefetched.set({k: form})  # this read only
+        return None if form is _MISSING else form
 
     def row_key(self, key: StorageKey) -> str:
         """The primary key of ``key``'s row in fsm_records."""
         return self._keys.build(key)
 
-    def remember(self, k: str, row: FsmRecord | None) -> None:
-        """Keep ``row`` (None: there is none), read before the update's session opened, for it to
-        adopt (``adopt_prefetched``)."""
-        _prefetched.set({k: row if row is not None else self._MISSING})  # this read only
+    def remember(self, k: str, row: Any) -> Form | None:
+        """Keep ``row`` (its state and data; None: there is none), read before the update's
+        session opened, for it to adopt (``adopt_prefetched``); returns it as a Form."""
+        form = _form(row)
+        _prefetched.set({k: form})  # this read only
+        return None if form is _MISSING else form
 
     async def get_state(self, key: StorageKey) -> str | None:
         row = await self._look(key)

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, cast
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import TelegramObject, Update, User as TgUser
+from sqlalchemy import Select, Table, bindparam, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.commit_first import owed_answers, send_owed_answers
+from bot.db.at_commit import at_commit
 from workflows.models import FsmRecord, ProcessedUpdate
-from bot.fsm_storage import DatabaseStorage, adopt_prefetched, track_connection, update_session, update_task
+from bot.fsm_storage import DatabaseStorage, Form, adopt_prefetched, track_connection, update_session, update_task
 from bot.metrics import Metrics
 from handlers.turn import Turn
 from bot.errors import store_unavailable
 from workflows.complaints import reachability
-from workflows.roles import first_look_of, first_look_query, remember_telegram_name, user_and_principal
+from workflows.roles import (
+    first_look_of,
+    first_look_params,
+    first_look_query,
+    remember_telegram_name,
+    user_and_principal,
+)
 from workflows.users import attach
 
 log = logging.getLogger(__name__)
@@ -48,17 +57,32 @@ async def first_look_and_state(
     update_id: int,
     tg_user: TgUser | None,
     admins: frozenset[int],
-) -> tuple[tuple[Any, Any, bool], FsmRecord | None]:
+) -> tuple[tuple[Any, Any, bool], Form | None]:
     """``first_look`` and the chat's FSM row, in one query (the row outer-joined to the first
     look's), kept for the update's session to adopt."""
     if tg_user is None or tg_user.is_bot:
         return await first_look(reads, update_id, tg_user, admins), await storage.prefetch(reads, key)
     k = storage.row_key(key)
-    query = first_look_query(tg_user.id, update_id).add_columns(FsmRecord).outerjoin(FsmRecord, FsmRecord.key == k)
-    rows = (await reads.execute(query)).all()
-    row = rows[0][-1]
-    storage.remember(k, row)
-    return first_look_of(rows, tg_user.id, admins), row
+    rows = (
+        await reads.execute(_first_look_and_state(), {**first_look_params(tg_user.id, update_id), "fsm_key": k})
+    ).all()
+    found, state, data = rows[0][-3:]
+    form = storage.remember(k, Form(state, data) if found is not None else None)
+    return first_look_of(rows, tg_user.id, admins), form
+
+
+_MARK = insert(cast(Table, ProcessedUpdate.__table__))  # the processed-update mark (parameter: update_id)
+
+
+@functools.cache
+def _first_look_and_state() -> Select:
+    """``first_look_query`` with the chat's FSM row (parameter ``fsm_key``), built once."""
+    fsm = FsmRecord.__table__.c
+    return (
+        first_look_query()
+        .add_columns(fsm.key, fsm.state, fsm.data)
+        .outerjoin(FsmRecord, fsm.key == bindparam("fsm_key"))
+    )
 
 
 class FirstLook(FSMContextMiddleware):
@@ -144,7 +168,8 @@ class UpdateContextMiddleware(BaseMiddleware):
         async with self._sm() as session:
             track_connection(session)
             adopt_prefetched(session)  # the FSM row aiogram's middleware read for this update
-            session.add(ProcessedUpdate(update_id=event.update_id))  # written with the update's work
+            # written with the update's work, as a plain INSERT (bot/db/at_commit.py)
+            at_commit(session, "processed", _MARK, {"update_id": event.update_id})
             token, task_token = update_session.set(session), update_task.set(asyncio.current_task())
             owed_token = owed_answers.set({})
             try:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, literal, select
+from sqlalchemy import BindParameter, Select, bindparam, exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import Invite, ProcessedUpdate, RoleGrant, User, utcnow
@@ -93,24 +94,31 @@ async def user_and_principal(
 ) -> tuple[User | None, Principal, bool]:
     """The user's row (None before first contact), their principal and, with ``update_id``, whether
     that update was handled already: one query, at every update's start (bot/middlewares.py)."""
-    rows = (await session.execute(first_look_query(user_id, update_id))).all()
+    rows = (await session.execute(first_look_query(), first_look_params(user_id, update_id))).all()
     return first_look_of(rows, user_id, admin_ids)
 
 
-def first_look_query(user_id: int, update_id: int | None = None) -> Select:
-    """``user_and_principal``'s query: one row per active grant (one row without any), each
-    (handled, User or None, role, department code). A caller may add columns outer-joined on a
-    condition of their own (bot/middlewares.py adds the chat's FSM row): the rows stay as many."""
-    handled = (
-        exists().where(ProcessedUpdate.update_id == update_id) if update_id is not None else literal(False)
-    ).label("handled")
+@functools.cache
+def first_look_query() -> Select:
+    """``user_and_principal``'s query, built once (its values are parameters: ``first_look_params``,
+    so SQLAlchemy finds it compiled without walking a new statement each update): one row per
+    active grant (one row without any), each (handled, User or None, role, department code). A
+    caller may add columns outer-joined on a condition of their own (bot/middlewares.py adds the
+    chat's FSM row): the rows stay as many."""
+    handled = exists().where(ProcessedUpdate.update_id == bindparam("update_id")).label("handled")  # NULL: never
     one = select(literal(1).label("one")).subquery()  # a row even before the user's first contact
+    user_id: BindParameter[int] = bindparam("user_id")
     return (
         select(handled, User, RoleGrant.role, RoleGrant.department_code)
         .select_from(one)
         .outerjoin(User, User.id == user_id)
         .outerjoin(RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None))
     )
+
+
+def first_look_params(user_id: int, update_id: int | None = None) -> dict[str, Any]:
+    """``first_look_query``'s parameters; without ``update_id``, handled is false."""
+    return {"user_id": user_id, "update_id": update_id}
 
 
 def first_look_of(rows: Sequence[Any], user_id: int, admin_ids: frozenset[int]) -> tuple[User | None, Principal, bool]:

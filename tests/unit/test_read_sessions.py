@@ -55,12 +55,13 @@ async def test_the_fsm_row_is_read_without_the_write_lock_and_written_once_at_th
             assert await storage.get_state(KEY) == "Form:text"
             await storage.update_data(KEY, {"b": 2})
             await storage.set_state(KEY, "Form:photos")
-            assert "UPDATE" not in statements  # nothing written yet: the writes wait for the commit
+            assert "INSERT" not in statements  # nothing written yet: the writes wait for the commit
             await s.commit()
         finally:
             update_session.reset(token)
             event.remove(engine, "before_cursor_execute", listen)
-    assert statements.count("UPDATE") == 1  # state and data in one statement
+    assert statements.count("INSERT") == 1  # state and data in one statement (an upsert)
+    assert "UPDATE" not in statements
     assert statements.count("SELECT") == 1  # one look at the row for the whole update
     async with db_sessionmaker() as s:
         row = await s.get(FsmRecord, "fsm:42:9:9:default")
