@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aiogram import Bot, Dispatcher, Router  # noqa: E402
 from aiogram.types import Message  # noqa: E402
 
-from bot.db.session import READ_ONLY  # noqa: E402
+from bot.db.session import ONE_STATEMENT, READ_ONLY  # noqa: E402
 from instant_bot import TOKEN, InstantSession, Resident, Updates, run_residents  # noqa: E402
 
 DEFAULT_PG = os.environ.get(
@@ -198,7 +198,9 @@ async def complaint_rate(
         statements[statement.lstrip()[:9].upper().startswith(CONTROL)] += 1
 
     def began(conn) -> None:  # noqa: ANN001
-        transactions["read" if conn.get_execution_options().get(READ_ONLY) else "write"] += 1
+        options = conn.get_execution_options()
+        if not options.get(ONE_STATEMENT):  # a single statement read without BEGIN is no transaction of ours
+            transactions["read" if options.get(READ_ONLY) else "write"] += 1
 
     event.listen(app.engine.sync_engine, "before_cursor_execute", count)
     event.listen(app.engine.sync_engine, "begin", began)
@@ -398,7 +400,8 @@ def main() -> None:
             f"(p50 {pct(rows[0][4], 50) * 1000:.2f} ms); ratio = complaint updates/s ÷ echo updates/s of the same round; "
             "SQL/upd = statements per update other than transaction control (BEGIN, SAVEPOINT, RELEASE, "
             "ROLLBACK, COMMIT), which ctl counts (SQLite's BEGIN is issued as a statement, asyncpg's is not); "
-            "tx r+w = read and write transactions per update; "
+            "tx r+w = read and write transactions per update (a read of one statement without BEGIN, "
+            "the update's first look, is not one); "
             "in tx = Bot API calls per update made while its database transaction was open; "
             "retry = answers 'try again shortly' (the database did not answer in time), each sent again; "
             "open loop: latency from an update's arrival (queue wait included) to its answer"

@@ -144,14 +144,17 @@ def build_app(settings: Settings) -> App:
     # arrival order; the state read beside the writer, with the update's first look: FirstLook);
     # NUL stripped; flood limit; the update's context (de-duplication, user and roles, the
     # update's session and its one commit, inside the lock).
-    dp.fsm = FirstLook(dp.fsm, reads, settings.admin_ids)
+    first_looks = make_read_sessionmaker(engine, one_statement=True)  # one statement each: no BEGIN around it
+    dp.fsm = FirstLook(dp.fsm, first_looks, settings.admin_ids)
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(StripNulMiddleware())  # PostgreSQL refuses NUL in text
     dp.update.outer_middleware(FloodLimitMiddleware(settings.flood_limit, settings.flood_window))
     metrics = Metrics()
     # the update's unit of work writes a few rows: on SQLite all of it on the event loop's thread
     short = make_sessionmaker(engine, short=True)
-    dp.update.outer_middleware(UpdateContextMiddleware(short, settings.admin_ids, worker.wake, metrics, reads=reads))
+    dp.update.outer_middleware(
+        UpdateContextMiddleware(short, settings.admin_ids, worker.wake, metrics, reads=first_looks)
+    )
     errors.install(dp)  # whatever an update raises, the person is answered (bot/errors.py)
     dp.callback_query.outer_middleware(InaccessibleMessageMiddleware())  # buttons on messages Telegram hides
     for typed in (dp.message, dp.edited_message):  # a 주민등록번호 reaches no handler (bot/rrn_guard.py)

@@ -18,6 +18,7 @@ from sqlalchemy import Insert, Table, bindparam, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.db.at_commit import at_commit
 
@@ -31,17 +32,20 @@ update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", d
 update_task: ContextVar[object | None] = ContextVar("update_task", default=None)
 
 
-CONNECTED = "connected"  # in session.info while the session's transaction holds a connection
+CONNECTED = "connected"  # in session.info while the session's transaction holds a connection (_connected)
 
 
-def track_connection(session: AsyncSession) -> None:
-    """Keep ``session.info[CONNECTED]`` true while the session holds a database connection."""
-    event.listen(session.sync_session, "after_begin", lambda s, _tx, _conn: s.info.__setitem__(CONNECTED, True))
-    event.listen(
-        session.sync_session,
-        "after_transaction_end",
-        lambda s, tx: s.info.pop(CONNECTED, None) if tx.parent is None else None,
-    )
+# Listened to on the Session class once, not per session (each event.listen costs ~30 µs): every
+# session keeps the flag; only the update's is asked.
+@event.listens_for(Session, "after_begin")
+def _connected(session: Session, _transaction, _connection) -> None:  # noqa: ANN001
+    session.info[CONNECTED] = True  # session.info: the AsyncSession's too
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _released(session: Session, transaction) -> None:  # noqa: ANN001
+    if transaction.parent is None:
+        session.info.pop(CONNECTED, None)
 
 
 class Form(NamedTuple):
@@ -73,9 +77,10 @@ def adopt_prefetched(session: AsyncSession) -> None:
         DatabaseStorage._cache(session).update(rows)
 
 
-def _forget_rows(session, previous) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
-    if previous.parent is None and not previous.nested:  # with the writes queued (bot/db/at_commit.py)
-        session.info["fsm_rows"] = {}
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rows(session: Session, previous) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
+    if "fsm_rows" in session.info and previous.parent is None and not previous.nested:
+        session.info["fsm_rows"] = {}  # with the writes queued for it (bot/db/at_commit.py)
 
 
 @functools.cache
@@ -121,10 +126,7 @@ class DatabaseStorage(BaseStorage):
         """Forms read or written in this update's session, by key (``_MISSING``: known to be
         absent), so the state and data are read from the database once per update, not at every
         get_state/get_data. A rollback forgets them (what they said may have been undone)."""
-        if "fsm_rows" not in s.info:
-            event.listen(s.sync_session, "after_soft_rollback", _forget_rows)
-            s.info["fsm_rows"] = {}
-        return s.info["fsm_rows"]
+        return s.info.setdefault("fsm_rows", {})
 
     @staticmethod
     async def _read(s: AsyncSession, k: str) -> Any:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.commit_first import owed_answers, send_owed_answers
 from bot.db.at_commit import at_commit
 from workflows.models import FsmRecord, ProcessedUpdate
-from bot.fsm_storage import DatabaseStorage, Form, adopt_prefetched, track_connection, update_session, update_task
+from bot.fsm_storage import DatabaseStorage, Form, adopt_prefetched, update_session, update_task
 from bot.metrics import Metrics
 from handlers.turn import Turn
 from bot.errors import store_unavailable
@@ -87,10 +87,12 @@ def _first_look_and_state() -> Select:
 
 class FirstLook(FSMContextMiddleware):
     """aiogram's FSM middleware (the chat's lock, then its state) with the update's first look read
-    in the same read transaction as the state: one read transaction per update, not two. Used with
-    the FSM in our database (DatabaseStorage); with Redis it is aiogram's middleware as it is, and
-    UpdateContextMiddleware reads the first look itself. Its body is aiogram's
-    FSMContextMiddleware.__call__ (3.31) with the state read in our read session."""
+    in the same query as the state: one statement per update, read without a transaction around it
+    (``reads`` is make_read_sessionmaker(engine, one_statement=True); an update without a user
+    reads two independent rows, each on its own). Used with the FSM in our database
+    (DatabaseStorage); with Redis it is aiogram's middleware as it is, and UpdateContextMiddleware
+    reads the first look itself. Its body is aiogram's FSMContextMiddleware.__call__ (3.31) with
+    the state read in our read session."""
 
     def __init__(self, fsm: FSMContextMiddleware, reads: async_sessionmaker[AsyncSession], admins: frozenset[int]):
         super().__init__(fsm.storage, fsm.events_isolation, fsm.strategy)
@@ -139,7 +141,7 @@ class UpdateContextMiddleware(BaseMiddleware):
         reads: async_sessionmaker[AsyncSession] | None = None,
     ):
         self._sm, self._admins, self._wake = sessionmaker, admin_ids, wake
-        self._reads = reads or sessionmaker
+        self._reads = reads or sessionmaker  # each read here is one statement (bot/app.py: first_looks)
         self._metrics = metrics or Metrics()
 
     async def _mark_processed(self, update_id: int) -> None:
@@ -166,7 +168,6 @@ class UpdateContextMiddleware(BaseMiddleware):
             log.info("update %s already processed; skipped", event.update_id)
             return None
         async with self._sm() as session:
-            track_connection(session)
             adopt_prefetched(session)  # the FSM row aiogram's middleware read for this update
             # written with the update's work, as a plain INSERT (bot/db/at_commit.py)
             at_commit(session, "processed", _MARK, {"update_id": event.update_id})

@@ -34,12 +34,7 @@ def at_commit(
 ) -> None:
     """Run ``statement`` with ``params`` in ``session``'s transaction when it commits (replacing
     what ``key`` held). A statement built once, its values given as ``params``, is compiled once."""
-    queue = session.info.get(_QUEUE)
-    if queue is None:
-        queue = session.info[_QUEUE] = {}
-        event.listen(session.sync_session, "before_commit", _write)
-        event.listen(session.sync_session, "after_soft_rollback", _drop)
-    queue[key] = (statement, params)
+    session.info.setdefault(_QUEUE, {})[key] = (statement, params)
 
 
 def queued(session: AsyncSession) -> bool:
@@ -48,6 +43,9 @@ def queued(session: AsyncSession) -> bool:
     return bool(session.info.get(_QUEUE))
 
 
+# Listened to on the Session class once (a listener per session cost more than the rest of this):
+# a session that queued nothing has no queue to look at.
+@event.listens_for(Session, "before_commit")
 def _write(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint's commit: the queue goes with the whole transaction
@@ -59,6 +57,7 @@ def _write(session: Session) -> None:
         session.connection().execute(*queue.pop(key))
 
 
+@event.listens_for(Session, "after_soft_rollback")
 def _drop(session: Session, previous: SessionTransaction) -> None:
     if previous.parent is None and not previous.nested:
         session.info.get(_QUEUE, {}).clear()

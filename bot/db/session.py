@@ -32,6 +32,7 @@ BUSY_TIMEOUT_S = 10.0
 _HOLDS_TURN = "writer_turn"  # key in the pooled connection's info while its transaction holds the turn
 READ_ONLY = "minwon_read_only"  # execution option of the reader's engine (make_read_sessionmaker)
 SHORT = "minwon_short"  # execution option: the transaction writes a few rows (bot/db/sqlite_inline.py)
+ONE_STATEMENT = "minwon_one_statement"  # execution option of a reader that reads one statement: no BEGIN
 
 
 class WriterTurn:
@@ -146,7 +147,8 @@ def make_engine(url: str, **kw) -> AsyncEngine:
             options = conn.get_execution_options()
             _short(conn.connection, bool(options.get(READ_ONLY) or options.get(SHORT)))
             if options.get(READ_ONLY):
-                conn.exec_driver_sql("BEGIN")  # a reader: a snapshot, no write lock, no writer turn
+                if not options.get(ONE_STATEMENT):  # one statement reads one snapshot by itself
+                    conn.exec_driver_sql("BEGIN")  # a reader: a snapshot, no write lock, no writer turn
                 return
             # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
             # that reads and then writes can never fail on a snapshot another writer moved on.
@@ -193,10 +195,17 @@ def _refuse_flush(session, _flush_context, _instances):  # noqa: ANN001
         raise RuntimeError("a read session does not write: use the update's session")
 
 
-def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that read beside the writer (see the module's docstring)."""
+def make_read_sessionmaker(engine: AsyncEngine, one_statement: bool = False) -> async_sessionmaker[AsyncSession]:
+    """Sessions that read beside the writer (see the module's docstring). ``one_statement``: each
+    session reads one statement (the update's first look, bot/middlewares.FirstLook), so it opens
+    no transaction around it: SQLite and PostgreSQL read a single statement from one snapshot
+    anyway, and BEGIN and its end would be two more calls (on PostgreSQL, two round trips)."""
     options: dict = {READ_ONLY: True}
-    if engine.dialect.name == "postgresql":
+    if one_statement:
+        options[ONE_STATEMENT] = True
+        if engine.dialect.name == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"  # SQLAlchemy puts the connection back as it was
+    elif engine.dialect.name == "postgresql":
         options["postgresql_readonly"] = True
     return async_sessionmaker(
         engine.execution_options(**options), expire_on_commit=False, autoflush=False, sync_session_class=ReadOnlySession

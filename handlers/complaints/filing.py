@@ -478,8 +478,8 @@ async def submit(
     except DailyLimit as e:  # the form stays: its 제출 works again from again_at
         await query.message.answer(t(lang, "cf.daily_limit", n=e.limit, at=svc.fmt(e.again_at, lang)))
         return
+    await state.clear()  # the form ends with its complaint: one commit for both
     await session.commit()
-    await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
     if not created:
         await query.message.answer(t(lang, "cf.already_submitted", receipt=c.receipt_no))

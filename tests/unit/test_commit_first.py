@@ -152,10 +152,10 @@ async def test_no_bot_api_call_while_the_updates_transaction_is_open(migrated_te
     assert rec.calls[-1][3] >= 1  # /complaint's first question: its FSM state already committed
 
 
-async def test_each_update_reads_its_state_user_and_mark_in_one_read_transaction(migrated_template, tmp_path):
+async def test_each_update_reads_its_state_user_and_mark_in_one_read_statement(migrated_template, tmp_path):
     """The chat's FSM row, whether the update was handled already, and the user with their roles:
-    one read transaction per update (bot/middlewares.FirstLook), not one for aiogram's state read
-    and another for ours, and in it one query (first_look_and_state)."""
+    one read per update (bot/middlewares.FirstLook), not one for aiogram's state read and another
+    for ours: one query (first_look_and_state), with no BEGIN around it."""
     from sqlalchemy import event
 
     from bot.db.session import READ_ONLY
@@ -163,13 +163,17 @@ async def test_each_update_reads_its_state_user_and_mark_in_one_read_transaction
     app, rec = await _recorded_app(migrated_template, tmp_path)
     reads: list[list[str]] = []  # the statements of each read transaction
 
-    def began(conn) -> None:  # noqa: ANN001
+    def began(conn) -> None:  # noqa: ANN001 - after the engine's own "begin" listener issued any BEGIN
         if conn.get_execution_options().get(READ_ONLY):
-            conn.info["tx"] = []
+            conn.info["tx"] = ["BEGIN"] if conn.info.pop("BEGIN", False) else []
             reads.append(conn.info["tx"])
 
     def ran(conn, cursor, statement, *args) -> None:  # noqa: ANN001
-        if conn.get_execution_options().get(READ_ONLY) and "tx" in conn.info:
+        if not conn.get_execution_options().get(READ_ONLY):
+            return
+        if statement.strip() == "BEGIN":
+            conn.info["BEGIN"] = True  # the transaction about to be noted by began
+        elif "tx" in conn.info:
             conn.info["tx"].append(statement)
 
     event.listen(app.engine.sync_engine, "begin", began)
@@ -185,6 +189,7 @@ async def test_each_update_reads_its_state_user_and_mark_in_one_read_transaction
     assert len(ours) == 3, ours
     for tx in ours:  # one statement: the mark, the user and roles, and the state outer-joined
         assert any(state in st and "processed_updates" in st and "role_grants" in st for st in tx), tx
+        assert len(tx) == 1, tx  # and nothing else: no BEGIN around it (it reads one snapshot by itself)
 
 
 async def test_the_answer_type_of_every_call_is_kept_across_garbage_collection(migrated_template, tmp_path):
