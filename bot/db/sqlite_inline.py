@@ -24,7 +24,10 @@ transaction under load, the ceiling of the whole process. Here (InlineConnection
   row: a loop of small writes (an admin's broadcast to every resident) would hold it for as long
   as it lasts. A task's inline calls since it last let the loop run are a run (_Streak); past
   STREAK_BUDGET_S its next call goes to the thread, and the loop runs.
-- Making a cursor and closing one are inline (no I/O); connecting and closing stay on the thread.
+- Making a cursor and closing one are inline (no I/O), and so is a new connection's set-up
+  (its PRAGMAs, SQLAlchemy's functions): under load each was a hand-off waiting behind every
+  update in flight, ~40 ms a connection, and a burst of 64 updates opens ~50 (the writers queued
+  for their turn each hold one). Connecting and closing stay on the thread.
 
 The sqlite3 connection is opened with check_same_thread=False: calls on one connection never
 overlap (SQLAlchemy makes them one after the other), whichever thread makes them.
@@ -48,6 +51,16 @@ STREAK_BUDGET_S = 0.02  # inline calls without the event loop running anything e
 EXECUTEMANY_INLINE = 100  # rows of an executemany made inline in a short transaction
 SLOW_INLINE_S = 0.05  # an inline call longer than this (it cannot be interrupted) is logged
 _PROGRESS_EVERY = 1000  # SQLite virtual-machine steps between looks at the clock
+# PRAGMAs that set a connection's own settings (bot/db/session.py, as each connection is made),
+# inline in any transaction: no I/O (journal_mode=WAL is a look at the header once the file is in
+# WAL; the file's first connection, which switches it, is made at start, before any load)
+_SETTINGS = (
+    "PRAGMA BUSY_TIMEOUT",
+    "PRAGMA SYNCHRONOUS",
+    "PRAGMA FOREIGN_KEYS",
+    "PRAGMA JOURNAL_MODE",
+    "PRAGMA READ_UNCOMMIT",
+)
 _SQLITE_BUSY, _SQLITE_INTERRUPT = 5, 9
 
 
@@ -104,15 +117,15 @@ class InlineConnection(aiosqlite.Connection):
             if name == "executemany" and self.short and len(args[1]) <= EXECUTEMANY_INLINE and _streak.allows():
                 return self._timed(fn, args, name)
         elif owner is self._connection:
-            if name == "cursor":
-                return fn()
+            if name == "cursor" or name == "create_function":  # no I/O: SQLAlchemy's set-up of a new connection
+                return fn(*args, **kwargs)
             if name in ("commit", "rollback") and (self.short or not owner.in_transaction) and _streak.allows():
                 return self._timed(fn, (), name)
         self.on_thread += 1
         return await super()._execute(fn, *args, **kwargs)
 
     async def _statement(self, cursor: sqlite3.Cursor, fn, args: tuple) -> Any:  # noqa: ANN001
-        head, inline = args[0].lstrip()[:16].upper(), _streak.allows()
+        head, inline = args[0].lstrip()[:24].upper(), _streak.allows()
         if inline and head.startswith("SELECT"):
             self._deadline = time.perf_counter() + INLINE_BUDGET_S
             try:
@@ -126,7 +139,7 @@ class InlineConnection(aiosqlite.Connection):
         elif head.startswith("BEGIN IMMEDIATE"):
             if inline and self.short and self._begin_without_waiting(cursor, fn, args):
                 return cursor
-        elif inline and (self.short or head.startswith(("BEGIN", "PRAGMA BUSY_TIMEOUT"))):
+        elif inline and (self.short or head.startswith(("BEGIN", *_SETTINGS))):
             return self._timed(partial(self._run, cursor, fn, args), (), head)
         self.on_thread += 1
         return await super()._execute(fn, *args)

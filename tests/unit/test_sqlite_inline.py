@@ -73,6 +73,23 @@ async def test_an_updates_unit_of_work_makes_no_hand_off_to_the_thread(engine):
         assert (await r.execute(text("SELECT what FROM seen WHERE n = 2"))).scalar() == "c"
 
 
+async def test_a_new_connections_set_up_makes_no_hand_off_to_the_thread(engine):
+    """Its PRAGMAs and SQLAlchemy's functions are made inline: under load each hand-off waited
+    behind every update in flight, and a burst that opened connections queued behind them."""
+    await engine.dispose()  # the pool starts empty: all three are new
+    reads = make_read_sessionmaker(engine)
+    sessions = [reads() for _ in range(3)]  # held at once: three connections
+    try:
+        for s in sessions:
+            await s.execute(text("SELECT 1"))
+        drivers = [driver(s) for s in sessions]
+        assert len({id(d) for d in drivers}) == 3
+        assert [d.on_thread for d in drivers] == [0, 0, 0]
+    finally:
+        for s in sessions:
+            await s.close()
+
+
 async def test_writes_outside_a_short_transaction_go_to_the_thread(engine):
     async with make_sessionmaker(engine)() as s:
         await s.execute(text("SELECT 1"))
