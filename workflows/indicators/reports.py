@@ -28,6 +28,7 @@ import dataclasses
 import io
 import itertools
 import logging
+import os
 import threading
 import time
 from contextlib import AbstractAsyncContextManager, nullcontext
@@ -971,12 +972,13 @@ _POOL_LOCK = threading.Lock()
 # benchmarks/bench_indicators.py against the residents' waits in the bot beside it
 LANES = 2
 POOL_IDLE_S = 600.0  # ended after this long without a report: their ~100 MB each are not kept idle
+NICE = 10  # how far behind the bot the report and chart processes run (_pool)
 _busy = 0  # reports in flight
 _last_done = 0.0
 
 
 def _warm_chart() -> None:
-    """The chart process's start: matplotlib and the Korean font loaded before the first chart."""
+    """The chart process's first task: matplotlib and the Korean font loaded before the first chart."""
     import matplotlib.backends.backend_agg
     import matplotlib.figure  # noqa: F401
 
@@ -990,22 +992,27 @@ def _pool(name: str = REPORT_PROCESS):
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # spawn, never fork: the bot's process has threads (the database driver's, the loop's)
+            # spawn, never fork: the bot's process has threads (the database driver's, the loop's).
+            # Behind the bot (os.nice, before the process imports anything of ours): on a machine
+            # with few cores the residents' updates get the CPU first and the report waits. At the
+            # same priority the report's processes and the bot shared two cores, and an update
+            # now and then waited a whole scheduler slice: up to 115 ms during /report year
+            # (benchmarks/bench_indicators.py). Raising one's niceness is always allowed.
             pool = _POOLS[name] = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm_chart if name == CHART_PROCESS else None,
+                initializer=os.nice,
+                initargs=(NICE,),
             )
         return pool
 
 
 def _start(name: str) -> None:
-    """Spawn a process now (a pool spawns at its first task), so it starts while other work runs.
-    Best effort: a process that cannot start fails its first real task, which has a way round."""
-    import os
-
+    """Spawn a process now (a pool spawns at its first task), so it starts while other work runs;
+    the chart process loads matplotlib meanwhile. Best effort: a process that cannot start fails
+    its first real task, which has a way round."""
     try:
-        _pool(name).submit(os.getpid)
+        _pool(name).submit(_warm_chart if name == CHART_PROCESS else os.getpid)
     except RuntimeError:  # shut down (retired between the lookup and the submit) or broken
         pass
 
