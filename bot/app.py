@@ -21,7 +21,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db.session import ReadsAt, make_engine, make_read_sessionmaker, make_sessionmaker
+from bot.db.session import IN_FLIGHT, ReadsAt, make_engine, make_read_sessionmaker, make_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.flood import FloodLimitMiddleware
 from bot.inaccessible import InaccessibleMessageMiddleware
@@ -253,7 +253,7 @@ async def run(app: App, *, handle_signals: bool = True) -> None:
                 allowed_updates=app.dp.resolve_used_update_types(),
                 handle_signals=handle_signals,
                 close_bot_session=False,
-                tasks_concurrency_limit=64,
+                tasks_concurrency_limit=IN_FLIGHT,
             )
     finally:
         if http_runner is not None:

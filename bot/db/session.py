@@ -29,6 +29,7 @@ from bot.db.sqlite_inline import InlineConnection, connector
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 10.0
+IN_FLIGHT = 64  # updates handled at once (aiogram's tasks_concurrency_limit, bot/app.py)
 _HOLDS_TURN = "writer_turn"  # key in the pooled connection's info while its transaction holds the turn
 READ_ONLY = "minwon_read_only"  # execution option of the reader's engine (make_read_sessionmaker)
 SHORT = "minwon_short"  # execution option: the transaction writes a few rows (bot/db/sqlite_inline.py)
@@ -117,10 +118,13 @@ def make_engine(url: str, **kw) -> AsyncEngine:
     if url.startswith("sqlite") and ":memory:" not in url:
         # Room for every update's read session beside the writers queued for their turn (each
         # holds a pooled connection while it waits): the one holding the turn must never wait for
-        # a connection. Connections past pool_size are closed when they come back; 16 kept open:
-        # with 5, a burst opened and closed one every ninth update (a thread, four PRAGMAs and
-        # the schema read each time), 10 % of the updates/s (benchmarks/bench_throughput.py)
-        kw = {"pool_size": 16, "max_overflow": 200, **kw}
+        # a connection. Connections past pool_size are closed when they come back, so pool_size
+        # is the updates handled at once (bot/app.py: 64), made as a burst needs them and kept:
+        # with 16, updates waiting on a 50 ms Telegram kept ~40 writers queued, and a connection
+        # was opened and closed every third update (a thread each), 4.8 ms of CPU per update
+        # against 3.8 (benchmarks/bench_throughput.py --telegram-ms 50); with 5, every ninth
+        # update at 0 ms. Kept connections cost ~0.2 MiB each.
+        kw = {"pool_size": IN_FLIGHT, "max_overflow": 200, **kw}
     if url.startswith("sqlite"):  # short calls on the event loop's thread (bot/db/sqlite_inline.py)
         from sqlalchemy.dialects.sqlite.aiosqlite import dialect
 

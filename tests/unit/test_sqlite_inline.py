@@ -187,3 +187,24 @@ async def test_a_short_transaction_that_turns_out_long_lets_the_event_loop_run(e
     assert conn.on_thread > before + 2  # some of the 3,000 went to the thread
     async with make_read_sessionmaker(engine)() as r:
         assert (await r.execute(text("SELECT count(*) FROM seen"))).scalar() == 103_000
+
+
+async def test_a_burst_of_updates_connections_are_kept_for_the_next(engine):
+    """As many connections as updates handled at once stay open after a burst: with fewer, every
+    burst (writers queued for their turn each hold one) opened and closed them again, a thread each."""
+    from sqlalchemy import event
+
+    from bot.db.session import IN_FLIGHT
+
+    made: list[object] = []
+    event.listen(engine.sync_engine, "connect", lambda *a: made.append(a))
+    reads = make_read_sessionmaker(engine)
+    for burst in range(2):
+        sessions = [reads() for _ in range(IN_FLIGHT)]
+        for s in sessions:
+            await s.execute(text("SELECT 1"))
+        for s in sessions:
+            await s.close()
+        if burst == 0:
+            first = len(made)
+    assert first >= IN_FLIGHT - 1 and len(made) == first  # the second burst made none
