@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from bot.db.at_commit import at_commit
+from bot.db.at_commit import at_commit, whole
 
 from workflows.models import FsmRecord, utcnow
 
@@ -79,7 +79,7 @@ def adopt_prefetched(session: AsyncSession) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_rows(session: Session, previous) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
-    if "fsm_rows" in session.info and previous.parent is None and not previous.nested:
+    if "fsm_rows" in session.info and whole(previous):
         session.info["fsm_rows"] = {}  # with the writes queued for it (bot/db/at_commit.py)
 
 
@@ -192,9 +192,7 @@ class DatabaseStorage(BaseStorage):
         (``adopt_prefetched``). bot/middlewares.FirstLook reads it in the update's first-look
         query instead (``row_key``, ``remember``)."""
         k = self._keys.build(key)
-        form = await self._read(reads, k)
-        _prefetched.set({k: form})  # this read only
-        return None if form is _MISSING else form
+        return self.remember(k, (await reads.execute(_READ, {"k": k})).first())
 
     def row_key(self, key: StorageKey) -> str:
         """The primary key of ``key``'s row in fsm_records."""

@@ -57,7 +57,13 @@ def _write(session: Session) -> None:
         session.connection().execute(*queue.pop(key))
 
 
+def whole(previous: SessionTransaction) -> bool:
+    """In an "after_soft_rollback" listener: the transaction itself was rolled back, not a
+    savepoint in it (what else is kept for the transaction is dropped on the same test)."""
+    return previous.parent is None and not previous.nested
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _drop(session: Session, previous: SessionTransaction) -> None:
-    if previous.parent is None and not previous.nested:
+    if whole(previous):
         session.info.get(_QUEUE, {}).clear()
