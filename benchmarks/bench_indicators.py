@@ -9,8 +9,9 @@ Then, in the same run, --repeat times each (min / median / max):
 * a bare ``SELECT count(*)`` over complaints, complaint_events and ratings,
 * the monthly report's figures (workflows.reports.build: every indicator, the previous period
   and a year earlier, the 12-month trend, the recurring finder, the ranking, the raw ratings),
-  read in one read session in this process, and with its parts read several at once
-  (service.Lanes: each part in a session of its own, as the report process reads them),
+  read in one read session in this process, with its parts read several at once
+  (service.Lanes: each part in a session of its own), and as /report reads them: in the report
+  process, for each --lanes width (its first run starts the process),
 * the report as /report makes it (reports.produce: the figures read in the report process, then
   the chart PNG and the XLSX drawn there; the first run starts the process), for each --lanes
   width (parts read at once there: 1, and reports.LANES by default),
@@ -353,7 +354,7 @@ async def writes_during(sm, job, *, seconds: float | None = None) -> tuple[Resid
     return residents, took
 
 
-async def figure_timings(repeat: int, count_all, figures, everything, widths: list[int]) -> None:
+async def figure_timings(repeat: int, count_all, figures, figures_there, everything, widths: list[int]) -> None:
     t_count, _ = await timed(repeat, count_all)
     base = statistics.median(t_count)
     print(f"{'':48s} {'min / median / max':>32s}   ratio to count(*) (median)")
@@ -362,6 +363,9 @@ async def figure_timings(repeat: int, count_all, figures, everything, widths: li
     for label, span in (("monthly", REPORT), ("yearly", YEAR)):
         rows = [(f"{label} report, figures only", figures(span))]
         rows += [(f"{label} report, figures, {w} parts at once", figures(span, w)) for w in widths if w > 1]
+        rows += [
+            (f"{label} report, figures in the report process, {w} at once", figures_there(span, w)) for w in widths
+        ]
         rows += [(f"{label} report, with PNG + XLSX, {w} at once", everything(span, w)) for w in widths]
         for name, fn in rows:
             times, results[name] = await timed(repeat, fn)
@@ -406,6 +410,12 @@ async def measure(
 
         return run
 
+    def figures_there(span, width: int):  # as /report reads them: in the report process (its first run starts it)
+        async def run():
+            return await reports._there(reports._figures_there, reports._portable(svc), span, width)
+
+        return run
+
     def everything(span, width: int = reports.LANES):  # as /report makes it: in the report process
         async def run():
             return await reports.produce(reads, svc, span, width=width)
@@ -422,7 +432,7 @@ async def measure(
 
     await count_all()  # warm the page cache the same way for all
     if timings:
-        await figure_timings(repeat, count_all, figures, everything, widths)
+        await figure_timings(repeat, count_all, figures, figures_there, everything, widths)
     if concurrency:
         print("residents' updates (8 residents, one small write transaction each every 50 ms):")
         for k in range(repeat):

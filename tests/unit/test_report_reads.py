@@ -77,6 +77,7 @@ async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplo
     """matplotlib and openpyxl hold the GIL for long stretches: the PNG and XLSX are drawn in a
     separate (spawned) process, so the event loop keeps serving residents meanwhile; the processes
     run at a lower priority than the bot."""
+    import gc
     import io
     import os
 
@@ -95,6 +96,10 @@ async def test_the_files_are_drawn_in_another_process(session, svc, clock, caplo
     # both behind the bot: on few cores the residents' updates get the CPU first
     behind = {name: reports._pool(name).submit(os.nice, 0).result(timeout=30) for name in reports._POOLS}
     assert behind == {name: min(19, os.nice(0) + reports.NICE) for name in ("chart", "report")}
+    # the modules they work with are out of the collector's sight (a full collection during a
+    # report walked them all again): frozen before each task
+    frozen = {name: reports._pool(name).submit(gc.get_freeze_count).result(timeout=30) for name in reports._POOLS}
+    assert all(n > 10_000 for n in frozen.values()), frozen
     # idle for POOL_IDLE_S after the last report: the processes end (their memory is not kept idle)
     monkeypatch.setattr(reports, "POOL_IDLE_S", 0.0)
     reports._retire_if_idle()
