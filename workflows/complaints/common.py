@@ -270,8 +270,13 @@ def padded_address():
     return literal(" ") + func.replace(func.replace(Complaint.address, ",", " "), "(", " ") + " "
 
 
-def dong_case(dongs: Iterable[str]):
-    """SQL CASE: the 동 named as a whole word in the address, else OTHER_PLACE / NO_ADDRESS."""
-    whens = [(Complaint.address.is_(None), NO_ADDRESS)]
-    whens += [(padded_address().like(f"% {d} %"), d) for d in dongs]
+def dong_case(dongs: Iterable[str], padded=None):
+    """SQL CASE: the 동 named as a whole word in the address, else OTHER_PLACE / NO_ADDRESS.
+    ``padded``: padded_address() as a column already computed (a subquery's, NULL for no address),
+    matched against each 동; without it the address is padded again for each 동."""
+    if padded is None:
+        whens = [(Complaint.address.is_(None), NO_ADDRESS)]
+        whens += [(padded_address().like(f"% {d} %"), d) for d in dongs]
+    else:
+        whens = [(padded.is_(None), NO_ADDRESS)] + [(padded.like(f"% {d} %"), d) for d in dongs]
     return case(*whens, else_=OTHER_PLACE)

@@ -258,7 +258,7 @@ def summary(report: Report, svc: Services, lang: str) -> str:
     """The chat summary (HTML, well under Telegram's 4,096 characters)."""
     i = report.indicators
     cur, prev, year = i.current, i.previous, i.year_ago
-    s, sp, f = cur.smile.district, cur.speed.district, cur.flow.district
+    s, sp, f = cur.smile.district, cur.speed.district, i.flow.district
     lines = [
         t(
             lang,
@@ -712,7 +712,7 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
     levels_fmt = [None, None, None, None]
 
     # 요약
-    s, sp, f = cur.smile.district, cur.speed.district, cur.flow.district
+    s, sp, f = cur.smile.district, cur.speed.district, i.flow.district
     ps, pp, ys, yp = prev.smile.district, prev.speed.district, year.smile.district, year.speed.district
     labels = cols("report.xlsx.summary_rows")
     generated = report.generated_at.astimezone(svc.tz).strftime("%Y-%m-%d %H:%M")
@@ -827,7 +827,7 @@ def workbook_xlsx(report: Report, svc: Services, lang: str = FILE_LANG) -> bytes
 
     # 이송·재개
     def flow_rows():
-        for label, m, _ in level_rows(cur.flow):
+        for label, m, _ in level_rows(i.flow):
             yield label[:3] + [
                 m.transfers,
                 m.transfer_hours,
