@@ -78,8 +78,10 @@ def instant_app(settings, latency: float = 0.0, held: bool = False):
     behaviour before it, measured in the same run as the baseline)."""
     from bot.app import build_app, request_middlewares
     from bot.retry import RetryAfterMiddleware
+    from workflows import heap
 
     app = build_app(settings)
+    heap.settle(collect=False)  # as python -m bot does before it serves
     session = InstantSession(latency)
     if held:
         session.middleware(RetryAfterMiddleware())

@@ -43,9 +43,12 @@ def main() -> int:
     upgrade_to_head(settings.database_url)
     from bot.app import build_app, run
     from bot.startup import TokenRejected
+    from workflows import heap
 
+    app = build_app(settings)
+    heap.settle(collect=False)  # what start made, out of the collector's sight: updates' collections walk it no more
     try:
-        asyncio.run(run(build_app(settings)))
+        asyncio.run(run(app))
     except TokenRejected as e:
         print(e, file=sys.stderr)
         return 2

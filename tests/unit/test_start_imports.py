@@ -46,3 +46,39 @@ async def test_a_restart_loads_no_migration_tool_nor_report_libraries(tmp_path):
     loaded = set(json.loads(out.decode().strip().splitlines()[-1]))
     assert {"aiogram", "sqlalchemy", "workflows", "handlers"} <= loaded  # it did build the bot
     assert loaded.isdisjoint(LATER), sorted(loaded & set(LATER))
+
+
+SERVE = """
+import gc, json, sys
+import bot.app
+
+
+async def serve(app, **kw):  # where python -m bot would poll: how much of the heap is frozen
+    print(json.dumps({"frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects())}))
+
+
+bot.app.run = serve
+from bot.__main__ import main
+sys.exit(main())
+"""
+
+
+async def test_what_start_made_is_frozen_before_the_bot_serves(tmp_path):
+    """gc.freeze (workflows.heap): the modules, routers and settings of the start are out of the
+    collector's sight, so each full collection during updates no longer walks them all."""
+    url = databases.empty_database_url(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "DATABASE_", "REDIS_"))}
+    env.update(
+        BOT_TOKEN="123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        TELEGRAM_API_URL="http://127.0.0.1:9",
+        DATABASE_URL=url,
+        DATA_DIR=str(tmp_path),
+        DATA_KEY=base64.urlsafe_b64encode(b"k" * 32).decode(),
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", SERVE, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    heap = json.loads(out.decode().strip().splitlines()[-1])
+    assert heap["frozen"] > 100_000 and heap["tracked"] < heap["frozen"] / 10, heap

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import gc
 import io
 import itertools
 import logging
@@ -42,7 +41,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from workflows.models import OutboxFile, OutboxMessage, Rating, RoleGrant, User
-from workflows import audit
+from workflows import audit, heap
 from workflows.indicators import service as ind
 from workflows.complaints.common import NO_ADDRESS, OTHER_PLACE
 from workflows.fonts import korean_font_dir
@@ -978,31 +977,21 @@ _busy = 0  # reports in flight
 _last_done = 0.0
 
 
-def _settle() -> None:
-    """At the start of each task in the report and chart processes: what is alive there now (the
-    modules of SQLAlchemy, numpy, matplotlib, openpyxl, ours; a kept report) is collected once and
-    then left out of the collector's sight (gc.freeze). A report makes 100,000s of rows and tuples,
-    and each full collection they set off walked all of those module objects again: 0.2-0.3 s of a
-    month's 1.5 s of figures on a large district (benchmarks/bench_indicators.py). What was frozen
-    is still freed when nothing refers to it; only a cycle among frozen objects would stay, and the
-    collect before each freeze leaves none from the task before. The next collect walks just what
-    a task left behind."""
-    gc.collect()
-    gc.freeze()
-
-
 def _warm_chart() -> None:
     """The chart process's first task: matplotlib and the Korean font loaded before the first chart."""
     import matplotlib.backends.backend_agg
     import matplotlib.figure  # noqa: F401
 
     korean_font_family()
-    _settle()
+    heap.settle()
 
 
 def _settled(fn: Callable, *args):
-    """``fn(*args)`` in the report or chart process, settled first (every task sent by _there)."""
-    _settle()
+    """``fn(*args)`` in the report or chart process, after heap.settle (every task sent by _there):
+    a report makes 100,000s of rows and tuples, and each full collection they set off walked every
+    module object of SQLAlchemy, numpy, matplotlib and openpyxl there again, 0.2-0.3 s of a month's
+    1.5 s of figures on a large district (benchmarks/bench_indicators.py)."""
+    heap.settle()
     return fn(*args)
 
 
@@ -1033,7 +1022,7 @@ def _start(name: str) -> None:
     the chart process loads matplotlib meanwhile. Best effort: a process that cannot start fails
     its first real task, which has a way round."""
     try:
-        _pool(name).submit(_warm_chart if name == CHART_PROCESS else _settle)
+        _pool(name).submit(_warm_chart if name == CHART_PROCESS else heap.settle)
     except RuntimeError:  # shut down (retired between the lookup and the submit) or broken
         pass
 
