@@ -24,13 +24,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import httpx
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.context import Services
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,8 @@ async def deliver_due(session: AsyncSession, svc: Services, queue: Queue, *, lim
     done = 0
     if not ids:
         return done
+    import httpx  # here: the bot starts without it (issue 17)
+
     async with httpx.AsyncClient(transport=svc.http_transport, timeout=TIMEOUT, **queue.client_options) as client:
         for row_id in ids:
             claimed = cast(

@@ -31,12 +31,13 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 from urllib.parse import unquote
 
-import httpx
-
 from workflows.texts import clip
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +244,8 @@ class NhisForecastClient:
         }
         out: list[ForecastRow] = []
         read = 0
+        import httpx  # here: the bot starts without it (issue 17)
+
         async with httpx.AsyncClient(transport=self.transport, timeout=self.timeout) as client:
             for page_no in range(1, self.max_pages + 1):
                 try:
@@ -284,6 +287,8 @@ class NhisForecastClient:
         raise AssertionError("unreachable")
 
     async def _once(self, client: httpx.AsyncClient, params: dict) -> Page:
+        import httpx
+
         try:
             resp = await client.get(self.url, params=params)
         except httpx.TimeoutException:

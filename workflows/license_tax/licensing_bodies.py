@@ -28,10 +28,9 @@ import ssl
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 import certifi
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import LicenseTaxConfirmation
@@ -43,6 +42,9 @@ from workflows.district import District
 from workflows.outbox import Buttons, enqueue
 from workflows.roles import officers_of
 from workflows.texts import ENGLISH_DATA
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 

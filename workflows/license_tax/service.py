@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,6 +66,9 @@ from workflows.roles import Principal, officers_of
 from workflows.state_machine import Machine, TransitionError
 from workflows.texts import ENGLISH_DATA, clip, escape, t
 from workflows.date_words import DateInputError, parse_date
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 

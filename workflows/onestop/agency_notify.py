@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from workflows.models import AgencyNotification, OnestopItem
@@ -45,6 +45,9 @@ from workflows.webhooks import (  # noqa: F401 - the webhook rules, named here t
     sign,
     verify,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 

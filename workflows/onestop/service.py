@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,6 +62,9 @@ from workflows.outbox import enqueue
 from workflows.roles import Principal, can_handle, officers_of
 from workflows.state_machine import Machine, TransitionError
 from workflows.texts import ENGLISH_DATA, escape, pack, t
+
+if TYPE_CHECKING:
+    import httpx
 
 DEATH_RULES_PATH = Path(__file__).parent.parent / "data" / "death_agencies.json"
 NOTICE_VERSION = "2026-12-04"  # version of the one-stop consent screens (stored with each consent)
