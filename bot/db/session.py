@@ -228,7 +228,9 @@ class ReadsAt:
 
     @asynccontextmanager
     async def __call__(self) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-        engine = make_engine(self.url)
+        # pre-ping: the report process keeps this open from report to report (reports._kept_reads),
+        # and a connection the server closed meanwhile is replaced, not met by a report
+        engine = make_engine(self.url, pool_pre_ping=True)
         try:
             yield make_read_sessionmaker(engine)
         finally:

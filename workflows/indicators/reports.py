@@ -24,6 +24,7 @@ them as ``{"outbox_file": id}``; bot/delivery.py uploads the bytes by multipart.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import dataclasses
 import io
 import itertools
@@ -31,11 +32,11 @@ import logging
 import os
 import threading
 import time
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Callable, NamedTuple
+from typing import Any, Callable, Coroutine, NamedTuple, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -1071,6 +1072,48 @@ _KEEP_AT_MOST = 4
 _tokens = itertools.count(1)
 
 
+# In the report process: one event loop, and the read sessions of the last svc.reads_elsewhere
+# kept open from report to report: an engine made, connected and its statements compiled anew for
+# each report cost ~80 ms of a month's ~1.05 s (benchmarks/bench_indicators.py). One database at a
+# time (the bot has one); closed when another is asked for, after a failed report, and as the
+# process ends.
+T = TypeVar("T")
+_runner: asyncio.Runner | None = None
+_kept: tuple[Callable, AsyncExitStack, async_sessionmaker[AsyncSession]] | None = None
+
+
+def _run_there(coro: Coroutine[Any, Any, T]) -> T:
+    global _runner
+    if _runner is None:
+        _runner = asyncio.Runner()
+        atexit.register(_end_there)
+    return _runner.run(coro)
+
+
+async def _kept_reads(reads_elsewhere: Callable) -> async_sessionmaker[AsyncSession]:
+    global _kept
+    if _kept is None or _kept[0] != reads_elsewhere:
+        await _forget_reads()
+        stack = AsyncExitStack()
+        _kept = (reads_elsewhere, stack, await stack.enter_async_context(reads_elsewhere()))
+    return _kept[2]
+
+
+async def _forget_reads() -> None:
+    global _kept
+    if _kept is not None:
+        stack, _kept = _kept[1], None
+        await stack.aclose()
+
+
+def _end_there() -> None:
+    if _runner is not None:
+        try:
+            _runner.run(_forget_reads())
+        finally:
+            _runner.close()
+
+
 def _figures_there(svc: Services, span: Span, width: int) -> tuple[Report, int]:
     """In the report process: the figures, read through ``svc.reads_elsewhere`` ``width`` parts at
     a time. They come back without the raw ratings, which only the spreadsheet shows (a year's are
@@ -1079,10 +1122,14 @@ def _figures_there(svc: Services, span: Span, width: int) -> tuple[Report, int]:
 
     async def figures() -> Report:
         assert svc.reads_elsewhere is not None
-        async with svc.reads_elsewhere() as reads:
+        reads = await _kept_reads(svc.reads_elsewhere)
+        try:
             return await build(ind.Lanes(reads, width), svc, span)
+        except BaseException:
+            await _forget_reads()  # whatever failed, the next report opens them afresh
+            raise
 
-    report = asyncio.run(figures())
+    report = _run_there(figures())
     token = next(_tokens)
     _KEPT[token] = report
     while len(_KEPT) > _KEEP_AT_MOST:
