@@ -60,7 +60,7 @@ _TABLE = cast(Table, FsmRecord.__table__)  # written and read as Core (bot/db/at
 
 
 def _form(row: Any) -> Any:
-    """A cache value from a row read (an FsmRecord, a Row of state and data, or None)."""
+    """A cache value from what was read of the row (a Row or Form of state and data; None: no row)."""
     return Form(row.state, row.data or {}) if row is not None else _MISSING
 
 

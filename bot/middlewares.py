@@ -147,7 +147,7 @@ class UpdateContextMiddleware(BaseMiddleware):
     async def _mark_processed(self, update_id: int) -> None:
         try:
             async with self._sm() as s, s.begin():
-                s.add(ProcessedUpdate(update_id=update_id))
+                await s.execute(_MARK, {"update_id": update_id})  # the same INSERT as the update's own
         except Exception as e:  # noqa: BLE001 - marked already (committed by the handler), or no database
             log.debug("update %s not marked processed (%s)", update_id, type(e).__name__)
 

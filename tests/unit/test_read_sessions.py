@@ -66,3 +66,27 @@ async def test_the_fsm_row_is_read_without_the_write_lock_and_written_once_at_th
     async with db_sessionmaker() as s:
         row = await s.get(FsmRecord, "fsm:42:9:9:default")
         assert (row.state, row.data) == ("Form:photos", {"a": 1, "b": 2})
+
+
+async def test_an_update_that_failed_is_marked_and_never_handled_again(db_sessionmaker):
+    """A handler's bug rolls its work back, but the update is marked in a session of its own
+    (UpdateContextMiddleware._mark_processed), so Telegram's redelivery of it is skipped: the
+    person was answered once (bot/errors.py), and a bug is not run again for every redelivery."""
+    from aiogram.types import Update
+
+    from bot.middlewares import UpdateContextMiddleware
+
+    middleware = UpdateContextMiddleware(db_sessionmaker, frozenset(), lambda: None)
+    calls: list[int] = []
+
+    async def failing(update, data):  # noqa: ANN001
+        calls.append(update.update_id)
+        raise RuntimeError("a handler's bug")
+
+    update = Update(update_id=7_001)
+    with pytest.raises(RuntimeError):
+        await middleware(failing, update, {})
+    async with db_sessionmaker() as s:
+        assert await s.get(ProcessedUpdate, 7_001) is not None  # marked, though its work was undone
+    assert await middleware(failing, update, {}) is None  # the redelivery: skipped
+    assert calls == [7_001]
